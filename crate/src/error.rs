@@ -1,0 +1,106 @@
+//! The one error type of the crate. Every fallible path ends here, and every variant has a
+//! stable `code` that JavaScript callers can switch on (see `web/src/errors.ts`).
+
+use serde::Serialize;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong in iclab, from bad user input to a lost GPU.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A configuration value is missing, of the wrong type or out of range.
+    #[error("invalid config `{field}`: {reason}")]
+    InvalidConfig { field: String, reason: String },
+
+    /// The requested compute device could not be opened.
+    #[error("device unavailable: {reason}")]
+    DeviceUnavailable { reason: String },
+
+    /// The backend failed while running or reading back a computation.
+    #[error("backend error: {reason}")]
+    Backend { reason: String },
+
+    /// Training produced a non-finite loss; the session stops rather than plot garbage.
+    #[error("training diverged at step {step}: the loss became {loss}; lower the learning rate or reset")]
+    Diverged { step: u32, loss: f64 },
+
+    /// A session id that does not exist (never created, or already disposed).
+    #[error("no session with id {id}: it was disposed or never created")]
+    UnknownSession { id: u32 },
+
+    /// A session was asked to do two things at once.
+    #[error("session {id} is busy with another call; await it first")]
+    Busy { id: u32 },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidConfig`].
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidConfig {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Stable machine-readable code; JS sees it as `IclabError.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidConfig { .. } => "invalid_config",
+            Self::DeviceUnavailable { .. } => "device_unavailable",
+            Self::Backend { .. } => "backend",
+            Self::Diverged { .. } => "diverged",
+            Self::UnknownSession { .. } => "unknown_session",
+            Self::Busy { .. } => "busy",
+        }
+    }
+
+    /// The config field at fault, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidConfig { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Plain-data form for the JS boundary and for `--json` output.
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code(),
+            field: self.field().map(str::to_owned),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// What crosses the JS boundary and what the CLI prints for a failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorPayload {
+    pub code: &'static str,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Deserializes `T` and turns serde's message into an [`Error::InvalidConfig`] that names the
+/// offending field by its full path (e.g. `model.layers`), whatever the deserializer.
+pub fn deserialize_config<'de, T, D>(deserializer: D) -> Result<T>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let reason = err.into_inner().to_string();
+        // serde reports an unknown key at its parent's path; name the key itself.
+        let unknown = reason
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (unknown, path.as_str()) {
+            (Some(key), ".") => key.to_owned(),
+            (Some(key), parent) => format!("{parent}.{key}"),
+            (None, ".") => "config".to_owned(),
+            (None, _) => path,
+        };
+        Error::invalid(field, reason)
+    })
+}

@@ -1,0 +1,19 @@
+//! iclab: train and watch in-context and continual learners, natively or in the browser.
+//!
+//! The same [`session::Session`] runs behind the native CLI and behind the WebAssembly
+//! bindings in [`wasm`]; [`device`] is the only module that names a backend.
+
+pub mod config;
+pub mod device;
+pub mod error;
+pub mod icl;
+pub mod model;
+pub mod session;
+pub mod train;
+
+#[cfg(target_family = "wasm")]
+pub mod wasm;
+
+pub use config::SessionConfig;
+pub use error::{Error, Result};
+pub use session::Session;

@@ -1,0 +1,161 @@
+//! The in-context learner of Garg et al. 2022 (shared/SCIENCE.md §1): a linear read-in from the
+//! token dimension to `d_model`, learned positional embeddings, a causal GPT-2 style stack of
+//! pre-LayerNorm blocks, a final LayerNorm and a linear read-out to one number per token.
+//! Dropout is off, as in the reference.
+//!
+//! Tensor names (what a checkpoint stores) follow the field names: `read_in.weight`,
+//! `wpe.weight`, `blocks.{i}.ln_1.gamma`, `blocks.{i}.attn.qkv.weight`, … — `Linear` weights
+//! are stored `[d_in, d_out]` (transpose them for PyTorch's `nn.Linear`).
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::tensor::activation::{gelu, softmax};
+use burn::tensor::{Bool, Device, Int, Tensor};
+
+/// Shape of a transformer. Presets follow SCIENCE.md: `tiny` 3/64/2, `small` 6/128/4.
+#[derive(Config, Debug)]
+pub struct TransformerConfig {
+    /// Token width: the regression dimension `d` (x tokens are d-vectors, y tokens too).
+    pub n_dims: usize,
+    /// Longest prompt in tokens (2 per (x, y) pair); sizes the positional table.
+    pub n_positions: usize,
+    /// Number of blocks. Default: 3, the `tiny` preset, trainable in a browser.
+    #[config(default = 3)]
+    pub n_layers: usize,
+    /// Residual width. Default: 64 (`tiny`).
+    #[config(default = 64)]
+    pub d_model: usize,
+    /// Attention heads; must divide `d_model`. Default: 2 (`tiny`).
+    #[config(default = 2)]
+    pub n_heads: usize,
+}
+
+impl TransformerConfig {
+    pub fn init(&self, device: &Device) -> Transformer {
+        let d = self.d_model;
+        Transformer {
+            read_in: LinearConfig::new(self.n_dims, d).init(device),
+            wpe: EmbeddingConfig::new(self.n_positions, d).init(device),
+            blocks: (0..self.n_layers)
+                .map(|_| BlockConfig::new(d, self.n_heads).init(device))
+                .collect(),
+            ln_f: LayerNormConfig::new(d).init(device),
+            read_out: LinearConfig::new(d, 1).init(device),
+        }
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Transformer {
+    read_in: Linear,
+    wpe: Embedding,
+    blocks: Vec<Block>,
+    ln_f: LayerNorm,
+    read_out: Linear,
+}
+
+impl Transformer {
+    /// One prediction per token.
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, n_dims]`
+    /// - output: `[batch, seq]`
+    pub fn forward(&self, tokens: Tensor<3>) -> Tensor<2> {
+        let [batch, seq, _] = tokens.dims();
+        let device = tokens.device();
+        let positions = Tensor::<1, Int>::arange(0..seq as i64, &device)
+            .reshape([1, seq])
+            .repeat_dim(0, batch); // [batch, seq]
+        let mut x = self.read_in.forward(tokens) + self.wpe.forward(positions); // [b, s, d]
+        // Additive causal mask: -1e9 above the diagonal so a token never sees its future.
+        let mask = Tensor::<2, Bool>::triu_mask([seq, seq], 1, &device)
+            .float()
+            .mul_scalar(-1e9)
+            .reshape([1, 1, seq, seq]);
+        for block in &self.blocks {
+            x = block.forward(x, mask.clone());
+        }
+        let y = self.read_out.forward(self.ln_f.forward(x)); // [b, s, 1]
+        y.reshape([batch, seq])
+    }
+}
+
+#[derive(Config, Debug)]
+struct BlockConfig {
+    d_model: usize,
+    n_heads: usize,
+}
+
+impl BlockConfig {
+    fn init(&self, device: &Device) -> Block {
+        let d = self.d_model;
+        Block {
+            ln_1: LayerNormConfig::new(d).init(device),
+            attn: CausalSelfAttention {
+                qkv: LinearConfig::new(d, 3 * d).init(device),
+                proj: LinearConfig::new(d, d).init(device),
+                n_heads: self.n_heads,
+            },
+            ln_2: LayerNormConfig::new(d).init(device),
+            mlp: Mlp {
+                fc: LinearConfig::new(d, 4 * d).init(device),
+                proj: LinearConfig::new(4 * d, d).init(device),
+            },
+        }
+    }
+}
+
+/// Pre-LayerNorm residual block: `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))`.
+#[derive(Module, Debug)]
+struct Block {
+    ln_1: LayerNorm,
+    attn: CausalSelfAttention,
+    ln_2: LayerNorm,
+    mlp: Mlp,
+}
+
+impl Block {
+    fn forward(&self, x: Tensor<3>, mask: Tensor<4>) -> Tensor<3> {
+        let x = x.clone() + self.attn.forward(self.ln_1.forward(x), mask);
+        x.clone() + self.mlp.forward(self.ln_2.forward(x))
+    }
+}
+
+#[derive(Module, Debug)]
+struct CausalSelfAttention {
+    /// Query, key and value in one matmul, split afterwards (nanoGPT's `c_attn`).
+    qkv: Linear,
+    proj: Linear,
+    n_heads: usize,
+}
+
+impl CausalSelfAttention {
+    /// # Shapes
+    /// - x: `[batch, seq, d_model]`, mask: `[1, 1, seq, seq]` (additive)
+    fn forward(&self, x: Tensor<3>, mask: Tensor<4>) -> Tensor<3> {
+        let [b, s, d] = x.dims();
+        let h = self.n_heads;
+        let hd = d / h;
+        let qkv = self.qkv.forward(x); // [b, s, 3d]
+        let heads = |t: Tensor<3>| t.reshape([b, s, h, hd]).swap_dims(1, 2); // [b, h, s, hd]
+        let q = heads(qkv.clone().slice([0..b, 0..s, 0..d]));
+        let k = heads(qkv.clone().slice([0..b, 0..s, d..2 * d]));
+        let v = heads(qkv.slice([0..b, 0..s, 2 * d..3 * d]));
+        let att = q.matmul(k.swap_dims(2, 3)).div_scalar((hd as f64).sqrt()) + mask; // [b, h, s, s]
+        let y = softmax(att, 3).matmul(v); // [b, h, s, hd]
+        self.proj.forward(y.swap_dims(1, 2).reshape([b, s, d]))
+    }
+}
+
+#[derive(Module, Debug)]
+struct Mlp {
+    fc: Linear,
+    proj: Linear,
+}
+
+impl Mlp {
+    fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        self.proj.forward(gelu(self.fc.forward(x)))
+    }
+}

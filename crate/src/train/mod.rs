@@ -1,0 +1,31 @@
+//! Optimizer, learning-rate schedule, clock and the training report.
+
+pub mod clock;
+pub mod schedule;
+
+use serde::{Deserialize, Serialize};
+
+use crate::device::{DeviceInfo, DeviceKind};
+
+/// One report per `train(n)` call: everything is a plain number, read back once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Steps trained so far in this session.
+    pub step: u32,
+    /// Mean training loss (all-prefix MSE) over the steps since the previous report.
+    pub loss: f64,
+    /// `loss` divided by the zero estimator's expected loss, so 1 means "learned nothing".
+    pub normalized_loss: f64,
+    /// Learning rate of the last step.
+    pub learning_rate: f64,
+    /// What runs.
+    pub device: DeviceKind,
+    /// Milliseconds spent training in this session so far (excludes time between calls).
+    pub elapsed_ms: f64,
+    /// Steps per second over this report's steps.
+    pub steps_per_second: f64,
+    /// Full device details; present on the session's first report only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_info: Option<DeviceInfo>,
+}

@@ -1,0 +1,204 @@
+//! Native session tests on the CPU (Flex) backend: shapes, learning, reproducibility, errors.
+
+use burn::tensor::Device;
+use iclab::config::SessionConfig;
+use iclab::device::{DeviceChoice, DeviceKind};
+use iclab::icl::prompt::at_x_positions;
+use iclab::icl::{PromptBatch, TaskKind};
+use iclab::model::TransformerConfig;
+use iclab::Session;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+fn small(seed: u32) -> SessionConfig {
+    SessionConfig {
+        dims: 3,
+        points: 7,
+        batch_size: 32,
+        layers: Some(2),
+        d_model: Some(32),
+        heads: Some(2),
+        learning_rate: 3e-3,
+        warmup_steps: 20,
+        device: DeviceChoice::Cpu,
+        seed,
+        ..SessionConfig::default()
+    }
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    pollster::block_on(f)
+}
+
+#[test]
+fn tokens_interleave_x_and_y() {
+    let device = Device::flex();
+    let mut rng = StdRng::seed_from_u64(1);
+    let class = TaskKind::Linear.class();
+    let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
+    let tokens = batch.tokens(&device);
+    assert_eq!(tokens.dims(), [2, 6, 4]);
+    let data = tokens.into_data().into_vec::<f32>().expect("f32 tokens");
+    // prompt 1, pair 2: x token at position 4, y token at position 5 = [y, 0, 0, 0]
+    let x_at = (6 + 4) * 4;
+    assert_eq!(&data[x_at..x_at + 4], &batch.xs[(3 + 2) * 4..(3 + 2) * 4 + 4]);
+    assert_eq!(&data[x_at + 4..x_at + 8], &[batch.ys[3 + 2], 0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn linear_outputs_are_dot_products() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let class = TaskKind::Linear.class();
+    let batch = PromptBatch::sample(class.as_ref(), &mut rng, 1, 6, 2);
+    // Six points of a 2-d linear function: every y is w·x for the same w, so any three
+    // points are linearly dependent in (x1, x2, y).
+    let (x, y) = (&batch.xs, &batch.ys);
+    let det = |i: usize, j: usize| x[2 * i] * x[2 * j + 1] - x[2 * i + 1] * x[2 * j];
+    let w1 = (y[0] * x[3] - x[1] * y[1]) / det(0, 1);
+    let w2 = (x[0] * y[1] - y[0] * x[2]) / det(0, 1);
+    for i in 0..6 {
+        assert!((w1 * x[2 * i] + w2 * x[2 * i + 1] - y[i]).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn model_predicts_one_number_per_x() {
+    let device = Device::flex();
+    let model = TransformerConfig::new(4, 10).with_n_layers(1).with_d_model(16).init(&device);
+    let mut rng = StdRng::seed_from_u64(0);
+    let batch = PromptBatch::sample(TaskKind::Linear.class().as_ref(), &mut rng, 3, 5, 4);
+    let out = model.forward(batch.tokens(&device));
+    assert_eq!(out.dims(), [3, 10]);
+    assert_eq!(at_x_positions(out).dims(), [3, 5]);
+}
+
+#[test]
+fn causal_model_ignores_the_future() {
+    let device = Device::flex();
+    let model = TransformerConfig::new(2, 8).with_n_layers(2).with_d_model(16).init(&device);
+    let mut rng = StdRng::seed_from_u64(3);
+    let class = TaskKind::Linear.class();
+    let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
+    let mut b = a.clone();
+    b.ys[3] += 10.0; // change only the last y
+    b.xs[6] -= 5.0; // and the last x
+    let pa = at_x_positions(model.forward(a.tokens(&device))).into_data().into_vec::<f32>().expect("f32");
+    let pb = at_x_positions(model.forward(b.tokens(&device))).into_data().into_vec::<f32>().expect("f32");
+    for i in 0..3 {
+        assert!((pa[i] - pb[i]).abs() < 1e-5, "position {i} saw the future");
+    }
+    assert!((pa[3] - pb[3]).abs() > 1e-5, "the last position must see its own x");
+}
+
+#[test]
+fn loss_falls_well_below_the_zero_predictor() {
+    block_on(async {
+        let mut session = Session::new(small(0)).await.expect("session");
+        let first = session.train(10).await.expect("train");
+        let mut last = first.clone();
+        for _ in 0..40 {
+            last = session.train(10).await.expect("train");
+        }
+        eprintln!("normalized loss {} -> {}", first.normalized_loss, last.normalized_loss);
+        assert_eq!(last.step, 410);
+        assert!(first.device_info.is_some() && last.device_info.is_none());
+        assert!(last.normalized_loss < 0.6, "loss {} did not fall", last.normalized_loss);
+        assert!(last.normalized_loss < 0.75 * first.normalized_loss);
+        let eval = session.evaluate(256).await.expect("eval");
+        assert_eq!(eval.model.mean.len(), 7);
+        // More examples, less error: the model uses its context.
+        assert!(eval.model.mean[5] < 0.5 * eval.model.mean[0], "{:?}", eval.model.mean);
+    });
+}
+
+#[test]
+fn same_seed_same_losses() {
+    block_on(async {
+        let run = |seed| async move {
+            let mut s = Session::new(small(seed)).await.expect("session");
+            let mut losses = Vec::new();
+            for _ in 0..3 {
+                losses.push(s.train(4).await.expect("train").loss);
+            }
+            losses
+        };
+        let (a, b, c) = (run(5).await, run(5).await, run(6).await);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    });
+}
+
+#[test]
+fn invalid_train_and_eval_arguments_are_typed_errors() {
+    block_on(async {
+        let mut s = Session::new(small(1)).await.expect("session");
+        let err = s.train(0).await.expect_err("zero steps");
+        assert_eq!((err.code(), err.field()), ("invalid_config", Some("steps")));
+        let err = s.evaluate(0).await.expect_err("zero prompts");
+        assert_eq!((err.code(), err.field()), ("invalid_config", Some("prompts")));
+        // still usable
+        assert_eq!(s.train(1).await.expect("train").step, 1);
+    });
+}
+
+#[test]
+fn invalid_config_is_rejected_before_any_device_work() {
+    block_on(async {
+        let config = SessionConfig {
+            learning_rate: f64::INFINITY,
+            ..small(0)
+        };
+        let err = Session::new(config).await.err().expect("rejected");
+        assert_eq!(err.code(), "invalid_config");
+        assert_eq!(err.field(), Some("learningRate"));
+    });
+}
+
+#[test]
+fn divergence_stops_training_cleanly() {
+    block_on(async {
+        let config = SessionConfig {
+            learning_rate: 1.0,
+            grad_clip: 0.0,
+            warmup_steps: 0,
+            ..small(2)
+        };
+        let mut s = Session::new(config).await.expect("session");
+        let mut outcome = None;
+        for _ in 0..60 {
+            match s.train(5).await {
+                Ok(r) if r.loss > 1e12 => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    outcome = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(err) = outcome {
+            assert_eq!(err.code(), "diverged");
+            let again = s.train(1).await.expect_err("stays stopped");
+            assert_eq!(again.code(), "diverged");
+        }
+    });
+}
+
+#[test]
+fn auto_device_reports_what_runs_and_why() {
+    block_on(async {
+        let s = Session::new(SessionConfig {
+            device: DeviceChoice::Auto,
+            ..small(0)
+        })
+        .await
+        .expect("auto never fails");
+        let info = s.device_info();
+        assert_eq!(info.requested, DeviceChoice::Auto);
+        if info.kind == DeviceKind::Cpu {
+            // No GPU here: lavapipe is a software adapter, or there is no adapter at all.
+            assert!(info.fallback_reason.is_some(), "{info:?}");
+        } else {
+            assert!(info.adapter.is_some() && info.fallback_reason.is_none());
+        }
+    });
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Runs the same training config everywhere iclab runs and prints steps/s with ratios against
+// native CPU, measured in this one run. Usage: node scripts/bench.mjs path/to/iclab
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { open } from "../tests/e2e/helpers.mjs";
+
+const cli = process.argv[2];
+// Browser-scale default: the `tiny` preset on d = 5 prompts of 11 points, batch 64.
+const CONFIG = { preset: "tiny", dims: 5, points: 11, batchSize: 64, seed: 1 };
+const STEPS = { native: 20, browserCpu: 10, browserGpu: 4 };
+
+function native(device, steps) {
+  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps),
+    "--preset", CONFIG.preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
+    "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
+  const { bench } = JSON.parse(out.trim().split("\n").pop());
+  return { stepsPerSecond: bench.stepsPerSecond, detail: bench.device.adapter ?? bench.device.kind };
+}
+
+async function browser(device, steps) {
+  const b = await open({ webgpu: true });
+  try {
+    const page = await b.page();
+    await page.goto(`${b.url}api.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true");
+    return await page.evaluate(async ({ config, steps }) => {
+      const s = await window.iclab.createSession(config);
+      for await (const _ of s.train({ steps: 2, every: 2 })) { /* warm-up: shader compilation */ }
+      let last;
+      for await (const r of s.train({ steps, every: steps })) last = r;
+      await s.dispose();
+      return { stepsPerSecond: last.stepsPerSecond, detail: s.deviceInfo.adapter ?? s.deviceInfo.kind };
+    }, { config: { ...CONFIG, device }, steps });
+  } finally {
+    await b.close();
+  }
+}
+
+const rows = [];
+const run = async (name, fn) => {
+  try {
+    rows.push({ name, ...(await fn()) });
+  } catch (error) {
+    rows.push({ name, stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 120)}` });
+  }
+};
+await run("native CPU (Flex)", () => native("cpu", STEPS.native));
+await run("native wgpu", () => native("webgpu", STEPS.native));
+await run("browser WebGPU", () => browser("webgpu", STEPS.browserGpu));
+await run("browser CPU (Flex in wasm)", () => browser("cpu", STEPS.browserCpu));
+
+const reference = rows[0].stepsPerSecond;
+console.log(`\nconfig: ${JSON.stringify(CONFIG)}\n`);
+console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  device");
+for (const r of rows) {
+  console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14), " ", r.detail);
+}
+const wasm = readFileSync("web/pkg/iclab_bg.wasm");
+const gz = gzipSync(wasm, { level: 9 }).length;
+console.log(`\nwasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzipped (target <= 3 MB gzipped)`);

@@ -1,0 +1,27 @@
+# Shared helpers for the scripts: phase timing and tool paths. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+WASM_OUT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/iclab.wasm"
+
+PHASE_NAME=""
+PHASE_START=0
+phase() {
+  phase_end
+  PHASE_NAME="$1"
+  PHASE_START=$(date +%s)
+  printf '\n=== %s\n' "$PHASE_NAME"
+}
+phase_end() {
+  if [ -n "$PHASE_NAME" ]; then
+    printf '=== %s took %ss\n' "$PHASE_NAME" "$(( $(date +%s) - PHASE_START ))"
+    PHASE_NAME=""
+  fi
+}
+trap phase_end EXIT
+
+# The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Formatting, clippy (both targets) and strict TypeScript.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+cargo fmt --all --check
+cargo clippy --release --all-targets -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown --no-default-features --lib --tests -- -D warnings
+npm run typecheck --workspace web
+npm run typecheck --workspace www

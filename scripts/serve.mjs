@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Static file server for the built site, loopback only. Serves .wasm as application/wasm and
+// sends the site's security headers (no third-party origins, no inline scripts).
+//   node scripts/serve.mjs www/dist [--port 8080]
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json",
+  ".bin": "application/octet-stream",
+  ".safetensors": "application/octet-stream",
+};
+
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
+  "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'self'; frame-ancestors *";
+
+/** Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. */
+export function serve(dir, { port = 8080, host = "127.0.0.1" } = {}) {
+  const root = resolve(dir);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      let path = normalize(join(root, decodeURIComponent(url.pathname)));
+      if (path !== root && !path.startsWith(root + sep)) {
+        res.writeHead(403).end("forbidden");
+        return;
+      }
+      const info = await stat(path).catch(() => null);
+      if (info?.isDirectory()) path = join(path, "index.html");
+      const body = await readFile(path);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+        "content-security-policy": CSP,
+        "x-content-type-options": "nosniff",
+        "cache-control": "no-cache",
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => {
+      const address = server.address();
+      ok({ server, url: `http://${host}:${address.port}/` });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const dir = args.find((a) => !a.startsWith("--")) ?? "www/dist";
+  const portAt = args.indexOf("--port");
+  const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
+  const { url } = await serve(dir, { port });
+  console.log(`iclab is running at ${url}  (Ctrl+C to stop)`);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing, then runs every suite
+# and prints each phase's time.
+#   native cargo tests (CPU backend) → wasm build → wasm-bindgen tests in headless Chromium →
+#   package + site build (strict TypeScript) → Playwright end-to-end tests against the built site
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+START=$(date +%s)
+
+phase "setup"; bash scripts/setup.sh test
+phase "rustfmt"; cargo fmt --all --check
+phase "native tests (cargo test --release)"; cargo test --release
+phase "wasm build"; bash scripts/build-wasm.sh
+phase "wasm-bindgen tests in headless Chromium"
+(
+  cd crate
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
+    cargo test --release --target wasm32-unknown-unknown --no-default-features --test web
+)
+phase "package + site build (tsc --strict, vite)"
+npm run build --workspace web
+npm run typecheck --workspace www
+npm run build --workspace www
+phase "end-to-end tests (Playwright, Debian Chromium)"
+node --test --test-concurrency=1 tests/e2e/
+phase_end
+echo "all suites passed in $(( $(date +%s) - START ))s"

@@ -1,0 +1,129 @@
+// The npm package's API in a real page (www/api.html exposes it as window.iclab): typed
+// errors for bad input, and a worker that keeps serving afterwards.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { open } from "./helpers.mjs";
+
+let browser;
+let page;
+before(async () => {
+  browser = await open({ webgpu: false });
+  page = await browser.page();
+  await page.goto(`${browser.url}api.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+});
+after(async () => {
+  await browser?.close();
+});
+
+const SMALL = { device: "cpu", dims: 3, points: 5, batchSize: 8, layers: 1, dModel: 16, heads: 2 };
+
+test("invalid configs reject with IclabError naming the field", async () => {
+  const results = await page.evaluate(async () => {
+    const cases = [
+      [{ dims: -1 }, "dims"],
+      [{ dims: 0 }, "dims"],
+      [{ dims: "five" }, "dims"],
+      [{ points: 2.5 }, "points"],
+      [{ model: "lstm" }, "model"],
+      [{ learningRate: Number.NaN }, "learningRate"],
+      [{ learningRate: Number.POSITIVE_INFINITY }, "learningRate"],
+      [{ batchSize: 1e12 }, "batchSize"],
+      [{ device: "tpu" }, "device"],
+      [{ mystery: true }, "mystery"],
+      [{ dims: () => 3 }, "config"],
+      [42, "config"],
+    ];
+    const out = [];
+    for (const [config, field] of cases) {
+      try {
+        await window.iclab.createSession(config);
+        out.push({ field, ok: true });
+      } catch (e) {
+        out.push({ field, isIclab: e instanceof window.iclab.IclabError, isError: e instanceof Error, code: e.code, got: e.field, message: e.message });
+      }
+    }
+    return out;
+  });
+  for (const r of results) {
+    assert.equal(r.ok, undefined, `${r.field} was accepted`);
+    assert.ok(r.isIclab && r.isError, JSON.stringify(r));
+    assert.equal(r.code, "invalid_config", JSON.stringify(r));
+    assert.equal(r.got, r.field, JSON.stringify(r));
+    assert.ok(r.message.length > 10);
+  }
+});
+
+test("train and evaluate arguments are validated; the session survives", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession(small);
+    const errors = [];
+    for (const opts of [{ steps: 0 }, { steps: -3 }, { steps: 1.5 }, { steps: Number.NaN }, { steps: 2, every: 0 }, null]) {
+      try {
+        for await (const _ of s.train(opts)) break;
+        errors.push("accepted");
+      } catch (e) {
+        errors.push(`${e.code}:${e.field}`);
+      }
+    }
+    try {
+      await s.evaluate({ prompts: -1 });
+    } catch (e) {
+      errors.push(`${e.code}:${e.field}`);
+    }
+    const reports = [];
+    for await (const r of s.train({ steps: 4, every: 2 })) reports.push(r);
+    const evaluation = await s.evaluate({ prompts: 64 });
+    await s.dispose();
+    let after = "";
+    try {
+      await s.evaluate();
+    } catch (e) {
+      after = e.code;
+    }
+    return { errors, reports, evaluation, after, device: s.deviceInfo, live: await window.iclab.liveSessions() };
+  }, SMALL);
+  assert.deepEqual(out.errors, [
+    "invalid_config:steps",
+    "invalid_config:steps",
+    "invalid_config:steps",
+    "invalid_config:steps",
+    "invalid_config:every",
+    "invalid_config:options",
+    "invalid_config:prompts",
+  ]);
+  assert.deepEqual(out.reports.map((r) => r.step), [2, 4]);
+  assert.ok(out.reports[0].deviceInfo && !out.reports[1].deviceInfo);
+  for (const r of out.reports) {
+    assert.ok(Number.isFinite(r.loss) && r.loss > 0);
+    assert.equal(r.device, "cpu");
+    assert.ok(r.elapsedMs > 0);
+  }
+  assert.equal(out.evaluation.model.mean.length, 5);
+  assert.equal(out.after, "disposed");
+  assert.equal(out.device.kind, "cpu");
+  assert.equal(out.live, 0);
+});
+
+test("concurrent calls on one session: one runs, the other is told it is busy", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession(small);
+    const pull = async () => {
+      try {
+        for await (const r of s.train({ steps: 3, every: 3 })) return `ok:${r.step}`;
+      } catch (e) {
+        return e.code;
+      }
+    };
+    const results = await Promise.all([pull(), pull()]);
+    await s.dispose();
+    return results.sort();
+  }, SMALL);
+  assert.deepEqual(out, ["busy", "ok:3"]);
+});
+
+test("capabilities explain why WebGPU is not used", async () => {
+  const caps = await page.evaluate(() => window.iclab.capabilities());
+  assert.equal(caps.webgpuPreferred, false);
+  assert.ok(typeof caps.reason === "string" && caps.reason.length > 10, JSON.stringify(caps));
+});

@@ -1,0 +1,78 @@
+// Shared set-up for the end-to-end tests: Debian Chromium via playwright-core, a loopback
+// server for the built site, console-error collection and screenshots.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ARTIFACTS = join(ROOT, "tests/artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const BASE_ARGS = [
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+/** Starts the site server and a browser; `webgpu` adds --enable-unsafe-webgpu (SwiftShader). */
+export async function open({ webgpu }) {
+  const { server, url } = await serve(join(ROOT, "www/dist"), { port: 0 });
+  const profile = mkdtempSync(join(tmpdir(), "iclab-chromium-"));
+  const args = webgpu ? [...BASE_ARGS, "--enable-unsafe-webgpu"] : [...BASE_ARGS, "--disable-gpu"];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    viewport: { width: 1200, height: 900 },
+  });
+  return {
+    url,
+    context,
+    async page() {
+      const page = await context.newPage();
+      const errors = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error") errors.push(msg.text());
+      });
+      page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+      page.consoleErrors = errors;
+      return page;
+    },
+    async close() {
+      await context.close();
+      server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Settings small enough for SwiftShader (~0.35 s per step) yet able to show the loss fall. */
+export const QUICK = "dims=3&points=5&batchSize=32&learningRate=0.01&warmupSteps=0&steps=12&every=3";
+
+/** Clicks Train and waits for the run to finish; returns the page's recorded numbers. */
+export async function trainToEnd(page, timeout = 240_000) {
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error", "idle"].includes(document.body.dataset.state) && document.body.dataset.step, null, { timeout });
+  return page.evaluate(() => ({
+    state: document.body.dataset.state,
+    step: Number(document.body.dataset.step),
+    firstLoss: Number(document.body.dataset.firstLoss),
+    lastLoss: Number(document.body.dataset.lastLoss),
+    kind: document.getElementById("device-badge").dataset.kind,
+    reason: document.getElementById("device-badge").dataset.reason,
+    status: document.getElementById("status").textContent,
+  }));
+}

@@ -1,0 +1,126 @@
+/**
+ * iclab: train in-context learners in the browser, on WebGPU with a CPU fallback.
+ *
+ * ```ts
+ * import { createSession } from "iclab";
+ * const session = await createSession({ dims: 5, points: 11 });
+ * for await (const report of session.train({ steps: 500, every: 25 })) console.log(report.loss);
+ * console.log((await session.evaluate()).model.mean);
+ * await session.dispose();
+ * ```
+ *
+ * All work happens in a Web Worker; every method is async and never blocks the page.
+ */
+import { WorkerClient } from "./client.js";
+import { IclabError, wholeNumber } from "./errors.js";
+import type {
+  Capabilities,
+  DeviceInfo,
+  EvaluateOptions,
+  Evaluation,
+  Report,
+  SessionConfig,
+  SessionInfo,
+  TrainOptions,
+} from "./types.js";
+
+export { IclabError } from "./errors.js";
+export type { ErrorCode, ErrorPayload } from "./errors.js";
+export type * from "./types.js";
+
+/** Most steps in one `train()` call's report and most prompts in `evaluate()`, as in the core. */
+export const MAX_STEPS_PER_REPORT = 100_000;
+export const MAX_EVAL_PROMPTS = 20_000;
+
+let shared: WorkerClient | null = null;
+function client(): WorkerClient {
+  shared ??= new WorkerClient();
+  return shared;
+}
+
+/** Whether WebGPU is usable here, and if not, why. */
+export function capabilities(): Promise<Capabilities> {
+  return client().call<Capabilities>({ op: "capabilities" });
+}
+
+/** A training session living in the worker. */
+export class Session {
+  readonly id: number;
+  readonly config: SessionInfo["config"];
+  readonly deviceInfo: DeviceInfo;
+  readonly numParams: number;
+  private disposed = false;
+  private readonly client: WorkerClient;
+  private readonly generation: number;
+
+  /** @internal use {@link createSession} */
+  constructor(info: SessionInfo, workerClient: WorkerClient) {
+    this.id = info.id;
+    this.config = info.config;
+    this.deviceInfo = info.deviceInfo;
+    this.numParams = info.numParams;
+    this.client = workerClient;
+    this.generation = workerClient.generation;
+  }
+
+  private check(): void {
+    if (this.disposed) {
+      throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
+    }
+    if (this.generation !== this.client.generation) {
+      throw new IclabError({
+        code: "unknown_session",
+        field: null,
+        message: `session ${this.id} was lost when the worker restarted; create a new one`,
+      });
+    }
+  }
+
+  /**
+   * Trains `steps` steps, yielding a report every `every` steps. Stop pulling (break out of the
+   * `for await`) to pause; call again to resume where it stopped.
+   */
+  async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
+    if (typeof options !== "object" || options === null) {
+      throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
+    }
+    const steps = wholeNumber("steps", options.steps, 1, Number.MAX_SAFE_INTEGER);
+    const every = wholeNumber("every", options.every ?? 10, 1, MAX_STEPS_PER_REPORT);
+    let done = 0;
+    while (done < steps) {
+      this.check();
+      const n = Math.min(every, steps - done);
+      const report = await this.client.call<Report>({ op: "train", session: this.id, steps: n });
+      done += n;
+      yield report;
+    }
+  }
+
+  /** Error vs number of in-context examples on fresh prompts (default 1,280). */
+  async evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
+    this.check();
+    const prompts = wholeNumber("prompts", options.prompts ?? 1280, 1, MAX_EVAL_PROMPTS);
+    return this.client.call<Evaluation>({ op: "evaluate", session: this.id, prompts });
+  }
+
+  /** Frees the model in the worker. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.generation === this.client.generation) {
+      await this.client.call<boolean>({ op: "dispose", session: this.id });
+    }
+  }
+}
+
+/** Validates `config` (in Rust), opens the device and initializes the model. */
+export async function createSession(config: SessionConfig = {}): Promise<Session> {
+  const c = client();
+  const info = await c.call<SessionInfo>({ op: "create", config });
+  return new Session(info, c);
+}
+
+/** Number of sessions alive in the worker (for leak checks). */
+export function liveSessions(): Promise<number> {
+  return client().call<number>({ op: "liveSessions" });
+}

@@ -1,0 +1,14 @@
+/** Messages between the main thread and the worker: a discriminated union in each direction. */
+import type { ErrorPayload } from "./errors.js";
+
+export type Request =
+  | { id: number; op: "capabilities" }
+  | { id: number; op: "create"; config: unknown }
+  | { id: number; op: "train"; session: number; steps: number }
+  | { id: number; op: "evaluate"; session: number; prompts: number }
+  | { id: number; op: "dispose"; session: number }
+  | { id: number; op: "liveSessions" };
+
+export type Response =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: ErrorPayload; fatal: boolean };

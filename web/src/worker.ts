@@ -1,0 +1,51 @@
+/// <reference lib="webworker" />
+/**
+ * The worker that owns the wasm instance. It answers every request, errors included. A wasm
+ * trap (`WebAssembly.RuntimeError`) leaves the instance unusable, so it is reported as `fatal`
+ * and the main thread replaces this worker.
+ */
+import init, * as wasm from "../pkg/iclab.js";
+import { toPayload } from "./errors.js";
+import type { Request, Response } from "./protocol.js";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let ready: Promise<unknown> | null = null;
+
+function load(): Promise<unknown> {
+  ready ??= init({ module_or_path: new URL("../pkg/iclab_bg.wasm", import.meta.url) });
+  return ready;
+}
+
+async function dispatch(req: Request): Promise<unknown> {
+  await load();
+  switch (req.op) {
+    case "capabilities":
+      return wasm.capabilities();
+    case "create":
+      return wasm.createSession(req.config);
+    case "train":
+      return wasm.trainSession(req.session, req.steps);
+    case "evaluate":
+      return wasm.evaluateSession(req.session, req.prompts);
+    case "dispose":
+      return wasm.disposeSession(req.session);
+    case "liveSessions":
+      return wasm.liveSessions();
+  }
+}
+
+self.onmessage = async (event: MessageEvent<Request>) => {
+  const req = event.data;
+  let res: Response;
+  try {
+    res = { id: req.id, ok: true, value: await dispatch(req) };
+  } catch (error) {
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    const payload = fatal
+      ? { code: "worker_crashed" as const, field: null, message: `the wasm instance trapped: ${String(error)}` }
+      : toPayload(error);
+    res = { id: req.id, ok: false, error: payload, fatal };
+  }
+  self.postMessage(res);
+};

@@ -1,0 +1,22 @@
+import { resolve } from "node:path";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  // Relative asset URLs: the built site works from any sub-path (course pages, GitHub Pages).
+  base: "./",
+  build: {
+    target: "es2022",
+    rollupOptions: {
+      input: {
+        index: resolve(import.meta.dirname, "index.html"),
+        api: resolve(import.meta.dirname, "api.html"),
+      },
+    },
+  },
+  worker: { format: "es" },
+  // The package resolves its worker and wasm with `new URL(…, import.meta.url)`; pre-bundling
+  // would move the file and break those URLs.
+  optimizeDeps: { exclude: ["iclab"] },
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173, strictPort: false },
+});
