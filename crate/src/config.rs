@@ -92,6 +92,36 @@ impl Default for SessionConfig {
     }
 }
 
+/// The JS/JSON keys of [`SessionConfig`], for sources whose serde deserializer cannot report
+/// unknown keys itself (serde-wasm-bindgen looks fields up by name). A test keeps it in sync.
+pub const FIELDS: &[&str] = &[
+    "task",
+    "model",
+    "preset",
+    "layers",
+    "dModel",
+    "heads",
+    "dims",
+    "points",
+    "batchSize",
+    "learningRate",
+    "warmupSteps",
+    "gradClip",
+    "device",
+    "seed",
+];
+
+/// Rejects a key that is not a config field, naming it.
+pub fn check_known_key(key: &str) -> Result<()> {
+    if FIELDS.contains(&key) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        key,
+        format!("unknown field `{key}`, expected one of {}", FIELDS.join(", ")),
+    ))
+}
+
 /// The model shape after applying preset and overrides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModelShape {
@@ -221,6 +251,18 @@ mod tests {
             assert_eq!(code, "invalid_config", "{json}");
             assert_eq!(got, field, "{json}");
         }
+    }
+
+    #[test]
+    fn field_list_matches_serde() {
+        let value = serde_json::to_value(SessionConfig::default()).expect("serializable");
+        let mut keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
+        let mut fields = FIELDS.to_vec();
+        keys.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(keys, fields);
+        assert!(check_known_key("dims").is_ok());
+        assert_eq!(check_known_key("dimz").expect_err("unknown").field(), Some("dimz"));
     }
 
     #[test]

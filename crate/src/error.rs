@@ -91,16 +91,9 @@ where
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let reason = err.into_inner().to_string();
-        // serde reports an unknown key at its parent's path; name the key itself.
-        let unknown = reason
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next());
-        let field = match (unknown, path.as_str()) {
-            (Some(key), ".") => key.to_owned(),
-            (Some(key), parent) => format!("{parent}.{key}"),
-            (None, ".") => "config".to_owned(),
-            (None, _) => path,
-        };
+        // serde_path_to_error puts an unknown key at the end of the path already; only the
+        // root needs a name of its own.
+        let field = if path == "." { "config".to_owned() } else { path };
         Error::invalid(field, reason)
     })
 }

@@ -209,7 +209,7 @@ impl Session {
         let data = out.into_data_async().await.map_err(|e| Error::Backend {
             reason: format!("reading predictions back failed: {e:?}"),
         })?;
-        data.into_vec::<f32>().map_err(|e| Error::Backend {
+        data.try_into_vec::<f32>().map_err(|e| Error::Backend {
             reason: format!("unexpected prediction data: {e:?}"),
         })
     }

@@ -38,7 +38,7 @@ fn tokens_interleave_x_and_y() {
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
     let tokens = batch.tokens(&device);
     assert_eq!(tokens.dims(), [2, 6, 4]);
-    let data = tokens.into_data().into_vec::<f32>().expect("f32 tokens");
+    let data = tokens.into_data().try_into_vec::<f32>().expect("f32 tokens");
     // prompt 1, pair 2: x token at position 4, y token at position 5 = [y, 0, 0, 0]
     let x_at = (6 + 4) * 4;
     assert_eq!(&data[x_at..x_at + 4], &batch.xs[(3 + 2) * 4..(3 + 2) * 4 + 4]);
@@ -82,8 +82,8 @@ fn causal_model_ignores_the_future() {
     let mut b = a.clone();
     b.ys[3] += 10.0; // change only the last y
     b.xs[6] -= 5.0; // and the last x
-    let pa = at_x_positions(model.forward(a.tokens(&device))).into_data().into_vec::<f32>().expect("f32");
-    let pb = at_x_positions(model.forward(b.tokens(&device))).into_data().into_vec::<f32>().expect("f32");
+    let pa = at_x_positions(model.forward(a.tokens(&device))).into_data().try_into_vec::<f32>().expect("f32");
+    let pb = at_x_positions(model.forward(b.tokens(&device))).into_data().try_into_vec::<f32>().expect("f32");
     for i in 0..3 {
         assert!((pa[i] - pb[i]).abs() < 1e-5, "position {i} saw the future");
     }

@@ -13,7 +13,7 @@ after(async () => {
 
 test("forced webgpu trains on the SwiftShader adapter and the loss falls", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?device=webgpu&${QUICK}`);
+  await page.goto(`${browser.url}?device=webgpu&evalPrompts=64&${QUICK}`);
   const run = await trainToEnd(page);
   assert.equal(run.state, "done", run.status);
   assert.equal(run.kind, "webgpu");
@@ -22,7 +22,7 @@ test("forced webgpu trains on the SwiftShader adapter and the loss falls", async
   assert.match(await page.textContent("#device-badge"), /WebGPU/);
   assert.deepEqual(page.consoleErrors, []);
   await page.click("#evaluate");
-  await page.waitForFunction(() => document.body.dataset.evaluated, null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.evaluated, null, { timeout: 240_000 });
   const path = await screenshot(page, "trained-webgpu");
   console.log(`screenshot: ${path}`);
   await page.close();

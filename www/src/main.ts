@@ -132,7 +132,7 @@ async function evaluate(): Promise<void> {
   if (!session) return;
   buttons.evaluate.disabled = true;
   try {
-    const evaluation = await session.evaluate({ prompts: 1280 });
+    const evaluation = await session.evaluate({ prompts: state.evalPrompts });
     errorChart.show(evaluation.model);
     document.body.dataset.evaluated = String(evaluation.step);
   } catch (error) {

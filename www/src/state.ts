@@ -17,6 +17,7 @@ export const PROPS = {
   steps: { type: "int", min: 1, max: 10_000_000, default: 2000 },
   every: { type: "int", min: 1, max: 100_000, default: 25 },
   seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
+  evalPrompts: { type: "int", min: 16, max: 20_000, default: 1280 },
 } as const satisfies Record<string, Kind & { default: string | number }>;
 
 export type PropName = keyof typeof PROPS;

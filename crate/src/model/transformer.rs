@@ -69,7 +69,8 @@ impl Transformer {
             .repeat_dim(0, batch); // [batch, seq]
         let mut x = self.read_in.forward(tokens) + self.wpe.forward(positions); // [b, s, d]
         // Additive causal mask: -1e9 above the diagonal so a token never sees its future.
-        let mask = Tensor::<2, Bool>::triu_mask([seq, seq], 1, &device)
+        // burn's `tril_mask` is `true` *outside* the lower triangle, i.e. exactly at j > i.
+        let mask = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device)
             .float()
             .mul_scalar(-1e9)
             .reshape([1, 1, seq, seq]);

@@ -60,6 +60,12 @@ struct Created {
 /// `{ id, config, deviceInfo, numParams }`.
 #[wasm_bindgen(js_name = createSession)]
 pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    if config.is_object() && !js_sys::Array::is_array(&config) {
+        for key in js_sys::Object::keys(config.unchecked_ref()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            crate::config::check_known_key(&key).map_err(to_js)?;
+        }
+    }
     let config = SessionConfig::parse(serde_wasm_bindgen::Deserializer::from(config)).map_err(to_js)?;
     let session = Session::new(config).await.map_err(to_js)?;
     let (config, device_info, num_params) = (
