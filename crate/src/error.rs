@@ -93,7 +93,12 @@ where
         let reason = err.into_inner().to_string();
         // serde_path_to_error puts an unknown key at the end of the path already; only the
         // root needs a name of its own.
-        let field = if path == "." { "config".to_owned() } else { path };
+        // (A top-level array reports its first element's index: the config itself is wrong.)
+        let field = if path == "." || path.starts_with('[') {
+            "config".to_owned()
+        } else {
+            path
+        };
         Error::invalid(field, reason)
     })
 }

@@ -47,6 +47,15 @@ pub struct Session {
     diverged: Option<Error>,
 }
 
+/// A non-finite mean loss means training blew up: stop rather than plot garbage.
+fn finite_loss(step: u32, loss: f64) -> Result<f64> {
+    if loss.is_finite() {
+        Ok(loss)
+    } else {
+        Err(Error::Diverged { step, loss })
+    }
+}
+
 // burn seeds parameter initialization per backend, possibly globally: hold this while seeding and
 // initializing so concurrent sessions (parallel tests) still get reproducible weights.
 static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -152,12 +161,16 @@ impl Session {
             .map_err(|e| Error::Backend {
                 reason: format!("reading the loss back failed: {e:?}"),
             })?;
-        let loss = f64::from(loss);
-        if !loss.is_finite() {
-            let err = Error::Diverged { step: self.step, loss };
-            self.diverged = Some(Error::Diverged { step: self.step, loss });
-            return Err(err);
-        }
+        let loss = match finite_loss(self.step, f64::from(loss)) {
+            Ok(loss) => loss,
+            Err(err) => {
+                self.diverged = Some(Error::Diverged {
+                    step: self.step,
+                    loss: f64::from(loss),
+                });
+                return Err(err);
+            }
+        };
         let spent = clock::now_ms() - start;
         self.elapsed_ms += spent;
         let device_info = (!self.reported_device).then(|| self.compute.info.clone());
@@ -212,5 +225,20 @@ impl Session {
         data.try_into_vec::<f32>().map_err(|e| Error::Backend {
             reason: format!("unexpected prediction data: {e:?}"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_losses_are_divergence() {
+        assert_eq!(finite_loss(3, 0.5).ok(), Some(0.5));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = finite_loss(7, bad).expect_err("must stop");
+            assert_eq!(err.code(), "diverged");
+            assert!(err.to_string().contains("step 7"));
+        }
     }
 }

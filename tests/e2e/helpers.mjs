@@ -63,7 +63,7 @@ export async function screenshot(page, name) {
 export const QUICK = "dims=3&points=5&batchSize=32&learningRate=0.01&warmupSteps=0&steps=12&every=3";
 
 /** Clicks Train and waits for the run to finish; returns the page's recorded numbers. */
-export async function trainToEnd(page, timeout = 240_000) {
+export async function trainToEnd(page, timeout = 480_000) {
   await page.click("#train");
   await page.waitForFunction(() => ["done", "error", "idle"].includes(document.body.dataset.state) && document.body.dataset.step, null, { timeout });
   return page.evaluate(() => ({

@@ -22,7 +22,7 @@ test("forced webgpu trains on the SwiftShader adapter and the loss falls", async
   assert.match(await page.textContent("#device-badge"), /WebGPU/);
   assert.deepEqual(page.consoleErrors, []);
   await page.click("#evaluate");
-  await page.waitForFunction(() => document.body.dataset.evaluated, null, { timeout: 240_000 });
+  await page.waitForFunction(() => document.body.dataset.evaluated, null, { timeout: 480_000 });
   const path = await screenshot(page, "trained-webgpu");
   console.log(`screenshot: ${path}`);
   await page.close();

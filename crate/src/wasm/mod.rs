@@ -61,7 +61,8 @@ struct Created {
 #[wasm_bindgen(js_name = createSession)]
 pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
     if config.is_object() && !js_sys::Array::is_array(&config) {
-        for key in js_sys::Object::keys(config.unchecked_ref()).iter() {
+        let object: &js_sys::Object = config.unchecked_ref();
+        for key in js_sys::Object::keys(object).iter() {
             let key = key.as_string().unwrap_or_default();
             crate::config::check_known_key(&key).map_err(to_js)?;
         }
