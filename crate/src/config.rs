@@ -118,7 +118,10 @@ pub fn check_known_key(key: &str) -> Result<()> {
     }
     Err(Error::invalid(
         key,
-        format!("unknown field `{key}`, expected one of {}", FIELDS.join(", ")),
+        format!(
+            "unknown field `{key}`, expected one of {}",
+            FIELDS.join(", ")
+        ),
     ))
 }
 
@@ -164,7 +167,10 @@ impl SessionConfig {
         {
             return Err(Error::invalid(
                 "learningRate",
-                format!("must be a finite number in (0, 1], got {}", self.learning_rate),
+                format!(
+                    "must be a finite number in (0, 1], got {}",
+                    self.learning_rate
+                ),
             ));
         }
         if !self.grad_clip.is_finite() || self.grad_clip < 0.0 {
@@ -256,13 +262,21 @@ mod tests {
     #[test]
     fn field_list_matches_serde() {
         let value = serde_json::to_value(SessionConfig::default()).expect("serializable");
-        let mut keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
         let mut fields = FIELDS.to_vec();
         keys.sort_unstable();
         fields.sort_unstable();
         assert_eq!(keys, fields);
         assert!(check_known_key("dims").is_ok());
-        assert_eq!(check_known_key("dimz").expect_err("unknown").field(), Some("dimz"));
+        assert_eq!(
+            check_known_key("dimz").expect_err("unknown").field(),
+            Some("dimz")
+        );
     }
 
     #[test]

@@ -237,7 +237,9 @@ mod probe {
             .await
             .map_err(|e| format!("requestAdapter failed: {e:?}"))?;
         if adapter.is_null() || adapter.is_undefined() {
-            return Err("WebGPU is present but offers no adapter (blocklisted or disabled GPU)".into());
+            return Err(
+                "WebGPU is present but offers no adapter (blocklisted or disabled GPU)".into(),
+            );
         }
         let info = get(&adapter, "info");
         let name = text(&info, "description")
@@ -254,8 +256,9 @@ mod probe {
         let software_name = ["swiftshader", "llvmpipe", "lavapipe"]
             .iter()
             .any(|s| name.to_lowercase().contains(s));
-        let is_fallback =
-            flag(get(&info, "isFallbackAdapter")) || flag(get(&adapter, "isFallbackAdapter")) || software_name;
+        let is_fallback = flag(get(&info, "isFallbackAdapter"))
+            || flag(get(&adapter, "isFallbackAdapter"))
+            || software_name;
         Ok(AdapterProbe { name, is_fallback })
     }
 }

@@ -22,7 +22,9 @@ pub enum Error {
     Backend { reason: String },
 
     /// Training produced a non-finite loss; the session stops rather than plot garbage.
-    #[error("training diverged at step {step}: the loss became {loss}; lower the learning rate or reset")]
+    #[error(
+        "training diverged at step {step}: the loss became {loss}; lower the learning rate or reset"
+    )]
     Diverged { step: u32, loss: f64 },
 
     /// A session id that does not exist (never created, or already disposed).

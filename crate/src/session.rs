@@ -1,9 +1,9 @@
 //! A running experiment: config + model + optimizer + data stream. The caller drives it:
 //! `train(n)` runs n steps and returns one [`Report`] with a single GPU read-back.
 
+use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::grad_clipping::GradientClippingConfig;
 use burn::tensor::Tensor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -75,7 +75,8 @@ impl Session {
             compute.train.seed(u64::from(config.seed));
             model_config.init(&compute.train)
         };
-        let clip = (config.grad_clip > 0.0).then(|| GradientClippingConfig::Norm(config.grad_clip as f32));
+        let clip =
+            (config.grad_clip > 0.0).then(|| GradientClippingConfig::Norm(config.grad_clip as f32));
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
         Ok(Self {
             class: config.task.class(),
@@ -122,7 +123,10 @@ impl Session {
             ));
         }
         if let Some(Error::Diverged { step, loss }) = &self.diverged {
-            return Err(Error::Diverged { step: *step, loss: *loss });
+            return Err(Error::Diverged {
+                step: *step,
+                loss: *loss,
+            });
         }
         let start = clock::now_ms();
         let (batch, points, dims) = (
@@ -134,14 +138,21 @@ impl Session {
         let mut loss_sum: Option<Tensor<1>> = None;
         let mut lr = self.config.learning_rate;
         for _ in 0..steps {
-            let prompts = PromptBatch::sample(self.class.as_ref(), &mut self.rng, batch, points, dims);
+            let prompts =
+                PromptBatch::sample(self.class.as_ref(), &mut self.rng, batch, points, dims);
             let model = self.model.take().ok_or_else(|| Error::Backend {
                 reason: "the model was lost by an interrupted step; reset the session".into(),
             })?;
             let predictions = at_x_positions(model.forward(prompts.tokens(&device)));
-            let loss = (predictions - prompts.targets(&device)).powi_scalar(2).mean();
+            let loss = (predictions - prompts.targets(&device))
+                .powi_scalar(2)
+                .mean();
             let grads = GradientsParams::from_grads(loss.backward(), &model);
-            lr = schedule::learning_rate(self.config.learning_rate, self.config.warmup_steps, self.step);
+            lr = schedule::learning_rate(
+                self.config.learning_rate,
+                self.config.warmup_steps,
+                self.step,
+            );
             self.model = Some(self.optim.step(lr, model, grads));
             let loss = loss.detach();
             loss_sum = Some(match loss_sum {
@@ -199,7 +210,13 @@ impl Session {
         let (points, dims) = (self.config.points as usize, self.config.dims as usize);
         let eval_seed = u64::from(self.config.seed) ^ 0x5EED_E7A1_0000_0000;
         let mut rng = StdRng::seed_from_u64(eval_seed);
-        let batch = PromptBatch::sample(self.class.as_ref(), &mut rng, prompts as usize, points, dims);
+        let batch = PromptBatch::sample(
+            self.class.as_ref(),
+            &mut rng,
+            prompts as usize,
+            points,
+            dims,
+        );
         let predictions = self.predict(&batch).await?;
         Ok(Evaluation {
             step: self.step,

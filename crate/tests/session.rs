@@ -1,12 +1,12 @@
 //! Native session tests on the CPU (Flex) backend: shapes, learning, reproducibility, errors.
 
 use burn::tensor::Device;
+use iclab::Session;
 use iclab::config::SessionConfig;
 use iclab::device::{DeviceChoice, DeviceKind};
 use iclab::icl::prompt::at_x_positions;
 use iclab::icl::{PromptBatch, TaskKind};
 use iclab::model::TransformerConfig;
-use iclab::Session;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -38,10 +38,16 @@ fn tokens_interleave_x_and_y() {
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
     let tokens = batch.tokens(&device);
     assert_eq!(tokens.dims(), [2, 6, 4]);
-    let data = tokens.into_data().try_into_vec::<f32>().expect("f32 tokens");
+    let data = tokens
+        .into_data()
+        .try_into_vec::<f32>()
+        .expect("f32 tokens");
     // prompt 1, pair 2: x token at position 4, y token at position 5 = [y, 0, 0, 0]
     let x_at = (6 + 4) * 4;
-    assert_eq!(&data[x_at..x_at + 4], &batch.xs[(3 + 2) * 4..(3 + 2) * 4 + 4]);
+    assert_eq!(
+        &data[x_at..x_at + 4],
+        &batch.xs[(3 + 2) * 4..(3 + 2) * 4 + 4]
+    );
     assert_eq!(&data[x_at + 4..x_at + 8], &[batch.ys[3 + 2], 0.0, 0.0, 0.0]);
 }
 
@@ -64,7 +70,10 @@ fn linear_outputs_are_dot_products() {
 #[test]
 fn model_predicts_one_number_per_x() {
     let device = Device::flex();
-    let model = TransformerConfig::new(4, 10).with_n_layers(1).with_d_model(16).init(&device);
+    let model = TransformerConfig::new(4, 10)
+        .with_n_layers(1)
+        .with_d_model(16)
+        .init(&device);
     let mut rng = StdRng::seed_from_u64(0);
     let batch = PromptBatch::sample(TaskKind::Linear.class().as_ref(), &mut rng, 3, 5, 4);
     let out = model.forward(batch.tokens(&device));
@@ -75,19 +84,31 @@ fn model_predicts_one_number_per_x() {
 #[test]
 fn causal_model_ignores_the_future() {
     let device = Device::flex();
-    let model = TransformerConfig::new(2, 8).with_n_layers(2).with_d_model(16).init(&device);
+    let model = TransformerConfig::new(2, 8)
+        .with_n_layers(2)
+        .with_d_model(16)
+        .init(&device);
     let mut rng = StdRng::seed_from_u64(3);
     let class = TaskKind::Linear.class();
     let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
     let mut b = a.clone();
     b.ys[3] += 10.0; // change only the last y
     b.xs[6] -= 5.0; // and the last x
-    let pa = at_x_positions(model.forward(a.tokens(&device))).into_data().try_into_vec::<f32>().expect("f32");
-    let pb = at_x_positions(model.forward(b.tokens(&device))).into_data().try_into_vec::<f32>().expect("f32");
+    let pa = at_x_positions(model.forward(a.tokens(&device)))
+        .into_data()
+        .try_into_vec::<f32>()
+        .expect("f32");
+    let pb = at_x_positions(model.forward(b.tokens(&device)))
+        .into_data()
+        .try_into_vec::<f32>()
+        .expect("f32");
     for i in 0..3 {
         assert!((pa[i] - pb[i]).abs() < 1e-5, "position {i} saw the future");
     }
-    assert!((pa[3] - pb[3]).abs() > 1e-5, "the last position must see its own x");
+    assert!(
+        (pa[3] - pb[3]).abs() > 1e-5,
+        "the last position must see its own x"
+    );
 }
 
 #[test]
@@ -107,16 +128,27 @@ fn loss_falls_well_below_the_zero_predictor() {
         for _ in 0..29 {
             last = session.train(25).await.expect("train");
         }
-        eprintln!("normalized loss {} -> {}", first.normalized_loss, last.normalized_loss);
+        eprintln!(
+            "normalized loss {} -> {}",
+            first.normalized_loss, last.normalized_loss
+        );
         assert_eq!(last.step, 745);
         assert!(first.device_info.is_some() && last.device_info.is_none());
-        assert!(last.normalized_loss < 0.6, "loss {} did not fall", last.normalized_loss);
+        assert!(
+            last.normalized_loss < 0.6,
+            "loss {} did not fall",
+            last.normalized_loss
+        );
         assert!(last.normalized_loss < 0.7 * first.normalized_loss);
         let eval = session.evaluate(512).await.expect("eval");
         assert_eq!(eval.model.mean.len(), 9);
         eprintln!("error vs k {:?}", eval.model.mean);
         // More examples, less error: the model uses its context.
-        assert!(eval.model.mean[5] < 0.5 * eval.model.mean[0], "{:?}", eval.model.mean);
+        assert!(
+            eval.model.mean[5] < 0.5 * eval.model.mean[0],
+            "{:?}",
+            eval.model.mean
+        );
     });
 }
 
@@ -144,7 +176,10 @@ fn invalid_train_and_eval_arguments_are_typed_errors() {
         let err = s.train(0).await.expect_err("zero steps");
         assert_eq!((err.code(), err.field()), ("invalid_config", Some("steps")));
         let err = s.evaluate(0).await.expect_err("zero prompts");
-        assert_eq!((err.code(), err.field()), ("invalid_config", Some("prompts")));
+        assert_eq!(
+            (err.code(), err.field()),
+            ("invalid_config", Some("prompts"))
+        );
         // still usable
         assert_eq!(s.train(1).await.expect("train").step, 1);
     });

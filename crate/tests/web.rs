@@ -5,7 +5,7 @@
 use iclab::device::{self, DeviceChoice, DeviceKind};
 use iclab::wasm;
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,7 +39,9 @@ fn tiny(device: &str) -> JsValue {
 #[wasm_bindgen_test]
 async fn auto_agrees_with_capabilities() {
     let caps = device::capabilities().await;
-    let compute = device::open(DeviceChoice::Auto).await.expect("auto never fails");
+    let compute = device::open(DeviceChoice::Auto)
+        .await
+        .expect("auto never fails");
     if caps.webgpu_preferred {
         assert_eq!(compute.info.kind, DeviceKind::Webgpu);
     } else {
@@ -56,7 +58,9 @@ async fn auto_agrees_with_capabilities() {
 
 #[wasm_bindgen_test]
 async fn forced_webgpu_trains_with_async_read_back() {
-    let created = wasm::create_session(tiny("webgpu")).await.expect("webgpu session");
+    let created = wasm::create_session(tiny("webgpu"))
+        .await
+        .expect("webgpu session");
     let info = prop(&created, "deviceInfo");
     assert_eq!(prop(&info, "kind").as_string().as_deref(), Some("webgpu"));
     let id = prop(&created, "id").as_f64().expect("id") as u32;
@@ -64,7 +68,9 @@ async fn forced_webgpu_trains_with_async_read_back() {
     let loss = prop(&report, "loss").as_f64().expect("loss");
     assert!(loss.is_finite() && loss > 0.0, "loss {loss}");
     assert_eq!(prop(&report, "step").as_f64(), Some(2.0));
-    let eval = wasm::evaluate_session(id, 16.0).await.expect("evaluate on webgpu");
+    let eval = wasm::evaluate_session(id, 16.0)
+        .await
+        .expect("evaluate on webgpu");
     let mean = js_sys::Array::from(&prop(&prop(&eval, "model"), "mean"));
     assert_eq!(mean.length(), 5);
     assert!(wasm::dispose_session(id));
@@ -72,11 +78,16 @@ async fn forced_webgpu_trains_with_async_read_back() {
 
 #[wasm_bindgen_test]
 async fn cpu_session_trains() {
-    let created = wasm::create_session(tiny("cpu")).await.expect("cpu session");
+    let created = wasm::create_session(tiny("cpu"))
+        .await
+        .expect("cpu session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     let report = wasm::train_session(id, 3.0).await.expect("train");
     assert_eq!(prop(&report, "device").as_string().as_deref(), Some("cpu"));
-    assert!(prop(&report, "deviceInfo").is_object(), "first report carries device details");
+    assert!(
+        prop(&report, "deviceInfo").is_object(),
+        "first report carries device details"
+    );
     assert!(wasm::dispose_session(id));
     assert!(!wasm::dispose_session(id));
 }
@@ -85,27 +96,75 @@ async fn cpu_session_trains() {
 async fn errors_are_js_errors_with_code_and_field() {
     let check = |err: JsValue, code: &str, field: Option<&str>| {
         assert!(err.is_instance_of::<js_sys::Error>());
-        assert_eq!(prop(&err, "name").as_string().as_deref(), Some("IclabError"));
+        assert_eq!(
+            prop(&err, "name").as_string().as_deref(),
+            Some("IclabError")
+        );
         assert_eq!(prop(&err, "code").as_string().as_deref(), Some(code));
         assert_eq!(prop(&err, "field").as_string().as_deref(), field);
-        assert!(prop(&err, "message").as_string().is_some_and(|m| !m.is_empty()));
+        assert!(
+            prop(&err, "message")
+                .as_string()
+                .is_some_and(|m| !m.is_empty())
+        );
     };
     let bad = |k: &str, v: JsValue| object(&[(k, v)]);
-    check(wasm::create_session(bad("dims", (-1).into())).await.expect_err("dims"), "invalid_config", Some("dims"));
-    check(wasm::create_session(bad("model", "lstm".into())).await.expect_err("model"), "invalid_config", Some("model"));
     check(
-        wasm::create_session(bad("learningRate", f64::NAN.into())).await.expect_err("lr"),
+        wasm::create_session(bad("dims", (-1).into()))
+            .await
+            .expect_err("dims"),
+        "invalid_config",
+        Some("dims"),
+    );
+    check(
+        wasm::create_session(bad("model", "lstm".into()))
+            .await
+            .expect_err("model"),
+        "invalid_config",
+        Some("model"),
+    );
+    check(
+        wasm::create_session(bad("learningRate", f64::NAN.into()))
+            .await
+            .expect_err("lr"),
         "invalid_config",
         Some("learningRate"),
     );
-    check(wasm::create_session(bad("dims", "5".into())).await.expect_err("type"), "invalid_config", Some("dims"));
-    check(wasm::create_session(JsValue::from(3)).await.expect_err("not an object"), "invalid_config", Some("config"));
-    check(wasm::train_session(999_999, 1.0).await.expect_err("no session"), "unknown_session", None);
-    let created = wasm::create_session(tiny("cpu")).await.expect("valid config still works");
+    check(
+        wasm::create_session(bad("dims", "5".into()))
+            .await
+            .expect_err("type"),
+        "invalid_config",
+        Some("dims"),
+    );
+    check(
+        wasm::create_session(JsValue::from(3))
+            .await
+            .expect_err("not an object"),
+        "invalid_config",
+        Some("config"),
+    );
+    check(
+        wasm::train_session(999_999, 1.0)
+            .await
+            .expect_err("no session"),
+        "unknown_session",
+        None,
+    );
+    let created = wasm::create_session(tiny("cpu"))
+        .await
+        .expect("valid config still works");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     for steps in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY] {
-        check(wasm::train_session(id, steps).await.expect_err("steps"), "invalid_config", Some("steps"));
+        check(
+            wasm::train_session(id, steps).await.expect_err("steps"),
+            "invalid_config",
+            Some("steps"),
+        );
     }
-    assert!(wasm::train_session(id, 1.0).await.is_ok(), "session usable after errors");
+    assert!(
+        wasm::train_session(id, 1.0).await.is_ok(),
+        "session usable after errors"
+    );
     wasm::dispose_session(id);
 }

@@ -15,7 +15,11 @@ use iclab::{Error, Result, Session};
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(name = "iclab", version, about = "Train in-context and continual learners")]
+#[command(
+    name = "iclab",
+    version,
+    about = "Train in-context and continual learners"
+)]
 struct Cli {
     /// Print machine-readable JSON (one object per line) instead of text.
     #[arg(long, global = true)]
@@ -154,13 +158,18 @@ async fn run(cli: Cli) -> Result<()> {
                 emit(cli.json, json!({ "report": to_json(&report) }), || {
                     format!(
                         "step {:>6}  loss {:.4}  (normalized {:.4})  {:.1} steps/s  [{:?}]",
-                        report.step, report.loss, report.normalized_loss, report.steps_per_second, report.device
+                        report.step,
+                        report.loss,
+                        report.normalized_loss,
+                        report.steps_per_second,
+                        report.device
                     )
                 });
             }
             let eval = session.evaluate(prompts).await?;
             emit(cli.json, json!({ "evaluation": to_json(&eval) }), || {
-                let curve: Vec<String> = eval.model.mean.iter().map(|e| format!("{e:.3}")).collect();
+                let curve: Vec<String> =
+                    eval.model.mean.iter().map(|e| format!("{e:.3}")).collect();
                 format!("error vs k: [{}]", curve.join(", "))
             });
         }
@@ -174,7 +183,12 @@ async fn run(cli: Cli) -> Result<()> {
                 cli.json,
                 json!({ "bench": { "stepsPerSecond": report.steps_per_second, "steps": steps,
                         "device": info, "config": to_json(&config) } }),
-                || format!("{:.2} steps/s on {:?} ({:?})", report.steps_per_second, info.kind, info.adapter),
+                || {
+                    format!(
+                        "{:.2} steps/s on {:?} ({:?})",
+                        report.steps_per_second, info.kind, info.adapter
+                    )
+                },
             );
         }
     }

@@ -83,7 +83,10 @@ mod tests {
         let pred = [1.0, 0.0, 3.0, 2.0];
         let ys = [0.0, 0.0, 1.0, 0.0];
         let c = error_curve(&pred, &ys, 2, 2.0, 0);
-        assert_eq!(c.mean, vec![(1.0 / 2.0 + 4.0 / 2.0) / 2.0, (0.0 + 4.0 / 2.0) / 2.0]);
+        assert_eq!(
+            c.mean,
+            vec![(1.0 / 2.0 + 4.0 / 2.0) / 2.0, (0.0 + 4.0 / 2.0) / 2.0]
+        );
         for k in 0..2 {
             assert!(c.lower[k] <= c.mean[k] && c.mean[k] <= c.upper[k]);
         }

@@ -36,7 +36,9 @@ impl PromptBatch {
         let mut xs = Vec::with_capacity(batch * points * dims);
         let mut ys = Vec::with_capacity(batch * points);
         for _ in 0..batch {
-            let prompt_xs: Vec<f32> = (0..points * dims).map(|_| rng.sample(StandardNormal)).collect();
+            let prompt_xs: Vec<f32> = (0..points * dims)
+                .map(|_| rng.sample(StandardNormal))
+                .collect();
             ys.extend(class.sample_outputs(rng, &prompt_xs, dims));
             xs.extend(prompt_xs);
         }
@@ -66,7 +68,10 @@ impl PromptBatch {
 
     /// Targets, `[batch, points]`.
     pub fn targets(&self, device: &Device) -> Tensor<2> {
-        Tensor::from_data(TensorData::new(self.ys.clone(), [self.batch, self.points]), device)
+        Tensor::from_data(
+            TensorData::new(self.ys.clone(), [self.batch, self.points]),
+            device,
+        )
     }
 }
 

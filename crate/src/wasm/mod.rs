@@ -30,7 +30,10 @@ fn to_plain<T: Serialize>(value: &T) -> Result<JsValue> {
 
 /// A count from JS (`number`): must be a whole number in `[min, max]`.
 fn count(field: &str, value: f64, min: u32, max: u32) -> Result<u32> {
-    if !value.is_finite() || value.fract() != 0.0 || value < f64::from(min) || value > f64::from(max)
+    if !value.is_finite()
+        || value.fract() != 0.0
+        || value < f64::from(min)
+        || value > f64::from(max)
     {
         return Err(Error::invalid(
             field,
@@ -67,7 +70,8 @@ pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsV
             crate::config::check_known_key(&key).map_err(to_js)?;
         }
     }
-    let config = SessionConfig::parse(serde_wasm_bindgen::Deserializer::from(config)).map_err(to_js)?;
+    let config =
+        SessionConfig::parse(serde_wasm_bindgen::Deserializer::from(config)).map_err(to_js)?;
     let session = Session::new(config).await.map_err(to_js)?;
     let (config, device_info, num_params) = (
         session.config().clone(),

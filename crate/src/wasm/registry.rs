@@ -37,7 +37,12 @@ impl Registry {
     pub fn checkout(id: u32) -> Result<Box<Session>> {
         SESSIONS.with_borrow_mut(|s| match s.slots.remove(&id) {
             Some(Slot::Idle(session)) => {
-                s.slots.insert(id, Slot::Busy { dispose_when_done: false });
+                s.slots.insert(
+                    id,
+                    Slot::Busy {
+                        dispose_when_done: false,
+                    },
+                );
                 Ok(session)
             }
             Some(busy @ Slot::Busy { .. }) => {
@@ -50,7 +55,10 @@ impl Registry {
 
     pub fn checkin(id: u32, session: Box<Session>) {
         SESSIONS.with_borrow_mut(|s| {
-            if let Some(Slot::Busy { dispose_when_done: false }) = s.slots.get(&id) {
+            if let Some(Slot::Busy {
+                dispose_when_done: false,
+            }) = s.slots.get(&id)
+            {
                 s.slots.insert(id, Slot::Idle(session));
             } else {
                 s.slots.remove(&id);
