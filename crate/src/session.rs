@@ -75,8 +75,8 @@ impl Session {
             compute.train.seed(u64::from(config.seed));
             model_config.init(&compute.train)
         };
-        let clip =
-            (config.grad_clip > 0.0).then(|| GradientClippingConfig::Norm(config.grad_clip as f32));
+        let clip = (config.grad_clip > 0.0)
+            .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
         Ok(Self {
             class: config.task.class(),
