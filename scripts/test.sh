@@ -22,6 +22,6 @@ npm run build --workspace web
 npm run typecheck --workspace www
 npm run build --workspace www
 phase "end-to-end tests (Playwright, Debian Chromium)"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 tests/e2e/*.test.mjs
 phase_end
 echo "all suites passed in $(( $(date +%s) - START ))s"
