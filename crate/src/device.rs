@@ -231,7 +231,7 @@ mod probe {
             .map_err(|_| "navigator.gpu.requestAdapter is not a function".to_owned())?;
         let promise: Promise = request
             .call0(&gpu)
-            .and_then(|p| p.dyn_into().map_err(JsValue::from))
+            .and_then(JsCast::dyn_into)
             .map_err(|e| format!("requestAdapter threw: {e:?}"))?;
         let adapter = JsFuture::from(promise)
             .await

@@ -1,4 +1,5 @@
 //! Native session tests on the CPU (Flex) backend: shapes, learning, reproducibility, errors.
+#![cfg(not(target_family = "wasm"))]
 
 use burn::tensor::Device;
 use iclab::Session;
