@@ -4,13 +4,13 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 # No default features: the CLI (clap) is native-only. Same profile as the wasm tests, so burn
 # compiles once for this target.
-cargo build --release --target wasm32-unknown-unknown -p iclab --lib --no-default-features
+CARGO_TARGET_DIR="$ICLAB_WASM_TARGET_DIR" cargo build --release --target wasm32-unknown-unknown -p iclab --lib --no-default-features
 rm -rf web/pkg
 wasm-bindgen --target web --out-dir web/pkg --out-name iclab "$WASM_OUT"
 if [ "${ICLAB_SKIP_WASM_OPT:-0}" != "1" ]; then
   # wasm-opt takes minutes on 2 cores; its output is cached by the input's hash, so an
   # unchanged core is not optimized twice (CI and `npm start` after `npm test`).
-  cache="$CARGO_TARGET_DIR/wasm-opt-cache"
+  cache="$ICLAB_WASM_TARGET_DIR/wasm-opt-cache"
   key=$(sha256sum web/pkg/iclab_bg.wasm | cut -c1-32)
   mkdir -p "$cache"
   if [ ! -f "$cache/$key.wasm" ]; then

@@ -2,8 +2,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# wasm32 builds get a target dir of their own: host-side artifacts (proc macros, build scripts)
+# built for the two targets share names but not contents, so one dir cannot cache both, and
+# cargo's per-dir lock would serialize them anyway.
+export ICLAB_WASM_TARGET_DIR="${ICLAB_WASM_TARGET_DIR:-$ROOT/target-wasm}"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
-WASM_OUT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/iclab.wasm"
+WASM_OUT="$ICLAB_WASM_TARGET_DIR/wasm32-unknown-unknown/release/iclab.wasm"
 
 PHASE_NAME=""
 PHASE_START=0

@@ -14,7 +14,7 @@ phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"
 (
   cd crate
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
+  CARGO_TARGET_DIR="$ICLAB_WASM_TARGET_DIR" CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
     cargo test --release --target wasm32-unknown-unknown --no-default-features --test web
 )
 phase "package + site build (tsc --strict, vite)"
