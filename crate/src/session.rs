@@ -47,6 +47,12 @@ pub struct Session {
     diverged: Option<Error>,
 }
 
+fn lost_model() -> Error {
+    Error::Backend {
+        reason: "the model was lost by an interrupted step; reset the session".into(),
+    }
+}
+
 /// A non-finite mean loss means training blew up: stop rather than plot garbage.
 fn finite_loss(step: u32, loss: f64) -> Result<f64> {
     if loss.is_finite() {
@@ -109,9 +115,7 @@ impl Session {
     }
 
     fn model(&self) -> Result<&Transformer> {
-        self.model.as_ref().ok_or_else(|| Error::Backend {
-            reason: "the model was lost by an interrupted step; reset the session".into(),
-        })
+        self.model.as_ref().ok_or_else(lost_model)
     }
 
     /// Runs `steps` optimizer steps and reports their mean loss.
@@ -140,9 +144,7 @@ impl Session {
         for _ in 0..steps {
             let prompts =
                 PromptBatch::sample(self.class.as_ref(), &mut self.rng, batch, points, dims);
-            let model = self.model.take().ok_or_else(|| Error::Backend {
-                reason: "the model was lost by an interrupted step; reset the session".into(),
-            })?;
+            let model = self.model.take().ok_or_else(lost_model)?;
             let predictions = at_x_positions(model.forward(prompts.tokens(&device)));
             let loss = (predictions - prompts.targets(&device))
                 .powi_scalar(2)
