@@ -108,35 +108,18 @@ async fn errors_are_js_errors_with_code_and_field() {
                 .is_some_and(|m| !m.is_empty())
         );
     };
-    let bad = |k: &str, v: JsValue| object(&[(k, v)]);
-    check(
-        wasm::create_session(bad("dims", (-1).into()))
+    let bad_configs: [(&str, JsValue); 4] = [
+        ("dims", (-1).into()),
+        ("model", "lstm".into()),
+        ("learningRate", f64::NAN.into()),
+        ("dims", "5".into()),
+    ];
+    for (field, value) in bad_configs {
+        let err = wasm::create_session(object(&[(field, value)]))
             .await
-            .expect_err("dims"),
-        "invalid_config",
-        Some("dims"),
-    );
-    check(
-        wasm::create_session(bad("model", "lstm".into()))
-            .await
-            .expect_err("model"),
-        "invalid_config",
-        Some("model"),
-    );
-    check(
-        wasm::create_session(bad("learningRate", f64::NAN.into()))
-            .await
-            .expect_err("lr"),
-        "invalid_config",
-        Some("learningRate"),
-    );
-    check(
-        wasm::create_session(bad("dims", "5".into()))
-            .await
-            .expect_err("type"),
-        "invalid_config",
-        Some("dims"),
-    );
+            .expect_err(field);
+        check(err, "invalid_config", Some(field));
+    }
     check(
         wasm::create_session(JsValue::from(3))
             .await

@@ -46,10 +46,6 @@ export class LossChart {
     this.losses = [];
     this.plot.setData([[], [], []]);
   }
-
-  get length(): number {
-    return this.steps.length;
-  }
 }
 
 export interface Curve {
