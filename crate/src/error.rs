@@ -13,6 +13,10 @@ pub enum Error {
     #[error("invalid config `{field}`: {reason}")]
     InvalidConfig { field: String, reason: String },
 
+    /// A checkpoint file is truncated, corrupted, of another format or does not fit its config.
+    #[error("invalid checkpoint: {reason}")]
+    InvalidCheckpoint { reason: String },
+
     /// The requested compute device could not be opened.
     #[error("device unavailable: {reason}")]
     DeviceUnavailable { reason: String },
@@ -45,10 +49,25 @@ impl Error {
         }
     }
 
+    /// Shorthand for [`Error::InvalidCheckpoint`].
+    pub fn checkpoint(reason: impl Into<String>) -> Self {
+        Self::InvalidCheckpoint {
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Backend`].
+    pub fn backend(reason: impl Into<String>) -> Self {
+        Self::Backend {
+            reason: reason.into(),
+        }
+    }
+
     /// Stable machine-readable code; JS sees it as `IclabError.code`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidConfig { .. } => "invalid_config",
+            Self::InvalidCheckpoint { .. } => "invalid_checkpoint",
             Self::DeviceUnavailable { .. } => "device_unavailable",
             Self::Backend { .. } => "backend",
             Self::Diverged { .. } => "diverged",
@@ -61,6 +80,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::InvalidConfig { field, .. } => Some(field),
+            Self::InvalidCheckpoint { .. } => Some("checkpoint"),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 //! The same [`session::Session`] runs behind the native CLI and behind the WebAssembly
 //! bindings in [`wasm`]; [`device`] is the only module that names a backend.
 
+pub mod checkpoint;
 pub mod config;
 pub mod device;
 pub mod error;

@@ -20,10 +20,10 @@ pub struct ErrorCurve {
     pub upper: Vec<f64>,
 }
 
-/// Squared errors `[batch, points]` → normalized curve with its band.
+/// Predictions and targets `[batch, points]` → normalized squared-error curve with its band.
 pub fn error_curve(
-    predictions: &[f32],
-    targets: &[f32],
+    predictions: &[f64],
+    targets: &[f64],
     points: usize,
     normalizer: f64,
     seed: u64,
@@ -32,7 +32,7 @@ pub fn error_curve(
     let sq: Vec<f64> = predictions
         .iter()
         .zip(targets)
-        .map(|(p, y)| (f64::from(*p) - f64::from(*y)).powi(2) / normalizer)
+        .map(|(p, y)| (p - y).powi(2) / normalizer)
         .collect();
     let column_mean = |rows: &mut dyn Iterator<Item = usize>, k: usize| -> f64 {
         let (mut sum, mut n) = (0.0, 0usize);

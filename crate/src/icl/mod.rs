@@ -1,9 +1,13 @@
-//! In-context regression (shared/SCIENCE.md §1): function classes, prompt batches and the
-//! error-vs-k evaluation.
+//! In-context regression (shared/SCIENCE.md §1): function classes, prompt batches, the
+//! curriculum, out-of-distribution probes, closed-form baselines and the error-vs-k evaluation.
 
+pub mod baselines;
+pub mod curriculum;
 pub mod eval;
+pub mod evaluate;
+pub mod probe;
 pub mod prompt;
-pub mod task;
+pub mod tasks;
 
 pub use prompt::PromptBatch;
-pub use task::{FunctionClass, TaskKind};
+pub use tasks::{FunctionClass, TaskKind, TaskParams};

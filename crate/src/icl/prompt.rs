@@ -25,7 +25,8 @@ pub struct PromptBatch {
 }
 
 impl PromptBatch {
-    /// Draws `batch` prompts of `points` pairs, `x ~ N(0, I_d)`, one function per prompt.
+    /// Draws `batch` prompts of `points` pairs from `class`, one function per prompt, all
+    /// `dims` coordinates active.
     pub fn sample(
         class: &dyn FunctionClass,
         rng: &mut StdRng,
@@ -33,13 +34,30 @@ impl PromptBatch {
         points: usize,
         dims: usize,
     ) -> Self {
+        Self::sample_active(class, rng, batch, points, dims, dims)
+    }
+
+    /// As [`Self::sample`], with only the first `active` coordinates non-zero (the dimension
+    /// curriculum of SCIENCE.md §1: "coordinates beyond the current dimension are zero").
+    pub fn sample_active(
+        class: &dyn FunctionClass,
+        rng: &mut StdRng,
+        batch: usize,
+        points: usize,
+        dims: usize,
+        active: usize,
+    ) -> Self {
+        let active = active.clamp(1, dims);
+        let noise = class.output_noise();
         let mut xs = Vec::with_capacity(batch * points * dims);
         let mut ys = Vec::with_capacity(batch * points);
         for _ in 0..batch {
-            let prompt_xs: Vec<f32> = (0..points * dims)
-                .map(|_| rng.sample(StandardNormal))
-                .collect();
-            ys.extend(class.sample_outputs(rng, &prompt_xs, dims));
+            let f = class.sample_function(rng, active);
+            let mut prompt_xs = class.sample_inputs(rng, points, dims);
+            for x in prompt_xs.chunks_exact_mut(dims) {
+                x[active..].fill(0.0);
+                ys.push(f(x) + noise_draw(rng, noise));
+            }
             xs.extend(prompt_xs);
         }
         Self {
@@ -48,6 +66,27 @@ impl PromptBatch {
             dims,
             xs,
             ys,
+        }
+    }
+
+    /// Prompt `b`'s inputs, `[points, dims]`, and outputs.
+    pub fn prompt(&self, b: usize) -> (&[f32], &[f32]) {
+        let (k, d) = (self.points, self.dims);
+        (
+            &self.xs[b * k * d..(b + 1) * k * d],
+            &self.ys[b * k..(b + 1) * k],
+        )
+    }
+
+    /// Prompts `start..end` as their own batch.
+    pub fn rows(&self, start: usize, end: usize) -> Self {
+        let (k, d) = (self.points, self.dims);
+        Self {
+            batch: end - start,
+            points: k,
+            dims: d,
+            xs: self.xs[start * k * d..end * k * d].to_vec(),
+            ys: self.ys[start * k..end * k].to_vec(),
         }
     }
 
@@ -86,4 +125,12 @@ pub fn at_x_positions(per_token: Tensor<2>) -> Tensor<2> {
         .reshape([batch, points, 2])
         .slice([0..batch, 0..points, 0..1])
         .reshape([batch, points])
+}
+
+/// One draw of `N(0, std²)`, or exactly 0 without drawing when `std` is 0.
+pub fn noise_draw(rng: &mut StdRng, std: f64) -> f32 {
+    if std == 0.0 {
+        return 0.0;
+    }
+    std as f32 * rng.sample::<f32, _>(StandardNormal)
 }

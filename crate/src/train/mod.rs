@@ -17,6 +17,10 @@ pub struct Report {
     pub loss: f64,
     /// `loss` divided by the zero estimator's expected loss, so 1 means "learned nothing".
     pub normalized_loss: f64,
+    /// Active input dimensions (curriculum) at the last step.
+    pub active_dims: u32,
+    /// Prompt pairs (curriculum) at the last step.
+    pub points: u32,
     /// Learning rate of the last step.
     pub learning_rate: f64,
     /// What runs.

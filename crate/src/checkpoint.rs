@@ -1,0 +1,241 @@
+//! Checkpoints as safetensors files: every parameter as a little-endian f32 tensor named by its
+//! module path, plus string metadata holding the session config and the step.
+//!
+//! # Tensor names (transformer)
+//! | name | shape | PyTorch equivalent (GPT-2 naming of the reference code) |
+//! |---|---|---|
+//! | `read_in.weight`, `read_in.bias` | `[d, d_model]`, `[d_model]` | `_read_in` (weight transposed) |
+//! | `wpe.weight` | `[2·points, d_model]` | `_backbone.wpe.weight` |
+//! | `blocks.{i}.ln_1.gamma`, `.beta` | `[d_model]` | `h.{i}.ln_1.weight`, `.bias` |
+//! | `blocks.{i}.attn.qkv.weight`, `.bias` | `[d_model, 3·d_model]` | `h.{i}.attn.c_attn` (GPT-2's Conv1D has this exact layout) |
+//! | `blocks.{i}.attn.proj.weight`, `.bias` | `[d_model, d_model]` | `h.{i}.attn.c_proj` |
+//! | `blocks.{i}.ln_2.gamma`, `.beta` | `[d_model]` | `h.{i}.ln_2` |
+//! | `blocks.{i}.mlp.fc.weight`, `.bias` | `[d_model, 4·d_model]` | `h.{i}.mlp.c_fc` |
+//! | `blocks.{i}.mlp.proj.weight`, `.bias` | `[4·d_model, d_model]` | `h.{i}.mlp.c_proj` |
+//! | `ln_f.gamma`, `ln_f.beta` | `[d_model]` | `ln_f` |
+//! | `read_out.weight`, `read_out.bias` | `[d_model, 1]`, `[1]` | `_read_out` (weight transposed) |
+//!
+//! burn stores `Linear` weights as `[in, out]`; `torch.nn.Linear.weight` is `[out, in]`, so
+//! transpose those for `nn.Linear` (GPT-2's `Conv1D` uses `[in, out]` as stored). LayerNorm
+//! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (= [`FORMAT`]), `config` (the JSON
+//! session config, same schema as `createSession`), `step`.
+
+use std::collections::BTreeMap;
+
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Tensor, TensorData};
+use safetensors::{Dtype, SafeTensors};
+
+use crate::config::SessionConfig;
+use crate::{Error, Result};
+
+/// Format tag written to and required in the metadata.
+pub const FORMAT: &str = "iclab/transformer/1";
+
+/// What a checkpoint holds besides the weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub config: SessionConfig,
+    pub step: u32,
+}
+
+/// Collects every float parameter with its dotted module path.
+#[derive(Default)]
+struct Collect {
+    path: Vec<String>,
+    tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
+}
+
+impl ModuleVisitor for Collect {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_owned());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let tensor = param.val();
+        let shape = tensor.dims().to_vec();
+        let n: usize = shape.iter().product();
+        self.tensors
+            .push((self.path.join("."), shape, tensor.reshape([n])));
+    }
+}
+
+/// The weights of `model` with their names, read back from the device (one read per tensor).
+pub async fn named_tensors<M: Module>(model: &M) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
+    let mut collect = Collect::default();
+    model.visit(&mut collect);
+    let mut out = Vec::with_capacity(collect.tensors.len());
+    for (name, shape, tensor) in collect.tensors {
+        // sync point: checkpoints are rare, one read-back per tensor is fine
+        let data = tensor
+            .into_data_async()
+            .await
+            .map_err(|e| Error::backend(format!("reading `{name}` back failed: {e:?}")))?;
+        let values = data
+            .convert::<f32>()
+            .try_into_vec::<f32>()
+            .map_err(|e| Error::backend(format!("`{name}` is not f32 data: {e:?}")))?;
+        out.push((name, shape, values));
+    }
+    Ok(out)
+}
+
+/// Serializes `model` with its config and step.
+pub async fn save<M: Module>(model: &M, header: &Header) -> Result<Vec<u8>> {
+    let tensors = named_tensors(model).await?;
+    let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
+        .into_iter()
+        .map(|(name, shape, values)| {
+            let raw = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (name, shape, raw)
+        })
+        .collect();
+    let mut views = Vec::with_capacity(bytes.len());
+    for (name, shape, raw) in &bytes {
+        let view = safetensors::tensor::TensorView::new(Dtype::F32, shape.clone(), raw)
+            .map_err(|e| Error::backend(format!("cannot store `{name}`: {e}")))?;
+        views.push((name.clone(), view));
+    }
+    let config = serde_json::to_string(&header.config)
+        .map_err(|e| Error::backend(format!("cannot serialize the config: {e}")))?;
+    let mut metadata = hashbrown::HashMap::new();
+    metadata.insert("format".to_owned(), FORMAT.to_owned());
+    metadata.insert("config".to_owned(), config);
+    metadata.insert("step".to_owned(), header.step.to_string());
+    safetensors::serialize(views, Some(metadata))
+        .map_err(|e| Error::backend(format!("cannot write the checkpoint: {e}")))
+}
+
+/// A parsed checkpoint: header plus named f32 tensors, checked for format and finiteness.
+pub struct Loaded {
+    pub header: Header,
+    tensors: BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+}
+
+/// Parses and checks a checkpoint without touching a device.
+pub fn parse(bytes: &[u8]) -> Result<Loaded> {
+    let (_, meta) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| Error::checkpoint(format!("not a safetensors file: {e}")))?;
+    let st = SafeTensors::deserialize(bytes)
+        .map_err(|e| Error::checkpoint(format!("not a safetensors file: {e}")))?;
+    let info = meta
+        .metadata()
+        .as_ref()
+        .ok_or_else(|| Error::checkpoint("no metadata: not written by iclab"))?;
+    let format = info.get("format").map(String::as_str).unwrap_or("");
+    if format != FORMAT {
+        return Err(Error::checkpoint(format!(
+            "format is `{format}`, expected `{FORMAT}`"
+        )));
+    }
+    let config_text = info
+        .get("config")
+        .ok_or_else(|| Error::checkpoint("metadata has no `config`"))?;
+    let config = SessionConfig::from_json(config_text)
+        .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
+    let step = info
+        .get("step")
+        .and_then(|s| s.parse::<u32>().ok())
+        .ok_or_else(|| Error::checkpoint("metadata `step` is missing or not a number"))?;
+    let mut tensors = BTreeMap::new();
+    for (name, view) in st.tensors() {
+        if view.dtype() != Dtype::F32 {
+            return Err(Error::checkpoint(format!(
+                "`{name}` is {:?}, expected F32",
+                view.dtype()
+            )));
+        }
+        let values: Vec<f32> = view
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+            return Err(Error::checkpoint(format!("`{name}` contains {bad}")));
+        }
+        tensors.insert(name, (view.shape().to_vec(), values));
+    }
+    Ok(Loaded {
+        header: Header { config, step },
+        tensors,
+    })
+}
+
+/// Replaces every parameter with the tensor of the same name, checking shapes.
+struct Assign<'a> {
+    path: Vec<String>,
+    tensors: &'a BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    device: Device,
+    used: usize,
+    error: Option<Error>,
+}
+
+impl ModuleMapper for Assign<'_> {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_owned());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        if self.error.is_some() {
+            return param;
+        }
+        let name = self.path.join(".");
+        let expected = param.val().dims().to_vec();
+        match self.tensors.get(&name) {
+            None => {
+                self.error = Some(Error::checkpoint(format!("tensor `{name}` is missing")));
+                param
+            }
+            Some((shape, _)) if *shape != expected => {
+                self.error = Some(Error::checkpoint(format!(
+                    "tensor `{name}` has shape {shape:?}, the config needs {expected:?}"
+                )));
+                param
+            }
+            Some((shape, values)) => {
+                self.used += 1;
+                let tensor = Tensor::<D>::from_data(
+                    TensorData::new(values.clone(), shape.clone()),
+                    &self.device,
+                );
+                let id = param.id;
+                param.transform_for_load(tensor, id)
+            }
+        }
+    }
+}
+
+impl Loaded {
+    /// Loads the weights into `model` (built from `self.header.config`), by name.
+    pub fn assign<M: Module>(&self, model: M, device: &Device) -> Result<M> {
+        let mut assign = Assign {
+            path: Vec::new(),
+            tensors: &self.tensors,
+            device: device.clone(),
+            used: 0,
+            error: None,
+        };
+        let model = model.map(&mut assign);
+        if let Some(err) = assign.error {
+            return Err(err);
+        }
+        if assign.used != self.tensors.len() {
+            let mut known = Collect::default();
+            model.visit(&mut known);
+            let names: Vec<&String> = known.tensors.iter().map(|(n, _, _)| n).collect();
+            let extra: Vec<&String> = self.tensors.keys().filter(|k| !names.contains(k)).collect();
+            return Err(Error::checkpoint(format!(
+                "unexpected tensors {extra:?} for this config"
+            )));
+        }
+        Ok(model)
+    }
+}

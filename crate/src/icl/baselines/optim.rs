@@ -1,0 +1,83 @@
+//! Iterative solvers of the least-squares problem that in-context learners are compared with:
+//! gradient descent (von Oswald et al., Akyürek et al.) and Iterative Newton (Fu et al.).
+
+use nalgebra::{DMatrix, DVector};
+
+/// `steps` of gradient descent on `L(w) = (1/2k)‖Xw − y‖²` from `w = 0` with step size
+/// `1/λ_max(XᵀX/k)`, the largest step that never diverges.
+pub fn gradient_descent(xs: &DMatrix<f64>, ys: &DVector<f64>, steps: u32) -> DVector<f64> {
+    let k = xs.nrows() as f64;
+    let gram = xs.transpose() * xs / k;
+    let lmax = gram.clone().symmetric_eigenvalues().max();
+    let mut w = DVector::zeros(xs.ncols());
+    if lmax <= 0.0 {
+        return w;
+    }
+    let xty = xs.transpose() * ys / k;
+    for _ in 0..steps {
+        let grad = &gram * &w - &xty;
+        w -= grad / lmax;
+    }
+    w
+}
+
+/// Iterative Newton (Newton–Schulz) for the pseudo-inverse of `S = XᵀX`:
+/// `M₀ = αS`, `M_{t+1} = M_t(2I − S M_t)`; returns `M_T Xᵀy`. Each eigenvalue `x` of `S M` maps
+/// to `x(2 − x)`, which converges to 1 for `x ∈ (0, 2)`: `α = 1/‖SSᵀ‖₂` puts them in `(0, 1]`
+/// (Fu et al. write `2/‖SSᵀ‖₂`, the edge, where the top eigenvalue maps to 0 instead). Converges
+/// quadratically to `S⁺`, so enough iterations give least squares (minimum norm below d).
+pub fn iterative_newton(xs: &DMatrix<f64>, ys: &DVector<f64>, steps: u32) -> DVector<f64> {
+    let d = xs.ncols();
+    let s = xs.transpose() * xs;
+    let lmax = s.clone().symmetric_eigenvalues().max();
+    if lmax <= 0.0 {
+        return DVector::zeros(d);
+    }
+    let alpha = 1.0 / (lmax * lmax);
+    let two = DMatrix::identity(d, d) * 2.0;
+    let mut m = &s * alpha;
+    for _ in 0..steps {
+        m = &m * (&two - &s * &m);
+    }
+    m * (xs.transpose() * ys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::icl::baselines::linear::least_squares;
+
+    fn problem() -> (DMatrix<f64>, DVector<f64>) {
+        let xs = DMatrix::from_row_slice(
+            4,
+            3,
+            &[
+                1.0, 0.5, -0.3, 0.2, -1.0, 0.8, -0.7, 0.1, 1.2, 0.4, 0.9, -0.5,
+            ],
+        );
+        let ys = DVector::from_vec(vec![0.3, -1.1, 0.7, 1.4]);
+        (xs, ys)
+    }
+
+    #[test]
+    fn newton_converges_to_least_squares() {
+        let (xs, ys) = problem();
+        let ls = least_squares(&xs, &ys);
+        let nw = iterative_newton(&xs, &ys, 40);
+        assert!((ls - nw).norm() < 1e-9);
+        // rank-deficient (k < d): the minimum-norm solution
+        let (xs2, ys2) = (xs.rows(0, 2).into_owned(), ys.rows(0, 2).into_owned());
+        let gap = (least_squares(&xs2, &ys2) - iterative_newton(&xs2, &ys2, 60)).norm();
+        assert!(gap < 1e-9, "{gap}");
+    }
+
+    #[test]
+    fn gradient_descent_approaches_least_squares() {
+        let (xs, ys) = problem();
+        let ls = least_squares(&xs, &ys);
+        let few = (gradient_descent(&xs, &ys, 2) - &ls).norm();
+        let many = (gradient_descent(&xs, &ys, 2000) - &ls).norm();
+        assert!(many < 1e-6 && few > many, "{few} {many}");
+        assert_eq!(gradient_descent(&xs, &ys, 0).norm(), 0.0);
+    }
+}

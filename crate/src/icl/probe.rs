@@ -1,0 +1,207 @@
+//! Evaluation prompts, in distribution or under one of the out-of-distribution probes of Garg et
+//! al. (SCIENCE.md §1): skewed input covariance, the query in an orthant no example came from,
+//! inputs scaled by a factor, noisy outputs.
+
+use rand::RngExt;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+
+use super::FunctionClass;
+use super::prompt::{PromptBatch, noise_draw};
+use super::tasks::gaussian;
+use super::tasks::ill_conditioned::{covariance_sqrt, transform_rows};
+
+/// Which distribution evaluation prompts come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    /// The training distribution.
+    #[default]
+    None,
+    /// `x ~ N(0, Σ)`, one Σ per evaluation with eigenvalues `∝ 1/i²` (trace d) and a random
+    /// rotation, as in the reference's "skewed" setting.
+    Skewed,
+    /// Every example of a prompt lies in one random orthant; the query in the opposite one.
+    Orthant,
+    /// All inputs multiplied by `probeScale` (reference: 1/3, 1/2, 2, 3).
+    Scaled,
+    /// Outputs get extra noise `N(0, probeNoise²)`, examples and targets alike.
+    Noisy,
+}
+
+impl Probe {
+    pub const ALL: [Self; 5] = [
+        Self::None,
+        Self::Skewed,
+        Self::Orthant,
+        Self::Scaled,
+        Self::Noisy,
+    ];
+}
+
+/// Evaluation prompts. When `queries` is present, the prediction after `k` examples is made
+/// for `queries[k]` instead of the prompt's own `x_{k+1}`.
+#[derive(Debug, Clone)]
+pub struct EvalSet {
+    pub prompts: PromptBatch,
+    pub queries: Option<Queries>,
+}
+
+/// One query per prompt and `k`: inputs `[batch, points, dims]`, targets `[batch, points]`.
+#[derive(Debug, Clone)]
+pub struct Queries {
+    pub xs: Vec<f32>,
+    pub ys: Vec<f32>,
+}
+
+impl EvalSet {
+    /// Draws `batch` prompts of `points` pairs from `class` under `probe`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sample(
+        class: &dyn FunctionClass,
+        probe: Probe,
+        scale: f64,
+        noise: f64,
+        rng: &mut StdRng,
+        batch: usize,
+        points: usize,
+        dims: usize,
+    ) -> Self {
+        let skew = (probe == Probe::Skewed).then(|| {
+            let eig: Vec<f64> = (0..dims).map(|i| 1.0 / ((i + 1) as f64).powi(2)).collect();
+            covariance_sqrt(rng, &eig)
+        });
+        let class_noise = class.output_noise();
+        let extra_noise = if probe == Probe::Noisy { noise } else { 0.0 };
+        let noisy = |rng: &mut StdRng, y: f32| {
+            y + noise_draw(rng, class_noise) + noise_draw(rng, extra_noise)
+        };
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        let (mut qxs, mut qys) = (Vec::new(), Vec::new());
+        for _ in 0..batch {
+            let f = class.sample_function(rng, dims);
+            let mut prompt = match &skew {
+                Some(root) => transform_rows(&gaussian(rng, points * dims), root),
+                None => class.sample_inputs(rng, points, dims),
+            };
+            match probe {
+                Probe::Scaled => prompt.iter_mut().for_each(|v| *v *= scale as f32),
+                Probe::Orthant => {
+                    let signs: Vec<f32> = (0..dims)
+                        .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
+                        .collect();
+                    let mut query = class.sample_inputs(rng, points, dims);
+                    for (row, q) in prompt
+                        .chunks_exact_mut(dims)
+                        .zip(query.chunks_exact_mut(dims))
+                    {
+                        for i in 0..dims {
+                            row[i] = row[i].abs() * signs[i];
+                            q[i] = -q[i].abs() * signs[i];
+                        }
+                    }
+                    for q in query.chunks_exact(dims) {
+                        let y = f(q);
+                        qys.push(noisy(rng, y));
+                    }
+                    qxs.extend(query);
+                }
+                _ => {}
+            }
+            for x in prompt.chunks_exact(dims) {
+                let y = f(x);
+                ys.push(noisy(rng, y));
+            }
+            xs.extend(prompt);
+        }
+        Self {
+            prompts: PromptBatch {
+                batch,
+                points,
+                dims,
+                xs,
+                ys,
+            },
+            queries: (probe == Probe::Orthant).then_some(Queries { xs: qxs, ys: qys }),
+        }
+    }
+
+    /// The query input after `k` examples of prompt `b`, and its target.
+    pub fn query(&self, b: usize, k: usize) -> (&[f32], f32) {
+        let (p, d) = (self.prompts.points, self.prompts.dims);
+        let at = b * p + k;
+        match &self.queries {
+            Some(q) => (&q.xs[at * d..(at + 1) * d], q.ys[at]),
+            None => (&self.prompts.xs[at * d..(at + 1) * d], self.prompts.ys[at]),
+        }
+    }
+
+    /// Every target, `[batch, points]`.
+    pub fn targets(&self) -> Vec<f64> {
+        let (b, p) = (self.prompts.batch, self.prompts.points);
+        (0..b * p)
+            .map(|at| f64::from(self.query(at / p, at % p).1))
+            .collect()
+    }
+
+    /// The batch with prompt positions `k` replaced by the query for `k` (all prompts): the
+    /// model's outputs at position `k` are then the query predictions, by causality.
+    pub fn with_queries_at(&self, k: usize) -> PromptBatch {
+        let mut batch = self.prompts.clone();
+        let (p, d) = (batch.points, batch.dims);
+        for b in 0..batch.batch {
+            let (x, y) = self.query(b, k);
+            let at = b * p + k;
+            batch.xs[at * d..(at + 1) * d].copy_from_slice(x);
+            batch.ys[at] = y;
+        }
+        batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::icl::tasks::LinearRegression;
+    use rand::SeedableRng;
+
+    #[test]
+    fn orthant_queries_sit_opposite_the_examples() {
+        let mut rng = StdRng::seed_from_u64(2);
+        let set = EvalSet::sample(
+            &LinearRegression,
+            Probe::Orthant,
+            1.0,
+            0.0,
+            &mut rng,
+            3,
+            4,
+            3,
+        );
+        for b in 0..3 {
+            let (xs, _) = set.prompts.prompt(b);
+            for k in 0..4 {
+                let (q, _) = set.query(b, k);
+                for i in 0..3 {
+                    assert!(xs[i] * q[i] <= 0.0, "coordinate {i} of prompt {b}");
+                    assert!(xs[i] * xs[3 + i] >= 0.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scaled_inputs_are_scaled() {
+        let sample = |probe, scale| {
+            let mut rng = StdRng::seed_from_u64(5);
+            EvalSet::sample(&LinearRegression, probe, scale, 0.0, &mut rng, 2, 3, 2)
+        };
+        let (base, scaled) = (sample(Probe::None, 1.0), sample(Probe::Scaled, 3.0));
+        for (a, b) in base.prompts.xs.iter().zip(&scaled.prompts.xs) {
+            assert!((3.0 * a - b).abs() < 1e-5);
+        }
+        for (a, b) in base.prompts.ys.iter().zip(&scaled.prompts.ys) {
+            assert!((3.0 * a - b).abs() < 1e-4, "linear outputs scale too");
+        }
+    }
+}
