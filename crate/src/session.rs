@@ -7,11 +7,13 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::Tensor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::{self, Header};
 use crate::config::SessionConfig;
-use crate::device::{self, Compute, DeviceInfo};
-use crate::icl::eval::{ErrorCurve, error_curve};
+use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
+use crate::icl::curriculum;
+use crate::icl::evaluate::{self, EvalConfig, EvalResult};
+use crate::icl::probe::EvalSet;
 use crate::icl::prompt::at_x_positions;
 use crate::icl::{FunctionClass, PromptBatch};
 use crate::model::{Transformer, TransformerConfig};
@@ -20,18 +22,8 @@ use crate::{Error, Result};
 
 /// Most steps one `train` call may run; keeps a call short enough to pause promptly.
 pub const MAX_STEPS_PER_CALL: u32 = 100_000;
-/// Most prompts one `evaluate` call may use.
-pub const MAX_EVAL_PROMPTS: u32 = 20_000;
-
-/// What `evaluate` returns: error vs number of in-context examples.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evaluation {
-    pub step: u32,
-    pub prompts: u32,
-    /// The model's normalized squared error; entry i is after i examples.
-    pub model: ErrorCurve,
-}
+/// Prompts per forward pass in evaluation: bounds activation memory on small GPUs.
+const EVAL_CHUNK: usize = 256;
 
 pub struct Session {
     config: SessionConfig,
@@ -71,31 +63,55 @@ impl Session {
     pub async fn new(config: SessionConfig) -> Result<Self> {
         config.validate()?;
         let compute = device::open(config.device).await?;
-        let shape = config.shape();
-        let model_config = TransformerConfig::new(config.dims as usize, 2 * config.points as usize)
-            .with_n_layers(shape.layers)
-            .with_d_model(shape.d_model)
-            .with_n_heads(shape.heads);
         let model = {
             let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
             compute.train.seed(u64::from(config.seed));
-            model_config.init(&compute.train)
+            model_config(&config).init(&compute.train)
         };
+        Ok(Self::assemble(config, compute, model, 0))
+    }
+
+    /// Restores a session from checkpoint bytes (see [`crate::checkpoint`]) on `device`. Training
+    /// continues from the stored step (so a curriculum resumes where it was) with fresh Adam
+    /// moments; the data stream is reseeded from the config seed and the step.
+    pub async fn from_checkpoint(bytes: &[u8], device: DeviceChoice) -> Result<Self> {
+        let loaded = checkpoint::parse(bytes)?;
+        let mut config = loaded.header.config.clone();
+        config.device = device;
+        let compute = device::open(device).await?;
+        let model = loaded.assign(model_config(&config).init(&compute.train), &compute.train)?;
+        let mut session = Self::assemble(config, compute, model, loaded.header.step);
+        session.rng = StdRng::seed_from_u64(
+            u64::from(session.config.seed) ^ (u64::from(loaded.header.step) << 32),
+        );
+        Ok(session)
+    }
+
+    fn assemble(config: SessionConfig, compute: Compute, model: Transformer, step: u32) -> Self {
         let clip = (config.grad_clip > 0.0)
             .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
-        Ok(Self {
-            class: config.task.class(),
+        Self {
+            class: config.task.class(config.task_params()),
             rng: StdRng::seed_from_u64(u64::from(config.seed)),
             config,
             compute,
             model: Some(model),
             optim,
-            step: 0,
+            step,
             elapsed_ms: 0.0,
             reported_device: false,
             diverged: None,
-        })
+        }
+    }
+
+    /// The model as a safetensors checkpoint.
+    pub async fn save(&self) -> Result<Vec<u8>> {
+        let header = Header {
+            config: self.config.clone(),
+            step: self.step,
+        };
+        checkpoint::save(self.model()?, &header).await
     }
 
     pub fn config(&self) -> &SessionConfig {
@@ -133,17 +149,21 @@ impl Session {
             });
         }
         let start = clock::now_ms();
-        let (batch, points, dims) = (
-            self.config.batch_size as usize,
-            self.config.points as usize,
-            self.config.dims as usize,
-        );
+        let batch = self.config.batch_size as usize;
         let device = self.compute.train.clone();
         let mut loss_sum: Option<Tensor<1>> = None;
         let mut lr = self.config.learning_rate;
+        let mut stage = self.stage();
         for _ in 0..steps {
-            let prompts =
-                PromptBatch::sample(self.class.as_ref(), &mut self.rng, batch, points, dims);
+            stage = self.stage();
+            let prompts = PromptBatch::sample_active(
+                self.class.as_ref(),
+                &mut self.rng,
+                batch,
+                stage.points,
+                self.config.dims as usize,
+                stage.active_dims,
+            );
             let model = self.model.take().ok_or_else(lost_model)?;
             let predictions = at_x_positions(model.forward(prompts.tokens(&device)));
             let loss = (predictions - prompts.targets(&device))
@@ -153,6 +173,7 @@ impl Session {
             lr = schedule::learning_rate(
                 self.config.learning_rate,
                 self.config.warmup_steps,
+                self.config.decay_steps,
                 self.step,
             );
             self.model = Some(self.optim.step(lr, model, grads));
@@ -191,7 +212,9 @@ impl Session {
         Ok(Report {
             step: self.step,
             loss,
-            normalized_loss: loss / self.class.error_normalizer(dims),
+            normalized_loss: loss / self.class.error_normalizer(stage.active_dims),
+            active_dims: stage.active_dims as u32,
+            points: stage.points as u32,
             learning_rate: lr,
             device: self.compute.info.kind,
             elapsed_ms: self.elapsed_ms,
@@ -200,51 +223,92 @@ impl Session {
         })
     }
 
-    /// Error vs number of in-context examples on `prompts` fresh prompts (a stream separate
-    /// from training's, fixed by the seed so repeated calls compare like with like).
-    pub async fn evaluate(&self, prompts: u32) -> Result<Evaluation> {
-        if prompts == 0 || prompts > MAX_EVAL_PROMPTS {
-            return Err(Error::invalid(
-                "prompts",
-                format!("must be between 1 and {MAX_EVAL_PROMPTS}, got {prompts}"),
-            ));
-        }
-        let (points, dims) = (self.config.points as usize, self.config.dims as usize);
-        let eval_seed = u64::from(self.config.seed) ^ 0x5EED_E7A1_0000_0000;
-        let mut rng = StdRng::seed_from_u64(eval_seed);
-        let batch = PromptBatch::sample(
-            self.class.as_ref(),
-            &mut rng,
-            prompts as usize,
-            points,
-            dims,
-        );
-        let predictions = self.predict(&batch).await?;
-        Ok(Evaluation {
-            step: self.step,
-            prompts,
-            model: error_curve(
-                &predictions,
-                &batch.ys,
-                points,
-                self.class.error_normalizer(dims),
-                eval_seed,
-            ),
-        })
+    /// Where the curriculum stands at the current step.
+    fn stage(&self) -> curriculum::Stage {
+        curriculum::stage(
+            self.config.curriculum.as_ref(),
+            self.step,
+            self.config.dims,
+            self.config.points,
+        )
     }
 
-    /// The model's prediction at every x position, `[batch, points]` row-major.
-    pub async fn predict(&self, batch: &PromptBatch) -> Result<Vec<f32>> {
-        let model = self.model()?.valid();
-        let out = at_x_positions(model.forward(batch.tokens(&self.compute.infer)));
-        // sync point: one read-back for the whole batch
-        let data = out.into_data_async().await.map_err(|e| Error::Backend {
-            reason: format!("reading predictions back failed: {e:?}"),
-        })?;
-        data.try_into_vec::<f32>().map_err(|e| Error::Backend {
-            reason: format!("unexpected prediction data: {e:?}"),
-        })
+    /// Error vs number of in-context examples for the model and the requested baselines, on
+    /// fresh prompts of the full `dims` and `points` (a stream separate from training's, fixed
+    /// by the seed so repeated calls compare like with like).
+    pub async fn evaluate(&self, config: &EvalConfig) -> Result<EvalResult> {
+        config.validate()?;
+        let (points, dims) = (self.config.points as usize, self.config.dims as usize);
+        let seed = config.seed_for(self.config.seed);
+        let set = config.sample(self.class.as_ref(), seed, points, dims);
+        let mut methods = vec![("model".to_owned(), self.predict_set(&set).await?)];
+        methods.extend(evaluate::run_baselines(config, &set, seed));
+        Ok(evaluate::assemble(
+            config,
+            self.config.task,
+            self.class.as_ref(),
+            &set,
+            seed,
+            Some(self.step),
+            methods,
+        ))
     }
+
+    /// The model's prediction for every prompt and k of an evaluation set, `[batch, points]`.
+    pub async fn predict_set(&self, set: &EvalSet) -> Result<Vec<f64>> {
+        if set.queries.is_none() {
+            return self.predict(&set.prompts).await;
+        }
+        // Queries differ from the prompt's own inputs: one pass per k, position k swapped.
+        let (batch, points) = (set.prompts.batch, set.prompts.points);
+        let mut out = vec![0.0; batch * points];
+        for k in 0..points {
+            let preds = self.predict(&set.with_queries_at(k)).await?;
+            for b in 0..batch {
+                out[b * points + k] = preds[b * points + k];
+            }
+        }
+        Ok(out)
+    }
+
+    /// The model's prediction at every x position, `[batch, points]` row-major, in chunks of
+    /// [`EVAL_CHUNK`] prompts.
+    pub async fn predict(&self, batch: &PromptBatch) -> Result<Vec<f64>> {
+        if batch.points > self.config.points as usize || batch.dims != self.config.dims as usize {
+            return Err(Error::invalid(
+                "prompts",
+                format!(
+                    "prompts of {} points in {} dims do not fit a model for {} points in {} dims",
+                    batch.points, batch.dims, self.config.points, self.config.dims
+                ),
+            ));
+        }
+        let model = self.model()?.valid();
+        let mut out = Vec::with_capacity(batch.batch * batch.points);
+        for start in (0..batch.batch).step_by(EVAL_CHUNK) {
+            let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
+            let preds = at_x_positions(model.forward(chunk.tokens(&self.compute.infer)));
+            // sync point: one read-back per chunk
+            let data = preds
+                .into_data_async()
+                .await
+                .map_err(|e| Error::backend(format!("reading predictions back failed: {e:?}")))?;
+            let values = data
+                .try_into_vec::<f32>()
+                .map_err(|e| Error::backend(format!("unexpected prediction data: {e:?}")))?;
+            out.extend(values.into_iter().map(f64::from));
+        }
+        Ok(out)
+    }
+}
+
+/// The transformer shape a config asks for.
+fn model_config(config: &SessionConfig) -> TransformerConfig {
+    let shape = config.shape();
+    TransformerConfig::new(config.dims as usize, 2 * config.points as usize)
+        .with_n_layers(shape.layers)
+        .with_d_model(shape.d_model)
+        .with_n_heads(shape.heads)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ use burn::tensor::Device;
 use iclab::Session;
 use iclab::config::SessionConfig;
 use iclab::device::{DeviceChoice, DeviceKind};
+use iclab::icl::evaluate::EvalConfig;
+use iclab::icl::probe::Probe;
 use iclab::icl::prompt::at_x_positions;
 use iclab::icl::{PromptBatch, TaskKind};
 use iclab::model::TransformerConfig;
@@ -35,7 +37,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 fn tokens_interleave_x_and_y() {
     let device = Device::flex();
     let mut rng = StdRng::seed_from_u64(1);
-    let class = TaskKind::Linear.class();
+    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
     let tokens = batch.tokens(&device);
     assert_eq!(tokens.dims(), [2, 6, 4]);
@@ -55,7 +57,7 @@ fn tokens_interleave_x_and_y() {
 #[test]
 fn linear_outputs_are_dot_products() {
     let mut rng = StdRng::seed_from_u64(7);
-    let class = TaskKind::Linear.class();
+    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 1, 6, 2);
     // Six points of a 2-d linear function: every y is w·x for the same w, so any three
     // points are linearly dependent in (x1, x2, y).
@@ -76,7 +78,15 @@ fn model_predicts_one_number_per_x() {
         .with_d_model(16)
         .init(&device);
     let mut rng = StdRng::seed_from_u64(0);
-    let batch = PromptBatch::sample(TaskKind::Linear.class().as_ref(), &mut rng, 3, 5, 4);
+    let batch = PromptBatch::sample(
+        TaskKind::Linear
+            .class(SessionConfig::default().task_params())
+            .as_ref(),
+        &mut rng,
+        3,
+        5,
+        4,
+    );
     let out = model.forward(batch.tokens(&device));
     assert_eq!(out.dims(), [3, 10]);
     assert_eq!(at_x_positions(out).dims(), [3, 5]);
@@ -90,7 +100,7 @@ fn causal_model_ignores_the_future() {
         .with_d_model(16)
         .init(&device);
     let mut rng = StdRng::seed_from_u64(3);
-    let class = TaskKind::Linear.class();
+    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
     let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
     let mut b = a.clone();
     b.ys[3] += 10.0; // change only the last y
@@ -141,14 +151,23 @@ fn loss_falls_well_below_the_zero_predictor() {
             last.normalized_loss
         );
         assert!(last.normalized_loss < 0.7 * first.normalized_loss);
-        let eval = session.evaluate(512).await.expect("eval");
-        assert_eq!(eval.model.mean.len(), 9);
-        eprintln!("error vs k {:?}", eval.model.mean);
+        let eval = session
+            .evaluate(&EvalConfig {
+                prompts: 512,
+                ..Default::default()
+            })
+            .await
+            .expect("eval");
+        let model = &eval.curves["model"];
+        assert_eq!(model.mean.len(), 9);
+        eprintln!("error vs k {:?}", model.mean);
         // More examples, less error: the model uses its context.
+        assert!(model.mean[5] < 0.5 * model.mean[0], "{:?}", model.mean);
+        // ...and the least-squares curve sits on its oracle max(d - k, 0)/d = 0 for k >= 2.
         assert!(
-            eval.model.mean[5] < 0.5 * eval.model.mean[0],
-            "{:?}",
-            eval.model.mean
+            eval.curves["least_squares"].mean[2..]
+                .iter()
+                .all(|e| *e < 1e-6)
         );
     });
 }
@@ -176,7 +195,11 @@ fn invalid_train_and_eval_arguments_are_typed_errors() {
         let mut s = Session::new(small(1)).await.expect("session");
         let err = s.train(0).await.expect_err("zero steps");
         assert_eq!((err.code(), err.field()), ("invalid_config", Some("steps")));
-        let err = s.evaluate(0).await.expect_err("zero prompts");
+        let zero = EvalConfig {
+            prompts: 0,
+            ..Default::default()
+        };
+        let err = s.evaluate(&zero).await.expect_err("zero prompts");
         assert_eq!(
             (err.code(), err.field()),
             ("invalid_config", Some("prompts"))
@@ -215,6 +238,120 @@ fn auto_device_reports_what_runs_and_why() {
             assert!(info.fallback_reason.is_some(), "{info:?}");
         } else {
             assert!(info.adapter.is_some() && info.fallback_reason.is_none());
+        }
+    });
+}
+
+#[test]
+fn batched_evaluation_equals_one_prompt_at_a_time() {
+    block_on(async {
+        let session = Session::new(small(4)).await.expect("session");
+        for probe in [Probe::None, Probe::Orthant] {
+            let config = EvalConfig {
+                prompts: 300, // more than one evaluation chunk
+                probe,
+                seed: Some(9),
+                ..Default::default()
+            };
+            let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+            let set = config.sample(class.as_ref(), 9, 7, 3);
+            let batched = session.predict_set(&set).await.expect("batched");
+            for b in [0, 1, 150, 299] {
+                let mut one = set.clone();
+                one.prompts = set.prompts.rows(b, b + 1);
+                if let Some(q) = &mut one.queries {
+                    q.xs = q.xs[b * 7 * 3..(b + 1) * 7 * 3].to_vec();
+                    q.ys = q.ys[b * 7..(b + 1) * 7].to_vec();
+                }
+                let single = session.predict_set(&one).await.expect("single");
+                for k in 0..7 {
+                    let (x, y) = (batched[b * 7 + k], single[k]);
+                    assert!(
+                        (x - y).abs() < 1e-5,
+                        "{probe:?} prompt {b} k {k}: {x} vs {y}"
+                    );
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn checkpoint_round_trip_gives_identical_predictions() {
+    block_on(async {
+        let config = SessionConfig {
+            task: TaskKind::SparseLinear,
+            sparsity: 2,
+            ..small(8)
+        };
+        let mut session = Session::new(config.clone()).await.expect("session");
+        session.train(5).await.expect("train");
+        let bytes = session.save().await.expect("save");
+        let restored = Session::from_checkpoint(&bytes, DeviceChoice::Cpu)
+            .await
+            .expect("load");
+        assert_eq!(restored.step(), 5);
+        assert_eq!(restored.config(), session.config());
+        let eval = EvalConfig {
+            prompts: 64,
+            ..Default::default()
+        };
+        let (a, b) = (
+            session.evaluate(&eval).await.expect("eval"),
+            restored.evaluate(&eval).await.expect("eval"),
+        );
+        assert_eq!(a.curves["model"], b.curves["model"]);
+        let class = config.task.class(config.task_params());
+        let set = eval.sample(class.as_ref(), 1, 7, 3);
+        assert_eq!(
+            session.predict_set(&set).await.expect("a"),
+            restored.predict_set(&set).await.expect("b")
+        );
+        // Training continues from the stored step.
+        let mut restored = restored;
+        assert_eq!(restored.train(2).await.expect("train").step, 7);
+    });
+}
+
+#[test]
+fn damaged_checkpoints_are_typed_errors() {
+    block_on(async {
+        let mut session = Session::new(small(2)).await.expect("session");
+        session.train(1).await.expect("train");
+        let bytes = session.save().await.expect("save");
+        let load = |b: Vec<u8>| async move {
+            Session::from_checkpoint(&b, DeviceChoice::Cpu)
+                .await
+                .err()
+                .expect("must be rejected")
+        };
+        let mut cases: Vec<(&str, Vec<u8>)> = vec![
+            ("empty", Vec::new()),
+            ("truncated header", bytes[..6].to_vec()),
+            ("truncated data", bytes[..bytes.len() - 9].to_vec()),
+            (
+                "not safetensors",
+                b"hello world, this is not a checkpoint".to_vec(),
+            ),
+        ];
+        // A NaN weight: overwrite the last f32 (data ends the file).
+        let mut nan = bytes.clone();
+        let n = nan.len();
+        nan[n - 4..].copy_from_slice(&f32::NAN.to_le_bytes());
+        cases.push(("nan weight", nan));
+        // A checkpoint whose config no longer matches its tensors.
+        let needle: &[u8] = br#"\"dModel\":32"#;
+        let at = bytes
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("config is stored as JSON in the metadata");
+        let mut swapped = bytes.clone();
+        swapped[at..at + needle.len()].copy_from_slice(br#"\"dModel\":64"#);
+        cases.push(("shape mismatch", swapped));
+        for (what, b) in cases {
+            let err = load(b).await;
+            assert_eq!(err.code(), "invalid_checkpoint", "{what}: {err}");
+            assert_eq!(err.field(), Some("checkpoint"), "{what}");
         }
     });
 }

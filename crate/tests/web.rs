@@ -68,10 +68,18 @@ async fn forced_webgpu_trains_with_async_read_back() {
     let loss = prop(&report, "loss").as_f64().expect("loss");
     assert!(loss.is_finite() && loss > 0.0, "loss {loss}");
     assert_eq!(prop(&report, "step").as_f64(), Some(2.0));
-    let eval = wasm::evaluate_session(id, 16.0)
+    let eval = wasm::evaluate_session(id, object(&[("prompts", 16.into())]))
         .await
         .expect("evaluate on webgpu");
-    let mean = js_sys::Array::from(&prop(&prop(&eval, "model"), "mean"));
+    let curves = prop(&eval, "curves");
+    let mean = js_sys::Array::from(&prop(&prop(&curves, "model"), "mean"));
+    assert!(prop(&curves, "least_squares").is_object());
+    let saved = wasm::save_session(id).await.expect("save on webgpu");
+    let loaded = wasm::load_session(&saved, "cpu".into())
+        .await
+        .expect("load what webgpu saved");
+    assert_eq!(prop(&loaded, "step").as_f64(), Some(2.0));
+    wasm::dispose_session(prop(&loaded, "id").as_f64().expect("id") as u32);
     assert_eq!(mean.length(), 5);
     assert!(wasm::dispose_session(id));
 }
@@ -108,7 +116,15 @@ async fn errors_are_js_errors_with_code_and_field() {
                 .is_some_and(|m| !m.is_empty())
         );
     };
-    let bad_configs: [(&str, JsValue); 4] = [
+    check(
+        wasm::load_session(b"garbage", JsValue::UNDEFINED)
+            .await
+            .expect_err("garbage checkpoint"),
+        "invalid_checkpoint",
+        Some("checkpoint"),
+    );
+    let bad_configs: [(&str, JsValue); 5] = [
+        ("colour", 1.into()),
         ("dims", (-1).into()),
         ("model", "lstm".into()),
         ("learningRate", f64::NAN.into()),

@@ -10,6 +10,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::config::SessionConfig;
+use crate::device::DeviceChoice;
+use crate::icl::evaluate::{self, EvalConfig};
 use crate::session::Session;
 use crate::{Error, Result};
 use errors::to_js;
@@ -57,26 +59,36 @@ struct Created {
     config: SessionConfig,
     device_info: crate::device::DeviceInfo,
     num_params: usize,
+    /// Training steps behind the model (non-zero for a loaded checkpoint).
+    step: u32,
 }
 
-/// Validates `config`, opens the device, initializes the model; resolves to
-/// `{ id, config, deviceInfo, numParams }`.
-#[wasm_bindgen(js_name = createSession)]
-pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
-    if config.is_object() && !js_sys::Array::is_array(&config) {
-        let object: &js_sys::Object = config.unchecked_ref();
-        for key in js_sys::Object::keys(object).iter() {
-            let key = key.as_string().unwrap_or_default();
-            crate::config::check_known_key(&key).map_err(to_js)?;
-        }
+/// A JS value as JSON text, with `JSON.stringify` semantics: `undefined` properties vanish,
+/// `NaN`/`Infinity` become `null` (and are then rejected by type, naming the field), cycles and
+/// BigInts are an error naming `field`.
+fn json_text(field: &str, value: &JsValue) -> Result<String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok("{}".to_owned());
     }
-    let config =
-        SessionConfig::parse(serde_wasm_bindgen::Deserializer::from(config)).map_err(to_js)?;
-    let session = Session::new(config).await.map_err(to_js)?;
-    let (config, device_info, num_params) = (
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(Error::invalid(field, "must be an object"));
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Error::invalid(field, "must be a plain object that JSON can represent"))
+}
+
+fn session_config(value: &JsValue) -> Result<SessionConfig> {
+    SessionConfig::from_json(&json_text("config", value)?)
+}
+
+fn created(session: Session) -> std::result::Result<JsValue, JsValue> {
+    let (config, device_info, num_params, step) = (
         session.config().clone(),
         session.device_info().clone(),
         session.num_params(),
+        session.step(),
     );
     let id = Registry::insert(session);
     to_plain(&Created {
@@ -84,11 +96,103 @@ pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsV
         config,
         device_info,
         num_params,
+        step,
     })
     .map_err(|err| {
         Registry::dispose(id);
         to_js(err)
     })
+}
+
+/// Validates `config`, opens the device, initializes the model; resolves to
+/// `{ id, config, deviceInfo, numParams, step }`.
+#[wasm_bindgen(js_name = createSession)]
+pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let config = session_config(&config).map_err(to_js)?;
+    created(Session::new(config).await.map_err(to_js)?)
+}
+
+/// Restores a session from safetensors bytes on `device` ("auto", "webgpu" or "cpu").
+#[wasm_bindgen(js_name = loadSession)]
+pub async fn load_session(bytes: &[u8], device: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let device: DeviceChoice = if device.is_undefined() || device.is_null() {
+        DeviceChoice::default()
+    } else {
+        let text = device
+            .as_string()
+            .ok_or_else(|| to_js(Error::invalid("device", "must be a string")))?;
+        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| {
+            to_js(Error::invalid(
+                "device",
+                format!("unknown device `{text}`, expected auto, webgpu or cpu"),
+            ))
+        })?
+    };
+    created(
+        Session::from_checkpoint(bytes, device)
+            .await
+            .map_err(to_js)?,
+    )
+}
+
+/// The session's model as safetensors bytes.
+#[wasm_bindgen(js_name = saveSession)]
+pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
+    let session = Registry::checkout(id).map_err(to_js)?;
+    let result = session.save().await;
+    Registry::checkin(id, session);
+    result.map_err(to_js)
+}
+
+/// Baselines only, for a session config's task, dims and points (no model, no device).
+#[wasm_bindgen(js_name = evaluateBaselines)]
+pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let config = session_config(&config)?;
+        let eval = EvalConfig::from_json(&json_text("evaluation", &eval)?)?;
+        let class = config.task.class(config.task_params());
+        let result = evaluate::baselines_only(
+            &eval,
+            config.task,
+            class.as_ref(),
+            eval.seed_for(config.seed),
+            config.points as usize,
+            config.dims as usize,
+        );
+        to_plain(&result)
+    };
+    run().map_err(to_js)
+}
+
+/// What the core offers: function classes, baselines and probes, for building menus.
+#[wasm_bindgen]
+pub fn catalog() -> std::result::Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Entry {
+        name: &'static str,
+        description: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Catalog {
+        tasks: Vec<Entry>,
+        baselines: Vec<&'static str>,
+        probes: Vec<crate::icl::probe::Probe>,
+    }
+    to_plain(&Catalog {
+        tasks: crate::icl::TaskKind::ALL
+            .iter()
+            .map(|t| Entry {
+                name: t.name(),
+                description: t.description(),
+            })
+            .collect(),
+        baselines: crate::icl::baselines::BaselineKind::ALL
+            .iter()
+            .map(|b| b.name())
+            .collect(),
+        probes: crate::icl::probe::Probe::ALL.to_vec(),
+    })
+    .map_err(to_js)
 }
 
 /// Trains `steps` steps; resolves to one report.
@@ -101,12 +205,14 @@ pub async fn train_session(id: u32, steps: f64) -> std::result::Result<JsValue, 
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
 
-/// Error vs k on `prompts` fresh prompts.
+/// Error vs k of the model and the requested baselines (`EvalConfig` schema).
 #[wasm_bindgen(js_name = evaluateSession)]
-pub async fn evaluate_session(id: u32, prompts: f64) -> std::result::Result<JsValue, JsValue> {
-    let prompts = count("prompts", prompts, 1, crate::session::MAX_EVAL_PROMPTS).map_err(to_js)?;
+pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let eval = json_text("evaluation", &eval)
+        .and_then(|text| EvalConfig::from_json(&text))
+        .map_err(to_js)?;
     let session = Registry::checkout(id).map_err(to_js)?;
-    let result = session.evaluate(prompts).await;
+    let result = session.evaluate(&eval).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
