@@ -12,6 +12,8 @@ if [ "$MODE" = "test" ]; then
   command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
   # lavapipe: a Vulkan adapter for native wgpu on machines without a GPU
   [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || [ -e /usr/share/vulkan/icd.d/lvp_icd.json ] || need_apt+=(mesa-vulkan-drivers)
+  # numpy: the checkpoint check re-implements the model outside the project
+  python3 -c "import numpy" 2>/dev/null || need_apt+=(python3-numpy)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt"

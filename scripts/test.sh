@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then runs every suite
 # and prints each phase's time.
-#   native cargo tests (CPU backend) → wasm build → wasm-bindgen tests in headless Chromium →
+#   native cargo tests (CPU backend) → shipped checkpoints checked in numpy → wasm build → wasm-bindgen tests in headless Chromium →
 #   package + site build (strict TypeScript) → Playwright end-to-end tests against the built site
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -10,6 +10,11 @@ START=$(date +%s)
 phase "setup"; bash scripts/setup.sh test
 phase "rustfmt"; cargo fmt --all --check
 phase "native tests (cargo test --release)"; cargo test --release
+phase "shipped checkpoints, re-implemented in numpy"
+for ckpt in www/public/checkpoints/*.safetensors; do
+  "$CARGO_TARGET_DIR/release/iclab" --json icl eval --checkpoint "$ckpt" --device cpu --prompts 8 --examples 8 > "$CARGO_TARGET_DIR/check-eval.json"
+  python3 tests/python/check_checkpoint.py "$ckpt" "$CARGO_TARGET_DIR/check-eval.json"
+done
 phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"
 (

@@ -31,7 +31,9 @@ test("invalid configs reject with IclabError naming the field", async () => {
       [{ batchSize: 1e12 }, "batchSize"],
       [{ device: "tpu" }, "device"],
       [{ mystery: true }, "mystery"],
-      [{ dims: () => 3 }, "config"],
+      [{ dims: () => 3 }, "dims"],
+      [{ curriculum: { dimsStart: 1, dimsIncrement: 1, pointsStart: 1, pointsIncrement: 1, interval: 10, extra: 1 } }, "curriculum.extra"],
+      [{ seed: 10n }, "seed"],
       [42, "config"],
     ];
     const out = [];
@@ -99,7 +101,8 @@ test("train and evaluate arguments are validated; the session survives", async (
     assert.equal(r.device, "cpu");
     assert.ok(r.elapsedMs > 0);
   }
-  assert.equal(out.evaluation.model.mean.length, 5);
+  assert.equal(out.evaluation.curves.model.mean.length, 5);
+  assert.equal(out.evaluation.curves.least_squares.mean.length, 5);
   assert.equal(out.after, "disposed");
   assert.equal(out.device.kind, "cpu");
   assert.equal(out.live, 0);

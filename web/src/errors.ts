@@ -1,6 +1,7 @@
 /** Stable error codes; switch on `IclabError.code`. */
 export type ErrorCode =
   | "invalid_config"
+  | "invalid_checkpoint"
   | "device_unavailable"
   | "backend"
   | "diverged"
@@ -32,6 +33,7 @@ export class IclabError extends Error {
 
 const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "invalid_config",
+  "invalid_checkpoint",
   "device_unavailable",
   "backend",
   "diverged",

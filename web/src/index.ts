@@ -5,7 +5,8 @@
  * import { createSession } from "iclab";
  * const session = await createSession({ dims: 5, points: 11 });
  * for await (const report of session.train({ steps: 500, every: 25 })) console.log(report.loss);
- * console.log((await session.evaluate()).model.mean);
+ * const result = await session.evaluate({ baselines: ["least_squares"] });
+ * console.log(result.curves.model.mean, result.curves.least_squares.mean);
  * await session.dispose();
  * ```
  *
@@ -14,7 +15,9 @@
 import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber } from "./errors.js";
 import type {
+  Catalog,
   Capabilities,
+  DeviceChoice,
   DeviceInfo,
   EvaluateOptions,
   Evaluation,
@@ -49,6 +52,8 @@ export class Session {
   readonly config: SessionInfo["config"];
   readonly deviceInfo: DeviceInfo;
   readonly numParams: number;
+  /** Steps behind the model when the session was created (non-zero for a checkpoint). */
+  readonly initialStep: number;
   private disposed = false;
   private readonly client: WorkerClient;
   private readonly generation: number;
@@ -59,6 +64,7 @@ export class Session {
     this.config = info.config;
     this.deviceInfo = info.deviceInfo;
     this.numParams = info.numParams;
+    this.initialStep = info.step;
     this.client = workerClient;
     this.generation = workerClient.generation;
   }
@@ -96,11 +102,19 @@ export class Session {
     }
   }
 
-  /** Error vs number of in-context examples on fresh prompts (default 1,280). */
+  /**
+   * Error vs number of in-context examples of the model and the chosen baselines on the same
+   * fresh prompts (default 1,280, in distribution, least squares only).
+   */
   async evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
     this.check();
-    const prompts = wholeNumber("prompts", options.prompts ?? 1280, 1, MAX_EVAL_PROMPTS);
-    return this.client.call<Evaluation>({ op: "evaluate", session: this.id, prompts });
+    return this.client.call<Evaluation>({ op: "evaluate", session: this.id, options: plain("options", options) });
+  }
+
+  /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */
+  async save(): Promise<Uint8Array> {
+    this.check();
+    return this.client.call<Uint8Array>({ op: "save", session: this.id });
   }
 
   /** Frees the model in the worker. Safe to call twice. */
@@ -111,6 +125,46 @@ export class Session {
       await this.client.call<boolean>({ op: "dispose", session: this.id });
     }
   }
+}
+
+/** `value` if it is a plain object (or absent); otherwise a typed error naming `field`. */
+function plain(field: string, value: unknown): unknown {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new IclabError({ code: "invalid_config", field, message: `${field} must be an object` });
+  }
+  return value;
+}
+
+/**
+ * Restores a session from a checkpoint (safetensors bytes written by `session.save()` or the
+ * CLI) on `device`. Training continues from the stored step.
+ */
+export async function loadSession(
+  bytes: Uint8Array | ArrayBuffer,
+  device: DeviceChoice = "auto",
+): Promise<Session> {
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    throw new IclabError({ code: "invalid_checkpoint", field: "checkpoint", message: "expected a Uint8Array or ArrayBuffer" });
+  }
+  const c = client();
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const info = await c.call<SessionInfo>({ op: "load", bytes: data, device });
+  return new Session(info, c);
+}
+
+/** Baselines only (no model): error vs k for a task config on fresh prompts. */
+export function evaluateBaselines(config: SessionConfig, options: EvaluateOptions = {}): Promise<Evaluation> {
+  return client().call<Evaluation>({
+    op: "baselines",
+    config: plain("config", config),
+    options: plain("options", options),
+  });
+}
+
+/** Function classes, baselines and probes the core offers. */
+export function catalog(): Promise<Catalog> {
+  return client().call<Catalog>({ op: "catalog" });
 }
 
 /** Validates `config` (in Rust), opens the device and initializes the model. */

@@ -5,7 +5,11 @@ export type Request =
   | { id: number; op: "capabilities" }
   | { id: number; op: "create"; config: unknown }
   | { id: number; op: "train"; session: number; steps: number }
-  | { id: number; op: "evaluate"; session: number; prompts: number }
+  | { id: number; op: "evaluate"; session: number; options: unknown }
+  | { id: number; op: "load"; bytes: Uint8Array; device: unknown }
+  | { id: number; op: "save"; session: number }
+  | { id: number; op: "baselines"; config: unknown; options: unknown }
+  | { id: number; op: "catalog" }
   | { id: number; op: "dispose"; session: number }
   | { id: number; op: "liveSessions" };
 

@@ -1,7 +1,13 @@
 /** Configuration of a session. Every field is optional; defaults are those of the Rust core. */
 export interface SessionConfig {
   /** Function class prompts are drawn from. Default `"linear"`. */
-  task?: "linear";
+  task?: TaskKind;
+  /** Non-zero coordinates of w for `sparse_linear` (1–dims). Default 3. */
+  sparsity?: number;
+  /** Output noise σ for `noisy_linear`. Default 1. */
+  noiseStd?: number;
+  /** Condition number of the input covariance for `ill_conditioned` (1–1e8). Default 100. */
+  conditionNumber?: number;
   /** Backbone. Default `"transformer"`. */
   model?: "transformer";
   /** Model size: `tiny` (3 layers, width 64, 2 heads) or `small` (6, 128, 4). Default `"tiny"`. */
@@ -22,12 +28,33 @@ export interface SessionConfig {
   learningRate?: number;
   /** Linear warmup steps. Default 100. */
   warmupSteps?: number;
+  /** Cosine decay to 10% over this many steps after warmup; 0 = constant. Default 0. */
+  decaySteps?: number;
+  /** Grow active dimensions and prompt length during training; `null` = off. Default `null`. */
+  curriculum?: Curriculum | null;
   /** Per-tensor gradient-norm clip, 0 = off. Default 1. */
   gradClip?: number;
   /** `auto` (WebGPU on a hardware adapter, else CPU), `webgpu` (forced) or `cpu`. Default `auto`. */
   device?: DeviceChoice;
   /** Seeds data and initialization: same seed and config, same losses (on the same backend). */
   seed?: number;
+}
+
+export type TaskKind =
+  | "linear"
+  | "sparse_linear"
+  | "noisy_linear"
+  | "relu_net"
+  | "decision_tree"
+  | "ill_conditioned";
+
+/** The curriculum of Garg et al.: start small, grow every `interval` steps. */
+export interface Curriculum {
+  dimsStart: number;
+  dimsIncrement: number;
+  pointsStart: number;
+  pointsIncrement: number;
+  interval: number;
 }
 
 export type DeviceChoice = "auto" | "webgpu" | "cpu";
@@ -66,6 +93,9 @@ export interface Report {
   /** `loss` over the zero predictor's expected loss: 1 means nothing learned. */
   normalizedLoss: number;
   learningRate: number;
+  /** Active dimensions and prompt pairs at the last step (curriculum). */
+  activeDims: number;
+  points: number;
   device: DeviceKind;
   /** Milliseconds spent training in this session. */
   elapsedMs: number;
@@ -83,11 +113,81 @@ export interface ErrorCurve {
   upper: number[];
 }
 
+export type BaselineKind =
+  | "least_squares"
+  | "ridge"
+  | "knn"
+  | "averaging"
+  | "lasso"
+  | "gd"
+  | "newton"
+  | "relu_net"
+  | "tree"
+  | "boosted_trees";
+
+export type Probe = "none" | "skewed" | "orthant" | "scaled" | "noisy";
+
+/** Settings of the baselines; each is read by the baseline it names. */
+export interface BaselineOptions {
+  ridgeAlpha?: number;
+  knnNeighbors?: number;
+  lassoAlpha?: number;
+  gdSteps?: number;
+  newtonSteps?: number;
+  netHidden?: number;
+  netSteps?: number;
+  netLearningRate?: number;
+  treeDepth?: number;
+  boostRounds?: number;
+  boostLearningRate?: number;
+}
+
+/** What to evaluate on and against. */
+export interface EvaluateOptions {
+  /** Prompts to average over (1–20,000). Default 1280, as in Garg et al. */
+  prompts?: number;
+  /** Out-of-distribution probe. Default `"none"`. */
+  probe?: Probe;
+  /** Input scale for `probe: "scaled"`. Default 2. */
+  probeScale?: number;
+  /** Extra output noise σ for `probe: "noisy"`. Default 1. */
+  probeNoise?: number;
+  /** Baselines on the same prompts. Default `["least_squares"]`. */
+  baselines?: BaselineKind[];
+  options?: BaselineOptions;
+  /** Seeds the prompts. Default: derived from the session seed. */
+  seed?: number | null;
+  /** Return the first n prompts in full (0–64). Default 0. */
+  examples?: number;
+}
+
+/** One prompt in full: the queries, their targets and every method's predictions. */
+export interface Example {
+  xs: number[][];
+  targets: number[];
+  predictions: Record<string, number[]>;
+}
+
 export interface Evaluation {
-  step: number;
+  task: TaskKind;
+  probe: Probe;
+  dims: number;
+  points: number;
   prompts: number;
-  /** Normalized squared error of the model (zero estimator = 1). */
-  model: ErrorCurve;
+  /** Training step of the model, `null` for baselines only. */
+  step: number | null;
+  /** What squared errors were divided by. */
+  normalizer: number;
+  /** `model` and each baseline by name; entry i is the error after i examples. */
+  curves: Record<string, ErrorCurve>;
+  examples?: Example[];
+}
+
+/** What the core offers, for building menus. */
+export interface Catalog {
+  tasks: { name: TaskKind; description: string }[];
+  baselines: BaselineKind[];
+  probes: Probe[];
 }
 
 export interface TrainOptions {
@@ -97,16 +197,14 @@ export interface TrainOptions {
   every?: number;
 }
 
-export interface EvaluateOptions {
-  /** Prompts to average over. Default 1280, as in Garg et al. */
-  prompts?: number;
-}
 
 /** The resolved config, device and size of a created session. */
 export interface SessionInfo {
   id: number;
-  config: Required<Omit<SessionConfig, "layers" | "dModel" | "heads">> &
-    Pick<SessionConfig, "layers" | "dModel" | "heads">;
+  config: Required<Omit<SessionConfig, "layers" | "dModel" | "heads" | "curriculum">> &
+    Pick<SessionConfig, "layers" | "dModel" | "heads" | "curriculum">;
   deviceInfo: DeviceInfo;
   numParams: number;
+  /** Steps behind the model: non-zero for a loaded checkpoint. */
+  step: number;
 }

@@ -27,7 +27,15 @@ async function dispatch(req: Request): Promise<unknown> {
     case "train":
       return wasm.trainSession(req.session, req.steps);
     case "evaluate":
-      return wasm.evaluateSession(req.session, req.prompts);
+      return wasm.evaluateSession(req.session, req.options);
+    case "load":
+      return wasm.loadSession(req.bytes, req.device);
+    case "save":
+      return wasm.saveSession(req.session);
+    case "baselines":
+      return wasm.evaluateBaselines(req.config, req.options);
+    case "catalog":
+      return wasm.catalog();
     case "dispose":
       return wasm.disposeSession(req.session);
     case "liveSessions":

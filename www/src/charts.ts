@@ -54,38 +54,155 @@ export interface Curve {
   upper: number[];
 }
 
-/** Error against number of in-context examples, with a bootstrap band. */
-export class ErrorChart {
-  private plot: uPlot;
+/** Colours per method; the model is always blue. */
+const COLOURS: Record<string, string> = {
+  model: "#2563eb",
+  least_squares: "#dc2626",
+  ridge: "#ea580c",
+  knn: "#16a34a",
+  averaging: "#9333ea",
+  lasso: "#0891b2",
+  gd: "#ca8a04",
+  newton: "#db2777",
+  relu_net: "#4d7c0f",
+  tree: "#7c2d12",
+  boosted_trees: "#475569",
+};
 
-  constructor(el: HTMLElement) {
-    this.plot = new uPlot(
-      {
-        width: width(el),
-        height: 260,
-        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1.1, max)] } },
-        axes: [{ label: "in-context examples k" }, { label: "squared error / d" }],
-        series: [
-          {},
-          { label: "transformer", stroke: "#2563eb", width: 2 },
-          { label: "5%", stroke: "transparent", points: { show: false } },
-          { label: "95%", stroke: "transparent", points: { show: false } },
-          { label: "zero estimator", stroke: "#9ca3af", dash: [6, 6], points: { show: false } },
-        ],
-        bands: [{ series: [3, 2], fill: "rgba(37, 99, 235, 0.15)" }],
-      },
-      [[], [], [], [], []],
-      el,
-    );
-    resizeWith(this.plot, el);
+function colour(name: string): string {
+  return COLOURS[name] ?? "#64748b";
+}
+
+function fill(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, 0.13)`;
+}
+
+/** Human names for the legend. */
+export const LABELS: Record<string, string> = {
+  model: "model (in context)",
+  least_squares: "least squares",
+  ridge: "ridge",
+  knn: "k-NN",
+  averaging: "averaging",
+  lasso: "Lasso",
+  gd: "gradient descent",
+  newton: "iterative Newton",
+  relu_net: "2-layer ReLU net",
+  tree: "greedy tree",
+  boosted_trees: "boosted trees",
+};
+
+/**
+ * Error against number of in-context examples: one line per method with its 90% bootstrap band,
+ * the zero estimator dashed at 1. The plot is rebuilt when the set of methods changes.
+ */
+export class ErrorChart {
+  private plot: uPlot | null = null;
+  private names: string[] = [];
+
+  constructor(private readonly el: HTMLElement) {
+    this.build([]);
   }
 
-  show(curve: Curve): void {
-    const ks = curve.mean.map((_, i) => i);
-    this.plot.setData([ks, curve.mean, curve.lower, curve.upper, ks.map(() => 1)]);
+  private build(names: string[]): void {
+    this.plot?.destroy();
+    this.names = names;
+    const series: uPlot.Series[] = [{}];
+    const bands: uPlot.Band[] = [];
+    for (const name of names) {
+      const at = series.length;
+      series.push({ label: LABELS[name] ?? name, stroke: colour(name), width: name === "model" ? 2.5 : 1.5 });
+      series.push({ label: `${name} 5%`, stroke: "transparent", points: { show: false } });
+      series.push({ label: `${name} 95%`, stroke: "transparent", points: { show: false } });
+      bands.push({ series: [at + 2, at + 1], fill: fill(colour(name)) });
+    }
+    series.push({ label: "zero estimator", stroke: "#9ca3af", dash: [6, 6], points: { show: false } });
+    this.plot = new uPlot(
+      {
+        width: width(this.el),
+        height: 300,
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1.1, Math.min(max, 3))] } },
+        axes: [{ label: "in-context examples k" }, { label: "normalized squared error" }],
+        legend: { show: true },
+        series,
+        bands,
+      },
+      series.map(() => []) as unknown as uPlot.AlignedData,
+      this.el,
+    );
+    // Band edges are not worth a legend entry.
+    this.el.querySelectorAll(".u-legend .u-series").forEach((row, i) => {
+      if (i > 0 && i <= names.length * 3 && (i - 1) % 3 !== 0) (row as HTMLElement).style.display = "none";
+    });
+    resizeWith(this.plot, this.el);
+  }
+
+  /** Shows `curves` (keyed by method); `model` first, then the rest in the given order. */
+  show(curves: Record<string, Curve>): void {
+    const names = Object.keys(curves).sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
+    if (names.join() !== this.names.join()) this.build(names);
+    const first = curves[names[0] ?? ""];
+    const ks = first ? first.mean.map((_, i) => i) : [];
+    const data: number[][] = [ks];
+    for (const name of names) {
+      const c = curves[name];
+      if (!c) continue;
+      data.push(c.mean, c.lower, c.upper);
+    }
+    data.push(ks.map(() => 1));
+    this.plot?.setData(data as uPlot.AlignedData);
   }
 
   clear(): void {
-    this.plot.setData([[], [], [], [], []]);
+    this.build([]);
+  }
+}
+
+/** One prompt: the true output at each query and what each method predicted after k examples. */
+export class PromptChart {
+  private plot: uPlot | null = null;
+  private names: string[] = [];
+
+  constructor(private readonly el: HTMLElement) {
+    this.build([]);
+  }
+
+  private build(names: string[]): void {
+    this.plot?.destroy();
+    this.names = names;
+    const series: uPlot.Series[] = [
+      {},
+      { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" } },
+      ...names.map((name) => ({
+        label: LABELS[name] ?? name,
+        stroke: colour(name),
+        width: 1.5,
+        points: { show: true, size: 6 },
+      })),
+    ];
+    this.plot = new uPlot(
+      {
+        width: width(this.el),
+        height: 240,
+        scales: { x: { time: false } },
+        axes: [{ label: "position k (prediction after k examples)" }, { label: "output" }],
+        series,
+      },
+      series.map(() => []) as unknown as uPlot.AlignedData,
+      this.el,
+    );
+    resizeWith(this.plot, this.el);
+  }
+
+  show(targets: number[], predictions: Record<string, number[]>): void {
+    const names = Object.keys(predictions).sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
+    if (names.join() !== this.names.join()) this.build(names);
+    const ks = targets.map((_, i) => i);
+    this.plot?.setData([ks, targets, ...names.map((n) => predictions[n] ?? [])] as uPlot.AlignedData);
+  }
+
+  clear(): void {
+    this.build([]);
   }
 }

@@ -4,9 +4,32 @@
  * malformed parameters are reported and ignored, never thrown.
  */
 
-type Kind = { type: "int"; min: number; max: number } | { type: "float"; min: number; max: number } | { type: "enum"; values: readonly string[] };
+type Kind =
+  | { type: "int"; min: number; max: number }
+  | { type: "float"; min: number; max: number }
+  | { type: "enum"; values: readonly string[] }
+  | { type: "list"; values: readonly string[] };
+
+export const TASKS = ["linear", "sparse_linear", "noisy_linear", "relu_net", "decision_tree", "ill_conditioned"] as const;
+export const BASELINES = [
+  "least_squares",
+  "ridge",
+  "knn",
+  "averaging",
+  "lasso",
+  "gd",
+  "newton",
+  "relu_net",
+  "tree",
+  "boosted_trees",
+] as const;
 
 export const PROPS = {
+  start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint" },
+  task: { type: "enum", values: TASKS, default: "linear" },
+  sparsity: { type: "int", min: 1, max: 64, default: 3 },
+  noiseStd: { type: "float", min: 0, max: 100, default: 1 },
+  conditionNumber: { type: "float", min: 1, max: 1e8, default: 100 },
   device: { type: "enum", values: ["auto", "webgpu", "cpu"], default: "auto" },
   preset: { type: "enum", values: ["tiny", "small"], default: "tiny" },
   dims: { type: "int", min: 1, max: 64, default: 5 },
@@ -17,7 +40,12 @@ export const PROPS = {
   steps: { type: "int", min: 1, max: 10_000_000, default: 2000 },
   every: { type: "int", min: 1, max: 100_000, default: 25 },
   seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
+  baselines: { type: "list", values: BASELINES, default: "least_squares,averaging,knn" },
+  probe: { type: "enum", values: ["none", "skewed", "orthant", "scaled", "noisy"], default: "none" },
+  probeScale: { type: "float", min: 0.01, max: 100, default: 2 },
+  probeNoise: { type: "float", min: 0, max: 100, default: 1 },
   evalPrompts: { type: "int", min: 16, max: 20_000, default: 1280 },
+  prompt: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
 } as const satisfies Record<string, Kind & { default: string | number }>;
 
 export type PropName = keyof typeof PROPS;
@@ -29,10 +57,15 @@ export function defaults(): State {
   return out as State;
 }
 
-/** Parses one value; `null` if it is malformed or out of range. */
+/** Parses one value; `null` if it is malformed or out of range. Lists keep table order. */
 export function parseValue(name: PropName, raw: string): string | number | null {
   const p: Kind = PROPS[name];
   if (p.type === "enum") return p.values.includes(raw) ? raw : null;
+  if (p.type === "list") {
+    const items = raw.split(",").filter((s) => s !== "");
+    if (!items.every((i) => p.values.includes(i))) return null;
+    return p.values.filter((v) => items.includes(v)).join(",");
+  }
   if (raw.trim() === "") return null;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < p.min || n > p.max) return null;

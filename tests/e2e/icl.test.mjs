@@ -1,0 +1,98 @@
+// The in-context regression demo: the shipped linear checkpoint, live training on WebGPU, URL state.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { open, screenshot } from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await open({ webgpu: true });
+});
+after(async () => {
+  await browser?.close();
+});
+
+const curves = (page) => page.evaluate(() => JSON.parse(document.body.dataset.curves ?? "{}"));
+
+test("the shipped linear model tracks least squares and keeps training on WebGPU", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}?device=webgpu&evalPrompts=256&steps=3&every=1&baselines=least_squares,averaging`);
+  await page.waitForFunction(() => document.body.dataset.checkpoint === "linear" && document.body.dataset.state === "idle", null, {
+    timeout: 300_000,
+  });
+  const before = await curves(page);
+  const { model, least_squares: ls, averaging } = before;
+  assert.ok(model && ls && averaging, `curves: ${Object.keys(before)}`);
+  const d = Number(await page.inputValue("input[name=dims]"));
+  const gaps = model.map((e, k) => Math.abs(e - ls[k]));
+  console.log(`model ${model.map((e) => e.toFixed(3))}\nls    ${ls.map((e) => e.toFixed(3))}`);
+  assert.ok(Math.max(...gaps) < 0.15, `model vs least squares gaps ${gaps}`);
+  assert.ok(model[2 * d] < 0.1, `error at k = 2d: ${model[2 * d]}`);
+  assert.ok(model[d] < averaging[d], "beats averaging at k = d");
+  assert.match(await page.textContent("#checkpoint-info"), /meta-trained natively/);
+  const start = Number(await page.evaluate(() => document.body.dataset.evaluated));
+  assert.ok(start > 0, `checkpoint step ${start}`);
+
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 480_000 });
+  const status = await page.textContent("#status");
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", status);
+  assert.equal(await page.evaluate(() => document.getElementById("device-badge").dataset.kind), "webgpu");
+  assert.equal(Number(await page.evaluate(() => document.body.dataset.step)), start + 3);
+  assert.equal(Number(await page.evaluate(() => document.body.dataset.evaluated)), start + 3, "curves follow training");
+  const after = await curves(page);
+  assert.deepEqual(after.least_squares, ls, "baselines are computed on the same prompts");
+  assert.ok(Math.max(...after.model.map((e, k) => Math.abs(e - ls[k]))) < 0.2, "three more steps keep the model close");
+  assert.deepEqual(page.consoleErrors, []);
+  await screenshot(page, "icl-linear-checkpoint");
+  await page.close();
+});
+
+test("every setting round-trips through the URL", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}?start=scratch&evalPrompts=64`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
+  await page.selectOption("select[name=task]", "sparse_linear");
+  await page.fill("input[name=sparsity]", "2");
+  await page.press("input[name=sparsity]", "Tab");
+  await page.fill("input[name=dims]", "6");
+  await page.press("input[name=dims]", "Tab");
+  await page.selectOption("select[name=probe]", "scaled");
+  await page.selectOption("select[name=probeScale]", "3");
+  await page.check("input[data-baseline=lasso]");
+  await page.uncheck("input[data-baseline=knn]");
+  await page.fill("input[name=seed]", "42");
+  await page.press("input[name=seed]", "Tab");
+  await page.click("#next-prompt");
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
+  const search = await page.evaluate(() => location.search);
+  const params = Object.fromEntries(new URLSearchParams(search));
+  assert.deepEqual(params, {
+    start: "scratch",
+    task: "sparse_linear",
+    sparsity: "2",
+    dims: "6",
+    seed: "42",
+    baselines: "least_squares,averaging,lasso",
+    probe: "scaled",
+    probeScale: "3",
+    evalPrompts: "64",
+    prompt: "1",
+  });
+  const curvesA = await curves(page);
+  assert.ok(curvesA.lasso && !curvesA.knn, "the curves follow the chosen baselines");
+
+  const again = await browser.page();
+  await again.goto(`${browser.url}${search}&bogus=1&dims=abc`);
+  await again.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
+  for (const [name, value] of Object.entries({ task: "sparse_linear", sparsity: "2", dims: "6", seed: "42", probe: "scaled", probeScale: "3" })) {
+    assert.equal(await again.inputValue(`[name=${name}]`), value, name);
+  }
+  assert.equal(await again.isChecked("input[data-baseline=lasso]"), true);
+  assert.equal(await again.isChecked("input[data-baseline=knn]"), false);
+  assert.deepEqual(await curves(again), curvesA, "same link, same prompts, same baseline curves");
+  assert.match(await again.textContent("#status"), /bogus.*ignored|ignored.*bogus/s);
+  assert.deepEqual([...page.consoleErrors, ...again.consoleErrors], []);
+  await screenshot(again, "icl-url-state");
+  await page.close();
+  await again.close();
+});
