@@ -127,11 +127,34 @@ export class Session {
   }
 }
 
-/** `value` if it is a plain object (or absent); otherwise a typed error naming `field`. */
+/**
+ * The path of the first value the worker could not receive (functions and symbols cannot be
+ * cloned), so the error names the field as the core would; `null` when everything is plain.
+ */
+function unclonable(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === "function" || typeof value === "symbol") return path;
+  if (typeof value !== "object" || value === null || depth > 8) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const found = unclonable(child, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** `value` if it is a plain object (or absent); otherwise a typed error naming the field. */
 function plain(field: string, value: unknown): unknown {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IclabError({ code: "invalid_config", field, message: `${field} must be an object` });
+  }
+  const bad = unclonable(value, "");
+  if (bad !== null) {
+    throw new IclabError({
+      code: "invalid_config",
+      field: bad,
+      message: `invalid config \`${bad}\`: must be a number, string, boolean, array or plain object, not a function or symbol`,
+    });
   }
   return value;
 }
@@ -170,7 +193,9 @@ export function catalog(): Promise<Catalog> {
 /** Validates `config` (in Rust), opens the device and initializes the model. */
 export async function createSession(config: SessionConfig = {}): Promise<Session> {
   const c = client();
-  const info = await c.call<SessionInfo>({ op: "create", config });
+  // Non-objects go to the core as they are: it names the root `config` in its error.
+  const checked = typeof config === "object" && config !== null && !Array.isArray(config) ? plain("config", config) : config;
+  const info = await c.call<SessionInfo>({ op: "create", config: checked });
   return new Session(info, c);
 }
 
