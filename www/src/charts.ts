@@ -93,21 +93,58 @@ export const LABELS: Record<string, string> = {
   boosted_trees: "boosted trees",
 };
 
-/**
- * Error against number of in-context examples: one line per method with its 90% bootstrap band,
- * the zero estimator dashed at 1. The plot is rebuilt when the set of methods changes.
- */
-export class ErrorChart {
-  private plot: uPlot | null = null;
-  private names: string[] = [];
+/** Model first, then the other methods in their given order. */
+function modelFirst(names: string[]): string[] {
+  return [...names].sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
+}
 
-  constructor(private readonly el: HTMLElement) {
-    this.build([]);
+/** A uPlot whose series follow a set of method names; rebuilt when that set changes. */
+abstract class MethodChart {
+  protected plot: uPlot | null = null;
+  private names: string[] | null = null;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly height: number,
+  ) {
+    new ResizeObserver(() => this.plot?.setSize({ width: width(el), height })).observe(el);
+    this.ensure([]);
   }
 
-  private build(names: string[]): void {
+  protected abstract options(names: string[]): Omit<uPlot.Options, "width" | "height">;
+
+  /** Builds the plot for `names` unless it already shows them; returns them in plot order. */
+  protected ensure(names: string[]): string[] {
+    const ordered = modelFirst(names);
+    if (this.plot && this.names?.join() === ordered.join()) return ordered;
     this.plot?.destroy();
-    this.names = names;
+    this.names = ordered;
+    const options = this.options(ordered);
+    const empty = options.series.map(() => []) as unknown as uPlot.AlignedData;
+    this.plot = new uPlot({ ...options, width: width(this.el), height: this.height }, empty, this.el);
+    this.el.querySelectorAll<HTMLElement>(".u-legend .u-series").forEach((row, i) => {
+      if (options.series[i]?.label?.toString().endsWith("%")) row.style.display = "none"; // band edges
+    });
+    return ordered;
+  }
+
+  clear(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.ensure([]);
+  }
+}
+
+/**
+ * Error against number of in-context examples: one line per method with its 90% bootstrap band,
+ * the zero estimator dashed at 1.
+ */
+export class ErrorChart extends MethodChart {
+  constructor(el: HTMLElement) {
+    super(el, 300);
+  }
+
+  protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
     const series: uPlot.Series[] = [{}];
     const bands: uPlot.Band[] = [];
     for (const name of names) {
@@ -118,91 +155,49 @@ export class ErrorChart {
       bands.push({ series: [at + 2, at + 1], fill: fill(colour(name)) });
     }
     series.push({ label: "zero estimator", stroke: "#9ca3af", dash: [6, 6], points: { show: false } });
-    this.plot = new uPlot(
-      {
-        width: width(this.el),
-        height: 300,
-        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1.1, Math.min(max, 3))] } },
-        axes: [{ label: "in-context examples k" }, { label: "normalized squared error" }],
-        legend: { show: true },
-        series,
-        bands,
-      },
-      series.map(() => []) as unknown as uPlot.AlignedData,
-      this.el,
-    );
-    // Band edges are not worth a legend entry.
-    this.el.querySelectorAll(".u-legend .u-series").forEach((row, i) => {
-      if (i > 0 && i <= names.length * 3 && (i - 1) % 3 !== 0) (row as HTMLElement).style.display = "none";
-    });
-    resizeWith(this.plot, this.el);
+    return {
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1.1, Math.min(max, 3))] } },
+      axes: [{ label: "in-context examples k" }, { label: "normalized squared error" }],
+      series,
+      bands,
+    };
   }
 
-  /** Shows `curves` (keyed by method); `model` first, then the rest in the given order. */
+  /** Shows `curves` keyed by method. */
   show(curves: Record<string, Curve>): void {
-    const names = Object.keys(curves).sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
-    if (names.join() !== this.names.join()) this.build(names);
-    const first = curves[names[0] ?? ""];
-    const ks = first ? first.mean.map((_, i) => i) : [];
+    const names = this.ensure(Object.keys(curves));
+    const ks = curves[names[0] ?? ""]?.mean.map((_, i) => i) ?? [];
     const data: number[][] = [ks];
     for (const name of names) {
       const c = curves[name];
-      if (!c) continue;
-      data.push(c.mean, c.lower, c.upper);
+      if (c) data.push(c.mean, c.lower, c.upper);
     }
     data.push(ks.map(() => 1));
     this.plot?.setData(data as uPlot.AlignedData);
   }
-
-  clear(): void {
-    this.build([]);
-  }
 }
 
 /** One prompt: the true output at each query and what each method predicted after k examples. */
-export class PromptChart {
-  private plot: uPlot | null = null;
-  private names: string[] = [];
-
-  constructor(private readonly el: HTMLElement) {
-    this.build([]);
+export class PromptChart extends MethodChart {
+  constructor(el: HTMLElement) {
+    super(el, 240);
   }
 
-  private build(names: string[]): void {
-    this.plot?.destroy();
-    this.names = names;
-    const series: uPlot.Series[] = [
-      {},
-      { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" } },
-      ...names.map((name) => ({
-        label: LABELS[name] ?? name,
-        stroke: colour(name),
-        width: 1.5,
-        points: { show: true, size: 6 },
-      })),
-    ];
-    this.plot = new uPlot(
-      {
-        width: width(this.el),
-        height: 240,
-        scales: { x: { time: false } },
-        axes: [{ label: "position k (prediction after k examples)" }, { label: "output" }],
-        series,
-      },
-      series.map(() => []) as unknown as uPlot.AlignedData,
-      this.el,
-    );
-    resizeWith(this.plot, this.el);
+  protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
+    return {
+      scales: { x: { time: false } },
+      axes: [{ label: "position k (prediction after k examples)" }, { label: "output" }],
+      series: [
+        {},
+        { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" } },
+        ...names.map((name) => ({ label: LABELS[name] ?? name, stroke: colour(name), width: 1.5, points: { show: true, size: 6 } })),
+      ],
+    };
   }
 
   show(targets: number[], predictions: Record<string, number[]>): void {
-    const names = Object.keys(predictions).sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
-    if (names.join() !== this.names.join()) this.build(names);
+    const names = this.ensure(Object.keys(predictions));
     const ks = targets.map((_, i) => i);
     this.plot?.setData([ks, targets, ...names.map((n) => predictions[n] ?? [])] as uPlot.AlignedData);
-  }
-
-  clear(): void {
-    this.build([]);
   }
 }
