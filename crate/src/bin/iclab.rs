@@ -36,6 +36,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// In-context regression.
@@ -133,6 +135,9 @@ struct EvalArgs {
     gd_steps: Option<u32>,
     #[arg(long)]
     newton_steps: Option<u32>,
+    /// Also print the first N prompts in full (inputs, targets, every method's predictions).
+    #[arg(long)]
+    examples: Option<u32>,
 }
 
 impl EvalArgs {
@@ -162,6 +167,9 @@ impl EvalArgs {
         o.lasso_alpha = self.lasso_alpha.unwrap_or(o.lasso_alpha);
         o.gd_steps = self.gd_steps.unwrap_or(o.gd_steps);
         o.newton_steps = self.newton_steps.unwrap_or(o.newton_steps);
+        if let Some(v) = self.examples {
+            config.examples = v;
+        }
         if seed.is_some() {
             config.seed = seed;
         }

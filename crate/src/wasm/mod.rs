@@ -73,10 +73,48 @@ fn json_text(field: &str, value: &JsValue) -> Result<String> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(Error::invalid(field, "must be an object"));
     }
+    check_plain(value, "", 0)?;
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| Error::invalid(field, "must be a plain object that JSON can represent"))
+}
+
+/// Deepest nesting a config may have; also stops cycles.
+const MAX_DEPTH: usize = 8;
+
+/// Rejects what `JSON.stringify` would silently drop or choke on (functions, symbols, BigInts),
+/// naming the field by its path (`dims`, `curriculum.interval`, `baselines[0]`).
+fn check_plain(value: &JsValue, path: &str, depth: usize) -> Result<()> {
+    let name = if path.is_empty() { "config" } else { path };
+    if value.is_function() || value.is_symbol() || value.is_bigint() {
+        return Err(Error::invalid(
+            name,
+            "must be a number, string, boolean, array or plain object (got a function, symbol or BigInt)",
+        ));
+    }
+    if !value.is_object() {
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Error::invalid(
+            name,
+            "nests too deeply (or refers to itself)",
+        ));
+    }
+    let is_array = js_sys::Array::is_array(value);
+    let object: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key_text = key.as_string().unwrap_or_default();
+        let child = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        let child_path = match (is_array, path.is_empty()) {
+            (true, _) => format!("{path}[{key_text}]"),
+            (false, true) => key_text,
+            (false, false) => format!("{path}.{key_text}"),
+        };
+        check_plain(&child, &child_path, depth + 1)?;
+    }
+    Ok(())
 }
 
 fn session_config(value: &JsValue) -> Result<SessionConfig> {

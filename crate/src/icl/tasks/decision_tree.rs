@@ -53,7 +53,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(3);
         let f = DecisionTree::default().sample_function(&mut rng, 5);
         let xs = gaussian(&mut rng, 5 * 500);
-        let mut values: Vec<f32> = xs.chunks_exact(5).map(|x| f(x)).collect();
+        let mut values: Vec<f32> = xs.chunks_exact(5).map(f).collect();
         values.sort_by(f32::total_cmp);
         values.dedup();
         assert!(values.len() <= 16 && values.len() > 2, "{}", values.len());
