@@ -69,12 +69,14 @@ enum IclCommand {
         #[arg(long, default_value_t = 100)]
         every: u32,
         /// Write the checkpoint (safetensors) here, at the end and every `--save-every` steps.
+        /// Default: `<task>.safetensors` in the current directory.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Steps between intermediate checkpoints (0: only at the end).
         #[arg(long, default_value_t = 0)]
         save_every: u32,
         /// Write the run's JSON log (config, reports, final evaluation, wall time) here.
+        /// Default: `<task>.log.json` next to the checkpoint.
         #[arg(long)]
         log: Option<PathBuf>,
         /// Continue training from this checkpoint (its config wins; `--device` still applies).
@@ -377,6 +379,9 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 None => Session::new(session.resolve()?).await?,
             };
+            let task = session.config().task.name();
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("{task}.safetensors")));
+            let log = log.unwrap_or_else(|| out.with_extension("log.json"));
             let started = std::time::Instant::now();
             let mut reports = Vec::new();
             let mut done = 0;
@@ -399,36 +404,30 @@ async fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 reports.push(report);
-                if let Some(path) = &out
-                    && save_every > 0
-                    && done % save_every < n
-                {
-                    write_atomic("--out", path, &session.save().await?)?;
-                    if let Some(log) = &log {
-                        let run = Run {
-                            session: &session,
-                            resume: resume.as_deref(),
-                            started,
-                            reports: &reports,
-                        };
-                        run.write_log(log, None)?;
-                    }
+                if save_every > 0 && done % save_every < n {
+                    write_atomic("--out", &out, &session.save().await?)?;
+                    let run = Run {
+                        session: &session,
+                        resume: resume.as_deref(),
+                        started,
+                        reports: &reports,
+                    };
+                    run.write_log(&log, None)?;
                 }
             }
-            if let Some(path) = &out {
-                write_atomic("--out", path, &session.save().await?)?;
+            write_atomic("--out", &out, &session.save().await?)?;
+            if !json {
+                println!("checkpoint: {}", out.display());
             }
             let result = session.evaluate(&eval).await?;
             print_evaluation(json, &result);
-            if let Some(path) = &log {
-                let run = Run {
-                    session: &session,
-                    resume: resume.as_deref(),
-                    started,
-                    reports: &reports,
-                };
-                run.write_log(path, Some(&result))?;
-            }
+            let run = Run {
+                session: &session,
+                resume: resume.as_deref(),
+                started,
+                reports: &reports,
+            };
+            run.write_log(&log, Some(&result))?;
         }
         Command::Icl {
             command:
