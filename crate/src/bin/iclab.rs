@@ -90,6 +90,7 @@ enum IclCommand {
         /// Checkpoint written by `iclab icl train` or the browser.
         #[arg(long)]
         checkpoint: PathBuf,
+        /// Default: the device the checkpoint was trained on.
         #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
         device: Option<DeviceChoice>,
         /// Seeds the evaluation prompts.
@@ -200,6 +201,14 @@ fn parse_baselines(list: &str) -> Result<Vec<BaselineKind>> {
             })
         })
         .collect()
+}
+
+/// `--device` if given, else the device the checkpoint was trained on.
+fn device_or_checkpoints(flag: Option<DeviceChoice>, bytes: &[u8]) -> Result<DeviceChoice> {
+    match flag {
+        Some(device) => Ok(device),
+        None => Ok(iclab::checkpoint::parse(bytes)?.header.config.device),
+    }
 }
 
 fn read_text(flag: &str, path: &Path) -> Result<String> {
@@ -374,8 +383,9 @@ async fn run(cli: Cli) -> Result<()> {
             let eval = eval.resolve(None)?;
             let mut session = match &resume {
                 Some(path) => {
-                    let device = session.device.unwrap_or_default();
-                    Session::from_checkpoint(&read_bytes("--resume", path)?, device).await?
+                    let bytes = read_bytes("--resume", path)?;
+                    let device = device_or_checkpoints(session.device, &bytes)?;
+                    Session::from_checkpoint(&bytes, device).await?
                 }
                 None => Session::new(session.resolve()?).await?,
             };
@@ -440,7 +450,8 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let eval = eval.resolve(seed)?;
             let bytes = read_bytes("--checkpoint", &checkpoint)?;
-            let session = Session::from_checkpoint(&bytes, device.unwrap_or_default()).await?;
+            let device = device_or_checkpoints(device, &bytes)?;
+            let session = Session::from_checkpoint(&bytes, device).await?;
             print_evaluation(json, &session.evaluate(&eval).await?);
         }
         Command::Icl {
