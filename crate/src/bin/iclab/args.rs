@@ -1,0 +1,278 @@
+//! Command-line arguments: flags mirror the JS config keys, and `--config` / `--eval-config`
+//! read JSON files of the same schemas first.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use iclab::config::{Preset, SessionConfig};
+use iclab::device::DeviceChoice;
+use iclab::icl::TaskKind;
+use iclab::icl::baselines::BaselineKind;
+use iclab::icl::curriculum::Curriculum;
+use iclab::icl::evaluate::EvalConfig;
+use iclab::icl::probe::Probe;
+use iclab::{Error, Result};
+
+use crate::read_text;
+
+#[derive(Parser)]
+#[command(
+    name = "iclab",
+    version,
+    about = "Train in-context and continual learners"
+)]
+pub struct Cli {
+    /// Print machine-readable JSON (one object per line) instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// Parsed once per process: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+pub enum Command {
+    /// In-context regression.
+    Icl {
+        #[command(subcommand)]
+        command: IclCommand,
+    },
+    /// Training steps per second for one config on one device.
+    Bench {
+        #[command(flatten)]
+        session: SessionArgs,
+        /// Timed steps (after one untimed warm-up report).
+        #[arg(long, default_value_t = 20)]
+        steps: u32,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IclCommand {
+    /// Meta-train a model, print a report every `--every` steps, save a checkpoint and a JSON
+    /// log, then print its error vs k next to the requested baselines.
+    Train {
+        #[command(flatten)]
+        session: SessionArgs,
+        /// Total training steps (continued from `--resume`'s step when given).
+        #[arg(long, default_value_t = 1000)]
+        steps: u32,
+        /// Steps per report.
+        #[arg(long, default_value_t = 100)]
+        every: u32,
+        /// Write the checkpoint (safetensors) here, at the end and every `--save-every` steps.
+        /// Default: `<task>.safetensors` in the current directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Steps between intermediate checkpoints (0: only at the end).
+        #[arg(long, default_value_t = 0)]
+        save_every: u32,
+        /// Write the run's JSON log (config, reports, final evaluation, wall time) here.
+        /// Default: `<task>.log.json` next to the checkpoint.
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// Continue training from this checkpoint (its config wins; `--device` still applies).
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Error vs k of a checkpoint and the requested baselines, with 90% bootstrap bands.
+    Eval {
+        /// Checkpoint written by `iclab icl train` or the browser.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Default: the device the checkpoint was trained on.
+        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+        device: Option<DeviceChoice>,
+        /// Seeds the evaluation prompts.
+        #[arg(long)]
+        seed: Option<u32>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Baselines only: error vs k on prompts of a task, no model.
+    Baselines {
+        #[command(flatten)]
+        session: SessionArgs,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+}
+
+/// Evaluation flags; `--eval-config` reads a JSON file of the JS `evaluate` schema first.
+#[derive(Args)]
+pub struct EvalArgs {
+    /// JSON evaluation config (same schema as `session.evaluate` in JS).
+    #[arg(long)]
+    pub eval_config: Option<PathBuf>,
+    /// Prompts averaged over.
+    #[arg(long)]
+    pub prompts: Option<u32>,
+    /// Out-of-distribution probe: none, skewed, orthant, scaled, noisy.
+    #[arg(long, value_parser = parse_enum::<Probe>)]
+    pub probe: Option<Probe>,
+    #[arg(long)]
+    pub probe_scale: Option<f64>,
+    #[arg(long)]
+    pub probe_noise: Option<f64>,
+    /// Comma-separated baselines (least_squares, ridge, knn, averaging, lasso, gd, newton,
+    /// relu_net, tree, boosted_trees) or `all`.
+    #[arg(long)]
+    pub baselines: Option<String>,
+    #[arg(long)]
+    pub ridge_alpha: Option<f64>,
+    #[arg(long)]
+    pub knn_neighbors: Option<u32>,
+    #[arg(long)]
+    pub lasso_alpha: Option<f64>,
+    #[arg(long)]
+    pub gd_steps: Option<u32>,
+    #[arg(long)]
+    pub newton_steps: Option<u32>,
+    /// Also print the first N prompts in full (inputs, targets, every method's predictions).
+    #[arg(long)]
+    pub examples: Option<u32>,
+}
+
+impl EvalArgs {
+    pub fn resolve(&self, seed: Option<u32>) -> Result<EvalConfig> {
+        let mut config = match &self.eval_config {
+            Some(path) => EvalConfig::from_json(&read_text("--eval-config", path)?)?,
+            None => EvalConfig::default(),
+        };
+        if let Some(v) = self.prompts {
+            config.prompts = v;
+        }
+        if let Some(v) = self.probe {
+            config.probe = v;
+        }
+        if let Some(v) = self.probe_scale {
+            config.probe_scale = v;
+        }
+        if let Some(v) = self.probe_noise {
+            config.probe_noise = v;
+        }
+        if let Some(list) = &self.baselines {
+            config.baselines = parse_baselines(list)?;
+        }
+        let o = &mut config.options;
+        o.ridge_alpha = self.ridge_alpha.unwrap_or(o.ridge_alpha);
+        o.knn_neighbors = self.knn_neighbors.unwrap_or(o.knn_neighbors);
+        o.lasso_alpha = self.lasso_alpha.unwrap_or(o.lasso_alpha);
+        o.gd_steps = self.gd_steps.unwrap_or(o.gd_steps);
+        o.newton_steps = self.newton_steps.unwrap_or(o.newton_steps);
+        if let Some(v) = self.examples {
+            config.examples = v;
+        }
+        if seed.is_some() {
+            config.seed = seed;
+        }
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+fn parse_baselines(list: &str) -> Result<Vec<BaselineKind>> {
+    if list.trim() == "all" {
+        return Ok(BaselineKind::ALL.to_vec());
+    }
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| {
+            parse_enum::<BaselineKind>(name).map_err(|_| {
+                let known: Vec<&str> = BaselineKind::ALL.iter().map(|k| k.name()).collect();
+                Error::invalid(
+                    "--baselines",
+                    format!(
+                        "unknown baseline `{name}`, expected `all` or some of {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Flags mirror the JS config keys; `--config` reads a JSON file of the same schema first.
+#[derive(Args)]
+pub struct SessionArgs {
+    /// JSON config file (same schema as `createSession` in JS).
+    #[arg(long)]
+    pub config: Option<std::path::PathBuf>,
+    #[arg(long, value_parser = parse_enum::<TaskKind>)]
+    pub task: Option<TaskKind>,
+    #[arg(long, value_parser = parse_enum::<Preset>)]
+    pub preset: Option<Preset>,
+    #[arg(long)]
+    pub dims: Option<u32>,
+    #[arg(long)]
+    pub points: Option<u32>,
+    #[arg(long)]
+    pub batch_size: Option<u32>,
+    #[arg(long)]
+    pub lr: Option<f64>,
+    #[arg(long)]
+    pub layers: Option<u32>,
+    #[arg(long)]
+    pub d_model: Option<u32>,
+    #[arg(long)]
+    pub heads: Option<u32>,
+    #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+    pub device: Option<DeviceChoice>,
+    #[arg(long)]
+    pub seed: Option<u32>,
+    #[arg(long)]
+    pub sparsity: Option<u32>,
+    #[arg(long)]
+    pub noise_std: Option<f64>,
+    #[arg(long)]
+    pub condition_number: Option<f64>,
+    #[arg(long)]
+    pub warmup_steps: Option<u32>,
+    #[arg(long)]
+    pub decay_steps: Option<u32>,
+    /// Steps between curriculum increments; turns on the reference curriculum (dims from
+    /// min(5, d) by 1, points from the class's reference start by its increment).
+    #[arg(long)]
+    pub curriculum_interval: Option<u32>,
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
+}
+
+impl SessionArgs {
+    pub fn resolve(&self) -> Result<SessionConfig> {
+        let mut config = match &self.config {
+            Some(path) => SessionConfig::from_json(&read_text("--config", path)?)?,
+            None => SessionConfig::default(),
+        };
+        macro_rules! set {
+            ($($flag:ident => $field:ident),*) => {$(
+                if let Some(v) = self.$flag { config.$field = v; }
+            )*};
+        }
+        set!(task => task, preset => preset, dims => dims, points => points,
+             batch_size => batch_size, lr => learning_rate, device => device, seed => seed,
+             sparsity => sparsity, noise_std => noise_std, condition_number => condition_number,
+             warmup_steps => warmup_steps, decay_steps => decay_steps);
+        config.layers = self.layers.or(config.layers);
+        config.d_model = self.d_model.or(config.d_model);
+        config.heads = self.heads.or(config.heads);
+        if let Some(interval) = self.curriculum_interval {
+            let (points_start, points_increment) = config.task.reference_points();
+            config.curriculum = Some(Curriculum {
+                dims_start: config.dims.min(5),
+                dims_increment: 1,
+                points_start: points_start.min(config.points),
+                points_increment,
+                interval,
+            });
+        }
+        config.validate()?;
+        Ok(config)
+    }
+}

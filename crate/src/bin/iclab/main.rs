@@ -1,0 +1,245 @@
+//! Native CLI: the same sessions as the browser, for longer runs, checkpoints and benchmarks.
+//!
+//! ```text
+//! iclab icl train --dims 5 --points 11 --steps 2000 --every 100 --out linear.safetensors --json
+//! iclab icl eval --checkpoint linear.safetensors --baselines least_squares,ridge --json
+//! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
+//! iclab bench --device cpu --steps 20 --json
+//! ```
+
+mod args;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use args::{Cli, Command, IclCommand};
+use clap::Parser;
+use iclab::device::DeviceChoice;
+use iclab::icl::evaluate::{self, EvalResult};
+use iclab::{Error, Result, Session};
+use serde_json::json;
+
+/// `--device` if given, else the device the checkpoint was trained on.
+fn device_or_checkpoints(flag: Option<DeviceChoice>, bytes: &[u8]) -> Result<DeviceChoice> {
+    match flag {
+        Some(device) => Ok(device),
+        None => Ok(iclab::checkpoint::parse(bytes)?.header.config.device),
+    }
+}
+
+fn read_text(flag: &str, path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::invalid(flag, format!("cannot read {}: {e}", path.display())))
+}
+
+fn read_bytes(flag: &str, path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| Error::invalid(flag, format!("cannot read {}: {e}", path.display())))
+}
+
+/// Writes via a temporary file and a rename, so a crash never leaves half a checkpoint.
+fn write_atomic(flag: &str, path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| Error::invalid(flag, format!("cannot write {}: {e}", path.display())))
+}
+
+fn emit(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{}", text());
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A training run's record for `--log`: written at every intermediate checkpoint (without an
+/// evaluation) and at the end.
+struct Run<'a> {
+    session: &'a Session,
+    resume: Option<&'a Path>,
+    started: std::time::Instant,
+    reports: &'a [iclab::train::Report],
+}
+
+impl Run<'_> {
+    fn write_log(&self, path: &Path, evaluation: Option<&EvalResult>) -> Result<()> {
+        let record = json!({
+            "config": to_json(self.session.config()),
+            "resumedFrom": self.resume.map(|p| p.display().to_string()),
+            "steps": self.session.step(),
+            "wallSeconds": self.started.elapsed().as_secs_f64(),
+            "reports": to_json(&self.reports),
+            "evaluation": evaluation.map(to_json),
+        });
+        let text = serde_json::to_string_pretty(&record).unwrap_or_default();
+        write_atomic("--log", path, text.as_bytes())
+    }
+}
+
+fn print_evaluation(json: bool, eval: &EvalResult) {
+    if json {
+        println!("{}", to_json(eval));
+        return;
+    }
+    println!(
+        "error vs k ({} prompts, {} dims, probe {:?}; 1 = zero estimator):",
+        eval.prompts, eval.dims, eval.probe
+    );
+    for (name, curve) in &eval.curves {
+        let values: Vec<String> = curve.mean.iter().map(|e| format!("{e:.3}")).collect();
+        println!("  {name:>14}: [{}]", values.join(", "));
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let json = cli.json;
+    match cli.command {
+        Command::Icl {
+            command:
+                IclCommand::Train {
+                    session,
+                    steps,
+                    every,
+                    out,
+                    save_every,
+                    log,
+                    resume,
+                    eval,
+                },
+        } => {
+            if every == 0 {
+                return Err(Error::invalid("--every", "must be at least 1"));
+            }
+            let eval = eval.resolve(None)?;
+            let mut session = match &resume {
+                Some(path) => {
+                    let bytes = read_bytes("--resume", path)?;
+                    let device = device_or_checkpoints(session.device, &bytes)?;
+                    Session::from_checkpoint(&bytes, device).await?
+                }
+                None => Session::new(session.resolve()?).await?,
+            };
+            let task = session.config().task.name();
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("{task}.safetensors")));
+            let log = log.unwrap_or_else(|| out.with_extension("log.json"));
+            let started = std::time::Instant::now();
+            let mut reports = Vec::new();
+            let mut done = 0;
+            while done < steps {
+                let n = every.min(steps - done);
+                let report = session.train(n).await?;
+                done += n;
+                if json {
+                    println!("{}", json!({ "report": to_json(&report) }));
+                } else {
+                    println!(
+                        "step {:>6}  loss {:.4}  (normalized {:.4})  d={} points={}  lr {:.2e}  {:.1} steps/s",
+                        report.step,
+                        report.loss,
+                        report.normalized_loss,
+                        report.active_dims,
+                        report.points,
+                        report.learning_rate,
+                        report.steps_per_second,
+                    );
+                }
+                reports.push(report);
+                if save_every > 0 && done % save_every < n {
+                    write_atomic("--out", &out, &session.save().await?)?;
+                    let run = Run {
+                        session: &session,
+                        resume: resume.as_deref(),
+                        started,
+                        reports: &reports,
+                    };
+                    run.write_log(&log, None)?;
+                }
+            }
+            write_atomic("--out", &out, &session.save().await?)?;
+            if !json {
+                println!("checkpoint: {}", out.display());
+            }
+            let result = session.evaluate(&eval).await?;
+            print_evaluation(json, &result);
+            let run = Run {
+                session: &session,
+                resume: resume.as_deref(),
+                started,
+                reports: &reports,
+            };
+            run.write_log(&log, Some(&result))?;
+        }
+        Command::Icl {
+            command:
+                IclCommand::Eval {
+                    checkpoint,
+                    device,
+                    seed,
+                    eval,
+                },
+        } => {
+            let eval = eval.resolve(seed)?;
+            let bytes = read_bytes("--checkpoint", &checkpoint)?;
+            let device = device_or_checkpoints(device, &bytes)?;
+            let session = Session::from_checkpoint(&bytes, device).await?;
+            print_evaluation(json, &session.evaluate(&eval).await?);
+        }
+        Command::Icl {
+            command: IclCommand::Baselines { session, eval },
+        } => {
+            let config = session.resolve()?;
+            let eval = eval.resolve(session.seed)?;
+            let class = config.task.class(config.task_params());
+            let seed = eval.seed_for(config.seed);
+            let result = evaluate::baselines_only(
+                &eval,
+                config.task,
+                class.as_ref(),
+                seed,
+                config.points as usize,
+                config.dims as usize,
+            );
+            print_evaluation(json, &result);
+        }
+        Command::Bench { session, steps } => {
+            let config = session.resolve()?;
+            let mut session = Session::new(config.clone()).await?;
+            session.train(2).await?; // warm-up: kernel compilation and allocation
+            let report = session.train(steps.max(1)).await?;
+            let info = session.device_info().clone();
+            emit(
+                json,
+                json!({ "bench": { "stepsPerSecond": report.steps_per_second, "steps": steps,
+                        "device": info, "config": to_json(&config) } }),
+                || {
+                    format!(
+                        "{:.2} steps/s on {:?} ({:?})",
+                        report.steps_per_second, info.kind, info.adapter
+                    )
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match pollster::block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if json {
+                eprintln!("{}", json!({ "error": to_json(&err.to_payload()) }));
+            } else {
+                eprintln!("error: {err}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
