@@ -71,14 +71,7 @@ pub async fn named_tensors<M: Module>(model: &M) -> Result<Vec<(String, Vec<usiz
     let mut out = Vec::with_capacity(collect.tensors.len());
     for (name, shape, tensor) in collect.tensors {
         // sync point: checkpoints are rare, one read-back per tensor is fine
-        let data = tensor
-            .into_data_async()
-            .await
-            .map_err(|e| Error::backend(format!("reading `{name}` back failed: {e:?}")))?;
-        let values = data
-            .convert::<f32>()
-            .try_into_vec::<f32>()
-            .map_err(|e| Error::backend(format!("`{name}` is not f32 data: {e:?}")))?;
+        let values = crate::device::read_f32(tensor, &format!("`{name}`")).await?;
         out.push((name, shape, values));
     }
     Ok(out)

@@ -286,3 +286,19 @@ mod probe {
         })
     }
 }
+
+/// Reads a tensor back to the host as f32 values, asynchronously (synchronous reads panic on
+/// WebGPU). `what` names the tensor in the error. Every caller is a sync point: call it once per
+/// report, chunk or checkpoint tensor, never per step.
+pub async fn read_f32<const D: usize>(
+    tensor: burn::tensor::Tensor<D>,
+    what: &str,
+) -> Result<Vec<f32>> {
+    let data = tensor
+        .into_data_async()
+        .await
+        .map_err(|e| Error::backend(format!("reading {what} back failed: {e:?}")))?;
+    data.convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| Error::backend(format!("{what} is not f32 data: {e:?}")))
+}

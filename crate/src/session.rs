@@ -289,13 +289,7 @@ impl Session {
             let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
             let preds = at_x_positions(model.forward(chunk.tokens(&self.compute.infer)));
             // sync point: one read-back per chunk
-            let data = preds
-                .into_data_async()
-                .await
-                .map_err(|e| Error::backend(format!("reading predictions back failed: {e:?}")))?;
-            let values = data
-                .try_into_vec::<f32>()
-                .map_err(|e| Error::backend(format!("unexpected prediction data: {e:?}")))?;
+            let values = device::read_f32(preds, "predictions").await?;
             out.extend(values.into_iter().map(f64::from));
         }
         Ok(out)
