@@ -118,7 +118,8 @@ pub struct ModelShape {
     pub heads: usize,
 }
 
-fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
+/// `value` must lie in `[min, max]`; the error names `field`. Shared by every config schema.
+pub(crate) fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
     if value < min || value > max {
         return Err(Error::invalid(
             field,

@@ -136,12 +136,7 @@ impl Session {
 
     /// Runs `steps` optimizer steps and reports their mean loss.
     pub async fn train(&mut self, steps: u32) -> Result<Report> {
-        if steps == 0 || steps > MAX_STEPS_PER_CALL {
-            return Err(Error::invalid(
-                "steps",
-                format!("must be between 1 and {MAX_STEPS_PER_CALL}, got {steps}"),
-            ));
-        }
+        crate::config::check_range("steps", steps, 1, MAX_STEPS_PER_CALL)?;
         if let Some(Error::Diverged { step, loss }) = &self.diverged {
             return Err(Error::Diverged {
                 step: *step,

@@ -70,12 +70,7 @@ impl EvalConfig {
     }
 
     pub fn validate(&self) -> Result<()> {
-        if self.prompts == 0 || self.prompts > MAX_PROMPTS {
-            return Err(Error::invalid(
-                "prompts",
-                format!("must be between 1 and {MAX_PROMPTS}, got {}", self.prompts),
-            ));
-        }
+        crate::config::check_range("prompts", self.prompts, 1, MAX_PROMPTS)?;
         if !self.probe_scale.is_finite() || self.probe_scale <= 0.0 || self.probe_scale > 100.0 {
             return Err(Error::invalid(
                 "probeScale",

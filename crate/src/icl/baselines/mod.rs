@@ -129,13 +129,7 @@ fn positive(field: &str, value: f64, max: f64) -> Result<()> {
 }
 
 fn whole(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
-    if value < min || value > max {
-        return Err(Error::invalid(
-            format!("options.{field}"),
-            format!("must be between {min} and {max}, got {value}"),
-        ));
-    }
-    Ok(())
+    crate::config::check_range(&format!("options.{field}"), value, min, max)
 }
 
 impl BaselineOptions {
