@@ -17,7 +17,7 @@
 //!
 //! burn stores `Linear` weights as `[in, out]`; `torch.nn.Linear.weight` is `[out, in]`, so
 //! transpose those for `nn.Linear` (GPT-2's `Conv1D` uses `[in, out]` as stored). LayerNorm
-//! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (= [`FORMAT`]), `config` (the JSON
+//! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (`iclab/transformer/1` or `iclab/xlstm/1`, see [`format_of`]), `config` (the JSON
 //! session config, same schema as `createSession`), `step`.
 
 use std::collections::BTreeMap;
@@ -26,11 +26,13 @@ use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
-use crate::config::SessionConfig;
+use crate::config::{Backbone, SessionConfig};
 use crate::{Error, Result};
 
-/// Format tag written to and required in the metadata.
-pub const FORMAT: &str = "iclab/transformer/1";
+/// Format tag written to and required in the metadata, one per backbone.
+pub fn format_of(backbone: Backbone) -> String {
+    format!("iclab/{}/1", backbone.name())
+}
 
 /// What a checkpoint holds besides the weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,13 +48,23 @@ struct Collect {
     tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
 }
 
+/// Enum variants (which backbone, which block kind) are not part of tensor names: the config
+/// says which variant each module is.
+fn named(container: &str) -> bool {
+    !container.starts_with("Enum:")
+}
+
 impl ModuleVisitor for Collect {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_owned());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        if named(container) {
+            self.path.push(name.to_owned());
+        }
     }
 
-    fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+    fn exit_module(&mut self, _name: &str, container: &str) {
+        if named(container) {
+            self.path.pop();
+        }
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
@@ -96,7 +108,7 @@ pub async fn save<M: Module>(model: &M, header: &Header) -> Result<Vec<u8>> {
     let config = serde_json::to_string(&header.config)
         .map_err(|e| Error::backend(format!("cannot serialize the config: {e}")))?;
     let mut metadata = hashbrown::HashMap::new();
-    metadata.insert("format".to_owned(), FORMAT.to_owned());
+    metadata.insert("format".to_owned(), format_of(header.config.model));
     metadata.insert("config".to_owned(), config);
     metadata.insert("step".to_owned(), header.step.to_string());
     safetensors::serialize(views, Some(metadata))
@@ -120,9 +132,10 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .as_ref()
         .ok_or_else(|| Error::checkpoint("no metadata: not written by iclab"))?;
     let format = info.get("format").map(String::as_str).unwrap_or("");
-    if format != FORMAT {
+    let known = [Backbone::Transformer, Backbone::Xlstm].map(format_of);
+    if !known.iter().any(|f| f == format) {
         return Err(Error::checkpoint(format!(
-            "format is `{format}`, expected `{FORMAT}`"
+            "format is `{format}`, expected one of {known:?}"
         )));
     }
     let config_text = info
@@ -130,6 +143,12 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .ok_or_else(|| Error::checkpoint("metadata has no `config`"))?;
     let config = SessionConfig::from_json(config_text)
         .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
+    if format_of(config.model) != format {
+        return Err(Error::checkpoint(format!(
+            "format `{format}` does not match its config's model `{}`",
+            config.model.name()
+        )));
+    }
     let step = info
         .get("step")
         .and_then(|s| s.parse::<u32>().ok())
@@ -168,12 +187,16 @@ struct Assign<'a> {
 }
 
 impl ModuleMapper for Assign<'_> {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_owned());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        if named(container) {
+            self.path.push(name.to_owned());
+        }
     }
 
-    fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+    fn exit_module(&mut self, _name: &str, container: &str) {
+        if named(container) {
+            self.path.pop();
+        }
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {

@@ -13,11 +13,25 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Backbone {
+    /// GPT-2 style causal transformer (Garg et al. 2022).
     #[default]
     Transformer,
+    /// Stack of mLSTM and sLSTM blocks (Beck et al. 2024), ratio set by `xlstmRatio`.
+    Xlstm,
 }
 
-/// Named model sizes from SCIENCE.md §1; explicit `layers`/`dModel`/`heads` override them.
+impl Backbone {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xlstm",
+        }
+    }
+}
+
+/// Named model sizes; explicit `layers`/`dModel`/`heads` override them. Transformer sizes are
+/// SCIENCE.md §1's; xLSTM sizes keep the width and roughly the parameter count of the
+/// transformer of the same name (tiny: 4 blocks of width 64, ~120k parameters vs ~150k).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
@@ -29,10 +43,13 @@ pub enum Preset {
 }
 
 impl Preset {
-    fn shape(self) -> (u32, u32, u32) {
-        match self {
-            Self::Tiny => (3, 64, 2),
-            Self::Small => (6, 128, 4),
+    /// (layers or blocks, width, heads).
+    fn shape(self, backbone: Backbone) -> (u32, u32, u32) {
+        match (backbone, self) {
+            (Backbone::Transformer, Self::Tiny) => (3, 64, 2),
+            (Backbone::Transformer, Self::Small) => (6, 128, 4),
+            (Backbone::Xlstm, Self::Tiny) => (4, 64, 4),
+            (Backbone::Xlstm, Self::Small) => (6, 128, 4),
         }
     }
 }
@@ -49,6 +66,9 @@ pub struct SessionConfig {
     pub preset: Preset,
     /// Overrides the preset's number of blocks.
     pub layers: Option<u32>,
+    /// mLSTM:sLSTM ratio `[a, b]` of an xLSTM stack (xLSTM[a:b]): block `i` is an sLSTM block
+    /// when `i mod (a + b) ≥ a`. Default: `[1, 1]`, alternating. Ignored by the transformer.
+    pub xlstm_ratio: [u32; 2],
     /// Overrides the preset's residual width (a multiple of `heads`).
     pub d_model: Option<u32>,
     /// Overrides the preset's attention heads.
@@ -91,6 +111,7 @@ impl Default for SessionConfig {
             model: Backbone::default(),
             preset: Preset::default(),
             layers: None,
+            xlstm_ratio: [1, 1],
             d_model: None,
             heads: None,
             sparsity: 3,
@@ -207,11 +228,27 @@ impl SessionConfig {
                 format!("must be a multiple of heads ({heads}), got {d_model}"),
             ));
         }
+        let [a, b] = self.xlstm_ratio;
+        check_range("xlstmRatio[0]", a, 0, 16)?;
+        check_range("xlstmRatio[1]", b, 0, 16)?;
+        if a + b == 0 {
+            return Err(Error::invalid(
+                "xlstmRatio",
+                "needs at least one block kind, got [0, 0]",
+            ));
+        }
+        // The mLSTM's q/k/v projections are blocks of 4 over its inner width 2·dModel.
+        if self.model == Backbone::Xlstm && d_model % 2 != 0 {
+            return Err(Error::invalid(
+                "dModel",
+                format!("must be even for an xLSTM, got {d_model}"),
+            ));
+        }
         Ok(())
     }
 
     fn raw_shape(&self) -> (u32, u32, u32) {
-        let (l, d, h) = self.preset.shape();
+        let (l, d, h) = self.preset.shape(self.model);
         (
             self.layers.unwrap_or(l),
             self.d_model.unwrap_or(d),
@@ -270,6 +307,10 @@ mod tests {
             (r#"{"dims": "five"}"#, "dims"),
             (r#"{"points": 1000}"#, "points"),
             (r#"{"model": "lstm"}"#, "model"),
+            (r#"{"xlstmRatio": [0, 0]}"#, "xlstmRatio"),
+            (r#"{"xlstmRatio": [1, 99]}"#, "xlstmRatio[1]"),
+            (r#"{"xlstmRatio": [1]}"#, "xlstmRatio"),
+            (r#"{"model": "xlstm", "dModel": 63, "heads": 1}"#, "dModel"),
             (r#"{"task": "cubic"}"#, "task"),
             (r#"{"learningRate": -0.1}"#, "learningRate"),
             (r#"{"learningRate": 0}"#, "learningRate"),

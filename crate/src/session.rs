@@ -9,6 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::checkpoint::{self, Header};
+use crate::config::Backbone;
 use crate::config::SessionConfig;
 use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
 use crate::icl::curriculum;
@@ -16,7 +17,7 @@ use crate::icl::evaluate::{self, EvalConfig, EvalResult};
 use crate::icl::probe::EvalSet;
 use crate::icl::prompt::at_x_positions;
 use crate::icl::{FunctionClass, PromptBatch};
-use crate::model::{Transformer, TransformerConfig};
+use crate::model::{Learner, TransformerConfig, XlstmConfig};
 use crate::train::{Report, clock, schedule};
 use crate::{Error, Result};
 
@@ -29,7 +30,7 @@ pub struct Session {
     config: SessionConfig,
     compute: Compute,
     /// `None` only while an optimizer step owns it.
-    model: Option<Transformer>,
+    model: Option<Learner>,
     optim: ModuleOptimizer,
     class: Box<dyn FunctionClass>,
     rng: StdRng,
@@ -54,20 +55,14 @@ fn finite_loss(step: u32, loss: f64) -> Result<f64> {
     }
 }
 
-// burn seeds parameter initialization per backend, possibly globally: hold this while seeding and
-// initializing so concurrent sessions (parallel tests) still get reproducible weights.
-static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 impl Session {
     /// Validates `config`, opens the device and initializes the model.
     pub async fn new(config: SessionConfig) -> Result<Self> {
         config.validate()?;
         let compute = device::open(config.device).await?;
-        let model = {
-            let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-            compute.train.seed(u64::from(config.seed));
-            model_config(&config).init(&compute.train)
-        };
+        let model = crate::model::seeded(&compute.train, u64::from(config.seed), || {
+            init_model(&config, &compute.train)
+        });
         Ok(Self::assemble(config, compute, model, 0))
     }
 
@@ -79,7 +74,12 @@ impl Session {
         let mut config = loaded.header.config.clone();
         config.device = device;
         let compute = device::open(device).await?;
-        let model = loaded.assign(model_config(&config).init(&compute.train), &compute.train)?;
+        // Seeded like a fresh session: the weights are overwritten, but the draw must not interleave
+        // with another session's seeded initialization.
+        let fresh = crate::model::seeded(&compute.train, u64::from(config.seed), || {
+            init_model(&config, &compute.train)
+        });
+        let model = loaded.assign(fresh, &compute.train)?;
         let mut session = Self::assemble(config, compute, model, loaded.header.step);
         session.rng = StdRng::seed_from_u64(
             u64::from(session.config.seed) ^ (u64::from(loaded.header.step) << 32),
@@ -87,7 +87,7 @@ impl Session {
         Ok(session)
     }
 
-    fn assemble(config: SessionConfig, compute: Compute, model: Transformer, step: u32) -> Self {
+    fn assemble(config: SessionConfig, compute: Compute, model: Learner, step: u32) -> Self {
         let clip = (config.grad_clip > 0.0)
             .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
@@ -130,7 +130,7 @@ impl Session {
         self.model.as_ref().map_or(0, Module::num_params)
     }
 
-    fn model(&self) -> Result<&Transformer> {
+    fn model(&self) -> Result<&Learner> {
         self.model.as_ref().ok_or_else(lost_model)
     }
 
@@ -291,13 +291,31 @@ impl Session {
     }
 }
 
-/// The transformer shape a config asks for.
-fn model_config(config: &SessionConfig) -> TransformerConfig {
+/// The model a (validated) config asks for, freshly initialized on `device`.
+pub fn init_model(config: &SessionConfig, device: &burn::tensor::Device) -> Learner {
     let shape = config.shape();
-    TransformerConfig::new(config.dims as usize, 2 * config.points as usize)
-        .with_n_layers(shape.layers)
+    match config.model {
+        Backbone::Transformer => Learner::Transformer(
+            TransformerConfig::new(config.dims as usize, 2 * config.points as usize)
+                .with_n_layers(shape.layers)
+                .with_d_model(shape.d_model)
+                .with_n_heads(shape.heads)
+                .init(device),
+        ),
+        Backbone::Xlstm => Learner::Xlstm(xlstm_config(config).init(device)),
+    }
+}
+
+/// The xLSTM shape a config asks for.
+pub fn xlstm_config(config: &SessionConfig) -> XlstmConfig {
+    let shape = config.shape();
+    let [a, b] = config.xlstm_ratio;
+    XlstmConfig::new(config.dims as usize)
+        .with_n_blocks(shape.layers)
         .with_d_model(shape.d_model)
         .with_n_heads(shape.heads)
+        .with_mlstm_ratio(a as usize)
+        .with_slstm_ratio(b as usize)
 }
 
 #[cfg(test)]

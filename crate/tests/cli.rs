@@ -160,3 +160,150 @@ fn bad_input_is_a_json_error_naming_the_field() {
     assert!(stderr.contains("invalid_checkpoint"), "{stderr}");
     std::fs::remove_file(garbage).ok();
 }
+
+/// Trains a tiny model of `backbone` for a few steps; returns the checkpoint path.
+fn tiny_checkpoint(dir: &std::path::Path, backbone: &str) -> std::path::PathBuf {
+    let ckpt = dir.join(format!("{backbone}.safetensors"));
+    let (code, _, stderr) = iclab(&[
+        "--json",
+        "icl",
+        "train",
+        "--model",
+        backbone,
+        "--xlstm-ratio",
+        "1:1",
+        "--device",
+        "cpu",
+        "--dims",
+        "3",
+        "--points",
+        "6",
+        "--layers",
+        "2",
+        "--d-model",
+        "16",
+        "--heads",
+        "2",
+        "--batch-size",
+        "8",
+        "--steps",
+        "4",
+        "--every",
+        "2",
+        "--prompts",
+        "16",
+        "--out",
+        ckpt.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 0, "{backbone}: {stderr}");
+    ckpt
+}
+
+fn predict(
+    ckpt: &std::path::Path,
+    input: &serde_json::Value,
+    dir: &std::path::Path,
+) -> serde_json::Value {
+    let path = dir.join("prompts.json");
+    std::fs::write(&path, input.to_string()).expect("write prompts");
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "predict",
+        "--checkpoint",
+        ckpt.to_str().expect("utf8"),
+        "--input",
+        path.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("one JSON object")
+}
+
+/// `iclab predict` runs either backbone's checkpoint on given prompts: one prediction per x
+/// position, each reading only the pairs before it (changing the last y changes nothing,
+/// changing the first y changes every later prediction).
+#[test]
+fn predict_runs_any_checkpoint_on_given_prompts() {
+    let dir = std::env::temp_dir().join(format!("iclab-predict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let xs = serde_json::json!([
+        [
+            [1.0, 0.5, -1.0],
+            [0.2, -0.3, 0.9],
+            [-1.2, 0.4, 0.1],
+            [0.3, 0.3, 0.3]
+        ],
+        [
+            [0.0, 1.0, 0.0],
+            [2.0, -1.0, 0.5],
+            [0.7, 0.7, -0.7],
+            [-0.5, 0.0, 1.5]
+        ]
+    ]);
+    for backbone in ["transformer", "xlstm"] {
+        let ckpt = tiny_checkpoint(&dir, backbone);
+        let base = predict(
+            &ckpt,
+            &serde_json::json!({"xs": xs, "ys": [[1, 2, 3, 4], [0, -1, 1, 0]]}),
+            &dir,
+        );
+        assert_eq!(base["model"], backbone);
+        let rows = base["predictions"].as_array().expect("rows");
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.as_array().map(Vec::len) == Some(4)));
+        let last = predict(
+            &ckpt,
+            &serde_json::json!({"xs": xs, "ys": [[1, 2, 3, 99], [0, -1, 1, 0]]}),
+            &dir,
+        );
+        assert_eq!(
+            last["predictions"], base["predictions"],
+            "{backbone}: y_4 must not leak"
+        );
+        let first = predict(
+            &ckpt,
+            &serde_json::json!({"xs": xs, "ys": [[9, 2, 3, 4], [0, -1, 1, 0]]}),
+            &dir,
+        );
+        let (a, b) = (&first["predictions"][0], &base["predictions"][0]);
+        assert_eq!(a[0], b[0], "{backbone}: position 1 reads no y");
+        assert!(
+            (1..4).all(|i| a[i] != b[i]),
+            "{backbone}: later positions read y_1"
+        );
+        // bad prompts name the entry
+        let path = dir.join("bad.json");
+        for (bad, field) in [
+            (
+                serde_json::json!({"xs": [[[1, 2]]], "ys": [[1]]}),
+                "xs[0][0]",
+            ),
+            (serde_json::json!({"xs": xs, "ys": [[1, 2, 3]]}), "ys"),
+            (
+                serde_json::json!({"xs": xs, "ys": [[1, 2, 3, 4], [0, 1, 2]]}),
+                "ys[1]",
+            ),
+            (
+                serde_json::json!({"xs": [[[1, 2, 3]]], "ys": [["a"]]}),
+                "ys[0][0]",
+            ),
+            (
+                serde_json::json!({"xs": [[[1, 2, 3]]], "ys": [[1]], "zs": 1}),
+                "zs",
+            ),
+        ] {
+            std::fs::write(&path, bad.to_string()).expect("write");
+            let (code, _, stderr) = iclab(&[
+                "--json",
+                "predict",
+                "--checkpoint",
+                ckpt.to_str().expect("utf8"),
+                "--input",
+                path.to_str().expect("utf8"),
+            ]);
+            assert_eq!(code, 2, "{bad}");
+            let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+            assert_eq!(v["error"]["field"], field, "{bad}: {stderr}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,13 +3,14 @@
 
 use burn::tensor::Device;
 use iclab::Session;
-use iclab::config::SessionConfig;
+use iclab::checkpoint::{self, Header};
+use iclab::config::{Backbone, SessionConfig};
 use iclab::device::{DeviceChoice, DeviceKind};
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
 use iclab::icl::prompt::at_x_positions;
 use iclab::icl::{PromptBatch, TaskKind};
-use iclab::model::TransformerConfig;
+use iclab::model::{TransformerConfig, XlstmConfig};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -73,10 +74,12 @@ fn linear_outputs_are_dot_products() {
 #[test]
 fn model_predicts_one_number_per_x() {
     let device = Device::flex();
-    let model = TransformerConfig::new(4, 10)
-        .with_n_layers(1)
-        .with_d_model(16)
-        .init(&device);
+    let model = iclab::model::seeded(&device, 1, || {
+        TransformerConfig::new(4, 10)
+            .with_n_layers(1)
+            .with_d_model(16)
+            .init(&device)
+    });
     let mut rng = StdRng::seed_from_u64(0);
     let batch = PromptBatch::sample(
         TaskKind::Linear
@@ -95,10 +98,12 @@ fn model_predicts_one_number_per_x() {
 #[test]
 fn causal_model_ignores_the_future() {
     let device = Device::flex();
-    let model = TransformerConfig::new(2, 8)
-        .with_n_layers(2)
-        .with_d_model(16)
-        .init(&device);
+    let model = iclab::model::seeded(&device, 1, || {
+        TransformerConfig::new(2, 8)
+            .with_n_layers(2)
+            .with_d_model(16)
+            .init(&device)
+    });
     let mut rng = StdRng::seed_from_u64(3);
     let class = TaskKind::Linear.class(SessionConfig::default().task_params());
     let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
@@ -278,12 +283,18 @@ fn batched_evaluation_equals_one_prompt_at_a_time() {
 
 #[test]
 fn checkpoint_round_trip_gives_identical_predictions() {
-    block_on(async {
-        let config = SessionConfig {
+    for model in [Backbone::Transformer, Backbone::Xlstm] {
+        round_trip(SessionConfig {
             task: TaskKind::SparseLinear,
             sparsity: 2,
+            model,
             ..small(8)
-        };
+        });
+    }
+}
+
+fn round_trip(config: SessionConfig) {
+    block_on(async {
         let mut session = Session::new(config.clone()).await.expect("session");
         session.train(5).await.expect("train");
         let bytes = session.save().await.expect("save");
@@ -353,5 +364,142 @@ fn damaged_checkpoints_are_typed_errors() {
             assert_eq!(err.code(), "invalid_checkpoint", "{what}: {err}");
             assert_eq!(err.field(), Some("checkpoint"), "{what}");
         }
+    });
+}
+
+#[test]
+fn xlstm_ignores_the_future() {
+    let device = Device::flex();
+    let model = iclab::model::seeded(&device, 1, || {
+        XlstmConfig::new(2)
+            .with_n_blocks(2)
+            .with_d_model(16)
+            .with_n_heads(2)
+            .init(&device)
+    });
+    let mut rng = StdRng::seed_from_u64(4);
+    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
+    let mut b = a.clone();
+    b.ys[3] += 10.0;
+    b.xs[6] -= 5.0;
+    let run = |p: &PromptBatch| {
+        at_x_positions(model.forward(p.tokens(&device)))
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32")
+    };
+    let (pa, pb) = (run(&a), run(&b));
+    for i in 0..3 {
+        assert!((pa[i] - pb[i]).abs() < 1e-5, "position {i} saw the future");
+    }
+    assert!((pa[3] - pb[3]).abs() > 1e-5);
+}
+
+/// The xLSTM learns in context under the transformer's prompts, loss and schedule: error
+/// falls with k. Measured (seed 0, Flex, 745 steps): normalized loss 1.0 -> ~0.4.
+#[test]
+fn xlstm_session_learns_in_context() {
+    let config = SessionConfig {
+        model: Backbone::Xlstm,
+        dims: 2,
+        points: 9,
+        batch_size: 64,
+        ..small(0)
+    };
+    block_on(async {
+        let mut session = Session::new(config).await.expect("session");
+        let first = session.train(20).await.expect("train");
+        let mut last = first.clone();
+        for _ in 0..29 {
+            last = session.train(25).await.expect("train");
+        }
+        eprintln!(
+            "xLSTM normalized loss {} -> {}",
+            first.normalized_loss, last.normalized_loss
+        );
+        assert!(last.normalized_loss < 0.7 * first.normalized_loss);
+        let eval = session
+            .evaluate(&EvalConfig {
+                prompts: 512,
+                ..Default::default()
+            })
+            .await
+            .expect("eval");
+        let model = &eval.curves["model"];
+        eprintln!("xLSTM error vs k {:?}", model.mean);
+        assert!(model.mean[5] < 0.5 * model.mean[0], "{:?}", model.mean);
+    });
+}
+
+/// xLSTM checkpoints use the documented names (module paths, no enum variants) and a checkpoint
+/// whose format does not match its tensors is rejected.
+#[test]
+fn xlstm_checkpoint_names_and_format() {
+    block_on(async {
+        let config = SessionConfig {
+            model: Backbone::Xlstm,
+            layers: Some(2),
+            ..small(3)
+        };
+        let session = Session::new(config.clone()).await.expect("session");
+        let bytes = session.save().await.expect("save");
+        let st = safetensors::SafeTensors::deserialize(&bytes).expect("safetensors");
+        let mut names: Vec<String> = st.names().into_iter().map(str::to_owned).collect();
+        names.sort();
+        for name in [
+            "read_in.weight",
+            "blocks.0.norm.gamma",
+            "blocks.0.mlstm.proj_up.weight",
+            "blocks.0.mlstm.conv.weight",
+            "blocks.0.mlstm.q_proj.weight",
+            "blocks.0.mlstm.cell.igate.weight",
+            "blocks.0.mlstm.cell.fgate.bias",
+            "blocks.0.mlstm.cell.norm.weight",
+            "blocks.0.mlstm.skip",
+            "blocks.0.mlstm.proj_down.weight",
+            "blocks.1.slstm.igate.weight",
+            "blocks.1.slstm.cell.recurrent",
+            "blocks.1.slstm.cell.bias",
+            "blocks.1.slstm.norm.weight",
+            "blocks.1.ffn_norm.gamma",
+            "blocks.1.ffn.proj_up.weight",
+            "post_norm.gamma",
+            "read_out.bias",
+        ] {
+            assert!(
+                names.iter().any(|n| n == name),
+                "{name} missing from {names:?}"
+            );
+        }
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("Mlstm") && !n.contains("Xlstm"))
+        );
+        assert_eq!(
+            st.tensor("blocks.0.mlstm.q_proj.weight")
+                .expect("q")
+                .shape(),
+            [16, 4, 4] // inner 64 in blocks of 4
+        );
+        // Transformer metadata around xLSTM tensors: rejected by name, not by a panic.
+        let wrong = Header {
+            config: SessionConfig {
+                model: Backbone::Transformer,
+                ..config
+            },
+            step: 0,
+        };
+        let device = Device::flex();
+        let model = iclab::model::seeded(&device, 1, || {
+            iclab::session::init_model(&session.config().clone(), &device)
+        });
+        let mislabeled = checkpoint::save(&model, &wrong).await.expect("save");
+        let err = Session::from_checkpoint(&mislabeled, DeviceChoice::Cpu)
+            .await
+            .err()
+            .expect("rejected");
+        assert_eq!(err.code(), "invalid_checkpoint", "{err}");
     });
 }

@@ -134,3 +134,86 @@ pub fn noise_draw(rng: &mut StdRng, std: f64) -> f32 {
     }
     std as f32 * rng.sample::<f32, _>(StandardNormal)
 }
+
+/// Prompts given by a user (`iclab predict --input`): `xs[b][i]` is the i-th input of prompt
+/// `b` (`dims` numbers), `ys[b][i]` its output.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptInput {
+    pub xs: Vec<Vec<Vec<f64>>>,
+    pub ys: Vec<Vec<f64>>,
+}
+
+impl PromptInput {
+    /// Checks the shapes and values and packs the prompts; errors name the offending entry
+    /// (`xs[2][0]`, `ys[1]`).
+    pub fn into_batch(self, dims: usize, max_points: usize) -> crate::Result<PromptBatch> {
+        use crate::Error;
+        let batch = self.xs.len();
+        if batch == 0 {
+            return Err(Error::invalid("xs", "needs at least one prompt"));
+        }
+        if self.ys.len() != batch {
+            return Err(Error::invalid(
+                "ys",
+                format!("has {} prompts, xs has {batch}", self.ys.len()),
+            ));
+        }
+        let points = self.xs[0].len();
+        if points == 0 || points > max_points {
+            return Err(Error::invalid(
+                "xs[0]",
+                format!("has {points} inputs; the model reads 1 to {max_points}"),
+            ));
+        }
+        let mut xs = Vec::with_capacity(batch * points * dims);
+        let mut ys = Vec::with_capacity(batch * points);
+        for (b, (prompt_xs, prompt_ys)) in self.xs.iter().zip(&self.ys).enumerate() {
+            if prompt_xs.len() != points {
+                return Err(Error::invalid(
+                    format!("xs[{b}]"),
+                    format!("has {} inputs, prompt 0 has {points}", prompt_xs.len()),
+                ));
+            }
+            if prompt_ys.len() != points {
+                return Err(Error::invalid(
+                    format!("ys[{b}]"),
+                    format!("has {} outputs for {points} inputs", prompt_ys.len()),
+                ));
+            }
+            for (i, x) in prompt_xs.iter().enumerate() {
+                if x.len() != dims {
+                    return Err(Error::invalid(
+                        format!("xs[{b}][{i}]"),
+                        format!("has {} numbers, the model's inputs have {dims}", x.len()),
+                    ));
+                }
+                for (j, &v) in x.iter().enumerate() {
+                    if !v.is_finite() || v.abs() > 1e6 {
+                        return Err(Error::invalid(
+                            format!("xs[{b}][{i}][{j}]"),
+                            format!("must be a finite number within ±1e6, got {v}"),
+                        ));
+                    }
+                    xs.push(v as f32);
+                }
+            }
+            for (i, &y) in prompt_ys.iter().enumerate() {
+                if !y.is_finite() || y.abs() > 1e6 {
+                    return Err(Error::invalid(
+                        format!("ys[{b}][{i}]"),
+                        format!("must be a finite number within ±1e6, got {y}"),
+                    ));
+                }
+                ys.push(y as f32);
+            }
+        }
+        Ok(PromptBatch {
+            batch,
+            points,
+            dims,
+            xs,
+            ys,
+        })
+    }
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use iclab::config::{Preset, SessionConfig};
+use iclab::config::{Backbone, Preset, SessionConfig};
 use iclab::device::DeviceChoice;
 use iclab::icl::TaskKind;
 use iclab::icl::baselines::BaselineKind;
@@ -37,6 +37,22 @@ pub enum Command {
     Icl {
         #[command(subcommand)]
         command: IclCommand,
+    },
+    /// Run any checkpoint (transformer or xLSTM) on given prompts: prints its prediction at
+    /// every x position, so results can be checked outside iclab.
+    ///
+    /// Input JSON: `{"xs": [[[x_1], …, [x_k]], …], "ys": [[y_1, …, y_k], …]}` — one entry per
+    /// prompt, all of the same length, `dims` numbers per x. The prediction at position i reads
+    /// (x_1, y_1, …, x_{i−1}, y_{i−1}, x_i); y_i itself is never seen by it.
+    Predict {
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Prompts as JSON (see above); `-` reads standard input.
+        #[arg(long)]
+        input: PathBuf,
+        /// Default: the device the checkpoint was trained on.
+        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+        device: Option<DeviceChoice>,
     },
     /// Training steps per second for one config on one device.
     Bench {
@@ -204,6 +220,12 @@ pub struct SessionArgs {
     pub config: Option<std::path::PathBuf>,
     #[arg(long, value_parser = parse_enum::<TaskKind>)]
     pub task: Option<TaskKind>,
+    /// Backbone: transformer or xlstm.
+    #[arg(long, value_parser = parse_enum::<Backbone>)]
+    pub model: Option<Backbone>,
+    /// mLSTM:sLSTM ratio of an xLSTM stack, as `a:b` (e.g. `1:1`, `1:0`, `7:1`).
+    #[arg(long, value_parser = parse_ratio)]
+    pub xlstm_ratio: Option<[u32; 2]>,
     #[arg(long, value_parser = parse_enum::<Preset>)]
     pub preset: Option<Preset>,
     #[arg(long)]
@@ -240,6 +262,17 @@ pub struct SessionArgs {
     pub curriculum_interval: Option<u32>,
 }
 
+fn parse_ratio(text: &str) -> std::result::Result<[u32; 2], String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        [a, b] => match (a.trim().parse(), b.trim().parse()) {
+            (Ok(a), Ok(b)) => Ok([a, b]),
+            _ => Err(format!("`{text}` is not two whole numbers `a:b`")),
+        },
+        _ => Err(format!("`{text}` is not of the form `a:b`, e.g. `1:1`")),
+    }
+}
+
 fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
 }
@@ -255,7 +288,7 @@ impl SessionArgs {
                 if let Some(v) = self.$flag { config.$field = v; }
             )*};
         }
-        set!(task => task, preset => preset, dims => dims, points => points,
+        set!(task => task, model => model, xlstm_ratio => xlstm_ratio, preset => preset, dims => dims, points => points,
              batch_size => batch_size, lr => learning_rate, device => device, seed => seed,
              sparsity => sparsity, noise_std => noise_std, condition_number => condition_number,
              warmup_steps => warmup_steps, decay_steps => decay_steps);

@@ -3,6 +3,7 @@
 //! ```text
 //! iclab icl train --dims 5 --points 11 --steps 2000 --every 100 --out linear.safetensors --json
 //! iclab icl eval --checkpoint linear.safetensors --baselines least_squares,ridge --json
+//! iclab predict --checkpoint linear.safetensors --input prompts.json --json
 //! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
@@ -16,6 +17,7 @@ use args::{Cli, Command, IclCommand};
 use clap::Parser;
 use iclab::device::DeviceChoice;
 use iclab::icl::evaluate::{self, EvalResult};
+use iclab::icl::prompt::PromptInput;
 use iclab::{Error, Result, Session};
 use serde_json::json;
 
@@ -188,6 +190,53 @@ async fn run(cli: Cli) -> Result<()> {
             let device = device_or_checkpoints(device, &bytes)?;
             let session = Session::from_checkpoint(&bytes, device).await?;
             print_evaluation(json, &session.evaluate(&eval).await?);
+        }
+        Command::Predict {
+            checkpoint,
+            input,
+            device,
+        } => {
+            let bytes = read_bytes("--checkpoint", &checkpoint)?;
+            let text = if input.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .map_err(|e| Error::invalid("--input", format!("cannot read stdin: {e}")))?;
+                text
+            } else {
+                read_text("--input", &input)?
+            };
+            let device = device_or_checkpoints(device, &bytes)?;
+            let session = Session::from_checkpoint(&bytes, device).await?;
+            let mut de = serde_json::Deserializer::from_str(&text);
+            let prompts: PromptInput = iclab::error::deserialize_config(&mut de).map_err(|e| {
+                // A malformed document as a whole is the flag's fault; inner paths name the entry.
+                match e.field() {
+                    Some("config") => Error::invalid("--input", e.to_string()),
+                    _ => e,
+                }
+            })?;
+            let config = session.config();
+            let batch = prompts.into_batch(config.dims as usize, config.points as usize)?;
+            let preds = session.predict(&batch).await?;
+            let rows: Vec<&[f64]> = preds.chunks(batch.points).collect();
+            emit(
+                json,
+                json!({
+                    "model": config.model.name(),
+                    "task": config.task.name(),
+                    "step": session.step(),
+                    "predictions": rows,
+                }),
+                || {
+                    rows.iter()
+                        .map(|r| {
+                            let v: Vec<String> = r.iter().map(|p| format!("{p:.4}")).collect();
+                            v.join(" ")
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                },
+            );
         }
         Command::Icl {
             command: IclCommand::Baselines { session, eval },
