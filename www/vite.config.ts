@@ -10,6 +10,7 @@ export default defineConfig({
       input: {
         index: resolve(import.meta.dirname, "index.html"),
         api: resolve(import.meta.dirname, "api.html"),
+        compare: resolve(import.meta.dirname, "compare.html"),
       },
     },
   },

@@ -15,6 +15,35 @@
 //! | `ln_f.gamma`, `ln_f.beta` | `[d_model]` | `ln_f` |
 //! | `read_out.weight`, `read_out.bias` | `[d_model, 1]`, `[1]` | `_read_out` (weight transposed) |
 //!
+//! # Tensor names (xLSTM)
+//! Block `i` holds either `mlstm.*` or `slstm.*` (+ `ffn_norm`, `ffn`), which says its kind.
+//! `inner` = 2·d_model, `heads` as configured, `hd` = d_model/heads, `ffn` = 4/3·d_model rounded
+//! up to 64. Equivalents in the reference NX-AI/xlstm (`xlstm_block_stack.blocks.{i}.…`):
+//!
+//! | name | shape | reference equivalent |
+//! |---|---|---|
+//! | `read_in.weight`, `.bias` | `[d, d_model]`, `[d_model]` | (iclab's read-in, as the transformer's) |
+//! | `blocks.{i}.norm.gamma` | `[d_model]` | `xlstm_norm.weight` + 1 (the reference stores an offset from 1) |
+//! | `blocks.{i}.mlstm.proj_up.weight` | `[d_model, 2·inner]` | `xlstm.proj_up.weight` (transposed; first half the cell branch, second `z`) |
+//! | `blocks.{i}.mlstm.conv.weight`, `.bias` | `[inner, 4]`, `[inner]` | `xlstm.conv1d.conv.weight` `[inner, 1, 4]`, `.bias` |
+//! | `blocks.{i}.mlstm.{q,k,v}_proj.weight` | `[inner/4, 4, 4]` | `xlstm.{q,k,v}_proj.weight` (same layout) |
+//! | `blocks.{i}.mlstm.cell.{igate,fgate}.weight`, `.bias` | `[3·inner, heads]`, `[heads]` | `xlstm.mlstm_cell.{igate,fgate}` (weight transposed) |
+//! | `blocks.{i}.mlstm.cell.norm.weight` | `[inner]` | `xlstm.mlstm_cell.outnorm.weight` + 1 |
+//! | `blocks.{i}.mlstm.skip` | `[inner]` | `xlstm.learnable_skip` |
+//! | `blocks.{i}.mlstm.proj_down.weight` | `[inner, d_model]` | `xlstm.proj_down.weight` (transposed) |
+//! | `blocks.{i}.slstm.conv.weight`, `.bias` | `[d_model, 4]`, `[d_model]` | `xlstm.conv1d.conv` |
+//! | `blocks.{i}.slstm.{igate,fgate,zgate,ogate}.weight` | `[heads, hd, hd]` | `xlstm.{i,f,z,o}gate.weight` (same layout) |
+//! | `blocks.{i}.slstm.cell.recurrent` | `[heads, hd, 4·hd]` | the sLSTM cell's recurrent kernel; `[h, j, g·hd + u]` maps unit j of head h to gate g (i, f, z, o) of unit u |
+//! | `blocks.{i}.slstm.cell.bias` | `[4, d_model]` | the sLSTM cell's bias, gate-major (i, f, z, o) |
+//! | `blocks.{i}.slstm.norm.weight` | `[d_model]` | `xlstm.group_norm.weight` + 1 |
+//! | `blocks.{i}.ffn_norm.gamma` | `[d_model]` | `ffn_norm.weight` + 1 |
+//! | `blocks.{i}.ffn.proj_up.weight`, `.proj_down.weight` | `[d_model, 2·ffn]`, `[ffn, d_model]` | `ffn.proj_up`, `ffn.proj_down` (transposed; up: first half the GELU gate) |
+//! | `post_norm.gamma` | `[d_model]` | `post_blocks_norm.weight` + 1 |
+//! | `read_out.weight`, `.bias` | `[d_model, 1]`, `[1]` | (iclab's read-out) |
+//!
+//! Projections inside the blocks and the LayerNorms have no bias, as in the reference.
+//! `tests/python/check_checkpoint.py` rebuilds both backbones in numpy from these names alone.
+//!
 //! burn stores `Linear` weights as `[in, out]`; `torch.nn.Linear.weight` is `[out, in]`, so
 //! transpose those for `nn.Linear` (GPT-2's `Conv1D` uses `[in, out]` as stored). LayerNorm
 //! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (`iclab/transformer/1` or `iclab/xlstm/1`, see [`format_of`]), `config` (the JSON

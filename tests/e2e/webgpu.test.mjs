@@ -40,3 +40,19 @@ test("auto picks the CPU over a software adapter and says why", async () => {
   await screenshot(page, "trained-auto");
   await page.close();
 });
+
+test("an xLSTM trains on the SwiftShader adapter (mLSTM parallel form, sLSTM loop on the GPU)", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}?model=xlstm&device=webgpu&${QUICK.replace("steps=12&every=3", "steps=2&every=2").replace("evalPrompts=64", "evalPrompts=16")}`);
+  const run = await trainToEnd(page);
+  assert.equal(run.state, "done", run.status);
+  assert.equal(run.kind, "webgpu");
+  assert.equal(run.step, 2);
+  assert.ok(Number.isFinite(run.firstLoss) && Number.isFinite(run.lastLoss), `loss ${run.firstLoss} -> ${run.lastLoss}`);
+  const curves = await page.evaluate(() => JSON.parse(document.body.dataset.curves ?? "{}"));
+  assert.equal(curves.model?.length, 5, "the xLSTM is evaluated at every k");
+  assert.ok(curves.model.every(Number.isFinite));
+  assert.deepEqual(page.consoleErrors, []);
+  await screenshot(page, "xlstm-webgpu");
+  await page.close();
+});

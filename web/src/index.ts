@@ -16,6 +16,7 @@ import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber } from "./errors.js";
 import type {
   Catalog,
+  InferenceCost,
   Capabilities,
   DeviceChoice,
   DeviceInfo,
@@ -185,7 +186,15 @@ export function evaluateBaselines(config: SessionConfig, options: EvaluateOption
   });
 }
 
-/** Function classes, baselines and probes the core offers. */
+/**
+ * Per-token inference cost (state size, multiply-adds) of a config's model at token positions
+ * 1…`tokens` (default: the config's prompt, 2·points); counted from its shapes, no device needed.
+ */
+export function inferenceCost(config: SessionConfig, tokens: number = 2 * (config.points ?? 11)): Promise<InferenceCost> {
+  return client().call<InferenceCost>({ op: "cost", config: plain("config", config), tokens });
+}
+
+/** Function classes, baselines, probes and backbones the core offers. */
 export function catalog(): Promise<Catalog> {
   return client().call<Catalog>({ op: "catalog" });
 }

@@ -10,6 +10,7 @@ export type Request =
   | { id: number; op: "save"; session: number }
   | { id: number; op: "baselines"; config: unknown; options: unknown }
   | { id: number; op: "catalog" }
+  | { id: number; op: "cost"; config: unknown; tokens: number }
   | { id: number; op: "dispose"; session: number }
   | { id: number; op: "liveSessions" };
 

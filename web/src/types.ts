@@ -8,12 +8,20 @@ export interface SessionConfig {
   noiseStd?: number;
   /** Condition number of the input covariance for `ill_conditioned` (1–1e8). Default 100. */
   conditionNumber?: number;
-  /** Backbone. Default `"transformer"`. */
-  model?: "transformer";
-  /** Model size: `tiny` (3 layers, width 64, 2 heads) or `small` (6, 128, 4). Default `"tiny"`. */
+  /** Backbone: a causal transformer or an xLSTM (mLSTM + sLSTM blocks). Default `"transformer"`. */
+  model?: Backbone;
+  /**
+   * Model size. Transformer: `tiny` (3 layers, width 64, 2 heads) or `small` (6, 128, 4).
+   * xLSTM: `tiny` (4 blocks, width 64, 4 heads) or `small` (6, 128, 4). Default `"tiny"`.
+   */
   preset?: "tiny" | "small";
   /** Overrides the preset's number of blocks (1–24). */
   layers?: number;
+  /**
+   * mLSTM:sLSTM ratio `[a, b]` of an xLSTM (xLSTM[a:b]): block i is an sLSTM block when
+   * `i mod (a + b) >= a`. Each 0–16, not both 0. Default `[1, 1]`. Ignored by the transformer.
+   */
+  xlstmRatio?: [number, number];
   /** Overrides the preset's width (4–1024, a multiple of `heads`). */
   dModel?: number;
   /** Overrides the preset's attention heads (1–32). */
@@ -184,7 +192,22 @@ export interface Evaluation {
 }
 
 /** What the core offers, for building menus. */
+/** The learner backbones. */
+export type Backbone = "transformer" | "xlstm";
+
+/** What reading one more token costs a model at inference (counted from its shapes). */
+export interface InferenceCost {
+  model: Backbone;
+  /** Token positions 1 … 2·points. */
+  tokens: number[];
+  /** Floats kept between tokens after reading that many (batch of one): a transformer's KV cache grows, an xLSTM's state does not. */
+  stateFloats: number[];
+  /** Multiply-adds to read the token at that position and predict from it. */
+  multiplyAdds: number[];
+}
+
 export interface Catalog {
+  models: Backbone[];
   tasks: { name: TaskKind; description: string }[];
   baselines: BaselineKind[];
   probes: Probe[];

@@ -57,6 +57,8 @@ export interface Curve {
 /** Colours per method; the model is always blue. */
 const COLOURS: Record<string, string> = {
   model: "#2563eb",
+  transformer: "#2563eb",
+  xlstm: "#059669",
   least_squares: "#dc2626",
   ridge: "#ea580c",
   knn: "#16a34a",
@@ -81,6 +83,8 @@ function fill(hex: string): string {
 /** Human names for the legend. */
 export const LABELS: Record<string, string> = {
   model: "model (in context)",
+  transformer: "transformer (in context)",
+  xlstm: "xLSTM (in context)",
   least_squares: "least squares",
   ridge: "ridge",
   knn: "k-NN",
@@ -93,9 +97,12 @@ export const LABELS: Record<string, string> = {
   boosted_trees: "boosted trees",
 };
 
-/** Model first, then the other methods in their given order. */
+const LEARNERS = ["model", "transformer", "xlstm"];
+
+/** Learners first (in that order), then the other methods in their given order. */
 function modelFirst(names: string[]): string[] {
-  return [...names].sort((a, b) => (a === "model" ? -1 : b === "model" ? 1 : 0));
+  const rank = (n: string) => (LEARNERS.includes(n) ? LEARNERS.indexOf(n) : LEARNERS.length);
+  return [...names].sort((a, b) => rank(a) - rank(b));
 }
 
 /** A uPlot whose series follow a set of method names; rebuilt when that set changes. */
@@ -149,7 +156,7 @@ export class ErrorChart extends MethodChart {
     const bands: uPlot.Band[] = [];
     for (const name of names) {
       const at = series.length;
-      series.push({ label: LABELS[name] ?? name, stroke: colour(name), width: name === "model" ? 2.5 : 1.5 });
+      series.push({ label: LABELS[name] ?? name, stroke: colour(name), width: LEARNERS.includes(name) ? 2.5 : 1.5 });
       series.push({ label: `${name} 5%`, stroke: "transparent", points: { show: false } });
       series.push({ label: `${name} 95%`, stroke: "transparent", points: { show: false } });
       bands.push({ series: [at + 2, at + 1], fill: fill(colour(name)) });
@@ -199,5 +206,51 @@ export class PromptChart extends MethodChart {
     const names = this.ensure(Object.keys(predictions));
     const ks = targets.map((_, i) => i);
     this.plot?.setData([ks, targets, ...names.map((n) => predictions[n] ?? [])] as uPlot.AlignedData);
+  }
+}
+
+export interface LineSeries {
+  name: string;
+  dash?: number[];
+}
+
+/** Plain lines over a shared x axis, optionally on a log y scale; series coloured by name. */
+export class LineChart {
+  private plot: uPlot;
+
+  constructor(
+    el: HTMLElement,
+    axes: { x: string; y: string; logY?: boolean },
+    private readonly series: LineSeries[],
+  ) {
+    this.plot = new uPlot(
+      {
+        width: width(el),
+        height: 260,
+        scales: { x: { time: false }, y: axes.logY ? { distr: 3 } : {} },
+        axes: [{ label: axes.x }, { label: axes.y }],
+        series: [
+          {},
+          ...series.map((s) => ({
+            label: LABELS[s.name] ?? s.name,
+            stroke: colour(s.name.split(" ")[0] ?? s.name),
+            width: 2,
+            ...(s.dash ? { dash: s.dash } : {}),
+          })),
+        ],
+      },
+      [[], ...series.map(() => [])] as unknown as uPlot.AlignedData,
+      el,
+    );
+    resizeWith(this.plot, el);
+  }
+
+  /** `ys[i]` is the line of series i over `xs`. */
+  show(xs: number[], ys: number[][]): void {
+    this.plot.setData([xs, ...this.series.map((_, i) => ys[i] ?? [])] as uPlot.AlignedData);
+  }
+
+  clear(): void {
+    this.show([], []);
   }
 }

@@ -23,10 +23,7 @@ import "./style.css";
 
 type PageState = "idle" | "loading" | "running" | "paused" | "done" | "error";
 
-/** What `scripts/train-checkpoints.sh` writes next to the weights. */
-interface Manifest {
-  [task: string]: { file: string; step: number; wallSeconds: number; config: SessionConfig };
-}
+import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 
 function el<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -58,11 +55,10 @@ let pauseRequested = false;
 let firstLoss: number | null = null;
 /** Baseline curves for the current evaluation settings (they do not change while training). */
 let baselineCache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
-let manifest: Promise<Manifest> | null = null;
 
 /** Settings that define the model: changing one starts a new experiment. */
 const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
-  "start", "task", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "dims", "points",
+  "start", "task", "model", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "dims", "points",
   "batchSize", "learningRate", "warmupSteps", "seed",
 ]);
 /** Settings of the evaluation only. */
@@ -142,6 +138,7 @@ function showDevice(report: Report | null, s: Session): void {
 function config(): SessionConfig {
   return {
     task: state.task as SessionConfig["task"],
+    model: state.model as SessionConfig["model"],
     sparsity: Math.min(state.sparsity, state.dims),
     noiseStd: state.noiseStd,
     conditionNumber: state.conditionNumber,
@@ -172,27 +169,18 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function loadManifest(): Promise<Manifest> {
-  manifest ??= fetch(new URL("checkpoints/manifest.json", document.baseURI)).then(
-    (r) => (r.ok ? (r.json() as Promise<Manifest>) : {}),
-    () => ({}),
-  );
-  return manifest;
-}
-
-/** Loads the shipped checkpoint for the current task, or explains why there is none. */
+/** Loads the shipped checkpoint for the current task and model, or explains why there is none. */
 async function openCheckpoint(): Promise<Session | null> {
-  const entry = (await loadManifest())[state.task];
+  const model = state.model as keyof typeof MODEL_NAMES;
+  const entry = findCheckpoint(await loadManifest(), state.task, model);
   if (!entry) {
-    checkpointInfo.textContent = `No shipped checkpoint for ${state.task}: train from scratch.`;
+    checkpointInfo.textContent = `No shipped ${MODEL_NAMES[model]} checkpoint for ${state.task}: train from scratch.`;
     return null;
   }
-  const response = await fetch(new URL(`checkpoints/${entry.file}`, document.baseURI));
-  if (!response.ok) throw new Error(`could not fetch checkpoints/${entry.file}: HTTP ${response.status}`);
-  const s = await loadSession(new Uint8Array(await response.arrayBuffer()), state.device as SessionConfig["device"]);
+  const s = await loadSession(await fetchCheckpoint(entry), state.device as SessionConfig["device"]);
   const c = s.config;
   checkpointInfo.textContent =
-    `Loaded ${entry.file}: ${c.preset} transformer, d = ${c.dims}, ${c.points} points, ` +
+    `Loaded ${entry.file}: ${c.preset} ${MODEL_NAMES[model]}, d = ${c.dims}, ${c.points} points, ` +
     `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min).`;
   // Show the checkpoint's own settings in the (locked) model controls.
   for (const name of ["dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
@@ -223,7 +211,7 @@ async function prepare(): Promise<void> {
       "idle",
       s
         ? `Shipped model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
-        : "Press Train to meta-train a transformer from scratch on this function class.",
+        : `Press Train to meta-train ${state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.`,
     );
   } catch (error) {
     if (mine === epoch) setPage("error", `${describe(error)} Press Reset to try again.`, true);

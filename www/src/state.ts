@@ -11,6 +11,7 @@ type Kind =
   | { type: "list"; values: readonly string[] };
 
 export const TASKS = ["linear", "sparse_linear", "noisy_linear", "relu_net", "decision_tree", "ill_conditioned"] as const;
+export const MODELS = ["transformer", "xlstm"] as const;
 export const BASELINES = [
   "least_squares",
   "ridge",
@@ -27,6 +28,7 @@ export const BASELINES = [
 export const PROPS = {
   start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint" },
   task: { type: "enum", values: TASKS, default: "linear" },
+  model: { type: "enum", values: MODELS, default: "transformer" },
   sparsity: { type: "int", min: 1, max: 64, default: 3 },
   noiseStd: { type: "float", min: 0, max: 100, default: 1 },
   conditionNumber: { type: "float", min: 1, max: 1e8, default: 100 },
@@ -46,61 +48,74 @@ export const PROPS = {
   probeNoise: { type: "float", min: 0, max: 100, default: 1 },
   evalPrompts: { type: "int", min: 16, max: 20_000, default: 1280 },
   prompt: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
-} as const satisfies Record<string, Kind & { default: string | number }>;
+} as const satisfies Table;
 
-export type PropName = keyof typeof PROPS;
-export type State = { [K in PropName]: (typeof PROPS)[K]["default"] extends string ? string : number };
+export type Prop = Kind & { default: string | number };
+export type Table = Record<string, Prop>;
+export type StateOf<T extends Table> = { [K in keyof T]: T[K]["default"] extends string ? string : number };
 
-export function defaults(): State {
-  const out: Record<string, string | number> = {};
-  for (const [name, p] of Object.entries(PROPS)) out[name] = p.default;
-  return out as State;
-}
-
-/** Parses one value; `null` if it is malformed or out of range. Lists keep table order. */
-export function parseValue(name: PropName, raw: string): string | number | null {
-  const p: Kind = PROPS[name];
-  if (p.type === "enum") return p.values.includes(raw) ? raw : null;
-  if (p.type === "list") {
-    const items = raw.split(",").filter((s) => s !== "");
-    if (!items.every((i) => p.values.includes(i))) return null;
-    return p.values.filter((v) => items.includes(v)).join(",");
-  }
-  if (raw.trim() === "") return null;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < p.min || n > p.max) return null;
-  if (p.type === "int" && !Number.isInteger(n)) return null;
-  return n;
-}
-
-export interface Parsed {
-  state: State;
+export interface Parsed<S> {
+  state: S;
   /** Human-readable notes about ignored parameters. */
   problems: string[];
 }
 
-export function parse(search: string): Parsed {
-  const state = defaults() as Record<string, string | number>;
-  const problems: string[] = [];
-  for (const [key, raw] of new URLSearchParams(search)) {
-    if (!(key in PROPS)) {
-      problems.push(`unknown parameter "${key}" ignored`);
-      continue;
-    }
-    const value = parseValue(key as PropName, raw);
-    if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
-    else state[key] = value;
+/** Parse and serialize functions for one page's table. */
+export function urlState<T extends Table>(table: T) {
+  type S = StateOf<T>;
+  type Name = keyof T & string;
+
+  function defaults(): S {
+    const out: Record<string, string | number> = {};
+    for (const [name, p] of Object.entries(table)) out[name] = p.default;
+    return out as S;
   }
-  return { state: state as State, problems };
+
+  /** Parses one value; `null` if it is malformed or out of range. Lists keep table order. */
+  function parseValue(name: Name, raw: string): string | number | null {
+    const p = table[name] as Kind;
+    if (p.type === "enum") return p.values.includes(raw) ? raw : null;
+    if (p.type === "list") {
+      const items = raw.split(",").filter((s) => s !== "");
+      if (!items.every((i) => p.values.includes(i))) return null;
+      return p.values.filter((v) => items.includes(v)).join(",");
+    }
+    if (raw.trim() === "") return null;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < p.min || n > p.max) return null;
+    if (p.type === "int" && !Number.isInteger(n)) return null;
+    return n;
+  }
+
+  function parse(search: string): Parsed<S> {
+    const state = defaults() as Record<string, string | number>;
+    const problems: string[] = [];
+    for (const [key, raw] of new URLSearchParams(search)) {
+      if (!(key in table)) {
+        problems.push(`unknown parameter "${key}" ignored`);
+        continue;
+      }
+      const value = parseValue(key as Name, raw);
+      if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
+      else state[key] = value;
+    }
+    return { state: state as S, problems };
+  }
+
+  /** Only non-default values go in the URL, so links stay short. */
+  function serialize(state: S): string {
+    const params = new URLSearchParams();
+    const d = defaults() as Record<string, string | number>;
+    for (const [key, value] of Object.entries(state)) {
+      if (value !== d[key]) params.set(key, String(value));
+    }
+    const s = params.toString();
+    return s ? `?${s}` : "";
+  }
+
+  return { defaults, parseValue, parse, serialize };
 }
 
-/** Only non-default values go in the URL, so links stay short. */
-export function serialize(state: State): string {
-  const params = new URLSearchParams();
-  const d = defaults() as Record<string, string | number>;
-  for (const [key, value] of Object.entries(state)) {
-    if (value !== d[key]) params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : "";
-}
+export type PropName = keyof typeof PROPS;
+export type State = StateOf<typeof PROPS>;
+export const { defaults, parseValue, parse, serialize } = urlState(PROPS);

@@ -1,5 +1,6 @@
 //! Neural backbones. One concept per file; [`Learner`] is whichever one a session trains.
 
+pub mod cost;
 pub mod transformer;
 pub mod xlstm;
 

@@ -202,6 +202,18 @@ pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result
     run().map_err(to_js)
 }
 
+/// Per-token inference cost of a session config's model: state carried between tokens and
+/// multiply-adds per token at positions `1..=tokens` (no model, no device).
+#[wasm_bindgen(js_name = inferenceCost)]
+pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let config = session_config(&config)?;
+        let tokens = count("tokens", tokens, 1, crate::model::cost::MAX_COST_TOKENS)?;
+        to_plain(&crate::model::cost::inference_cost(&config, tokens)?)
+    };
+    run().map_err(to_js)
+}
+
 /// What the core offers: function classes, baselines and probes, for building menus.
 #[wasm_bindgen]
 pub fn catalog() -> std::result::Result<JsValue, JsValue> {
@@ -215,8 +227,13 @@ pub fn catalog() -> std::result::Result<JsValue, JsValue> {
         tasks: Vec<Entry>,
         baselines: Vec<&'static str>,
         probes: Vec<crate::icl::probe::Probe>,
+        models: Vec<crate::config::Backbone>,
     }
     to_plain(&Catalog {
+        models: vec![
+            crate::config::Backbone::Transformer,
+            crate::config::Backbone::Xlstm,
+        ],
         tasks: crate::icl::TaskKind::ALL
             .iter()
             .map(|t| Entry {
