@@ -65,16 +65,16 @@ pub enum XlstmBlock {
     Slstm(SlstmBlock),
 }
 
-/// Recurrent state of one block.
+/// Recurrent state of one block (boxed: tensor handles are large).
 #[derive(Debug, Clone)]
 pub enum BlockState {
     Mlstm {
         conv: Tensor<3>,
-        cell: MlstmState,
+        cell: Box<MlstmState>,
     },
     Slstm {
         conv: Tensor<3>,
-        cell: Option<SlstmState>,
+        cell: Option<Box<SlstmState>>,
     },
 }
 
@@ -87,7 +87,7 @@ impl BlockState {
                 conv.shape().num_elements()
                     + cell
                         .as_ref()
-                        .map_or_else(|| 4 * conv.dims()[2] * conv.dims()[0], SlstmState::floats)
+                        .map_or_else(|| 4 * conv.dims()[2] * conv.dims()[0], |c| c.floats())
             }
         }
     }
@@ -108,12 +108,12 @@ impl XlstmBlock {
         match self {
             Self::Mlstm(block) => BlockState::Mlstm {
                 conv: block.mlstm.conv.empty_history(batch, device),
-                cell: MlstmState::zeros(
+                cell: Box::new(MlstmState::zeros(
                     batch,
                     block.mlstm.cell.heads(),
                     block.mlstm.inner / block.mlstm.cell.heads(),
                     device,
-                ),
+                )),
             },
             Self::Slstm(block) => BlockState::Slstm {
                 conv: block.slstm.conv.empty_history(batch, device),
@@ -122,31 +122,24 @@ impl XlstmBlock {
         }
     }
 
-    /// One token through the block in recurrent form.
+    /// One token through the block in recurrent form; `None` when `state` belongs to a block
+    /// of the other kind.
     ///
     /// # Shapes
     /// - x: `[batch, d_model]` → same
-    pub fn step(
-        &self,
-        x: Tensor<2>,
-        state: BlockState,
-    ) -> Result<(Tensor<2>, BlockState), BlockState> {
+    pub fn step(&self, x: Tensor<2>, state: BlockState) -> Option<(Tensor<2>, BlockState)> {
         match (self, state) {
             (Self::Mlstm(block), BlockState::Mlstm { conv, cell }) => {
-                let (y, conv, cell) = block.step(x, conv, cell);
-                Ok((y, BlockState::Mlstm { conv, cell }))
+                let (y, conv, cell) = block.step(x, conv, *cell);
+                let cell = Box::new(cell);
+                Some((y, BlockState::Mlstm { conv, cell }))
             }
             (Self::Slstm(block), BlockState::Slstm { conv, cell }) => {
-                let (y, conv, cell) = block.step(x, conv, cell);
-                Ok((
-                    y,
-                    BlockState::Slstm {
-                        conv,
-                        cell: Some(cell),
-                    },
-                ))
+                let (y, conv, cell) = block.step(x, conv, cell.map(|c| *c));
+                let cell = Some(Box::new(cell));
+                Some((y, BlockState::Slstm { conv, cell }))
             }
-            (_, state) => Err(state),
+            _ => None,
         }
     }
 }

@@ -151,7 +151,7 @@ impl Xlstm {
         let mut x = self.read_in.forward(token); // [b, d]
         let mut next = Vec::with_capacity(self.blocks.len());
         for (i, (block, s)) in self.blocks.iter().zip(state.blocks).enumerate() {
-            let (y, s) = block.step(x, s).map_err(|_| {
+            let (y, s) = block.step(x, s).ok_or_else(|| {
                 crate::Error::invalid("state", format!("block {i} is of the other kind"))
             })?;
             x = y;
