@@ -11,15 +11,15 @@ const cli = process.argv[2];
 const CONFIG = { preset: "tiny", dims: 5, points: 11, batchSize: 64, seed: 1 };
 const STEPS = { native: 20, browserCpu: 10, browserGpu: 4 };
 
-function native(device, steps) {
-  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps),
+function native(device, steps, model = "transformer") {
+  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps), "--model", model,
     "--preset", CONFIG.preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
     "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
   const { bench } = JSON.parse(out.trim().split("\n").pop());
   return { stepsPerSecond: bench.stepsPerSecond, detail: bench.device.adapter ?? bench.device.kind };
 }
 
-async function browser(device, steps) {
+async function browser(device, steps, model = "transformer") {
   const b = await open({ webgpu: true });
   try {
     const page = await b.page();
@@ -32,7 +32,7 @@ async function browser(device, steps) {
       for await (const r of s.train({ steps, every: steps })) last = r;
       await s.dispose();
       return { stepsPerSecond: last.stepsPerSecond, detail: s.deviceInfo.adapter ?? s.deviceInfo.kind };
-    }, { config: { ...CONFIG, device }, steps });
+    }, { config: { ...CONFIG, device, model }, steps });
   } finally {
     await b.close();
   }
@@ -50,10 +50,17 @@ await run("native CPU (Flex)", () => native("cpu", STEPS.native));
 await run("native wgpu", () => native("webgpu", STEPS.native));
 await run("browser WebGPU", () => browser("webgpu", STEPS.browserGpu));
 await run("browser CPU (Flex in wasm)", () => browser("cpu", STEPS.browserCpu));
+// The xLSTM (tiny: 4 blocks [1:1], width 64) on the same prompts: the sLSTM runs a loop over the
+// 22 tokens, the mLSTM its parallel form.
+await run("xLSTM native CPU (Flex)", () => native("cpu", STEPS.native, "xlstm"));
+await run("xLSTM native wgpu", () => native("webgpu", STEPS.native, "xlstm"));
+await run("xLSTM browser WebGPU", () => browser("webgpu", STEPS.browserGpu, "xlstm"));
+await run("xLSTM browser CPU", () => browser("cpu", STEPS.browserCpu, "xlstm"));
 
 const reference = rows[0].stepsPerSecond;
 console.log(`\nconfig: ${JSON.stringify(CONFIG)}\n`);
 console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  device");
+// every ratio is against the transformer on native CPU, measured above in this run
 for (const r of rows) {
   console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14), " ", r.detail);
 }

@@ -84,6 +84,61 @@ async fn forced_webgpu_trains_with_async_read_back() {
     assert!(wasm::dispose_session(id));
 }
 
+/// The xLSTM on WebGPU: trains (parallel mLSTM, looped sLSTM), evaluates with async read-back,
+/// saves, and loads on the CPU with the same predictions.
+#[wasm_bindgen_test]
+async fn xlstm_trains_on_webgpu_and_round_trips() {
+    let config = tiny("webgpu");
+    Reflect::set(&config, &"model".into(), &"xlstm".into()).expect("set");
+    Reflect::set(&config, &"layers".into(), &2.into()).expect("set");
+    let created = wasm::create_session(config).await.expect("xlstm session");
+    let id = prop(&created, "id").as_f64().expect("id") as u32;
+    let report = wasm::train_session(id, 1.0).await.expect("train on webgpu");
+    assert!(prop(&report, "loss").as_f64().is_some_and(f64::is_finite));
+    let options = || {
+        object(&[
+            ("prompts", 16.into()),
+            ("baselines", js_sys::Array::new().into()),
+        ])
+    };
+    let gpu = wasm::evaluate_session(id, options())
+        .await
+        .expect("evaluate");
+    let saved = wasm::save_session(id).await.expect("save");
+    let loaded = wasm::load_session(&saved, "cpu".into())
+        .await
+        .expect("load");
+    let cpu_id = prop(&loaded, "id").as_f64().expect("id") as u32;
+    assert_eq!(
+        prop(&prop(&loaded, "config"), "model")
+            .as_string()
+            .as_deref(),
+        Some("xlstm")
+    );
+    let cpu = wasm::evaluate_session(cpu_id, options())
+        .await
+        .expect("evaluate");
+    let mean = |r: &JsValue| -> Vec<f64> {
+        js_sys::Array::from(&prop(&prop(&prop(r, "curves"), "model"), "mean"))
+            .iter()
+            .map(|v| v.as_f64().expect("number"))
+            .collect()
+    };
+    let (a, b) = (mean(&gpu), mean(&cpu));
+    assert_eq!(a.len(), 5);
+    for (x, y) in a.iter().zip(&b) {
+        assert!(
+            (x - y).abs() < 1e-3 * (1.0 + y.abs()),
+            "webgpu {a:?} vs cpu {b:?}"
+        );
+    }
+    let cost = wasm::inference_cost(prop(&loaded, "config"), 40.0).expect("cost");
+    let floats = js_sys::Array::from(&prop(&cost, "stateFloats"));
+    assert_eq!(floats.length(), 40);
+    assert_eq!(floats.get(0), floats.get(39), "constant state");
+    assert!(wasm::dispose_session(id) && wasm::dispose_session(cpu_id));
+}
+
 #[wasm_bindgen_test]
 async fn cpu_session_trains() {
     let created = wasm::create_session(tiny("cpu"))

@@ -26,6 +26,10 @@ test("invalid configs reject with IclabError naming the field", async () => {
       [{ dims: "five" }, "dims"],
       [{ points: 2.5 }, "points"],
       [{ model: "lstm" }, "model"],
+      [{ model: "xlstm", xlstmRatio: [0, 0] }, "xlstmRatio"],
+      [{ model: "xlstm", xlstmRatio: [1, 99] }, "xlstmRatio[1]"],
+      [{ model: "xlstm", xlstmRatio: "1:1" }, "xlstmRatio"],
+      [{ model: "xlstm", dModel: 63, heads: 1 }, "dModel"],
       [{ learningRate: Number.NaN }, "learningRate"],
       [{ learningRate: Number.POSITIVE_INFINITY }, "learningRate"],
       [{ batchSize: 1e12 }, "batchSize"],
@@ -137,4 +141,34 @@ test("capabilities explain why WebGPU is not used", async () => {
   const caps = await page.evaluate(() => window.iclab.capabilities());
   assert.equal(caps.webgpuPreferred, false);
   assert.ok(typeof caps.reason === "string" && caps.reason.length > 10, JSON.stringify(caps));
+});
+
+test("inference costs: a growing cache for the transformer, a fixed state for the xLSTM; bad input is typed", async () => {
+  const out = await page.evaluate(async () => {
+    const [t, x] = await Promise.all([
+      window.iclab.inferenceCost({ model: "transformer" }),
+      window.iclab.inferenceCost({ model: "xlstm" }, 100),
+    ]);
+    const errors = [];
+    for (const [config, tokens] of [[{ model: "xlstm" }, 0], [{ model: "xlstm" }, 1.5], [{ dims: 0 }, 10]]) {
+      try {
+        await window.iclab.inferenceCost(config, tokens);
+        errors.push(null);
+      } catch (e) {
+        errors.push([e instanceof window.iclab.IclabError, e.code, e.field]);
+      }
+    }
+    const catalog = await window.iclab.catalog();
+    return { t, x, errors, models: catalog.models };
+  });
+  assert.equal(out.t.tokens.length, 22, "default: the config's prompt (2 × 11 points)");
+  assert.equal(out.t.stateFloats[21], 22 * out.t.stateFloats[0]);
+  assert.equal(out.x.tokens.length, 100);
+  assert.ok(out.x.stateFloats.every((v) => v === out.x.stateFloats[0]));
+  assert.deepEqual(out.errors, [
+    [true, "invalid_config", "tokens"],
+    [true, "invalid_config", "tokens"],
+    [true, "invalid_config", "dims"],
+  ]);
+  assert.deepEqual(out.models, ["transformer", "xlstm"]);
 });
