@@ -54,6 +54,7 @@ test("every setting round-trips through the URL", async () => {
   await page.goto(`${browser.url}?start=scratch&evalPrompts=64`);
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
   await page.selectOption("select[name=task]", "sparse_linear");
+  await page.selectOption("select[name=model]", "xlstm");
   await page.fill("input[name=sparsity]", "2");
   await page.press("input[name=sparsity]", "Tab");
   await page.fill("input[name=dims]", "6");
@@ -71,6 +72,7 @@ test("every setting round-trips through the URL", async () => {
   assert.deepEqual(params, {
     start: "scratch",
     task: "sparse_linear",
+    model: "xlstm",
     sparsity: "2",
     dims: "6",
     seed: "42",
@@ -86,7 +88,7 @@ test("every setting round-trips through the URL", async () => {
   const again = await browser.page();
   await again.goto(`${browser.url}${search}&bogus=1&dims=abc`);
   await again.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
-  for (const [name, value] of Object.entries({ task: "sparse_linear", sparsity: "2", dims: "6", seed: "42", probe: "scaled", probeScale: "3" })) {
+  for (const [name, value] of Object.entries({ task: "sparse_linear", model: "xlstm", sparsity: "2", dims: "6", seed: "42", probe: "scaled", probeScale: "3" })) {
     assert.equal(await again.inputValue(`[name=${name}]`), value, name);
   }
   assert.equal(await again.isChecked("input[data-baseline=lasso]"), true);
