@@ -19,7 +19,7 @@ cp "$CARGO_TARGET_DIR/release/iclab" "$bin"
 trap 'rm -f "$bin"; phase_end' EXIT
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(linear sparse_linear relu_net decision_tree)
+  names=(linear sparse_linear relu_net decision_tree xlstm_linear xlstm_decision_tree)
 fi
 for spec in "${names[@]}"; do
   name="${spec%%=*}"
