@@ -20,13 +20,14 @@ test("both shipped linear models, their costs, and side-by-side training", async
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 300_000 });
   assert.equal(await page.evaluate(() => document.body.dataset.loaded), "transformer,xlstm", await page.textContent("#status"));
   const curves = await data(page, "curves");
-  const { transformer, xlstm, least_squares: ls, averaging } = curves;
-  assert.ok(transformer && xlstm && ls && averaging, `curves: ${Object.keys(curves)}`);
+  const { transformer, xlstm, least_squares: ls, gd } = curves;
+  assert.ok(transformer && xlstm && ls && gd, `curves: ${Object.keys(curves)}`);
   console.log(`transformer ${transformer.map((e) => e.toFixed(3))}\nxlstm       ${xlstm.map((e) => e.toFixed(3))}\nls          ${ls.map((e) => e.toFixed(3))}`);
   const d = Number(await page.inputValue("input[name=dims]"));
-  // Both learned in context: error falls with k and beats averaging well before 2d examples.
-  assert.ok(xlstm[2 * d] < 0.5 * xlstm[0], `xLSTM at k = 2d: ${xlstm[2 * d]}`);
-  assert.ok(xlstm[2 * d] < averaging[2 * d], "xLSTM beats averaging at k = 2d");
+  // Both learned in context: error falls with k; the xLSTM about as fast as 10 steps of gradient
+  // descent on the examples, the transformer close to least squares.
+  assert.ok(xlstm[2 * d] < 0.2 * xlstm[0], `xLSTM at k = 2d: ${xlstm[2 * d]}`);
+  assert.ok(xlstm[2 * d] < gd[2 * d] + 0.05, `xLSTM ${xlstm[2 * d]} vs GD ${gd[2 * d]} at k = 2d`);
   assert.ok(transformer[2 * d] < 0.08, `transformer at k = 2d: ${transformer[2 * d]}`);
   assert.match(await page.textContent("#checkpoint-info"), /xLSTM: xlstm_linear\.safetensors/);
 

@@ -10,6 +10,7 @@ import {
   inferenceCost,
   loadSession,
   type Backbone,
+  type BaselineKind,
   type ErrorCurve,
   type EvaluateOptions,
   type InferenceCost,
@@ -23,7 +24,12 @@ import { TASKS, urlState, type StateOf } from "./state.js";
 import "./style.css";
 
 const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
-const BASELINES = ["least_squares", "averaging"] as const;
+/** Reference methods per task: what each class is usually compared with (Garg et al.). */
+function baselinesFor(task: string): BaselineKind[] {
+  if (task === "decision_tree") return ["tree", "knn"];
+  if (task === "relu_net") return ["knn", "averaging"];
+  return ["least_squares", "gd"];
+}
 
 const TABLE = {
   task: { type: "enum", values: TASKS, default: "linear" },
@@ -197,7 +203,7 @@ async function evaluate(): Promise<void> {
   const options = evalOptions();
   const key = JSON.stringify([effective("transformer"), options]);
   if (baselines?.key !== key) {
-    const result = await evaluateBaselines(effective("transformer"), { ...options, baselines: [...BASELINES] });
+    const result = await evaluateBaselines(effective("transformer"), { ...options, baselines: baselinesFor(state.task) });
     baselines = { key, curves: result.curves };
   }
   const curves: Record<string, ErrorCurve> = {};
