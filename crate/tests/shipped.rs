@@ -118,3 +118,72 @@ fn decision_tree_beats_the_greedy_tree() {
         model[last]
     );
 }
+
+/// The shipped xLSTM (tiny: 4 blocks [1:1], width 64; same prompts, curriculum and schedule as
+/// the transformer, 24k steps) learned linear regression in context. Reached: 0.05 at k = 2d
+/// (0.04 on other seeds), at most 0.22 above least squares (at k = d, where the transformer is
+/// 0.16 above), within 0.07 of the transformer at every k, and at or below 10 steps of gradient
+/// descent on the examples at every k: at this scale its curve follows GD, the transformer's sits
+/// between GD and least squares.
+#[test]
+fn xlstm_linear_learns_in_context_near_the_transformer() {
+    let r = evaluate(
+        "xlstm_linear",
+        vec![BaselineKind::LeastSquares, BaselineKind::Gd],
+    );
+    let transformer = evaluate("linear", vec![]);
+    let d = r.dims as usize;
+    let (model, ls, gd) = (
+        &r.curves["model"].mean,
+        &r.curves["least_squares"].mean,
+        &r.curves["gd"].mean,
+    );
+    let t = &transformer.curves["model"].mean;
+    assert!(model[2 * d] <= 0.06, "error at k = 2d: {}", model[2 * d]);
+    for k in 0..model.len() {
+        assert!(
+            (model[k] - ls[k]).abs() <= 0.25,
+            "k = {k}: {} vs LS {}",
+            model[k],
+            ls[k]
+        );
+        assert!(
+            model[k] <= t[k] + 0.07,
+            "k = {k}: {} vs transformer {}",
+            model[k],
+            t[k]
+        );
+        assert!(
+            model[k] <= gd[k] + 0.02,
+            "k = {k}: {} vs GD {}",
+            model[k],
+            gd[k]
+        );
+    }
+}
+
+/// On decision trees the xLSTM (6k steps, as the transformer) also beats greedy tree learning at
+/// every k ≥ 1, and at this scale it is within 0.1 of the transformer everywhere (both ≈ 0.53 at
+/// k = 20): the gap recurrent models show on trees at larger scale (SCIENCE.md §1) does not
+/// appear in these short browser-scale runs.
+#[test]
+fn xlstm_decision_tree_beats_the_greedy_tree_like_the_transformer() {
+    let r = evaluate("xlstm_decision_tree", vec![BaselineKind::Tree]);
+    let transformer = evaluate("decision_tree", vec![]);
+    let (model, tree) = (&r.curves["model"].mean, &r.curves["tree"].mean);
+    let t = &transformer.curves["model"].mean;
+    for k in 1..model.len() {
+        assert!(
+            model[k] < tree[k],
+            "k = {k}: {} vs greedy tree {}",
+            model[k],
+            tree[k]
+        );
+        assert!(
+            (model[k] - t[k]).abs() < 0.1,
+            "k = {k}: {} vs transformer {}",
+            model[k],
+            t[k]
+        );
+    }
+}

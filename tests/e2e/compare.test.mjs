@@ -80,3 +80,18 @@ test("from scratch with an sLSTM-only stack: settings in the URL, both models tr
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
+
+test("decision trees: both shipped tree models load, next to the greedy tree and k-NN", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}compare.html?task=decision_tree&device=cpu&evalPrompts=128`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 300_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.loaded), "transformer,xlstm");
+  const curves = await data(page, "curves");
+  assert.deepEqual(Object.keys(curves).sort(), ["knn", "transformer", "tree", "xlstm"]);
+  const last = curves.xlstm.length - 1;
+  assert.equal(last, 20);
+  assert.ok(curves.xlstm[last] < curves.tree[last] && curves.transformer[last] < curves.tree[last]);
+  assert.deepEqual(page.consoleErrors, []);
+  await screenshot(page, "compare-decision-tree");
+  await page.close();
+});
