@@ -5,6 +5,7 @@
 
 pub mod checkpoint;
 pub mod config;
+pub mod continual;
 pub mod device;
 pub mod error;
 pub mod icl;
