@@ -1,10 +1,11 @@
 //! Neural backbones. One concept per file; [`Learner`] is whichever one a session trains.
 
 pub mod cost;
+pub mod mlp;
 pub mod transformer;
 pub mod xlstm;
 
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
 
 pub use transformer::{Transformer, TransformerConfig};
@@ -36,10 +37,22 @@ impl Learner {
 // reproducible.
 static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Runs `init` right after seeding `device`'s generator, with no other seeded initialization in
-/// between: the same seed gives the same weights.
-pub fn seeded<T>(device: &Device, seed: u64, init: impl FnOnce() -> T) -> T {
+/// Reads every parameter once. burn initializes parameters lazily, on first use: without this
+/// the random draws would happen at the first forward pass, outside the lock.
+struct Materialize;
+
+impl ModuleVisitor for Materialize {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let _ = param.val();
+    }
+}
+
+/// Runs `init` right after seeding `device`'s generator and draws every parameter before any
+/// other seeded initialization can run: the same seed gives the same weights.
+pub fn seeded<M: Module>(device: &Device, seed: u64, init: impl FnOnce() -> M) -> M {
     let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     device.seed(seed);
-    init()
+    let model = init();
+    model.visit(&mut Materialize);
+    model
 }
