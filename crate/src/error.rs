@@ -49,6 +49,17 @@ impl Error {
         }
     }
 
+    /// The same error for a nested config: `classes` inside `dataset` becomes `dataset.classes`.
+    pub fn within(self, parent: &str) -> Self {
+        match self {
+            Self::InvalidConfig { field, reason } => Self::InvalidConfig {
+                field: format!("{parent}.{field}"),
+                reason,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidCheckpoint`].
     pub fn checkpoint(reason: impl Into<String>) -> Self {
         Self::InvalidCheckpoint {
