@@ -307,3 +307,56 @@ fn predict_runs_any_checkpoint_on_given_prompts() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `iclab cl run --json`: the whole continual run as one object, reproducible, typed errors.
+#[test]
+fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
+    let dir = std::env::temp_dir().join(format!("iclab-cl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let config = dir.join("cl.json");
+    std::fs::write(
+        &config,
+        r#"{"dataset": {"shape": "blobs", "classes": 4, "perClass": 100}, "iterationsPerTask": 60, "evalEvery": 10, "seed": 2}"#,
+    )
+    .expect("write");
+    let run = |strategy: &str| {
+        let (code, stdout, stderr) = iclab(&[
+            "--json",
+            "cl",
+            "run",
+            "--config",
+            config.to_str().expect("utf8"),
+            "--strategy",
+            strategy,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<serde_json::Value>(&stdout).expect("one JSON object")
+    };
+    let naive = run("naive");
+    assert_eq!(naive, run("naive"), "seeded: same config, same run");
+    assert_eq!(naive["strategy"], "naive");
+    assert_eq!(naive["accuracyMatrix"].as_array().map(Vec::len), Some(2));
+    assert_eq!(naive["iterations"].as_array().map(Vec::len), Some(13)); // 0, 10, …, 120
+    assert_eq!(naive["curves"][0].as_array().map(Vec::len), Some(13));
+    assert_eq!(naive["metrics"]["forgettingDefinition"], "max");
+    let replay = run("replay");
+    let forgetting = |v: &serde_json::Value| v["metrics"]["forgetting"].as_f64().expect("number");
+    assert!(
+        forgetting(&replay) < forgetting(&naive),
+        "{} vs {}",
+        forgetting(&replay),
+        forgetting(&naive)
+    );
+    std::fs::write(&config, r#"{"dataset": {"shape": "xor", "classes": 3}}"#).expect("write");
+    let (code, _, stderr) = iclab(&[
+        "--json",
+        "cl",
+        "run",
+        "--config",
+        config.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+    assert_eq!(v["error"]["field"], "dataset.classes");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use iclab::config::{Backbone, Preset, SessionConfig};
+use iclab::continual::run::StrategyKind;
 use iclab::device::DeviceChoice;
 use iclab::icl::TaskKind;
 use iclab::icl::baselines::BaselineKind;
@@ -54,6 +55,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
         device: Option<DeviceChoice>,
     },
+    /// Continual learning.
+    Cl {
+        #[command(subcommand)]
+        command: ClCommand,
+    },
     /// Training steps per second for one config on one device.
     Bench {
         #[command(flatten)]
@@ -61,6 +67,25 @@ pub enum Command {
         /// Timed steps (after one untimed warm-up report).
         #[arg(long, default_value_t = 20)]
         steps: u32,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClCommand {
+    /// One whole run: the stream, the strategy, continual evaluation; prints the accuracy
+    /// matrix, the per-evaluation curves and the metrics (`--json`: one object).
+    Run {
+        /// JSON run config (the `ClConfig` schema: dataset, classesPerTask, strategy,
+        /// bufferSize, hidden, learningRate, batchSize, iterationsPerTask, evalEvery, device,
+        /// seed); omitted keys take their defaults.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides the config's strategy (naive, replay).
+        #[arg(long, value_parser = parse_enum::<StrategyKind>)]
+        strategy: Option<StrategyKind>,
+        /// Overrides the config's seed.
+        #[arg(long)]
+        seed: Option<u32>,
     },
 }
 

@@ -5,6 +5,7 @@
 //! iclab icl eval --checkpoint linear.safetensors --baselines least_squares,ridge --json
 //! iclab predict --checkpoint linear.safetensors --input prompts.json --json
 //! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
+//! iclab cl run --config cl.json --strategy replay --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
 
@@ -13,8 +14,9 @@ mod args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use args::{Cli, Command, IclCommand};
+use args::{ClCommand, Cli, Command, IclCommand};
 use clap::Parser;
+use iclab::continual::run::ClConfig;
 use iclab::device::DeviceChoice;
 use iclab::icl::evaluate::{self, EvalResult};
 use iclab::icl::prompt::PromptInput;
@@ -254,6 +256,54 @@ async fn run(cli: Cli) -> Result<()> {
                 config.dims as usize,
             );
             print_evaluation(json, &result);
+        }
+        Command::Cl {
+            command:
+                ClCommand::Run {
+                    config,
+                    strategy,
+                    seed,
+                },
+        } => {
+            let mut cl = match &config {
+                Some(path) => {
+                    let text = read_text("--config", path)?;
+                    let mut de = serde_json::Deserializer::from_str(&text);
+                    iclab::error::deserialize_config::<ClConfig, _>(&mut de)?
+                }
+                None => ClConfig::default(),
+            };
+            if let Some(s) = strategy {
+                cl.strategy = s;
+            }
+            if let Some(s) = seed {
+                cl.seed = s;
+            }
+            let result = iclab::continual::run::run(&cl).await?;
+            emit(json, to_json(&result), || {
+                let mut out = format!(
+                    "{:?}, {} tasks; R[i][j] = accuracy on task j after task i:\n",
+                    result.strategy,
+                    result.tasks.len()
+                );
+                for row in &result.accuracy_matrix {
+                    let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
+                    out.push_str(&format!("  [{}]\n", cells.join(", ")));
+                }
+                let m = &result.metrics;
+                out.push_str(&format!(
+                    "ACC {:.3}  forgetting ({:?}) {:.3}  BWT {:.3}  FWT {:.3}  min-ACC {}  WC-ACC {:.3}  WF10 {:.3}",
+                    m.average_accuracy,
+                    m.forgetting_definition,
+                    m.forgetting,
+                    m.backward_transfer,
+                    m.forward_transfer,
+                    m.min_acc.map_or("-".to_owned(), |v| format!("{v:.3}")),
+                    m.wc_acc,
+                    m.windowed_forgetting,
+                ));
+                out
+            });
         }
         Command::Bench { session, steps } => {
             let config = session.resolve()?;
