@@ -73,27 +73,40 @@ pub struct Header {
 /// Collects every float parameter with its dotted module path.
 #[derive(Default)]
 struct Collect {
-    path: Vec<String>,
+    path: ModulePath,
     tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
 }
 
-/// Enum variants (which backbone, which block kind) are not part of tensor names: the config
-/// says which variant each module is.
-fn named(container: &str) -> bool {
-    !container.starts_with("Enum:")
+/// The dotted path of the module being visited. Enum variants (which backbone, which block
+/// kind) are not part of tensor names: the config says which variant each module is.
+#[derive(Default)]
+struct ModulePath(Vec<String>);
+
+impl ModulePath {
+    fn enter(&mut self, name: &str, container: &str) {
+        if !container.starts_with("Enum:") {
+            self.0.push(name.to_owned());
+        }
+    }
+
+    fn exit(&mut self, container: &str) {
+        if !container.starts_with("Enum:") {
+            self.0.pop();
+        }
+    }
+
+    fn name(&self) -> String {
+        self.0.join(".")
+    }
 }
 
 impl ModuleVisitor for Collect {
     fn enter_module(&mut self, name: &str, container: &str) {
-        if named(container) {
-            self.path.push(name.to_owned());
-        }
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, container: &str) {
-        if named(container) {
-            self.path.pop();
-        }
+        self.path.exit(container);
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
@@ -101,7 +114,7 @@ impl ModuleVisitor for Collect {
         let shape = tensor.dims().to_vec();
         let n: usize = shape.iter().product();
         self.tensors
-            .push((self.path.join("."), shape, tensor.reshape([n])));
+            .push((self.path.name(), shape, tensor.reshape([n])));
     }
 }
 
@@ -208,7 +221,7 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
 
 /// Replaces every parameter with the tensor of the same name, checking shapes.
 struct Assign<'a> {
-    path: Vec<String>,
+    path: ModulePath,
     tensors: &'a BTreeMap<String, (Vec<usize>, Vec<f32>)>,
     device: Device,
     used: usize,
@@ -217,22 +230,18 @@ struct Assign<'a> {
 
 impl ModuleMapper for Assign<'_> {
     fn enter_module(&mut self, name: &str, container: &str) {
-        if named(container) {
-            self.path.push(name.to_owned());
-        }
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, container: &str) {
-        if named(container) {
-            self.path.pop();
-        }
+        self.path.exit(container);
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         if self.error.is_some() {
             return param;
         }
-        let name = self.path.join(".");
+        let name = self.path.name();
         let expected = param.val().dims().to_vec();
         match self.tensors.get(&name) {
             None => {
@@ -262,7 +271,7 @@ impl Loaded {
     /// Loads the weights into `model` (built from `self.header.config`), by name.
     pub fn assign<M: Module>(&self, model: M, device: &Device) -> Result<M> {
         let mut assign = Assign {
-            path: Vec::new(),
+            path: ModulePath::default(),
             tensors: &self.tensors,
             device: device.clone(),
             used: 0,

@@ -150,6 +150,17 @@ pub(crate) fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result
     Ok(())
 }
 
+/// A learning rate must be finite and in (0, 1]; the error names `learningRate`.
+pub(crate) fn check_learning_rate(value: f64) -> Result<()> {
+    if !value.is_finite() || value <= 0.0 || value > 1.0 {
+        return Err(Error::invalid(
+            "learningRate",
+            format!("must be a finite number in (0, 1], got {value}"),
+        ));
+    }
+    Ok(())
+}
+
 impl SessionConfig {
     /// Parses any serde source (JSON text, a JS object) and validates it.
     pub fn parse<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self> {
@@ -202,16 +213,7 @@ impl SessionConfig {
         if let Some(c) = &self.curriculum {
             c.validate(self.dims, self.points)?;
         }
-        if !self.learning_rate.is_finite() || self.learning_rate <= 0.0 || self.learning_rate > 1.0
-        {
-            return Err(Error::invalid(
-                "learningRate",
-                format!(
-                    "must be a finite number in (0, 1], got {}",
-                    self.learning_rate
-                ),
-            ));
-        }
+        check_learning_rate(self.learning_rate)?;
         if !self.grad_clip.is_finite() || self.grad_clip < 0.0 {
             return Err(Error::invalid(
                 "gradClip",

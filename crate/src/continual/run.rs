@@ -16,7 +16,7 @@ use super::metrics::{self, ContinualCurves, Forgetting};
 use super::scenarios::{ClassIncremental, Scenario, Task};
 use super::strategies::{Naive, Replay, Strategy};
 use super::two_d::TwoDConfig;
-use crate::config::check_range;
+use crate::config::{check_learning_rate, check_range};
 use crate::device::{self, DeviceChoice};
 use crate::model::mlp::{Mlp, MlpConfig};
 use crate::{Error, Result};
@@ -89,17 +89,7 @@ impl ClConfig {
         for (i, &w) in self.hidden.iter().enumerate() {
             check_range(&format!("hidden[{i}]"), w, 1, 4096)?;
         }
-        if !self.learning_rate.is_finite() || self.learning_rate <= 0.0 || self.learning_rate > 1.0
-        {
-            return Err(Error::invalid(
-                "learningRate",
-                format!(
-                    "must be a finite number in (0, 1], got {}",
-                    self.learning_rate
-                ),
-            ));
-        }
-        Ok(())
+        check_learning_rate(self.learning_rate)
     }
 }
 

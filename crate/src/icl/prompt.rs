@@ -144,6 +144,17 @@ pub struct PromptInput {
     pub ys: Vec<Vec<f64>>,
 }
 
+/// A user-given number as f32: finite and within ±1e6 (so f32 keeps it meaningful).
+fn input_number(v: f64, field: impl FnOnce() -> String) -> crate::Result<f32> {
+    if !v.is_finite() || v.abs() > 1e6 {
+        return Err(crate::Error::invalid(
+            field(),
+            format!("must be a finite number within ±1e6, got {v}"),
+        ));
+    }
+    Ok(v as f32)
+}
+
 impl PromptInput {
     /// Checks the shapes and values and packs the prompts; errors name the offending entry
     /// (`xs[2][0]`, `ys[1]`).
@@ -189,23 +200,11 @@ impl PromptInput {
                     ));
                 }
                 for (j, &v) in x.iter().enumerate() {
-                    if !v.is_finite() || v.abs() > 1e6 {
-                        return Err(Error::invalid(
-                            format!("xs[{b}][{i}][{j}]"),
-                            format!("must be a finite number within ±1e6, got {v}"),
-                        ));
-                    }
-                    xs.push(v as f32);
+                    xs.push(input_number(v, || format!("xs[{b}][{i}][{j}]"))?);
                 }
             }
             for (i, &y) in prompt_ys.iter().enumerate() {
-                if !y.is_finite() || y.abs() > 1e6 {
-                    return Err(Error::invalid(
-                        format!("ys[{b}][{i}]"),
-                        format!("must be a finite number within ±1e6, got {y}"),
-                    ));
-                }
-                ys.push(y as f32);
+                ys.push(input_number(y, || format!("ys[{b}][{i}]"))?);
             }
         }
         Ok(PromptBatch {
