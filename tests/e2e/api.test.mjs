@@ -172,3 +172,30 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
   ]);
   assert.deepEqual(out.models, ["transformer", "xlstm"]);
 });
+
+test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
+  const out = await page.evaluate(async () => {
+    const base = { dataset: { classes: 4, perClass: 100 }, iterationsPerTask: 80, evalEvery: 10, seed: 1 };
+    const naive = await window.iclab.runContinual(base);
+    const replay = await window.iclab.runContinual({ ...base, strategy: "replay" });
+    const errors = [];
+    for (const config of [{ dataset: { shape: "xor", classes: 3 } }, { hidden: [] }, { strategy: "ewc" }, { mystery: 1 }]) {
+      try {
+        await window.iclab.runContinual(config);
+        errors.push(null);
+      } catch (e) {
+        errors.push([e instanceof window.iclab.IclabError, e.code, e.field]);
+      }
+    }
+    return { naive, replay, errors };
+  });
+  assert.equal(out.naive.accuracyMatrix.length, 2);
+  assert.equal(out.naive.curves[0].length, out.naive.iterations.length);
+  assert.ok(out.replay.metrics.forgetting < out.naive.metrics.forgetting, `${out.replay.metrics.forgetting} vs ${out.naive.metrics.forgetting}`);
+  assert.deepEqual(out.errors, [
+    [true, "invalid_config", "dataset.classes"],
+    [true, "invalid_config", "hidden"],
+    [true, "invalid_config", "strategy"],
+    [true, "invalid_config", "mystery"],
+  ]);
+});

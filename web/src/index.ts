@@ -16,6 +16,8 @@ import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber } from "./errors.js";
 import type {
   Catalog,
+  ContinualConfig,
+  ContinualResult,
   InferenceCost,
   Capabilities,
   DeviceChoice,
@@ -192,6 +194,11 @@ export function evaluateBaselines(config: SessionConfig, options: EvaluateOption
  */
 export function inferenceCost(config: SessionConfig, tokens: number = 2 * (config.points ?? 11)): Promise<InferenceCost> {
   return client().call<InferenceCost>({ op: "cost", config: plain("config", config), tokens });
+}
+
+/** One whole continual-learning run (class-incremental 2-D stream, MLP, strategy). */
+export function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
+  return client().call<ContinualResult>({ op: "continual", config: plain("config", config) });
 }
 
 /** Function classes, baselines, probes and backbones the core offers. */

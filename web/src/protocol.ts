@@ -11,6 +11,7 @@ export type Request =
   | { id: number; op: "baselines"; config: unknown; options: unknown }
   | { id: number; op: "catalog" }
   | { id: number; op: "cost"; config: unknown; tokens: number }
+  | { id: number; op: "continual"; config: unknown }
   | { id: number; op: "dispose"; session: number }
   | { id: number; op: "liveSessions" };
 

@@ -231,3 +231,67 @@ export interface SessionInfo {
   /** Steps behind the model: non-zero for a loaded checkpoint. */
   step: number;
 }
+
+/** A 2-D dataset for continual-learning demos (TF Playground style). */
+export interface TwoDConfig {
+  /** Default `"blobs"`. */
+  shape?: "blobs" | "moons" | "circles" | "spirals" | "xor";
+  /** 2–10 (XOR exactly 2, moons an even number). Default 4. */
+  classes?: number;
+  /** Points per class (1–10,000). Default 200. */
+  perClass?: number;
+  /** Gaussian noise std (0–3). Default 0.2. */
+  noise?: number;
+  seed?: number;
+}
+
+/** One continual-learning run: a class-incremental stream of a 2-D dataset, an MLP, a strategy. */
+export interface ContinualConfig {
+  /** Default: 6 blobs. */
+  dataset?: TwoDConfig;
+  /** Classes per task (must divide the class count). Default 2. */
+  classesPerTask?: number;
+  /** Default `"naive"`. */
+  strategy?: "naive" | "replay";
+  /** Replay memory in examples (0–100,000). Default 200. */
+  bufferSize?: number;
+  /** Hidden widths (1–8 layers of 1–4096). Default [64, 64]. */
+  hidden?: number[];
+  /** Adam learning rate in (0, 1]. Default 5e-3. */
+  learningRate?: number;
+  /** Current-task examples per step (replay adds as many). Default 32. */
+  batchSize?: number;
+  /** Steps per task. Default 200. */
+  iterationsPerTask?: number;
+  /** Evaluate every task every this many steps (1 = per iteration). Default 5. */
+  evalEvery?: number;
+  /** Default `"cpu"`. */
+  device?: DeviceChoice;
+  seed?: number;
+}
+
+export interface ContinualResult {
+  strategy: "naive" | "replay";
+  tasks: string[];
+  /** `accuracyMatrix[i][j]`: accuracy on task j after training on task i. */
+  accuracyMatrix: number[][];
+  /** Accuracy on each task before training. */
+  randomInit: number[];
+  /** Training steps at each evaluation point (0 = before training). */
+  iterations: number[];
+  /** `curves[j][t]`: accuracy on task j at evaluation point t. */
+  curves: number[][];
+  /** Evaluation point at which each task's training ended. */
+  ends: number[];
+  metrics: {
+    averageAccuracy: number;
+    /** Mean forgetting, definition in `forgettingDefinition` (`max`: Chaudhry et al.). */
+    forgetting: number;
+    forgettingDefinition: "max" | "since_learned";
+    backwardTransfer: number;
+    forwardTransfer: number;
+    minAcc: number | null;
+    wcAcc: number;
+    windowedForgetting: number;
+  };
+}

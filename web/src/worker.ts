@@ -36,6 +36,8 @@ async function dispatch(req: Request): Promise<unknown> {
       return wasm.evaluateBaselines(req.config, req.options);
     case "catalog":
       return wasm.catalog();
+    case "continual":
+      return wasm.runContinual(req.config);
     case "cost":
       return wasm.inferenceCost(req.config, req.tokens);
     case "dispose":

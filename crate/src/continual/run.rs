@@ -51,7 +51,10 @@ pub struct ClConfig {
     pub iterations_per_task: u32,
     /// Evaluate every task every this many steps (1 = per iteration). Default: 5.
     pub eval_every: u32,
+    /// Default: `cpu` — these models are tiny, and a GPU round trip per evaluation costs more
+    /// than the arithmetic.
     pub device: DeviceChoice,
+    /// Seeds the data, the weights and the batches.
     pub seed: u32,
 }
 
@@ -77,6 +80,14 @@ impl Default for ClConfig {
 }
 
 impl ClConfig {
+    /// Parses JSON text (CLI `--config`, the JS bindings) and validates it.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let config: Self = crate::error::deserialize_config(&mut de)?;
+        config.validate()?;
+        Ok(config)
+    }
+
     pub fn validate(&self) -> Result<()> {
         self.dataset.validate().map_err(|e| e.within("dataset"))?;
         check_range("bufferSize", self.buffer_size, 0, 100_000)?;

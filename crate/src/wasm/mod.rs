@@ -214,6 +214,17 @@ pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsVal
     run().map_err(to_js)
 }
 
+/// One whole continual-learning run (`ClConfig` schema): accuracy matrix, per-evaluation curves
+/// and metrics.
+#[wasm_bindgen(js_name = runContinual)]
+pub async fn run_continual(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let run = async || -> Result<JsValue> {
+        let config = crate::continual::run::ClConfig::from_json(&json_text("config", &config)?)?;
+        to_plain(&crate::continual::run::run(&config).await?)
+    };
+    run().await.map_err(to_js)
+}
+
 /// What the core offers: function classes, baselines and probes, for building menus.
 #[wasm_bindgen]
 pub fn catalog() -> std::result::Result<JsValue, JsValue> {

@@ -266,11 +266,7 @@ async fn run(cli: Cli) -> Result<()> {
                 },
         } => {
             let mut cl = match &config {
-                Some(path) => {
-                    let text = read_text("--config", path)?;
-                    let mut de = serde_json::Deserializer::from_str(&text);
-                    iclab::error::deserialize_config::<ClConfig, _>(&mut de)?
-                }
+                Some(path) => ClConfig::from_json(&read_text("--config", path)?)?,
                 None => ClConfig::default(),
             };
             if let Some(s) = strategy {
