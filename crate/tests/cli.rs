@@ -204,18 +204,27 @@ fn predict(
     input: &serde_json::Value,
     dir: &std::path::Path,
 ) -> serde_json::Value {
+    let (code, stdout, stderr) = run_predict(ckpt, input, dir);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("one JSON object")
+}
+
+/// Writes `input` to a file and runs `iclab --json predict` on it.
+fn run_predict(
+    ckpt: &std::path::Path,
+    input: &serde_json::Value,
+    dir: &std::path::Path,
+) -> (i32, String, String) {
     let path = dir.join("prompts.json");
     std::fs::write(&path, input.to_string()).expect("write prompts");
-    let (code, stdout, stderr) = iclab(&[
+    iclab(&[
         "--json",
         "predict",
         "--checkpoint",
         ckpt.to_str().expect("utf8"),
         "--input",
         path.to_str().expect("utf8"),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    serde_json::from_str(&stdout).expect("one JSON object")
+    ])
 }
 
 /// `iclab predict` runs either backbone's checkpoint on given prompts: one prediction per x
@@ -271,7 +280,6 @@ fn predict_runs_any_checkpoint_on_given_prompts() {
             "{backbone}: later positions read y_1"
         );
         // bad prompts name the entry
-        let path = dir.join("bad.json");
         for (bad, field) in [
             (
                 serde_json::json!({"xs": [[[1, 2]]], "ys": [[1]]}),
@@ -291,15 +299,7 @@ fn predict_runs_any_checkpoint_on_given_prompts() {
                 "zs",
             ),
         ] {
-            std::fs::write(&path, bad.to_string()).expect("write");
-            let (code, _, stderr) = iclab(&[
-                "--json",
-                "predict",
-                "--checkpoint",
-                ckpt.to_str().expect("utf8"),
-                "--input",
-                path.to_str().expect("utf8"),
-            ]);
+            let (code, _, stderr) = run_predict(&ckpt, &bad, &dir);
             assert_eq!(code, 2, "{bad}");
             let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
             assert_eq!(v["error"]["field"], field, "{bad}: {stderr}");

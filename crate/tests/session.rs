@@ -127,6 +127,16 @@ fn causal_model_ignores_the_future() {
     );
 }
 
+/// 20 steps, then 29 reports of 25 (745 in all); the first and the last report.
+async fn train_745_steps(session: &mut Session) -> (iclab::train::Report, iclab::train::Report) {
+    let first = session.train(20).await.expect("train");
+    let mut last = first.clone();
+    for _ in 0..29 {
+        last = session.train(25).await.expect("train");
+    }
+    (first, last)
+}
+
 #[test]
 fn loss_falls_well_below_the_zero_predictor() {
     // d = 2 with 9 points leaves the initial plateau (normalized loss ~1) within ~400 steps;
@@ -139,11 +149,7 @@ fn loss_falls_well_below_the_zero_predictor() {
     };
     block_on(async {
         let mut session = Session::new(config).await.expect("session");
-        let first = session.train(20).await.expect("train");
-        let mut last = first.clone();
-        for _ in 0..29 {
-            last = session.train(25).await.expect("train");
-        }
+        let (first, last) = train_745_steps(&mut session).await;
         eprintln!(
             "normalized loss {} -> {}",
             first.normalized_loss, last.normalized_loss
@@ -409,11 +415,7 @@ fn xlstm_session_learns_in_context() {
     };
     block_on(async {
         let mut session = Session::new(config).await.expect("session");
-        let first = session.train(20).await.expect("train");
-        let mut last = first.clone();
-        for _ in 0..29 {
-            last = session.train(25).await.expect("train");
-        }
+        let (first, last) = train_745_steps(&mut session).await;
         eprintln!(
             "xLSTM normalized loss {} -> {}",
             first.normalized_loss, last.normalized_loss
