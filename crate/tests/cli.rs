@@ -316,7 +316,7 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
     let config = dir.join("cl.json");
     std::fs::write(
         &config,
-        r#"{"dataset": {"shape": "blobs", "classes": 4, "perClass": 100}, "iterationsPerTask": 60, "evalEvery": 10, "seed": 2}"#,
+        r#"{"dataset": {"kind": "two_d", "shape": "blobs", "classes": 4, "perClass": 100}, "iterationsPerTask": 60, "evalEvery": 10, "seed": 2}"#,
     )
     .expect("write");
     let run = |strategy: &str| {
@@ -347,16 +347,57 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
         forgetting(&replay),
         forgetting(&naive)
     );
-    std::fs::write(&config, r#"{"dataset": {"shape": "xor", "classes": 3}}"#).expect("write");
-    let (code, _, stderr) = iclab(&[
+    // the analytic head forgets class 1 on request: task 0 (classes 0, 1) falls to about half
+    let (code, stdout, stderr) = iclab(&[
         "--json",
         "cl",
         "run",
         "--config",
         config.to_str().expect("utf8"),
+        "--strategy",
+        "analytic",
+        "--unlearn",
+        "1",
     ]);
-    assert_eq!(code, 2);
-    let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
-    assert_eq!(v["error"]["field"], "dataset.classes");
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let task0: Vec<f64> = v["curves"][0]
+        .as_array()
+        .expect("curve")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    let (before, after) = (task0[task0.len() - 2], task0[task0.len() - 1]);
+    assert!(
+        before > 0.9 && (after - before / 2.0).abs() < 0.05,
+        "{before} → {after}"
+    );
+    let error = |json: &str, extra: &[&str]| {
+        std::fs::write(&config, json).expect("write");
+        let mut args = vec![
+            "--json",
+            "cl",
+            "run",
+            "--config",
+            config.to_str().expect("utf8"),
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, stderr) = iclab(&args);
+        assert_eq!(code, 2, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+        v["error"]["field"].as_str().map(str::to_owned)
+    };
+    let xor = r#"{"dataset": {"kind": "two_d", "shape": "xor", "classes": 3}}"#;
+    assert_eq!(error(xor, &[]).as_deref(), Some("dataset.classes"));
+    let fine = r#"{"iterationsPerTask": 5}"#;
+    assert_eq!(
+        error(fine, &["--unlearn", "0"]).as_deref(),
+        Some("strategy")
+    );
+    let digits = r#"{"dataset": {"kind": "digits"}}"#;
+    assert_eq!(
+        error(digits, &["--digits", "/nonexistent/digits.bin"]).as_deref(),
+        Some("--digits")
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -10,6 +10,8 @@ pub struct Dataset {
     pub labels: Vec<u32>,
     pub dim: usize,
     pub classes: usize,
+    /// `[rows, cols]` when each input is an image (row-major pixels), for scenarios that rotate.
+    pub image: Option<[usize; 2]>,
 }
 
 impl Dataset {
@@ -36,6 +38,7 @@ impl Dataset {
             labels,
             dim,
             classes,
+            image: None,
         })
     }
 
@@ -71,6 +74,41 @@ impl Dataset {
             labels: rows.iter().map(|&i| self.labels[i]).collect(),
             dim: self.dim,
             classes: self.classes,
+            image: self.image,
+        }
+    }
+
+    /// The same examples with every input replaced by `f(input)` (same dimension).
+    pub fn map_inputs(&self, mut f: impl FnMut(&[f32]) -> Vec<f32>) -> Self {
+        let mut inputs = Vec::with_capacity(self.inputs.len());
+        for i in 0..self.len() {
+            inputs.extend(f(self.input(i)));
+        }
+        debug_assert_eq!(inputs.len(), self.inputs.len());
+        Self {
+            inputs,
+            labels: self.labels.clone(),
+            dim: self.dim,
+            classes: self.classes,
+            image: self.image,
+        }
+    }
+
+    /// Appends `other`'s examples (same dimension and classes).
+    pub fn extend(&mut self, other: &Dataset) {
+        debug_assert_eq!(self.dim, other.dim);
+        self.inputs.extend_from_slice(&other.inputs);
+        self.labels.extend_from_slice(&other.labels);
+    }
+
+    /// An empty dataset shaped like this one.
+    pub fn empty_like(&self) -> Self {
+        Self {
+            inputs: Vec::new(),
+            labels: Vec::new(),
+            dim: self.dim,
+            classes: self.classes,
+            image: self.image,
         }
     }
 }

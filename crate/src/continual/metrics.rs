@@ -57,6 +57,106 @@ fn check_square(r: &[Vec<f64>]) -> Result<usize> {
     Ok(t)
 }
 
+/// The boundary metrics of a stream whose tasks may come back: `r[s][j]` is the accuracy on task j
+/// after training segment s (rows: segments, columns: distinct tasks) and `first[j]` the segment
+/// at which task j was first trained. For a stream that visits each task once, in order, `r` is
+/// square and `first[j] = j`, and these are exactly the formulas above; otherwise "the task's own
+/// row" `R[j][j]` becomes `R[first_j][j]`, and "finished" tasks are those first trained before
+/// the last segment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundaryMetrics {
+    pub average_accuracy: f64,
+    /// Per task (finished ones), [`Forgetting::Max`].
+    pub forgetting_max: Vec<f64>,
+    /// Per task (finished ones), [`Forgetting::SinceLearned`].
+    pub forgetting_since_learned: Vec<f64>,
+    pub backward_transfer: f64,
+    pub forward_transfer: f64,
+}
+
+fn check_stream(r: &[Vec<f64>], first: &[usize]) -> Result<usize> {
+    let rows = r.len();
+    if rows == 0 {
+        return Err(Error::invalid("accuracyMatrix", "has no rows"));
+    }
+    let t = first.len();
+    for (i, row) in r.iter().enumerate() {
+        if row.len() != t {
+            return Err(Error::invalid(
+                format!("accuracyMatrix[{i}]"),
+                format!(
+                    "has {} entries, the matrix needs {t} (one per task)",
+                    row.len()
+                ),
+            ));
+        }
+        if let Some(j) = row.iter().position(|a| !a.is_finite()) {
+            return Err(Error::invalid(
+                format!("accuracyMatrix[{i}][{j}]"),
+                "must be a finite number",
+            ));
+        }
+    }
+    if let Some(j) = first.iter().position(|&f| f >= rows) {
+        return Err(Error::invalid(
+            format!("first[{j}]"),
+            format!("segment {} is outside the {rows} rows", first[j]),
+        ));
+    }
+    Ok(rows)
+}
+
+/// Every boundary metric of a stream (see [`BoundaryMetrics`]).
+pub fn boundary_metrics(
+    r: &[Vec<f64>],
+    first: &[usize],
+    random_init: &[f64],
+) -> Result<BoundaryMetrics> {
+    let rows = check_stream(r, first)?;
+    if random_init.len() != first.len() {
+        return Err(Error::invalid(
+            "randomInit",
+            format!(
+                "has {} entries for {} tasks",
+                random_init.len(),
+                first.len()
+            ),
+        ));
+    }
+    let last = rows - 1;
+    let finished: Vec<usize> = (0..first.len()).filter(|&j| first[j] < last).collect();
+    let best_before_last = |j: usize| (0..last).map(|l| r[l][j]).fold(f64::NEG_INFINITY, f64::max);
+    let forgetting_max: Vec<f64> = finished
+        .iter()
+        .map(|&j| best_before_last(j) - r[last][j])
+        .collect();
+    let forgetting_since_learned: Vec<f64> = finished
+        .iter()
+        .map(|&j| r[first[j]][j] - r[last][j])
+        .collect();
+    let bwt: Vec<f64> = finished
+        .iter()
+        .map(|&j| r[last][j] - r[first[j]][j])
+        .collect();
+    let fwt: Vec<f64> = (0..first.len())
+        .filter(|&j| first[j] >= 1)
+        .map(|j| r[first[j] - 1][j] - random_init[j])
+        .collect();
+    Ok(BoundaryMetrics {
+        average_accuracy: mean_or_zero(&r[last]),
+        forgetting_max,
+        forgetting_since_learned,
+        backward_transfer: mean_or_zero(&bwt),
+        forward_transfer: mean_or_zero(&fwt),
+    })
+}
+
+fn square(r: &[Vec<f64>]) -> Result<Vec<usize>> {
+    check_square(r)?;
+    Ok((0..r.len()).collect())
+}
+
 /// `ACC`: mean accuracy over all tasks after the last one.
 pub fn average_accuracy(r: &[Vec<f64>]) -> Result<f64> {
     let t = check_square(r)?;
@@ -65,19 +165,12 @@ pub fn average_accuracy(r: &[Vec<f64>]) -> Result<f64> {
 
 /// Forgetting of every task but the last, under `kind`.
 pub fn forgetting_per_task(r: &[Vec<f64>], kind: Forgetting) -> Result<Vec<f64>> {
-    let t = check_square(r)?;
-    let last = &r[t - 1];
-    Ok((0..t.saturating_sub(1))
-        .map(|j| {
-            let reference = match kind {
-                Forgetting::Max => (0..t - 1)
-                    .map(|l| r[l][j])
-                    .fold(f64::NEG_INFINITY, f64::max),
-                Forgetting::SinceLearned => r[j][j],
-            };
-            reference - last[j]
-        })
-        .collect())
+    let first = square(r)?;
+    let m = boundary_metrics(r, &first, &vec![0.0; first.len()])?;
+    Ok(match kind {
+        Forgetting::Max => m.forgetting_max,
+        Forgetting::SinceLearned => m.forgetting_since_learned,
+    })
 }
 
 /// Mean forgetting over every task but the last; 0 for a single task.
@@ -88,22 +181,14 @@ pub fn forgetting(r: &[Vec<f64>], kind: Forgetting) -> Result<f64> {
 
 /// `BWT`: how training on later tasks changed earlier ones (negative = forgetting); 0 for one task.
 pub fn backward_transfer(r: &[Vec<f64>]) -> Result<f64> {
-    let t = check_square(r)?;
-    let diffs: Vec<f64> = (0..t - 1).map(|j| r[t - 1][j] - r[j][j]).collect();
-    Ok(mean_or_zero(&diffs))
+    let first = square(r)?;
+    Ok(boundary_metrics(r, &first, &vec![0.0; first.len()])?.backward_transfer)
 }
 
 /// `FWT`: accuracy on each task before training on it, minus its accuracy at random init.
 pub fn forward_transfer(r: &[Vec<f64>], random_init: &[f64]) -> Result<f64> {
-    let t = check_square(r)?;
-    if random_init.len() != t {
-        return Err(Error::invalid(
-            "randomInit",
-            format!("has {} entries for {t} tasks", random_init.len()),
-        ));
-    }
-    let diffs: Vec<f64> = (1..t).map(|j| r[j - 1][j] - random_init[j]).collect();
-    Ok(mean_or_zero(&diffs))
+    let first = square(r)?;
+    Ok(boundary_metrics(r, &first, random_init)?.forward_transfer)
 }
 
 fn mean_or_zero(v: &[f64]) -> f64 {
@@ -328,6 +413,31 @@ mod tests {
             forward_transfer(&r(), &[0.1, 0.25, 0.3]).expect("valid"),
             0.075,
         );
+    }
+
+    /// Tasks that come back: 4 segments visiting tasks 0, 1, 0, 1 (first seen at 0 and 1).
+    #[test]
+    fn reoccurring_stream_by_hand() {
+        let r = vec![
+            vec![0.9, 0.1],
+            vec![0.4, 0.8],
+            vec![0.95, 0.3],
+            vec![0.6, 0.85],
+        ];
+        let m = boundary_metrics(&r, &[0, 1], &[0.5, 0.2]).expect("valid");
+        // ACC = (0.6 + 0.85) / 2
+        approx(m.average_accuracy, 0.725);
+        // Max: task0 0.95 − 0.6, task1 0.8 − 0.85 (a rise shows as negative forgetting)
+        approx(m.forgetting_max[0], 0.35);
+        approx(m.forgetting_max[1], -0.05);
+        // since learned (first visit): task0 0.9 − 0.6, task1 0.8 − 0.85
+        approx(m.forgetting_since_learned[0], 0.3);
+        approx(m.forgetting_since_learned[1], -0.05);
+        // BWT = ((0.6 − 0.9) + (0.85 − 0.8)) / 2; FWT: task1 before its first visit 0.1 − 0.2
+        approx(m.backward_transfer, -0.125);
+        approx(m.forward_transfer, -0.1);
+        let err = boundary_metrics(&r, &[0, 4], &[0.5, 0.2]).expect_err("segment 4");
+        assert_eq!(err.field(), Some("first[1]"));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Continual learning (shared/SCIENCE.md §3): datasets, task streams, strategies and the metrics
-//! that judge them. So far: the metrics, 2-D datasets, the class-incremental stream, Naive and
-//! Replay on an MLP with continual evaluation, and the nearest-class-mean learner.
+//! Continual learning (shared/SCIENCE.md §3): datasets, task streams (scenarios), strategies
+//! for networks, prototype and analytic learners, the metrics that judge them, and the run that
+//! ties them together with continual evaluation.
 
 pub mod data;
+pub mod digits;
+pub mod learners;
 pub mod metrics;
-pub mod ncm;
 pub mod run;
 pub mod scenarios;
 pub mod strategies;

@@ -144,7 +144,7 @@ fn normal(rng: &mut StdRng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::continual::ncm::NearestClassMean;
+    use crate::continual::learners::NearestClassMean;
 
     fn config(shape: Shape, classes: u32) -> TwoDConfig {
         TwoDConfig {

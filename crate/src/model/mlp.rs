@@ -52,4 +52,17 @@ impl Mlp {
         }
         x
     }
+
+    /// The last hidden layer's activations (everything but the output layer): the embedding
+    /// prototype learners use.
+    ///
+    /// # Shapes
+    /// - x: `[batch, inputs]` → `[batch, hidden.last()]`
+    pub fn embed(&self, x: Tensor<2>) -> Tensor<2> {
+        let mut x = x;
+        for layer in &self.layers[..self.layers.len() - 1] {
+            x = relu(layer.forward(x));
+        }
+        x
+    }
 }

@@ -10,6 +10,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::config::SessionConfig;
+use crate::continual::digits::Digits;
+use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::device::DeviceChoice;
 use crate::icl::evaluate::{self, EvalConfig};
 use crate::session::Session;
@@ -137,7 +139,7 @@ fn created(session: Session) -> std::result::Result<JsValue, JsValue> {
         step,
     })
     .map_err(|err| {
-        Registry::dispose(id);
+        Registry::dispose::<Session>(id);
         to_js(err)
     })
 }
@@ -176,7 +178,7 @@ pub async fn load_session(bytes: &[u8], device: JsValue) -> std::result::Result<
 /// The session's model as safetensors bytes.
 #[wasm_bindgen(js_name = saveSession)]
 pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
-    let session = Registry::checkout(id).map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.save().await;
     Registry::checkin(id, session);
     result.map_err(to_js)
@@ -214,15 +216,94 @@ pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsVal
     run().map_err(to_js)
 }
 
+fn continual_config(config: &JsValue) -> Result<ClConfig> {
+    ClConfig::from_json(&json_text("config", config)?)
+}
+
+/// The digits asset when the config needs it (`digits`: the bytes of `digits.bin`).
+fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digits>> {
+    match (&config.dataset, digits) {
+        (DataConfig::Digits(_), Some(bytes)) => Digits::parse(&bytes).map(Some),
+        (DataConfig::Digits(_), None) => Err(Error::invalid(
+            "digits",
+            "the digits dataset needs the bytes of digits.bin",
+        )),
+        _ => Ok(None),
+    }
+}
+
 /// One whole continual-learning run (`ClConfig` schema): accuracy matrix, per-evaluation curves
 /// and metrics.
 #[wasm_bindgen(js_name = runContinual)]
-pub async fn run_continual(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+pub async fn run_continual(
+    config: JsValue,
+    digits: Option<Vec<u8>>,
+) -> std::result::Result<JsValue, JsValue> {
     let run = async || -> Result<JsValue> {
-        let config = crate::continual::run::ClConfig::from_json(&json_text("config", &config)?)?;
-        to_plain(&crate::continual::run::run(&config).await?)
+        let config = continual_config(&config)?;
+        let digits = digits_for(&config, digits)?;
+        to_plain(&crate::continual::run::run(&config, digits.as_ref()).await?)
     };
     run().await.map_err(to_js)
+}
+
+/// Starts a continual-learning run to be advanced step by step; resolves to `{ id, result }`.
+#[wasm_bindgen(js_name = createContinual)]
+pub async fn create_continual(
+    config: JsValue,
+    digits: Option<Vec<u8>>,
+) -> std::result::Result<JsValue, JsValue> {
+    let create = async || -> Result<JsValue> {
+        let config = continual_config(&config)?;
+        let digits = digits_for(&config, digits)?;
+        let run = ClRun::new(&config, digits.as_ref()).await?;
+        let result = run.result()?;
+        let id = Registry::insert(run);
+        to_plain(&serde_json::json!({ "id": id, "result": result }))
+    };
+    create().await.map_err(to_js)
+}
+
+/// Trains up to `steps` more steps of run `id`; resolves to the run so far.
+#[wasm_bindgen(js_name = advanceContinual)]
+pub async fn advance_continual(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+    let steps = count("steps", steps, 1, 1_000_000).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = match run.advance(steps).await {
+        Ok(()) => run.result(),
+        Err(e) => Err(e),
+    };
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// The decision boundary of run `id` on a `resolution²` grid (2-D datasets; `null` otherwise).
+#[wasm_bindgen(js_name = continualBoundary)]
+pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result<JsValue, JsValue> {
+    let resolution = count("resolution", resolution, 2, 256).map_err(to_js)?;
+    let run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = run.boundary(resolution as usize).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Forgets class `class` exactly (analytic head); resolves to the run, evaluated again.
+#[wasm_bindgen(js_name = unlearnContinual)]
+pub async fn unlearn_continual(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
+    let class = count("class", class, 0, 255).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = match run.unlearn(class).await {
+        Ok(()) => run.result(),
+        Err(e) => Err(e),
+    };
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Frees a continual run; `false` if there was none.
+#[wasm_bindgen(js_name = disposeContinual)]
+pub fn dispose_continual(id: u32) -> bool {
+    Registry::dispose::<ClRun>(id)
 }
 
 /// What the core offers: function classes, baselines and probes, for building menus.
@@ -265,7 +346,7 @@ pub fn catalog() -> std::result::Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = trainSession)]
 pub async fn train_session(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
     let steps = count("steps", steps, 1, crate::session::MAX_STEPS_PER_CALL).map_err(to_js)?;
-    let mut session = Registry::checkout(id).map_err(to_js)?;
+    let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.train(steps).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
@@ -277,7 +358,7 @@ pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsV
     let eval = json_text("evaluation", &eval)
         .and_then(|text| EvalConfig::from_json(&text))
         .map_err(to_js)?;
-    let session = Registry::checkout(id).map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.evaluate(&eval).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
@@ -286,11 +367,11 @@ pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsV
 /// Frees a session; `false` if there was none. A session busy in a call is freed when the call ends.
 #[wasm_bindgen(js_name = disposeSession)]
 pub fn dispose_session(id: u32) -> bool {
-    Registry::dispose(id)
+    Registry::dispose::<Session>(id)
 }
 
-/// Number of live sessions (for leak tests).
+/// Number of live sessions and continual runs (for leak tests).
 #[wasm_bindgen(js_name = liveSessions)]
 pub fn live_sessions() -> u32 {
-    Registry::len()
+    Registry::len::<Session>() + Registry::len::<ClRun>()
 }

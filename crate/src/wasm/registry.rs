@@ -1,49 +1,78 @@
-//! Live sessions by id. A session is checked out for the length of an async call, so a second
-//! call on it meanwhile gets `busy` instead of a RefCell panic.
+//! Live sessions and continual-learning runs by id, one pool per kind. An item is checked out
+//! for the length of an async call, so a second call on it meanwhile gets `busy` instead of a
+//! RefCell panic.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::thread::LocalKey;
 
+use crate::continual::run::ClRun;
 use crate::session::Session;
 use crate::{Error, Result};
 
-enum Slot {
-    Idle(Box<Session>),
+enum Slot<T> {
+    Idle(Box<T>),
     Busy { dispose_when_done: bool },
 }
 
-#[derive(Default)]
-struct Sessions {
+pub struct Pool<T> {
     next_id: u32,
-    slots: HashMap<u32, Slot>,
+    slots: HashMap<u32, Slot<T>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Self {
+            next_id: 0,
+            slots: HashMap::new(),
+        }
+    }
 }
 
 thread_local! {
-    static SESSIONS: RefCell<Sessions> = RefCell::new(Sessions::default());
+    static SESSIONS: RefCell<Pool<Session>> = RefCell::new(Pool::default());
+    static RUNS: RefCell<Pool<ClRun>> = RefCell::new(Pool::default());
+}
+
+/// Something the registry can hold.
+pub trait Pooled: Sized + 'static {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>>;
+}
+
+impl Pooled for Session {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
+        &SESSIONS
+    }
+}
+
+impl Pooled for ClRun {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
+        &RUNS
+    }
 }
 
 pub struct Registry;
 
 impl Registry {
-    pub fn insert(session: Session) -> u32 {
-        SESSIONS.with_borrow_mut(|s| {
+    pub fn insert<T: Pooled>(item: T) -> u32 {
+        T::pool().with_borrow_mut(|s| {
             s.next_id = s.next_id.wrapping_add(1).max(1);
             let id = s.next_id;
-            s.slots.insert(id, Slot::Idle(Box::new(session)));
+            s.slots.insert(id, Slot::Idle(Box::new(item)));
             id
         })
     }
 
-    pub fn checkout(id: u32) -> Result<Box<Session>> {
-        SESSIONS.with_borrow_mut(|s| match s.slots.remove(&id) {
-            Some(Slot::Idle(session)) => {
+    pub fn checkout<T: Pooled>(id: u32) -> Result<Box<T>> {
+        T::pool().with_borrow_mut(|s| match s.slots.remove(&id) {
+            Some(Slot::Idle(item)) => {
                 s.slots.insert(
                     id,
                     Slot::Busy {
                         dispose_when_done: false,
                     },
                 );
-                Ok(session)
+                Ok(item)
             }
             Some(busy @ Slot::Busy { .. }) => {
                 s.slots.insert(id, busy);
@@ -53,21 +82,21 @@ impl Registry {
         })
     }
 
-    pub fn checkin(id: u32, session: Box<Session>) {
-        SESSIONS.with_borrow_mut(|s| {
+    pub fn checkin<T: Pooled>(id: u32, item: Box<T>) {
+        T::pool().with_borrow_mut(|s| {
             if let Some(Slot::Busy {
                 dispose_when_done: false,
             }) = s.slots.get(&id)
             {
-                s.slots.insert(id, Slot::Idle(session));
+                s.slots.insert(id, Slot::Idle(item));
             } else {
                 s.slots.remove(&id);
             }
         })
     }
 
-    pub fn dispose(id: u32) -> bool {
-        SESSIONS.with_borrow_mut(|s| match s.slots.get_mut(&id) {
+    pub fn dispose<T: Pooled>(id: u32) -> bool {
+        T::pool().with_borrow_mut(|s| match s.slots.get_mut(&id) {
             Some(Slot::Busy { dispose_when_done }) => {
                 *dispose_when_done = true;
                 true
@@ -80,7 +109,7 @@ impl Registry {
         })
     }
 
-    pub fn len() -> u32 {
-        SESSIONS.with_borrow(|s| s.slots.len() as u32)
+    pub fn len<T: Pooled>() -> u32 {
+        T::pool().with_borrow(|s| s.slots.len() as u32)
     }
 }

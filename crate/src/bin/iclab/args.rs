@@ -75,17 +75,28 @@ pub enum ClCommand {
     /// One whole run: the stream, the strategy, continual evaluation; prints the accuracy
     /// matrix, the per-evaluation curves and the metrics (`--json`: one object).
     Run {
-        /// JSON run config (the `ClConfig` schema: dataset, classesPerTask, strategy,
-        /// bufferSize, hidden, learningRate, batchSize, iterationsPerTask, evalEvery, device,
-        /// seed); omitted keys take their defaults.
+        /// JSON run config (the `ClConfig` schema, as in JS: dataset {kind: two_d | digits},
+        /// scenario {kind: class_incremental | task_incremental | permuted | rotated | blurry |
+        /// reoccurring}, strategy, bufferSize, bufferPolicy, regularization, lwfAlpha,
+        /// temperature, rehearsalExponent, embedding, features, ridge, hidden, learningRate,
+        /// batchSize, iterationsPerTask, evalEvery, device, seed); omitted keys take defaults.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Overrides the config's strategy (naive, replay).
+        /// Overrides the config's strategy (naive, joint, replay, power_law_replay, l2, ewc,
+        /// lwf, ncm, protonet, slda, analytic).
         #[arg(long, value_parser = parse_enum::<StrategyKind>)]
         strategy: Option<StrategyKind>,
         /// Overrides the config's seed.
         #[arg(long)]
         seed: Option<u32>,
+        /// The digits asset, for `dataset.kind = digits` (default: web/data/digits.bin of this
+        /// source tree, built by `node scripts/build-digits.mjs`).
+        #[arg(long)]
+        digits: Option<PathBuf>,
+        /// After the stream, forget this class exactly (analytic head only) and print the run
+        /// again.
+        #[arg(long)]
+        unlearn: Option<u32>,
     },
 }
 

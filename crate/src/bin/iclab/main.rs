@@ -16,7 +16,8 @@ use std::process::ExitCode;
 
 use args::{ClCommand, Cli, Command, IclCommand};
 use clap::Parser;
-use iclab::continual::run::ClConfig;
+use iclab::continual::digits::Digits;
+use iclab::continual::run::{ClConfig, ClRun, DataConfig};
 use iclab::device::DeviceChoice;
 use iclab::icl::evaluate::{self, EvalResult};
 use iclab::icl::prompt::PromptInput;
@@ -263,6 +264,8 @@ async fn run(cli: Cli) -> Result<()> {
                     config,
                     strategy,
                     seed,
+                    digits,
+                    unlearn,
                 },
         } => {
             let mut cl = match &config {
@@ -275,7 +278,24 @@ async fn run(cli: Cli) -> Result<()> {
             if let Some(s) = seed {
                 cl.seed = s;
             }
-            let result = iclab::continual::run::run(&cl).await?;
+            let digits = match (&cl.dataset, digits) {
+                (DataConfig::Digits(_), path) => {
+                    let path = path.unwrap_or_else(|| {
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/data/digits.bin")
+                    });
+                    Some(Digits::parse(&read_bytes("--digits", &path)?)?)
+                }
+                _ => None,
+            };
+            let mut run = ClRun::new(&cl, digits.as_ref()).await?;
+            run.advance(run.total_steps()).await?;
+            if let Some(c) = unlearn {
+                run.unlearn(c).await.map_err(|e| match e.field() {
+                    Some("class") => Error::invalid("--unlearn", e.to_string()),
+                    _ => e,
+                })?;
+            }
+            let result = run.result()?;
             emit(json, to_json(&result), || {
                 let mut out = format!(
                     "{:?}, {} tasks; R[i][j] = accuracy on task j after task i:\n",
@@ -286,7 +306,9 @@ async fn run(cli: Cli) -> Result<()> {
                     let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
                     out.push_str(&format!("  [{}]\n", cells.join(", ")));
                 }
-                let m = &result.metrics;
+                let Some(m) = &result.metrics else {
+                    return out;
+                };
                 out.push_str(&format!(
                     "ACC {:.3}  forgetting ({:?}) {:.3}  BWT {:.3}  FWT {:.3}  min-ACC {}  WC-ACC {:.3}  WF10 {:.3}",
                     m.average_accuracy,

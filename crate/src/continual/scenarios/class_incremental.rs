@@ -1,34 +1,51 @@
 //! Class-incremental ("split") stream: the classes are cut into consecutive groups, one task per
 //! group; a single head predicts among all classes and is never told the task.
 
-use super::{Scenario, Task};
+use serde::{Deserialize, Serialize};
+
+use super::{Scenario, Stream, Task};
 use crate::continual::data::Dataset;
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClassIncremental {
-    pub classes_per_task: usize,
+    /// Classes per task; must divide the number of classes. Default: 2.
+    pub classes_per_task: u32,
+}
+
+impl Default for ClassIncremental {
+    fn default() -> Self {
+        Self {
+            classes_per_task: 2,
+        }
+    }
+}
+
+/// The class groups as tasks (shared by the split-based scenarios).
+pub(crate) fn split(train: &Dataset, test: &Dataset, per_task: u32) -> Result<Vec<Task>> {
+    let k = per_task as usize;
+    if k == 0 || k > train.classes || !train.classes.is_multiple_of(k) {
+        return Err(Error::invalid(
+            "scenario.classesPerTask",
+            format!("must divide the {} classes, got {k}", train.classes),
+        ));
+    }
+    Ok((0..train.classes / k)
+        .map(|t| {
+            let classes: Vec<u32> = ((t * k) as u32..((t + 1) * k) as u32).collect();
+            Task {
+                name: format!("classes {classes:?}"),
+                train: train.with_classes(&classes),
+                test: test.with_classes(&classes),
+                classes,
+            }
+        })
+        .collect())
 }
 
 impl Scenario for ClassIncremental {
-    fn tasks(&self, train: &Dataset, test: &Dataset) -> Result<Vec<Task>> {
-        let k = self.classes_per_task;
-        if k == 0 || k > train.classes || !train.classes.is_multiple_of(k) {
-            return Err(Error::invalid(
-                "classesPerTask",
-                format!("must divide the {} classes, got {k}", train.classes),
-            ));
-        }
-        Ok((0..train.classes / k)
-            .map(|t| {
-                let classes: Vec<u32> = ((t * k) as u32..((t + 1) * k) as u32).collect();
-                Task {
-                    name: format!("classes {classes:?}"),
-                    train: train.with_classes(&classes),
-                    test: test.with_classes(&classes),
-                    classes,
-                }
-            })
-            .collect())
+    fn stream(&self, train: &Dataset, test: &Dataset, _seed: u64) -> Result<Stream> {
+        Ok(Stream::in_order(split(train, test, self.classes_per_task)?))
     }
 }

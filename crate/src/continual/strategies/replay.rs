@@ -1,6 +1,6 @@
-//! Replay with a reservoir buffer: every example seen has the same chance `capacity / seen` of
-//! being in memory (Vitter's algorithm R); each step trains on the current batch plus as many
-//! examples drawn uniformly from memory.
+//! Experience replay (Avalanche's `Replay`): examples of past batches are kept in a bounded
+//! memory — [`Reservoir`](super::Reservoir) or [`ClassBalanced`](super::ClassBalanced) — and each
+//! step trains on the current batch plus as many examples drawn uniformly from memory.
 
 use rand::RngExt;
 use rand::rngs::StdRng;
@@ -8,44 +8,34 @@ use rand::rngs::StdRng;
 use super::Strategy;
 use crate::continual::data::Dataset;
 
-#[derive(Debug, Clone)]
+/// A bounded store of past examples.
+pub trait Memory {
+    fn stored(&self) -> &Dataset;
+    /// Offers every example of `batch` to the memory.
+    fn add(&mut self, batch: &Dataset, rng: &mut StdRng);
+
+    /// `n` examples drawn uniformly with replacement; `None` when empty.
+    fn sample(&self, rng: &mut StdRng, n: usize) -> Option<Dataset> {
+        let stored = self.stored();
+        if stored.is_empty() || n == 0 {
+            return None;
+        }
+        let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..stored.len())).collect();
+        Some(stored.rows(&rows))
+    }
+}
+
 pub struct Replay {
-    capacity: usize,
-    seen: u64,
-    dim: usize,
-    classes: usize,
-    inputs: Vec<f32>,
-    labels: Vec<u32>,
+    memory: Box<dyn Memory>,
 }
 
 impl Replay {
-    pub fn new(capacity: usize, dim: usize, classes: usize) -> Self {
-        Self {
-            capacity,
-            seen: 0,
-            dim,
-            classes,
-            inputs: Vec::with_capacity(capacity * dim),
-            labels: Vec::with_capacity(capacity),
-        }
+    pub fn new(memory: Box<dyn Memory>) -> Self {
+        Self { memory }
     }
 
-    /// Examples in memory.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
-    /// How many stored examples have each label.
-    pub fn class_counts(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.classes];
-        for &l in &self.labels {
-            counts[l as usize] += 1;
-        }
-        counts
+    pub fn memory(&self) -> &dyn Memory {
+        self.memory.as_ref()
     }
 }
 
@@ -55,39 +45,18 @@ impl Strategy for Replay {
     }
 
     fn rehearsal(&mut self, rng: &mut StdRng, n: usize) -> Option<Dataset> {
-        if self.is_empty() || n == 0 {
-            return None;
-        }
-        let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..self.len())).collect();
-        let memory = Dataset {
-            inputs: self.inputs.clone(),
-            labels: self.labels.clone(),
-            dim: self.dim,
-            classes: self.classes,
-        };
-        Some(memory.rows(&rows))
+        self.memory.sample(rng, n)
     }
 
     fn observe(&mut self, batch: &Dataset, rng: &mut StdRng) {
-        for i in 0..batch.len() {
-            self.seen += 1;
-            if self.len() < self.capacity {
-                self.inputs.extend_from_slice(batch.input(i));
-                self.labels.push(batch.labels[i]);
-            } else if self.capacity > 0 {
-                let j = rng.random_range(0..self.seen) as usize;
-                if j < self.capacity {
-                    self.inputs[j * self.dim..(j + 1) * self.dim].copy_from_slice(batch.input(i));
-                    self.labels[j] = batch.labels[i];
-                }
-            }
-        }
+        self.memory.add(batch, rng);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::continual::strategies::Reservoir;
     use rand::SeedableRng;
 
     /// After a stream of 10 classes × 1,000 examples, a reservoir of 500 holds each class about
@@ -95,13 +64,16 @@ mod tests {
     #[test]
     fn reservoir_keeps_a_uniform_sample_of_the_stream() {
         let mut rng = StdRng::seed_from_u64(1);
-        let mut replay = Replay::new(500, 1, 10);
+        let mut replay = Replay::new(Box::new(Reservoir::new(500, 1, 10)));
         for c in 0..10u32 {
             let batch = Dataset::new(vec![c as f32; 1000], vec![c; 1000], 1, 10).expect("valid");
             replay.observe(&batch, &mut rng);
         }
-        assert_eq!(replay.len(), 500);
-        let counts = replay.class_counts();
+        let stored = replay.memory().stored();
+        assert_eq!(stored.len(), 500);
+        let counts: Vec<usize> = (0..10u32)
+            .map(|c| stored.labels.iter().filter(|&&l| l == c).count())
+            .collect();
         assert!(counts.iter().all(|&n| (25..=75).contains(&n)), "{counts:?}");
         // stored inputs still match their labels
         let sample = replay.rehearsal(&mut rng, 64).expect("memory");

@@ -6,7 +6,8 @@
 //!
 //! Online mean: `μ_c ← μ_c + (x − μ_c) / n_c` after the n_c-th example of class c.
 
-use super::data::Dataset;
+use super::HostLearner;
+use crate::continual::data::Dataset;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +81,20 @@ impl NearestClassMean {
             .map(|(c, _)| c as u32)
     }
 
+    /// Squared distance to each seen mean, negated (unseen classes: −∞).
+    pub fn class_scores(&self, x: &[f32]) -> Vec<f64> {
+        (0..self.counts.len())
+            .map(|c| match self.mean(c) {
+                Some(m) => -m
+                    .iter()
+                    .zip(x)
+                    .map(|(m, &x)| (m - f64::from(x)).powi(2))
+                    .sum::<f64>(),
+                None => f64::NEG_INFINITY,
+            })
+            .collect()
+    }
+
     /// Fraction of `data` classified correctly (0 before anything was learned).
     pub fn accuracy(&self, data: &Dataset) -> Result<f64> {
         self.check(data)?;
@@ -90,6 +105,22 @@ impl NearestClassMean {
             .filter(|&i| self.predict(data.input(i)) == Some(data.labels[i]))
             .count();
         Ok(correct as f64 / data.len() as f64)
+    }
+}
+
+impl HostLearner for NearestClassMean {
+    fn name(&self) -> &'static str {
+        "ncm"
+    }
+
+    fn observe(&mut self, batch: &Dataset) -> Result<()> {
+        self.update(batch)
+    }
+
+    fn scores(&self, data: &Dataset) -> Vec<f64> {
+        (0..data.len())
+            .flat_map(|i| self.class_scores(data.input(i)))
+            .collect()
     }
 }
 

@@ -1,0 +1,217 @@
+//! Analytic (closed-form) incremental learning with exact class unlearning (ACIL / G-ACIL,
+//! Zhuang et al. 2022, 2024; ACU, "Analytic Continual Unlearning", 2025).
+//!
+//! Features: a fixed random expansion φ(x) = ReLU(B x + c) of width F ("buffer layer"), B with
+//! entries N(0, 1 / (d · s²)) where s is the RMS of the first batch's inputs, c ~ N(0, 1). The
+//! head is the ridge regression of one-hot targets Y on Φ:
+//! `W = (ΦᵀΦ + γI)⁻¹ ΦᵀY`, scores `φ(x)ᵀW`.
+//!
+//! Recursive least squares keeps `R = (ΦᵀΦ + γI)⁻¹` (R₀ = I/γ, W₀ = 0) and folds in each batch
+//! (Woodbury): `R ← R − R Φ_bᵀ (I + Φ_b R Φ_bᵀ)⁻¹ Φ_b R`, then `W ← W + R Φ_bᵀ (Y_b − Φ_b W)`.
+//! After any sequence of batches W equals the joint ridge solution on all of them (up to
+//! rounding): incremental learning with no forgetting at all *relative to joint training of the
+//! same head*.
+//!
+//! Unlearning class c keeps per-class statistics `A_c = Φ_cᵀΦ_c` (F² numbers per class): the
+//! class's contribution is removed, `A ← A − A_c`, its target column is zeroed, and
+//! `R = (A + γI)⁻¹`, `W = R ΦᵀY` are recomputed — exactly the head trained without the class.
+
+use nalgebra::{DMatrix, DVector};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::HostLearner;
+use crate::continual::data::Dataset;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct AnalyticHead {
+    ridge: f64,
+    width: usize,
+    classes: usize,
+    seed: u64,
+    /// `[F, d]` and `[F]`, drawn at the first batch.
+    expansion: Option<(DMatrix<f64>, DVector<f64>)>,
+    r: DMatrix<f64>,
+    w: DMatrix<f64>,
+    /// Per class: `Φ_cᵀΦ_c` and `Φ_cᵀ1` (the class's column of ΦᵀY).
+    gram: Vec<DMatrix<f64>>,
+    target: Vec<DVector<f64>>,
+    forgotten: Vec<bool>,
+}
+
+impl AnalyticHead {
+    pub fn new(width: usize, classes: usize, ridge: f64, seed: u64) -> Self {
+        Self {
+            ridge,
+            width,
+            classes,
+            seed,
+            expansion: None,
+            r: DMatrix::identity(width, width) / ridge,
+            w: DMatrix::zeros(width, classes),
+            gram: vec![DMatrix::zeros(width, width); classes],
+            target: vec![DVector::zeros(width); classes],
+            forgotten: vec![false; classes],
+        }
+    }
+
+    /// The head's weights `[F, classes]`.
+    pub fn weights(&self) -> &DMatrix<f64> {
+        &self.w
+    }
+
+    /// φ of every row of `data`, `[n, F]`.
+    pub fn features(&self, data: &Dataset) -> Result<DMatrix<f64>> {
+        let (b, c) = self
+            .expansion
+            .as_ref()
+            .ok_or_else(|| Error::invalid("data", "the analytic head has seen no data yet"))?;
+        if data.dim != b.ncols() {
+            return Err(Error::invalid(
+                "data",
+                format!(
+                    "{}-dimensional data for a {}-dimensional head",
+                    data.dim,
+                    b.ncols()
+                ),
+            ));
+        }
+        let x = DMatrix::from_row_iterator(
+            data.len(),
+            data.dim,
+            data.inputs.iter().map(|&v| f64::from(v)),
+        );
+        let mut phi = x * b.transpose();
+        for mut row in phi.row_iter_mut() {
+            for (v, bias) in row.iter_mut().zip(c.iter()) {
+                *v = (*v + bias).max(0.0);
+            }
+        }
+        Ok(phi)
+    }
+
+    fn draw_expansion(&mut self, data: &Dataset) {
+        let rms = (data
+            .inputs
+            .iter()
+            .map(|&v| f64::from(v).powi(2))
+            .sum::<f64>()
+            / data.inputs.len().max(1) as f64)
+            .sqrt()
+            .max(1e-6);
+        let mut rng = StdRng::seed_from_u64(self.seed ^ 0xA2A1_7100);
+        let scale = 1.0 / (rms * (data.dim as f64).sqrt());
+        let mut normal = || -> f64 { StandardNormal.sample(&mut rng) };
+        let b = DMatrix::from_fn(self.width, data.dim, |_, _| normal() * scale);
+        let c = DVector::from_fn(self.width, |_, _| normal());
+        self.expansion = Some((b, c));
+    }
+
+    fn one_hot(&self, data: &Dataset) -> DMatrix<f64> {
+        DMatrix::from_fn(data.len(), self.classes, |i, c| {
+            f64::from(u8::from(data.labels[i] as usize == c))
+        })
+    }
+
+    /// The joint ridge solution `(ΦᵀΦ + γI)⁻¹ ΦᵀY` on `data` with this head's features, computed
+    /// at once — what the recursive updates must equal.
+    pub fn joint_solution(&self, data: &Dataset) -> Result<DMatrix<f64>> {
+        let phi = self.features(data)?;
+        let a = phi.transpose() * &phi + DMatrix::identity(self.width, self.width) * self.ridge;
+        let rhs = phi.transpose() * self.one_hot(data);
+        a.cholesky()
+            .map(|ch| ch.solve(&rhs))
+            .ok_or_else(|| Error::invalid("data", "the ridge system is singular"))
+    }
+
+    /// Removes everything class `c` contributed, as if it had never been trained on.
+    pub fn forget(&mut self, c: usize) -> Result<()> {
+        if c >= self.classes {
+            return Err(Error::invalid(
+                "class",
+                format!("{c} is outside 0..{}", self.classes),
+            ));
+        }
+        let mut a = DMatrix::identity(self.width, self.width) * self.ridge;
+        let mut rhs = DMatrix::zeros(self.width, self.classes);
+        self.gram[c].fill(0.0);
+        self.target[c].fill(0.0);
+        self.forgotten[c] = true;
+        for k in 0..self.classes {
+            a += &self.gram[k];
+            rhs.set_column(k, &self.target[k]);
+        }
+        let chol = a
+            .cholesky()
+            .ok_or_else(|| Error::invalid("class", "the ridge system became singular"))?;
+        self.r = chol.inverse();
+        self.w = &self.r * rhs;
+        Ok(())
+    }
+}
+
+impl HostLearner for AnalyticHead {
+    fn name(&self) -> &'static str {
+        "analytic"
+    }
+
+    fn observe(&mut self, batch: &Dataset) -> Result<()> {
+        // a forgotten class stays forgotten: its later examples are not learned
+        let keep: Vec<usize> = (0..batch.len())
+            .filter(|&i| !self.forgotten[batch.labels[i] as usize])
+            .collect();
+        let batch = &batch.rows(&keep);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        if self.expansion.is_none() {
+            self.draw_expansion(batch);
+        }
+        let phi = self.features(batch)?;
+        let y = self.one_hot(batch);
+        let n = batch.len();
+        // Woodbury: R ← R − R Φᵀ (I + Φ R Φᵀ)⁻¹ Φ R
+        let r_phi_t = &self.r * phi.transpose();
+        let k = DMatrix::identity(n, n) + &phi * &r_phi_t;
+        let k_inv = k
+            .cholesky()
+            .ok_or_else(|| Error::invalid("data", "the RLS update is singular"))?
+            .inverse();
+        self.r -= &r_phi_t * k_inv * r_phi_t.transpose();
+        // keep R symmetric against rounding
+        self.r = (&self.r + self.r.transpose()) * 0.5;
+        let residual = y - &phi * &self.w;
+        self.w += &self.r * phi.transpose() * residual;
+        for i in 0..n {
+            let c = batch.labels[i] as usize;
+            let row = phi.row(i).transpose();
+            self.gram[c] += &row * row.transpose();
+            self.target[c] += &row;
+        }
+        Ok(())
+    }
+
+    fn unlearn(&mut self, c: usize) -> Result<()> {
+        self.forget(c)
+    }
+
+    fn scores(&self, data: &Dataset) -> Vec<f64> {
+        let Ok(phi) = self.features(data) else {
+            return vec![f64::NEG_INFINITY; data.len() * self.classes];
+        };
+        let s = phi * &self.w;
+        let mut out = Vec::with_capacity(data.len() * self.classes);
+        for i in 0..data.len() {
+            for c in 0..self.classes {
+                out.push(if self.forgotten[c] {
+                    f64::NEG_INFINITY
+                } else {
+                    s[(i, c)]
+                });
+            }
+        }
+        out
+    }
+}
