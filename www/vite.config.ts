@@ -11,6 +11,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, "index.html"),
         api: resolve(import.meta.dirname, "api.html"),
         compare: resolve(import.meta.dirname, "compare.html"),
+        continual: resolve(import.meta.dirname, "continual.html"),
       },
     },
   },

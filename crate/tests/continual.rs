@@ -108,9 +108,9 @@ fn replay_shows_a_measurable_stability_gap() {
     assert!(gap.drop > 0.1, "{gap:?}");
     assert!(gap.recovery > 0.05, "{gap:?}");
     assert!(gap.lowest_at > r.ends[0]);
-    let reported = r.metrics.as_ref().expect("done").stability_gaps[0].expect("task 0");
+    let reported = r.stability_gaps[0].expect("task 0");
     assert!(reported.drop >= gap.drop - 1e-12, "{reported:?}");
-    assert!(r.metrics.as_ref().expect("done").stability_gaps[2].is_none());
+    assert!(r.stability_gaps[2].is_none());
 }
 
 /// The analytic head, fed a class-incremental stream batch by batch, ends with exactly the joint

@@ -175,11 +175,19 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
 
 test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
   const out = await page.evaluate(async () => {
-    const base = { dataset: { classes: 4, perClass: 100 }, iterationsPerTask: 80, evalEvery: 10, seed: 1 };
+    const base = { dataset: { kind: "two_d", classes: 4, perClass: 100 }, iterationsPerTask: 80, evalEvery: 10, seed: 1 };
     const naive = await window.iclab.runContinual(base);
     const replay = await window.iclab.runContinual({ ...base, strategy: "replay" });
     const errors = [];
-    for (const config of [{ dataset: { shape: "xor", classes: 3 } }, { hidden: [] }, { strategy: "ewc" }, { mystery: 1 }]) {
+    const bad = [
+      { dataset: { kind: "two_d", shape: "xor", classes: 3 } },
+      { hidden: [] },
+      { strategy: "icarl" },
+      { mystery: 1 },
+      { scenario: { kind: "permuted" } },
+      { scenario: { kind: "rotated", maxDegrees: 1000 } },
+    ];
+    for (const config of bad) {
       try {
         await window.iclab.runContinual(config);
         errors.push(null);
@@ -197,5 +205,55 @@ test("runContinual: Replay forgets less than Naive on split blobs; bad configs a
     [true, "invalid_config", "hidden"],
     [true, "invalid_config", "strategy"],
     [true, "invalid_config", "mystery"],
+    [true, "invalid_config", "scenario.kind"],
+    [true, "invalid_config", "scenario.maxDegrees"],
   ]);
+});
+
+test("startContinual: step by step on digits (fetched from the package), unlearning, boundaries", async () => {
+  const out = await page.evaluate(async () => {
+    const { startContinual, liveSessions } = window.iclab;
+    const before = await liveSessions();
+    const run = await startContinual({
+      dataset: { kind: "digits", perClass: 60, testPerClass: 20 },
+      strategy: "analytic",
+      batchSize: 30,
+    });
+    const first = run.result;
+    const reports = [];
+    while (!run.result.done) reports.push((await run.advance(3)).step);
+    const done = run.result;
+    const boundaryOfDigits = await run.boundary(8);
+    const unlearned = await run.unlearn(0);
+    await run.dispose();
+    let afterDispose = null;
+    try {
+      await run.advance(1);
+    } catch (e) {
+      afterDispose = e.code;
+    }
+    const blobs = await startContinual({ strategy: "replay", iterationsPerTask: 10 });
+    await blobs.advance(15);
+    const boundary = await blobs.boundary(16);
+    const mid = blobs.result;
+    await blobs.dispose();
+    return { first, reports, done, boundaryOfDigits, unlearned, afterDispose, boundary, mid, live: (await liveSessions()) - before };
+  });
+  assert.equal(out.first.step, 0);
+  assert.equal(out.first.tasks.length, 5);
+  assert.equal(out.first.totalSteps, 20); // host learners read each task once: 2 × 60 / 30 = 4 batches
+  assert.ok(out.reports.length >= 2);
+  assert.ok(out.done.metrics.averageAccuracy > 0.6, JSON.stringify(out.done.metrics));
+  assert.equal(out.boundaryOfDigits, null);
+  // class 0 forgotten: task 0 (digits 0, 1) drops to about half
+  const task0 = out.unlearned.curves[0];
+  assert.ok(task0.at(-1) < task0.at(-2) - 0.3, `${task0.at(-2)} → ${task0.at(-1)}`);
+  assert.equal(out.afterDispose, "disposed");
+  assert.equal(out.boundary.classes.length, 256);
+  assert.equal(out.boundary.points.length, 2 * out.boundary.labels.length);
+  assert.equal(out.mid.step, 15);
+  assert.equal(out.mid.done, false);
+  assert.equal(out.mid.accuracyMatrix.length, 1);
+  assert.equal(out.mid.metrics, null);
+  assert.equal(out.live, 0);
 });

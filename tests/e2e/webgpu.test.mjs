@@ -56,3 +56,29 @@ test("an xLSTM trains on the SwiftShader adapter (mLSTM parallel form, sLSTM loo
   await screenshot(page, "xlstm-webgpu");
   await page.close();
 });
+
+test("the continual page trains on the SwiftShader adapter with per-iteration evaluation", async () => {
+  const page = await browser.page();
+  const start = Date.now();
+  await page.goto(`${browser.url}continual.html?device=webgpu&classes=4&perClass=30&iterationsPerTask=4&every=2&compare=replay`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 480_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  const r = await page.evaluate(() => JSON.parse(document.body.dataset.results));
+  assert.match(await page.textContent("#device-badge"), /WebGPU/);
+  // 2 tasks × 4 steps, evaluated after every step: 9 points per task curve
+  assert.equal(r.a.step, 8);
+  assert.equal(r.b.accuracyMatrix.length, 2);
+  const colours = await page.evaluate(() => {
+    const c = document.getElementById("boundary-b");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 28) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return seen.size;
+  });
+  assert.ok(colours > 2, `boundary colours ${colours}`);
+  assert.deepEqual(page.consoleErrors, []);
+  console.log(`continual on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});

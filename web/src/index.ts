@@ -1,5 +1,5 @@
 /**
- * iclab: train in-context learners in the browser, on WebGPU with a CPU fallback.
+ * iclab: train in-context and continual learners in the browser, on WebGPU with a CPU fallback.
  *
  * ```ts
  * import { createSession } from "iclab";
@@ -15,6 +15,7 @@
 import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber } from "./errors.js";
 import type {
+  Boundary,
   Catalog,
   ContinualConfig,
   ContinualResult,
@@ -196,9 +197,92 @@ export function inferenceCost(config: SessionConfig, tokens: number = 2 * (confi
   return client().call<InferenceCost>({ op: "cost", config: plain("config", config), tokens });
 }
 
-/** One whole continual-learning run (class-incremental 2-D stream, MLP, strategy). */
+/** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
 export function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
   return client().call<ContinualResult>({ op: "continual", config: plain("config", config) });
+}
+
+/**
+ * A continual-learning run living in the worker, trained a few steps at a time so a page can
+ * draw it as it goes:
+ *
+ * ```ts
+ * const run = await startContinual({ strategy: "replay", evalEvery: 1 });
+ * while (!run.result.done) draw(await run.advance(20));
+ * console.log(run.result.metrics);
+ * await run.dispose();
+ * ```
+ */
+export class ContinualRun {
+  readonly id: number;
+  /** The latest state: curves, accuracy matrix so far, metrics once done. */
+  result: ContinualResult;
+  private disposed = false;
+  private readonly client: WorkerClient;
+  private readonly generation: number;
+
+  /** @internal use {@link startContinual} */
+  constructor(id: number, result: ContinualResult, workerClient: WorkerClient) {
+    this.id = id;
+    this.result = result;
+    this.client = workerClient;
+    this.generation = workerClient.generation;
+  }
+
+  private check(): void {
+    if (this.disposed) {
+      throw new IclabError({ code: "disposed", field: null, message: `continual run ${this.id} was disposed` });
+    }
+    if (this.generation !== this.client.generation) {
+      throw new IclabError({
+        code: "unknown_session",
+        field: null,
+        message: `continual run ${this.id} was lost when the worker restarted; start a new one`,
+      });
+    }
+  }
+
+  /** Trains up to `steps` more steps (fewer at the end of the stream); resolves to the run so far. */
+  async advance(steps: number): Promise<ContinualResult> {
+    this.check();
+    const n = wholeNumber("steps", steps, 1, 1_000_000);
+    this.result = await this.client.call<ContinualResult>({ op: "continualAdvance", run: this.id, steps: n });
+    return this.result;
+  }
+
+  /** The predicted class on a `resolution²` grid (2–256) for 2-D datasets; `null` otherwise. */
+  async boundary(resolution = 64): Promise<Boundary | null> {
+    this.check();
+    const r = wholeNumber("resolution", resolution, 2, 256);
+    return this.client.call<Boundary | null>({ op: "continualBoundary", run: this.id, resolution: r });
+  }
+
+  /** Analytic head only: forgets class `cls` exactly and evaluates every task again. */
+  async unlearn(cls: number): Promise<ContinualResult> {
+    this.check();
+    const c = wholeNumber("class", cls, 0, 255);
+    this.result = await this.client.call<ContinualResult>({ op: "continualUnlearn", run: this.id, class: c });
+    return this.result;
+  }
+
+  /** Frees the run in the worker. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.generation === this.client.generation) {
+      await this.client.call<boolean>({ op: "continualDispose", run: this.id });
+    }
+  }
+}
+
+/** Validates `config` (in Rust), builds the stream and the learner, and evaluates it untrained. */
+export async function startContinual(config: ContinualConfig = {}): Promise<ContinualRun> {
+  const c = client();
+  const created = await c.call<{ id: number; result: ContinualResult }>({
+    op: "continualCreate",
+    config: plain("config", config),
+  });
+  return new ContinualRun(created.id, created.result, c);
 }
 
 /** Function classes, baselines, probes and backbones the core offers. */

@@ -12,6 +12,11 @@ export type Request =
   | { id: number; op: "catalog" }
   | { id: number; op: "cost"; config: unknown; tokens: number }
   | { id: number; op: "continual"; config: unknown }
+  | { id: number; op: "continualCreate"; config: unknown }
+  | { id: number; op: "continualAdvance"; run: number; steps: number }
+  | { id: number; op: "continualBoundary"; run: number; resolution: number }
+  | { id: number; op: "continualUnlearn"; run: number; class: number }
+  | { id: number; op: "continualDispose"; run: number }
   | { id: number; op: "dispose"; session: number }
   | { id: number; op: "liveSessions" };
 

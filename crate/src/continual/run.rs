@@ -321,9 +321,6 @@ pub struct Metrics {
     pub wc_acc: f64,
     /// Windowed forgetting over 10 evaluation points, mean over tasks.
     pub windowed_forgetting: f64,
-    /// Per task, the stability gap after its first segment (window: the next segment's
-    /// evaluation points); `None` for the last task.
-    pub stability_gaps: Vec<Option<StabilityGap>>,
 }
 
 /// A run so far (or finished).
@@ -345,6 +342,12 @@ pub struct ClResult {
     pub curves: Vec<Vec<f64>>,
     /// Evaluation point at which each finished segment ended.
     pub ends: Vec<usize>,
+    /// Per task, the stability gap after its first segment, measured over the next segment's
+    /// evaluation points (so far); `None` until an evaluation follows the task's end, and for
+    /// tasks not yet trained.
+    pub stability_gaps: Vec<Option<StabilityGap>>,
+    /// Where it runs (and why not on WebGPU, if not).
+    pub device_info: crate::device::DeviceInfo,
     /// Steps done and in all.
     pub step: u32,
     pub total_steps: u32,
@@ -905,6 +908,8 @@ impl ClRun {
             iterations: self.iterations.clone(),
             curves: self.curves.clone(),
             ends: self.ends.clone(),
+            stability_gaps: self.stability_gaps(),
+            device_info: self.compute.info.clone(),
             step: self.step,
             total_steps: self.total_steps(),
             done: self.done(),
@@ -929,17 +934,6 @@ impl ClRun {
             ends: finished_ends,
         };
         let now = self.iterations.len() - 1;
-        let stability_gaps = (0..first.len())
-            .map(|j| {
-                let s = first[j];
-                if s >= last {
-                    return None;
-                }
-                let end = self.ends[s];
-                let window = self.ends[s + 1] - end;
-                metrics::stability_gap(&self.curves[j], end, window).ok()
-            })
-            .collect();
         let mean = |v: &[f64]| {
             if v.is_empty() {
                 0.0
@@ -962,8 +956,21 @@ impl ClRun {
             }
             .windowed_forgetting(WINDOW)?
             .1,
-            stability_gaps,
         })
+    }
+
+    /// The stability gap of every task after its first segment, over the next segment so far.
+    fn stability_gaps(&self) -> Vec<Option<StabilityGap>> {
+        let first = self.stream.first_seen();
+        let now = self.iterations.len() - 1;
+        (0..first.len())
+            .map(|j| {
+                let end = *self.ends.get(first[j])?;
+                let next_end = self.ends.get(first[j] + 1).copied().unwrap_or(now);
+                let window = next_end.checked_sub(end).filter(|&w| w > 0)?;
+                metrics::stability_gap(&self.curves[j], end, window).ok()
+            })
+            .collect()
     }
 
     /// The predicted class on a `resolution × resolution` grid over the data (2-D datasets only;

@@ -1,0 +1,92 @@
+// Continual-learning page: a split 2-D stream with Naive and Replay side by side, trained live
+// with per-iteration evaluation; the heatmaps, metrics and decision regions render; digits and
+// the analytic head's unlearning work from the page; settings live in the URL.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { open, screenshot } from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await open({ webgpu: false });
+});
+after(async () => {
+  await browser?.close();
+});
+
+const results = (page) => page.evaluate(() => JSON.parse(document.body.dataset.results ?? "null"));
+
+/** Distinct colours in a canvas (a blank one has 1). */
+const colours = (page, id) =>
+  page.evaluate((canvasId) => {
+    const c = document.getElementById(canvasId);
+    const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 7) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+    return seen.size;
+  }, id);
+
+test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and boundaries render", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}continual.html?classes=4&perClass=100&iterationsPerTask=80&every=20&device=cpu&seed=1`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.equal(await page.inputValue("select[name=strategy]"), "naive");
+  assert.equal(await page.inputValue("select[name=compare]"), "replay");
+  await page.click("#train");
+  // live: partial results appear before the end
+  await page.waitForFunction(() => {
+    const r = JSON.parse(document.body.dataset.results ?? "null");
+    return r?.a && r.a.step > 0 && !r.a.done;
+  }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 300_000 });
+  const r = await results(page);
+  console.log(`naive  R = ${JSON.stringify(r.a.accuracyMatrix)} forgetting ${r.a.metrics.forgetting.toFixed(3)}`);
+  console.log(`replay R = ${JSON.stringify(r.b.accuracyMatrix)} forgetting ${r.b.metrics.forgetting.toFixed(3)}`);
+  assert.equal(r.a.strategy, "naive");
+  assert.equal(r.b.strategy, "replay");
+  assert.ok(r.a.metrics.forgetting > 0.5, `naive forgetting ${r.a.metrics.forgetting}`);
+  assert.ok(r.b.metrics.forgetting < r.a.metrics.forgetting / 2, `replay ${r.b.metrics.forgetting} vs naive ${r.a.metrics.forgetting}`);
+  // heatmaps: 2 segments × 2 tasks each, numbers in the cells
+  for (const id of ["#matrix-a", "#matrix-b"]) {
+    assert.equal(await page.locator(`${id} tbody tr`).count(), 2);
+    assert.equal(await page.locator(`${id} td.cell`).count(), 4);
+  }
+  // metric summary table: a row per metric, a column per learner
+  assert.match(await page.textContent("#metrics"), /Forgetting \(max, Chaudhry\)/);
+  assert.equal(await page.locator("#metrics thead th").count(), 3);
+  // decision regions: many colours (regions of ≥ 2 classes plus points)
+  for (const id of ["boundary-a", "boundary-b"]) assert.ok((await colours(page, id)) > 4, id);
+  // accuracy charts drew one line per task
+  assert.equal(await page.locator("#acc-chart-a .u-series").count(), 3);
+  assert.match(await page.textContent("#status"), /Done: Naive fine-tuning: ACC/);
+  await screenshot(page, "continual-split-2d");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("digits with the analytic head: unlearning from the page; URL state and hidden settings", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}continual.html?dataset=digits&perClass=40&strategy=analytic&compare=ncm&device=cpu&every=5&mystery=1`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.match(await page.textContent("#status"), /unknown parameter "mystery" ignored/);
+  assert.equal(await page.isVisible("#boundaries"), false);
+  assert.equal(await page.isVisible("#unlearn-row"), true);
+  assert.equal(await page.isVisible("input[name=classes]"), false);
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 300_000 });
+  const before = await results(page);
+  assert.equal(before.a.accuracyMatrix.length, 5);
+  assert.ok(before.a.metrics.averageAccuracy > 0.5, JSON.stringify(before.a.metrics));
+  assert.ok(before.b.metrics.forgetting < 0.3);
+  await page.fill("#forget-class", "3");
+  await page.click("#unlearn");
+  await page.waitForFunction(() => /unlearned exactly/.test(document.getElementById("status").textContent));
+  assert.deepEqual(page.consoleErrors, []);
+
+  // changing a setting rewrites the URL and resets the runs
+  await page.selectOption("select[name=scenario]", "permuted");
+  await page.waitForFunction(() => document.body.dataset.state === "idle");
+  assert.match(page.url(), /scenario=permuted/);
+  assert.equal(await page.isVisible("input[name=tasks]"), true);
+  assert.equal(await results(page), null);
+  await page.close();
+});

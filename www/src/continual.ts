@@ -1,0 +1,426 @@
+/**
+ * Continual-learning page: one stream, two learners side by side, trained a few steps at a time
+ * in the worker and drawn after every step of the pump: per-task accuracy with task switches
+ * and stability gaps, the accuracy matrix, the metrics and (2-D data) the decision regions.
+ * Numbers come from the package; this file wires controls, URL state and views.
+ */
+import {
+  IclabError,
+  startContinual,
+  type ContinualConfig,
+  type ContinualResult,
+  type ContinualRun,
+  type ContinualStrategy,
+  type ScenarioConfig,
+} from "iclab";
+import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
+import { urlState, type StateOf } from "./state.js";
+import "./style.css";
+
+const STRATEGIES: readonly ContinualStrategy[] = [
+  "naive",
+  "joint",
+  "replay",
+  "power_law_replay",
+  "l2",
+  "ewc",
+  "lwf",
+  "ncm",
+  "protonet",
+  "slda",
+  "analytic",
+];
+const NAMES: Record<ContinualStrategy, string> = {
+  naive: "Naive fine-tuning",
+  joint: "Joint (upper bound)",
+  replay: "Replay",
+  power_law_replay: "Power-law rehearsal",
+  l2: "L2 to previous weights",
+  ewc: "EWC",
+  lwf: "LwF (distillation)",
+  ncm: "Nearest class mean",
+  protonet: "Prototypical network",
+  slda: "Streaming LDA",
+  analytic: "Analytic head (RLS)",
+};
+const SHAPES = ["blobs", "moons", "circles", "spirals", "xor"] as const;
+const SCENARIOS = ["class_incremental", "task_incremental", "permuted", "rotated", "blurry", "reoccurring"] as const;
+
+const TABLE = {
+  dataset: { type: "enum", values: [...SHAPES, "digits"], default: "blobs" },
+  classes: { type: "int", min: 2, max: 10, default: 6 },
+  noise: { type: "float", min: 0, max: 3, default: 0.2 },
+  perClass: { type: "int", min: 10, max: 800, default: 200 },
+  scenario: { type: "enum", values: SCENARIOS, default: "class_incremental" },
+  classesPerTask: { type: "int", min: 1, max: 10, default: 2 },
+  tasks: { type: "int", min: 1, max: 20, default: 4 },
+  maxDegrees: { type: "float", min: 0, max: 360, default: 90 },
+  blur: { type: "float", min: 0, max: 1, default: 0.1 },
+  segments: { type: "int", min: 1, max: 200, default: 8 },
+  schedule: { type: "enum", values: ["power_law", "cycle"], default: "power_law" },
+  strategy: { type: "enum", values: STRATEGIES, default: "naive" },
+  compare: { type: "enum", values: ["none", ...STRATEGIES], default: "replay" },
+  bufferSize: { type: "int", min: 0, max: 10_000, default: 200 },
+  bufferPolicy: { type: "enum", values: ["reservoir", "class_balanced"], default: "reservoir" },
+  rehearsalExponent: { type: "float", min: 0, max: 5, default: 1 },
+  l2Lambda: { type: "float", min: 0, max: 1e6, default: 0.01 },
+  ewcLambda: { type: "float", min: 0, max: 1e9, default: 100 },
+  lwfAlpha: { type: "float", min: 0, max: 1000, default: 1 },
+  embedding: { type: "enum", values: ["raw", "frozen", "learned"], default: "raw" },
+  hidden: { type: "enum", values: ["16", "32,32", "64,64", "128,128", "256,256", "400"], default: "64,64" },
+  learningRate: { type: "float", min: 1e-5, max: 1, default: 5e-3 },
+  batchSize: { type: "int", min: 1, max: 1024, default: 32 },
+  iterationsPerTask: { type: "int", min: 1, max: 100_000, default: 200 },
+  evalEvery: { type: "int", min: 1, max: 1000, default: 1 },
+  every: { type: "int", min: 1, max: 10_000, default: 10 },
+  device: { type: "enum", values: ["auto", "webgpu", "cpu"], default: "auto" },
+  seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
+} as const;
+type Name = keyof typeof TABLE;
+type State = StateOf<typeof TABLE>;
+const url = urlState(TABLE);
+/** Settings shown only for some strategies (`data-uses` in the HTML). */
+const SIDES = ["a", "b"] as const;
+type Side = (typeof SIDES)[number];
+
+function el<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`missing #${id}`);
+  return found as T;
+}
+
+const form = el<HTMLFormElement>("controls");
+const status = el<HTMLParagraphElement>("status");
+const badge = el<HTMLOutputElement>("device-badge");
+const buttons = {
+  train: el<HTMLButtonElement>("train"),
+  pause: el<HTMLButtonElement>("pause"),
+  reset: el<HTMLButtonElement>("reset"),
+  unlearn: el<HTMLButtonElement>("unlearn"),
+};
+const charts: Record<Side, AccuracyChart> = { a: new AccuracyChart(el("acc-chart-a")), b: new AccuracyChart(el("acc-chart-b")) };
+const matrices: Record<Side, HTMLTableElement> = { a: el("matrix-a"), b: el("matrix-b") };
+const boundaries: Record<Side, HTMLCanvasElement> = { a: el("boundary-a"), b: el("boundary-b") };
+const metricsTable = el<HTMLTableElement>("metrics");
+
+const parsed = url.parse(location.search);
+let state: State = parsed.state;
+const runs: Record<Side, ContinualRun | null> = { a: null, b: null };
+const results: Record<Side, ContinualResult | null> = { a: null, b: null };
+let epoch = 0;
+let pauseRequested = false;
+
+for (const select of form.querySelectorAll<HTMLSelectElement>("select[data-strategy-select]")) {
+  if (select.dataset.allowNone !== undefined) select.add(new Option("— none —", "none"));
+  for (const s of STRATEGIES) select.add(new Option(NAMES[s], s));
+}
+
+function strategyOf(side: Side): ContinualStrategy | null {
+  const s = side === "a" ? state.strategy : state.compare;
+  return s === "none" ? null : (s as ContinualStrategy);
+}
+
+function scenario(): ScenarioConfig {
+  switch (state.scenario) {
+    case "task_incremental":
+      return { kind: "task_incremental", classesPerTask: state.classesPerTask };
+    case "permuted":
+      return { kind: "permuted", tasks: state.tasks };
+    case "rotated":
+      return { kind: "rotated", tasks: state.tasks, maxDegrees: state.maxDegrees };
+    case "blurry":
+      return { kind: "blurry", classesPerTask: state.classesPerTask, blur: state.blur };
+    case "reoccurring":
+      return {
+        kind: "reoccurring",
+        classesPerTask: state.classesPerTask,
+        segments: state.segments,
+        schedule: state.schedule as "cycle" | "power_law",
+      };
+    default:
+      return { kind: "class_incremental", classesPerTask: state.classesPerTask };
+  }
+}
+
+/** The package config for one side. */
+function config(strategy: ContinualStrategy): ContinualConfig {
+  const digits = state.dataset === "digits";
+  return {
+    dataset: digits
+      ? { kind: "digits", perClass: state.perClass, seed: state.seed }
+      : {
+          kind: "two_d",
+          shape: state.dataset as (typeof SHAPES)[number],
+          classes: state.classes,
+          noise: state.noise,
+          perClass: state.perClass,
+          seed: state.seed,
+        },
+    scenario: scenario(),
+    strategy,
+    bufferSize: state.bufferSize,
+    bufferPolicy: state.bufferPolicy as ContinualConfig["bufferPolicy"],
+    rehearsalExponent: state.rehearsalExponent,
+    regularization: strategy === "ewc" ? state.ewcLambda : state.l2Lambda,
+    lwfAlpha: state.lwfAlpha,
+    embedding: state.embedding as ContinualConfig["embedding"],
+    hidden: String(state.hidden).split(",").map(Number),
+    learningRate: state.learningRate,
+    batchSize: state.batchSize,
+    iterationsPerTask: state.iterationsPerTask,
+    evalEvery: state.evalEvery,
+    device: state.device as ContinualConfig["device"],
+    seed: state.seed,
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof IclabError) return `${error.message} (${error.code}${error.field ? `: ${error.field}` : ""})`;
+  return String(error);
+}
+
+function writeForm(): void {
+  for (const name of Object.keys(TABLE) as Name[]) {
+    const input = form.elements.namedItem(name);
+    if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(state[name]);
+  }
+  showRelevant();
+}
+
+/** Shows the settings the chosen data, scenario and learners use; hides the rest. */
+function showRelevant(): void {
+  const used = new Set(SIDES.map(strategyOf).filter((s): s is ContinualStrategy => s !== null));
+  for (const label of form.querySelectorAll<HTMLElement>("label[data-uses]")) {
+    label.hidden = !(label.dataset.uses ?? "").split(" ").some((s) => used.has(s as ContinualStrategy));
+  }
+  for (const label of form.querySelectorAll<HTMLElement>("label[data-scenario]")) {
+    label.hidden = !(label.dataset.scenario ?? "").split(" ").includes(String(state.scenario));
+  }
+  for (const label of form.querySelectorAll<HTMLElement>("label[data-for]")) {
+    label.hidden = state.dataset === "digits";
+  }
+  const two = strategyOf("b") !== null;
+  for (const id of ["side-b", "matrix-side-b", "boundary-side-b"]) el(id).hidden = !two;
+  el("boundaries").hidden = state.dataset === "digits";
+  for (const side of SIDES) {
+    const name = strategyOf(side);
+    for (const span of document.querySelectorAll<HTMLElement>(`#name-${side}, .name-${side}`)) {
+      span.textContent = name ? NAMES[name] : "";
+    }
+  }
+  el("unlearn-row").hidden = !SIDES.some((s) => strategyOf(s) === "analytic");
+  el<HTMLParagraphElement>("strategy-note").textContent =
+    [...used].some((s) => s === "ncm" || s === "slda" || s === "analytic")
+      ? "NCM, SLDA and the analytic head read each task's data once, in batches, instead of training for the set number of steps."
+      : "";
+}
+
+function setPage(next: "idle" | "loading" | "running" | "paused" | "done" | "error", message?: string, isError = false): void {
+  document.body.dataset.state = next;
+  buttons.train.textContent = next === "paused" ? "Resume" : "Train";
+  buttons.train.disabled = next === "running" || next === "loading" || next === "done";
+  buttons.pause.disabled = next !== "running";
+  buttons.unlearn.disabled = next !== "done" && next !== "paused";
+  for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("fieldset input, fieldset select")) {
+    input.disabled = next === "running" || next === "loading";
+  }
+  if (message !== undefined) {
+    status.textContent = message;
+    status.classList.toggle("error", isError);
+  }
+}
+
+const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
+  ["Average accuracy (ACC)", (r) => fmt(r.metrics?.averageAccuracy)],
+  ["Forgetting (max, Chaudhry)", (r) => fmt(r.metrics?.forgetting)],
+  ["Forgetting since learned (Avalanche)", (r) => fmt(r.metrics?.forgettingSinceLearned)],
+  ["Backward transfer (BWT)", (r) => fmt(r.metrics?.backwardTransfer)],
+  ["Forward transfer (FWT, vs random init)", (r) => fmt(r.metrics?.forwardTransfer)],
+  ["min-ACC (worst moment of old tasks)", (r) => fmt(r.metrics?.minAcc ?? undefined)],
+  ["WC-ACC", (r) => fmt(r.metrics?.wcAcc)],
+  ["Windowed forgetting (10 evaluations)", (r) => fmt(r.metrics?.windowedForgetting)],
+  [
+    "Largest stability gap (drop after a switch)",
+    (r) => {
+      const drops = r.stabilityGaps.filter((g) => g !== null).map((g) => g.drop);
+      return drops.length ? fmt(Math.max(...drops)) : "–";
+    },
+  ],
+];
+
+function fmt(v: number | undefined | null): string {
+  return v === undefined || v === null ? "–" : v.toFixed(3);
+}
+
+function renderMetrics(): void {
+  metricsTable.replaceChildren();
+  const sides = SIDES.filter((s) => results[s]);
+  if (!sides.length) return;
+  const head = metricsTable.createTHead().insertRow();
+  head.append(Object.assign(document.createElement("th"), { textContent: "metric" }));
+  for (const s of sides) {
+    const name = strategyOf(s);
+    head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: name ? NAMES[name] : s }));
+  }
+  const body = metricsTable.createTBody();
+  for (const [label, value] of METRIC_ROWS) {
+    const tr = body.insertRow();
+    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: label }));
+    for (const s of sides) tr.insertCell().textContent = value(results[s] as ContinualResult);
+  }
+}
+
+async function show(side: Side, result: ContinualResult): Promise<void> {
+  results[side] = result;
+  const info = result.deviceInfo;
+  badge.dataset.kind = info.kind;
+  badge.textContent = `device: ${info.kind === "webgpu" ? `WebGPU · ${info.adapter ?? "adapter"}` : "CPU"}`;
+  badge.title = info.fallbackReason ?? "";
+  charts[side].show(result);
+  renderMatrix(matrices[side], result);
+  const run = runs[side];
+  if (run && state.dataset !== "digits") drawBoundary(boundaries[side], await run.boundary(48));
+}
+
+function publish(): void {
+  renderMetrics();
+  const summary: Record<string, unknown> = {};
+  for (const s of SIDES) {
+    const r = results[s];
+    if (r) summary[s] = { strategy: r.strategy, step: r.step, totalSteps: r.totalSteps, done: r.done, metrics: r.metrics, accuracyMatrix: r.accuracyMatrix };
+  }
+  document.body.dataset.results = JSON.stringify(summary);
+}
+
+async function dispose(): Promise<void> {
+  const old = SIDES.map((s) => runs[s]);
+  for (const s of SIDES) {
+    runs[s] = null;
+    results[s] = null;
+    charts[s].clear();
+    renderMatrix(matrices[s], null);
+    drawBoundary(boundaries[s], null);
+  }
+  renderMetrics();
+  delete document.body.dataset.results;
+  await Promise.all(old.map((r) => r?.dispose().catch(() => undefined)));
+}
+
+async function reset(): Promise<void> {
+  pauseRequested = true;
+  epoch++;
+  await dispose();
+  setPage("idle", "Press Train to run the stream with both learners.");
+}
+
+async function start(mine: number): Promise<boolean> {
+  setPage("loading", state.dataset === "digits" ? "Loading the digits and building the stream…" : "Building the stream…");
+  for (const side of SIDES) {
+    const strategy = strategyOf(side);
+    if (!strategy || runs[side]) continue;
+    const run = await startContinual(config(strategy));
+    if (mine !== epoch) {
+      await run.dispose();
+      return false;
+    }
+    runs[side] = run;
+    await show(side, run.result);
+  }
+  publish();
+  return true;
+}
+
+async function train(): Promise<void> {
+  pauseRequested = false;
+  const mine = epoch;
+  try {
+    if (!(await start(mine))) return;
+    setPage("running", "Training…");
+    let busy = true;
+    while (busy) {
+      busy = false;
+      for (const side of SIDES) {
+        const run = runs[side];
+        if (!run || run.result.done) continue;
+        const result = await run.advance(state.every);
+        if (mine !== epoch) return;
+        await show(side, result);
+        busy ||= !result.done;
+      }
+      publish();
+      const progress = SIDES.map((s) => results[s])
+        .filter((r): r is ContinualResult => r !== null)
+        .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
+        .join(" · ");
+      status.textContent = `step ${progress}`;
+      if (pauseRequested || mine !== epoch) break;
+    }
+    if (mine !== epoch) return;
+    setPage(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
+  } catch (error) {
+    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
+  }
+}
+
+function summaryLine(): string {
+  return SIDES.map((s) => results[s])
+    .filter((r): r is ContinualResult => r !== null && r.metrics !== null)
+    .map((r) => `${NAMES[r.strategy]}: ACC ${fmt(r.metrics?.averageAccuracy)}, forgetting ${fmt(r.metrics?.forgetting)}`)
+    .join(" · ");
+}
+
+async function unlearn(): Promise<void> {
+  const input = el<HTMLInputElement>("forget-class");
+  const cls = Number(input.value);
+  const mine = epoch;
+  try {
+    for (const side of SIDES) {
+      const run = runs[side];
+      if (!run || strategyOf(side) !== "analytic") continue;
+      const result = await run.unlearn(cls);
+      if (mine !== epoch) return;
+      await show(side, result);
+    }
+    publish();
+    status.textContent = `Class ${cls} unlearned exactly: the analytic head is now the one trained without it.`;
+    status.classList.remove("error");
+  } catch (error) {
+    if (mine === epoch) {
+      status.textContent = describe(error);
+      status.classList.add("error");
+    }
+  }
+}
+
+form.addEventListener("change", (event) => {
+  const target = event.target;
+  if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+  const name = target.name as Name;
+  if (!(name in TABLE)) return;
+  const value = url.parseValue(name, target.value);
+  if (value === null) {
+    status.textContent = `${name}: "${target.value}" is not valid; kept ${state[name]}.`;
+    status.classList.add("error");
+    target.value = String(state[name]);
+    return;
+  }
+  state = { ...state, [name]: value };
+  history.replaceState(null, "", `${location.pathname}${url.serialize(state)}`);
+  showRelevant();
+  // "every" only changes how often the page draws; everything else defines the runs
+  if (name !== "every") void reset();
+});
+buttons.train.addEventListener("click", () => void train());
+buttons.pause.addEventListener("click", () => {
+  pauseRequested = true;
+});
+buttons.reset.addEventListener("click", () => void reset());
+buttons.unlearn.addEventListener("click", () => void unlearn());
+
+writeForm();
+setPage("idle", "Press Train to run the stream with both learners.");
+document.body.dataset.ready = "true";
+if (parsed.problems.length) {
+  status.textContent = `URL: ${parsed.problems.join("; ")}`;
+  status.classList.add("error");
+}
