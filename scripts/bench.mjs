@@ -2,7 +2,9 @@
 // Runs the same training config everywhere iclab runs and prints steps/s with ratios against
 // native CPU, measured in this one run. Usage: node scripts/bench.mjs path/to/iclab
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { open } from "../tests/e2e/helpers.mjs";
 
@@ -64,6 +66,63 @@ console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(
 for (const r of rows) {
   console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14), " ", r.detail);
 }
+// Continual learning: Replay on the default split blobs (3 tasks, MLP 64-64, batch 32 + 32
+// replayed), evaluating every task after every step as the page does. Steps/s include the
+// evaluations; ratios are against native CPU in this run.
+const CL = { strategy: "replay", evalEvery: 1 };
+const clRows = [];
+const clRun = async (name, fn) => {
+  try {
+    clRows.push({ name, ...(await fn()) });
+  } catch (error) {
+    clRows.push({ name, stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 120)}` });
+  }
+};
+function clNative(device, iterationsPerTask) {
+  const dir = mkdtempSync(join(tmpdir(), "iclab-bench-"));
+  const file = join(dir, "cl.json");
+  writeFileSync(file, JSON.stringify({ ...CL, device, iterationsPerTask }));
+  const start = performance.now();
+  const out = execFileSync(cli, ["--json", "cl", "run", "--config", file], { encoding: "utf8" });
+  const seconds = (performance.now() - start) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  const r = JSON.parse(out);
+  return { stepsPerSecond: r.totalSteps / seconds, detail: `${r.totalSteps} steps, ${r.iterations.length} evaluations, ${r.deviceInfo.adapter ?? r.deviceInfo.kind}` };
+}
+async function clBrowser(device, iterationsPerTask) {
+  const b = await open({ webgpu: true });
+  try {
+    const page = await b.page();
+    await page.goto(`${b.url}api.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === "true");
+    return await page.evaluate(async (config) => {
+      const run = await window.iclab.startContinual(config);
+      await run.advance(2); // warm-up: shader compilation
+      const start = performance.now();
+      const steps = run.result.totalSteps - run.result.step;
+      while (!run.result.done) await run.advance(10);
+      const seconds = (performance.now() - start) / 1000;
+      const info = run.result.deviceInfo;
+      await run.dispose();
+      return { stepsPerSecond: steps / seconds, detail: `${steps} steps, ${info.adapter ?? info.kind}` };
+    }, { ...CL, device, iterationsPerTask });
+  } finally {
+    await b.close();
+  }
+}
+await clRun("native CPU (Flex)", () => clNative("cpu", 200));
+await clRun("native wgpu", () => clNative("webgpu", 20));
+await clRun("browser CPU (Flex in wasm)", () => clBrowser("cpu", 100));
+await clRun("browser WebGPU", () => clBrowser("webgpu", 4));
+const clReference = clRows[0].stepsPerSecond;
+console.log(`
+continual learning: ${JSON.stringify(CL)} on the default stream (blobs, 3 tasks)
+`);
+console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  detail");
+for (const r of clRows) {
+  console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / clReference).toFixed(3)}x`.padStart(14), " ", r.detail);
+}
+
 const wasm = readFileSync("web/pkg/iclab_bg.wasm");
 const gz = gzipSync(wasm, { level: 9 }).length;
 console.log(`\nwasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzipped (target <= 3 MB gzipped)`);

@@ -228,7 +228,8 @@ fn task_incremental_is_easier_and_lwf_ewc_run_there() {
 }
 
 /// Permuted digits (domain-incremental): Naive forgets; EWC, Replay and power-law rehearsal all
-/// keep more, and Joint is the upper bound.
+/// keep more, and Joint is the upper bound. Power-law vs uniform rehearsal vs none, as
+/// SCIENCE.md §3 asks.
 #[test]
 fn permuted_digits_ewc_and_rehearsal_beat_naive() {
     let base = ClConfig {
@@ -268,6 +269,17 @@ fn permuted_digits_ewc_and_rehearsal_beat_naive() {
     }
     let joint = r(StrategyKind::Joint);
     assert!(acc(&joint) > acc(&naive) + 0.1);
+    // Power-law rehearsal against uniform rehearsal over tasks (exponent 0) and none: both
+    // rehearse far better than none; at this scale the power law does not beat uniform
+    // (measured ACC 0.82 vs 0.83 on 3 seeds), so only that it stays close is checked.
+    let uniform = go(&ClConfig {
+        rehearsal_exponent: 0.0,
+        strategy: StrategyKind::PowerLawReplay,
+        ..base.clone()
+    });
+    let power = r(StrategyKind::PowerLawReplay);
+    assert!(forgetting(&uniform) < 0.6 * forgetting(&naive));
+    assert!((acc(&power) - acc(&uniform)).abs() < 0.05);
 }
 
 /// Digits class-incremental (split digits, 5 tasks): NCM (on pixels, a frozen random embedding or

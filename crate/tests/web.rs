@@ -222,3 +222,40 @@ async fn errors_are_js_errors_with_code_and_field() {
     );
     wasm::dispose_session(id);
 }
+
+/// The same continual run on WebGPU and on the CPU: one implementation, so the curves agree
+/// (up to float differences between the backends), and every evaluation is one async read-back.
+#[wasm_bindgen_test]
+async fn continual_run_agrees_on_webgpu_and_cpu() {
+    use iclab::continual::run::{ClConfig, ClRun, StrategyKind};
+    use iclab::continual::two_d::TwoDConfig;
+    let config = |device| ClConfig {
+        dataset: iclab::continual::run::DataConfig::TwoD(TwoDConfig {
+            classes: 4,
+            per_class: 40,
+            ..TwoDConfig::default()
+        }),
+        strategy: StrategyKind::Replay,
+        iterations_per_task: 3,
+        eval_every: 1,
+        device,
+        ..ClConfig::default()
+    };
+    let mut curves = Vec::new();
+    for device in [DeviceChoice::Webgpu, DeviceChoice::Cpu] {
+        let mut run = ClRun::new(&config(device), None).await.expect("run");
+        run.advance(run.total_steps()).await.expect("advance");
+        let result = run.result().expect("result");
+        assert!(result.done);
+        let boundary = run.boundary(8).await.expect("boundary").expect("2-D");
+        assert_eq!(boundary.classes.len(), 64);
+        curves.push(result.curves);
+    }
+    let (gpu, cpu) = (&curves[0], &curves[1]);
+    assert_eq!(gpu.len(), 2);
+    assert_eq!(gpu[0].len(), 7);
+    for (g, c) in gpu.iter().flatten().zip(cpu.iter().flatten()) {
+        // accuracies on 80 points: a float difference may flip at most a point or two
+        assert!((g - c).abs() <= 2.0 / 80.0 + 1e-9, "{gpu:?} vs {cpu:?}");
+    }
+}

@@ -20,7 +20,7 @@ import {
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
-import { TASKS, urlState, type StateOf } from "./state.js";
+import { readControl, TASKS, urlState, type StateOf } from "./state.js";
 import "./style.css";
 
 const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
@@ -317,13 +317,8 @@ form.addEventListener("change", (event) => {
   if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
   const name = target.name as Name;
   if (!(name in TABLE)) return;
-  const value = url.parseValue(name, target.value);
-  if (value === null) {
-    status.textContent = `${name}: "${target.value}" is not valid; kept ${state[name]}.`;
-    status.classList.add("error");
-    target.value = String(state[name]);
-    return;
-  }
+  const value = readControl(target, name, url.parseValue, state[name], status);
+  if (value === null) return;
   state = { ...state, [name]: value };
   history.replaceState(null, "", `${location.pathname}${url.serialize(state)}`);
   if (MODEL_PROPS.has(name)) void reset();

@@ -14,7 +14,7 @@ import {
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
-import { urlState, type StateOf } from "./state.js";
+import { readControl, urlState, type StateOf } from "./state.js";
 import "./style.css";
 
 const STRATEGIES: readonly ContinualStrategy[] = [
@@ -397,13 +397,8 @@ form.addEventListener("change", (event) => {
   if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
   const name = target.name as Name;
   if (!(name in TABLE)) return;
-  const value = url.parseValue(name, target.value);
-  if (value === null) {
-    status.textContent = `${name}: "${target.value}" is not valid; kept ${state[name]}.`;
-    status.classList.add("error");
-    target.value = String(state[name]);
-    return;
-  }
+  const value = readControl(target, name, url.parseValue, state[name], status);
+  if (value === null) return;
   state = { ...state, [name]: value };
   history.replaceState(null, "", `${location.pathname}${url.serialize(state)}`);
   showRelevant();

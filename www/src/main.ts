@@ -18,7 +18,7 @@ import {
   type SessionConfig,
 } from "iclab";
 import { ErrorChart, LABELS, LossChart, PromptChart } from "./charts.js";
-import { BASELINES, PROPS, parse, parseValue, serialize, type PropName, type State } from "./state.js";
+import { BASELINES, PROPS, parse, parseValue, readControl, serialize, type PropName, type State } from "./state.js";
 import "./style.css";
 
 type PageState = "idle" | "loading" | "running" | "paused" | "done" | "error";
@@ -333,14 +333,8 @@ form.addEventListener("change", (event) => {
   }
   const name = target.name as PropName;
   if (!(name in PROPS)) return;
-  const value = parseValue(name, target.value);
-  if (value === null) {
-    status.textContent = `${name}: "${target.value}" is not valid; kept ${state[name]}.`;
-    status.classList.add("error");
-    target.value = String(state[name]);
-    return;
-  }
-  commit(name, value);
+  const value = readControl(target, name, parseValue, state[name], status);
+  if (value !== null) commit(name, value);
 });
 buttons.train.addEventListener("click", () => void train());
 buttons.pause.addEventListener("click", () => {

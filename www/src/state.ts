@@ -116,6 +116,26 @@ export function urlState<T extends Table>(table: T) {
   return { defaults, parseValue, parse, serialize };
 }
 
+/**
+ * The value a form control now holds, parsed by `parseValue`; when it is malformed the control
+ * goes back to `current`, `status` says why, and the result is `null`.
+ */
+export function readControl<N extends string>(
+  target: HTMLInputElement | HTMLSelectElement,
+  name: N,
+  parseValue: (name: N, raw: string) => string | number | null,
+  current: string | number,
+  status: HTMLElement,
+): string | number | null {
+  const value = parseValue(name, target.value);
+  if (value === null) {
+    status.textContent = `${name}: "${target.value}" is not valid; kept ${current}.`;
+    status.classList.add("error");
+    target.value = String(current);
+  }
+  return value;
+}
+
 export type PropName = keyof typeof PROPS;
 export type State = StateOf<typeof PROPS>;
 export const { defaults, parseValue, parse, serialize } = urlState(PROPS);

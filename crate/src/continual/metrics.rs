@@ -33,28 +33,8 @@ pub enum Forgetting {
 }
 
 fn check_square(r: &[Vec<f64>]) -> Result<usize> {
-    let t = r.len();
-    if t == 0 {
-        return Err(Error::invalid("accuracyMatrix", "has no rows"));
-    }
-    for (i, row) in r.iter().enumerate() {
-        if row.len() != t {
-            return Err(Error::invalid(
-                format!("accuracyMatrix[{i}]"),
-                format!(
-                    "has {} entries, the matrix needs {t} (one per task)",
-                    row.len()
-                ),
-            ));
-        }
-        if let Some(j) = row.iter().position(|a| !a.is_finite()) {
-            return Err(Error::invalid(
-                format!("accuracyMatrix[{i}][{j}]"),
-                "must be a finite number",
-            ));
-        }
-    }
-    Ok(t)
+    let first: Vec<usize> = (0..r.len()).collect();
+    check_stream(r, &first)
 }
 
 /// The boundary metrics of a stream whose tasks may come back: `r[s][j]` is the accuracy on task j

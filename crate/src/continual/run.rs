@@ -492,9 +492,12 @@ impl ClRun {
             .collect();
         let hidden: Vec<usize> = config.hidden.iter().map(|&w| w as usize).collect();
         let width = *hidden.last().unwrap_or(&1);
+        // Weights are drawn on the CPU and moved: each backend has its own generator, and a seed
+        // must give the same network on every device.
         let mlp = |outputs: usize| {
             let cfg = MlpConfig::new(train.dim, outputs).with_hidden(hidden.clone());
-            crate::model::seeded(&compute.train, seed, || cfg.init(&compute.train))
+            let cpu = Device::flex().autodiff();
+            crate::model::seeded(&cpu, seed, || cfg.init(&cpu)).fork(&compute.train)
         };
         let learner = match config.strategy {
             StrategyKind::Protonet => Learner::Proto(Box::new(Proto {

@@ -264,17 +264,25 @@ pub async fn create_continual(
     create().await.map_err(to_js)
 }
 
-/// Trains up to `steps` more steps of run `id`; resolves to the run so far.
-#[wasm_bindgen(js_name = advanceContinual)]
-pub async fn advance_continual(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
-    let steps = count("steps", steps, 1, 1_000_000).map_err(to_js)?;
+/// Checks run `id` out, applies `change`, checks it back in; resolves to the run so far.
+async fn change_run(
+    id: u32,
+    change: impl AsyncFnOnce(&mut ClRun) -> Result<()>,
+) -> std::result::Result<JsValue, JsValue> {
     let mut run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
-    let result = match run.advance(steps).await {
+    let result = match change(&mut run).await {
         Ok(()) => run.result(),
         Err(e) => Err(e),
     };
     Registry::checkin(id, run);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Trains up to `steps` more steps of run `id`; resolves to the run so far.
+#[wasm_bindgen(js_name = advanceContinual)]
+pub async fn advance_continual(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+    let steps = count("steps", steps, 1, 1_000_000).map_err(to_js)?;
+    change_run(id, async |run| run.advance(steps).await).await
 }
 
 /// The decision boundary of run `id` on a `resolution²` grid (2-D datasets; `null` otherwise).
@@ -291,13 +299,7 @@ pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result
 #[wasm_bindgen(js_name = unlearnContinual)]
 pub async fn unlearn_continual(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
     let class = count("class", class, 0, 255).map_err(to_js)?;
-    let mut run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
-    let result = match run.unlearn(class).await {
-        Ok(()) => run.result(),
-        Err(e) => Err(e),
-    };
-    Registry::checkin(id, run);
-    to_plain(&result.map_err(to_js)?).map_err(to_js)
+    change_run(id, async |run| run.unlearn(class).await).await
 }
 
 /// Frees a continual run; `false` if there was none.
