@@ -90,3 +90,38 @@ test("digits with the analytic head: unlearning from the page; URL state and hid
   assert.equal(await results(page), null);
   await page.close();
 });
+
+test("every setting of the continual page round-trips through the URL", async () => {
+  const page = await browser.page();
+  const settings = {
+    dataset: "moons", classes: "4", noise: "0.3", perClass: "120", scenario: "reoccurring", classesPerTask: "2",
+    tasks: "3", maxDegrees: "45", blur: "0.2", segments: "5", schedule: "cycle", revisitExponent: "1.5",
+    strategy: "ewc", compare: "lwf", bufferSize: "300", bufferPolicy: "class_balanced", rehearsalExponent: "0.5",
+    l2Lambda: "0.1", ewcLambda: "50", lwfAlpha: "2", temperature: "3", features: "128", ridge: "0.1",
+    embedding: "frozen", hidden: "32,32", learningRate: "0.01", batchSize: "16", iterationsPerTask: "50",
+    evalEvery: "2", every: "5", device: "cpu", seed: "7",
+  };
+  const query = new URLSearchParams(settings).toString();
+  await page.goto(`${browser.url}continual.html?${query}`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  for (const [name, value] of Object.entries(settings)) {
+    assert.equal(await page.inputValue(`[name=${name}]`), value, name);
+  }
+  assert.doesNotMatch(await page.textContent("#status"), /URL:/);
+  // a change keeps every other setting: the rewritten URL (defaults left out) loads the same
+  await page.fill("input[name=seed]", "8");
+  await page.press("input[name=seed]", "Tab");
+  await page.waitForFunction(() => /seed=8/.test(location.search));
+  await page.goto(page.url());
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  for (const [name, value] of Object.entries({ ...settings, seed: "8" })) {
+    assert.equal(await page.inputValue(`[name=${name}]`), value, name);
+  }
+  // a malformed value is reported and ignored
+  await page.goto(`${browser.url}continual.html?strategy=icarl&classes=99`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.match(await page.textContent("#status"), /"strategy=icarl" is not valid.*"classes=99" is not valid/);
+  assert.equal(await page.inputValue("[name=strategy]"), "naive");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

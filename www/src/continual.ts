@@ -58,6 +58,7 @@ const TABLE = {
   blur: { type: "float", min: 0, max: 1, default: 0.1 },
   segments: { type: "int", min: 1, max: 200, default: 8 },
   schedule: { type: "enum", values: ["power_law", "cycle"], default: "power_law" },
+  revisitExponent: { type: "float", min: 0, max: 5, default: 1 },
   strategy: { type: "enum", values: STRATEGIES, default: "naive" },
   compare: { type: "enum", values: ["none", ...STRATEGIES], default: "replay" },
   bufferSize: { type: "int", min: 0, max: 10_000, default: 200 },
@@ -66,6 +67,9 @@ const TABLE = {
   l2Lambda: { type: "float", min: 0, max: 1e6, default: 0.01 },
   ewcLambda: { type: "float", min: 0, max: 1e9, default: 100 },
   lwfAlpha: { type: "float", min: 0, max: 1000, default: 1 },
+  temperature: { type: "float", min: 0.1, max: 100, default: 2 },
+  features: { type: "int", min: 1, max: 4096, default: 256 },
+  ridge: { type: "float", min: 1e-8, max: 1e6, default: 0.01 },
   embedding: { type: "enum", values: ["raw", "frozen", "learned"], default: "raw" },
   hidden: { type: "enum", values: ["16", "32,32", "64,64", "128,128", "256,256", "400"], default: "64,64" },
   learningRate: { type: "float", min: 1e-5, max: 1, default: 5e-3 },
@@ -136,6 +140,7 @@ function scenario(): ScenarioConfig {
         classesPerTask: state.classesPerTask,
         segments: state.segments,
         schedule: state.schedule as "cycle" | "power_law",
+        exponent: state.revisitExponent,
       };
     default:
       return { kind: "class_incremental", classesPerTask: state.classesPerTask };
@@ -163,6 +168,9 @@ function config(strategy: ContinualStrategy): ContinualConfig {
     rehearsalExponent: state.rehearsalExponent,
     regularization: strategy === "ewc" ? state.ewcLambda : state.l2Lambda,
     lwfAlpha: state.lwfAlpha,
+    temperature: state.temperature,
+    features: state.features,
+    ridge: state.ridge,
     embedding: state.embedding as ContinualConfig["embedding"],
     hidden: String(state.hidden).split(",").map(Number),
     learningRate: state.learningRate,

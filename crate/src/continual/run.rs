@@ -401,6 +401,64 @@ enum Learner {
     Host(Box<Host>),
 }
 
+/// Which classes each task may predict: all of them, or (multi-head) the task's own.
+struct Heads {
+    multi_head: bool,
+    /// Per task.
+    allowed: Vec<Vec<u32>>,
+    classes: usize,
+}
+
+impl Heads {
+    fn new(stream: &Stream, classes: usize) -> Self {
+        let allowed = stream
+            .tasks
+            .iter()
+            .map(|t| {
+                if stream.multi_head {
+                    t.classes.clone()
+                } else {
+                    (0..classes as u32).collect()
+                }
+            })
+            .collect();
+        Self {
+            multi_head: stream.multi_head,
+            allowed,
+            classes,
+        }
+    }
+
+    /// `[n, classes]` additive mask keeping each example's own task's classes (multi-head only).
+    fn mask(&self, labels: &[u32], device: &Device) -> Option<Tensor<2>> {
+        if !self.multi_head {
+            return None;
+        }
+        let classes = self.classes;
+        let mut m = vec![OTHER_HEAD; labels.len() * classes];
+        for (i, &l) in labels.iter().enumerate() {
+            let head = self
+                .allowed
+                .iter()
+                .find(|h| h.contains(&l))
+                .map_or(&[][..], Vec::as_slice);
+            for &c in head {
+                m[i * classes + c as usize] = 0.0;
+            }
+        }
+        Some(Tensor::from_data(
+            TensorData::new(m, [labels.len(), classes]),
+            device,
+        ))
+    }
+}
+
+/// `n` rows of `data` drawn uniformly with replacement.
+fn sample(data: &Dataset, n: usize, rng: &mut StdRng) -> Dataset {
+    let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..data.len())).collect();
+    data.rows(&rows)
+}
+
 /// A run in progress.
 pub struct ClRun {
     config: ClConfig,
@@ -411,8 +469,7 @@ pub struct ClRun {
     /// Every task's test inputs in one tensor on the inference device, and the row spans.
     probe: Tensor<2>,
     spans: Vec<(usize, usize)>,
-    /// Classes each task may predict (multi-head), else all.
-    heads: Vec<Vec<u32>>,
+    heads: Heads,
     steps_per_segment: Vec<u32>,
     segment: usize,
     segment_step: u32,
@@ -479,17 +536,7 @@ impl ClRun {
         let compute = device::open(config.device).await?;
         let mut rng = StdRng::seed_from_u64(seed ^ 0xC0_17);
         let classes = train.classes;
-        let heads: Vec<Vec<u32>> = stream
-            .tasks
-            .iter()
-            .map(|t| {
-                if stream.multi_head {
-                    t.classes.clone()
-                } else {
-                    (0..classes as u32).collect()
-                }
-            })
-            .collect();
+        let heads = Heads::new(&stream, classes);
         let hidden: Vec<usize> = config.hidden.iter().map(|&w| w as usize).collect();
         let width = *hidden.last().unwrap_or(&1);
         // Weights are drawn on the CPU and moved: each backend has its own generator, and a seed
@@ -674,69 +721,32 @@ impl ClRun {
         }
     }
 
-    /// `[n, classes]` additive mask keeping each example's own task's classes (multi-head).
-    fn head_mask(&self, labels: &[u32]) -> Option<Tensor<2>> {
-        if !self.stream.multi_head {
-            return None;
-        }
-        let classes = self.curves_classes();
-        let mut m = vec![OTHER_HEAD; labels.len() * classes];
-        for (i, &l) in labels.iter().enumerate() {
-            let head = self
-                .heads
-                .iter()
-                .find(|h| h.contains(&l))
-                .map_or(&[][..], Vec::as_slice);
-            for &c in head {
-                m[i * classes + c as usize] = 0.0;
-            }
-        }
-        Some(Tensor::from_data(
-            TensorData::new(m, [labels.len(), classes]),
-            &self.compute.train,
-        ))
-    }
-
     fn curves_classes(&self) -> usize {
-        self.stream.tasks[0].train.classes
-    }
-
-    fn sample(&mut self) -> Dataset {
-        let task = &self.stream.tasks[self.current()].train;
-        let rows: Vec<usize> = (0..self.config.batch_size)
-            .map(|_| self.rng.random_range(0..task.len()))
-            .collect();
-        task.rows(&rows)
+        self.heads.classes
     }
 
     fn train_step(&mut self) -> Result<()> {
         let lr = self.config.learning_rate;
         let device = self.compute.train.clone();
         let ce = CrossEntropyLossConfig::new().init(&device);
-        match &self.learner {
-            Learner::Host(_) => {
-                let t = self.current();
-                let b = self.config.batch_size as usize;
-                let Learner::Host(host) = &mut self.learner else {
-                    unreachable!("matched above")
-                };
-                let start = self.segment_step as usize * b;
-                let end = (start + b).min(host.order.len());
+        let t = self.current();
+        let task = &self.stream.tasks[t].train;
+        let n = self.config.batch_size as usize;
+        match &mut self.learner {
+            Learner::Host(host) => {
+                let start = self.segment_step as usize * n;
+                let end = (start + n).min(host.order.len());
                 let batch = host.train[t].rows(&host.order[start..end]);
                 host.learner.observe(&batch)
             }
-            Learner::Proto(_) => {
-                let batch = self.sample();
-                let mask = self.head_mask(&batch.labels);
-                let Learner::Proto(p) = &mut self.learner else {
-                    unreachable!("matched above")
-                };
+            Learner::Proto(p) => {
+                let batch = sample(task, n, &mut self.rng);
                 let (x, y) = tensors(&batch, &device);
                 let z = p.model.forward(x);
                 let mut logits = p
                     .prototypes
                     .training_logits(z.clone(), &batch.labels, &device);
-                if let Some(m) = mask {
+                if let Some(m) = self.heads.mask(&batch.labels, &device) {
                     logits = logits + m;
                 }
                 let loss = ce.forward(logits, y);
@@ -745,25 +755,16 @@ impl ClRun {
                 p.prototypes.update(z, &batch.labels, &device);
                 Ok(())
             }
-            Learner::Net(_) => {
-                let batch = self.sample();
-                let Learner::Net(net) = &mut self.learner else {
-                    unreachable!("matched above")
-                };
+            Learner::Net(net) => {
+                let batch = sample(task, n, &mut self.rng);
                 let mut combined = if net.strategy.trains_on_current() {
                     batch.clone()
                 } else {
                     batch.empty_like()
                 };
-                let n = self.config.batch_size as usize;
                 if let Some(memory) = net.strategy.rehearsal(&mut self.rng, n) {
                     combined.extend(&memory);
                 }
-                let labels = combined.labels.clone();
-                let mask = self.head_mask(&labels);
-                let Learner::Net(net) = &mut self.learner else {
-                    unreachable!("matched above")
-                };
                 let (x, y) = tensors(&combined, &device);
                 let logits = net.model.forward(x.clone());
                 let needs = net.strategy.needs();
@@ -778,7 +779,7 @@ impl ClRun {
                     teacher: teacher.as_ref(),
                     device: &device,
                 });
-                let masked = match mask {
+                let masked = match self.heads.mask(&combined.labels, &device) {
                     Some(m) => logits + m,
                     None => logits,
                 };
@@ -826,7 +827,7 @@ impl ClRun {
             let batch = data.rows(&rows);
             let (x, y) = tensors(&batch, &self.compute.train);
             let mut logits = model.forward(x);
-            if let Some(m) = self.head_mask(&batch.labels) {
+            if let Some(m) = self.heads.mask(&batch.labels, &self.compute.train) {
                 logits = logits + m;
             }
             let grads = ce.forward(logits, y).backward();
@@ -876,7 +877,7 @@ impl ClRun {
             .enumerate()
             .map(|(i, (row, &label))| {
                 let task = self.spans.iter().position(|&(a, b)| (a..b).contains(&i));
-                let head = task.map(|t| self.heads[t].as_slice());
+                let head = task.map(|t| self.heads.allowed[t].as_slice());
                 best(row, head) == Some(label as usize)
             })
             .collect();
@@ -1087,10 +1088,8 @@ fn pretrain(
     let mut optim = AdamConfig::new().init();
     let ce = CrossEntropyLossConfig::new().init(&compute.train);
     for _ in 0..config.iterations_per_task {
-        let rows: Vec<usize> = (0..config.batch_size)
-            .map(|_| rng.random_range(0..data.len()))
-            .collect();
-        let (x, y) = tensors(&data.rows(&rows), &compute.train);
+        let batch = sample(data, config.batch_size as usize, rng);
+        let (x, y) = tensors(&batch, &compute.train);
         let loss = ce.forward(model.forward(x), y);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optim.step(config.learning_rate, model, grads);

@@ -24,12 +24,15 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A result as a plain JS value, through JSON text: one string crosses into JS and `JSON.parse`
+/// builds the objects, instead of one JS call per array element (which made long continual
+/// curves cost hundreds of milliseconds per report).
 fn to_plain<T: Serialize>(value: &T) -> Result<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::Backend {
-            reason: format!("could not convert the result for JavaScript: {e}"),
-        })
+    let fail = |e: String| Error::Backend {
+        reason: format!("could not convert the result for JavaScript: {e}"),
+    };
+    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| fail(format!("{e:?}")))
 }
 
 /// A count from JS (`number`): must be a whole number in `[min, max]`.
