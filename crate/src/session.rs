@@ -60,8 +60,9 @@ impl Session {
     pub async fn new(config: SessionConfig) -> Result<Self> {
         config.validate()?;
         let compute = device::open(config.device).await?;
-        let model = crate::model::seeded(&compute.train, u64::from(config.seed), || {
-            init_model(&config, &compute.train)
+        // drawn on the CPU: the same seed gives the same model on WebGPU and on the CPU
+        let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
+            init_model(&config, cpu)
         });
         Ok(Self::assemble(config, compute, model, 0))
     }

@@ -86,6 +86,36 @@ async fn forced_webgpu_trains_with_async_read_back() {
 
 /// The xLSTM on WebGPU: trains (parallel mLSTM, looped sLSTM), evaluates with async read-back,
 /// saves, and loads on the CPU with the same predictions.
+/// One seed, one model: a fresh session is drawn on the CPU and moved, so WebGPU and CPU sessions
+/// with the same config start from the same weights (each backend has its own generator).
+#[wasm_bindgen_test]
+async fn same_seed_same_model_on_webgpu_and_cpu() {
+    let options = || {
+        object(&[
+            ("prompts", 16.into()),
+            ("baselines", js_sys::Array::new().into()),
+        ])
+    };
+    let mut means = Vec::new();
+    for device in ["webgpu", "cpu"] {
+        let created = wasm::create_session(tiny(device)).await.expect("session");
+        let id = prop(&created, "id").as_f64().expect("id") as u32;
+        let eval = wasm::evaluate_session(id, options())
+            .await
+            .expect("evaluate");
+        means.push(
+            js_sys::Array::from(&prop(&prop(&prop(&eval, "curves"), "model"), "mean"))
+                .iter()
+                .map(|v| v.as_f64().expect("number"))
+                .collect::<Vec<f64>>(),
+        );
+        assert!(wasm::dispose_session(id));
+    }
+    for (x, y) in means[0].iter().zip(&means[1]) {
+        assert!((x - y).abs() < 1e-3 * (1.0 + y.abs()), "{means:?}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn xlstm_trains_on_webgpu_and_round_trips() {
     let config = tiny("webgpu");

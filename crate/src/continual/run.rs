@@ -504,11 +504,13 @@ fn concat_inputs(sets: &[&Dataset], device: &Device) -> (Tensor<2>, Vec<(usize, 
     )
 }
 
-/// Index of the best score among `allowed` (all when `None`).
+/// Index of the best score among `allowed` (all when `None`); `None` when no allowed class can
+/// be predicted (every score −∞: a prototype learner that has seen none of them), so an
+/// untrained learner is not credited with the accuracy of a tie-break.
 fn best(row: &[f64], allowed: Option<&[u32]>) -> Option<usize> {
     let ok = |c: usize| allowed.is_none_or(|a| a.contains(&(c as u32)));
     (0..row.len())
-        .filter(|&c| ok(c))
+        .filter(|&c| ok(c) && row[c] > f64::NEG_INFINITY)
         .max_by(|&a, &b| row[a].total_cmp(&row[b]))
 }
 
@@ -539,12 +541,10 @@ impl ClRun {
         let heads = Heads::new(&stream, classes);
         let hidden: Vec<usize> = config.hidden.iter().map(|&w| w as usize).collect();
         let width = *hidden.last().unwrap_or(&1);
-        // Weights are drawn on the CPU and moved: each backend has its own generator, and a seed
-        // must give the same network on every device.
+        // drawn on the CPU: the same seed gives the same network on every device
         let mlp = |outputs: usize| {
             let cfg = MlpConfig::new(train.dim, outputs).with_hidden(hidden.clone());
-            let cpu = Device::flex().autodiff();
-            crate::model::seeded(&cpu, seed, || cfg.init(&cpu)).fork(&compute.train)
+            crate::model::seeded_on_cpu(&compute.train, seed, |cpu| cfg.init(cpu))
         };
         let learner = match config.strategy {
             StrategyKind::Protonet => Learner::Proto(Box::new(Proto {

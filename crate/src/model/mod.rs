@@ -47,8 +47,19 @@ impl ModuleVisitor for Materialize {
     }
 }
 
+/// Draws the module on the CPU with [`seeded`] and forks it to `target`: each burn backend has
+/// its own generator, so this is how one seed gives the same weights on every device.
+pub fn seeded_on_cpu<M: Module>(target: &Device, seed: u64, init: impl FnOnce(&Device) -> M) -> M {
+    let cpu = if target.is_autodiff() {
+        Device::flex().autodiff()
+    } else {
+        Device::flex()
+    };
+    seeded(&cpu, seed, || init(&cpu)).fork(target)
+}
+
 /// Runs `init` right after seeding `device`'s generator and draws every parameter before any
-/// other seeded initialization can run: the same seed gives the same weights.
+/// other seeded initialization can run: the same seed gives the same weights on that backend.
 pub fn seeded<M: Module>(device: &Device, seed: u64, init: impl FnOnce() -> M) -> M {
     let _guard = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     device.seed(seed);
