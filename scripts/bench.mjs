@@ -40,14 +40,16 @@ async function browser(device, steps, model = "transformer") {
   }
 }
 
-const rows = [];
-const run = async (name, fn) => {
+/** A function that runs one measurement and records it (or its failure) in `rows`. */
+const recorder = (rows) => async (name, fn) => {
   try {
     rows.push({ name, ...(await fn()) });
   } catch (error) {
     rows.push({ name, stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 120)}` });
   }
 };
+const rows = [];
+const run = recorder(rows);
 await run("native CPU (Flex)", () => native("cpu", STEPS.native));
 await run("native wgpu", () => native("webgpu", STEPS.native));
 await run("browser WebGPU", () => browser("webgpu", STEPS.browserGpu));
@@ -71,13 +73,7 @@ for (const r of rows) {
 // evaluations; ratios are against native CPU in this run.
 const CL = { strategy: "replay", evalEvery: 1 };
 const clRows = [];
-const clRun = async (name, fn) => {
-  try {
-    clRows.push({ name, ...(await fn()) });
-  } catch (error) {
-    clRows.push({ name, stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 120)}` });
-  }
-};
+const clRun = recorder(clRows);
 function clNative(device, iterationsPerTask) {
   const dir = mkdtempSync(join(tmpdir(), "iclab-bench-"));
   const file = join(dir, "cl.json");

@@ -6,7 +6,6 @@
 import {
   createSession,
   evaluateBaselines,
-  IclabError,
   inferenceCost,
   loadSession,
   type Backbone,
@@ -21,6 +20,7 @@ import {
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { readControl, TASKS, urlState, type StateOf } from "./state.js";
+import { describe, el } from "./dom.js";
 import "./style.css";
 
 const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
@@ -49,12 +49,6 @@ type State = StateOf<typeof TABLE>;
 const url = urlState(TABLE);
 /** Settings that define the models: changing one starts over. */
 const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>(["task", "dims", "points", "start", "ratio", "device", "learningRate", "seed"]);
-
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-}
 
 const form = el<HTMLFormElement>("controls");
 const status = el<HTMLParagraphElement>("status");
@@ -106,11 +100,6 @@ function effective(model: Backbone): SessionConfig {
 
 function evalOptions(): EvaluateOptions {
   return { prompts: state.evalPrompts, seed: state.seed };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof IclabError) return `${error.message} (${error.code}${error.field ? `: ${error.field}` : ""})`;
-  return String(error);
 }
 
 function writeForm(): void {

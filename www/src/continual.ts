@@ -5,7 +5,6 @@
  * Numbers come from the package; this file wires controls, URL state and views.
  */
 import {
-  IclabError,
   startContinual,
   type ContinualConfig,
   type ContinualResult,
@@ -15,6 +14,7 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
 import { readControl, urlState, type StateOf } from "./state.js";
+import { describe, el } from "./dom.js";
 import "./style.css";
 
 const STRATEGIES: readonly ContinualStrategy[] = [
@@ -86,12 +86,6 @@ const url = urlState(TABLE);
 /** Settings shown only for some strategies (`data-uses` in the HTML). */
 const SIDES = ["a", "b"] as const;
 type Side = (typeof SIDES)[number];
-
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-}
 
 const form = el<HTMLFormElement>("controls");
 const status = el<HTMLParagraphElement>("status");
@@ -180,11 +174,6 @@ function config(strategy: ContinualStrategy): ContinualConfig {
     device: state.device as ContinualConfig["device"],
     seed: state.seed,
   };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof IclabError) return `${error.message} (${error.code}${error.field ? `: ${error.field}` : ""})`;
-  return String(error);
 }
 
 function writeForm(): void {

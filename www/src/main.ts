@@ -19,17 +19,12 @@ import {
 } from "iclab";
 import { ErrorChart, LABELS, LossChart, PromptChart } from "./charts.js";
 import { BASELINES, PROPS, parse, parseValue, readControl, serialize, type PropName, type State } from "./state.js";
+import { describe, el } from "./dom.js";
 import "./style.css";
 
 type PageState = "idle" | "loading" | "running" | "paused" | "done" | "error";
 
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
-
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-}
 
 const form = el<HTMLFormElement>("controls");
 const badge = el<HTMLOutputElement>("device-badge");
@@ -162,11 +157,6 @@ function evalOptions(): EvaluateOptions {
     baselines: String(state.baselines).split(",").filter(Boolean) as BaselineKind[],
     seed: state.seed,
   };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof IclabError) return `${error.message} (${error.code}${error.field ? `: ${error.field}` : ""})`;
-  return String(error);
 }
 
 /** Loads the shipped checkpoint for the current task and model, or explains why there is none. */
