@@ -319,8 +319,8 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
         r#"{"dataset": {"kind": "two_d", "shape": "blobs", "classes": 4, "perClass": 100}, "iterationsPerTask": 60, "evalEvery": 10, "seed": 2}"#,
     )
     .expect("write");
-    let run = |strategy: &str| {
-        let (code, stdout, stderr) = iclab(&[
+    let run = |strategy: &str, extra: &[&str]| {
+        let mut args = vec![
             "--json",
             "cl",
             "run",
@@ -328,18 +328,20 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
             config.to_str().expect("utf8"),
             "--strategy",
             strategy,
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = iclab(&args);
         assert_eq!(code, 0, "{stderr}");
         serde_json::from_str::<serde_json::Value>(&stdout).expect("one JSON object")
     };
-    let naive = run("naive");
-    assert_eq!(naive, run("naive"), "seeded: same config, same run");
+    let naive = run("naive", &[]);
+    assert_eq!(naive, run("naive", &[]), "seeded: same config, same run");
     assert_eq!(naive["strategy"], "naive");
     assert_eq!(naive["accuracyMatrix"].as_array().map(Vec::len), Some(2));
     assert_eq!(naive["iterations"].as_array().map(Vec::len), Some(13)); // 0, 10, …, 120
     assert_eq!(naive["curves"][0].as_array().map(Vec::len), Some(13));
     assert_eq!(naive["metrics"]["forgettingDefinition"], "max");
-    let replay = run("replay");
+    let replay = run("replay", &[]);
     let forgetting = |v: &serde_json::Value| v["metrics"]["forgetting"].as_f64().expect("number");
     assert!(
         forgetting(&replay) < forgetting(&naive),
@@ -348,19 +350,7 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
         forgetting(&naive)
     );
     // the analytic head forgets class 1 on request: task 0 (classes 0, 1) falls to about half
-    let (code, stdout, stderr) = iclab(&[
-        "--json",
-        "cl",
-        "run",
-        "--config",
-        config.to_str().expect("utf8"),
-        "--strategy",
-        "analytic",
-        "--unlearn",
-        "1",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let v = run("analytic", &["--unlearn", "1"]);
     let task0: Vec<f64> = v["curves"][0]
         .as_array()
         .expect("curve")

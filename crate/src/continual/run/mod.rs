@@ -1,0 +1,425 @@
+//! One continual-learning run, steppable: a dataset cut into tasks by a scenario, a learner
+//! trained on the stream segment by segment, and every task's test subset evaluated every
+//! `evalEvery` steps (continual evaluation, De Lange et al. 2023) — from which the accuracy
+//! matrix and every metric of [`super::metrics`] follow. [`ClRun::advance`] trains a few steps at
+//! a time so the browser can draw as it goes; [`run`] does the whole stream. Seeded: same config,
+//! same numbers.
+//!
+//! Learners come in three families that share the stream, the evaluation and the metrics:
+//! - networks trained by gradient steps with a [`Strategy`](super::strategies::Strategy) (naive, joint, replay, power-law
+//!   replay, L2, EWC, LwF) — `iterationsPerTask` steps of `batchSize` examples per segment;
+//! - the prototypical network (gradient steps on a distance-based loss, online prototypes);
+//! - host learners (NCM, streaming LDA, analytic head) that read each segment's training data
+//!   once, in shuffled batches of `batchSize`, on raw inputs or an embedding.
+
+mod config;
+mod learner;
+mod report;
+
+use burn::module::Module;
+use burn::nn::loss::CrossEntropyLossConfig;
+use burn::optim::GradientsParams;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
+
+use super::data::Dataset;
+use super::digits::Digits;
+use super::scenarios::Stream;
+use super::strategies::{StepContext, TaskEnd, flat_grads, flat_params};
+use crate::device::{self, Compute};
+use crate::model::mlp::Mlp;
+use crate::{Error, Result};
+use learner::{Heads, Learner};
+
+pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
+pub use report::{Boundary, ClResult, Metrics};
+
+/// Minibatches averaged for EWC's Fisher (at most; fewer if the task is small).
+const FISHER_BATCHES: usize = 16;
+
+/// `n` rows of `data` drawn uniformly with replacement.
+fn sample(data: &Dataset, n: usize, rng: &mut StdRng) -> Dataset {
+    let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..data.len())).collect();
+    data.rows(&rows)
+}
+
+/// A run in progress.
+pub struct ClRun {
+    config: ClConfig,
+    stream: Stream,
+    compute: Compute,
+    learner: Learner,
+    rng: StdRng,
+    /// Every task's test inputs in one tensor on the inference device, and the row spans.
+    probe: Tensor<2>,
+    spans: Vec<(usize, usize)>,
+    heads: Heads,
+    steps_per_segment: Vec<u32>,
+    segment: usize,
+    segment_step: u32,
+    step: u32,
+    iterations: Vec<u32>,
+    curves: Vec<Vec<f64>>,
+    ends: Vec<usize>,
+    random_init: Vec<f64>,
+}
+
+fn tensors(batch: &Dataset, device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
+    let x = Tensor::from_data(
+        TensorData::new(batch.inputs.clone(), [batch.len(), batch.dim]),
+        device,
+    );
+    let labels: Vec<i64> = batch.labels.iter().map(|&l| i64::from(l)).collect();
+    let y = Tensor::from_data(TensorData::new(labels, [batch.len()]), device);
+    (x, y)
+}
+
+fn concat_inputs(sets: &[&Dataset], device: &Device) -> (Tensor<2>, Vec<(usize, usize)>) {
+    let (mut inputs, mut spans, mut rows) = (Vec::new(), Vec::new(), 0);
+    for d in sets {
+        inputs.extend_from_slice(&d.inputs);
+        spans.push((rows, rows + d.len()));
+        rows += d.len();
+    }
+    let dim = sets[0].dim;
+    (
+        Tensor::from_data(TensorData::new(inputs, [rows, dim]), device),
+        spans,
+    )
+}
+
+/// Index of the best score among `allowed` (all when `None`); `None` when no allowed class can
+/// be predicted (every score −∞: a prototype learner that has seen none of them), so an
+/// untrained learner is not credited with the accuracy of a tie-break.
+fn best(row: &[f64], allowed: Option<&[u32]>) -> Option<usize> {
+    let ok = |c: usize| allowed.is_none_or(|a| a.contains(&(c as u32)));
+    (0..row.len())
+        .filter(|&c| ok(c) && row[c] > f64::NEG_INFINITY)
+        .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+}
+
+impl ClRun {
+    /// Builds the stream and the learner. `digits` is the parsed asset, needed for the digits
+    /// dataset only.
+    pub async fn new(config: &ClConfig, digits: Option<&Digits>) -> Result<Self> {
+        config.validate()?;
+        let (train, test) = config.dataset.generate(digits)?;
+        let seed = u64::from(config.seed);
+        let stream = config
+            .scenario
+            .scenario()
+            .stream(&train, &test, seed)
+            .map_err(|e| {
+                if e.field().is_some_and(|f| f.starts_with("scenario")) {
+                    e
+                } else {
+                    e.within("scenario")
+                }
+            })?;
+        if stream.tasks.iter().any(|t| t.train.is_empty()) {
+            return Err(Error::invalid("scenario", "a task has no training data"));
+        }
+        let compute = device::open(config.device).await?;
+        let mut rng = StdRng::seed_from_u64(seed ^ 0xC0_17);
+        let classes = train.classes;
+        let heads = Heads::new(&stream, classes);
+        let learner =
+            learner::build(config, &stream, (train.dim, classes), &compute, &mut rng).await?;
+        let tests: Vec<&Dataset> = stream.tasks.iter().map(|t| &t.test).collect();
+        let (probe, spans) = concat_inputs(&tests, &compute.infer);
+        let batch = config.batch_size as usize;
+        let steps_per_segment = stream
+            .order
+            .iter()
+            .map(|&t| {
+                if config.strategy.reads_once() {
+                    stream.tasks[t].train.len().div_ceil(batch) as u32
+                } else {
+                    config.iterations_per_task
+                }
+            })
+            .collect();
+        let mut run = Self {
+            config: config.clone(),
+            curves: vec![Vec::new(); stream.tasks.len()],
+            stream,
+            compute,
+            learner,
+            rng,
+            probe,
+            spans,
+            heads,
+            steps_per_segment,
+            segment: 0,
+            segment_step: 0,
+            step: 0,
+            iterations: Vec::new(),
+            ends: Vec::new(),
+            random_init: Vec::new(),
+        };
+        run.random_init = run.evaluate().await?;
+        for (curve, &a) in run.curves.iter_mut().zip(&run.random_init) {
+            curve.push(a);
+        }
+        run.iterations.push(0);
+        Ok(run)
+    }
+
+    pub fn total_steps(&self) -> u32 {
+        self.steps_per_segment.iter().sum()
+    }
+
+    pub fn done(&self) -> bool {
+        self.segment >= self.stream.order.len()
+    }
+
+    pub fn stream(&self) -> &Stream {
+        &self.stream
+    }
+
+    /// Trains up to `steps` more steps (fewer at the end of the stream), evaluating as configured.
+    pub async fn advance(&mut self, steps: u32) -> Result<()> {
+        for _ in 0..steps {
+            if self.done() {
+                break;
+            }
+            if self.segment_step == 0 {
+                self.start_segment();
+            }
+            self.train_step()?;
+            self.step += 1;
+            self.segment_step += 1;
+            let segment_end = self.segment_step == self.steps_per_segment[self.segment];
+            if self.step.is_multiple_of(self.config.eval_every) || segment_end {
+                let acc = self.evaluate().await?;
+                for (curve, a) in self.curves.iter_mut().zip(acc) {
+                    curve.push(a);
+                }
+                self.iterations.push(self.step);
+            }
+            if segment_end {
+                self.end_segment().await?;
+                self.ends.push(self.iterations.len() - 1);
+                self.segment += 1;
+                self.segment_step = 0;
+            }
+        }
+        Ok(())
+    }
+
+    fn current(&self) -> usize {
+        self.stream.order[self.segment]
+    }
+
+    fn start_segment(&mut self) {
+        let t = self.current();
+        match &mut self.learner {
+            Learner::Net(net) => net.strategy.start_task(&self.stream.tasks[t], t),
+            Learner::Host(host) => {
+                host.order = (0..host.train[t].len()).collect();
+                host.order.shuffle(&mut self.rng);
+            }
+            Learner::Proto(_) => {}
+        }
+    }
+
+    fn curves_classes(&self) -> usize {
+        self.heads.classes
+    }
+
+    fn train_step(&mut self) -> Result<()> {
+        let lr = self.config.learning_rate;
+        let device = self.compute.train.clone();
+        let ce = CrossEntropyLossConfig::new().init(&device);
+        let t = self.current();
+        let task = &self.stream.tasks[t].train;
+        let n = self.config.batch_size as usize;
+        match &mut self.learner {
+            Learner::Host(host) => {
+                let start = self.segment_step as usize * n;
+                let end = (start + n).min(host.order.len());
+                let batch = host.train[t].rows(&host.order[start..end]);
+                host.learner.observe(&batch)
+            }
+            Learner::Proto(p) => {
+                let batch = sample(task, n, &mut self.rng);
+                let (x, y) = tensors(&batch, &device);
+                let z = p.model.forward(x);
+                let mut logits = p
+                    .prototypes
+                    .training_logits(z.clone(), &batch.labels, &device);
+                if let Some(m) = self.heads.mask(&batch.labels, &device) {
+                    logits = logits + m;
+                }
+                let loss = ce.forward(logits, y);
+                let grads = GradientsParams::from_grads(loss.backward(), &p.model);
+                p.model = p.optim.step(lr, p.model.clone(), grads);
+                p.prototypes.update(z, &batch.labels, &device);
+                Ok(())
+            }
+            Learner::Net(net) => {
+                let batch = sample(task, n, &mut self.rng);
+                let mut combined = if net.strategy.trains_on_current() {
+                    batch.clone()
+                } else {
+                    batch.empty_like()
+                };
+                if let Some(memory) = net.strategy.rehearsal(&mut self.rng, n) {
+                    combined.extend(&memory);
+                }
+                let (x, y) = tensors(&combined, &device);
+                let logits = net.model.forward(x.clone());
+                let needs = net.strategy.needs();
+                let params = needs.params.then(|| flat_params(&net.model));
+                let teacher = match (&net.teacher, needs.teacher) {
+                    (Some(t), true) => Some(t.forward(x).detach()),
+                    _ => None,
+                };
+                let penalty = net.strategy.penalty(&StepContext {
+                    logits: &logits,
+                    params: params.as_ref(),
+                    teacher: teacher.as_ref(),
+                    device: &device,
+                });
+                let masked = match self.heads.mask(&combined.labels, &device) {
+                    Some(m) => logits + m,
+                    None => logits,
+                };
+                let mut loss = ce.forward(masked, y);
+                if let Some(p) = penalty {
+                    loss = loss + p;
+                }
+                let grads = GradientsParams::from_grads(loss.backward(), &net.model);
+                net.model = net.optim.step(lr, net.model.clone(), grads);
+                net.strategy.observe(&batch, &mut self.rng);
+                Ok(())
+            }
+        }
+    }
+
+    async fn end_segment(&mut self) -> Result<()> {
+        let t = self.current();
+        let fisher = match &self.learner {
+            Learner::Net(net) if net.strategy.needs().fisher => Some(self.fisher(&net.model, t)),
+            _ => None,
+        };
+        if let Learner::Net(net) = &mut self.learner {
+            let params = flat_params(&net.model).detach();
+            net.strategy.end_task(&TaskEnd {
+                params: &params,
+                fisher: fisher.as_ref(),
+                task: &self.stream.tasks[t],
+            });
+            if net.strategy.needs().teacher {
+                net.teacher = Some(net.model.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Mean squared gradient of the task's loss over up to [`FISHER_BATCHES`] minibatches.
+    fn fisher(&self, model: &Mlp, t: usize) -> Tensor<1> {
+        let data = &self.stream.tasks[t].train;
+        let b = self.config.batch_size as usize;
+        let batches = data.len().div_ceil(b).min(FISHER_BATCHES);
+        let ce = CrossEntropyLossConfig::new().init(&self.compute.train);
+        let mut sum: Option<Tensor<1>> = None;
+        for k in 0..batches {
+            let rows: Vec<usize> = (k * b..((k + 1) * b).min(data.len())).collect();
+            let batch = data.rows(&rows);
+            let (x, y) = tensors(&batch, &self.compute.train);
+            let mut logits = model.forward(x);
+            if let Some(m) = self.heads.mask(&batch.labels, &self.compute.train) {
+                logits = logits + m;
+            }
+            let grads = ce.forward(logits, y).backward();
+            let g = flat_grads(model, &grads).powi_scalar(2);
+            sum = Some(match sum {
+                Some(s) => s + g,
+                None => g,
+            });
+        }
+        sum.map_or_else(
+            || flat_params(model).inner().zeros_like(),
+            |s| s.div_scalar(batches as f64),
+        )
+    }
+
+    /// Accuracy on every task's test subset now.
+    async fn evaluate(&self) -> Result<Vec<f64>> {
+        let classes = self.curves_classes();
+        let scores: Vec<f64> = match &self.learner {
+            Learner::Net(net) => {
+                // sync point: one read-back per evaluation
+                device::read_f32(net.model.valid().forward(self.probe.clone()), "logits")
+                    .await?
+                    .into_iter()
+                    .map(f64::from)
+                    .collect()
+            }
+            Learner::Proto(p) => {
+                let z = p.model.valid().forward(self.probe.clone());
+                // sync point: one read-back per evaluation
+                device::read_f32(p.prototypes.logits(z), "logits")
+                    .await?
+                    .into_iter()
+                    .map(f64::from)
+                    .collect()
+            }
+            Learner::Host(host) => host
+                .test
+                .iter()
+                .flat_map(|d| host.learner.scores(d))
+                .collect(),
+        };
+        let labels = self.stream.tasks.iter().flat_map(|t| t.test.labels.iter());
+        let correct: Vec<bool> = scores
+            .chunks_exact(classes)
+            .zip(labels)
+            .enumerate()
+            .map(|(i, (row, &label))| {
+                let task = self.spans.iter().position(|&(a, b)| (a..b).contains(&i));
+                let head = task.map(|t| self.heads.allowed[t].as_slice());
+                best(row, head) == Some(label as usize)
+            })
+            .collect();
+        Ok(self
+            .spans
+            .iter()
+            .map(|&(a, b)| {
+                correct[a..b].iter().filter(|&&c| c).count() as f64 / (b - a).max(1) as f64
+            })
+            .collect())
+    }
+
+    /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
+    /// learners refuse), and evaluates every task again at the same step.
+    pub async fn unlearn(&mut self, c: u32) -> Result<()> {
+        let Learner::Host(host) = &mut self.learner else {
+            return Err(Error::invalid(
+                "strategy",
+                format!(
+                    "{} cannot unlearn a class; the analytic head can",
+                    self.config.strategy.name()
+                ),
+            ));
+        };
+        host.learner.unlearn(c as usize)?;
+        let acc = self.evaluate().await?;
+        for (curve, a) in self.curves.iter_mut().zip(acc) {
+            curve.push(a);
+        }
+        self.iterations.push(self.step);
+        Ok(())
+    }
+}
+
+/// Runs the whole stream.
+pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult> {
+    let mut run = ClRun::new(config, digits).await?;
+    let total = run.total_steps();
+    run.advance(total).await?;
+    run.result()
+}
