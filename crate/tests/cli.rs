@@ -319,18 +319,22 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
         r#"{"dataset": {"kind": "two_d", "shape": "blobs", "classes": 4, "perClass": 100}, "iterationsPerTask": 60, "evalEvery": 10, "seed": 2}"#,
     )
     .expect("write");
-    let run = |strategy: &str, extra: &[&str]| {
+    // `iclab --json cl run --config <config> <extra…>`
+    let cl_run = |extra: &[&str]| {
         let mut args = vec![
             "--json",
             "cl",
             "run",
             "--config",
             config.to_str().expect("utf8"),
-            "--strategy",
-            strategy,
         ];
         args.extend_from_slice(extra);
-        let (code, stdout, stderr) = iclab(&args);
+        iclab(&args)
+    };
+    let run = |strategy: &str, extra: &[&str]| {
+        let mut flags = vec!["--strategy", strategy];
+        flags.extend_from_slice(extra);
+        let (code, stdout, stderr) = cl_run(&flags);
         assert_eq!(code, 0, "{stderr}");
         serde_json::from_str::<serde_json::Value>(&stdout).expect("one JSON object")
     };
@@ -364,15 +368,7 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
     );
     let error = |json: &str, extra: &[&str]| {
         std::fs::write(&config, json).expect("write");
-        let mut args = vec![
-            "--json",
-            "cl",
-            "run",
-            "--config",
-            config.to_str().expect("utf8"),
-        ];
-        args.extend_from_slice(extra);
-        let (code, _, stderr) = iclab(&args);
+        let (code, _, stderr) = cl_run(extra);
         assert_eq!(code, 2, "{stderr}");
         let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
         v["error"]["field"].as_str().map(str::to_owned)

@@ -19,7 +19,7 @@ import {
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
-import { readControl, TASKS, urlState, type StateOf } from "./state.js";
+import { TASKS, urlState, watchSettings, type StateOf } from "./state.js";
 import { describe, el } from "./dom.js";
 import "./style.css";
 
@@ -301,15 +301,7 @@ async function train(): Promise<void> {
   }
 }
 
-form.addEventListener("change", (event) => {
-  const target = event.target;
-  if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
-  const name = target.name as Name;
-  if (!(name in TABLE)) return;
-  const value = readControl(target, name, url.parseValue, state[name], status);
-  if (value === null) return;
-  state = { ...state, [name]: value };
-  history.replaceState(null, "", `${location.pathname}${url.serialize(state)}`);
+watchSettings(form, TABLE, url, { get: () => state, set: (next) => (state = next) }, status, (name) => {
   if (MODEL_PROPS.has(name)) void reset();
   else if (name === "evalPrompts" && document.body.dataset.state !== "running") void evaluate().catch((e: unknown) => setPage("error", describe(e), true));
   else if (name === "steps" && document.body.dataset.state === "done") setPage("paused");

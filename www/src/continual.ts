@@ -13,7 +13,7 @@ import {
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
-import { readControl, urlState, type StateOf } from "./state.js";
+import { urlState, watchSettings, type StateOf } from "./state.js";
 import { describe, el } from "./dom.js";
 import "./style.css";
 
@@ -389,15 +389,7 @@ async function unlearn(): Promise<void> {
   }
 }
 
-form.addEventListener("change", (event) => {
-  const target = event.target;
-  if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
-  const name = target.name as Name;
-  if (!(name in TABLE)) return;
-  const value = readControl(target, name, url.parseValue, state[name], status);
-  if (value === null) return;
-  state = { ...state, [name]: value };
-  history.replaceState(null, "", `${location.pathname}${url.serialize(state)}`);
+watchSettings(form, TABLE, url, { get: () => state, set: (next) => (state = next) }, status, (name) => {
   showRelevant();
   // "every" only changes how often the page draws; everything else defines the runs
   if (name !== "every") void reset();

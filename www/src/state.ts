@@ -136,6 +136,33 @@ export function readControl<N extends string>(
   return value;
 }
 
+/**
+ * Keeps a page's settings in step with its form: a valid change updates the state and the URL
+ * and calls `changed(name)`; a malformed one is reverted and reported in `status`.
+ */
+export function watchSettings<T extends Table>(
+  form: HTMLFormElement,
+  table: T,
+  url: { parseValue: (name: keyof T & string, raw: string) => string | number | null; serialize: (state: StateOf<T>) => string },
+  state: { get: () => StateOf<T>; set: (next: StateOf<T>) => void },
+  status: HTMLElement,
+  changed: (name: keyof T & string) => void,
+): void {
+  form.addEventListener("change", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    const name = target.name as keyof T & string;
+    if (!(name in table)) return;
+    const current = state.get();
+    const value = readControl(target, name, url.parseValue, current[name] as string | number, status);
+    if (value === null) return;
+    const next = { ...current, [name]: value } as StateOf<T>;
+    state.set(next);
+    history.replaceState(null, "", `${location.pathname}${url.serialize(next)}`);
+    changed(name);
+  });
+}
+
 export type PropName = keyof typeof PROPS;
 export type State = StateOf<typeof PROPS>;
 export const { defaults, parseValue, parse, serialize } = urlState(PROPS);
