@@ -23,7 +23,7 @@ const TYPES = {
 
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
-  "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'self'; frame-ancestors *";
 
 /** Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. */
@@ -44,6 +44,8 @@ export function serve(dir, { port = 8080, host = "127.0.0.1" } = {}) {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
         "content-security-policy": CSP,
         "x-content-type-options": "nosniff",
+        // A public static site: course pages on other origins load embed.js as a module (CORS).
+        "access-control-allow-origin": "*",
         "cache-control": "no-cache",
       });
       res.end(body);

@@ -9,9 +9,16 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, "index.html"),
+        icl: resolve(import.meta.dirname, "icl.html"),
         api: resolve(import.meta.dirname, "api.html"),
         compare: resolve(import.meta.dirname, "compare.html"),
         continual: resolve(import.meta.dirname, "continual.html"),
+        teachers: resolve(import.meta.dirname, "teachers.html"),
+        // The <iclab-demo> element: a stable URL (site root/embed.js) for course pages to load.
+        embed: resolve(import.meta.dirname, "src/embed.ts"),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === "embed" ? "embed.js" : "assets/[name]-[hash].js"),
       },
     },
   },

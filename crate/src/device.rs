@@ -63,8 +63,8 @@ pub struct Capabilities {
     /// `auto` would train on WebGPU.
     pub webgpu_preferred: bool,
     pub adapter: Option<AdapterProbe>,
-    /// Why `auto` would not use WebGPU.
-    pub reason: Option<String>,
+    /// Why `auto` would (or would not) use WebGPU, in one sentence for people.
+    pub reason: String,
 }
 
 /// The device a session trains on.
@@ -104,7 +104,14 @@ impl Compute {
 pub async fn capabilities() -> Capabilities {
     match probe::adapter().await {
         Ok(adapter) => {
-            let reason = adapter.is_fallback.then(|| software_reason(&adapter.name));
+            let reason = if adapter.is_fallback {
+                format!("WebGPU is not used: {}", software_reason(&adapter.name))
+            } else {
+                format!(
+                    "WebGPU is used: the adapter ({}) is a hardware GPU",
+                    adapter.name
+                )
+            };
             Capabilities {
                 webgpu_available: true,
                 webgpu_preferred: !adapter.is_fallback,
@@ -116,7 +123,7 @@ pub async fn capabilities() -> Capabilities {
             webgpu_available: false,
             webgpu_preferred: false,
             adapter: None,
-            reason: Some(reason),
+            reason: format!("WebGPU is not used: {reason}"),
         },
     }
 }

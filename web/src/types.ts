@@ -90,7 +90,8 @@ export interface Capabilities {
   /** `auto` would train on WebGPU. */
   webgpuPreferred: boolean;
   adapter: AdapterProbe | null;
-  reason: string | null;
+  /** Why `auto` does or does not train on WebGPU, in one sentence ("WebGPU is not used: …"). */
+  reason: string;
 }
 
 /** One training report: plain numbers read back from the device once per report. */

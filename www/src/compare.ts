@@ -19,7 +19,12 @@ import {
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
-import { TASKS, urlState, watchSettings, type StateOf } from "./state.js";
+import { urlState, watchSettings, type StateOf } from "./state.js";
+import { COMPARE as TABLE } from "./tables.js";
+import { applyChrome } from "./chrome.js";
+import { csv, download, stamp } from "./files.js";
+import { Progress } from "./progress.js";
+import { mountShare } from "./share.js";
 import { describe, el } from "./dom.js";
 import "./style.css";
 
@@ -31,19 +36,6 @@ function baselinesFor(task: string): BaselineKind[] {
   return ["least_squares", "gd"];
 }
 
-const TABLE = {
-  task: { type: "enum", values: TASKS, default: "linear" },
-  dims: { type: "int", min: 1, max: 64, default: 5 },
-  points: { type: "int", min: 1, max: 256, default: 11 },
-  start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint" },
-  ratio: { type: "enum", values: ["1:1", "1:0", "0:1", "3:1"], default: "1:1" },
-  device: { type: "enum", values: ["auto", "webgpu", "cpu"], default: "auto" },
-  steps: { type: "int", min: 1, max: 10_000_000, default: 500 },
-  every: { type: "int", min: 1, max: 100_000, default: 25 },
-  learningRate: { type: "float", min: 1e-6, max: 1, default: 1e-3 },
-  seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
-  evalPrompts: { type: "int", min: 16, max: 20_000, default: 512 },
-} as const;
 type Name = keyof typeof TABLE;
 type State = StateOf<typeof TABLE>;
 const url = urlState(TABLE);
@@ -59,7 +51,12 @@ const buttons = {
   train: el<HTMLButtonElement>("train"),
   pause: el<HTMLButtonElement>("pause"),
   reset: el<HTMLButtonElement>("reset"),
+  exportJson: el<HTMLButtonElement>("export-json"),
+  exportCsv: el<HTMLButtonElement>("export-csv"),
 };
+const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
+/** The error-vs-k curves on the chart, for export. */
+let shown: Record<string, ErrorCurve> = {};
 const errorChart = new ErrorChart(el("eval-chart"));
 const lines = MODELS.map((name) => ({ name }));
 const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floats kept", logY: true }, lines);
@@ -206,6 +203,7 @@ async function evaluate(): Promise<void> {
   if (mine !== epoch) return;
   Object.assign(curves, baselines.curves);
   errorChart.show(curves);
+  shown = curves;
   const means: Record<string, number[]> = {};
   for (const [name, c] of Object.entries(curves)) means[name] = c.mean;
   document.body.dataset.curves = JSON.stringify(means);
@@ -237,6 +235,8 @@ async function reset(): Promise<void> {
     losses[m] = [];
   }
   baselines = null;
+  shown = {};
+  progress.clear();
   errorChart.clear();
   lossChart.clear();
   for (const key of ["curves", "cost", "loaded", "stepTransformer", "stepXlstm"]) delete document.body.dataset[key];
@@ -271,6 +271,8 @@ async function train(): Promise<void> {
     document.body.dataset.loaded = MODELS.join(",");
     await showCosts();
     // One pump per model, pulled in turn: both advance `every` steps per round.
+    const trained = (): number => losses.transformer.length * state.every;
+    progress.start(trained(), state.steps);
     const pumps = MODELS.map((model) => {
       const s = sessions[model] as Session;
       const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
@@ -288,18 +290,35 @@ async function train(): Promise<void> {
       }
       showLosses();
       const at = MODELS.map((m) => `${MODEL_NAMES[m]} ${losses[m].at(-1)?.[1].toFixed(3) ?? "–"}`).join(" · ");
-      status.textContent = `step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
+      status.textContent = `${progress.update(Math.min(trained(), state.steps), state.steps)} · step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
       await evaluate();
       if (pauseRequested || mine !== epoch) break;
     }
     if (mine !== epoch) return;
     await Promise.all(pumps.map(({ it }) => it.return(undefined)));
     const finished = !running;
+    progress.stop(finished ? "done" : "paused");
     setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
   } catch (error) {
+    progress.stop();
     if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
+
+function results(): object {
+  return { page: "compare", url: location.href, settings: state, losses, curves: shown };
+}
+
+function resultsCsv(): string {
+  const rows: unknown[][] = [];
+  for (const [name, c] of Object.entries(shown)) c.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]));
+  for (const model of MODELS) for (const [step, loss] of losses[model]) rows.push(["normalized_training_loss", model, step, loss, "", ""]);
+  return csv(["series", "name", "x", "value", "lower", "upper"], rows);
+}
+
+buttons.exportJson.addEventListener("click", () => download(`${stamp("compare")}.json`, JSON.stringify(results(), null, 1), "application/json"));
+buttons.exportCsv.addEventListener("click", () => download(`${stamp("compare")}.csv`, resultsCsv(), "text/csv"));
+mountShare(el<HTMLButtonElement>("share"), "compare", (c) => url.serialize(state, c), url.chrome);
 
 watchSettings(form, TABLE, url, { get: () => state, set: (next) => (state = next) }, status, (name) => {
   if (MODEL_PROPS.has(name)) void reset();
@@ -313,6 +332,7 @@ buttons.pause.addEventListener("click", () => {
 buttons.reset.addEventListener("click", () => void reset());
 
 writeForm();
+applyChrome(form, parsed.chrome);
 void prepare().then(() => {
   if (parsed.problems.length) {
     status.textContent = `URL: ${parsed.problems.join("; ")}`;

@@ -14,72 +14,14 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
 import { urlState, watchSettings, type StateOf } from "./state.js";
+import { CONTINUAL as TABLE, SHAPES, STRATEGIES, STRATEGY_NAMES as NAMES } from "./tables.js";
+import { applyChrome } from "./chrome.js";
+import { csv, download, stamp } from "./files.js";
+import { Progress } from "./progress.js";
+import { mountShare } from "./share.js";
 import { describe, el } from "./dom.js";
 import "./style.css";
 
-const STRATEGIES: readonly ContinualStrategy[] = [
-  "naive",
-  "joint",
-  "replay",
-  "power_law_replay",
-  "l2",
-  "ewc",
-  "lwf",
-  "ncm",
-  "protonet",
-  "slda",
-  "analytic",
-];
-const NAMES: Record<ContinualStrategy, string> = {
-  naive: "Naive fine-tuning",
-  joint: "Joint (upper bound)",
-  replay: "Replay",
-  power_law_replay: "Power-law rehearsal",
-  l2: "L2 to previous weights",
-  ewc: "EWC",
-  lwf: "LwF (distillation)",
-  ncm: "Nearest class mean",
-  protonet: "Prototypical network",
-  slda: "Streaming LDA",
-  analytic: "Analytic head (RLS)",
-};
-const SHAPES = ["blobs", "moons", "circles", "spirals", "xor"] as const;
-const SCENARIOS = ["class_incremental", "task_incremental", "permuted", "rotated", "blurry", "reoccurring"] as const;
-
-const TABLE = {
-  dataset: { type: "enum", values: [...SHAPES, "digits"], default: "blobs" },
-  classes: { type: "int", min: 2, max: 10, default: 6 },
-  noise: { type: "float", min: 0, max: 3, default: 0.2 },
-  perClass: { type: "int", min: 10, max: 800, default: 200 },
-  scenario: { type: "enum", values: SCENARIOS, default: "class_incremental" },
-  classesPerTask: { type: "int", min: 1, max: 10, default: 2 },
-  tasks: { type: "int", min: 1, max: 20, default: 4 },
-  maxDegrees: { type: "float", min: 0, max: 360, default: 90 },
-  blur: { type: "float", min: 0, max: 1, default: 0.1 },
-  segments: { type: "int", min: 1, max: 200, default: 8 },
-  schedule: { type: "enum", values: ["power_law", "cycle"], default: "power_law" },
-  revisitExponent: { type: "float", min: 0, max: 5, default: 1 },
-  strategy: { type: "enum", values: STRATEGIES, default: "naive" },
-  compare: { type: "enum", values: ["none", ...STRATEGIES], default: "replay" },
-  bufferSize: { type: "int", min: 0, max: 10_000, default: 200 },
-  bufferPolicy: { type: "enum", values: ["reservoir", "class_balanced"], default: "reservoir" },
-  rehearsalExponent: { type: "float", min: 0, max: 5, default: 1 },
-  l2Lambda: { type: "float", min: 0, max: 1e6, default: 0.01 },
-  ewcLambda: { type: "float", min: 0, max: 1e9, default: 100 },
-  lwfAlpha: { type: "float", min: 0, max: 1000, default: 1 },
-  temperature: { type: "float", min: 0.1, max: 100, default: 2 },
-  features: { type: "int", min: 1, max: 4096, default: 256 },
-  ridge: { type: "float", min: 1e-8, max: 1e6, default: 0.01 },
-  embedding: { type: "enum", values: ["raw", "frozen", "learned"], default: "raw" },
-  hidden: { type: "enum", values: ["16", "32,32", "64,64", "128,128", "256,256", "400"], default: "64,64" },
-  learningRate: { type: "float", min: 1e-5, max: 1, default: 5e-3 },
-  batchSize: { type: "int", min: 1, max: 1024, default: 32 },
-  iterationsPerTask: { type: "int", min: 1, max: 100_000, default: 200 },
-  evalEvery: { type: "int", min: 1, max: 1000, default: 1 },
-  every: { type: "int", min: 1, max: 10_000, default: 10 },
-  device: { type: "enum", values: ["auto", "webgpu", "cpu"], default: "auto" },
-  seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
-} as const;
 type Name = keyof typeof TABLE;
 type State = StateOf<typeof TABLE>;
 const url = urlState(TABLE);
@@ -95,7 +37,10 @@ const buttons = {
   pause: el<HTMLButtonElement>("pause"),
   reset: el<HTMLButtonElement>("reset"),
   unlearn: el<HTMLButtonElement>("unlearn"),
+  exportJson: el<HTMLButtonElement>("export-json"),
+  exportCsv: el<HTMLButtonElement>("export-csv"),
 };
+const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const charts: Record<Side, AccuracyChart> = { a: new AccuracyChart(el("acc-chart-a")), b: new AccuracyChart(el("acc-chart-b")) };
 const matrices: Record<Side, HTMLTableElement> = { a: el("matrix-a"), b: el("matrix-b") };
 const boundaries: Record<Side, HTMLCanvasElement> = { a: el("boundary-a"), b: el("boundary-b") };
@@ -306,6 +251,7 @@ async function dispose(): Promise<void> {
 async function reset(): Promise<void> {
   pauseRequested = true;
   epoch++;
+  progress.clear();
   await dispose();
   setPage("idle", "Press Train to run the stream with both learners.");
 }
@@ -333,6 +279,12 @@ async function train(): Promise<void> {
   try {
     if (!(await start(mine))) return;
     setPage("running", "Training…");
+    /** Steps of every run together, so the bar covers both learners. */
+    const work = (): [number, number] =>
+      SIDES.map((s) => results[s])
+        .filter((r): r is ContinualResult => r !== null)
+        .reduce<[number, number]>(([d, t], r) => [d + r.step, t + r.totalSteps], [0, 0]);
+    progress.start(...work());
     let busy = true;
     while (busy) {
       busy = false;
@@ -345,18 +297,39 @@ async function train(): Promise<void> {
         busy ||= !result.done;
       }
       publish();
-      const progress = SIDES.map((s) => results[s])
+      const steps = SIDES.map((s) => results[s])
         .filter((r): r is ContinualResult => r !== null)
         .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
         .join(" · ");
-      status.textContent = `step ${progress}`;
+      status.textContent = `${progress.update(...work())} · step ${steps}`;
       if (pauseRequested || mine !== epoch) break;
     }
     if (mine !== epoch) return;
+    progress.stop(busy ? "paused" : "done");
     setPage(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
   } catch (error) {
+    progress.stop();
     if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
   }
+}
+
+function exported(): object {
+  return { page: "continual", url: location.href, settings: state, a: results.a, b: results.b };
+}
+
+/** Long format: every curve point, every accuracy-matrix cell and every metric, per learner. */
+function exportedCsv(): string {
+  const rows: unknown[][] = [];
+  for (const side of SIDES) {
+    const r = results[side];
+    if (!r) continue;
+    r.curves.forEach((curve, task) => curve.forEach((acc, t) => rows.push([side, r.strategy, "curve", task, r.iterations[t], acc])));
+    r.accuracyMatrix.forEach((row, segment) => row.forEach((acc, task) => rows.push([side, r.strategy, "accuracy_matrix", task, segment, acc])));
+    for (const [name, value] of Object.entries(r.metrics ?? {})) {
+      if (typeof value === "number") rows.push([side, r.strategy, `metric:${name}`, "", "", value]);
+    }
+  }
+  return csv(["side", "strategy", "series", "task", "x", "value"], rows);
 }
 
 function summaryLine(): string {
@@ -400,8 +373,12 @@ buttons.pause.addEventListener("click", () => {
 });
 buttons.reset.addEventListener("click", () => void reset());
 buttons.unlearn.addEventListener("click", () => void unlearn());
+buttons.exportJson.addEventListener("click", () => download(`${stamp("continual")}.json`, JSON.stringify(exported(), null, 1), "application/json"));
+buttons.exportCsv.addEventListener("click", () => download(`${stamp("continual")}.csv`, exportedCsv(), "text/csv"));
+mountShare(el<HTMLButtonElement>("share"), "continual", (c) => url.serialize(state, c), url.chrome);
 
 writeForm();
+applyChrome(form, parsed.chrome);
 setPage("idle", "Press Train to run the stream with both learners.");
 document.body.dataset.ready = "true";
 if (parsed.problems.length) {

@@ -1,7 +1,11 @@
 /**
- * Page state in the URL. One declarative table drives both parsing and serializing, so every
- * setting (the seed included) round-trips and a shared link reproduces a run. Unknown or
- * malformed parameters are reported and ignored, never thrown.
+ * Page state in the URL. One declarative table per demo (`tables.ts`) drives both parsing and
+ * serializing, so every setting (the seed included) round-trips and a shared link reproduces a
+ * run. Unknown or malformed parameters are reported and ignored, never thrown.
+ *
+ * Besides the settings, a URL carries the page's *chrome*: `embed=1` (compact layout for an
+ * iframe) and `<setting>_hide=1` for each control an educator wants out of sight, as in
+ * TensorFlow Playground.
  */
 
 type Kind =
@@ -10,52 +14,21 @@ type Kind =
   | { type: "enum"; values: readonly string[] }
   | { type: "list"; values: readonly string[] };
 
-export const TASKS = ["linear", "sparse_linear", "noisy_linear", "relu_net", "decision_tree", "ill_conditioned"] as const;
-export const MODELS = ["transformer", "xlstm"] as const;
-export const BASELINES = [
-  "least_squares",
-  "ridge",
-  "knn",
-  "averaging",
-  "lasso",
-  "gd",
-  "newton",
-  "relu_net",
-  "tree",
-  "boosted_trees",
-] as const;
-
-export const PROPS = {
-  start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint" },
-  task: { type: "enum", values: TASKS, default: "linear" },
-  model: { type: "enum", values: MODELS, default: "transformer" },
-  sparsity: { type: "int", min: 1, max: 64, default: 3 },
-  noiseStd: { type: "float", min: 0, max: 100, default: 1 },
-  conditionNumber: { type: "float", min: 1, max: 1e8, default: 100 },
-  device: { type: "enum", values: ["auto", "webgpu", "cpu"], default: "auto" },
-  preset: { type: "enum", values: ["tiny", "small"], default: "tiny" },
-  dims: { type: "int", min: 1, max: 64, default: 5 },
-  points: { type: "int", min: 1, max: 256, default: 11 },
-  batchSize: { type: "int", min: 1, max: 4096, default: 64 },
-  learningRate: { type: "float", min: 1e-6, max: 1, default: 1e-3 },
-  warmupSteps: { type: "int", min: 0, max: 1_000_000, default: 100 },
-  steps: { type: "int", min: 1, max: 10_000_000, default: 2000 },
-  every: { type: "int", min: 1, max: 100_000, default: 25 },
-  seed: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
-  baselines: { type: "list", values: BASELINES, default: "least_squares,averaging,knn" },
-  probe: { type: "enum", values: ["none", "skewed", "orthant", "scaled", "noisy"], default: "none" },
-  probeScale: { type: "float", min: 0.01, max: 100, default: 2 },
-  probeNoise: { type: "float", min: 0, max: 100, default: 1 },
-  evalPrompts: { type: "int", min: 16, max: 20_000, default: 1280 },
-  prompt: { type: "int", min: 0, max: 4_294_967_295, default: 0 },
-} as const satisfies Table;
-
-export type Prop = Kind & { default: string | number };
+export type Prop = Kind & { default: string | number; doc?: string };
 export type Table = Record<string, Prop>;
 export type StateOf<T extends Table> = { [K in keyof T]: T[K]["default"] extends string ? string : number };
 
+/** How the page is shown, as opposed to what it computes. */
+export interface Chrome {
+  /** Compact layout for an iframe: no navigation or explanations. */
+  embed: boolean;
+  /** Settings whose controls are hidden (they still apply). */
+  hidden: string[];
+}
+
 export interface Parsed<S> {
   state: S;
+  chrome: Chrome;
   /** Human-readable notes about ignored parameters. */
   problems: string[];
 }
@@ -87,10 +60,30 @@ export function urlState<T extends Table>(table: T) {
     return n;
   }
 
+  /** The chrome of the last parsed URL; `serialize` keeps it so a link stays embedded. */
+  let chrome: Chrome = { embed: false, hidden: [] };
+
+  /** `1`/`true`/`0`/`false`, or `null`. */
+  function flag(raw: string): boolean | null {
+    if (raw === "1" || raw === "true") return true;
+    if (raw === "0" || raw === "false") return false;
+    return null;
+  }
+
   function parse(search: string): Parsed<S> {
     const state = defaults() as Record<string, string | number>;
     const problems: string[] = [];
+    const hidden = new Set<string>();
+    let embed = false;
     for (const [key, raw] of new URLSearchParams(search)) {
+      const hides = key.endsWith("_hide") ? key.slice(0, -"_hide".length) : null;
+      if (key === "embed" || (hides !== null && hides in table)) {
+        const on = flag(raw);
+        if (on === null) problems.push(`"${key}=${raw}" is not valid (use 1 or 0) and was ignored`);
+        else if (hides === null) embed = on;
+        else if (on) hidden.add(hides);
+        continue;
+      }
       if (!(key in table)) {
         problems.push(`unknown parameter "${key}" ignored`);
         continue;
@@ -99,21 +92,28 @@ export function urlState<T extends Table>(table: T) {
       if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
       else state[key] = value;
     }
-    return { state: state as S, problems };
+    // Table order, so a serialized link does not depend on the order it was typed in.
+    chrome = { embed, hidden: Object.keys(table).filter((name) => hidden.has(name)) };
+    return { state: state as S, chrome, problems };
   }
 
-  /** Only non-default values go in the URL, so links stay short. */
-  function serialize(state: S): string {
+  /**
+   * Only non-default values go in the URL, so links stay short; the chrome (`embed`, `*_hide`)
+   * is the last parsed URL's unless given.
+   */
+  function serialize(state: S, shown: Chrome = chrome): string {
     const params = new URLSearchParams();
     const d = defaults() as Record<string, string | number>;
     for (const [key, value] of Object.entries(state)) {
       if (value !== d[key]) params.set(key, String(value));
     }
+    if (shown.embed) params.set("embed", "1");
+    for (const name of shown.hidden) params.set(`${name}_hide`, "1");
     const s = params.toString();
     return s ? `?${s}` : "";
   }
 
-  return { defaults, parseValue, parse, serialize };
+  return { defaults, parseValue, parse, serialize, chrome: () => chrome };
 }
 
 /**
@@ -163,6 +163,3 @@ export function watchSettings<T extends Table>(
   });
 }
 
-export type PropName = keyof typeof PROPS;
-export type State = StateOf<typeof PROPS>;
-export const { defaults, parseValue, parse, serialize } = urlState(PROPS);

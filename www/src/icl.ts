@@ -18,13 +18,20 @@ import {
   type SessionConfig,
 } from "iclab";
 import { ErrorChart, LABELS, LossChart, PromptChart } from "./charts.js";
-import { BASELINES, PROPS, parse, parseValue, readControl, serialize, type PropName, type State } from "./state.js";
+import { readControl, urlState, type StateOf } from "./state.js";
+import { BASELINES, ICL as PROPS } from "./tables.js";
+import { applyChrome } from "./chrome.js";
+import { csv, download, stamp } from "./files.js";
+import { Progress } from "./progress.js";
+import { mountShare } from "./share.js";
 import { describe, el } from "./dom.js";
+import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import "./style.css";
 
 type PageState = "idle" | "loading" | "running" | "paused" | "done" | "error";
-
-import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
+type PropName = keyof typeof PROPS;
+type State = StateOf<typeof PROPS>;
+const { parse, parseValue, serialize, chrome } = urlState(PROPS);
 
 const form = el<HTMLFormElement>("controls");
 const badge = el<HTMLOutputElement>("device-badge");
@@ -36,7 +43,13 @@ const buttons = {
   reset: el<HTMLButtonElement>("reset"),
   evaluate: el<HTMLButtonElement>("evaluate"),
   nextPrompt: el<HTMLButtonElement>("next-prompt"),
+  save: el<HTMLButtonElement>("save-model"),
+  load: el<HTMLButtonElement>("load-model"),
+  exportJson: el<HTMLButtonElement>("export-json"),
+  exportCsv: el<HTMLButtonElement>("export-csv"),
 };
+const fileInput = el<HTMLInputElement>("model-file");
+const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const lossChart = new LossChart(el("loss-chart"));
 const errorChart = new ErrorChart(el("eval-chart"));
 const promptChart = new PromptChart(el("prompt-chart"));
@@ -48,6 +61,11 @@ let session: Session | null = null;
 let epoch = 0;
 let pauseRequested = false;
 let firstLoss: number | null = null;
+/** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
+let uploaded: { name: string; bytes: Uint8Array } | null = null;
+/** What the charts show, for export. */
+let lastEvaluation: Evaluation | null = null;
+const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
 /** Baseline curves for the current evaluation settings (they do not change while training). */
 let baselineCache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
 
@@ -110,7 +128,9 @@ function setPage(next: PageState, message?: string, isError = false): void {
   buttons.train.disabled = next === "running" || next === "loading" || next === "done";
   buttons.pause.disabled = next !== "running";
   buttons.evaluate.disabled = next === "running" || next === "loading";
-  const fromCheckpoint = session !== null && state.start === "checkpoint";
+  buttons.save.disabled = session === null || next === "running" || next === "loading";
+  buttons.load.disabled = next === "running" || next === "loading";
+  const fromCheckpoint = session !== null && (state.start === "checkpoint" || uploaded !== null);
   for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")) {
     const locked = fromCheckpoint && input.dataset.model !== undefined;
     input.disabled = next === "running" || next === "loading" || locked;
@@ -168,16 +188,27 @@ async function openCheckpoint(): Promise<Session | null> {
     return null;
   }
   const s = await loadSession(await fetchCheckpoint(entry), state.device as SessionConfig["device"]);
+  showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
+  document.body.dataset.checkpoint = state.task;
+  return s;
+}
+
+/** Describes a loaded model and shows its own settings in the (locked) model controls. */
+function showLoaded(s: Session, file: string, history: string): void {
   const c = s.config;
   checkpointInfo.textContent =
-    `Loaded ${entry.file}: ${c.preset} ${MODEL_NAMES[model]}, d = ${c.dims}, ${c.points} points, ` +
-    `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min).`;
-  // Show the checkpoint's own settings in the (locked) model controls.
-  for (const name of ["dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
+    `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task}, d = ${c.dims}, ${c.points} points, ${history}.`;
+  for (const name of ["task", "model", "dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
     const input = field(name);
     if (input) input.value = String(c[name]);
   }
-  document.body.dataset.checkpoint = state.task;
+}
+
+/** A checkpoint from the visitor's disk, validated by the core exactly as the CLI does. */
+async function openUploaded(file: { name: string; bytes: Uint8Array }): Promise<Session> {
+  const s = await loadSession(file.bytes, state.device as SessionConfig["device"]);
+  showLoaded(s, file.name, `trained for ${s.initialStep.toLocaleString()} steps`);
+  document.body.dataset.checkpoint = "uploaded";
   return s;
 }
 
@@ -188,7 +219,7 @@ async function prepare(): Promise<void> {
   checkpointInfo.textContent = "";
   delete document.body.dataset.checkpoint;
   try {
-    const s = state.start === "checkpoint" ? await openCheckpoint() : null;
+    const s = uploaded ? await openUploaded(uploaded) : state.start === "checkpoint" ? await openCheckpoint() : null;
     if (mine !== epoch) {
       await s?.dispose();
       return;
@@ -200,7 +231,7 @@ async function prepare(): Promise<void> {
     setPage(
       "idle",
       s
-        ? `Shipped model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
+        ? `${uploaded ? "Your" : "Shipped"} model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
         : `Press Train to meta-train ${state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.`,
     );
   } catch (error) {
@@ -213,6 +244,9 @@ async function reset(): Promise<void> {
   const old = session;
   session = null;
   firstLoss = null;
+  losses.length = 0;
+  lastEvaluation = null;
+  progress.clear();
   lossChart.clear();
   errorChart.clear();
   promptChart.clear();
@@ -242,6 +276,7 @@ async function evaluate(modelOnly = false): Promise<void> {
   const { model: _model, ...baselines } = result.curves;
   baselineCache = { key, curves: baselines };
   errorChart.show(result.curves);
+  lastEvaluation = result;
   const means: Record<string, number[]> = {};
   for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
   document.body.dataset.curves = JSON.stringify(means);
@@ -272,28 +307,64 @@ async function train(): Promise<void> {
     showDevice(null, session);
     const start = session.initialStep;
     const done = Number(document.body.dataset.step ?? start) - start;
+    progress.start(done, state.steps);
     for await (const report of session.train({ steps: Math.max(1, state.steps - done), every: state.every })) {
       if (mine !== epoch) return;
       if (report.deviceInfo) showDevice(report, session);
       firstLoss ??= report.normalizedLoss;
       lossChart.push(report.step, report.normalizedLoss);
+      losses.push({ step: report.step, loss: report.loss, normalizedLoss: report.normalizedLoss });
+      const left = progress.update(report.step - start, state.steps);
       document.body.dataset.step = String(report.step);
       document.body.dataset.firstLoss = String(firstLoss);
       document.body.dataset.lastLoss = String(report.normalizedLoss);
-      status.textContent = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
+      status.textContent = `${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       await evaluate(true);
       if (pauseRequested || mine !== epoch) break;
     }
     if (mine !== epoch) return;
     const finished = Number(document.body.dataset.step) - start >= state.steps;
+    progress.stop(finished ? "done" : "paused");
     setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : `Paused at step ${document.body.dataset.step}.`);
   } catch (error) {
     if (mine !== epoch) return;
+    progress.stop();
     setPage("error", describe(error), true);
     if (error instanceof IclabError && (error.code === "diverged" || error.code === "unknown_session")) {
       status.textContent += " Press Reset to start again.";
     }
   }
+}
+
+/** Everything the charts show, with the settings that produced it. */
+function results(): object {
+  return { page: "icl", url: location.href, settings: state, step: Number(document.body.dataset.step ?? 0), losses, evaluation: lastEvaluation };
+}
+
+/** One row per (curve, k): the error-vs-k chart; then one row per report: the loss chart. */
+function resultsCsv(): string {
+  const rows: unknown[][] = [];
+  for (const [name, curve] of Object.entries(lastEvaluation?.curves ?? {})) {
+    curve.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, curve.lower[k], curve.upper[k], ""]));
+  }
+  for (const l of losses) rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
+  return csv(["series", "name", "x", "value", "lower", "upper", "normalized"], rows);
+}
+
+/** Reads a checkpoint from disk; the current model stays until the new one has loaded. */
+async function loadFromDisk(file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  setPage("loading", `Checking ${file.name}…`);
+  let s: Session;
+  try {
+    s = await loadSession(bytes, state.device as SessionConfig["device"]);
+  } catch (error) {
+    setPage(session ? "paused" : "idle", `${file.name} was not loaded: ${describe(error)} The current model is unchanged.`, true);
+    return;
+  }
+  await s.dispose();
+  uploaded = { name: file.name, bytes };
+  await reset();
 }
 
 function commit(name: PropName, value: string | number): void {
@@ -302,6 +373,7 @@ function commit(name: PropName, value: string | number): void {
   writeForm();
   if (MODEL_PROPS.has(name)) {
     // A new setting means a new experiment, as in TF Playground.
+    uploaded = null;
     void reset();
   } else if (EVAL_PROPS.has(name) && !busy()) {
     void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
@@ -340,9 +412,27 @@ buttons.evaluate.addEventListener("click", () => {
     });
 });
 buttons.nextPrompt.addEventListener("click", () => commit("prompt", (state.prompt + 1) % 4_294_967_296));
+buttons.save.addEventListener("click", () => {
+  const s = session;
+  if (!s) return;
+  void s.save().then(
+    (bytes) => download(`${stamp(`${s.config.model ?? "transformer"}-${s.config.task}`)}.safetensors`, bytes as Uint8Array<ArrayBuffer>, "application/octet-stream"),
+    (error: unknown) => setPage("error", describe(error), true),
+  );
+});
+buttons.load.addEventListener("click", () => fileInput.click());
+fileInput.addEventListener("change", () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = "";
+  if (file) void loadFromDisk(file);
+});
+buttons.exportJson.addEventListener("click", () => download(`${stamp("icl")}.json`, JSON.stringify(results(), null, 1), "application/json"));
+buttons.exportCsv.addEventListener("click", () => download(`${stamp("icl")}.csv`, resultsCsv(), "text/csv"));
+mountShare(el<HTMLButtonElement>("share"), "icl", (c) => serialize(state, c), chrome);
 
 renderBaselineChecks();
 writeForm();
+applyChrome(form, parsed.chrome);
 void prepare().then(() => {
   if (parsed.problems.length) {
     status.textContent = `URL: ${parsed.problems.join("; ")}`;
@@ -353,7 +443,7 @@ void capabilities().then(
   (caps) => {
     if (!session) {
       badge.textContent = caps.webgpuPreferred ? `WebGPU available · ${caps.adapter?.name ?? ""}` : "WebGPU not used here: CPU";
-      badge.title = caps.reason ?? "";
+      badge.title = caps.reason;
     }
   },
   (error: unknown) => {

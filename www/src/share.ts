@@ -1,0 +1,127 @@
+/**
+ * The "Share / embed" dialog of every demo page: a link to the current state, an iframe snippet
+ * and an `<iclab-demo>` snippet for course pages, with a choice of controls to hide in the embed.
+ * Everything is built from the demo's table and the page's own serializer, so what is shared is
+ * exactly what the page would parse back.
+ */
+import { DEMOS, type DemoKind } from "./tables.js";
+import type { Chrome } from "./state.js";
+
+/** The attributes of an `<iclab-demo>` element for a serialized query (`?a=1&b_hide=1`). */
+export function elementSnippet(kind: DemoKind, query: string, scriptUrl: string): string {
+  const params = new URLSearchParams(query);
+  const hide: string[] = [];
+  const attrs = [`kind="${kind}"`];
+  for (const [key, value] of params) {
+    if (key === "embed") continue;
+    if (key.endsWith("_hide")) hide.push(key.slice(0, -"_hide".length));
+    else attrs.push(`${key}="${value.replace(/"/g, "&quot;")}"`);
+  }
+  if (hide.length) attrs.push(`hide="${hide.join(",")}"`);
+  return `<script type="module" src="${scriptUrl}"></script>\n<iclab-demo ${attrs.join(" ")}></iclab-demo>`;
+}
+
+export function iframeSnippet(kind: DemoKind, src: string): string {
+  return `<iframe src="${src.replace(/&/g, "&amp;")}" title="iclab: ${DEMOS[kind].title}" width="100%" height="760" style="border:0" loading="lazy"></iframe>`;
+}
+
+function copyable(label: string, value: string, rows: number): HTMLElement {
+  const wrap = document.createElement("div");
+  wrap.className = "copyable";
+  const id = `share-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+  const title = document.createElement("label");
+  title.htmlFor = id;
+  title.textContent = label;
+  const box = document.createElement("textarea");
+  box.id = id;
+  box.readOnly = true;
+  box.rows = rows;
+  box.value = value;
+  box.spellcheck = false;
+  const copy = document.createElement("button");
+  copy.type = "button";
+  copy.className = "small";
+  copy.textContent = "Copy";
+  copy.addEventListener("click", () => {
+    box.select();
+    const done = (): void => {
+      copy.textContent = "Copied";
+      setTimeout(() => (copy.textContent = "Copy"), 1500);
+    };
+    navigator.clipboard?.writeText(value).then(done, () => document.execCommand("copy") && done()) ?? (document.execCommand("copy") && done());
+  });
+  wrap.append(title, copy, box);
+  return wrap;
+}
+
+/**
+ * Wires `button` to open the dialog. `serialize` gives the query string of the page's current
+ * state with the given chrome; `chrome` is the page's own (hidden controls start ticked).
+ */
+export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize: (chrome: Chrome) => string, chrome: () => Chrome): void {
+  const dialog = document.createElement("dialog");
+  dialog.className = "share";
+  dialog.setAttribute("aria-labelledby", "share-title");
+  document.body.append(dialog);
+  const hidden = new Set<string>();
+
+  function render(): void {
+    const page = new URL(DEMOS[kind].page, location.href);
+    const plain = serialize({ embed: false, hidden: [...hidden] });
+    const link = `${page.origin}${page.pathname}${plain}`;
+    const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, hidden: [...hidden] })}`;
+    const script = new URL("./embed.js", page).href;
+
+    const title = document.createElement("h2");
+    title.id = "share-title";
+    title.textContent = `Share or embed: ${DEMOS[kind].title}`;
+    const intro = document.createElement("p");
+    intro.className = "note";
+    intro.textContent = "The link and snippets carry every setting, the seed included, so they reproduce this run.";
+
+    const hides = document.createElement("fieldset");
+    hides.className = "hides";
+    const legend = document.createElement("legend");
+    legend.textContent = "Hide these controls in the link and embeds";
+    hides.append(legend);
+    for (const [name, prop] of Object.entries(DEMOS[kind].table)) {
+      const label = document.createElement("label");
+      label.className = "check";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = name;
+      box.checked = hidden.has(name);
+      box.addEventListener("change", () => {
+        if (box.checked) hidden.add(name);
+        else hidden.delete(name);
+        render();
+        dialog.querySelector<HTMLInputElement>(`.hides input[value="${name}"]`)?.focus();
+      });
+      label.title = prop.doc;
+      label.append(box, ` ${name}`);
+      hides.append(label);
+    }
+
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close";
+    close.addEventListener("click", () => dialog.close());
+
+    dialog.replaceChildren(
+      title,
+      intro,
+      copyable("Link", link, 2),
+      copyable("Embed with an iframe", iframeSnippet(kind, embedded), 3),
+      copyable("Embed with the iclab-demo element", elementSnippet(kind, plain, script), 3),
+      hides,
+      close,
+    );
+  }
+
+  button.addEventListener("click", () => {
+    hidden.clear();
+    for (const name of chrome().hidden) hidden.add(name);
+    render();
+    dialog.showModal();
+  });
+}

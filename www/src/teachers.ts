@@ -1,0 +1,170 @@
+/**
+ * The teachers page: ready-made embeds (each a short lesson with its settings and hidden
+ * controls), and the parameter reference, generated from the same tables the demos parse, so it
+ * cannot drift from them.
+ */
+import "./embed.js";
+import { elementSnippet, iframeSnippet } from "./share.js";
+import { DEMOS, type DemoKind } from "./tables.js";
+import type { Prop } from "./state.js";
+import "./style.css";
+
+interface Lesson {
+  kind: DemoKind;
+  title: string;
+  text: string;
+  /** Settings, as in the URL. */
+  params: Record<string, string>;
+  hide: string[];
+}
+
+const LESSONS: Lesson[] = [
+  {
+    kind: "icl",
+    title: "A transformer that learned least squares",
+    text: "The shipped transformer reads examples of a new linear function and predicts the next value. Its error falls with every example, close to least squares, which needs d = 5 examples.",
+    params: { baselines: "least_squares,averaging" },
+    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "every", "seed", "probeScale", "probeNoise", "evalPrompts", "dims", "points"],
+  },
+  {
+    kind: "icl",
+    title: "Sparse functions: does it find the few inputs that matter?",
+    text: "Only 3 of 5 coordinates matter. Compare the transformer with least squares, which ignores sparsity, and with Lasso, which exploits it.",
+    params: { task: "sparse_linear", baselines: "least_squares,lasso" },
+    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "every", "seed", "evalPrompts", "dims", "points"],
+  },
+  {
+    kind: "icl",
+    title: "Out of distribution: what if the inputs are larger than in training?",
+    text: "Choose a probe to move the test prompts away from training: larger inputs, a query from an unseen region, noisy outputs. Which learner breaks, and which does not?",
+    params: { probe: "scaled", probeScale: "2", baselines: "least_squares,knn" },
+    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "every", "seed", "dims", "points"],
+  },
+  {
+    kind: "icl",
+    title: "Meta-train your own, from scratch",
+    text: "Press Train and watch a transformer learn to learn: the loss sits on a plateau, then drops. Small settings, so a laptop shows the start of it in a few minutes.",
+    params: { start: "scratch", dims: "3", points: "7", learningRate: "0.003", steps: "3000" },
+    hide: ["start", "preset", "device", "warmupSteps", "evalPrompts", "probeScale", "probeNoise"],
+  },
+  {
+    kind: "compare",
+    title: "Transformer vs xLSTM: memory that grows, memory that does not",
+    text: "Both shipped models read the same prompts. The charts show what each must keep in memory per token: the transformer's grows with the prompt, the xLSTM's stays fixed.",
+    params: {},
+    hide: ["device", "seed", "evalPrompts", "every"],
+  },
+  {
+    kind: "continual",
+    title: "Catastrophic forgetting in half a minute",
+    text: "One network learns two classes at a time. Fine-tuning (left) forgets every earlier pair; replaying a small memory of old examples (right) keeps them.",
+    params: { strategy: "naive", compare: "replay" },
+    hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize", "learningRate", "bufferPolicy"],
+  },
+  {
+    kind: "continual",
+    title: "The stability gap",
+    text: "Replay remembers, yet right after each task switch its accuracy on old tasks dips before it recovers. It shows only because every task is evaluated after every step.",
+    params: { strategy: "replay", compare: "joint", evalEvery: "1" },
+    hide: ["device", "seed", "every", "hidden", "batchSize", "learningRate"],
+  },
+  {
+    kind: "continual",
+    title: "Penalties do not save class-incremental learning",
+    text: "EWC keeps important weights close to their old values. That helps when the task changes its inputs, not when it adds new classes: compare it with replay here, then switch the scenario to permuted digits.",
+    params: { strategy: "ewc", compare: "replay" },
+    hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize"],
+  },
+  {
+    kind: "continual",
+    title: "A learner that never forgets, and can unlearn",
+    text: "The analytic head solves a least-squares problem in closed form as data arrives: it equals training on everything at once, and forgetting a class on request is exact.",
+    params: { strategy: "analytic", compare: "naive", dataset: "digits", perClass: "60" },
+    hide: ["device", "seed", "every", "evalEvery"],
+  },
+];
+
+function query(lesson: Lesson, embed: boolean): string {
+  const params = new URLSearchParams(lesson.params);
+  if (embed) params.set("embed", "1");
+  for (const name of lesson.hide) params.set(`${name}_hide`, "1");
+  return `?${params}`;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+function renderLessons(root: HTMLElement): void {
+  LESSONS.forEach((lesson, i) => {
+    const page = new URL(DEMOS[lesson.kind].page, location.href);
+    const full = `${page.origin}${page.pathname}${query(lesson, false)}`;
+    const snippetId = `lesson-${i}-snippet`;
+    const snippet = element("textarea", { id: snippetId, readOnly: true, rows: 3, spellcheck: false });
+    snippet.value = elementSnippet(lesson.kind, query(lesson, false), new URL("./embed.js", page).href);
+    const frameSnippet = element("textarea", { readOnly: true, rows: 3, spellcheck: false, id: `lesson-${i}-iframe` });
+    frameSnippet.value = iframeSnippet(lesson.kind, `${page.origin}${page.pathname}${query(lesson, true)}`);
+    const preview = element("div", { className: "preview" });
+    const toggle = element("button", { type: "button", textContent: "Preview here" });
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", () => {
+      const open = preview.childElementCount > 0;
+      if (open) preview.replaceChildren();
+      else {
+        const demo = document.createElement("iclab-demo");
+        demo.setAttribute("kind", lesson.kind);
+        for (const [k, v] of Object.entries(lesson.params)) demo.setAttribute(k, v);
+        demo.setAttribute("hide", lesson.hide.join(","));
+        preview.append(demo);
+      }
+      toggle.textContent = open ? "Preview here" : "Close preview";
+      toggle.setAttribute("aria-expanded", String(!open));
+    });
+    root.append(
+      element(
+        "article",
+        { className: "lesson" },
+        element("h3", {}, lesson.title, element("span", { className: "kind" }, ` · ${DEMOS[lesson.kind].title}`)),
+        element("p", {}, lesson.text),
+        element("label", { htmlFor: snippetId }, "Element snippet"),
+        snippet,
+        element("label", { htmlFor: `lesson-${i}-iframe` }, "Iframe snippet"),
+        frameSnippet,
+        element("p", { className: "buttons" }, toggle, element("a", { href: full, target: "_blank", rel: "noopener" }, "Open full page ↗")),
+        preview,
+      ),
+    );
+  });
+}
+
+function describeProp(p: Prop): string {
+  if (p.type === "enum") return `one of ${p.values.join(", ")}`;
+  if (p.type === "list") return `comma-separated, from ${p.values.join(", ")}`;
+  return `${p.type === "int" ? "whole number" : "number"} from ${p.min} to ${p.max.toLocaleString("en")}`;
+}
+
+function renderParams(root: HTMLElement): void {
+  for (const [kind, demo] of Object.entries(DEMOS)) {
+    const table = element("table", { className: "params" });
+    table.createCaption().textContent = `${demo.title}: ${demo.page} · <iclab-demo kind="${kind}">`;
+    const head = table.createTHead().insertRow();
+    for (const h of ["parameter", "meaning", "values", "default"]) head.append(element("th", { scope: "col", textContent: h }));
+    const body = table.createTBody();
+    for (const [name, prop] of Object.entries(demo.table) as [string, Prop][]) {
+      const row = body.insertRow();
+      row.append(element("th", { scope: "row" }, element("code", { textContent: name })));
+      row.insertCell().textContent = prop.doc ?? "";
+      row.insertCell().textContent = describeProp(prop);
+      row.insertCell().append(element("code", { textContent: String(prop.default) }));
+    }
+    root.append(element("div", { className: "table-scroll" }, table));
+  }
+}
+
+const lessons = document.getElementById("lessons");
+const params = document.getElementById("params");
+if (lessons) renderLessons(lessons);
+if (params) renderParams(params);
+document.body.dataset.ready = "true";
