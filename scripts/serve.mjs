@@ -26,8 +26,11 @@ export const CSP =
   "style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'self'; frame-ancestors *";
 
-/** Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. */
-export function serve(dir, { port = 8080, host = "127.0.0.1" } = {}) {
+/**
+ * Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. `csp: false`
+ * leaves out the site's CSP (tests use it to stand in for someone else's course page).
+ */
+export function serve(dir, { port = 8080, host = "127.0.0.1", csp = true } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -42,7 +45,7 @@ export function serve(dir, { port = 8080, host = "127.0.0.1" } = {}) {
       const body = await readFile(path);
       res.writeHead(200, {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
-        "content-security-policy": CSP,
+        ...(csp ? { "content-security-policy": CSP } : {}),
         "x-content-type-options": "nosniff",
         // A public static site: course pages on other origins load embed.js as a module (CORS).
         "access-control-allow-origin": "*",

@@ -15,7 +15,7 @@ const curves = (page) => page.evaluate(() => JSON.parse(document.body.dataset.cu
 
 test("the shipped linear model tracks least squares and keeps training on WebGPU", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?device=webgpu&evalPrompts=512&steps=3&every=1&baselines=least_squares,averaging`);
+  await page.goto(`${browser.url}icl.html?device=webgpu&evalPrompts=512&steps=3&every=1&baselines=least_squares,averaging`);
   await page.waitForFunction(() => document.body.dataset.checkpoint === "linear" && document.body.dataset.state === "idle", null, {
     timeout: 300_000,
   });
@@ -51,7 +51,7 @@ test("the shipped linear model tracks least squares and keeps training on WebGPU
 
 test("every setting round-trips through the URL", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?start=scratch&evalPrompts=64`);
+  await page.goto(`${browser.url}icl.html?start=scratch&evalPrompts=64`);
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
   await page.selectOption("select[name=task]", "sparse_linear");
   await page.selectOption("select[name=model]", "xlstm");
@@ -86,7 +86,7 @@ test("every setting round-trips through the URL", async () => {
   assert.ok(curvesA.lasso && !curvesA.knn, "the curves follow the chosen baselines");
 
   const again = await browser.page();
-  await again.goto(`${browser.url}${search}&bogus=1&dims=abc`);
+  await again.goto(`${browser.url}icl.html${search}&bogus=1&dims=abc`);
   await again.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
   for (const [name, value] of Object.entries({ task: "sparse_linear", model: "xlstm", sparsity: "2", dims: "6", seed: "42", probe: "scaled", probeScale: "3" })) {
     assert.equal(await again.inputValue(`[name=${name}]`), value, name);

@@ -13,7 +13,7 @@ after(async () => {
 
 test("auto falls back to CPU, says so, and trains", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?${QUICK}`);
+  await page.goto(`${browser.url}icl.html?${QUICK}`);
   const run = await trainToEnd(page);
   assert.equal(run.state, "done", run.status);
   assert.equal(run.kind, "cpu");
@@ -26,7 +26,7 @@ test("auto falls back to CPU, says so, and trains", async () => {
 
 test("forced webgpu reports device_unavailable and the page stays usable", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?device=webgpu&${QUICK}`);
+  await page.goto(`${browser.url}icl.html?device=webgpu&${QUICK}`);
   await page.click("#train");
   await page.waitForFunction(() => document.getElementById("status").classList.contains("error"), null, { timeout: 60_000 });
   assert.match(await page.textContent("#status"), /device_unavailable/);

@@ -13,7 +13,7 @@ after(async () => {
 
 test("forced webgpu trains on the SwiftShader adapter and the loss falls", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?device=webgpu&evalPrompts=64&${QUICK}`);
+  await page.goto(`${browser.url}icl.html?device=webgpu&evalPrompts=64&${QUICK}`);
   const run = await trainToEnd(page);
   assert.equal(run.state, "done", run.status);
   assert.equal(run.kind, "webgpu");
@@ -30,7 +30,7 @@ test("forced webgpu trains on the SwiftShader adapter and the loss falls", async
 
 test("auto picks the CPU over a software adapter and says why", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?${QUICK}`);
+  await page.goto(`${browser.url}icl.html?${QUICK}`);
   const run = await trainToEnd(page);
   assert.equal(run.state, "done", run.status);
   assert.equal(run.kind, "cpu");
@@ -43,7 +43,7 @@ test("auto picks the CPU over a software adapter and says why", async () => {
 
 test("an xLSTM trains on the SwiftShader adapter (mLSTM parallel form, sLSTM loop on the GPU)", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}?model=xlstm&device=webgpu&${QUICK.replace("steps=12&every=3", "steps=2&every=2").replace("evalPrompts=64", "evalPrompts=16")}`);
+  await page.goto(`${browser.url}icl.html?model=xlstm&device=webgpu&${QUICK.replace("steps=12&every=3", "steps=2&every=2").replace("evalPrompts=64", "evalPrompts=16")}`);
   const run = await trainToEnd(page);
   assert.equal(run.state, "done", run.status);
   assert.equal(run.kind, "webgpu");

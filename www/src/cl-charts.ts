@@ -124,9 +124,9 @@ export function renderMatrix(table: HTMLTableElement, result: ContinualResult | 
       const td = tr.insertCell();
       td.textContent = a.toFixed(2);
       td.className = "cell";
-      // light → dark blue; text flips to stay readable
-      td.style.background = `rgba(37, 99, 235, ${(0.08 + 0.85 * a).toFixed(3)})`;
-      td.style.color = a > 0.55 ? "#fff" : "inherit";
+      // Pale → mid blue under the page's own text colour: at most 55% blue keeps the number at
+      // ≥ 4.5:1 contrast in both colour schemes (WCAG AA), with no text-colour flip.
+      td.style.background = `rgba(37, 99, 235, ${(0.05 + 0.5 * a).toFixed(3)})`;
     });
   });
 }

@@ -28,7 +28,7 @@ function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string
 }
 
 function draw(svg: SVGSVGElement, log: Log): void {
-  const [x0, x1, y0, y1] = [60, 470, 260, 20];
+  const [x0, x1, y0, y1] = [60, 440, 260, 20];
   const yMax = 1.2;
   const n = log.evaluation.points;
   const sx = (k: number): number => x0 + ((x1 - x0) * k) / Math.max(1, n - 1);
@@ -47,8 +47,8 @@ function draw(svg: SVGSVGElement, log: Log): void {
     if (!curve) return;
     const points = curve.mean.map((v, k) => `${sx(k).toFixed(1)},${sy(v).toFixed(1)}`).join(" ");
     parts.push(node("polyline", { points, class: `series s${i}` }));
-    parts.push(node("line", { x1: 490, y1: 40 + 24 * i, x2: 520, y2: 40 + 24 * i, class: `series s${i}` }));
-    parts.push(node("text", { x: 526, y: 44 + 24 * i, class: "legend" }, label));
+    parts.push(node("line", { x1: 455, y1: 40 + 24 * i, x2: 485, y2: 40 + 24 * i, class: `series s${i}` }));
+    parts.push(node("text", { x: 491, y: 44 + 24 * i, class: "legend" }, label));
   });
   svg.append(...parts);
 }
@@ -67,11 +67,14 @@ async function main(): Promise<void> {
       `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
       `on ${log.evaluation.prompts.toLocaleString()} new prompts. The transformer is the one the demo ships, a 3-layer ` +
       `model meta-trained for ${log.steps.toLocaleString()} steps. Least squares needs k = ${d} examples to pin the ` +
-      `function down; averaging the examples never does.`;
+      `function down; averaging the examples never does (its curve is cut off at 1.2).`;
     document.body.dataset.figure = "drawn";
   } catch (error) {
     caption.textContent = `The figure could not be drawn: ${String(error)}`;
   }
 }
 
-void main();
+// Links shared before the landing page existed pointed at index.html with the in-context demo's
+// settings; they still open that demo with those settings.
+if (location.search.length > 1) location.replace(`./icl.html${location.search}`);
+else void main();

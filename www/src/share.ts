@@ -65,11 +65,14 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
   document.body.append(dialog);
   const hidden = new Set<string>();
 
+  /** Hidden controls in table order, so links do not depend on the order they were ticked. */
+  const ordered = (): string[] => Object.keys(DEMOS[kind].table).filter((name) => hidden.has(name));
+
   function render(): void {
     const page = new URL(DEMOS[kind].page, location.href);
-    const plain = serialize({ embed: false, hidden: [...hidden] });
+    const plain = serialize({ embed: false, hidden: ordered() });
     const link = `${page.origin}${page.pathname}${plain}`;
-    const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, hidden: [...hidden] })}`;
+    const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, hidden: ordered() })}`;
     const script = new URL("./embed.js", page).href;
 
     const title = document.createElement("h2");
