@@ -21,10 +21,12 @@ const TYPES = {
   ".safetensors": "application/octet-stream",
 };
 
-export const CSP =
+/** The site's Content-Security-Policy as every page's <meta> carries it (see www/vite.config.ts). */
+export const CSP_META =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
-  "style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'self'; frame-ancestors *";
+  "style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'";
+/** As a header it can also allow every page to frame the demos (a <meta> cannot say that). */
+export const CSP = `${CSP_META}; frame-ancestors *`;
 
 /**
  * Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. `csp: false`
