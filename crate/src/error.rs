@@ -25,11 +25,28 @@ pub enum Error {
     #[error("backend error: {reason}")]
     Backend { reason: String },
 
-    /// Training produced a non-finite loss; the session stops rather than plot garbage.
+    /// Training produced a non-finite loss (or the model non-finite outputs); the session
+    /// stops rather than plot garbage.
     #[error(
-        "training diverged at step {step}: the loss became {loss}; lower the learning rate or reset"
+        "training diverged at step {step}: {what} became {value}; lower the learning rate or reset"
     )]
-    Diverged { step: u32, loss: f64 },
+    Diverged {
+        step: u32,
+        /// What went non-finite: "the loss", "the model's predictions", …
+        what: &'static str,
+        value: f64,
+    },
+
+    /// A config whose training would not fit in memory, refused before anything is built.
+    #[error(
+        "invalid config `{field}`: training it would need about {needed}, more than the {limit} allowed here ({detail})"
+    )]
+    TooLarge {
+        field: String,
+        needed: String,
+        limit: String,
+        detail: String,
+    },
 
     /// A session id that does not exist (never created, or already disposed).
     #[error("no session with id {id}: it was disposed or never created")]
@@ -55,6 +72,17 @@ impl Error {
             Self::InvalidConfig { field, reason } => Self::InvalidConfig {
                 field: format!("{parent}.{field}"),
                 reason,
+            },
+            Self::TooLarge {
+                field,
+                needed,
+                limit,
+                detail,
+            } => Self::TooLarge {
+                field: format!("{parent}.{field}"),
+                needed,
+                limit,
+                detail,
             },
             other => other,
         }
@@ -82,6 +110,7 @@ impl Error {
             Self::DeviceUnavailable { .. } => "device_unavailable",
             Self::Backend { .. } => "backend",
             Self::Diverged { .. } => "diverged",
+            Self::TooLarge { .. } => "too_large",
             Self::UnknownSession { .. } => "unknown_session",
             Self::Busy { .. } => "busy",
         }
@@ -90,7 +119,7 @@ impl Error {
     /// The config field at fault, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::InvalidConfig { field, .. } => Some(field),
+            Self::InvalidConfig { field, .. } | Self::TooLarge { field, .. } => Some(field),
             Self::InvalidCheckpoint { .. } => Some("checkpoint"),
             _ => None,
         }

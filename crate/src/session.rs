@@ -51,7 +51,11 @@ fn finite_loss(step: u32, loss: f64) -> Result<f64> {
     if loss.is_finite() {
         Ok(loss)
     } else {
-        Err(Error::Diverged { step, loss })
+        Err(Error::Diverged {
+            step,
+            what: "the loss",
+            value: loss,
+        })
     }
 }
 
@@ -138,10 +142,11 @@ impl Session {
     /// Runs `steps` optimizer steps and reports their mean loss.
     pub async fn train(&mut self, steps: u32) -> Result<Report> {
         crate::config::check_range("steps", steps, 1, MAX_STEPS_PER_CALL)?;
-        if let Some(Error::Diverged { step, loss }) = &self.diverged {
+        if let Some(Error::Diverged { step, what, value }) = &self.diverged {
             return Err(Error::Diverged {
                 step: *step,
-                loss: *loss,
+                what,
+                value: *value,
             });
         }
         let start = clock::now_ms();
@@ -196,7 +201,8 @@ impl Session {
             Err(err) => {
                 self.diverged = Some(Error::Diverged {
                     step: self.step,
-                    loss: f64::from(loss),
+                    what: "the loss",
+                    value: f64::from(loss),
                 });
                 return Err(err);
             }
@@ -286,6 +292,15 @@ impl Session {
             let preds = at_x_positions(model.forward(chunk.tokens(&self.compute.infer)));
             // sync point: one read-back per chunk
             let values = device::read_f32(preds, "predictions").await?;
+            // A model whose outputs overflowed (e.g. loaded from a checkpoint that had already
+            // blown up) must not reach a chart as NaN.
+            if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+                return Err(Error::Diverged {
+                    step: self.step,
+                    what: "the model's predictions",
+                    value: f64::from(*bad),
+                });
+            }
             out.extend(values.into_iter().map(f64::from));
         }
         Ok(out)

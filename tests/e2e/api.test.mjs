@@ -257,3 +257,33 @@ test("startContinual: step by step on digits (fetched from the package), unlearn
   assert.equal(out.mid.metrics, null);
   assert.equal(out.live, 0);
 });
+
+test("configs too large for the browser are refused up front with the memory they would need", async () => {
+  const out = await page.evaluate(async () => {
+    const tries = [
+      { preset: "small", batchSize: 4096, points: 256 },
+      { layers: 24, dModel: 1024, heads: 8, batchSize: 1, points: 2 },
+      { batchSize: 64 },
+    ];
+    const results = [];
+    for (const config of tries) {
+      const t = performance.now();
+      try {
+        const s = await window.iclab.createSession({ device: "cpu", ...config });
+        await s.dispose();
+        results.push({ ok: true });
+      } catch (e) {
+        results.push({ code: e.code, field: e.field, message: e.message, ms: performance.now() - t });
+      }
+    }
+    return results;
+  });
+  const [batch, wide, fine] = out;
+  assert.equal(batch.code, "too_large");
+  assert.equal(batch.field, "batchSize");
+  assert.match(batch.message, /would need about [\d.]+ GiB, more than the 2\.0 GiB allowed here .*activations; lower batchSize/);
+  assert.equal(wide.code, "too_large");
+  assert.equal(wide.field, "dModel", "~300M parameters: the weights alone do not fit");
+  assert.ok(batch.ms < 1000 && wide.ms < 1000, "refused before anything is built");
+  assert.deepEqual(fine, { ok: true });
+});

@@ -105,3 +105,39 @@ test("the continual and compare pages export their results as JSON and CSV", asy
   await page.close();
   await compare.close();
 });
+
+/** The same safetensors file with every weight multiplied by `factor` (still finite in f32). */
+function scaled(bytes, factor) {
+  const out = Buffer.from(bytes);
+  const n = Number(out.readBigUInt64LE(0));
+  const header = JSON.parse(out.subarray(8, 8 + n).toString("utf8"));
+  for (const [name, t] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    for (let at = 8 + n + t.data_offsets[0]; at < 8 + n + t.data_offsets[1]; at += 4) out.writeFloatLE(out.readFloatLE(at) * factor, at);
+  }
+  return out;
+}
+
+test("a model that has blown up is caught: the page says so, plots nothing, and Reset recovers", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}${ICL}`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done");
+  const model = await saved(page, "#save-model");
+  const blown = scaled(model.bytes, 1e30);
+  await page.setInputFiles("#model-file", { name: "blown.safetensors", mimeType: "application/octet-stream", buffer: blown });
+  await page.waitForFunction(() => document.body.dataset.state === "error");
+  const status = await page.textContent("#status");
+  assert.match(status, /diverged at step 6: the model's predictions became (-?inf|NaN)/, status);
+  assert.match(status, /Reset/);
+  assert.equal(await page.evaluate(() => document.body.dataset.curves), undefined, "no curves were drawn from it");
+  // Reset drops the file and starts from the page's settings, which train normally.
+  await page.click("#reset");
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves);
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done");
+  assert.ok(Number.isFinite(Number(await page.evaluate(() => document.body.dataset.lastLoss))));
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

@@ -5,6 +5,7 @@ export type ErrorCode =
   | "device_unavailable"
   | "backend"
   | "diverged"
+  | "too_large"
   | "unknown_session"
   | "busy"
   | "disposed"
@@ -37,6 +38,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "device_unavailable",
   "backend",
   "diverged",
+  "too_large",
   "unknown_session",
   "busy",
   "disposed",

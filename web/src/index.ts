@@ -21,6 +21,7 @@ import type {
   ContinualResult,
   InferenceCost,
   Capabilities,
+  MemoryUsage,
   DeviceChoice,
   DeviceInfo,
   EvaluateOptions,
@@ -94,8 +95,8 @@ export class Session {
     if (typeof options !== "object" || options === null) {
       throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
     }
-    const steps = wholeNumber("steps", options.steps, 1, Number.MAX_SAFE_INTEGER);
-    const every = wholeNumber("every", options.every ?? 10, 1, MAX_STEPS_PER_REPORT);
+    const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
+    const every = wholeNumber("every", reading("every", () => options.every) ?? 10, 1, MAX_STEPS_PER_REPORT);
     let done = 0;
     while (done < steps) {
       this.check();
@@ -146,13 +147,26 @@ function unclonable(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+/**
+ * Runs `read`, which touches a caller's object, and turns anything it throws (a getter that
+ * throws, a revoked proxy) into a typed error naming `field`.
+ */
+function reading<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof IclabError) throw error;
+    throw new IclabError({ code: "invalid_config", field, message: `invalid config \`${field}\`: reading it threw ${String(error)}` });
+  }
+}
+
 /** `value` if it is a plain object (or absent); otherwise a typed error naming the field. */
 function plain(field: string, value: unknown): unknown {
   if (value === undefined) return {};
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IclabError({ code: "invalid_config", field, message: `${field} must be an object` });
   }
-  const bad = unclonable(value, "");
+  const bad = reading(field, () => unclonable(value, ""));
   if (bad !== null) {
     throw new IclabError({
       code: "invalid_config",
@@ -181,7 +195,7 @@ export async function loadSession(
 }
 
 /** Baselines only (no model): error vs k for a task config on fresh prompts. */
-export function evaluateBaselines(config: SessionConfig, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateBaselines(config: SessionConfig, options: EvaluateOptions = {}): Promise<Evaluation> {
   return client().call<Evaluation>({
     op: "baselines",
     config: plain("config", config),
@@ -193,12 +207,18 @@ export function evaluateBaselines(config: SessionConfig, options: EvaluateOption
  * Per-token inference cost (state size, multiply-adds) of a config's model at token positions
  * 1…`tokens` (default: the config's prompt, 2·points); counted from its shapes, no device needed.
  */
-export function inferenceCost(config: SessionConfig, tokens: number = 2 * (config.points ?? 11)): Promise<InferenceCost> {
-  return client().call<InferenceCost>({ op: "cost", config: plain("config", config), tokens });
+export async function inferenceCost(config: SessionConfig, tokens?: number): Promise<InferenceCost> {
+  const checked = plain("config", config) as SessionConfig;
+  const n = tokens ?? 2 * (reading("points", () => checked.points) ?? 11);
+  if (typeof n !== "number") {
+    // The core checks the range; a BigInt, string or object must not reach its number parameter.
+    throw new IclabError({ code: "invalid_config", field: "tokens", message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}` });
+  }
+  return client().call<InferenceCost>({ op: "cost", config: checked, tokens: n });
 }
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
-export function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
+export async function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
   return client().call<ContinualResult>({ op: "continual", config: plain("config", config) });
 }
 
@@ -297,6 +317,14 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
   const checked = typeof config === "object" && config !== null && !Array.isArray(config) ? plain("config", config) : config;
   const info = await c.call<SessionInfo>({ op: "create", config: checked });
   return new Session(info, c);
+}
+
+/**
+ * The worker's memory: the wasm heap's size (it grows and never shrinks, so a steady value over
+ * many create/dispose cycles means nothing leaks) and the sessions and runs alive.
+ */
+export function memoryUsage(): Promise<MemoryUsage> {
+  return client().call<MemoryUsage>({ op: "memory" });
 }
 
 /** Number of sessions alive in the worker (for leak checks). */

@@ -18,7 +18,8 @@ export type Request =
   | { id: number; op: "continualUnlearn"; run: number; class: number }
   | { id: number; op: "continualDispose"; run: number }
   | { id: number; op: "dispose"; session: number }
-  | { id: number; op: "liveSessions" };
+  | { id: number; op: "liveSessions" }
+  | { id: number; op: "memory" };
 
 export type Response =
   | { id: number; ok: true; value: unknown }

@@ -397,3 +397,11 @@ export interface Boundary {
   labels: number[];
   taskOf: number[];
 }
+
+/** What `memoryUsage()` reports about the worker. */
+export interface MemoryUsage {
+  /** Size of the wasm linear memory in bytes (grows, never shrinks). */
+  wasmBytes: number;
+  /** ICL sessions and continual runs alive. */
+  liveSessions: number;
+}

@@ -10,9 +10,9 @@ import type { Request, Response } from "./protocol.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let ready: Promise<unknown> | null = null;
+let ready: Promise<wasm.InitOutput> | null = null;
 
-function load(): Promise<unknown> {
+function load(): Promise<wasm.InitOutput> {
   ready ??= init({ module_or_path: new URL("../pkg/iclab_bg.wasm", import.meta.url) });
   return ready;
 }
@@ -75,6 +75,8 @@ async function dispatch(req: Request): Promise<unknown> {
       return wasm.disposeSession(req.session);
     case "liveSessions":
       return wasm.liveSessions();
+    case "memory":
+      return { wasmBytes: (await load()).memory.buffer.byteLength, liveSessions: wasm.liveSessions() };
   }
 }
 

@@ -235,7 +235,15 @@ async function prepare(): Promise<void> {
         : `Press Train to meta-train ${state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.`,
     );
   } catch (error) {
-    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to try again.`, true);
+    if (mine !== epoch) return;
+    if (uploaded) {
+      // The visitor's file cannot be used (e.g. it had blown up): Reset starts from the settings.
+      uploaded = null;
+      const s = session;
+      session = null;
+      await s?.dispose().catch(() => undefined);
+    }
+    setPage("error", `${describe(error)} Press Reset to try again.`, true);
   }
 }
 

@@ -64,6 +64,20 @@ pub struct ClRun {
     curves: Vec<Vec<f64>>,
     ends: Vec<usize>,
     random_init: Vec<f64>,
+    /// Set when the network's outputs went non-finite: the run stops there for good.
+    diverged: Option<(u32, f64)>,
+}
+
+/// Non-finite outputs mean training blew up: the run stops instead of scoring garbage.
+fn finite_outputs(step: u32, scores: &[f64]) -> Result<()> {
+    match scores.iter().find(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(&value) => Err(Error::Diverged {
+            step,
+            what: "the network's outputs",
+            value,
+        }),
+    }
 }
 
 fn tensors(batch: &Dataset, device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -158,6 +172,7 @@ impl ClRun {
             iterations: Vec::new(),
             ends: Vec::new(),
             random_init: Vec::new(),
+            diverged: None,
         };
         run.random_init = run.evaluate().await?;
         for (curve, &a) in run.curves.iter_mut().zip(&run.random_init) {
@@ -181,6 +196,9 @@ impl ClRun {
 
     /// Trains up to `steps` more steps (fewer at the end of the stream), evaluating as configured.
     pub async fn advance(&mut self, steps: u32) -> Result<()> {
+        if let Some((step, value)) = self.diverged {
+            return finite_outputs(step, &[value]);
+        }
         for _ in 0..steps {
             if self.done() {
                 break;
@@ -193,7 +211,13 @@ impl ClRun {
             self.segment_step += 1;
             let segment_end = self.segment_step == self.steps_per_segment[self.segment];
             if self.step.is_multiple_of(self.config.eval_every) || segment_end {
-                let acc = self.evaluate().await?;
+                let acc = match self.evaluate().await {
+                    Err(Error::Diverged { step, value, .. }) => {
+                        self.diverged = Some((step, value));
+                        return finite_outputs(step, &[value]);
+                    }
+                    other => other?,
+                };
                 for (curve, a) in self.curves.iter_mut().zip(acc) {
                     curve.push(a);
                 }
@@ -374,6 +398,20 @@ impl ClRun {
                 .flat_map(|d| host.learner.scores(d))
                 .collect(),
         };
+        match &self.learner {
+            Learner::Net(_) => finite_outputs(self.step, &scores)?,
+            // −∞ is a prototype learner's "no prototype for this class yet"; NaN is never valid.
+            Learner::Proto(_) => {
+                let nan: Vec<f64> = scores
+                    .iter()
+                    .copied()
+                    .filter(|v| v.is_nan())
+                    .take(1)
+                    .collect();
+                finite_outputs(self.step, &nan)?;
+            }
+            Learner::Host(_) => {}
+        }
         let labels = self.stream.tasks.iter().flat_map(|t| t.test.labels.iter());
         let correct: Vec<bool> = scores
             .chunks_exact(classes)
@@ -422,4 +460,23 @@ pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult>
     let total = run.total_steps();
     run.advance(total).await?;
     run.result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_outputs_stop_the_run() {
+        assert!(finite_outputs(3, &[0.1, -2.0]).is_ok());
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = finite_outputs(9, &[0.5, bad]).expect_err("must stop");
+            assert_eq!(err.code(), "diverged");
+            let message = err.to_string();
+            assert!(
+                message.contains("step 9") && message.contains("outputs"),
+                "{message}"
+            );
+        }
+    }
 }
