@@ -119,6 +119,40 @@ for (const r of clRows) {
   console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / clReference).toFixed(3)}x`.padStart(14), " ", r.detail);
 }
 
+// From a cold page (fresh browser profile) to the first training report: load the page, start the
+// worker, compile and instantiate the wasm, open the device, build the model, train one step.
+// Also the device read-backs per report (the sync points; target <= 1).
+async function firstReport(device) {
+  const b = await open({ webgpu: true });
+  try {
+    const page = await b.page();
+    await page.goto(`${b.url}api.html`);
+    return await page.evaluate(async (config) => {
+      while (!window.iclab) await new Promise((ok) => setTimeout(ok, 5));
+      const s = await window.iclab.createSession(config);
+      for await (const _ of s.train({ steps: 1 })) break;
+      const ms = performance.now(); // since navigation started
+      const before = (await window.iclab.diagnostics()).readbacks;
+      let reports = 0;
+      for await (const _ of s.train({ steps: 6, every: 3 })) reports++;
+      const perReport = ((await window.iclab.diagnostics()).readbacks - before) / reports;
+      await s.dispose();
+      return { ms, perReport };
+    }, { ...CONFIG, device });
+  } finally {
+    await b.close();
+  }
+}
+console.log("\nfrom page load to the first report (cold profile), and device read-backs per report:");
+for (const device of ["cpu", "webgpu"]) {
+  try {
+    const r = await firstReport(device);
+    console.log(`  browser ${device.padEnd(7)} ${(r.ms / 1000).toFixed(2)} s to the first report, ${r.perReport} read-back(s) per report`);
+  } catch (error) {
+    console.log(`  browser ${device}: failed: ${String(error).slice(0, 120)}`);
+  }
+}
+
 const wasm = readFileSync("web/pkg/iclab_bg.wasm");
 const gz = gzipSync(wasm, { level: 9 }).length;
 console.log(`\nwasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzipped (target <= 3 MB gzipped)`);

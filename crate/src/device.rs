@@ -294,6 +294,15 @@ mod probe {
     }
 }
 
+/// Device-to-host reads since the process (or wasm instance) started: every read goes through
+/// [`read_f32`], so this counts the sync points (one per training report is the target).
+static READBACKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many tensors have been read back to the host so far.
+pub fn readbacks() -> u64 {
+    READBACKS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Reads a tensor back to the host as f32 values, asynchronously (synchronous reads panic on
 /// WebGPU). `what` names the tensor in the error. Every caller is a sync point: call it once per
 /// report, chunk or checkpoint tensor, never per step.
@@ -301,6 +310,7 @@ pub async fn read_f32<const D: usize>(
     tensor: burn::tensor::Tensor<D>,
     what: &str,
 ) -> Result<Vec<f32>> {
+    READBACKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let data = tensor
         .into_data_async()
         .await

@@ -189,13 +189,11 @@ impl Session {
             return Err(Error::invalid("steps", "must be at least 1"));
         };
         // sync point: one read-back per report
-        let loss = loss_sum
-            .div_scalar(f64::from(steps))
-            .into_scalar_async::<f32>()
-            .await
-            .map_err(|e| Error::Backend {
-                reason: format!("reading the loss back failed: {e:?}"),
-            })?;
+        let loss = device::read_f32(loss_sum.div_scalar(f64::from(steps)), "the loss")
+            .await?
+            .first()
+            .copied()
+            .ok_or_else(|| Error::backend("the loss read back empty"))?;
         let loss = match finite_loss(self.step, f64::from(loss)) {
             Ok(loss) => loss,
             Err(err) => {

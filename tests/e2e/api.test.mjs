@@ -287,3 +287,16 @@ test("configs too large for the browser are refused up front with the memory the
   assert.ok(batch.ms < 1000 && wide.ms < 1000, "refused before anything is built");
   assert.deepEqual(fine, { ok: true });
 });
+
+test("training reads the device back once per report, whatever the steps per report", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession(small);
+    const before = (await window.iclab.diagnostics()).readbacks;
+    let reports = 0;
+    for await (const _ of s.train({ steps: 30, every: 10 })) reports++;
+    const afterTraining = (await window.iclab.diagnostics()).readbacks;
+    await s.dispose();
+    return { reports, readbacks: afterTraining - before };
+  }, SMALL);
+  assert.deepEqual(out, { reports: 3, readbacks: 3 });
+});

@@ -22,7 +22,7 @@ test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and 
   const samples = await page.evaluate(async () => {
     const { iclab } = window;
     const strategies = ["naive", "replay", "ewc", "lwf", "ncm", "slda", "analytic", "protonet"];
-    const out = { start: await iclab.memoryUsage() };
+    const out = { start: await iclab.diagnostics() };
     const t0 = performance.now();
     for (let i = 1; i <= 100; i++) {
       const s = await iclab.createSession({ device: "cpu", batchSize: 16, model: i % 2 ? "transformer" : "xlstm", seed: i });
@@ -40,7 +40,7 @@ test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and 
       await run.advance(10);
       await run.boundary(16);
       await run.dispose();
-      if ([1, 10, 25, 50, 100].includes(i)) out[i] = await iclab.memoryUsage();
+      if ([1, 10, 25, 50, 100].includes(i)) out[i] = await iclab.diagnostics();
     }
     out.seconds = (performance.now() - t0) / 1000;
     return out;

@@ -21,7 +21,7 @@ import type {
   ContinualResult,
   InferenceCost,
   Capabilities,
-  MemoryUsage,
+  Diagnostics,
   DeviceChoice,
   DeviceInfo,
   EvaluateOptions,
@@ -320,11 +320,12 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
 }
 
 /**
- * The worker's memory: the wasm heap's size (it grows and never shrinks, so a steady value over
- * many create/dispose cycles means nothing leaks) and the sessions and runs alive.
+ * The worker's state: the wasm heap's size (it grows and never shrinks, so a steady value over
+ * many create/dispose cycles means nothing leaks), the sessions and runs alive, and how many
+ * tensors have been read back from the device (the sync points).
  */
-export function memoryUsage(): Promise<MemoryUsage> {
-  return client().call<MemoryUsage>({ op: "memory" });
+export function diagnostics(): Promise<Diagnostics> {
+  return client().call<Diagnostics>({ op: "memory" });
 }
 
 /** Number of sessions alive in the worker (for leak checks). */

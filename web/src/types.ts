@@ -398,10 +398,12 @@ export interface Boundary {
   taskOf: number[];
 }
 
-/** What `memoryUsage()` reports about the worker. */
-export interface MemoryUsage {
+/** What `diagnostics()` reports about the worker. */
+export interface Diagnostics {
   /** Size of the wasm linear memory in bytes (grows, never shrinks). */
   wasmBytes: number;
   /** ICL sessions and continual runs alive. */
   liveSessions: number;
+  /** Tensors read back from the device so far: the sync points (one per training report). */
+  readbacks: number;
 }

@@ -76,7 +76,7 @@ async function dispatch(req: Request): Promise<unknown> {
     case "liveSessions":
       return wasm.liveSessions();
     case "memory":
-      return { wasmBytes: (await load()).memory.buffer.byteLength, liveSessions: wasm.liveSessions() };
+      return { wasmBytes: (await load()).memory.buffer.byteLength, liveSessions: wasm.liveSessions(), readbacks: wasm.readbacks() };
   }
 }
 

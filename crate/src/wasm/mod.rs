@@ -375,6 +375,13 @@ pub fn dispose_session(id: u32) -> bool {
     Registry::dispose::<Session>(id)
 }
 
+/// Tensors read back from the device since this instance started (sync points; see
+/// `device::read_f32`).
+#[wasm_bindgen]
+pub fn readbacks() -> f64 {
+    crate::device::readbacks() as f64
+}
+
 /// Number of live sessions and continual runs (for leak tests).
 #[wasm_bindgen(js_name = liveSessions)]
 pub fn live_sessions() -> u32 {
