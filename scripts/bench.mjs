@@ -61,12 +61,41 @@ await run("xLSTM native wgpu", () => native("webgpu", STEPS.native, "xlstm"));
 await run("xLSTM browser WebGPU", () => browser("webgpu", STEPS.browserGpu, "xlstm"));
 await run("xLSTM browser CPU", () => browser("cpu", STEPS.browserCpu, "xlstm"));
 
+// Against PyTorch on the same CPU: the same transformer, prompts, loss and optimizer
+// (scripts/bench_torch.py), for the tiny and small presets.
+function torch(preset, steps) {
+  const python = process.env.ICLAB_TORCH_PYTHON ?? "python3";
+  const out = execFileSync(python, ["scripts/bench_torch.py", "--preset", preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
+    "--batch-size", String(CONFIG.batchSize), "--steps", String(steps), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
+  const r = JSON.parse(out.trim().split("\n").pop());
+  return { stepsPerSecond: r.stepsPerSecond, detail: `PyTorch ${r.torch}, ${r.threads} threads` };
+}
+function nativePreset(preset, steps) {
+  const out = execFileSync(cli, ["bench", "--json", "--device", "cpu", "--steps", String(steps), "--preset", preset,
+    "--dims", String(CONFIG.dims), "--points", String(CONFIG.points), "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
+  return { stepsPerSecond: JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond, detail: "Flex" };
+}
+const torchRows = [];
+const torchRun = recorder(torchRows);
+for (const preset of ["tiny", "small"]) {
+  await torchRun(`iclab native CPU, ${preset}`, () => nativePreset(preset, STEPS.native));
+  await torchRun(`PyTorch CPU, ${preset}`, () => torch(preset, STEPS.native));
+}
+
 const reference = rows[0].stepsPerSecond;
 console.log(`\nconfig: ${JSON.stringify(CONFIG)}\n`);
 console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  device");
 // every ratio is against the transformer on native CPU, measured above in this run
 for (const r of rows) {
   console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14), " ", r.detail);
+}
+console.log("\nthe in-context transformer's training step against PyTorch on the same CPU (same model, prompts, loss, Adam):");
+console.log("where".padEnd(30), "steps/s".padStart(9), "iclab / PyTorch".padStart(16), "  detail");
+for (let i = 0; i < torchRows.length; i += 2) {
+  const [ours, theirs] = [torchRows[i], torchRows[i + 1]];
+  for (const r of [ours, theirs]) {
+    console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(16), " ", r.detail);
+  }
 }
 // Continual learning: Replay on the default split blobs (3 tasks, MLP 64-64, batch 32 + 32
 // replayed), evaluating every task after every step as the page does. Steps/s include the
