@@ -24,9 +24,7 @@ function native(device, steps, model = "transformer") {
 async function browser(device, steps, model = "transformer") {
   const b = await open({ webgpu: true });
   try {
-    const page = await b.page();
-    await page.goto(`${b.url}api.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === "true");
+    const page = await b.apiPage();
     return await page.evaluate(async ({ config, steps }) => {
       const s = await window.iclab.createSession(config);
       for await (const _ of s.train({ steps: 2, every: 2 })) { /* warm-up: shader compilation */ }
@@ -117,9 +115,7 @@ function clNative(device, iterationsPerTask) {
 async function clBrowser(device, iterationsPerTask) {
   const b = await open({ webgpu: true });
   try {
-    const page = await b.page();
-    await page.goto(`${b.url}api.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === "true");
+    const page = await b.apiPage();
     return await page.evaluate(async (config) => {
       const run = await window.iclab.startContinual(config);
       await run.advance(2); // warm-up: shader compilation

@@ -8,9 +8,7 @@ let browser;
 let page;
 before(async () => {
   browser = await open({ webgpu: false });
-  page = await browser.page();
-  await page.goto(`${browser.url}api.html`);
-  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  page = await browser.apiPage();
 });
 after(async () => {
   await browser?.close();

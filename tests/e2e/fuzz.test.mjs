@@ -14,9 +14,7 @@ let browser;
 let page;
 before(async () => {
   browser = await open({ webgpu: false });
-  page = await browser.page();
-  await page.goto(`${browser.url}api.html`);
-  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  page = await browser.apiPage();
   // The fuzzer lives in the page: its state (sessions, saved bytes) persists across chunks.
   await page.evaluate(() => {
     const { iclab } = window;

@@ -34,6 +34,13 @@ export async function open({ webgpu }) {
   return {
     url,
     context,
+    /** A page on the API sandbox (www/api.html), with the package ready as `window.iclab`. */
+    async apiPage() {
+      const page = await this.page();
+      await page.goto(`${url}api.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === "true");
+      return page;
+    },
     async page() {
       const page = await context.newPage();
       const errors = [];

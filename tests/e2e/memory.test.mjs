@@ -16,9 +16,7 @@ after(async () => {
 });
 
 test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and nothing alive", async () => {
-  const page = await browser.page();
-  await page.goto(`${browser.url}api.html`);
-  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  const page = await browser.apiPage();
   const samples = await page.evaluate(async () => {
     const { iclab } = window;
     const strategies = ["naive", "replay", "ewc", "lwf", "ncm", "slda", "analytic", "protonet"];
