@@ -6,6 +6,8 @@ cd "$ROOT"
 bash scripts/setup.sh test
 [ -f www/dist/index.html ] && [ -f web/pkg/iclab_bg.wasm ] || bash scripts/build.sh
 cargo build --release --bin iclab
+# Mesa's lavapipe complains on every run without one; any private directory will do.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 # PyTorch (CPU) is the reference for the native step; a bench-only dependency in its own venv.
 TORCH_VENV="${ICLAB_TORCH_VENV:-$HOME/.cache/iclab/torch-venv}"
 if ! "$TORCH_VENV/bin/python" -c "import torch" 2>/dev/null; then
