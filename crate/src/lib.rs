@@ -9,6 +9,7 @@ pub mod continual;
 pub mod device;
 pub mod error;
 pub mod icl;
+pub mod memory;
 pub mod model;
 pub mod session;
 pub mod train;

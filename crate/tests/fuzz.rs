@@ -2,6 +2,7 @@
 //! corrupted, mismatched or rewritten safetensors files), session, evaluation and continual
 //! configs (random JSON), and the digits asset. Each input must give a value or a typed error;
 //! a panic fails the test (caught with `catch_unwind`, so the failing input is shrunk and shown).
+#![cfg(not(target_family = "wasm"))]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
@@ -208,7 +209,7 @@ proptest! {
     #[test]
     fn session_configs_parse_or_name_a_field(text in config_object(SESSION_KEYS)) {
         match catch_unwind(|| SessionConfig::from_json(&text)).expect("no panic") {
-            Ok(config) => prop_assert!(config.memory_estimate().total_bytes <= iclab::config::MEMORY_LIMIT_BYTES),
+            Ok(config) => prop_assert!(config.memory_estimate().total_bytes <= iclab::memory::MEMORY_LIMIT_BYTES),
             Err(err) => {
                 prop_assert!(matches!(err.code(), "invalid_config" | "too_large"), "{}", err);
                 prop_assert!(err.field().is_some_and(|f| !f.is_empty()), "{}", err);
