@@ -118,14 +118,31 @@ impl ModuleVisitor for Collect {
     }
 }
 
-/// The weights of `model` with their names, read back from the device (one read per tensor).
+/// The weights of `model` with their names, read back from the device in one read: the
+/// flattened tensors are concatenated on the device first, so a snapshot is one sync point.
 pub async fn named_tensors<M: Module>(model: &M) -> Result<Vec<(String, Vec<usize>, Vec<f32>)>> {
     let mut collect = Collect::default();
     model.visit(&mut collect);
-    let mut out = Vec::with_capacity(collect.tensors.len());
-    for (name, shape, tensor) in collect.tensors {
-        // sync point: checkpoints are rare, one read-back per tensor is fine
-        let values = crate::device::read_f32(tensor, &format!("`{name}`")).await?;
+    let (mut meta, flat): (Vec<(String, Vec<usize>)>, Vec<Tensor<1>>) = collect
+        .tensors
+        .into_iter()
+        .map(|(name, shape, tensor)| ((name, shape), tensor))
+        .unzip();
+    if flat.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = crate::device::read_f32(Tensor::cat(flat, 0), "the weights").await?;
+    let mut out = Vec::with_capacity(meta.len());
+    let mut at = 0;
+    for (name, shape) in meta.drain(..) {
+        let n: usize = shape.iter().product();
+        let values = all
+            .get(at..at + n)
+            .ok_or_else(|| {
+                Error::backend(format!("the device returned too few values for `{name}`"))
+            })?
+            .to_vec();
+        at += n;
         out.push((name, shape, values));
     }
     Ok(out)
