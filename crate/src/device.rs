@@ -86,6 +86,15 @@ impl Compute {
         }
     }
 
+    /// Fails with [`Error::DeviceLost`] when this runs on a WebGPU device that has been lost;
+    /// every session and run calls it before touching the device.
+    pub fn ensure_alive(&self) -> Result<()> {
+        match (self.info.kind, lost()) {
+            (DeviceKind::Webgpu, Some(reason)) => Err(Error::DeviceLost { reason }),
+            _ => Ok(()),
+        }
+    }
+
     /// The CPU (Flex) device; always available.
     pub fn cpu(requested: DeviceChoice, adapter: Option<String>, reason: Option<String>) -> Self {
         Self::new(
@@ -100,8 +109,37 @@ impl Compute {
     }
 }
 
+// Why the WebGPU device was lost, once it has been. The browser reports the loss to JS
+// (`GPUDevice.lost`); the worker passes it on through `mark_lost`. burn cannot reopen its wgpu
+// runtime, so a lost device stays lost for this instance: later sessions use the CPU.
+static LOST: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Records that the WebGPU device was lost, and why. Idempotent: the first reason is kept.
+pub fn mark_lost(reason: &str) {
+    if let Ok(mut slot) = LOST.lock() {
+        slot.get_or_insert_with(|| reason.to_owned());
+    }
+}
+
+/// Why the WebGPU device was lost, if it was.
+pub fn lost() -> Option<String> {
+    LOST.lock().ok().and_then(|slot| slot.clone())
+}
+
+fn lost_reason(reason: &str) -> String {
+    format!("the WebGPU device was lost earlier ({reason}) and cannot be reopened in this worker")
+}
+
 /// Asks the platform whether WebGPU is usable, without opening a burn device.
 pub async fn capabilities() -> Capabilities {
+    if let Some(reason) = lost() {
+        return Capabilities {
+            webgpu_available: false,
+            webgpu_preferred: false,
+            adapter: None,
+            reason: format!("WebGPU is not used: {}", lost_reason(&reason)),
+        };
+    }
     match probe::adapter().await {
         Ok(adapter) => {
             let reason = if adapter.is_fallback {
@@ -139,6 +177,14 @@ fn software_reason(name: &str) -> String {
 pub async fn open(choice: DeviceChoice) -> Result<Compute> {
     match choice {
         DeviceChoice::Cpu => Ok(Compute::cpu(choice, None, None)),
+        DeviceChoice::Webgpu | DeviceChoice::Auto if lost().is_some() => {
+            let reason = lost_reason(&lost().unwrap_or_default());
+            if choice == DeviceChoice::Auto {
+                Ok(Compute::cpu(choice, None, Some(reason)))
+            } else {
+                Err(Error::DeviceUnavailable { reason })
+            }
+        }
         DeviceChoice::Webgpu => {
             let adapter = probe::adapter()
                 .await

@@ -21,6 +21,12 @@ pub enum Error {
     #[error("device unavailable: {reason}")]
     DeviceUnavailable { reason: String },
 
+    /// The GPU device went away mid-run (driver reset, GPU process crash, tab backgrounded on
+    /// some platforms). Whatever lived on it is gone; JS `session.recover()` continues on the
+    /// CPU from the last snapshot.
+    #[error("the GPU device was lost ({reason}); what was on it is gone, continue on the CPU")]
+    DeviceLost { reason: String },
+
     /// The backend failed while running or reading back a computation.
     #[error("backend error: {reason}")]
     Backend { reason: String },
@@ -108,6 +114,7 @@ impl Error {
             Self::InvalidConfig { .. } => "invalid_config",
             Self::InvalidCheckpoint { .. } => "invalid_checkpoint",
             Self::DeviceUnavailable { .. } => "device_unavailable",
+            Self::DeviceLost { .. } => "device_lost",
             Self::Backend { .. } => "backend",
             Self::Diverged { .. } => "diverged",
             Self::TooLarge { .. } => "too_large",

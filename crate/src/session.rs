@@ -112,6 +112,7 @@ impl Session {
 
     /// The model as a safetensors checkpoint.
     pub async fn save(&self) -> Result<Vec<u8>> {
+        self.compute.ensure_alive()?;
         let header = Header {
             config: self.config.clone(),
             step: self.step,
@@ -142,6 +143,7 @@ impl Session {
     /// Runs `steps` optimizer steps and reports their mean loss.
     pub async fn train(&mut self, steps: u32) -> Result<Report> {
         crate::config::check_range("steps", steps, 1, MAX_STEPS_PER_CALL)?;
+        self.compute.ensure_alive()?;
         if let Some(Error::Diverged { step, what, value }) = &self.diverged {
             return Err(Error::Diverged {
                 step: *step,
@@ -274,6 +276,7 @@ impl Session {
     /// The model's prediction at every x position, `[batch, points]` row-major, in chunks of
     /// [`EVAL_CHUNK`] prompts.
     pub async fn predict(&self, batch: &PromptBatch) -> Result<Vec<f64>> {
+        self.compute.ensure_alive()?;
         if batch.points > self.config.points as usize || batch.dims != self.config.dims as usize {
             return Err(Error::invalid(
                 "prompts",

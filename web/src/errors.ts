@@ -3,6 +3,7 @@ export type ErrorCode =
   | "invalid_config"
   | "invalid_checkpoint"
   | "device_unavailable"
+  | "device_lost"
   | "backend"
   | "diverged"
   | "too_large"
@@ -36,6 +37,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "invalid_config",
   "invalid_checkpoint",
   "device_unavailable",
+  "device_lost",
   "backend",
   "diverged",
   "too_large",

@@ -51,27 +51,46 @@ export function capabilities(): Promise<Capabilities> {
   return client().call<Capabilities>({ op: "capabilities" });
 }
 
+/** Default seconds of training between snapshots of a WebGPU session (see {@link Session.recover}). */
+export const SNAPSHOT_SECONDS = 30;
+
 /** A training session living in the worker. */
 export class Session {
-  readonly id: number;
   readonly config: SessionInfo["config"];
-  readonly deviceInfo: DeviceInfo;
   readonly numParams: number;
   /** Steps behind the model when the session was created (non-zero for a checkpoint). */
   readonly initialStep: number;
   private disposed = false;
   private readonly client: WorkerClient;
-  private readonly generation: number;
+  private idInWorker: number;
+  private device: DeviceInfo;
+  private generation: number;
+  private snapshot: { bytes: Uint8Array; step: number; at: number } | null = null;
 
   /** @internal use {@link createSession} */
   constructor(info: SessionInfo, workerClient: WorkerClient) {
-    this.id = info.id;
+    this.idInWorker = info.id;
     this.config = info.config;
-    this.deviceInfo = info.deviceInfo;
+    this.device = info.deviceInfo;
     this.numParams = info.numParams;
     this.initialStep = info.step;
     this.client = workerClient;
     this.generation = workerClient.generation;
+  }
+
+  /** The session's id in the worker (it changes when {@link recover} moves it). */
+  get id(): number {
+    return this.idInWorker;
+  }
+
+  /** Where the session trains, and why (changes to the CPU after {@link recover}). */
+  get deviceInfo(): DeviceInfo {
+    return this.device;
+  }
+
+  /** The step of the newest snapshot {@link recover} would continue from, or `null` if none. */
+  get snapshotStep(): number | null {
+    return this.snapshot?.step ?? null;
   }
 
   private check(): void {
@@ -82,7 +101,7 @@ export class Session {
       throw new IclabError({
         code: "unknown_session",
         field: null,
-        message: `session ${this.id} was lost when the worker restarted; create a new one`,
+        message: `session ${this.id} was lost when the worker restarted; recover() continues from its last snapshot`,
       });
     }
   }
@@ -90,6 +109,11 @@ export class Session {
   /**
    * Trains `steps` steps, yielding a report every `every` steps. Stop pulling (break out of the
    * `for await`) to pause; call again to resume where it stopped.
+   *
+   * On WebGPU the session keeps a snapshot of its weights in this thread, taken after the first
+   * report and then every `snapshotSeconds` (default 30; 0 turns it off), one read-back each.
+   * If the GPU is lost, `train()` rejects with code `device_lost`; {@link recover} continues on
+   * the CPU from the snapshot.
    */
   async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
     if (typeof options !== "object" || options === null) {
@@ -97,14 +121,48 @@ export class Session {
     }
     const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
     const every = wholeNumber("every", reading("every", () => options.every) ?? 10, 1, MAX_STEPS_PER_REPORT);
+    const seconds = reading("snapshotSeconds", () => options.snapshotSeconds) ?? SNAPSHOT_SECONDS;
+    if (typeof seconds !== "number" || !(seconds >= 0) || seconds === Infinity) {
+      throw new IclabError({
+        code: "invalid_config",
+        field: "snapshotSeconds",
+        message: `invalid config \`snapshotSeconds\`: must be a number of seconds ≥ 0, got ${String(seconds)}`,
+      });
+    }
     let done = 0;
     while (done < steps) {
       this.check();
       const n = Math.min(every, steps - done);
       const report = await this.client.call<Report>({ op: "train", session: this.id, steps: n });
       done += n;
+      const now = performance.now();
+      if (this.device.kind === "webgpu" && seconds > 0 && (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)) {
+        this.snapshot = { bytes: await this.save(), step: report.step, at: now };
+      }
       yield report;
     }
+  }
+
+  /**
+   * Moves the session to `device` (default the CPU) after its GPU was lost (`device_lost`) or
+   * its worker crashed, from the newest snapshot (or from scratch, with the same config, if the
+   * loss came before the first report). Resolves to the step training continues from.
+   */
+  async recover(device: DeviceChoice = "cpu"): Promise<number> {
+    if (this.disposed) {
+      throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
+    }
+    const info = this.snapshot
+      ? await this.client.call<SessionInfo>({ op: "load", bytes: this.snapshot.bytes, device })
+      : await this.client.call<SessionInfo>({ op: "create", config: { ...this.config, device } });
+    if (this.generation === this.client.generation) {
+      // The old session's memory (its weights on the lost device) is freed on the way.
+      await this.client.call<boolean>({ op: "dispose", session: this.idInWorker }).catch(() => false);
+    }
+    this.idInWorker = info.id;
+    this.device = info.deviceInfo;
+    this.generation = this.client.generation;
+    return info.step;
   }
 
   /**

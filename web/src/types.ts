@@ -219,6 +219,11 @@ export interface TrainOptions {
   steps: number;
   /** Steps per report (whole number ≥ 1). Default 10. */
   every?: number;
+  /**
+   * On WebGPU, seconds of training between snapshots of the weights that `recover()` continues
+   * from after a device loss. Default 30; 0 turns snapshots off. Ignored on the CPU.
+   */
+  snapshotSeconds?: number;
 }
 
 

@@ -12,6 +12,34 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let ready: Promise<wasm.InitOutput> | null = null;
 
+/** Why the WebGPU device was lost, once the browser said so (`GPUDevice.lost`). */
+let lostReason: string | null = null;
+let lostSignal: () => void = () => {};
+const lostPromise = new Promise<void>((resolve) => (lostSignal = resolve));
+
+/**
+ * Watches every WebGPU device the wasm opens: burn/wgpu request it through this prototype, so
+ * wrapping `requestDevice` sees each one and its `lost` promise. A loss is passed to the core,
+ * which then answers `device_lost` for sessions on the GPU and opens new ones on the CPU.
+ */
+function watchDevices(): void {
+  const proto = (self as unknown as { GPUAdapter?: { prototype: { requestDevice: (...a: unknown[]) => Promise<GPUDeviceLike> } } }).GPUAdapter?.prototype;
+  if (!proto) return;
+  const request = proto.requestDevice;
+  proto.requestDevice = async function (this: unknown, ...args: unknown[]) {
+    const device = await request.apply(this, args);
+    void device.lost.then((info) => {
+      lostReason = `${info.reason === "destroyed" ? "destroyed" : "lost"}${info.message ? `: ${info.message}` : ""}`;
+      wasm.deviceLost(lostReason);
+      lostSignal();
+    });
+    return device;
+  };
+}
+
+type GPUDeviceLike = { lost: Promise<{ reason: string; message: string }> };
+watchDevices();
+
 function load(): Promise<wasm.InitOutput> {
   ready ??= init({ module_or_path: new URL("../pkg/iclab_bg.wasm", import.meta.url) });
   return ready;
@@ -87,9 +115,17 @@ self.onmessage = async (event: MessageEvent<Request>) => {
     res = { id: req.id, ok: true, value: await dispatch(req) };
   } catch (error) {
     const fatal = error instanceof WebAssembly.RuntimeError;
-    const payload = fatal
+    let payload = fatal
       ? { code: "worker_crashed" as const, field: null, message: `the wasm instance trapped: ${String(error)}` }
       : toPayload(error);
+    if (payload.code === "backend" || payload.code === "worker_crashed") {
+      // A computation that failed because the GPU went away: the browser may report the loss
+      // a moment after the failed read, so wait briefly for it before answering.
+      await Promise.race([lostPromise, new Promise((r) => setTimeout(r, 250))]);
+      if (lostReason !== null) {
+        payload = { code: "device_lost", field: null, message: `the GPU device was lost (${lostReason}); what was on it is gone, continue on the CPU (${payload.message})` };
+      }
+    }
     res = { id: req.id, ok: false, error: payload, fatal };
   }
   self.postMessage(res);

@@ -41,6 +41,15 @@ export class LossChart {
     this.plot.setData([this.steps, this.losses, this.steps.map(() => 1)]);
   }
 
+  /** Drops the points after `step` (training continues from there after a device loss). */
+  truncate(step: number): void {
+    const keep = this.steps.findIndex((s) => s > step);
+    if (keep < 0) return;
+    this.steps = this.steps.slice(0, keep);
+    this.losses = this.losses.slice(0, keep);
+    this.plot.setData([this.steps, this.losses, this.steps.map(() => 1)]);
+  }
+
   clear(): void {
     this.steps = [];
     this.losses = [];

@@ -25,7 +25,7 @@ import { applyChrome } from "./chrome.js";
 import { csv, download, stamp } from "./files.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
-import { describe, el } from "./dom.js";
+import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import "./style.css";
 
 const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
@@ -300,9 +300,40 @@ async function train(): Promise<void> {
     progress.stop(finished ? "done" : "paused");
     setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
   } catch (error) {
+    const onGpu = MODELS.map((m) => sessions[m]).filter((s): s is Session => s?.deviceInfo.kind === "webgpu");
+    if (mine === epoch && deviceLost(error) && onGpu.length > 0) {
+      await continueFromSnapshots(onGpu, mine);
+      return;
+    }
     progress.stop();
     if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
   }
+}
+
+/** The GPU was lost mid-run: both models move to the CPU; the charts drop what they forgot. */
+async function continueFromSnapshots(onGpu: Session[], mine: number): Promise<void> {
+  setPage("running", "The GPU was lost; moving the models to the CPU…");
+  try {
+    const lostAt = Math.max(...MODELS.map((m) => losses[m].at(-1)?.[0] ?? 0));
+    const { note } = await continueOnCpu(onGpu, lostAt);
+    if (mine !== epoch) return;
+    for (const model of MODELS) {
+      const s = sessions[model];
+      if (!s) continue;
+      const from = s.snapshotStep ?? s.initialStep;
+      if (onGpu.includes(s)) losses[model] = losses[model].filter(([step]) => step <= from);
+    }
+    document.body.dataset.recovered = note;
+    badge.dataset.kind = "cpu";
+    badge.textContent = "device: CPU";
+    badge.title = note;
+    showLosses();
+  } catch (error) {
+    progress.stop();
+    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
+    return;
+  }
+  await train();
 }
 
 function results(): object {

@@ -24,7 +24,7 @@ import { applyChrome } from "./chrome.js";
 import { csv, download, stamp } from "./files.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
-import { describe, el } from "./dom.js";
+import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import "./style.css";
 
@@ -61,6 +61,8 @@ let session: Session | null = null;
 let epoch = 0;
 let pauseRequested = false;
 let firstLoss: number | null = null;
+/** Said in front of every status line after the GPU was lost and training moved to the CPU. */
+let deviceNote = "";
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
 let uploaded: { name: string; bytes: Uint8Array } | null = null;
 /** What the charts show, for export. */
@@ -252,6 +254,7 @@ async function reset(): Promise<void> {
   const old = session;
   session = null;
   firstLoss = null;
+  deviceNote = "";
   losses.length = 0;
   lastEvaluation = null;
   progress.clear();
@@ -326,7 +329,7 @@ async function train(): Promise<void> {
       document.body.dataset.step = String(report.step);
       document.body.dataset.firstLoss = String(firstLoss);
       document.body.dataset.lastLoss = String(report.normalizedLoss);
-      status.textContent = `${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
+      status.textContent = `${deviceNote}${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       await evaluate(true);
       if (pauseRequested || mine !== epoch) break;
     }
@@ -336,12 +339,39 @@ async function train(): Promise<void> {
     setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : `Paused at step ${document.body.dataset.step}.`);
   } catch (error) {
     if (mine !== epoch) return;
+    if (deviceLost(error) && session && session.deviceInfo.kind === "webgpu") {
+      await continueFromSnapshot(session, mine);
+      return;
+    }
     progress.stop();
     setPage("error", describe(error), true);
     if (error instanceof IclabError && (error.code === "diverged" || error.code === "unknown_session")) {
       status.textContent += " Press Reset to start again.";
     }
   }
+}
+
+/** The GPU was lost mid-run: the session moves to the CPU, the charts drop what it forgot. */
+async function continueFromSnapshot(s: Session, mine: number): Promise<void> {
+  setPage("running", "The GPU was lost; moving the model to the CPU…");
+  try {
+    const { note, steps } = await continueOnCpu([s], Number(document.body.dataset.step ?? s.initialStep));
+    if (mine !== epoch) return;
+    const from = steps[0] ?? s.initialStep;
+    lossChart.truncate(from);
+    const forgotten = losses.findIndex((l) => l.step > from);
+    if (forgotten >= 0) losses.splice(forgotten);
+    document.body.dataset.step = String(from);
+    document.body.dataset.recovered = String(from);
+    deviceNote = `${note} `;
+    showDevice(null, s);
+  } catch (error) {
+    if (mine !== epoch) return;
+    progress.stop();
+    setPage("error", `${describe(error)} Press Reset to start again.`, true);
+    return;
+  }
+  await train();
 }
 
 /** Everything the charts show, with the settings that produced it. */

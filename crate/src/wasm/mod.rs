@@ -387,3 +387,10 @@ pub fn readbacks() -> f64 {
 pub fn live_sessions() -> u32 {
     Registry::len::<Session>() + Registry::len::<ClRun>()
 }
+
+/// The worker tells the core that the browser reported the WebGPU device lost
+/// (`GPUDevice.lost`): sessions on it answer `device_lost`, new ones use the CPU.
+#[wasm_bindgen(js_name = deviceLost)]
+pub fn device_lost(reason: String) {
+    crate::device::mark_lost(&reason);
+}

@@ -196,6 +196,7 @@ impl ClRun {
 
     /// Trains up to `steps` more steps (fewer at the end of the stream), evaluating as configured.
     pub async fn advance(&mut self, steps: u32) -> Result<()> {
+        self.compute.ensure_alive()?;
         if let Some((step, value)) = self.diverged {
             return finite_outputs(step, &[value]);
         }
@@ -435,6 +436,7 @@ impl ClRun {
     /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
     /// learners refuse), and evaluates every task again at the same step.
     pub async fn unlearn(&mut self, c: u32) -> Result<()> {
+        self.compute.ensure_alive()?;
         let Learner::Host(host) = &mut self.learner else {
             return Err(Error::invalid(
                 "strategy",

@@ -176,6 +176,7 @@ impl ClRun {
     /// The predicted class on a `resolution × resolution` grid over the data (2-D datasets only;
     /// `None` otherwise), with every task's test points.
     pub async fn boundary(&self, resolution: usize) -> Result<Option<Boundary>> {
+        self.compute.ensure_alive()?;
         let tasks = &self.stream.tasks;
         if tasks[0].test.dim != 2 {
             return Ok(None);
