@@ -13,10 +13,10 @@
 //!   once, in shuffled batches of `batchSize`, on raw inputs or an embedding.
 
 mod config;
+mod evaluate;
 mod learner;
 mod report;
 
-use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Int, Tensor, TensorData};
@@ -31,6 +31,7 @@ use super::strategies::{StepContext, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
 use crate::model::mlp::Mlp;
 use crate::{Error, Result};
+use evaluate::finite_outputs;
 use learner::{Heads, Learner};
 
 pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
@@ -68,18 +69,6 @@ pub struct ClRun {
     diverged: Option<(u32, f64)>,
 }
 
-/// Non-finite outputs mean training blew up: the run stops instead of scoring garbage.
-fn finite_outputs(step: u32, scores: &[f64]) -> Result<()> {
-    match scores.iter().find(|v| !v.is_finite()) {
-        None => Ok(()),
-        Some(&value) => Err(Error::Diverged {
-            step,
-            what: "the network's outputs",
-            value,
-        }),
-    }
-}
-
 fn tensors(batch: &Dataset, device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
     let x = Tensor::from_data(
         TensorData::new(batch.inputs.clone(), [batch.len(), batch.dim]),
@@ -102,16 +91,6 @@ fn concat_inputs(sets: &[&Dataset], device: &Device) -> (Tensor<2>, Vec<(usize, 
         Tensor::from_data(TensorData::new(inputs, [rows, dim]), device),
         spans,
     )
-}
-
-/// Index of the best score among `allowed` (all when `None`); `None` when no allowed class can
-/// be predicted (every score −∞: a prototype learner that has seen none of them), so an
-/// untrained learner is not credited with the accuracy of a tie-break.
-fn best(row: &[f64], allowed: Option<&[u32]>) -> Option<usize> {
-    let ok = |c: usize| allowed.is_none_or(|a| a.contains(&(c as u32)));
-    (0..row.len())
-        .filter(|&c| ok(c) && row[c] > f64::NEG_INFINITY)
-        .max_by(|&a, &b| row[a].total_cmp(&row[b]))
 }
 
 impl ClRun {
@@ -371,89 +350,6 @@ impl ClRun {
             |s| s.div_scalar(batches as f64),
         )
     }
-
-    /// Accuracy on every task's test subset now.
-    async fn evaluate(&self) -> Result<Vec<f64>> {
-        let classes = self.curves_classes();
-        let scores: Vec<f64> = match &self.learner {
-            Learner::Net(net) => {
-                // sync point: one read-back per evaluation
-                device::read_f32(net.model.valid().forward(self.probe.clone()), "logits")
-                    .await?
-                    .into_iter()
-                    .map(f64::from)
-                    .collect()
-            }
-            Learner::Proto(p) => {
-                let z = p.model.valid().forward(self.probe.clone());
-                // sync point: one read-back per evaluation
-                device::read_f32(p.prototypes.logits(z), "logits")
-                    .await?
-                    .into_iter()
-                    .map(f64::from)
-                    .collect()
-            }
-            Learner::Host(host) => host
-                .test
-                .iter()
-                .flat_map(|d| host.learner.scores(d))
-                .collect(),
-        };
-        match &self.learner {
-            Learner::Net(_) => finite_outputs(self.step, &scores)?,
-            // −∞ is a prototype learner's "no prototype for this class yet"; NaN is never valid.
-            Learner::Proto(_) => {
-                let nan: Vec<f64> = scores
-                    .iter()
-                    .copied()
-                    .filter(|v| v.is_nan())
-                    .take(1)
-                    .collect();
-                finite_outputs(self.step, &nan)?;
-            }
-            Learner::Host(_) => {}
-        }
-        let labels = self.stream.tasks.iter().flat_map(|t| t.test.labels.iter());
-        let correct: Vec<bool> = scores
-            .chunks_exact(classes)
-            .zip(labels)
-            .enumerate()
-            .map(|(i, (row, &label))| {
-                let task = self.spans.iter().position(|&(a, b)| (a..b).contains(&i));
-                let head = task.map(|t| self.heads.allowed[t].as_slice());
-                best(row, head) == Some(label as usize)
-            })
-            .collect();
-        Ok(self
-            .spans
-            .iter()
-            .map(|&(a, b)| {
-                correct[a..b].iter().filter(|&&c| c).count() as f64 / (b - a).max(1) as f64
-            })
-            .collect())
-    }
-
-    /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
-    /// learners refuse), and evaluates every task again at the same step.
-    pub async fn unlearn(&mut self, c: u32) -> Result<()> {
-        self.compute.ensure_alive()?;
-        let Learner::Host(host) = &mut self.learner else {
-            return Err(Error::invalid(
-                "strategy",
-                format!(
-                    "{} cannot unlearn a class; the analytic head can",
-                    self.config.strategy.name()
-                ),
-            ));
-        };
-        host.learner.unlearn(c as usize)?;
-        let acc = self.evaluate().await?;
-        for (curve, a) in self.curves.iter_mut().zip(acc) {
-            curve.push(a);
-        }
-        self.iterations.push(self.step);
-        Ok(())
-    }
 }
 
 /// Runs the whole stream.
@@ -462,23 +358,4 @@ pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult>
     let total = run.total_steps();
     run.advance(total).await?;
     run.result()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_finite_outputs_stop_the_run() {
-        assert!(finite_outputs(3, &[0.1, -2.0]).is_ok());
-        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            let err = finite_outputs(9, &[0.5, bad]).expect_err("must stop");
-            assert_eq!(err.code(), "diverged");
-            let message = err.to_string();
-            assert!(
-                message.contains("step 9") && message.contains("outputs"),
-                "{message}"
-            );
-        }
-    }
 }

@@ -4,7 +4,8 @@
 use burn::module::Module;
 use serde::Serialize;
 
-use super::{ClRun, Learner, best, tensors};
+use super::evaluate::best;
+use super::{ClRun, Learner, tensors};
 use crate::Result;
 use crate::config::check_range;
 use crate::continual::data::Dataset;
