@@ -11,6 +11,10 @@
 
 mod args;
 
+// See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
