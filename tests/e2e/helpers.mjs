@@ -20,8 +20,12 @@ const BASE_ARGS = [
   "--no-first-run",
 ];
 
-/** Starts the site server and a browser; `webgpu` adds --enable-unsafe-webgpu (SwiftShader). */
-export async function open({ webgpu }) {
+/**
+ * Starts the site server and a browser; `webgpu` adds --enable-unsafe-webgpu (SwiftShader).
+ * `bypassCSP` is for the benchmark only: TF.js's bundle evaluates strings, which the site's CSP
+ * forbids.
+ */
+export async function open({ webgpu, bypassCSP = false }) {
   const { server, url } = await serve(join(ROOT, "www/dist"), { port: 0 });
   const profile = mkdtempSync(join(tmpdir(), "iclab-chromium-"));
   const args = webgpu ? [...BASE_ARGS, "--enable-unsafe-webgpu"] : [...BASE_ARGS, "--disable-gpu"];
@@ -30,6 +34,7 @@ export async function open({ webgpu }) {
     headless: true,
     args,
     viewport: { width: 1200, height: 900 },
+    bypassCSP,
   });
   return {
     url,

@@ -2,7 +2,9 @@
 // a continual run per cycle) in one page must leave the worker's wasm heap flat. The heap grows
 // and never shrinks, so after the first cycles have set its working size, a leak shows as
 // growth; the bound is 10% between cycle 25 (every learner and backbone has been built a few
-// times by then) and cycle 100. The test prints the figures.
+// times by then) and cycle 100. The second test does the same on WebGPU (SwiftShader) and also
+// bounds the GPU buffers alive, as the worker counts them (diagnostics().gpuBytes). Both print
+// their figures.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { open } from "./helpers.mjs";
@@ -53,4 +55,47 @@ test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and 
   assert.ok(growth <= 0.1, `the heap grew ${(100 * growth).toFixed(1)}% from cycle 25 to 100`);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
+});
+
+test("100 cycles on WebGPU leave GPU buffer use and the wasm heap flat (within 10%)", async () => {
+  const gpuBrowser = await open({ webgpu: true });
+  try {
+    const page = await gpuBrowser.apiPage();
+    const samples = await page.evaluate(async () => {
+      const { iclab } = window;
+      const out = { start: await iclab.diagnostics() };
+      const t0 = performance.now();
+      // SwiftShader takes ~5 s per training step even for the smallest model, so every cycle
+      // builds, evaluates, saves, reloads and frees a model on the GPU, and every 5th trains it.
+      for (let i = 1; i <= 100; i++) {
+        const config = { device: "webgpu", dims: 2, points: 3, batchSize: 4, preset: "tiny", model: i % 10 ? "transformer" : "xlstm", seed: i };
+        const s = await iclab.createSession(config);
+        if (i % 5 === 1) for await (const _ of s.train({ steps: 1, snapshotSeconds: 0 }));
+        await s.evaluate({ prompts: 16, baselines: [] });
+        await iclab.loadSession(await s.save(), "webgpu").then((copy) => copy.dispose());
+        await s.dispose();
+        if (i % 10 === 5) {
+          const run = await iclab.startContinual({ device: "webgpu", iterationsPerTask: 1, dataset: { kind: "two_d", shape: "blobs", classes: 4, perClass: 10 }, seed: i });
+          await run.advance(2);
+          await run.dispose();
+        }
+        if ([1, 10, 25, 50, 75, 100].includes(i)) out[i] = await iclab.diagnostics();
+      }
+      out.seconds = (performance.now() - t0) / 1000;
+      return out;
+    });
+    const mb = (b) => (b / 2 ** 20).toFixed(2);
+    const at = [1, 10, 25, 50, 75, 100];
+    console.log(`GPU buffers alive: ${at.map((i) => `${i}: ${samples[i].gpuBuffers} (${mb(samples[i].gpuBytes)} MiB)`).join(", ")}`);
+    console.log(`wasm heap: ${at.map((i) => `${i}: ${mb(samples[i].wasmBytes)} MiB`).join(", ")} (${samples.seconds.toFixed(1)} s for 100 cycles)`);
+    for (const i of at) assert.equal(samples[i].liveSessions, 0, `cycle ${i}: sessions left alive`);
+    assert.ok(samples[1].gpuBytes > 0, "the buffers the models use are counted");
+    const grew = (key) => samples[100][key] / samples[25][key] - 1;
+    assert.ok(grew("gpuBytes") <= 0.1, `GPU buffer bytes grew ${(100 * grew("gpuBytes")).toFixed(1)}% from cycle 25 to 100`);
+    assert.ok(grew("wasmBytes") <= 0.1, `the heap grew ${(100 * grew("wasmBytes")).toFixed(1)}% from cycle 25 to 100`);
+    assert.deepEqual(page.consoleErrors, []);
+    await page.close();
+  } finally {
+    await gpuBrowser.close();
+  }
 });

@@ -411,4 +411,8 @@ export interface Diagnostics {
   liveSessions: number;
   /** Tensors read back from the device so far: the sync points (one per training report). */
   readbacks: number;
+  /** WebGPU buffers alive (created, not yet destroyed or garbage-collected); 0 on the CPU. */
+  gpuBuffers: number;
+  /** Their total size in bytes: the GPU memory held, as the browser sees it. */
+  gpuBytes: number;
 }

@@ -18,9 +18,45 @@ let lostSignal: () => void = () => {};
 const lostPromise = new Promise<void>((resolve) => (lostSignal = resolve));
 
 /**
+ * GPU buffers alive: created by the wasm and neither destroyed nor garbage-collected (wgpu
+ * releases a buffer by dropping its handle). Their bytes are the GPU memory iclab holds.
+ */
+const gpu = { buffers: 0, bytes: 0 };
+const collected = new FinalizationRegistry<number>((size) => forget(size));
+const sizes = new WeakMap<object, number>();
+
+function forget(size: number): void {
+  gpu.buffers -= 1;
+  gpu.bytes -= size;
+}
+
+function countBuffers(device: GPUDeviceLike): void {
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: { size: number }) => {
+    const buffer = create(descriptor);
+    const size = Number(descriptor.size) || 0;
+    gpu.buffers += 1;
+    gpu.bytes += size;
+    sizes.set(buffer, size);
+    collected.register(buffer, size, buffer);
+    const destroy = buffer.destroy.bind(buffer);
+    buffer.destroy = () => {
+      if (sizes.has(buffer)) {
+        forget(size);
+        sizes.delete(buffer);
+        collected.unregister(buffer);
+      }
+      destroy();
+    };
+    return buffer;
+  };
+}
+
+/**
  * Watches every WebGPU device the wasm opens: burn/wgpu request it through this prototype, so
- * wrapping `requestDevice` sees each one and its `lost` promise. A loss is passed to the core,
- * which then answers `device_lost` for sessions on the GPU and opens new ones on the CPU.
+ * wrapping `requestDevice` sees each one, its `lost` promise and its buffers. A loss is passed
+ * to the core, which then answers `device_lost` for sessions on the GPU and opens new ones on
+ * the CPU.
  */
 function watchDevices(): void {
   const proto = (self as unknown as { GPUAdapter?: { prototype: { requestDevice: (...a: unknown[]) => Promise<GPUDeviceLike> } } }).GPUAdapter?.prototype;
@@ -28,6 +64,7 @@ function watchDevices(): void {
   const request = proto.requestDevice;
   proto.requestDevice = async function (this: unknown, ...args: unknown[]) {
     const device = await request.apply(this, args);
+    countBuffers(device);
     void device.lost.then((info) => {
       lostReason = `${info.reason === "destroyed" ? "destroyed" : "lost"}${info.message ? `: ${info.message}` : ""}`;
       wasm.deviceLost(lostReason);
@@ -37,7 +74,11 @@ function watchDevices(): void {
   };
 }
 
-type GPUDeviceLike = { lost: Promise<{ reason: string; message: string }> };
+type GPUBufferLike = { destroy: () => void };
+type GPUDeviceLike = {
+  lost: Promise<{ reason: string; message: string }>;
+  createBuffer: (descriptor: { size: number }) => GPUBufferLike;
+};
 watchDevices();
 
 function load(): Promise<wasm.InitOutput> {
@@ -104,7 +145,13 @@ async function dispatch(req: Request): Promise<unknown> {
     case "liveSessions":
       return wasm.liveSessions();
     case "memory":
-      return { wasmBytes: (await load()).memory.buffer.byteLength, liveSessions: wasm.liveSessions(), readbacks: wasm.readbacks() };
+      return {
+        wasmBytes: (await load()).memory.buffer.byteLength,
+        liveSessions: wasm.liveSessions(),
+        readbacks: wasm.readbacks(),
+        gpuBuffers: gpu.buffers,
+        gpuBytes: gpu.bytes,
+      };
   }
 }
 
