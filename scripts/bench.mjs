@@ -3,7 +3,7 @@
 // native CPU, measured in this one run. Usage: node scripts/bench.mjs path/to/iclab
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { open } from "../tests/e2e/helpers.mjs";
@@ -21,18 +21,22 @@ function native(device, steps, model = "transformer") {
   return { stepsPerSecond: bench.stepsPerSecond, detail: bench.device.adapter ?? bench.device.kind };
 }
 
+/** iclab's steps/s in an open API page, after a warm-up (shader compilation). */
+function iclabInPage(page, config, steps) {
+  return page.evaluate(async ({ config, steps }) => {
+    const s = await window.iclab.createSession(config);
+    for await (const _ of s.train({ steps: 2, every: 2 })) { /* warm-up: shader compilation */ }
+    let last;
+    for await (const r of s.train({ steps, every: steps })) last = r;
+    await s.dispose();
+    return { stepsPerSecond: last.stepsPerSecond, detail: s.deviceInfo.adapter ?? s.deviceInfo.kind };
+  }, { config, steps });
+}
+
 async function browser(device, steps, model = "transformer") {
   const b = await open({ webgpu: true });
   try {
-    const page = await b.apiPage();
-    return await page.evaluate(async ({ config, steps }) => {
-      const s = await window.iclab.createSession(config);
-      for await (const _ of s.train({ steps: 2, every: 2 })) { /* warm-up: shader compilation */ }
-      let last;
-      for await (const r of s.train({ steps, every: steps })) last = r;
-      await s.dispose();
-      return { stepsPerSecond: last.stepsPerSecond, detail: s.deviceInfo.adapter ?? s.deviceInfo.kind };
-    }, { config: { ...CONFIG, device, model }, steps });
+    return await iclabInPage(await b.apiPage(), { ...CONFIG, device, model }, steps);
   } finally {
     await b.close();
   }
@@ -168,6 +172,61 @@ async function firstReport(device) {
     await b.close();
   }
 }
+// In the browser against TensorFlow.js, in one page: the same transformer (scripts/bench_tfjs.js),
+// prompts, loss, Adam and clipping, same batch, on TF.js's WebGPU and wasm backends and on
+// iclab's WebGPU and CPU (Flex in wasm). TF.js is bench-only, installed by scripts/bench.sh.
+const TFJS = process.env.ICLAB_TFJS_DIR ?? join(homedir(), ".cache/iclab/tfjs/node_modules/@tensorflow");
+const TFJS_FILES = {
+  "tf.min.js": "tfjs/dist/tf.min.js",
+  "tf-backend-webgpu.min.js": "tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js",
+  "tf-backend-wasm.min.js": "tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+  "tfjs-backend-wasm.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+  "tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+  "tfjs-backend-wasm-threaded-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+};
+const tfRows = [];
+const tfRun = recorder(tfRows);
+{
+  // TF.js's bundle evaluates strings (new Function), which the site's CSP forbids: this one
+  // context bypasses the CSP; iclab runs under the same page either way.
+  const b = await open({ webgpu: true, bypassCSP: true });
+  try {
+    await b.context.route(/\/__tfjs\/([^/?]+)$/, async (route) => {
+      const name = new URL(route.request().url()).pathname.split("/").pop();
+      const path = name === "bench_tfjs.js" ? "scripts/bench_tfjs.js" : TFJS_FILES[name] && join(TFJS, TFJS_FILES[name]);
+      if (!path) return route.fulfill({ status: 404 });
+      const type = name.endsWith(".wasm") ? "application/wasm" : "text/javascript";
+      await route.fulfill({ body: readFileSync(path), contentType: type });
+    });
+    const page = await b.apiPage();
+    for (const name of [...Object.keys(TFJS_FILES).filter((n) => n.endsWith(".js")), "bench_tfjs.js"]) {
+      await page.addScriptTag({ url: `${b.url}__tfjs/${name}` });
+    }
+    await page.evaluate((prefix) => window.tf.wasm.setWasmPaths(prefix), `${b.url}__tfjs/`);
+    const tfjs = (backend, steps) => async () => {
+      const r = await page.evaluate(({ backend, config, steps }) => window.tfjsBench(backend, config, steps), { backend, config: CONFIG, steps });
+      return { stepsPerSecond: r.stepsPerSecond, detail: `TF.js ${backend} (${r.backend}), final loss ${r.loss.toFixed(2)}` };
+    };
+    await tfRun("iclab WebGPU", () => iclabInPage(page, { ...CONFIG, device: "webgpu" }, STEPS.browserGpu));
+    await tfRun("TF.js WebGPU", tfjs("webgpu", STEPS.browserGpu));
+    await tfRun("iclab CPU (Flex in wasm)", () => iclabInPage(page, { ...CONFIG, device: "cpu" }, STEPS.browserCpu));
+    await tfRun("TF.js wasm", tfjs("wasm", STEPS.browserCpu));
+  } catch (error) {
+    tfRows.push({ name: "TF.js", stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 200)}` });
+  } finally {
+    await b.close();
+  }
+}
+console.log("\nin the browser against TF.js, same page, same model and batch (iclab / TF.js on the same kind of device):");
+console.log("where".padEnd(30), "steps/s".padStart(9), "iclab / TF.js".padStart(14), "  detail");
+for (let i = 0; i < tfRows.length; i += 2) {
+  const [ours, theirs] = [tfRows[i], tfRows[i + 1] ?? { stepsPerSecond: NaN }];
+  for (const r of [ours, theirs]) {
+    if (!r.name) continue;
+    console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(14), " ", r.detail);
+  }
+}
+
 console.log("\nfrom page load to the first report (cold profile), and device read-backs per report:");
 for (const device of ["cpu", "webgpu"]) {
   try {
