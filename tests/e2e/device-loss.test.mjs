@@ -117,3 +117,28 @@ test("the in-context page says the GPU was lost and finishes the run on the CPU"
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
+
+test("the compare page moves both models to the CPU and finishes", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}compare.html?start=scratch&device=webgpu&dims=2&points=3&evalPrompts=16&steps=4&every=1&seed=3`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 300_000 });
+  await page.click("#train");
+  await page.waitForFunction(() => Number(document.body.dataset.stepXlstm) >= 2, null, { timeout: 300_000 });
+  await page.evaluate(`(${loseDevice})()`);
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 300_000 });
+  const run = await page.evaluate(() => ({
+    state: document.body.dataset.state,
+    steps: [document.body.dataset.stepTransformer, document.body.dataset.stepXlstm].map(Number),
+    recovered: document.body.dataset.recovered,
+    kind: document.getElementById("device-badge").dataset.kind,
+    status: document.getElementById("status").textContent,
+    curves: JSON.parse(document.body.dataset.curves ?? "{}"),
+  }));
+  assert.equal(run.state, "done", run.status);
+  assert.deepEqual(run.steps, [4, 4]);
+  assert.equal(run.kind, "cpu");
+  assert.match(run.recovered ?? "", /The GPU was lost at step \d+; training continues on the CPU from step 1/);
+  for (const model of ["transformer", "xlstm"]) assert.ok(run.curves[model]?.every(Number.isFinite), `${model}'s curve after the move`);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
