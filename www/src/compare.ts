@@ -22,7 +22,7 @@ import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./ch
 import { urlState, watchSettings, type StateOf } from "./state.js";
 import { COMPARE as TABLE } from "./tables.js";
 import { applyChrome } from "./chrome.js";
-import { csv, download, stamp } from "./files.js";
+import { csv, download, errorCurveRows, stamp } from "./files.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
 import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
@@ -341,8 +341,7 @@ function results(): object {
 }
 
 function resultsCsv(): string {
-  const rows: unknown[][] = [];
-  for (const [name, c] of Object.entries(shown)) c.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]));
+  const rows = errorCurveRows(shown);
   for (const model of MODELS) for (const [step, loss] of losses[model]) rows.push(["normalized_training_loss", model, step, loss, "", ""]);
   return csv(["series", "name", "x", "value", "lower", "upper"], rows);
 }

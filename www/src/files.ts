@@ -28,3 +28,10 @@ export function csv(header: readonly string[], rows: readonly (readonly unknown[
 export function stamp(page: string): string {
   return `iclab-${page}-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`;
 }
+
+/** One CSV row per (curve, k) of an error-vs-k chart: `error_vs_k, name, k, mean, lower, upper`. */
+export function errorCurveRows(curves: Readonly<Record<string, { mean: number[]; lower: number[]; upper: number[] }>>): unknown[][] {
+  const rows: unknown[][] = [];
+  for (const [name, c] of Object.entries(curves)) c.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]));
+  return rows;
+}

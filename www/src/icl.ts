@@ -17,11 +17,12 @@ import {
   type Session,
   type SessionConfig,
 } from "iclab";
-import { ErrorChart, LABELS, LossChart, PromptChart } from "./charts.js";
+import { ErrorChart, LossChart, PromptChart } from "./charts.js";
 import { readControl, urlState, type StateOf } from "./state.js";
-import { BASELINES, ICL as PROPS } from "./tables.js";
+import { ICL as PROPS } from "./tables.js";
 import { applyChrome } from "./chrome.js";
-import { csv, download, stamp } from "./files.js";
+import { csv, download, errorCurveRows, stamp } from "./files.js";
+import { field, renderBaselineChecks, writeForm } from "./icl-form.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
 import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
@@ -80,44 +81,6 @@ const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
 const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
   "baselines", "probe", "probeScale", "probeNoise", "evalPrompts", "prompt",
 ]);
-
-function field(name: string): HTMLInputElement | HTMLSelectElement | null {
-  const found = form.elements.namedItem(name);
-  return found instanceof HTMLInputElement || found instanceof HTMLSelectElement ? found : null;
-}
-
-function renderBaselineChecks(): void {
-  const box = el<HTMLDivElement>("baselines");
-  box.replaceChildren(
-    ...BASELINES.map((name) => {
-      const label = document.createElement("label");
-      label.className = "check";
-      const input = document.createElement("input");
-      input.type = "checkbox";
-      input.value = name;
-      input.dataset.baseline = name;
-      label.append(input, ` ${LABELS[name] ?? name}`);
-      return label;
-    }),
-  );
-}
-
-function writeForm(): void {
-  for (const name of Object.keys(PROPS) as PropName[]) {
-    const input = field(name);
-    if (input) input.value = String(state[name]);
-  }
-  const chosen = String(state.baselines).split(",");
-  for (const box of form.querySelectorAll<HTMLInputElement>("input[data-baseline]")) {
-    box.checked = chosen.includes(box.value);
-  }
-  for (const label of form.querySelectorAll<HTMLElement>("[data-for-task]")) {
-    label.hidden = label.dataset.forTask !== state.task;
-  }
-  for (const label of form.querySelectorAll<HTMLElement>("[data-for-probe]")) {
-    label.hidden = label.dataset.forProbe !== state.probe;
-  }
-}
 
 function busy(): boolean {
   const s = document.body.dataset.state;
@@ -201,7 +164,7 @@ function showLoaded(s: Session, file: string, history: string): void {
   checkpointInfo.textContent =
     `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task}, d = ${c.dims}, ${c.points} points, ${history}.`;
   for (const name of ["task", "model", "dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
-    const input = field(name);
+    const input = field(form, name);
     if (input) input.value = String(c[name]);
   }
 }
@@ -381,10 +344,7 @@ function results(): object {
 
 /** One row per (curve, k): the error-vs-k chart; then one row per report: the loss chart. */
 function resultsCsv(): string {
-  const rows: unknown[][] = [];
-  for (const [name, curve] of Object.entries(lastEvaluation?.curves ?? {})) {
-    curve.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, curve.lower[k], curve.upper[k], ""]));
-  }
+  const rows = errorCurveRows(lastEvaluation?.curves ?? {}).map((row) => [...row, ""]);
   for (const l of losses) rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
   return csv(["series", "name", "x", "value", "lower", "upper", "normalized"], rows);
 }
@@ -408,7 +368,7 @@ async function loadFromDisk(file: File): Promise<void> {
 function commit(name: PropName, value: string | number): void {
   state = { ...state, [name]: value };
   history.replaceState(null, "", `${location.pathname}${serialize(state)}`);
-  writeForm();
+  writeForm(form, state);
   if (MODEL_PROPS.has(name)) {
     // A new setting means a new experiment, as in TF Playground.
     uploaded = null;
@@ -469,7 +429,7 @@ buttons.exportCsv.addEventListener("click", () => download(`${stamp("icl")}.csv`
 mountShare(el<HTMLButtonElement>("share"), "icl", (c) => serialize(state, c), chrome);
 
 renderBaselineChecks();
-writeForm();
+writeForm(form, state);
 applyChrome(form, parsed.chrome);
 void prepare().then(() => {
   if (parsed.problems.length) {
