@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Static file server for the built site, loopback only. Serves .wasm as application/wasm and
-// sends the site's security headers (no third-party origins, no inline scripts).
+// Static file server for the built site, loopback only. Serves .wasm as application/wasm, sends
+// the site's security headers (no third-party origins, no inline scripts) and, like a static
+// host, the precompressed `.br` / `.gz` sibling (scripts/compress.mjs) a browser accepts.
 //   node scripts/serve.mjs www/dist [--port 8080]
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -28,6 +29,18 @@ export const CSP_META =
 /** As a header it can also allow every page to frame the demos (a <meta> cannot say that). */
 export const CSP = `${CSP_META}; frame-ancestors *`;
 
+/** The encodings a request accepts, in our order of preference, from its Accept-Encoding. */
+function accepted(header) {
+  const offered = new Map();
+  for (const part of String(header ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    offered.set(name, q ? Number(q.slice(2)) : 1);
+  }
+  const ok = (name) => (offered.get(name) ?? offered.get("*") ?? 0) > 0;
+  return [["br", "br"], ["gzip", "gz"]].filter(([name]) => ok(name));
+}
+
 /**
  * Starts a server for `dir`; resolves to { server, url }. Port 0 picks a free port. `csp: false`
  * leaves out the site's CSP (tests use it to stand in for someone else's course page).
@@ -44,9 +57,20 @@ export function serve(dir, { port = 8080, host = "127.0.0.1", csp = true } = {})
       }
       const info = await stat(path).catch(() => null);
       if (info?.isDirectory()) path = join(path, "index.html");
-      const body = await readFile(path);
+      let body = await readFile(path);
+      let encoding = null;
+      for (const [name, suffix] of accepted(req.headers["accept-encoding"])) {
+        const packed = await readFile(`${path}.${suffix}`).catch(() => null);
+        if (packed) {
+          body = packed;
+          encoding = name;
+          break;
+        }
+      }
       res.writeHead(200, {
         "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+        ...(encoding ? { "content-encoding": encoding } : {}),
+        vary: "accept-encoding",
         ...(csp ? { "content-security-policy": CSP } : {}),
         "x-content-type-options": "nosniff",
         // A public static site: course pages on other origins load embed.js as a module (CORS).
