@@ -7,6 +7,8 @@ MODE="${1:-build}"
 cd "$ROOT"
 
 need_apt=()
+# A C compiler: rustc links through it, and the CLI's allocator (mimalloc) is C.
+command -v cc >/dev/null || need_apt+=(gcc libc6-dev)
 if [ "$MODE" = "test" ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
