@@ -33,6 +33,21 @@ after(async () => {
 
 const loseDevice = () => new BroadcastChannel("iclab-test-device").postMessage("destroy");
 
+/** Loses the GPU under a training demo page, waits for the run to end, and reads the page. */
+async function loseAndFinish(page) {
+  await page.evaluate(`(${loseDevice})()`);
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 300_000 });
+  return page.evaluate(() => ({
+    state: document.body.dataset.state,
+    step: Number(document.body.dataset.step),
+    steps: [document.body.dataset.stepTransformer, document.body.dataset.stepXlstm].map(Number),
+    recovered: document.body.dataset.recovered,
+    kind: document.getElementById("device-badge").dataset.kind,
+    status: document.getElementById("status").textContent,
+    curves: JSON.parse(document.body.dataset.curves ?? "{}"),
+  }));
+}
+
 test("a lost GPU is reported as device_lost and the session continues on the CPU from its snapshot", async () => {
   const page = await browser.apiPage();
   const out = await page.evaluate(async () => {
@@ -99,16 +114,7 @@ test("the in-context page says the GPU was lost and finishes the run on the CPU"
   await page.goto(`${browser.url}icl.html?device=webgpu&${QUICK}`);
   await page.click("#train");
   await page.waitForFunction(() => Number(document.body.dataset.step) >= 6, null, { timeout: 300_000 });
-  await page.evaluate(`(${loseDevice})()`);
-  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 300_000 });
-  const run = await page.evaluate(() => ({
-    state: document.body.dataset.state,
-    step: Number(document.body.dataset.step),
-    recovered: document.body.dataset.recovered,
-    kind: document.getElementById("device-badge").dataset.kind,
-    status: document.getElementById("status").textContent,
-    curves: JSON.parse(document.body.dataset.curves ?? "{}"),
-  }));
+  const run = await loseAndFinish(page);
   assert.equal(run.state, "done", run.status);
   // Snapshots come after the first report (step 3) and then every 30 s, so on a slow adapter a
   // later report may hold the newest one: the run continues from a report at or before the loss.
@@ -129,16 +135,7 @@ test("the compare page moves both models to the CPU and finishes", async () => {
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 300_000 });
   await page.click("#train");
   await page.waitForFunction(() => Number(document.body.dataset.stepXlstm) >= 2, null, { timeout: 300_000 });
-  await page.evaluate(`(${loseDevice})()`);
-  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 300_000 });
-  const run = await page.evaluate(() => ({
-    state: document.body.dataset.state,
-    steps: [document.body.dataset.stepTransformer, document.body.dataset.stepXlstm].map(Number),
-    recovered: document.body.dataset.recovered,
-    kind: document.getElementById("device-badge").dataset.kind,
-    status: document.getElementById("status").textContent,
-    curves: JSON.parse(document.body.dataset.curves ?? "{}"),
-  }));
+  const run = await loseAndFinish(page);
   assert.equal(run.state, "done", run.status);
   assert.deepEqual(run.steps, [4, 4]);
   assert.equal(run.kind, "cpu");
