@@ -1,4 +1,5 @@
 /** The in-context page's form: its named controls, the baseline checkboxes, and writing a state into it. */
+import type { SessionInfo } from "iclab";
 import { LABELS } from "./charts.js";
 import { el } from "./dom.js";
 import { BASELINES } from "./tables.js";
@@ -44,5 +45,13 @@ export function writeForm(form: HTMLFormElement, state: Readonly<Record<string, 
   }
   for (const label of form.querySelectorAll<HTMLElement>("[data-for-probe]")) {
     label.hidden = label.dataset.forProbe !== state.probe;
+  }
+}
+
+/** A loaded model's own settings, shown in the (locked) model controls. */
+export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
+  for (const name of ["task", "model", "dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
+    const input = field(form, name);
+    if (input) input.value = String(config[name]);
   }
 }

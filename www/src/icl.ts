@@ -22,7 +22,7 @@ import { readControl, urlState, type StateOf } from "./state.js";
 import { ICL as PROPS } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
-import { field, renderBaselineChecks, writeForm } from "./icl-form.js";
+import { renderBaselineChecks, showModelSettings, writeForm } from "./icl-form.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
 import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
@@ -163,10 +163,7 @@ function showLoaded(s: Session, file: string, history: string): void {
   const c = s.config;
   checkpointInfo.textContent =
     `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task}, d = ${c.dims}, ${c.points} points, ${history}.`;
-  for (const name of ["task", "model", "dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
-    const input = field(form, name);
-    if (input) input.value = String(c[name]);
-  }
+  showModelSettings(form, c);
 }
 
 /** A checkpoint from the visitor's disk, validated by the core exactly as the CLI does. */
