@@ -8,6 +8,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export ICLAB_WASM_TARGET_DIR="${ICLAB_WASM_TARGET_DIR:-$ROOT/target-wasm}"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 WASM_OUT="$ICLAB_WASM_TARGET_DIR/wasm32-unknown-unknown/release/iclab.wasm"
+# The Python the tests call: a venv that setup makes and fills (numpy from PyPI), never whatever
+# `python3` is first on PATH (pyenv, conda and Debian's interpreters each have their own packages).
+export ICLAB_PY_VENV="${ICLAB_PY_VENV:-$HOME/.cache/iclab/py-venv}"
+ICLAB_PYTHON="$ICLAB_PY_VENV/bin/python"
 
 PHASE_NAME=""
 PHASE_START=0

