@@ -1,4 +1,4 @@
-//! Continual learning end to end on the CPU (shared/SCIENCE.md §3): every scenario and learner
+//! Continual learning end to end on the CPU (docs/SCIENCE.md §3): every scenario and learner
 //! on 2-D blobs and on the digits asset, with continual evaluation.
 #![cfg(not(target_family = "wasm"))]
 

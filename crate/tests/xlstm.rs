@@ -1,4 +1,4 @@
-//! xLSTM cells and stack (shared/SCIENCE.md §2) on the CPU backend: hand-computed steps, the
+//! xLSTM cells and stack (docs/SCIENCE.md §2) on the CPU backend: hand-computed steps, the
 //! mLSTM's parallel form against its recurrent form, the stabilized cells against a direct
 //! (unstabilized) computation in f64, and recurrent inference with a constant-size state.
 #![cfg(not(target_family = "wasm"))]

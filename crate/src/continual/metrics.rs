@@ -1,4 +1,4 @@
-//! Continual-learning metrics (shared/SCIENCE.md §3), as pure functions of recorded accuracies.
+//! Continual-learning metrics (docs/SCIENCE.md §3), as pure functions of recorded accuracies.
 //!
 //! Tasks are numbered from 0 here; the formulas in SCIENCE.md number them from 1.
 //!

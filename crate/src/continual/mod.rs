@@ -1,4 +1,4 @@
-//! Continual learning (shared/SCIENCE.md §3): datasets, task streams (scenarios), strategies
+//! Continual learning (docs/SCIENCE.md §3): datasets, task streams (scenarios), strategies
 //! for networks, prototype and analytic learners, the metrics that judge them, and the run that
 //! ties them together with continual evaluation.
 

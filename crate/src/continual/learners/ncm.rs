@@ -1,4 +1,4 @@
-//! Nearest class mean (shared/SCIENCE.md §3, prototype learners): one running mean per class,
+//! Nearest class mean (docs/SCIENCE.md §3, prototype learners): one running mean per class,
 //! updated online; a point gets the class of the nearest mean (Euclidean). A class's mean only
 //! moves when that class's examples arrive, so learning new classes never rewrites old ones —
 //! it is exemplar-free and task-free. Here on raw inputs; on a learned or frozen embedding the

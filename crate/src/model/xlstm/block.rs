@@ -1,4 +1,4 @@
-//! xLSTM blocks (shared/SCIENCE.md §2, Beck et al. 2024 Fig. 9–10), each a pre-LayerNorm
+//! xLSTM blocks (docs/SCIENCE.md §2, Beck et al. 2024 Fig. 9–10), each a pre-LayerNorm
 //! residual unit `x + layer(LN(x))`:
 //!
 //! - **mLSTM block**, up-projection *before* the cell: `LN → W_up: d → 2·inner` split into a

@@ -1,4 +1,4 @@
-//! The mLSTM of Beck et al. 2024 (shared/SCIENCE.md §2): a matrix memory with a covariance
+//! The mLSTM of Beck et al. 2024 (docs/SCIENCE.md §2): a matrix memory with a covariance
 //! update, exponential input gate and sigmoid forget gate, stabilized in log space.
 //!
 //! Recurrent form, per head, with `d_k` the head width and state `(C, n, m)` starting at zero:

@@ -1,4 +1,4 @@
-//! The xLSTM of Beck et al. 2024 (shared/SCIENCE.md §2) as an in-context learner: the same
+//! The xLSTM of Beck et al. 2024 (docs/SCIENCE.md §2) as an in-context learner: the same
 //! read-in and read-out as the transformer around a residual stack of mLSTM and sLSTM blocks
 //! ([`block`]), with a final LayerNorm. No positional embeddings: order comes from recurrence.
 //!
@@ -27,7 +27,7 @@ use block::{BlockState, MlstmBlock, Place, SlstmBlock, XlstmBlock, layer_norm};
 /// Shape of an xLSTM learner.
 #[derive(Config, Debug)]
 pub struct XlstmConfig {
-    /// Token width: the regression dimension `d`.
+    /// Token width: `d` for interleaved prompts, `2d + 1` for paired ones.
     pub n_dims: usize,
     /// Number of blocks. Default: 4 (the `tiny` preset: two mLSTM + two sLSTM).
     #[config(default = 4)]

@@ -1,4 +1,4 @@
-//! Small layers shared by the xLSTM blocks (shared/SCIENCE.md §2): head-wise block-diagonal
+//! Small layers shared by the xLSTM blocks (docs/SCIENCE.md §2): head-wise block-diagonal
 //! projections, a causal depthwise convolution and a per-head LayerNorm, plus the reference
 //! initializations. Each keeps the reference code's parameter layout so a checkpoint maps onto
 //! NX-AI/xlstm by name and shape.

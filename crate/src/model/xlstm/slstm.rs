@@ -1,4 +1,4 @@
-//! The sLSTM of Beck et al. 2024 (shared/SCIENCE.md §2): scalar memory with an exponential
+//! The sLSTM of Beck et al. 2024 (docs/SCIENCE.md §2): scalar memory with an exponential
 //! input gate, a normalizer state and a stabilizer state, and head-wise recurrence.
 //!
 //! Per unit, with pre-activations `ĩ, f̃, z̃, õ = W x_t + R h_{t−1} + b` (`R` block-diagonal per
