@@ -1,4 +1,4 @@
-//! The in-context learner of Garg et al. 2022 (shared/SCIENCE.md §1): a linear read-in from the
+//! The in-context learner of Garg et al. 2022 (docs/SCIENCE.md §1): a linear read-in from the
 //! token dimension to `d_model`, learned positional embeddings, a causal GPT-2 style stack of
 //! pre-LayerNorm blocks, a final LayerNorm and a linear read-out to one number per token.
 //! Dropout is off, as in the reference.
@@ -9,16 +9,20 @@
 
 use burn::config::Config;
 use burn::module::Module;
-use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::nn::{
+    Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
+};
 use burn::tensor::activation::{gelu, softmax};
-use burn::tensor::{Bool, Device, Int, Tensor};
+use burn::tensor::{Bool, Device, Tensor};
 
 /// Shape of a transformer. Presets follow SCIENCE.md: `tiny` 3/64/2, `small` 6/128/4.
 #[derive(Config, Debug)]
 pub struct TransformerConfig {
-    /// Token width: the regression dimension `d` (x tokens are d-vectors, y tokens too).
+    /// Token width: `d` for interleaved prompts, `2d + 1` for paired ones
+    /// ([`crate::icl::TokenLayout::width`]).
     pub n_dims: usize,
-    /// Longest prompt in tokens (2 per (x, y) pair); sizes the positional table.
+    /// Longest prompt in tokens (2 per (x, y) pair interleaved, 1 paired); sizes the positional
+    /// table.
     pub n_positions: usize,
     /// Number of blocks. Default: 3, the `tiny` preset, trainable in a browser.
     #[config(default = 3)]
@@ -31,14 +35,37 @@ pub struct TransformerConfig {
     pub n_heads: usize,
 }
 
+/// GPT-2's initialization scale (Hugging Face `GPT2Config.initializer_range`).
+const GPT2_STD: f64 = 0.02;
+
+/// A Linear initialized as GPT-2's `Conv1D` layers: weights `N(0, std²)`, biases 0.
+fn gpt2_linear(d_in: usize, d_out: usize, std: f64, device: &Device) -> Linear {
+    let mut linear = LinearConfig::new(d_in, d_out)
+        .with_initializer(Initializer::Normal { mean: 0.0, std })
+        .init(device);
+    linear.bias = Some(Initializer::Zeros.init([d_out], device));
+    linear
+}
+
 impl TransformerConfig {
+    /// Initialized as the reference (docs/SCIENCE.md §1, Hugging Face `GPT2Model`): positional
+    /// embedding and every weight inside the blocks `N(0, 0.02²)`, biases 0, LayerNorms 1 and 0,
+    /// the residual output projections `N(0, (0.02/√(2·n_layers))²)`; the read-in and read-out
+    /// are plain Linear layers, initialized as PyTorch's `nn.Linear` (uniform within
+    /// ±1/√fan_in, which is burn's default too).
     pub fn init(&self, device: &Device) -> Transformer {
         let d = self.d_model;
+        let residual_std = GPT2_STD / ((2 * self.n_layers) as f64).sqrt();
         Transformer {
             read_in: LinearConfig::new(self.n_dims, d).init(device),
-            wpe: EmbeddingConfig::new(self.n_positions, d).init(device),
+            wpe: EmbeddingConfig::new(self.n_positions, d)
+                .with_initializer(Initializer::Normal {
+                    mean: 0.0,
+                    std: GPT2_STD,
+                })
+                .init(device),
             blocks: (0..self.n_layers)
-                .map(|_| BlockConfig::new(d, self.n_heads).init(device))
+                .map(|_| BlockConfig::new(d, self.n_heads, residual_std).init(device))
                 .collect(),
             ln_f: LayerNormConfig::new(d).init(device),
             read_out: LinearConfig::new(d, 1).init(device),
@@ -64,10 +91,10 @@ impl Transformer {
     pub fn forward(&self, tokens: Tensor<3>) -> Tensor<2> {
         let [batch, seq, _] = tokens.dims();
         let device = tokens.device();
-        let positions = Tensor::<1, Int>::arange(0..seq as i64, &device)
-            .reshape([1, seq])
-            .repeat_dim(0, batch); // [batch, seq]
-        let mut x = self.read_in.forward(tokens) + self.wpe.forward(positions); // [b, s, d]
+        // The first `seq` rows of the positional table, broadcast over the batch: the same as
+        // looking each position up, without a gather forward and a scatter backward.
+        let positions = self.wpe.weight.val().slice([0..seq]).unsqueeze::<3>(); // [1, s, d]
+        let mut x = self.read_in.forward(tokens) + positions; // [b, s, d]
         // Additive causal mask: -1e9 above the diagonal so a token never sees its future.
         // burn's `tril_mask` is `true` *outside* the lower triangle, i.e. exactly at j > i.
         let mask = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device)
@@ -86,6 +113,8 @@ impl Transformer {
 struct BlockConfig {
     d_model: usize,
     n_heads: usize,
+    /// Init std of the two projections back into the residual stream.
+    residual_std: f64,
 }
 
 impl BlockConfig {
@@ -94,14 +123,14 @@ impl BlockConfig {
         Block {
             ln_1: LayerNormConfig::new(d).init(device),
             attn: CausalSelfAttention {
-                qkv: LinearConfig::new(d, 3 * d).init(device),
-                proj: LinearConfig::new(d, d).init(device),
+                qkv: gpt2_linear(d, 3 * d, GPT2_STD, device),
+                proj: gpt2_linear(d, d, self.residual_std, device),
                 n_heads: self.n_heads,
             },
             ln_2: LayerNormConfig::new(d).init(device),
             mlp: Mlp {
-                fc: LinearConfig::new(d, 4 * d).init(device),
-                proj: LinearConfig::new(4 * d, d).init(device),
+                fc: gpt2_linear(d, 4 * d, GPT2_STD, device),
+                proj: gpt2_linear(4 * d, d, self.residual_std, device),
             },
         }
     }
