@@ -13,8 +13,8 @@ const cli = process.argv[2];
 const CONFIG = { preset: "tiny", dims: 5, points: 11, batchSize: 64, seed: 1 };
 const STEPS = { native: 20, browserCpu: 10, browserGpu: 4 };
 
-function native(device, steps, model = "transformer") {
-  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps), "--model", model,
+function native(device, steps, model = "transformer", extra = []) {
+  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps), "--model", model, ...extra,
     "--preset", CONFIG.preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
     "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
   const { bench } = JSON.parse(out.trim().split("\n").pop());
@@ -33,10 +33,10 @@ function iclabInPage(page, config, steps) {
   }, { config, steps });
 }
 
-async function browser(device, steps, model = "transformer") {
+async function browser(device, steps, model = "transformer", extra = {}) {
   const b = await open({ webgpu: true });
   try {
-    return await iclabInPage(await b.apiPage(), { ...CONFIG, device, model }, steps);
+    return await iclabInPage(await b.apiPage(), { ...CONFIG, device, model, ...extra }, steps);
   } finally {
     await b.close();
   }
@@ -56,6 +56,10 @@ await run("native CPU (Flex)", () => native("cpu", STEPS.native));
 await run("native wgpu", () => native("webgpu", STEPS.native));
 await run("browser WebGPU", () => browser("webgpu", STEPS.browserGpu));
 await run("browser CPU (Flex in wasm)", () => browser("cpu", STEPS.browserCpu));
+// The paired token layout (one token per example, half the tokens): the in-context page's
+// from-scratch default.
+await run("paired tokens, native CPU", () => native("cpu", STEPS.native, "transformer", ["--tokens", "paired"]));
+await run("paired tokens, browser CPU", () => browser("cpu", STEPS.browserCpu, "transformer", { tokens: "paired" }));
 // The xLSTM (tiny: 4 blocks [1:1], width 64) on the same prompts: the sLSTM runs a loop over the
 // 22 tokens, the mLSTM its parallel form.
 await run("xLSTM native CPU (Flex)", () => native("cpu", STEPS.native, "xlstm"));
@@ -237,6 +241,39 @@ for (const device of ["cpu", "webgpu"]) {
   } catch (error) {
     console.log(`  browser ${device}: failed: ${String(error).slice(0, 120)}`);
   }
+}
+
+// The promise of the in-context page: a visitor presses Train on a blank model and watches it
+// learn. Wall time from the click to the first evaluation at or below the target (normalized
+// error 0.1 at k = 2d), with the page's own defaults on the CPU: training, the evaluations after
+// every report and the drawing all count, as the visitor waits for all of them.
+async function fromScratch() {
+  const b = await open({ webgpu: false });
+  try {
+    const page = await b.page();
+    await page.goto(`${b.url}icl.html?start=scratch&device=cpu`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 120_000 });
+    const d = Number(await page.inputValue("input[name=dims]"));
+    const started = Date.now();
+    await page.click("#train");
+    const handle = await page.waitForFunction((k) => {
+      const model = JSON.parse(document.body.dataset.curves ?? "{}").model;
+      const step = Number(document.body.dataset.evaluated);
+      if (Number.isFinite(step) && model && model[k] <= 0.1) return { step, error: model[k] };
+      return document.body.dataset.state === "done" || document.body.dataset.state === "error" ? { step, error: model?.[k], missed: true } : null;
+    }, 2 * d, { timeout: 900_000, polling: 200 });
+    const r = await handle.jsonValue();
+    return { ...r, seconds: (Date.now() - started) / 1000, settings: await page.evaluate(() => location.search) };
+  } finally {
+    await b.close();
+  }
+}
+try {
+  const r = await fromScratch();
+  console.log(`\nfrom scratch on the in-context page (browser CPU, the page's defaults): ${r.missed ? "target NOT reached" : "error <= 0.1 at k = 2d"} ` +
+    `after ${r.seconds.toFixed(1)} s at step ${r.step} (error ${r.error?.toFixed(3)})`);
+} catch (error) {
+  console.log(`\nfrom scratch on the in-context page: failed: ${String(error).slice(0, 160)}`);
 }
 
 const wasm = readFileSync("web/pkg/iclab_bg.wasm");

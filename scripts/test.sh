@@ -11,9 +11,18 @@ phase "setup"; bash scripts/setup.sh test
 phase "rustfmt"; cargo fmt --all --check
 phase "native tests (cargo test --release)"; cargo test --release
 phase "shipped checkpoints, re-implemented in numpy"
+ICLAB="$CARGO_TARGET_DIR/release/iclab"
 for ckpt in www/public/checkpoints/*.safetensors; do
-  "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$ckpt" "$CARGO_TARGET_DIR/release/iclab"
+  "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$ckpt" "$ICLAB"
 done
+# The paired token layout, which no shipped checkpoint uses: a few steps of each backbone.
+fresh=$(mktemp -d)
+for model in transformer xlstm; do
+  "$ICLAB" --json icl train --model "$model" --tokens paired --steps 20 --every 20 --device cpu --prompts 16 \
+    --baselines least_squares --out "$fresh/$model-paired.safetensors" >/dev/null
+  "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$fresh/$model-paired.safetensors" "$ICLAB"
+done
+rm -rf "$fresh"
 phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"
 (

@@ -22,7 +22,8 @@ pub const MEMORY_LIMIT_BYTES: u64 = if cfg!(target_family = "wasm") {
 /// ≈ 10·d²), each stored four times (weights, gradients, Adam's two moments). Activations kept
 /// for the backward pass are ≈ 20·b·s·d + 3·b·h·s² floats per transformer layer (projections,
 /// MLP, attention scores and softmax) and ≈ 32·b·s·d + 4·b·h·s² per xLSTM block (the mLSTM's
-/// parallel form builds b·h·s² decay and score matrices), with s = 2·points tokens. Calibrated
+/// parallel form builds b·h·s² decay and score matrices), with s tokens (2·points interleaved,
+/// points paired). Calibrated
 /// against peak RSS on the CPU backend: transformer small, batch 64, 41 points: estimated
 /// 0.45 GB, measured 0.49 GB; tiny at batch 256: 0.45 / 0.50 GB; xLSTM small, batch 64:
 /// 0.69 / 0.71 GB.
@@ -53,8 +54,8 @@ impl SessionConfig {
         let (layers, d, heads) = self.raw_shape();
         let (layers, d, heads) = (u64::from(layers), u64::from(d), u64::from(heads));
         let b = u64::from(self.batch_size);
-        let s = 2 * u64::from(self.points);
-        let dims = u64::from(self.dims);
+        let s = self.seq_len() as u64;
+        let dims = self.token_width() as u64;
         let (per_layer, act_linear, act_scores) = match self.model {
             Backbone::Transformer => (12 * d * d + 13 * d, 20, 3),
             Backbone::Xlstm => (10 * d * d + 16 * d, 32, 4),

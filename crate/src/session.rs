@@ -15,7 +15,6 @@ use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
 use crate::icl::curriculum;
 use crate::icl::evaluate::{self, EvalConfig, EvalResult};
 use crate::icl::probe::EvalSet;
-use crate::icl::prompt::at_x_positions;
 use crate::icl::{FunctionClass, PromptBatch};
 use crate::model::{Learner, TransformerConfig, XlstmConfig};
 use crate::train::{Report, clock, schedule};
@@ -168,7 +167,8 @@ impl Session {
                 stage.active_dims,
             );
             let model = self.model.take().ok_or_else(lost_model)?;
-            let predictions = at_x_positions(model.forward(prompts.tokens(&device)));
+            let layout = self.config.tokens;
+            let predictions = layout.predictions(model.forward(prompts.tokens(layout, &device)));
             let loss = (predictions - prompts.targets(&device))
                 .powi_scalar(2)
                 .mean();
@@ -290,7 +290,9 @@ impl Session {
         let mut out = Vec::with_capacity(batch.batch * batch.points);
         for start in (0..batch.batch).step_by(EVAL_CHUNK) {
             let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
-            let preds = at_x_positions(model.forward(chunk.tokens(&self.compute.infer)));
+            let layout = self.config.tokens;
+            let preds =
+                layout.predictions(model.forward(chunk.tokens(layout, &self.compute.infer)));
             // sync point: one read-back per chunk
             let values = device::read_f32(preds, "predictions").await?;
             // A model whose outputs overflowed (e.g. loaded from a checkpoint that had already
@@ -313,7 +315,7 @@ pub fn init_model(config: &SessionConfig, device: &burn::tensor::Device) -> Lear
     let shape = config.shape();
     match config.model {
         Backbone::Transformer => Learner::Transformer(
-            TransformerConfig::new(config.dims as usize, 2 * config.points as usize)
+            TransformerConfig::new(config.token_width(), config.seq_len())
                 .with_n_layers(shape.layers)
                 .with_d_model(shape.d_model)
                 .with_n_heads(shape.heads)
@@ -327,7 +329,7 @@ pub fn init_model(config: &SessionConfig, device: &burn::tensor::Device) -> Lear
 pub fn xlstm_config(config: &SessionConfig) -> XlstmConfig {
     let shape = config.shape();
     let [a, b] = config.xlstm_ratio;
-    XlstmConfig::new(config.dims as usize)
+    XlstmConfig::new(config.token_width())
         .with_n_blocks(shape.layers)
         .with_d_model(shape.d_model)
         .with_n_heads(shape.heads)

@@ -8,8 +8,7 @@ use iclab::config::{Backbone, SessionConfig};
 use iclab::device::{DeviceChoice, DeviceKind};
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
-use iclab::icl::prompt::at_x_positions;
-use iclab::icl::{PromptBatch, TaskKind};
+use iclab::icl::{PromptBatch, TaskKind, TokenLayout};
 use iclab::model::{TransformerConfig, XlstmConfig};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -40,7 +39,7 @@ fn tokens_interleave_x_and_y() {
     let mut rng = StdRng::seed_from_u64(1);
     let class = TaskKind::Linear.class(SessionConfig::default().task_params());
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
-    let tokens = batch.tokens(&device);
+    let tokens = batch.tokens(TokenLayout::Interleaved, &device);
     assert_eq!(tokens.dims(), [2, 6, 4]);
     let data = tokens
         .into_data()
@@ -90,9 +89,9 @@ fn model_predicts_one_number_per_x() {
         5,
         4,
     );
-    let out = model.forward(batch.tokens(&device));
+    let out = model.forward(batch.tokens(TokenLayout::Interleaved, &device));
     assert_eq!(out.dims(), [3, 10]);
-    assert_eq!(at_x_positions(out).dims(), [3, 5]);
+    assert_eq!(TokenLayout::Interleaved.predictions(out).dims(), [3, 5]);
 }
 
 #[test]
@@ -110,11 +109,13 @@ fn causal_model_ignores_the_future() {
     let mut b = a.clone();
     b.ys[3] += 10.0; // change only the last y
     b.xs[6] -= 5.0; // and the last x
-    let pa = at_x_positions(model.forward(a.tokens(&device)))
+    let pa = TokenLayout::Interleaved
+        .predictions(model.forward(a.tokens(TokenLayout::Interleaved, &device)))
         .into_data()
         .try_into_vec::<f32>()
         .expect("f32");
-    let pb = at_x_positions(model.forward(b.tokens(&device)))
+    let pb = TokenLayout::Interleaved
+        .predictions(model.forward(b.tokens(TokenLayout::Interleaved, &device)))
         .into_data()
         .try_into_vec::<f32>()
         .expect("f32");
@@ -256,46 +257,60 @@ fn auto_device_reports_what_runs_and_why() {
 #[test]
 fn batched_evaluation_equals_one_prompt_at_a_time() {
     block_on(async {
-        let session = Session::new(small(4)).await.expect("session");
-        for probe in [Probe::None, Probe::Orthant] {
-            let config = EvalConfig {
-                prompts: 300, // more than one evaluation chunk
-                probe,
-                seed: Some(9),
-                ..Default::default()
-            };
-            let class = TaskKind::Linear.class(SessionConfig::default().task_params());
-            let set = config.sample(class.as_ref(), 9, 7, 3);
-            let batched = session.predict_set(&set).await.expect("batched");
-            for b in [0, 1, 150, 299] {
-                let mut one = set.clone();
-                one.prompts = set.prompts.rows(b, b + 1);
-                if let Some(q) = &mut one.queries {
-                    q.xs = q.xs[b * 7 * 3..(b + 1) * 7 * 3].to_vec();
-                    q.ys = q.ys[b * 7..(b + 1) * 7].to_vec();
-                }
-                let single = session.predict_set(&one).await.expect("single");
-                for k in 0..7 {
-                    let (x, y) = (batched[b * 7 + k], single[k]);
-                    assert!(
-                        (x - y).abs() < 1e-5,
-                        "{probe:?} prompt {b} k {k}: {x} vs {y}"
-                    );
-                }
-            }
+        for tokens in TokenLayout::ALL {
+            let session = Session::new(SessionConfig { tokens, ..small(4) })
+                .await
+                .expect("session");
+            batched_equals_single(&session).await;
         }
     });
+}
+
+/// Every prompt's predictions in a batch of 300 (more than one evaluation chunk) equal the
+/// predictions for that prompt alone.
+async fn batched_equals_single(session: &Session) {
+    let tokens = session.config().tokens;
+    for probe in [Probe::None, Probe::Orthant] {
+        let config = EvalConfig {
+            prompts: 300,
+            probe,
+            seed: Some(9),
+            ..Default::default()
+        };
+        let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+        let set = config.sample(class.as_ref(), 9, 7, 3);
+        let batched = session.predict_set(&set).await.expect("batched");
+        for b in [0, 1, 150, 299] {
+            let mut one = set.clone();
+            one.prompts = set.prompts.rows(b, b + 1);
+            if let Some(q) = &mut one.queries {
+                q.xs = q.xs[b * 7 * 3..(b + 1) * 7 * 3].to_vec();
+                q.ys = q.ys[b * 7..(b + 1) * 7].to_vec();
+            }
+            let single = session.predict_set(&one).await.expect("single");
+            for k in 0..7 {
+                let (x, y) = (batched[b * 7 + k], single[k]);
+                assert!(
+                    (x - y).abs() < 1e-5,
+                    "{tokens:?} {probe:?} prompt {b} k {k}: {x} vs {y}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
 fn checkpoint_round_trip_gives_identical_predictions() {
     for model in [Backbone::Transformer, Backbone::Xlstm] {
-        round_trip(SessionConfig {
-            task: TaskKind::SparseLinear,
-            sparsity: 2,
-            model,
-            ..small(8)
-        });
+        for tokens in TokenLayout::ALL {
+            round_trip(SessionConfig {
+                task: TaskKind::SparseLinear,
+                sparsity: 2,
+                model,
+                tokens,
+                ..small(8)
+            });
+        }
     }
 }
 
@@ -390,7 +405,8 @@ fn xlstm_ignores_the_future() {
     b.ys[3] += 10.0;
     b.xs[6] -= 5.0;
     let run = |p: &PromptBatch| {
-        at_x_positions(model.forward(p.tokens(&device)))
+        TokenLayout::Interleaved
+            .predictions(model.forward(p.tokens(TokenLayout::Interleaved, &device)))
             .into_data()
             .try_into_vec::<f32>()
             .expect("f32")

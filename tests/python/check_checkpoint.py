@@ -177,6 +177,24 @@ def xlstm_forward(t, tokens):
     return linear(t, "read_out", layer_norm(x, t["post_norm.gamma"]))[:, 0]
 
 
+def prompt_tokens(layout, xs, ys):
+    """The tokens of one prompt ([points, d] inputs, [points] outputs) and where its predictions
+    are read: interleaved [x_1, y_1, x_2, y_2, ...] read at the x tokens, or paired, one token
+    [x_i; x_{i-1}; y_{i-1}] per example (zeros before the first) read at every token."""
+    points, d = xs.shape
+    if layout == "interleaved":
+        tokens = np.zeros((2 * points, d))
+        tokens[0::2] = xs
+        tokens[1::2, 0] = ys
+        return tokens, slice(0, None, 2)
+    assert layout == "paired", layout
+    tokens = np.zeros((points, 2 * d + 1))
+    tokens[:, :d] = xs
+    tokens[1:, d : 2 * d] = xs[:-1]
+    tokens[1:, 2 * d] = ys[:-1]
+    return tokens, slice(None)
+
+
 def main(checkpoint, iclab):
     meta, t = load(checkpoint)
     config = json.loads(meta["config"])
@@ -194,13 +212,12 @@ def main(checkpoint, iclab):
     theirs = np.array(json.loads(out)["predictions"])
     heads = config.get("heads") or {"tiny": 2, "small": 4}[config.get("preset", "tiny")]
     worst = 0.0
+    layout = config.get("tokens", "interleaved")
     for b in range(xs.shape[0]):
-        tokens = np.zeros((2 * points, d))
-        tokens[0::2] = xs[b]
-        tokens[1::2, 0] = ys[b]
-        ours = (xlstm_forward(t, tokens) if model == "xlstm" else forward(t, heads, tokens))[0::2]
+        tokens, at = prompt_tokens(layout, xs[b], ys[b])
+        ours = (xlstm_forward(t, tokens) if model == "xlstm" else forward(t, heads, tokens))[at]
         worst = max(worst, float(np.abs(ours - theirs[b]).max()))
-    print(f"{model}: {xs.shape[0]} prompts, {len(t)} tensors, step {meta['step']}: max |numpy - iclab predict| = {worst:.2e}")
+    print(f"{model} ({layout} tokens): {xs.shape[0]} prompts, {len(t)} tensors, step {meta['step']}: max |numpy - iclab predict| = {worst:.2e}")
     assert worst < 1e-4, worst
 
 

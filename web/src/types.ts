@@ -15,6 +15,13 @@ export interface SessionConfig {
    * xLSTM: `tiny` (4 blocks, width 64, 4 heads) or `small` (6, 128, 4). Default `"tiny"`.
    */
   preset?: "tiny" | "small";
+  /**
+   * How prompts become tokens: `interleaved` (`[x₁, y₁, x₂, y₂, …]`, the reference layout of
+   * Garg et al.) or `paired` (one token `[x_i ; x_{i−1} ; y_{i−1}]` per example, 2d + 1 wide:
+   * learns without the reference's long loss plateau, on half the tokens). Part of the model:
+   * checkpoints keep it. Default `"interleaved"`.
+   */
+  tokens?: TokenLayout;
   /** Overrides the preset's number of blocks (1–24). */
   layers?: number;
   /**
@@ -47,6 +54,8 @@ export interface SessionConfig {
   /** Seeds data and initialization: same seed and config, same losses (on the same backend). */
   seed?: number;
 }
+
+export type TokenLayout = "interleaved" | "paired";
 
 export type TaskKind =
   | "linear"

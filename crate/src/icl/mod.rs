@@ -1,4 +1,4 @@
-//! In-context regression (shared/SCIENCE.md §1): function classes, prompt batches, the
+//! In-context regression (docs/SCIENCE.md §1): function classes, prompt batches, the
 //! curriculum, out-of-distribution probes, closed-form baselines and the error-vs-k evaluation.
 
 pub mod baselines;
@@ -8,6 +8,8 @@ pub mod evaluate;
 pub mod probe;
 pub mod prompt;
 pub mod tasks;
+pub mod tokens;
 
 pub use prompt::PromptBatch;
 pub use tasks::{FunctionClass, TaskKind, TaskParams};
+pub use tokens::TokenLayout;

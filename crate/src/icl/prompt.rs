@@ -1,9 +1,5 @@
-//! Prompt batches and their token layout.
-//!
-//! Layout of the reference code (SCIENCE.md §1): tokens interleave `[x_1, y_1, x_2, y_2, …]`;
-//! an x token is the d-vector, a y token is a d-vector that is zero except its first entry.
-//! Predictions are read at the x positions: the output at `x_i` predicts `y_i` from the pairs
-//! before it.
+//! Prompt batches: the numbers of `(x_1, f(x_1), …, x_k, f(x_k))`, kept on the host so baselines
+//! and the model see the same prompts. How they become tokens is [`TokenLayout`]'s business.
 
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::RngExt;
@@ -11,6 +7,7 @@ use rand::rngs::StdRng;
 use rand_distr::StandardNormal;
 
 use super::FunctionClass;
+use super::tokens::TokenLayout;
 
 /// A batch of prompts, kept on the host so baselines and the model see the same numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,19 +87,9 @@ impl PromptBatch {
         }
     }
 
-    /// Interleaved tokens, `[batch, 2 * points, dims]`.
-    pub fn tokens(&self, device: &Device) -> Tensor<3> {
-        let (d, k) = (self.dims, self.points);
-        let mut data = vec![0.0f32; self.batch * 2 * k * d];
-        for b in 0..self.batch {
-            for i in 0..k {
-                let src = (b * k + i) * d;
-                let x_at = (b * 2 * k + 2 * i) * d;
-                data[x_at..x_at + d].copy_from_slice(&self.xs[src..src + d]);
-                data[x_at + d] = self.ys[b * k + i];
-            }
-        }
-        Tensor::from_data(TensorData::new(data, [self.batch, 2 * k, d]), device)
+    /// The tokens of this batch in `layout`.
+    pub fn tokens(&self, layout: TokenLayout, device: &Device) -> Tensor<3> {
+        layout.tokens(self, device)
     }
 
     /// Targets, `[batch, points]`.
@@ -112,19 +99,6 @@ impl PromptBatch {
             device,
         )
     }
-}
-
-/// Picks the predictions at x positions out of per-token outputs.
-///
-/// # Shapes
-/// - per_token: `[batch, 2 * points]` → `[batch, points]`
-pub fn at_x_positions(per_token: Tensor<2>) -> Tensor<2> {
-    let [batch, seq] = per_token.dims();
-    let points = seq / 2;
-    per_token
-        .reshape([batch, points, 2])
-        .slice([0..batch, 0..points, 0..1])
-        .reshape([batch, points])
 }
 
 /// One draw of `N(0, std²)`, or exactly 0 without drawing when `std` is 0.

@@ -38,7 +38,7 @@ pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<Infe
     crate::config::check_range("tokens", tokens, 1, MAX_COST_TOKENS)?;
     let shape = config.shape();
     let (d, layers, heads) = (shape.d_model as f64, shape.layers, shape.heads as f64);
-    let n_dims = f64::from(config.dims);
+    let n_dims = config.token_width() as f64;
     let edges = n_dims * d + d; // read-in and read-out
     let tokens: Vec<u32> = (1..=tokens).collect();
     let (state_floats, multiply_adds) = match config.model {
@@ -106,7 +106,7 @@ mod tests {
             let model = crate::session::xlstm_config(&config).init(&device);
             let mut state = model.empty_state(1, &device);
             for _ in 0..3 {
-                let token = Tensor::<2>::zeros([1, config.dims as usize], &device);
+                let token = Tensor::<2>::zeros([1, config.token_width()], &device);
                 state = model.step(token, state).expect("state fits").1;
             }
             let cost = inference_cost(&config, 40).expect("valid");

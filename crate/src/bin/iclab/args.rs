@@ -7,11 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use iclab::config::{Backbone, Preset, SessionConfig};
 use iclab::continual::run::StrategyKind;
 use iclab::device::DeviceChoice;
-use iclab::icl::TaskKind;
 use iclab::icl::baselines::BaselineKind;
 use iclab::icl::curriculum::Curriculum;
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
+use iclab::icl::{TaskKind, TokenLayout};
 use iclab::{Error, Result};
 
 use crate::read_text;
@@ -127,6 +127,11 @@ pub enum IclCommand {
         /// Continue training from this checkpoint (its config wins; `--device` still applies).
         #[arg(long)]
         resume: Option<PathBuf>,
+        /// Also evaluate every N steps (at the next report), printing the error vs k and keeping
+        /// it in the log: learning curves of in-context error, not only of the loss. 0: only at
+        /// the end.
+        #[arg(long, default_value_t = 0)]
+        eval_every: u32,
         #[command(flatten)]
         eval: EvalArgs,
     },
@@ -264,6 +269,10 @@ pub struct SessionArgs {
     pub xlstm_ratio: Option<[u32; 2]>,
     #[arg(long, value_parser = parse_enum::<Preset>)]
     pub preset: Option<Preset>,
+    /// Token layout: interleaved (the reference's `[x_1, y_1, …]`) or paired (one token
+    /// `[x_i ; x_{i−1} ; y_{i−1}]` per example).
+    #[arg(long, value_parser = parse_enum::<TokenLayout>)]
+    pub tokens: Option<TokenLayout>,
     #[arg(long)]
     pub dims: Option<u32>,
     #[arg(long)]
@@ -324,7 +333,7 @@ impl SessionArgs {
                 if let Some(v) = self.$flag { config.$field = v; }
             )*};
         }
-        set!(task => task, model => model, xlstm_ratio => xlstm_ratio, preset => preset, dims => dims, points => points,
+        set!(task => task, model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, dims => dims, points => points,
              batch_size => batch_size, lr => learning_rate, device => device, seed => seed,
              sparsity => sparsity, noise_std => noise_std, condition_number => condition_number,
              warmup_steps => warmup_steps, decay_steps => decay_steps);

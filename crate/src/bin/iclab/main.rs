@@ -73,6 +73,8 @@ struct Run<'a> {
     resume: Option<&'a Path>,
     started: std::time::Instant,
     reports: &'a [iclab::train::Report],
+    /// `--eval-every`'s evaluations, in step order.
+    evaluations: &'a [EvalResult],
 }
 
 impl Run<'_> {
@@ -83,6 +85,7 @@ impl Run<'_> {
             "steps": self.session.step(),
             "wallSeconds": self.started.elapsed().as_secs_f64(),
             "reports": to_json(&self.reports),
+            "evaluations": to_json(&self.evaluations),
             "evaluation": evaluation.map(to_json),
         });
         let text = serde_json::to_string_pretty(&record).unwrap_or_default();
@@ -119,6 +122,7 @@ async fn run(cli: Cli) -> Result<()> {
                     log,
                     resume,
                     eval,
+                    eval_every,
                 },
         } => {
             if every == 0 {
@@ -138,6 +142,7 @@ async fn run(cli: Cli) -> Result<()> {
             let log = log.unwrap_or_else(|| out.with_extension("log.json"));
             let started = std::time::Instant::now();
             let mut reports = Vec::new();
+            let mut evaluations = Vec::new();
             let mut done = 0;
             while done < steps {
                 let n = every.min(steps - done);
@@ -158,6 +163,15 @@ async fn run(cli: Cli) -> Result<()> {
                     );
                 }
                 reports.push(report);
+                if eval_every > 0 && done % eval_every < n && done < steps {
+                    let result = session.evaluate(&eval).await?;
+                    if json {
+                        println!("{}", json!({ "evaluation": to_json(&result) }));
+                    } else {
+                        print_evaluation(false, &result);
+                    }
+                    evaluations.push(result);
+                }
                 if save_every > 0 && done % save_every < n {
                     write_atomic("--out", &out, &session.save().await?)?;
                     let run = Run {
@@ -165,6 +179,7 @@ async fn run(cli: Cli) -> Result<()> {
                         resume: resume.as_deref(),
                         started,
                         reports: &reports,
+                        evaluations: &evaluations,
                     };
                     run.write_log(&log, None)?;
                 }
@@ -180,6 +195,7 @@ async fn run(cli: Cli) -> Result<()> {
                 resume: resume.as_deref(),
                 started,
                 reports: &reports,
+                evaluations: &evaluations,
             };
             run.write_log(&log, Some(&result))?;
         }
