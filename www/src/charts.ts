@@ -78,6 +78,8 @@ const COLOURS: Record<string, string> = {
   relu_net: "#4d7c0f",
   tree: "#7c2d12",
   boosted_trees: "#475569",
+  paired: "#2563eb",
+  interleaved: "#b45309",
 };
 
 function colour(name: string): string {
@@ -104,6 +106,8 @@ export const LABELS: Record<string, string> = {
   relu_net: "2-layer ReLU net",
   tree: "greedy tree",
   boosted_trees: "boosted trees",
+  paired: "paired tokens",
+  interleaved: "interleaved tokens (the papers')",
 };
 
 const LEARNERS = ["model", "transformer", "xlstm"];

@@ -25,7 +25,8 @@ import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
-import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
+import { continueOnCpu, describe, deviceLost, el, showDeviceBadge } from "./dom.js";
+import { rounds } from "./rounds.js";
 import "./style.css";
 
 const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
@@ -255,9 +256,7 @@ function record(model: Backbone, report: Report): void {
   losses[model].push([report.step, report.normalizedLoss]);
   document.body.dataset[model === "transformer" ? "stepTransformer" : "stepXlstm"] = String(report.step);
   if (report.deviceInfo) {
-    badge.dataset.kind = report.deviceInfo.kind;
-    badge.textContent = `device: ${report.deviceInfo.kind === "webgpu" ? `WebGPU · ${report.deviceInfo.adapter ?? "adapter"}` : "CPU"}`;
-    badge.title = report.deviceInfo.fallbackReason ?? "";
+    showDeviceBadge(badge, report.deviceInfo);
   }
 }
 
@@ -276,27 +275,22 @@ async function train(): Promise<void> {
     const pumps = MODELS.map((model) => {
       const s = sessions[model] as Session;
       const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
-      return { model, it: s.train({ steps: Math.max(1, state.steps - done), every: state.every }) };
+      return s.train({ steps: Math.max(1, state.steps - done), every: state.every });
     });
-    let running = true;
-    while (running) {
-      running = false;
-      for (const { model, it } of pumps) {
-        const next = await it.next();
-        if (mine !== epoch) return;
-        if (next.done) continue;
-        running = true;
-        record(model, next.value);
-      }
+    let finished = true;
+    for await (const round of rounds(pumps)) {
+      if (mine !== epoch) return;
+      round.forEach((report, i) => report && record(MODELS[i] as Backbone, report));
       showLosses();
       const at = MODELS.map((m) => `${MODEL_NAMES[m]} ${losses[m].at(-1)?.[1].toFixed(3) ?? "–"}`).join(" · ");
       status.textContent = `${progress.update(Math.min(trained(), state.steps), state.steps)} · step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
       await evaluate();
-      if (pauseRequested || mine !== epoch) break;
+      if (pauseRequested || mine !== epoch) {
+        finished = false;
+        break;
+      }
     }
     if (mine !== epoch) return;
-    await Promise.all(pumps.map(({ it }) => it.return(undefined)));
-    const finished = !running;
     progress.stop(finished ? "done" : "paused");
     setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
   } catch (error) {

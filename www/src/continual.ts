@@ -19,7 +19,7 @@ import { applyChrome } from "./chrome.js";
 import { csv, download, stamp } from "./files.js";
 import { Progress } from "./progress.js";
 import { mountShare } from "./share.js";
-import { describe, el } from "./dom.js";
+import { describe, el, showDeviceBadge } from "./dom.js";
 import "./style.css";
 
 type Name = keyof typeof TABLE;
@@ -215,9 +215,7 @@ function renderMetrics(): void {
 async function show(side: Side, result: ContinualResult): Promise<void> {
   results[side] = result;
   const info = result.deviceInfo;
-  badge.dataset.kind = info.kind;
-  badge.textContent = `device: ${info.kind === "webgpu" ? `WebGPU · ${info.adapter ?? "adapter"}` : "CPU"}`;
-  badge.title = info.fallbackReason ?? "";
+  showDeviceBadge(badge, info);
   charts[side].show(result);
   renderMatrix(matrices[side], result);
   const run = runs[side];

@@ -1,5 +1,5 @@
 /** Small helpers every page uses. */
-import { IclabError, type Session } from "iclab";
+import { IclabError, type DeviceInfo, type Session } from "iclab";
 
 /** The element with `id`; a page missing one of its own elements is a bug, so this throws. */
 export function el<T extends HTMLElement>(id: string): T {
@@ -28,4 +28,12 @@ export async function continueOnCpu(sessions: Session[], lostAt: number): Promis
   for (const s of sessions) steps.push(await s.recover("cpu"));
   const from = Math.min(...steps);
   return { steps, note: `The GPU was lost at step ${lostAt}; training continues on the CPU from step ${from}, the last snapshot.` };
+}
+
+/** The page header's device badge: what runs, and why `auto` fell back when it did. */
+export function showDeviceBadge(badge: HTMLElement, info: DeviceInfo): void {
+  badge.dataset.kind = info.kind;
+  badge.textContent = `device: ${info.kind === "webgpu" ? `WebGPU · ${info.adapter ?? "adapter"}` : "CPU"}`;
+  badge.title = info.fallbackReason ?? "";
+  badge.dataset.reason = info.fallbackReason ?? "";
 }

@@ -1,8 +1,11 @@
 /** The in-context page's form: its named controls, the baseline checkboxes, and writing a state into it. */
-import type { SessionInfo } from "iclab";
+import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
+import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
 import { el } from "./dom.js";
-import { BASELINES } from "./tables.js";
+import { BASELINES, ICL } from "./tables.js";
+
+type IclState = StateOf<typeof ICL>;
 
 /** The control called `name` in `form`, if it is an input or a select. */
 export function field(form: HTMLFormElement, name: string): HTMLInputElement | HTMLSelectElement | null {
@@ -50,8 +53,41 @@ export function writeForm(form: HTMLFormElement, state: Readonly<Record<string, 
 
 /** A loaded model's own settings, shown in the (locked) model controls. */
 export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
-  for (const name of ["task", "model", "dims", "points", "preset", "batchSize", "learningRate", "warmupSteps"] as const) {
+  for (const name of ["task", "model", "dims", "points", "preset", "tokens", "batchSize", "learningRate", "warmupSteps", "decaySteps"] as const) {
     const input = field(form, name);
     if (input) input.value = String(config[name]);
   }
+}
+
+/** The session config the in-context page's settings describe. */
+export function sessionConfig(state: IclState): SessionConfig {
+  return {
+    task: state.task as SessionConfig["task"],
+    model: state.model as SessionConfig["model"],
+    sparsity: Math.min(state.sparsity, state.dims),
+    noiseStd: state.noiseStd,
+    conditionNumber: state.conditionNumber,
+    device: state.device as SessionConfig["device"],
+    preset: state.preset as SessionConfig["preset"],
+    tokens: state.tokens as SessionConfig["tokens"],
+    dims: state.dims,
+    points: state.points,
+    batchSize: state.batchSize,
+    learningRate: state.learningRate,
+    warmupSteps: state.warmupSteps,
+    decaySteps: state.decaySteps,
+    seed: state.seed,
+  };
+}
+
+/** The evaluation the in-context page's settings describe. */
+export function evaluateOptions(state: IclState): EvaluateOptions {
+  return {
+    prompts: state.evalPrompts,
+    probe: state.probe as EvaluateOptions["probe"],
+    probeScale: state.probeScale,
+    probeNoise: state.probeNoise,
+    baselines: String(state.baselines).split(",").filter(Boolean) as BaselineKind[],
+    seed: state.seed,
+  };
 }

@@ -9,7 +9,6 @@ import {
   evaluateBaselines,
   IclabError,
   loadSession,
-  type BaselineKind,
   type ErrorCurve,
   type EvaluateOptions,
   type Evaluation,
@@ -22,11 +21,13 @@ import { readControl, urlState, type StateOf } from "./state.js";
 import { ICL as PROPS } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
-import { renderBaselineChecks, showModelSettings, writeForm } from "./icl-form.js";
+import { evaluateOptions, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
 import { Progress } from "./progress.js";
+import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { mountShare } from "./share.js";
-import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
+import { continueOnCpu, describe, deviceLost, el, showDeviceBadge } from "./dom.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
+import { PlateauView } from "./plateau.js";
 import "./style.css";
 
 type PageState = "idle" | "loading" | "running" | "paused" | "done" | "error";
@@ -62,6 +63,8 @@ let session: Session | null = null;
 let epoch = 0;
 let pauseRequested = false;
 let firstLoss: number | null = null;
+/** A model trained here from scratch is watched against the in-context target. */
+const target = new TargetWatch();
 /** Said in front of every status line after the GPU was lost and training moved to the CPU. */
 let deviceNote = "";
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
@@ -74,8 +77,8 @@ let baselineCache: { key: string; curves: Record<string, ErrorCurve> } | null = 
 
 /** Settings that define the model: changing one starts a new experiment. */
 const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
-  "start", "task", "model", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "dims", "points",
-  "batchSize", "learningRate", "warmupSteps", "seed",
+  "start", "task", "model", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "tokens", "dims", "points",
+  "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed",
 ]);
 /** Settings of the evaluation only. */
 const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
@@ -84,21 +87,35 @@ const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
 
 function busy(): boolean {
   const s = document.body.dataset.state;
-  return s === "running" || s === "loading";
+  return s === "running" || s === "loading" || plateauRunning;
 }
+
+/** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
+let plateauRunning = false;
+const plateau = new PlateauView(
+  () => ({ config: sessionConfig(state), steps: state.plateauSteps, every: state.every }),
+  {
+    busy: (running) => {
+      plateauRunning = running;
+      setPage((document.body.dataset.state as PageState | undefined) ?? "idle");
+    },
+  },
+);
 
 function setPage(next: PageState, message?: string, isError = false): void {
   document.body.dataset.state = next;
+  const working = next === "running" || next === "loading" || plateauRunning;
   buttons.train.textContent = next === "paused" ? "Resume" : "Train";
-  buttons.train.disabled = next === "running" || next === "loading" || next === "done";
+  buttons.train.disabled = working || next === "done";
   buttons.pause.disabled = next !== "running";
-  buttons.evaluate.disabled = next === "running" || next === "loading";
-  buttons.save.disabled = session === null || next === "running" || next === "loading";
-  buttons.load.disabled = next === "running" || next === "loading";
+  buttons.evaluate.disabled = working;
+  buttons.save.disabled = session === null || working;
+  buttons.load.disabled = working;
+  plateau.setAvailable(!working);
   const fromCheckpoint = session !== null && (state.start === "checkpoint" || uploaded !== null);
   for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")) {
     const locked = fromCheckpoint && input.dataset.model !== undefined;
-    input.disabled = next === "running" || next === "loading" || locked;
+    input.disabled = working || locked;
   }
   if (message !== undefined) {
     status.textContent = message;
@@ -107,41 +124,7 @@ function setPage(next: PageState, message?: string, isError = false): void {
 }
 
 function showDevice(report: Report | null, s: Session): void {
-  const info = report?.deviceInfo ?? s.deviceInfo;
-  badge.dataset.kind = info.kind;
-  const name = info.kind === "webgpu" ? `WebGPU · ${info.adapter ?? "adapter"}` : "CPU";
-  badge.textContent = `device: ${name}`;
-  badge.title = info.fallbackReason ?? "";
-  badge.dataset.reason = info.fallbackReason ?? "";
-}
-
-function config(): SessionConfig {
-  return {
-    task: state.task as SessionConfig["task"],
-    model: state.model as SessionConfig["model"],
-    sparsity: Math.min(state.sparsity, state.dims),
-    noiseStd: state.noiseStd,
-    conditionNumber: state.conditionNumber,
-    device: state.device as SessionConfig["device"],
-    preset: state.preset as SessionConfig["preset"],
-    dims: state.dims,
-    points: state.points,
-    batchSize: state.batchSize,
-    learningRate: state.learningRate,
-    warmupSteps: state.warmupSteps,
-    seed: state.seed,
-  };
-}
-
-function evalOptions(): EvaluateOptions {
-  return {
-    prompts: state.evalPrompts,
-    probe: state.probe as EvaluateOptions["probe"],
-    probeScale: state.probeScale,
-    probeNoise: state.probeNoise,
-    baselines: String(state.baselines).split(",").filter(Boolean) as BaselineKind[],
-    seed: state.seed,
-  };
+  showDeviceBadge(badge, report?.deviceInfo ?? s.deviceInfo);
 }
 
 /** Loads the shipped checkpoint for the current task and model, or explains why there is none. */
@@ -194,7 +177,10 @@ async function prepare(): Promise<void> {
       "idle",
       s
         ? `${uploaded ? "Your" : "Shipped"} model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
-        : `Press Train to meta-train ${state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.`,
+        : `Press Train to meta-train ${state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.` +
+            (state.tokens === "paired" && state.task === "linear"
+              ? ` With paired tokens it usually learns in context within a thousand steps: watch the error with ${2 * state.dims} examples fall to ${TARGET_ERROR}.`
+              : ""),
     );
   } catch (error) {
     if (mine !== epoch) return;
@@ -214,6 +200,7 @@ async function reset(): Promise<void> {
   const old = session;
   session = null;
   firstLoss = null;
+  target.reset();
   deviceNote = "";
   losses.length = 0;
   lastEvaluation = null;
@@ -221,19 +208,19 @@ async function reset(): Promise<void> {
   lossChart.clear();
   errorChart.clear();
   promptChart.clear();
-  for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves"]) delete document.body.dataset[key];
+  for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"]) delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
   await prepare();
 }
 
 function baselineKey(): string {
-  return JSON.stringify([config(), evalOptions()]);
+  return JSON.stringify([sessionConfig(state), evaluateOptions(state)]);
 }
 
 /** Error vs k (model and baselines) and the single-prompt view, for the current settings. */
 async function evaluate(modelOnly = false): Promise<void> {
   const mine = epoch;
-  const options = evalOptions();
+  const options = evaluateOptions(state);
   const key = baselineKey();
   let result: Evaluation;
   if (session) {
@@ -241,7 +228,7 @@ async function evaluate(modelOnly = false): Promise<void> {
     result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
     if (reuse && baselineCache) result.curves = { ...baselineCache.curves, ...result.curves };
   } else {
-    result = await evaluateBaselines(config(), options);
+    result = await evaluateBaselines(sessionConfig(state), options);
   }
   if (mine !== epoch) return;
   const { model: _model, ...baselines } = result.curves;
@@ -258,13 +245,13 @@ async function evaluate(modelOnly = false): Promise<void> {
 async function showPrompt(): Promise<void> {
   const mine = epoch;
   const options: EvaluateOptions = {
-    ...evalOptions(),
+    ...evaluateOptions(state),
     prompts: 1,
     examples: 1,
     baselines: ["least_squares"],
     seed: (state.seed * 7919 + state.prompt * 104729 + 1) % 4_294_967_296,
   };
-  const result = session ? await session.evaluate(options) : await evaluateBaselines(config(), options);
+  const result = session ? await session.evaluate(options) : await evaluateBaselines(sessionConfig(state), options);
   const example = result.examples?.[0];
   if (mine === epoch && example) promptChart.show(example.targets, example.predictions);
 }
@@ -274,11 +261,13 @@ async function train(): Promise<void> {
   const mine = epoch;
   setPage("running", session ? "Resuming…" : "Opening the device and building the model…");
   try {
-    session ??= await createSession(config());
+    session ??= await createSession(sessionConfig(state));
     showDevice(null, session);
     const start = session.initialStep;
     const done = Number(document.body.dataset.step ?? start) - start;
     progress.start(done, state.steps);
+    const fromScratch = start === 0;
+    target.resume();
     for await (const report of session.train({ steps: Math.max(1, state.steps - done), every: state.every })) {
       if (mine !== epoch) return;
       if (report.deviceInfo) showDevice(report, session);
@@ -291,7 +280,11 @@ async function train(): Promise<void> {
       document.body.dataset.lastLoss = String(report.normalizedLoss);
       status.textContent = `${deviceNote}${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       await evaluate(true);
-      if (pauseRequested || mine !== epoch) break;
+      if (mine !== epoch) return;
+      const note = fromScratch ? target.note(report.step, lastEvaluation?.curves.model?.mean, state.dims) : "";
+      if (note) status.textContent += ` · ${note}`;
+      if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
+      if (pauseRequested) break;
     }
     if (mine !== epoch) return;
     const finished = Number(document.body.dataset.step) - start >= state.steps;
@@ -369,6 +362,7 @@ function commit(name: PropName, value: string | number): void {
   if (MODEL_PROPS.has(name)) {
     // A new setting means a new experiment, as in TF Playground.
     uploaded = null;
+    void plateau.reset();
     void reset();
   } else if (EVAL_PROPS.has(name) && !busy()) {
     void evaluate().catch((error: unknown) => setPage("error", describe(error), true));

@@ -1,0 +1,139 @@
+/**
+ * "Plateau or not" on the in-context page: two fresh transformers of the page's settings, one per
+ * token layout, trained from scratch side by side on the same prompts (same seed, same data
+ * stream), with their losses on one chart and their error at k = 2d after every round. The
+ * paired layout learns at once; the reference's interleaved layout sits on the loss plateau.
+ */
+import { createSession, type Report, type Session, type SessionConfig, type TokenLayout } from "iclab";
+import { LineChart } from "./charts.js";
+import { describe, el } from "./dom.js";
+import { rounds } from "./rounds.js";
+
+const LAYOUTS: readonly TokenLayout[] = ["paired", "interleaved"];
+/** Prompts per error estimate after a round: enough to tell 0.1 from 1, cheap next to 25 steps. */
+const CHECK_PROMPTS = 128;
+
+export interface PlateauRun {
+  /** The page's session config; the layout is set per run. */
+  config: SessionConfig;
+  steps: number;
+  every: number;
+}
+
+export interface PlateauHost {
+  /** The page is busy with this view (true) or free again (false). */
+  busy(running: boolean): void;
+}
+
+interface Line {
+  steps: number[];
+  losses: number[];
+  error: number | null;
+}
+
+export class PlateauView {
+  private readonly chart = new LineChart(el("plateau-chart"), { x: "step", y: "loss / zero predictor", logY: true }, [
+    { name: "paired" },
+    { name: "interleaved", dash: [6, 4] },
+  ]);
+  private readonly status = el<HTMLParagraphElement>("plateau-status");
+  private readonly trainButton = el<HTMLButtonElement>("plateau-train");
+  private readonly stopButton = el<HTMLButtonElement>("plateau-stop");
+  private sessions: Session[] = [];
+  private lines: Record<TokenLayout, Line> = { paired: empty(), interleaved: empty() };
+  private stopRequested = false;
+  private generation = 0;
+
+  constructor(
+    private readonly run: () => PlateauRun,
+    private readonly host: PlateauHost,
+  ) {
+    this.trainButton.addEventListener("click", () => void this.train());
+    this.stopButton.addEventListener("click", () => {
+      this.stopRequested = true;
+    });
+  }
+
+  /** Enables the button when the page is free; the main demo and this view share one worker. */
+  setAvailable(available: boolean): void {
+    if (this.stopButton.disabled) this.trainButton.disabled = !available;
+  }
+
+  /** Forgets the runs (the page's model settings changed). */
+  async reset(): Promise<void> {
+    this.generation++;
+    this.stopRequested = true;
+    const old = this.sessions;
+    this.sessions = [];
+    this.lines = { paired: empty(), interleaved: empty() };
+    this.chart.clear();
+    this.status.textContent = "";
+    delete document.body.dataset.plateau;
+    await Promise.all(old.map((s) => s.dispose().catch(() => undefined)));
+  }
+
+  private async train(): Promise<void> {
+    await this.reset();
+    const mine = ++this.generation;
+    this.stopRequested = false;
+    const { config, steps, every } = this.run();
+    this.trainButton.disabled = true;
+    this.stopButton.disabled = false;
+    this.host.busy(true);
+    this.status.textContent = "Building two fresh models…";
+    try {
+      for (const tokens of LAYOUTS) this.sessions.push(await createSession({ ...config, tokens }));
+      if (mine !== this.generation) return;
+      const d = this.sessions[0]?.config.dims ?? 5;
+      for await (const round of rounds(this.sessions.map((s) => s.train({ steps, every })))) {
+        if (mine !== this.generation) return;
+        for (const [i, report] of round.entries()) if (report) this.record(LAYOUTS[i] as TokenLayout, report);
+        await this.checkErrors(d, mine);
+        this.show(d);
+        if (this.stopRequested) break;
+      }
+      if (mine === this.generation) this.status.textContent += this.stopRequested ? " · stopped" : " · done";
+    } catch (error) {
+      if (mine === this.generation) this.status.textContent = describe(error);
+    } finally {
+      if (mine === this.generation) {
+        this.stopButton.disabled = true;
+        this.trainButton.disabled = false;
+        this.host.busy(false);
+      }
+    }
+  }
+
+  private record(layout: TokenLayout, report: Report): void {
+    const line = this.lines[layout];
+    line.steps.push(report.step);
+    line.losses.push(report.normalizedLoss);
+  }
+
+  /** The error at k = 2d of both models on the same fresh prompts. */
+  private async checkErrors(d: number, mine: number): Promise<void> {
+    for (const [i, s] of this.sessions.entries()) {
+      const result = await s.evaluate({ prompts: CHECK_PROMPTS, baselines: [] });
+      if (mine !== this.generation) return;
+      const mean = result.curves.model?.mean ?? [];
+      this.lines[LAYOUTS[i] as TokenLayout].error = mean[Math.min(2 * d, mean.length - 1)] ?? null;
+    }
+  }
+
+  private show(d: number): void {
+    const { paired, interleaved } = this.lines;
+    this.chart.show(paired.steps, [paired.losses, interleaved.losses]);
+    const say = (name: string, line: Line) =>
+      `${name}: loss ${line.losses.at(-1)?.toFixed(3) ?? "–"} of the zero predictor's, error at k = ${2 * d} ${line.error?.toFixed(2) ?? "–"}`;
+    this.status.textContent = `step ${paired.steps.at(-1) ?? 0} · ${say("paired", paired)} · ${say("interleaved", interleaved)}`;
+    document.body.dataset.plateau = JSON.stringify({
+      step: paired.steps.at(-1) ?? 0,
+      paired: { loss: paired.losses.at(-1), error: paired.error },
+      interleaved: { loss: interleaved.losses.at(-1), error: interleaved.error },
+    });
+  }
+}
+
+function empty(): Line {
+  return { steps: [], losses: [], error: null };
+}
