@@ -4,8 +4,8 @@
 //! # Tensor names (transformer)
 //! | name | shape | PyTorch equivalent (GPT-2 naming of the reference code) |
 //! |---|---|---|
-//! | `read_in.weight`, `read_in.bias` | `[d, d_model]`, `[d_model]` | `_read_in` (weight transposed) |
-//! | `wpe.weight` | `[2·points, d_model]` | `_backbone.wpe.weight` |
+//! | `read_in.weight`, `read_in.bias` | `[w, d_model]`, `[d_model]` | `_read_in` (weight transposed) |
+//! | `wpe.weight` | `[s, d_model]` | `_backbone.wpe.weight` |
 //! | `blocks.{i}.ln_1.gamma`, `.beta` | `[d_model]` | `h.{i}.ln_1.weight`, `.bias` |
 //! | `blocks.{i}.attn.qkv.weight`, `.bias` | `[d_model, 3·d_model]` | `h.{i}.attn.c_attn` (GPT-2's Conv1D has this exact layout) |
 //! | `blocks.{i}.attn.proj.weight`, `.bias` | `[d_model, d_model]` | `h.{i}.attn.c_proj` |
@@ -15,6 +15,11 @@
 //! | `ln_f.gamma`, `ln_f.beta` | `[d_model]` | `ln_f` |
 //! | `read_out.weight`, `read_out.bias` | `[d_model, 1]`, `[1]` | `_read_out` (weight transposed) |
 //!
+//!
+//! `w` and `s` are the token width and the prompt's length in tokens, set by the config's `tokens`
+//! layout (crate/src/icl/tokens.rs): `d` and `2·points` interleaved (the reference's layout),
+//! `2d + 1` and `points` paired.
+//!
 //! # Tensor names (xLSTM)
 //! Block `i` holds either `mlstm.*` or `slstm.*` (+ `ffn_norm`, `ffn`), which says its kind.
 //! `inner` = 2·d_model, `heads` as configured, `hd` = d_model/heads, `ffn` = 4/3·d_model rounded
@@ -22,7 +27,7 @@
 //!
 //! | name | shape | reference equivalent |
 //! |---|---|---|
-//! | `read_in.weight`, `.bias` | `[d, d_model]`, `[d_model]` | (iclab's read-in, as the transformer's) |
+//! | `read_in.weight`, `.bias` | `[w, d_model]`, `[d_model]` | (iclab's read-in, as the transformer's) |
 //! | `blocks.{i}.norm.gamma` | `[d_model]` | `xlstm_norm.weight` + 1 (the reference stores an offset from 1) |
 //! | `blocks.{i}.mlstm.proj_up.weight` | `[d_model, 2·inner]` | `xlstm.proj_up.weight` (transposed; first half the cell branch, second `z`) |
 //! | `blocks.{i}.mlstm.conv.weight`, `.bias` | `[inner, 4]`, `[inner]` | `xlstm.conv1d.conv.weight` `[inner, 1, 4]`, `.bias` |

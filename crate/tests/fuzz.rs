@@ -101,6 +101,7 @@ const SESSION_KEYS: &[&str] = &[
     "task",
     "model",
     "preset",
+    "tokens",
     "dims",
     "points",
     "batchSize",

@@ -100,3 +100,37 @@ test("every setting round-trips through the URL", async () => {
   await page.close();
   await again.close();
 });
+
+// From scratch: the page's defaults (paired tokens) train a blank model and say how far it is
+// from the in-context target; "Plateau or not" trains both layouts side by side. A few steps on
+// each device (SwiftShader takes seconds per step).
+for (const [device, steps] of [["cpu", 20], ["webgpu", 2]]) {
+  test(`from scratch and plateau-or-not train on ${device}`, async () => {
+    const page = await browser.page();
+    await page.goto(`${browser.url}icl.html?start=scratch&device=${device}&steps=${steps}&every=${steps}&evalPrompts=64&plateauSteps=${steps / 2}`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 300_000 });
+    assert.equal(await page.inputValue("select[name=tokens]"), "paired");
+    assert.match(await page.textContent("#status"), /learns in context within a thousand steps/);
+    await page.click("#train");
+    await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 480_000 });
+    const status = await page.textContent("#status");
+    assert.equal(await page.evaluate(() => document.body.dataset.state), "done", status);
+    assert.equal(Number(await page.evaluate(() => document.body.dataset.step)), steps);
+    assert.match(status, /error with 10 examples \d\.\d\d \(target 0\.1/);
+    assert.equal(await page.evaluate(() => document.getElementById("device-badge").dataset.kind), device);
+
+    await page.click("#plateau-train");
+    await page.waitForFunction((n) => JSON.parse(document.body.dataset.plateau ?? "{}").step === n && document.getElementById("plateau-stop").disabled,
+      steps / 2, { timeout: 480_000 });
+    const plateau = await page.evaluate(() => JSON.parse(document.body.dataset.plateau));
+    for (const layout of ["paired", "interleaved"]) {
+      assert.ok(Number.isFinite(plateau[layout].loss) && Number.isFinite(plateau[layout].error), JSON.stringify(plateau));
+    }
+    assert.match(await page.textContent("#plateau-status"), /paired: .* · interleaved: .*done$/);
+    assert.equal(await page.isDisabled("#train"), true, "the finished main run stays done");
+    assert.equal(await page.isDisabled("#plateau-train"), false);
+    assert.deepEqual(page.consoleErrors, []);
+    await screenshot(page, `icl-scratch-${device}`);
+    await page.close();
+  });
+}

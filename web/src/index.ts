@@ -263,11 +263,14 @@ export async function evaluateBaselines(config: SessionConfig, options: Evaluate
 
 /**
  * Per-token inference cost (state size, multiply-adds) of a config's model at token positions
- * 1…`tokens` (default: the config's prompt, 2·points); counted from its shapes, no device needed.
+ * 1…`tokens` (default: the config's prompt, 2·points tokens interleaved or points paired); counted
+ * from its shapes, no device needed.
  */
 export async function inferenceCost(config: SessionConfig, tokens?: number): Promise<InferenceCost> {
   const checked = plain("config", config) as SessionConfig;
-  const n = tokens ?? 2 * (reading("points", () => checked.points) ?? 11);
+  // interleaved prompts hold two tokens per example, paired ones one
+  const perExample = reading("tokens", () => checked.tokens) === "paired" ? 1 : 2;
+  const n = tokens ?? perExample * (reading("points", () => checked.points) ?? 11);
   if (typeof n !== "number") {
     // The core checks the range; a BigInt, string or object must not reach its number parameter.
     throw new IclabError({ code: "invalid_config", field: "tokens", message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}` });
