@@ -17,7 +17,7 @@ if [ "${ICLAB_SKIP_WASM_OPT:-0}" != "1" ]; then
     # npm binaryen: Debian's binaryen 108 emits a module that fails to load.
     wasm-opt -O2 --strip-debug --strip-producers \
       --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
       web/pkg/iclab_bg.wasm -o "$cache/$key.tmp"
     mv "$cache/$key.tmp" "$cache/$key.wasm"
     ls -t "$cache"/*.wasm | tail -n +4 | xargs -r rm -f   # keep the three newest

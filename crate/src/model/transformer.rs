@@ -93,7 +93,7 @@ impl Transformer {
         let device = tokens.device();
         // The first `seq` rows of the positional table, broadcast over the batch: the same as
         // looking each position up, without a gather forward and a scatter backward.
-        let positions = self.wpe.weight.val().slice([0..seq]).unsqueeze::<3>(); // [1, s, d]
+        let positions = self.wpe.weight.val().narrow(0, 0, seq).unsqueeze::<3>(); // [1, s, d]
         let mut x = self.read_in.forward(tokens) + positions; // [b, s, d]
         // Additive causal mask: -1e9 above the diagonal so a token never sees its future.
         // burn's `tril_mask` is `true` *outside* the lower triangle, i.e. exactly at j > i.
