@@ -104,7 +104,7 @@ const plateau = new PlateauView(
 
 function setPage(next: PageState, message?: string, isError = false): void {
   document.body.dataset.state = next;
-  const working = next === "running" || next === "loading" || plateauRunning;
+  const working = busy();
   buttons.train.textContent = next === "paused" ? "Resume" : "Train";
   buttons.train.disabled = working || next === "done";
   buttons.pause.disabled = next !== "running";

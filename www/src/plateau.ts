@@ -8,6 +8,7 @@ import { createSession, type Report, type Session, type SessionConfig, type Toke
 import { LineChart } from "./charts.js";
 import { describe, el } from "./dom.js";
 import { rounds } from "./rounds.js";
+import { errorAtTwoD } from "./target.js";
 
 const LAYOUTS: readonly TokenLayout[] = ["paired", "interleaved"];
 /** Prompts per error estimate after a round: enough to tell 0.1 from 1, cheap next to 25 steps. */
@@ -115,8 +116,7 @@ export class PlateauView {
     for (const [i, s] of this.sessions.entries()) {
       const result = await s.evaluate({ prompts: CHECK_PROMPTS, baselines: [] });
       if (mine !== this.generation) return;
-      const mean = result.curves.model?.mean ?? [];
-      this.lines[LAYOUTS[i] as TokenLayout].error = mean[Math.min(2 * d, mean.length - 1)] ?? null;
+      this.lines[LAYOUTS[i] as TokenLayout].error = errorAtTwoD(result.curves.model?.mean, d) ?? null;
     }
   }
 

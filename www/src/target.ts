@@ -7,6 +7,11 @@ import { formatDuration } from "./progress.js";
 
 export const TARGET_ERROR = 0.1;
 
+/** The error with 2d examples in context from an error-vs-k curve; undefined when its prompts are shorter. */
+export function errorAtTwoD(mean: readonly number[] | undefined, dims: number): number | undefined {
+  return mean?.[2 * dims];
+}
+
 export class TargetWatch {
   private trainedMs = 0;
   private since = 0;
@@ -33,7 +38,7 @@ export class TargetWatch {
     this.trainedMs += now - this.since;
     this.since = now;
     const k = 2 * dims;
-    const error = mean?.[k];
+    const error = errorAtTwoD(mean, dims);
     if (error === undefined) return "";
     if (!this.reached && error <= TARGET_ERROR) this.reached = { step, seconds: this.trainedMs / 1000 };
     const at = `error with ${k} examples ${error.toFixed(2)}`;
