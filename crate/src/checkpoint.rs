@@ -51,7 +51,8 @@
 //!
 //! burn stores `Linear` weights as `[in, out]`; `torch.nn.Linear.weight` is `[out, in]`, so
 //! transpose those for `nn.Linear` (GPT-2's `Conv1D` uses `[in, out]` as stored). LayerNorm
-//! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (`iclab/transformer/1` or `iclab/xlstm/1`, see [`format_of`]), `config` (the JSON
+//! epsilon is 1e-5 as in PyTorch. Metadata keys: `format` (`iclab/transformer/2`, `iclab/transformer/1` or `iclab/xlstm/1`, see
+//! [`FORMATS`]: version 1 of the transformer applies the exact GELU, version 2 the tanh one), `config` (the JSON
 //! session config, same schema as `createSession`), `step`.
 
 use std::collections::BTreeMap;
@@ -61,11 +62,36 @@ use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
 use crate::config::{Backbone, SessionConfig};
+use crate::model::Learner;
 use crate::{Error, Result};
 
-/// Format tag written to and required in the metadata, one per backbone.
-pub fn format_of(backbone: Backbone) -> String {
-    format!("iclab/{}/1", backbone.name())
+/// The format tags iclab reads: the backbone and a version. `iclab/transformer/2` is a
+/// transformer whose MLPs apply GELU's tanh approximation (the reference's `gelu_new`, written
+/// since iclab follows it); `iclab/transformer/1` one trained with the exact (erf) GELU before,
+/// restored with that GELU; `iclab/xlstm/1` an xLSTM.
+pub const FORMATS: [&str; 3] = [
+    "iclab/transformer/2",
+    "iclab/transformer/1",
+    "iclab/xlstm/1",
+];
+
+/// The format tag that describes `model` exactly (see [`FORMATS`]).
+pub fn format_of(model: &Learner) -> &'static str {
+    match model {
+        Learner::Transformer(t) if t.exact_gelu() => FORMATS[1],
+        Learner::Transformer(_) => FORMATS[0],
+        Learner::Xlstm(_) => FORMATS[2],
+    }
+}
+
+/// The backbone a format tag names, and whether its MLPs use the exact GELU.
+fn parse_format(format: &str) -> Option<(Backbone, bool)> {
+    match format {
+        "iclab/transformer/2" => Some((Backbone::Transformer, false)),
+        "iclab/transformer/1" => Some((Backbone::Transformer, true)),
+        "iclab/xlstm/1" => Some((Backbone::Xlstm, false)),
+        _ => None,
+    }
 }
 
 /// What a checkpoint holds besides the weights.
@@ -154,7 +180,7 @@ pub async fn named_tensors<M: Module>(model: &M) -> Result<Vec<(String, Vec<usiz
 }
 
 /// Serializes `model` with its config and step.
-pub async fn save<M: Module>(model: &M, header: &Header) -> Result<Vec<u8>> {
+pub async fn save(model: &Learner, header: &Header) -> Result<Vec<u8>> {
     let tensors = named_tensors(model).await?;
     let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = tensors
         .into_iter()
@@ -172,7 +198,7 @@ pub async fn save<M: Module>(model: &M, header: &Header) -> Result<Vec<u8>> {
     let config = serde_json::to_string(&header.config)
         .map_err(|e| Error::backend(format!("cannot serialize the config: {e}")))?;
     let mut metadata = hashbrown::HashMap::new();
-    metadata.insert("format".to_owned(), format_of(header.config.model));
+    metadata.insert("format".to_owned(), format_of(model).to_owned());
     metadata.insert("config".to_owned(), config);
     metadata.insert("step".to_owned(), header.step.to_string());
     safetensors::serialize(views, Some(metadata))
@@ -182,6 +208,8 @@ pub async fn save<M: Module>(model: &M, header: &Header) -> Result<Vec<u8>> {
 /// A parsed checkpoint: header plus named f32 tensors, checked for format and finiteness.
 pub struct Loaded {
     pub header: Header,
+    /// A transformer trained with the exact (erf) GELU (format `iclab/transformer/1`).
+    pub exact_gelu: bool,
     tensors: BTreeMap<String, (Vec<usize>, Vec<f32>)>,
 }
 
@@ -196,18 +224,17 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .as_ref()
         .ok_or_else(|| Error::checkpoint("no metadata: not written by iclab"))?;
     let format = info.get("format").map(String::as_str).unwrap_or("");
-    let known = [Backbone::Transformer, Backbone::Xlstm].map(format_of);
-    if !known.iter().any(|f| f == format) {
+    let Some((backbone, exact_gelu)) = parse_format(format) else {
         return Err(Error::checkpoint(format!(
-            "format is `{format}`, expected one of {known:?}"
+            "format is `{format}`, expected one of {FORMATS:?}"
         )));
-    }
+    };
     let config_text = info
         .get("config")
         .ok_or_else(|| Error::checkpoint("metadata has no `config`"))?;
     let config = SessionConfig::from_json(config_text)
         .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
-    if format_of(config.model) != format {
+    if config.model != backbone {
         return Err(Error::checkpoint(format!(
             "format `{format}` does not match its config's model `{}`",
             config.model.name()
@@ -237,6 +264,7 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     }
     Ok(Loaded {
         header: Header { config, step },
+        exact_gelu,
         tensors,
     })
 }

@@ -83,6 +83,10 @@ impl Session {
         let fresh = crate::model::seeded(&compute.train, u64::from(config.seed), || {
             init_model(&config, &compute.train)
         });
+        let fresh = match fresh {
+            Learner::Transformer(t) => Learner::Transformer(t.with_exact_gelu(loaded.exact_gelu)),
+            xlstm => xlstm,
+        };
         let model = loaded.assign(fresh, &compute.train)?;
         let mut session = Self::assemble(config, compute, model, loaded.header.step);
         session.rng = StdRng::seed_from_u64(

@@ -38,16 +38,20 @@ def layer_norm(x, gamma, beta=0.0, eps=1e-5):
     return (x - mu) / np.sqrt(var + eps) * gamma + beta
 
 
-def gelu(x):  # exact (erf) GELU, as burn's
+def gelu(x):  # exact (erf) GELU, as burn's `gelu`
     return 0.5 * x * (1.0 + np.vectorize(math.erf)(x / math.sqrt(2.0)))
+
+
+def gelu_tanh(x):  # GELU's tanh approximation: GPT-2's `gelu_new`
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
 def linear(t, name, x):  # burn stores Linear weights [in, out]
     return x @ t[f"{name}.weight"] + t[f"{name}.bias"]
 
 
-def forward(t, heads, tokens):
-    """tokens [seq, d] -> one prediction per token [seq]."""
+def forward(t, heads, tokens, act):
+    """tokens [seq, d] -> one prediction per token [seq]; `act` is the MLP's GELU."""
     seq = tokens.shape[0]
     x = linear(t, "read_in", tokens) + t["wpe.weight"][:seq]
     layers = len({k.split(".")[1] for k in t if k.startswith("blocks.")})
@@ -65,7 +69,7 @@ def forward(t, heads, tokens):
         y = (att @ v).transpose(1, 0, 2).reshape(seq, d_model)
         x = x + linear(t, f"{p}.attn.proj", y)
         h = layer_norm(x, t[f"{p}.ln_2.gamma"], t[f"{p}.ln_2.beta"])
-        x = x + linear(t, f"{p}.mlp.proj", gelu(linear(t, f"{p}.mlp.fc", h)))
+        x = x + linear(t, f"{p}.mlp.proj", act(linear(t, f"{p}.mlp.fc", h)))
     x = layer_norm(x, t["ln_f.gamma"], t["ln_f.beta"])
     return linear(t, "read_out", x)[:, 0]
 
@@ -199,7 +203,10 @@ def main(checkpoint, iclab):
     meta, t = load(checkpoint)
     config = json.loads(meta["config"])
     model = config.get("model", "transformer")
-    assert meta["format"] == f"iclab/{model}/1", meta["format"]
+    # iclab/transformer/2: tanh GELU (the reference's); iclab/transformer/1: exact GELU
+    formats = {"transformer": {"iclab/transformer/2": gelu_tanh, "iclab/transformer/1": gelu}, "xlstm": {"iclab/xlstm/1": None}}
+    assert meta["format"] in formats[model], meta["format"]
+    act = formats[model][meta["format"]]
     d, points = config.get("dims", 5), config.get("points", 11)
     rng = np.random.default_rng(7)
     xs = rng.standard_normal((6, points, d))
@@ -215,9 +222,9 @@ def main(checkpoint, iclab):
     layout = config.get("tokens", "interleaved")
     for b in range(xs.shape[0]):
         tokens, at = prompt_tokens(layout, xs[b], ys[b])
-        ours = (xlstm_forward(t, tokens) if model == "xlstm" else forward(t, heads, tokens))[at]
+        ours = (xlstm_forward(t, tokens) if model == "xlstm" else forward(t, heads, tokens, act))[at]
         worst = max(worst, float(np.abs(ours - theirs[b]).max()))
-    print(f"{model} ({layout} tokens): {xs.shape[0]} prompts, {len(t)} tensors, step {meta['step']}: max |numpy - iclab predict| = {worst:.2e}")
+    print(f"{meta['format']} ({layout} tokens): {xs.shape[0]} prompts, {len(t)} tensors, step {meta['step']}: max |numpy - iclab predict| = {worst:.2e}")
     assert worst < 1e-4, worst
 
 

@@ -1,7 +1,9 @@
 //! The in-context learner of Garg et al. 2022 (docs/SCIENCE.md §1): a linear read-in from the
 //! token dimension to `d_model`, learned positional embeddings, a causal GPT-2 style stack of
 //! pre-LayerNorm blocks, a final LayerNorm and a linear read-out to one number per token.
-//! Dropout is off, as in the reference.
+//! Dropout is off, as in the reference. The MLP applies GELU's tanh approximation, the reference's
+//! `gelu_new`; checkpoints written before iclab followed it (format `iclab/transformer/1`) keep the
+//! exact (erf) GELU they were trained with ([`Transformer::with_exact_gelu`]).
 //!
 //! Tensor names (what a checkpoint stores) follow the field names: `read_in.weight`,
 //! `wpe.weight`, `blocks.{i}.ln_1.gamma`, `blocks.{i}.attn.qkv.weight`, … — `Linear` weights
@@ -12,7 +14,7 @@ use burn::module::Module;
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
-use burn::tensor::activation::{gelu, softmax};
+use burn::tensor::activation::{gelu, gelu_approximate, softmax};
 use burn::tensor::{Bool, Device, Tensor};
 
 /// Shape of a transformer. Presets follow SCIENCE.md: `tiny` 3/64/2, `small` 6/128/4.
@@ -83,6 +85,20 @@ pub struct Transformer {
 }
 
 impl Transformer {
+    /// Whether the MLPs apply the exact (erf) GELU rather than the reference's tanh approximation.
+    pub fn exact_gelu(&self) -> bool {
+        self.blocks.first().is_some_and(|b| b.mlp.exact_gelu)
+    }
+
+    /// The same weights with the exact (erf) GELU in every MLP (`true`) or the tanh approximation
+    /// (`false`, the default): how a checkpoint of format `iclab/transformer/1` is restored.
+    pub fn with_exact_gelu(mut self, exact: bool) -> Self {
+        for block in &mut self.blocks {
+            block.mlp.exact_gelu = exact;
+        }
+        self
+    }
+
     /// One prediction per token.
     ///
     /// # Shapes
@@ -131,6 +147,7 @@ impl BlockConfig {
             mlp: Mlp {
                 fc: gpt2_linear(d, 4 * d, GPT2_STD, device),
                 proj: gpt2_linear(4 * d, d, self.residual_std, device),
+                exact_gelu: false,
             },
         }
     }
@@ -182,10 +199,19 @@ impl CausalSelfAttention {
 struct Mlp {
     fc: Linear,
     proj: Linear,
+    /// The exact (erf) GELU instead of the tanh approximation (`gelu_new`) of the reference: only
+    /// for checkpoints trained before iclab followed the reference.
+    exact_gelu: bool,
 }
 
 impl Mlp {
     fn forward(&self, x: Tensor<3>) -> Tensor<3> {
-        self.proj.forward(gelu(self.fc.forward(x)))
+        let h = self.fc.forward(x);
+        let h = if self.exact_gelu {
+            gelu(h)
+        } else {
+            gelu_approximate(h)
+        };
+        self.proj.forward(h)
     }
 }
