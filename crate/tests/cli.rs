@@ -39,7 +39,10 @@ fn baselines_json_keys_each_curve_by_method() {
     let curves = v["curves"].as_object().expect("curves");
     let mut names: Vec<&str> = curves.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(names, ["averaging", "knn", "least_squares", "ridge"]);
+    assert_eq!(
+        names,
+        ["averaging", "knn", "least_squares", "ridge", "zero"]
+    );
     let ls = curves["least_squares"]["mean"].as_array().expect("mean");
     assert_eq!(ls.len(), 9);
     assert!(
@@ -103,14 +106,14 @@ fn train_writes_a_checkpoint_and_log_that_eval_reads() {
         "--prompts",
         "32",
         "--probe",
-        "orthant",
+        "random_quadrants",
         "--baselines",
         "least_squares",
     ]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(v["step"], 6);
-    assert_eq!(v["probe"], "orthant");
+    assert_eq!(v["probe"], "random_quadrants");
     assert_eq!(
         v["curves"]["model"]["mean"].as_array().map(Vec::len),
         Some(5)

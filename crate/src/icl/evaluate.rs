@@ -30,7 +30,8 @@ pub struct EvalConfig {
     pub probe_scale: f64,
     /// Extra output noise σ for `probe: "noisy"`. Default 1, the reference.
     pub probe_noise: f64,
-    /// Baselines computed on the same prompts. Default: least squares only.
+    /// Baselines computed on the same prompts. Default: least squares only. The zero estimator
+    /// (`zero`) is computed whether listed or not.
     pub baselines: Vec<BaselineKind>,
     /// Baseline settings.
     pub options: BaselineOptions,
@@ -149,7 +150,9 @@ pub struct EvalResult {
     pub prompts: u32,
     /// The model's training step, when a model was evaluated.
     pub step: Option<u32>,
-    /// What squared errors were divided by (the zero estimator scores 1 in distribution).
+    /// What squared errors were divided by (d, s or 1, SCIENCE.md §1). The zero estimator's own
+    /// curve (`zero`) says what answering 0 scores on these prompts: 1 only in distribution on the
+    /// noiseless classes.
     pub normalizer: f64,
     /// One curve per method; entry i of `mean` is the error after i in-context examples.
     pub curves: BTreeMap<String, ErrorCurve>,
@@ -252,11 +255,11 @@ pub fn baselines_only(
     assemble(config, task, class, &set, seed, None, methods)
 }
 
-/// Every requested baseline, deduplicated, in request order.
+/// The zero estimator, then every requested baseline, deduplicated, in request order.
 pub fn run_baselines(config: &EvalConfig, set: &EvalSet, seed: u64) -> Vec<(String, Vec<f64>)> {
     let mut seen = Vec::new();
     let mut out = Vec::new();
-    for &kind in &config.baselines {
+    for &kind in std::iter::once(&BaselineKind::Zero).chain(&config.baselines) {
         if seen.contains(&kind) {
             continue;
         }
@@ -322,6 +325,47 @@ mod tests {
             "band missed the oracle at {misses} of {points} k"
         );
         assert!(curve.mean[d..].iter().all(|&e| e < 1e-8), "exact at k >= d");
+    }
+
+    /// SCIENCE.md §1: the zero estimator scores `E[y²]`/normalizer on the prompts evaluated,
+    /// which is not 1 under scaled inputs (scale²) or with output noise ((d + σ²)/d). Before it
+    /// was a curve of its own, the pages drew it as a constant line at 1.
+    #[test]
+    fn the_zero_estimator_scores_what_answering_zero_scores() {
+        let d = 5;
+        let expect = |probe: Probe, scale: f64, noise: f64, task: TaskKind, want: f64| {
+            let config = EvalConfig {
+                prompts: 4000,
+                probe,
+                probe_scale: scale,
+                probe_noise: noise,
+                baselines: vec![],
+                ..Default::default()
+            };
+            let class = task.class(params());
+            let r = baselines_only(&config, task, class.as_ref(), 5, 11, d);
+            // each k's mean has a few % sampling error (y⁴ is heavy-tailed over w); their
+            // average over k much less
+            let zero = &r.curves["zero"].mean;
+            let mean = zero.iter().sum::<f64>() / zero.len() as f64;
+            let what = format!("{probe:?} ×{scale} σ {noise} {task:?}");
+            assert!(
+                (mean - want).abs() < 0.04 * want,
+                "{what}: {mean} vs {want}"
+            );
+            for (k, e) in zero.iter().enumerate() {
+                assert!(
+                    (e - want).abs() < 0.12 * want,
+                    "{what}, k = {k}: {e} vs {want}"
+                );
+            }
+        };
+        expect(Probe::None, 1.0, 0.0, TaskKind::Linear, 1.0);
+        expect(Probe::Scaled, 1.0 / 3.0, 0.0, TaskKind::Linear, 1.0 / 9.0);
+        expect(Probe::Scaled, 3.0, 0.0, TaskKind::Linear, 9.0);
+        // noisy linear with σ = 1 (params()): (d + σ²)/d = 1.2 at d = 5
+        expect(Probe::None, 1.0, 0.0, TaskKind::NoisyLinear, 1.2);
+        expect(Probe::Noisy, 1.0, 1.0, TaskKind::Linear, 1.2);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Baselines for in-context regression (SCIENCE.md §1), computed per prompt in f64 with
 //! nalgebra. Every baseline answers one question: given the first `k` pairs of a prompt, what is
-//! `f(x_query)`? With `k = 0` every baseline predicts 0 (the zero estimator).
+//! `f(x_query)`? With `k = 0` every baseline predicts 0 (the zero estimator, [`BaselineKind::Zero`],
+//! which always predicts 0 and is the reference every chart draws).
 
 mod knn;
 mod lasso;
@@ -18,6 +19,10 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BaselineKind {
+    /// Always 0. Its normalized error is `E[y²]`/normalizer: 1 in distribution for the noiseless
+    /// classes, `(d + σ²)/d` for noisy linear, `scale²` under scaled inputs (SCIENCE.md §1).
+    /// Every evaluation computes it on its own prompts ([`crate::icl::evaluate::run_baselines`]).
+    Zero,
     /// Minimum-norm least squares (`X⁺y`).
     LeastSquares,
     /// Ridge regression, `(XᵀX + αI)⁻¹Xᵀy`.
@@ -41,7 +46,8 @@ pub enum BaselineKind {
 }
 
 impl BaselineKind {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
+        Self::Zero,
         Self::LeastSquares,
         Self::Ridge,
         Self::Knn,
@@ -57,6 +63,7 @@ impl BaselineKind {
     /// The snake_case name curves are keyed by.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Zero => "zero",
             Self::LeastSquares => "least_squares",
             Self::Ridge => "ridge",
             Self::Knn => "knn",
@@ -168,6 +175,7 @@ pub fn predict(kind: BaselineKind, options: &BaselineOptions, fit: &Fit<'_>) -> 
     }
     let linear = |w: DVector<f64>| w.dot(fit.query);
     match kind {
+        BaselineKind::Zero => 0.0,
         BaselineKind::LeastSquares => linear(linear::least_squares(fit.xs, fit.ys)),
         BaselineKind::Ridge => linear(linear::ridge(fit.xs, fit.ys, options.ridge_alpha)),
         BaselineKind::Averaging => linear(linear::averaging(fit.xs, fit.ys)),
