@@ -270,7 +270,11 @@ fn batched_evaluation_equals_one_prompt_at_a_time() {
 /// predictions for that prompt alone.
 async fn batched_equals_single(session: &Session) {
     let tokens = session.config().tokens;
-    for probe in [Probe::None, Probe::Orthant] {
+    for probe in [
+        Probe::None,
+        Probe::RandomQuadrants,
+        Probe::OppositeQuadrants,
+    ] {
         let config = EvalConfig {
             prompts: 300,
             probe,

@@ -1,6 +1,7 @@
 //! Evaluation prompts, in distribution or under one of the out-of-distribution probes of Garg et
-//! al. (SCIENCE.md §1): skewed input covariance, the query in an orthant no example came from,
-//! inputs scaled by a factor, noisy outputs.
+//! al. (SCIENCE.md §1): skewed input covariance, every example in one orthant (the reference's
+//! `random_quadrants`; and a harder variant with the query in the opposite orthant), inputs
+//! scaled by a factor, noisy outputs.
 
 use rand::RngExt;
 use rand::rngs::StdRng;
@@ -21,8 +22,15 @@ pub enum Probe {
     /// `x ~ N(0, Σ)`, one Σ per evaluation with eigenvalues `∝ 1/i²` (trace d) and a random
     /// rotation, as in the reference's "skewed" setting.
     Skewed,
-    /// Every example of a prompt lies in one random orthant; the query in the opposite one.
-    Orthant,
+    /// The reference's `random_quadrants` (dtsip/in-context-learning, `gen_random_quadrants`):
+    /// every example of a prompt lies in one random orthant, the query comes from the full
+    /// distribution (the unfolded draw), so it is usually outside that orthant.
+    RandomQuadrants,
+    /// Harder than the reference: every example in one random orthant, the query in the
+    /// opposite one (the reference's unused `gen_opposite_quadrants`). `"orthant"`, this probe's
+    /// name before the reference's was added, still reads as it.
+    #[serde(alias = "orthant")]
+    OppositeQuadrants,
     /// All inputs multiplied by `probeScale` (reference: 1/3, 1/2, 2, 3).
     Scaled,
     /// Outputs get extra noise `N(0, probeNoise²)`, examples and targets alike.
@@ -30,10 +38,11 @@ pub enum Probe {
 }
 
 impl Probe {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::None,
         Self::Skewed,
-        Self::Orthant,
+        Self::RandomQuadrants,
+        Self::OppositeQuadrants,
         Self::Scaled,
         Self::Noisy,
     ];
@@ -86,18 +95,28 @@ impl EvalSet {
             };
             match probe {
                 Probe::Scaled => prompt.iter_mut().for_each(|v| *v *= scale as f32),
-                Probe::Orthant => {
+                Probe::RandomQuadrants | Probe::OppositeQuadrants => {
                     let signs: Vec<f32> = (0..dims)
                         .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
                         .collect();
-                    let mut query = class.sample_inputs(rng, points, dims);
+                    // random quadrants: the query after k examples is the k-th draw before it
+                    // was folded into the orthant (as the reference), independent of the k
+                    // examples before it; opposite: a fresh draw folded into the other orthant
+                    let mut query = if probe == Probe::RandomQuadrants {
+                        prompt.clone()
+                    } else {
+                        class.sample_inputs(rng, points, dims)
+                    };
+                    let opposite = probe == Probe::OppositeQuadrants;
                     for (row, q) in prompt
                         .chunks_exact_mut(dims)
                         .zip(query.chunks_exact_mut(dims))
                     {
                         for i in 0..dims {
                             row[i] = row[i].abs() * signs[i];
-                            q[i] = -q[i].abs() * signs[i];
+                            if opposite {
+                                q[i] = -q[i].abs() * signs[i];
+                            }
                         }
                     }
                     for q in query.chunks_exact(dims) {
@@ -122,7 +141,8 @@ impl EvalSet {
                 xs,
                 ys,
             },
-            queries: (probe == Probe::Orthant).then_some(Queries { xs: qxs, ys: qys }),
+            queries: matches!(probe, Probe::RandomQuadrants | Probe::OppositeQuadrants)
+                .then_some(Queries { xs: qxs, ys: qys }),
         }
     }
 
@@ -166,11 +186,11 @@ mod tests {
     use rand::SeedableRng;
 
     #[test]
-    fn orthant_queries_sit_opposite_the_examples() {
+    fn opposite_quadrant_queries_sit_opposite_the_examples() {
         let mut rng = StdRng::seed_from_u64(2);
         let set = EvalSet::sample(
             &LinearRegression,
-            Probe::Orthant,
+            Probe::OppositeQuadrants,
             1.0,
             0.0,
             &mut rng,
@@ -188,6 +208,58 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The reference's probe: examples in one orthant per prompt, queries from the full
+    /// distribution, so about half of each query's coordinates leave the examples' orthant (the
+    /// opposite probe has all of them out; iclab's probe before the reference's was added).
+    #[test]
+    fn random_quadrant_queries_come_from_the_full_distribution() {
+        let (batch, points, dims) = (200, 6, 4);
+        let mut rng = StdRng::seed_from_u64(3);
+        let set = EvalSet::sample(
+            &LinearRegression,
+            Probe::RandomQuadrants,
+            1.0,
+            0.0,
+            &mut rng,
+            batch,
+            points,
+            dims,
+        );
+        let (mut outside, mut total) = (0usize, 0usize);
+        for b in 0..batch {
+            let (xs, _) = set.prompts.prompt(b);
+            for k in 0..points {
+                for i in 0..dims {
+                    assert!(
+                        xs[i] * xs[k * dims + i] >= 0.0,
+                        "examples share one orthant"
+                    );
+                }
+                let (q, y) = set.query(b, k);
+                // the query's magnitude is that of the k-th draw: folded, it is example k
+                for i in 0..dims {
+                    assert_eq!(q[i].abs(), xs[k * dims + i].abs());
+                    outside += usize::from(q[i] * xs[i] < 0.0);
+                    total += 1;
+                }
+                assert!(y.is_finite());
+            }
+        }
+        let share = outside as f64 / total as f64;
+        assert!(
+            (share - 0.5).abs() < 0.05,
+            "{share} of query coordinates outside"
+        );
+    }
+
+    #[test]
+    fn orthant_is_read_as_the_opposite_quadrants_probe() {
+        let probe: Probe = serde_json::from_str("\"orthant\"").expect("alias");
+        assert_eq!(probe, Probe::OppositeQuadrants);
+        let probe: Probe = serde_json::from_str("\"random_quadrants\"").expect("name");
+        assert_eq!(probe, Probe::RandomQuadrants);
     }
 
     #[test]

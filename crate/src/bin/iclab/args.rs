@@ -167,7 +167,9 @@ pub struct EvalArgs {
     /// Prompts averaged over.
     #[arg(long)]
     pub prompts: Option<u32>,
-    /// Out-of-distribution probe: none, skewed, orthant, scaled, noisy.
+    /// Out-of-distribution probe: none, skewed, random_quadrants (the reference's: examples in one
+    /// orthant, queries from anywhere), opposite_quadrants (queries in the opposite orthant),
+    /// scaled, noisy.
     #[arg(long, value_parser = parse_enum::<Probe>)]
     pub probe: Option<Probe>,
     #[arg(long)]
