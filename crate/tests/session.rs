@@ -349,6 +349,68 @@ fn round_trip(config: SessionConfig) {
     });
 }
 
+/// The same bytes with the metadata's `format` replaced.
+fn relabel(bytes: &[u8], format: &str) -> Vec<u8> {
+    let (_, meta) = safetensors::SafeTensors::read_metadata(bytes).expect("header");
+    let st = safetensors::SafeTensors::deserialize(bytes).expect("tensors");
+    let mut info = meta.metadata().clone().expect("metadata");
+    info.insert("format".to_owned(), format.to_owned());
+    safetensors::serialize(st.tensors(), Some(info)).expect("write")
+}
+
+/// A transformer checkpoint says which GELU its MLPs apply: `iclab/transformer/2` (written now)
+/// the tanh approximation of the reference, `iclab/transformer/1` (written before iclab followed
+/// it) the exact GELU it was trained with. Each loads with its own, and saves under its own tag.
+#[test]
+fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
+    block_on(async {
+        let mut session = Session::new(small(3)).await.expect("session");
+        session.train(30).await.expect("train");
+        let bytes = session.save().await.expect("save");
+        let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).expect("header");
+        let format = |m: &safetensors::tensor::Metadata| {
+            m.metadata().as_ref().expect("metadata")["format"].clone()
+        };
+        assert_eq!(format(&meta), "iclab/transformer/2");
+        let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+        let set = EvalConfig::default().sample(class.as_ref(), 4, 7, 3);
+        let tanh = session.predict_set(&set).await.expect("tanh");
+
+        let old = relabel(&bytes, "iclab/transformer/1");
+        let exact = Session::from_checkpoint(&old, DeviceChoice::Cpu)
+            .await
+            .expect("load /1");
+        let erf = exact.predict_set(&set).await.expect("erf");
+        let most = tanh
+            .iter()
+            .zip(&erf)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        // same weights, a different activation: close, but not the same numbers
+        assert!(most > 1e-7 && most < 0.1, "largest difference {most}");
+        // saved again, it keeps its tag (and so its GELU)
+        let again = exact.save().await.expect("save");
+        let (_, meta) = safetensors::SafeTensors::read_metadata(&again).expect("header");
+        assert_eq!(format(&meta), "iclab/transformer/1");
+        let back = Session::from_checkpoint(&again, DeviceChoice::Cpu)
+            .await
+            .expect("load");
+        assert_eq!(back.predict_set(&set).await.expect("erf again"), erf);
+        // an xLSTM tag on transformer weights is refused by name
+        let err = Session::from_checkpoint(&relabel(&bytes, "iclab/xlstm/1"), DeviceChoice::Cpu)
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(err.code(), "invalid_checkpoint", "{err}");
+        let err =
+            Session::from_checkpoint(&relabel(&bytes, "iclab/transformer/9"), DeviceChoice::Cpu)
+                .await
+                .err()
+                .expect("refused");
+        assert!(err.to_string().contains("iclab/transformer/2"), "{err}");
+    });
+}
+
 #[test]
 fn damaged_checkpoints_are_typed_errors() {
     block_on(async {
