@@ -16,7 +16,12 @@
 //! - `min-ACC` after k tasks: the mean over finished tasks i of `min_{t > t_i} A(E_i, f_t)`;
 //! - `WC-ACC_t = (1/k) A(E_k, f_t) + (1 − 1/k) min-ACC` (k counted from 1, the current task last);
 //! - windowed forgetting `WF_w`: for each task, the largest drop `A_a − A_b` with `a < b` inside
-//!   any window of `w` consecutive evaluations, averaged over tasks that have such a window.
+//!   any window of `w` consecutive evaluations, counted from the evaluation where the task's own
+//!   training first starts (a future task falling from its random-init accuracy is no forgetting,
+//!   as ContinualEvaluation skips unseen tasks), averaged over tasks that have such a window;
+//! - the dip of a task after its training ended ([`stability_gap`]): the drop within the next
+//!   segment and how much of it came back by that segment's end, classified as a
+//!   [`DipKind::StabilityGap`] (at least half recovered) or [`DipKind::Forgetting`].
 
 use serde::Serialize;
 
@@ -250,17 +255,36 @@ impl ContinualCurves {
         })
     }
 
-    /// `WF_w`: the largest drop within any `window` consecutive evaluations, per task (`None`
-    /// for a curve shorter than 2 points), and the mean over tasks that have one.
-    pub fn windowed_forgetting(&self, window: usize) -> Result<(Vec<Option<f64>>, f64)> {
-        self.check()?;
+    /// `WF_w`: the largest drop within any `window` consecutive evaluations, per task, counted
+    /// from `starts[i]`, the evaluation point where task i's first segment starts (`None` for a
+    /// task not started yet or with fewer than 2 points since), and the mean over tasks that
+    /// have one.
+    pub fn windowed_forgetting(
+        &self,
+        window: usize,
+        starts: &[Option<usize>],
+    ) -> Result<(Vec<Option<f64>>, f64)> {
+        let points = self.check()?;
         if window < 2 {
             return Err(Error::invalid("window", "needs at least 2 evaluations"));
+        }
+        if starts.len() != self.acc.len() {
+            return Err(Error::invalid(
+                "starts",
+                format!("has {} entries for {} tasks", starts.len(), self.acc.len()),
+            ));
+        }
+        if let Some(i) = starts.iter().position(|s| s.is_some_and(|s| s >= points)) {
+            return Err(Error::invalid(
+                format!("starts[{i}]"),
+                format!("must lie below {points}"),
+            ));
         }
         let per: Vec<Option<f64>> = self
             .acc
             .iter()
-            .map(|curve| largest_drop(curve, window))
+            .zip(starts)
+            .map(|(curve, start)| largest_drop(&curve[(*start)?..], window))
             .collect();
         let present: Vec<f64> = per.iter().flatten().copied().collect();
         Ok((per, mean_or_zero(&present)))
@@ -284,28 +308,50 @@ fn largest_drop(curve: &[f64], window: usize) -> Option<f64> {
     Some(best)
 }
 
-/// The stability gap of one task after its training ended at `end`: how far its accuracy fell
-/// within `window` evaluations after the next task started, and how much of that came back by
-/// the last point.
+/// What a task's dip after its training ended turned out to be (docs/SCIENCE.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DipKind {
+    /// The stability gap (De Lange et al. 2023): a drop right after the switch of which at
+    /// least half came back by the end of the next segment.
+    StabilityGap,
+    /// A drop that did not come back (by half) within the next segment: plain forgetting, as
+    /// naive fine-tuning shows on class-incremental streams.
+    Forgetting,
+}
+
+/// The dip of one task after its training ended at `end`: how far its accuracy fell within the
+/// next segment, and how much of that came back by the segment's end.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StabilityGap {
     /// Accuracy at the end of the task's training.
     pub at_end: f64,
-    /// Lowest accuracy within the window after the switch.
+    /// Lowest accuracy within the next segment.
     pub lowest: f64,
     /// Evaluation point of that minimum.
     pub lowest_at: usize,
-    /// Accuracy at the last evaluation point.
-    pub last: f64,
+    /// Accuracy at the end of the next segment (so far, while it runs).
+    pub at_next_end: f64,
     /// `at_end − lowest`.
     pub drop: f64,
-    /// `last − lowest`.
+    /// `at_next_end − lowest`.
     pub recovery: f64,
+    /// [`DipKind::StabilityGap`] when `recovery ≥ drop / 2`, else [`DipKind::Forgetting`].
+    pub kind: DipKind,
+    /// Whether the next segment has ended, so `kind` is final (while it runs, a dip not yet
+    /// recovered reads as forgetting).
+    pub settled: bool,
 }
 
-/// Measures the stability gap on `curve` after `end` (needs at least one point after it).
-pub fn stability_gap(curve: &[f64], end: usize, window: usize) -> Result<StabilityGap> {
+/// Measures the dip on `curve` after `end`, over the `window` evaluation points that follow it
+/// (the next segment's, or as many as exist so far); `settled` says the window is complete.
+pub fn stability_gap(
+    curve: &[f64],
+    end: usize,
+    window: usize,
+    settled: bool,
+) -> Result<StabilityGap> {
     if end + 1 >= curve.len() {
         return Err(Error::invalid(
             "end",
@@ -325,14 +371,21 @@ pub fn stability_gap(curve: &[f64], end: usize, window: usize) -> Result<Stabili
             .fold((end + 1, f64::INFINITY), |best, (t, a)| {
                 if a < best.1 { (t, a) } else { best }
             });
-    let (at_end, last) = (curve[end], curve[curve.len() - 1]);
+    let (at_end, at_next_end) = (curve[end], curve[stop]);
+    let (drop, recovery) = (at_end - lowest, at_next_end - lowest);
     Ok(StabilityGap {
         at_end,
         lowest,
         lowest_at,
-        last,
-        drop: at_end - lowest,
-        recovery: last - lowest,
+        at_next_end,
+        drop,
+        recovery,
+        kind: if recovery >= 0.5 * drop {
+            DipKind::StabilityGap
+        } else {
+            DipKind::Forgetting
+        },
+        settled: settled && end + window < curve.len(),
     })
 }
 

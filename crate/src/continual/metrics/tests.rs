@@ -134,7 +134,9 @@ fn continual_evaluation_by_hand() {
     approx(c.wc_acc(2, 0).expect("valid"), 0.9);
     // WF with windows of 2 consecutive points: task0 largest one-step drop 0.95 → 0.4 = 0.55,
     // task1 never drops: 0. Mean 0.275.
-    let (per, mean) = c.windowed_forgetting(2).expect("valid");
+    let (per, mean) = c
+        .windowed_forgetting(2, &[Some(0), Some(3)])
+        .expect("valid");
     approx(per[0].expect("valid"), 0.55);
     approx(per[1].expect("valid"), 0.0);
     approx(mean, 0.275);
@@ -143,26 +145,96 @@ fn continual_evaluation_by_hand() {
         acc: vec![vec![0.9, 0.8, 0.7, 0.6]],
         ends: vec![],
     };
-    approx(slow.windowed_forgetting(2).expect("valid").1, 0.1);
-    approx(slow.windowed_forgetting(3).expect("valid").1, 0.2);
-    approx(slow.windowed_forgetting(10).expect("valid").1, 0.3);
+    approx(
+        slow.windowed_forgetting(2, &[Some(0)]).expect("valid").1,
+        0.1,
+    );
+    approx(
+        slow.windowed_forgetting(3, &[Some(0)]).expect("valid").1,
+        0.2,
+    );
+    approx(
+        slow.windowed_forgetting(10, &[Some(0)]).expect("valid").1,
+        0.3,
+    );
+}
+
+/// SCIENCE.md §3: a task counts from the evaluation where its own training starts. Task 1 falls
+/// from its random-init accuracy 0.5 to 0.2 while task 0 trains (points 0–3): that is no
+/// forgetting; its one real drop, 0.9 → 0.8 after point 5, is. A task not started has none.
+#[test]
+fn windowed_forgetting_skips_tasks_before_their_training() {
+    let c = ContinualCurves {
+        acc: vec![
+            vec![0.3, 0.6, 0.9, 0.95, 0.95, 0.95, 0.95],
+            vec![0.5, 0.4, 0.3, 0.2, 0.7, 0.9, 0.8],
+            vec![0.6, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+        ],
+        ends: vec![3],
+    };
+    let (per, mean) = c
+        .windowed_forgetting(10, &[Some(0), Some(3), None])
+        .expect("valid");
+    approx(per[0].expect("task 0"), 0.0);
+    approx(per[1].expect("task 1"), 0.1);
+    assert_eq!(per[2], None, "task 2 was never trained");
+    approx(mean, 0.05);
+    // counted from point 0, task 1's fall before its training (0.5 → 0.2) would dominate
+    approx(
+        c.windowed_forgetting(10, &[Some(0), Some(0), None])
+            .expect("valid")
+            .0[1]
+            .expect("task 1"),
+        0.3,
+    );
+    assert_eq!(
+        c.windowed_forgetting(10, &[Some(0), Some(9), None])
+            .expect_err("must be rejected")
+            .field(),
+        Some("starts[1]")
+    );
 }
 
 #[test]
 fn stability_gap_by_hand() {
-    let gap = stability_gap(&curves().acc[0], 3, 3).expect("valid");
+    // task 0 ends at point 3; the next segment's window is points 4–6
+    let gap = stability_gap(&curves().acc[0], 3, 3, true).expect("valid");
     approx(gap.at_end, 0.95);
     approx(gap.lowest, 0.4);
     assert_eq!(gap.lowest_at, 4);
     approx(gap.drop, 0.55);
-    approx(gap.last, 0.85);
-    approx(gap.recovery, 0.45);
+    approx(gap.at_next_end, 0.8);
+    approx(gap.recovery, 0.4);
+    assert_eq!(gap.kind, DipKind::StabilityGap, "0.4 of 0.55 came back");
+    assert!(gap.settled);
+    // still inside the next segment (points 4–5 so far): not settled
+    assert!(
+        !stability_gap(&curves().acc[0][..6], 3, 2, false)
+            .expect("valid")
+            .settled
+    );
     assert_eq!(
-        stability_gap(&[0.5, 0.6], 1, 3)
+        stability_gap(&[0.5, 0.6], 1, 3, true)
             .expect_err("must be rejected")
             .field(),
         Some("end")
     );
+}
+
+/// SCIENCE.md §3: a drop that does not come back is forgetting, not a stability gap. Naive
+/// class-incremental training: the old task falls to 0 and stays there ("gap −0.95" on the chart
+/// before this was told apart).
+#[test]
+fn a_drop_that_stays_is_forgetting() {
+    let gap = stability_gap(&[0.5, 0.95, 0.05, 0.0, 0.02, 0.0], 1, 3, true).expect("valid");
+    approx(gap.drop, 0.95);
+    approx(gap.recovery, 0.02);
+    assert_eq!(gap.kind, DipKind::Forgetting);
+    // half back by the end of the next segment is the line
+    let half = stability_gap(&[0.9, 0.4, 0.66], 0, 2, true).expect("valid");
+    assert_eq!(half.kind, DipKind::StabilityGap);
+    let less = stability_gap(&[0.9, 0.4, 0.64], 0, 2, true).expect("valid");
+    assert_eq!(less.kind, DipKind::Forgetting);
 }
 
 #[test]
@@ -181,7 +253,7 @@ fn malformed_curves_are_errors() {
     );
     assert_eq!(
         curves()
-            .windowed_forgetting(1)
+            .windowed_forgetting(1, &[Some(0), Some(3)])
             .expect_err("must be rejected")
             .field(),
         Some("window")

@@ -34,7 +34,8 @@ pub struct Metrics {
     pub min_acc: Option<f64>,
     /// WC-ACC at the end of the stream.
     pub wc_acc: f64,
-    /// Windowed forgetting over 10 evaluation points, mean over tasks.
+    /// Windowed forgetting over 10 evaluation points, mean over tasks, each counted from the start
+    /// of its first segment.
     pub windowed_forgetting: f64,
 }
 
@@ -57,9 +58,9 @@ pub struct ClResult {
     pub curves: Vec<Vec<f64>>,
     /// Evaluation point at which each finished segment ended.
     pub ends: Vec<usize>,
-    /// Per task, the stability gap after its first segment, measured over the next segment's
-    /// evaluation points (so far); `None` until an evaluation follows the task's end, and for
-    /// tasks not yet trained.
+    /// Per task, the dip after its first segment, measured over the next segment's evaluation
+    /// points (so far) and classified as a stability gap or forgetting; `None` until an
+    /// evaluation follows the task's end, and for tasks not yet trained.
     pub stability_gaps: Vec<Option<StabilityGap>>,
     /// Where it runs (and why not on WebGPU, if not).
     pub device_info: crate::device::DeviceInfo,
@@ -155,21 +156,34 @@ impl ClRun {
                 acc: self.curves.clone(),
                 ends: Vec::new(),
             }
-            .windowed_forgetting(WINDOW)?
+            .windowed_forgetting(WINDOW, &self.first_starts())?
             .1,
         })
     }
 
-    /// The stability gap of every task after its first segment, over the next segment so far.
+    /// The evaluation point where each task's first segment starts (the one just before its
+    /// first step: the previous segment's end, or 0), `None` for tasks not started yet.
+    fn first_starts(&self) -> Vec<Option<usize>> {
+        let first = self.stream.first_seen();
+        (0..first.len())
+            .map(|j| match first[j] {
+                s if s >= self.stream.order.len() => None,
+                0 => Some(0),
+                s => self.ends.get(s - 1).copied(),
+            })
+            .collect()
+    }
+
+    /// The dip of every task after its first segment, over the next segment so far.
     fn stability_gaps(&self) -> Vec<Option<StabilityGap>> {
         let first = self.stream.first_seen();
         let now = self.iterations.len() - 1;
         (0..first.len())
             .map(|j| {
                 let end = *self.ends.get(first[j])?;
-                let next_end = self.ends.get(first[j] + 1).copied().unwrap_or(now);
-                let window = next_end.checked_sub(end).filter(|&w| w > 0)?;
-                metrics::stability_gap(&self.curves[j], end, window).ok()
+                let next = self.ends.get(first[j] + 1).copied();
+                let window = next.unwrap_or(now).checked_sub(end).filter(|&w| w > 0)?;
+                metrics::stability_gap(&self.curves[j], end, window, next.is_some()).ok()
             })
             .collect()
     }
