@@ -37,9 +37,6 @@ use learner::{Heads, Learner};
 pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
 pub use report::{Boundary, ClResult, Metrics};
 
-/// Minibatches averaged for EWC's Fisher (at most; fewer if the task is small).
-const FISHER_BATCHES: usize = 16;
-
 /// `n` rows of `data` drawn uniformly with replacement.
 fn sample(data: &Dataset, n: usize, rng: &mut StdRng) -> Dataset {
     let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..data.len())).collect();
@@ -305,8 +302,20 @@ impl ClRun {
 
     async fn end_segment(&mut self) -> Result<()> {
         let t = self.current();
+        let wants_fisher =
+            matches!(&self.learner, Learner::Net(net) if net.strategy.needs().fisher);
+        let batches = if wants_fisher {
+            self.fisher_batches(t)
+        } else {
+            Vec::new()
+        };
         let fisher = match &self.learner {
-            Learner::Net(net) if net.strategy.needs().fisher => Some(self.fisher(&net.model, t)),
+            Learner::Net(net) if wants_fisher => Some(fisher(
+                &net.model,
+                batches,
+                &self.heads,
+                &self.compute.train,
+            )),
             _ => None,
         };
         if let Learner::Net(net) = &mut self.learner {
@@ -323,33 +332,43 @@ impl ClRun {
         Ok(())
     }
 
-    /// Mean squared gradient of the task's loss over up to [`FISHER_BATCHES`] minibatches.
-    fn fisher(&self, model: &Mlp, t: usize) -> Tensor<1> {
+    /// Task `t`'s whole training set in minibatches of `batchSize`, in an order drawn with the
+    /// run's generator: a task's data is stored class by class, so any prefix of it would show
+    /// the Fisher only the first classes (SCIENCE.md §3).
+    fn fisher_batches(&mut self, t: usize) -> Vec<Dataset> {
         let data = &self.stream.tasks[t].train;
-        let b = self.config.batch_size as usize;
-        let batches = data.len().div_ceil(b).min(FISHER_BATCHES);
-        let ce = CrossEntropyLossConfig::new().init(&self.compute.train);
-        let mut sum: Option<Tensor<1>> = None;
-        for k in 0..batches {
-            let rows: Vec<usize> = (k * b..((k + 1) * b).min(data.len())).collect();
-            let batch = data.rows(&rows);
-            let (x, y) = tensors(&batch, &self.compute.train);
-            let mut logits = model.forward(x);
-            if let Some(m) = self.heads.mask(&batch.labels, &self.compute.train) {
-                logits = logits + m;
-            }
-            let grads = ce.forward(logits, y).backward();
-            let g = flat_grads(model, &grads).powi_scalar(2);
-            sum = Some(match sum {
-                Some(s) => s + g,
-                None => g,
-            });
-        }
-        sum.map_or_else(
-            || flat_params(model).inner().zeros_like(),
-            |s| s.div_scalar(batches as f64),
-        )
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        order.shuffle(&mut self.rng);
+        order
+            .chunks(self.config.batch_size as usize)
+            .map(|rows| data.rows(rows))
+            .collect()
     }
+}
+
+/// EWC's diagonal empirical Fisher: the mean over `batches` of the squared gradient of each
+/// minibatch's loss (Avalanche's `compute_importances`, which uses every minibatch of the task).
+fn fisher(model: &Mlp, batches: Vec<Dataset>, heads: &Heads, device: &Device) -> Tensor<1> {
+    let ce = CrossEntropyLossConfig::new().init(device);
+    let count = batches.len();
+    let mut sum: Option<Tensor<1>> = None;
+    for batch in batches {
+        let (x, y) = tensors(&batch, device);
+        let mut logits = model.forward(x);
+        if let Some(m) = heads.mask(&batch.labels, device) {
+            logits = logits + m;
+        }
+        let grads = ce.forward(logits, y).backward();
+        let g = flat_grads(model, &grads).powi_scalar(2);
+        sum = Some(match sum {
+            Some(s) => s + g,
+            None => g,
+        });
+    }
+    sum.map_or_else(
+        || flat_params(model).inner().zeros_like(),
+        |s| s.div_scalar(count as f64),
+    )
 }
 
 /// Runs the whole stream.
@@ -358,4 +377,43 @@ pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult>
     let total = run.total_steps();
     run.advance(total).await?;
     run.result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SCIENCE.md §3: EWC's Fisher is over the whole task. A task's data is stored class by
+    /// class (200 blobs per class here), so the first 16 minibatches of 4, what it used to read,
+    /// held 64 examples of the task's first class and none of its second.
+    #[test]
+    fn the_fisher_reads_every_example_of_the_task_in_mixed_batches() {
+        pollster::block_on(async {
+            let config = ClConfig {
+                strategy: StrategyKind::Ewc,
+                batch_size: 4,
+                ..ClConfig::default()
+            };
+            let mut run = ClRun::new(&config, None).await.expect("run");
+            for t in 0..run.stream.tasks.len() {
+                let task = &run.stream.tasks[t].train;
+                let mut want: Vec<u32> = task.labels.clone();
+                let batches = run.fisher_batches(t);
+                let mut seen: Vec<u32> = batches.iter().flat_map(|b| b.labels.clone()).collect();
+                want.sort_unstable();
+                seen.sort_unstable();
+                assert_eq!(seen, want, "task {t}: every example once");
+                let single_class = batches
+                    .iter()
+                    .filter(|b| b.labels.iter().all(|&l| l == b.labels[0]))
+                    .count();
+                // two classes per task: a shuffled batch of 4 is single-class 1/8 of the time
+                assert!(
+                    single_class * 3 < batches.len(),
+                    "task {t}: {single_class} of {} batches hold one class",
+                    batches.len()
+                );
+            }
+        });
+    }
 }
