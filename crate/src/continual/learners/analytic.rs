@@ -39,6 +39,9 @@ pub struct AnalyticHead {
     gram: Vec<DMatrix<f64>>,
     target: Vec<DVector<f64>>,
     forgotten: Vec<bool>,
+    /// Classes with at least one example learned: the others score −∞ (their column of W is
+    /// 0, which would beat a seen class whose score is negative).
+    seen: Vec<bool>,
 }
 
 impl AnalyticHead {
@@ -54,6 +57,7 @@ impl AnalyticHead {
             gram: vec![DMatrix::zeros(width, width); classes],
             target: vec![DVector::zeros(width); classes],
             forgotten: vec![false; classes],
+            seen: vec![false; classes],
         }
     }
 
@@ -189,6 +193,7 @@ impl HostLearner for AnalyticHead {
             let row = phi.row(i).transpose();
             self.gram[c] += &row * row.transpose();
             self.target[c] += &row;
+            self.seen[c] = true;
         }
         Ok(())
     }
@@ -205,7 +210,7 @@ impl HostLearner for AnalyticHead {
         let mut out = Vec::with_capacity(data.len() * self.classes);
         for i in 0..data.len() {
             for c in 0..self.classes {
-                out.push(if self.forgotten[c] {
+                out.push(if self.forgotten[c] || !self.seen[c] {
                     f64::NEG_INFINITY
                 } else {
                     s[(i, c)]
@@ -213,5 +218,35 @@ impl HostLearner for AnalyticHead {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A class the head has not seen scores −∞, not the 0 of its untouched column: with one-hot
+    /// targets a seen class's score can be negative, and 0 would then win the argmax.
+    #[test]
+    fn classes_never_seen_cannot_win() {
+        let data = Dataset {
+            inputs: vec![-1.0, 0.0, -1.1, 0.1, 1.0, 0.0, 1.2, -0.1],
+            labels: vec![0, 0, 1, 1],
+            dim: 2,
+            classes: 3,
+            image: None,
+        };
+        let mut head = AnalyticHead::new(16, 3, 0.01, 1);
+        head.observe(&data).expect("update");
+        let far = Dataset {
+            inputs: vec![0.0, 40.0, -30.0, -30.0, 25.0, 5.0],
+            labels: vec![0, 0, 0],
+            ..data.clone()
+        };
+        let scores = head.scores(&far);
+        for row in scores.chunks_exact(3) {
+            assert_eq!(row[2], f64::NEG_INFINITY, "{row:?}");
+            assert!(row[0].is_finite() && row[1].is_finite(), "{row:?}");
+        }
     }
 }
