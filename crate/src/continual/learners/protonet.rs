@@ -6,7 +6,10 @@
 //!
 //! Training step on a batch of the current task: for classes present in the batch the prototype is
 //! the batch's mean embedding (differentiable), for classes seen before it is the stored prototype
-//! (constant); classes never seen are masked out; loss = cross-entropy of the logits. After the
+//! (constant); classes never seen are masked out; loss = cross-entropy of the logits. An example
+//! is never part of its own class's prototype (Snell et al. keep support and query apart): its
+//! distance to its class is to the mean of the batch's *other* examples of that class, or to the
+//! stored prototype when it is the only one (with neither, to itself: a constant logit). After the
 //! step every embedding of the batch is folded into its class's stored prototype,
 //! `p_c ← p_c + (S_c − n_c p_c) / N_c` (S_c the batch's sum for class c, n_c its count, N_c the
 //! count so far). Old prototypes are never rewritten by new classes — only the embedding drifts.
@@ -80,26 +83,43 @@ impl Prototypes {
     }
 
     /// Logits for a training step: batch means for the batch's classes, stored prototypes for
-    /// the others.
+    /// the others, and for each example's own class the mean of the *other* examples of it. With
+    /// `n` examples of class c and batch mean `p`, that leave-one-out mean is
+    /// `(n·p − z_i)/(n − 1)`, so `z_i − p⁽⁻ⁱ⁾ = n/(n − 1) · (z_i − p)`: the own-class squared
+    /// distance is the batch-mean one times `(n/(n − 1))²`.
     pub fn training_logits(&self, z: Tensor<2>, labels: &[u32], device: &Device) -> Tensor<2> {
         let classes = self.counts.len();
         let mut per_class = vec![0u64; classes];
         for &l in labels {
             per_class[l as usize] += 1;
         }
+        // a class met once in the batch with a stored prototype uses the stored one: its
+        // batch mean would be the example itself
+        let batch_proto: Vec<bool> = (0..classes)
+            .map(|c| per_class[c] > 1 || (per_class[c] == 1 && self.counts[c] == 0))
+            .collect();
         let inv: Vec<f32> = per_class
             .iter()
             .map(|&n| if n > 0 { 1.0 / n as f32 } else { 0.0 })
             .collect();
-        let present: Vec<f32> = per_class
+        let present: Vec<f32> = batch_proto
             .iter()
-            .map(|&n| f32::from(u8::from(n > 0)))
+            .map(|&b| f32::from(u8::from(b)))
             .collect();
         let batch_means = self.one_hot(labels, device).matmul(z.clone()) * column(inv, device);
         let present = column(present, device);
         let protos =
             batch_means * present.clone() + self.means.clone() * (present.neg().add_scalar(1.0));
-        neg_sq_distances(z, protos) + self.mask(labels, device)
+        let mut scale = vec![1f32; labels.len() * classes];
+        for (i, &l) in labels.iter().enumerate() {
+            let n = per_class[l as usize];
+            if n > 1 {
+                let f = n as f32 / (n - 1) as f32;
+                scale[i * classes + l as usize] = f * f;
+            }
+        }
+        let scale = Tensor::from_data(TensorData::new(scale, [labels.len(), classes]), device);
+        neg_sq_distances(z, protos) * scale + self.mask(labels, device)
     }
 
     /// Folds the batch's embeddings (constant) into the stored prototypes.
@@ -127,5 +147,48 @@ impl Prototypes {
         self.means = (means.clone()
             + (sums - means * column(batch_counts, device)) * column(ratio, device))
         .detach();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logits(p: &Prototypes, z: &[f32], labels: &[u32], device: &Device) -> Vec<f32> {
+        let z = Tensor::from_data(TensorData::new(z.to_vec(), [labels.len(), 2]), device);
+        p.training_logits(z, labels, device)
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32")
+    }
+
+    /// By hand: z = (0,0), (2,0) of class 0 and (10,10) of class 1. Example 0's own prototype is
+    /// example 1 alone (distance 4), not the batch mean (1,0), which includes example 0 itself
+    /// (distance 1); to class 1 it is 200.
+    #[test]
+    fn an_example_is_not_part_of_its_own_prototype() {
+        let device = Device::flex();
+        let p = Prototypes::new(3, 2, &device);
+        let l = logits(&p, &[0.0, 0.0, 2.0, 0.0, 10.0, 10.0], &[0, 0, 1], &device);
+        let close = |a: f32, b: f32| assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+        close(l[0], -4.0); // example 0 → class 0: ‖(0,0) − (2,0)‖²
+        close(l[1], -200.0); // example 0 → class 1
+        close(l[3], -4.0); // example 1 → class 0: ‖(2,0) − (0,0)‖²
+        close(l[4], -164.0); // example 1 → class 1: ‖(2,0) − (10,10)‖²
+        close(l[6], -181.0); // example 2 → class 0: ‖(10,10) − (1,0)‖², the batch mean
+        assert!(l[2] < -1e8, "class 2 was never seen");
+        // example 2 is its class's only example and nothing is stored: a constant 0
+        close(l[7], 0.0);
+        // once class 1 has a stored prototype, a lone example is measured against it
+        let mut stored = p.clone();
+        let z = Tensor::from_data(TensorData::new(vec![4.0f32, 4.0], [1, 2]), &device);
+        stored.update(z, &[1], &device);
+        let l = logits(
+            &stored,
+            &[0.0, 0.0, 2.0, 0.0, 10.0, 10.0],
+            &[0, 0, 1],
+            &device,
+        );
+        close(l[7], -72.0); // ‖(10,10) − (4,4)‖²
     }
 }
