@@ -73,7 +73,8 @@ pub trait Strategy {
         Needs::default()
     }
 
-    /// Called when training on `task` starts; `index` counts segments from 0.
+    /// Called when a segment of training on `task` starts; `index` is the task's index in the
+    /// stream's task list (a task that comes back passes the same index again), not the segment's.
     fn start_task(&mut self, _task: &Task, _index: usize) {}
 
     /// Whether the current task's batch is part of the step (Joint replaces it).
