@@ -48,6 +48,31 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// Parameters of one xLSTM block of width `d` with `heads` heads, as
+/// crate/src/model/xlstm/block.rs builds it (the checkpoint table in crate/src/checkpoint.rs lists
+/// the same tensors).
+fn xlstm_block_parameters(slstm: bool, d: u64, heads: u64) -> u64 {
+    use crate::model::xlstm::block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};
+    let k = CONV_KERNEL as u64;
+    if slstm {
+        let hd = d / heads;
+        let ffn = ffn_width(d as usize) as u64;
+        // norm, conv, 4 gate kernels, recurrent kernel, bias, group norm, FFN norm, gated FFN
+        d + (k * d + d) + 4 * heads * hd * hd + 4 * heads * hd * hd + 4 * d + d + d + 3 * ffn * d
+    } else {
+        let inner = mlstm_inner(d as usize) as u64;
+        let q = QKV_BLOCK as u64;
+        // norm, up-projection, conv, q/k/v, input and forget gates, cell norm, skip, down
+        d + d * 2 * inner
+            + (k * inner + inner)
+            + 3 * inner * q
+            + 2 * (3 * inner * heads + heads)
+            + inner
+            + inner
+            + inner * d
+    }
+}
+
 impl SessionConfig {
     /// Peak training memory of this config, from its shapes (no device needed).
     pub fn memory_estimate(&self) -> MemoryEstimate {
@@ -56,12 +81,25 @@ impl SessionConfig {
         let b = u64::from(self.batch_size);
         let s = self.seq_len() as u64;
         let dims = self.token_width() as u64;
-        let (per_layer, act_linear, act_scores) = match self.model {
-            Backbone::Transformer => (12 * d * d + 13 * d, 20, 3),
-            Backbone::Xlstm => (10 * d * d + 16 * d, 32, 4),
+        let (act_linear, act_scores) = match self.model {
+            Backbone::Transformer => (20, 3),
+            Backbone::Xlstm => (32, 4),
         };
-        // Read-in, read-out and learned positions.
-        let parameters = layers * per_layer + (dims + 1) * d + d + 1 + s * d;
+        // Read-in and read-out, then the backbone: the transformer's blocks, final LayerNorm
+        // (with bias) and learned positions; the xLSTM's blocks and post-norm (no bias), and no
+        // positions.
+        let edges = (dims + 1) * d + d + 1;
+        let parameters = edges
+            + match self.model {
+                Backbone::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
+                Backbone::Xlstm => {
+                    let x = crate::session::xlstm_config(self);
+                    (0..layers as usize)
+                        .map(|i| xlstm_block_parameters(x.is_slstm(i), d, heads))
+                        .sum::<u64>()
+                        + d
+                }
+            };
         let per_layer_floats = act_linear * b * s * d + act_scores * b * heads * s * s;
         let state_bytes = 4 * 4 * parameters;
         let activation_bytes = 4 * (layers * per_layer_floats + 4 * b * s * d);
@@ -102,6 +140,39 @@ impl SessionConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The estimate's parameter count against the models themselves, exact for both backbones;
+    /// the xLSTM has no positional embeddings, so a longer prompt adds no parameters (the estimate
+    /// counted a transformer's positional table for it before).
+    #[test]
+    fn the_parameter_count_is_the_models() {
+        let count = |json: &str| {
+            let config = SessionConfig::from_json(json).expect("valid");
+            let device = burn::tensor::Device::flex();
+            let real =
+                burn::module::Module::num_params(&crate::session::init_model(&config, &device));
+            (config.memory_estimate().parameters, real as u64)
+        };
+        for json in [
+            r#"{}"#,
+            r#"{"points": 41}"#,
+            r#"{"preset": "small", "tokens": "paired"}"#,
+        ] {
+            let (estimate, real) = count(json);
+            assert_eq!(estimate, real, "transformer {json}");
+        }
+        let (short, real) = count(r#"{"model": "xlstm", "points": 11}"#);
+        let (long, _) = count(r#"{"model": "xlstm", "points": 41}"#);
+        assert_eq!(short, long, "the xLSTM has no positional table");
+        assert_eq!(short, real, "xLSTM [1:1]");
+        for json in [
+            r#"{"model": "xlstm", "xlstmRatio": [1, 0]}"#,
+            r#"{"model": "xlstm", "xlstmRatio": [0, 1], "preset": "small"}"#,
+        ] {
+            let (estimate, real) = count(json);
+            assert_eq!(estimate, real, "{json}");
+        }
+    }
 
     #[test]
     fn configs_that_would_not_fit_are_refused_with_an_estimate() {
