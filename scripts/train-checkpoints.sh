@@ -10,7 +10,9 @@
 # from it. Run several names in parallel by starting the script once per name.
 source "$(dirname "$0")/lib.sh"
 STEPS="${STEPS:-20000}"
-out_dir="$ROOT/www/public/checkpoints"
+# OUT_DIR: train somewhere else (then copy into www/public/checkpoints and rerun
+# scripts/checkpoint-manifest.mjs), so a long run never leaves the tree half-written.
+out_dir="${OUT_DIR:-$ROOT/www/public/checkpoints}"
 mkdir -p "$out_dir"
 cargo build --release -p iclab --bin iclab
 # A private copy: rebuilding the crate while a long run trains must not swap its binary.
