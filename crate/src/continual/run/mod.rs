@@ -18,7 +18,7 @@ mod learner;
 mod report;
 
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::GradientsParams;
+use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -214,15 +214,23 @@ impl ClRun {
         self.stream.order[self.segment]
     }
 
+    /// Each segment starts with fresh Adam moments, as Avalanche resets the optimizer for every
+    /// experience. Carried over, the second moments of the previous task's last steps, where the
+    /// loss was near 0, are tiny, so the first steps on a new task move every weight by up to
+    /// ~30× the learning rate: that killed the ReLUs of the default MLP on split digits, whose
+    /// later tasks then never rose above predicting one class (0.5).
     fn start_segment(&mut self) {
         let t = self.current();
         match &mut self.learner {
-            Learner::Net(net) => net.strategy.start_task(&self.stream.tasks[t], t),
+            Learner::Net(net) => {
+                net.optim = AdamConfig::new().init();
+                net.strategy.start_task(&self.stream.tasks[t], t);
+            }
             Learner::Host(host) => {
                 host.order = (0..host.train[t].len()).collect();
                 host.order.shuffle(&mut self.rng);
             }
-            Learner::Proto(_) => {}
+            Learner::Proto(p) => p.optim = AdamConfig::new().init(),
         }
     }
 
