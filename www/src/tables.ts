@@ -9,6 +9,7 @@ import type { ContinualStrategy } from "iclab";
 import type { Table } from "./state.js";
 
 export const TASKS = ["linear", "sparse_linear", "noisy_linear", "relu_net", "decision_tree", "ill_conditioned"] as const;
+/** Baselines a visitor can switch on; the zero estimator is always drawn (the core computes it). */
 export const BASELINES = [
   "least_squares",
   "ridge",
@@ -48,7 +49,13 @@ export const ICL = {
   plateauSteps: { type: "int", min: 1, max: 1_000_000, default: 600, doc: "steps of each model in the \"plateau or not\" view (paired vs interleaved tokens from scratch)" },
   seed: { type: "int", min: 0, max: SEED_MAX, default: 0, doc: "random seed: same seed, same run" },
   baselines: { type: "list", values: BASELINES, default: "least_squares,averaging,knn", doc: "comma-separated baselines drawn next to the model" },
-  probe: { type: "enum", values: ["none", "skewed", "orthant", "scaled", "noisy"], default: "none", doc: "shift the test prompts away from training" },
+  probe: {
+    type: "enum",
+    values: ["none", "skewed", "random_quadrants", "opposite_quadrants", "scaled", "noisy"],
+    aliases: { orthant: "opposite_quadrants" },
+    default: "none",
+    doc: "shift the test prompts away from training (random_quadrants: the paper's, examples in one orthant; opposite_quadrants: the query in the opposite one)",
+  },
   probeScale: { type: "float", min: 0.01, max: 100, default: 2, doc: "input scale of the scaled probe" },
   probeNoise: { type: "float", min: 0, max: 100, default: 1, doc: "output noise of the noisy probe" },
   evalPrompts: { type: "int", min: 16, max: 20_000, default: 1280, doc: "test prompts per evaluation" },
@@ -119,7 +126,7 @@ export const CONTINUAL = {
   bufferPolicy: { type: "enum", values: ["reservoir", "class_balanced"], default: "reservoir", doc: "which examples the memory keeps" },
   rehearsalExponent: { type: "float", min: 0, max: 5, default: 1, doc: "power-law rehearsal exponent (0 = uniform)" },
   l2Lambda: { type: "float", min: 0, max: 1e6, default: 0.01, doc: "L2 penalty strength λ" },
-  ewcLambda: { type: "float", min: 0, max: 1e9, default: 100, doc: "EWC penalty strength λ" },
+  ewcLambda: { type: "float", min: 0, max: 1e9, default: 1000, doc: "EWC penalty strength λ" },
   lwfAlpha: { type: "float", min: 0, max: 1000, default: 1, doc: "LwF distillation weight α" },
   temperature: { type: "float", min: 0.1, max: 100, default: 2, doc: "LwF temperature T" },
   features: { type: "int", min: 1, max: 4096, default: 256, doc: "random features of the analytic head" },
