@@ -132,6 +132,8 @@ export interface ErrorCurve {
 }
 
 export type BaselineKind =
+  /** Always 0; every evaluation computes it on its own prompts (it is not 1 under scaled inputs or output noise). */
+  | "zero"
   | "least_squares"
   | "ridge"
   | "knn"
@@ -143,7 +145,12 @@ export type BaselineKind =
   | "tree"
   | "boosted_trees";
 
-export type Probe = "none" | "skewed" | "orthant" | "scaled" | "noisy";
+/**
+ * Out-of-distribution probe. `random_quadrants`: the reference's (every example in one random
+ * orthant, the query from the full distribution); `opposite_quadrants`: harder, the query in the
+ * opposite orthant (`"orthant"` is read as it).
+ */
+export type Probe = "none" | "skewed" | "random_quadrants" | "opposite_quadrants" | "scaled" | "noisy";
 
 /** Settings of the baselines; each is read by the baseline it names. */
 export interface BaselineOptions {
@@ -170,7 +177,7 @@ export interface EvaluateOptions {
   probeScale?: number;
   /** Extra output noise σ for `probe: "noisy"`. Default 1. */
   probeNoise?: number;
-  /** Baselines on the same prompts. Default `["least_squares"]`. */
+  /** Baselines on the same prompts. Default `["least_squares"]`; `zero` is always computed. */
   baselines?: BaselineKind[];
   options?: BaselineOptions;
   /** Seeds the prompts. Default: derived from the session seed. */
@@ -194,9 +201,9 @@ export interface Evaluation {
   prompts: number;
   /** Training step of the model, `null` for baselines only. */
   step: number | null;
-  /** What squared errors were divided by. */
+  /** What squared errors were divided by (d, s or 1); `curves.zero` is what answering 0 scores. */
   normalizer: number;
-  /** `model` and each baseline by name; entry i is the error after i examples. */
+  /** `model`, `zero` and each baseline by name; entry i is the error after i examples. */
   curves: Record<string, ErrorCurve>;
   examples?: Example[];
 }
@@ -345,14 +352,23 @@ export interface ContinualConfig {
   seed?: number;
 }
 
-/** A stability gap: accuracy at the task's end, the dip after the switch, and the recovery. */
+/**
+ * A task's dip after its training ended: accuracy at the task's end, the lowest point during the
+ * next segment, and how much came back by that segment's end. `kind` is `stability_gap` when at
+ * least half of the drop came back (De Lange et al. 2023), else `forgetting`; `settled` once the
+ * next segment has ended.
+ */
 export interface StabilityGap {
   atEnd: number;
   lowest: number;
+  /** Evaluation point of the lowest accuracy. */
   lowestAt: number;
-  last: number;
+  /** Accuracy at the end of the next segment (so far). */
+  atNextEnd: number;
   drop: number;
   recovery: number;
+  kind: "stability_gap" | "forgetting";
+  settled: boolean;
 }
 
 export interface ContinualMetrics {
@@ -386,8 +402,9 @@ export interface ContinualResult {
   /** Evaluation point at which each finished segment ended. */
   ends: number[];
   /**
-   * Per task, the stability gap after its first segment over the next segment's evaluations so
-   * far (`null` until one follows, and for tasks not yet trained).
+   * Per task, the dip after its first segment over the next segment's evaluations so far,
+   * classified as a stability gap or forgetting (`null` until one follows, and for tasks not yet
+   * trained).
    */
   stabilityGaps: (StabilityGap | null)[];
   /** Where the run trains (and why not on WebGPU, if not). */
