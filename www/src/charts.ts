@@ -78,6 +78,7 @@ const COLOURS: Record<string, string> = {
   relu_net: "#4d7c0f",
   tree: "#7c2d12",
   boosted_trees: "#475569",
+  zero: "#6b7280",
   paired: "#2563eb",
   interleaved: "#b45309",
 };
@@ -106,6 +107,7 @@ export const LABELS: Record<string, string> = {
   relu_net: "2-layer ReLU net",
   tree: "greedy tree",
   boosted_trees: "boosted trees",
+  zero: "always 0 (zero estimator)",
   paired: "paired tokens",
   interleaved: "interleaved tokens (the papers')",
 };
@@ -124,7 +126,7 @@ abstract class MethodChart {
   private names: string[] | null = null;
 
   constructor(
-    private readonly el: HTMLElement,
+    protected readonly el: HTMLElement,
     private readonly height: number,
   ) {
     new ResizeObserver(() => this.plot?.setSize({ width: width(el), height })).observe(el);
@@ -157,11 +159,21 @@ abstract class MethodChart {
 
 /**
  * Error against number of in-context examples: one line per method with its 90% bootstrap band,
- * the zero estimator dashed at 1.
+ * and the zero estimator's own curve dashed (the core computes it on the same prompts: it is 1 only
+ * in distribution). The y-axis always holds the learners and the zero estimator whole; a baseline
+ * far above them (averaging and k-NN at small k) may run off the top, and the note under the chart
+ * names each one that does, with its highest value.
  */
 export class ErrorChart extends MethodChart {
+  private top = 1.1;
+  private readonly note: HTMLParagraphElement;
+
   constructor(el: HTMLElement) {
     super(el, 300);
+    this.note = document.createElement("p");
+    this.note.className = "note clipped";
+    this.note.hidden = true;
+    el.after(this.note);
   }
 
   protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
@@ -169,31 +181,57 @@ export class ErrorChart extends MethodChart {
     const bands: uPlot.Band[] = [];
     for (const name of names) {
       const at = series.length;
+      if (name === "zero") {
+        series.push({ label: LABELS.zero, stroke: colour(name), dash: [6, 6], width: 1.5, points: { show: false } });
+        continue;
+      }
       series.push({ label: LABELS[name] ?? name, stroke: colour(name), width: LEARNERS.includes(name) ? 2.5 : 1.5 });
       series.push({ label: `${name} 5%`, stroke: "transparent", points: { show: false } });
       series.push({ label: `${name} 95%`, stroke: "transparent", points: { show: false } });
       bands.push({ series: [at + 2, at + 1], fill: fill(colour(name)) });
     }
-    series.push({ label: "zero estimator", stroke: "#9ca3af", dash: [6, 6], points: { show: false } });
     return {
-      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1.1, Math.min(max, 3))] } },
-      axes: [{ label: "in-context examples k" }, { label: "normalized squared error" }],
+      scales: { x: { time: false }, y: { range: () => [0, this.top] } },
+      axes: [
+        { label: "in-context examples k", incrs: [1, 2, 5, 10, 20, 50, 100] },
+        { label: "normalized squared error" },
+      ],
       series,
       bands,
     };
   }
 
-  /** Shows `curves` keyed by method. */
+  /** Shows `curves` keyed by method (`zero` dashed, without a band). */
   show(curves: Record<string, Curve>): void {
     const names = this.ensure(Object.keys(curves));
     const ks = curves[names[0] ?? ""]?.mean.map((_, i) => i) ?? [];
     const data: number[][] = [ks];
     for (const name of names) {
       const c = curves[name];
-      if (c) data.push(c.mean, c.lower, c.upper);
+      if (!c) continue;
+      data.push(c.mean);
+      if (name !== "zero") data.push(c.lower, c.upper);
     }
-    data.push(ks.map(() => 1));
+    const highest = (name: string): number => Math.max(0, ...(curves[name]?.mean ?? []).filter(Number.isFinite));
+    const kept = Math.max(...names.filter((n) => n === "zero" || LEARNERS.includes(n)).map(highest), 0.05);
+    const all = Math.max(...names.map(highest), kept);
+    // the others are shown whole unless that would squash the learners and the zero estimator
+    this.top = 1.08 * (all <= 2.5 * kept ? all : 2.5 * kept);
+    const clipped = names
+      .filter((n) => highest(n) > this.top)
+      .map((n) => {
+        const mean = curves[n]?.mean ?? [];
+        const peak = highest(n);
+        return `${LABELS[n] ?? n} (up to ${peak.toPrecision(3)} at k = ${mean.indexOf(peak)})`;
+      });
+    this.note.hidden = clipped.length === 0;
+    this.note.textContent = clipped.length ? `Off the top of the chart: ${clipped.join(", ")}.` : "";
     this.plot?.setData(data as uPlot.AlignedData);
+  }
+
+  clear(): void {
+    super.clear();
+    this.note.hidden = true;
   }
 }
 
@@ -215,8 +253,9 @@ export class PromptChart extends MethodChart {
     };
   }
 
+  /** `predictions` keyed by method; the zero estimator's (all 0) is left out. */
   show(targets: number[], predictions: Record<string, number[]>): void {
-    const names = this.ensure(Object.keys(predictions));
+    const names = this.ensure(Object.keys(predictions).filter((n) => n !== "zero"));
     const ks = targets.map((_, i) => i);
     this.plot?.setData([ks, targets, ...names.map((n) => predictions[n] ?? [])] as uPlot.AlignedData);
   }
