@@ -11,7 +11,8 @@
 type Kind =
   | { type: "int"; min: number; max: number }
   | { type: "float"; min: number; max: number }
-  | { type: "enum"; values: readonly string[] }
+  /** `aliases`: old names still read from URLs, mapped to the current value. */
+  | { type: "enum"; values: readonly string[]; aliases?: Readonly<Record<string, string>> }
   | { type: "list"; values: readonly string[] };
 
 export type Prop = Kind & { default: string | number; doc?: string };
@@ -47,7 +48,7 @@ export function urlState<T extends Table>(table: T) {
   /** Parses one value; `null` if it is malformed or out of range. Lists keep table order. */
   function parseValue(name: Name, raw: string): string | number | null {
     const p = table[name] as Kind;
-    if (p.type === "enum") return p.values.includes(raw) ? raw : null;
+    if (p.type === "enum") return p.values.includes(raw) ? raw : (p.aliases?.[raw] ?? null);
     if (p.type === "list") {
       const items = raw.split(",").filter((s) => s !== "");
       if (!items.every((i) => p.values.includes(i))) return null;
