@@ -21,7 +21,7 @@ import { readControl, urlState, type StateOf } from "./state.js";
 import { ICL as PROPS } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
-import { evaluateOptions, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
+import { evaluateOptions, field, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
 import { Progress } from "./progress.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { mountShare } from "./share.js";
@@ -75,6 +75,12 @@ const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
 /** Baseline curves for the current evaluation settings (they do not change while training). */
 let baselineCache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
 
+/** Evaluations the visitor is waiting for: while any runs the error chart is dimmed and says so. */
+let waiting = 0;
+/** An evaluation setting changed while the page was busy: evaluate as soon as it is not. */
+let pendingEvaluation = false;
+const evalFigure = el("eval-chart").closest("figure");
+
 /** Settings that define the model: changing one starts a new experiment. */
 const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
   "start", "task", "model", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "tokens", "dims", "points",
@@ -112,6 +118,10 @@ function setPage(next: PageState, message?: string, isError = false): void {
   buttons.save.disabled = session === null || working;
   buttons.load.disabled = working;
   plateau.setAvailable(!working);
+  if (!working && pendingEvaluation && next !== "error") {
+    pendingEvaluation = false;
+    void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
+  }
   const fromCheckpoint = session !== null && (state.start === "checkpoint" || uploaded !== null);
   for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")) {
     const locked = fromCheckpoint && input.dataset.model !== undefined;
@@ -217,29 +227,69 @@ function baselineKey(): string {
   return JSON.stringify([sessionConfig(state), evaluateOptions(state)]);
 }
 
-/** Error vs k (model and baselines) and the single-prompt view, for the current settings. */
+
+/** The status line while an evaluation runs, e.g. "Evaluating 1280 prompts (probe: inputs ×3)…". */
+function evaluatingText(): string {
+  const probe = field(form, "probe");
+  const name = probe instanceof HTMLSelectElement ? probe.selectedOptions[0]?.textContent ?? state.probe : state.probe;
+  const detail = state.probe === "scaled" ? ` ×${Number(state.probeScale).toPrecision(2)}` : state.probe === "noisy" ? ` σ = ${state.probeNoise}` : "";
+  return `Evaluating ${state.evalPrompts} prompts (${name}${detail})…`;
+}
+
+/**
+ * Error vs k (model and baselines) and the single-prompt view, for the current settings. Unless
+ * `modelOnly` (training's periodic refresh, which keeps the cached baselines), the chart is dimmed
+ * and the status says what is computed until the new curves are drawn. A result whose settings
+ * were changed while it ran is dropped: the evaluation the change started draws instead.
+ */
 async function evaluate(modelOnly = false): Promise<void> {
   const mine = epoch;
   const options = evaluateOptions(state);
   const key = baselineKey();
-  let result: Evaluation;
-  if (session) {
-    const reuse = modelOnly && baselineCache?.key === key;
-    result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
-    if (reuse && baselineCache) result.curves = { ...baselineCache.curves, ...result.curves };
-  } else {
-    result = await evaluateBaselines(sessionConfig(state), options);
+  const shown = !modelOnly;
+  const said = shown && !busy() ? evaluatingText() : null;
+  if (shown) {
+    waiting += 1;
+    evalFigure?.classList.add("evaluating");
+    document.body.dataset.evaluating = "true";
+    if (said) {
+      status.textContent = said;
+      status.classList.remove("error");
+    }
   }
-  if (mine !== epoch) return;
-  const { model: _model, ...baselines } = result.curves;
-  baselineCache = { key, curves: baselines };
-  errorChart.show(result.curves);
-  lastEvaluation = result;
-  const means: Record<string, number[]> = {};
-  for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
-  document.body.dataset.curves = JSON.stringify(means);
-  document.body.dataset.evaluated = String(result.step ?? "baselines");
-  await showPrompt();
+  try {
+    let result: Evaluation;
+    if (session) {
+      const reuse = modelOnly && baselineCache?.key === key;
+      result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
+      if (reuse && baselineCache) result.curves = { ...baselineCache.curves, ...result.curves };
+    } else {
+      result = await evaluateBaselines(sessionConfig(state), options);
+    }
+    if (mine !== epoch || key !== baselineKey()) return;
+    const { model: _model, ...baselines } = result.curves;
+    baselineCache = { key, curves: baselines };
+    errorChart.show(result.curves);
+    lastEvaluation = result;
+    const means: Record<string, number[]> = {};
+    for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
+    document.body.dataset.curves = JSON.stringify(means);
+    document.body.dataset.evaluated = String(result.step ?? "baselines");
+    document.body.dataset.evaluatedProbe = result.probe;
+    // what the settings ask for is on screen now
+    pendingEvaluation = false;
+    if (waiting === (shown ? 1 : 0)) {
+      evalFigure?.classList.remove("evaluating");
+      delete document.body.dataset.evaluating;
+    }
+    if (said && status.textContent === said) status.textContent = `Evaluated on ${result.prompts} prompts${result.step === null ? " (baselines only)" : ` at step ${result.step}`}.`;
+    await showPrompt();
+  } finally {
+    if (shown && --waiting === 0) {
+      evalFigure?.classList.remove("evaluating");
+      delete document.body.dataset.evaluating;
+    }
+  }
 }
 
 async function showPrompt(): Promise<void> {
@@ -364,8 +414,15 @@ function commit(name: PropName, value: string | number): void {
     uploaded = null;
     void plateau.reset();
     void reset();
-  } else if (EVAL_PROPS.has(name) && !busy()) {
-    void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
+  } else if (EVAL_PROPS.has(name)) {
+    if (busy()) {
+      // training refreshes the curves at its next report; the plateau view does not, so it waits
+      pendingEvaluation = true;
+      evalFigure?.classList.add("evaluating");
+      document.body.dataset.evaluating = "true";
+    } else {
+      void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
+    }
   } else if (name === "steps" && document.body.dataset.state === "done") {
     setPage("paused");
   }
