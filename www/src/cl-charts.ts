@@ -20,8 +20,11 @@ function width(el: HTMLElement): number {
 
 /**
  * Accuracy on every task's test subset at every evaluation point. Dashed verticals mark the
- * ends of training segments (labelled with the next task); a shaded band from a task's end to
- * its lowest point afterwards marks its stability gap.
+ * ends of training segments (labelled with the next task). After each task's segment the core
+ * classifies its dip: a stability gap (at least half of the drop came back by the end of the
+ * next segment) is a shaded band from the task's end to its lowest point, labelled "gap"; a drop
+ * that stayed is plain forgetting, drawn as a solid bar from the accuracy at the end down to the
+ * lowest point, labelled "forgot", without shading.
  */
 export class AccuracyChart {
   private plot: uPlot | null = null;
@@ -57,19 +60,32 @@ export class AccuracyChart {
     const { top, height } = u.bbox;
     const x = (v: number) => u.valToPos(v, "x", true);
     ctx.save();
-    // stability gaps: from the end of a task to its lowest point during the next segment
+    // each task's dip after its segment: a stability gap (shaded) or forgetting (a bar)
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
     r.stabilityGaps.forEach((gap, task) => {
       const end = r.ends[r.order.indexOf(task)];
       if (!gap || gap.drop <= 0.02 || end === undefined) return;
       const from = x(r.iterations[end] ?? 0);
       const to = x(r.iterations[gap.lowestAt] ?? 0);
+      const [yEnd, yLow] = [u.valToPos(gap.atEnd, "y", true), u.valToPos(gap.lowest, "y", true)];
       ctx.fillStyle = colourOf(task);
-      ctx.globalAlpha = 0.15;
-      ctx.fillRect(from, top, Math.max(2, to - from), height);
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = colourOf(task);
-      ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-      ctx.fillText(`gap −${gap.drop.toFixed(2)}`, to + 4, u.valToPos(gap.lowest, "y", true) + 14 * devicePixelRatio);
+      ctx.strokeStyle = colourOf(task);
+      // labels of neighbouring tasks are staggered so they do not overlap
+      const dy = (14 + 13 * (task % 3)) * devicePixelRatio;
+      if (gap.kind === "stability_gap") {
+        ctx.globalAlpha = 0.15;
+        ctx.fillRect(from, top, Math.max(2, to - from), height);
+        ctx.globalAlpha = 1;
+        ctx.fillText(`gap −${gap.drop.toFixed(2)}, back +${gap.recovery.toFixed(2)}`, to + 4, yLow + dy);
+      } else {
+        ctx.lineWidth = 3 * devicePixelRatio;
+        ctx.beginPath();
+        ctx.moveTo(from, yEnd);
+        ctx.lineTo(from, yLow);
+        ctx.stroke();
+        const label = gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`;
+        ctx.fillText(label, from + 5, Math.min(yLow, top + height - 4 * devicePixelRatio) - dy + 10 * devicePixelRatio);
+      }
     });
     // segment boundaries
     ctx.strokeStyle = "#9ca3af";

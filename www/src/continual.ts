@@ -182,11 +182,15 @@ const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
   ["WC-ACC", (r) => fmt(r.metrics?.wcAcc)],
   ["Windowed forgetting (10 evaluations)", (r) => fmt(r.metrics?.windowedForgetting)],
   [
-    "Largest stability gap (drop after a switch)",
+    "Largest stability gap (a drop after a switch that came back)",
     (r) => {
-      const drops = r.stabilityGaps.filter((g) => g !== null).map((g) => g.drop);
+      const drops = r.stabilityGaps.filter((g) => g?.kind === "stability_gap").map((g) => g?.drop ?? 0);
       return drops.length ? fmt(Math.max(...drops)) : "–";
     },
+  ],
+  [
+    "Tasks forgotten at a switch (a drop that stayed)",
+    (r) => String(r.stabilityGaps.filter((g) => g?.kind === "forgetting" && g.settled && g.drop > 0.02).length),
   ],
 ];
 
