@@ -45,6 +45,11 @@ test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and bo
   assert.equal(r.b.strategy, "replay");
   assert.ok(r.a.metrics.forgetting > 0.5, `naive forgetting ${r.a.metrics.forgetting}`);
   assert.ok(r.b.metrics.forgetting < r.a.metrics.forgetting / 2, `replay ${r.b.metrics.forgetting} vs naive ${r.a.metrics.forgetting}`);
+  // naive's first task falls to ~0 and stays: forgetting, not a stability gap (docs/SCIENCE.md §3)
+  const dip = r.a.stabilityGaps[0];
+  assert.equal(dip.kind, "forgetting", JSON.stringify(dip));
+  assert.ok(dip.settled && dip.drop > 0.5 && dip.recovery < dip.drop / 2, JSON.stringify(dip));
+  assert.match(await page.textContent("#metrics"), /Tasks forgotten at a switch/);
   // heatmaps: 2 segments × 2 tasks each, numbers in the cells
   for (const id of ["#matrix-a", "#matrix-b"]) {
     assert.equal(await page.locator(`${id} tbody tr`).count(), 2);

@@ -49,6 +49,46 @@ test("the shipped linear model tracks least squares and keeps training on WebGPU
   await page.close();
 });
 
+// Every probe picked from the menu re-evaluates, with the chart dimmed and the status saying so
+// until the new curves are drawn; the zero estimator's curve is computed on the same prompts (9
+// under inputs ×3, (d + σ²)/d with noisy outputs), not a constant 1.
+test("each probe chosen from the menu re-evaluates the shipped model, with a visible evaluating state", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}icl.html?device=cpu&evalPrompts=256&baselines=least_squares,averaging`);
+  await page.waitForFunction(() => document.body.dataset.checkpoint === "linear" && document.body.dataset.state === "idle", null, {
+    timeout: 300_000,
+  });
+  let previous = await curves(page);
+  assert.ok(previous.zero.every((e) => Math.abs(e - 1) < 0.2), `zero in distribution ${previous.zero}`);
+  const d = Number(await page.inputValue("input[name=dims]"));
+  for (const probe of ["skewed", "random_quadrants", "opposite_quadrants", "scaled", "noisy"]) {
+    await page.selectOption("select[name=probe]", probe);
+    // set synchronously by the change: the old curves are shown dimmed while the new ones compute
+    assert.equal(await page.evaluate(() => document.body.dataset.evaluating), "true", probe);
+    assert.equal(await page.evaluate(() => document.querySelector("#eval-chart").closest("figure").classList.contains("evaluating")), true);
+    assert.match(await page.textContent("#status"), /Evaluating 256 prompts/);
+    await page.waitForFunction((p) => document.body.dataset.evaluatedProbe === p && !document.body.dataset.evaluating, probe, { timeout: 120_000 });
+    const now = await curves(page);
+    assert.notDeepEqual(now.model, previous.model, `${probe}: the model's curve changed`);
+    assert.notDeepEqual(now.averaging, previous.averaging, `${probe}: the baselines' curves changed`);
+    assert.match(await page.textContent("#status"), /Evaluated on 256 prompts/);
+    previous = now;
+  }
+  // noisy outputs (σ = 1): answering 0 scores (d + 1)/d
+  const noisy = previous.zero.reduce((a, b) => a + b) / previous.zero.length;
+  assert.ok(Math.abs(noisy - (d + 1) / d) < 0.1, `zero under noise ${noisy}`);
+  await page.selectOption("select[name=probe]", "scaled");
+  await page.selectOption("select[name=probeScale]", "3");
+  await page.waitForFunction(() => document.body.dataset.evaluatedProbe === "scaled" && !document.body.dataset.evaluating, null, { timeout: 120_000 });
+  await page.waitForFunction(() => JSON.parse(document.body.dataset.curves).zero[0] > 5, null, { timeout: 120_000 });
+  const scaled = await curves(page);
+  const zero = scaled.zero.reduce((a, b) => a + b) / scaled.zero.length;
+  assert.ok(Math.abs(zero - 9) < 1.5, `zero under inputs ×3: ${zero}`);
+  assert.deepEqual(page.consoleErrors, []);
+  await screenshot(page, "icl-probe-scaled-3");
+  await page.close();
+});
+
 test("every setting round-trips through the URL", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?start=scratch&evalPrompts=64`);
