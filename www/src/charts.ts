@@ -222,7 +222,8 @@ export class ErrorChart extends MethodChart {
       .map((n) => {
         const mean = curves[n]?.mean ?? [];
         const peak = highest(n);
-        return `${LABELS[n] ?? n} (up to ${peak.toPrecision(3)} at k = ${mean.indexOf(peak)})`;
+        const value = peak < 1000 ? peak.toPrecision(3) : Math.round(peak).toLocaleString("en");
+        return `${LABELS[n] ?? n} (up to ${value} at k = ${mean.indexOf(peak)})`;
       });
     this.note.hidden = clipped.length === 0;
     this.note.textContent = clipped.length ? `Off the top of the chart: ${clipped.join(", ")}.` : "";

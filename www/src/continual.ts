@@ -231,7 +231,7 @@ function publish(): void {
   const summary: Record<string, unknown> = {};
   for (const s of SIDES) {
     const r = results[s];
-    if (r) summary[s] = { strategy: r.strategy, step: r.step, totalSteps: r.totalSteps, done: r.done, metrics: r.metrics, accuracyMatrix: r.accuracyMatrix };
+    if (r) summary[s] = { strategy: r.strategy, step: r.step, totalSteps: r.totalSteps, done: r.done, metrics: r.metrics, accuracyMatrix: r.accuracyMatrix, stabilityGaps: r.stabilityGaps };
   }
   document.body.dataset.results = JSON.stringify(summary);
 }

@@ -387,7 +387,7 @@ pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult>
     run.result()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
 
