@@ -14,7 +14,7 @@ use burn::module::Module;
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
-use burn::tensor::activation::{gelu, gelu_approximate, softmax};
+use burn::tensor::activation::{gelu, sigmoid, softmax};
 use burn::tensor::{Bool, Device, Tensor};
 
 /// Shape of a transformer. Presets follow SCIENCE.md: `tiny` 3/64/2, `small` 6/128/4.
@@ -204,14 +204,52 @@ struct Mlp {
     exact_gelu: bool,
 }
 
+/// GELU's tanh approximation (GPT-2's `gelu_new`), `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`,
+/// written as `x·σ(2√(2/π)(x + 0.044715x³))` (since `½(1 + tanh z) = σ(2z)`) with `x³` as two
+/// products: the same function as burn's `gelu_approximate` in fewer, cheaper element-wise ops
+/// (its `powf` and extra scalings made the native training step ~28% slower than the exact GELU).
+fn gelu_tanh(x: Tensor<3>) -> Tensor<3> {
+    const TWO_SQRT_2_OVER_PI: f64 = 2.0 * 0.797_884_560_802_865_4; // 2·√(2/π)
+    let cube = x.clone() * x.clone() * x.clone();
+    let inner = (x.clone() + cube.mul_scalar(0.044715)).mul_scalar(TWO_SQRT_2_OVER_PI);
+    x * sigmoid(inner)
+}
+
 impl Mlp {
     fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         let h = self.fc.forward(x);
         let h = if self.exact_gelu {
             gelu(h)
         } else {
-            gelu_approximate(h)
+            gelu_tanh(h)
         };
         self.proj.forward(h)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::activation::gelu_approximate;
+
+    /// The cheaper form is GPT-2's `gelu_new`: against burn's `gelu_approximate` and a value by
+    /// hand (`gelu_new(1) = 0.841192`).
+    #[test]
+    fn gelu_tanh_is_gpt2s_gelu_new() {
+        let device = Device::flex();
+        let xs: Vec<f32> = (-40..=40).map(|i| i as f32 * 0.15).collect();
+        let n = xs.len();
+        let x = Tensor::<3>::from_data(burn::tensor::TensorData::new(xs, [1, 1, n]), &device);
+        let ours: Vec<f32> = gelu_tanh(x.clone()).into_data().try_to_vec().expect("f32");
+        let burns: Vec<f32> = gelu_approximate(x).into_data().try_to_vec().expect("f32");
+        for (a, b) in ours.iter().zip(&burns) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
+        let one = Tensor::<3>::from_data(
+            burn::tensor::TensorData::new(vec![1.0f32], [1, 1, 1]),
+            &device,
+        );
+        let v: Vec<f32> = gelu_tanh(one).into_data().try_to_vec().expect("f32");
+        assert!((v[0] - 0.841_192).abs() < 1e-5, "{}", v[0]);
     }
 }
