@@ -325,7 +325,7 @@ export interface ContinualConfig {
   bufferSize?: number;
   /** replay: which buffer. Default `"reservoir"`. */
   bufferPolicy?: "reservoir" | "class_balanced";
-  /** λ of l2 (default 0.01) and ewc (default 100). */
+  /** λ of l2 (default 0.01) and ewc (default 1000). */
   regularization?: number;
   /** lwf: distillation weight (default 1) and temperature (default 2). */
   lwfAlpha?: number;

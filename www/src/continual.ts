@@ -184,7 +184,8 @@ const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
   [
     "Largest stability gap (a drop after a switch that came back)",
     (r) => {
-      const drops = r.stabilityGaps.filter((g) => g?.kind === "stability_gap").map((g) => g?.drop ?? 0);
+      // as on the chart: a dip of 0.02 or less is no dip
+      const drops = r.stabilityGaps.filter((g) => g?.kind === "stability_gap" && g.drop > 0.02).map((g) => g?.drop ?? 0);
       return drops.length ? fmt(Math.max(...drops)) : "–";
     },
   ],

@@ -118,10 +118,6 @@ function setPage(next: PageState, message?: string, isError = false): void {
   buttons.save.disabled = session === null || working;
   buttons.load.disabled = working;
   plateau.setAvailable(!working);
-  if (!working && pendingEvaluation && next !== "error") {
-    pendingEvaluation = false;
-    void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
-  }
   const fromCheckpoint = session !== null && (state.start === "checkpoint" || uploaded !== null);
   for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")) {
     const locked = fromCheckpoint && input.dataset.model !== undefined;
@@ -130,6 +126,15 @@ function setPage(next: PageState, message?: string, isError = false): void {
   if (message !== undefined) {
     status.textContent = message;
     status.classList.toggle("error", isError);
+  }
+  // an evaluation setting changed while the page was busy: run it now (after the message, so its
+  // "Evaluating…" line is what the status shows); an error leaves it pending, the chart undimmed
+  if (!working && pendingEvaluation && next !== "error") {
+    pendingEvaluation = false;
+    void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
+  } else if (next === "error" && waiting === 0) {
+    evalFigure?.classList.remove("evaluating");
+    delete document.body.dataset.evaluating;
   }
 }
 

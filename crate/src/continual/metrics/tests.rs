@@ -207,9 +207,15 @@ fn stability_gap_by_hand() {
     approx(gap.recovery, 0.4);
     assert_eq!(gap.kind, DipKind::StabilityGap, "0.4 of 0.55 came back");
     assert!(gap.settled);
-    // still inside the next segment (points 4–5 so far): not settled
+    // the next segment's 3 points are not all evaluated yet (points 4–5 so far): not settled,
+    // even when the caller says the segment ended; nor while the caller says it runs
     assert!(
-        !stability_gap(&curves().acc[0][..6], 3, 2, false)
+        !stability_gap(&curves().acc[0][..6], 3, 3, true)
+            .expect("valid")
+            .settled
+    );
+    assert!(
+        !stability_gap(&curves().acc[0], 3, 3, false)
             .expect("valid")
             .settled
     );
