@@ -87,7 +87,7 @@ test("decision trees: both shipped tree models load, next to the greedy tree and
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 300_000 });
   assert.equal(await page.evaluate(() => document.body.dataset.loaded), "transformer,xlstm");
   const curves = await data(page, "curves");
-  assert.deepEqual(Object.keys(curves).sort(), ["knn", "transformer", "tree", "xlstm"]);
+  assert.deepEqual(Object.keys(curves).sort(), ["knn", "transformer", "tree", "xlstm", "zero"]);
   const last = curves.xlstm.length - 1;
   assert.equal(last, 20);
   assert.ok(curves.xlstm[last] < curves.tree[last] && curves.transformer[last] < curves.tree[last]);
