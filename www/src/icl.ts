@@ -232,8 +232,7 @@ function baselineKey(): string {
   return JSON.stringify([sessionConfig(state), evaluateOptions(state)]);
 }
 
-
-/** The status line while an evaluation runs, e.g. "Evaluating 1280 prompts (probe: inputs ×3)…". */
+/** The status line while an evaluation runs, e.g. "Evaluating 1280 prompts (inputs scaled ×3.0)…". */
 function evaluatingText(): string {
   const probe = field(form, "probe");
   const name = probe instanceof HTMLSelectElement ? probe.selectedOptions[0]?.textContent ?? state.probe : state.probe;
