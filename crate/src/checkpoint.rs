@@ -65,33 +65,34 @@ use crate::config::{Backbone, SessionConfig};
 use crate::model::Learner;
 use crate::{Error, Result};
 
-/// The format tags iclab reads: the backbone and a version. `iclab/transformer/2` is a
-/// transformer whose MLPs apply GELU's tanh approximation (the reference's `gelu_new`, written
-/// since iclab follows it); `iclab/transformer/1` one trained with the exact (erf) GELU before,
-/// restored with that GELU; `iclab/xlstm/1` an xLSTM.
-pub const FORMATS: [&str; 3] = [
-    "iclab/transformer/2",
-    "iclab/transformer/1",
-    "iclab/xlstm/1",
+/// The format tags iclab reads, each with the backbone it holds and whether its MLPs apply the
+/// exact (erf) GELU: `iclab/transformer/2` is a transformer with GELU's tanh approximation (the
+/// reference's `gelu_new`, written since iclab follows it); `iclab/transformer/1` one trained
+/// with the exact GELU before, restored with that GELU; `iclab/xlstm/1` an xLSTM.
+pub const FORMATS: [(&str, Backbone, bool); 3] = [
+    ("iclab/transformer/2", Backbone::Transformer, false),
+    ("iclab/transformer/1", Backbone::Transformer, true),
+    ("iclab/xlstm/1", Backbone::Xlstm, false),
 ];
 
 /// The format tag that describes `model` exactly (see [`FORMATS`]).
 pub fn format_of(model: &Learner) -> &'static str {
-    match model {
-        Learner::Transformer(t) if t.exact_gelu() => FORMATS[1],
-        Learner::Transformer(_) => FORMATS[0],
-        Learner::Xlstm(_) => FORMATS[2],
-    }
+    let (backbone, exact) = match model {
+        Learner::Transformer(t) => (Backbone::Transformer, t.exact_gelu()),
+        Learner::Xlstm(_) => (Backbone::Xlstm, false),
+    };
+    FORMATS
+        .iter()
+        .find(|&&(_, b, e)| b == backbone && e == exact)
+        .map_or(FORMATS[0].0, |&(tag, _, _)| tag)
 }
 
 /// The backbone a format tag names, and whether its MLPs use the exact GELU.
 fn parse_format(format: &str) -> Option<(Backbone, bool)> {
-    match format {
-        "iclab/transformer/2" => Some((Backbone::Transformer, false)),
-        "iclab/transformer/1" => Some((Backbone::Transformer, true)),
-        "iclab/xlstm/1" => Some((Backbone::Xlstm, false)),
-        _ => None,
-    }
+    FORMATS
+        .iter()
+        .find(|&&(tag, _, _)| tag == format)
+        .map(|&(_, backbone, exact)| (backbone, exact))
 }
 
 /// What a checkpoint holds besides the weights.
@@ -226,7 +227,8 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     let format = info.get("format").map(String::as_str).unwrap_or("");
     let Some((backbone, exact_gelu)) = parse_format(format) else {
         return Err(Error::checkpoint(format!(
-            "format is `{format}`, expected one of {FORMATS:?}"
+            "format is `{format}`, expected one of {:?}",
+            FORMATS.map(|(tag, _, _)| tag)
         )));
     };
     let config_text = info
