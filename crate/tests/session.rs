@@ -349,6 +349,12 @@ fn round_trip(config: SessionConfig) {
     });
 }
 
+/// The metadata's `format` of checkpoint bytes.
+fn format_tag(bytes: &[u8]) -> String {
+    let (_, meta) = safetensors::SafeTensors::read_metadata(bytes).expect("header");
+    meta.metadata().as_ref().expect("metadata")["format"].clone()
+}
+
 /// The same bytes with the metadata's `format` replaced.
 fn relabel(bytes: &[u8], format: &str) -> Vec<u8> {
     let (_, meta) = safetensors::SafeTensors::read_metadata(bytes).expect("header");
@@ -367,17 +373,14 @@ fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
         let mut session = Session::new(small(3)).await.expect("session");
         session.train(30).await.expect("train");
         let bytes = session.save().await.expect("save");
-        let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).expect("header");
-        let format = |m: &safetensors::tensor::Metadata| {
-            m.metadata().as_ref().expect("metadata")["format"].clone()
-        };
-        assert_eq!(format(&meta), "iclab/transformer/2");
+        assert_eq!(format_tag(&bytes), "iclab/transformer/2");
+        let load =
+            |b: Vec<u8>| async move { Session::from_checkpoint(&b, DeviceChoice::Cpu).await };
         let class = TaskKind::Linear.class(SessionConfig::default().task_params());
         let set = EvalConfig::default().sample(class.as_ref(), 4, 7, 3);
         let tanh = session.predict_set(&set).await.expect("tanh");
 
-        let old = relabel(&bytes, "iclab/transformer/1");
-        let exact = Session::from_checkpoint(&old, DeviceChoice::Cpu)
+        let exact = load(relabel(&bytes, "iclab/transformer/1"))
             .await
             .expect("load /1");
         let erf = exact.predict_set(&set).await.expect("erf");
@@ -390,23 +393,19 @@ fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
         assert!(most > 1e-7 && most < 0.1, "largest difference {most}");
         // saved again, it keeps its tag (and so its GELU)
         let again = exact.save().await.expect("save");
-        let (_, meta) = safetensors::SafeTensors::read_metadata(&again).expect("header");
-        assert_eq!(format(&meta), "iclab/transformer/1");
-        let back = Session::from_checkpoint(&again, DeviceChoice::Cpu)
-            .await
-            .expect("load");
+        assert_eq!(format_tag(&again), "iclab/transformer/1");
+        let back = load(again).await.expect("load");
         assert_eq!(back.predict_set(&set).await.expect("erf again"), erf);
-        // an xLSTM tag on transformer weights is refused by name
-        let err = Session::from_checkpoint(&relabel(&bytes, "iclab/xlstm/1"), DeviceChoice::Cpu)
+        // an xLSTM tag on transformer weights, and an unknown tag, are refused by name
+        let err = load(relabel(&bytes, "iclab/xlstm/1"))
             .await
             .err()
             .expect("refused");
         assert_eq!(err.code(), "invalid_checkpoint", "{err}");
-        let err =
-            Session::from_checkpoint(&relabel(&bytes, "iclab/transformer/9"), DeviceChoice::Cpu)
-                .await
-                .err()
-                .expect("refused");
+        let err = load(relabel(&bytes, "iclab/transformer/9"))
+            .await
+            .err()
+            .expect("refused");
         assert!(err.to_string().contains("iclab/transformer/2"), "{err}");
     });
 }

@@ -185,19 +185,24 @@ mod tests {
     use crate::icl::tasks::LinearRegression;
     use rand::SeedableRng;
 
-    #[test]
-    fn opposite_quadrant_queries_sit_opposite_the_examples() {
-        let mut rng = StdRng::seed_from_u64(2);
-        let set = EvalSet::sample(
+    /// `batch` linear prompts of `points` pairs in `dims` dimensions under `probe` at `scale`.
+    fn draw(probe: Probe, scale: f64, seed: u64, [batch, points, dims]: [usize; 3]) -> EvalSet {
+        let mut rng = StdRng::seed_from_u64(seed);
+        EvalSet::sample(
             &LinearRegression,
-            Probe::OppositeQuadrants,
-            1.0,
+            probe,
+            scale,
             0.0,
             &mut rng,
-            3,
-            4,
-            3,
-        );
+            batch,
+            points,
+            dims,
+        )
+    }
+
+    #[test]
+    fn opposite_quadrant_queries_sit_opposite_the_examples() {
+        let set = draw(Probe::OppositeQuadrants, 1.0, 2, [3, 4, 3]);
         for b in 0..3 {
             let (xs, _) = set.prompts.prompt(b);
             for k in 0..4 {
@@ -216,17 +221,7 @@ mod tests {
     #[test]
     fn random_quadrant_queries_come_from_the_full_distribution() {
         let (batch, points, dims) = (200, 6, 4);
-        let mut rng = StdRng::seed_from_u64(3);
-        let set = EvalSet::sample(
-            &LinearRegression,
-            Probe::RandomQuadrants,
-            1.0,
-            0.0,
-            &mut rng,
-            batch,
-            points,
-            dims,
-        );
+        let set = draw(Probe::RandomQuadrants, 1.0, 3, [batch, points, dims]);
         let (mut outside, mut total) = (0usize, 0usize);
         for b in 0..batch {
             let (xs, _) = set.prompts.prompt(b);
@@ -264,10 +259,7 @@ mod tests {
 
     #[test]
     fn scaled_inputs_are_scaled() {
-        let sample = |probe, scale| {
-            let mut rng = StdRng::seed_from_u64(5);
-            EvalSet::sample(&LinearRegression, probe, scale, 0.0, &mut rng, 2, 3, 2)
-        };
+        let sample = |probe, scale| draw(probe, scale, 5, [2, 3, 2]);
         let (base, scaled) = (sample(Probe::None, 1.0), sample(Probe::Scaled, 3.0));
         for (a, b) in base.prompts.xs.iter().zip(&scaled.prompts.xs) {
             assert!((3.0 * a - b).abs() < 1e-5);
