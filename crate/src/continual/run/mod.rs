@@ -310,20 +310,17 @@ impl ClRun {
 
     async fn end_segment(&mut self) -> Result<()> {
         let t = self.current();
-        let wants_fisher =
-            matches!(&self.learner, Learner::Net(net) if net.strategy.needs().fisher);
-        let batches = if wants_fisher {
-            self.fisher_batches(t)
-        } else {
-            Vec::new()
-        };
         let fisher = match &self.learner {
-            Learner::Net(net) if wants_fisher => Some(fisher(
-                &net.model,
-                batches,
-                &self.heads,
-                &self.compute.train,
-            )),
+            Learner::Net(net) if net.strategy.needs().fisher => {
+                let data = &self.stream.tasks[t].train;
+                let batches = fisher_batches(data, self.config.batch_size as usize, &mut self.rng);
+                Some(fisher(
+                    &net.model,
+                    batches,
+                    &self.heads,
+                    &self.compute.train,
+                ))
+            }
             _ => None,
         };
         if let Learner::Net(net) = &mut self.learner {
@@ -339,19 +336,15 @@ impl ClRun {
         }
         Ok(())
     }
+}
 
-    /// Task `t`'s whole training set in minibatches of `batchSize`, in an order drawn with the
-    /// run's generator: a task's data is stored class by class, so any prefix of it would show
-    /// the Fisher only the first classes (SCIENCE.md §3).
-    fn fisher_batches(&mut self, t: usize) -> Vec<Dataset> {
-        let data = &self.stream.tasks[t].train;
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        order.shuffle(&mut self.rng);
-        order
-            .chunks(self.config.batch_size as usize)
-            .map(|rows| data.rows(rows))
-            .collect()
-    }
+/// A task's whole training set in minibatches of `batch`, in an order drawn from `rng`: a task's
+/// data is stored class by class, so any prefix of it would show the Fisher only the first
+/// classes (SCIENCE.md §3).
+fn fisher_batches(data: &Dataset, batch: usize, rng: &mut StdRng) -> Vec<Dataset> {
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    order.shuffle(rng);
+    order.chunks(batch).map(|rows| data.rows(rows)).collect()
 }
 
 /// EWC's diagonal empirical Fisher: the mean over `batches` of the squared gradient of each
@@ -406,7 +399,7 @@ mod tests {
             for t in 0..run.stream.tasks.len() {
                 let task = &run.stream.tasks[t].train;
                 let mut want: Vec<u32> = task.labels.clone();
-                let batches = run.fisher_batches(t);
+                let batches = fisher_batches(task, 4, &mut run.rng);
                 let mut seen: Vec<u32> = batches.iter().flat_map(|b| b.labels.clone()).collect();
                 want.sort_unstable();
                 seen.sort_unstable();
