@@ -6,22 +6,19 @@
 import {
   capabilities,
   createSession,
-  evaluateBaselines,
   IclabError,
   loadSession,
-  type ErrorCurve,
-  type EvaluateOptions,
-  type Evaluation,
   type Report,
   type Session,
   type SessionConfig,
 } from "iclab";
-import { ErrorChart, LossChart, PromptChart } from "./charts.js";
+import { LossChart } from "./charts.js";
 import { readControl, urlState, type StateOf } from "./state.js";
 import { ICL as PROPS } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
-import { evaluateOptions, field, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
+import { renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
+import { IclEvaluation } from "./icl-eval.js";
 import { Progress } from "./progress.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { mountShare } from "./share.js";
@@ -53,8 +50,6 @@ const buttons = {
 const fileInput = el<HTMLInputElement>("model-file");
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const lossChart = new LossChart(el("loss-chart"));
-const errorChart = new ErrorChart(el("eval-chart"));
-const promptChart = new PromptChart(el("prompt-chart"));
 
 const parsed = parse(location.search);
 let state: State = parsed.state;
@@ -69,17 +64,8 @@ const target = new TargetWatch();
 let deviceNote = "";
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
 let uploaded: { name: string; bytes: Uint8Array } | null = null;
-/** What the charts show, for export. */
-let lastEvaluation: Evaluation | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
-/** Baseline curves for the current evaluation settings (they do not change while training). */
-let baselineCache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
 
-/** Evaluations the visitor is waiting for: while any runs the error chart is dimmed and says so. */
-let waiting = 0;
-/** An evaluation setting changed while the page was busy: evaluate as soon as it is not. */
-let pendingEvaluation = false;
-const evalFigure = el("eval-chart").closest("figure");
 
 /** Settings that define the model: changing one starts a new experiment. */
 const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
@@ -90,6 +76,13 @@ const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
 const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
   "baselines", "probe", "probeScale", "probeNoise", "evalPrompts", "prompt",
 ]);
+
+const evaluation = new IclEvaluation(
+  { form, status, state: () => state, session: () => session, epoch: () => epoch, busy: () => busy() },
+  el("eval-chart"),
+  el("prompt-chart"),
+);
+const evaluate = (modelOnly = false): Promise<void> => evaluation.run(modelOnly);
 
 function busy(): boolean {
   const s = document.body.dataset.state;
@@ -129,12 +122,11 @@ function setPage(next: PageState, message?: string, isError = false): void {
   }
   // an evaluation setting changed while the page was busy: run it now (after the message, so its
   // "Evaluating…" line is what the status shows); an error leaves it pending, the chart undimmed
-  if (!working && pendingEvaluation && next !== "error") {
-    pendingEvaluation = false;
+  if (!working && evaluation.pending && next !== "error") {
+    evaluation.pending = false;
     void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
-  } else if (next === "error" && waiting === 0) {
-    evalFigure?.classList.remove("evaluating");
-    delete document.body.dataset.evaluating;
+  } else if (next === "error") {
+    evaluation.failed();
   }
 }
 
@@ -218,96 +210,13 @@ async function reset(): Promise<void> {
   target.reset();
   deviceNote = "";
   losses.length = 0;
-  lastEvaluation = null;
+
   progress.clear();
   lossChart.clear();
-  errorChart.clear();
-  promptChart.clear();
+  evaluation.clear();
   for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"]) delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
   await prepare();
-}
-
-function baselineKey(): string {
-  return JSON.stringify([sessionConfig(state), evaluateOptions(state)]);
-}
-
-/** The status line while an evaluation runs, e.g. "Evaluating 1280 prompts (inputs scaled ×3.0)…". */
-function evaluatingText(): string {
-  const probe = field(form, "probe");
-  const name = probe instanceof HTMLSelectElement ? probe.selectedOptions[0]?.textContent ?? state.probe : state.probe;
-  const detail = state.probe === "scaled" ? ` ×${Number(state.probeScale).toPrecision(2)}` : state.probe === "noisy" ? ` σ = ${state.probeNoise}` : "";
-  return `Evaluating ${state.evalPrompts} prompts (${name}${detail})…`;
-}
-
-/**
- * Error vs k (model and baselines) and the single-prompt view, for the current settings. Unless
- * `modelOnly` (training's periodic refresh, which keeps the cached baselines), the chart is dimmed
- * and the status says what is computed until the new curves are drawn. A result whose settings
- * were changed while it ran is dropped: the evaluation the change started draws instead.
- */
-async function evaluate(modelOnly = false): Promise<void> {
-  const mine = epoch;
-  const options = evaluateOptions(state);
-  const key = baselineKey();
-  const shown = !modelOnly;
-  const said = shown && !busy() ? evaluatingText() : null;
-  if (shown) {
-    waiting += 1;
-    evalFigure?.classList.add("evaluating");
-    document.body.dataset.evaluating = "true";
-    if (said) {
-      status.textContent = said;
-      status.classList.remove("error");
-    }
-  }
-  try {
-    let result: Evaluation;
-    if (session) {
-      const reuse = modelOnly && baselineCache?.key === key;
-      result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
-      if (reuse && baselineCache) result.curves = { ...baselineCache.curves, ...result.curves };
-    } else {
-      result = await evaluateBaselines(sessionConfig(state), options);
-    }
-    if (mine !== epoch || key !== baselineKey()) return;
-    const { model: _model, ...baselines } = result.curves;
-    baselineCache = { key, curves: baselines };
-    errorChart.show(result.curves);
-    lastEvaluation = result;
-    const means: Record<string, number[]> = {};
-    for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
-    document.body.dataset.curves = JSON.stringify(means);
-    document.body.dataset.evaluated = String(result.step ?? "baselines");
-    document.body.dataset.evaluatedProbe = result.probe;
-    // what the settings ask for is on screen now
-    pendingEvaluation = false;
-    if (waiting === (shown ? 1 : 0)) {
-      evalFigure?.classList.remove("evaluating");
-      delete document.body.dataset.evaluating;
-    }
-    if (said && status.textContent === said) status.textContent = `Evaluated on ${result.prompts} prompts${result.step === null ? " (baselines only)" : ` at step ${result.step}`}.`;
-    await showPrompt();
-  } finally {
-    if (shown && --waiting === 0) {
-      evalFigure?.classList.remove("evaluating");
-      delete document.body.dataset.evaluating;
-    }
-  }
-}
-
-async function showPrompt(): Promise<void> {
-  const mine = epoch;
-  const options: EvaluateOptions = {
-    ...evaluateOptions(state),
-    prompts: 1,
-    examples: 1,
-    baselines: ["least_squares"],
-    seed: (state.seed * 7919 + state.prompt * 104729 + 1) % 4_294_967_296,
-  };
-  const result = session ? await session.evaluate(options) : await evaluateBaselines(sessionConfig(state), options);
-  const example = result.examples?.[0];
-  if (mine === epoch && example) promptChart.show(example.targets, example.predictions);
 }
 
 async function train(): Promise<void> {
@@ -335,7 +244,7 @@ async function train(): Promise<void> {
       status.textContent = `${deviceNote}${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       await evaluate(true);
       if (mine !== epoch) return;
-      const note = fromScratch ? target.note(report.step, lastEvaluation?.curves.model?.mean, state.dims) : "";
+      const note = fromScratch ? target.note(report.step, evaluation.last?.curves.model?.mean, state.dims) : "";
       if (note) status.textContent += ` · ${note}`;
       if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
       if (pauseRequested) break;
@@ -383,12 +292,12 @@ async function continueFromSnapshot(s: Session, mine: number): Promise<void> {
 
 /** Everything the charts show, with the settings that produced it. */
 function results(): object {
-  return { page: "icl", url: location.href, settings: state, step: Number(document.body.dataset.step ?? 0), losses, evaluation: lastEvaluation };
+  return { page: "icl", url: location.href, settings: state, step: Number(document.body.dataset.step ?? 0), losses, evaluation: evaluation.last };
 }
 
 /** One row per (curve, k): the error-vs-k chart; then one row per report: the loss chart. */
 function resultsCsv(): string {
-  const rows = errorCurveRows(lastEvaluation?.curves ?? {}).map((row) => [...row, ""]);
+  const rows = errorCurveRows(evaluation.last?.curves ?? {}).map((row) => [...row, ""]);
   for (const l of losses) rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
   return csv(["series", "name", "x", "value", "lower", "upper", "normalized"], rows);
 }
@@ -421,9 +330,7 @@ function commit(name: PropName, value: string | number): void {
   } else if (EVAL_PROPS.has(name)) {
     if (busy()) {
       // training refreshes the curves at its next report; the plateau view does not, so it waits
-      pendingEvaluation = true;
-      evalFigure?.classList.add("evaluating");
-      document.body.dataset.evaluating = "true";
+      evaluation.defer();
     } else {
       void evaluate().catch((error: unknown) => setPage("error", describe(error), true));
     }

@@ -1,0 +1,158 @@
+/**
+ * The in-context page's evaluation: error vs k for the model and the baselines on the current
+ * settings, the single-prompt view, and the chart's "evaluating…" state (dimmed, `data-evaluating`,
+ * the status saying what is computed) from the moment a setting changes until its curves are drawn.
+ * The numbers come from the package's worker; this file only asks for them and draws them.
+ */
+import { evaluateBaselines, type ErrorCurve, type EvaluateOptions, type Evaluation, type Session } from "iclab";
+import { ErrorChart, PromptChart } from "./charts.js";
+import { evaluateOptions, field, sessionConfig } from "./icl-form.js";
+import type { StateOf } from "./state.js";
+import type { ICL } from "./tables.js";
+
+type State = StateOf<typeof ICL>;
+
+/** What the evaluation reads from the page. */
+export interface EvaluationPage {
+  form: HTMLFormElement;
+  status: HTMLElement;
+  state(): State;
+  session(): Session | null;
+  /** Bumped on every reset: answers for an older epoch are dropped. */
+  epoch(): number;
+  busy(): boolean;
+}
+
+export class IclEvaluation {
+  /** What the charts show, for export. */
+  last: Evaluation | null = null;
+  /** An evaluation setting changed while the page was busy: evaluate as soon as it is not. */
+  pending = false;
+  private readonly errorChart: ErrorChart;
+  private readonly promptChart: PromptChart;
+  private readonly figure: Element | null;
+  /** Baseline curves for the current evaluation settings (they do not change while training). */
+  private cache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
+  /** Evaluations the visitor is waiting for. */
+  private waiting = 0;
+
+  constructor(
+    private readonly page: EvaluationPage,
+    errorEl: HTMLElement,
+    promptEl: HTMLElement,
+  ) {
+    this.errorChart = new ErrorChart(errorEl);
+    this.promptChart = new PromptChart(promptEl);
+    this.figure = errorEl.closest("figure");
+  }
+
+  private dim(on: boolean): void {
+    this.figure?.classList.toggle("evaluating", on);
+    if (on) document.body.dataset.evaluating = "true";
+    else delete document.body.dataset.evaluating;
+  }
+
+  private key(): string {
+    const state = this.page.state();
+    return JSON.stringify([sessionConfig(state), evaluateOptions(state)]);
+  }
+
+  /** The status line while an evaluation runs, e.g. "Evaluating 1280 prompts (inputs scaled ×3.0)…". */
+  private evaluatingText(): string {
+    const state = this.page.state();
+    const probe = field(this.page.form, "probe");
+    const name = probe instanceof HTMLSelectElement ? probe.selectedOptions[0]?.textContent ?? state.probe : state.probe;
+    const detail = state.probe === "scaled" ? ` ×${Number(state.probeScale).toPrecision(2)}` : state.probe === "noisy" ? ` σ = ${state.probeNoise}` : "";
+    return `Evaluating ${state.evalPrompts} prompts (${name}${detail})…`;
+  }
+
+  /** A setting changed while the page is busy: the curves shown are stale until evaluated. */
+  defer(): void {
+    this.pending = true;
+    this.dim(true);
+  }
+
+  /** The page failed: the chart is undimmed unless an evaluation still runs (pending stays). */
+  failed(): void {
+    if (this.waiting === 0) this.dim(false);
+  }
+
+  /** Empties both charts (a new experiment). */
+  clear(): void {
+    this.last = null;
+    this.errorChart.clear();
+    this.promptChart.clear();
+  }
+
+  /**
+   * Error vs k (model and baselines) and the single-prompt view, for the current settings. Unless
+   * `modelOnly` (training's periodic refresh, which keeps the cached baselines), the chart is
+   * dimmed and the status says what is computed until the new curves are drawn. A result whose
+   * settings were changed while it ran is dropped: the evaluation the change started draws instead.
+   */
+  async run(modelOnly = false): Promise<void> {
+    const { page } = this;
+    const mine = page.epoch();
+    const state = page.state();
+    const options = evaluateOptions(state);
+    const key = this.key();
+    const shown = !modelOnly;
+    const said = shown && !page.busy() ? this.evaluatingText() : null;
+    if (shown) {
+      this.waiting += 1;
+      this.dim(true);
+      if (said) {
+        page.status.textContent = said;
+        page.status.classList.remove("error");
+      }
+    }
+    try {
+      const session = page.session();
+      let result: Evaluation;
+      if (session) {
+        const reuse = modelOnly && this.cache?.key === key;
+        result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
+        if (reuse && this.cache) result.curves = { ...this.cache.curves, ...result.curves };
+      } else {
+        result = await evaluateBaselines(sessionConfig(state), options);
+      }
+      if (mine !== page.epoch() || key !== this.key()) return;
+      const { model: _model, ...baselines } = result.curves;
+      this.cache = { key, curves: baselines };
+      this.errorChart.show(result.curves);
+      this.last = result;
+      const means: Record<string, number[]> = {};
+      for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
+      document.body.dataset.curves = JSON.stringify(means);
+      document.body.dataset.evaluated = String(result.step ?? "baselines");
+      document.body.dataset.evaluatedProbe = result.probe;
+      // what the settings ask for is on screen now
+      this.pending = false;
+      if (this.waiting === (shown ? 1 : 0)) this.dim(false);
+      if (said && page.status.textContent === said) {
+        page.status.textContent = `Evaluated on ${result.prompts} prompts${result.step === null ? " (baselines only)" : ` at step ${result.step}`}.`;
+      }
+      await this.showPrompt();
+    } finally {
+      if (shown && --this.waiting === 0) this.dim(false);
+    }
+  }
+
+  /** The single-prompt view: prompt number `state.prompt` of the current settings. */
+  async showPrompt(): Promise<void> {
+    const { page } = this;
+    const mine = page.epoch();
+    const state = page.state();
+    const options: EvaluateOptions = {
+      ...evaluateOptions(state),
+      prompts: 1,
+      examples: 1,
+      baselines: ["least_squares"],
+      seed: (state.seed * 7919 + state.prompt * 104729 + 1) % 4_294_967_296,
+    };
+    const session = page.session();
+    const result = session ? await session.evaluate(options) : await evaluateBaselines(sessionConfig(state), options);
+    const example = result.examples?.[0];
+    if (mine === page.epoch() && example) this.promptChart.show(example.targets, example.predictions);
+  }
+}
