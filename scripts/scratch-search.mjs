@@ -8,7 +8,7 @@
 //   node scripts/scratch-search.mjs path/to/iclab candidates.json [--target 0.1] [--budget 3000]
 //
 // candidates.json: a list of partial session configs (the createSession schema), each merged
-// over { task: "linear", dims: 5, points: 11, device: "cpu" }; a `name` key labels a row.
+// over { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu" }; a `name` key labels a row.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,7 +30,7 @@ const dir = mkdtempSync(join(tmpdir(), "iclab-search-"));
 console.log(`target: normalized error <= ${target} at k = 2d, ${prompts} prompts, every ${evalEvery} steps, budget ${budget} steps`);
 console.log("name".padEnd(34), "reached at".padStart(10), "train s".padStart(8), "steps/s".padStart(8), "  error at 2d over time");
 for (const { name = "", ...candidate } of candidates) {
-  const config = { task: "linear", dims: 5, points: 11, device: "cpu", ...candidate };
+  const config = { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu", ...candidate };
   const path = join(dir, "config.json");
   writeFileSync(path, JSON.stringify(config));
   const child = spawn(cli, ["--json", "icl", "train", "--config", path, "--steps", String(budget), "--every", String(evalEvery),

@@ -6,33 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::device::DeviceChoice;
 use crate::icl::curriculum::Curriculum;
-use crate::icl::{TaskKind, TaskParams, TokenLayout};
+use crate::icl::{TaskConfig, TokenLayout};
+use crate::schema::Field;
 use crate::{Error, Result};
 
-/// Which learner backbone to train.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Backbone {
-    /// GPT-2 style causal transformer (Garg et al. 2022).
-    #[default]
-    Transformer,
-    /// Stack of mLSTM and sLSTM blocks (Beck et al. 2024), ratio set by `xlstmRatio`.
-    Xlstm,
-}
+pub use crate::model::Backbone;
 
-impl Backbone {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Transformer => "transformer",
-            Self::Xlstm => "xlstm",
-        }
-    }
-}
-
-/// Named model sizes; explicit `layers`/`dModel`/`heads` override them. Transformer sizes are
-/// SCIENCE.md §1's; xLSTM sizes keep the width and roughly the parameter count of the
-/// transformer of the same name (tiny: 4 blocks of width 64, ~120k parameters vs ~150k).
+/// Named model sizes ([`Backbone::shape`] says what each is for each backbone); explicit
+/// `layers`/`dModel`/`heads` override them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
     /// 3 layers, width 64, 2 heads: trains in a browser in minutes.
@@ -43,23 +26,17 @@ pub enum Preset {
 }
 
 impl Preset {
-    /// (layers or blocks, width, heads).
-    fn shape(self, backbone: Backbone) -> (u32, u32, u32) {
-        match (backbone, self) {
-            (Backbone::Transformer, Self::Tiny) => (3, 64, 2),
-            (Backbone::Transformer, Self::Small) => (6, 128, 4),
-            (Backbone::Xlstm, Self::Tiny) => (4, 64, 4),
-            (Backbone::Xlstm, Self::Small) => (6, 128, 4),
-        }
-    }
+    pub const ALL: [Self; 2] = [Self::Tiny, Self::Small];
 }
 
 /// Everything a session needs; also the CLI's `--config` file format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SessionConfig {
-    /// Function class prompts are drawn from. Default: `linear`.
-    pub task: TaskKind,
+    /// Function class prompts are drawn from, with its parameters (`{ kind: "sparse_linear",
+    /// sparsity: 3 }`). Default: `{ kind: "linear" }`.
+    pub task: TaskConfig,
     /// Backbone. Default: `transformer`.
     pub model: Backbone,
     /// Model size preset. Default: `tiny`.
@@ -78,12 +55,6 @@ pub struct SessionConfig {
     pub d_model: Option<u32>,
     /// Overrides the preset's attention heads.
     pub heads: Option<u32>,
-    /// Non-zero coordinates of `w` for `sparse_linear`. Default: 3, the reference.
-    pub sparsity: u32,
-    /// Output noise σ for `noisy_linear`. Default: 1, the reference's OOD test.
-    pub noise_std: f64,
-    /// Condition number κ of the input covariance for `ill_conditioned`. Default: 100.
-    pub condition_number: f64,
     /// Input dimension d. Default: 5, the curriculum's starting dimension in Garg et al.
     pub dims: u32,
     /// (x, y) pairs per prompt. Default: 11 = 2d + 1, the curriculum's starting length.
@@ -112,7 +83,7 @@ pub struct SessionConfig {
 impl Default for SessionConfig {
     fn default() -> Self {
         Self {
-            task: TaskKind::default(),
+            task: TaskConfig::default(),
             model: Backbone::default(),
             preset: Preset::default(),
             tokens: TokenLayout::default(),
@@ -120,9 +91,6 @@ impl Default for SessionConfig {
             xlstm_ratio: [1, 1],
             d_model: None,
             heads: None,
-            sparsity: 3,
-            noise_std: 1.0,
-            condition_number: 100.0,
             dims: 5,
             points: 11,
             batch_size: 64,
@@ -165,24 +133,44 @@ pub struct ModelShape {
 
 /// `value` must lie in `[min, max]`; the error names `field`. Shared by every config schema.
 pub(crate) fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
-    if value < min || value > max {
-        return Err(Error::invalid(
-            field,
-            format!("must be between {min} and {max}, got {value}"),
-        ));
-    }
-    Ok(())
+    Field::int("", min, max).check_as(field, f64::from(value))
 }
 
-/// A learning rate must be finite and in (0, 1]; the error names `learningRate`.
-pub(crate) fn check_learning_rate(value: f64) -> Result<()> {
-    if !value.is_finite() || value <= 0.0 || value > 1.0 {
-        return Err(Error::invalid(
-            "learningRate",
-            format!("must be a finite number in (0, 1], got {value}"),
-        ));
-    }
-    Ok(())
+/// The bounds of the session config's numbers (the catalog lists them with their defaults).
+pub mod fields {
+    use crate::schema::Field;
+
+    pub const DIMS: Field = Field::int("dims", 1, 64);
+    pub const POINTS: Field = Field::int("points", 1, 256);
+    pub const BATCH_SIZE: Field = Field::int("batchSize", 1, 4096);
+    pub const WARMUP_STEPS: Field = Field::int("warmupSteps", 0, 1_000_000);
+    pub const DECAY_STEPS: Field = Field::int("decaySteps", 0, 100_000_000);
+    /// Shared by every schema with an Adam learning rate.
+    pub const LEARNING_RATE: Field = Field::positive("learningRate", 1.0);
+    pub const GRAD_CLIP: Field = Field::at_least("gradClip", 0.0);
+    pub const LAYERS: Field = Field::int("layers", 1, 24);
+    pub const HEADS: Field = Field::int("heads", 1, 32);
+    pub const D_MODEL: Field = Field::int("dModel", 4, 1024);
+    /// Each entry of `xlstmRatio`.
+    pub const XLSTM_RATIO: Field = Field::int("xlstmRatio", 0, 16);
+    /// Shared by every schema with a seed.
+    pub const SEED: Field = Field::int("seed", 0, u32::MAX);
+
+    /// Every one, in form order.
+    pub const ALL: &[Field] = &[
+        DIMS,
+        POINTS,
+        BATCH_SIZE,
+        LEARNING_RATE,
+        WARMUP_STEPS,
+        DECAY_STEPS,
+        GRAD_CLIP,
+        LAYERS,
+        D_MODEL,
+        HEADS,
+        XLSTM_RATIO,
+        SEED,
+    ];
 }
 
 impl SessionConfig {
@@ -201,53 +189,24 @@ impl SessionConfig {
 
     /// Checks every range; the error names the field.
     pub fn validate(&self) -> Result<()> {
-        check_range("dims", self.dims, 1, 64)?;
-        check_range("points", self.points, 1, 256)?;
-        check_range("batchSize", self.batch_size, 1, 4096)?;
-        check_range("warmupSteps", self.warmup_steps, 0, 1_000_000)?;
-        check_range("decaySteps", self.decay_steps, 0, 100_000_000)?;
-        // Only the sparse class reads `sparsity`, so only it must fit in `dims`.
-        let max_sparsity = if self.task == TaskKind::SparseLinear {
-            self.dims
-        } else {
-            64
-        };
-        check_range("sparsity", self.sparsity, 1, max_sparsity)?;
-        if !self.noise_std.is_finite() || self.noise_std < 0.0 || self.noise_std > 100.0 {
-            return Err(Error::invalid(
-                "noiseStd",
-                format!(
-                    "must be a finite number in [0, 100], got {}",
-                    self.noise_std
-                ),
-            ));
-        }
-        if !self.condition_number.is_finite()
-            || self.condition_number < 1.0
-            || self.condition_number > 1e8
-        {
-            return Err(Error::invalid(
-                "conditionNumber",
-                format!(
-                    "must be a number in [1, 1e8], got {}",
-                    self.condition_number
-                ),
-            ));
-        }
+        fields::DIMS.check_u32(self.dims)?;
+        fields::POINTS.check_u32(self.points)?;
+        fields::BATCH_SIZE.check_u32(self.batch_size)?;
+        fields::WARMUP_STEPS.check_u32(self.warmup_steps)?;
+        fields::DECAY_STEPS.check_u32(self.decay_steps)?;
+        self.task
+            .class()
+            .validate(self.dims)
+            .map_err(|e| e.within("task"))?;
         if let Some(c) = &self.curriculum {
             c.validate(self.dims, self.points)?;
         }
-        check_learning_rate(self.learning_rate)?;
-        if !self.grad_clip.is_finite() || self.grad_clip < 0.0 {
-            return Err(Error::invalid(
-                "gradClip",
-                format!("must be a finite number >= 0, got {}", self.grad_clip),
-            ));
-        }
+        fields::LEARNING_RATE.check(self.learning_rate)?;
+        fields::GRAD_CLIP.check(self.grad_clip)?;
         let (layers, d_model, heads) = self.raw_shape();
-        check_range("layers", layers, 1, 24)?;
-        check_range("heads", heads, 1, 32)?;
-        check_range("dModel", d_model, 4, 1024)?;
+        fields::LAYERS.check_u32(layers)?;
+        fields::HEADS.check_u32(heads)?;
+        fields::D_MODEL.check_u32(d_model)?;
         if d_model % heads != 0 {
             return Err(Error::invalid(
                 "dModel",
@@ -255,8 +214,8 @@ impl SessionConfig {
             ));
         }
         let [a, b] = self.xlstm_ratio;
-        check_range("xlstmRatio[0]", a, 0, 16)?;
-        check_range("xlstmRatio[1]", b, 0, 16)?;
+        fields::XLSTM_RATIO.check_as("xlstmRatio[0]", f64::from(a))?;
+        fields::XLSTM_RATIO.check_as("xlstmRatio[1]", f64::from(b))?;
         if a + b == 0 {
             return Err(Error::invalid(
                 "xlstmRatio",
@@ -274,21 +233,12 @@ impl SessionConfig {
     }
 
     pub(crate) fn raw_shape(&self) -> (u32, u32, u32) {
-        let (l, d, h) = self.preset.shape(self.model);
+        let (l, d, h) = self.model.shape(self.preset);
         (
             self.layers.unwrap_or(l),
             self.d_model.unwrap_or(d),
             self.heads.unwrap_or(h),
         )
-    }
-
-    /// The parameters of the function classes.
-    pub fn task_params(&self) -> TaskParams {
-        TaskParams {
-            sparsity: self.sparsity as usize,
-            noise_std: self.noise_std,
-            condition_number: self.condition_number,
-        }
     }
 
     /// Numbers per token: the model's read-in width.
@@ -348,7 +298,10 @@ mod tests {
             (r#"{"xlstmRatio": [1, 99]}"#, "xlstmRatio[1]"),
             (r#"{"xlstmRatio": [1]}"#, "xlstmRatio"),
             (r#"{"model": "xlstm", "dModel": 63, "heads": 1}"#, "dModel"),
-            (r#"{"task": "cubic"}"#, "task"),
+            (r#"{"task": "linear"}"#, "task"),
+            (r#"{"task": {"kind": "cubic"}}"#, "task.kind"),
+            // An unknown key inside a tagged choice: serde names it in the message, not the path.
+            (r#"{"task": {"kind": "linear", "sparsity": 3}}"#, "task"),
             (r#"{"learningRate": -0.1}"#, "learningRate"),
             (r#"{"learningRate": 0}"#, "learningRate"),
             (r#"{"batchSize": 1.5}"#, "batchSize"),
@@ -356,11 +309,18 @@ mod tests {
             (r#"{"device": "tpu"}"#, "device"),
             (r#"{"colour": 1}"#, "colour"),
             (
-                r#"{"task": "sparse_linear", "sparsity": 9, "dims": 5}"#,
-                "sparsity",
+                r#"{"task": {"kind": "sparse_linear", "sparsity": 9}, "dims": 5}"#,
+                "task.sparsity",
             ),
-            (r#"{"noiseStd": -1}"#, "noiseStd"),
-            (r#"{"conditionNumber": 0.5}"#, "conditionNumber"),
+            (r#"{"sparsity": 3}"#, "sparsity"),
+            (
+                r#"{"task": {"kind": "noisy_linear", "noiseStd": -1}}"#,
+                "task.noiseStd",
+            ),
+            (
+                r#"{"task": {"kind": "ill_conditioned", "conditionNumber": 0.5}}"#,
+                "task.conditionNumber",
+            ),
             (r#"{"curriculum": {"dimsStart": 2}}"#, "curriculum"),
             (
                 r#"{"curriculum": {"dimsStart": 9, "dimsIncrement": 1, "pointsStart": 5, "pointsIncrement": 1, "interval": 10}}"#,

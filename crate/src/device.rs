@@ -12,6 +12,7 @@ use crate::{Error, Result};
 
 /// What the user asked for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceChoice {
     /// WebGPU on a hardware adapter, else CPU. Default: the fastest thing that works.
@@ -23,8 +24,13 @@ pub enum DeviceChoice {
     Cpu,
 }
 
+impl DeviceChoice {
+    pub const ALL: [Self; 3] = [Self::Auto, Self::Webgpu, Self::Cpu];
+}
+
 /// What actually runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
     Webgpu,
@@ -33,6 +39,7 @@ pub enum DeviceKind {
 
 /// Reported with the first training report and by `capabilities()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceInfo {
     /// What was asked for.
@@ -47,6 +54,7 @@ pub struct DeviceInfo {
 
 /// A GPU adapter as the platform describes it, before burn opens it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AdapterProbe {
     pub name: String,
@@ -56,6 +64,7 @@ pub struct AdapterProbe {
 
 /// Whether WebGPU is usable here, and if not why; `capabilities()` in JS.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// An adapter exists (it may be a software one).

@@ -3,6 +3,7 @@
 //! The same [`session::Session`] runs behind the native CLI and behind the WebAssembly
 //! bindings in [`wasm`]; [`device`] is the only module that names a backend.
 
+pub mod catalog;
 pub mod checkpoint;
 pub mod config;
 pub mod continual;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod icl;
 pub mod memory;
 pub mod model;
+pub mod schema;
 pub mod session;
 pub mod train;
 

@@ -28,6 +28,7 @@ pub const MEMORY_LIMIT_BYTES: u64 = if cfg!(target_family = "wasm") {
 /// 0.45 GB, measured 0.49 GB; tiny at batch 256: 0.45 / 0.50 GB; xLSTM small, batch 64:
 /// 0.69 / 0.71 GB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemoryEstimate {
     pub parameters: u64,
@@ -93,7 +94,7 @@ impl SessionConfig {
             + match self.model {
                 Backbone::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
                 Backbone::Xlstm => {
-                    let x = crate::session::xlstm_config(self);
+                    let x = crate::model::XlstmConfig::of(self);
                     (0..layers as usize)
                         .map(|i| xlstm_block_parameters(x.is_slstm(i), d, heads))
                         .sum::<u64>()
@@ -150,7 +151,7 @@ mod tests {
             let config = SessionConfig::from_json(json).expect("valid");
             let device = burn::tensor::Device::flex();
             let real =
-                burn::module::Module::num_params(&crate::session::init_model(&config, &device));
+                burn::module::Module::num_params(&crate::model::Model::init(&config, &device));
             (config.memory_estimate().parameters, real as u64)
         };
         for json in [

@@ -9,19 +9,34 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::checkpoint::{self, Header};
-use crate::config::Backbone;
 use crate::config::SessionConfig;
 use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
 use crate::icl::curriculum;
 use crate::icl::evaluate::{self, EvalConfig, EvalResult};
 use crate::icl::probe::EvalSet;
 use crate::icl::{FunctionClass, PromptBatch};
-use crate::model::{Learner, TransformerConfig, XlstmConfig};
+use crate::model::Model;
+use crate::schema::Field;
 use crate::train::{Report, clock, schedule};
 use crate::{Error, Result};
 
-/// Most steps one `train` call may run; keeps a call short enough to pause promptly.
-pub const MAX_STEPS_PER_CALL: u32 = 100_000;
+/// A session as the JS API describes it: what `createSession` and `loadSession` resolve to.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SessionInfo {
+    /// Its id in the worker.
+    pub id: u32,
+    /// The resolved config: every default filled in.
+    pub config: SessionConfig,
+    pub device_info: crate::device::DeviceInfo,
+    pub num_params: usize,
+    /// Training steps behind the model (non-zero for a loaded checkpoint).
+    pub step: u32,
+}
+
+/// Steps one `train` call may run; the most keeps a call short enough to pause promptly.
+pub const TRAIN_STEPS: Field = Field::int("steps", 1, 100_000);
 /// Prompts per forward pass in evaluation: bounds activation memory on small GPUs.
 const EVAL_CHUNK: usize = 256;
 
@@ -29,7 +44,7 @@ pub struct Session {
     config: SessionConfig,
     compute: Compute,
     /// `None` only while an optimizer step owns it.
-    model: Option<Learner>,
+    model: Option<Model>,
     optim: ModuleOptimizer,
     class: Box<dyn FunctionClass>,
     rng: StdRng,
@@ -65,7 +80,7 @@ impl Session {
         let compute = device::open(config.device).await?;
         // drawn on the CPU: the same seed gives the same model on WebGPU and on the CPU
         let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
-            init_model(&config, cpu)
+            Model::init(&config, cpu)
         });
         Ok(Self::assemble(config, compute, model, 0))
     }
@@ -81,10 +96,10 @@ impl Session {
         // Seeded like a fresh session: the weights are overwritten, but the draw must not interleave
         // with another session's seeded initialization.
         let fresh = crate::model::seeded(&compute.train, u64::from(config.seed), || {
-            init_model(&config, &compute.train)
+            Model::init(&config, &compute.train)
         });
         let fresh = match fresh {
-            Learner::Transformer(t) => Learner::Transformer(t.with_exact_gelu(loaded.exact_gelu)),
+            Model::Transformer(t) => Model::Transformer(t.with_exact_gelu(loaded.exact_gelu)),
             xlstm => xlstm,
         };
         let model = loaded.assign(fresh, &compute.train)?;
@@ -95,12 +110,12 @@ impl Session {
         Ok(session)
     }
 
-    fn assemble(config: SessionConfig, compute: Compute, model: Learner, step: u32) -> Self {
+    fn assemble(config: SessionConfig, compute: Compute, model: Model, step: u32) -> Self {
         let clip = (config.grad_clip > 0.0)
             .then_some(GradientClippingConfig::Norm(config.grad_clip as f32));
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
         Self {
-            class: config.task.class(config.task_params()),
+            class: config.task.boxed(),
             rng: StdRng::seed_from_u64(u64::from(config.seed)),
             config,
             compute,
@@ -139,13 +154,13 @@ impl Session {
         self.model.as_ref().map_or(0, Module::num_params)
     }
 
-    fn model(&self) -> Result<&Learner> {
+    fn model(&self) -> Result<&Model> {
         self.model.as_ref().ok_or_else(lost_model)
     }
 
     /// Runs `steps` optimizer steps and reports their mean loss.
     pub async fn train(&mut self, steps: u32) -> Result<Report> {
-        crate::config::check_range("steps", steps, 1, MAX_STEPS_PER_CALL)?;
+        TRAIN_STEPS.check_u32(steps)?;
         self.compute.ensure_alive()?;
         if let Some(Error::Diverged { step, what, value }) = &self.diverged {
             return Err(Error::Diverged {
@@ -251,7 +266,7 @@ impl Session {
         methods.extend(evaluate::run_baselines(config, &set, seed));
         Ok(evaluate::assemble(
             config,
-            self.config.task,
+            self.config.task.kind(),
             self.class.as_ref(),
             &set,
             seed,
@@ -312,33 +327,6 @@ impl Session {
         }
         Ok(out)
     }
-}
-
-/// The model a (validated) config asks for, freshly initialized on `device`.
-pub fn init_model(config: &SessionConfig, device: &burn::tensor::Device) -> Learner {
-    let shape = config.shape();
-    match config.model {
-        Backbone::Transformer => Learner::Transformer(
-            TransformerConfig::new(config.token_width(), config.seq_len())
-                .with_n_layers(shape.layers)
-                .with_d_model(shape.d_model)
-                .with_n_heads(shape.heads)
-                .init(device),
-        ),
-        Backbone::Xlstm => Learner::Xlstm(xlstm_config(config).init(device)),
-    }
-}
-
-/// The xLSTM shape a config asks for.
-pub fn xlstm_config(config: &SessionConfig) -> XlstmConfig {
-    let shape = config.shape();
-    let [a, b] = config.xlstm_ratio;
-    XlstmConfig::new(config.token_width())
-        .with_n_blocks(shape.layers)
-        .with_d_model(shape.d_model)
-        .with_n_heads(shape.heads)
-        .with_mlstm_ratio(a as usize)
-        .with_slstm_ratio(b as usize)
 }
 
 #[cfg(test)]

@@ -390,3 +390,71 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn task_parameters_come_from_the_flags_and_the_catalog_lists_them() {
+    // `--task-param` sets a class parameter; the evaluation's normalizer shows it (÷ s).
+    let args = [
+        "--json",
+        "icl",
+        "baselines",
+        "--dims",
+        "6",
+        "--points",
+        "4",
+        "--prompts",
+        "16",
+    ];
+    let (code, stdout, stderr) = iclab(
+        &[
+            &args[..],
+            &["--task", "sparse_linear", "--task-param", "sparsity=2"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(v["normalizer"], 2.0);
+    // The same as a JSON object.
+    let (code, stdout, stderr) = iclab(
+        &[
+            &args[..],
+            &["--task", r#"{"kind": "sparse_linear", "sparsity": 4}"#],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(v["normalizer"], 4.0);
+    // A parameter out of bounds, or one the class does not have, is an error naming it.
+    let (code, _, stderr) = iclab(
+        &[
+            &args[..],
+            &["--task", "sparse_linear", "--task-param", "sparsity=9"],
+        ]
+        .concat(),
+    );
+    assert_ne!(code, 0);
+    assert!(stderr.contains("task.sparsity"), "{stderr}");
+    let (code, _, stderr) = iclab(
+        &[
+            &args[..],
+            &["--task", "linear", "--task-param", "sparsity=2"],
+        ]
+        .concat(),
+    );
+    assert_ne!(code, 0);
+    assert!(stderr.contains("sparsity"), "{stderr}");
+    // Every class the config accepts is in the catalog, with its parameters' bounds.
+    let (code, stdout, stderr) = iclab(&["--json", "catalog"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let tasks = v["icl"]["tasks"].as_array().expect("tasks");
+    let sparse = tasks
+        .iter()
+        .find(|t| t["kind"] == "sparse_linear")
+        .expect("sparse_linear");
+    assert_eq!(sparse["fields"]["sparsity"]["default"], 3);
+    assert_eq!(sparse["fields"]["sparsity"]["maxOf"], "dims");
+    assert_eq!(tasks.len(), iclab::icl::TaskKind::ALL.len());
+}

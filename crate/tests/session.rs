@@ -8,7 +8,8 @@ use iclab::config::{Backbone, SessionConfig};
 use iclab::device::{DeviceChoice, DeviceKind};
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
-use iclab::icl::{PromptBatch, TaskKind, TokenLayout};
+use iclab::icl::tasks::SparseLinear;
+use iclab::icl::{PromptBatch, TaskConfig, TaskKind, TokenLayout};
 use iclab::model::{TransformerConfig, XlstmConfig};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -37,7 +38,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 fn tokens_interleave_x_and_y() {
     let device = Device::flex();
     let mut rng = StdRng::seed_from_u64(1);
-    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let class = TaskKind::Linear.class();
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 2, 3, 4);
     let tokens = batch.tokens(TokenLayout::Interleaved, &device);
     assert_eq!(tokens.dims(), [2, 6, 4]);
@@ -57,7 +58,7 @@ fn tokens_interleave_x_and_y() {
 #[test]
 fn linear_outputs_are_dot_products() {
     let mut rng = StdRng::seed_from_u64(7);
-    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let class = TaskKind::Linear.class();
     let batch = PromptBatch::sample(class.as_ref(), &mut rng, 1, 6, 2);
     // Six points of a 2-d linear function: every y is w·x for the same w, so any three
     // points are linearly dependent in (x1, x2, y).
@@ -80,15 +81,7 @@ fn model_predicts_one_number_per_x() {
             .init(&device)
     });
     let mut rng = StdRng::seed_from_u64(0);
-    let batch = PromptBatch::sample(
-        TaskKind::Linear
-            .class(SessionConfig::default().task_params())
-            .as_ref(),
-        &mut rng,
-        3,
-        5,
-        4,
-    );
+    let batch = PromptBatch::sample(TaskKind::Linear.class().as_ref(), &mut rng, 3, 5, 4);
     let out = model.forward(batch.tokens(TokenLayout::Interleaved, &device));
     assert_eq!(out.dims(), [3, 10]);
     assert_eq!(TokenLayout::Interleaved.predictions(out).dims(), [3, 5]);
@@ -104,7 +97,7 @@ fn causal_model_ignores_the_future() {
             .init(&device)
     });
     let mut rng = StdRng::seed_from_u64(3);
-    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let class = TaskKind::Linear.class();
     let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
     let mut b = a.clone();
     b.ys[3] += 10.0; // change only the last y
@@ -281,7 +274,7 @@ async fn batched_equals_single(session: &Session) {
             seed: Some(9),
             ..Default::default()
         };
-        let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+        let class = TaskKind::Linear.class();
         let set = config.sample(class.as_ref(), 9, 7, 3);
         let batched = session.predict_set(&set).await.expect("batched");
         for b in [0, 1, 150, 299] {
@@ -308,8 +301,7 @@ fn checkpoint_round_trip_gives_identical_predictions() {
     for model in [Backbone::Transformer, Backbone::Xlstm] {
         for tokens in TokenLayout::ALL {
             round_trip(SessionConfig {
-                task: TaskKind::SparseLinear,
-                sparsity: 2,
+                task: TaskConfig::SparseLinear(SparseLinear { sparsity: 2 }),
                 model,
                 tokens,
                 ..small(8)
@@ -337,8 +329,7 @@ fn round_trip(config: SessionConfig) {
             restored.evaluate(&eval).await.expect("eval"),
         );
         assert_eq!(a.curves["model"], b.curves["model"]);
-        let class = config.task.class(config.task_params());
-        let set = eval.sample(class.as_ref(), 1, 7, 3);
+        let set = eval.sample(config.task.class(), 1, 7, 3);
         assert_eq!(
             session.predict_set(&set).await.expect("a"),
             restored.predict_set(&set).await.expect("b")
@@ -376,7 +367,7 @@ fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
         assert_eq!(format_tag(&bytes), "iclab/transformer/2");
         let load =
             |b: Vec<u8>| async move { Session::from_checkpoint(&b, DeviceChoice::Cpu).await };
-        let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+        let class = TaskKind::Linear.class();
         let set = EvalConfig::default().sample(class.as_ref(), 4, 7, 3);
         let tanh = session.predict_set(&set).await.expect("tanh");
 
@@ -464,7 +455,7 @@ fn xlstm_ignores_the_future() {
             .init(&device)
     });
     let mut rng = StdRng::seed_from_u64(4);
-    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let class = TaskKind::Linear.class();
     let a = PromptBatch::sample(class.as_ref(), &mut rng, 1, 4, 2);
     let mut b = a.clone();
     b.ys[3] += 10.0;
@@ -576,7 +567,7 @@ fn xlstm_checkpoint_names_and_format() {
         };
         let device = Device::flex();
         let model = iclab::model::seeded(&device, 1, || {
-            iclab::session::init_model(&session.config().clone(), &device)
+            iclab::model::Model::init(&session.config().clone(), &device)
         });
         let mislabeled = checkpoint::save(&model, &wrong).await.expect("save");
         let err = Session::from_checkpoint(&mislabeled, DeviceChoice::Cpu)

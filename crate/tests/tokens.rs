@@ -72,7 +72,7 @@ fn predictions_are_one_per_example_in_both_layouts() {
 #[test]
 fn no_layout_shows_the_model_the_answer_it_predicts() {
     let mut rng = StdRng::seed_from_u64(11);
-    let class = TaskKind::Linear.class(SessionConfig::default().task_params());
+    let class = TaskKind::Linear.class();
     let base = PromptBatch::sample(class.as_ref(), &mut rng, 1, 6, 3);
     for model in [Backbone::Transformer, Backbone::Xlstm] {
         for tokens in TokenLayout::ALL {

@@ -14,7 +14,7 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::data::Dataset;
-use crate::config::check_range;
+use crate::schema::Field;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"ICLDIGT1";
@@ -116,6 +116,7 @@ impl Digits {
 
 /// How many digits to use (JS and CLI schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct DigitsConfig {
     /// Training examples per class, drawn from its training pool (1–800). Default: 200.
@@ -136,10 +137,16 @@ impl Default for DigitsConfig {
     }
 }
 
+const PER_CLASS: Field = Field::int("perClass", 1, 800);
+const TEST_PER_CLASS: Field = Field::int("testPerClass", 1, 200);
+
 impl DigitsConfig {
+    /// The bounds of its numbers: what the shipped asset holds per class.
+    pub const FIELDS: &[Field] = &[PER_CLASS, TEST_PER_CLASS];
+
     pub fn validate(&self) -> Result<()> {
-        check_range("perClass", self.per_class, 1, 800)?;
-        check_range("testPerClass", self.test_per_class, 1, 200)
+        PER_CLASS.check_u32(self.per_class)?;
+        TEST_PER_CLASS.check_u32(self.test_per_class)
     }
 
     /// Train and test sets, each grouped by class.

@@ -29,6 +29,7 @@ use crate::{Error, Result};
 
 /// Which forgetting definition a number uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Forgetting {
     /// Chaudhry et al.: best accuracy ever reached on the task minus the final one.
@@ -49,6 +50,7 @@ fn check_square(r: &[Vec<f64>]) -> Result<usize> {
 /// row" `R[j][j]` becomes `R[first_j][j]`, and "finished" tasks are those first trained before
 /// the last segment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BoundaryMetrics {
     pub average_accuracy: f64,
@@ -310,6 +312,7 @@ fn largest_drop(curve: &[f64], window: usize) -> Option<f64> {
 
 /// What a task's dip after its training ended turned out to be (docs/SCIENCE.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DipKind {
     /// The stability gap (De Lange et al. 2023): a drop right after the switch of which at
@@ -323,6 +326,7 @@ pub enum DipKind {
 /// The dip of one task after its training ended at `end`: how far its accuracy fell within the
 /// next segment, and how much of that came back by the segment's end.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StabilityGap {
     /// Accuracy at the end of the task's training.

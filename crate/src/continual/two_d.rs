@@ -7,13 +7,14 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use crate::config::check_range;
+use crate::schema::Field;
 use crate::{Error, Result};
 
 use super::data::Dataset;
 
 /// Which 2-D generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Shape {
     /// One Gaussian blob per class, centres evenly spaced on a circle of radius 2.5.
@@ -31,6 +32,7 @@ pub enum Shape {
 
 /// A 2-D dataset's settings (JS and CLI schema, camelCase).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TwoDConfig {
     pub shape: Shape,
@@ -55,16 +57,28 @@ impl Default for TwoDConfig {
     }
 }
 
+impl Shape {
+    pub const ALL: [Self; 5] = [
+        Self::Blobs,
+        Self::Moons,
+        Self::Circles,
+        Self::Spirals,
+        Self::Xor,
+    ];
+}
+
+const CLASSES: Field = Field::int("classes", 2, 10);
+const PER_CLASS: Field = Field::int("perClass", 1, 10_000);
+const NOISE: Field = Field::real("noise", 0.0, 3.0);
+
 impl TwoDConfig {
+    /// The bounds of its numbers (the seed is the session config's).
+    pub const FIELDS: &[Field] = &[CLASSES, PER_CLASS, NOISE];
+
     pub fn validate(&self) -> Result<()> {
-        check_range("classes", self.classes, 2, 10)?;
-        check_range("perClass", self.per_class, 1, 10_000)?;
-        if !self.noise.is_finite() || !(0.0..=3.0).contains(&self.noise) {
-            return Err(Error::invalid(
-                "noise",
-                format!("must be a number in [0, 3], got {}", self.noise),
-            ));
-        }
+        CLASSES.check_u32(self.classes)?;
+        PER_CLASS.check_u32(self.per_class)?;
+        NOISE.check(self.noise)?;
         match self.shape {
             Shape::Xor if self.classes != 2 => Err(Error::invalid(
                 "classes",

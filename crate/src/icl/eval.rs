@@ -11,6 +11,7 @@ const BOOTSTRAP_RESAMPLES: usize = 200;
 
 /// Entry `i` is the error of the prediction made after seeing `i` examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorCurve {
     pub mean: Vec<f64>,

@@ -13,13 +13,23 @@ use super::baselines::{self, BaselineKind, BaselineOptions, Fit};
 use super::eval::{ErrorCurve, error_curve};
 use super::probe::{EvalSet, Probe};
 use super::{FunctionClass, TaskKind};
-use crate::{Error, Result};
+use crate::Result;
 
-/// Most prompts one evaluation may use.
-pub const MAX_PROMPTS: u32 = 20_000;
+/// The bounds of an evaluation's numbers (the catalog lists them with their defaults).
+pub mod fields {
+    use crate::schema::Field;
+
+    pub const PROMPTS: Field = Field::int("prompts", 1, 20_000);
+    pub const PROBE_SCALE: Field = Field::positive("probeScale", 100.0);
+    pub const PROBE_NOISE: Field = Field::real("probeNoise", 0.0, 100.0);
+    /// At most `prompts` as well.
+    pub const EXAMPLES: Field = Field::int("examples", 0, 64);
+    pub const ALL: &[Field] = &[PROMPTS, PROBE_SCALE, PROBE_NOISE, EXAMPLES];
+}
 
 /// What to evaluate on and against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct EvalConfig {
     /// Prompts averaged over. Default 1,280, the reference.
@@ -71,29 +81,12 @@ impl EvalConfig {
     }
 
     pub fn validate(&self) -> Result<()> {
-        crate::config::check_range("prompts", self.prompts, 1, MAX_PROMPTS)?;
-        if !self.probe_scale.is_finite() || self.probe_scale <= 0.0 || self.probe_scale > 100.0 {
-            return Err(Error::invalid(
-                "probeScale",
-                format!("must be a number in (0, 100], got {}", self.probe_scale),
-            ));
-        }
-        if !self.probe_noise.is_finite() || self.probe_noise < 0.0 || self.probe_noise > 100.0 {
-            return Err(Error::invalid(
-                "probeNoise",
-                format!("must be a number in [0, 100], got {}", self.probe_noise),
-            ));
-        }
-        if self.examples > self.prompts.min(64) {
-            return Err(Error::invalid(
-                "examples",
-                format!(
-                    "must be at most min(prompts, 64) = {}, got {}",
-                    self.prompts.min(64),
-                    self.examples
-                ),
-            ));
-        }
+        fields::PROMPTS.check_u32(self.prompts)?;
+        fields::PROBE_SCALE.check(self.probe_scale)?;
+        fields::PROBE_NOISE.check(self.probe_noise)?;
+        fields::EXAMPLES
+            .capped(f64::from(self.prompts))
+            .check_u32(self.examples)?;
         self.options.validate()
     }
 
@@ -129,6 +122,7 @@ impl EvalConfig {
 
 /// Raw numbers of one prompt, for the single-prompt view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Example {
     /// Query inputs, `[points][dims]`: entry k is predicted after k examples.
@@ -141,6 +135,7 @@ pub struct Example {
 
 /// Error-vs-k curves on one set of prompts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EvalResult {
     pub task: TaskKind,

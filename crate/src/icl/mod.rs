@@ -11,5 +11,5 @@ pub mod tasks;
 pub mod tokens;
 
 pub use prompt::PromptBatch;
-pub use tasks::{FunctionClass, TaskKind, TaskParams};
+pub use tasks::{FunctionClass, TaskConfig, TaskKind};
 pub use tokens::TokenLayout;

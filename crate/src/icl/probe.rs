@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::FunctionClass;
 use super::prompt::{PromptBatch, noise_draw};
 use super::tasks::gaussian;
-use super::tasks::ill_conditioned::{covariance_sqrt, transform_rows};
+use super::tasks::{covariance_sqrt, transform_rows};
 
 /// Which distribution evaluation prompts come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Probe {
     /// The training distribution.
@@ -125,7 +126,7 @@ impl EvalSet {
                     }
                     qxs.extend(query);
                 }
-                _ => {}
+                Probe::None | Probe::Skewed | Probe::Noisy => {}
             }
             for x in prompt.chunks_exact(dims) {
                 let y = f(x);
@@ -189,7 +190,7 @@ mod tests {
     fn draw(probe: Probe, scale: f64, seed: u64, [batch, points, dims]: [usize; 3]) -> EvalSet {
         let mut rng = StdRng::seed_from_u64(seed);
         EvalSet::sample(
-            &LinearRegression,
+            &LinearRegression {},
             probe,
             scale,
             0.0,

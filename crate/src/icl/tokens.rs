@@ -20,6 +20,7 @@ use super::PromptBatch;
 
 /// How prompts are laid out as tokens; part of the model's config (and of every checkpoint).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenLayout {
     /// `[x_1, y_1, x_2, y_2, …]`, as the reference code. Default: what the papers' results and

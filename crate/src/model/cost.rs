@@ -17,6 +17,7 @@ use crate::model::xlstm::block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner}
 
 /// Cost of the token at each position `1..=tokens` of a prompt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InferenceCost {
     pub model: Backbone,
@@ -28,14 +29,14 @@ pub struct InferenceCost {
     pub multiply_adds: Vec<f64>,
 }
 
-/// Longest prompt a cost curve may cover.
-pub const MAX_COST_TOKENS: u32 = 65_536;
+/// Token positions a cost curve may cover (the most: the longest prompt).
+pub const COST_TOKENS: crate::schema::Field = crate::schema::Field::int("tokens", 1, 65_536);
 
 /// The per-token cost for `config`'s backbone and shape over positions `1..=tokens` (may
 /// exceed the model's trained prompt length: the count is for the same width and depth).
 pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<InferenceCost> {
     config.validate()?;
-    crate::config::check_range("tokens", tokens, 1, MAX_COST_TOKENS)?;
+    COST_TOKENS.check_u32(tokens)?;
     let shape = config.shape();
     let (d, layers, heads) = (shape.d_model as f64, shape.layers, shape.heads as f64);
     let n_dims = config.token_width() as f64;
@@ -53,7 +54,7 @@ pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<Infe
             })
             .unzip(),
         Backbone::Xlstm => {
-            let config_x = crate::session::xlstm_config(config);
+            let config_x = crate::model::XlstmConfig::of(config);
             let (mut state, mut work) = (0.0, edges);
             let k = CONV_KERNEL as f64;
             for index in 0..layers {
@@ -103,7 +104,7 @@ mod tests {
                 ..SessionConfig::default()
             };
             let device = Device::flex();
-            let model = crate::session::xlstm_config(&config).init(&device);
+            let model = crate::model::XlstmConfig::of(&config).init(&device);
             let mut state = model.empty_state(1, &device);
             for _ in 0..3 {
                 let token = Tensor::<2>::zeros([1, config.token_width()], &device);

@@ -1,4 +1,6 @@
-//! Neural backbones. One concept per file; [`Learner`] is whichever one a session trains.
+//! Neural backbones. One concept per file; [`Model`] is whichever one a session trains, and
+//! [`Backbone`] names them: everything that differs between backbones (initialization from a
+//! session config, preset shapes, which module a checkpoint holds) is decided here.
 
 pub mod cost;
 pub mod mlp;
@@ -7,19 +9,73 @@ pub mod xlstm;
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Preset, SessionConfig};
 
 pub use transformer::{Transformer, TransformerConfig};
 pub use xlstm::{Xlstm, XlstmConfig};
 
-/// The in-context learner of a session. Checkpoint tensor names do not include the variant:
+/// Which learner backbone to train.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Backbone {
+    /// GPT-2 style causal transformer (Garg et al. 2022).
+    #[default]
+    Transformer,
+    /// Stack of mLSTM and sLSTM blocks (Beck et al. 2024), ratio set by `xlstmRatio`.
+    Xlstm,
+}
+
+impl Backbone {
+    /// Every backbone, in menu order.
+    pub const ALL: [Self; 2] = [Self::Transformer, Self::Xlstm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xlstm",
+        }
+    }
+
+    /// (layers or blocks, width, heads) of a preset. Transformer sizes are SCIENCE.md §1's;
+    /// xLSTM sizes keep the width and roughly the parameter count of the transformer of the
+    /// same name (tiny: 4 blocks of width 64, ~120k parameters vs ~150k).
+    pub fn shape(self, preset: Preset) -> (u32, u32, u32) {
+        match (self, preset) {
+            (Self::Transformer, Preset::Tiny) => (3, 64, 2),
+            (Self::Transformer, Preset::Small) => (6, 128, 4),
+            (Self::Xlstm, Preset::Tiny) => (4, 64, 4),
+            (Self::Xlstm, Preset::Small) => (6, 128, 4),
+        }
+    }
+}
+
+/// The in-context model of a session. Checkpoint tensor names do not include the variant:
 /// the checkpoint's config says which backbone it holds.
 #[derive(Module, Debug)]
-pub enum Learner {
+pub enum Model {
     Transformer(Transformer),
     Xlstm(Xlstm),
 }
 
-impl Learner {
+impl Model {
+    /// The model a (validated) config asks for, freshly initialized on `device`.
+    pub fn init(config: &SessionConfig, device: &Device) -> Self {
+        match config.model {
+            Backbone::Transformer => Self::Transformer(TransformerConfig::of(config).init(device)),
+            Backbone::Xlstm => Self::Xlstm(XlstmConfig::of(config).init(device)),
+        }
+    }
+
+    pub fn backbone(&self) -> Backbone {
+        match self {
+            Self::Transformer(_) => Backbone::Transformer,
+            Self::Xlstm(_) => Backbone::Xlstm,
+        }
+    }
+
     /// One prediction per token.
     ///
     /// # Shapes

@@ -1,4 +1,5 @@
-//! Optimizer, learning-rate schedule, clock and the training report.
+//! The learning-rate schedule, the training clock and the training report (the optimizer is
+//! burn's Adam, built in `session.rs`).
 
 pub mod clock;
 pub mod schedule;
@@ -9,6 +10,7 @@ use crate::device::{DeviceInfo, DeviceKind};
 
 /// One report per `train(n)` call: everything is a plain number, read back once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// Steps trained so far in this session.
@@ -31,5 +33,6 @@ pub struct Report {
     pub steps_per_second: f64,
     /// Full device details; present on the session's first report only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub device_info: Option<DeviceInfo>,
 }

@@ -14,7 +14,8 @@ use crate::continual::digits::Digits;
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::device::DeviceChoice;
 use crate::icl::evaluate::{self, EvalConfig};
-use crate::session::Session;
+use crate::schema::Field;
+use crate::session::{self, Session};
 use crate::{Error, Result};
 use errors::to_js;
 use registry::Registry;
@@ -35,18 +36,9 @@ fn to_plain<T: Serialize>(value: &T) -> Result<JsValue> {
     js_sys::JSON::parse(&text).map_err(|e| fail(format!("{e:?}")))
 }
 
-/// A count from JS (`number`): must be a whole number in `[min, max]`.
-fn count(field: &str, value: f64, min: u32, max: u32) -> Result<u32> {
-    if !value.is_finite()
-        || value.fract() != 0.0
-        || value < f64::from(min)
-        || value > f64::from(max)
-    {
-        return Err(Error::invalid(
-            field,
-            format!("must be a whole number between {min} and {max}, got {value}"),
-        ));
-    }
+/// A count from JS (`number`): a whole number within `field`'s bounds.
+fn count(field: Field, value: f64) -> Result<u32> {
+    field.check(value)?;
     Ok(value as u32)
 }
 
@@ -54,18 +46,6 @@ fn count(field: &str, value: f64, min: u32, max: u32) -> Result<u32> {
 #[wasm_bindgen]
 pub async fn capabilities() -> std::result::Result<JsValue, JsValue> {
     to_plain(&crate::device::capabilities().await).map_err(to_js)
-}
-
-/// Information about a freshly created session.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Created {
-    id: u32,
-    config: SessionConfig,
-    device_info: crate::device::DeviceInfo,
-    num_params: usize,
-    /// Training steps behind the model (non-zero for a loaded checkpoint).
-    step: u32,
 }
 
 /// A JS value as JSON text, with `JSON.stringify` semantics: `undefined` properties vanish,
@@ -134,7 +114,7 @@ fn created(session: Session) -> std::result::Result<JsValue, JsValue> {
         session.step(),
     );
     let id = Registry::insert(session);
-    to_plain(&Created {
+    to_plain(&session::SessionInfo {
         id,
         config,
         device_info,
@@ -193,11 +173,10 @@ pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result
     let run = || -> Result<JsValue> {
         let config = session_config(&config)?;
         let eval = EvalConfig::from_json(&json_text("evaluation", &eval)?)?;
-        let class = config.task.class(config.task_params());
         let result = evaluate::baselines_only(
             &eval,
-            config.task,
-            class.as_ref(),
+            config.task.kind(),
+            config.task.class(),
             eval.seed_for(config.seed),
             config.points as usize,
             config.dims as usize,
@@ -213,7 +192,7 @@ pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result
 pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let config = session_config(&config)?;
-        let tokens = count("tokens", tokens, 1, crate::model::cost::MAX_COST_TOKENS)?;
+        let tokens = count(crate::model::cost::COST_TOKENS, tokens)?;
         to_plain(&crate::model::cost::inference_cost(&config, tokens)?)
     };
     run().map_err(to_js)
@@ -231,7 +210,7 @@ fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digit
             "digits",
             "the digits dataset needs the bytes of digits.bin",
         )),
-        _ => Ok(None),
+        (DataConfig::TwoD(_), _) => Ok(None),
     }
 }
 
@@ -284,14 +263,15 @@ async fn change_run(
 /// Trains up to `steps` more steps of run `id`; resolves to the run so far.
 #[wasm_bindgen(js_name = advanceContinual)]
 pub async fn advance_continual(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
-    let steps = count("steps", steps, 1, 1_000_000).map_err(to_js)?;
+    let steps = count(crate::continual::run::ADVANCE_STEPS, steps).map_err(to_js)?;
     change_run(id, async |run| run.advance(steps).await).await
 }
 
 /// The decision boundary of run `id` on a `resolution²` grid (2-D datasets; `null` otherwise).
 #[wasm_bindgen(js_name = continualBoundary)]
 pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result<JsValue, JsValue> {
-    let resolution = count("resolution", resolution, 2, 256).map_err(to_js)?;
+    let resolution =
+        count(crate::continual::run::BOUNDARY_RESOLUTION, resolution).map_err(to_js)?;
     let run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
     let result = run.boundary(resolution as usize).await;
     Registry::checkin(id, run);
@@ -301,7 +281,7 @@ pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result
 /// Forgets class `class` exactly (analytic head); resolves to the run, evaluated again.
 #[wasm_bindgen(js_name = unlearnContinual)]
 pub async fn unlearn_continual(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
-    let class = count("class", class, 0, 255).map_err(to_js)?;
+    let class = count(crate::continual::run::UNLEARN_CLASS, class).map_err(to_js)?;
     change_run(id, async |run| run.unlearn(class).await).await
 }
 
@@ -311,46 +291,17 @@ pub fn dispose_continual(id: u32) -> bool {
     Registry::dispose::<ClRun>(id)
 }
 
-/// What the core offers: function classes, baselines and probes, for building menus.
+/// What the core offers ([`crate::catalog::Catalog`]): every choice list, every number's bounds
+/// and default, and the per-call limits.
 #[wasm_bindgen]
 pub fn catalog() -> std::result::Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Entry {
-        name: &'static str,
-        description: &'static str,
-    }
-    #[derive(Serialize)]
-    struct Catalog {
-        tasks: Vec<Entry>,
-        baselines: Vec<&'static str>,
-        probes: Vec<crate::icl::probe::Probe>,
-        models: Vec<crate::config::Backbone>,
-    }
-    to_plain(&Catalog {
-        models: vec![
-            crate::config::Backbone::Transformer,
-            crate::config::Backbone::Xlstm,
-        ],
-        tasks: crate::icl::TaskKind::ALL
-            .iter()
-            .map(|t| Entry {
-                name: t.name(),
-                description: t.description(),
-            })
-            .collect(),
-        baselines: crate::icl::baselines::BaselineKind::ALL
-            .iter()
-            .map(|b| b.name())
-            .collect(),
-        probes: crate::icl::probe::Probe::ALL.to_vec(),
-    })
-    .map_err(to_js)
+    to_plain(&crate::catalog::catalog()).map_err(to_js)
 }
 
 /// Trains `steps` steps; resolves to one report.
 #[wasm_bindgen(js_name = trainSession)]
 pub async fn train_session(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
-    let steps = count("steps", steps, 1, crate::session::MAX_STEPS_PER_CALL).map_err(to_js)?;
+    let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
     let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.train(steps).await;
     Registry::checkin(id, session);

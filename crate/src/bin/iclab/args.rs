@@ -11,7 +11,7 @@ use iclab::icl::baselines::BaselineKind;
 use iclab::icl::curriculum::Curriculum;
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
-use iclab::icl::{TaskKind, TokenLayout};
+use iclab::icl::{TaskConfig, TokenLayout};
 use iclab::{Error, Result};
 
 use crate::read_text;
@@ -60,6 +60,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ClCommand,
     },
+    /// What the core offers: every function class and its parameters, backbone, preset,
+    /// baseline, probe, continual dataset, scenario and strategy, with every number's bounds and
+    /// default (the same JSON as the JS `catalog()`).
+    Catalog,
     /// Training steps per second for one config on one device.
     Bench {
         #[command(flatten)]
@@ -261,8 +265,14 @@ pub struct SessionArgs {
     /// JSON config file (same schema as `createSession` in JS).
     #[arg(long)]
     pub config: Option<std::path::PathBuf>,
-    #[arg(long, value_parser = parse_enum::<TaskKind>)]
-    pub task: Option<TaskKind>,
+    /// Function class: its name (`sparse_linear`, with default parameters) or its config as JSON
+    /// (`{"kind": "sparse_linear", "sparsity": 2}`).
+    #[arg(long, value_parser = parse_task)]
+    pub task: Option<TaskConfig>,
+    /// One parameter of the function class, `name=value` (e.g. `sparsity=2`, `noiseStd=0.5`);
+    /// repeatable. The catalog (`iclab catalog`) lists each class's parameters.
+    #[arg(long = "task-param", value_name = "NAME=VALUE")]
+    pub task_params: Vec<String>,
     /// Backbone: transformer or xlstm.
     #[arg(long, value_parser = parse_enum::<Backbone>)]
     pub model: Option<Backbone>,
@@ -294,12 +304,6 @@ pub struct SessionArgs {
     #[arg(long)]
     pub seed: Option<u32>,
     #[arg(long)]
-    pub sparsity: Option<u32>,
-    #[arg(long)]
-    pub noise_std: Option<f64>,
-    #[arg(long)]
-    pub condition_number: Option<f64>,
-    #[arg(long)]
     pub warmup_steps: Option<u32>,
     #[arg(long)]
     pub decay_steps: Option<u32>,
@@ -320,6 +324,33 @@ fn parse_ratio(text: &str) -> std::result::Result<[u32; 2], String> {
     }
 }
 
+fn parse_task(text: &str) -> std::result::Result<TaskConfig, String> {
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| e.to_string())?
+    } else {
+        serde_json::json!({ "kind": text })
+    };
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// `config`'s task with `name=value` pairs set on it; errors name `task.<name>`.
+fn with_task_params(task: &TaskConfig, pairs: &[String]) -> Result<TaskConfig> {
+    let mut value = serde_json::to_value(task).map_err(|e| Error::backend(e.to_string()))?;
+    for pair in pairs {
+        let (name, text) = pair.split_once('=').ok_or_else(|| {
+            Error::invalid(
+                "--task-param",
+                format!("`{pair}` is not of the form name=value"),
+            )
+        })?;
+        let parsed: serde_json::Value = serde_json::from_str(text).map_err(|_| {
+            Error::invalid(format!("task.{name}"), format!("`{text}` is not a number"))
+        })?;
+        value[name] = parsed;
+    }
+    iclab::error::deserialize_config::<TaskConfig, _>(value).map_err(|e| e.within("task"))
+}
+
 fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
 }
@@ -335,15 +366,20 @@ impl SessionArgs {
                 if let Some(v) = self.$flag { config.$field = v; }
             )*};
         }
-        set!(task => task, model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, dims => dims, points => points,
+        if let Some(task) = &self.task {
+            config.task = task.clone();
+        }
+        if !self.task_params.is_empty() {
+            config.task = with_task_params(&config.task, &self.task_params)?;
+        }
+        set!(model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, dims => dims, points => points,
              batch_size => batch_size, lr => learning_rate, device => device, seed => seed,
-             sparsity => sparsity, noise_std => noise_std, condition_number => condition_number,
              warmup_steps => warmup_steps, decay_steps => decay_steps);
         config.layers = self.layers.or(config.layers);
         config.d_model = self.d_model.or(config.d_model);
         config.heads = self.heads.or(config.heads);
         if let Some(interval) = self.curriculum_interval {
-            let (points_start, points_increment) = config.task.reference_points();
+            let (points_start, points_increment) = config.task.class().reference_points();
             config.curriculum = Some(Curriculum {
                 dims_start: config.dims.min(5),
                 dims_increment: 1,

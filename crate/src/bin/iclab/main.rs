@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 None => Session::new(session.resolve()?).await?,
             };
-            let task = session.config().task.name();
+            let task = session.config().task.kind().name();
             let out = out.unwrap_or_else(|| PathBuf::from(format!("{task}.safetensors")));
             let log = log.unwrap_or_else(|| out.with_extension("log.json"));
             let started = std::time::Instant::now();
@@ -246,7 +246,7 @@ async fn run(cli: Cli) -> Result<()> {
                 json,
                 json!({
                     "model": config.model.name(),
-                    "task": config.task.name(),
+                    "task": config.task.kind().name(),
                     "step": session.step(),
                     "predictions": rows,
                 }),
@@ -266,12 +266,11 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let config = session.resolve()?;
             let eval = eval.resolve(session.seed)?;
-            let class = config.task.class(config.task_params());
             let seed = eval.seed_for(config.seed);
             let result = evaluate::baselines_only(
                 &eval,
-                config.task,
-                class.as_ref(),
+                config.task.kind(),
+                config.task.class(),
                 seed,
                 config.points as usize,
                 config.dims as usize,
@@ -341,6 +340,47 @@ async fn run(cli: Cli) -> Result<()> {
                     m.windowed_forgetting,
                 ));
                 out
+            });
+        }
+        Command::Catalog => {
+            let catalog = to_json(&iclab::catalog::catalog());
+            emit(json, catalog.clone(), || {
+                let mut lines =
+                    vec!["Function classes (--task NAME, --task-param NAME=VALUE):".to_owned()];
+                for task in catalog["icl"]["tasks"].as_array().into_iter().flatten() {
+                    let params: Vec<String> = task["fields"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, f)| {
+                            format!("{name} = {} ({}–{})", f["default"], f["min"], f["max"])
+                        })
+                        .collect();
+                    lines.push(format!(
+                        "  {:<16} {}{}",
+                        task["kind"].as_str().unwrap_or_default(),
+                        task["description"].as_str().unwrap_or_default(),
+                        if params.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; {}", params.join(", "))
+                        }
+                    ));
+                }
+                lines.push("Continual strategies (--strategy NAME):".to_owned());
+                for s in catalog["continual"]["strategies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    lines.push(format!(
+                        "  {:<16} {}",
+                        s["kind"].as_str().unwrap_or_default(),
+                        s["title"].as_str().unwrap_or_default()
+                    ));
+                }
+                lines.push("Everything else: iclab catalog --json".to_owned());
+                lines.join("\n")
             });
         }
         Command::Bench { session, steps } => {

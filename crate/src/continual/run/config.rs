@@ -3,16 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{check_learning_rate, check_range};
+use crate::config::fields::{LEARNING_RATE, SEED};
 use crate::continual::data::Dataset;
 use crate::continual::digits::{Digits, DigitsConfig};
 use crate::continual::scenarios::ScenarioConfig;
 use crate::continual::two_d::TwoDConfig;
 use crate::device::DeviceChoice;
+use crate::schema::Field;
 use crate::{Error, Result};
 
 /// Where the examples come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DataConfig {
     /// A 2-D generator (decision boundaries can be drawn).
@@ -65,6 +67,7 @@ impl DataConfig {
 
 /// Which learner or strategy (Avalanche's names where it has them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StrategyKind {
     #[default]
@@ -113,9 +116,36 @@ impl StrategyKind {
         }
     }
 
+    /// Its name in menus and legends.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Naive => "Naive fine-tuning",
+            Self::Joint => "Joint (upper bound)",
+            Self::Replay => "Replay",
+            Self::PowerLawReplay => "Power-law rehearsal",
+            Self::L2 => "L2 to previous weights",
+            Self::Ewc => "EWC",
+            Self::Lwf => "LwF (distillation)",
+            Self::Ncm => "Nearest class mean",
+            Self::Protonet => "Prototypical network",
+            Self::Slda => "Streaming LDA",
+            Self::Analytic => "Analytic head (RLS)",
+        }
+    }
+
     /// Host learners read each segment once instead of `iterationsPerTask` steps.
     pub fn reads_once(self) -> bool {
-        matches!(self, Self::Ncm | Self::Slda | Self::Analytic)
+        match self {
+            Self::Ncm | Self::Slda | Self::Analytic => true,
+            Self::Naive
+            | Self::Joint
+            | Self::Replay
+            | Self::PowerLawReplay
+            | Self::L2
+            | Self::Ewc
+            | Self::Lwf
+            | Self::Protonet => false,
+        }
     }
 
     /// λ when the config leaves `regularization` out: the L2 and EWC strengths with the best
@@ -123,16 +153,26 @@ impl StrategyKind {
     /// seeds (L2 tried at 0.001–1: 0.01 gives 0.73; EWC, with its Fisher over the whole task, at
     /// 1–100,000: 1,000 gives 0.79, 100 gives 0.79 with more forgetting, and on split blobs 1,000
     /// does better than 100, 0.53 vs 0.50); stronger protects old tasks more but stops new ones.
-    pub fn default_regularization(self) -> f64 {
+    pub fn default_regularization(self) -> Option<f64> {
         match self {
-            Self::Ewc => 1000.0,
-            _ => 0.01,
+            Self::Ewc => Some(1000.0),
+            Self::L2 => Some(0.01),
+            Self::Naive
+            | Self::Joint
+            | Self::Replay
+            | Self::PowerLawReplay
+            | Self::Lwf
+            | Self::Ncm
+            | Self::Protonet
+            | Self::Slda
+            | Self::Analytic => None,
         }
     }
 }
 
 /// How the replay memory decides what to keep.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum BufferPolicy {
     #[default]
@@ -140,8 +180,17 @@ pub enum BufferPolicy {
     ClassBalanced,
 }
 
+impl BufferPolicy {
+    pub const ALL: [Self; 2] = [Self::Reservoir, Self::ClassBalanced];
+}
+
+impl Embedding {
+    pub const ALL: [Self; 3] = [Self::Raw, Self::Frozen, Self::Learned];
+}
+
 /// What host learners (NCM, SLDA, analytic) see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Embedding {
     /// The inputs themselves.
@@ -156,6 +205,7 @@ pub enum Embedding {
 
 /// A run's settings (JS and CLI schema). Fields a strategy does not use are ignored by it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClConfig {
     /// The data. Default: 2-D blobs, 6 classes.
@@ -224,14 +274,43 @@ impl Default for ClConfig {
     }
 }
 
-fn check_real(field: &str, value: f64, lo: f64, hi: f64) -> Result<()> {
-    if !value.is_finite() || value < lo || value > hi {
-        return Err(Error::invalid(
-            field,
-            format!("must be a number within {lo}–{hi}, got {value}"),
-        ));
-    }
-    Ok(())
+/// The bounds of a run's numbers (the catalog lists them with their defaults).
+pub mod fields {
+    use crate::schema::Field;
+
+    pub const BUFFER_SIZE: Field = Field::int("bufferSize", 0, 100_000);
+    pub const BATCH_SIZE: Field = Field::int("batchSize", 1, 4096);
+    pub const ITERATIONS_PER_TASK: Field = Field::int("iterationsPerTask", 1, 1_000_000);
+    pub const EVAL_EVERY: Field = Field::int("evalEvery", 1, 1_000_000);
+    pub const FEATURES: Field = Field::int("features", 1, 4096);
+    pub const REGULARIZATION: Field = Field::real("regularization", 0.0, 1e9);
+    pub const LWF_ALPHA: Field = Field::real("lwfAlpha", 0.0, 1e3);
+    pub const TEMPERATURE: Field = Field::real("temperature", 0.1, 100.0);
+    pub const REHEARSAL_EXPONENT: Field = Field::real("rehearsalExponent", 0.0, 5.0);
+    pub const RIDGE: Field = Field::real("ridge", 1e-8, 1e6);
+    /// Each entry of `hidden` (1 to [`MAX_HIDDEN_LAYERS`] of them).
+    pub const HIDDEN: Field = Field::int("hidden", 1, 4096);
+    pub const MAX_HIDDEN_LAYERS: usize = 8;
+}
+
+impl ClConfig {
+    /// Every number of a run, in form order (the seed and learning rate are the session config's
+    /// fields, shared).
+    pub const FIELDS: &[Field] = &[
+        fields::BUFFER_SIZE,
+        fields::REGULARIZATION,
+        fields::LWF_ALPHA,
+        fields::TEMPERATURE,
+        fields::REHEARSAL_EXPONENT,
+        fields::FEATURES,
+        fields::RIDGE,
+        fields::HIDDEN,
+        LEARNING_RATE,
+        fields::BATCH_SIZE,
+        fields::ITERATIONS_PER_TASK,
+        fields::EVAL_EVERY,
+        SEED,
+    ];
 }
 
 impl ClConfig {
@@ -245,29 +324,34 @@ impl ClConfig {
 
     pub fn validate(&self) -> Result<()> {
         self.dataset.validate()?;
-        check_range("bufferSize", self.buffer_size, 0, 100_000)?;
-        check_range("batchSize", self.batch_size, 1, 4096)?;
-        check_range("iterationsPerTask", self.iterations_per_task, 1, 1_000_000)?;
-        check_range("evalEvery", self.eval_every, 1, 1_000_000)?;
-        check_range("features", self.features, 1, 4096)?;
+        use fields::*;
+        BUFFER_SIZE.check_u32(self.buffer_size)?;
+        BATCH_SIZE.check_u32(self.batch_size)?;
+        ITERATIONS_PER_TASK.check_u32(self.iterations_per_task)?;
+        EVAL_EVERY.check_u32(self.eval_every)?;
+        FEATURES.check_u32(self.features)?;
         if let Some(l) = self.regularization {
-            check_real("regularization", l, 0.0, 1e9)?;
+            REGULARIZATION.check(l)?;
         }
-        check_real("lwfAlpha", self.lwf_alpha, 0.0, 1e3)?;
-        check_real("temperature", self.temperature, 0.1, 100.0)?;
-        check_real("rehearsalExponent", self.rehearsal_exponent, 0.0, 5.0)?;
-        check_real("ridge", self.ridge, 1e-8, 1e6)?;
-        if self.hidden.is_empty() || self.hidden.len() > 8 {
-            return Err(Error::invalid("hidden", "needs 1 to 8 layer widths"));
+        LWF_ALPHA.check(self.lwf_alpha)?;
+        TEMPERATURE.check(self.temperature)?;
+        REHEARSAL_EXPONENT.check(self.rehearsal_exponent)?;
+        RIDGE.check(self.ridge)?;
+        if self.hidden.is_empty() || self.hidden.len() > MAX_HIDDEN_LAYERS {
+            return Err(Error::invalid(
+                "hidden",
+                format!("needs 1 to {MAX_HIDDEN_LAYERS} layer widths"),
+            ));
         }
         for (i, &w) in self.hidden.iter().enumerate() {
-            check_range(&format!("hidden[{i}]"), w, 1, 4096)?;
+            HIDDEN.check_as(&format!("hidden[{i}]"), f64::from(w))?;
         }
-        check_learning_rate(self.learning_rate)
+        LEARNING_RATE.check(self.learning_rate)
     }
 
     pub(super) fn lambda(&self) -> f64 {
         self.regularization
-            .unwrap_or_else(|| self.strategy.default_regularization())
+            .or(self.strategy.default_regularization())
+            .unwrap_or(0.0)
     }
 }

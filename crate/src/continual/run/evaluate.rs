@@ -96,6 +96,7 @@ impl ClRun {
     /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
     /// learners refuse), and evaluates every task again at the same step.
     pub async fn unlearn(&mut self, c: u32) -> Result<()> {
+        super::UNLEARN_CLASS.check_u32(c)?;
         self.compute.ensure_alive()?;
         let Learner::Host(host) = &mut self.learner else {
             return Err(Error::invalid(

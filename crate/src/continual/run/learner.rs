@@ -122,78 +122,77 @@ pub(super) async fn build(
         let cfg = MlpConfig::new(dim, outputs).with_hidden(hidden.clone());
         crate::model::seeded_on_cpu(&compute.train, seed, |cpu| cfg.init(cpu))
     };
+    let classifier = |strategy: Box<dyn Strategy>| {
+        Learner::Net(Box::new(Net {
+            model: mlp(classes),
+            optim: AdamConfig::new().init(),
+            strategy,
+            teacher: None,
+        }))
+    };
+    let buffer = config.buffer_size as usize;
+    let host = async |make: &dyn Fn(usize) -> Box<dyn HostLearner>, rng: &mut StdRng| {
+        let embed = match config.embedding {
+            Embedding::Raw => None,
+            Embedding::Frozen => Some(mlp(classes).valid()),
+            Embedding::Learned => {
+                let first = &stream.tasks[stream.order[0]];
+                let trained = pretrain(mlp(classes), &first.train, config, compute, rng)?;
+                Some(trained.valid())
+            }
+        };
+        let mut train_sets = Vec::new();
+        let mut test_sets = Vec::new();
+        for t in &stream.tasks {
+            train_sets.push(embed_set(embed.as_ref(), &t.train, &compute.infer).await?);
+            test_sets.push(embed_set(embed.as_ref(), &t.test, &compute.infer).await?);
+        }
+        let learner = make(train_sets[0].dim);
+        Ok::<_, crate::Error>(Learner::Host(Box::new(Host {
+            learner,
+            embed,
+            train: train_sets,
+            test: test_sets,
+            order: Vec::new(),
+        })))
+    };
+    // One arm per kind, no fallback: a new StrategyKind does not compile until it is built here.
     Ok(match config.strategy {
+        StrategyKind::Naive => classifier(Box::new(Naive)),
+        StrategyKind::Joint => classifier(Box::new(Joint::new(&stream.tasks))),
+        StrategyKind::Replay => {
+            let memory: Box<dyn Memory> = match config.buffer_policy {
+                BufferPolicy::Reservoir => Box::new(Reservoir::new(buffer, dim, classes)),
+                BufferPolicy::ClassBalanced => Box::new(ClassBalanced::new(buffer, dim, classes)),
+            };
+            classifier(Box::new(Replay::new(memory)))
+        }
+        StrategyKind::PowerLawReplay => classifier(Box::new(PowerLawReplay::new(
+            buffer,
+            stream.tasks.len(),
+            dim,
+            classes,
+            config.rehearsal_exponent,
+        ))),
+        StrategyKind::L2 => classifier(Box::new(L2::new(config.lambda()))),
+        StrategyKind::Ewc => classifier(Box::new(Ewc::new(config.lambda()))),
+        StrategyKind::Lwf => classifier(Box::new(Lwf::new(config.lwf_alpha, config.temperature))),
         StrategyKind::Protonet => Learner::Proto(Box::new(Proto {
             model: mlp(width),
             optim: AdamConfig::new().init(),
             prototypes: Prototypes::new(classes, width, &compute.train),
         })),
-        kind if kind.reads_once() => {
-            let embed = match config.embedding {
-                Embedding::Raw => None,
-                Embedding::Frozen => Some(mlp(classes).valid()),
-                Embedding::Learned => {
-                    let first = &stream.tasks[stream.order[0]];
-                    let trained = pretrain(mlp(classes), &first.train, config, compute, rng)?;
-                    Some(trained.valid())
-                }
-            };
-            let mut train_sets = Vec::new();
-            let mut test_sets = Vec::new();
-            for t in &stream.tasks {
-                train_sets.push(embed_set(embed.as_ref(), &t.train, &compute.infer).await?);
-                test_sets.push(embed_set(embed.as_ref(), &t.test, &compute.infer).await?);
-            }
-            let dim = train_sets[0].dim;
-            let learner: Box<dyn HostLearner> = match kind {
-                StrategyKind::Ncm => Box::new(NearestClassMean::new(dim, classes)),
-                StrategyKind::Slda => Box::new(StreamingLda::new(dim, classes)),
-                _ => Box::new(AnalyticHead::new(
-                    config.features as usize,
-                    classes,
-                    config.ridge,
-                    seed,
-                )),
-            };
-            Learner::Host(Box::new(Host {
-                learner,
-                embed,
-                train: train_sets,
-                test: test_sets,
-                order: Vec::new(),
-            }))
+        StrategyKind::Ncm => {
+            host(&|dim| Box::new(NearestClassMean::new(dim, classes)), rng).await?
         }
-        kind => {
-            let buffer = config.buffer_size as usize;
-            let strategy: Box<dyn Strategy> = match kind {
-                StrategyKind::Joint => Box::new(Joint::new(&stream.tasks)),
-                StrategyKind::Replay => {
-                    let memory: Box<dyn Memory> = match config.buffer_policy {
-                        BufferPolicy::Reservoir => Box::new(Reservoir::new(buffer, dim, classes)),
-                        BufferPolicy::ClassBalanced => {
-                            Box::new(ClassBalanced::new(buffer, dim, classes))
-                        }
-                    };
-                    Box::new(Replay::new(memory))
-                }
-                StrategyKind::PowerLawReplay => Box::new(PowerLawReplay::new(
-                    buffer,
-                    stream.tasks.len(),
-                    dim,
-                    classes,
-                    config.rehearsal_exponent,
-                )),
-                StrategyKind::L2 => Box::new(L2::new(config.lambda())),
-                StrategyKind::Ewc => Box::new(Ewc::new(config.lambda())),
-                StrategyKind::Lwf => Box::new(Lwf::new(config.lwf_alpha, config.temperature)),
-                _ => Box::new(Naive),
-            };
-            Learner::Net(Box::new(Net {
-                model: mlp(classes),
-                optim: AdamConfig::new().init(),
-                strategy,
-                teacher: None,
-            }))
+        StrategyKind::Slda => host(&|dim| Box::new(StreamingLda::new(dim, classes)), rng).await?,
+        StrategyKind::Analytic => {
+            let (features, ridge) = (config.features as usize, config.ridge);
+            host(
+                &|_| Box::new(AnalyticHead::new(features, classes, ridge, seed)),
+                rng,
+            )
+            .await?
         }
     })
 }

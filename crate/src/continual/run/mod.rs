@@ -30,11 +30,19 @@ use super::scenarios::Stream;
 use super::strategies::{StepContext, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
 use crate::model::mlp::Mlp;
+use crate::schema::Field;
 use crate::{Error, Result};
 use evaluate::finite_outputs;
 use learner::{Heads, Learner};
 
-pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
+pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind, fields};
+
+/// Steps one `advance` call may run.
+pub const ADVANCE_STEPS: Field = Field::int("steps", 1, 1_000_000);
+/// Grid points per side of a decision-boundary picture.
+pub const BOUNDARY_RESOLUTION: Field = Field::int("resolution", 2, 256);
+/// The class `unlearn` may forget (labels are below 256).
+pub const UNLEARN_CLASS: Field = Field::int("class", 0, 255);
 pub use report::{Boundary, ClResult, Metrics};
 
 /// `n` rows of `data` drawn uniformly with replacement.
@@ -172,6 +180,7 @@ impl ClRun {
 
     /// Trains up to `steps` more steps (fewer at the end of the stream), evaluating as configured.
     pub async fn advance(&mut self, steps: u32) -> Result<()> {
+        ADVANCE_STEPS.check_u32(steps)?;
         self.compute.ensure_alive()?;
         if let Some((step, value)) = self.diverged {
             return finite_outputs(step, &[value]);

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::evaluate::best;
 use super::{ClRun, Learner, tensors};
 use crate::Result;
-use crate::config::check_range;
 use crate::continual::data::Dataset;
 use crate::continual::metrics::{self, ContinualCurves, Forgetting, StabilityGap};
 use crate::continual::run::config::StrategyKind;
@@ -19,6 +18,7 @@ const WINDOW: usize = 10;
 
 /// The metrics of a finished stream.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     pub average_accuracy: f64,
@@ -41,6 +41,7 @@ pub struct Metrics {
 
 /// A run so far (or finished).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ClResult {
     pub strategy: StrategyKind,
@@ -74,6 +75,7 @@ pub struct ClResult {
 
 /// Predicted class over a grid covering a 2-D dataset, and its test points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Boundary {
     pub resolution: usize,
@@ -196,7 +198,7 @@ impl ClRun {
         if tasks[0].test.dim != 2 {
             return Ok(None);
         }
-        check_range("resolution", resolution as u32, 2, 256)?;
+        super::BOUNDARY_RESOLUTION.check(resolution as f64)?;
         let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         let (mut points, mut labels, mut task_of) = (Vec::new(), Vec::new(), Vec::new());
         for (j, t) in tasks.iter().enumerate() {

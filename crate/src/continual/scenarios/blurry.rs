@@ -7,12 +7,16 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::class_incremental::split;
+use super::class_incremental::{CLASSES_PER_TASK, split};
 use super::{Scenario, Stream};
 use crate::continual::data::Dataset;
-use crate::{Error, Result};
+use crate::schema::Field;
+
+const BLUR: Field = Field::real("blur", 0.0, 1.0);
+use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Blurry {
     /// Classes per task; must divide the number of classes. Default: 2.
@@ -32,12 +36,7 @@ impl Default for Blurry {
 
 impl Scenario for Blurry {
     fn stream(&self, train: &Dataset, test: &Dataset, seed: u64) -> Result<Stream> {
-        if !(0.0..=1.0).contains(&self.blur) {
-            return Err(Error::invalid(
-                "scenario.blur",
-                format!("must be within 0–1, got {}", self.blur),
-            ));
-        }
+        BLUR.check(self.blur).map_err(|e| e.within("scenario"))?;
         let mut tasks = split(train, test, self.classes_per_task)?;
         let n = tasks.len();
         if n < 2 {
@@ -67,5 +66,9 @@ impl Scenario for Blurry {
             task.name = format!("{} (blurry)", task.name);
         }
         Ok(Stream::in_order(tasks))
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[CLASSES_PER_TASK, BLUR]
     }
 }

@@ -5,9 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{Scenario, Stream, Task};
 use crate::continual::data::Dataset;
+use crate::schema::Field;
 use crate::{Error, Result};
 
+/// Classes per task of the split-based scenarios; it must also divide the number of classes.
+pub const CLASSES_PER_TASK: Field = Field::int("classesPerTask", 1, 10);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClassIncremental {
     /// Classes per task; must divide the number of classes. Default: 2.
@@ -24,6 +29,9 @@ impl Default for ClassIncremental {
 
 /// The class groups as tasks (shared by the split-based scenarios).
 pub(crate) fn split(train: &Dataset, test: &Dataset, per_task: u32) -> Result<Vec<Task>> {
+    CLASSES_PER_TASK
+        .check_u32(per_task)
+        .map_err(|e| e.within("scenario"))?;
     let k = per_task as usize;
     if k == 0 || k > train.classes || !train.classes.is_multiple_of(k) {
         return Err(Error::invalid(
@@ -47,5 +55,9 @@ pub(crate) fn split(train: &Dataset, test: &Dataset, per_task: u32) -> Result<Ve
 impl Scenario for ClassIncremental {
     fn stream(&self, train: &Dataset, test: &Dataset, _seed: u64) -> Result<Stream> {
         Ok(Stream::in_order(split(train, test, self.classes_per_task)?))
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[CLASSES_PER_TASK]
     }
 }

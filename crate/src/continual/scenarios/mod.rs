@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::Dataset;
 use crate::Result;
+use crate::schema::Field;
 
 pub use blurry::Blurry;
 pub use class_incremental::ClassIncremental;
@@ -70,10 +71,16 @@ pub trait Scenario {
     /// The tasks and the order in which training visits them; `seed` drives anything random
     /// (permutations, blurred examples, revisit draws).
     fn stream(&self, train: &Dataset, test: &Dataset, seed: u64) -> Result<Stream>;
+
+    /// The numbers its config holds, with their bounds (for the catalog; `stream` checks them).
+    fn fields(&self) -> &'static [Field] {
+        &[]
+    }
 }
 
 /// Which scenario, with its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ScenarioConfig {
     ClassIncremental(ClassIncremental),
@@ -91,6 +98,18 @@ impl Default for ScenarioConfig {
 }
 
 impl ScenarioConfig {
+    /// Every scenario with its default settings, in menu order.
+    pub fn all() -> [Self; 6] {
+        [
+            Self::ClassIncremental(ClassIncremental::default()),
+            Self::TaskIncremental(TaskIncremental::default()),
+            Self::Permuted(Permuted::default()),
+            Self::Rotated(Rotated::default()),
+            Self::Blurry(Blurry::default()),
+            Self::Reoccurring(Reoccurring::default()),
+        ]
+    }
+
     pub fn scenario(&self) -> &dyn Scenario {
         match self {
             Self::ClassIncremental(s) => s,
@@ -100,10 +119,5 @@ impl ScenarioConfig {
             Self::Blurry(s) => s,
             Self::Reoccurring(s) => s,
         }
-    }
-
-    /// Domain-incremental scenarios keep every class in every task.
-    pub fn is_domain_incremental(&self) -> bool {
-        matches!(self, Self::Permuted(_) | Self::Rotated(_))
     }
 }

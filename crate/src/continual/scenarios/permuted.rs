@@ -9,11 +9,15 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::{Scenario, Stream, Task};
-use crate::config::check_range;
 use crate::continual::data::Dataset;
+use crate::schema::Field;
+
+/// Tasks of the domain-incremental scenarios (permuted, rotated).
+pub const TASKS: Field = Field::int("tasks", 1, 20);
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Permuted {
     /// Number of tasks (1–20). Default: 4.
@@ -28,7 +32,9 @@ impl Default for Permuted {
 
 impl Scenario for Permuted {
     fn stream(&self, train: &Dataset, test: &Dataset, seed: u64) -> Result<Stream> {
-        check_range("scenario.tasks", self.tasks, 1, 20)?;
+        TASKS
+            .check_u32(self.tasks)
+            .map_err(|e| e.within("scenario"))?;
         if train.dim < 3 {
             return Err(Error::invalid(
                 "scenario.kind",
@@ -61,5 +67,9 @@ impl Scenario for Permuted {
             })
             .collect();
         Ok(Stream::in_order(tasks))
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[TASKS]
     }
 }

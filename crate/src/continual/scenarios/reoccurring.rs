@@ -12,13 +12,17 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::class_incremental::split;
+use super::class_incremental::{CLASSES_PER_TASK, split};
 use super::{Scenario, Stream};
-use crate::config::check_range;
 use crate::continual::data::Dataset;
+use crate::schema::Field;
 use crate::{Error, Result};
 
+const SEGMENTS: Field = Field::int("segments", 1, 200);
+const EXPONENT: Field = Field::real("exponent", 0.0, 5.0);
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Schedule {
     Cycle,
@@ -26,7 +30,12 @@ pub enum Schedule {
     PowerLaw,
 }
 
+impl Schedule {
+    pub const ALL: [Self; 2] = [Self::Cycle, Self::PowerLaw];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Reoccurring {
     /// Classes per task; must divide the number of classes. Default: 2.
@@ -53,19 +62,18 @@ impl Reoccurring {
     /// The segment order for `tasks` tasks.
     pub fn order(&self, tasks: usize, seed: u64) -> Result<Vec<usize>> {
         let segments = self.segments as usize;
-        check_range("scenario.segments", self.segments, 1, 200)?;
+        SEGMENTS
+            .check_u32(self.segments)
+            .map_err(|e| e.within("scenario"))?;
         if segments < tasks {
             return Err(Error::invalid(
                 "scenario.segments",
                 format!("must be at least the number of tasks ({tasks}), got {segments}"),
             ));
         }
-        if !(0.0..=5.0).contains(&self.exponent) {
-            return Err(Error::invalid(
-                "scenario.exponent",
-                format!("must be within 0–5, got {}", self.exponent),
-            ));
-        }
+        EXPONENT
+            .check(self.exponent)
+            .map_err(|e| e.within("scenario"))?;
         let mut rng = StdRng::seed_from_u64(seed ^ 0x2E0C_C002);
         let mut last = vec![0usize; tasks];
         let mut order = Vec::with_capacity(segments);
@@ -111,6 +119,10 @@ impl Scenario for Reoccurring {
             order,
             multi_head: false,
         })
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[CLASSES_PER_TASK, SEGMENTS, EXPONENT]
     }
 }
 

@@ -4,12 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::permuted::TASKS;
 use super::{Scenario, Stream, Task};
-use crate::config::check_range;
+use crate::schema::Field;
+
+const MAX_DEGREES: Field = Field::real("maxDegrees", 0.0, 360.0);
 use crate::continual::data::Dataset;
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Rotated {
     /// Number of tasks (1–20). Default: 4.
@@ -59,13 +63,12 @@ pub fn rotate_image(pixels: &[f32], rows: usize, cols: usize, angle: f64) -> Vec
 
 impl Scenario for Rotated {
     fn stream(&self, train: &Dataset, test: &Dataset, _seed: u64) -> Result<Stream> {
-        check_range("scenario.tasks", self.tasks, 1, 20)?;
-        if !(0.0..=360.0).contains(&self.max_degrees) {
-            return Err(Error::invalid(
-                "scenario.maxDegrees",
-                format!("must be within 0–360, got {}", self.max_degrees),
-            ));
-        }
+        TASKS
+            .check_u32(self.tasks)
+            .map_err(|e| e.within("scenario"))?;
+        MAX_DEGREES
+            .check(self.max_degrees)
+            .map_err(|e| e.within("scenario"))?;
         let image = train.image;
         if image.is_none() && train.dim != 2 {
             return Err(Error::invalid(
@@ -99,6 +102,10 @@ impl Scenario for Rotated {
             })
             .collect();
         Ok(Stream::in_order(tasks))
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[TASKS, MAX_DEGREES]
     }
 }
 

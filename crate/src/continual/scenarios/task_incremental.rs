@@ -5,12 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::class_incremental::split;
+use super::class_incremental::{CLASSES_PER_TASK, split};
 use super::{Scenario, Stream};
 use crate::Result;
 use crate::continual::data::Dataset;
+use crate::schema::Field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TaskIncremental {
     /// Classes per task; must divide the number of classes. Default: 2.
@@ -31,5 +33,9 @@ impl Scenario for TaskIncremental {
             multi_head: true,
             ..Stream::in_order(split(train, test, self.classes_per_task)?)
         })
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[CLASSES_PER_TASK]
     }
 }

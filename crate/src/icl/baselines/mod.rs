@@ -17,6 +17,7 @@ use crate::{Error, Result};
 
 /// The baselines an evaluation can ask for; JSON curves are keyed by these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum BaselineKind {
     /// Always 0. Its normalized error is `E[y²]`/normalizer: 1 in distribution for the noiseless
@@ -80,6 +81,7 @@ impl BaselineKind {
 
 /// Settings of the baselines; each is read only by the baseline it names.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct BaselineOptions {
     /// Ridge α. Default 0.1, the smallest of the reference's {0.1, 0.5, 1}.

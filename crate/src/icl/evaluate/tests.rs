@@ -1,21 +1,12 @@
 //! Tests of the evaluation against exact oracles and by hand.
 use super::*;
-use crate::icl::TaskParams;
-
-fn params() -> TaskParams {
-    TaskParams {
-        sparsity: 3,
-        noise_std: 1.0,
-        condition_number: 100.0,
-    }
-}
 
 fn run(task: TaskKind, baselines: Vec<BaselineKind>, dims: usize, points: usize) -> EvalResult {
     let config = EvalConfig {
         baselines,
         ..Default::default()
     };
-    let class = task.class(params());
+    let class = task.class();
     baselines_only(&config, task, class.as_ref(), 11, points, dims)
 }
 
@@ -67,7 +58,7 @@ fn the_zero_estimator_scores_what_answering_zero_scores() {
             baselines: vec![],
             ..Default::default()
         };
-        let class = task.class(params());
+        let class = task.class();
         let r = baselines_only(&config, task, class.as_ref(), 5, 11, d);
         // each k's mean has a few % sampling error (y⁴ is heavy-tailed over w); their
         // average over k much less
@@ -88,7 +79,7 @@ fn the_zero_estimator_scores_what_answering_zero_scores() {
     expect(Probe::None, 1.0, 0.0, TaskKind::Linear, 1.0);
     expect(Probe::Scaled, 1.0 / 3.0, 0.0, TaskKind::Linear, 1.0 / 9.0);
     expect(Probe::Scaled, 3.0, 0.0, TaskKind::Linear, 9.0);
-    // noisy linear with σ = 1 (params()): (d + σ²)/d = 1.2 at d = 5
+    // noisy linear with σ = 1 (the default σ): (d + σ²)/d = 1.2 at d = 5
     expect(Probe::None, 1.0, 0.0, TaskKind::NoisyLinear, 1.2);
     expect(Probe::Noisy, 1.0, 1.0, TaskKind::Linear, 1.2);
 }
@@ -101,7 +92,7 @@ fn ridge_with_tiny_alpha_is_least_squares() {
         ..Default::default()
     };
     config.options.ridge_alpha = 1e-9;
-    let class = TaskKind::Linear.class(params());
+    let class = TaskKind::Linear.class();
     let r = baselines_only(&config, TaskKind::Linear, class.as_ref(), 3, 9, 4);
     for (a, b) in r.curves["least_squares"]
         .mean
@@ -124,7 +115,7 @@ fn newton_with_enough_steps_is_least_squares() {
         ..Default::default()
     };
     config.options.newton_steps = 30;
-    let class = TaskKind::Linear.class(params());
+    let class = TaskKind::Linear.class();
     let set = config.sample(class.as_ref(), 4, points, d);
     let ls = baseline_predictions(&set, BaselineKind::LeastSquares, &config.options, 0);
     let nw = baseline_predictions(&set, BaselineKind::Newton, &config.options, 0);
@@ -146,7 +137,7 @@ fn every_baseline_runs_and_starts_at_zero() {
         ..Default::default()
     };
     for task in TaskKind::ALL {
-        let class = task.class(params());
+        let class = task.class();
         let r = baselines_only(&config, task, class.as_ref(), 1, 6, 3);
         assert_eq!(r.curves.len(), BaselineKind::ALL.len(), "{task:?}");
         for (name, curve) in &r.curves {

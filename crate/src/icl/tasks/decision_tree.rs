@@ -4,10 +4,17 @@
 use rand::RngExt;
 use rand::rngs::StdRng;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Function, FunctionClass, gaussian};
 
+/// No parameters in the config: the reference's depth 4.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DecisionTree {
-    /// Depth. Default 4, the reference.
+    /// Depth. 4, the reference.
+    #[serde(skip)]
     pub depth: u32,
 }
 
@@ -40,6 +47,18 @@ impl FunctionClass for DecisionTree {
 
     fn error_normalizer(&self, _active: usize) -> f64 {
         1.0
+    }
+
+    fn title(&self) -> &'static str {
+        "decision tree"
+    }
+
+    fn description(&self) -> &'static str {
+        "Depth-4 decision trees splitting on the sign of a coordinate"
+    }
+
+    fn reference_points(&self) -> (u32, u32) {
+        (26, 5)
     }
 }
 

@@ -7,11 +7,29 @@
 use nalgebra::DMatrix;
 use rand::rngs::StdRng;
 
-use super::{Function, FunctionClass, dot, gaussian};
+use serde::{Deserialize, Serialize};
 
+use super::{Function, FunctionClass, dot, gaussian};
+use crate::Result;
+use crate::schema::Field;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct IllConditionedLinear {
-    /// Condition number κ of Σ. Default 100.
+    /// Condition number κ of Σ (1–1e8). Default 100.
     pub condition_number: f64,
+}
+
+const CONDITION_NUMBER: Field =
+    Field::real("conditionNumber", 1.0, 1e8).labelled("Condition number κ");
+
+impl Default for IllConditionedLinear {
+    fn default() -> Self {
+        Self {
+            condition_number: 100.0,
+        }
+    }
 }
 
 /// `Σ^{1/2} = U diag(√λ) Uᵀ` for eigenvalues `λ` (scaled to sum to `d`) and a Haar-random `U`.
@@ -76,6 +94,22 @@ impl FunctionClass for IllConditionedLinear {
 
     fn error_normalizer(&self, active: usize) -> f64 {
         active as f64
+    }
+
+    fn title(&self) -> &'static str {
+        "ill-conditioned linear"
+    }
+
+    fn description(&self) -> &'static str {
+        "Linear with ill-conditioned input covariance (Fu et al.)"
+    }
+
+    fn parameters(&self) -> Vec<Field> {
+        vec![CONDITION_NUMBER]
+    }
+
+    fn validate(&self, _dims: u32) -> Result<()> {
+        CONDITION_NUMBER.check(self.condition_number)
     }
 }
 

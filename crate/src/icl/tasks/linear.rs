@@ -2,9 +2,15 @@
 
 use rand::rngs::StdRng;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Function, FunctionClass, dot, gaussian};
 
-pub struct LinearRegression;
+/// No parameters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LinearRegression {}
 
 impl FunctionClass for LinearRegression {
     fn sample_function(&self, rng: &mut StdRng, active: usize) -> Function {
@@ -14,5 +20,13 @@ impl FunctionClass for LinearRegression {
 
     fn error_normalizer(&self, active: usize) -> f64 {
         active as f64
+    }
+
+    fn title(&self) -> &'static str {
+        "linear"
+    }
+
+    fn description(&self) -> &'static str {
+        "Linear functions f(x) = wᵀx, w ~ N(0, I)"
     }
 }

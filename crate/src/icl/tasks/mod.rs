@@ -1,26 +1,17 @@
-//! Function classes a prompt is drawn from (SCIENCE.md §1). Each class is one file implementing
+//! Function classes a prompt is drawn from (SCIENCE.md §1). Each class is one file: a struct
+//! holding its parameters (its part of the config, tagged by `kind`) that implements
 //! [`FunctionClass`]: it draws one random function per prompt (and, if it needs to, the prompt's
-//! inputs). Adding a class means one file here and one [`TaskKind`] variant; bindings and pages
-//! list classes through [`TaskKind::ALL`].
-
-mod decision_tree;
-pub mod ill_conditioned;
-mod linear;
-mod noisy_linear;
-mod relu_net;
-mod sparse_linear;
+//! inputs), checks its parameters and describes them for menus. Adding a class means one file
+//! here and one line in [`function_classes!`]'s list below; the config, the catalog (menus, the
+//! URL table, the teachers page), the CLI and the package's types all read that list.
 
 use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-pub use decision_tree::DecisionTree;
-pub use ill_conditioned::IllConditionedLinear;
-pub use linear::LinearRegression;
-pub use noisy_linear::NoisyLinear;
-pub use relu_net::ReluNet;
-pub use sparse_linear::SparseLinear;
+use crate::Result;
+use crate::schema::Field;
 
 /// One function `f: R^d -> R`, drawn by a [`FunctionClass`]. It reads the first `active`
 /// coordinates of `x` it was drawn for (curriculum: the rest are zero).
@@ -44,6 +35,29 @@ pub trait FunctionClass {
     /// What squared errors are divided by so the zero estimator scores 1 (SCIENCE.md §1):
     /// `E[f(x)²]` under the training distribution.
     fn error_normalizer(&self, active: usize) -> f64;
+
+    /// Its short name in menus and legends ("sparse linear").
+    fn title(&self) -> &'static str;
+
+    /// One line explaining it.
+    fn description(&self) -> &'static str;
+
+    /// The parameters this class reads, with their bounds (named as in the config). Default: none.
+    fn parameters(&self) -> Vec<Field> {
+        Vec::new()
+    }
+
+    /// Checks the parameters against their bounds and against the input dimension `dims`;
+    /// errors name the parameter (`task.` is added by the session config).
+    fn validate(&self, _dims: u32) -> Result<()> {
+        Ok(())
+    }
+
+    /// Curriculum defaults of the reference for this class (SCIENCE.md §1): the prompt length's
+    /// start and increment. Default 11 → 41 by 2, the linear family's.
+    fn reference_points(&self) -> (u32, u32) {
+        (11, 2)
+    }
 }
 
 /// `n` draws of N(0, 1).
@@ -51,92 +65,106 @@ pub fn gaussian(rng: &mut StdRng, n: usize) -> Vec<f32> {
     (0..n).map(|_| rng.sample(StandardNormal)).collect()
 }
 
-/// The function classes a config can name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskKind {
-    /// `f(x) = wᵀx`, `w ~ N(0, I_d)`.
-    #[default]
-    Linear,
-    /// Linear with only `sparsity` random coordinates of `w` non-zero.
-    SparseLinear,
-    /// Linear plus output noise `N(0, noiseStd²)`.
-    NoisyLinear,
-    /// `Σ_{i≤100} α_i ReLU(w_iᵀx)`.
-    ReluNet,
-    /// Depth-4 tree splitting on signs of random coordinates.
-    DecisionTree,
-    /// Linear with inputs of skewed covariance of condition number `conditionNumber` (Fu et al.).
-    IllConditioned,
+/// Declares the classes once: each line is `Variant(module::Struct) = "name"`, with its doc. It
+/// makes [`TaskKind`] (the bare names, for evaluations and menus) and [`TaskConfig`] (a class with
+/// its parameters, the config's `task`), both serialized by `name`.
+macro_rules! function_classes {
+    ($($(#[doc = $doc:literal])* $variant:ident($module:ident::$class:ident) = $name:literal,)*) => {
+        $(mod $module; pub use $module::$class;)*
+
+        /// The function classes a config can name.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(test, derive(ts_rs::TS))]
+        pub enum TaskKind {
+            #[default]
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        /// A function class with its parameters (JS and CLI schema), tagged by `kind`:
+        /// `{ "kind": "sparse_linear", "sparsity": 3 }`.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        #[cfg_attr(test, derive(ts_rs::TS))]
+        pub enum TaskConfig {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant($class),)*
+        }
+
+        impl TaskKind {
+            /// Every class, in menu order.
+            pub const ALL: [Self; [$($name,)*].len()] = [$(Self::$variant,)*];
+
+            /// The snake_case name used in configs, URLs and JSON.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// This class with its default parameters.
+            pub fn config(self) -> TaskConfig {
+                match self {
+                    $(Self::$variant => TaskConfig::$variant($class::default()),)*
+                }
+            }
+        }
+
+        impl TaskConfig {
+            pub fn kind(&self) -> TaskKind {
+                match self {
+                    $(Self::$variant(_) => TaskKind::$variant,)*
+                }
+            }
+
+            /// The class, to draw prompts from.
+            pub fn class(&self) -> &dyn FunctionClass {
+                match self {
+                    $(Self::$variant(c) => c,)*
+                }
+            }
+
+            /// An owned copy of the class (a session keeps one).
+            pub fn boxed(&self) -> Box<dyn FunctionClass> {
+                match self {
+                    $(Self::$variant(c) => Box::new(c.clone()),)*
+                }
+            }
+        }
+    };
 }
 
-/// Parameters some classes take; ignored by the others.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TaskParams {
-    pub sparsity: usize,
-    pub noise_std: f64,
-    pub condition_number: f64,
+// The first line is the default class.
+function_classes! {
+    /// `f(x) = wᵀx`, `w ~ N(0, I_d)`.
+    Linear(linear::LinearRegression) = "linear",
+    /// Linear with only `sparsity` random coordinates of `w` non-zero.
+    SparseLinear(sparse_linear::SparseLinear) = "sparse_linear",
+    /// Linear plus output noise `N(0, noiseStd²)`.
+    NoisyLinear(noisy_linear::NoisyLinear) = "noisy_linear",
+    /// `Σ_{i≤100} α_i ReLU(w_iᵀx)`.
+    ReluNet(relu_net::ReluNet) = "relu_net",
+    /// Depth-4 tree splitting on signs of random coordinates.
+    DecisionTree(decision_tree::DecisionTree) = "decision_tree",
+    /// Linear with inputs of skewed covariance of condition number `conditionNumber` (Fu et al.).
+    IllConditioned(ill_conditioned::IllConditionedLinear) = "ill_conditioned",
+}
+
+pub use ill_conditioned::{covariance_sqrt, transform_rows};
+
+impl Default for TaskConfig {
+    fn default() -> Self {
+        TaskKind::default().config()
+    }
 }
 
 impl TaskKind {
-    /// Every class, in menu order.
-    pub const ALL: [Self; 6] = [
-        Self::Linear,
-        Self::SparseLinear,
-        Self::NoisyLinear,
-        Self::ReluNet,
-        Self::DecisionTree,
-        Self::IllConditioned,
-    ];
-
-    pub fn class(self, params: TaskParams) -> Box<dyn FunctionClass> {
-        match self {
-            Self::Linear => Box::new(LinearRegression),
-            Self::SparseLinear => Box::new(SparseLinear {
-                sparsity: params.sparsity,
-            }),
-            Self::NoisyLinear => Box::new(NoisyLinear {
-                noise_std: params.noise_std,
-            }),
-            Self::ReluNet => Box::new(ReluNet::default()),
-            Self::DecisionTree => Box::new(DecisionTree::default()),
-            Self::IllConditioned => Box::new(IllConditionedLinear {
-                condition_number: params.condition_number,
-            }),
-        }
-    }
-
-    /// The snake_case name used in configs, URLs and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Linear => "linear",
-            Self::SparseLinear => "sparse_linear",
-            Self::NoisyLinear => "noisy_linear",
-            Self::ReluNet => "relu_net",
-            Self::DecisionTree => "decision_tree",
-            Self::IllConditioned => "ill_conditioned",
-        }
+    /// The class with its default parameters, to draw prompts from.
+    pub fn class(self) -> Box<dyn FunctionClass> {
+        self.config().boxed()
     }
 
     /// One line for menus.
     pub fn description(self) -> &'static str {
-        match self {
-            Self::Linear => "Linear functions f(x) = wᵀx, w ~ N(0, I)",
-            Self::SparseLinear => "Sparse linear: only a few coordinates of w are non-zero",
-            Self::NoisyLinear => "Linear with Gaussian noise on every output",
-            Self::ReluNet => "Two-layer ReLU networks with 100 hidden units",
-            Self::DecisionTree => "Depth-4 decision trees splitting on the sign of a coordinate",
-            Self::IllConditioned => "Linear with ill-conditioned input covariance (Fu et al.)",
-        }
-    }
-
-    /// Curriculum defaults of the reference for this class (SCIENCE.md §1): prompt length grows
-    /// 11 → 41 by 2 for the linear family, 26 → 101 by 5 for ReLU nets and trees.
-    pub fn reference_points(self) -> (u32, u32) {
-        match self {
-            Self::ReluNet | Self::DecisionTree => (26, 5),
-            _ => (11, 2),
-        }
+        self.config().class().description()
     }
 }
 
@@ -152,12 +180,12 @@ mod tests {
 
     /// Monte-Carlo `E[f(x)²]` over functions and inputs.
     fn second_moment(kind: TaskKind, dims: usize) -> f64 {
-        let params = TaskParams {
-            sparsity: 3,
-            noise_std: 0.0,
-            condition_number: 100.0,
+        let class = match kind {
+            TaskKind::NoisyLinear => {
+                TaskConfig::NoisyLinear(NoisyLinear { noise_std: 0.0 }).boxed()
+            }
+            _ => kind.class(),
         };
-        let class = kind.class(params);
         let mut rng = StdRng::seed_from_u64(7);
         let (mut sum, mut n) = (0.0, 0);
         for _ in 0..2000 {
@@ -175,12 +203,7 @@ mod tests {
     fn normalizers_are_the_second_moment() {
         let dims = 6;
         for kind in TaskKind::ALL {
-            let params = TaskParams {
-                sparsity: 3,
-                noise_std: 0.0,
-                condition_number: 100.0,
-            };
-            let expected = kind.class(params).error_normalizer(dims);
+            let expected = kind.class().error_normalizer(dims);
             let got = second_moment(kind, dims);
             assert!(
                 (got / expected - 1.0).abs() < 0.1,
@@ -194,6 +217,32 @@ mod tests {
         for kind in TaskKind::ALL {
             let json = serde_json::to_value(kind).expect("serializable");
             assert_eq!(json, serde_json::Value::String(kind.name().into()));
+            let config = serde_json::to_value(kind.config()).expect("serializable");
+            assert_eq!(config["kind"], json, "{config}");
+            // Fields the config does not hold (the ReLU net's width) come back as the defaults.
+            let back: TaskConfig = serde_json::from_value(config).expect("round trip");
+            assert_eq!(back, kind.config());
+        }
+    }
+
+    #[test]
+    fn parameters_are_checked_against_their_bounds() {
+        let sparse = TaskConfig::SparseLinear(SparseLinear { sparsity: 6 });
+        let err = sparse.class().validate(5).expect_err("6 of 5 coordinates");
+        assert_eq!(err.field(), Some("sparsity"));
+        assert!(sparse.class().validate(6).is_ok());
+        let noisy = TaskConfig::NoisyLinear(NoisyLinear { noise_std: -1.0 });
+        assert_eq!(
+            noisy.class().validate(5).expect_err("negative σ").field(),
+            Some("noiseStd")
+        );
+        // Every parameter a class names is a field of its config, with its default inside bounds.
+        for kind in TaskKind::ALL {
+            let config = serde_json::to_value(kind.config()).expect("serializable");
+            for field in kind.config().class().parameters() {
+                let default = config[field.name].as_f64().expect("a numeric parameter");
+                assert!(field.accepts(default), "{kind:?}.{}", field.name);
+            }
         }
     }
 
@@ -201,12 +250,7 @@ mod tests {
     fn functions_ignore_inactive_coordinates() {
         let mut rng = StdRng::seed_from_u64(1);
         for kind in TaskKind::ALL {
-            let params = TaskParams {
-                sparsity: 2,
-                noise_std: 0.0,
-                condition_number: 10.0,
-            };
-            let f = kind.class(params).sample_function(&mut rng, 3);
+            let f = kind.class().sample_function(&mut rng, 3);
             let x = [0.3, -1.2, 0.7, 0.0, 0.0];
             let mut y = x;
             y[3] = 5.0;

@@ -4,11 +4,26 @@
 
 use rand::rngs::StdRng;
 
-use super::{Function, FunctionClass, dot, gaussian};
+use serde::{Deserialize, Serialize};
 
+use super::{Function, FunctionClass, dot, gaussian};
+use crate::Result;
+use crate::schema::Field;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NoisyLinear {
-    /// Output noise standard deviation σ.
+    /// Output noise standard deviation σ (0–100). Default 1, the reference's OOD test.
     pub noise_std: f64,
+}
+
+const NOISE_STD: Field = Field::real("noiseStd", 0.0, 100.0).labelled("Output noise σ");
+
+impl Default for NoisyLinear {
+    fn default() -> Self {
+        Self { noise_std: 1.0 }
+    }
 }
 
 impl FunctionClass for NoisyLinear {
@@ -23,5 +38,21 @@ impl FunctionClass for NoisyLinear {
 
     fn error_normalizer(&self, active: usize) -> f64 {
         active as f64
+    }
+
+    fn title(&self) -> &'static str {
+        "noisy linear"
+    }
+
+    fn description(&self) -> &'static str {
+        "Linear with Gaussian noise on every output"
+    }
+
+    fn parameters(&self) -> Vec<Field> {
+        vec![NOISE_STD]
+    }
+
+    fn validate(&self, _dims: u32) -> Result<()> {
+        NOISE_STD.check(self.noise_std)
     }
 }

@@ -3,10 +3,17 @@
 
 use rand::rngs::StdRng;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Function, FunctionClass, dot, gaussian};
 
+/// No parameters in the config: the reference's 100 hidden units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReluNet {
-    /// Hidden units. Default 100, the reference.
+    /// Hidden units. 100, the reference.
+    #[serde(skip)]
     pub hidden: usize,
 }
 
@@ -32,5 +39,17 @@ impl FunctionClass for ReluNet {
 
     fn error_normalizer(&self, active: usize) -> f64 {
         active as f64
+    }
+
+    fn title(&self) -> &'static str {
+        "2-layer ReLU net"
+    }
+
+    fn description(&self) -> &'static str {
+        "Two-layer ReLU networks with 100 hidden units"
+    }
+
+    fn reference_points(&self) -> (u32, u32) {
+        (26, 5)
     }
 }

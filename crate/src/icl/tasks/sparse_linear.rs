@@ -4,11 +4,28 @@
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::{Function, FunctionClass, dot, gaussian};
+use serde::{Deserialize, Serialize};
 
+use super::{Function, FunctionClass, dot, gaussian};
+use crate::Result;
+use crate::schema::Field;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SparseLinear {
-    /// Non-zero coordinates of `w`. Default 3, as in Garg et al.
-    pub sparsity: usize,
+    /// Non-zero coordinates of `w` (1–dims). Default 3, as in Garg et al.
+    pub sparsity: u32,
+}
+
+const SPARSITY: Field = Field::int("sparsity", 1, 64)
+    .at_most_field("dims")
+    .labelled("Non-zero coordinates s");
+
+impl Default for SparseLinear {
+    fn default() -> Self {
+        Self { sparsity: 3 }
+    }
 }
 
 impl FunctionClass for SparseLinear {
@@ -16,13 +33,29 @@ impl FunctionClass for SparseLinear {
         let mut w = gaussian(rng, active);
         let mut order: Vec<usize> = (0..active).collect();
         order.shuffle(rng);
-        for &i in order.iter().skip(self.sparsity) {
+        for &i in order.iter().skip(self.sparsity as usize) {
             w[i] = 0.0;
         }
         Box::new(move |x| dot(&w, x))
     }
 
     fn error_normalizer(&self, active: usize) -> f64 {
-        self.sparsity.min(active) as f64
+        (self.sparsity as usize).min(active) as f64
+    }
+
+    fn title(&self) -> &'static str {
+        "sparse linear"
+    }
+
+    fn description(&self) -> &'static str {
+        "Sparse linear: only a few coordinates of w are non-zero"
+    }
+
+    fn parameters(&self) -> Vec<Field> {
+        vec![SPARSITY]
+    }
+
+    fn validate(&self, dims: u32) -> Result<()> {
+        SPARSITY.capped(f64::from(dims)).check_u32(self.sparsity)
     }
 }

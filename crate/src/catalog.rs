@@ -1,0 +1,283 @@
+//! What the core offers, in one value: every choice list (function classes, backbones and their
+//! presets, baselines, probes, continual datasets, scenarios and strategies), every number's
+//! bounds and default, and the per-call limits. The wasm `catalog()` returns it, `iclab catalog`
+//! prints it, and `web/src/generated/catalog.ts` is a copy the pages read without starting the
+//! worker; a test here fails when that copy, or the TypeScript types generated from the Rust
+//! schema (`web/src/generated/types.ts`), is stale (`npm run generate` writes both).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::{Backbone, Preset, SessionConfig};
+use crate::continual::digits::DigitsConfig;
+use crate::continual::run::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
+use crate::continual::scenarios::{ScenarioConfig, Schedule};
+use crate::continual::two_d::{Shape, TwoDConfig};
+use crate::device::DeviceChoice;
+use crate::icl::baselines::BaselineKind;
+use crate::icl::evaluate::EvalConfig;
+use crate::icl::probe::Probe;
+use crate::icl::{TaskKind, TokenLayout};
+use crate::schema::{Field, FieldSpec, specs};
+
+/// Field name → bounds and default.
+pub type Fields = BTreeMap<String, FieldSpec>;
+
+/// A choice with the numbers it holds (a function class, a scenario, a dataset).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Kind {
+    pub kind: String,
+    /// Its short name in menus.
+    pub title: String,
+    /// One line explaining it.
+    pub description: String,
+    pub fields: Fields,
+}
+
+/// A backbone and the shape of each preset.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Model {
+    pub kind: Backbone,
+    pub presets: BTreeMap<String, PresetShape>,
+}
+
+/// Blocks, width and heads of a preset.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PresetShape {
+    pub layers: u32,
+    pub d_model: u32,
+    pub heads: u32,
+}
+
+/// A continual learner or strategy and its menu title.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Strategy {
+    pub kind: StrategyKind,
+    pub title: String,
+    /// Reads each segment once (NCM, SLDA, analytic) instead of `iterationsPerTask` steps.
+    pub reads_once: bool,
+    /// λ when `regularization` is left out (L2, EWC); `null` for strategies without one.
+    pub default_regularization: Option<f64>,
+}
+
+/// The in-context learner's schema.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct IclCatalog {
+    pub tasks: Vec<Kind>,
+    pub models: Vec<Model>,
+    pub presets: Vec<Preset>,
+    pub tokens: Vec<TokenLayout>,
+    pub devices: Vec<DeviceChoice>,
+    /// Every baseline, `zero` (always computed) first.
+    pub baselines: Vec<BaselineKind>,
+    pub probes: Vec<Probe>,
+    /// `createSession`'s numbers.
+    pub session: Fields,
+    /// The config that learns fastest from a blank model (`SessionConfig::from_scratch`).
+    pub from_scratch: SessionConfig,
+    /// `evaluate`'s numbers.
+    pub evaluation: Fields,
+}
+
+/// The continual learner's schema.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ContinualCatalog {
+    pub datasets: Vec<Kind>,
+    pub shapes: Vec<Shape>,
+    pub scenarios: Vec<Kind>,
+    pub schedules: Vec<Schedule>,
+    pub strategies: Vec<Strategy>,
+    pub buffer_policies: Vec<BufferPolicy>,
+    pub embeddings: Vec<Embedding>,
+    /// `startContinual`'s top-level numbers.
+    pub fields: Fields,
+}
+
+/// The bounds of each call's own arguments.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Limits {
+    /// Steps of one `train` call (`every` of `Session.train`).
+    pub train_steps: Field,
+    /// Steps of one continual `advance` call.
+    pub advance_steps: Field,
+    /// Grid points per side of a decision boundary.
+    pub boundary_resolution: Field,
+    /// The class `unlearn` takes.
+    pub unlearn_class: Field,
+    /// Token positions of an inference-cost curve.
+    pub cost_tokens: Field,
+}
+
+/// Everything above.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Catalog {
+    pub icl: IclCatalog,
+    pub continual: ContinualCatalog,
+    pub limits: Limits,
+}
+
+fn json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// `config`'s tag and its fields' specs, defaults read from `config` itself.
+fn kind_of<T: Serialize>(config: &T, (title, description): (&str, &str), fields: &[Field]) -> Kind {
+    let value = json(config);
+    Kind {
+        kind: value["kind"].as_str().unwrap_or_default().to_owned(),
+        title: title.to_owned(),
+        description: description.to_owned(),
+        fields: specs(fields, &value),
+    }
+}
+
+fn scenario_text(config: &ScenarioConfig) -> (&'static str, &'static str) {
+    match config {
+        ScenarioConfig::ClassIncremental(_) => (
+            "class-incremental",
+            "Classes in groups, one task each, one shared head",
+        ),
+        ScenarioConfig::TaskIncremental(_) => (
+            "task-incremental",
+            "The same groups; the task is known, one head each",
+        ),
+        ScenarioConfig::Permuted(_) => (
+            "permuted inputs",
+            "Every class in every task; task t permutes the inputs",
+        ),
+        ScenarioConfig::Rotated(_) => (
+            "rotated inputs",
+            "Every class in every task; task t rotates the inputs",
+        ),
+        ScenarioConfig::Blurry(_) => (
+            "blurry boundaries",
+            "Class-incremental with a share of each task in others",
+        ),
+        ScenarioConfig::Reoccurring(_) => (
+            "re-occurring tasks",
+            "Tasks come back, by a power law or in a cycle",
+        ),
+    }
+}
+
+/// The catalog of this build.
+pub fn catalog() -> Catalog {
+    let session_defaults = json(&SessionConfig::default());
+    let eval_defaults = json(&EvalConfig::default());
+    let cl_defaults = json(&ClConfig::default());
+    let tasks = TaskKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let config = kind.config();
+            let class = config.class();
+            kind_of(
+                &config,
+                (class.title(), class.description()),
+                &class.parameters(),
+            )
+        })
+        .collect();
+    let models = Backbone::ALL
+        .into_iter()
+        .map(|kind| Model {
+            kind,
+            presets: Preset::ALL
+                .into_iter()
+                .map(|p| {
+                    let (layers, d_model, heads) = kind.shape(p);
+                    let name = json(&p).as_str().unwrap_or_default().to_owned();
+                    (
+                        name,
+                        PresetShape {
+                            layers,
+                            d_model,
+                            heads,
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let datasets = [
+        DataConfig::TwoD(TwoDConfig::default()),
+        DataConfig::Digits(DigitsConfig::default()),
+    ]
+    .iter()
+    .map(|d| match d {
+        DataConfig::TwoD(_) => kind_of(
+            d,
+            ("2-D points", "2-D points (decision regions can be drawn)"),
+            TwoDConfig::FIELDS,
+        ),
+        DataConfig::Digits(_) => kind_of(
+            d,
+            ("digits", "Handwritten digits, 14×14 (MNIST)"),
+            DigitsConfig::FIELDS,
+        ),
+    })
+    .collect();
+    let scenarios = ScenarioConfig::all()
+        .iter()
+        .map(|s| kind_of(s, scenario_text(s), s.scenario().fields()))
+        .collect();
+    Catalog {
+        icl: IclCatalog {
+            tasks,
+            models,
+            presets: Preset::ALL.to_vec(),
+            tokens: TokenLayout::ALL.to_vec(),
+            devices: DeviceChoice::ALL.to_vec(),
+            baselines: BaselineKind::ALL.to_vec(),
+            probes: Probe::ALL.to_vec(),
+            session: specs(crate::config::fields::ALL, &session_defaults),
+            from_scratch: SessionConfig::from_scratch(),
+            evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),
+        },
+        continual: ContinualCatalog {
+            datasets,
+            shapes: Shape::ALL.to_vec(),
+            scenarios,
+            schedules: Schedule::ALL.to_vec(),
+            strategies: StrategyKind::ALL
+                .into_iter()
+                .map(|kind| Strategy {
+                    kind,
+                    title: kind.title().to_owned(),
+                    reads_once: kind.reads_once(),
+                    default_regularization: kind.default_regularization(),
+                })
+                .collect(),
+            buffer_policies: BufferPolicy::ALL.to_vec(),
+            embeddings: Embedding::ALL.to_vec(),
+            fields: specs(ClConfig::FIELDS, &cl_defaults),
+        },
+        limits: Limits {
+            train_steps: crate::session::TRAIN_STEPS,
+            advance_steps: crate::continual::run::ADVANCE_STEPS,
+            boundary_resolution: crate::continual::run::BOUNDARY_RESOLUTION,
+            unlearn_class: crate::continual::run::UNLEARN_CLASS,
+            cost_tokens: crate::model::cost::COST_TOKENS,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

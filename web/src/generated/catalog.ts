@@ -1,0 +1,767 @@
+// Generated from the Rust schema by crate/src/catalog/tests.rs (`npm run generate`); do not edit.
+import type { Catalog } from "./types.js";
+
+/** What the core offers: `catalog()` without starting the worker. */
+export const CATALOG: Catalog = {
+  "icl": {
+    "tasks": [
+      {
+        "kind": "linear",
+        "title": "linear",
+        "description": "Linear functions f(x) = wᵀx, w ~ N(0, I)",
+        "fields": {}
+      },
+      {
+        "kind": "sparse_linear",
+        "title": "sparse linear",
+        "description": "Sparse linear: only a few coordinates of w are non-zero",
+        "fields": {
+          "sparsity": {
+            "min": 1.0,
+            "max": 64.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": "dims",
+            "label": "Non-zero coordinates s",
+            "default": 3
+          }
+        }
+      },
+      {
+        "kind": "noisy_linear",
+        "title": "noisy linear",
+        "description": "Linear with Gaussian noise on every output",
+        "fields": {
+          "noiseStd": {
+            "min": 0.0,
+            "max": 100.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "Output noise σ",
+            "default": 1.0
+          }
+        }
+      },
+      {
+        "kind": "relu_net",
+        "title": "2-layer ReLU net",
+        "description": "Two-layer ReLU networks with 100 hidden units",
+        "fields": {}
+      },
+      {
+        "kind": "decision_tree",
+        "title": "decision tree",
+        "description": "Depth-4 decision trees splitting on the sign of a coordinate",
+        "fields": {}
+      },
+      {
+        "kind": "ill_conditioned",
+        "title": "ill-conditioned linear",
+        "description": "Linear with ill-conditioned input covariance (Fu et al.)",
+        "fields": {
+          "conditionNumber": {
+            "min": 1.0,
+            "max": 100000000.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "Condition number κ",
+            "default": 100.0
+          }
+        }
+      }
+    ],
+    "models": [
+      {
+        "kind": "transformer",
+        "presets": {
+          "small": {
+            "layers": 6,
+            "dModel": 128,
+            "heads": 4
+          },
+          "tiny": {
+            "layers": 3,
+            "dModel": 64,
+            "heads": 2
+          }
+        }
+      },
+      {
+        "kind": "xlstm",
+        "presets": {
+          "small": {
+            "layers": 6,
+            "dModel": 128,
+            "heads": 4
+          },
+          "tiny": {
+            "layers": 4,
+            "dModel": 64,
+            "heads": 4
+          }
+        }
+      }
+    ],
+    "presets": [
+      "tiny",
+      "small"
+    ],
+    "tokens": [
+      "interleaved",
+      "paired"
+    ],
+    "devices": [
+      "auto",
+      "webgpu",
+      "cpu"
+    ],
+    "baselines": [
+      "zero",
+      "least_squares",
+      "ridge",
+      "knn",
+      "averaging",
+      "lasso",
+      "gd",
+      "newton",
+      "relu_net",
+      "tree",
+      "boosted_trees"
+    ],
+    "probes": [
+      "none",
+      "skewed",
+      "random_quadrants",
+      "opposite_quadrants",
+      "scaled",
+      "noisy"
+    ],
+    "session": {
+      "batchSize": {
+        "min": 1.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 64
+      },
+      "dModel": {
+        "min": 4.0,
+        "max": 1024.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "decaySteps": {
+        "min": 0.0,
+        "max": 100000000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 0
+      },
+      "dims": {
+        "min": 1.0,
+        "max": 64.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 5
+      },
+      "gradClip": {
+        "min": 0.0,
+        "max": null,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 1.0
+      },
+      "heads": {
+        "min": 1.0,
+        "max": 32.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "layers": {
+        "min": 1.0,
+        "max": 24.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "learningRate": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.001
+      },
+      "points": {
+        "min": 1.0,
+        "max": 256.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 11
+      },
+      "seed": {
+        "min": 0.0,
+        "max": 4294967295.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 0
+      },
+      "warmupSteps": {
+        "min": 0.0,
+        "max": 1000000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 100
+      },
+      "xlstmRatio": {
+        "min": 0.0,
+        "max": 16.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": [
+          1,
+          1
+        ]
+      }
+    },
+    "fromScratch": {
+      "task": {
+        "kind": "linear"
+      },
+      "model": "transformer",
+      "preset": "tiny",
+      "tokens": "paired",
+      "layers": null,
+      "xlstmRatio": [
+        1,
+        1
+      ],
+      "dModel": null,
+      "heads": null,
+      "dims": 5,
+      "points": 11,
+      "batchSize": 64,
+      "learningRate": 0.002,
+      "warmupSteps": 100,
+      "decaySteps": 2000,
+      "curriculum": null,
+      "gradClip": 1.0,
+      "device": "auto",
+      "seed": 0
+    },
+    "evaluation": {
+      "examples": {
+        "min": 0.0,
+        "max": 64.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 0
+      },
+      "probeNoise": {
+        "min": 0.0,
+        "max": 100.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 1.0
+      },
+      "probeScale": {
+        "min": 0.0,
+        "max": 100.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 2.0
+      },
+      "prompts": {
+        "min": 1.0,
+        "max": 20000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 1280
+      }
+    }
+  },
+  "continual": {
+    "datasets": [
+      {
+        "kind": "two_d",
+        "title": "2-D points",
+        "description": "2-D points (decision regions can be drawn)",
+        "fields": {
+          "classes": {
+            "min": 2.0,
+            "max": 10.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 4
+          },
+          "noise": {
+            "min": 0.0,
+            "max": 3.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "",
+            "default": 0.2
+          },
+          "perClass": {
+            "min": 1.0,
+            "max": 10000.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 200
+          }
+        }
+      },
+      {
+        "kind": "digits",
+        "title": "digits",
+        "description": "Handwritten digits, 14×14 (MNIST)",
+        "fields": {
+          "perClass": {
+            "min": 1.0,
+            "max": 800.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 200
+          },
+          "testPerClass": {
+            "min": 1.0,
+            "max": 200.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 100
+          }
+        }
+      }
+    ],
+    "shapes": [
+      "blobs",
+      "moons",
+      "circles",
+      "spirals",
+      "xor"
+    ],
+    "scenarios": [
+      {
+        "kind": "class_incremental",
+        "title": "class-incremental",
+        "description": "Classes in groups, one task each, one shared head",
+        "fields": {
+          "classesPerTask": {
+            "min": 1.0,
+            "max": 10.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 2
+          }
+        }
+      },
+      {
+        "kind": "task_incremental",
+        "title": "task-incremental",
+        "description": "The same groups; the task is known, one head each",
+        "fields": {
+          "classesPerTask": {
+            "min": 1.0,
+            "max": 10.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 2
+          }
+        }
+      },
+      {
+        "kind": "permuted",
+        "title": "permuted inputs",
+        "description": "Every class in every task; task t permutes the inputs",
+        "fields": {
+          "tasks": {
+            "min": 1.0,
+            "max": 20.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 4
+          }
+        }
+      },
+      {
+        "kind": "rotated",
+        "title": "rotated inputs",
+        "description": "Every class in every task; task t rotates the inputs",
+        "fields": {
+          "maxDegrees": {
+            "min": 0.0,
+            "max": 360.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "",
+            "default": 90.0
+          },
+          "tasks": {
+            "min": 1.0,
+            "max": 20.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 4
+          }
+        }
+      },
+      {
+        "kind": "blurry",
+        "title": "blurry boundaries",
+        "description": "Class-incremental with a share of each task in others",
+        "fields": {
+          "blur": {
+            "min": 0.0,
+            "max": 1.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "",
+            "default": 0.1
+          },
+          "classesPerTask": {
+            "min": 1.0,
+            "max": 10.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 2
+          }
+        }
+      },
+      {
+        "kind": "reoccurring",
+        "title": "re-occurring tasks",
+        "description": "Tasks come back, by a power law or in a cycle",
+        "fields": {
+          "classesPerTask": {
+            "min": 1.0,
+            "max": 10.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 2
+          },
+          "exponent": {
+            "min": 0.0,
+            "max": 5.0,
+            "minExclusive": false,
+            "integer": false,
+            "maxOf": null,
+            "label": "",
+            "default": 1.0
+          },
+          "segments": {
+            "min": 1.0,
+            "max": 200.0,
+            "minExclusive": false,
+            "integer": true,
+            "maxOf": null,
+            "label": "",
+            "default": 8
+          }
+        }
+      }
+    ],
+    "schedules": [
+      "cycle",
+      "power_law"
+    ],
+    "strategies": [
+      {
+        "kind": "naive",
+        "title": "Naive fine-tuning",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "joint",
+        "title": "Joint (upper bound)",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "replay",
+        "title": "Replay",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "power_law_replay",
+        "title": "Power-law rehearsal",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "l2",
+        "title": "L2 to previous weights",
+        "readsOnce": false,
+        "defaultRegularization": 0.01
+      },
+      {
+        "kind": "ewc",
+        "title": "EWC",
+        "readsOnce": false,
+        "defaultRegularization": 1000.0
+      },
+      {
+        "kind": "lwf",
+        "title": "LwF (distillation)",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "ncm",
+        "title": "Nearest class mean",
+        "readsOnce": true,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "protonet",
+        "title": "Prototypical network",
+        "readsOnce": false,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "slda",
+        "title": "Streaming LDA",
+        "readsOnce": true,
+        "defaultRegularization": null
+      },
+      {
+        "kind": "analytic",
+        "title": "Analytic head (RLS)",
+        "readsOnce": true,
+        "defaultRegularization": null
+      }
+    ],
+    "bufferPolicies": [
+      "reservoir",
+      "class_balanced"
+    ],
+    "embeddings": [
+      "raw",
+      "frozen",
+      "learned"
+    ],
+    "fields": {
+      "batchSize": {
+        "min": 1.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 32
+      },
+      "bufferSize": {
+        "min": 0.0,
+        "max": 100000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 200
+      },
+      "evalEvery": {
+        "min": 1.0,
+        "max": 1000000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 5
+      },
+      "features": {
+        "min": 1.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 256
+      },
+      "hidden": {
+        "min": 1.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": [
+          64,
+          64
+        ]
+      },
+      "iterationsPerTask": {
+        "min": 1.0,
+        "max": 1000000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 200
+      },
+      "learningRate": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.005
+      },
+      "lwfAlpha": {
+        "min": 0.0,
+        "max": 1000.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 1.0
+      },
+      "regularization": {
+        "min": 0.0,
+        "max": 1000000000.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "rehearsalExponent": {
+        "min": 0.0,
+        "max": 5.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 1.0
+      },
+      "ridge": {
+        "min": 1e-8,
+        "max": 1000000.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.01
+      },
+      "seed": {
+        "min": 0.0,
+        "max": 4294967295.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 0
+      },
+      "temperature": {
+        "min": 0.1,
+        "max": 100.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 2.0
+      }
+    }
+  },
+  "limits": {
+    "trainSteps": {
+      "min": 1.0,
+      "max": 100000.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "advanceSteps": {
+      "min": 1.0,
+      "max": 1000000.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "boundaryResolution": {
+      "min": 2.0,
+      "max": 256.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "unlearnClass": {
+      "min": 0.0,
+      "max": 255.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "costTokens": {
+      "min": 1.0,
+      "max": 65536.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    }
+  }
+};

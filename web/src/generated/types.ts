@@ -1,0 +1,1088 @@
+// Generated from the Rust schema by crate/src/catalog/tests.rs (`npm run generate`); do not edit.
+
+/**
+ * Everything a session needs; also the CLI's `--config` file format.
+ */
+export type SessionConfig = {
+  /**
+   * Function class prompts are drawn from, with its parameters (`{ kind: "sparse_linear",
+   * sparsity: 3 }`). Default: `{ kind: "linear" }`.
+   */
+  task: TaskConfig,
+  /**
+   * Backbone. Default: `transformer`.
+   */
+  model: Backbone,
+  /**
+   * Model size preset. Default: `tiny`.
+   */
+  preset: Preset,
+  /**
+   * How prompts become tokens: `interleaved` (`[x_1, y_1, …]`, the reference layout of Garg
+   * et al.) or `paired` (one token `[x_i ; x_{i−1} ; y_{i−1}]` per example: learns without
+   * the reference's loss plateau, on half the tokens). Default: `interleaved`, so results
+   * compare with the papers.
+   */
+  tokens: TokenLayout,
+  /**
+   * Overrides the preset's number of blocks.
+   */
+  layers: number | null,
+  /**
+   * mLSTM:sLSTM ratio `[a, b]` of an xLSTM stack (xLSTM[a:b]): block `i` is an sLSTM block
+   * when `i mod (a + b) ≥ a`. Default: `[1, 1]`, alternating. Ignored by the transformer.
+   */
+  xlstmRatio: [number, number],
+  /**
+   * Overrides the preset's residual width (a multiple of `heads`).
+   */
+  dModel: number | null,
+  /**
+   * Overrides the preset's attention heads.
+   */
+  heads: number | null,
+  /**
+   * Input dimension d. Default: 5, the curriculum's starting dimension in Garg et al.
+   */
+  dims: number,
+  /**
+   * (x, y) pairs per prompt. Default: 11 = 2d + 1, the curriculum's starting length.
+   */
+  points: number,
+  /**
+   * Prompts per step. Default: 64, as in the reference.
+   */
+  batchSize: number,
+  /**
+   * Adam learning rate. Default: 1e-3, stable for `tiny` at d = 5 (the reference's 1e-4 is
+   * for its 12-layer model and 500k steps).
+   */
+  learningRate: number,
+  /**
+   * Steps of linear learning-rate warmup. Default: 100.
+   */
+  warmupSteps: number,
+  /**
+   * Steps of cosine decay (to 10% of the rate) after warmup; 0 keeps the rate constant, as
+   * in the reference. Default: 0.
+   */
+  decaySteps: number,
+  /**
+   * Grow active dimensions and prompt length during training (SCIENCE.md §1); `null` trains
+   * on the final `dims` and `points` from the start. Default: `null`.
+   */
+  curriculum: Curriculum | null,
+  /**
+   * Gradient-norm clip per parameter tensor; 0 turns it off. Default: 1.0.
+   */
+  gradClip: number,
+  /**
+   * Where to train. Default: `auto`.
+   */
+  device: DeviceChoice,
+  /**
+   * Seeds the data stream and the weight initialization; same seed, same losses.
+   */
+  seed: number,
+};
+
+/**
+ * The function classes a config can name.
+ */
+export type TaskKind = "linear" | "sparse_linear" | "noisy_linear" | "relu_net" | "decision_tree" | "ill_conditioned";
+
+/**
+ * A function class with its parameters (JS and CLI schema), tagged by `kind`:
+ * `{ "kind": "sparse_linear", "sparsity": 3 }`.
+ */
+export type TaskConfig = { "kind": "linear" } & LinearRegression | { "kind": "sparse_linear" } & SparseLinear | { "kind": "noisy_linear" } & NoisyLinear | { "kind": "relu_net" } & ReluNet | { "kind": "decision_tree" } & DecisionTree | { "kind": "ill_conditioned" } & IllConditionedLinear;
+
+/**
+ * No parameters.
+ */
+export type LinearRegression = Record<symbol, never>;
+
+export type SparseLinear = {
+  /**
+   * Non-zero coordinates of `w` (1–dims). Default 3, as in Garg et al.
+   */
+  sparsity: number,
+};
+
+export type NoisyLinear = {
+  /**
+   * Output noise standard deviation σ (0–100). Default 1, the reference's OOD test.
+   */
+  noiseStd: number,
+};
+
+/**
+ * No parameters in the config: the reference's 100 hidden units.
+ */
+export type ReluNet = {
+};
+
+/**
+ * No parameters in the config: the reference's depth 4.
+ */
+export type DecisionTree = {
+};
+
+export type IllConditionedLinear = {
+  /**
+   * Condition number κ of Σ (1–1e8). Default 100.
+   */
+  conditionNumber: number,
+};
+
+/**
+ * Which learner backbone to train.
+ */
+export type Backbone = "transformer" | "xlstm";
+
+/**
+ * Named model sizes ([`Backbone::shape`] says what each is for each backbone); explicit
+ * `layers`/`dModel`/`heads` override them.
+ */
+export type Preset = "tiny" | "small";
+
+/**
+ * How prompts are laid out as tokens; part of the model's config (and of every checkpoint).
+ */
+export type TokenLayout = "interleaved" | "paired";
+
+export type Curriculum = {
+  /**
+   * Active dimensions at step 0. Reference: 5.
+   */
+  dimsStart: number,
+  /**
+   * Added every `interval` steps. Reference: 1.
+   */
+  dimsIncrement: number,
+  /**
+   * Prompt pairs at step 0. Reference: 11 (linear), 26 (ReLU nets, trees).
+   */
+  pointsStart: number,
+  /**
+   * Added every `interval` steps. Reference: 2 (linear), 5 (ReLU nets, trees).
+   */
+  pointsIncrement: number,
+  /**
+   * Steps between increments. Reference: 2,000; browser-scale runs use a few hundred.
+   */
+  interval: number,
+};
+
+/**
+ * What the user asked for.
+ */
+export type DeviceChoice = "auto" | "webgpu" | "cpu";
+
+/**
+ * What actually runs.
+ */
+export type DeviceKind = "webgpu" | "cpu";
+
+/**
+ * Reported with the first training report and by `capabilities()`.
+ */
+export type DeviceInfo = {
+  /**
+   * What was asked for.
+   */
+  requested: DeviceChoice,
+  /**
+   * What runs.
+   */
+  kind: DeviceKind,
+  /**
+   * The GPU adapter's name, when one was found (even if it was not used).
+   */
+  adapter: string | null,
+  /**
+   * Why `auto` did not use WebGPU, in plain words; `None` when WebGPU runs or CPU was asked for.
+   */
+  fallbackReason: string | null,
+};
+
+/**
+ * A GPU adapter as the platform describes it, before burn opens it.
+ */
+export type AdapterProbe = {
+  name: string,
+  /**
+   * A software rasterizer (SwiftShader, lavapipe): usable but far slower than the CPU backend.
+   */
+  isFallback: boolean,
+};
+
+/**
+ * Whether WebGPU is usable here, and if not why; `capabilities()` in JS.
+ */
+export type Capabilities = {
+  /**
+   * An adapter exists (it may be a software one).
+   */
+  webgpuAvailable: boolean,
+  /**
+   * `auto` would train on WebGPU.
+   */
+  webgpuPreferred: boolean,
+  adapter: AdapterProbe | null,
+  /**
+   * Why `auto` would (or would not) use WebGPU, in one sentence for people.
+   */
+  reason: string,
+};
+
+/**
+ * A session as the JS API describes it: what `createSession` and `loadSession` resolve to.
+ */
+export type SessionInfo = {
+  /**
+   * Its id in the worker.
+   */
+  id: number,
+  /**
+   * The resolved config: every default filled in.
+   */
+  config: SessionConfig,
+  deviceInfo: DeviceInfo,
+  numParams: number,
+  /**
+   * Training steps behind the model (non-zero for a loaded checkpoint).
+   */
+  step: number,
+};
+
+/**
+ * One report per `train(n)` call: everything is a plain number, read back once.
+ */
+export type Report = {
+  /**
+   * Steps trained so far in this session.
+   */
+  step: number,
+  /**
+   * Mean training loss (all-prefix MSE) over the steps since the previous report.
+   */
+  loss: number,
+  /**
+   * `loss` divided by the zero estimator's expected loss, so 1 means "learned nothing".
+   */
+  normalizedLoss: number,
+  /**
+   * Active input dimensions (curriculum) at the last step.
+   */
+  activeDims: number,
+  /**
+   * Prompt pairs (curriculum) at the last step.
+   */
+  points: number,
+  /**
+   * Learning rate of the last step.
+   */
+  learningRate: number,
+  /**
+   * What runs.
+   */
+  device: DeviceKind,
+  /**
+   * Milliseconds spent training in this session so far (excludes time between calls).
+   */
+  elapsedMs: number,
+  /**
+   * Steps per second over this report's steps.
+   */
+  stepsPerSecond: number,
+  /**
+   * Full device details; present on the session's first report only.
+   */
+  deviceInfo?: DeviceInfo,
+};
+
+/**
+ * What to evaluate on and against.
+ */
+export type EvalConfig = {
+  /**
+   * Prompts averaged over. Default 1,280, the reference.
+   */
+  prompts: number,
+  /**
+   * Distribution of the evaluation prompts. Default: in distribution.
+   */
+  probe: Probe,
+  /**
+   * Input scale for `probe: "scaled"`. Default 2.
+   */
+  probeScale: number,
+  /**
+   * Extra output noise σ for `probe: "noisy"`. Default 1, the reference.
+   */
+  probeNoise: number,
+  /**
+   * Baselines computed on the same prompts. Default: least squares only. The zero estimator
+   * (`zero`) is computed whether listed or not.
+   */
+  baselines: Array<BaselineKind>,
+  /**
+   * Baseline settings.
+   */
+  options: BaselineOptions,
+  /**
+   * Seeds the prompts; the same seed gives the same prompts (and baselines). Default: derived
+   * from the session seed.
+   */
+  seed: number | null,
+  /**
+   * Include the raw predictions for the first `examples` prompts (single-prompt view).
+   * Default 0.
+   */
+  examples: number,
+};
+
+/**
+ * Which distribution evaluation prompts come from.
+ */
+export type Probe = "none" | "skewed" | "random_quadrants" | "opposite_quadrants" | "scaled" | "noisy";
+
+/**
+ * The baselines an evaluation can ask for; JSON curves are keyed by these names.
+ */
+export type BaselineKind = "zero" | "least_squares" | "ridge" | "knn" | "averaging" | "lasso" | "gd" | "newton" | "relu_net" | "tree" | "boosted_trees";
+
+/**
+ * Settings of the baselines; each is read only by the baseline it names.
+ */
+export type BaselineOptions = {
+  /**
+   * Ridge α. Default 0.1, the smallest of the reference's {0.1, 0.5, 1}.
+   */
+  ridgeAlpha: number,
+  /**
+   * Neighbours for k-NN. Default 3, as in Garg et al. (Akyürek et al. use 5).
+   */
+  knnNeighbors: number,
+  /**
+   * Lasso α. Default 0.01, near the best of the reference sweep on sparse linear.
+   */
+  lassoAlpha: number,
+  /**
+   * Gradient-descent steps T (step size 1/λ_max of `XᵀX/k`). Default 10.
+   */
+  gdSteps: number,
+  /**
+   * Iterative Newton iterations T. Default 20: converged on isotropic prompts except right
+   * around k ≈ d, where `XᵀX` is nearly singular and Newton–Schulz needs ~log₂ κ² steps.
+   */
+  newtonSteps: number,
+  /**
+   * Hidden units of the per-prompt ReLU net. Default 100, the width of the function class.
+   */
+  netHidden: number,
+  /**
+   * Adam steps of the per-prompt ReLU net. Default 100 (reference).
+   */
+  netSteps: number,
+  /**
+   * Adam learning rate of the per-prompt ReLU net. Default 5e-3 (reference).
+   */
+  netLearningRate: number,
+  /**
+   * Depth of the greedy tree and of each boosted tree. Default 4, the depth of the class.
+   */
+  treeDepth: number,
+  /**
+   * Boosting rounds. Default 50.
+   */
+  boostRounds: number,
+  /**
+   * Boosting shrinkage. Default 0.3 (XGBoost's default eta).
+   */
+  boostLearningRate: number,
+};
+
+/**
+ * Error-vs-k curves on one set of prompts.
+ */
+export type EvalResult = {
+  task: TaskKind,
+  probe: Probe,
+  dims: number,
+  points: number,
+  prompts: number,
+  /**
+   * The model's training step, when a model was evaluated.
+   */
+  step: number | null,
+  /**
+   * What squared errors were divided by (d, s or 1, SCIENCE.md §1). The zero estimator's own
+   * curve (`zero`) says what answering 0 scores on these prompts: 1 only in distribution on the
+   * noiseless classes.
+   */
+  normalizer: number,
+  /**
+   * One curve per method; entry i of `mean` is the error after i in-context examples.
+   */
+  curves: { [key in string]: ErrorCurve },
+  /**
+   * The first `examples` prompts in full.
+   */
+  examples?: Array<Example>,
+};
+
+/**
+ * Raw numbers of one prompt, for the single-prompt view.
+ */
+export type Example = {
+  /**
+   * Query inputs, `[points][dims]`: entry k is predicted after k examples.
+   */
+  xs: Array<Array<number>>,
+  /**
+   * True outputs at the queries.
+   */
+  targets: Array<number>,
+  /**
+   * Each method's predictions at the queries, keyed like the curves.
+   */
+  predictions: { [key in string]: Array<number> },
+};
+
+/**
+ * Entry `i` is the error of the prediction made after seeing `i` examples.
+ */
+export type ErrorCurve = {
+  mean: Array<number>,
+  /**
+   * 5% bootstrap quantile of the mean.
+   */
+  lower: Array<number>,
+  /**
+   * 95% bootstrap quantile of the mean.
+   */
+  upper: Array<number>,
+};
+
+/**
+ * Cost of the token at each position `1..=tokens` of a prompt.
+ */
+export type InferenceCost = {
+  model: Backbone,
+  /**
+   * Token positions 1, 2, …, `tokens`.
+   */
+  tokens: Array<number>,
+  /**
+   * Floats kept after reading that many tokens (batch of one).
+   */
+  stateFloats: Array<number>,
+  /**
+   * Multiply-adds to read the token at that position and predict from it.
+   */
+  multiplyAdds: Array<number>,
+};
+
+/**
+ * A rough count of what training one step of a config holds in memory at its peak.
+ *
+ * Parameters are counted from the shapes (a transformer layer ≈ 12·d² weights, an xLSTM block
+ * ≈ 10·d²), each stored four times (weights, gradients, Adam's two moments). Activations kept
+ * for the backward pass are ≈ 20·b·s·d + 3·b·h·s² floats per transformer layer (projections,
+ * MLP, attention scores and softmax) and ≈ 32·b·s·d + 4·b·h·s² per xLSTM block (the mLSTM's
+ * parallel form builds b·h·s² decay and score matrices), with s tokens (2·points interleaved,
+ * points paired). Calibrated
+ * against peak RSS on the CPU backend: transformer small, batch 64, 41 points: estimated
+ * 0.45 GB, measured 0.49 GB; tiny at batch 256: 0.45 / 0.50 GB; xLSTM small, batch 64:
+ * 0.69 / 0.71 GB.
+ */
+export type MemoryEstimate = {
+  parameters: number,
+  /**
+   * Weights, gradients and optimizer state.
+   */
+  stateBytes: number,
+  /**
+   * Activations of one batch kept for the backward pass.
+   */
+  activationBytes: number,
+  totalBytes: number,
+};
+
+/**
+ * A run's settings (JS and CLI schema). Fields a strategy does not use are ignored by it.
+ */
+export type ClConfig = {
+  /**
+   * The data. Default: 2-D blobs, 6 classes.
+   */
+  dataset: DataConfig,
+  /**
+   * How the data becomes a stream. Default: class-incremental, 2 classes per task.
+   */
+  scenario: ScenarioConfig,
+  strategy: StrategyKind,
+  /**
+   * Replay memory in examples (replay, power_law_replay). Default: 200.
+   */
+  bufferSize: number,
+  /**
+   * replay: which buffer. Default: reservoir.
+   */
+  bufferPolicy: BufferPolicy,
+  /**
+   * λ of l2 and ewc; default per strategy ([`StrategyKind::default_regularization`]).
+   */
+  regularization: number | null,
+  /**
+   * lwf: weight of the distillation loss. Default: 1.
+   */
+  lwfAlpha: number,
+  /**
+   * lwf: distillation temperature. Default: 2.
+   */
+  temperature: number,
+  /**
+   * power_law_replay: the exponent of the revisit probability (0 = uniform). Default: 1.
+   */
+  rehearsalExponent: number,
+  /**
+   * ncm, slda, analytic: what they see. Default: raw inputs.
+   */
+  embedding: Embedding,
+  /**
+   * analytic: width of the random ReLU feature expansion. Default: 256.
+   */
+  features: number,
+  /**
+   * analytic: ridge γ. Default: 0.01.
+   */
+  ridge: number,
+  /**
+   * Hidden widths of the MLP (the last is the embedding width). Default: [64, 64].
+   */
+  hidden: Array<number>,
+  /**
+   * Adam learning rate. Default: 5e-3, fast enough for 2-D tasks in a few hundred steps.
+   */
+  learningRate: number,
+  /**
+   * Examples of the current task per step (rehearsal adds as many). Default: 32.
+   */
+  batchSize: number,
+  /**
+   * Gradient steps per training segment. Default: 200.
+   */
+  iterationsPerTask: number,
+  /**
+   * Evaluate every task every this many steps (1 = per iteration). Default: 5.
+   */
+  evalEvery: number,
+  /**
+   * Default: `cpu` — these models are tiny, and a GPU round trip per evaluation costs more
+   * than the arithmetic.
+   */
+  device: DeviceChoice,
+  /**
+   * Seeds the data, the weights, the stream and the batches.
+   */
+  seed: number,
+};
+
+/**
+ * Where the examples come from.
+ */
+export type DataConfig = { "kind": "two_d" } & TwoDConfig | { "kind": "digits" } & DigitsConfig;
+
+/**
+ * A 2-D dataset's settings (JS and CLI schema, camelCase).
+ */
+export type TwoDConfig = {
+  shape: Shape,
+  /**
+   * Number of classes (2–10). Default: 4.
+   */
+  classes: number,
+  /**
+   * Points per class (1–10,000). Default: 200.
+   */
+  perClass: number,
+  /**
+   * Standard deviation of the Gaussian noise added to each point (0–3). Default: 0.2.
+   */
+  noise: number,
+  seed: number,
+};
+
+/**
+ * Which 2-D generator.
+ */
+export type Shape = "blobs" | "moons" | "circles" | "spirals" | "xor";
+
+/**
+ * How many digits to use (JS and CLI schema).
+ */
+export type DigitsConfig = {
+  /**
+   * Training examples per class, drawn from its training pool (1–800). Default: 200.
+   */
+  perClass: number,
+  /**
+   * Test examples per class, from its test pool (1–200). Default: 100.
+   */
+  testPerClass: number,
+  /**
+   * Which examples are drawn.
+   */
+  seed: number,
+};
+
+/**
+ * Which scenario, with its settings.
+ */
+export type ScenarioConfig = { "kind": "class_incremental" } & ClassIncremental | { "kind": "task_incremental" } & TaskIncremental | { "kind": "permuted" } & Permuted | { "kind": "rotated" } & Rotated | { "kind": "blurry" } & Blurry | { "kind": "reoccurring" } & Reoccurring;
+
+export type ClassIncremental = {
+  /**
+   * Classes per task; must divide the number of classes. Default: 2.
+   */
+  classesPerTask: number,
+};
+
+export type TaskIncremental = {
+  /**
+   * Classes per task; must divide the number of classes. Default: 2.
+   */
+  classesPerTask: number,
+};
+
+export type Permuted = {
+  /**
+   * Number of tasks (1–20). Default: 4.
+   */
+  tasks: number,
+};
+
+export type Rotated = {
+  /**
+   * Number of tasks (1–20). Default: 4.
+   */
+  tasks: number,
+  /**
+   * Rotation of the last task, in degrees (0–360). Default: 90.
+   */
+  maxDegrees: number,
+};
+
+export type Blurry = {
+  /**
+   * Classes per task; must divide the number of classes. Default: 2.
+   */
+  classesPerTask: number,
+  /**
+   * Fraction of each task's training examples moved to other tasks (0–1). Default: 0.1.
+   */
+  blur: number,
+};
+
+export type Reoccurring = {
+  /**
+   * Classes per task; must divide the number of classes. Default: 2.
+   */
+  classesPerTask: number,
+  /**
+   * Training segments in all, at least the number of tasks (≤ 200). Default: 8.
+   */
+  segments: number,
+  schedule: Schedule,
+  /**
+   * Power-law exponent (0–5). Default: 1.
+   */
+  exponent: number,
+};
+
+export type Schedule = "cycle" | "power_law";
+
+/**
+ * Which learner or strategy (Avalanche's names where it has them).
+ */
+export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
+
+/**
+ * How the replay memory decides what to keep.
+ */
+export type BufferPolicy = "reservoir" | "class_balanced";
+
+/**
+ * What host learners (NCM, SLDA, analytic) see.
+ */
+export type Embedding = "raw" | "frozen" | "learned";
+
+/**
+ * A run so far (or finished).
+ */
+export type ClResult = {
+  strategy: StrategyKind,
+  tasks: Array<string>,
+  /**
+   * Training segments in order, as task indices.
+   */
+  order: Array<number>,
+  multiHead: boolean,
+  /**
+   * `R[s][j]`: accuracy on task j after training segment s (finished segments only).
+   */
+  accuracyMatrix: Array<Array<number>>,
+  /**
+   * Accuracy on each task before any training (for FWT).
+   */
+  randomInit: Array<number>,
+  /**
+   * Training steps done at each evaluation point (0 = before training).
+   */
+  iterations: Array<number>,
+  /**
+   * `curves[j][t]`: accuracy on task j at evaluation point t.
+   */
+  curves: Array<Array<number>>,
+  /**
+   * Evaluation point at which each finished segment ended.
+   */
+  ends: Array<number>,
+  /**
+   * Per task, the dip after its first segment, measured over the next segment's evaluation
+   * points (so far) and classified as a stability gap or forgetting; `None` until an
+   * evaluation follows the task's end, and for tasks not yet trained.
+   */
+  stabilityGaps: Array<StabilityGap | null>,
+  /**
+   * Where it runs (and why not on WebGPU, if not).
+   */
+  deviceInfo: DeviceInfo,
+  /**
+   * Steps done and in all.
+   */
+  step: number,
+  totalSteps: number,
+  done: boolean,
+  /**
+   * Present once the stream is done.
+   */
+  metrics: Metrics | null,
+};
+
+/**
+ * The metrics of a finished stream.
+ */
+export type Metrics = {
+  averageAccuracy: number,
+  /**
+   * Mean forgetting under [`Forgetting::Max`] (Chaudhry et al.).
+   */
+  forgetting: number,
+  forgettingDefinition: Forgetting,
+  /**
+   * Mean forgetting under [`Forgetting::SinceLearned`] (Avalanche).
+   */
+  forgettingSinceLearned: number,
+  backwardTransfer: number,
+  forwardTransfer: number,
+  /**
+   * min-ACC at the end of the stream (finished tasks: all first trained before the last
+   * segment).
+   */
+  minAcc: number | null,
+  /**
+   * WC-ACC at the end of the stream.
+   */
+  wcAcc: number,
+  /**
+   * Windowed forgetting over 10 evaluation points, mean over tasks, each counted from the start
+   * of its first segment.
+   */
+  windowedForgetting: number,
+};
+
+/**
+ * Which forgetting definition a number uses.
+ */
+export type Forgetting = "max" | "since_learned";
+
+/**
+ * The dip of one task after its training ended at `end`: how far its accuracy fell within the
+ * next segment, and how much of that came back by the segment's end.
+ */
+export type StabilityGap = {
+  /**
+   * Accuracy at the end of the task's training.
+   */
+  atEnd: number,
+  /**
+   * Lowest accuracy within the next segment.
+   */
+  lowest: number,
+  /**
+   * Evaluation point of that minimum.
+   */
+  lowestAt: number,
+  /**
+   * Accuracy at the end of the next segment (so far, while it runs).
+   */
+  atNextEnd: number,
+  /**
+   * `at_end − lowest`.
+   */
+  drop: number,
+  /**
+   * `at_next_end − lowest`.
+   */
+  recovery: number,
+  /**
+   * [`DipKind::StabilityGap`] when `recovery ≥ drop / 2`, else [`DipKind::Forgetting`].
+   */
+  kind: DipKind,
+  /**
+   * Whether the next segment has ended, so `kind` is final (while it runs, a dip not yet
+   * recovered reads as forgetting).
+   */
+  settled: boolean,
+};
+
+/**
+ * What a task's dip after its training ended turned out to be (docs/SCIENCE.md §3).
+ */
+export type DipKind = "stability_gap" | "forgetting";
+
+/**
+ * The boundary metrics of a stream whose tasks may come back: `r[s][j]` is the accuracy on task j
+ * after training segment s (rows: segments, columns: distinct tasks) and `first[j]` the segment
+ * at which task j was first trained. For a stream that visits each task once, in order, `r` is
+ * square and `first[j] = j`, and these are exactly the formulas above; otherwise "the task's own
+ * row" `R[j][j]` becomes `R[first_j][j]`, and "finished" tasks are those first trained before
+ * the last segment.
+ */
+export type BoundaryMetrics = {
+  averageAccuracy: number,
+  /**
+   * Per task (finished ones), [`Forgetting::Max`].
+   */
+  forgettingMax: Array<number>,
+  /**
+   * Per task (finished ones), [`Forgetting::SinceLearned`].
+   */
+  forgettingSinceLearned: Array<number>,
+  backwardTransfer: number,
+  forwardTransfer: number,
+};
+
+/**
+ * Predicted class over a grid covering a 2-D dataset, and its test points.
+ */
+export type Boundary = {
+  resolution: number,
+  /**
+   * `[xMin, xMax, yMin, yMax]`.
+   */
+  extent: [number, number, number, number],
+  /**
+   * `resolution²` classes, row-major, row 0 at `yMin`.
+   */
+  classes: Array<number>,
+  /**
+   * Test points of every task (`[n, 2]` row-major), their labels and task.
+   */
+  points: Array<number>,
+  labels: Array<number>,
+  taskOf: Array<number>,
+};
+
+/**
+ * Everything above.
+ */
+export type Catalog = {
+  icl: IclCatalog,
+  continual: ContinualCatalog,
+  limits: Limits,
+};
+
+/**
+ * The in-context learner's schema.
+ */
+export type IclCatalog = {
+  tasks: Array<Kind>,
+  models: Array<Model>,
+  presets: Array<Preset>,
+  tokens: Array<TokenLayout>,
+  devices: Array<DeviceChoice>,
+  /**
+   * Every baseline, `zero` (always computed) first.
+   */
+  baselines: Array<BaselineKind>,
+  probes: Array<Probe>,
+  /**
+   * `createSession`'s numbers.
+   */
+  session: { [key in string]: FieldSpec },
+  /**
+   * The config that learns fastest from a blank model (`SessionConfig::from_scratch`).
+   */
+  fromScratch: SessionConfig,
+  /**
+   * `evaluate`'s numbers.
+   */
+  evaluation: { [key in string]: FieldSpec },
+};
+
+/**
+ * The continual learner's schema.
+ */
+export type ContinualCatalog = {
+  datasets: Array<Kind>,
+  shapes: Array<Shape>,
+  scenarios: Array<Kind>,
+  schedules: Array<Schedule>,
+  strategies: Array<Strategy>,
+  bufferPolicies: Array<BufferPolicy>,
+  embeddings: Array<Embedding>,
+  /**
+   * `startContinual`'s top-level numbers.
+   */
+  fields: { [key in string]: FieldSpec },
+};
+
+/**
+ * A choice with the numbers it holds (a function class, a scenario, a dataset).
+ */
+export type Kind = {
+  kind: string,
+  /**
+   * Its short name in menus.
+   */
+  title: string,
+  /**
+   * One line explaining it.
+   */
+  description: string,
+  fields: { [key in string]: FieldSpec },
+};
+
+/**
+ * A backbone and the shape of each preset.
+ */
+export type Model = {
+  kind: Backbone,
+  presets: { [key in string]: PresetShape },
+};
+
+/**
+ * Blocks, width and heads of a preset.
+ */
+export type PresetShape = {
+  layers: number,
+  dModel: number,
+  heads: number,
+};
+
+/**
+ * A continual learner or strategy and its menu title.
+ */
+export type Strategy = {
+  kind: StrategyKind,
+  title: string,
+  /**
+   * Reads each segment once (NCM, SLDA, analytic) instead of `iterationsPerTask` steps.
+   */
+  readsOnce: boolean,
+  /**
+   * λ when `regularization` is left out (L2, EWC); `null` for strategies without one.
+   */
+  defaultRegularization: number | null,
+};
+
+/**
+ * The bounds of each call's own arguments.
+ */
+export type Limits = {
+  /**
+   * Steps of one `train` call (`every` of `Session.train`).
+   */
+  trainSteps: Field,
+  /**
+   * Steps of one continual `advance` call.
+   */
+  advanceSteps: Field,
+  /**
+   * Grid points per side of a decision boundary.
+   */
+  boundaryResolution: Field,
+  /**
+   * The class `unlearn` takes.
+   */
+  unlearnClass: Field,
+  /**
+   * Token positions of an inference-cost curve.
+   */
+  costTokens: Field,
+};
+
+/**
+ * One numeric setting: its name in the config (camelCase) and the values it accepts.
+ */
+export type Field = {
+  /**
+   * Smallest value (excluded when `minExclusive`).
+   */
+  min: number,
+  /**
+   * Largest value; `null`: any finite number.
+   */
+  max: number | null,
+  minExclusive: boolean,
+  /**
+   * Whole numbers only.
+   */
+  integer: boolean,
+  /**
+   * Also at most the value of this other field of the same config (`sparsity` ≤ `dims`).
+   */
+  maxOf: string | null,
+  /**
+   * What a form calls it, with its symbol ("Non-zero coordinates s"); empty for fields a
+   * page labels itself.
+   */
+  label: string,
+};
+
+/**
+ * A field's bounds next to its default, as the catalog lists it.
+ */
+export type FieldSpec = {
+  /**
+   * The core's default (`null` where the default is "unset", e.g. `layers` from the preset).
+   */
+  default: number | Array<number> | null,
+  /**
+   * Smallest value (excluded when `minExclusive`).
+   */
+  min: number,
+  /**
+   * Largest value; `null`: any finite number.
+   */
+  max: number | null,
+  minExclusive: boolean,
+  /**
+   * Whole numbers only.
+   */
+  integer: boolean,
+  /**
+   * Also at most the value of this other field of the same config (`sparsity` ≤ `dims`).
+   */
+  maxOf: string | null,
+  /**
+   * What a form calls it, with its symbol ("Non-zero coordinates s"); empty for fields a
+   * page labels itself.
+   */
+  label: string,
+};
