@@ -85,7 +85,7 @@ test("train and evaluate arguments are validated; the session survives", async (
     } catch (e) {
       after = e.code;
     }
-    return { errors, reports, evaluation, after, device: s.deviceInfo, live: await window.iclab.liveSessions() };
+    return { errors, reports, evaluation, after, device: s.deviceInfo, live: (await window.iclab.diagnostics()).liveSessions };
   }, SMALL);
   assert.deepEqual(out.errors, [
     "invalid_config:steps",
@@ -157,7 +157,8 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
       }
     }
     const catalog = await window.iclab.catalog();
-    return { t, x, errors, models: catalog.models };
+    // The wasm build's catalog is the copy the pages read without a worker (web/src/generated).
+    return { t, x, errors, models: catalog.icl.models.map((m) => m.kind), same: JSON.stringify(catalog) === JSON.stringify(window.iclab.CATALOG) };
   });
   assert.equal(out.t.tokens.length, 22, "default: the config's prompt (2 × 11 points)");
   assert.equal(out.t.stateFloats[21], 22 * out.t.stateFloats[0]);
@@ -169,6 +170,7 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
     [true, "invalid_config", "dims"],
   ]);
   assert.deepEqual(out.models, ["transformer", "xlstm"]);
+  assert.ok(out.same, "catalog() equals CATALOG");
 });
 
 test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
@@ -210,7 +212,8 @@ test("runContinual: Replay forgets less than Naive on split blobs; bad configs a
 
 test("startContinual: step by step on digits (fetched from the package), unlearning, boundaries", async () => {
   const out = await page.evaluate(async () => {
-    const { startContinual, liveSessions } = window.iclab;
+    const { startContinual, diagnostics } = window.iclab;
+    const liveSessions = async () => (await diagnostics()).liveSessions;
     const before = await liveSessions();
     const run = await startContinual({
       dataset: { kind: "digits", perClass: 60, testPerClass: 20 },

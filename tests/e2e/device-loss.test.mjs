@@ -76,9 +76,9 @@ test("a lost GPU is reported as device_lost and the session continues on the CPU
     const recovered = (await s.evaluate(probe)).curves.model.mean;
     const after = [];
     for await (const r of s.train({ steps: 2, every: 1 })) after.push({ step: r.step, device: r.device, loss: r.loss });
-    const live = await iclab.liveSessions();
+    const live = (await iclab.diagnostics()).liveSessions;
     await s.dispose();
-    return { steps, snapshotStep, before, later, lost, capabilities, forced, autoInfo, from, kind: s.deviceInfo.kind, recovered, after, live, liveAfter: await iclab.liveSessions() };
+    return { steps, snapshotStep, before, later, lost, capabilities, forced, autoInfo, from, kind: s.deviceInfo.kind, recovered, after, live, liveAfter: (await iclab.diagnostics()).liveSessions };
   });
   assert.deepEqual(out.steps, [1, 2, 3]);
   assert.equal(out.snapshotStep, 1, "a WebGPU session snapshots after its first report");

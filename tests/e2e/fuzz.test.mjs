@@ -38,7 +38,7 @@ before(async () => {
       () => new Proxy({}, {}),
     ];
     const wild = () => pick(WILD)();
-    const SESSION_KEYS = ["task", "model", "preset", "tokens", "dims", "points", "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed", "sparsity", "noiseStd", "conditionNumber", "device", "layers", "dModel", "heads", "xlstmRatio", "gradClip", "curriculum"];
+    const SESSION_KEYS = ["task", "model", "preset", "tokens", "dims", "points", "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed", "device", "layers", "dModel", "heads", "xlstmRatio", "gradClip", "curriculum"];
     const EVAL_KEYS = ["prompts", "probe", "probeScale", "probeNoise", "baselines", "seed", "examples", "options"];
     const CL_KEYS = ["dataset", "scenario", "strategy", "bufferSize", "hidden", "learningRate", "batchSize", "iterationsPerTask", "evalEvery", "seed", "device", "features"];
     const randomObject = (keys) => {
@@ -50,7 +50,7 @@ before(async () => {
     // Valid but tiny: real models, bounded work.
     const smallSession = () => ({
       device: "cpu", dims: int(1, 4), points: int(1, 6), batchSize: int(1, 8), layers: 1, dModel: 8, heads: pick([1, 2]),
-      model: pick(["transformer", "xlstm"]), tokens: pick(["interleaved", "paired"]), task: pick(["linear", "sparse_linear", "relu_net", "decision_tree"]), seed: int(0, 99), sparsity: 1,
+      model: pick(["transformer", "xlstm"]), tokens: pick(["interleaved", "paired"]), task: pick([{ kind: "linear" }, { kind: "sparse_linear", sparsity: 1 }, { kind: "relu_net" }, { kind: "decision_tree" }]), seed: int(0, 99),
     });
     const smallContinual = () => ({
       device: "cpu", dataset: { kind: "two_d", shape: pick(["blobs", "moons", "xor"]), classes: 4, perClass: int(10, 30) },
@@ -127,7 +127,7 @@ before(async () => {
           if (rejected) throw rejected.reason;
           return ["overlap", true];
         }
-        default: return [pick(["catalog", "capabilities", "liveSessions"]), await iclab[pick(["catalog", "capabilities", "liveSessions"])]()];
+        default: return [pick(["catalog", "capabilities", "diagnostics"]), await iclab[pick(["catalog", "capabilities", "diagnostics"])]()];
       }
     }
 
@@ -178,7 +178,7 @@ test(`${CALLS.toLocaleString("en")} random and malformed API calls each give a r
     const steps = [];
     for await (const r of s.train({ steps: 4, every: 2 })) steps.push(r.step);
     await s.dispose();
-    return { steps, live: await window.iclab.liveSessions() };
+    return { steps, live: (await window.iclab.diagnostics()).liveSessions };
   });
   assert.deepEqual(fine, { steps: [2, 4], live: 0 });
   assert.deepEqual(page.consoleErrors.filter((e) => !/404/.test(e)), []);

@@ -4,10 +4,9 @@
  * sessions that lived in the old worker are gone and say so (`unknown_session`).
  */
 import { IclabError, type ErrorPayload } from "./errors.js";
-import type { Request, Response } from "./protocol.js";
+import type { RequestBody, Response, Result } from "./protocol.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: IclabError) => void };
-type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
 export class WorkerClient {
   private worker: Worker | null = null;
@@ -45,10 +44,11 @@ export class WorkerClient {
     this.pending.clear();
   }
 
-  call<T>(body: RequestBody): Promise<T> {
+  /** Sends one operation; resolves to that operation's result type (see `Operations`). */
+  call<B extends RequestBody>(body: B): Promise<Result<B["op"]>> {
     this.worker ??= this.spawn();
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<Result<B["op"]>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       try {
         this.worker?.postMessage({ ...body, id });

@@ -65,6 +65,11 @@ export function toPayload(error: unknown): ErrorPayload {
 }
 
 /** Validates a whole-number argument on the main thread, before any message is sent. */
+/** `value` checked against a whole-number `bounds` from the catalog, as the core would; the error names `field`. */
+export function within(field: string, value: unknown, bounds: { min: number; max: number | null }): number {
+  return wholeNumber(field, value, bounds.min, bounds.max ?? Number.MAX_SAFE_INTEGER);
+}
+
 export function wholeNumber(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new IclabError({

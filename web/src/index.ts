@@ -13,7 +13,8 @@
  * All work happens in a Web Worker; every method is async and never blocks the page.
  */
 import { WorkerClient } from "./client.js";
-import { IclabError, wholeNumber } from "./errors.js";
+import { IclabError, wholeNumber, within } from "./errors.js";
+import { CATALOG } from "./generated/catalog.js";
 import type {
   Boundary,
   Catalog,
@@ -36,9 +37,13 @@ export { IclabError } from "./errors.js";
 export type { ErrorCode, ErrorPayload } from "./errors.js";
 export type * from "./types.js";
 
-/** Most steps in one `train()` call's report and most prompts in `evaluate()`, as in the core. */
-export const MAX_STEPS_PER_REPORT = 100_000;
-export const MAX_EVAL_PROMPTS = 20_000;
+/**
+ * What the core offers (choice lists, every number's bounds and default, per-call limits), the
+ * same value `catalog()` returns, available without starting the worker.
+ */
+export { CATALOG };
+const LIMITS = CATALOG.limits;
+const DEFAULT_POINTS = Number(CATALOG.icl.session.points?.default);
 
 let shared: WorkerClient | null = null;
 function client(): WorkerClient {
@@ -48,7 +53,7 @@ function client(): WorkerClient {
 
 /** Whether WebGPU is usable here, and if not, why. */
 export function capabilities(): Promise<Capabilities> {
-  return client().call<Capabilities>({ op: "capabilities" });
+  return client().call({ op: "capabilities" });
 }
 
 /** Default seconds of training between snapshots of a WebGPU session (see {@link Session.recover}). */
@@ -120,7 +125,7 @@ export class Session {
       throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
     }
     const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
-    const every = wholeNumber("every", reading("every", () => options.every) ?? 10, 1, MAX_STEPS_PER_REPORT);
+    const every = within("every", reading("every", () => options.every) ?? 10, LIMITS.trainSteps);
     const seconds = reading("snapshotSeconds", () => options.snapshotSeconds) ?? SNAPSHOT_SECONDS;
     if (typeof seconds !== "number" || !(seconds >= 0) || seconds === Infinity) {
       throw new IclabError({
@@ -133,7 +138,7 @@ export class Session {
     while (done < steps) {
       this.check();
       const n = Math.min(every, steps - done);
-      const report = await this.client.call<Report>({ op: "train", session: this.id, steps: n });
+      const report = await this.client.call({ op: "train", session: this.id, steps: n });
       done += n;
       const now = performance.now();
       if (this.device.kind === "webgpu" && seconds > 0 && (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)) {
@@ -153,11 +158,11 @@ export class Session {
       throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
     }
     const info = this.snapshot
-      ? await this.client.call<SessionInfo>({ op: "load", bytes: this.snapshot.bytes, device })
-      : await this.client.call<SessionInfo>({ op: "create", config: { ...this.config, device } });
+      ? await this.client.call({ op: "load", bytes: this.snapshot.bytes, device })
+      : await this.client.call({ op: "create", config: { ...this.config, device } });
     if (this.generation === this.client.generation) {
       // The old session's memory (its weights on the lost device) is freed on the way.
-      await this.client.call<boolean>({ op: "dispose", session: this.idInWorker }).catch(() => false);
+      await this.client.call({ op: "dispose", session: this.idInWorker }).catch(() => false);
     }
     this.idInWorker = info.id;
     this.device = info.deviceInfo;
@@ -171,13 +176,13 @@ export class Session {
    */
   async evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
     this.check();
-    return this.client.call<Evaluation>({ op: "evaluate", session: this.id, options: plain("options", options) });
+    return this.client.call({ op: "evaluate", session: this.id, options: plain("options", options) });
   }
 
   /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */
   async save(): Promise<Uint8Array> {
     this.check();
-    return this.client.call<Uint8Array>({ op: "save", session: this.id });
+    return this.client.call({ op: "save", session: this.id });
   }
 
   /** Frees the model in the worker. Safe to call twice. */
@@ -185,7 +190,7 @@ export class Session {
     if (this.disposed) return;
     this.disposed = true;
     if (this.generation === this.client.generation) {
-      await this.client.call<boolean>({ op: "dispose", session: this.id });
+      await this.client.call({ op: "dispose", session: this.id });
     }
   }
 }
@@ -248,13 +253,13 @@ export async function loadSession(
   }
   const c = client();
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const info = await c.call<SessionInfo>({ op: "load", bytes: data, device });
+  const info = await c.call({ op: "load", bytes: data, device });
   return new Session(info, c);
 }
 
 /** Baselines only (no model): error vs k for a task config on fresh prompts. */
 export async function evaluateBaselines(config: SessionConfig, options: EvaluateOptions = {}): Promise<Evaluation> {
-  return client().call<Evaluation>({
+  return client().call({
     op: "baselines",
     config: plain("config", config),
     options: plain("options", options),
@@ -270,17 +275,17 @@ export async function inferenceCost(config: SessionConfig, tokens?: number): Pro
   const checked = plain("config", config) as SessionConfig;
   // interleaved prompts hold two tokens per example, paired ones one
   const perExample = reading("tokens", () => checked.tokens) === "paired" ? 1 : 2;
-  const n = tokens ?? perExample * (reading("points", () => checked.points) ?? 11);
+  const n = tokens ?? perExample * (reading("points", () => checked.points) ?? DEFAULT_POINTS);
   if (typeof n !== "number") {
     // The core checks the range; a BigInt, string or object must not reach its number parameter.
     throw new IclabError({ code: "invalid_config", field: "tokens", message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}` });
   }
-  return client().call<InferenceCost>({ op: "cost", config: checked, tokens: n });
+  return client().call({ op: "cost", config: checked, tokens: n });
 }
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
 export async function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
-  return client().call<ContinualResult>({ op: "continual", config: plain("config", config) });
+  return client().call({ op: "continual", config: plain("config", config) });
 }
 
 /**
@@ -326,23 +331,23 @@ export class ContinualRun {
   /** Trains up to `steps` more steps (fewer at the end of the stream); resolves to the run so far. */
   async advance(steps: number): Promise<ContinualResult> {
     this.check();
-    const n = wholeNumber("steps", steps, 1, 1_000_000);
-    this.result = await this.client.call<ContinualResult>({ op: "continualAdvance", run: this.id, steps: n });
+    const n = within("steps", steps, LIMITS.advanceSteps);
+    this.result = await this.client.call({ op: "continualAdvance", run: this.id, steps: n });
     return this.result;
   }
 
-  /** The predicted class on a `resolution²` grid (2–256) for 2-D datasets; `null` otherwise. */
+  /** The predicted class on a `resolution²` grid (`CATALOG.limits.boundaryResolution`) for 2-D datasets; `null` otherwise. */
   async boundary(resolution = 64): Promise<Boundary | null> {
     this.check();
-    const r = wholeNumber("resolution", resolution, 2, 256);
-    return this.client.call<Boundary | null>({ op: "continualBoundary", run: this.id, resolution: r });
+    const r = within("resolution", resolution, LIMITS.boundaryResolution);
+    return this.client.call({ op: "continualBoundary", run: this.id, resolution: r });
   }
 
   /** Analytic head only: forgets class `cls` exactly and evaluates every task again. */
   async unlearn(cls: number): Promise<ContinualResult> {
     this.check();
-    const c = wholeNumber("class", cls, 0, 255);
-    this.result = await this.client.call<ContinualResult>({ op: "continualUnlearn", run: this.id, class: c });
+    const c = within("class", cls, LIMITS.unlearnClass);
+    this.result = await this.client.call({ op: "continualUnlearn", run: this.id, class: c });
     return this.result;
   }
 
@@ -351,7 +356,7 @@ export class ContinualRun {
     if (this.disposed) return;
     this.disposed = true;
     if (this.generation === this.client.generation) {
-      await this.client.call<boolean>({ op: "continualDispose", run: this.id });
+      await this.client.call({ op: "continualDispose", run: this.id });
     }
   }
 }
@@ -359,16 +364,16 @@ export class ContinualRun {
 /** Validates `config` (in Rust), builds the stream and the learner, and evaluates it untrained. */
 export async function startContinual(config: ContinualConfig = {}): Promise<ContinualRun> {
   const c = client();
-  const created = await c.call<{ id: number; result: ContinualResult }>({
+  const created = await c.call({
     op: "continualCreate",
     config: plain("config", config),
   });
   return new ContinualRun(created.id, created.result, c);
 }
 
-/** Function classes, baselines, probes and backbones the core offers. */
+/** What the core offers, asked of the wasm build itself (equal to {@link CATALOG}). */
 export function catalog(): Promise<Catalog> {
-  return client().call<Catalog>({ op: "catalog" });
+  return client().call({ op: "catalog" });
 }
 
 /** Validates `config` (in Rust), opens the device and initializes the model. */
@@ -376,7 +381,7 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
   const c = client();
   // Non-objects go to the core as they are: it names the root `config` in its error.
   const checked = typeof config === "object" && config !== null && !Array.isArray(config) ? plain("config", config) : config;
-  const info = await c.call<SessionInfo>({ op: "create", config: checked });
+  const info = await c.call({ op: "create", config: checked });
   return new Session(info, c);
 }
 
@@ -386,10 +391,6 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
  * tensors have been read back from the device (the sync points).
  */
 export function diagnostics(): Promise<Diagnostics> {
-  return client().call<Diagnostics>({ op: "memory" });
+  return client().call({ op: "memory" });
 }
 
-/** Number of sessions alive in the worker (for leak checks). */
-export function liveSessions(): Promise<number> {
-  return client().call<number>({ op: "liveSessions" });
-}

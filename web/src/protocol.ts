@@ -1,25 +1,56 @@
-/** Messages between the main thread and the worker: a discriminated union in each direction. */
+/**
+ * The worker protocol, declared once: each operation's arguments and what it resolves to. The
+ * requests the client sends, the worker's handler table and the client's `call` result types
+ * are all derived from {@link Operations}, so a new operation, a missing handler or a mismatched
+ * result type is a compile error.
+ */
 import type { ErrorPayload } from "./errors.js";
+import type {
+  Boundary,
+  Capabilities,
+  Catalog,
+  ContinualResult,
+  Diagnostics,
+  Evaluation,
+  InferenceCost,
+  Report,
+  SessionInfo,
+} from "./types.js";
 
-export type Request =
-  | { id: number; op: "capabilities" }
-  | { id: number; op: "create"; config: unknown }
-  | { id: number; op: "train"; session: number; steps: number }
-  | { id: number; op: "evaluate"; session: number; options: unknown }
-  | { id: number; op: "load"; bytes: Uint8Array; device: unknown }
-  | { id: number; op: "save"; session: number }
-  | { id: number; op: "baselines"; config: unknown; options: unknown }
-  | { id: number; op: "catalog" }
-  | { id: number; op: "cost"; config: unknown; tokens: number }
-  | { id: number; op: "continual"; config: unknown }
-  | { id: number; op: "continualCreate"; config: unknown }
-  | { id: number; op: "continualAdvance"; run: number; steps: number }
-  | { id: number; op: "continualBoundary"; run: number; resolution: number }
-  | { id: number; op: "continualUnlearn"; run: number; class: number }
-  | { id: number; op: "continualDispose"; run: number }
-  | { id: number; op: "dispose"; session: number }
-  | { id: number; op: "liveSessions" }
-  | { id: number; op: "memory" };
+/** Configs travel as plain objects and are validated by the core. */
+type Plain = unknown;
+
+export interface Operations {
+  capabilities: { args: object; result: Capabilities };
+  create: { args: { config: Plain }; result: SessionInfo };
+  train: { args: { session: number; steps: number }; result: Report };
+  evaluate: { args: { session: number; options: Plain }; result: Evaluation };
+  load: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
+  save: { args: { session: number }; result: Uint8Array };
+  baselines: { args: { config: Plain; options: Plain }; result: Evaluation };
+  catalog: { args: object; result: Catalog };
+  cost: { args: { config: Plain; tokens: number }; result: InferenceCost };
+  continual: { args: { config: Plain }; result: ContinualResult };
+  continualCreate: { args: { config: Plain }; result: { id: number; result: ContinualResult } };
+  continualAdvance: { args: { run: number; steps: number }; result: ContinualResult };
+  continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
+  continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
+  continualDispose: { args: { run: number }; result: boolean };
+  dispose: { args: { session: number }; result: boolean };
+  memory: { args: object; result: Diagnostics };
+}
+
+export type Op = keyof Operations;
+
+/** What the client sends for one operation (the id is added by the client). */
+export type RequestBody = { [K in Op]: { op: K } & Operations[K]["args"] }[Op];
+export type Request = RequestBody & { id: number };
+
+/** What the worker answers for one operation. */
+export type Result<K extends Op> = Operations[K]["result"];
+
+/** The worker's table: one handler per operation, each returning its operation's result. */
+export type Handlers = { [K in Op]: (request: { op: K } & Operations[K]["args"]) => Promise<Result<K>> | Result<K> };
 
 export type Response =
   | { id: number; ok: true; value: unknown }

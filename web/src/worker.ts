@@ -6,7 +6,7 @@
  */
 import init, * as wasm from "../pkg/iclab.js";
 import { toPayload } from "./errors.js";
-import type { Request, Response } from "./protocol.js";
+import type { Handlers, Request, Response } from "./protocol.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -107,52 +107,37 @@ async function digitsFor(config: unknown): Promise<Uint8Array | undefined> {
   }
 }
 
+/** One handler per operation of the protocol; a missing or mistyped one does not compile. */
+const handlers: Handlers = {
+  capabilities: () => wasm.capabilities(),
+  create: (r) => wasm.createSession(r.config),
+  train: (r) => wasm.trainSession(r.session, r.steps),
+  evaluate: (r) => wasm.evaluateSession(r.session, r.options),
+  load: (r) => wasm.loadSession(r.bytes, r.device),
+  save: (r) => wasm.saveSession(r.session),
+  baselines: (r) => wasm.evaluateBaselines(r.config, r.options),
+  catalog: () => wasm.catalog(),
+  continual: async (r) => wasm.runContinual(r.config, await digitsFor(r.config)),
+  continualCreate: async (r) => wasm.createContinual(r.config, await digitsFor(r.config)),
+  continualAdvance: (r) => wasm.advanceContinual(r.run, r.steps),
+  continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
+  continualUnlearn: (r) => wasm.unlearnContinual(r.run, r.class),
+  continualDispose: (r) => wasm.disposeContinual(r.run),
+  cost: (r) => wasm.inferenceCost(r.config, r.tokens),
+  dispose: (r) => wasm.disposeSession(r.session),
+  memory: async () => ({
+    wasmBytes: (await load()).memory.buffer.byteLength,
+    liveSessions: wasm.liveSessions(),
+    readbacks: wasm.readbacks(),
+    gpuBuffers: gpu.buffers,
+    gpuBytes: gpu.bytes,
+  }),
+};
+
 async function dispatch(req: Request): Promise<unknown> {
   await load();
-  switch (req.op) {
-    case "capabilities":
-      return wasm.capabilities();
-    case "create":
-      return wasm.createSession(req.config);
-    case "train":
-      return wasm.trainSession(req.session, req.steps);
-    case "evaluate":
-      return wasm.evaluateSession(req.session, req.options);
-    case "load":
-      return wasm.loadSession(req.bytes, req.device);
-    case "save":
-      return wasm.saveSession(req.session);
-    case "baselines":
-      return wasm.evaluateBaselines(req.config, req.options);
-    case "catalog":
-      return wasm.catalog();
-    case "continual":
-      return wasm.runContinual(req.config, await digitsFor(req.config));
-    case "continualCreate":
-      return wasm.createContinual(req.config, await digitsFor(req.config));
-    case "continualAdvance":
-      return wasm.advanceContinual(req.run, req.steps);
-    case "continualBoundary":
-      return wasm.continualBoundary(req.run, req.resolution);
-    case "continualUnlearn":
-      return wasm.unlearnContinual(req.run, req.class);
-    case "continualDispose":
-      return wasm.disposeContinual(req.run);
-    case "cost":
-      return wasm.inferenceCost(req.config, req.tokens);
-    case "dispose":
-      return wasm.disposeSession(req.session);
-    case "liveSessions":
-      return wasm.liveSessions();
-    case "memory":
-      return {
-        wasmBytes: (await load()).memory.buffer.byteLength,
-        liveSessions: wasm.liveSessions(),
-        readbacks: wasm.readbacks(),
-        gpuBuffers: gpu.buffers,
-        gpuBytes: gpu.bytes,
-      };
-  }
+  const handler = handlers[req.op] as (request: Request) => unknown;
+  return handler(req);
 }
 
 self.onmessage = async (event: MessageEvent<Request>) => {
