@@ -26,7 +26,7 @@ export function loadManifest(): Promise<Manifest> {
 
 /** The checkpoint trained on `task` with `model`, if one ships. */
 export function findCheckpoint(all: Manifest, task: string, model: Backbone): ManifestEntry | undefined {
-  return Object.values(all).find((e) => e.config.task === task && (e.config.model ?? "transformer") === model);
+  return Object.values(all).find((e) => e.config.task?.kind === task && (e.config.model ?? "transformer") === model);
 }
 
 /** Fetches a shipped checkpoint's bytes. */

@@ -20,7 +20,8 @@ import {
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { urlState, watchSettings, type StateOf } from "./state.js";
-import { COMPARE as TABLE } from "./tables.js";
+import { buildForm } from "./form.js";
+import { COMPARE as TABLE, taskConfig } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
 import { Progress } from "./progress.js";
@@ -44,6 +45,7 @@ const url = urlState(TABLE);
 const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>(["task", "dims", "points", "start", "ratio", "device", "learningRate", "seed"]);
 
 const form = el<HTMLFormElement>("controls");
+buildForm(form, TABLE);
 const status = el<HTMLParagraphElement>("status");
 const badge = el<HTMLOutputElement>("device-badge");
 const checkpointInfo = el<HTMLParagraphElement>("checkpoint-info");
@@ -80,7 +82,7 @@ function ratio(): [number, number] {
 /** The page's config for one backbone (a loaded checkpoint keeps its own). */
 function config(model: Backbone): SessionConfig {
   return {
-    task: state.task as SessionConfig["task"],
+    task: taskConfig(state.task, state),
     model,
     xlstmRatio: ratio(),
     dims: state.dims,

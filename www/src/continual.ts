@@ -14,7 +14,8 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
 import { urlState, watchSettings, type StateOf } from "./state.js";
-import { CONTINUAL as TABLE, SHAPES, STRATEGIES, STRATEGY_NAMES as NAMES } from "./tables.js";
+import { buildForm } from "./form.js";
+import { CONTINUAL as TABLE, SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, stamp } from "./files.js";
 import { Progress } from "./progress.js";
@@ -30,6 +31,7 @@ const SIDES = ["a", "b"] as const;
 type Side = (typeof SIDES)[number];
 
 const form = el<HTMLFormElement>("controls");
+buildForm(form, TABLE);
 const status = el<HTMLParagraphElement>("status");
 const badge = el<HTMLOutputElement>("device-badge");
 const buttons = {
@@ -53,10 +55,6 @@ const results: Record<Side, ContinualResult | null> = { a: null, b: null };
 let epoch = 0;
 let pauseRequested = false;
 
-for (const select of form.querySelectorAll<HTMLSelectElement>("select[data-strategy-select]")) {
-  if (select.dataset.allowNone !== undefined) select.add(new Option("— none —", "none"));
-  for (const s of STRATEGIES) select.add(new Option(NAMES[s], s));
-}
 
 function strategyOf(side: Side): ContinualStrategy | null {
   const s = side === "a" ? state.strategy : state.compare;

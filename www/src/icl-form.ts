@@ -3,7 +3,7 @@ import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "
 import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
 import { el } from "./dom.js";
-import { BASELINES, ICL } from "./tables.js";
+import { BASELINES, ICL, taskConfig } from "./tables.js";
 
 type IclState = StateOf<typeof ICL>;
 
@@ -62,11 +62,8 @@ export function showModelSettings(form: HTMLFormElement, config: SessionInfo["co
 /** The session config the in-context page's settings describe. */
 export function sessionConfig(state: IclState): SessionConfig {
   return {
-    task: state.task as SessionConfig["task"],
+    task: taskConfig(state.task, state),
     model: state.model as SessionConfig["model"],
-    sparsity: Math.min(state.sparsity, state.dims),
-    noiseStd: state.noiseStd,
-    conditionNumber: state.conditionNumber,
     device: state.device as SessionConfig["device"],
     preset: state.preset as SessionConfig["preset"],
     tokens: state.tokens as SessionConfig["tokens"],

@@ -14,7 +14,8 @@ import {
 } from "iclab";
 import { LossChart } from "./charts.js";
 import { readControl, urlState, type StateOf } from "./state.js";
-import { ICL as PROPS } from "./tables.js";
+import { buildForm } from "./form.js";
+import { ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
 import { applyChrome } from "./chrome.js";
 import { csv, download, errorCurveRows, stamp } from "./files.js";
 import { renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
@@ -33,6 +34,7 @@ type State = StateOf<typeof PROPS>;
 const { parse, parseValue, serialize, chrome } = urlState(PROPS);
 
 const form = el<HTMLFormElement>("controls");
+buildForm(form, PROPS);
 const badge = el<HTMLOutputElement>("device-badge");
 const status = el<HTMLParagraphElement>("status");
 const checkpointInfo = el<HTMLParagraphElement>("checkpoint-info");
@@ -68,8 +70,8 @@ const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
 
 
 /** Settings that define the model: changing one starts a new experiment. */
-const MODEL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
-  "start", "task", "model", "sparsity", "noiseStd", "conditionNumber", "device", "preset", "tokens", "dims", "points",
+const MODEL_PROPS: ReadonlySet<string> = new Set<string>([
+  "start", "task", "model", ...TASK_PARAM_NAMES, "device", "preset", "tokens", "dims", "points",
   "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed",
 ]);
 /** Settings of the evaluation only. */

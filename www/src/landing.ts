@@ -3,6 +3,7 @@
  * (`checkpoints/linear.log.json`, written by the CLI when it trained the model), so the figure is
  * the model the demo loads, not an illustration.
  */
+import { CATALOG, type ResolvedSessionConfig } from "iclab";
 import "./style.css";
 
 interface Curve {
@@ -10,6 +11,7 @@ interface Curve {
 }
 interface Log {
   steps: number;
+  config: ResolvedSessionConfig;
   evaluation: { dims: number; points: number; prompts: number; curves: Record<string, Curve> };
 }
 
@@ -63,9 +65,11 @@ async function main(): Promise<void> {
     const log = (await response.json()) as Log;
     draw(svg, log);
     const d = log.evaluation.dims;
+    const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[log.config.preset];
+    const layers = log.config.layers ?? preset?.layers;
     caption.textContent =
       `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
-      `on ${log.evaluation.prompts.toLocaleString()} new prompts. The transformer is the one the demo ships, a 3-layer ` +
+      `on ${log.evaluation.prompts.toLocaleString()} new prompts. The transformer is the one the demo ships, a ${layers}-layer ` +
       `model meta-trained for ${log.steps.toLocaleString()} steps. Least squares needs k = ${d} examples to pin the ` +
       `function down; averaging the examples never does (its curve is cut off at 1.2).`;
     document.body.dataset.figure = "drawn";

@@ -10,7 +10,8 @@
 
 type Kind =
   | { type: "int"; min: number; max: number }
-  | { type: "float"; min: number; max: number }
+  /** `minExclusive`: `min` itself is out of range (a learning rate must be > 0). */
+  | { type: "float"; min: number; max: number; minExclusive?: boolean }
   /** `aliases`: old names still read from URLs, mapped to the current value. */
   | { type: "enum"; values: readonly string[]; aliases?: Readonly<Record<string, string>> }
   | { type: "list"; values: readonly string[] };
@@ -57,6 +58,7 @@ export function urlState<T extends Table>(table: T) {
     if (raw.trim() === "") return null;
     const n = Number(raw);
     if (!Number.isFinite(n) || n < p.min || n > p.max) return null;
+    if (p.type === "float" && p.minExclusive && n === p.min) return null;
     if (p.type === "int" && !Number.isInteger(n)) return null;
     return n;
   }

@@ -142,7 +142,8 @@ function renderLessons(root: HTMLElement): void {
 function describeProp(p: Prop): string {
   if (p.type === "enum") return `one of ${p.values.join(", ")}`;
   if (p.type === "list") return `comma-separated, from ${p.values.join(", ")}`;
-  return `${p.type === "int" ? "whole number" : "number"} from ${p.min} to ${p.max.toLocaleString("en")}`;
+  const from = p.type === "float" && p.minExclusive ? `above ${p.min}` : `from ${p.min}`;
+  return `${p.type === "int" ? "whole number" : "number"} ${from} to ${p.max.toLocaleString("en")}`;
 }
 
 function renderParams(root: HTMLElement): void {
