@@ -18,10 +18,13 @@ const HEADER: &str = "// Generated from the Rust schema by crate/src/catalog/tes
 
 /// One exported declaration with its doc comment, an object type's fields one per line.
 fn declaration<T: TS + 'static + ?Sized>(cfg: &ts_rs::Config) -> String {
-    let docs = T::docs()
+    format_declaration(T::docs(), T::decl(cfg))
+}
+
+fn format_declaration(docs: Option<String>, decl: String) -> String {
+    let docs = docs
         .map(|d| format!("{}\n", d.trim_end()))
         .unwrap_or_default();
-    let decl = T::decl(cfg);
     let body = decl
         .split_once("= {")
         .and_then(|(head, rest)| Some((head, rest.trim_end().strip_suffix("};")?)));
@@ -83,12 +86,13 @@ fn typescript() -> String {
         SessionConfig,
         tasks::TaskKind,
         tasks::TaskConfig,
-        tasks::LinearRegression,
-        tasks::SparseLinear,
-        tasks::NoisyLinear,
-        tasks::ReluNet,
-        tasks::DecisionTree,
-        tasks::IllConditionedLinear,
+    );
+    // Every function class's own parameters type, from the one list in icl/tasks/mod.rs.
+    for (docs, decl) in tasks::class_types(&cfg) {
+        out.push('\n');
+        out.push_str(&format_declaration(docs, decl));
+    }
+    export!(
         Backbone,
         Preset,
         tokens::TokenLayout,

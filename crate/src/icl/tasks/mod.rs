@@ -108,6 +108,13 @@ macro_rules! function_classes {
             }
         }
 
+        /// Each class's TypeScript declaration (docs, declaration), for the generated types.
+        #[cfg(test)]
+        pub(crate) fn class_types(cfg: &ts_rs::Config) -> Vec<(Option<String>, String)> {
+            use ts_rs::TS;
+            vec![$((<$class as TS>::docs(), <$class as TS>::decl(cfg)),)*]
+        }
+
         impl TaskConfig {
             pub fn kind(&self) -> TaskKind {
                 match self {
