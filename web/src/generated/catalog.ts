@@ -70,6 +70,12 @@ export const CATALOG: Catalog = {
             "default": 100.0
           }
         }
+      },
+      {
+        "kind": "quadratic",
+        "title": "quadratic",
+        "description": "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3, w ~ N(0, I)",
+        "fields": {}
       }
     ],
     "models": [

@@ -89,13 +89,13 @@ export type SessionConfig = {
 /**
  * The function classes a config can name.
  */
-export type TaskKind = "linear" | "sparse_linear" | "noisy_linear" | "relu_net" | "decision_tree" | "ill_conditioned";
+export type TaskKind = "linear" | "sparse_linear" | "noisy_linear" | "relu_net" | "decision_tree" | "ill_conditioned" | "quadratic";
 
 /**
  * A function class with its parameters (JS and CLI schema), tagged by `kind`:
  * `{ "kind": "sparse_linear", "sparsity": 3 }`.
  */
-export type TaskConfig = { "kind": "linear" } & LinearRegression | { "kind": "sparse_linear" } & SparseLinear | { "kind": "noisy_linear" } & NoisyLinear | { "kind": "relu_net" } & ReluNet | { "kind": "decision_tree" } & DecisionTree | { "kind": "ill_conditioned" } & IllConditionedLinear;
+export type TaskConfig = { "kind": "linear" } & LinearRegression | { "kind": "sparse_linear" } & SparseLinear | { "kind": "noisy_linear" } & NoisyLinear | { "kind": "relu_net" } & ReluNet | { "kind": "decision_tree" } & DecisionTree | { "kind": "ill_conditioned" } & IllConditionedLinear | { "kind": "quadratic" } & QuadraticRegression;
 
 /**
  * No parameters.
@@ -134,6 +134,11 @@ export type IllConditionedLinear = {
    */
   conditionNumber: number,
 };
+
+/**
+ * No parameters.
+ */
+export type QuadraticRegression = Record<symbol, never>;
 
 /**
  * Which learner backbone to train.

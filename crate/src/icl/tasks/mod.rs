@@ -153,6 +153,8 @@ function_classes! {
     DecisionTree(decision_tree::DecisionTree) = "decision_tree",
     /// Linear with inputs of skewed covariance of condition number `conditionNumber` (Fu et al.).
     IllConditioned(ill_conditioned::IllConditionedLinear) = "ill_conditioned",
+    /// `Σ w_i x_i² / √3`, `w ~ N(0, I_d)` (Garg et al.'s quadratic regression).
+    Quadratic(quadratic::QuadraticRegression) = "quadratic",
 }
 
 pub use ill_conditioned::{covariance_sqrt, transform_rows};
