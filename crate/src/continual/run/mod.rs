@@ -27,7 +27,7 @@ use rand::{RngExt, SeedableRng};
 use super::data::Dataset;
 use super::digits::Digits;
 use super::scenarios::Stream;
-use super::strategies::{StepContext, TaskEnd, flat_grads, flat_params};
+use super::strategies::{StepContext, StepUpdate, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
 use crate::model::mlp::Mlp;
 use crate::schema::Field;
@@ -309,8 +309,19 @@ impl ClRun {
                 if let Some(p) = penalty {
                     loss = loss + p;
                 }
-                let grads = GradientsParams::from_grads(loss.backward(), &net.model);
+                let before = needs.updates.then(|| flat_params(&net.model).inner());
+                let gradients = loss.backward();
+                let grad = needs.updates.then(|| flat_grads(&net.model, &gradients));
+                let grads = GradientsParams::from_grads(gradients, &net.model);
                 net.model = net.optim.step(lr, net.model.clone(), grads);
+                if let (Some(before), Some(grad)) = (before, grad) {
+                    let after = flat_params(&net.model).inner();
+                    net.strategy.after_step(&StepUpdate {
+                        grad: &grad,
+                        before: &before,
+                        after: &after,
+                    });
+                }
                 net.strategy.observe(&batch, &mut self.rng);
                 Ok(())
             }

@@ -43,6 +43,17 @@ pub struct Needs {
     pub teacher: bool,
     /// The diagonal empirical Fisher at the end of each task ([`TaskEnd::fisher`]).
     pub fisher: bool,
+    /// Each step's gradient and parameter change ([`Strategy::after_step`]).
+    pub updates: bool,
+}
+
+/// One optimizer step, as [`Strategy::after_step`] sees it (if [`Needs::updates`]): flattened
+/// in [`flat_params`] order, constant, on the inner (non-autodiff) device.
+pub struct StepUpdate<'a> {
+    /// The gradient of the step's loss (penalty included), at the parameters before the step.
+    pub grad: &'a Tensor<1>,
+    pub before: &'a Tensor<1>,
+    pub after: &'a Tensor<1>,
 }
 
 /// What a strategy may use to add a loss term at one step.
@@ -94,6 +105,9 @@ pub trait Strategy {
 
     /// Called with every batch of the current task after the step.
     fn observe(&mut self, _batch: &Dataset, _rng: &mut StdRng) {}
+
+    /// Called after every optimizer step with what the step did (if [`Needs::updates`]).
+    fn after_step(&mut self, _update: &StepUpdate) {}
 
     /// Called when training on a task ends.
     fn end_task(&mut self, _end: &TaskEnd) {}
