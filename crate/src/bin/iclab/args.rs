@@ -86,8 +86,7 @@ pub enum ClCommand {
         /// batchSize, iterationsPerTask, evalEvery, device, seed); omitted keys take defaults.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Overrides the config's strategy (naive, joint, replay, power_law_replay, l2, ewc,
-        /// lwf, ncm, protonet, slda, analytic).
+        /// Overrides the config's strategy (`iclab catalog` lists them).
         #[arg(long, value_parser = parse_enum::<StrategyKind>)]
         strategy: Option<StrategyKind>,
         /// Overrides the config's seed.
