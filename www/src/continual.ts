@@ -5,6 +5,7 @@
  * Numbers come from the package; this file wires controls, URL state and views.
  */
 import {
+  CATALOG,
   startContinual,
   type ContinualConfig,
   type ContinualResult,
@@ -103,7 +104,8 @@ function config(strategy: ContinualStrategy): ContinualConfig {
     bufferSize: state.bufferSize,
     bufferPolicy: state.bufferPolicy as ContinualConfig["bufferPolicy"],
     rehearsalExponent: state.rehearsalExponent,
-    regularization: strategy === "ewc" ? state.ewcLambda : state.l2Lambda,
+    // The page has a λ control for L2 and EWC; any other strategy with a λ takes the core's default.
+    ...(strategy === "ewc" ? { regularization: state.ewcLambda } : strategy === "l2" ? { regularization: state.l2Lambda } : {}),
     lwfAlpha: state.lwfAlpha,
     temperature: state.temperature,
     features: state.features,
@@ -150,8 +152,8 @@ function showRelevant(): void {
   }
   el("unlearn-row").hidden = !SIDES.some((s) => strategyOf(s) === "analytic");
   el<HTMLParagraphElement>("strategy-note").textContent =
-    [...used].some((s) => s === "ncm" || s === "slda" || s === "analytic")
-      ? "NCM, SLDA and the analytic head read each task's data once, in batches, instead of training for the set number of steps."
+    CATALOG.continual.strategies.some((s) => s.readsOnce && used.has(s.kind))
+      ? `${CATALOG.continual.strategies.filter((s) => s.readsOnce).map((s) => s.title).join(", ")} read each task's data once, in batches, instead of training for the set number of steps.`
       : "";
 }
 
