@@ -243,7 +243,7 @@ fn task_incremental_is_easier_and_lwf_ewc_run_there() {
     }
 }
 
-/// Permuted digits (domain-incremental): Naive forgets; EWC, Replay and power-law rehearsal all
+/// Permuted digits (domain-incremental): Naive forgets; EWC, SI, Replay and power-law rehearsal all
 /// keep more, and Joint is the upper bound. Power-law vs uniform rehearsal vs none, as
 /// SCIENCE.md §3 asks.
 #[test]
@@ -270,6 +270,7 @@ fn permuted_digits_ewc_and_rehearsal_beat_naive() {
     assert!(forgetting(&naive) > 0.15);
     for kind in [
         StrategyKind::Ewc,
+        StrategyKind::Si,
         StrategyKind::Replay,
         StrategyKind::PowerLawReplay,
     ] {

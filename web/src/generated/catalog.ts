@@ -566,6 +566,12 @@ export const CATALOG: Catalog = {
         "defaultRegularization": 1000.0
       },
       {
+        "kind": "si",
+        "title": "Synaptic Intelligence",
+        "readsOnce": false,
+        "defaultRegularization": 0.1
+      },
+      {
         "kind": "lwf",
         "title": "LwF (distillation)",
         "readsOnce": false,

@@ -538,7 +538,7 @@ export type ClConfig = {
    */
   bufferPolicy: BufferPolicy,
   /**
-   * λ of l2 and ewc; default per strategy ([`StrategyKind::default_regularization`]).
+   * λ of l2, ewc and si; default per strategy ([`StrategyKind::default_regularization`]).
    */
   regularization: number | null,
   /**
@@ -713,7 +713,7 @@ export type Schedule = "cycle" | "power_law";
 /**
  * Which learner or strategy (Avalanche's names where it has them).
  */
-export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
+export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "si" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
 
 /**
  * How the replay memory decides what to keep.

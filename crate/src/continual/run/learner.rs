@@ -16,7 +16,8 @@ use crate::continual::learners::{
 };
 use crate::continual::scenarios::Stream;
 use crate::continual::strategies::{
-    ClassBalanced, Ewc, Joint, L2, Lwf, Memory, Naive, PowerLawReplay, Replay, Reservoir, Strategy,
+    ClassBalanced, Ewc, Joint, L2, Lwf, Memory, Naive, PowerLawReplay, Replay, Reservoir, Si,
+    Strategy,
 };
 use crate::device::{self, Compute};
 use crate::model::mlp::{Mlp, MlpConfig};
@@ -176,6 +177,7 @@ pub(super) async fn build(
         ))),
         StrategyKind::L2 => classifier(Box::new(L2::new(config.lambda()))),
         StrategyKind::Ewc => classifier(Box::new(Ewc::new(config.lambda()))),
+        StrategyKind::Si => classifier(Box::new(Si::new(config.lambda()))),
         StrategyKind::Lwf => classifier(Box::new(Lwf::new(config.lwf_alpha, config.temperature))),
         StrategyKind::Protonet => Learner::Proto(Box::new(Proto {
             model: mlp(width),

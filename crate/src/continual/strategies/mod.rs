@@ -15,6 +15,7 @@ pub mod naive;
 pub mod power_law;
 pub mod replay;
 pub mod reservoir;
+pub mod si;
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::Gradients;
@@ -33,6 +34,7 @@ pub use naive::Naive;
 pub use power_law::PowerLawReplay;
 pub use replay::{Memory, Replay};
 pub use reservoir::Reservoir;
+pub use si::Si;
 
 /// What a strategy needs the training loop to compute for it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
