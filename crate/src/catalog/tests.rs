@@ -80,7 +80,7 @@ fn typescript() -> String {
         )*};
     }
     use crate::continual::{metrics, run, scenarios};
-    use crate::icl::{baselines, curriculum, eval, evaluate, probe, tasks, tokens};
+    use crate::icl::{baselines, curriculum, curves, evaluate, probe, tasks, tokens};
     export!(
         // in-context sessions
         SessionConfig,
@@ -110,7 +110,7 @@ fn typescript() -> String {
         baselines::BaselineOptions,
         evaluate::EvalResult,
         evaluate::Example,
-        eval::ErrorCurve,
+        curves::ErrorCurve,
         crate::model::cost::InferenceCost,
         crate::memory::MemoryEstimate,
         // continual runs

@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::baselines::{self, BaselineKind, BaselineOptions, Fit};
-use super::eval::{ErrorCurve, error_curve};
+use super::curves::{ErrorCurve, error_curve};
 use super::probe::{EvalSet, Probe};
 use super::{FunctionClass, TaskKind};
 use crate::Result;

@@ -3,7 +3,7 @@
 
 pub mod baselines;
 pub mod curriculum;
-pub mod eval;
+pub mod curves;
 pub mod evaluate;
 pub mod probe;
 pub mod prompt;

@@ -38,14 +38,17 @@ impl ClRun {
         let scores: Vec<f64> = match &self.learner {
             Learner::Net(net) => {
                 // sync point: one read-back per evaluation
-                device::read_f32(net.model.valid().forward(self.probe.clone()), "logits")
-                    .await?
-                    .into_iter()
-                    .map(f64::from)
-                    .collect()
+                device::read_f32(
+                    net.model.valid().forward(self.test_inputs.clone()),
+                    "logits",
+                )
+                .await?
+                .into_iter()
+                .map(f64::from)
+                .collect()
             }
             Learner::Proto(p) => {
-                let z = p.model.valid().forward(self.probe.clone());
+                let z = p.model.valid().forward(self.test_inputs.clone());
                 // sync point: one read-back per evaluation
                 device::read_f32(p.prototypes.logits(z), "logits")
                     .await?

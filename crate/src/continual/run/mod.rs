@@ -59,7 +59,7 @@ pub struct ClRun {
     learner: Learner,
     rng: StdRng,
     /// Every task's test inputs in one tensor on the inference device, and the row spans.
-    probe: Tensor<2>,
+    test_inputs: Tensor<2>,
     spans: Vec<(usize, usize)>,
     heads: Heads,
     steps_per_segment: Vec<u32>,
@@ -126,7 +126,7 @@ impl ClRun {
         let learner =
             learner::build(config, &stream, (train.dim, classes), &compute, &mut rng).await?;
         let tests: Vec<&Dataset> = stream.tasks.iter().map(|t| &t.test).collect();
-        let (probe, spans) = concat_inputs(&tests, &compute.infer);
+        let (test_inputs, spans) = concat_inputs(&tests, &compute.infer);
         let batch = config.batch_size as usize;
         let steps_per_segment = stream
             .order
@@ -146,7 +146,7 @@ impl ClRun {
             compute,
             learner,
             rng,
-            probe,
+            test_inputs,
             spans,
             heads,
             steps_per_segment,
