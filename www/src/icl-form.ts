@@ -51,11 +51,14 @@ export function writeForm(form: HTMLFormElement, state: Readonly<Record<string, 
   }
 }
 
-/** A loaded model's own settings, shown in the (locked) model controls. */
+/** A loaded model's own settings, shown in the (locked) model controls: its class and the class's parameters too. */
 export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
-  for (const name of ["task", "model", "dims", "points", "preset", "tokens", "batchSize", "learningRate", "warmupSteps", "decaySteps"] as const) {
+  const { kind, ...params } = config.task;
+  const shown: Record<string, unknown> = { ...params, task: kind };
+  for (const name of ["model", "dims", "points", "preset", "tokens", "batchSize", "learningRate", "warmupSteps", "decaySteps"] as const) shown[name] = config[name];
+  for (const [name, value] of Object.entries(shown)) {
     const input = field(form, name);
-    if (input) input.value = String(config[name]);
+    if (input) input.value = String(value);
   }
 }
 

@@ -154,7 +154,7 @@ async function openCheckpoint(): Promise<Session | null> {
 function showLoaded(s: Session, file: string, history: string): void {
   const c = s.config;
   checkpointInfo.textContent =
-    `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task}, d = ${c.dims}, ${c.points} points, ${history}.`;
+    `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task.kind}, d = ${c.dims}, ${c.points} points, ${history}.`;
   showModelSettings(form, c);
 }
 
@@ -375,7 +375,7 @@ buttons.save.addEventListener("click", () => {
   const s = session;
   if (!s) return;
   void s.save().then(
-    (bytes) => download(`${stamp(`${s.config.model ?? "transformer"}-${s.config.task}`)}.safetensors`, bytes as Uint8Array<ArrayBuffer>, "application/octet-stream"),
+    (bytes) => download(`${stamp(`${s.config.model ?? "transformer"}-${s.config.task.kind}`)}.safetensors`, bytes as Uint8Array<ArrayBuffer>, "application/octet-stream"),
     (error: unknown) => setPage("error", describe(error), true),
   );
 });
