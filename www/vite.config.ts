@@ -1,14 +1,22 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 import { CSP_META } from "../scripts/serve.mjs";
 
-/** The site's pages in navigation order (the landing page is the "iclab" home link). */
-const NAV: [file: string, label: string][] = [
-  ["icl.html", "in-context regression"],
-  ["compare.html", "transformer vs xLSTM"],
-  ["continual.html", "continual learning"],
-  ["teachers.html", "for teachers"],
-];
+/**
+ * The site's pages: every `*.html` here. A page is in the navigation when it says where
+ * (`<meta name="iclab:nav" content="<order>">`), under the name in its `<title>` after "iclab · "
+ * (the landing page is the "iclab" home link). Adding a page is one HTML file and its module.
+ */
+const PAGES = readdirSync(import.meta.dirname).filter((f) => f.endsWith(".html")).sort();
+const NAV: [file: string, label: string][] = PAGES.flatMap((file) => {
+  const html = readFileSync(resolve(import.meta.dirname, file), "utf8");
+  const order = /<meta name="iclab:nav" content="(\d+)"/.exec(html)?.[1];
+  const title = /<title>iclab · ([^<]+)<\/title>/.exec(html)?.[1];
+  return order && title ? [{ file, title, order: Number(order) }] : [];
+})
+  .sort((a, b) => a.order - b.order)
+  .map(({ file, title }) => [file, title]);
 
 /**
  * What every page shares, written once: `<!-- iclab:head -->` becomes the charset, viewport,
@@ -45,12 +53,7 @@ export default defineConfig({
     target: "es2022",
     rollupOptions: {
       input: {
-        index: resolve(import.meta.dirname, "index.html"),
-        icl: resolve(import.meta.dirname, "icl.html"),
-        api: resolve(import.meta.dirname, "api.html"),
-        compare: resolve(import.meta.dirname, "compare.html"),
-        continual: resolve(import.meta.dirname, "continual.html"),
-        teachers: resolve(import.meta.dirname, "teachers.html"),
+        ...Object.fromEntries(PAGES.map((file) => [basename(file, ".html"), resolve(import.meta.dirname, file)])),
         // The <iclab-demo> element: a stable URL (site root/embed.js) for course pages to load.
         embed: resolve(import.meta.dirname, "src/embed.ts"),
       },
