@@ -19,14 +19,11 @@ import {
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
-import { urlState, watchSettings, type StateOf } from "./state.js";
-import { buildForm } from "./form.js";
 import { COMPARE as TABLE, taskConfig } from "./tables.js";
-import { applyChrome } from "./chrome.js";
-import { csv, download, errorCurveRows, stamp } from "./files.js";
+import { errorCurveRows } from "./files.js";
+import { Page } from "./page.js";
 import { Progress } from "./progress.js";
-import { mountShare } from "./share.js";
-import { continueOnCpu, describe, deviceLost, el, showDeviceBadge } from "./dom.js";
+import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { rounds } from "./rounds.js";
 import "./style.css";
 
@@ -38,25 +35,25 @@ function baselinesFor(task: string): BaselineKind[] {
   return ["least_squares", "gd"];
 }
 
-type Name = keyof typeof TABLE;
-type State = StateOf<typeof TABLE>;
-const url = urlState(TABLE);
+type Name = keyof typeof TABLE & string;
 /** Settings that define the models: changing one starts over. */
 const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>(["task", "dims", "points", "start", "ratio", "device", "learningRate", "seed"]);
 
-const form = el<HTMLFormElement>("controls");
-buildForm(form, TABLE);
-const status = el<HTMLParagraphElement>("status");
-const badge = el<HTMLOutputElement>("device-badge");
+const page: Page<typeof TABLE> = new Page({
+  kind: "compare",
+  table: TABLE,
+  trainLabel: "Train both",
+  // A shipped model keeps its own shape: the model settings stay as it has them.
+  locked: (control) => page.state.start === "checkpoint" && MODELS.some((m) => sessions[m]) && control.dataset.model !== undefined,
+  changed,
+  train,
+  reset,
+  results,
+  resultsCsv,
+});
+const { status, badge } = page;
 const checkpointInfo = el<HTMLParagraphElement>("checkpoint-info");
 const sizes = el<HTMLParagraphElement>("sizes");
-const buttons = {
-  train: el<HTMLButtonElement>("train"),
-  pause: el<HTMLButtonElement>("pause"),
-  reset: el<HTMLButtonElement>("reset"),
-  exportJson: el<HTMLButtonElement>("export-json"),
-  exportCsv: el<HTMLButtonElement>("export-csv"),
-};
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 /** The error-vs-k curves on the chart, for export. */
 let shown: Record<string, ErrorCurve> = {};
@@ -66,30 +63,26 @@ const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floa
 const workChart = new LineChart(el("work-chart"), { x: "token position", y: "multiply-adds", logY: true }, lines);
 const lossChart = new LineChart(el("loss-chart"), { x: "steps trained here", y: "loss / zero predictor", logY: true }, lines);
 
-const parsed = url.parse(location.search);
-let state: State = parsed.state;
 const sessions: Record<Backbone, Session | null> = { transformer: null, xlstm: null };
 const losses: Record<Backbone, [number, number][]> = { transformer: [], xlstm: [] };
 let baselines: { key: string; curves: Record<string, ErrorCurve> } | null = null;
-let epoch = 0;
-let pauseRequested = false;
 
 function ratio(): [number, number] {
-  const [a, b] = String(state.ratio).split(":").map(Number);
+  const [a, b] = String(page.state.ratio).split(":").map(Number);
   return [a ?? 1, b ?? 1];
 }
 
 /** The page's config for one backbone (a loaded checkpoint keeps its own). */
 function config(model: Backbone): SessionConfig {
   return {
-    task: taskConfig(state.task, state),
+    task: taskConfig(page.state.task, page.state),
     model,
     xlstmRatio: ratio(),
-    dims: state.dims,
-    points: state.points,
-    learningRate: state.learningRate,
-    seed: state.seed,
-    device: state.device as SessionConfig["device"],
+    dims: page.state.dims,
+    points: page.state.points,
+    learningRate: page.state.learningRate,
+    seed: page.state.seed,
+    device: page.state.device as SessionConfig["device"],
   };
 }
 
@@ -99,29 +92,7 @@ function effective(model: Backbone): SessionConfig {
 }
 
 function evalOptions(): EvaluateOptions {
-  return { prompts: state.evalPrompts, seed: state.seed };
-}
-
-function writeForm(): void {
-  for (const name of Object.keys(TABLE) as Name[]) {
-    const input = form.elements.namedItem(name);
-    if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(state[name]);
-  }
-}
-
-function setPage(next: "idle" | "loading" | "running" | "paused" | "done" | "error", message?: string, isError = false): void {
-  document.body.dataset.state = next;
-  buttons.train.textContent = next === "paused" ? "Resume" : "Train both";
-  buttons.train.disabled = next === "running" || next === "loading" || next === "done";
-  buttons.pause.disabled = next !== "running";
-  const fromCheckpoint = state.start === "checkpoint" && MODELS.some((m) => sessions[m]);
-  for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select")) {
-    input.disabled = next === "running" || next === "loading" || (fromCheckpoint && input.dataset.model !== undefined);
-  }
-  if (message !== undefined) {
-    status.textContent = message;
-    status.classList.toggle("error", isError);
-  }
+  return { prompts: page.state.evalPrompts, seed: page.state.seed };
 }
 
 /** Loads both shipped checkpoints for the task (those that exist). */
@@ -129,20 +100,20 @@ async function openCheckpoints(): Promise<string[]> {
   const manifest = await loadManifest();
   const notes: string[] = [];
   for (const model of MODELS) {
-    const entry = findCheckpoint(manifest, state.task, model);
+    const entry = findCheckpoint(manifest, page.state.task, model);
     const sameRatio = model !== "xlstm" || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
     if (!entry || !sameRatio) {
-      notes.push(`no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${state.ratio}]` : ""} for ${state.task}: it starts from scratch`);
+      notes.push(`no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`);
       continue;
     }
-    const s = await loadSession(await fetchCheckpoint(entry), state.device as SessionConfig["device"]);
+    const s = await loadSession(await fetchCheckpoint(entry), page.state.device as SessionConfig["device"]);
     sessions[model] = s;
     notes.push(`${MODEL_NAMES[model]}: ${entry.file}, ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min natively)`);
   }
   // Both models must read prompts of one shape: a scratch model follows the loaded one.
   const loaded = MODELS.map((m) => sessions[m]).find((s) => s);
-  if (loaded) state = { ...state, dims: loaded.config.dims, points: loaded.config.points };
-  writeForm();
+  if (loaded) page.state = { ...page.state, dims: loaded.config.dims, points: loaded.config.points };
+  page.writeForm();
   return notes;
 }
 
@@ -188,11 +159,11 @@ async function showCosts(): Promise<void> {
 
 /** Error vs k for both models (whichever exist) and the baselines, on the same prompts. */
 async function evaluate(): Promise<void> {
-  const mine = epoch;
+  const mine = page.epoch;
   const options = evalOptions();
   const key = JSON.stringify([effective("transformer"), options]);
   if (baselines?.key !== key) {
-    const result = await evaluateBaselines(effective("transformer"), { ...options, baselines: baselinesFor(state.task) });
+    const result = await evaluateBaselines(effective("transformer"), { ...options, baselines: baselinesFor(page.state.task) });
     baselines = { key, curves: result.curves };
   }
   const curves: Record<string, ErrorCurve> = {};
@@ -203,7 +174,7 @@ async function evaluate(): Promise<void> {
     const curve = result.curves.model;
     if (curve) curves[model] = curve;
   }
-  if (mine !== epoch) return;
+  if (!page.isCurrent(mine)) return;
   Object.assign(curves, baselines.curves);
   errorChart.show(curves);
   shown = curves;
@@ -213,25 +184,25 @@ async function evaluate(): Promise<void> {
 }
 
 async function prepare(): Promise<void> {
-  const mine = ++epoch;
-  setPage("loading", state.start === "checkpoint" ? "Loading the shipped models…" : "Computing the baselines…");
+  const mine = page.newEpoch();
+  page.set("loading", page.state.start === "checkpoint" ? "Loading the shipped models…" : "Computing the baselines…");
   checkpointInfo.textContent = "";
   try {
-    const notes = state.start === "checkpoint" ? await openCheckpoints() : [];
-    if (mine !== epoch) return;
+    const notes = page.state.start === "checkpoint" ? await openCheckpoints() : [];
+    if (!page.isCurrent(mine)) return;
     checkpointInfo.textContent = notes.join(". ");
     document.body.dataset.loaded = MODELS.filter((m) => sessions[m]).join(",");
     await showCosts();
     await evaluate();
-    if (mine !== epoch) return;
-    setPage("idle", "Press Train both to meta-train the two models side by side on the same prompts.");
+    if (!page.isCurrent(mine)) return;
+    page.set("idle", "Press Train both to meta-train the two models side by side on the same prompts.");
   } catch (error) {
-    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to try again.`, true);
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to try again.`, true);
   }
 }
 
 async function reset(): Promise<void> {
-  pauseRequested = true;
+  page.requestPause();
   const old = MODELS.map((m) => sessions[m]);
   for (const m of MODELS) {
     sessions[m] = null;
@@ -251,68 +222,68 @@ function showLosses(): void {
   // Both runs advance `every` steps per round; x is steps trained on this page (checkpoints
   // start at different steps).
   const longest = MODELS.map((m) => losses[m]).reduce((a, b) => (b.length > a.length ? b : a));
-  lossChart.show(longest.map((_, i) => (i + 1) * state.every), MODELS.map((m) => losses[m].map(([, l]) => l)));
+  lossChart.show(longest.map((_, i) => (i + 1) * page.state.every), MODELS.map((m) => losses[m].map(([, l]) => l)));
 }
 
 function record(model: Backbone, report: Report): void {
   losses[model].push([report.step, report.normalizedLoss]);
   document.body.dataset[model === "transformer" ? "stepTransformer" : "stepXlstm"] = String(report.step);
   if (report.deviceInfo) {
-    showDeviceBadge(badge, report.deviceInfo);
+    page.showDevice(report.deviceInfo);
   }
 }
 
 async function train(): Promise<void> {
-  pauseRequested = false;
-  const mine = epoch;
-  setPage("running", "Building the models…");
+  page.startRun();
+  const mine = page.epoch;
+  page.set("running", "Building the models…");
   try {
     for (const model of MODELS) sessions[model] ??= await createSession(effective(model));
-    if (mine !== epoch) return;
+    if (!page.isCurrent(mine)) return;
     document.body.dataset.loaded = MODELS.join(",");
     await showCosts();
     // One pump per model, pulled in turn: both advance `every` steps per round.
-    const trained = (): number => losses.transformer.length * state.every;
-    progress.start(trained(), state.steps);
+    const trained = (): number => losses.transformer.length * page.state.every;
+    progress.start(trained(), page.state.steps);
     const pumps = MODELS.map((model) => {
       const s = sessions[model] as Session;
       const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
-      return s.train({ steps: Math.max(1, state.steps - done), every: state.every });
+      return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
     });
     let finished = true;
     for await (const round of rounds(pumps)) {
-      if (mine !== epoch) return;
+      if (!page.isCurrent(mine)) return;
       round.forEach((report, i) => report && record(MODELS[i] as Backbone, report));
       showLosses();
       const at = MODELS.map((m) => `${MODEL_NAMES[m]} ${losses[m].at(-1)?.[1].toFixed(3) ?? "–"}`).join(" · ");
-      status.textContent = `${progress.update(Math.min(trained(), state.steps), state.steps)} · step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
+      status.textContent = `${progress.update(Math.min(trained(), page.state.steps), page.state.steps)} · step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
       await evaluate();
-      if (pauseRequested || mine !== epoch) {
+      if (page.pauseRequested || !page.isCurrent(mine)) {
         finished = false;
         break;
       }
     }
-    if (mine !== epoch) return;
+    if (!page.isCurrent(mine)) return;
     progress.stop(finished ? "done" : "paused");
-    setPage(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
+    page.set(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
   } catch (error) {
     const onGpu = MODELS.map((m) => sessions[m]).filter((s): s is Session => s?.deviceInfo.kind === "webgpu");
-    if (mine === epoch && deviceLost(error) && onGpu.length > 0) {
+    if (page.isCurrent(mine) && deviceLost(error) && onGpu.length > 0) {
       await continueFromSnapshots(onGpu, mine);
       return;
     }
     progress.stop();
-    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
 
 /** The GPU was lost mid-run: both models move to the CPU; the charts drop what they forgot. */
 async function continueFromSnapshots(onGpu: Session[], mine: number): Promise<void> {
-  setPage("running", "The GPU was lost; moving the models to the CPU…");
+  page.set("running", "The GPU was lost; moving the models to the CPU…");
   try {
     const lostAt = Math.max(...MODELS.map((m) => losses[m].at(-1)?.[0] ?? 0));
     const { note } = await continueOnCpu(onGpu, lostAt);
-    if (mine !== epoch) return;
+    if (!page.isCurrent(mine)) return;
     for (const model of MODELS) {
       const s = sessions[model];
       if (!s) continue;
@@ -326,42 +297,27 @@ async function continueFromSnapshots(onGpu: Session[], mine: number): Promise<vo
     showLosses();
   } catch (error) {
     progress.stop();
-    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
     return;
   }
   await train();
 }
 
 function results(): object {
-  return { page: "compare", url: location.href, settings: state, losses, curves: shown };
+  return { page: "compare", url: location.href, settings: page.state, losses, curves: shown };
 }
 
-function resultsCsv(): string {
+function resultsCsv(): { header: string[]; rows: unknown[][] } {
   const rows = errorCurveRows(shown);
   for (const model of MODELS) for (const [step, loss] of losses[model]) rows.push(["normalized_training_loss", model, step, loss, "", ""]);
-  return csv(["series", "name", "x", "value", "lower", "upper"], rows);
+  return { header: ["series", "name", "x", "value", "lower", "upper"], rows };
 }
 
-buttons.exportJson.addEventListener("click", () => download(`${stamp("compare")}.json`, JSON.stringify(results(), null, 1), "application/json"));
-buttons.exportCsv.addEventListener("click", () => download(`${stamp("compare")}.csv`, resultsCsv(), "text/csv"));
-mountShare(el<HTMLButtonElement>("share"), "compare", (c) => url.serialize(state, c), url.chrome);
-
-watchSettings(form, TABLE, url, { get: () => state, set: (next) => (state = next) }, status, (name) => {
+function changed(name: Name): void {
   if (MODEL_PROPS.has(name)) void reset();
-  else if (name === "evalPrompts" && document.body.dataset.state !== "running") void evaluate().catch((e: unknown) => setPage("error", describe(e), true));
-  else if (name === "steps" && document.body.dataset.state === "done") setPage("paused");
-});
-buttons.train.addEventListener("click", () => void train());
-buttons.pause.addEventListener("click", () => {
-  pauseRequested = true;
-});
-buttons.reset.addEventListener("click", () => void reset());
+  else if (name === "evalPrompts" && page.phase !== "running") void evaluate().catch((e: unknown) => page.set("error", describe(e), true));
+  else if (name === "steps" && page.phase === "done") page.set("paused");
+}
 
-writeForm();
-applyChrome(form, parsed.chrome);
-void prepare().then(() => {
-  if (parsed.problems.length) {
-    status.textContent = `URL: ${parsed.problems.join("; ")}`;
-    status.classList.add("error");
-  }
-});
+page.init();
+void prepare().then(() => page.showUrlProblems());

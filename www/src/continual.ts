@@ -14,119 +14,115 @@ import {
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
-import { urlState, watchSettings, type StateOf } from "./state.js";
-import { buildForm } from "./form.js";
 import { CONTINUAL as TABLE, SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
-import { applyChrome } from "./chrome.js";
-import { csv, download, stamp } from "./files.js";
+import { Page } from "./page.js";
 import { Progress } from "./progress.js";
-import { mountShare } from "./share.js";
-import { describe, el, showDeviceBadge } from "./dom.js";
+import { describe, el } from "./dom.js";
 import "./style.css";
 
-type Name = keyof typeof TABLE;
-type State = StateOf<typeof TABLE>;
-const url = urlState(TABLE);
 /** Settings shown only for some strategies (`data-uses` in the HTML). */
 const SIDES = ["a", "b"] as const;
 type Side = (typeof SIDES)[number];
 
-const form = el<HTMLFormElement>("controls");
-buildForm(form, TABLE);
-const status = el<HTMLParagraphElement>("status");
-const badge = el<HTMLOutputElement>("device-badge");
-const buttons = {
-  train: el<HTMLButtonElement>("train"),
-  pause: el<HTMLButtonElement>("pause"),
-  reset: el<HTMLButtonElement>("reset"),
-  unlearn: el<HTMLButtonElement>("unlearn"),
-  exportJson: el<HTMLButtonElement>("export-json"),
-  exportCsv: el<HTMLButtonElement>("export-csv"),
-};
+const unlearnButton = el<HTMLButtonElement>("unlearn");
+const page: Page<typeof TABLE> = new Page({
+  kind: "continual",
+  table: TABLE,
+  trainLabel: "Train",
+  controls: "fieldset input, fieldset select",
+  onPhase: (phase) => {
+    unlearnButton.disabled = phase !== "done" && phase !== "paused";
+  },
+  writeForm: (form, state) => {
+    for (const name of Object.keys(TABLE) as (keyof typeof TABLE)[]) {
+      const input = form.elements.namedItem(name);
+      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(state[name]);
+    }
+    showRelevant();
+  },
+  changed: (name) => {
+    showRelevant();
+    // "every" only changes how often the page draws; everything else defines the runs
+    if (name !== "every") void reset();
+  },
+  train,
+  reset,
+  results: exported,
+  resultsCsv: exportedCsv,
+});
+const { form, status } = page;
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const charts: Record<Side, AccuracyChart> = { a: new AccuracyChart(el("acc-chart-a")), b: new AccuracyChart(el("acc-chart-b")) };
 const matrices: Record<Side, HTMLTableElement> = { a: el("matrix-a"), b: el("matrix-b") };
 const boundaries: Record<Side, HTMLCanvasElement> = { a: el("boundary-a"), b: el("boundary-b") };
 const metricsTable = el<HTMLTableElement>("metrics");
 
-const parsed = url.parse(location.search);
-let state: State = parsed.state;
 const runs: Record<Side, ContinualRun | null> = { a: null, b: null };
 const results: Record<Side, ContinualResult | null> = { a: null, b: null };
-let epoch = 0;
-let pauseRequested = false;
 
 
 function strategyOf(side: Side): ContinualStrategy | null {
-  const s = side === "a" ? state.strategy : state.compare;
+  const s = side === "a" ? page.state.strategy : page.state.compare;
   return s === "none" ? null : (s as ContinualStrategy);
 }
 
 function scenario(): ScenarioConfig {
-  switch (state.scenario) {
+  switch (page.state.scenario) {
     case "task_incremental":
-      return { kind: "task_incremental", classesPerTask: state.classesPerTask };
+      return { kind: "task_incremental", classesPerTask: page.state.classesPerTask };
     case "permuted":
-      return { kind: "permuted", tasks: state.tasks };
+      return { kind: "permuted", tasks: page.state.tasks };
     case "rotated":
-      return { kind: "rotated", tasks: state.tasks, maxDegrees: state.maxDegrees };
+      return { kind: "rotated", tasks: page.state.tasks, maxDegrees: page.state.maxDegrees };
     case "blurry":
-      return { kind: "blurry", classesPerTask: state.classesPerTask, blur: state.blur };
+      return { kind: "blurry", classesPerTask: page.state.classesPerTask, blur: page.state.blur };
     case "reoccurring":
       return {
         kind: "reoccurring",
-        classesPerTask: state.classesPerTask,
-        segments: state.segments,
-        schedule: state.schedule as "cycle" | "power_law",
-        exponent: state.revisitExponent,
+        classesPerTask: page.state.classesPerTask,
+        segments: page.state.segments,
+        schedule: page.state.schedule as "cycle" | "power_law",
+        exponent: page.state.revisitExponent,
       };
     default:
-      return { kind: "class_incremental", classesPerTask: state.classesPerTask };
+      return { kind: "class_incremental", classesPerTask: page.state.classesPerTask };
   }
 }
 
 /** The package config for one side. */
 function config(strategy: ContinualStrategy): ContinualConfig {
-  const digits = state.dataset === "digits";
+  const digits = page.state.dataset === "digits";
   return {
     dataset: digits
-      ? { kind: "digits", perClass: state.perClass, seed: state.seed }
+      ? { kind: "digits", perClass: page.state.perClass, seed: page.state.seed }
       : {
           kind: "two_d",
-          shape: state.dataset as (typeof SHAPES)[number],
-          classes: state.classes,
-          noise: state.noise,
-          perClass: state.perClass,
-          seed: state.seed,
+          shape: page.state.dataset as (typeof SHAPES)[number],
+          classes: page.state.classes,
+          noise: page.state.noise,
+          perClass: page.state.perClass,
+          seed: page.state.seed,
         },
     scenario: scenario(),
     strategy,
-    bufferSize: state.bufferSize,
-    bufferPolicy: state.bufferPolicy as ContinualConfig["bufferPolicy"],
-    rehearsalExponent: state.rehearsalExponent,
+    bufferSize: page.state.bufferSize,
+    bufferPolicy: page.state.bufferPolicy as ContinualConfig["bufferPolicy"],
+    rehearsalExponent: page.state.rehearsalExponent,
     // The page has a λ control for L2 and EWC; any other strategy with a λ takes the core's default.
-    ...(strategy === "ewc" ? { regularization: state.ewcLambda } : strategy === "l2" ? { regularization: state.l2Lambda } : {}),
-    lwfAlpha: state.lwfAlpha,
-    temperature: state.temperature,
-    features: state.features,
-    ridge: state.ridge,
-    embedding: state.embedding as ContinualConfig["embedding"],
-    hidden: String(state.hidden).split(",").map(Number),
-    learningRate: state.learningRate,
-    batchSize: state.batchSize,
-    iterationsPerTask: state.iterationsPerTask,
-    evalEvery: state.evalEvery,
-    device: state.device as ContinualConfig["device"],
-    seed: state.seed,
+    ...(strategy === "ewc" ? { regularization: page.state.ewcLambda } : strategy === "l2" ? { regularization: page.state.l2Lambda } : {}),
+    lwfAlpha: page.state.lwfAlpha,
+    temperature: page.state.temperature,
+    features: page.state.features,
+    ridge: page.state.ridge,
+    embedding: page.state.embedding as ContinualConfig["embedding"],
+    hidden: String(page.state.hidden).split(",").map(Number),
+    learningRate: page.state.learningRate,
+    batchSize: page.state.batchSize,
+    iterationsPerTask: page.state.iterationsPerTask,
+    evalEvery: page.state.evalEvery,
+    device: page.state.device as ContinualConfig["device"],
+    seed: page.state.seed,
   };
-}
-
-function writeForm(): void {
-  for (const name of Object.keys(TABLE) as Name[]) {
-    const input = form.elements.namedItem(name);
-    if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(state[name]);
-  }
-  showRelevant();
 }
 
 /** Shows the settings the chosen data, scenario and learners use; hides the rest. */
@@ -136,14 +132,14 @@ function showRelevant(): void {
     label.hidden = !(label.dataset.uses ?? "").split(" ").some((s) => used.has(s as ContinualStrategy));
   }
   for (const label of form.querySelectorAll<HTMLElement>("label[data-scenario]")) {
-    label.hidden = !(label.dataset.scenario ?? "").split(" ").includes(String(state.scenario));
+    label.hidden = !(label.dataset.scenario ?? "").split(" ").includes(String(page.state.scenario));
   }
   for (const label of form.querySelectorAll<HTMLElement>("label[data-for]")) {
-    label.hidden = state.dataset === "digits";
+    label.hidden = page.state.dataset === "digits";
   }
   const two = strategyOf("b") !== null;
   for (const id of ["side-b", "matrix-side-b", "boundary-side-b"]) el(id).hidden = !two;
-  el("boundaries").hidden = state.dataset === "digits";
+  el("boundaries").hidden = page.state.dataset === "digits";
   for (const side of SIDES) {
     const name = strategyOf(side);
     for (const span of document.querySelectorAll<HTMLElement>(`#name-${side}, .name-${side}`)) {
@@ -155,21 +151,6 @@ function showRelevant(): void {
     CATALOG.continual.strategies.some((s) => s.readsOnce && used.has(s.kind))
       ? `${CATALOG.continual.strategies.filter((s) => s.readsOnce).map((s) => s.title).join(", ")} read each task's data once, in batches, instead of training for the set number of steps.`
       : "";
-}
-
-function setPage(next: "idle" | "loading" | "running" | "paused" | "done" | "error", message?: string, isError = false): void {
-  document.body.dataset.state = next;
-  buttons.train.textContent = next === "paused" ? "Resume" : "Train";
-  buttons.train.disabled = next === "running" || next === "loading" || next === "done";
-  buttons.pause.disabled = next !== "running";
-  buttons.unlearn.disabled = next !== "done" && next !== "paused";
-  for (const input of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("fieldset input, fieldset select")) {
-    input.disabled = next === "running" || next === "loading";
-  }
-  if (message !== undefined) {
-    status.textContent = message;
-    status.classList.toggle("error", isError);
-  }
 }
 
 const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
@@ -220,11 +201,11 @@ function renderMetrics(): void {
 async function show(side: Side, result: ContinualResult): Promise<void> {
   results[side] = result;
   const info = result.deviceInfo;
-  showDeviceBadge(badge, info);
+  page.showDevice(info);
   charts[side].show(result);
   renderMatrix(matrices[side], result);
   const run = runs[side];
-  if (run && state.dataset !== "digits") drawBoundary(boundaries[side], await run.boundary(48));
+  if (run && page.state.dataset !== "digits") drawBoundary(boundaries[side], await run.boundary(48));
 }
 
 function publish(): void {
@@ -252,20 +233,19 @@ async function dispose(): Promise<void> {
 }
 
 async function reset(): Promise<void> {
-  pauseRequested = true;
-  epoch++;
+  page.newEpoch();
   progress.clear();
   await dispose();
-  setPage("idle", "Press Train to run the stream with both learners.");
+  page.set("idle", "Press Train to run the stream with both learners.");
 }
 
 async function start(mine: number): Promise<boolean> {
-  setPage("loading", state.dataset === "digits" ? "Loading the digits and building the stream…" : "Building the stream…");
+  page.set("loading", page.state.dataset === "digits" ? "Loading the digits and building the stream…" : "Building the stream…");
   for (const side of SIDES) {
     const strategy = strategyOf(side);
     if (!strategy || runs[side]) continue;
     const run = await startContinual(config(strategy));
-    if (mine !== epoch) {
+    if (!page.isCurrent(mine)) {
       await run.dispose();
       return false;
     }
@@ -277,11 +257,11 @@ async function start(mine: number): Promise<boolean> {
 }
 
 async function train(): Promise<void> {
-  pauseRequested = false;
-  const mine = epoch;
+  page.startRun();
+  const mine = page.epoch;
   try {
     if (!(await start(mine))) return;
-    setPage("running", "Training…");
+    page.set("running", "Training…");
     /** Steps of every run together, so the bar covers both learners. */
     const work = (): [number, number] =>
       SIDES.map((s) => results[s])
@@ -294,8 +274,8 @@ async function train(): Promise<void> {
       for (const side of SIDES) {
         const run = runs[side];
         if (!run || run.result.done) continue;
-        const result = await run.advance(state.every);
-        if (mine !== epoch) return;
+        const result = await run.advance(page.state.every);
+        if (!page.isCurrent(mine)) return;
         await show(side, result);
         busy ||= !result.done;
       }
@@ -305,23 +285,23 @@ async function train(): Promise<void> {
         .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
         .join(" · ");
       status.textContent = `${progress.update(...work())} · step ${steps}`;
-      if (pauseRequested || mine !== epoch) break;
+      if (page.pauseRequested || !page.isCurrent(mine)) break;
     }
-    if (mine !== epoch) return;
+    if (!page.isCurrent(mine)) return;
     progress.stop(busy ? "paused" : "done");
-    setPage(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
+    page.set(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
   } catch (error) {
     progress.stop();
-    if (mine === epoch) setPage("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
 
 function exported(): object {
-  return { page: "continual", url: location.href, settings: state, a: results.a, b: results.b };
+  return { page: "continual", url: location.href, settings: page.state, a: results.a, b: results.b };
 }
 
 /** Long format: every curve point, every accuracy-matrix cell and every metric, per learner. */
-function exportedCsv(): string {
+function exportedCsv(): { header: string[]; rows: unknown[][] } {
   const rows: unknown[][] = [];
   for (const side of SIDES) {
     const r = results[side];
@@ -332,7 +312,7 @@ function exportedCsv(): string {
       if (typeof value === "number") rows.push([side, r.strategy, `metric:${name}`, "", "", value]);
     }
   }
-  return csv(["side", "strategy", "series", "task", "x", "value"], rows);
+  return { header: ["side", "strategy", "series", "task", "x", "value"], rows };
 }
 
 function summaryLine(): string {
@@ -345,46 +325,29 @@ function summaryLine(): string {
 async function unlearn(): Promise<void> {
   const input = el<HTMLInputElement>("forget-class");
   const cls = Number(input.value);
-  const mine = epoch;
+  const mine = page.epoch;
   try {
     for (const side of SIDES) {
       const run = runs[side];
       if (!run || strategyOf(side) !== "analytic") continue;
       const result = await run.unlearn(cls);
-      if (mine !== epoch) return;
+      if (!page.isCurrent(mine)) return;
       await show(side, result);
     }
     publish();
     status.textContent = `Class ${cls} unlearned exactly: the analytic head is now the one trained without it.`;
     status.classList.remove("error");
   } catch (error) {
-    if (mine === epoch) {
+    if (page.isCurrent(mine)) {
       status.textContent = describe(error);
       status.classList.add("error");
     }
   }
 }
 
-watchSettings(form, TABLE, url, { get: () => state, set: (next) => (state = next) }, status, (name) => {
-  showRelevant();
-  // "every" only changes how often the page draws; everything else defines the runs
-  if (name !== "every") void reset();
-});
-buttons.train.addEventListener("click", () => void train());
-buttons.pause.addEventListener("click", () => {
-  pauseRequested = true;
-});
-buttons.reset.addEventListener("click", () => void reset());
-buttons.unlearn.addEventListener("click", () => void unlearn());
-buttons.exportJson.addEventListener("click", () => download(`${stamp("continual")}.json`, JSON.stringify(exported(), null, 1), "application/json"));
-buttons.exportCsv.addEventListener("click", () => download(`${stamp("continual")}.csv`, exportedCsv(), "text/csv"));
-mountShare(el<HTMLButtonElement>("share"), "continual", (c) => url.serialize(state, c), url.chrome);
+unlearnButton.addEventListener("click", () => void unlearn());
 
-writeForm();
-applyChrome(form, parsed.chrome);
-setPage("idle", "Press Train to run the stream with both learners.");
+page.init();
+page.set("idle", "Press Train to run the stream with both learners.");
 document.body.dataset.ready = "true";
-if (parsed.problems.length) {
-  status.textContent = `URL: ${parsed.problems.join("; ")}`;
-  status.classList.add("error");
-}
+page.showUrlProblems();

@@ -1,0 +1,215 @@
+/**
+ * The lifecycle every demo page shares, in one place: its settings (parsed from the URL, kept in
+ * step with the form and written back to the URL), the phase state machine and the Train /
+ * Pause / Reset buttons, the epoch that drops late answers of a superseded experiment, the
+ * device badge, the URL-problems line, export and share. A page configures it and keeps its own
+ * models and charts; the page's state lives here, never in the DOM (`document.body.dataset` is
+ * only written, as a reflection the end-to-end tests read).
+ */
+import { capabilities, type DeviceInfo } from "iclab";
+import { applyChrome } from "./chrome.js";
+import { describe, el, showDeviceBadge } from "./dom.js";
+import { csv, download, stamp } from "./files.js";
+import { buildForm } from "./form.js";
+import { mountShare } from "./share.js";
+import { readControl, urlState, type StateOf, type Table } from "./state.js";
+import type { DemoKind } from "./tables.js";
+
+export type Phase = "idle" | "loading" | "running" | "paused" | "done" | "error";
+
+export interface PageOptions<T extends Table> {
+  /** The demo's name: export file names and the share dialog. */
+  kind: DemoKind;
+  table: T;
+  /** The Train button's label when not paused ("Train", "Train both"). */
+  trainLabel: string;
+  /** Whether `control` is locked now although the page is not busy (a loaded checkpoint's own settings). */
+  locked?: (control: HTMLInputElement | HTMLSelectElement) => boolean;
+  /** Work besides the page's own that keeps it busy (another view training on the same worker). */
+  alsoBusy?: () => boolean;
+  /** After every phase change: the page's own buttons and views. */
+  onPhase?: (phase: Phase, working: boolean) => void;
+  /** The controls to lock while busy (default: every input and select of the form). */
+  controls?: string;
+  /** A setting changed to a valid value (state and URL already updated). */
+  changed: (name: keyof T & string) => void;
+  train: () => void | Promise<void>;
+  reset: () => void | Promise<void>;
+  /** What Export JSON writes and what Export CSV writes (header, rows). */
+  results: () => object;
+  resultsCsv: () => { header: string[]; rows: unknown[][] };
+  /** Writes the state into the form (default: each named control gets its setting's value). */
+  writeForm?: (form: HTMLFormElement, state: Readonly<StateOf<T>>) => void;
+}
+
+export class Page<T extends Table> {
+  readonly form = el<HTMLFormElement>("controls");
+  readonly status = el<HTMLParagraphElement>("status");
+  readonly badge = el<HTMLOutputElement>("device-badge");
+  readonly buttons = {
+    train: el<HTMLButtonElement>("train"),
+    pause: el<HTMLButtonElement>("pause"),
+    reset: el<HTMLButtonElement>("reset"),
+    exportJson: el<HTMLButtonElement>("export-json"),
+    exportCsv: el<HTMLButtonElement>("export-csv"),
+  };
+  readonly url: ReturnType<typeof urlState<T>>;
+  /** The page's settings, as in its URL. */
+  state: StateOf<T>;
+  private current: Phase = "idle";
+  private epochCount = 0;
+  private pause = false;
+  private readonly problems: string[];
+  private readonly chrome: ReturnType<ReturnType<typeof urlState<T>>["parse"]>["chrome"];
+  private device: DeviceInfo | null = null;
+
+  constructor(private readonly options: PageOptions<T>) {
+    this.url = urlState(options.table);
+    const parsed = this.url.parse(location.search);
+    this.state = parsed.state;
+    this.problems = parsed.problems;
+    this.chrome = parsed.chrome;
+    buildForm(this.form, options.table);
+    this.form.addEventListener("change", (event) => this.onChange(event));
+    this.buttons.train.addEventListener("click", () => void options.train());
+    this.buttons.pause.addEventListener("click", () => this.requestPause());
+    this.buttons.reset.addEventListener("click", () => void options.reset());
+    this.buttons.exportJson.addEventListener("click", () =>
+      download(`${stamp(options.kind)}.json`, JSON.stringify(options.results(), null, 1), "application/json"),
+    );
+    this.buttons.exportCsv.addEventListener("click", () => {
+      const { header, rows } = options.resultsCsv();
+      download(`${stamp(options.kind)}.csv`, csv(header, rows), "text/csv");
+    });
+    mountShare(el<HTMLButtonElement>("share"), options.kind, (c) => this.url.serialize(this.state, c), this.url.chrome);
+  }
+
+  /** Shows the settings in the form and applies the URL's chrome; call once the page's own state exists. */
+  init(): void {
+    this.writeForm();
+    applyChrome(this.form, this.chrome);
+  }
+
+  /** The current phase. */
+  get phase(): Phase {
+    return this.current;
+  }
+
+  /** Whether the page (or work sharing its worker) is busy: controls locked, no new work. */
+  get working(): boolean {
+    return this.current === "running" || this.current === "loading" || (this.options.alsoBusy?.() ?? false);
+  }
+
+  /** Starts a new experiment; answers of the previous ones are dropped ({@link isCurrent}). */
+  newEpoch(): number {
+    this.epochCount += 1;
+    this.pause = false;
+    return this.epochCount;
+  }
+
+  /** The epoch now: a long task keeps it and checks {@link isCurrent} after every await. */
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  isCurrent(epoch: number): boolean {
+    return epoch === this.epochCount;
+  }
+
+  /** Asks the running loop to stop at its next report. */
+  requestPause(): void {
+    this.pause = true;
+  }
+
+  /** Whether a pause was asked for since the run (re)started; {@link startRun} clears it. */
+  get pauseRequested(): boolean {
+    return this.pause;
+  }
+
+  /** A run (re)starts: forgets an earlier pause request. */
+  startRun(): void {
+    this.pause = false;
+  }
+
+  /** Moves to `next`, updates buttons and controls, and shows `message` (red when `isError`). */
+  set(next: Phase, message?: string, isError = false): void {
+    this.current = next;
+    document.body.dataset.state = next;
+    const working = this.working;
+    this.buttons.train.textContent = next === "paused" ? "Resume" : this.options.trainLabel;
+    this.buttons.train.disabled = working || next === "done";
+    this.buttons.pause.disabled = next !== "running";
+    for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(this.options.controls ?? "input, select")) {
+      control.disabled = working || (this.options.locked?.(control) ?? false);
+    }
+    if (message !== undefined) this.say(message, isError);
+    this.options.onPhase?.(next, working);
+  }
+
+  /** Applies the phase again (after something {@link PageOptions.locked} or `alsoBusy` read changed). */
+  refresh(): void {
+    this.set(this.current);
+  }
+
+  /** One line in the status bar. */
+  say(message: string, isError = false): void {
+    this.status.textContent = message;
+    this.status.classList.toggle("error", isError);
+  }
+
+  /** Writes the settings into the form. */
+  writeForm(): void {
+    if (this.options.writeForm) {
+      this.options.writeForm(this.form, this.state);
+      return;
+    }
+    for (const name of Object.keys(this.options.table)) {
+      const input = this.form.elements.namedItem(name);
+      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(this.state[name as keyof StateOf<T>]);
+    }
+  }
+
+  /** Sets one setting as if the visitor had: state, URL, form, then the page's `changed`. */
+  commit(name: keyof T & string, value: string | number): void {
+    this.state = { ...this.state, [name]: value };
+    history.replaceState(null, "", `${location.pathname}${this.url.serialize(this.state)}`);
+    this.writeForm();
+    this.options.changed(name);
+  }
+
+  /** What the URL had wrong, if anything (ignored parameters), in the status bar. */
+  showUrlProblems(): void {
+    if (this.problems.length) this.say(`URL: ${this.problems.join("; ")}`, true);
+  }
+
+  /** Where the page's models run, in the header badge. */
+  showDevice(info: DeviceInfo): void {
+    this.device = info;
+    showDeviceBadge(this.badge, info);
+  }
+
+  /** Before any model exists: what `auto` would pick here, in the badge. */
+  probeDevice(): void {
+    void capabilities().then(
+      (caps) => {
+        if (this.device) return;
+        this.badge.textContent = caps.webgpuPreferred ? `WebGPU available · ${caps.adapter?.name ?? ""}` : "WebGPU not used here: CPU";
+        this.badge.title = caps.reason;
+      },
+      (error: unknown) => {
+        if (this.device) return;
+        this.badge.textContent = "device check failed";
+        this.badge.title = describe(error);
+      },
+    );
+  }
+
+  private onChange(event: Event): void {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    const name = target.name as keyof T & string;
+    if (!(name in this.options.table)) return;
+    const value = readControl(target, name, this.url.parseValue, this.state[name] as string | number, this.status);
+    if (value !== null) this.commit(name, value);
+  }
+}
