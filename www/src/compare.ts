@@ -4,6 +4,7 @@
  * package; this file wires controls, URL state and charts.
  */
 import {
+  CATALOG,
   createSession,
   evaluateBaselines,
   inferenceCost,
@@ -27,7 +28,10 @@ import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { rounds } from "./rounds.js";
 import "./style.css";
 
-const MODELS: readonly Backbone[] = ["transformer", "xlstm"];
+/** Every backbone the core offers, side by side. */
+const MODELS: readonly Backbone[] = CATALOG.icl.models.map((m) => m.kind);
+/** The `data-step…` key a model's step is reflected under (`stepTransformer`, `stepXlstm`). */
+const stepKey = (model: Backbone): string => `step${model[0]?.toUpperCase() ?? ""}${model.slice(1)}`;
 /** Reference methods per task: what each class is usually compared with (Garg et al.). */
 function baselinesFor(task: string): BaselineKind[] {
   if (task === "decision_tree") return ["tree", "knn"];
@@ -63,8 +67,8 @@ const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floa
 const workChart = new LineChart(el("work-chart"), { x: "token position", y: "multiply-adds", logY: true }, lines);
 const lossChart = new LineChart(el("loss-chart"), { x: "steps trained here", y: "loss / zero predictor", logY: true }, lines);
 
-const sessions: Record<Backbone, Session | null> = { transformer: null, xlstm: null };
-const losses: Record<Backbone, [number, number][]> = { transformer: [], xlstm: [] };
+const sessions = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Session | null>;
+const losses = Object.fromEntries(MODELS.map((m): [Backbone, [number, number][]] => [m, []])) as Record<Backbone, [number, number][]>;
 let baselines: { key: string; curves: Record<string, ErrorCurve> } | null = null;
 
 function ratio(): [number, number] {
@@ -213,7 +217,7 @@ async function reset(): Promise<void> {
   progress.clear();
   errorChart.clear();
   lossChart.clear();
-  for (const key of ["curves", "cost", "loaded", "stepTransformer", "stepXlstm"]) delete document.body.dataset[key];
+  for (const key of ["curves", "cost", "loaded", ...MODELS.map(stepKey)]) delete document.body.dataset[key];
   await Promise.all(old.map((s) => s?.dispose().catch(() => undefined)));
   await prepare();
 }
@@ -227,7 +231,7 @@ function showLosses(): void {
 
 function record(model: Backbone, report: Report): void {
   losses[model].push([report.step, report.normalizedLoss]);
-  document.body.dataset[model === "transformer" ? "stepTransformer" : "stepXlstm"] = String(report.step);
+  document.body.dataset[stepKey(model)] = String(report.step);
   if (report.deviceInfo) {
     page.showDevice(report.deviceInfo);
   }
