@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Backbone, SessionConfig};
+use crate::config::SessionConfig;
 use crate::{Error, Result};
 
 /// Most memory one training step may need before a config is refused up front. The browser
@@ -49,31 +49,6 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
-/// Parameters of one xLSTM block of width `d` with `heads` heads, as
-/// crate/src/model/xlstm/block.rs builds it (the checkpoint table in crate/src/checkpoint.rs lists
-/// the same tensors).
-fn xlstm_block_parameters(slstm: bool, d: u64, heads: u64) -> u64 {
-    use crate::model::xlstm::block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};
-    let k = CONV_KERNEL as u64;
-    if slstm {
-        let hd = d / heads;
-        let ffn = ffn_width(d as usize) as u64;
-        // norm, conv, 4 gate kernels, recurrent kernel, bias, group norm, FFN norm, gated FFN
-        d + (k * d + d) + 4 * heads * hd * hd + 4 * heads * hd * hd + 4 * d + d + d + 3 * ffn * d
-    } else {
-        let inner = mlstm_inner(d as usize) as u64;
-        let q = QKV_BLOCK as u64;
-        // norm, up-projection, conv, q/k/v, input and forget gates, cell norm, skip, down
-        d + d * 2 * inner
-            + (k * inner + inner)
-            + 3 * inner * q
-            + 2 * (3 * inner * heads + heads)
-            + inner
-            + inner
-            + inner * d
-    }
-}
-
 impl SessionConfig {
     /// Peak training memory of this config, from its shapes (no device needed).
     pub fn memory_estimate(&self) -> MemoryEstimate {
@@ -81,26 +56,8 @@ impl SessionConfig {
         let (layers, d, heads) = (u64::from(layers), u64::from(d), u64::from(heads));
         let b = u64::from(self.batch_size);
         let s = self.seq_len() as u64;
-        let dims = self.token_width() as u64;
-        let (act_linear, act_scores) = match self.model {
-            Backbone::Transformer => (20, 3),
-            Backbone::Xlstm => (32, 4),
-        };
-        // Read-in and read-out, then the backbone: the transformer's blocks, final LayerNorm
-        // (with bias) and learned positions; the xLSTM's blocks and post-norm (no bias), and no
-        // positions.
-        let edges = (dims + 1) * d + d + 1;
-        let parameters = edges
-            + match self.model {
-                Backbone::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
-                Backbone::Xlstm => {
-                    let x = crate::model::XlstmConfig::of(self);
-                    (0..layers as usize)
-                        .map(|i| xlstm_block_parameters(x.is_slstm(i), d, heads))
-                        .sum::<u64>()
-                        + d
-                }
-            };
+        let (act_linear, act_scores) = self.model.activation_factors();
+        let parameters = self.model.parameter_count(self);
         let per_layer_floats = act_linear * b * s * d + act_scores * b * heads * s * s;
         let state_bytes = 4 * 4 * parameters;
         let activation_bytes = 4 * (layers * per_layer_floats + 4 * b * s * d);

@@ -52,6 +52,39 @@ impl Backbone {
     }
 }
 
+impl Backbone {
+    /// Parameters of `config`'s model, counted from its shapes (equal to the built model's,
+    /// tested in memory.rs): read-in and read-out, then the transformer's blocks, final
+    /// LayerNorm (with bias) and learned positions, or the xLSTM's blocks and post-norm (no
+    /// bias, no positions).
+    pub fn parameter_count(self, config: &SessionConfig) -> u64 {
+        let (layers, d, heads) = config.raw_shape();
+        let (layers, d, heads) = (u64::from(layers), u64::from(d), u64::from(heads));
+        let (s, dims) = (config.seq_len() as u64, config.token_width() as u64);
+        let edges = (dims + 1) * d + d + 1;
+        edges
+            + match self {
+                Self::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
+                Self::Xlstm => {
+                    let x = XlstmConfig::of(config);
+                    (0..layers as usize)
+                        .map(|i| xlstm::block_parameters(x.is_slstm(i), d, heads))
+                        .sum::<u64>()
+                        + d
+                }
+            }
+    }
+
+    /// Floats kept for the backward pass per layer, as multiples of `b·s·d` and `b·h·s²`
+    /// (memory.rs has the calibration).
+    pub fn activation_factors(self) -> (u64, u64) {
+        match self {
+            Self::Transformer => (20, 3),
+            Self::Xlstm => (32, 4),
+        }
+    }
+}
+
 /// The in-context model of a session. Checkpoint tensor names do not include the variant:
 /// the checkpoint's config says which backbone it holds.
 #[derive(Module, Debug)]

@@ -177,3 +177,28 @@ impl Xlstm {
         Ok((y, XlstmState { blocks: next }))
     }
 }
+
+/// Parameters of one xLSTM block of width `d` with `heads` heads, as
+/// block.rs builds it (the checkpoint table in crate/src/checkpoint.rs lists
+/// the same tensors).
+pub(crate) fn block_parameters(slstm: bool, d: u64, heads: u64) -> u64 {
+    use block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};
+    let k = CONV_KERNEL as u64;
+    if slstm {
+        let hd = d / heads;
+        let ffn = ffn_width(d as usize) as u64;
+        // norm, conv, 4 gate kernels, recurrent kernel, bias, group norm, FFN norm, gated FFN
+        d + (k * d + d) + 4 * heads * hd * hd + 4 * heads * hd * hd + 4 * d + d + d + 3 * ffn * d
+    } else {
+        let inner = mlstm_inner(d as usize) as u64;
+        let q = QKV_BLOCK as u64;
+        // norm, up-projection, conv, q/k/v, input and forget gates, cell norm, skip, down
+        d + d * 2 * inner
+            + (k * inner + inner)
+            + 3 * inner * q
+            + 2 * (3 * inner * heads + heads)
+            + inner
+            + inner
+            + inner * d
+    }
+}
