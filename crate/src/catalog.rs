@@ -38,6 +38,17 @@ pub struct Kind {
     pub fields: Fields,
 }
 
+/// A function class: its kind, names, parameters and the baselines it is compared with.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Task {
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// The baselines a page draws for it by default.
+    pub baselines: Vec<BaselineKind>,
+}
+
 /// A backbone and the shape of each preset.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,7 +86,7 @@ pub struct Strategy {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct IclCatalog {
-    pub tasks: Vec<Kind>,
+    pub tasks: Vec<Task>,
     pub models: Vec<Model>,
     pub presets: Vec<Preset>,
     pub tokens: Vec<TokenLayout>,
@@ -188,11 +199,14 @@ pub fn catalog() -> Catalog {
         .map(|kind| {
             let config = kind.config();
             let class = config.class();
-            kind_of(
-                &config,
-                (class.title(), class.description()),
-                &class.parameters(),
-            )
+            Task {
+                kind: kind_of(
+                    &config,
+                    (class.title(), class.description()),
+                    &class.parameters(),
+                ),
+                baselines: class.reference_baselines().to_vec(),
+            }
         })
         .collect();
     let models = Backbone::ALL

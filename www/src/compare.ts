@@ -32,11 +32,9 @@ import "./style.css";
 const MODELS: readonly Backbone[] = CATALOG.icl.models.map((m) => m.kind);
 /** The `data-step…` key a model's step is reflected under (`stepTransformer`, `stepXlstm`). */
 const stepKey = (model: Backbone): string => `step${model[0]?.toUpperCase() ?? ""}${model.slice(1)}`;
-/** Reference methods per task: what each class is usually compared with (Garg et al.). */
+/** Reference methods per task: what each class is usually compared with (the core's list, after Garg et al.). */
 function baselinesFor(task: string): BaselineKind[] {
-  if (task === "decision_tree") return ["tree", "knn"];
-  if (task === "relu_net") return ["knn", "averaging"];
-  return ["least_squares", "gd"];
+  return CATALOG.icl.tasks.find((t) => t.kind === task)?.baselines ?? [];
 }
 
 type Name = keyof typeof TABLE & string;

@@ -142,6 +142,7 @@ fn typescript() -> String {
         IclCatalog,
         ContinualCatalog,
         Kind,
+        Task,
         Model,
         PresetShape,
         Strategy,
@@ -248,7 +249,11 @@ fn bounds_in_the_catalog_are_the_ones_validation_applies() {
     // Every class, scenario and dataset is listed, with its kind as the config names it.
     assert_eq!(cat.icl.tasks.len(), TaskKind::ALL.len());
     for (entry, kind) in cat.icl.tasks.iter().zip(TaskKind::ALL) {
-        assert_eq!(entry.kind, kind.name());
+        assert_eq!(entry.kind.kind, kind.name());
+        assert!(
+            !entry.baselines.is_empty(),
+            "{kind:?} has reference baselines"
+        );
     }
     assert!(cat.continual.scenarios.iter().all(|s| !s.kind.is_empty()));
     assert_eq!(

@@ -9,7 +9,11 @@ export const CATALOG: Catalog = {
         "kind": "linear",
         "title": "linear",
         "description": "Linear functions f(x) = wᵀx, w ~ N(0, I)",
-        "fields": {}
+        "fields": {},
+        "baselines": [
+          "least_squares",
+          "gd"
+        ]
       },
       {
         "kind": "sparse_linear",
@@ -25,7 +29,11 @@ export const CATALOG: Catalog = {
             "label": "Non-zero coordinates s",
             "default": 3
           }
-        }
+        },
+        "baselines": [
+          "least_squares",
+          "gd"
+        ]
       },
       {
         "kind": "noisy_linear",
@@ -41,19 +49,31 @@ export const CATALOG: Catalog = {
             "label": "Output noise σ",
             "default": 1.0
           }
-        }
+        },
+        "baselines": [
+          "least_squares",
+          "gd"
+        ]
       },
       {
         "kind": "relu_net",
         "title": "2-layer ReLU net",
         "description": "Two-layer ReLU networks with 100 hidden units",
-        "fields": {}
+        "fields": {},
+        "baselines": [
+          "knn",
+          "averaging"
+        ]
       },
       {
         "kind": "decision_tree",
         "title": "decision tree",
         "description": "Depth-4 decision trees splitting on the sign of a coordinate",
-        "fields": {}
+        "fields": {},
+        "baselines": [
+          "tree",
+          "knn"
+        ]
       },
       {
         "kind": "ill_conditioned",
@@ -69,13 +89,21 @@ export const CATALOG: Catalog = {
             "label": "Condition number κ",
             "default": 100.0
           }
-        }
+        },
+        "baselines": [
+          "least_squares",
+          "gd"
+        ]
       },
       {
         "kind": "quadratic",
         "title": "quadratic",
         "description": "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3, w ~ N(0, I)",
-        "fields": {}
+        "fields": {},
+        "baselines": [
+          "least_squares",
+          "gd"
+        ]
       }
     ],
     "models": [

@@ -916,7 +916,7 @@ export type Catalog = {
  * The in-context learner's schema.
  */
 export type IclCatalog = {
-  tasks: Array<Kind>,
+  tasks: Array<Task>,
   models: Array<Model>,
   presets: Array<Preset>,
   tokens: Array<TokenLayout>,
@@ -961,6 +961,26 @@ export type ContinualCatalog = {
  * A choice with the numbers it holds (a function class, a scenario, a dataset).
  */
 export type Kind = {
+  kind: string,
+  /**
+   * Its short name in menus.
+   */
+  title: string,
+  /**
+   * One line explaining it.
+   */
+  description: string,
+  fields: { [key in string]: FieldSpec },
+};
+
+/**
+ * A function class: its kind, names, parameters and the baselines it is compared with.
+ */
+export type Task = {
+  /**
+   * The baselines a page draws for it by default.
+   */
+  baselines: Array<BaselineKind>,
   kind: string,
   /**
    * Its short name in menus.

@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, gaussian};
 
 /// No parameters in the config: the reference's depth 4.
@@ -55,6 +56,10 @@ impl FunctionClass for DecisionTree {
 
     fn description(&self) -> &'static str {
         "Depth-4 decision trees splitting on the sign of a coordinate"
+    }
+
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::Tree, BaselineKind::Knn]
     }
 
     fn reference_points(&self) -> (u32, u32) {

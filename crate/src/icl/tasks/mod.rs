@@ -10,6 +10,7 @@ use rand::rngs::StdRng;
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
+use super::baselines::BaselineKind;
 use crate::Result;
 use crate::schema::Field;
 
@@ -51,6 +52,13 @@ pub trait FunctionClass {
     /// errors name the parameter (`task.` is added by the session config).
     fn validate(&self, _dims: u32) -> Result<()> {
         Ok(())
+    }
+
+    /// The baselines this class is usually compared with (Garg et al.'s figures), the ones a
+    /// page draws for it by default. Default: least squares and gradient descent, the linear
+    /// family's.
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Gd]
     }
 
     /// Curriculum defaults of the reference for this class (SCIENCE.md §1): the prompt length's

@@ -5,6 +5,7 @@ use rand::rngs::StdRng;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, dot, gaussian};
 
 /// No parameters in the config: the reference's 100 hidden units.
@@ -47,6 +48,10 @@ impl FunctionClass for ReluNet {
 
     fn description(&self) -> &'static str {
         "Two-layer ReLU networks with 100 hidden units"
+    }
+
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::Knn, BaselineKind::Averaging]
     }
 
     fn reference_points(&self) -> (u32, u32) {
