@@ -309,7 +309,13 @@ impl ClRun {
                 if let Some(p) = penalty {
                     loss = loss + p;
                 }
-                let before = needs.updates.then(|| flat_params(&net.model).inner());
+                // The parameters before the step: the ones flattened for the penalty, if any.
+                let before = needs.updates.then(|| {
+                    params
+                        .as_ref()
+                        .map_or_else(|| flat_params(&net.model), Clone::clone)
+                        .inner()
+                });
                 let gradients = loss.backward();
                 let grad = needs.updates.then(|| flat_grads(&net.model, &gradients));
                 let grads = GradientsParams::from_grads(gradients, &net.model);
