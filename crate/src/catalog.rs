@@ -160,35 +160,6 @@ fn kind_of<T: Serialize>(config: &T, (title, description): (&str, &str), fields:
     }
 }
 
-fn scenario_text(config: &ScenarioConfig) -> (&'static str, &'static str) {
-    match config {
-        ScenarioConfig::ClassIncremental(_) => (
-            "class-incremental",
-            "Classes in groups, one task each, one shared head",
-        ),
-        ScenarioConfig::TaskIncremental(_) => (
-            "task-incremental",
-            "The same groups; the task is known, one head each",
-        ),
-        ScenarioConfig::Permuted(_) => (
-            "permuted inputs",
-            "Every class in every task; task t permutes the inputs",
-        ),
-        ScenarioConfig::Rotated(_) => (
-            "rotated inputs",
-            "Every class in every task; task t rotates the inputs",
-        ),
-        ScenarioConfig::Blurry(_) => (
-            "blurry boundaries",
-            "Class-incremental with a share of each task in others",
-        ),
-        ScenarioConfig::Reoccurring(_) => (
-            "re-occurring tasks",
-            "Tasks come back, by a power law or in a cycle",
-        ),
-    }
-}
-
 /// The catalog of this build.
 pub fn catalog() -> Catalog {
     let session_defaults = json(&SessionConfig::default());
@@ -250,7 +221,14 @@ pub fn catalog() -> Catalog {
     .collect();
     let scenarios = ScenarioConfig::all()
         .iter()
-        .map(|s| kind_of(s, scenario_text(s), s.scenario().fields()))
+        .map(|s| {
+            let scenario = s.scenario();
+            kind_of(
+                s,
+                (scenario.title(), scenario.description()),
+                scenario.fields(),
+            )
+        })
         .collect();
     Catalog {
         icl: IclCatalog {

@@ -68,6 +68,14 @@ impl Scenario for Blurry {
         Ok(Stream::in_order(tasks))
     }
 
+    fn title(&self) -> &'static str {
+        "blurry boundaries"
+    }
+
+    fn description(&self) -> &'static str {
+        "Class-incremental with a share of each task in others"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[CLASSES_PER_TASK, BLUR]
     }

@@ -57,6 +57,14 @@ impl Scenario for ClassIncremental {
         Ok(Stream::in_order(split(train, test, self.classes_per_task)?))
     }
 
+    fn title(&self) -> &'static str {
+        "class-incremental"
+    }
+
+    fn description(&self) -> &'static str {
+        "Classes in groups, one task each, one shared head"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[CLASSES_PER_TASK]
     }

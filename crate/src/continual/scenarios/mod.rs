@@ -72,6 +72,12 @@ pub trait Scenario {
     /// (permutations, blurred examples, revisit draws).
     fn stream(&self, train: &Dataset, test: &Dataset, seed: u64) -> Result<Stream>;
 
+    /// Its short name in menus ("class-incremental").
+    fn title(&self) -> &'static str;
+
+    /// One line explaining it.
+    fn description(&self) -> &'static str;
+
     /// The numbers its config holds, with their bounds (for the catalog; `stream` checks them).
     fn fields(&self) -> &'static [Field] {
         &[]

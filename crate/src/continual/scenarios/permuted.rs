@@ -69,6 +69,14 @@ impl Scenario for Permuted {
         Ok(Stream::in_order(tasks))
     }
 
+    fn title(&self) -> &'static str {
+        "permuted inputs"
+    }
+
+    fn description(&self) -> &'static str {
+        "Every class in every task; task t permutes the inputs"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[TASKS]
     }

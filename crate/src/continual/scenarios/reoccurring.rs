@@ -121,6 +121,14 @@ impl Scenario for Reoccurring {
         })
     }
 
+    fn title(&self) -> &'static str {
+        "re-occurring tasks"
+    }
+
+    fn description(&self) -> &'static str {
+        "Tasks come back, by a power law or in a cycle"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[CLASSES_PER_TASK, SEGMENTS, EXPONENT]
     }

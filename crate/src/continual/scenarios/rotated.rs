@@ -104,6 +104,14 @@ impl Scenario for Rotated {
         Ok(Stream::in_order(tasks))
     }
 
+    fn title(&self) -> &'static str {
+        "rotated inputs"
+    }
+
+    fn description(&self) -> &'static str {
+        "Every class in every task; task t rotates the inputs"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[TASKS, MAX_DEGREES]
     }

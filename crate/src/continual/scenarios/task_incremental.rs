@@ -35,6 +35,14 @@ impl Scenario for TaskIncremental {
         })
     }
 
+    fn title(&self) -> &'static str {
+        "task-incremental"
+    }
+
+    fn description(&self) -> &'static str {
+        "The same groups; the task is known, one head each"
+    }
+
     fn fields(&self) -> &'static [Field] {
         &[CLASSES_PER_TASK]
     }
