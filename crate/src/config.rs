@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use crate::device::DeviceChoice;
 use crate::icl::curriculum::Curriculum;
 use crate::icl::{TaskConfig, TokenLayout};
-use crate::schema::Field;
 use crate::{Error, Result};
 
 pub use crate::model::Backbone;
@@ -129,11 +128,6 @@ pub struct ModelShape {
     pub layers: usize,
     pub d_model: usize,
     pub heads: usize,
-}
-
-/// `value` must lie in `[min, max]`; the error names `field`. Shared by every config schema.
-pub(crate) fn check_range(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
-    Field::int("", min, max).check_as(field, f64::from(value))
 }
 
 /// The bounds of the session config's numbers (the catalog lists them with their defaults).

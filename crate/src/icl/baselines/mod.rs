@@ -13,7 +13,8 @@ mod trees;
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::Result;
+use crate::schema::Field;
 
 /// The baselines an evaluation can ask for; JSON curves are keyed by these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -128,17 +129,11 @@ impl Default for BaselineOptions {
 }
 
 fn positive(field: &str, value: f64, max: f64) -> Result<()> {
-    if !value.is_finite() || value <= 0.0 || value > max {
-        return Err(Error::invalid(
-            format!("options.{field}"),
-            format!("must be a finite number in (0, {max}], got {value}"),
-        ));
-    }
-    Ok(())
+    Field::positive("", max).check_as(&format!("options.{field}"), value)
 }
 
 fn whole(field: &str, value: u32, min: u32, max: u32) -> Result<()> {
-    crate::config::check_range(&format!("options.{field}"), value, min, max)
+    Field::int("", min, max).check_as(&format!("options.{field}"), f64::from(value))
 }
 
 impl BaselineOptions {
