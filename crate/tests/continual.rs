@@ -194,9 +194,31 @@ fn analytic_head_equals_joint_and_unlearns_exactly() {
     let config = with(StrategyKind::Analytic);
     let mut run = pollster::block_on(ClRun::new(&config, None)).expect("run");
     pollster::block_on(run.advance(run.total_steps())).expect("advance");
-    let before = run.result().expect("result").curves[2].last().copied();
+    let trained = run.result().expect("result");
+    let before = trained.curves[2].last().copied();
     pollster::block_on(run.unlearn(4)).expect("unlearn");
-    let after = run.result().expect("result").curves[2].last().copied();
+    let unlearned = run.result().expect("result");
+    let after = unlearned.curves[2].last().copied();
+    // per class: class 4 falls to 0, every other class keeps (nearly) its accuracy
+    let classes = trained.class_accuracy.len();
+    assert_eq!(classes, unlearned.class_accuracy.len());
+    assert!(
+        trained.class_accuracy[4] > 0.9,
+        "{:?}",
+        trained.class_accuracy
+    );
+    assert_eq!(unlearned.class_accuracy[4], 0.0);
+    for c in (0..classes).filter(|&c| c != 4) {
+        let (b, a) = (trained.class_accuracy[c], unlearned.class_accuracy[c]);
+        assert!(a >= b - 0.05, "class {c}: {b} → {a}");
+    }
+    let err = pollster::block_on(run.unlearn(classes as u32)).expect_err("no such class");
+    assert_eq!(err.field(), Some("class"));
+    let last = classes - 1;
+    assert!(
+        err.to_string().contains(&format!("between 0 and {last}")),
+        "{err}"
+    );
     eprintln!("task 2 (classes 4, 5) before/after unlearning class 4: {before:?} {after:?}");
     let (before, after) = (before.expect("point"), after.expect("point"));
     assert!(before > 0.95 && (after - before / 2.0).abs() < 0.05);

@@ -12,6 +12,7 @@ export const CATALOG: Catalog = {
         "fields": {},
         "baselines": [
           "least_squares",
+          "averaging",
           "gd"
         ]
       },
@@ -32,7 +33,7 @@ export const CATALOG: Catalog = {
         },
         "baselines": [
           "least_squares",
-          "gd"
+          "lasso"
         ]
       },
       {
@@ -52,7 +53,7 @@ export const CATALOG: Catalog = {
         },
         "baselines": [
           "least_squares",
-          "gd"
+          "ridge"
         ]
       },
       {
@@ -61,6 +62,7 @@ export const CATALOG: Catalog = {
         "description": "Two-layer ReLU networks with 100 hidden units",
         "fields": {},
         "baselines": [
+          "relu_net",
           "knn",
           "averaging"
         ]
@@ -92,6 +94,7 @@ export const CATALOG: Catalog = {
         },
         "baselines": [
           "least_squares",
+          "newton",
           "gd"
         ]
       },
@@ -102,7 +105,7 @@ export const CATALOG: Catalog = {
         "fields": {},
         "baselines": [
           "least_squares",
-          "gd"
+          "knn"
         ]
       }
     ],

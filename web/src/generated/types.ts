@@ -753,6 +753,11 @@ export type ClResult = {
    */
   curves: Array<Array<number>>,
   /**
+   * Accuracy on each class's test examples (every task's together) at the latest evaluation
+   * point: what unlearning a class changes.
+   */
+  classAccuracy: Array<number>,
+  /**
    * Evaluation point at which each finished segment ended.
    */
   ends: Array<number>,

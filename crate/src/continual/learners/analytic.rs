@@ -135,7 +135,7 @@ impl AnalyticHead {
         if c >= self.classes {
             return Err(Error::invalid(
                 "class",
-                format!("{c} is outside 0..{}", self.classes),
+                format!("must be between 0 and {}, got {c}", self.classes - 1),
             ));
         }
         let mut a = DMatrix::identity(self.width, self.width) * self.ridge;

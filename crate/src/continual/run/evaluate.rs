@@ -32,8 +32,9 @@ pub(super) fn best(row: &[f64], allowed: Option<&[u32]>) -> Option<usize> {
 }
 
 impl ClRun {
-    /// Accuracy on every task's test subset now.
-    pub(super) async fn evaluate(&self) -> Result<Vec<f64>> {
+    /// Accuracy on every task's test subset now, and on each class's test examples (every task's
+    /// together).
+    pub(super) async fn evaluate(&self) -> Result<(Vec<f64>, Vec<f64>)> {
         let classes = self.curves_classes();
         let scores: Vec<f64> = match &self.learner {
             Learner::Net(net) => {
@@ -87,13 +88,25 @@ impl ClRun {
                 best(row, head) == Some(label as usize)
             })
             .collect();
-        Ok(self
+        let tasks = self
             .spans
             .iter()
             .map(|&(a, b)| {
                 correct[a..b].iter().filter(|&&c| c).count() as f64 / (b - a).max(1) as f64
             })
-            .collect())
+            .collect();
+        let mut per_class = vec![(0usize, 0usize); classes];
+        let labels = self.stream.tasks.iter().flat_map(|t| t.test.labels.iter());
+        for (&ok, &label) in correct.iter().zip(labels) {
+            let (right, seen) = &mut per_class[label as usize];
+            *right += usize::from(ok);
+            *seen += 1;
+        }
+        let classes = per_class
+            .into_iter()
+            .map(|(right, seen)| right as f64 / seen.max(1) as f64)
+            .collect();
+        Ok((tasks, classes))
     }
 
     /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
@@ -111,7 +124,8 @@ impl ClRun {
             ));
         };
         host.learner.unlearn(c as usize)?;
-        let acc = self.evaluate().await?;
+        let (acc, classes) = self.evaluate().await?;
+        self.class_accuracy = classes;
         for (curve, a) in self.curves.iter_mut().zip(acc) {
             curve.push(a);
         }

@@ -70,6 +70,8 @@ pub struct ClRun {
     curves: Vec<Vec<f64>>,
     ends: Vec<usize>,
     random_init: Vec<f64>,
+    /// Accuracy on each class's test examples at the latest evaluation.
+    class_accuracy: Vec<f64>,
     /// Set when the network's outputs went non-finite: the run stops there for good.
     diverged: Option<(u32, f64)>,
 }
@@ -156,9 +158,10 @@ impl ClRun {
             iterations: Vec::new(),
             ends: Vec::new(),
             random_init: Vec::new(),
+            class_accuracy: Vec::new(),
             diverged: None,
         };
-        run.random_init = run.evaluate().await?;
+        (run.random_init, run.class_accuracy) = run.evaluate().await?;
         for (curve, &a) in run.curves.iter_mut().zip(&run.random_init) {
             curve.push(a);
         }
@@ -197,13 +200,14 @@ impl ClRun {
             self.segment_step += 1;
             let segment_end = self.segment_step == self.steps_per_segment[self.segment];
             if self.step.is_multiple_of(self.config.eval_every) || segment_end {
-                let acc = match self.evaluate().await {
+                let (acc, classes) = match self.evaluate().await {
                     Err(Error::Diverged { step, value, .. }) => {
                         self.diverged = Some((step, value));
                         return finite_outputs(step, &[value]);
                     }
                     other => other?,
                 };
+                self.class_accuracy = classes;
                 for (curve, a) in self.curves.iter_mut().zip(acc) {
                     curve.push(a);
                 }

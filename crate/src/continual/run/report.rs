@@ -57,6 +57,9 @@ pub struct ClResult {
     pub iterations: Vec<u32>,
     /// `curves[j][t]`: accuracy on task j at evaluation point t.
     pub curves: Vec<Vec<f64>>,
+    /// Accuracy on each class's test examples (every task's together) at the latest evaluation
+    /// point: what unlearning a class changes.
+    pub class_accuracy: Vec<f64>,
     /// Evaluation point at which each finished segment ended.
     pub ends: Vec<usize>,
     /// Per task, the dip after its first segment, measured over the next segment's evaluation
@@ -111,6 +114,7 @@ impl ClRun {
             random_init: self.random_init.clone(),
             iterations: self.iterations.clone(),
             curves: self.curves.clone(),
+            class_accuracy: self.class_accuracy.clone(),
             ends: self.ends.clone(),
             stability_gaps: self.stability_gaps(),
             device_info: self.compute.info.clone(),

@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, dot, gaussian};
 use crate::Result;
 use crate::schema::Field;
@@ -102,6 +103,11 @@ impl FunctionClass for IllConditionedLinear {
 
     fn description(&self) -> &'static str {
         "Linear with ill-conditioned input covariance (Fu et al.)"
+    }
+
+    /// Iterative Newton copes with the condition number that slows gradient descent (Fu et al.).
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Newton, BaselineKind::Gd]
     }
 
     fn parameters(&self) -> Vec<Field> {

@@ -4,6 +4,7 @@ use rand::rngs::StdRng;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, dot, gaussian};
 
 /// No parameters.
@@ -28,5 +29,10 @@ impl FunctionClass for LinearRegression {
 
     fn description(&self) -> &'static str {
         "Linear functions f(x) = wᵀx, w ~ N(0, I)"
+    }
+
+    /// Least squares is optimal; averaging (Garg et al.'s) and gradient descent show what is not.
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Averaging, BaselineKind::Gd]
     }
 }

@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, dot, gaussian};
 use crate::Result;
 use crate::schema::Field;
@@ -46,6 +47,11 @@ impl FunctionClass for NoisyLinear {
 
     fn description(&self) -> &'static str {
         "Linear with Gaussian noise on every output"
+    }
+
+    /// Ridge with λ = σ² is the Bayes-optimal estimator under Gaussian noise; least squares fits the noise.
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Ridge]
     }
 
     fn parameters(&self) -> Vec<Field> {

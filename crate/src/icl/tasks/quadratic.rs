@@ -5,6 +5,7 @@
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, gaussian};
 
 /// No parameters.
@@ -30,5 +31,10 @@ impl FunctionClass for QuadraticRegression {
 
     fn description(&self) -> &'static str {
         "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3, w ~ N(0, I)"
+    }
+
+    /// Least squares on the raw inputs cannot fit a quadratic; k-NN makes no assumption.
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Knn]
     }
 }

@@ -51,7 +51,7 @@ impl FunctionClass for ReluNet {
     }
 
     fn reference_baselines(&self) -> &'static [BaselineKind] {
-        &[BaselineKind::Knn, BaselineKind::Averaging]
+        &[BaselineKind::ReluNet, BaselineKind::Knn, BaselineKind::Averaging]
     }
 
     fn reference_points(&self) -> (u32, u32) {

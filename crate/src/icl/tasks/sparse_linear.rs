@@ -6,6 +6,7 @@ use rand::seq::SliceRandom;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
 use super::{Function, FunctionClass, dot, gaussian};
 use crate::Result;
 use crate::schema::Field;
@@ -49,6 +50,11 @@ impl FunctionClass for SparseLinear {
 
     fn description(&self) -> &'static str {
         "Sparse linear: only a few coordinates of w are non-zero"
+    }
+
+    /// Lasso exploits the sparsity that least squares ignores (Garg et al., Fig. 3b).
+    fn reference_baselines(&self) -> &'static [BaselineKind] {
+        &[BaselineKind::LeastSquares, BaselineKind::Lasso]
     }
 
     fn parameters(&self) -> Vec<Field> {
