@@ -6,54 +6,148 @@ function width(el: HTMLElement): number {
   return Math.max(280, Math.min(el.clientWidth || 640, 900));
 }
 
-function resizeWith(plot: uPlot, el: HTMLElement): void {
-  new ResizeObserver(() => plot.setSize({ width: width(el), height: 260 })).observe(el);
+/**
+ * An axis as wide as its longest tick label, so the axis title never overlaps the numbers (uPlot's
+ * fixed 50 px does on log scales with long values).
+ */
+export function axisSize(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = self.axes[axisIdx] as uPlot.Axis & { _size?: number };
+  if (cycleNum > 1) return axis._size ?? 50;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), "");
+  let size = ((axis.ticks as { size?: number } | undefined)?.size ?? 10) + (axis.gap ?? 5) + 4;
+  if (longest) {
+    self.ctx.font = (axis.font as unknown as string[] | undefined)?.[0] ?? self.ctx.font;
+    size += self.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size);
 }
 
-/** Normalized training loss against step, log scale, with the zero predictor at 1. */
-export class LossChart {
-  private steps: number[] = [];
-  private losses: number[] = [];
-  private plot: uPlot;
+const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 3 });
 
-  constructor(el: HTMLElement) {
-    this.plot = new uPlot(
-      {
-        width: width(el),
-        height: 260,
-        scales: { x: { time: false }, y: { distr: 3 } },
-        axes: [{ label: "step" }, { label: "loss / zero predictor" }],
-        series: [
-          {},
-          { label: "training loss", stroke: "#2563eb", width: 2 },
-          { label: "zero predictor", stroke: "#9ca3af", dash: [6, 6], width: 1, points: { show: false } },
-        ],
-      },
-      [[], [], []],
-      el,
-    );
-    resizeWith(this.plot, el);
+/** Tick labels in compact notation (1.2K, 3M): short enough for a log axis. */
+export function compactValues(_u: uPlot, splits: number[]): string[] {
+  return splits.map((v) => (v === null || v === undefined ? "" : Math.abs(v) >= 1000 ? COMPACT.format(v) : String(+v.toPrecision(3))));
+}
+
+/** Whole-number ticks only (k, positions, steps): never 0.5 examples. */
+export const WHOLE: Pick<uPlot.Axis, "incrs" | "values"> = {
+  incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000],
+  values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v.toLocaleString("en") : "")),
+};
+
+/**
+ * Reflects what a plot shows on its element for the end-to-end tests (they cannot read a canvas):
+ * the x-axis tick labels and the x-range.
+ */
+export function reflect(el: HTMLElement): (u: uPlot) => void {
+  return (u) => {
+    const x = u.axes[0] as uPlot.Axis & { _values?: (string | number)[] };
+    el.dataset.xTicks = JSON.stringify((x._values ?? []).filter((v) => v !== "" && v !== null));
+    el.dataset.xRange = JSON.stringify([u.scales.x?.min ?? null, u.scales.x?.max ?? null]);
+  };
+}
+
+/** The legend shows a value only for the hovered point; its x row names the axis (style.css hides both until then). */
+function legendValue(digits: number): (u: uPlot, v: number | null) => string {
+  return (_u, v) => (v === null || v === undefined || !Number.isFinite(v) ? "" : v.toPrecision(digits));
+}
+
+/**
+ * Normalized training loss against step, log scale, with the zero predictor at 1; optionally a
+ * recorded run beside the live one (a shipped model's own training, from its log). Before there is
+ * anything to draw the chart is folded to one line saying so (no empty box); every clear starts a
+ * fresh plot, so no stale x-range survives a Reset.
+ */
+export class LossChart {
+  private live: [number, number][] = [];
+  private recorded: [number, number][] = [];
+  private recordedLabel = "recorded run";
+  private plot: uPlot | null = null;
+  private readonly empty: HTMLParagraphElement;
+
+  constructor(
+    private readonly el: HTMLElement,
+    emptyText = "The training loss appears here once training starts.",
+  ) {
+    this.empty = document.createElement("p");
+    this.empty.className = "note chart-empty";
+    this.empty.textContent = emptyText;
+    el.before(this.empty);
+    new ResizeObserver(() => this.plot?.setSize({ width: width(el), height: 260 })).observe(el);
+    this.render();
+  }
+
+  /** A finished run to draw beside the live one (dashed), e.g. the shipped checkpoint's log. */
+  setRecorded(points: [step: number, normalizedLoss: number][], label: string): void {
+    this.recorded = points;
+    this.recordedLabel = label;
+    this.rebuild();
   }
 
   push(step: number, normalizedLoss: number): void {
-    this.steps.push(step);
-    this.losses.push(normalizedLoss);
-    this.plot.setData([this.steps, this.losses, this.steps.map(() => 1)]);
+    this.live.push([step, normalizedLoss]);
+    this.render();
   }
 
   /** Drops the points after `step` (training continues from there after a device loss). */
   truncate(step: number): void {
-    const keep = this.steps.findIndex((s) => s > step);
-    if (keep < 0) return;
-    this.steps = this.steps.slice(0, keep);
-    this.losses = this.losses.slice(0, keep);
-    this.plot.setData([this.steps, this.losses, this.steps.map(() => 1)]);
+    this.live = this.live.filter(([s]) => s <= step);
+    this.render();
   }
 
+  /** Forgets the live run (a recorded one stays until replaced). */
   clear(): void {
-    this.steps = [];
-    this.losses = [];
-    this.plot.setData([[], [], []]);
+    this.live = [];
+    this.rebuild();
+  }
+
+  /** Forgets both runs. */
+  clearAll(): void {
+    this.recorded = [];
+    this.clear();
+  }
+
+  private rebuild(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.render();
+  }
+
+  private render(): void {
+    const any = this.live.length + this.recorded.length > 0;
+    this.el.hidden = !any;
+    this.empty.hidden = any;
+    this.el.dataset.points = String(this.live.length);
+    this.el.dataset.recorded = String(this.recorded.length);
+    if (!any) return;
+    const withRecorded = this.recorded.length > 0;
+    if (!this.plot) {
+      const series: uPlot.Series[] = [{ label: "step", value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) }];
+      if (withRecorded) series.push({ label: this.recordedLabel, stroke: "#64748b", width: 1.5, dash: [4, 3], value: legendValue(3) });
+      series.push(
+        { label: "training loss (here)", stroke: "#2563eb", width: 2, value: legendValue(3) },
+        { label: "zero predictor", stroke: "#9ca3af", dash: [6, 6], width: 1, points: { show: false }, value: legendValue(2) },
+      );
+      this.plot = new uPlot(
+        {
+          width: width(this.el),
+          height: 260,
+          scales: { x: { time: false }, y: { distr: 3 } },
+          axes: [{ label: "step", ...WHOLE }, { label: "loss / zero predictor", size: axisSize, values: compactValues }],
+          series,
+          hooks: { draw: [reflect(this.el)] },
+        },
+        series.map(() => []) as unknown as uPlot.AlignedData,
+        this.el,
+      );
+    }
+    // one x array for both runs: each is null where the other has its points
+    const points = [...this.recorded.map(([x, y]) => [x, y, null] as const), ...this.live.map(([x, y]) => [x, null, y] as const)].sort((a, b) => a[0] - b[0]);
+    const xs = points.map((p) => p[0]);
+    const data: (number | null)[][] = [xs];
+    if (withRecorded) data.push(points.map((p) => p[1]));
+    data.push(points.map((p) => p[2]), xs.map(() => 1));
+    this.plot.setData(data as uPlot.AlignedData);
   }
 }
 
@@ -67,9 +161,9 @@ export interface Curve {
 const COLOURS: Record<string, string> = {
   model: "#2563eb",
   transformer: "#2563eb",
-  xlstm: "#059669",
+  xlstm: "#ea580c",
   least_squares: "#dc2626",
-  ridge: "#ea580c",
+  ridge: "#0d9488",
   knn: "#16a34a",
   averaging: "#9333ea",
   lasso: "#0891b2",
@@ -82,6 +176,9 @@ const COLOURS: Record<string, string> = {
   paired: "#2563eb",
   interleaved: "#b45309",
 };
+
+/** Baselines drawn dashed as well as coloured (iterative solvers), so no two curves differ by hue alone. */
+const DASHED: ReadonlySet<string> = new Set(["gd", "newton", "boosted_trees"]);
 
 function colour(name: string): string {
   return COLOURS[name] ?? "#64748b";
@@ -157,16 +254,27 @@ abstract class MethodChart {
   }
 }
 
+/** What one drawn series shows: points inside the y-range, and points clipped at the top edge (each marked there). */
+export interface SeriesView {
+  name: string;
+  visible: number;
+  clipped: number;
+}
+
 /**
  * Error against number of in-context examples: one line per method with its 90% bootstrap band,
  * and the zero estimator's own curve dashed (the core computes it on the same prompts: it is 1 only
  * in distribution). The y-axis always holds the learners and the zero estimator whole; a baseline
- * far above them (averaging and k-NN at small k) may run off the top, and the note under the chart
- * names each one that does, with its highest value.
+ * far above them (averaging and k-NN at small k) may run off the top: each of its points above
+ * the chart is marked by a triangle at the top edge in its colour, and the note under the chart
+ * names it with its highest value. No curve is ever hidden: `data-series` on the chart element
+ * lists, per series, how many points are inside and how many are marked at the edge.
  */
 export class ErrorChart extends MethodChart {
   private top = 1.1;
   private readonly note: HTMLParagraphElement;
+  /** The series drawn (plot order) with their means, for the edge markers. */
+  private drawn: { name: string; mean: number[] }[] = [];
 
   constructor(el: HTMLElement) {
     super(el, 300);
@@ -177,15 +285,22 @@ export class ErrorChart extends MethodChart {
   }
 
   protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
-    const series: uPlot.Series[] = [{}];
+    const series: uPlot.Series[] = [{ label: "k", value: (_u, v) => (v == null ? "" : String(v)) }];
     const bands: uPlot.Band[] = [];
     for (const name of names) {
       const at = series.length;
       if (name === "zero") {
-        series.push({ label: LABELS.zero, stroke: colour(name), dash: [6, 6], width: 1.5, points: { show: false } });
+        series.push({ label: LABELS.zero, stroke: colour(name), dash: [6, 6], width: 1.5, points: { show: false }, value: legendValue(3) });
         continue;
       }
-      series.push({ label: LABELS[name] ?? name, stroke: colour(name), width: LEARNERS.includes(name) ? 2.5 : 1.5 });
+      series.push({
+        label: LABELS[name] ?? name,
+        stroke: colour(name),
+        width: LEARNERS.includes(name) ? 2.5 : 1.5,
+        // the iterative methods are also dashed: a second cue next to their colour
+        ...(DASHED.has(name) ? { dash: [5, 3] } : {}),
+        value: legendValue(3),
+      });
       series.push({ label: `${name} 5%`, stroke: "transparent", points: { show: false } });
       series.push({ label: `${name} 95%`, stroke: "transparent", points: { show: false } });
       bands.push({ series: [at + 2, at + 1], fill: fill(colour(name)) });
@@ -193,12 +308,35 @@ export class ErrorChart extends MethodChart {
     return {
       scales: { x: { time: false }, y: { range: () => [0, this.top] } },
       axes: [
-        { label: "in-context examples k", incrs: [1, 2, 5, 10, 20, 50, 100] },
-        { label: "normalized squared error" },
+        { label: "in-context examples k", ...WHOLE },
+        { label: "normalized squared error", size: axisSize },
       ],
       series,
       bands,
+      hooks: { draw: [(u: uPlot) => this.markClipped(u), reflect(this.el)] },
     };
+  }
+
+  /** A small triangle at the top edge, in the curve's colour, for every point above the chart. */
+  private markClipped(u: uPlot): void {
+    const ctx = u.ctx;
+    const { top } = u.bbox;
+    const r = 5 * devicePixelRatio;
+    ctx.save();
+    for (const { name, mean } of this.drawn) {
+      ctx.fillStyle = colour(name);
+      mean.forEach((v, k) => {
+        if (!(v > this.top)) return;
+        const x = u.valToPos(k, "x", true);
+        ctx.beginPath();
+        ctx.moveTo(x - r, top + 1);
+        ctx.lineTo(x + r, top + 1);
+        ctx.lineTo(x, top + 1 + 1.6 * r);
+        ctx.closePath();
+        ctx.fill();
+      });
+    }
+    ctx.restore();
   }
 
   /** Shows `curves` keyed by method (`zero` dashed, without a band). */
@@ -206,10 +344,12 @@ export class ErrorChart extends MethodChart {
     const names = this.ensure(Object.keys(curves));
     const ks = curves[names[0] ?? ""]?.mean.map((_, i) => i) ?? [];
     const data: number[][] = [ks];
+    this.drawn = [];
     for (const name of names) {
       const c = curves[name];
       if (!c) continue;
       data.push(c.mean);
+      this.drawn.push({ name, mean: c.mean });
       if (name !== "zero") data.push(c.lower, c.upper);
     }
     const highest = (name: string): number => Math.max(0, ...(curves[name]?.mean ?? []).filter(Number.isFinite));
@@ -226,12 +366,21 @@ export class ErrorChart extends MethodChart {
         return `${LABELS[n] ?? n} (up to ${value} at k = ${mean.indexOf(peak)})`;
       });
     this.note.hidden = clipped.length === 0;
-    this.note.textContent = clipped.length ? `Off the top of the chart: ${clipped.join(", ")}.` : "";
+    this.note.textContent = clipped.length ? `▼ marks points above the chart: ${clipped.join(", ")}.` : "";
+    const views: SeriesView[] = this.drawn.map(({ name, mean }) => ({
+      name,
+      visible: mean.filter((v) => Number.isFinite(v) && v <= this.top).length,
+      clipped: mean.filter((v) => v > this.top).length,
+    }));
+    this.el.dataset.series = JSON.stringify(views);
+    this.el.dataset.top = String(this.top);
     this.plot?.setData(data as uPlot.AlignedData);
   }
 
   clear(): void {
     super.clear();
+    this.drawn = [];
+    delete this.el.dataset.series;
     this.note.hidden = true;
   }
 }
@@ -245,11 +394,12 @@ export class PromptChart extends MethodChart {
   protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
     return {
       scales: { x: { time: false } },
-      axes: [{ label: "position k (prediction after k examples)" }, { label: "output" }],
+      axes: [{ label: "position k (prediction after k examples)", ...WHOLE }, { label: "output", size: axisSize }],
+      hooks: { draw: [reflect(this.el)] },
       series: [
-        {},
-        { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" } },
-        ...names.map((name) => ({ label: LABELS[name] ?? name, stroke: colour(name), width: 1.5, points: { show: true, size: 6 } })),
+        { label: "k", value: (_u, v) => (v == null ? "" : String(v)) },
+        { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" }, value: legendValue(3) },
+        ...names.map((name) => ({ label: LABELS[name] ?? name, stroke: colour(name), width: 1.5, points: { show: true, size: 6 }, value: legendValue(3) })),
       ],
     };
   }
@@ -264,46 +414,73 @@ export class PromptChart extends MethodChart {
 
 export interface LineSeries {
   name: string;
+  /** The legend's label (default: the method's name in {@link LABELS}). */
+  label?: string;
   dash?: number[];
 }
 
 /** Plain lines over a shared x axis, optionally on a log y scale; series coloured by name. */
 export class LineChart {
   private plot: uPlot;
+  private readonly options: uPlot.Options;
 
+  private readonly empty: HTMLParagraphElement | null;
+
+  /** With `emptyText`, the chart folds to that line while it has no points (no empty box). */
   constructor(
-    el: HTMLElement,
-    axes: { x: string; y: string; logY?: boolean },
+    private readonly el: HTMLElement,
+    axes: { x: string; y: string; logY?: boolean; wholeX?: boolean },
     private readonly series: LineSeries[],
+    emptyText?: string,
   ) {
-    this.plot = new uPlot(
-      {
-        width: width(el),
-        height: 260,
-        scales: { x: { time: false }, y: axes.logY ? { distr: 3 } : {} },
-        axes: [{ label: axes.x }, { label: axes.y }],
-        series: [
-          {},
-          ...series.map((s) => ({
-            label: LABELS[s.name] ?? s.name,
-            stroke: colour(s.name.split(" ")[0] ?? s.name),
-            width: 2,
-            ...(s.dash ? { dash: s.dash } : {}),
-          })),
-        ],
-      },
-      [[], ...series.map(() => [])] as unknown as uPlot.AlignedData,
-      el,
-    );
-    resizeWith(this.plot, el);
+    this.empty = emptyText ? Object.assign(document.createElement("p"), { className: "note chart-empty", textContent: emptyText }) : null;
+    if (this.empty) el.before(this.empty);
+    this.options = {
+      width: width(el),
+      height: 260,
+      scales: { x: { time: false }, y: axes.logY ? { distr: 3 } : {} },
+      axes: [
+        { label: axes.x, ...(axes.wholeX ? WHOLE : {}) },
+        { label: axes.y, size: axisSize, values: compactValues },
+      ],
+      hooks: { draw: [reflect(el)] },
+      series: [
+        { label: axes.x, value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) },
+        ...series.map((s) => ({
+          label: s.label ?? LABELS[s.name] ?? s.name,
+          stroke: colour(s.name.split(" ")[0] ?? s.name),
+          width: 2,
+          value: (_u: uPlot, v: number | null) => (v == null ? "" : v >= 1000 ? COMPACT.format(v) : v.toPrecision(3)),
+          ...(s.dash ? { dash: s.dash } : {}),
+        })),
+      ],
+    };
+    this.plot = this.build();
+    new ResizeObserver(() => this.plot.setSize({ width: width(el), height: 260 })).observe(el);
+    this.fold(true);
+  }
+
+  private build(): uPlot {
+    return new uPlot({ ...this.options, width: width(this.el) }, [[], ...this.series.map(() => [])] as unknown as uPlot.AlignedData, this.el);
   }
 
   /** `ys[i]` is the line of series i over `xs`. */
   show(xs: number[], ys: number[][]): void {
+    this.fold(xs.length === 0);
     this.plot.setData([xs, ...this.series.map((_, i) => ys[i] ?? [])] as uPlot.AlignedData);
   }
 
+  /** A fresh, empty plot: no x-range of the previous run survives. */
   clear(): void {
-    this.show([], []);
+    this.plot.destroy();
+    this.plot = this.build();
+    this.fold(true);
+  }
+
+  private fold(empty: boolean): void {
+    if (!this.empty) return;
+    this.empty.hidden = !empty;
+    this.el.hidden = empty;
+    if (!empty) this.plot.setSize({ width: width(this.el), height: 260 });
   }
 }

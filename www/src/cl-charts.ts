@@ -6,6 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Boundary, ContinualResult } from "iclab";
+import { axisSize, reflect, WHOLE } from "./charts.js";
 
 /** One colour per class / task, distinguishable in light and dark schemes. */
 export const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#64748b", "#a16207"];
@@ -30,6 +31,8 @@ export class AccuracyChart {
   private plot: uPlot | null = null;
   private tasks = 0;
   private result: ContinualResult | null = null;
+  /** The x-range's end, shared by the charts side by side (the longer stream's steps). */
+  private xMax = 1;
 
   constructor(private readonly el: HTMLElement) {
     new ResizeObserver(() => this.plot?.setSize({ width: width(this.el), height: 260 })).observe(el);
@@ -42,10 +45,18 @@ export class AccuracyChart {
       {
         width: width(this.el),
         height: 260,
-        scales: { x: { time: false }, y: { range: [0, 1] } },
-        axes: [{ label: "training step" }, { label: "test accuracy" }],
-        series: [{}, ...tasks.map((name, i) => ({ label: `task ${i + 1}: ${name}`, stroke: colourOf(i), width: 2 }))],
-        hooks: { draw: [(u: uPlot) => this.decorate(u)] },
+        scales: { x: { time: false, range: () => [0, this.xMax] }, y: { range: [0, 1] } },
+        axes: [{ label: "training step", ...WHOLE }, { label: "test accuracy", size: axisSize }],
+        series: [
+          { label: "step", value: (_u, v) => (v == null ? "" : String(v)) },
+          ...tasks.map((name, i) => ({
+            label: `task ${i + 1}: ${name}`,
+            stroke: colourOf(i),
+            width: 2,
+            value: (_u: uPlot, v: number | null) => (v == null ? "" : v.toFixed(2)),
+          })),
+        ],
+        hooks: { draw: [(u: uPlot) => this.decorate(u), reflect(this.el)] },
       },
       [[], ...tasks.map(() => [])] as unknown as uPlot.AlignedData,
       this.el,
@@ -62,6 +73,19 @@ export class AccuracyChart {
     ctx.save();
     // each task's dip after its segment: a stability gap (shaded) or forgetting (a bar)
     ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+    const line = 13 * devicePixelRatio;
+    const placed: { x0: number; x1: number; y: number }[] = [];
+    /** Writes `text` at (x, y) or, if a label already sits there, the first free line below it. */
+    const label = (text: string, x: number, y: number): void => {
+      const w = ctx.measureText(text).width;
+      const x0 = Math.min(x, u.bbox.left + u.bbox.width - w - 2);
+      let at = Math.max(top + line, y);
+      const clash = (p: { x0: number; x1: number; y: number }) => p.x0 < x0 + w + 4 && x0 < p.x1 + 4 && Math.abs(p.y - at) < line;
+      for (let guard = 0; placed.some(clash) && guard < 20; guard++) at += line;
+      if (at > top + height - 2) at = top + height - 2;
+      placed.push({ x0, x1: x0 + w, y: at });
+      ctx.fillText(text, x0, at);
+    };
     r.stabilityGaps.forEach((gap, task) => {
       const end = r.ends[r.order.indexOf(task)];
       if (!gap || gap.drop <= 0.02 || end === undefined) return;
@@ -70,21 +94,18 @@ export class AccuracyChart {
       const [yEnd, yLow] = [u.valToPos(gap.atEnd, "y", true), u.valToPos(gap.lowest, "y", true)];
       ctx.fillStyle = colourOf(task);
       ctx.strokeStyle = colourOf(task);
-      // labels of neighbouring tasks are staggered so they do not overlap
-      const dy = (14 + 13 * (task % 3)) * devicePixelRatio;
       if (gap.kind === "stability_gap") {
         ctx.globalAlpha = 0.15;
         ctx.fillRect(from, top, Math.max(2, to - from), height);
         ctx.globalAlpha = 1;
-        ctx.fillText(`gap −${gap.drop.toFixed(2)}, back +${gap.recovery.toFixed(2)}`, to + 4, yLow + dy);
+        label(`gap −${gap.drop.toFixed(2)}, back +${gap.recovery.toFixed(2)}`, to + 4, yLow + line);
       } else {
         ctx.lineWidth = 3 * devicePixelRatio;
         ctx.beginPath();
         ctx.moveTo(from, yEnd);
         ctx.lineTo(from, yLow);
         ctx.stroke();
-        const label = gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`;
-        ctx.fillText(label, from + 5, Math.min(yLow, top + height - 4 * devicePixelRatio) - dy + 10 * devicePixelRatio);
+        label(gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`, from + 5, Math.min(yLow, top + height) - 4 * devicePixelRatio);
       }
     });
     // segment boundaries
@@ -99,6 +120,14 @@ export class AccuracyChart {
       ctx.stroke();
     });
     ctx.restore();
+  }
+
+  /** Ends the x-axis at `steps` (both charts of a comparison get the longer run's). */
+  setRange(steps: number): void {
+    this.el.dataset.xMax = String(Math.max(1, steps));
+    if (steps === this.xMax) return;
+    this.xMax = Math.max(1, steps);
+    if (this.plot) this.plot.setData(this.plot.data);
   }
 
   show(result: ContinualResult): void {

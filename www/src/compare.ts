@@ -60,13 +60,16 @@ const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-
 /** The error-vs-k curves on the chart, for export. */
 let shown: Record<string, ErrorCurve> = {};
 const errorChart = new ErrorChart(el("eval-chart"));
-const lines = MODELS.map((name) => ({ name }));
-const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floats kept", logY: true }, lines);
-const workChart = new LineChart(el("work-chart"), { x: "token position", y: "multiply-adds", logY: true }, lines);
-const lossChart = new LineChart(el("loss-chart"), { x: "steps trained here", y: "loss / zero predictor", logY: true }, lines);
+// the cost and loss charts are about the models themselves, not their in-context curves
+const lines = MODELS.map((name) => ({ name, label: MODEL_NAMES[name] }));
+const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floats kept", logY: true, wholeX: true }, lines);
+const workChart = new LineChart(el("work-chart"), { x: "token position", y: "multiply-adds", logY: true, wholeX: true }, lines);
+const lossChart = new LineChart(el("loss-chart"), { x: "steps trained here", y: "loss / zero predictor", logY: true, wholeX: true }, lines, "The two training losses appear here once you press Train both.");
 
 const sessions = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Session | null>;
 const losses = Object.fromEntries(MODELS.map((m): [Backbone, [number, number][]] => [m, []])) as Record<Backbone, [number, number][]>;
+/** Each model's latest report: its own step (checkpoints start at different steps) and speed. */
+const latest = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Report | null>;
 let baselines: { key: string; curves: Record<string, ErrorCurve> } | null = null;
 
 function ratio(): [number, number] {
@@ -209,6 +212,7 @@ async function reset(): Promise<void> {
   for (const m of MODELS) {
     sessions[m] = null;
     losses[m] = [];
+    latest[m] = null;
   }
   baselines = null;
   shown = {};
@@ -227,8 +231,19 @@ function showLosses(): void {
   lossChart.show(longest.map((_, i) => (i + 1) * page.state.every), MODELS.map((m) => losses[m].map(([, l]) => l)));
 }
 
+/** Per model: its own step, loss ÷ zero predictor and steps per second. */
+function modelLines(): string {
+  return MODELS.map((m) => {
+    const r = latest[m];
+    return r
+      ? `${MODEL_NAMES[m]}: step ${r.step.toLocaleString("en")}, loss ${r.normalizedLoss.toFixed(3)} of zero predictor, ${r.stepsPerSecond.toFixed(1)} steps/s`
+      : `${MODEL_NAMES[m]}: –`;
+  }).join(" · ");
+}
+
 function record(model: Backbone, report: Report): void {
   losses[model].push([report.step, report.normalizedLoss]);
+  latest[model] = report;
   document.body.dataset[stepKey(model)] = String(report.step);
   if (report.deviceInfo) {
     page.showDevice(report.deviceInfo);
@@ -257,8 +272,7 @@ async function train(): Promise<void> {
       if (!page.isCurrent(mine)) return;
       round.forEach((report, i) => report && record(MODELS[i] as Backbone, report));
       showLosses();
-      const at = MODELS.map((m) => `${MODEL_NAMES[m]} ${losses[m].at(-1)?.[1].toFixed(3) ?? "–"}`).join(" · ");
-      status.textContent = `${progress.update(Math.min(trained(), page.state.steps), page.state.steps)} · step ${losses.transformer.at(-1)?.[0] ?? 0} · loss ÷ zero predictor: ${at}`;
+      status.textContent = `${progress.update(Math.min(trained(), page.state.steps), page.state.steps)} · ${modelLines()}`;
       await evaluate();
       if (page.pauseRequested || !page.isCurrent(mine)) {
         finished = false;

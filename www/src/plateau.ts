@@ -33,10 +33,12 @@ interface Line {
 }
 
 export class PlateauView {
-  private readonly chart = new LineChart(el("plateau-chart"), { x: "step", y: "loss / zero predictor", logY: true }, [
-    { name: "paired" },
-    { name: "interleaved", dash: [6, 4] },
-  ]);
+  private readonly chart = new LineChart(
+    el("plateau-chart"),
+    { x: "step", y: "loss / zero predictor", logY: true, wholeX: true },
+    [{ name: "paired" }, { name: "interleaved", dash: [6, 4] }],
+    "The two loss curves appear here once you press Train both layouts.",
+  );
   private readonly status = el<HTMLParagraphElement>("plateau-status");
   private readonly trainButton = el<HTMLButtonElement>("plateau-train");
   private readonly stopButton = el<HTMLButtonElement>("plateau-stop");
