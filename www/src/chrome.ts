@@ -1,7 +1,8 @@
 /**
  * How a demo page is shown, from its URL: `embed=1` gives the compact layout for an iframe (no
  * navigation or explanations, a link to the full page, and the page's height posted to the
- * embedding `<iclab-demo>` element), and `<setting>_hide=1` takes a control out of sight while
+ * embedding `<iclab-demo>` element), `compact=1` shows only the main chart and the buttons (the
+ * settings folded, the other views hidden) so an embed fits a course page, and `<setting>_hide=1` takes a control out of sight while
  * its value still applies.
  */
 import type { Chrome } from "./state.js";
@@ -24,6 +25,7 @@ export function applyChrome(form: HTMLFormElement, chrome: Chrome): void {
     const settings = [...fieldset.querySelectorAll<HTMLElement>(":scope > label, :scope > [data-param]")];
     if (settings.length > 0 && settings.every((s) => s.classList.contains("chrome-hidden"))) fieldset.classList.add("chrome-hidden");
   }
+  if (chrome.compact) document.documentElement.dataset.compact = "true";
   if (!chrome.embed) return;
   document.documentElement.dataset.embed = "true";
   const full = new URL(location.href);

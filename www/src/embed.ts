@@ -22,7 +22,7 @@ import { DEMOS, type DemoKind } from "./tables.js";
  */
 const SITE = new URL(new URL(import.meta.url).pathname.endsWith("/embed.js") ? "./" : "../", import.meta.url).href;
 
-const OWN = new Set(["kind", "hide", "height", "title", "id", "class", "style"]);
+const OWN = new Set(["kind", "hide", "height", "compact", "title", "id", "class", "style"]);
 
 /** The table name an attribute stands for: case-insensitive, kebab-case allowed. */
 function paramName(kind: DemoKind, attribute: string): string {
@@ -44,6 +44,9 @@ export function demoUrl(element: Element, base: string): { url: string } | { err
   for (const hidden of (element.getAttribute("hide") ?? "").split(",")) {
     if (hidden.trim()) url.searchParams.set(`${paramName(demo, hidden.trim())}_hide`, "1");
   }
+  // a boolean attribute: present (any value but "false" or "0") means the compact layout
+  const compact = element.getAttribute("compact");
+  if (compact !== null && compact !== "false" && compact !== "0") url.searchParams.set("compact", "1");
   url.searchParams.set("embed", "1");
   return { url: url.href };
 }
@@ -72,7 +75,7 @@ export class IclabDemo extends HTMLElement {
   }
 
   static get observedAttributes(): string[] {
-    const names = new Set(["kind", "hide", "height"]);
+    const names = new Set(["kind", "hide", "height", "compact"]);
     for (const demo of Object.values(DEMOS)) for (const name of Object.keys(demo.table)) names.add(name.toLowerCase());
     return [...names];
   }

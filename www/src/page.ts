@@ -6,9 +6,10 @@
  * models and charts; the page's state lives here, never in the DOM (`document.body.dataset` is
  * only written, as a reflection the end-to-end tests read).
  */
-import { capabilities, type DeviceInfo } from "iclab";
+import { capabilities, type Capabilities, type DeviceInfo } from "iclab";
 import { applyChrome } from "./chrome.js";
 import { describe, el, showDeviceBadge } from "./dom.js";
+import { formatDuration } from "./progress.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm } from "./form.js";
 import { mountShare } from "./share.js";
@@ -21,6 +22,8 @@ export interface PageOptions<T extends Table> {
   /** The demo's name: export file names and the share dialog. */
   kind: DemoKind;
   table: T;
+  /** Defaults that follow other settings (see {@link urlState}). */
+  derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>;
   /** The Train button's label when not paused ("Train", "Train both"). */
   trainLabel: string;
   /** Whether `control` is locked now although the page is not busy (a loaded checkpoint's own settings). */
@@ -62,9 +65,13 @@ export class Page<T extends Table> {
   private readonly problems: string[];
   private readonly chrome: ReturnType<ReturnType<typeof urlState<T>>["parse"]>["chrome"];
   private device: DeviceInfo | null = null;
+  /** What this browser offers (asked once): whether its WebGPU adapter is a software one. */
+  private readonly caps: Promise<Capabilities | null> = capabilities().catch(() => null);
+  /** While loading: the elapsed time after the status line, so a slow start never looks stuck. */
+  private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: PageOptions<T>) {
-    this.url = urlState(options.table);
+    this.url = urlState(options.table, options.derived);
     const parsed = this.url.parse(location.search);
     this.state = parsed.state;
     this.problems = parsed.problems;
@@ -88,6 +95,9 @@ export class Page<T extends Table> {
   init(): void {
     this.writeForm();
     applyChrome(this.form, this.chrome);
+    // the picture first: on a phone, or in a compact embed, the settings start folded
+    const settings = document.getElementById("settings");
+    if (settings instanceof HTMLDetailsElement && (this.chrome.compact || matchMedia("(max-width: 760px)").matches)) settings.open = false;
   }
 
   /** The current phase. */
@@ -143,7 +153,39 @@ export class Page<T extends Table> {
       control.disabled = working || (this.options.locked?.(control) ?? false);
     }
     if (message !== undefined) this.say(message, isError);
+    this.tick(next);
     this.options.onPhase?.(next, working);
+  }
+
+  /**
+   * Loading (and the start of a run, until its first report) can take long on a software GPU
+   * adapter, where every shader compiles slowly: the status line counts the seconds and, past a
+   * few, says why and what is faster.
+   */
+  private tick(next: Phase): void {
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+    if (next !== "loading" && next !== "running") return;
+    const base = this.status.textContent ?? "";
+    const started = performance.now();
+    this.ticker = setInterval(() => {
+      // a newer line (a report, an error) replaces the waiting one for good
+      if (!(this.status.textContent ?? "").startsWith(base)) {
+        if (this.ticker !== null) clearInterval(this.ticker);
+        this.ticker = null;
+        return;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds < 3) return;
+      void this.caps.then((caps) => {
+        if (!(this.status.textContent ?? "").startsWith(base)) return;
+        const software = caps?.adapter?.isFallback === true && (this.state as Record<string, unknown>).device === "webgpu";
+        const hint = software
+          ? ` This WebGPU adapter (${caps?.adapter?.name ?? "software"}) is a software renderer: it compiles every GPU program on the CPU, which takes minutes the first time, and trains ~100× slower than Device: CPU.`
+          : "";
+        this.status.textContent = `${base} ${formatDuration(seconds)}…${hint}`;
+      });
+    }, 1000);
   }
 
   /** Applies the phase again (after something {@link PageOptions.locked} or `alsoBusy` read changed). */
@@ -169,6 +211,13 @@ export class Page<T extends Table> {
     }
   }
 
+  /** Sets settings without calling `changed` (one follows from another): state, URL, form. */
+  assign(values: Partial<StateOf<T>>): void {
+    this.state = { ...this.state, ...values };
+    history.replaceState(null, "", `${location.pathname}${this.url.serialize(this.state)}`);
+    this.writeForm();
+  }
+
   /** Sets one setting as if the visitor had: state, URL, form, then the page's `changed`. */
   commit(name: keyof T & string, value: string | number): void {
     this.state = { ...this.state, [name]: value };
@@ -186,6 +235,14 @@ export class Page<T extends Table> {
   showDevice(info: DeviceInfo): void {
     this.device = info;
     showDeviceBadge(this.badge, info);
+    if (info.kind !== "webgpu") return;
+    void this.caps.then((caps) => {
+      if (this.device !== info || caps?.adapter?.isFallback !== true) return;
+      // a software adapter works but is slow: not the green "GPU" badge
+      this.badge.dataset.software = "true";
+      this.badge.textContent = `device: WebGPU · ${info.adapter ?? caps.adapter.name} (software, slow)`;
+      this.badge.title = `${caps.reason} Choose Device: CPU for faster training.`;
+    });
   }
 
   /** Before any model exists: what `auto` would pick here, in the badge. */

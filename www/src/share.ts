@@ -22,13 +22,28 @@ export function elementSnippet(kind: DemoKind, query: string, scriptUrl: string)
 }
 
 export function iframeSnippet(kind: DemoKind, src: string): string {
-  return `<iframe src="${src.replace(/&/g, "&amp;")}" title="iclab: ${DEMOS[kind].title}" width="100%" height="760" style="border:0" loading="lazy"></iframe>`;
+  const height = new URL(src, location.href).searchParams.get("compact") === "1" ? 560 : 760;
+  return `<iframe src="${src.replace(/&/g, "&amp;")}" title="iclab: ${DEMOS[kind].title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
 }
 
-function copyable(label: string, value: string, rows: number): HTMLElement {
+/**
+ * A setting's name for people: its control's label on the page ("Noise σ", "Warmup steps"), else
+ * its URL name in words ("noise std"); the URL name itself stays in the tooltip.
+ */
+export function friendlyName(name: string): string {
+  const control = document.querySelector<HTMLElement>(`form [name="${name}"], form [data-param="${name}"]`);
+  const label = control?.closest("label");
+  const own = label ? [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join(" ").replace(/\s+/g, " ").trim() : "";
+  if (own) return own;
+  const group = control?.getAttribute("aria-label");
+  if (group) return group;
+  return name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+/** A read-only snippet with its label and a Copy button (the share dialog, the lesson cards). */
+export function copyable(label: string, value: string, rows: number, id = `share-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`): HTMLElement {
   const wrap = document.createElement("div");
   wrap.className = "copyable";
-  const id = `share-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   const title = document.createElement("label");
   title.htmlFor = id;
   title.textContent = label;
@@ -64,15 +79,16 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
   dialog.setAttribute("aria-labelledby", "share-title");
   document.body.append(dialog);
   const hidden = new Set<string>();
+  let compact = false;
 
   /** Hidden controls in table order, so links do not depend on the order they were ticked. */
   const ordered = (): string[] => Object.keys(DEMOS[kind].table).filter((name) => hidden.has(name));
 
   function render(): void {
     const page = new URL(DEMOS[kind].page, location.href);
-    const plain = serialize({ embed: false, hidden: ordered() });
+    const plain = serialize({ embed: false, compact, hidden: ordered() });
     const link = `${page.origin}${page.pathname}${plain}`;
-    const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, hidden: ordered() })}`;
+    const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, compact, hidden: ordered() })}`;
     const script = new URL("./embed.js", page).href;
 
     const title = document.createElement("h2");
@@ -100,10 +116,22 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
         render();
         dialog.querySelector<HTMLInputElement>(`.hides input[value="${name}"]`)?.focus();
       });
-      label.title = prop.doc;
-      label.append(box, ` ${name}`);
+      label.title = `${name}: ${prop.doc ?? ""}`;
+      label.append(box, ` ${friendlyName(name)}`);
       hides.append(label);
     }
+
+    const layout = document.createElement("label");
+    layout.className = "check compact-choice";
+    const compactBox = document.createElement("input");
+    compactBox.type = "checkbox";
+    compactBox.checked = compact;
+    compactBox.addEventListener("change", () => {
+      compact = compactBox.checked;
+      render();
+      dialog.querySelector<HTMLInputElement>(".compact-choice input")?.focus();
+    });
+    layout.append(compactBox, " Compact embed: only the main chart and the buttons, settings folded (fits a course page)");
 
     const close = document.createElement("button");
     close.type = "button";
@@ -116,6 +144,7 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
       copyable("Link", link, 2),
       copyable("Embed with an iframe", iframeSnippet(kind, embedded), 3),
       copyable("Embed with the iclab-demo element", elementSnippet(kind, plain, script), 3),
+      layout,
       hides,
       close,
     );
@@ -124,6 +153,7 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
   button.addEventListener("click", () => {
     hidden.clear();
     for (const name of chrome().hidden) hidden.add(name);
+    compact = chrome().compact;
     render();
     dialog.showModal();
   });

@@ -4,7 +4,8 @@
  * run. Unknown or malformed parameters are reported and ignored, never thrown.
  *
  * Besides the settings, a URL carries the page's *chrome*: `embed=1` (compact layout for an
- * iframe) and `<setting>_hide=1` for each control an educator wants out of sight, as in
+ * iframe), `compact=1` (only the main chart, settings folded: an embed short enough for a course
+ * page) and `<setting>_hide=1` for each control an educator wants out of sight, as in
  * TensorFlow Playground.
  */
 
@@ -24,6 +25,8 @@ export type StateOf<T extends Table> = { [K in keyof T]: T[K]["default"] extends
 export interface Chrome {
   /** Compact layout for an iframe: no navigation or explanations. */
   embed: boolean;
+  /** Only the main picture and the buttons, settings folded: short enough for a course page. */
+  compact: boolean;
   /** Settings whose controls are hidden (they still apply). */
   hidden: string[];
 }
@@ -35,14 +38,19 @@ export interface Parsed<S> {
   problems: string[];
 }
 
-/** Parse and serialize functions for one page's table. */
-export function urlState<T extends Table>(table: T) {
+/**
+ * Parse and serialize functions for one page's table. `derived` gives defaults that follow other
+ * settings (the in-context page's baselines follow the function class): a setting left out of the
+ * URL takes its derived default, and is left out again when it still equals it.
+ */
+export function urlState<T extends Table>(table: T, derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>) {
   type S = StateOf<T>;
   type Name = keyof T & string;
 
-  function defaults(): S {
+  function defaults(state?: Readonly<Record<string, string | number>>): S {
     const out: Record<string, string | number> = {};
     for (const [name, p] of Object.entries(table)) out[name] = p.default;
+    if (derived) Object.assign(out, derived(state ?? out));
     return out as S;
   }
 
@@ -64,7 +72,7 @@ export function urlState<T extends Table>(table: T) {
   }
 
   /** The chrome of the last parsed URL; `serialize` keeps it so a link stays embedded. */
-  let chrome: Chrome = { embed: false, hidden: [] };
+  let chrome: Chrome = { embed: false, compact: false, hidden: [] };
 
   /** `1`/`true`/`0`/`false`, or `null`. */
   function flag(raw: string): boolean | null {
@@ -78,11 +86,13 @@ export function urlState<T extends Table>(table: T) {
     const problems: string[] = [];
     const hidden = new Set<string>();
     let embed = false;
+    let compact = false;
     for (const [key, raw] of new URLSearchParams(search)) {
       const hides = key.endsWith("_hide") ? key.slice(0, -"_hide".length) : null;
-      if (key === "embed" || (hides !== null && hides in table)) {
+      if (key === "embed" || key === "compact" || (hides !== null && hides in table)) {
         const on = flag(raw);
         if (on === null) problems.push(`"${key}=${raw}" is not valid (use 1 or 0) and was ignored`);
+        else if (key === "compact") compact = on;
         else if (hides === null) embed = on;
         else if (on) hidden.add(hides);
         continue;
@@ -95,8 +105,12 @@ export function urlState<T extends Table>(table: T) {
       if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
       else state[key] = value;
     }
+    if (derived) {
+      const given = new URLSearchParams(search);
+      for (const [key, value] of Object.entries(derived(state))) if (!given.has(key)) state[key] = value;
+    }
     // Table order, so a serialized link does not depend on the order it was typed in.
-    chrome = { embed, hidden: Object.keys(table).filter((name) => hidden.has(name)) };
+    chrome = { embed, compact, hidden: Object.keys(table).filter((name) => hidden.has(name)) };
     return { state: state as S, chrome, problems };
   }
 
@@ -106,11 +120,12 @@ export function urlState<T extends Table>(table: T) {
    */
   function serialize(state: S, shown: Chrome = chrome): string {
     const params = new URLSearchParams();
-    const d = defaults() as Record<string, string | number>;
+    const d = defaults(state as Record<string, string | number>) as Record<string, string | number>;
     for (const [key, value] of Object.entries(state)) {
       if (value !== d[key]) params.set(key, String(value));
     }
     if (shown.embed) params.set("embed", "1");
+    if (shown.compact) params.set("compact", "1");
     for (const name of shown.hidden) params.set(`${name}_hide`, "1");
     const s = params.toString();
     return s ? `?${s}` : "";
