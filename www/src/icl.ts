@@ -4,6 +4,7 @@
  * draws them.
  */
 import {
+  CATALOG,
   createSession,
   IclabError,
   loadSession,
@@ -22,6 +23,7 @@ import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { PlateauView } from "./plateau.js";
+import { classText, readCurves } from "./icl-explain.js";
 import "./style.css";
 
 type PropName = keyof typeof PROPS & string;
@@ -29,6 +31,8 @@ type PropName = keyof typeof PROPS & string;
 const page: Page<typeof PROPS> = new Page({
   kind: "icl",
   table: PROPS,
+  // a link that does not choose the baselines gets its function class's own
+  derived: (state) => ({ baselines: classBaselines(String(state.task)) }),
   trainLabel: "Train",
   // A loaded model keeps its own shape: the model settings show it, locked.
   locked: (control) => session !== null && (page.state.start === "checkpoint" || uploaded !== null) && control.dataset.model !== undefined,
@@ -52,6 +56,13 @@ const buttons = {
 const fileInput = el<HTMLInputElement>("model-file");
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const lossChart = new LossChart(el("loss-chart"));
+const chartReading = el<HTMLParagraphElement>("chart-reading");
+const classParagraph = el<HTMLParagraphElement>("class-text");
+
+/** The baselines that matter for a function class (the core's list for it, in the catalog). */
+function classBaselines(kind: string): string {
+  return (CATALOG.icl.tasks.find((t) => t.kind === kind)?.baselines ?? []).join(",");
+}
 
 let session: Session | null = null;
 /** The model's training step, once it has one (a loaded model's, or the last report's). */
@@ -81,7 +92,10 @@ const evaluation = new IclEvaluation(
   el("eval-chart"),
   el("prompt-chart"),
 );
-const evaluate = (modelOnly = false): Promise<void> => evaluation.run(modelOnly);
+const evaluate = (modelOnly = false): Promise<void> =>
+  evaluation.run(modelOnly).then(() => {
+    chartReading.textContent = evaluation.last ? readCurves(evaluation.last.curves, page.state.dims) : "";
+  });
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
 let plateauRunning = false;
@@ -123,10 +137,24 @@ async function openCheckpoint(): Promise<Session | null> {
     checkpointInfo.textContent = `No shipped ${MODEL_NAMES[model]} checkpoint for ${page.state.task}: train from scratch.`;
     return null;
   }
-  const s = await loadSession(await fetchCheckpoint(entry), page.state.device as SessionConfig["device"]);
+  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file)]);
+  const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
   document.body.dataset.checkpoint = page.state.task;
   return s;
+}
+
+/**
+ * The shipped model's own training, from the log the CLI wrote next to it, drawn as a recorded run
+ * on the loss chart: continuing it here adds a short piece at its end, and the visitor sees how it
+ * got there. A missing log only leaves the chart without it.
+ */
+async function showRecorded(file: string): Promise<void> {
+  const response = await fetch(new URL(`checkpoints/${file.replace(/\.safetensors$/, ".log.json")}`, document.baseURI)).catch(() => null);
+  if (!response?.ok) return;
+  const log = (await response.json()) as { reports?: { step: number; normalizedLoss: number }[]; wallSeconds?: number };
+  const points = (log.reports ?? []).filter((r) => Number.isFinite(r.normalizedLoss)).map((r): [number, number] => [r.step, r.normalizedLoss]);
+  if (points.length) lossChart.setRecorded(points, `shipped model's own training (recorded natively, ${Math.round((log.wallSeconds ?? 0) / 60)} min)`);
 }
 
 /** Describes a loaded model and shows its own settings in the (locked) model controls. */
@@ -194,8 +222,9 @@ async function reset(): Promise<void> {
   losses.length = 0;
 
   progress.clear();
-  lossChart.clear();
+  lossChart.clearAll();
   evaluation.clear();
+  chartReading.textContent = "";
   for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"]) delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
   await prepare();
@@ -304,6 +333,11 @@ async function loadFromDisk(file: File): Promise<void> {
 
 /** A setting changed (the controller has updated the state, the URL and the form). */
 function changed(name: PropName): void {
+  if (name === "task") {
+    // each class brings the baselines that matter for it, and its own explanation
+    page.assign({ baselines: classBaselines(page.state.task) });
+    classParagraph.textContent = classText(page.state.task);
+  }
   if (MODEL_PROPS.has(name)) {
     // A new setting means a new experiment, as in TF Playground.
     uploaded = null;
@@ -354,6 +388,7 @@ fileInput.addEventListener("change", () => {
   fileInput.value = "";
   if (file) void loadFromDisk(file);
 });
+classParagraph.textContent = classText(page.state.task);
 renderBaselineChecks();
 page.init();
 void prepare().then(() => page.showUrlProblems());

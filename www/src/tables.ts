@@ -76,7 +76,13 @@ export const ICL = {
   every: core(CATALOG.limits.trainSteps, "steps between reports (and chart updates)", 25),
   plateauSteps: { type: "int", min: 1, max: 1_000_000, default: 600, doc: "steps of each model in the \"plateau or not\" view (paired vs interleaved tokens from scratch)" },
   seed: core(SEED, "random seed: same seed, same run"),
-  baselines: { type: "list", values: BASELINES, default: "least_squares,averaging,knn", doc: "comma-separated baselines drawn next to the model" },
+  baselines: {
+    type: "list",
+    values: BASELINES,
+    // the in-context page derives it from the function class (each class's own list); linear's here
+    default: (icl.tasks.find((t) => t.kind === "linear")?.baselines ?? []).join(","),
+    doc: "comma-separated baselines drawn next to the model; by default the ones that matter for the function class",
+  },
   probe: {
     type: "enum",
     values: icl.probes,

@@ -1,0 +1,78 @@
+/**
+ * What the in-context page says about the function class on screen: a paragraph per class (what
+ * it is, which estimator is best or usual for it, what the papers found at their scale), and one
+ * sentence read off the curves actually drawn, so the text never claims what the chart
+ * contradicts. The paragraphs state the papers' findings as theirs; the sentence states ours.
+ */
+import { CATALOG, type ErrorCurve } from "iclab";
+import { LABELS } from "./charts.js";
+
+/** Per class: what a visitor should know to read the chart. */
+export const CLASS_TEXT: Record<string, string> = {
+  linear:
+    "Linear functions f(x) = wᵀx, with w drawn afresh for every prompt. Least squares is the best possible " +
+    "estimator: it pins f down exactly once it has d examples (for fewer, its error falls as 1 − k/d). Averaging " +
+    "y·x over the examples and a few steps of gradient descent are simpler learners that never get there. Garg et " +
+    "al.'s 12-layer transformer at d = 20 tracked least squares closely.",
+  sparse_linear:
+    "Only a few coordinates of w are non-zero (the sparsity s). Least squares ignores that and needs d examples to " +
+    "be exact; Lasso looks for a sparse w, so just below k = d it is already closer, though its penalty keeps it " +
+    "from ever being exact. Garg et al.'s 12-layer model at d = 20, " +
+    "trained for 500k steps, came close to Lasso and beat least squares below k = d. A small model trained briefly " +
+    "need not: the sentence under the chart says which is lower here.",
+  noisy_linear:
+    "Linear functions whose every output carries Gaussian noise of standard deviation σ, so no estimator reaches 0. " +
+    "Ridge regression with λ = σ² is the best possible (Bayes-optimal) answer; least squares fits the noise and is " +
+    "worst near k = d, where it interpolates the examples exactly.",
+  relu_net:
+    "Random two-layer ReLU networks with 100 hidden units. No simple estimator is optimal here; Garg et al. compare " +
+    "with the same kind of network trained on the prompt's examples by gradient descent, with k-nearest neighbours " +
+    "and with averaging. With few examples in few dimensions, none of them gets far below the zero estimator.",
+  decision_tree:
+    "Random depth-4 decision trees that split on the sign of a coordinate, with a random value at each leaf. Greedy " +
+    "tree learning and k-nearest neighbours are the references; in Garg et al. the trained transformer beat both. " +
+    "Errors here are divided by 1 (the leaf values' variance), not by d.",
+  ill_conditioned:
+    "Linear functions whose inputs come from a skewed Gaussian (a large condition number). Least squares is still " +
+    "optimal, but gradient descent slows down in the flat directions while iterative Newton does not; Fu et al. " +
+    "found that a trained transformer's layers behave like Newton's iterations.",
+  quadratic:
+    "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3. No linear estimator can fit them: least squares on the raw inputs " +
+    "stays near the zero estimator, while k-nearest neighbours makes no assumption about the shape.",
+};
+
+/** The class's own paragraph, with its one-line description from the catalog as a fallback. */
+export function classText(kind: string): string {
+  return CLASS_TEXT[kind] ?? CATALOG.icl.tasks.find((t) => t.kind === kind)?.description ?? "";
+}
+
+const name = (method: string): string => (method === "model" ? "the model" : (LABELS[method] ?? method));
+
+/**
+ * One or two sentences read off the curves: at k = d (when the prompt has that many examples)
+ * and at the largest k, which method is lowest and where the model stands. Empty without a model.
+ */
+export function readCurves(curves: Record<string, ErrorCurve>, dims: number): string {
+  const model = curves.model?.mean;
+  if (!model?.length) return "";
+  const last = model.length - 1;
+  const ks = [...new Set([Math.min(dims, last), last])];
+  const parts = ks.map((k) => {
+    const at = Object.entries(curves)
+      .filter(([m, c]) => m !== "zero" && Number.isFinite(c.mean[k]))
+      .map(([m, c]) => [m, c.mean[k] as number] as const)
+      .sort((a, b) => a[1] - b[1]);
+    const best = at[0];
+    const mine = model[k] as number;
+    const others = at.filter(([m]) => m !== "model").map(([m, v]) => `${name(m)} ${v.toFixed(2)}`);
+    const verdict = !best
+      ? ""
+      : best[0] === "model"
+        ? "the model is the lowest"
+        : `${name(best[0])} is lower than the model`;
+    return `with k = ${k} examples the model's error is ${mine.toFixed(2)}${others.length ? ` (${others.join(", ")})` : ""}: ${verdict}`;
+  });
+  const zero = curves.zero?.mean[last];
+  const z = zero === undefined ? "" : ` Always answering 0 scores ${zero.toFixed(2)} at k = ${last}.`;
+  return `On this chart, ${parts.join("; ")}.${z}`;
+}
