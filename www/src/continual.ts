@@ -56,6 +56,8 @@ const charts: Record<Side, AccuracyChart> = { a: new AccuracyChart(el("acc-chart
 const matrices: Record<Side, HTMLTableElement> = { a: el("matrix-a"), b: el("matrix-b") };
 const boundaries: Record<Side, HTMLCanvasElement> = { a: el("boundary-a"), b: el("boundary-b") };
 const metricsTable = el<HTMLTableElement>("metrics");
+const moreTable = el<HTMLTableElement>("metrics-more");
+const moreBox = el<HTMLDetailsElement>("metrics-more-box");
 
 const runs: Record<Side, ContinualRun | null> = { a: null, b: null };
 const results: Record<Side, ContinualResult | null> = { a: null, b: null };
@@ -147,23 +149,36 @@ function showRelevant(): void {
     }
   }
   el("unlearn-row").hidden = !SIDES.some((s) => strategyOf(s) === "analytic");
+  el("joint-note").hidden = !used.has("joint");
   el<HTMLParagraphElement>("strategy-note").textContent =
     CATALOG.continual.strategies.some((s) => s.readsOnce && used.has(s.kind))
       ? `${CATALOG.continual.strategies.filter((s) => s.readsOnce).map((s) => s.title).join(", ")} read each task's data once, in batches, instead of training for the set number of steps.`
       : "";
 }
 
-const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
-  ["Average accuracy (ACC)", (r) => fmt(r.metrics?.averageAccuracy)],
-  ["Forgetting (max, Chaudhry)", (r) => fmt(r.metrics?.forgetting)],
-  ["Forgetting since learned (Avalanche)", (r) => fmt(r.metrics?.forgettingSinceLearned)],
-  ["Backward transfer (BWT)", (r) => fmt(r.metrics?.backwardTransfer)],
-  ["Forward transfer (FWT, vs random init)", (r) => fmt(r.metrics?.forwardTransfer)],
-  ["min-ACC (worst moment of old tasks)", (r) => fmt(r.metrics?.minAcc ?? undefined)],
-  ["WC-ACC", (r) => fmt(r.metrics?.wcAcc)],
-  ["Windowed forgetting (10 evaluations)", (r) => fmt(r.metrics?.windowedForgetting)],
+/** One metric: its name, a one-line explanation (shown under it and as its tooltip), and its value. */
+type MetricRow = [name: string, help: string, value: (r: ContinualResult) => string];
+
+/** The three a visitor should read first (De Lange et al.'s continual-evaluation set). */
+const HEADLINE: MetricRow[] = [
+  ["Average accuracy", "accuracy on all tasks at the end of the stream, averaged (ACC): higher is better", (r) => fmt(r.metrics?.averageAccuracy)],
+  ["Forgetting", "how far each old task fell from its best accuracy by the end, on average: 0 = nothing forgotten", (r) => fmt(r.metrics?.forgetting)],
   [
-    "Largest stability gap (a drop after a switch that came back)",
+    "Worst-case accuracy",
+    "WC-ACC: the current task's accuracy mixed with each old task's worst moment, so a collapse counts even if it recovered",
+    (r) => fmt(r.metrics?.wcAcc),
+  ],
+];
+
+const MORE: MetricRow[] = [
+  ["Forgetting since learned", "as forgetting, but from each task's accuracy right after its own training (Avalanche's definition)", (r) => fmt(r.metrics?.forgettingSinceLearned)],
+  ["Backward transfer (BWT)", "how training later tasks changed old ones' accuracy: negative = forgetting", (r) => fmt(r.metrics?.backwardTransfer)],
+  ["Forward transfer (FWT)", "how much earlier tasks helped a task before its own training, against random weights", (r) => fmt(r.metrics?.forwardTransfer)],
+  ["min-ACC", "the average of each finished task's lowest accuracy after its training: the worst moment", (r) => fmt(r.metrics?.minAcc ?? undefined)],
+  ["Windowed forgetting", "the largest drop within any 10 evaluations, averaged over tasks: short dips count", (r) => fmt(r.metrics?.windowedForgetting)],
+  [
+    "Largest stability gap",
+    "the deepest drop right after a task switch that came back (at least half) during the next task",
     (r) => {
       // as on the chart: a dip of 0.02 or less is no dip
       const drops = r.stabilityGaps.filter((g) => g?.kind === "stability_gap" && g.drop > 0.02).map((g) => g?.drop ?? 0);
@@ -171,7 +186,8 @@ const METRIC_ROWS: [string, (r: ContinualResult) => string][] = [
     },
   ],
   [
-    "Tasks forgotten at a switch (a drop that stayed)",
+    "Tasks forgotten at a switch",
+    "tasks whose drop after the switch did not come back: plain forgetting, not a gap",
     (r) => String(r.stabilityGaps.filter((g) => g?.kind === "forgetting" && g.settled && g.drop > 0.02).length),
   ],
 ];
@@ -180,22 +196,54 @@ function fmt(v: number | undefined | null): string {
   return v === undefined || v === null ? "–" : v.toFixed(3);
 }
 
-function renderMetrics(): void {
-  metricsTable.replaceChildren();
-  const sides = SIDES.filter((s) => results[s]);
-  if (!sides.length) return;
-  const head = metricsTable.createTHead().insertRow();
-  head.append(Object.assign(document.createElement("th"), { textContent: "metric" }));
+function fillMetrics(table: HTMLTableElement, rows: MetricRow[], sides: Side[]): void {
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: "metric" }));
   for (const s of sides) {
     const name = strategyOf(s);
     head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: name ? NAMES[name] : s }));
   }
-  const body = metricsTable.createTBody();
-  for (const [label, value] of METRIC_ROWS) {
+  const body = table.createTBody();
+  for (const [label, help, value] of rows) {
     const tr = body.insertRow();
-    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: label }));
+    const th = Object.assign(document.createElement("th"), { scope: "row", title: help });
+    th.append(label, Object.assign(document.createElement("span"), { className: "help", textContent: help }));
+    tr.append(th);
     for (const s of sides) tr.insertCell().textContent = value(results[s] as ContinualResult);
   }
+}
+
+function renderMetrics(): void {
+  const sides = SIDES.filter((s) => results[s]);
+  metricsTable.replaceChildren();
+  moreBox.hidden = sides.length === 0;
+  if (!sides.length) return;
+  fillMetrics(metricsTable, HEADLINE, sides);
+  fillMetrics(moreTable, MORE, sides);
+}
+
+/** Per-class accuracy of the analytic side before and after unlearning `cls`. */
+function renderUnlearned(cls: number, before: number[], after: number[]): void {
+  const table = el<HTMLTableElement>("unlearn-table");
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  for (const h of ["class", "before", "after"]) head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
+  const body = table.createTBody();
+  before.forEach((b, c) => {
+    const tr = body.insertRow();
+    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: c === cls ? `${c} (unlearned)` : String(c) }));
+    for (const v of [b, after[c] ?? 0]) {
+      const td = tr.insertCell();
+      td.textContent = v.toFixed(2);
+      td.className = "cell";
+      td.style.background = `rgba(37, 99, 235, ${(0.05 + 0.5 * v).toFixed(3)})`;
+    }
+    if (c === cls) tr.className = "unlearned";
+  });
+  el("unlearned-class").textContent = String(cls);
+  el("unlearn-view").hidden = false;
+  document.body.dataset.unlearned = JSON.stringify({ class: cls, before, after });
 }
 
 async function show(side: Side, result: ContinualResult): Promise<void> {
@@ -203,6 +251,9 @@ async function show(side: Side, result: ContinualResult): Promise<void> {
   const info = result.deviceInfo;
   page.showDevice(info);
   charts[side].show(result);
+  // one x-range for both learners: the longer stream's steps
+  const steps = Math.max(...SIDES.map((s) => results[s]?.totalSteps ?? 0));
+  for (const s of SIDES) charts[s].setRange(steps);
   renderMatrix(matrices[side], result);
   const run = runs[side];
   if (run && page.state.dataset !== "digits") drawBoundary(boundaries[side], await run.boundary(48));
@@ -228,15 +279,27 @@ async function dispose(): Promise<void> {
     drawBoundary(boundaries[s], null);
   }
   renderMetrics();
+  el("unlearn-view").hidden = true;
   delete document.body.dataset.results;
+  delete document.body.dataset.unlearned;
   await Promise.all(old.map((r) => r?.dispose().catch(() => undefined)));
 }
 
+/** What the page says before training: what is on screen already, and what Train does. */
+const READY =
+  "The stream is built: the charts show each task's accuracy before training (chance level) and, for 2-D data, the untrained decision regions over every task's test points. Press Train to run the stream with both learners.";
+
+/** Drops the runs and builds new ones for the settings, untrained: something to look at before Train. */
 async function reset(): Promise<void> {
-  page.newEpoch();
+  const mine = page.newEpoch();
   progress.clear();
   await dispose();
-  page.set("idle", "Press Train to run the stream with both learners.");
+  try {
+    if (!(await start(mine))) return;
+    page.set("idle", READY);
+  } catch (error) {
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
+  }
 }
 
 async function start(mine: number): Promise<boolean> {
@@ -330,9 +393,11 @@ async function unlearn(): Promise<void> {
     for (const side of SIDES) {
       const run = runs[side];
       if (!run || strategyOf(side) !== "analytic") continue;
+      const before = results[side]?.classAccuracy ?? [];
       const result = await run.unlearn(cls);
       if (!page.isCurrent(mine)) return;
       await show(side, result);
+      renderUnlearned(cls, before, result.classAccuracy);
     }
     publish();
     status.textContent = `Class ${cls} unlearned exactly: the analytic head is now the one trained without it.`;
@@ -348,6 +413,7 @@ async function unlearn(): Promise<void> {
 unlearnButton.addEventListener("click", () => void unlearn());
 
 page.init();
-page.set("idle", "Press Train to run the stream with both learners.");
-document.body.dataset.ready = "true";
-page.showUrlProblems();
+void reset().then(() => {
+  document.body.dataset.ready = "true";
+  page.showUrlProblems();
+});
