@@ -1,7 +1,9 @@
 /**
- * Landing page: the in-context figure is drawn from the shipped checkpoint's own evaluation log
- * (`checkpoints/linear.log.json`, written by the CLI when it trained the model), so the figure is
- * the model the demo loads, not an illustration.
+ * Landing page: every picture is a recorded run, not an illustration. The in-context figure and
+ * the demo cards are drawn from the shipped checkpoints' own evaluation logs
+ * (`checkpoints/*.log.json`, written by the CLI when it trained them), and the continual card from
+ * `recorded/continual-blobs.json` (two `iclab cl run`s, scripts/record-runs.sh) — the models and
+ * the stream the demos start from.
  */
 import { CATALOG, type ResolvedSessionConfig } from "iclab";
 import "./style.css";
@@ -14,13 +16,17 @@ interface Log {
   config: ResolvedSessionConfig;
   evaluation: { dims: number; points: number; prompts: number; curves: Record<string, Curve> };
 }
+interface RecordedRun {
+  iterations: number[];
+  curves: number[][];
+  ends: number[];
+  metrics: { averageAccuracy: number } | null;
+}
+interface Recorded {
+  runs: Record<string, RecordedRun>;
+}
 
 const SVG = "http://www.w3.org/2000/svg";
-const SERIES: [name: string, label: string][] = [
-  ["model", "shipped transformer"],
-  ["least_squares", "least squares"],
-  ["averaging", "averaging"],
-];
 
 function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
@@ -29,53 +35,181 @@ function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string
   return e;
 }
 
-function draw(svg: SVGSVGElement, log: Log): void {
-  const [x0, x1, y0, y1] = [60, 440, 260, 20];
-  const yMax = 1.2;
-  const n = log.evaluation.points;
-  const sx = (k: number): number => x0 + ((x1 - x0) * k) / Math.max(1, n - 1);
-  const sy = (v: number): number => y0 - ((y0 - y1) * Math.min(v, yMax)) / yMax;
+interface Line {
+  xs: number[];
+  ys: number[];
+  /** CSS class of the stroke (style.css: s0, s1, s2, xl, naive, replay). */
+  cls: string;
+  label: string;
+}
+
+interface Frame {
+  /** Plot area in viewBox units: left, right, bottom, top. */
+  box: [number, number, number, number];
+  xLabel: string;
+  yLabel: string;
+  xTicks: number[];
+  yTicks: [value: number, label: string][];
+  xMax: number;
+  yMax: number;
+  /** Where the legend starts (x, y) and its line spacing. A value above `yMax` is drawn at the top edge. */
+  legend: [number, number, number];
+}
+
+/** Axes with titles, ticks and a legend, and one polyline per line. */
+function plot(svg: SVGSVGElement, frame: Frame, lines: Line[]): void {
+  const [x0, x1, y0, y1] = frame.box;
+  const sx = (x: number): number => x0 + ((x1 - x0) * x) / Math.max(1e-9, frame.xMax);
+  const sy = (v: number): number => y0 - ((y0 - y1) * Math.min(v, frame.yMax)) / frame.yMax;
   const parts: SVGElement[] = [
     node("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
     node("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }),
-    node("text", { x: (x0 + x1) / 2, y: 292, class: "caption" }, "examples in the prompt (k)"),
-    node("text", { x: 16, y: sy(1) + 4, class: "tick" }, "1"),
-    node("text", { x: 16, y: sy(0) + 4, class: "tick" }, "0"),
-    node("line", { x1: x0, y1: sy(1), x2: x1, y2: sy(1), class: "grid" }),
+    node("text", { x: (x0 + x1) / 2, y: y0 + 34, class: "caption" }, frame.xLabel),
+    node("text", { x: 0, y: 0, class: "caption", transform: `translate(${x0 - 34} ${(y0 + y1) / 2}) rotate(-90)` }, frame.yLabel),
   ];
-  for (const k of [0, Math.floor((n - 1) / 2), n - 1]) parts.push(node("text", { x: sx(k), y: 276, class: "tick" }, String(k)));
-  SERIES.forEach(([name, label], i) => {
-    const curve = log.evaluation.curves[name];
-    if (!curve) return;
-    const points = curve.mean.map((v, k) => `${sx(k).toFixed(1)},${sy(v).toFixed(1)}`).join(" ");
-    parts.push(node("polyline", { points, class: `series s${i}` }));
-    parts.push(node("line", { x1: 455, y1: 40 + 24 * i, x2: 485, y2: 40 + 24 * i, class: `series s${i}` }));
-    parts.push(node("text", { x: 491, y: 44 + 24 * i, class: "legend" }, label));
+  for (const [v, label] of frame.yTicks) {
+    parts.push(node("text", { x: x0 - 8, y: sy(v) + 4, class: "tick end" }, label));
+    if (v > 0) parts.push(node("line", { x1: x0, y1: sy(v), x2: x1, y2: sy(v), class: "grid" }));
+  }
+  for (const x of frame.xTicks) parts.push(node("text", { x: sx(x), y: y0 + 17, class: "tick mid" }, x.toLocaleString("en")));
+  const [lx, ly, dy] = frame.legend;
+  lines.forEach((line, i) => {
+    const points = line.xs.map((x, j) => `${sx(x).toFixed(1)},${sy(line.ys[j] ?? 0).toFixed(1)}`).join(" ");
+    parts.push(node("polyline", { points, class: `series ${line.cls}` }));
+    parts.push(node("line", { x1: lx, y1: ly + dy * i, x2: lx + 26, y2: ly + dy * i, class: `series ${line.cls}` }));
+    parts.push(node("text", { x: lx + 32, y: ly + dy * i + 4, class: "legend" }, line.label));
   });
   svg.append(...parts);
 }
 
+async function json<T>(path: string): Promise<T> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+const ks = (c: Curve): number[] => c.mean.map((_, k) => k);
+
+/** The large in-context figure: the shipped transformer, least squares and averaging. */
+function drawFigure(svg: SVGSVGElement, log: Log): void {
+  const n = log.evaluation.points;
+  const curves = log.evaluation.curves;
+  const series: [string, string, string][] = [
+    ["model", "s0", "shipped transformer"],
+    ["least_squares", "s1", "least squares"],
+    ["averaging", "s2", "averaging"],
+  ];
+  plot(
+    svg,
+    {
+      box: [70, 440, 250, 20],
+      xLabel: "examples in the prompt (k)",
+      yLabel: "error (1 = always answering 0)",
+      xTicks: [0, Math.floor((n - 1) / 2), n - 1],
+      yTicks: [[0, "0"], [0.5, "0.5"], [1, "1"]],
+      xMax: n - 1,
+      yMax: 1.2,
+      legend: [455, 40, 24],
+    },
+    series.filter(([name]) => curves[name]).map(([name, cls, label]) => ({ xs: ks(curves[name]!), ys: curves[name]!.mean, cls, label })),
+  );
+}
+
+/** A card's small error-vs-k picture. */
+function drawCard(svg: SVGSVGElement, lines: Line[], n: number): void {
+  plot(
+    svg,
+    {
+      box: [46, 250, 118, 46],
+      xLabel: "examples k",
+      yLabel: "error",
+      xTicks: [0, n - 1],
+      yTicks: [[0, "0"], [1, "1"]],
+      xMax: n - 1,
+      yMax: 1.15,
+      legend: [20, 12, 17],
+    },
+    lines,
+  );
+}
+
+/** The continual card: accuracy on the first task as the stream goes on, naive vs replay. */
+function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
+  const naive = recorded.runs.naive;
+  const replay = recorded.runs.replay;
+  if (!naive || !replay) return;
+  const last = naive.iterations.at(-1) ?? 1;
+  plot(
+    svg,
+    {
+      box: [46, 250, 118, 46],
+      xLabel: "step (3 tasks in turn)",
+      yLabel: "task 1 acc.",
+      xTicks: [0, ...naive.ends.map((e) => naive.iterations[e] ?? 0)],
+      yTicks: [[0, "0"], [1, "1"]],
+      xMax: last,
+      yMax: 1.05,
+      legend: [20, 12, 17],
+    },
+    [
+      { xs: naive.iterations, ys: naive.curves[0] ?? [], cls: "naive", label: `fine-tuning (ACC ${naive.metrics?.averageAccuracy.toFixed(2)})` },
+      { xs: replay.iterations, ys: replay.curves[0] ?? [], cls: "replay", label: `replay (ACC ${replay.metrics?.averageAccuracy.toFixed(2)})` },
+    ],
+  );
+}
+
+function caption(log: Log): string {
+  const d = log.evaluation.dims;
+  const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[log.config.preset];
+  const layers = log.config.layers ?? preset?.layers;
+  return (
+    `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
+    `on ${log.evaluation.prompts.toLocaleString()} new prompts. The transformer is the one the demo ships, a ${layers}-layer ` +
+    `model meta-trained for ${log.steps.toLocaleString()} steps. Least squares needs k = ${d} examples to pin the ` +
+    `function down; averaging the examples never does (its curve is cut off at 1.2).`
+  );
+}
+
 async function main(): Promise<void> {
-  const svg = document.getElementById("icl-figure") as SVGSVGElement | null;
-  const caption = document.getElementById("icl-figure-caption");
-  if (!svg || !caption) return;
-  try {
-    const response = await fetch("./checkpoints/linear.log.json");
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const log = (await response.json()) as Log;
-    draw(svg, log);
-    const d = log.evaluation.dims;
-    const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[log.config.preset];
-    const layers = log.config.layers ?? preset?.layers;
-    caption.textContent =
-      `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
-      `on ${log.evaluation.prompts.toLocaleString()} new prompts. The transformer is the one the demo ships, a ${layers}-layer ` +
-      `model meta-trained for ${log.steps.toLocaleString()} steps. Least squares needs k = ${d} examples to pin the ` +
-      `function down; averaging the examples never does (its curve is cut off at 1.2).`;
-    document.body.dataset.figure = "drawn";
-  } catch (error) {
-    caption.textContent = `The figure could not be drawn: ${String(error)}`;
+  const figure = document.getElementById("icl-figure") as SVGSVGElement | null;
+  const figureCaption = document.getElementById("icl-figure-caption");
+  const cards = {
+    icl: document.getElementById("card-icl") as SVGSVGElement | null,
+    compare: document.getElementById("card-compare") as SVGSVGElement | null,
+    continual: document.getElementById("card-continual") as SVGSVGElement | null,
+  };
+  const [linear, xlstm, recorded] = await Promise.allSettled([
+    json<Log>("./checkpoints/linear.log.json"),
+    json<Log>("./checkpoints/xlstm_linear.log.json"),
+    json<Recorded>("./recorded/continual-blobs.json"),
+  ]);
+  if (linear.status === "fulfilled") {
+    const log = linear.value;
+    const c = log.evaluation.curves;
+    if (figure && figureCaption) {
+      drawFigure(figure, log);
+      figureCaption.textContent = caption(log);
+    }
+    const n = log.evaluation.points;
+    if (cards.icl && c.model && c.least_squares) {
+      drawCard(cards.icl, [
+        { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
+        { xs: ks(c.least_squares), ys: c.least_squares.mean, cls: "s1", label: "least squares" },
+      ], n);
+    }
+    const x = xlstm.status === "fulfilled" ? xlstm.value.evaluation.curves.model : undefined;
+    if (cards.compare && c.model && x) {
+      drawCard(cards.compare, [
+        { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
+        { xs: ks(x), ys: x.mean, cls: "xl", label: "xLSTM" },
+      ], n);
+    }
+  } else if (figureCaption) {
+    figureCaption.textContent = `The figure could not be drawn: ${String(linear.reason)}`;
   }
+  if (recorded.status === "fulfilled" && cards.continual) drawContinual(cards.continual, recorded.value);
+  const drawn = [linear, xlstm, recorded].every((r) => r.status === "fulfilled");
+  document.body.dataset.figure = drawn ? "drawn" : "partial";
 }
 
 // Links shared before the landing page existed pointed at index.html with the in-context demo's

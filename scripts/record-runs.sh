@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Recorded runs the site shows before (or instead of) training live: the landing page's
+# continual-learning card draws them. Each is one `iclab cl run` of a config in scripts/recorded/,
+# the continual page's defaults (6 blobs, two classes per task, evaluation after every step);
+# the output keeps what the card draws (per-task accuracy curves, task ends, metrics).
+#   bash scripts/record-runs.sh    → www/public/recorded/continual-blobs.json
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+cargo build --release --bin iclab
+ICLAB="$CARGO_TARGET_DIR/release/iclab"
+out=www/public/recorded/continual-blobs.json
+tmp=$(mktemp -d)
+for strategy in naive replay; do
+  "$ICLAB" --json cl run --config scripts/recorded/continual-blobs.json --strategy "$strategy" > "$tmp/$strategy.json"
+done
+node -e '
+const fs = require("fs");
+const [dir, out] = process.argv.slice(1);
+const keep = (r) => ({ strategy: r.strategy, tasks: r.tasks, order: r.order, iterations: r.iterations,
+  curves: r.curves.map((c) => c.map((v) => Math.round(v * 1000) / 1000)), ends: r.ends, metrics: r.metrics });
+const runs = Object.fromEntries(["naive", "replay"].map((s) => [s, keep(JSON.parse(fs.readFileSync(`${dir}/${s}.json`, "utf8")))]));
+const config = JSON.parse(fs.readFileSync("scripts/recorded/continual-blobs.json", "utf8"));
+fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, runs }) + "\n");
+' "$tmp" "$out"
+rm -rf "$tmp"
+echo "wrote $out"
