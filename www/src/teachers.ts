@@ -4,7 +4,7 @@
  * cannot drift from them.
  */
 import "./embed.js";
-import { elementSnippet, iframeSnippet } from "./share.js";
+import { copyable, elementSnippet, iframeSnippet } from "./share.js";
 import { DEMOS, type DemoKind } from "./tables.js";
 import type { Prop } from "./state.js";
 import "./style.css";
@@ -16,21 +16,25 @@ interface Lesson {
   /** Settings, as in the URL. */
   params: Record<string, string>;
   hide: string[];
+  /** The compact embed (main chart and buttons only) when that is all the lesson needs. */
+  compact?: boolean;
 }
 
 const LESSONS: Lesson[] = [
   {
     kind: "icl",
     title: "A transformer that learned least squares",
-    text: "The shipped transformer reads examples of a new linear function and predicts the next value. Its error falls with every example, close to least squares, which needs d = 5 examples.",
+    text: "The shipped transformer reads examples of a new linear function and predicts the next value. Its error falls with every example and, for the first few, lies on the least-squares curve. Least squares is exact from d = 5 examples on; the transformer keeps closing in after that. Averaging the examples, the simplest learner, stays far above both.",
     params: { baselines: "least_squares,averaging" },
+    compact: true,
     hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "probeScale", "probeNoise", "evalPrompts", "dims", "points"],
   },
   {
     kind: "icl",
     title: "Sparse functions: does it find the few inputs that matter?",
-    text: "Only 3 of 5 coordinates matter. Compare the transformer with least squares, which ignores sparsity, and with Lasso, which exploits it.",
+    text: "Only 3 of 5 coordinates matter. Compare the transformer with least squares, which ignores sparsity and is exact from k = 5, and with Lasso, which exploits it and is closer just below k = 5. The sentence under the chart says which is lowest.",
     params: { task: "sparse_linear", baselines: "least_squares,lasso" },
+    compact: true,
     hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "evalPrompts", "dims", "points"],
   },
   {
@@ -38,6 +42,7 @@ const LESSONS: Lesson[] = [
     title: "Out of distribution: what if the inputs are larger than in training?",
     text: "Choose a probe to move the test prompts away from training: larger inputs, a query from an unseen region, noisy outputs. Which learner breaks, and which does not?",
     params: { probe: "scaled", probeScale: "2", baselines: "least_squares,knn" },
+    compact: true,
     hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "dims", "points"],
   },
   {
@@ -60,12 +65,14 @@ const LESSONS: Lesson[] = [
     text: "One network learns two classes at a time. Fine-tuning (left) forgets every earlier pair; replaying a small memory of old examples (right) keeps them.",
     params: { strategy: "naive", compare: "replay" },
     hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize", "learningRate", "bufferPolicy"],
+    compact: true,
   },
   {
     kind: "continual",
     title: "The stability gap",
-    text: "Replay remembers, yet right after each task switch its accuracy on old tasks dips before it recovers. It shows only because every task is evaluated after every step.",
-    params: { strategy: "replay", compare: "joint", evalEvery: "1" },
+    text: "Replay remembers, yet right after each task switch its accuracy on old tasks dips before it recovers: the shaded gaps. It shows only because every task is evaluated after every step, and it grows with the step size (learning rate 0.01 here; at the default 0.005 the dips are a few points). Joint, the upper bound, trains on every task from step 0.",
+    params: { strategy: "replay", compare: "joint", evalEvery: "1", learningRate: "0.01" },
+    compact: true,
     hide: ["device", "seed", "every", "hidden", "batchSize", "learningRate"],
   },
   {
@@ -74,6 +81,7 @@ const LESSONS: Lesson[] = [
     text: "EWC keeps important weights close to their old values. That helps when the task changes its inputs, not when it adds new classes: compare it with replay here, then switch the scenario to permuted digits.",
     params: { strategy: "ewc", compare: "replay" },
     hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize"],
+    compact: true,
   },
   {
     kind: "continual",
@@ -84,9 +92,11 @@ const LESSONS: Lesson[] = [
   },
 ];
 
-function query(lesson: Lesson, embed: boolean): string {
+/** The lesson's URL query: its settings and hidden controls; for the snippets, its layout too. */
+function query(lesson: Lesson, { embed = false, snippet = false } = {}): string {
   const params = new URLSearchParams(lesson.params);
   if (embed) params.set("embed", "1");
+  if (snippet && lesson.compact) params.set("compact", "1");
   for (const name of lesson.hide) params.set(`${name}_hide`, "1");
   return `?${params}`;
 }
@@ -100,12 +110,9 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<H
 function renderLessons(root: HTMLElement): void {
   LESSONS.forEach((lesson, i) => {
     const page = new URL(DEMOS[lesson.kind].page, location.href);
-    const full = `${page.origin}${page.pathname}${query(lesson, false)}`;
-    const snippetId = `lesson-${i}-snippet`;
-    const snippet = element("textarea", { id: snippetId, readOnly: true, rows: 3, spellcheck: false });
-    snippet.value = elementSnippet(lesson.kind, query(lesson, false), new URL("./embed.js", page).href);
-    const frameSnippet = element("textarea", { readOnly: true, rows: 3, spellcheck: false, id: `lesson-${i}-iframe` });
-    frameSnippet.value = iframeSnippet(lesson.kind, `${page.origin}${page.pathname}${query(lesson, true)}`);
+    const full = `${page.origin}${page.pathname}${query(lesson)}`;
+    const snippet = copyable("Element snippet", elementSnippet(lesson.kind, query(lesson, { snippet: true }), new URL("./embed.js", page).href), 3, `lesson-${i}-snippet`);
+    const frameSnippet = copyable("Iframe snippet", iframeSnippet(lesson.kind, `${page.origin}${page.pathname}${query(lesson, { embed: true, snippet: true })}`), 3, `lesson-${i}-iframe`);
     const preview = element("div", { className: "preview" });
     const toggle = element("button", { type: "button", textContent: "Preview here" });
     toggle.setAttribute("aria-expanded", "false");
@@ -117,6 +124,7 @@ function renderLessons(root: HTMLElement): void {
         demo.setAttribute("kind", lesson.kind);
         for (const [k, v] of Object.entries(lesson.params)) demo.setAttribute(k, v);
         demo.setAttribute("hide", lesson.hide.join(","));
+        if (lesson.compact) demo.setAttribute("compact", "");
         preview.append(demo);
       }
       toggle.textContent = open ? "Preview here" : "Close preview";
@@ -128,9 +136,7 @@ function renderLessons(root: HTMLElement): void {
         { className: "lesson" },
         element("h3", {}, lesson.title, element("span", { className: "kind" }, ` · ${DEMOS[lesson.kind].title}`)),
         element("p", {}, lesson.text),
-        element("label", { htmlFor: snippetId }, "Element snippet"),
         snippet,
-        element("label", { htmlFor: `lesson-${i}-iframe` }, "Iframe snippet"),
         frameSnippet,
         element("p", { className: "buttons" }, toggle, element("a", { href: full, target: "_blank", rel: "noopener" }, "Open full page ↗")),
         preview,
