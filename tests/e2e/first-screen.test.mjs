@@ -1,0 +1,236 @@
+// What a visitor meets first, at desktop (1280 px) and phone (390 px) width: the landing cards,
+// the picture before the settings, something to look at before Train, and charts that never hide
+// a curve. Screenshots of each page at both widths go to tests/artifacts (<page>-1280/-390.png).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { open, screenshot } from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await open({ webgpu: false });
+});
+after(async () => {
+  await browser?.close();
+});
+
+const data = (page, key) => page.evaluate((k) => JSON.parse(document.body.dataset[k] ?? "null"), key);
+const series = (page, id) => page.evaluate((i) => JSON.parse(document.getElementById(i).dataset.series ?? "[]"), id);
+
+/** Every series drawn on an error chart has a point inside it or a marker at its edge. */
+function noneHidden(views, what) {
+  assert.ok(views.length > 0, `${what}: series drawn`);
+  for (const v of views) assert.ok(v.visible > 0 || v.clipped > 0, `${what}: ${v.name} is neither visible nor marked (${JSON.stringify(v)})`);
+}
+
+/** How far down the page the first chart starts (px). */
+const firstChartTop = (page, selector) => page.evaluate((s) => document.querySelector(s).getBoundingClientRect().top + scrollY, selector);
+
+test("the landing page: a card per demo with a recorded picture and a way in; the figure's axes are labelled", async () => {
+  const page = await browser.page();
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${browser.url}index.html`);
+    await page.waitForFunction(() => document.body.dataset.figure === "drawn");
+    const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ title: c.querySelector("h2").textContent, href: c.querySelector("a.try").getAttribute("href"), lines: c.querySelectorAll("polyline").length })));
+    assert.deepEqual(cards.map((c) => c.href), ["./icl.html", "./compare.html", "./continual.html"]);
+    for (const c of cards) assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);
+    assert.ok(await page.isVisible(".card a.try >> nth=0"));
+    const labels = await page.$$eval("#icl-figure text.caption", (ts) => ts.map((t) => t.textContent));
+    assert.ok(labels.some((t) => /error/.test(t)), `the figure's y-axis has a label: ${labels}`);
+    // the prompt diagram's words stay readable on a phone (rendered height of a token label)
+    const textPx = await page.$eval("svg.diagram .tokens text", (t) => t.getBoundingClientRect().height);
+    assert.ok(textPx >= 10, `diagram text ${textPx.toFixed(1)} px tall at ${width} px`);
+    await screenshot(page, `index-${width}`);
+  }
+  await page.click(".card a.try >> nth=2");
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.match(page.url(), /continual\.html$/);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("on a phone the picture comes first and the settings fold; on a desktop they stay open", async () => {
+  const page = await browser.page();
+  for (const [path, ready, chart] of [
+    ["icl.html", () => document.body.dataset.state === "idle" && document.body.dataset.evaluated, "#eval-chart"],
+    ["compare.html", () => document.body.dataset.state === "idle" && document.body.dataset.curves, "#eval-chart"],
+    ["continual.html", () => document.body.dataset.ready === "true", "#acc-chart-a"],
+  ]) {
+    const name = path.replace(".html", "");
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${browser.url}${path}`);
+      await page.waitForFunction(ready, null, { timeout: 120_000 });
+      const open = await page.$eval("#settings", (d) => d.open);
+      assert.equal(open, width > 760, `${name} at ${width} px: settings ${open ? "open" : "folded"}`);
+      assert.ok(await page.isVisible("#train"), "Train stays in reach");
+      if (width === 390) {
+        const top = await firstChartTop(page, chart);
+        assert.ok(top < 700, `${name}: the first chart starts ${top.toFixed(0)} px down`);
+      }
+      await screenshot(page, `${name}-${width}`);
+    }
+  }
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("the continual page shows the stream and the untrained decision regions before Train", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}continual.html?device=cpu`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  const r = await data(page, "results");
+  assert.equal(r.a.step, 0);
+  assert.equal(r.b.step, 0);
+  assert.match(await page.textContent("#status"), /untrained decision regions/);
+  const colours = await page.evaluate(() => {
+    const c = document.getElementById("boundary-a");
+    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < px.length; i += 4 * 7) seen.add(`${px[i]},${px[i + 1]},${px[i + 2]}`);
+    return seen.size;
+  });
+  assert.ok(colours > 6, `the test points over the untrained regions (${colours} colours)`);
+  // headline metrics with their explanations; the rest folded behind "More metrics"
+  assert.equal(await page.locator("#metrics tbody tr").count(), 3);
+  assert.match(await page.textContent("#metrics"), /Average accuracy.*Forgetting.*Worst-case accuracy/s);
+  assert.equal(await page.getAttribute("#metrics tbody th >> nth=1", "title"), await page.textContent("#metrics tbody th >> nth=1 >> .help"));
+  assert.equal(await page.isVisible("#metrics-more"), false);
+  await page.click("#metrics-more-box summary");
+  assert.ok((await page.locator("#metrics-more tbody tr").count()) >= 6);
+  // the analytic head reads its data once: both learners' charts still share one step axis
+  await page.goto(`${browser.url}continual.html?device=cpu&strategy=analytic&compare=naive&every=50`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
+  const ranges = await page.evaluate(() => ["a", "b"].map((s) => JSON.parse(document.getElementById(`acc-chart-${s}`).dataset.xRange)));
+  const done = await data(page, "results");
+  assert.notEqual(done.a.totalSteps, done.b.totalSteps, "the two streams differ in length");
+  assert.deepEqual(ranges[0], ranges[1], "one x-range for both charts");
+  assert.equal(ranges[0][1], Math.max(done.a.totalSteps, done.b.totalSteps));
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("the error chart never hides a curve: edge markers, integer k, a legend without placeholders", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}icl.html?device=cpu`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  // linear by default: averaging runs off the top at small k and is marked there
+  const views = await series(page, "eval-chart");
+  noneHidden(views, "linear");
+  assert.ok(views.find((v) => v.name === "averaging").clipped > 0);
+  assert.match(await page.textContent(".note.clipped"), /averaging \(up to/);
+  // inputs ×3: the zero estimator scores 9; the model and every baseline stay visible
+  await page.selectOption("select[name=probe]", "scaled");
+  await page.selectOption("select[name=probeScale]", "3");
+  await page.waitForFunction(() => document.body.dataset.evaluatedProbe === "scaled" && !document.body.dataset.evaluating);
+  noneHidden(await series(page, "eval-chart"), "inputs ×3");
+  await screenshot(page, "icl-probe-scaled-3-markers");
+  // no "Value: --" row or "--" values before hovering
+  const legend = await page.$eval("#eval-chart .u-legend", (l) => l.innerText);
+  assert.doesNotMatch(legend, /--|Value/, legend);
+  // the shipped model's own training is on the loss chart, so it is not a flat line alone
+  assert.ok(Number(await page.getAttribute("#loss-chart", "data-recorded")) > 50);
+  // continuing it, then Reset: the chart starts again from the recorded run (no stale x-range)
+  await page.goto(`${browser.url}icl.html?device=cpu&steps=2&every=1&evalPrompts=64`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
+  const trained = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
+  assert.ok(trained[1] >= 30_002, JSON.stringify(trained));
+  await page.click("#reset");
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const reset = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
+  assert.ok(reset[1] <= 30_000, `after Reset the x-range is the recorded run's: ${reset}`);
+  assert.equal(await page.getAttribute("#loss-chart", "data-points"), "0");
+
+  // from scratch, d = 3: whole-number ticks for k; no empty loss chart before the first report
+  await page.goto(`${browser.url}icl.html?device=cpu&start=scratch&dims=3&points=7&steps=3&every=3&evalPrompts=64`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const ticks = await page.evaluate(() => JSON.parse(document.getElementById("prompt-chart").dataset.xTicks ?? "[]"));
+  const kTicks = await page.evaluate(() => JSON.parse(document.getElementById("eval-chart").dataset.xTicks ?? "[]"));
+  for (const t of [...ticks, ...kTicks]) assert.match(String(t), /^\d+$/, `tick ${t}`);
+  assert.equal(await page.isVisible("#loss-chart"), false);
+  assert.ok(await page.isVisible(".chart-empty >> nth=0"));
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
+  assert.ok(await page.isVisible("#loss-chart"));
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("each function class brings its own baselines and explanation; the text reads the chart", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}icl.html?device=cpu&evalPrompts=256`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const checked = () => page.$$eval("input[data-baseline]:checked", (bs) => bs.map((b) => b.value).sort());
+  assert.deepEqual(await checked(), ["averaging", "gd", "least_squares"]);
+  for (const [task, expected, words] of [
+    ["sparse_linear", ["lasso", "least_squares"], /Lasso/],
+    ["decision_tree", ["knn", "tree"], /trees/],
+  ]) {
+    await page.selectOption("select[name=task]", task);
+    await page.waitForFunction((t) => document.body.dataset.state === "idle" && document.body.dataset.checkpoint === t && !document.body.dataset.evaluating, task, { timeout: 120_000 });
+    assert.deepEqual(await checked(), expected, task);
+    assert.match(await page.textContent("#class-text"), words);
+    const curves = await data(page, "curves");
+    for (const name of expected) assert.ok(curves[name], `${task}: ${name} drawn`);
+    const reading = await page.textContent("#chart-reading");
+    assert.match(reading, /^On this chart, with k = \d+ examples the model's error is \d\.\d\d/, reading);
+    // the sentence's verdict follows the numbers
+    const k = Math.min(5, curves.model.length - 1);
+    const best = Object.entries(curves).filter(([n]) => n !== "zero").sort((a, b) => a[1][k] - b[1][k])[0][0];
+    assert.match(reading, best === "model" ? /the model is the lowest/ : /is lower than the model/, reading);
+  }
+  // the class's baselines survive a reload (they are the URL's default for the class)
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  assert.deepEqual(await checked(), ["knn", "tree"]);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("compare: one step counter and speed per model, memory legends without '(in context)'", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}compare.html?device=cpu&steps=2&every=1&evalPrompts=64`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.cost);
+  assert.equal(await page.isVisible("#loss-chart"), false, "no empty loss chart before training");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 180_000 });
+  const status = await page.textContent("#status");
+  assert.match(status, /transformer: step 30,002, .* [\d.]+ steps\/s · xLSTM: step 24,002, .* [\d.]+ steps\/s/, status);
+  for (const id of ["state-chart", "work-chart", "loss-chart"]) {
+    const legend = await page.$eval(`#${id} .u-legend`, (l) => l.innerText);
+    assert.doesNotMatch(legend, /in context/, `${id}: ${legend}`);
+  }
+  await screenshot(page, "compare-trained");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("share: friendly names in the hide list; a compact embed holds only the main chart", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}icl.html?device=cpu`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.click("#share");
+  const names = await page.$$eval("dialog.share .hides label", (ls) => ls.map((l) => l.textContent.trim()));
+  for (const n of names) assert.doesNotMatch(n, /[a-z][A-Z]/, `a camelCase name in the hide list: ${n}`);
+  assert.ok(names.includes("Warmup steps"), names.join(", "));
+  await page.check("dialog.share .compact-choice input");
+  assert.match(await page.inputValue("#share-embed-with-an-iframe"), /compact=1/);
+  assert.match(await page.inputValue("#share-embed-with-the-iclab-demo-element"), /compact="1"/);
+  await page.click("dialog.share button:text('Close')");
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${browser.url}icl.html?device=cpu&embed=1&compact=1`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  assert.equal(await page.isVisible("#eval-chart"), true);
+  for (const id of ["#prompt-chart", "#loss-chart", "#plateau-train"]) assert.equal(await page.isVisible(id), false, id);
+  assert.equal(await page.$eval("#settings", (d) => d.open), false);
+  const height = await page.evaluate(() => document.querySelector("main").getBoundingClientRect().bottom + scrollY);
+  assert.ok(height < 760, `compact embed ${height} px tall`);
+  await screenshot(page, "embed-compact");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
