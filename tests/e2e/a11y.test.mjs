@@ -115,7 +115,8 @@ test("a demo runs from the keyboard alone: Tab to Train, Enter, Tab to Pause, En
   await page.waitForFunction(() => document.body.dataset.state === "paused");
   await page.focus("#reset");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && !document.body.dataset.results);
+  // Reset builds a fresh, untrained stream
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && JSON.parse(document.body.dataset.results ?? "null")?.a?.step === 0);
   assert.equal(await page.textContent("#train"), "Train");
   await page.focus("#share");
   await page.keyboard.press("Enter");

@@ -71,6 +71,15 @@ test("on a phone the picture comes first and the settings fold; on a desktop the
       await screenshot(page, `${name}-${width}`);
     }
   }
+  // the pages without charts, for the record
+  for (const name of ["teachers", "api"]) {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${browser.url}${name}.html`);
+      await page.waitForFunction(() => document.body.dataset.ready === "true");
+      await screenshot(page, `${name}-${width}`);
+    }
+  }
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

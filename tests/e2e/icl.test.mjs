@@ -102,8 +102,10 @@ test("every setting round-trips through the URL", async () => {
   await page.press("input[name=dims]", "Tab");
   await page.selectOption("select[name=probe]", "scaled");
   await page.selectOption("select[name=probeScale]", "3");
-  await page.check("input[data-baseline=lasso]");
-  await page.uncheck("input[data-baseline=knn]");
+  // the class brought its own baselines (least squares and Lasso); one more is the visitor's choice
+  assert.equal(await page.isChecked("input[data-baseline=lasso]"), true);
+  assert.equal(await page.isChecked("input[data-baseline=gd]"), false);
+  await page.check("input[data-baseline=averaging]");
   await page.fill("input[name=seed]", "42");
   await page.press("input[name=seed]", "Tab");
   await page.click("#next-prompt");
@@ -124,7 +126,7 @@ test("every setting round-trips through the URL", async () => {
     prompt: "1",
   });
   const curvesA = await curves(page);
-  assert.ok(curvesA.lasso && !curvesA.knn, "the curves follow the chosen baselines");
+  assert.ok(curvesA.lasso && curvesA.averaging && !curvesA.knn, "the curves follow the chosen baselines");
 
   const again = await browser.page();
   await again.goto(`${browser.url}icl.html${search}&bogus=1&dims=abc`);
@@ -133,6 +135,7 @@ test("every setting round-trips through the URL", async () => {
     assert.equal(await again.inputValue(`[name=${name}]`), value, name);
   }
   assert.equal(await again.isChecked("input[data-baseline=lasso]"), true);
+  assert.equal(await again.isChecked("input[data-baseline=averaging]"), true);
   assert.equal(await again.isChecked("input[data-baseline=knn]"), false);
   assert.deepEqual(await curves(again), curvesA, "same link, same prompts, same baseline curves");
   assert.match(await again.textContent("#status"), /bogus.*ignored|ignored.*bogus/s);
