@@ -178,6 +178,8 @@ test("each function class brings its own baselines and explanation; the text rea
   for (const [task, expected, words] of [
     ["sparse_linear", ["lasso", "least_squares"], /Lasso/],
     ["decision_tree", ["knn", "tree"], /trees/],
+    // the ReLU net baseline trains a network per prompt: drawn after the others, on the same prompts
+    ["relu_net", ["averaging", "knn", "relu_net"], /ReLU networks/],
   ]) {
     await page.selectOption("select[name=task]", task);
     await page.waitForFunction((t) => document.body.dataset.state === "idle" && document.body.dataset.checkpoint === t && !document.body.dataset.evaluating, task, { timeout: 120_000 });
@@ -194,8 +196,8 @@ test("each function class brings its own baselines and explanation; the text rea
   }
   // the class's baselines survive a reload (they are the URL's default for the class)
   await page.reload();
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
-  assert.deepEqual(await checked(), ["knn", "tree"]);
+  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated, null, { timeout: 120_000 });
+  assert.deepEqual(await checked(), ["averaging", "knn", "relu_net"]);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -5,12 +5,15 @@
  * The numbers come from the package's worker; this file only asks for them and draws them.
  */
 import { evaluateBaselines, type ErrorCurve, type EvaluateOptions, type Evaluation, type Session } from "iclab";
-import { ErrorChart, PromptChart } from "./charts.js";
+import { ErrorChart, LABELS, PromptChart } from "./charts.js";
 import { evaluateOptions, field, sessionConfig } from "./icl-form.js";
 import type { StateOf } from "./state.js";
 import type { ICL } from "./tables.js";
 
 type State = StateOf<typeof ICL>;
+
+/** Baselines that train a model on every prompt and every k: computed after the others. */
+const SLOW: ReadonlySet<string> = new Set(["relu_net", "boosted_trees"]);
 
 /** What the evaluation reads from the page. */
 export interface EvaluationPage {
@@ -48,6 +51,7 @@ export class IclEvaluation {
 
   private dim(on: boolean): void {
     this.figure?.classList.toggle("evaluating", on);
+    this.figure?.classList.remove("partial");
     if (on) document.body.dataset.evaluating = "true";
     else delete document.body.dataset.evaluating;
   }
@@ -108,24 +112,34 @@ export class IclEvaluation {
     }
     try {
       const session = page.session();
+      const reuse = modelOnly && this.cache?.key === key;
+      // the slow baselines (a network trained on every prompt) come second, so a picture is up at once
+      const asked = options.baselines ?? [];
+      const slow = reuse ? [] : asked.filter((b) => SLOW.has(b));
+      const first = { ...options, baselines: reuse ? [] : asked.filter((b) => !SLOW.has(b)) };
       let result: Evaluation;
       if (session) {
-        const reuse = modelOnly && this.cache?.key === key;
-        result = await session.evaluate(reuse ? { ...options, baselines: [] } : options);
+        result = await session.evaluate(first);
         if (reuse && this.cache) result.curves = { ...this.cache.curves, ...result.curves };
       } else {
-        result = await evaluateBaselines(sessionConfig(state), options);
+        result = await evaluateBaselines(sessionConfig(state), first);
       }
       if (mine !== page.epoch() || key !== this.key()) return;
-      const { model: _model, ...baselines } = result.curves;
-      this.cache = { key, curves: baselines };
-      this.errorChart.show(result.curves);
-      this.last = result;
-      const means: Record<string, number[]> = {};
-      for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
-      document.body.dataset.curves = JSON.stringify(means);
-      document.body.dataset.evaluated = String(result.step ?? "baselines");
-      document.body.dataset.evaluatedProbe = result.probe;
+      this.draw(key, result);
+      if (slow.length) {
+        const names = slow.map((b) => LABELS[b] ?? b).join(", ");
+        const line = `Also computing ${names} on the same ${result.prompts} prompts: it trains a small network on every prompt and every k, which takes a minute or two here.`;
+        if (shown) page.status.textContent = line;
+        // the curves drawn are current, only incomplete: not dimmed, the caption says what is coming
+        this.figure?.classList.remove("evaluating");
+        this.figure?.classList.add("partial");
+        const extra = await evaluateBaselines(session?.config ?? sessionConfig(state), { ...options, baselines: slow });
+        if (mine !== page.epoch() || key !== this.key()) return;
+        const { model: _m, zero: _z, ...added } = extra.curves;
+        result = { ...result, curves: { ...result.curves, ...added } };
+        this.draw(key, result);
+        if (page.status.textContent === line) page.status.textContent = said ?? "";
+      }
       // what the settings ask for is on screen now
       this.pending = false;
       if (this.waiting === (shown ? 1 : 0)) this.dim(false);
@@ -136,6 +150,19 @@ export class IclEvaluation {
     } finally {
       if (shown && --this.waiting === 0) this.dim(false);
     }
+  }
+
+  /** Shows `result` and reflects it for the tests; its baselines are cached for training's refreshes. */
+  private draw(key: string, result: Evaluation): void {
+    const { model: _model, ...baselines } = result.curves;
+    this.cache = { key, curves: baselines };
+    this.errorChart.show(result.curves);
+    this.last = result;
+    const means: Record<string, number[]> = {};
+    for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;
+    document.body.dataset.curves = JSON.stringify(means);
+    document.body.dataset.evaluated = String(result.step ?? "baselines");
+    document.body.dataset.evaluatedProbe = result.probe;
   }
 
   /** The single-prompt view: prompt number `state.prompt` of the current settings. */

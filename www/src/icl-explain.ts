@@ -27,7 +27,7 @@ export const CLASS_TEXT: Record<string, string> = {
   relu_net:
     "Random two-layer ReLU networks with 100 hidden units. No simple estimator is optimal here; Garg et al. compare " +
     "with the same kind of network trained on the prompt's examples by gradient descent, with k-nearest neighbours " +
-    "and with averaging. With few examples in few dimensions, none of them gets far below the zero estimator.",
+    "and with averaging; the sentence under the chart says which is lowest here.",
   decision_tree:
     "Random depth-4 decision trees that split on the sign of a coordinate, with a random value at each leaf. Greedy " +
     "tree learning and k-nearest neighbours are the references; in Garg et al. the trained transformer beat both. " +
@@ -38,7 +38,8 @@ export const CLASS_TEXT: Record<string, string> = {
     "found that a trained transformer's layers behave like Newton's iterations.",
   quadratic:
     "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3. No linear estimator can fit them: least squares on the raw inputs " +
-    "stays near the zero estimator, while k-nearest neighbours makes no assumption about the shape.",
+    "finds nothing to fit and blows up near k = d, where it interpolates the examples exactly; k-nearest " +
+    "neighbours makes no assumption about the shape.",
 };
 
 /** The class's own paragraph, with its one-line description from the catalog as a fallback. */
