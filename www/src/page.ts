@@ -153,7 +153,7 @@ export class Page<T extends Table> {
       control.disabled = working || (this.options.locked?.(control) ?? false);
     }
     if (message !== undefined) this.say(message, isError);
-    this.tick(next);
+    this.tick(next, message !== undefined);
     this.options.onPhase?.(next, working);
   }
 
@@ -162,10 +162,13 @@ export class Page<T extends Table> {
    * adapter, where every shader compiles slowly: the status line counts the seconds and, past a
    * few, says why and what is faster.
    */
-  private tick(next: Phase): void {
+  private tick(next: Phase, newLine: boolean): void {
+    const waiting = next === "loading" || next === "running";
+    // the same wait set again without a new line (a refresh) keeps its ticker
+    if (waiting && !newLine && this.ticker !== null) return;
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
-    if (next !== "loading" && next !== "running") return;
+    if (!waiting || !newLine) return;
     const base = this.status.textContent ?? "";
     const started = performance.now();
     this.ticker = setInterval(() => {
