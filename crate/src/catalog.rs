@@ -17,7 +17,7 @@ use crate::continual::scenarios::{ScenarioConfig, Schedule};
 use crate::continual::two_d::{Shape, TwoDConfig};
 use crate::device::DeviceChoice;
 use crate::icl::baselines::BaselineKind;
-use crate::icl::evaluate::EvalConfig;
+use crate::icl::evaluate::{EvalConfig, EvalTasks};
 use crate::icl::probe::Probe;
 use crate::icl::{TaskKind, TokenLayout};
 use crate::schema::{Field, FieldSpec, specs};
@@ -94,6 +94,8 @@ pub struct IclCatalog {
     /// Every baseline, `zero` (always computed) first.
     pub baselines: Vec<BaselineKind>,
     pub probes: Vec<Probe>,
+    /// Which tasks an evaluation's prompts use (fresh, or the training pool's).
+    pub eval_tasks: Vec<EvalTasks>,
     /// `createSession`'s numbers.
     pub session: Fields,
     /// The config that learns fastest from a blank model (`SessionConfig::from_scratch`).
@@ -239,6 +241,7 @@ pub fn catalog() -> Catalog {
             devices: DeviceChoice::ALL.to_vec(),
             baselines: BaselineKind::ALL.to_vec(),
             probes: Probe::ALL.to_vec(),
+            eval_tasks: EvalTasks::ALL.to_vec(),
             session: specs(crate::config::fields::ALL, &session_defaults),
             from_scratch: SessionConfig::from_scratch(),
             evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),

@@ -73,6 +73,10 @@ pub struct SessionConfig {
     pub curriculum: Option<Curriculum>,
     /// Gradient-norm clip per parameter tensor; 0 turns it off. Default: 1.0.
     pub grad_clip: f64,
+    /// Task diversity (SCIENCE.md §5): draw each training prompt's function from a pool of this
+    /// many tasks, fixed by the seed (Raventós et al.'s M); `null` draws a fresh task for every
+    /// prompt (M = ∞). Default: `null`.
+    pub task_pool: Option<u32>,
     /// Where to train. Default: `auto`.
     pub device: DeviceChoice,
     /// Seeds the data stream and the weight initialization; same seed, same losses.
@@ -98,6 +102,7 @@ impl Default for SessionConfig {
             decay_steps: 0,
             curriculum: None,
             grad_clip: 1.0,
+            task_pool: None,
             device: DeviceChoice::default(),
             seed: 0,
         }
@@ -149,6 +154,8 @@ pub mod fields {
     pub const XLSTM_RATIO: Field = Field::int("xlstmRatio", 0, 16);
     /// Shared by every schema with a seed.
     pub const SEED: Field = Field::int("seed", 0, u32::MAX);
+    /// M, the tasks in a training pool: up to 2²⁰, past the reference's largest pool.
+    pub const TASK_POOL: Field = Field::int("taskPool", 1, 1 << 20);
 
     /// Every one, in form order.
     pub const ALL: &[Field] = &[
@@ -163,6 +170,7 @@ pub mod fields {
         D_MODEL,
         HEADS,
         XLSTM_RATIO,
+        TASK_POOL,
         SEED,
     ];
 }
@@ -197,6 +205,9 @@ impl SessionConfig {
         }
         fields::LEARNING_RATE.check(self.learning_rate)?;
         fields::GRAD_CLIP.check(self.grad_clip)?;
+        if let Some(m) = self.task_pool {
+            fields::TASK_POOL.check_u32(m)?;
+        }
         let (layers, d_model, heads) = self.raw_shape();
         fields::LAYERS.check_u32(layers)?;
         fields::HEADS.check_u32(heads)?;
@@ -243,6 +254,12 @@ impl SessionConfig {
     /// Tokens of a full-length prompt: the model's longest sequence.
     pub fn seq_len(&self) -> usize {
         self.tokens.seq_len(self.points as usize)
+    }
+
+    /// The training pool of tasks, when `taskPool` asks for one.
+    pub fn pool(&self) -> Option<crate::icl::TaskPool> {
+        self.task_pool
+            .map(|m| crate::icl::TaskPool::new(m, self.seed))
     }
 
     /// The model shape; call after [`Self::validate`].
@@ -297,6 +314,8 @@ mod tests {
             // An unknown key inside a tagged choice: serde names it in the message, not the path.
             (r#"{"task": {"kind": "linear", "sparsity": 3}}"#, "task"),
             (r#"{"learningRate": -0.1}"#, "learningRate"),
+            (r#"{"taskPool": 0}"#, "taskPool"),
+            (r#"{"taskPool": 2.5}"#, "taskPool"),
             (r#"{"learningRate": 0}"#, "learningRate"),
             (r#"{"batchSize": 1.5}"#, "batchSize"),
             (r#"{"heads": 3, "dModel": 64}"#, "dModel"),

@@ -14,7 +14,7 @@ use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
 use crate::icl::curriculum;
 use crate::icl::evaluate::{self, EvalConfig, EvalResult};
 use crate::icl::probe::EvalSet;
-use crate::icl::{FunctionClass, PromptBatch};
+use crate::icl::{FunctionClass, PromptBatch, TaskPool};
 use crate::model::Model;
 use crate::schema::Field;
 use crate::train::{Report, clock, schedule};
@@ -47,6 +47,8 @@ pub struct Session {
     model: Option<Model>,
     optim: ModuleOptimizer,
     class: Box<dyn FunctionClass>,
+    /// The training pool of tasks (`taskPool`), or `None` for a fresh task per prompt.
+    pool: Option<TaskPool>,
     rng: StdRng,
     step: u32,
     elapsed_ms: f64,
@@ -116,6 +118,7 @@ impl Session {
         let optim = AdamConfig::new().with_grad_clipping(clip).init();
         Self {
             class: config.task.boxed(),
+            pool: config.pool(),
             rng: StdRng::seed_from_u64(u64::from(config.seed)),
             config,
             compute,
@@ -179,6 +182,7 @@ impl Session {
             stage = self.stage();
             let prompts = PromptBatch::sample_active(
                 self.class.as_ref(),
+                self.pool.as_ref(),
                 &mut self.rng,
                 batch,
                 stage.points,
@@ -255,15 +259,22 @@ impl Session {
     }
 
     /// Error vs number of in-context examples for the model and the requested baselines, on
-    /// fresh prompts of the full `dims` and `points` (a stream separate from training's, fixed
-    /// by the seed so repeated calls compare like with like).
+    /// new prompts of the full `dims` and `points` (a stream separate from training's, fixed
+    /// by the seed so repeated calls compare like with like): fresh tasks, or the training
+    /// pool's (`tasks: "pool"`).
     pub async fn evaluate(&self, config: &EvalConfig) -> Result<EvalResult> {
         config.validate()?;
         let (points, dims) = (self.config.points as usize, self.config.dims as usize);
         let seed = config.seed_for(self.config.seed);
-        let set = config.sample(self.class.as_ref(), seed, points, dims);
+        let (class, pool) = (self.class.as_ref(), self.pool.as_ref());
+        let set = config.sample(class, pool, seed, points, dims)?;
         let mut methods = vec![("model".to_owned(), self.predict_set(&set).await?)];
-        methods.extend(evaluate::run_baselines(config, &set, seed));
+        methods.extend(evaluate::run_baselines(
+            config,
+            &set,
+            seed,
+            &evaluate::Prior { class, pool },
+        )?);
         Ok(evaluate::assemble(
             config,
             self.config.task.kind(),

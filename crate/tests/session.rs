@@ -275,7 +275,7 @@ async fn batched_equals_single(session: &Session) {
             ..Default::default()
         };
         let class = TaskKind::Linear.class();
-        let set = config.sample(class.as_ref(), 9, 7, 3);
+        let set = config.sample(class.as_ref(), None, 9, 7, 3).expect("set");
         let batched = session.predict_set(&set).await.expect("batched");
         for b in [0, 1, 150, 299] {
             let mut one = set.clone();
@@ -329,7 +329,9 @@ fn round_trip(config: SessionConfig) {
             restored.evaluate(&eval).await.expect("eval"),
         );
         assert_eq!(a.curves["model"], b.curves["model"]);
-        let set = eval.sample(config.task.class(), 1, 7, 3);
+        let set = eval
+            .sample(config.task.class(), None, 1, 7, 3)
+            .expect("set");
         assert_eq!(
             session.predict_set(&set).await.expect("a"),
             restored.predict_set(&set).await.expect("b")
@@ -368,7 +370,9 @@ fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
         let load =
             |b: Vec<u8>| async move { Session::from_checkpoint(&b, DeviceChoice::Cpu).await };
         let class = TaskKind::Linear.class();
-        let set = EvalConfig::default().sample(class.as_ref(), 4, 7, 3);
+        let set = EvalConfig::default()
+            .sample(class.as_ref(), None, 4, 7, 3)
+            .expect("set");
         let tanh = session.predict_set(&set).await.expect("tanh");
 
         let exact = load(relabel(&bytes, "iclab/transformer/1"))
@@ -575,5 +579,85 @@ fn xlstm_checkpoint_names_and_format() {
             .err()
             .expect("rejected");
         assert_eq!(err.code(), "invalid_checkpoint", "{err}");
+    });
+}
+
+/// Task diversity (SCIENCE.md §5): a session trained on a pool of M tasks is evaluated on its
+/// pool's tasks and on fresh ones, next to dMMSE and ridge (λ = σ²), with the model's distance to
+/// each; the pool survives a checkpoint; asking for the pool of a pool-less session names the field.
+#[test]
+fn a_task_pool_session_evaluates_on_pool_and_fresh_tasks() {
+    use iclab::icl::baselines::BaselineKind;
+    use iclab::icl::evaluate::EvalTasks;
+    use iclab::icl::tasks::NoisyLinear;
+    block_on(async {
+        let config = SessionConfig {
+            task: TaskConfig::NoisyLinear(NoisyLinear { noise_std: 0.5 }),
+            task_pool: Some(4),
+            ..small(2)
+        };
+        let mut session = Session::new(config.clone()).await.expect("session");
+        session.train(10).await.expect("train");
+        let eval = |tasks| EvalConfig {
+            prompts: 64,
+            tasks,
+            baselines: vec![BaselineKind::Dmmse, BaselineKind::BayesRidge],
+            ..Default::default()
+        };
+        let pool = session
+            .evaluate(&eval(EvalTasks::Pool))
+            .await
+            .expect("pool");
+        let fresh = session
+            .evaluate(&eval(EvalTasks::Fresh))
+            .await
+            .expect("fresh");
+        assert_eq!(
+            (pool.tasks, fresh.tasks),
+            (EvalTasks::Pool, EvalTasks::Fresh)
+        );
+        for r in [&pool, &fresh] {
+            assert!(r.curves.contains_key("dmmse") && r.curves.contains_key("bayes_ridge"));
+            assert_eq!(r.distances["dmmse"].len(), 7);
+            assert!(
+                r.distances
+                    .values()
+                    .flatten()
+                    .all(|v| v.is_finite() && *v >= 0.0)
+            );
+        }
+        // on its own 4 tasks dMMSE soon knows which one it is: far better than ridge;
+        // on fresh tasks it is far worse (it can only answer with the pool's tasks)
+        let at = |r: &iclab::icl::evaluate::EvalResult, m: &str| r.curves[m].mean[6];
+        assert!(
+            at(&pool, "dmmse") < 0.5 * at(&pool, "bayes_ridge"),
+            "{} vs {}",
+            at(&pool, "dmmse"),
+            at(&pool, "bayes_ridge")
+        );
+        assert!(
+            at(&fresh, "dmmse") > 2.0 * at(&fresh, "bayes_ridge"),
+            "{} vs {}",
+            at(&fresh, "dmmse"),
+            at(&fresh, "bayes_ridge")
+        );
+        // the checkpoint keeps the pool: same pool evaluation after a round trip
+        let restored =
+            Session::from_checkpoint(&session.save().await.expect("save"), DeviceChoice::Cpu)
+                .await
+                .expect("load");
+        assert_eq!(restored.config().task_pool, Some(4));
+        let again = restored
+            .evaluate(&eval(EvalTasks::Pool))
+            .await
+            .expect("pool");
+        assert_eq!(again.curves, pool.curves);
+        // a session without a pool has none to evaluate on
+        let plain = Session::new(small(2)).await.expect("session");
+        let err = plain
+            .evaluate(&eval(EvalTasks::Pool))
+            .await
+            .expect_err("no pool");
+        assert_eq!(err.field(), Some("tasks"));
     });
 }

@@ -290,3 +290,25 @@ async fn continual_run_agrees_on_webgpu_and_cpu() {
         assert!((g - c).abs() <= 2.0 / 80.0 + 1e-9, "{gpu:?} vs {cpu:?}");
     }
 }
+
+/// The task pool of seed 0 in the browser is the one the CLI trains on: the same numbers as
+/// the native test `icl::pool::tests::the_pool_of_seed_0_is_pinned`.
+#[wasm_bindgen_test]
+fn the_task_pool_is_the_same_as_natively() {
+    let golden: [[f32; 3]; 2] = [
+        [-0.241_853_04, 0.453_460_28, -0.138_116_7],
+        [1.555_906_3, 0.173_627_4, 1.051_203_1],
+    ];
+    let pool = iclab::icl::TaskPool::new(4, 0);
+    for (m, w) in golden.iter().enumerate() {
+        let f = pool.function(&iclab::icl::tasks::LinearRegression {}, m, 3);
+        let got: Vec<f32> = (0..3)
+            .map(|j| {
+                let mut e = [0.0f32; 3];
+                e[j] = 1.0;
+                f(&e)
+            })
+            .collect();
+        assert_eq!(&got, w, "task {m}");
+    }
+}

@@ -173,6 +173,8 @@ const COLOURS: Record<string, string> = {
   tree: "#7c2d12",
   boosted_trees: "#475569",
   zero: "#6b7280",
+  dmmse: "#be123c",
+  bayes_ridge: "#0f766e",
   paired: "#2563eb",
   interleaved: "#b45309",
 };
@@ -205,6 +207,8 @@ export const LABELS: Record<string, string> = {
   tree: "greedy tree",
   boosted_trees: "boosted trees",
   zero: "always 0 (zero estimator)",
+  dmmse: "dMMSE (Bayes for the training pool)",
+  bayes_ridge: "ridge, λ = σ² (Bayes for a fresh task)",
   paired: "paired tokens",
   interleaved: "interleaved tokens (the papers')",
 };

@@ -46,8 +46,11 @@ export function taskConfig(kind: string, state: Readonly<Record<string, string |
   return task as TaskConfig;
 }
 
-/** Baselines a visitor can switch on; the zero estimator is always drawn (the core computes it). */
-export const BASELINES = icl.baselines.filter((b) => b !== "zero");
+/**
+ * Baselines a visitor can switch on; the zero estimator is always drawn (the core computes it),
+ * and dMMSE needs a model trained on a task pool, which these pages do not train.
+ */
+export const BASELINES = icl.baselines.filter((b) => b !== "zero" && b !== "dmmse");
 const DEVICES = icl.devices;
 const MODELS = icl.models.map((m) => m.kind);
 const SEED = icl.session.seed!;

@@ -105,6 +105,7 @@ fn typescript() -> String {
         crate::session::SessionInfo,
         crate::train::Report,
         evaluate::EvalConfig,
+        evaluate::EvalTasks,
         probe::Probe,
         baselines::BaselineKind,
         baselines::BaselineOptions,

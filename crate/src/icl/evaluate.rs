@@ -9,11 +9,11 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::baselines::{self, BaselineKind, BaselineOptions, Fit};
+use super::baselines::{self, BaselineKind, BaselineOptions, Fit, dmmse};
 use super::curves::{ErrorCurve, error_curve};
 use super::probe::{EvalSet, Probe};
-use super::{FunctionClass, TaskKind};
-use crate::Result;
+use super::{FunctionClass, TaskKind, TaskPool};
+use crate::{Error, Result};
 
 /// The bounds of an evaluation's numbers (the catalog lists them with their defaults).
 pub mod fields {
@@ -25,6 +25,23 @@ pub mod fields {
     /// At most `prompts` as well.
     pub const EXAMPLES: Field = Field::int("examples", 0, 64);
     pub const ALL: &[Field] = &[PROMPTS, PROBE_SCALE, PROBE_NOISE, EXAMPLES];
+}
+
+/// Which tasks the evaluation prompts use (SCIENCE.md §5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum EvalTasks {
+    /// A fresh function per prompt, from the class's own distribution.
+    #[default]
+    Fresh,
+    /// Functions drawn from the training pool (`taskPool` of the session): the tasks the model
+    /// may have memorized.
+    Pool,
+}
+
+impl EvalTasks {
+    pub const ALL: [Self; 2] = [Self::Fresh, Self::Pool];
 }
 
 /// What to evaluate on and against.
@@ -51,6 +68,8 @@ pub struct EvalConfig {
     /// Include the raw predictions for the first `examples` prompts (single-prompt view).
     /// Default 0.
     pub examples: u32,
+    /// Fresh tasks or the training pool's. Default: fresh.
+    pub tasks: EvalTasks,
 }
 
 impl Default for EvalConfig {
@@ -64,6 +83,7 @@ impl Default for EvalConfig {
             options: BaselineOptions::default(),
             seed: None,
             examples: 0,
+            tasks: EvalTasks::Fresh,
         }
     }
 }
@@ -98,17 +118,45 @@ impl EvalConfig {
         }
     }
 
-    /// The evaluation prompts for a task.
+    /// Checks what this evaluation needs of the training distribution: a pool for `tasks: pool`
+    /// and for the dMMSE baseline (a session trained on fresh tasks has none).
+    pub fn check_pool(&self, pool: Option<&TaskPool>) -> Result<()> {
+        if pool.is_some() {
+            return Ok(());
+        }
+        if self.tasks == EvalTasks::Pool {
+            return Err(Error::invalid(
+                "tasks",
+                "\"pool\" needs a session trained on a task pool (taskPool); this one draws a fresh task per prompt",
+            ));
+        }
+        if self.baselines.contains(&BaselineKind::Dmmse) {
+            return Err(Error::invalid(
+                "baselines",
+                "dmmse needs a session trained on a task pool (taskPool): it is the posterior over that pool",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The evaluation prompts for a task: fresh tasks, or the pool's when `tasks` says so.
     pub fn sample(
         &self,
         class: &dyn FunctionClass,
+        pool: Option<&TaskPool>,
         seed: u64,
         points: usize,
         dims: usize,
-    ) -> EvalSet {
+    ) -> Result<EvalSet> {
+        self.check_pool(pool)?;
         let mut rng = StdRng::seed_from_u64(seed);
-        EvalSet::sample(
+        let from = match self.tasks {
+            EvalTasks::Pool => pool,
+            EvalTasks::Fresh => None,
+        };
+        Ok(EvalSet::sample(
             class,
+            from,
             self.probe,
             self.probe_scale,
             self.probe_noise,
@@ -116,7 +164,7 @@ impl EvalConfig {
             self.prompts as usize,
             points,
             dims,
-        )
+        ))
     }
 }
 
@@ -151,9 +199,23 @@ pub struct EvalResult {
     pub normalizer: f64,
     /// One curve per method; entry i of `mean` is the error after i in-context examples.
     pub curves: BTreeMap<String, ErrorCurve>,
+    /// With a model: per baseline, the model's distance to it after i examples — the mean
+    /// squared difference of their predictions, divided by the same normalizer (Raventós et al.
+    /// plot it against dMMSE and ridge).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub distances: BTreeMap<String, Vec<f64>>,
+    /// Which tasks the prompts used.
+    pub tasks: EvalTasks,
     /// The first `examples` prompts in full.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
+}
+
+/// What the Bayes baselines know of the training distribution: the class (its output noise)
+/// and the pool's functions when training drew from a pool.
+pub struct Prior<'a> {
+    pub class: &'a dyn FunctionClass,
+    pub pool: Option<&'a TaskPool>,
 }
 
 /// Predictions of one baseline for every prompt and k, `[batch, points]`.
@@ -162,8 +224,23 @@ pub fn baseline_predictions(
     kind: BaselineKind,
     options: &BaselineOptions,
     seed: u64,
-) -> Vec<f64> {
+    prior: &Prior<'_>,
+) -> Result<Vec<f64>> {
     let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
+    let noise_var = prior.class.output_noise().powi(2);
+    if kind == BaselineKind::Dmmse {
+        let pool = prior.pool.ok_or_else(|| {
+            Error::invalid(
+                "baselines",
+                "dmmse needs a session trained on a task pool (taskPool)",
+            )
+        })?;
+        return Ok(dmmse::predictions(
+            set,
+            &pool.functions(prior.class, dims),
+            noise_var,
+        ));
+    }
     let mut out = Vec::with_capacity(batch * points);
     for b in 0..batch {
         let (xs, ys) = set.prompts.prompt(b);
@@ -181,11 +258,12 @@ pub fn baseline_predictions(
                 seed: seed
                     .wrapping_mul(0x9E37_79B9_7F4A_7C15)
                     .wrapping_add((b * points + k) as u64),
+                noise_var,
             };
             out.push(baselines::predict(kind, options, &fit));
         }
     }
-    out
+    Ok(out)
 }
 
 /// Builds the result from per-method predictions (`[batch, points]` each).
@@ -210,6 +288,14 @@ pub fn assemble(
             )
         })
         .collect();
+    let distances = match methods.iter().find(|(name, _)| name == "model") {
+        Some((_, model)) => methods
+            .iter()
+            .filter(|(name, _)| name != "model")
+            .map(|(name, preds)| (name.clone(), distance(model, preds, points, normalizer)))
+            .collect(),
+        None => BTreeMap::new(),
+    };
     let examples = (0..(config.examples as usize).min(batch))
         .map(|b| Example {
             xs: (0..points)
@@ -231,27 +317,49 @@ pub fn assemble(
         step,
         normalizer,
         curves,
+        distances,
+        tasks: config.tasks,
         examples,
     }
 }
 
+/// Mean over prompts of `(a − b)²` at each k, divided by `normalizer`.
+fn distance(a: &[f64], b: &[f64], points: usize, normalizer: f64) -> Vec<f64> {
+    let batch = a.len() / points.max(1);
+    (0..points)
+        .map(|k| {
+            let sum: f64 = (0..batch)
+                .map(|p| (a[p * points + k] - b[p * points + k]).powi(2))
+                .sum();
+            sum / (batch.max(1) as f64 * normalizer)
+        })
+        .collect()
+}
+
 /// Baselines only (no model): `iclab icl baselines`, and the curves a page shows before any
 /// model is trained.
+#[allow(clippy::too_many_arguments)]
 pub fn baselines_only(
     config: &EvalConfig,
     task: TaskKind,
     class: &dyn FunctionClass,
+    pool: Option<&TaskPool>,
     seed: u64,
     points: usize,
     dims: usize,
-) -> EvalResult {
-    let set = config.sample(class, seed, points, dims);
-    let methods = run_baselines(config, &set, seed);
-    assemble(config, task, class, &set, seed, None, methods)
+) -> Result<EvalResult> {
+    let set = config.sample(class, pool, seed, points, dims)?;
+    let methods = run_baselines(config, &set, seed, &Prior { class, pool })?;
+    Ok(assemble(config, task, class, &set, seed, None, methods))
 }
 
 /// The zero estimator, then every requested baseline, deduplicated, in request order.
-pub fn run_baselines(config: &EvalConfig, set: &EvalSet, seed: u64) -> Vec<(String, Vec<f64>)> {
+pub fn run_baselines(
+    config: &EvalConfig,
+    set: &EvalSet,
+    seed: u64,
+    prior: &Prior<'_>,
+) -> Result<Vec<(String, Vec<f64>)>> {
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for &kind in std::iter::once(&BaselineKind::Zero).chain(&config.baselines) {
@@ -261,10 +369,10 @@ pub fn run_baselines(config: &EvalConfig, set: &EvalSet, seed: u64) -> Vec<(Stri
         seen.push(kind);
         out.push((
             kind.name().to_owned(),
-            baseline_predictions(set, kind, &config.options, seed),
+            baseline_predictions(set, kind, &config.options, seed, prior)?,
         ));
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

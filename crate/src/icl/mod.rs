@@ -5,11 +5,13 @@ pub mod baselines;
 pub mod curriculum;
 pub mod curves;
 pub mod evaluate;
+pub mod pool;
 pub mod probe;
 pub mod prompt;
 pub mod tasks;
 pub mod tokens;
 
+pub use pool::TaskPool;
 pub use prompt::PromptBatch;
-pub use tasks::{FunctionClass, TaskConfig, TaskKind};
+pub use tasks::{Function, FunctionClass, TaskConfig, TaskKind};
 pub use tokens::TokenLayout;

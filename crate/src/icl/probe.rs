@@ -7,10 +7,10 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::FunctionClass;
 use super::prompt::{PromptBatch, noise_draw};
 use super::tasks::gaussian;
 use super::tasks::{covariance_sqrt, transform_rows};
+use super::{FunctionClass, TaskPool};
 
 /// Which distribution evaluation prompts come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,10 +65,12 @@ pub struct Queries {
 }
 
 impl EvalSet {
-    /// Draws `batch` prompts of `points` pairs from `class` under `probe`.
+    /// Draws `batch` prompts of `points` pairs from `class` (each prompt's function from `pool`
+    /// when given) under `probe`.
     #[allow(clippy::too_many_arguments)]
     pub fn sample(
         class: &dyn FunctionClass,
+        pool: Option<&TaskPool>,
         probe: Probe,
         scale: f64,
         noise: f64,
@@ -89,7 +91,10 @@ impl EvalSet {
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         let (mut qxs, mut qys) = (Vec::new(), Vec::new());
         for _ in 0..batch {
-            let f = class.sample_function(rng, dims);
+            let f = match pool {
+                Some(pool) => pool.function(class, pool.draw(rng), dims),
+                None => class.sample_function(rng, dims),
+            };
             let mut prompt = match &skew {
                 Some(root) => transform_rows(&gaussian(rng, points * dims), root),
                 None => class.sample_inputs(rng, points, dims),
@@ -191,6 +196,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(seed);
         EvalSet::sample(
             &LinearRegression {},
+            None,
             probe,
             scale,
             0.0,

@@ -6,8 +6,8 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 use rand_distr::StandardNormal;
 
-use super::FunctionClass;
 use super::tokens::TokenLayout;
+use super::{FunctionClass, TaskPool};
 
 /// A batch of prompts, kept on the host so baselines and the model see the same numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,13 +31,15 @@ impl PromptBatch {
         points: usize,
         dims: usize,
     ) -> Self {
-        Self::sample_active(class, rng, batch, points, dims, dims)
+        Self::sample_active(class, None, rng, batch, points, dims, dims)
     }
 
     /// As [`Self::sample`], with only the first `active` coordinates non-zero (the dimension
-    /// curriculum of SCIENCE.md §1: "coordinates beyond the current dimension are zero").
+    /// curriculum of SCIENCE.md §1: "coordinates beyond the current dimension are zero"), and
+    /// each prompt's function drawn from `pool` when there is one (SCIENCE.md §5).
     pub fn sample_active(
         class: &dyn FunctionClass,
+        pool: Option<&TaskPool>,
         rng: &mut StdRng,
         batch: usize,
         points: usize,
@@ -49,7 +51,10 @@ impl PromptBatch {
         let mut xs = Vec::with_capacity(batch * points * dims);
         let mut ys = Vec::with_capacity(batch * points);
         for _ in 0..batch {
-            let f = class.sample_function(rng, active);
+            let f = match pool {
+                Some(pool) => pool.function(class, pool.draw(rng), active),
+                None => class.sample_function(rng, active),
+            };
             let mut prompt_xs = class.sample_inputs(rng, points, dims);
             for x in prompt_xs.chunks_exact_mut(dims) {
                 x[active..].fill(0.0);

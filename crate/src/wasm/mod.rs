@@ -173,14 +173,16 @@ pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result
     let run = || -> Result<JsValue> {
         let config = session_config(&config)?;
         let eval = EvalConfig::from_json(&json_text("evaluation", &eval)?)?;
+        let pool = config.pool();
         let result = evaluate::baselines_only(
             &eval,
             config.task.kind(),
             config.task.class(),
+            pool.as_ref(),
             eval.seed_for(config.seed),
             config.points as usize,
             config.dims as usize,
-        );
+        )?;
         to_plain(&result)
     };
     run().map_err(to_js)

@@ -165,7 +165,9 @@ export const CATALOG: Catalog = {
       "newton",
       "relu_net",
       "tree",
-      "boosted_trees"
+      "boosted_trees",
+      "dmmse",
+      "bayes_ridge"
     ],
     "probes": [
       "none",
@@ -174,6 +176,10 @@ export const CATALOG: Catalog = {
       "opposite_quadrants",
       "scaled",
       "noisy"
+    ],
+    "evalTasks": [
+      "fresh",
+      "pool"
     ],
     "session": {
       "batchSize": {
@@ -266,6 +272,15 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 0
       },
+      "taskPool": {
+        "min": 1.0,
+        "max": 1048576.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
       "warmupSteps": {
         "min": 0.0,
         "max": 1000000.0,
@@ -310,6 +325,7 @@ export const CATALOG: Catalog = {
       "decaySteps": 2000,
       "curriculum": null,
       "gradClip": 1.0,
+      "taskPool": null,
       "device": "auto",
       "seed": 0
     },

@@ -77,6 +77,12 @@ export type SessionConfig = {
    */
   gradClip: number,
   /**
+   * Task diversity (SCIENCE.md §5): draw each training prompt's function from a pool of this
+   * many tasks, fixed by the seed (Raventós et al.'s M); `null` draws a fresh task for every
+   * prompt (M = ∞). Default: `null`.
+   */
+  taskPool: number | null,
+  /**
    * Where to train. Default: `auto`.
    */
   device: DeviceChoice,
@@ -346,7 +352,16 @@ export type EvalConfig = {
    * Default 0.
    */
   examples: number,
+  /**
+   * Fresh tasks or the training pool's. Default: fresh.
+   */
+  tasks: EvalTasks,
 };
+
+/**
+ * Which tasks the evaluation prompts use (SCIENCE.md §5).
+ */
+export type EvalTasks = "fresh" | "pool";
 
 /**
  * Which distribution evaluation prompts come from.
@@ -356,7 +371,7 @@ export type Probe = "none" | "skewed" | "random_quadrants" | "opposite_quadrants
 /**
  * The baselines an evaluation can ask for; JSON curves are keyed by these names.
  */
-export type BaselineKind = "zero" | "least_squares" | "ridge" | "knn" | "averaging" | "lasso" | "gd" | "newton" | "relu_net" | "tree" | "boosted_trees";
+export type BaselineKind = "zero" | "least_squares" | "ridge" | "knn" | "averaging" | "lasso" | "gd" | "newton" | "relu_net" | "tree" | "boosted_trees" | "dmmse" | "bayes_ridge";
 
 /**
  * Settings of the baselines; each is read only by the baseline it names.
@@ -432,6 +447,16 @@ export type EvalResult = {
    * One curve per method; entry i of `mean` is the error after i in-context examples.
    */
   curves: { [key in string]: ErrorCurve },
+  /**
+   * With a model: per baseline, the model's distance to it after i examples — the mean
+   * squared difference of their predictions, divided by the same normalizer (Raventós et al.
+   * plot it against dMMSE and ridge).
+   */
+  distances?: { [key in string]: Array<number> },
+  /**
+   * Which tasks the prompts used.
+   */
+  tasks: EvalTasks,
   /**
    * The first `examples` prompts in full.
    */
@@ -931,6 +956,10 @@ export type IclCatalog = {
    */
   baselines: Array<BaselineKind>,
   probes: Array<Probe>,
+  /**
+   * Which tasks an evaluation's prompts use (fresh, or the training pool's).
+   */
+  evalTasks: Array<EvalTasks>,
   /**
    * `createSession`'s numbers.
    */

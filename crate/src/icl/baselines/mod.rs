@@ -3,6 +3,7 @@
 //! `f(x_query)`? With `k = 0` every baseline predicts 0 (the zero estimator, [`BaselineKind::Zero`],
 //! which always predicts 0 and is the reference every chart draws).
 
+pub mod dmmse;
 mod knn;
 mod lasso;
 mod linear;
@@ -45,10 +46,17 @@ pub enum BaselineKind {
     Tree,
     /// Gradient-boosted regression trees.
     BoostedTrees,
+    /// Bayes-optimal for the training pool (Raventós et al.): the posterior mean over the pool's
+    /// M tasks. Only for a session trained on a task pool.
+    Dmmse,
+    /// Ridge with `λ = σ²`, the class's output-noise variance: the posterior mean under the
+    /// Gaussian prior `w ~ N(0, I)`, Bayes-optimal for a fresh linear task (least squares, the
+    /// `λ → 0` limit, when the class is noiseless).
+    BayesRidge,
 }
 
 impl BaselineKind {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Zero,
         Self::LeastSquares,
         Self::Ridge,
@@ -60,6 +68,8 @@ impl BaselineKind {
         Self::ReluNet,
         Self::Tree,
         Self::BoostedTrees,
+        Self::Dmmse,
+        Self::BayesRidge,
     ];
 
     /// The snake_case name curves are keyed by.
@@ -76,6 +86,8 @@ impl BaselineKind {
             Self::ReluNet => "relu_net",
             Self::Tree => "tree",
             Self::BoostedTrees => "boosted_trees",
+            Self::Dmmse => "dmmse",
+            Self::BayesRidge => "bayes_ridge",
         }
     }
 }
@@ -163,6 +175,8 @@ pub struct Fit<'a> {
     pub query: &'a DVector<f64>,
     /// Seeds the randomized baselines (the ReLU net's init) per prompt and k.
     pub seed: u64,
+    /// The class's output-noise variance σ² (the Bayes ridge's λ).
+    pub noise_var: f64,
 }
 
 /// The prediction of `kind` at `fit.query`; 0 with no context.
@@ -189,5 +203,12 @@ pub fn predict(kind: BaselineKind, options: &BaselineOptions, fit: &Fit<'_>) -> 
             trees::Tree::fit(fit.xs, fit.ys.as_slice(), options.tree_depth).predict(fit.query)
         }
         BaselineKind::BoostedTrees => trees::boosted_predict(fit, options),
+        BaselineKind::BayesRidge if fit.noise_var > 0.0 => {
+            linear(linear::ridge(fit.xs, fit.ys, fit.noise_var))
+        }
+        BaselineKind::BayesRidge => linear(linear::least_squares(fit.xs, fit.ys)),
+        // the posterior over a pool needs the pool: `dmmse::predictions` computes it for a whole
+        // evaluation set (crate::icl::evaluate::baseline_predictions); one fit alone cannot
+        BaselineKind::Dmmse => 0.0,
     }
 }

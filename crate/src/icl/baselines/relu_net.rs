@@ -114,6 +114,7 @@ mod tests {
             ys: &ys,
             query: &query,
             seed: 1,
+            noise_var: 0.0,
         };
         let pred = fit_predict(&fit, &options);
         assert!((pred - 0.5).abs() < 0.1, "{pred}");

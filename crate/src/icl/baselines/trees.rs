@@ -151,6 +151,7 @@ mod tests {
             ys: &ys,
             query: &q,
             seed: 0,
+            noise_var: 0.0,
         };
         let pred = boosted_predict(&fit, &BaselineOptions::default());
         assert!((pred - 4.0).abs() < 1e-3, "{pred}");

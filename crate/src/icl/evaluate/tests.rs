@@ -7,7 +7,7 @@ fn run(task: TaskKind, baselines: Vec<BaselineKind>, dims: usize, points: usize)
         ..Default::default()
     };
     let class = task.class();
-    baselines_only(&config, task, class.as_ref(), 11, points, dims)
+    baselines_only(&config, task, class.as_ref(), None, 11, points, dims).expect("baselines")
 }
 
 /// SCIENCE.md §1 exact oracle: least squares on noiseless linear data has expected
@@ -59,7 +59,7 @@ fn the_zero_estimator_scores_what_answering_zero_scores() {
             ..Default::default()
         };
         let class = task.class();
-        let r = baselines_only(&config, task, class.as_ref(), 5, 11, d);
+        let r = baselines_only(&config, task, class.as_ref(), None, 5, 11, d).expect("baselines");
         // each k's mean has a few % sampling error (y⁴ is heavy-tailed over w); their
         // average over k much less
         let zero = &r.curves["zero"].mean;
@@ -93,7 +93,8 @@ fn ridge_with_tiny_alpha_is_least_squares() {
     };
     config.options.ridge_alpha = 1e-9;
     let class = TaskKind::Linear.class();
-    let r = baselines_only(&config, TaskKind::Linear, class.as_ref(), 3, 9, 4);
+    let r = baselines_only(&config, TaskKind::Linear, class.as_ref(), None, 3, 9, 4)
+        .expect("baselines");
     for (a, b) in r.curves["least_squares"]
         .mean
         .iter()
@@ -116,9 +117,17 @@ fn newton_with_enough_steps_is_least_squares() {
     };
     config.options.newton_steps = 30;
     let class = TaskKind::Linear.class();
-    let set = config.sample(class.as_ref(), 4, points, d);
-    let ls = baseline_predictions(&set, BaselineKind::LeastSquares, &config.options, 0);
-    let nw = baseline_predictions(&set, BaselineKind::Newton, &config.options, 0);
+    let set = config
+        .sample(class.as_ref(), None, 4, points, d)
+        .expect("set");
+    let prior = Prior {
+        class: class.as_ref(),
+        pool: None,
+    };
+    let ls = baseline_predictions(&set, BaselineKind::LeastSquares, &config.options, 0, &prior)
+        .expect("ls");
+    let nw = baseline_predictions(&set, BaselineKind::Newton, &config.options, 0, &prior)
+        .expect("newton");
     for (i, (a, b)) in ls.iter().zip(&nw).enumerate() {
         let k = i % points;
         if (d - 1..=d + 1).contains(&k) {
@@ -136,19 +145,125 @@ fn every_baseline_runs_and_starts_at_zero() {
         examples: 2,
         ..Default::default()
     };
+    // dMMSE needs a pool: every class gets one here
+    let pool = TaskPool::new(16, 0);
     for task in TaskKind::ALL {
         let class = task.class();
-        let r = baselines_only(&config, task, class.as_ref(), 1, 6, 3);
+        let r =
+            baselines_only(&config, task, class.as_ref(), Some(&pool), 1, 6, 3).expect("baselines");
         assert_eq!(r.curves.len(), BaselineKind::ALL.len(), "{task:?}");
         for (name, curve) in &r.curves {
             assert!(curve.mean.iter().all(|e| e.is_finite()), "{name}");
         }
         for ex in &r.examples {
-            for preds in ex.predictions.values() {
-                assert_eq!(preds[0], 0.0, "no examples → zero estimator");
+            for (name, preds) in &ex.predictions {
+                // with no example dMMSE answers the pool's mean, every other method 0
+                if name != "dmmse" {
+                    assert_eq!(preds[0], 0.0, "{name}: no examples → zero estimator");
+                }
             }
         }
     }
+}
+
+/// SCIENCE.md §5: dMMSE with one task is that task; with a pool far larger than the data can
+/// tell apart it approaches ridge with λ = σ², the posterior mean under the Gaussian prior.
+#[test]
+fn dmmse_brackets_the_pool_and_approaches_bayes_ridge() {
+    let task = TaskKind::NoisyLinear;
+    let class = task.class();
+    let noise = class.output_noise();
+    assert!(noise > 0.0);
+    let (points, dims) = (9, 2);
+    let config = EvalConfig {
+        prompts: 64,
+        baselines: vec![BaselineKind::Dmmse, BaselineKind::BayesRidge],
+        tasks: EvalTasks::Pool,
+        ..Default::default()
+    };
+    // M = 1: every prediction is the pool task's own
+    let one = TaskPool::new(1, 7);
+    let set = config
+        .sample(class.as_ref(), Some(&one), 3, points, dims)
+        .expect("set");
+    let prior = Prior {
+        class: class.as_ref(),
+        pool: Some(&one),
+    };
+    let d1 =
+        baseline_predictions(&set, BaselineKind::Dmmse, &config.options, 3, &prior).expect("dmmse");
+    let f = one.function(class.as_ref(), 0, dims);
+    for b in 0..set.prompts.batch {
+        for k in 0..points {
+            let (q, _) = set.query(b, k);
+            assert!((d1[b * points + k] - f64::from(f(q))).abs() < 1e-5);
+        }
+    }
+    // M = 8192 tasks in 2-D: dMMSE's predictions come within a few percent of ridge (λ = σ²)
+    let many = TaskPool::new(8192, 7);
+    let fresh = EvalConfig {
+        tasks: EvalTasks::Fresh,
+        ..config.clone()
+    };
+    let set = fresh
+        .sample(class.as_ref(), Some(&many), 5, points, dims)
+        .expect("set");
+    let prior = Prior {
+        class: class.as_ref(),
+        pool: Some(&many),
+    };
+    let dm =
+        baseline_predictions(&set, BaselineKind::Dmmse, &config.options, 5, &prior).expect("dmmse");
+    let rr = baseline_predictions(&set, BaselineKind::BayesRidge, &config.options, 5, &prior)
+        .expect("ridge");
+    let gap = distance(&dm, &rr, points, dims as f64);
+    eprintln!("dMMSE (M = 8192) vs ridge λ = σ², per k: {gap:.4?}");
+    assert!(gap.iter().all(|&g| g < 0.005), "{gap:?}");
+    // and ridge with λ = σ² is exactly the ridge baseline at α = σ²
+    let opts = BaselineOptions {
+        ridge_alpha: noise * noise,
+        ..Default::default()
+    };
+    let plain = baseline_predictions(&set, BaselineKind::Ridge, &opts, 5, &prior).expect("ridge");
+    assert_eq!(plain, rr);
+}
+
+/// The pool and fresh evaluations: the pool's prompts come from the pool (a model trained on
+/// it is evaluated on its own tasks), and asking for either without a pool names the field.
+#[test]
+fn pool_evaluation_uses_the_pool_and_needs_one() {
+    let class = TaskKind::Linear.class();
+    let pool = TaskPool::new(3, 1);
+    let config = EvalConfig {
+        prompts: 40,
+        tasks: EvalTasks::Pool,
+        ..Default::default()
+    };
+    let set = config
+        .sample(class.as_ref(), Some(&pool), 2, 4, 2)
+        .expect("set");
+    // every prompt's outputs are exactly one pool task's
+    let tasks = pool.functions(class.as_ref(), 2);
+    for b in 0..set.prompts.batch {
+        let (xs, ys) = set.prompts.prompt(b);
+        let fits = |f: &crate::icl::Function| {
+            xs.chunks_exact(2)
+                .zip(ys)
+                .all(|(x, &y)| (f(x) - y).abs() < 1e-6)
+        };
+        assert_eq!(tasks.iter().filter(|f| fits(f)).count(), 1, "prompt {b}");
+    }
+    let err = config
+        .sample(class.as_ref(), None, 2, 4, 2)
+        .expect_err("no pool");
+    assert_eq!(err.field(), Some("tasks"));
+    let dm = EvalConfig {
+        baselines: vec![BaselineKind::Dmmse],
+        ..Default::default()
+    };
+    let err =
+        baselines_only(&dm, TaskKind::Linear, class.as_ref(), None, 2, 4, 2).expect_err("no pool");
+    assert_eq!(err.field(), Some("baselines"));
 }
 
 #[test]
@@ -161,6 +276,7 @@ fn bad_eval_configs_name_the_field() {
         (r#"{"options": {"knnNeigbors": 3}}"#, "options.knnNeigbors"),
         (r#"{"probeScale": 0}"#, "probeScale"),
         (r#"{"examples": 100}"#, "examples"),
+        (r#"{"tasks": "memorized"}"#, "tasks"),
     ] {
         let err = EvalConfig::from_json(json).expect_err(json);
         assert_eq!(err.field(), Some(field), "{json}: {err}");
