@@ -134,6 +134,18 @@ fn bad_input_is_a_json_error_naming_the_field() {
             "prompts",
         ),
         (
+            vec!["--json", "icl", "baselines", "--task-pool", "0"],
+            "taskPool",
+        ),
+        (
+            vec!["--json", "icl", "baselines", "--baselines", "dmmse"],
+            "baselines",
+        ),
+        (
+            vec!["--json", "icl", "baselines", "--eval-tasks", "pool"],
+            "tasks",
+        ),
+        (
             vec![
                 "--json",
                 "icl",
@@ -457,4 +469,48 @@ fn task_parameters_come_from_the_flags_and_the_catalog_lists_them() {
     assert_eq!(sparse["fields"]["sparsity"]["default"], 3);
     assert_eq!(sparse["fields"]["sparsity"]["maxOf"], "dims");
     assert_eq!(tasks.len(), iclab::icl::TaskKind::ALL.len());
+}
+
+/// Task diversity from the command line: a pool of M tasks for the baselines (and training), the
+/// pool's tasks or fresh ones, dMMSE next to ridge with λ = σ².
+#[test]
+fn task_pool_baselines_on_pool_and_fresh_tasks() {
+    let run = |tasks: &str| {
+        let (code, stdout, stderr) = iclab(&[
+            "--json",
+            "icl",
+            "baselines",
+            "--task",
+            "noisy_linear",
+            "--task-param",
+            "noiseStd=0.5",
+            "--dims",
+            "3",
+            "--points",
+            "8",
+            "--prompts",
+            "200",
+            "--task-pool",
+            "8",
+            "--eval-tasks",
+            tasks,
+            "--baselines",
+            "dmmse,bayes_ridge",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+        assert_eq!(v["tasks"], tasks);
+        let at = |m: &str| v["curves"][m]["mean"][7].as_f64().expect("number");
+        (at("dmmse"), at("bayes_ridge"))
+    };
+    let (pool_dmmse, pool_ridge) = run("pool");
+    let (fresh_dmmse, fresh_ridge) = run("fresh");
+    assert!(
+        pool_dmmse < pool_ridge,
+        "on its own tasks dMMSE wins: {pool_dmmse} vs {pool_ridge}"
+    );
+    assert!(
+        fresh_dmmse > fresh_ridge,
+        "on fresh tasks ridge wins: {fresh_dmmse} vs {fresh_ridge}"
+    );
 }

@@ -9,7 +9,7 @@ use iclab::continual::run::StrategyKind;
 use iclab::device::DeviceChoice;
 use iclab::icl::baselines::BaselineKind;
 use iclab::icl::curriculum::Curriculum;
-use iclab::icl::evaluate::EvalConfig;
+use iclab::icl::evaluate::{EvalConfig, EvalTasks};
 use iclab::icl::probe::Probe;
 use iclab::icl::{TaskConfig, TokenLayout};
 use iclab::{Error, Result};
@@ -138,6 +138,31 @@ pub enum IclCommand {
         #[command(flatten)]
         eval: EvalArgs,
     },
+    /// Task diversity (Raventós et al.): train one model per task-pool size M (and seed) and
+    /// print, per run, its error and its distance to dMMSE and to ridge (λ = σ²) on the pool's
+    /// tasks and on fresh ones; one JSON object per run with `--json`, a table otherwise.
+    Sweep {
+        #[command(flatten)]
+        session: SessionArgs,
+        /// Pool sizes M, comma-separated; `inf` (or `none`) is a fresh task per prompt.
+        #[arg(long, default_value = "1,4,16,64,256,1024,inf")]
+        pools: String,
+        /// Seeds, comma-separated: one run per seed and M.
+        #[arg(long, default_value = "0")]
+        seeds: String,
+        /// Training steps per run.
+        #[arg(long, default_value_t = 2000)]
+        steps: u32,
+        /// Steps per training call (and progress line on stderr).
+        #[arg(long, default_value_t = 500)]
+        every: u32,
+        /// Write each run's checkpoint here as `pool-<M>-seed-<s>.safetensors` (M = `inf` for
+        /// fresh tasks), with the sweep's results as `sweep.json`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
     /// Error vs k of a checkpoint and the requested baselines, with 90% bootstrap bands.
     Eval {
         /// Checkpoint written by `iclab icl train` or the browser.
@@ -180,7 +205,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub probe_noise: Option<f64>,
     /// Comma-separated baselines (least_squares, ridge, knn, averaging, lasso, gd, newton,
-    /// relu_net, tree, boosted_trees) or `all`.
+    /// relu_net, tree, boosted_trees, bayes_ridge, and dmmse for a model trained on a task pool)
+    /// or `all` (every one but dmmse).
     #[arg(long)]
     pub baselines: Option<String>,
     #[arg(long)]
@@ -196,6 +222,10 @@ pub struct EvalArgs {
     /// Also print the first N prompts in full (inputs, targets, every method's predictions).
     #[arg(long)]
     pub examples: Option<u32>,
+    /// Tasks of the evaluation prompts: fresh (default) or pool (the training pool's, for a
+    /// model trained with --task-pool).
+    #[arg(long, value_parser = parse_enum::<EvalTasks>)]
+    pub eval_tasks: Option<EvalTasks>,
 }
 
 impl EvalArgs {
@@ -228,6 +258,9 @@ impl EvalArgs {
         if let Some(v) = self.examples {
             config.examples = v;
         }
+        if let Some(v) = self.eval_tasks {
+            config.tasks = v;
+        }
         if seed.is_some() {
             config.seed = seed;
         }
@@ -238,7 +271,11 @@ impl EvalArgs {
 
 fn parse_baselines(list: &str) -> Result<Vec<BaselineKind>> {
     if list.trim() == "all" {
-        return Ok(BaselineKind::ALL.to_vec());
+        // every baseline that applies to any model: dMMSE needs a task pool, so it is named alone
+        return Ok(BaselineKind::ALL
+            .into_iter()
+            .filter(|&k| k != BaselineKind::Dmmse)
+            .collect());
     }
     list.split(',')
         .map(str::trim)
@@ -310,6 +347,10 @@ pub struct SessionArgs {
     /// min(5, d) by 1, points from the class's reference start by its increment).
     #[arg(long)]
     pub curriculum_interval: Option<u32>,
+    /// Task diversity: draw each training prompt's task from a pool of M tasks fixed by the
+    /// seed (Raventós et al.); without it every prompt gets a fresh task.
+    #[arg(long, value_name = "M")]
+    pub task_pool: Option<u32>,
 }
 
 fn parse_ratio(text: &str) -> std::result::Result<[u32; 2], String> {
@@ -377,6 +418,7 @@ impl SessionArgs {
         config.layers = self.layers.or(config.layers);
         config.d_model = self.d_model.or(config.d_model);
         config.heads = self.heads.or(config.heads);
+        config.task_pool = self.task_pool.or(config.task_pool);
         if let Some(interval) = self.curriculum_interval {
             let (points_start, points_increment) = config.task.class().reference_points();
             config.curriculum = Some(Curriculum {

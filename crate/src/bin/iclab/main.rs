@@ -5,11 +5,13 @@
 //! iclab icl eval --checkpoint linear.safetensors --baselines least_squares,ridge --json
 //! iclab predict --checkpoint linear.safetensors --input prompts.json --json
 //! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
+//! iclab icl sweep --task noisy_linear --pools 1,16,256,inf --seeds 0,1 --steps 5000 --json
 //! iclab cl run --config cl.json --strategy replay --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
 
 mod args;
+mod sweep;
 
 // See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
 #[global_allocator]
@@ -201,6 +203,60 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Icl {
             command:
+                IclCommand::Sweep {
+                    session,
+                    pools,
+                    seeds,
+                    steps,
+                    every,
+                    out,
+                    eval,
+                },
+        } => {
+            let pools = sweep::parse_pools(&pools)?;
+            let seeds = sweep::parse_seeds(&seeds)?;
+            if every == 0 {
+                return Err(Error::invalid("--every", "must be at least 1"));
+            }
+            let base = session.resolve()?;
+            let eval = eval.resolve(None)?;
+            if let Some(dir) = &out {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::invalid("--out", format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            if !json {
+                println!("{}", sweep::HEADER);
+            }
+            let mut runs = Vec::new();
+            for &seed in &seeds {
+                for &pool in &pools {
+                    let run = sweep::run_one(
+                        &base,
+                        pool,
+                        seed,
+                        steps,
+                        every,
+                        &eval,
+                        out.as_deref(),
+                        &mut |line| eprintln!("{line}"),
+                    )
+                    .await?;
+                    emit(json, to_json(&run), || sweep::row(&run));
+                    runs.push(run);
+                    if let Some(dir) = &out {
+                        let record = json!({ "config": to_json(&base), "steps": steps, "evaluation": to_json(&eval), "runs": to_json(&runs) });
+                        write_atomic(
+                            "--out",
+                            &dir.join("sweep.json"),
+                            record.to_string().as_bytes(),
+                        )?;
+                    }
+                }
+            }
+        }
+        Command::Icl {
+            command:
                 IclCommand::Eval {
                     checkpoint,
                     device,
@@ -267,14 +323,16 @@ async fn run(cli: Cli) -> Result<()> {
             let config = session.resolve()?;
             let eval = eval.resolve(session.seed)?;
             let seed = eval.seed_for(config.seed);
+            let pool = config.pool();
             let result = evaluate::baselines_only(
                 &eval,
                 config.task.kind(),
                 config.task.class(),
+                pool.as_ref(),
                 seed,
                 config.points as usize,
                 config.dims as usize,
-            );
+            )?;
             print_evaluation(json, &result);
         }
         Command::Cl {
