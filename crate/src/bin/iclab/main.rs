@@ -231,17 +231,15 @@ async fn run(cli: Cli) -> Result<()> {
             let mut runs = Vec::new();
             for &seed in &seeds {
                 for &pool in &pools {
-                    let run = sweep::run_one(
-                        &base,
-                        pool,
-                        seed,
+                    let plan = sweep::Plan {
+                        base: &base,
                         steps,
                         every,
-                        &eval,
-                        out.as_deref(),
-                        &mut |line| eprintln!("{line}"),
-                    )
-                    .await?;
+                        eval: &eval,
+                        out: out.as_deref(),
+                    };
+                    let run =
+                        sweep::run_one(&plan, pool, seed, &mut |line| eprintln!("{line}")).await?;
                     emit(json, to_json(&run), || sweep::row(&run));
                     runs.push(run);
                     if let Some(dir) = &out {

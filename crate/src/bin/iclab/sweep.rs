@@ -100,17 +100,33 @@ fn standing(r: &EvalResult) -> Standing {
     }
 }
 
+/// What every run of a sweep shares.
+pub struct Plan<'a> {
+    /// The session config each run starts from (its `taskPool` and `seed` are the run's).
+    pub base: &'a SessionConfig,
+    pub steps: u32,
+    /// Steps per training call.
+    pub every: u32,
+    /// Prompts, probe and baseline options of both evaluations.
+    pub eval: &'a EvalConfig,
+    /// Where checkpoints go, if anywhere.
+    pub out: Option<&'a Path>,
+}
+
 /// Trains and evaluates one run; `progress` gets a line per training call.
 pub async fn run_one(
-    base: &SessionConfig,
+    plan: &Plan<'_>,
     task_pool: Option<u32>,
     seed: u32,
-    steps: u32,
-    every: u32,
-    eval: &EvalConfig,
-    out: Option<&Path>,
     progress: &mut dyn FnMut(String),
 ) -> Result<SweepRun> {
+    let Plan {
+        base,
+        steps,
+        every,
+        eval,
+        out,
+    } = *plan;
     let config = SessionConfig {
         task_pool,
         seed,
