@@ -180,7 +180,7 @@ const COLOURS: Record<string, string> = {
 };
 
 /** Baselines drawn dashed as well as coloured (iterative solvers), so no two curves differ by hue alone. */
-const DASHED: ReadonlySet<string> = new Set(["gd", "newton", "boosted_trees"]);
+const DASHED: ReadonlySet<string> = new Set(["gd", "newton", "boosted_trees", "bayes_ridge"]);
 
 function colour(name: string): string {
   return COLOURS[name] ?? "#64748b";

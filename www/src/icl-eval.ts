@@ -136,7 +136,9 @@ export class IclEvaluation {
         const extra = await evaluateBaselines(session?.config ?? sessionConfig(state), { ...options, baselines: slow });
         if (mine !== page.epoch() || key !== this.key()) return;
         const { model: _m, zero: _z, ...added } = extra.curves;
-        result = { ...result, curves: { ...result.curves, ...added } };
+        // merged into what is on screen now: training may have drawn a newer model curve meanwhile
+        const now = this.last && this.cache?.key === key ? this.last : result;
+        result = { ...now, curves: { ...now.curves, ...added } };
         this.draw(key, result);
         if (page.status.textContent === line) page.status.textContent = said ?? "";
       }

@@ -13,7 +13,7 @@ import {
   type SessionConfig,
 } from "iclab";
 import { LossChart } from "./charts.js";
-import { ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
+import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
 import { download, errorCurveRows, stamp } from "./files.js";
 import { Page, type Phase } from "./page.js";
 import { renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
@@ -61,7 +61,9 @@ const classParagraph = el<HTMLParagraphElement>("class-text");
 
 /** The baselines that matter for a function class (the core's list for it, in the catalog). */
 function classBaselines(kind: string): string {
-  return (CATALOG.icl.tasks.find((t) => t.kind === kind)?.baselines ?? []).join(",");
+  const own: readonly string[] = CATALOG.icl.tasks.find((t) => t.kind === kind)?.baselines ?? [];
+  // in the checkboxes' order, as the form writes the list, so the URL can leave it out
+  return BASELINES.filter((b) => own.includes(b)).join(",");
 }
 
 let session: Session | null = null;
@@ -94,7 +96,7 @@ const evaluation = new IclEvaluation(
 );
 const evaluate = (modelOnly = false): Promise<void> =>
   evaluation.run(modelOnly).then(() => {
-    chartReading.textContent = evaluation.last ? readCurves(evaluation.last.curves, page.state.dims) : "";
+    chartReading.textContent = evaluation.last ? readCurves(evaluation.last.curves, evaluation.last.dims) : "";
   });
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
@@ -137,7 +139,7 @@ async function openCheckpoint(): Promise<Session | null> {
     checkpointInfo.textContent = `No shipped ${MODEL_NAMES[model]} checkpoint for ${page.state.task}: train from scratch.`;
     return null;
   }
-  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file)]);
+  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, page.epoch)]);
   const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
   document.body.dataset.checkpoint = page.state.task;
@@ -149,10 +151,12 @@ async function openCheckpoint(): Promise<Session | null> {
  * on the loss chart: continuing it here adds a short piece at its end, and the visitor sees how it
  * got there. A missing log only leaves the chart without it.
  */
-async function showRecorded(file: string): Promise<void> {
+async function showRecorded(file: string, mine: number): Promise<void> {
   const response = await fetch(new URL(`checkpoints/${file.replace(/\.safetensors$/, ".log.json")}`, document.baseURI)).catch(() => null);
   if (!response?.ok) return;
-  const log = (await response.json()) as { reports?: { step: number; normalizedLoss: number }[]; wallSeconds?: number };
+  const log = (await response.json().catch(() => null)) as { reports?: { step: number; normalizedLoss: number }[]; wallSeconds?: number } | null;
+  // a Reset or another class since: this log belongs to a model no longer on the page
+  if (!log || !page.isCurrent(mine)) return;
   const points = (log.reports ?? []).filter((r) => Number.isFinite(r.normalizedLoss)).map((r): [number, number] => [r.step, r.normalizedLoss]);
   if (points.length) lossChart.setRecorded(points, `shipped model's own training (recorded natively, ${Math.round((log.wallSeconds ?? 0) / 60)} min)`);
 }

@@ -152,8 +152,8 @@ function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
       legend: [20, 12, 17],
     },
     [
-      { xs: naive.iterations, ys: naive.curves[0] ?? [], cls: "naive", label: `fine-tuning (ACC ${naive.metrics?.averageAccuracy.toFixed(2)})` },
-      { xs: replay.iterations, ys: replay.curves[0] ?? [], cls: "replay", label: `replay (ACC ${replay.metrics?.averageAccuracy.toFixed(2)})` },
+      { xs: naive.iterations, ys: naive.curves[0] ?? [], cls: "naive", label: naive.metrics ? `fine-tuning (ACC ${naive.metrics.averageAccuracy.toFixed(2)})` : "fine-tuning" },
+      { xs: replay.iterations, ys: replay.curves[0] ?? [], cls: "replay", label: replay.metrics ? `replay (ACC ${replay.metrics.averageAccuracy.toFixed(2)})` : "replay" },
     ],
   );
 }
