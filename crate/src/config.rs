@@ -207,6 +207,14 @@ impl SessionConfig {
         fields::GRAD_CLIP.check(self.grad_clip)?;
         if let Some(m) = self.task_pool {
             fields::TASK_POOL.check_u32(m)?;
+            // a pool task is drawn anew for each curriculum stage's active dimensions: for most
+            // classes that would be another function at every stage, not M tasks
+            if self.curriculum.is_some() {
+                return Err(Error::invalid(
+                    "taskPool",
+                    "cannot be combined with a curriculum (a pool's tasks would change at every stage)",
+                ));
+            }
         }
         let (layers, d_model, heads) = self.raw_shape();
         fields::LAYERS.check_u32(layers)?;
@@ -316,6 +324,10 @@ mod tests {
             (r#"{"learningRate": -0.1}"#, "learningRate"),
             (r#"{"taskPool": 0}"#, "taskPool"),
             (r#"{"taskPool": 2.5}"#, "taskPool"),
+            (
+                r#"{"taskPool": 4, "curriculum": {"dimsStart": 2, "dimsIncrement": 1, "pointsStart": 5, "pointsIncrement": 1, "interval": 10}}"#,
+                "taskPool",
+            ),
             (r#"{"learningRate": 0}"#, "learningRate"),
             (r#"{"batchSize": 1.5}"#, "batchSize"),
             (r#"{"heads": 3, "dModel": 64}"#, "dModel"),

@@ -53,7 +53,7 @@ export const CATALOG: Catalog = {
         },
         "baselines": [
           "least_squares",
-          "ridge"
+          "bayes_ridge"
         ]
       },
       {

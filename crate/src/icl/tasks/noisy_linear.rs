@@ -49,9 +49,10 @@ impl FunctionClass for NoisyLinear {
         "Linear with Gaussian noise on every output"
     }
 
-    /// Ridge with λ = σ² is the Bayes-optimal estimator under Gaussian noise; least squares fits the noise.
+    /// Ridge with λ = σ² (`bayes_ridge`) is the Bayes-optimal estimator under Gaussian noise;
+    /// least squares fits the noise.
     fn reference_baselines(&self) -> &'static [BaselineKind] {
-        &[BaselineKind::LeastSquares, BaselineKind::Ridge]
+        &[BaselineKind::LeastSquares, BaselineKind::BayesRidge]
     }
 
     fn parameters(&self) -> Vec<Field> {
