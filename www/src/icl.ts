@@ -12,7 +12,7 @@ import {
   type Session,
   type SessionConfig,
 } from "iclab";
-import { LossChart } from "./charts.js";
+import { LossChart } from "./loss-chart.js";
 import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
 import { download, errorCurveRows, stamp } from "./files.js";
 import { Page, type Phase } from "./page.js";
