@@ -102,6 +102,8 @@ pub struct IclCatalog {
     pub from_scratch: SessionConfig,
     /// `evaluate`'s numbers.
     pub evaluation: Fields,
+    /// `layers`' numbers (what each layer computes).
+    pub layers: Fields,
 }
 
 /// The continual learner's schema.
@@ -245,6 +247,10 @@ pub fn catalog() -> Catalog {
             session: specs(crate::config::fields::ALL, &session_defaults),
             from_scratch: SessionConfig::from_scratch(),
             evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),
+            layers: specs(
+                crate::icl::layers::fields::ALL,
+                &json(&crate::icl::layers::LayersConfig::default()),
+            ),
         },
         continual: ContinualCatalog {
             datasets,

@@ -13,6 +13,7 @@ use crate::config::SessionConfig;
 use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
 use crate::icl::curriculum;
 use crate::icl::evaluate::{self, EvalConfig, EvalResult};
+use crate::icl::layers::{self, LayerOutputs, LayersConfig, LayersResult};
 use crate::icl::probe::EvalSet;
 use crate::icl::{FunctionClass, PromptBatch, TaskPool};
 use crate::model::Model;
@@ -284,6 +285,91 @@ impl Session {
             Some(self.step),
             methods,
         ))
+    }
+
+    /// What each layer computes (docs/SCIENCE.md §6): on fresh in-distribution prompts of the
+    /// full `dims` and `points`, each layer's read-out and linear-probe error vs k, and the Newton
+    /// iterations and GD steps whose predictions are closest to the probe's. The probes are
+    /// fitted on `fitPrompts` prompts of their own stream.
+    pub async fn layers(&self, config: &LayersConfig) -> Result<LayersResult> {
+        config.validate()?;
+        let (points, dims) = (self.config.points as usize, self.config.dims as usize);
+        let (seed, fit_seed) = config.seeds_for(self.config.seed);
+        let class = self.class.as_ref();
+        let sample = |seed: u64, prompts: u32| {
+            let mut rng = StdRng::seed_from_u64(seed);
+            PromptBatch::sample(class, &mut rng, prompts as usize, points, dims)
+        };
+        let fit = sample(fit_seed, config.fit_prompts);
+        let scored = sample(seed, config.prompts);
+        let fit_layers = self.layer_outputs(&fit).await?;
+        let scored_layers = self.layer_outputs(&scored).await?;
+        layers::Analysis {
+            config,
+            task: self.config.task.kind(),
+            normalizer: class.error_normalizer(dims),
+            step: self.step,
+            fit: &fit,
+            fit_layers: &fit_layers,
+            scored: &scored,
+            scored_layers: &scored_layers,
+        }
+        .run()
+    }
+
+    /// Every layer's residual stream at the predicting tokens and its read-out's predictions,
+    /// in chunks of [`EVAL_CHUNK`] prompts with two read-backs per chunk.
+    async fn layer_outputs(&self, batch: &PromptBatch) -> Result<Vec<LayerOutputs>> {
+        self.compute.ensure_alive()?;
+        let model = self.model()?.valid();
+        let layout = self.config.tokens;
+        let mut out: Vec<LayerOutputs> = Vec::new();
+        for start in (0..batch.batch).step_by(EVAL_CHUNK) {
+            let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
+            let streams = model.residual_streams(chunk.tokens(layout, &self.compute.infer));
+            let [_, _, width] = streams[0].dims();
+            let read_outs: Vec<Tensor<2>> = streams
+                .iter()
+                .map(|s| layout.predictions(model.read_out_of(s.clone())))
+                .collect();
+            let rows: Vec<Tensor<3>> = streams
+                .into_iter()
+                .map(|s| layout.prediction_rows(s))
+                .collect();
+            let layers = rows.len();
+            // sync points: one read-back each for all layers' rows and read-outs
+            let rows = device::read_f32(Tensor::stack::<4>(rows, 0), "layer streams").await?;
+            let preds =
+                device::read_f32(Tensor::stack::<3>(read_outs, 0), "layer read-outs").await?;
+            if let Some(bad) = rows.iter().chain(&preds).find(|v| !v.is_finite()) {
+                return Err(Error::Diverged {
+                    step: self.step,
+                    what: "a layer's residual stream",
+                    value: f64::from(*bad),
+                });
+            }
+            if out.is_empty() {
+                out = (0..layers)
+                    .map(|_| LayerOutputs {
+                        width,
+                        features: Vec::new(),
+                        read_out: Vec::new(),
+                    })
+                    .collect();
+            }
+            let (per_rows, per_preds) = (rows.len() / layers, preds.len() / layers);
+            for (l, layer) in out.iter_mut().enumerate() {
+                layer
+                    .features
+                    .extend_from_slice(&rows[l * per_rows..(l + 1) * per_rows]);
+                layer.read_out.extend(
+                    preds[l * per_preds..(l + 1) * per_preds]
+                        .iter()
+                        .map(|&v| f64::from(v)),
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// The model's prediction for every prompt and k of an evaluation set, `[batch, points]`.

@@ -110,6 +110,47 @@ test("train and evaluate arguments are validated; the session survives", async (
   assert.equal(out.live, 0);
 });
 
+test("task pools, pool evaluation with dMMSE and distances, and layers pass through the package", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession({ ...small, taskPool: 4, task: { kind: "noisy_linear", noiseStd: 0.5 } });
+    for await (const _ of s.train({ steps: 2, every: 2 }));
+    const onPool = await s.evaluate({ prompts: 32, tasks: "pool", baselines: ["dmmse", "bayes_ridge"] });
+    const layers = await s.layers({ prompts: 16, fitPrompts: 32, gdMax: 8, newtonMax: 3 });
+    const errors = [];
+    for (const opts of [{ fitPrompts: 1 }, { gdMax: 0 }, { mystery: 1 }, 5]) {
+      try {
+        await s.layers(opts);
+        errors.push("accepted");
+      } catch (e) {
+        errors.push(`${e.code}:${e.field}`);
+      }
+    }
+    const fresh = await window.iclab.createSession(small);
+    try {
+      await fresh.evaluate({ tasks: "pool" });
+      errors.push("accepted");
+    } catch (e) {
+      errors.push(`${e.code}:${e.field}`);
+    }
+    await fresh.dispose();
+    await s.dispose();
+    return { config: s.config, onPool, layers, errors };
+  }, SMALL);
+  assert.equal(out.config.taskPool, 4);
+  assert.equal(out.onPool.tasks, "pool");
+  assert.deepEqual(Object.keys(out.onPool.distances).sort(), ["bayes_ridge", "dmmse", "zero"]);
+  assert.equal(out.onPool.distances.dmmse.length, 5);
+  assert.equal(out.layers.layers.length, 2, "the read-in and one block");
+  assert.deepEqual(out.layers.newtonSteps, [0, 1, 2, 3]);
+  assert.deepEqual(out.layers.gdSteps, [1, 2, 3, 4, 6, 8]);
+  for (const l of out.layers.layers) {
+    assert.equal(l.probe.length, 5);
+    assert.equal(l.readOut.length, 5);
+    assert.ok(Number.isFinite(l.bestNewton.distance) && Number.isFinite(l.bestGd.distance));
+  }
+  assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
+});
+
 test("concurrent calls on one session each get a result or a busy error", async () => {
   const out = await page.evaluate(async (small) => {
     const s = await window.iclab.createSession(small);

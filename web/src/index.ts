@@ -27,6 +27,8 @@ import type {
   DeviceInfo,
   EvaluateOptions,
   Evaluation,
+  Layers,
+  LayersOptions,
   Report,
   SessionConfig,
   SessionInfo,
@@ -177,6 +179,18 @@ export class Session {
   async evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
     this.check();
     return this.client.call({ op: "evaluate", session: this.id, options: plain("options", options) });
+  }
+
+  /**
+   * What each layer computes (docs/SCIENCE.md §6, Fu et al.): for the stream after the read-in
+   * and after every block, the error vs k of the trained read-out and of a linear probe fitted
+   * on held-out prompts, and the Newton iterations and gradient-descent steps whose predictions
+   * are closest to the probe's (defaults: 512 scored prompts, 1,024 fitted, Newton 0–24, GD up
+   * to 4,096 steps).
+   */
+  async layers(options: LayersOptions = {}): Promise<Layers> {
+    this.check();
+    return this.client.call({ op: "layers", session: this.id, options: plain("options", options) });
   }
 
   /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */

@@ -13,6 +13,7 @@ import type {
   Diagnostics,
   Evaluation,
   InferenceCost,
+  Layers,
   Report,
   SessionInfo,
 } from "./types.js";
@@ -25,6 +26,7 @@ export interface Operations {
   create: { args: { config: Plain }; result: SessionInfo };
   train: { args: { session: number; steps: number }; result: Report };
   evaluate: { args: { session: number; options: Plain }; result: Evaluation };
+  layers: { args: { session: number; options: Plain }; result: Layers };
   load: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
   save: { args: { session: number }; result: Uint8Array };
   baselines: { args: { config: Plain; options: Plain }; result: Evaluation };

@@ -37,8 +37,10 @@ export type {
   IllConditionedLinear,
   InferenceCost,
   Kind,
+  LayerReport,
   Limits,
   LinearRegression,
+  Match,
   MemoryEstimate,
   Model,
   NoisyLinear,
@@ -82,6 +84,10 @@ export type TaskConfig = Input<core.TaskConfig>;
 export type EvaluateOptions = Input<core.EvalConfig>;
 /** Error vs k of the model, the zero estimator and each baseline, on the same prompts. */
 export type Evaluation = core.EvalResult;
+/** What each layer computes (`Session.layers`): prompts, probe fitting and solver grids. */
+export type LayersOptions = Input<core.LayersConfig>;
+/** Per layer: read-out and probe errors vs k, and the closest Newton iterations and GD steps. */
+export type Layers = core.LayersResult;
 /** The resolved config, device and size of a created session. */
 export type SessionInfo = core.SessionInfo;
 /** One continual-learning run (`startContinual`). Every field is optional. */

@@ -113,6 +113,7 @@ const handlers: Handlers = {
   create: (r) => wasm.createSession(r.config),
   train: (r) => wasm.trainSession(r.session, r.steps),
   evaluate: (r) => wasm.evaluateSession(r.session, r.options),
+  layers: (r) => wasm.sessionLayers(r.session, r.options),
   load: (r) => wasm.loadSession(r.bytes, r.device),
   save: (r) => wasm.saveSession(r.session),
   baselines: (r) => wasm.evaluateBaselines(r.config, r.options),

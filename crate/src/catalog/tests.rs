@@ -80,7 +80,7 @@ fn typescript() -> String {
         )*};
     }
     use crate::continual::{metrics, run, scenarios};
-    use crate::icl::{baselines, curriculum, curves, evaluate, probe, tasks, tokens};
+    use crate::icl::{baselines, curriculum, curves, evaluate, layers, probe, tasks, tokens};
     export!(
         // in-context sessions
         SessionConfig,
@@ -112,6 +112,10 @@ fn typescript() -> String {
         evaluate::EvalResult,
         evaluate::Example,
         curves::ErrorCurve,
+        layers::LayersConfig,
+        layers::LayersResult,
+        layers::LayerReport,
+        layers::Match,
         crate::model::cost::InferenceCost,
         crate::memory::MemoryEstimate,
         // continual runs

@@ -5,6 +5,7 @@ pub mod baselines;
 pub mod curriculum;
 pub mod curves;
 pub mod evaluate;
+pub mod layers;
 pub mod pool;
 pub mod probe;
 pub mod prompt;

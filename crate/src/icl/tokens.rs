@@ -104,4 +104,22 @@ impl TokenLayout {
             Self::Paired => per_token,
         }
     }
+
+    /// The tokens that predict `y_1 … y_k` among a stream of per-token vectors (a layer's
+    /// residual stream): the x tokens interleaved, every token paired.
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq_len(points), width]` → `[batch, points, width]`
+    pub fn prediction_rows(self, stream: Tensor<3>) -> Tensor<3> {
+        match self {
+            Self::Interleaved => {
+                let [batch, seq, width] = stream.dims();
+                let points = seq / 2;
+                stream
+                    .reshape([batch, points, 2 * width])
+                    .slice([0..batch, 0..points, 0..width])
+            }
+            Self::Paired => stream,
+        }
+    }
 }

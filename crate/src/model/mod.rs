@@ -119,6 +119,29 @@ impl Model {
             Self::Xlstm(m) => m.forward(tokens),
         }
     }
+
+    /// The residual stream after the read-in and after each layer (block): layers + 1 tensors.
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, n_dims]` → each `[batch, seq, d_model]`
+    pub fn residual_streams(&self, tokens: Tensor<3>) -> Vec<Tensor<3>> {
+        match self {
+            Self::Transformer(m) => m.residual_streams(tokens),
+            Self::Xlstm(m) => m.residual_streams(tokens),
+        }
+    }
+
+    /// The trained read-out (after the final norm) applied to a residual stream: the prediction
+    /// a layer would make (docs/SCIENCE.md §6). Of the last stream it is [`Self::forward`].
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq, d_model]` → `[batch, seq]`
+    pub fn read_out_of(&self, stream: Tensor<3>) -> Tensor<2> {
+        match self {
+            Self::Transformer(m) => m.read_out_of(stream),
+            Self::Xlstm(m) => m.read_out_of(stream),
+        }
+    }
 }
 
 // burn seeds parameter initialization per backend, globally: hold this while seeding and

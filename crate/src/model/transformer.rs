@@ -114,23 +114,55 @@ impl Transformer {
     /// - tokens: `[batch, seq, n_dims]`
     /// - output: `[batch, seq]`
     pub fn forward(&self, tokens: Tensor<3>) -> Tensor<2> {
-        let [batch, seq, _] = tokens.dims();
+        let (mut x, mask) = self.embed(tokens);
+        for block in &self.blocks {
+            x = block.forward(x, mask.clone());
+        }
+        self.read_out_of(x)
+    }
+
+    /// The residual stream after the read-in (with positions) and after each block:
+    /// `n_layers + 1` tensors; the last is what [`Self::forward`] reads out (docs/SCIENCE.md §6).
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, n_dims]` → each `[batch, seq, d_model]`
+    pub fn residual_streams(&self, tokens: Tensor<3>) -> Vec<Tensor<3>> {
+        let (x, mask) = self.embed(tokens);
+        let mut streams = vec![x];
+        for block in &self.blocks {
+            let next = block.forward(streams[streams.len() - 1].clone(), mask.clone());
+            streams.push(next);
+        }
+        streams
+    }
+
+    /// What the trained read-out makes of a residual stream: the final LayerNorm, then the
+    /// read-out, one number per token.
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq, d_model]` → `[batch, seq]`
+    pub fn read_out_of(&self, stream: Tensor<3>) -> Tensor<2> {
+        let [batch, seq, _] = stream.dims();
+        self.read_out
+            .forward(self.ln_f.forward(stream))
+            .reshape([batch, seq])
+    }
+
+    /// The read-in plus positions, and the additive causal mask.
+    fn embed(&self, tokens: Tensor<3>) -> (Tensor<3>, Tensor<4>) {
+        let [_, seq, _] = tokens.dims();
         let device = tokens.device();
         // The first `seq` rows of the positional table, broadcast over the batch: the same as
         // looking each position up, without a gather forward and a scatter backward.
         let positions = self.wpe.weight.val().narrow(0, 0, seq).unsqueeze::<3>(); // [1, s, d]
-        let mut x = self.read_in.forward(tokens) + positions; // [b, s, d]
+        let x = self.read_in.forward(tokens) + positions; // [b, s, d]
         // Additive causal mask: -1e9 above the diagonal so a token never sees its future.
         // burn's `tril_mask` is `true` *outside* the lower triangle, i.e. exactly at j > i.
         let mask = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device)
             .float()
             .mul_scalar(-1e9)
             .reshape([1, 1, seq, seq]);
-        for block in &self.blocks {
-            x = block.forward(x, mask.clone());
-        }
-        let y = self.read_out.forward(self.ln_f.forward(x)); // [b, s, 1]
-        y.reshape([batch, seq])
+        (x, mask)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::continual::digits::Digits;
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::device::DeviceChoice;
 use crate::icl::evaluate::{self, EvalConfig};
+use crate::icl::layers::LayersConfig;
 use crate::schema::Field;
 use crate::session::{self, Session};
 use crate::{Error, Result};
@@ -318,6 +319,19 @@ pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsV
         .map_err(to_js)?;
     let session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.evaluate(&eval).await;
+    Registry::checkin(id, session);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// What each layer computes (`LayersConfig` schema): per layer, read-out and probe errors and
+/// the best-matching Newton iterations and GD steps.
+#[wasm_bindgen(js_name = sessionLayers)]
+pub async fn session_layers(id: u32, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let options = json_text("layers", &options)
+        .and_then(|text| LayersConfig::from_json(&text))
+        .map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session.layers(&options).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }

@@ -366,6 +366,53 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 1280
       }
+    },
+    "layers": {
+      "fitPrompts": {
+        "min": 16.0,
+        "max": 8192.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 1024
+      },
+      "gdMax": {
+        "min": 1.0,
+        "max": 65536.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 4096
+      },
+      "newtonMax": {
+        "min": 1.0,
+        "max": 100.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 24
+      },
+      "probeRidge": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.0001
+      },
+      "prompts": {
+        "min": 16.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 512
+      }
     }
   },
   "continual": {

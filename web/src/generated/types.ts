@@ -497,6 +497,119 @@ export type ErrorCurve = {
 };
 
 /**
+ * What a layer analysis is computed on.
+ */
+export type LayersConfig = {
+  /**
+   * Prompts every layer's predictions are scored on (in distribution, fresh tasks).
+   * Default 512.
+   */
+  prompts: number,
+  /**
+   * Held-out prompts the probes are fitted on: a stream of their own, separate from the
+   * scoring prompts and from training. Default 1,024.
+   */
+  fitPrompts: number,
+  /**
+   * Newton is compared after 0, 1, …, `newtonMax` iterations. Default 24 (Fu et al. plot
+   * 1–23).
+   */
+  newtonMax: number,
+  /**
+   * Gradient descent is compared at step counts growing by √2 from 1 up to `gdMax`.
+   * Default 4,096.
+   */
+  gdMax: number,
+  /**
+   * Ridge strength of the probes, relative to the mean squared feature:
+   * `(ZᵀZ + λ·tr(ZᵀZ)/D·I) w = Zᵀy`. Default 1e-4 (a stabilizer, not a prior).
+   */
+  probeRidge: number,
+  /**
+   * Seeds both prompt sets. Default: derived from the session seed.
+   */
+  seed: number | null,
+};
+
+/**
+ * Every layer of a model on one set of prompts (`Session.layers` in JS, `iclab icl layers`).
+ */
+export type LayersResult = {
+  task: TaskKind,
+  dims: number,
+  points: number,
+  prompts: number,
+  fitPrompts: number,
+  /**
+   * The model's training step.
+   */
+  step: number,
+  /**
+   * What squared errors and distances were divided by (as in an evaluation).
+   */
+  normalizer: number,
+  /**
+   * Newton iteration counts compared (0, 1, …, newtonMax).
+   */
+  newtonSteps: Array<number>,
+  /**
+   * Gradient-descent step counts compared.
+   */
+  gdSteps: Array<number>,
+  /**
+   * Least squares' error after k examples on the same prompts, for reference.
+   */
+  leastSquares: Array<number>,
+  /**
+   * Layer 0 (the read-in) to the last block; the last layer's read-out is the model.
+   */
+  layers: Array<LayerReport>,
+};
+
+/**
+ * One layer: its predictions' errors and how they compare with the iterative solvers.
+ */
+export type LayerReport = {
+  /**
+   * 0: the stream after the read-in (and positions); ℓ: after block ℓ.
+   */
+  layer: number,
+  /**
+   * Normalized error after k examples of the trained read-out applied to this stream.
+   */
+  readOut: Array<number>,
+  /**
+   * Normalized error after k examples of this layer's linear probe.
+   */
+  probe: Array<number>,
+  /**
+   * The probe's distance to Newton after each of `newtonSteps`.
+   */
+  newton: Array<number>,
+  /**
+   * The probe's distance to gradient descent after each of `gdSteps`.
+   */
+  gd: Array<number>,
+  bestNewton: Match,
+  bestGd: Match,
+};
+
+/**
+ * The best match of one method for one layer.
+ */
+export type Match = {
+  /**
+   * Iterations (Newton) or steps (GD) of the most similar predictions.
+   */
+  steps: number,
+  /**
+   * Their distance to the layer's probe: mean over prompts and k ≥ 1 of the squared
+   * difference of predictions, divided by the task's error normalizer.
+   */
+  distance: number,
+};
+
+/**
  * Cost of the token at each position `1..=tokens` of a prompt.
  */
 export type InferenceCost = {
@@ -972,6 +1085,10 @@ export type IclCatalog = {
    * `evaluate`'s numbers.
    */
   evaluation: { [key in string]: FieldSpec },
+  /**
+   * `layers`' numbers (what each layer computes).
+   */
+  layers: { [key in string]: FieldSpec },
 };
 
 /**

@@ -177,6 +177,32 @@ pub enum IclCommand {
         #[command(flatten)]
         eval: EvalArgs,
     },
+    /// What each layer computes (Fu et al.): per layer, the error vs k of the trained read-out
+    /// and of a linear probe fitted on held-out prompts, and the Newton iterations and GD steps
+    /// whose predictions are closest to the probe's.
+    Layers {
+        /// Checkpoint written by `iclab icl train` or the browser.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Default: the device the checkpoint was trained on.
+        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+        device: Option<DeviceChoice>,
+        /// Seeds both prompt sets.
+        #[arg(long)]
+        seed: Option<u32>,
+        /// Prompts the layers are scored on.
+        #[arg(long)]
+        prompts: Option<u32>,
+        /// Held-out prompts the probes are fitted on.
+        #[arg(long)]
+        fit_prompts: Option<u32>,
+        /// Newton is compared after 0..=N iterations.
+        #[arg(long)]
+        newton_max: Option<u32>,
+        /// GD is compared at step counts growing by √2 up to N.
+        #[arg(long)]
+        gd_max: Option<u32>,
+    },
     /// Baselines only: error vs k on prompts of a task, no model.
     Baselines {
         #[command(flatten)]

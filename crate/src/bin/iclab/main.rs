@@ -6,6 +6,7 @@
 //! iclab predict --checkpoint linear.safetensors --input prompts.json --json
 //! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
 //! iclab icl sweep --task noisy_linear --pools 1,16,256,inf --seeds 0,1 --steps 5000 --json
+//! iclab icl layers --checkpoint linear.safetensors --json
 //! iclab cl run --config cl.json --strategy replay --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
@@ -26,6 +27,7 @@ use iclab::continual::digits::Digits;
 use iclab::continual::run::{ClConfig, ClRun, DataConfig};
 use iclab::device::DeviceChoice;
 use iclab::icl::evaluate::{self, EvalResult};
+use iclab::icl::layers::{self, LayersConfig, LayersResult};
 use iclab::icl::prompt::PromptInput;
 use iclab::{Error, Result, Session};
 use serde_json::json;
@@ -108,6 +110,36 @@ fn print_evaluation(json: bool, eval: &EvalResult) {
         let values: Vec<String> = curve.mean.iter().map(|e| format!("{e:.3}")).collect();
         println!("  {name:>14}: [{}]", values.join(", "));
     }
+}
+
+/// `iclab icl layers` as text: per layer, the probe's error at k = d and at the largest k, and
+/// the best-matching Newton iterations and GD steps with their distances.
+fn layers_table(r: &LayersResult) -> String {
+    let (d, last) = (
+        (r.dims as usize).min(r.points as usize - 1),
+        r.points as usize - 1,
+    );
+    let mut out = vec![format!(
+        "layer  read-out@k={d}  probe@k={d}  probe@k={last}   Newton T (distance)   GD T (distance)"
+    )];
+    for l in &r.layers {
+        out.push(format!(
+            "{:>5}  {:>13.4}  {:>10.4}  {:>11.4}   {:>8} ({:.4})   {:>8} ({:.4})",
+            l.layer,
+            l.read_out[d],
+            l.probe[d],
+            l.probe[last],
+            l.best_newton.steps,
+            l.best_newton.distance,
+            l.best_gd.steps,
+            l.best_gd.distance
+        ));
+    }
+    out.push(format!(
+        "least squares: {:.4} at k={d}, {:.4} at k={last} ({} prompts scored, {} fitted; errors and distances ÷ {})",
+        r.least_squares[d], r.least_squares[last], r.prompts, r.fit_prompts, r.normalizer
+    ));
+    out.join("\n")
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -243,7 +275,8 @@ async fn run(cli: Cli) -> Result<()> {
                     emit(json, to_json(&run), || sweep::row(&run));
                     runs.push(run);
                     if let Some(dir) = &out {
-                        let record = json!({ "config": to_json(&base), "steps": steps, "evaluation": to_json(&eval), "runs": to_json(&runs) });
+                        let command: Vec<String> = std::env::args().skip(1).collect();
+                        let record = json!({ "command": command.join(" "), "config": to_json(&base), "steps": steps, "evaluation": to_json(&eval), "runs": to_json(&runs) });
                         write_atomic(
                             "--out",
                             &dir.join("sweep.json"),
@@ -267,6 +300,46 @@ async fn run(cli: Cli) -> Result<()> {
             let device = device_or_checkpoints(device, &bytes)?;
             let session = Session::from_checkpoint(&bytes, device).await?;
             print_evaluation(json, &session.evaluate(&eval).await?);
+        }
+        Command::Icl {
+            command:
+                IclCommand::Layers {
+                    checkpoint,
+                    device,
+                    seed,
+                    prompts,
+                    fit_prompts,
+                    newton_max,
+                    gd_max,
+                },
+        } => {
+            let defaults = LayersConfig::default();
+            let config = LayersConfig {
+                prompts: prompts.unwrap_or(defaults.prompts),
+                fit_prompts: fit_prompts.unwrap_or(defaults.fit_prompts),
+                newton_max: newton_max.unwrap_or(defaults.newton_max),
+                gd_max: gd_max.unwrap_or(defaults.gd_max),
+                seed,
+                ..defaults
+            };
+            // each flag checked under its own name, then the whole config
+            let flags = [
+                ("--prompts", prompts, layers::fields::PROMPTS),
+                ("--fit-prompts", fit_prompts, layers::fields::FIT_PROMPTS),
+                ("--newton-max", newton_max, layers::fields::NEWTON_MAX),
+                ("--gd-max", gd_max, layers::fields::GD_MAX),
+            ];
+            for (flag, value, field) in flags {
+                if let Some(v) = value {
+                    field.check_as(flag, f64::from(v))?;
+                }
+            }
+            config.validate()?;
+            let bytes = read_bytes("--checkpoint", &checkpoint)?;
+            let device = device_or_checkpoints(device, &bytes)?;
+            let session = Session::from_checkpoint(&bytes, device).await?;
+            let result = session.layers(&config).await?;
+            emit(json, to_json(&result), || layers_table(&result));
         }
         Command::Predict {
             checkpoint,

@@ -6,8 +6,8 @@
 pub mod dmmse;
 mod knn;
 mod lasso;
-mod linear;
-mod optim;
+pub(crate) mod linear;
+pub(crate) mod optim;
 mod relu_net;
 mod trees;
 

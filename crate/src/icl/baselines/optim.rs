@@ -6,19 +6,32 @@ use nalgebra::{DMatrix, DVector};
 /// `steps` of gradient descent on `L(w) = (1/2k)‖Xw − y‖²` from `w = 0` with step size
 /// `1/λ_max(XᵀX/k)`, the largest step that never diverges.
 pub fn gradient_descent(xs: &DMatrix<f64>, ys: &DVector<f64>, steps: u32) -> DVector<f64> {
+    gd_path(xs, ys, &[steps])
+        .pop()
+        .unwrap_or_else(|| DVector::zeros(xs.ncols()))
+}
+
+/// [`gradient_descent`]'s weights after each of `at` steps (ascending), from one run.
+pub fn gd_path(xs: &DMatrix<f64>, ys: &DVector<f64>, at: &[u32]) -> Vec<DVector<f64>> {
     let k = xs.nrows() as f64;
     let gram = xs.transpose() * xs / k;
     let lmax = gram.clone().symmetric_eigenvalues().max();
     let mut w = DVector::zeros(xs.ncols());
-    if lmax <= 0.0 {
-        return w;
+    if lmax <= 0.0 || k == 0.0 {
+        return vec![w; at.len()];
     }
     let xty = xs.transpose() * ys / k;
-    for _ in 0..steps {
-        let grad = &gram * &w - &xty;
-        w -= grad / lmax;
+    let mut out = Vec::with_capacity(at.len());
+    let mut done = 0;
+    for &steps in at {
+        while done < steps {
+            let grad = &gram * &w - &xty;
+            w -= grad / lmax;
+            done += 1;
+        }
+        out.push(w.clone());
     }
-    w
+    out
 }
 
 /// Iterative Newton (Newton–Schulz) for the pseudo-inverse of `S = XᵀX`:
@@ -27,19 +40,30 @@ pub fn gradient_descent(xs: &DMatrix<f64>, ys: &DVector<f64>, steps: u32) -> DVe
 /// (Fu et al. write `2/‖SSᵀ‖₂`, the edge, where the top eigenvalue maps to 0 instead). Converges
 /// quadratically to `S⁺`, so enough iterations give least squares (minimum norm below d).
 pub fn iterative_newton(xs: &DMatrix<f64>, ys: &DVector<f64>, steps: u32) -> DVector<f64> {
+    newton_path(xs, ys, steps)
+        .pop()
+        .unwrap_or_else(|| DVector::zeros(xs.ncols()))
+}
+
+/// [`iterative_newton`]'s weights after 0, 1, …, `max` iterations (`max + 1` entries).
+pub fn newton_path(xs: &DMatrix<f64>, ys: &DVector<f64>, max: u32) -> Vec<DVector<f64>> {
     let d = xs.ncols();
     let s = xs.transpose() * xs;
     let lmax = s.clone().symmetric_eigenvalues().max();
-    if lmax <= 0.0 {
-        return DVector::zeros(d);
+    if xs.nrows() == 0 || lmax <= 0.0 {
+        return vec![DVector::zeros(d); max as usize + 1];
     }
     let alpha = 1.0 / (lmax * lmax);
     let two = DMatrix::identity(d, d) * 2.0;
+    let xty = xs.transpose() * ys;
     let mut m = &s * alpha;
-    for _ in 0..steps {
+    let mut out = Vec::with_capacity(max as usize + 1);
+    out.push(&m * &xty);
+    for _ in 0..max {
         m = &m * (&two - &s * &m);
+        out.push(&m * &xty);
     }
-    m * (xs.transpose() * ys)
+    out
 }
 
 #[cfg(test)]
@@ -69,6 +93,26 @@ mod tests {
         let (xs2, ys2) = (xs.rows(0, 2).into_owned(), ys.rows(0, 2).into_owned());
         let gap = (least_squares(&xs2, &ys2) - iterative_newton(&xs2, &ys2, 60)).norm();
         assert!(gap < 1e-9, "{gap}");
+    }
+
+    #[test]
+    fn paths_record_the_same_iterates_as_single_runs() {
+        let (xs, ys) = problem();
+        let newton = newton_path(&xs, &ys, 6);
+        assert_eq!(newton.len(), 7);
+        for (t, w) in newton.iter().enumerate() {
+            assert!(
+                (w - iterative_newton(&xs, &ys, t as u32)).norm() < 1e-12,
+                "T = {t}"
+            );
+        }
+        let at = [0, 1, 5, 40];
+        for (w, &t) in gd_path(&xs, &ys, &at).iter().zip(&at) {
+            assert!(
+                (w - gradient_descent(&xs, &ys, t)).norm() < 1e-12,
+                "T = {t}"
+            );
+        }
     }
 
     #[test]

@@ -117,13 +117,35 @@ impl Xlstm {
     /// - tokens: `[batch, seq, n_dims]`
     /// - output: `[batch, seq]`
     pub fn forward(&self, tokens: Tensor<3>) -> Tensor<2> {
-        let [batch, seq, _] = tokens.dims();
         let mut x = self.read_in.forward(tokens); // [b, s, d]
         for block in &self.blocks {
             x = block.forward(x);
         }
+        self.read_out_of(x)
+    }
+
+    /// The residual stream after the read-in and after each block: `n_blocks + 1` tensors; the
+    /// last is what [`Self::forward`] reads out (docs/SCIENCE.md §6).
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, n_dims]` → each `[batch, seq, d_model]`
+    pub fn residual_streams(&self, tokens: Tensor<3>) -> Vec<Tensor<3>> {
+        let mut streams = vec![self.read_in.forward(tokens)];
+        for block in &self.blocks {
+            let next = block.forward(streams[streams.len() - 1].clone());
+            streams.push(next);
+        }
+        streams
+    }
+
+    /// What the trained read-out makes of a residual stream: the post-norm, then the read-out.
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq, d_model]` → `[batch, seq]`
+    pub fn read_out_of(&self, stream: Tensor<3>) -> Tensor<2> {
+        let [batch, seq, _] = stream.dims();
         self.read_out
-            .forward(self.post_norm.forward(x))
+            .forward(self.post_norm.forward(stream))
             .reshape([batch, seq])
     }
 
