@@ -220,3 +220,52 @@ fn xlstm_decision_tree_beats_the_greedy_tree_like_the_transformer() {
         );
     }
 }
+
+/// The layer analyses the site shows next to the linear and ill-conditioned checkpoints
+/// (`<name>.layers.json`, written by `iclab --json icl layers --checkpoint <name>.safetensors`)
+/// are what the core computes for those checkpoints now: a retrained checkpoint or a changed
+/// analysis cannot leave a stale picture on the page.
+#[test]
+fn shipped_layer_analyses_match_their_checkpoints() {
+    use iclab::icl::layers::{LayersConfig, LayersResult};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/public/checkpoints");
+    for name in ["linear", "ill_conditioned"] {
+        let bytes = std::fs::read(dir.join(format!("{name}.safetensors"))).expect("checkpoint");
+        let text = std::fs::read_to_string(dir.join(format!("{name}.layers.json")))
+            .expect("layer analysis (run iclab icl layers)");
+        let shipped: LayersResult = serde_json::from_str(&text).expect("layers JSON");
+        let now = pollster::block_on(async {
+            let session = Session::from_checkpoint(&bytes, DeviceChoice::Cpu)
+                .await
+                .expect("loads");
+            session
+                .layers(&LayersConfig::default())
+                .await
+                .expect("layers")
+        });
+        assert_eq!(now.step, shipped.step, "{name}");
+        assert_eq!(now.layers.len(), shipped.layers.len(), "{name}");
+        for (a, b) in now.layers.iter().zip(&shipped.layers) {
+            assert_eq!(
+                a.best_newton.steps, b.best_newton.steps,
+                "{name} layer {}",
+                a.layer
+            );
+            assert_eq!(a.best_gd.steps, b.best_gd.steps, "{name} layer {}", a.layer);
+            for (x, y) in a.probe.iter().zip(&b.probe) {
+                assert!((x - y).abs() < 1e-4, "{name} layer {}: {x} vs {y}", a.layer);
+            }
+        }
+        eprintln!(
+            "{name}: Newton {:?}, GD {:?}",
+            now.layers
+                .iter()
+                .map(|l| l.best_newton.steps)
+                .collect::<Vec<_>>(),
+            now.layers
+                .iter()
+                .map(|l| l.best_gd.steps)
+                .collect::<Vec<_>>()
+        );
+    }
+}

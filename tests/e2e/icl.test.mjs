@@ -90,6 +90,36 @@ test("each probe chosen from the menu re-evaluates the shipped model, with a vis
   await page.close();
 });
 
+// "Inside the model" (docs/SCIENCE.md §6): the shipped linear and ill-conditioned models come with
+// their recorded layer analysis; the button runs it live on the model on screen.
+test("inside the model: recorded layer analyses of the shipped models, and a live one", async () => {
+  const page = await browser.page();
+  const layers = () => page.evaluate(() => JSON.parse(document.body.dataset.layers ?? "null"));
+  for (const task of ["ill_conditioned", "linear"]) {
+    await page.goto(`${browser.url}icl.html?device=cpu&evalPrompts=128&task=${task}`);
+    await page.waitForFunction((t) => document.body.dataset.checkpoint === t && document.body.dataset.state === "idle" && document.body.dataset.layersRecorded, task, {
+      timeout: 120_000,
+    });
+    const recorded = await layers();
+    assert.equal(recorded.length, 4, `${task}: the read-in and 3 blocks`);
+    const [first, last] = [recorded[0], recorded.at(-1)];
+    // the trained stack predicts, the read-in does not; its best Newton match grows with depth
+    assert.ok(last.probe.at(-1) < 0.1 && first.probe.at(-1) > 0.5, `${task}: ${JSON.stringify([first.probe, last.probe])}`);
+    assert.ok(last.newton.steps > first.newton.steps && last.gd.steps > first.gd.steps, JSON.stringify(recorded));
+    assert.equal(await page.locator("#layers-table tbody tr").count(), 4);
+    assert.match(await page.textContent("#layers-status"), /Recorded natively/);
+  }
+  await page.click("#layers-run");
+  await page.waitForFunction(() => document.body.dataset.layers && !document.body.dataset.layersRecorded, null, { timeout: 120_000 });
+  const live = await layers();
+  assert.equal(live.length, 4);
+  assert.ok(live.at(-1).probe.at(-1) < 0.1, JSON.stringify(live.at(-1)));
+  assert.match(await page.textContent("#layers-status"), /^Step 30,000: the last layer/);
+  assert.deepEqual(page.consoleErrors, []);
+  await screenshot(page, "icl-layers");
+  await page.close();
+});
+
 test("every setting round-trips through the URL", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?start=scratch&evalPrompts=64`);

@@ -322,6 +322,8 @@ export interface LineSeries {
   /** The legend's label (default: the method's name in {@link LABELS}). */
   label?: string;
   dash?: number[];
+  /** Its colour (default: the method's, by name). */
+  stroke?: string;
 }
 
 /** Plain lines over a shared x axis, optionally on a log y scale; series coloured by name. */
@@ -330,6 +332,7 @@ export class LineChart {
   private readonly options: uPlot.Options;
 
   private readonly empty: HTMLParagraphElement | null;
+  private readonly resize: ResizeObserver;
 
   /** With `emptyText`, the chart folds to that line while it has no points (no empty box). */
   constructor(
@@ -353,7 +356,7 @@ export class LineChart {
         { label: axes.x, value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) },
         ...series.map((s) => ({
           label: s.label ?? LABELS[s.name] ?? s.name,
-          stroke: colour(s.name.split(" ")[0] ?? s.name),
+          stroke: s.stroke ?? colour(s.name.split(" ")[0] ?? s.name),
           width: 2,
           value: (_u: uPlot, v: number | null) => (v == null ? "" : v >= 1000 ? COMPACT.format(v) : v.toPrecision(3)),
           ...(s.dash ? { dash: s.dash } : {}),
@@ -361,8 +364,16 @@ export class LineChart {
       ],
     };
     this.plot = this.build();
-    new ResizeObserver(() => this.plot.setSize({ width: width(el), height: 260 })).observe(el);
+    this.resize = new ResizeObserver(() => this.plot.setSize({ width: width(el), height: 260 }));
+    this.resize.observe(el);
     this.fold(true);
+  }
+
+  /** Removes the chart from the page for good. */
+  destroy(): void {
+    this.resize.disconnect();
+    this.plot.destroy();
+    this.empty?.remove();
   }
 
   private build(): uPlot {

@@ -23,6 +23,7 @@ import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { PlateauView } from "./plateau.js";
+import { LayersView } from "./layers-view.js";
 import { classText, readCurves } from "./icl-explain.js";
 import "./style.css";
 
@@ -111,12 +112,19 @@ const plateau = new PlateauView(
   },
 );
 
+/** What each layer computes, for the model on screen (and, once opened, as it trains). */
+const layers = new LayersView(
+  () => session,
+  () => ({ prompts: Math.min(512, Math.max(64, page.state.evalPrompts)), seed: page.state.seed }),
+);
+
 /** The page's own controls after every phase change (the shared ones are the controller's). */
 function onPhase(next: Phase, working: boolean): void {
   buttons.evaluate.disabled = working;
   buttons.save.disabled = session === null || working;
   buttons.load.disabled = working;
   plateau.setAvailable(!working);
+  layers.setAvailable(!working);
   // an evaluation setting changed while the page was busy: run it now (after the message, so its
   // "Evaluating…" line is what the status shows); an error leaves it pending, the chart undimmed
   if (!working && evaluation.pending && next !== "error") {
@@ -139,7 +147,9 @@ async function openCheckpoint(): Promise<Session | null> {
     checkpointInfo.textContent = `No shipped ${MODEL_NAMES[model]} checkpoint for ${page.state.task}: train from scratch.`;
     return null;
   }
-  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, page.epoch)]);
+  const mine = page.epoch;
+  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, mine)]);
+  void layers.showRecorded(entry.file.replace(/\.safetensors$/, ".layers.json"), () => page.isCurrent(mine));
   const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
   document.body.dataset.checkpoint = page.state.task;
@@ -228,6 +238,7 @@ async function reset(): Promise<void> {
   progress.clear();
   lossChart.clearAll();
   evaluation.clear();
+  layers.clear();
   chartReading.textContent = "";
   for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"]) delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
@@ -259,6 +270,8 @@ async function train(): Promise<void> {
       document.body.dataset.lastLoss = String(report.normalizedLoss);
       status.textContent = `${deviceNote}${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       await evaluate(true);
+      if (!page.isCurrent(mine)) return;
+      await layers.live();
       if (!page.isCurrent(mine)) return;
       const note = fromScratch ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims) : "";
       if (note) status.textContent += ` · ${note}`;
