@@ -235,11 +235,8 @@ pub fn baseline_predictions(
                 "dmmse needs a session trained on a task pool (taskPool)",
             )
         })?;
-        return Ok(dmmse::predictions(
-            set,
-            &pool.functions(prior.class, dims),
-            noise_var,
-        ));
+        let functions = (0..pool.len()).map(|m| pool.function(prior.class, m, dims));
+        return Ok(dmmse::predictions(set, functions, noise_var));
     }
     let mut out = Vec::with_capacity(batch * points);
     for b in 0..batch {

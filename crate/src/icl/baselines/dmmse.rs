@@ -13,41 +13,51 @@ use crate::icl::probe::EvalSet;
 pub const MIN_NOISE_VAR: f64 = 1e-6;
 
 /// dMMSE's prediction for every prompt and k of `set`, `[batch, points]`, against the pool's
-/// `functions` (evaluated on the set's `dims`), with output-noise variance `noise_var`.
-pub fn predictions(set: &EvalSet, functions: &[Function], noise_var: f64) -> Vec<f64> {
+/// functions (evaluated on the set's `dims`), with output-noise variance `noise_var`.
+///
+/// The functions are read one at a time, each once: per prompt and k the sum over the pool is
+/// kept as a running log-sum-exp (the largest log-weight so far, and the weighted sums scaled to
+/// it), so memory does not grow with M — a pool of 2²⁰ ReLU networks never exists at once.
+pub fn predictions(
+    set: &EvalSet,
+    functions: impl IntoIterator<Item = Function>,
+    noise_var: f64,
+) -> Vec<f64> {
     let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
     let var = noise_var.max(MIN_NOISE_VAR);
-    let m = functions.len();
-    let mut out = Vec::with_capacity(batch * points);
-    // per prompt: each task's residual so far, and its log-weight buffer
-    let mut residual = vec![0.0f64; m];
-    let mut log_w = vec![0.0f64; m];
-    for b in 0..batch {
-        let (xs, ys) = set.prompts.prompt(b);
-        residual.fill(0.0);
-        for k in 0..points {
-            let (q, _) = set.query(b, k);
-            let mut top = f64::NEG_INFINITY;
-            for (lw, r) in log_w.iter_mut().zip(&residual) {
-                *lw = -r / (2.0 * var);
-                top = top.max(*lw);
-            }
-            let (mut num, mut den) = (0.0, 0.0);
-            for (f, lw) in functions.iter().zip(&log_w) {
-                let w = (lw - top).exp();
-                num += w * f64::from(f(q));
-                den += w;
-            }
-            out.push(if den > 0.0 { num / den } else { 0.0 });
-            // example k joins the context for the next prediction
-            let x = &xs[k * dims..(k + 1) * dims];
-            let y = f64::from(ys[k]);
-            for (r, f) in residual.iter_mut().zip(functions) {
-                *r += (y - f64::from(f(x))).powi(2);
+    let n = batch * points;
+    // per prompt and k: the largest log-weight so far, and Σ w·f(q), Σ w scaled by exp(−top)
+    let mut top = vec![f64::NEG_INFINITY; n];
+    let mut num = vec![0.0f64; n];
+    let mut den = vec![0.0f64; n];
+    for f in functions {
+        for b in 0..batch {
+            let (xs, ys) = set.prompts.prompt(b);
+            // this task's squared residual on the examples before k
+            let mut residual = 0.0f64;
+            for k in 0..points {
+                let at = b * points + k;
+                let lw = -residual / (2.0 * var);
+                if lw > top[at] {
+                    let scale = (top[at] - lw).exp();
+                    num[at] *= scale;
+                    den[at] *= scale;
+                    top[at] = lw;
+                }
+                let w = (lw - top[at]).exp();
+                let (q, _) = set.query(b, k);
+                num[at] += w * f64::from(f(q));
+                den[at] += w;
+                // example k joins the context for the next prediction
+                let x = &xs[k * dims..(k + 1) * dims];
+                residual += (f64::from(ys[k]) - f64::from(f(x))).powi(2);
             }
         }
     }
-    out
+    num.iter()
+        .zip(&den)
+        .map(|(&a, &d)| if d > 0.0 { a / d } else { 0.0 })
+        .collect()
 }
 
 #[cfg(test)]
@@ -78,7 +88,7 @@ mod tests {
     fn with_one_task_it_is_that_task() {
         // M = 1: the posterior is the pool's only task, whatever the examples say
         let pool = vec![linear(vec![2.0])];
-        let p = predictions(&set(vec![1.0, -3.0, 0.5], vec![5.0, 1.0, 0.0]), &pool, 0.25);
+        let p = predictions(&set(vec![1.0, -3.0, 0.5], vec![5.0, 1.0, 0.0]), pool, 0.25);
         assert_eq!(p, vec![2.0, -6.0, 1.0]);
     }
 
@@ -86,7 +96,7 @@ mod tests {
     fn two_tasks_by_hand() {
         // tasks w = 1 and w = −1, σ² = 0.5; example (x = 1, y = 1) then query x = 2
         let pool = vec![linear(vec![1.0]), linear(vec![-1.0])];
-        let p = predictions(&set(vec![1.0, 2.0], vec![1.0, 0.0]), &pool, 0.5);
+        let p = predictions(&set(vec![1.0, 2.0], vec![1.0, 0.0]), pool, 0.5);
         // k = 0: the pool's mean, 0
         assert!(p[0].abs() < 1e-12, "{p:?}");
         // k = 1: residuals 0 and (1 − (−1))² = 4 → weights 1 and e^{−4/(2·0.5)} = e^{−4}
@@ -98,7 +108,19 @@ mod tests {
     #[test]
     fn noiseless_examples_pick_the_consistent_task() {
         let pool = vec![linear(vec![0.5]), linear(vec![3.0]), linear(vec![-2.0])];
-        let p = predictions(&set(vec![1.0, 4.0], vec![3.0, 12.0]), &pool, 0.0);
+        let p = predictions(&set(vec![1.0, 4.0], vec![3.0, 12.0]), pool, 0.0);
         assert!((p[1] - 12.0).abs() < 1e-9, "{p:?}");
+    }
+
+    /// The running log-sum-exp reads the pool in any order to the same posterior.
+    #[test]
+    fn the_pool_order_does_not_matter() {
+        let ws = [0.5f32, 3.0, -2.0, 1.1, 0.9];
+        let prompt = || set(vec![1.0, 4.0, -0.5, 2.0], vec![1.0, 4.2, -0.6, 2.1]);
+        let forward = predictions(&prompt(), ws.iter().map(|&w| linear(vec![w])), 0.1);
+        let backward = predictions(&prompt(), ws.iter().rev().map(|&w| linear(vec![w])), 0.1);
+        for (a, b) in forward.iter().zip(&backward) {
+            assert!((a - b).abs() < 1e-9, "{forward:?} vs {backward:?}");
+        }
     }
 }
