@@ -182,11 +182,21 @@ export class Page<T extends Table> {
       if (seconds < 3) return;
       void this.caps.then((caps) => {
         if (!(this.status.textContent ?? "").startsWith(base)) return;
-        const software = caps?.adapter?.isFallback === true && (this.state as Record<string, unknown>).device === "webgpu";
-        const hint = software
-          ? ` This WebGPU adapter (${caps?.adapter?.name ?? "software"}) is a software renderer: it compiles every GPU program on the CPU, which takes minutes the first time, and trains ~100× slower than Device: CPU.`
-          : "";
-        this.status.textContent = `${base} ${formatDuration(seconds)}…${hint}`;
+        // The seconds change every second: kept out of the accessibility tree, so a screen reader
+        // announces the waiting line (and the hint, once), not a count.
+        let clock = this.status.querySelector<HTMLSpanElement>("span.elapsed");
+        if (!clock) {
+          clock = Object.assign(document.createElement("span"), { className: "elapsed" });
+          clock.setAttribute("aria-hidden", "true");
+          this.status.append(clock);
+          const software = caps?.adapter?.isFallback === true && (this.state as Record<string, unknown>).device === "webgpu";
+          if (software) {
+            this.status.append(
+              ` This WebGPU adapter (${caps?.adapter?.name ?? "software"}) is a software renderer: it compiles every GPU program on the CPU, which takes minutes the first time, and trains ~100× slower than Device: CPU.`,
+            );
+          }
+        }
+        clock.textContent = ` ${formatDuration(seconds)}…`;
       });
     }, 1000);
   }
