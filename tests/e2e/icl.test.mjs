@@ -169,8 +169,14 @@ test("every setting round-trips through the URL", async () => {
   assert.equal(await again.isChecked("input[data-baseline=knn]"), false);
   assert.deepEqual(await curves(again), curvesA, "same link, same prompts, same baseline curves");
   assert.match(await again.textContent("#status"), /bogus.*ignored|ignored.*bogus/s);
-  assert.deepEqual([...page.consoleErrors, ...again.consoleErrors], []);
   await screenshot(again, "icl-url-state");
+  // a baselines value that is ignored leaves the class's own list, not another class's
+  await again.goto(`${browser.url}icl.html?task=sparse_linear&start=scratch&evalPrompts=64&baselines=bogus`);
+  await again.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves, null, { timeout: 120_000 });
+  assert.equal(await again.isChecked("input[data-baseline=lasso]"), true, "sparse linear's Lasso");
+  assert.equal(await again.isChecked("input[data-baseline=averaging]"), false, "not linear's averaging");
+  assert.match(await again.textContent("#status"), /baselines=bogus.*ignored/s);
+  assert.deepEqual([...page.consoleErrors, ...again.consoleErrors], []);
   await page.close();
   await again.close();
 });

@@ -85,6 +85,8 @@ export function urlState<T extends Table>(table: T, derived?: (state: Readonly<R
     const state = defaults() as Record<string, string | number>;
     const problems: string[] = [];
     const hidden = new Set<string>();
+    /** Settings the URL gave a valid value. */
+    const accepted = new Set<string>();
     let embed = false;
     let compact = false;
     for (const [key, raw] of new URLSearchParams(search)) {
@@ -103,12 +105,13 @@ export function urlState<T extends Table>(table: T, derived?: (state: Readonly<R
       }
       const value = parseValue(key as Name, raw);
       if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
-      else state[key] = value;
+      else {
+        state[key] = value;
+        accepted.add(key);
+      }
     }
-    if (derived) {
-      const given = new URLSearchParams(search);
-      for (const [key, value] of Object.entries(derived(state))) if (!given.has(key)) state[key] = value;
-    }
+    // a derived setting the URL left out, or gave a value that was ignored, follows the others
+    if (derived) for (const [key, value] of Object.entries(derived(state))) if (!accepted.has(key)) state[key] = value;
     // Table order, so a serialized link does not depend on the order it was typed in.
     chrome = { embed, compact, hidden: Object.keys(table).filter((name) => hidden.has(name)) };
     return { state: state as S, chrome, problems };
