@@ -13,7 +13,9 @@ for (const file of files.filter((f) => f.endsWith(".safetensors")).sort()) {
   const latest = files.includes(`${name}.log.json`) ? JSON.parse(readFileSync(join(dir, `${name}.log.json`), "utf8")) : null;
   if (!latest) continue; // still training its first segment
   const wallSeconds = logs.reduce((sum, f) => sum + JSON.parse(readFileSync(join(dir, f), "utf8")).wallSeconds, 0);
-  manifest[name] = { file, step: latest.steps, wallSeconds, config: latest.config };
+  // its recorded layer analysis (`iclab --json icl layers`), when one ships
+  const layers = files.includes(`${name}.layers.json`) ? { layerAnalysis: `${name}.layers.json` } : {};
+  manifest[name] = { file, step: latest.steps, wallSeconds, config: latest.config, ...layers };
 }
 writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`manifest: ${Object.keys(manifest).join(", ") || "(empty)"}`);

@@ -152,7 +152,7 @@ test("the teachers page lists every parameter of every demo and previews its emb
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   const documented = await page.$$eval("table.params tbody th code", (cells) => cells.map((c) => c.textContent));
   // Every setting the demo pages' forms have is documented.
-  for (const [file, extra] of [["icl.html", ["baselines", "prompt"]], ["compare.html", []], ["continual.html", []]]) {
+  for (const [file, extra] of [["icl.html", ["baselines", "prompt"]], ["compare.html", []], ["continual.html", []], ["diversity.html", []]]) {
     const demo = await browser.page();
     await demo.goto(`${browser.url}${file}`);
     const names = await demo.$$eval("#controls [name]", (els) => els.map((e) => e.getAttribute("name")).filter((n) => n !== "forget"));
@@ -161,8 +161,8 @@ test("the teachers page lists every parameter of every demo and previews its emb
   }
   const lessons = await page.locator(".lesson").count();
   assert.ok(lessons >= 6, `${lessons} lessons`);
-  await page.locator(".lesson").nth(5).getByRole("button", { name: "Preview here" }).click();
-  const frame = await (await page.waitForSelector(".lesson >> nth=5 >> iclab-demo >> iframe")).contentFrame();
+  await page.locator(".lesson").nth(6).getByRole("button", { name: "Preview here" }).click();
+  const frame = await (await page.waitForSelector(".lesson >> nth=6 >> iclab-demo >> iframe")).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.ready === "true");
   assert.equal(await frame.inputValue("[name=strategy]"), "naive");
   assert.equal(await frame.isVisible("[name=device]"), false);

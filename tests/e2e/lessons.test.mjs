@@ -49,7 +49,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 9);
+  assert.equal(lessons.length, 10);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -147,6 +147,17 @@ test("lesson: the transformer's memory grows with the prompt, the xLSTM's stays 
   const cost = await data(page, "cost");
   assert.ok(cost.transformer.stateLast > 10 * cost.transformer.stateFirst, JSON.stringify(cost.transformer));
   assert.equal(cost.xlstm.stateLast, cost.xlstm.stateFirst);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("lesson: a model of one task answers like dMMSE, and the figure says where the switch to ridge is", async () => {
+  const l = lesson(/Memorizing or learning/);
+  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.loaded === "1" && document.body.dataset.freshToRidge);
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  assert.ok(Number(d.freshToDmmse) < Number(d.freshToRidge), JSON.stringify(d));
+  assert.match(d.threshold, /^\d+$/);
+  assert.match(await page.textContent("#threshold"), /between \d+ and \d+ training tasks/);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -6,6 +6,8 @@ export interface ManifestEntry {
   step: number;
   wallSeconds: number;
   config: SessionConfig;
+  /** Its recorded layer analysis next to it (`<name>.layers.json`), if one ships. */
+  layerAnalysis?: string;
 }
 
 /** Entries by checkpoint name (`linear`, `xlstm_linear`, …). */

@@ -149,7 +149,7 @@ async function openCheckpoint(): Promise<Session | null> {
   }
   const mine = page.epoch;
   const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, mine)]);
-  void layers.showRecorded(entry.file.replace(/\.safetensors$/, ".layers.json"), () => page.isCurrent(mine));
+  if (entry.layerAnalysis) void layers.showRecorded(entry.layerAnalysis, () => page.isCurrent(mine));
   const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
   document.body.dataset.checkpoint = page.state.task;

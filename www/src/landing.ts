@@ -170,6 +170,48 @@ function caption(log: Log): string {
   );
 }
 
+/** The shipped task-diversity sweep (`diversity/sweep.json`): distance on new tasks, per run. */
+interface Sweep {
+  runs: { taskPool: number | null; fresh: { distanceDmmse: number | null; distanceRidge: number | null } }[];
+}
+
+/** The diversity card: on new tasks, the mean distance to dMMSE and to ridge against log₂ M (∞ last). */
+function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
+  const pools = [...new Set(sweep.runs.map((r) => r.taskPool))].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
+  const mean = (m: number | null, key: "distanceDmmse" | "distanceRidge"): number | null => {
+    const xs = sweep.runs.filter((r) => r.taskPool === m).flatMap((r) => (typeof r.fresh[key] === "number" ? [r.fresh[key]] : []));
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  };
+  const finite = pools.filter((m): m is number => m !== null);
+  const largest = Math.log2(Math.max(1, ...finite));
+  const at = (m: number | null): number => (m === null ? largest + 2 : Math.log2(m));
+  const line = (key: "distanceDmmse" | "distanceRidge"): { xs: number[]; ys: number[] } => {
+    const kept = pools.flatMap((m) => {
+      const v = mean(m, key);
+      return v === null ? [] : [[at(m), v] as const];
+    });
+    return { xs: kept.map(([x]) => x), ys: kept.map(([, y]) => y) };
+  };
+  const top = Math.max(0.1, ...[...line("distanceDmmse").ys, ...line("distanceRidge").ys]);
+  plot(
+    svg,
+    {
+      box: [46, 250, 118, 46],
+      xLabel: "training tasks M (1 … ∞)",
+      yLabel: "distance",
+      xTicks: [],
+      yTicks: [[0, "0"]],
+      xMax: largest + 2,
+      yMax: top * 1.05,
+      legend: [20, 12, 17],
+    },
+    [
+      { ...line("distanceDmmse"), cls: "dmmse", label: "to dMMSE (memorizing)" },
+      { ...line("distanceRidge"), cls: "ridge", label: "to ridge (learning)" },
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   const figure = document.getElementById("icl-figure") as SVGSVGElement | null;
   const figureCaption = document.getElementById("icl-figure-caption");
@@ -177,11 +219,13 @@ async function main(): Promise<void> {
     icl: document.getElementById("card-icl") as SVGSVGElement | null,
     compare: document.getElementById("card-compare") as SVGSVGElement | null,
     continual: document.getElementById("card-continual") as SVGSVGElement | null,
+    diversity: document.getElementById("card-diversity") as SVGSVGElement | null,
   };
-  const [linear, xlstm, recorded] = await Promise.allSettled([
+  const [linear, xlstm, recorded, sweep] = await Promise.allSettled([
     json<Log>("./checkpoints/linear.log.json"),
     json<Log>("./checkpoints/xlstm_linear.log.json"),
     json<Recorded>("./recorded/continual-blobs.json"),
+    json<Sweep>("./diversity/sweep.json"),
   ]);
   if (linear.status === "fulfilled") {
     const log = linear.value;
@@ -208,7 +252,8 @@ async function main(): Promise<void> {
     figureCaption.textContent = `The figure could not be drawn: ${String(linear.reason)}`;
   }
   if (recorded.status === "fulfilled" && cards.continual) drawContinual(cards.continual, recorded.value);
-  const drawn = [linear, xlstm, recorded].every((r) => r.status === "fulfilled");
+  if (sweep.status === "fulfilled" && cards.diversity) drawDiversity(cards.diversity, sweep.value);
+  const drawn = [linear, xlstm, recorded, sweep].every((r) => r.status === "fulfilled");
   document.body.dataset.figure = drawn ? "drawn" : "partial";
 }
 

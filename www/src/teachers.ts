@@ -60,6 +60,13 @@ const LESSONS: Lesson[] = [
     hide: ["device", "seed", "evalPrompts", "every"],
   },
   {
+    kind: "diversity",
+    title: "Memorizing or learning? It depends on how many tasks it saw",
+    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. The figure and the sentence under it say where the switch happens; \"Train this M\" trains one from scratch.",
+    params: { m: "1" },
+    hide: ["device", "seed", "every", "evalEvery", "evalPrompts"],
+  },
+  {
     kind: "continual",
     title: "Catastrophic forgetting in half a minute",
     text: "One network learns two classes at a time. Fine-tuning (left) forgets every earlier pair; replaying a small memory of old examples (right) keeps them.",

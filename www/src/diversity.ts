@@ -1,0 +1,382 @@
+/**
+ * Task-diversity page (docs/SCIENCE.md §5, Raventós et al. 2023): the shipped sweep over the
+ * number of training tasks M as the main figure, a slider that loads the shipped model of each M
+ * and evaluates it live on its pool's tasks and on new ones against dMMSE and ridge (λ = σ²), and
+ * "train this M from scratch" in the browser with the sweep's settings. Numbers come from the
+ * package and the sweep's own JSON; this file wires controls, URL state and charts.
+ */
+import { createSession, loadSession, type BaselineKind, type ErrorCurve, type Evaluation, type Session, type SessionConfig } from "iclab";
+import { ErrorChart } from "./charts.js";
+import { LossChart } from "./loss-chart.js";
+import { Page } from "./page.js";
+import { Progress } from "./progress.js";
+import { describe, el } from "./dom.js";
+import { errorCurveRows } from "./files.js";
+import { SweepChart, poolLabel, type SweepPoint } from "./sweep-chart.js";
+import { DIVERSITY as TABLE, POOLS } from "./tables.js";
+import "./style.css";
+
+/** A run's numbers on one set of tasks, each averaged over k (`iclab icl sweep`'s `Standing`). */
+interface Standing {
+  error: number | null;
+  dmmseError: number | null;
+  ridgeError: number | null;
+  distanceDmmse: number | null;
+  distanceRidge: number | null;
+}
+
+interface SweepRun {
+  taskPool: number | null;
+  seed: number;
+  steps: number;
+  finalLoss: number | null;
+  wallSeconds: number;
+  pool: Standing | null;
+  fresh: Standing;
+}
+
+/** `diversity/sweep.json`, as `iclab icl sweep --out` writes it. */
+interface Sweep {
+  command?: string;
+  config: SessionConfig;
+  steps: number;
+  runs: SweepRun[];
+}
+
+/** The seed whose checkpoints ship (one per M). */
+const SHIPPED_SEED = 0;
+
+type Name = keyof typeof TABLE & string;
+const slider = el<HTMLInputElement>("pool-slider");
+
+const page: Page<typeof TABLE> = new Page({
+  kind: "diversity",
+  table: TABLE,
+  trainLabel: "Train this M",
+  // the slider stays live while a model loads (a newer choice replaces it), not while one trains
+  controls: "input:not(#pool-slider), select",
+  onPhase: (phase) => {
+    slider.disabled = phase === "running";
+  },
+  changed,
+  train,
+  reset,
+  results,
+  resultsCsv,
+});
+const { status } = page;
+const sliderValue = el<HTMLElement>("pool-value");
+const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
+const sweepFresh = new SweepChart(el("sweep-fresh"), "on new tasks");
+const sweepPool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
+const freshChart = new ErrorChart(el("fresh-chart"));
+const poolChart = new ErrorChart(el("pool-chart"));
+const lossChart = new LossChart(el("loss-chart"), "The training loss appears here once you train this M from scratch.");
+
+let sweep: Sweep | null = null;
+let session: Session | null = null;
+/** Whether the model on screen was trained here (not the shipped one). */
+let trainedHere = false;
+let losses: [number, number][] = [];
+let shown: { fresh: Evaluation | null; pool: Evaluation | null } = { fresh: null, pool: null };
+
+/** The slider's M: a number, or `null` for ∞ (a fresh task per prompt). */
+function pool(): number | null {
+  return page.state.m === "inf" ? null : Number(page.state.m);
+}
+
+const mean = (v: readonly (number | null)[]): number => {
+  const xs = v.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+};
+
+/** Per M (in the slider's order): the runs of every seed. */
+function byPool(s: Sweep): { pool: number | null; runs: SweepRun[] }[] {
+  return POOLS.map((m) => {
+    const p = m === "inf" ? null : Number(m);
+    return { pool: p, runs: s.runs.filter((r) => r.taskPool === p) };
+  }).filter((g) => g.runs.length > 0);
+}
+
+function points(s: Sweep, on: "fresh" | "pool"): SweepPoint[] {
+  return byPool(s).flatMap(({ pool: p, runs }) => {
+    const standings = runs.map((r) => (on === "fresh" ? r.fresh : r.pool)).filter((x): x is Standing => x !== null);
+    if (standings.length === 0) return [];
+    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    return [{ pool: p, toDmmse: finite(mean(standings.map((x) => x.distanceDmmse))), toRidge: finite(mean(standings.map((x) => x.distanceRidge))) }];
+  });
+}
+
+/**
+ * Where the model switches, read off the sweep: the smallest finite M from which, on new tasks,
+ * the model is closer to ridge than to dMMSE at every larger M too.
+ */
+export function threshold(fresh: SweepPoint[]): { below: number | null; from: number } | null {
+  const finite = fresh.filter((p): p is SweepPoint & { pool: number; toDmmse: number; toRidge: number } => p.pool !== null && p.toDmmse !== null && p.toRidge !== null);
+  for (let i = 0; i < finite.length; i++) {
+    if (finite.slice(i).every((p) => p.toRidge < p.toDmmse)) return { below: i > 0 ? finite[i - 1]!.pool : null, from: finite[i]!.pool };
+  }
+  return null;
+}
+
+const fmt = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "–");
+
+function range(v: (number | null)[]): string {
+  const xs = v.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  if (xs.length < 2) return fmt(xs[0]);
+  return `${fmt(mean(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+}
+
+function showSweep(s: Sweep): void {
+  const fresh = points(s, "fresh");
+  sweepFresh.show(fresh);
+  sweepPool.show(points(s, "pool"));
+  const t = threshold(fresh);
+  const seeds = new Set(s.runs.map((r) => r.seed)).size;
+  el("threshold").textContent = t
+    ? `On new tasks the model is closer to dMMSE up to M = ${t.below ?? "–"} and closer to ridge from M = ${t.from} on: at this scale the switch from memorizing the pool to learning the task lies between ${t.below ?? 0} and ${t.from} training tasks (${seeds} seed${seeds === 1 ? "" : "s"}, ${s.steps.toLocaleString("en")} steps each).`
+    : "In this sweep the model never ends up closer to ridge than to dMMSE on new tasks.";
+  document.body.dataset.threshold = t ? String(t.from) : "none";
+  const body = el<HTMLTableElement>("sweep-table").tBodies[0]!;
+  body.replaceChildren(
+    ...byPool(s).map(({ pool: p, runs }) => {
+      const row = document.createElement("tr");
+      const cells = [
+        poolLabel(p),
+        String(runs.length),
+        range(runs.map((r) => r.fresh.distanceDmmse)),
+        range(runs.map((r) => r.fresh.distanceRidge)),
+        range(runs.map((r) => r.pool?.distanceDmmse ?? null)),
+        range(runs.map((r) => r.pool?.distanceRidge ?? null)),
+        range(runs.map((r) => r.fresh.error)),
+      ];
+      row.append(
+        ...cells.map((text, i) => {
+          const cell = document.createElement(i === 0 ? "th" : "td");
+          if (i === 0) cell.scope = "row";
+          cell.textContent = text;
+          return cell;
+        }),
+      );
+      return row;
+    }),
+  );
+  const c = s.config;
+  const noise = (c.task as { noiseStd?: number } | undefined)?.noiseStd;
+  const wall = s.runs.reduce((a, r) => a + r.wallSeconds, 0);
+  el("sweep-config").textContent =
+    `The sweep's settings (also used to train from scratch): noisy linear regression, d = ${c.dims}, ${c.points} examples per prompt, σ = ${noise ?? "?"}, ` +
+    `${c.preset ?? "tiny"} ${c.model ?? "transformer"}, ${c.tokens ?? "paired"} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
+    `${s.steps.toLocaleString("en")} steps per run; ${s.runs.length} runs took ${Math.round(wall / 60)} min natively.`;
+}
+
+/** The slider's position and label follow the state. */
+function showSlider(): void {
+  slider.max = String(POOLS.length - 1);
+  slider.value = String(Math.max(0, (POOLS as readonly string[]).indexOf(page.state.m)));
+  sliderValue.textContent = page.state.m === "inf" ? "M = ∞ (a fresh task per prompt)" : `M = ${page.state.m}`;
+  slider.setAttribute("aria-valuetext", sliderValue.textContent);
+  sweepFresh.mark(pool());
+  sweepPool.mark(pool());
+  el("pool-figure").hidden = pool() === null;
+}
+
+slider.addEventListener("input", () => {
+  const m = POOLS[Number(slider.value)] ?? POOLS[0]!;
+  sliderValue.textContent = m === "inf" ? "M = ∞ (a fresh task per prompt)" : `M = ${m}`;
+});
+slider.addEventListener("change", () => {
+  const m = POOLS[Number(slider.value)];
+  if (m && m !== page.state.m) page.commit("m", m);
+});
+
+/** Baselines of an evaluation: dMMSE needs the pool, ridge always. */
+function baselines(): BaselineKind[] {
+  return pool() === null ? ["bayes_ridge"] : ["dmmse", "bayes_ridge"];
+}
+
+const distance = (e: Evaluation, name: string): number => mean(e.distances?.[name] ?? []);
+
+function summary(e: Evaluation, where: string): string {
+  const toD = distance(e, "dmmse");
+  const toR = distance(e, "bayes_ridge");
+  const model = mean(e.curves.model?.mean ?? []);
+  const near = Number.isFinite(toD) ? (toD < toR ? "closer to dMMSE: it answers as if the task were one of its pool" : "closer to ridge: it answers as a learner of any linear task") : "";
+  return `${where}: error ${fmt(model)} (mean over k); distance to dMMSE ${fmt(toD)}, to ridge ${fmt(toR)}${near ? ` — ${near}` : ""}.`;
+}
+
+/** Evaluates `s` on new tasks and (for a finite M) on its pool's, and draws both. */
+async function evaluate(s: Session, mine: number): Promise<void> {
+  const options = { prompts: page.state.evalPrompts, seed: page.state.seed, baselines: baselines() };
+  const fresh = await s.evaluate({ ...options, tasks: "fresh" });
+  const onPool = pool() === null ? null : await s.evaluate({ ...options, tasks: "pool" });
+  if (!page.isCurrent(mine)) return;
+  shown = { fresh, pool: onPool };
+  freshChart.show(fresh.curves as Record<string, ErrorCurve>);
+  el("fresh-summary").textContent = summary(fresh, "On new tasks");
+  const data = document.body.dataset;
+  data.freshToDmmse = String(distance(fresh, "dmmse"));
+  data.freshToRidge = String(distance(fresh, "bayes_ridge"));
+  data.evaluatedStep = String(fresh.step ?? 0);
+  if (onPool) {
+    poolChart.show(onPool.curves as Record<string, ErrorCurve>);
+    el("pool-summary").textContent = summary(onPool, "On its own training tasks");
+    data.poolToDmmse = String(distance(onPool, "dmmse"));
+    data.poolToRidge = String(distance(onPool, "bayes_ridge"));
+  } else {
+    poolChart.clear();
+    delete data.poolToDmmse;
+    delete data.poolToRidge;
+  }
+}
+
+async function dispose(): Promise<void> {
+  const old = session;
+  session = null;
+  await old?.dispose().catch(() => undefined);
+}
+
+/** Loads the shipped model of the slider's M and evaluates it. */
+async function showShipped(): Promise<void> {
+  const mine = page.newEpoch();
+  progress.clear();
+  trainedHere = false;
+  losses = [];
+  lossChart.clear();
+  showSlider();
+  const m = page.state.m;
+  page.set("loading", `Loading the shipped model trained on M = ${m === "inf" ? "∞" : m} tasks…`);
+  try {
+    await dispose();
+    const file = `diversity/pool-${m}-seed-${SHIPPED_SEED}.safetensors`;
+    const response = await fetch(new URL(file, document.baseURI));
+    if (!response.ok) throw new Error(`could not fetch ${file}: HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!page.isCurrent(mine)) return;
+    const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
+    if (!page.isCurrent(mine)) {
+      await s.dispose();
+      return;
+    }
+    session = s;
+    page.showDevice(s.deviceInfo);
+    document.body.dataset.loaded = m;
+    page.set("loading", `Testing the model trained on M = ${m === "inf" ? "∞" : m} tasks (${s.initialStep.toLocaleString("en")} steps) on new tasks and on its pool…`);
+    await evaluate(s, mine);
+    if (!page.isCurrent(mine)) return;
+    page.set("idle", `Shipped model for M = ${m === "inf" ? "∞" : m} (${s.initialStep.toLocaleString("en")} steps) tested on ${page.state.evalPrompts} prompts.`);
+  } catch (error) {
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Move the slider or press "Back to the shipped model" to try again.`, true);
+  }
+}
+
+/** The sweep's config with the slider's M and this page's seed and device; decay ends with the run. */
+function scratchConfig(): SessionConfig {
+  const base = sweep?.config ?? {};
+  const { taskPool: _ignored, ...rest } = base;
+  const m = pool();
+  return {
+    ...rest,
+    ...(m === null ? {} : { taskPool: m }),
+    seed: page.state.seed,
+    device: page.state.device as SessionConfig["device"],
+    decaySteps: page.state.steps,
+  };
+}
+
+async function train(): Promise<void> {
+  page.startRun();
+  const resuming = page.phase === "paused" && trainedHere && session !== null;
+  const mine = resuming ? page.epoch : page.newEpoch();
+  page.set("running", resuming ? "Resuming…" : `Building a blank model for M = ${page.state.m === "inf" ? "∞" : page.state.m}…`);
+  try {
+    if (!resuming) {
+      await dispose();
+      losses = [];
+      lossChart.clear();
+      const s = await createSession(scratchConfig());
+      if (!page.isCurrent(mine)) {
+        await s.dispose();
+        return;
+      }
+      session = s;
+      trainedHere = true;
+      page.showDevice(s.deviceInfo);
+      document.body.dataset.loaded = `scratch-${page.state.m}`;
+    }
+    const s = session as Session;
+    const total = page.state.steps;
+    const done = losses.at(-1)?.[0] ?? 0;
+    progress.start(done, total);
+    let finished = true;
+    let nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
+    for await (const report of s.train({ steps: Math.max(1, total - done), every: page.state.every })) {
+      if (!page.isCurrent(mine)) return;
+      losses.push([report.step, report.normalizedLoss]);
+      lossChart.push(report.step, report.normalizedLoss);
+      document.body.dataset.step = String(report.step);
+      status.textContent = `${progress.update(report.step, total)} · loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
+      if (report.step >= nextEval || report.step >= total) {
+        await evaluate(s, mine);
+        nextEval = report.step + page.state.evalEvery;
+      }
+      if (page.pauseRequested || !page.isCurrent(mine)) {
+        finished = report.step >= total;
+        break;
+      }
+    }
+    if (!page.isCurrent(mine)) return;
+    progress.stop(finished ? "done" : "paused");
+    page.set(finished ? "done" : "paused", finished ? `Trained here: ${el("fresh-summary").textContent ?? ""}` : "Paused.");
+  } catch (error) {
+    progress.stop();
+    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press "Back to the shipped model" to start again.`, true);
+  }
+}
+
+async function reset(): Promise<void> {
+  page.requestPause();
+  for (const key of ["loaded", "step", "freshToDmmse", "freshToRidge", "poolToDmmse", "poolToRidge", "evaluatedStep"]) delete document.body.dataset[key];
+  freshChart.clear();
+  poolChart.clear();
+  await showShipped();
+}
+
+function results(): object {
+  return { page: "diversity", url: location.href, settings: page.state, trainedHere, losses, fresh: shown.fresh, pool: shown.pool, sweep };
+}
+
+function resultsCsv(): { header: string[]; rows: unknown[][] } {
+  const rows: unknown[][] = [];
+  for (const [where, e] of [["fresh", shown.fresh], ["pool", shown.pool]] as const) {
+    if (e) for (const row of errorCurveRows(e.curves)) rows.push([where, ...row]);
+  }
+  for (const [step, loss] of losses) rows.push(["train", "normalized_training_loss", "model", step, loss, "", ""]);
+  return { header: ["tasks", "quantity", "method", "k_or_step", "value", "lower", "upper"], rows };
+}
+
+function changed(name: Name): void {
+  if (name === "m" || name === "device") void showShipped();
+  else if ((name === "evalPrompts" || name === "seed") && session && !page.working) {
+    const mine = page.epoch;
+    void evaluate(session, mine).catch((e: unknown) => page.set("error", describe(e), true));
+  } else if (name === "steps" && page.phase === "done") page.set("paused");
+}
+
+async function start(): Promise<void> {
+  page.init();
+  showSlider();
+  try {
+    const response = await fetch(new URL("diversity/sweep.json", document.baseURI));
+    if (!response.ok) throw new Error(`could not fetch diversity/sweep.json: HTTP ${response.status}`);
+    sweep = (await response.json()) as Sweep;
+    showSweep(sweep);
+    showSlider();
+  } catch (error) {
+    el("threshold").textContent = `The shipped sweep could not be read: ${describe(error)}`;
+  }
+  await showShipped();
+  page.showUrlProblems();
+}
+
+void start();
