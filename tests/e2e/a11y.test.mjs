@@ -17,6 +17,7 @@ const QUICK = {
   "icl.html": "?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu",
   "compare.html": "?start=scratch&dims=2&points=4&evalPrompts=32&steps=2&every=1&device=cpu",
   "continual.html": "?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu",
+  "diversity.html": "?m=4&steps=4&every=2&evalEvery=4&evalPrompts=32&device=cpu",
 };
 
 let browser;

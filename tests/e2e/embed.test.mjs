@@ -86,7 +86,7 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
 test("<iclab-demo> with an unknown kind says so; bad attribute values are reported inside the demo", async () => {
   const page = await coursePage("bad.html", `<iclab-demo kind="chess"></iclab-demo><iclab-demo kind="icl" dims="many" start="scratch" evalprompts="32"></iclab-demo>`);
   const alert = await page.waitForSelector("iclab-demo >> [role=alert]");
-  assert.match(await alert.textContent(), /unknown kind "chess".*icl, compare, continual/);
+  assert.match(await alert.textContent(), /unknown kind "chess".*icl, compare, diversity, continual/);
   const frame = await (await page.waitForSelector("iclab-demo[kind=icl] >> iframe")).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.state === "idle" && /dims=many/.test(document.getElementById("status").textContent), null, {
     timeout: 120_000,
