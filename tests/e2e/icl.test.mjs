@@ -198,6 +198,10 @@ for (const [device, steps] of [["cpu", 20], ["webgpu", 2]]) {
     assert.equal(Number(await page.evaluate(() => document.body.dataset.step)), steps);
     assert.match(status, /error with 10 examples \d\.\d\d \(target 0\.1/);
     assert.equal(await page.evaluate(() => document.getElementById("device-badge").dataset.kind), device);
+    // inside the model trained here, on its own device
+    await page.click("#layers-run");
+    await page.waitForFunction((n) => document.body.dataset.layersStep === String(n), steps, { timeout: 240_000 });
+    assert.equal((await page.evaluate(() => JSON.parse(document.body.dataset.layers))).length, 4, "the read-in and 3 blocks");
 
     await page.click("#plateau-train");
     await page.waitForFunction((n) => JSON.parse(document.body.dataset.plateau ?? "{}").step === n && document.getElementById("plateau-stop").disabled,
