@@ -514,3 +514,72 @@ fn task_pool_baselines_on_pool_and_fresh_tasks() {
         "on fresh tasks ridge wins: {fresh_dmmse} vs {fresh_ridge}"
     );
 }
+
+/// `iclab icl layers` on a checkpoint: one layer report per stream (read-in + blocks), the
+/// solver grids as asked, and a bad flag named as the flag.
+#[test]
+fn layers_reads_a_checkpoint_and_names_bad_flags() {
+    let dir = std::env::temp_dir().join(format!("iclab-layers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ckpt = tiny_checkpoint(&dir, "transformer");
+    let path = ckpt.to_str().expect("utf-8 path");
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "icl",
+        "layers",
+        "--checkpoint",
+        path,
+        "--prompts",
+        "32",
+        "--fit-prompts",
+        "64",
+        "--newton-max",
+        "4",
+        "--gd-max",
+        "8",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let layers = v["layers"].as_array().expect("layers");
+    assert!(layers.len() >= 2, "{v}");
+    assert_eq!(v["newtonSteps"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["gdSteps"], serde_json::json!([1, 2, 3, 4, 6, 8]));
+    assert_eq!(v["prompts"], 32);
+    let (code, _, stderr) = iclab(&[
+        "--json",
+        "icl",
+        "layers",
+        "--checkpoint",
+        path,
+        "--gd-max",
+        "0",
+    ]);
+    assert_eq!(code, 2);
+    let err: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+    assert_eq!(err["error"]["field"], "--gd-max", "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Output piped into a reader that stops early (`iclab … | head -1`) ends the program quietly,
+/// without a panic.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iclab"))
+        .args(["catalog"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take()); // the reader is gone before the first line
+    let status = child.wait().expect("exits");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

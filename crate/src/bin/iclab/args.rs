@@ -165,15 +165,8 @@ pub enum IclCommand {
     },
     /// Error vs k of a checkpoint and the requested baselines, with 90% bootstrap bands.
     Eval {
-        /// Checkpoint written by `iclab icl train` or the browser.
-        #[arg(long)]
-        checkpoint: PathBuf,
-        /// Default: the device the checkpoint was trained on.
-        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
-        device: Option<DeviceChoice>,
-        /// Seeds the evaluation prompts.
-        #[arg(long)]
-        seed: Option<u32>,
+        #[command(flatten)]
+        from: CheckpointArgs,
         #[command(flatten)]
         eval: EvalArgs,
     },
@@ -181,15 +174,8 @@ pub enum IclCommand {
     /// and of a linear probe fitted on held-out prompts, and the Newton iterations and GD steps
     /// whose predictions are closest to the probe's.
     Layers {
-        /// Checkpoint written by `iclab icl train` or the browser.
-        #[arg(long)]
-        checkpoint: PathBuf,
-        /// Default: the device the checkpoint was trained on.
-        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
-        device: Option<DeviceChoice>,
-        /// Seeds both prompt sets.
-        #[arg(long)]
-        seed: Option<u32>,
+        #[command(flatten)]
+        from: CheckpointArgs,
         /// Prompts the layers are scored on.
         #[arg(long)]
         prompts: Option<u32>,
@@ -210,6 +196,21 @@ pub enum IclCommand {
         #[command(flatten)]
         eval: EvalArgs,
     },
+}
+
+/// A checkpoint to run, where, and the seed of the prompts it is scored on (`icl eval`,
+/// `icl layers`).
+#[derive(Args)]
+pub struct CheckpointArgs {
+    /// Checkpoint written by `iclab icl train` or the browser.
+    #[arg(long)]
+    pub checkpoint: PathBuf,
+    /// Default: the device the checkpoint was trained on.
+    #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+    pub device: Option<DeviceChoice>,
+    /// Seeds the prompts it is scored on (default: derived from the checkpoint's seed).
+    #[arg(long)]
+    pub seed: Option<u32>,
 }
 
 /// Evaluation flags; `--eval-config` reads a JSON file of the JS `evaluate` schema first.

@@ -11,6 +11,17 @@
 //! iclab bench --device cpu --steps 20 --json
 //! ```
 
+/// `println!` that ends the program quietly when stdout is gone (`iclab … | head`): Rust's
+/// `println!` panics on a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod args;
 mod sweep;
 
@@ -60,9 +71,9 @@ fn write_atomic(flag: &str, path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn emit(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) {
     if json {
-        println!("{value}");
+        out!("{value}");
     } else {
-        println!("{}", text());
+        out!("{}", text());
     }
 }
 
@@ -99,17 +110,26 @@ impl Run<'_> {
 
 fn print_evaluation(json: bool, eval: &EvalResult) {
     if json {
-        println!("{}", to_json(eval));
+        out!("{}", to_json(eval));
         return;
     }
-    println!(
+    out!(
         "error vs k ({} prompts, {} dims, probe {:?}; 1 = zero estimator):",
-        eval.prompts, eval.dims, eval.probe
+        eval.prompts,
+        eval.dims,
+        eval.probe
     );
     for (name, curve) in &eval.curves {
         let values: Vec<String> = curve.mean.iter().map(|e| format!("{e:.3}")).collect();
-        println!("  {name:>14}: [{}]", values.join(", "));
+        out!("  {name:>14}: [{}]", values.join(", "));
     }
+}
+
+/// The session of `--checkpoint` on `--device` (default: the device it was trained on).
+async fn open_checkpoint(from: &args::CheckpointArgs) -> Result<Session> {
+    let bytes = read_bytes("--checkpoint", &from.checkpoint)?;
+    let device = device_or_checkpoints(from.device, &bytes)?;
+    Session::from_checkpoint(&bytes, device).await
 }
 
 /// `iclab icl layers` as text: per layer, the probe's error at k = d and at the largest k, and
@@ -183,9 +203,9 @@ async fn run(cli: Cli) -> Result<()> {
                 let report = session.train(n).await?;
                 done += n;
                 if json {
-                    println!("{}", json!({ "report": to_json(&report) }));
+                    out!("{}", json!({ "report": to_json(&report) }));
                 } else {
-                    println!(
+                    out!(
                         "step {:>6}  loss {:.4}  (normalized {:.4})  d={} points={}  lr {:.2e}  {:.1} steps/s",
                         report.step,
                         report.loss,
@@ -200,7 +220,7 @@ async fn run(cli: Cli) -> Result<()> {
                 if eval_every > 0 && done % eval_every < n && done < steps {
                     let result = session.evaluate(&eval).await?;
                     if json {
-                        println!("{}", json!({ "evaluation": to_json(&result) }));
+                        out!("{}", json!({ "evaluation": to_json(&result) }));
                     } else {
                         print_evaluation(false, &result);
                     }
@@ -220,7 +240,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             write_atomic("--out", &out, &session.save().await?)?;
             if !json {
-                println!("checkpoint: {}", out.display());
+                out!("checkpoint: {}", out.display());
             }
             let result = session.evaluate(&eval).await?;
             print_evaluation(json, &result);
@@ -258,7 +278,7 @@ async fn run(cli: Cli) -> Result<()> {
                 })?;
             }
             if !json {
-                println!("{}", sweep::HEADER);
+                out!("{}", sweep::HEADER);
             }
             let mut runs = Vec::new();
             for &seed in &seeds {
@@ -287,26 +307,16 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Icl {
-            command:
-                IclCommand::Eval {
-                    checkpoint,
-                    device,
-                    seed,
-                    eval,
-                },
+            command: IclCommand::Eval { from, eval },
         } => {
-            let eval = eval.resolve(seed)?;
-            let bytes = read_bytes("--checkpoint", &checkpoint)?;
-            let device = device_or_checkpoints(device, &bytes)?;
-            let session = Session::from_checkpoint(&bytes, device).await?;
+            let eval = eval.resolve(from.seed)?;
+            let session = open_checkpoint(&from).await?;
             print_evaluation(json, &session.evaluate(&eval).await?);
         }
         Command::Icl {
             command:
                 IclCommand::Layers {
-                    checkpoint,
-                    device,
-                    seed,
+                    from,
                     prompts,
                     fit_prompts,
                     newton_max,
@@ -319,7 +329,7 @@ async fn run(cli: Cli) -> Result<()> {
                 fit_prompts: fit_prompts.unwrap_or(defaults.fit_prompts),
                 newton_max: newton_max.unwrap_or(defaults.newton_max),
                 gd_max: gd_max.unwrap_or(defaults.gd_max),
-                seed,
+                seed: from.seed,
                 ..defaults
             };
             // each flag checked under its own name, then the whole config
@@ -335,10 +345,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
             config.validate()?;
-            let bytes = read_bytes("--checkpoint", &checkpoint)?;
-            let device = device_or_checkpoints(device, &bytes)?;
-            let session = Session::from_checkpoint(&bytes, device).await?;
-            let result = session.layers(&config).await?;
+            let result = open_checkpoint(&from).await?.layers(&config).await?;
             emit(json, to_json(&result), || layers_table(&result));
         }
         Command::Predict {
