@@ -10,7 +10,7 @@ import { ErrorChart } from "./charts.js";
 import { LossChart } from "./loss-chart.js";
 import { Page } from "./page.js";
 import { Progress } from "./progress.js";
-import { describe, el } from "./dom.js";
+import { describe, el, tableRow } from "./dom.js";
 import { errorCurveRows } from "./files.js";
 import { SweepChart, poolLabel, type SweepPoint } from "./sweep-chart.js";
 import { DIVERSITY as TABLE, POOLS } from "./tables.js";
@@ -139,9 +139,8 @@ function showSweep(s: Sweep): void {
   document.body.dataset.threshold = t ? String(t.from) : "none";
   const body = el<HTMLTableElement>("sweep-table").tBodies[0]!;
   body.replaceChildren(
-    ...byPool(s).map(({ pool: p, runs }) => {
-      const row = document.createElement("tr");
-      const cells = [
+    ...byPool(s).map(({ pool: p, runs }) =>
+      tableRow([
         poolLabel(p),
         String(runs.length),
         range(runs.map((r) => r.fresh.distanceDmmse)),
@@ -149,17 +148,8 @@ function showSweep(s: Sweep): void {
         range(runs.map((r) => r.pool?.distanceDmmse ?? null)),
         range(runs.map((r) => r.pool?.distanceRidge ?? null)),
         range(runs.map((r) => r.fresh.error)),
-      ];
-      row.append(
-        ...cells.map((text, i) => {
-          const cell = document.createElement(i === 0 ? "th" : "td");
-          if (i === 0) cell.scope = "row";
-          cell.textContent = text;
-          return cell;
-        }),
-      );
-      return row;
-    }),
+      ]),
+    ),
   );
   const c = s.config;
   const noise = (c.task as { noiseStd?: number } | undefined)?.noiseStd;

@@ -8,6 +8,20 @@ export function el<T extends HTMLElement>(id: string): T {
   return found as T;
 }
 
+/** A table row: the first cell a row header, the others data cells, each holding its text. */
+export function tableRow(cells: readonly string[]): HTMLTableRowElement {
+  const row = document.createElement("tr");
+  row.append(
+    ...cells.map((text, i) => {
+      const cell = document.createElement(i === 0 ? "th" : "td");
+      if (i === 0) cell.scope = "row";
+      cell.textContent = text;
+      return cell;
+    }),
+  );
+  return row;
+}
+
 /**
  * An error as a sentence for a person: "Pick a class between 0 and 9 (12 is not one)." rather than
  * the core's "invalid config `class`: must be between 0 and 9, got 12". The code and field stay

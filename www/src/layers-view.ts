@@ -7,7 +7,7 @@
  */
 import type { Layers, LayersOptions, Session } from "iclab";
 import { LineChart } from "./charts.js";
-import { describe, el } from "./dom.js";
+import { describe, el, tableRow } from "./dom.js";
 
 /** Light to dark with depth: the read-in's stream first, the last block's last. */
 const DEPTH = ["#bfdbfe", "#93c5fd", "#60a5fa", "#3b82f6", "#2563eb", "#1d4ed8", "#1e40af", "#1e3a8a", "#172554"];
@@ -125,25 +125,15 @@ export class LayersView {
       [r.layers.map((l) => l.bestNewton.steps || null), r.layers.map((l) => l.bestGd.steps || null)] as number[][],
     );
     const d = Math.min(r.dims, r.points - 1);
-    const rows = r.layers.map((l) => {
-      const row = document.createElement("tr");
-      const cells = [
+    const rows = r.layers.map((l) =>
+      tableRow([
         l.layer === 0 ? "0 (read-in)" : String(l.layer),
         l.probe[d]!.toFixed(3),
         l.readOut[d]!.toFixed(3),
         `${l.bestNewton.steps} (${l.bestNewton.distance.toFixed(4)})`,
         `${l.bestGd.steps.toLocaleString("en")} (${l.bestGd.distance.toFixed(4)})`,
-      ];
-      row.append(
-        ...cells.map((text, i) => {
-          const cell = document.createElement(i === 0 ? "th" : "td");
-          if (i === 0) cell.scope = "row";
-          cell.textContent = text;
-          return cell;
-        }),
-      );
-      return row;
-    });
+      ]),
+    );
     const table = el<HTMLTableElement>("layers-table");
     table.querySelector("thead th:nth-child(2)")!.textContent = `probe error at k = ${d}`;
     table.querySelector("thead th:nth-child(3)")!.textContent = `read-out error at k = ${d}`;
