@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod checkpoint;
+pub mod classify;
 pub mod config;
 pub mod continual;
 pub mod device;
