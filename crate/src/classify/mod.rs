@@ -2,6 +2,8 @@
 //! 2023): a second in-context task family, where the answer is a label that either the context
 //! holds (in-context learning) or the weights remember (in-weights learning).
 
+pub mod model;
 pub mod sequences;
 
+pub use model::{Classifier, ClassifierConfig};
 pub use sequences::{BurstyConfig, Sequences, Split, World};

@@ -1,0 +1,288 @@
+//! Reddy's minimal in-context classifier (docs/SCIENCE.md §4; Reddy 2023, as in his code): tokens
+//! `[one-hot position (2N + 1) | content (D)]` — an item's content is the item, a label's its label
+//! vector — go through causal single-head attention layers with a residual each, no LayerNorm, no
+//! 1/√d scaling and no MLP between them; a ReLU MLP on the query's stream then gives L logits,
+//! trained by cross-entropy on the query's label. Its attention at the query is read out per layer,
+//! to see whether an induction head forms (layer 1: a label attends to its item; layer 2: the
+//! query attends to the label whose item matches it).
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::{Initializer, Linear, LinearConfig};
+use burn::tensor::activation::{relu, softmax};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+
+use super::sequences::{Sequences, World};
+
+/// Width of a token for `pairs` context pairs in `dims` dimensions: positions, then content.
+pub fn token_width(pairs: usize, dims: usize) -> usize {
+    2 * pairs + 1 + dims
+}
+
+impl Sequences {
+    /// The tokens `[batch, 2N + 1, 2N + 1 + D]`: `x_1, ℓ(y_1), …, x_N, ℓ(y_N), x_query`, each with
+    /// its position one-hot in front (no random shift, unlike Reddy's code: positions are fixed).
+    pub fn tokens(&self, world: &World, device: &Device) -> Tensor<3> {
+        let (n, d) = (self.pairs, self.dims);
+        let (seq, width) = (2 * n + 1, token_width(n, d));
+        let mut data = vec![0.0f32; self.batch * seq * width];
+        for b in 0..self.batch {
+            for i in 0..=n {
+                let item = &self.items[(b * (n + 1) + i) * d..(b * (n + 1) + i + 1) * d];
+                let at = |t: usize| (b * seq + t) * width;
+                let x = at(2 * i);
+                data[x + 2 * i] = 1.0;
+                data[x + seq..x + seq + d].copy_from_slice(item);
+                if i < n {
+                    let label = self.labels[b * (n + 1) + i] as usize;
+                    let y = at(2 * i + 1);
+                    data[y + 2 * i + 1] = 1.0;
+                    data[y + seq..y + seq + d]
+                        .copy_from_slice(&world.label_vectors[label * d..(label + 1) * d]);
+                }
+            }
+        }
+        Tensor::from_data(TensorData::new(data, [self.batch, seq, width]), device)
+    }
+
+    /// The query labels `[batch]`, the targets.
+    pub fn targets(&self, device: &Device) -> Tensor<1, Int> {
+        let n = self.pairs;
+        let ys: Vec<i64> = (0..self.batch)
+            .map(|b| i64::from(self.labels[b * (n + 1) + n]))
+            .collect();
+        Tensor::from_data(TensorData::new(ys, [self.batch]), device)
+    }
+}
+
+/// Shape of the classifier.
+#[derive(Config, Debug)]
+pub struct ClassifierConfig {
+    /// Token width ([`token_width`]).
+    pub width: usize,
+    /// Labels L: the logits.
+    pub labels: usize,
+    /// Attention layers. Default 2 (Reddy's).
+    #[config(default = 2)]
+    pub layers: usize,
+    /// Width of the MLP on the query. Default 128 (Reddy's).
+    #[config(default = 128)]
+    pub hidden: usize,
+    /// ReLU layers of that MLP. Default 3 (Reddy's).
+    #[config(default = 3)]
+    pub mlp_layers: usize,
+}
+
+fn normal(d_in: usize, d_out: usize, std: f64, bias: bool, device: &Device) -> Linear {
+    LinearConfig::new(d_in, d_out)
+        .with_bias(bias)
+        .with_initializer(Initializer::Normal { mean: 0.0, std })
+        .init(device)
+}
+
+impl ClassifierConfig {
+    /// Attention matrices `N(0, 1/width)` as Reddy's; the MLP and read-out as PyTorch's Linear.
+    pub fn init(&self, device: &Device) -> Classifier {
+        let w = self.width;
+        let std = 1.0 / (w as f64).sqrt();
+        Classifier {
+            attention: (0..self.layers)
+                .map(|_| Attention {
+                    query: normal(w, w, std, false, device),
+                    key: normal(w, w, std, false, device),
+                    value: normal(w, w, std, false, device),
+                })
+                .collect(),
+            mlp: (0..self.mlp_layers)
+                .map(|i| {
+                    LinearConfig::new(if i == 0 { w } else { self.hidden }, self.hidden)
+                        .init(device)
+                })
+                .collect(),
+            read_out: LinearConfig::new(
+                if self.mlp_layers == 0 { w } else { self.hidden },
+                self.labels,
+            )
+            .with_bias(false)
+            .init(device),
+        }
+    }
+}
+
+/// One causal single-head attention layer with its residual: `x + softmax(QKᵀ + mask)·V`.
+#[derive(Module, Debug)]
+struct Attention {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+}
+
+impl Attention {
+    /// The layer's attention weights `[batch, seq, seq]` (row i: what token i reads).
+    fn weights(&self, x: Tensor<3>) -> Tensor<3> {
+        let [_, s, _] = x.dims();
+        let q = self.query.forward(x.clone());
+        let k = self.key.forward(x);
+        let mask = Tensor::<2, Bool>::tril_mask([s, s], 0, &q.device())
+            .float()
+            .mul_scalar(-1e9)
+            .unsqueeze::<3>();
+        softmax(q.matmul(k.swap_dims(1, 2)) + mask, 2)
+    }
+
+    fn forward(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let weights = self.weights(x.clone());
+        let out = x.clone() + weights.clone().matmul(self.value.forward(x));
+        (out, weights)
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Classifier {
+    attention: Vec<Attention>,
+    mlp: Vec<Linear>,
+    read_out: Linear,
+}
+
+impl Classifier {
+    /// Logits over the labels at the query, and every layer's attention weights.
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, width]` → logits `[batch, labels]`, attention `[layers][batch, seq, seq]`
+    pub fn forward_with_attention(&self, tokens: Tensor<3>) -> (Tensor<2>, Vec<Tensor<3>>) {
+        let [b, s, w] = tokens.dims();
+        let mut x = tokens;
+        let mut maps = Vec::with_capacity(self.attention.len());
+        for layer in &self.attention {
+            let (next, weights) = layer.forward(x);
+            x = next;
+            maps.push(weights);
+        }
+        let mut h = x.slice([0..b, s - 1..s, 0..w]).reshape([b, w]);
+        for layer in &self.mlp {
+            h = relu(layer.forward(h));
+        }
+        (self.read_out.forward(h), maps)
+    }
+
+    /// Logits over the labels at the query, `[batch, labels]`.
+    pub fn forward(&self, tokens: Tensor<3>) -> Tensor<2> {
+        self.forward_with_attention(tokens).0
+    }
+}
+
+/// Mean cross-entropy of `logits` `[batch, labels]` against `targets` `[batch]`.
+pub fn cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
+    let [b, _] = logits.dims();
+    let log_p = burn::tensor::activation::log_softmax(logits, 1);
+    log_p.gather(1, targets.reshape([b, 1])).mean().neg()
+}
+
+/// The share of rows whose largest logit is the target's.
+pub fn accuracy(logits: &[f32], targets: &[u32], labels: usize) -> f64 {
+    let hits = logits
+        .chunks_exact(labels)
+        .zip(targets)
+        .filter(|(row, t)| {
+            let best = row
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            best == **t as usize
+        })
+        .count();
+    hits as f64 / targets.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{BurstyConfig, Split};
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn floats<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+        t.into_data().try_into_vec::<f32>().expect("f32")
+    }
+
+    /// Tokens hold each position once and the item or label vector after the positions.
+    #[test]
+    fn tokens_interleave_items_and_label_vectors() {
+        let device = Device::flex();
+        let config = BurstyConfig::default();
+        let world = World::new(&config, 1);
+        let s = world.sample(Split::Train, &mut StdRng::seed_from_u64(2), 2);
+        let t = floats(s.tokens(&world, &device));
+        let (n, d) = (4usize, 32usize);
+        let (seq, width) = (2 * n + 1, token_width(n, d));
+        // prompt 1, label token of pair 2 (position 5)
+        let at = (seq + 5) * width;
+        assert_eq!(&t[at..at + seq].iter().position(|&v| v == 1.0), &Some(5));
+        let label = s.labels[(n + 1) + 2] as usize;
+        assert_eq!(
+            &t[at + seq..at + width],
+            &world.label_vectors[label * d..(label + 1) * d]
+        );
+        // its query token (position 8) holds the query item
+        let q = (seq + 8) * width;
+        assert_eq!(
+            &t[q + seq..q + width],
+            &s.items[((n + 1) + n) * d..((n + 1) + n + 1) * d]
+        );
+    }
+
+    /// Cross-entropy and accuracy on a hand-built case: logits (ln 3, 0) for target 0 give
+    /// −ln(3/4); an argmax that misses counts as a miss.
+    #[test]
+    fn loss_and_accuracy_by_hand() {
+        let device = Device::flex();
+        let logits = Tensor::<2>::from_data(
+            TensorData::new(vec![3f32.ln(), 0.0, 0.0, 3f32.ln()], [2, 2]),
+            &device,
+        );
+        let targets = Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 0], [2]), &device);
+        let loss = floats(cross_entropy(logits.clone(), targets))[0];
+        // row 1: p(0) = 3/4; row 2: p(0) = 1/4
+        let want = -((0.75f32).ln() + (0.25f32).ln()) / 2.0;
+        assert!((loss - want).abs() < 1e-6, "{loss} vs {want}");
+        assert_eq!(accuracy(&floats(logits), &[0, 0], 2), 0.5);
+    }
+
+    /// The attention read-out is the model's own: rows sum to 1, nothing reads the future, and
+    /// recomputing the first layer from its weights and values gives the next stream.
+    #[test]
+    fn attention_maps_are_causal_distributions() {
+        let device = Device::flex();
+        let config = BurstyConfig::default();
+        let world = World::new(&config, 1);
+        let s = world.sample(Split::Train, &mut StdRng::seed_from_u64(3), 3);
+        let width = token_width(4, 32);
+        let model = crate::model::seeded(&device, 1, || {
+            ClassifierConfig::new(width, 16).init(&device)
+        });
+        let tokens = s.tokens(&world, &device);
+        let (logits, maps) = model.forward_with_attention(tokens.clone());
+        assert_eq!(logits.dims(), [3, 16]);
+        assert_eq!(maps.len(), 2);
+        let m = floats(maps[0].clone());
+        let seq = 9;
+        for b in 0..3 {
+            for i in 0..seq {
+                let row = &m[(b * seq + i) * seq..(b * seq + i + 1) * seq];
+                assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+                assert!(
+                    row[i + 1..].iter().all(|&v| v < 1e-6),
+                    "row {i} reads the future"
+                );
+            }
+        }
+        // the returned weights are the ones the layer used
+        let layer = &model.attention[0];
+        let again = maps[0].clone().matmul(layer.value.forward(tokens.clone())) + tokens.clone();
+        let (direct, _) = layer.forward(tokens);
+        for (a, b) in floats(again).iter().zip(floats(direct).iter()) {
+            assert!((a - b).abs() < 1e-5);
+        }
+    }
+}
