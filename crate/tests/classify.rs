@@ -5,14 +5,19 @@
 use burn::module::Module;
 use burn::optim::{GradientsParams, SgdConfig};
 use burn::tensor::Device;
-use iclab::classify::model::{accuracy, cross_entropy, token_width};
+use iclab::classify::model::{
+    InductionScores, accuracy, cross_entropy, induction_scores, token_width,
+};
 use iclab::classify::{BurstyConfig, ClassifierConfig, Split, World};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-/// Trains `steps` SGD steps (batch 128) and returns (step, in-context acc, in-weights acc) every
-/// `every` steps.
-fn run(config: &BurstyConfig, steps: usize, every: usize, lr: f64) -> Vec<(usize, f64, f64)> {
+/// One evaluation: step, in-context and in-weights accuracy, and the induction scores on the
+/// in-context sequences.
+type Point = (usize, f64, f64, InductionScores);
+
+/// Trains `steps` SGD steps (batch 128) and evaluates every `every` steps.
+fn run(config: &BurstyConfig, steps: usize, every: usize, lr: f64) -> Vec<Point> {
     config.validate().expect("valid");
     let device = Device::flex().autodiff();
     let world = World::new(config, 1);
@@ -44,24 +49,32 @@ fn run(config: &BurstyConfig, steps: usize, every: usize, lr: f64) -> Vec<(usize
         model = optim.step(lr, model, grads);
         if step % every == 0 {
             let valid = model.valid();
-            out.push((step, score(&valid, &ic), score(&valid, &iw)));
+            let (_, maps) = valid.forward_with_attention(ic.tokens(&world, &infer));
+            let maps: Vec<Vec<f32>> = maps
+                .into_iter()
+                .map(|m| m.into_data().try_into_vec::<f32>().expect("f32"))
+                .collect();
+            out.push((
+                step,
+                score(&valid, &ic),
+                score(&valid, &iw),
+                induction_scores(&ic, &maps),
+            ));
         }
     }
     out
 }
 
 /// The first evaluated step at which in-context accuracy passes one half.
-fn emergence(curve: &[(usize, f64, f64)]) -> Option<usize> {
-    curve
-        .iter()
-        .find(|(_, ic, _)| *ic > 0.5)
-        .map(|(s, _, _)| *s)
+fn emergence(curve: &[Point]) -> Option<usize> {
+    curve.iter().find(|p| p.1 > 0.5).map(|p| p.0)
 }
 
 /// Bursty contexts (B = 2) over many classes (K = 1,024): in-context accuracy leaves chance
 /// (1/L = 0.0625) through a slow phase toward 1/(N/B) = 0.5 — picking one of the context's labels
 /// — then jumps (measured, seed 1: 0.43 at step 2,000, 0.55 at 3,000, 0.92 at 4,000, 0.98 at
-/// 5,000), while in-weights accuracy stays at chance: the model learns to read the context.
+/// 5,000), while in-weights accuracy stays at chance: the model learns to read the context, and
+/// its attention shows the induction head doing it.
 #[test]
 fn bursty_sequences_over_many_classes_learn_in_context() {
     let config = BurstyConfig {
@@ -71,7 +84,7 @@ fn bursty_sequences_over_many_classes_learn_in_context() {
     };
     let curve = run(&config, 5000, 500, 0.05);
     eprintln!("{curve:?}");
-    let (_, ic, iw) = *curve.last().expect("evaluated");
+    let (_, ic, iw, _) = *curve.last().expect("evaluated");
     assert!(
         ic > 0.8,
         "in-context accuracy {ic}: far above chance 0.0625"
@@ -81,6 +94,17 @@ fn bursty_sequences_over_many_classes_learn_in_context() {
     assert!(
         at > 500,
         "a slow phase first: above one half already at step {at}"
+    );
+    // an induction head forms with the jump (measured: label → its item 0.25 → 0.76, query →
+    // the matching label 0.22 → 0.81)
+    let (first, last) = (curve[0].3, curve[curve.len() - 1].3);
+    assert!(
+        last.label_to_item > 0.5 && last.label_to_item > first.label_to_item + 0.2,
+        "{first:?} → {last:?}"
+    );
+    assert!(
+        last.query_to_match > 0.6 && last.query_to_match > first.query_to_match + 0.3,
+        "{first:?} → {last:?}"
     );
 }
 
@@ -95,7 +119,7 @@ fn few_classes_learn_in_weights_instead() {
     };
     let curve = run(&config, 1500, 500, 0.05);
     eprintln!("{curve:?}");
-    let (_, ic, iw) = *curve.last().expect("evaluated");
+    let (_, ic, iw, _) = *curve.last().expect("evaluated");
     assert!(iw > 0.9, "in-weights accuracy {iw}");
     assert!(ic < 0.15, "in-context accuracy {ic}: chance is 0.0625");
 }
@@ -120,8 +144,11 @@ fn measure_emergence() {
     };
     let started = std::time::Instant::now();
     let curve = run(&config, v[5] as usize, 500, v[6]);
-    for (step, ic, iw) in &curve {
-        eprintln!("{spec}: step {step}: in-context {ic:.3}, in-weights {iw:.3}");
+    for (step, ic, iw, h) in &curve {
+        eprintln!(
+            "{spec}: step {step}: in-context {ic:.3}, in-weights {iw:.3}, label→item {:.3}, query→match {:.3}",
+            h.label_to_item, h.query_to_match
+        );
     }
     eprintln!(
         "{spec}: emergence {:?}, {:.0} s",

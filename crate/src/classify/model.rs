@@ -195,6 +195,50 @@ pub fn accuracy(logits: &[f32], targets: &[u32], labels: usize) -> f64 {
     hits as f64 / targets.len().max(1) as f64
 }
 
+/// Whether an induction head formed, read off the attention maps (Reddy's progress measures):
+/// in the first layer, how much each label token attends to the item just before it (its pair);
+/// in the last layer, how much the query attends to the label tokens whose item is of the
+/// query's class (the labels it should copy).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InductionScores {
+    /// Mean over label tokens of layer 1's attention to their own item.
+    pub label_to_item: f64,
+    /// Mean over sequences of the last layer's attention from the query to the matching labels
+    /// (summed over those labels).
+    pub query_to_match: f64,
+}
+
+/// [`InductionScores`] of `seqs` from the attention maps, each `[batch, seq, seq]` row-major.
+pub fn induction_scores(seqs: &Sequences, maps: &[Vec<f32>]) -> InductionScores {
+    let n = seqs.pairs;
+    let s = 2 * n + 1;
+    let (Some(first), Some(last)) = (maps.first(), maps.last()) else {
+        return InductionScores {
+            label_to_item: f64::NAN,
+            query_to_match: f64::NAN,
+        };
+    };
+    let (mut pair, mut matched) = (0.0, 0.0);
+    for b in 0..seqs.batch {
+        let at = |m: &[f32], i: usize, j: usize| f64::from(m[(b * s + i) * s + j]);
+        for i in 0..n {
+            pair += at(first, 2 * i + 1, 2 * i);
+        }
+        let query = seqs.classes[b * (n + 1) + n];
+        for i in 0..n {
+            if seqs.classes[b * (n + 1) + i] == query {
+                matched += at(last, s - 1, 2 * i + 1);
+            }
+        }
+    }
+    let batch = seqs.batch.max(1) as f64;
+    InductionScores {
+        label_to_item: pair / (batch * n.max(1) as f64),
+        query_to_match: matched / batch,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +328,43 @@ mod tests {
         for (a, b) in floats(again).iter().zip(floats(direct).iter()) {
             assert!((a - b).abs() < 1e-5);
         }
+    }
+
+    /// On constructed attention maps: label tokens reading only their item score 1, a query
+    /// reading only its matching label scores 1, uniform reading scores the uniform share.
+    #[test]
+    fn induction_scores_on_constructed_maps() {
+        // one sequence, N = 2: classes [7, 3 | query 3], tokens x1 l1 x2 l2 xq
+        let seqs = Sequences {
+            batch: 1,
+            pairs: 2,
+            dims: 1,
+            items: vec![0.0; 3],
+            labels: vec![0, 1, 1],
+            classes: vec![7, 3, 3],
+        };
+        let s = 5;
+        let mut ideal = vec![0.0f32; s * s];
+        ideal[s] = 1.0; // l1 -> x1
+        ideal[3 * s + 2] = 1.0; // l2 -> x2
+        let mut second = vec![0.0f32; s * s];
+        second[4 * s + 3] = 1.0; // query -> l2, the label of its class
+        let scores = induction_scores(&seqs, &[ideal, second]);
+        assert_eq!(
+            scores,
+            InductionScores {
+                label_to_item: 1.0,
+                query_to_match: 1.0
+            }
+        );
+        let uniform: Vec<f32> = (0..s * s)
+            .map(|k| {
+                let (i, j) = (k / s, k % s);
+                if j <= i { 1.0 / (i + 1) as f32 } else { 0.0 }
+            })
+            .collect();
+        let u = induction_scores(&seqs, &[uniform.clone(), uniform]);
+        assert!((u.label_to_item - (0.5 + 0.25) / 2.0).abs() < 1e-6, "{u:?}");
+        assert!((u.query_to_match - 0.2).abs() < 1e-6, "{u:?}");
     }
 }
