@@ -4,6 +4,8 @@
 
 pub mod model;
 pub mod sequences;
+pub mod session;
 
 pub use model::{Classifier, ClassifierConfig};
 pub use sequences::{BurstyConfig, Sequences, Split, World};
+pub use session::{ClassifyConfig, ClassifyEvaluation, ClassifyReport, ClassifySession};

@@ -200,6 +200,7 @@ pub fn accuracy(logits: &[f32], targets: &[u32], labels: usize) -> f64 {
 /// in the last layer, how much the query attends to the label tokens whose item is of the
 /// query's class (the labels it should copy).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InductionScores {
     /// Mean over label tokens of layer 1's attention to their own item.

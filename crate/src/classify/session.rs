@@ -1,0 +1,267 @@
+//! A running in-context classification experiment (docs/SCIENCE.md §4): the task's world, Reddy's
+//! classifier and its optimizer (plain SGD as Reddy's, optional L2 weight decay for Singh et al.'s
+//! transience question), trained on the training mixture and evaluated on the two splits.
+
+use burn::module::Module;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{GradientsParams, ModuleOptimizer, SgdConfig};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+
+use super::model::{
+    Classifier, ClassifierConfig, InductionScores, accuracy, cross_entropy, induction_scores,
+    token_width,
+};
+use super::sequences::{BurstyConfig, Sequences, Split, World};
+use crate::device::{self, Compute, DeviceChoice};
+use crate::schema::Field;
+use crate::{Error, Result};
+
+/// An experiment: the task, the model's size and the optimizer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ClassifyConfig {
+    pub task: BurstyConfig,
+    /// Attention layers. Default 2 (Reddy's).
+    pub layers: u32,
+    /// Width of the MLP on the query. Default 128.
+    pub hidden: u32,
+    /// SGD learning rate. Default 0.05 (Reddy's 0.01 is slower at this size).
+    pub learning_rate: f64,
+    /// Sequences per step. Default 128 (Reddy's).
+    pub batch_size: u32,
+    /// L2 weight decay. Default 0.
+    pub weight_decay: f64,
+    pub device: DeviceChoice,
+    /// Seeds the world (class means, labels), the initialization and the data stream.
+    pub seed: u32,
+}
+
+impl Default for ClassifyConfig {
+    fn default() -> Self {
+        Self {
+            task: BurstyConfig::default(),
+            layers: 2,
+            hidden: 128,
+            learning_rate: 0.05,
+            batch_size: 128,
+            weight_decay: 0.0,
+            device: DeviceChoice::Auto,
+            seed: 0,
+        }
+    }
+}
+
+/// The bounds of the experiment's own numbers.
+pub mod fields {
+    use crate::schema::Field;
+
+    pub const LAYERS: Field = Field::int("layers", 1, 8);
+    pub const HIDDEN: Field = Field::int("hidden", 1, 1024);
+    pub const LEARNING_RATE: Field = Field::positive("learningRate", 10.0);
+    pub const BATCH_SIZE: Field = Field::int("batchSize", 1, 4096);
+    pub const WEIGHT_DECAY: Field = Field::real("weightDecay", 0.0, 1.0);
+    pub const SEED: Field = Field::int("seed", 0, u32::MAX);
+    /// Sequences per evaluation split.
+    pub const PROMPTS: Field = Field::int("prompts", 1, 20_000);
+    pub const ALL: &[Field] = &[
+        LAYERS,
+        HIDDEN,
+        LEARNING_RATE,
+        BATCH_SIZE,
+        WEIGHT_DECAY,
+        SEED,
+    ];
+}
+
+impl ClassifyConfig {
+    pub fn validate(&self) -> Result<()> {
+        use fields::*;
+        self.task.validate()?;
+        LAYERS.check_u32(self.layers)?;
+        HIDDEN.check_u32(self.hidden)?;
+        LEARNING_RATE.check(self.learning_rate)?;
+        BATCH_SIZE.check_u32(self.batch_size)?;
+        WEIGHT_DECAY.check(self.weight_decay)?;
+        Ok(())
+    }
+
+    pub fn from_json(text: &str) -> Result<Self> {
+        let config: Self =
+            crate::error::deserialize_config(&mut serde_json::Deserializer::from_str(text))?;
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+/// One training call's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClassifyReport {
+    pub step: u32,
+    /// Mean cross-entropy over the call's steps.
+    pub loss: f64,
+}
+
+/// The two evaluations and the attention at the query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClassifyEvaluation {
+    pub step: u32,
+    /// Accuracy on novel classes whose label only the context holds.
+    pub in_context: f64,
+    /// Accuracy on training classes absent from the context: only memory answers.
+    pub in_weights: f64,
+    /// 1/L: what guessing scores.
+    pub chance: f64,
+    /// On the in-context sequences.
+    pub induction: InductionScores,
+    /// Per layer, the query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
+    /// in-context sequences (the heatmap's rows).
+    pub query_attention: Vec<Vec<f64>>,
+}
+
+pub struct ClassifySession {
+    config: ClassifyConfig,
+    compute: Compute,
+    world: World,
+    model: Option<Classifier>,
+    optim: ModuleOptimizer,
+    rng: StdRng,
+    step: u32,
+}
+
+impl ClassifySession {
+    pub async fn new(config: ClassifyConfig) -> Result<Self> {
+        config.validate()?;
+        let compute = device::open(config.device).await?;
+        let task = &config.task;
+        let width = token_width(task.pairs as usize, task.dims as usize);
+        let shape = ClassifierConfig::new(width, task.labels as usize)
+            .with_layers(config.layers as usize)
+            .with_hidden(config.hidden as usize);
+        let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
+            shape.init(cpu)
+        });
+        let decay =
+            (config.weight_decay > 0.0).then(|| WeightDecayConfig::new(config.weight_decay as f32));
+        let optim = SgdConfig::new().with_weight_decay(decay).init();
+        Ok(Self {
+            world: World::new(task, u64::from(config.seed)),
+            rng: StdRng::seed_from_u64(u64::from(config.seed) ^ 0xC1A5_5000_0000_0000),
+            config,
+            compute,
+            model: Some(model),
+            optim,
+            step: 0,
+        })
+    }
+
+    pub fn config(&self) -> &ClassifyConfig {
+        &self.config
+    }
+
+    pub fn step(&self) -> u32 {
+        self.step
+    }
+
+    /// Trains `steps` SGD steps; one read-back for the report.
+    pub async fn train(&mut self, steps: u32) -> Result<ClassifyReport> {
+        Field::int("steps", 1, 100_000).check_u32(steps)?;
+        let device = self.compute.train.clone();
+        let mut sum = None;
+        for _ in 0..steps {
+            let batch =
+                self.world
+                    .sample(Split::Train, &mut self.rng, self.config.batch_size as usize);
+            let model = self.model.take().ok_or_else(|| Error::Backend {
+                reason: "the model was lost by an interrupted step".into(),
+            })?;
+            let loss = cross_entropy(
+                model.forward(batch.tokens(&self.world, &device)),
+                batch.targets(&device),
+            );
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            self.model = Some(self.optim.step(self.config.learning_rate, model, grads));
+            self.step += 1;
+            let loss = loss.detach();
+            sum = Some(match sum {
+                Some(s) => s + loss,
+                None => loss,
+            });
+        }
+        let total = sum.ok_or_else(|| Error::invalid("steps", "must be at least 1"))?;
+        let loss = f64::from(device::read_f32(total, "loss").await?[0]) / f64::from(steps);
+        if !loss.is_finite() {
+            return Err(Error::Diverged {
+                step: self.step,
+                what: "the loss",
+                value: loss,
+            });
+        }
+        Ok(ClassifyReport {
+            step: self.step,
+            loss,
+        })
+    }
+
+    /// Accuracy on both splits (`prompts` sequences each, seeded apart from training) and the
+    /// attention at the query.
+    pub async fn evaluate(&self, prompts: u32) -> Result<ClassifyEvaluation> {
+        fields::PROMPTS.check_u32(prompts)?;
+        let model = self
+            .model
+            .as_ref()
+            .ok_or_else(|| Error::Backend {
+                reason: "the model was lost by an interrupted step".into(),
+            })?
+            .valid();
+        let mut rng = StdRng::seed_from_u64(u64::from(self.config.seed) ^ 0xE7A1_0000_0000_0000);
+        let labels = self.config.task.labels as usize;
+        let device = &self.compute.infer;
+        let ic = self
+            .world
+            .sample(Split::InContext, &mut rng, prompts as usize);
+        let iw = self
+            .world
+            .sample(Split::InWeights, &mut rng, prompts as usize);
+        let targets = |s: &Sequences| -> Vec<u32> {
+            let n = s.pairs;
+            (0..s.batch).map(|b| s.labels[b * (n + 1) + n]).collect()
+        };
+        let (logits, maps) = model.forward_with_attention(ic.tokens(&self.world, device));
+        let ic_logits = device::read_f32(logits, "logits").await?;
+        let mut host = Vec::with_capacity(maps.len());
+        for m in maps {
+            host.push(device::read_f32(m, "attention").await?);
+        }
+        let iw_logits =
+            device::read_f32(model.forward(iw.tokens(&self.world, device)), "logits").await?;
+        let s = 2 * ic.pairs + 1;
+        let query_attention = host
+            .iter()
+            .map(|m| {
+                (0..s)
+                    .map(|j| {
+                        (0..ic.batch)
+                            .map(|b| f64::from(m[(b * s + s - 1) * s + j]))
+                            .sum::<f64>()
+                            / ic.batch.max(1) as f64
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(ClassifyEvaluation {
+            step: self.step,
+            in_context: accuracy(&ic_logits, &targets(&ic), labels),
+            in_weights: accuracy(&iw_logits, &targets(&iw), labels),
+            chance: 1.0 / labels as f64,
+            induction: induction_scores(&ic, &host),
+            query_attention,
+        })
+    }
+}
