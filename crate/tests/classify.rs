@@ -8,8 +8,19 @@ use iclab::device::DeviceChoice;
 
 /// Trains `steps` steps and evaluates (512 sequences per split) every `every` steps.
 fn run(task: BurstyConfig, steps: u32, every: u32) -> Vec<ClassifyEvaluation> {
+    run_with(task, 0.0, steps, every)
+}
+
+/// As [`run`], with L2 weight decay.
+fn run_with(
+    task: BurstyConfig,
+    weight_decay: f64,
+    steps: u32,
+    every: u32,
+) -> Vec<ClassifyEvaluation> {
     let config = ClassifyConfig {
         task,
+        weight_decay,
         device: DeviceChoice::Cpu,
         seed: 1,
         ..ClassifyConfig::default()
@@ -136,7 +147,7 @@ fn bad_configs_name_their_field() {
     }
 }
 
-/// A measurement harness, not a check: `ICLAB_CLASSIFY="K,B,eps,pB,pC,steps" cargo test
+/// A measurement harness, not a check: `ICLAB_CLASSIFY="K,B,eps,pB,pC,steps[,weightDecay]" cargo test
 /// --release --test classify -- --ignored --nocapture` prints both accuracies every 500 steps.
 #[test]
 #[ignore = "measurement: set ICLAB_CLASSIFY"]
@@ -155,7 +166,7 @@ fn measure_emergence() {
         ..BurstyConfig::default()
     };
     let started = std::time::Instant::now();
-    let curve = run(task, v[5] as u32, 500);
+    let curve = run_with(task, v.get(6).copied().unwrap_or(0.0), v[5] as u32, 500);
     show(&curve);
     eprintln!(
         "{spec}: emergence {:?}, {:.0} s",
