@@ -151,6 +151,56 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
   assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
 });
 
+test("in-context classification through the package: start, train, evaluate, typed errors, dispose", async () => {
+  const out = await page.evaluate(async () => {
+    const run = await window.iclab.startClassify({ device: "cpu", task: { classes: 64, pairs: 4, burstiness: 2 }, batchSize: 32 });
+    const reports = [await run.train(5), await run.train(5)];
+    const evaluation = await run.evaluate(64);
+    const errors = [];
+    for (const bad of [{ task: { burstiness: 3 } }, { layers: 0 }, { mystery: 1 }]) {
+      try {
+        await window.iclab.startClassify({ device: "cpu", ...bad });
+        errors.push("accepted");
+      } catch (e) {
+        errors.push(`${e.code}:${e.field}`);
+      }
+    }
+    for (const call of [() => run.train(0), () => run.evaluate(0)]) {
+      try {
+        await call();
+        errors.push("accepted");
+      } catch (e) {
+        errors.push(`${e.code}:${e.field}`);
+      }
+    }
+    await run.dispose();
+    let after = "";
+    try {
+      await run.train(1);
+    } catch (e) {
+      after = e.code;
+    }
+    return { config: run.config, reports, evaluation, errors, after, live: (await window.iclab.diagnostics()).liveSessions };
+  });
+  assert.equal(out.config.task.classes, 64);
+  assert.equal(out.config.layers, 2, "defaults filled in");
+  assert.deepEqual(out.reports.map((r) => r.step), [5, 10]);
+  for (const r of out.reports) assert.ok(Number.isFinite(r.loss) && r.loss > 0);
+  const e = out.evaluation;
+  assert.equal(e.step, 10);
+  assert.equal(e.chance, 1 / 16);
+  for (const acc of [e.inContext, e.inWeights]) assert.ok(acc >= 0 && acc <= 1);
+  assert.equal(e.queryAttention.length, 2, "one row per layer");
+  for (const row of e.queryAttention) {
+    assert.equal(row.length, 9, "2N + 1 tokens");
+    assert.ok(Math.abs(row.reduce((a, b) => a + b) - 1) < 1e-4);
+  }
+  assert.ok(Number.isFinite(e.induction.labelToItem) && Number.isFinite(e.induction.queryToMatch));
+  assert.deepEqual(out.errors, ["invalid_config:burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:steps", "invalid_config:prompts"]);
+  assert.equal(out.after, "disposed");
+  assert.equal(out.live, 0);
+});
+
 test("concurrent calls on one session each get a result or a busy error", async () => {
   const out = await page.evaluate(async (small) => {
     const s = await window.iclab.createSession(small);

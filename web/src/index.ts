@@ -18,6 +18,10 @@ import { CATALOG } from "./generated/catalog.js";
 import type {
   Boundary,
   Catalog,
+  ClassifyConfig,
+  ClassifyEvaluation,
+  ClassifyOptions,
+  ClassifyReport,
   ContinualConfig,
   ContinualResult,
   InferenceCost,
@@ -383,6 +387,71 @@ export async function startContinual(config: ContinualConfig = {}): Promise<Cont
     config: plain("config", config),
   });
   return new ContinualRun(created.id, created.result, c);
+}
+
+/**
+ * An in-context classification experiment (docs/SCIENCE.md §4, Reddy 2023): bursty sequences of
+ * (item, label) pairs, Reddy's attention-only classifier, and its in-context and in-weights
+ * accuracy on the two evaluations. Start one with {@link startClassify}.
+ */
+export class ClassifyRun {
+  readonly id: number;
+  /** The resolved config: every default filled in. */
+  readonly config: ClassifyConfig;
+  private disposed = false;
+  private readonly client: WorkerClient;
+  private readonly generation: number;
+
+  /** @internal use {@link startClassify} */
+  constructor(id: number, config: ClassifyConfig, workerClient: WorkerClient) {
+    this.id = id;
+    this.config = config;
+    this.client = workerClient;
+    this.generation = workerClient.generation;
+  }
+
+  private check(): void {
+    if (this.disposed) {
+      throw new IclabError({ code: "disposed", field: null, message: `classification run ${this.id} was disposed` });
+    }
+    if (this.generation !== this.client.generation) {
+      throw new IclabError({
+        code: "unknown_session",
+        field: null,
+        message: `classification run ${this.id} was lost when the worker restarted; start a new one`,
+      });
+    }
+  }
+
+  /** Trains `steps` SGD steps (1 to `CATALOG.limits.trainSteps.max`); resolves to the mean loss. */
+  async train(steps: number): Promise<ClassifyReport> {
+    this.check();
+    const n = within("steps", steps, LIMITS.trainSteps);
+    return this.client.call({ op: "classifyTrain", run: this.id, steps: n });
+  }
+
+  /** In-context and in-weights accuracy on `prompts` sequences each, with the attention at the query. */
+  async evaluate(prompts = 512): Promise<ClassifyEvaluation> {
+    this.check();
+    const n = wholeNumber("prompts", prompts, 1, 20_000);
+    return this.client.call({ op: "classifyEvaluate", run: this.id, prompts: n });
+  }
+
+  /** Frees the run in the worker. Safe to call twice. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.generation === this.client.generation) {
+      await this.client.call({ op: "classifyDispose", run: this.id });
+    }
+  }
+}
+
+/** Validates `config` (in Rust) and builds the task's world and the classifier. */
+export async function startClassify(config: ClassifyOptions = {}): Promise<ClassifyRun> {
+  const c = client();
+  const created = await c.call({ op: "classifyCreate", config: plain("config", config) });
+  return new ClassifyRun(created.id, created.config, c);
 }
 
 /** What the core offers, asked of the wasm build itself (equal to {@link CATALOG}). */

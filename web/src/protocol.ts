@@ -9,6 +9,9 @@ import type {
   Boundary,
   Capabilities,
   Catalog,
+  ClassifyConfig,
+  ClassifyEvaluation,
+  ClassifyReport,
   ContinualResult,
   Diagnostics,
   Evaluation,
@@ -38,6 +41,10 @@ export interface Operations {
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
   continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
   continualDispose: { args: { run: number }; result: boolean };
+  classifyCreate: { args: { config: Plain }; result: { id: number; config: ClassifyConfig } };
+  classifyTrain: { args: { run: number; steps: number }; result: ClassifyReport };
+  classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
+  classifyDispose: { args: { run: number }; result: boolean };
   dispose: { args: { session: number }; result: boolean };
   memory: { args: object; result: Diagnostics };
 }

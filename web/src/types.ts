@@ -15,6 +15,7 @@ export type {
   Boundary,
   BoundaryMetrics,
   BufferPolicy,
+  BurstyConfig,
   Capabilities,
   Catalog,
   ClassIncremental,
@@ -33,6 +34,7 @@ export type {
   Field,
   FieldSpec,
   Forgetting,
+  InductionScores,
   IclCatalog,
   IllConditionedLinear,
   InferenceCost,
@@ -84,6 +86,14 @@ export type TaskConfig = Input<core.TaskConfig>;
 export type EvaluateOptions = Input<core.EvalConfig>;
 /** Error vs k of the model, the zero estimator and each baseline, on the same prompts. */
 export type Evaluation = core.EvalResult;
+/** An in-context classification experiment (`startClassify`). Every field is optional. */
+export type ClassifyOptions = Input<core.ClassifyConfig>;
+/** What `startClassify` resolved the options to. */
+export type ClassifyConfig = core.ClassifyConfig;
+/** One `ClassifyRun.train` call's mean cross-entropy. */
+export type ClassifyReport = core.ClassifyReport;
+/** In-context and in-weights accuracy, induction scores, the query's attention per layer. */
+export type ClassifyEvaluation = core.ClassifyEvaluation;
 /** What each layer computes (`Session.layers`): prompts, probe fitting and solver grids. */
 export type LayersOptions = Input<core.LayersConfig>;
 /** Per layer: read-out and probe errors vs k, and the closest Newton iterations and GD steps. */

@@ -9,6 +9,7 @@ mod registry;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::classify::{ClassifyConfig, ClassifySession};
 use crate::config::SessionConfig;
 use crate::continual::digits::Digits;
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
@@ -294,6 +295,47 @@ pub fn dispose_continual(id: u32) -> bool {
     Registry::dispose::<ClRun>(id)
 }
 
+/// Starts an in-context classification experiment (`ClassifyConfig` schema); resolves to
+/// `{ id, config }` with every default filled in.
+#[wasm_bindgen(js_name = createClassify)]
+pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let create = async || -> Result<JsValue> {
+        let config = ClassifyConfig::from_json(&json_text("config", &config)?)?;
+        let session = ClassifySession::new(config).await?;
+        let resolved = session.config().clone();
+        let id = Registry::insert(session);
+        to_plain(&serde_json::json!({ "id": id, "config": resolved }))
+    };
+    create().await.map_err(to_js)
+}
+
+/// Trains experiment `id` for `steps` steps; resolves to one report.
+#[wasm_bindgen(js_name = trainClassify)]
+pub async fn train_classify(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+    let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let result = run.train(steps).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// In-context and in-weights accuracy of experiment `id` on `prompts` sequences per split, with
+/// its induction scores and the query's attention per layer.
+#[wasm_bindgen(js_name = evaluateClassify)]
+pub async fn evaluate_classify(id: u32, prompts: f64) -> std::result::Result<JsValue, JsValue> {
+    let prompts = count(crate::classify::session::fields::PROMPTS, prompts).map_err(to_js)?;
+    let run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let result = run.evaluate(prompts).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Frees an in-context classification experiment; `false` if there was none.
+#[wasm_bindgen(js_name = disposeClassify)]
+pub fn dispose_classify(id: u32) -> bool {
+    Registry::dispose::<ClassifySession>(id)
+}
+
 /// What the core offers ([`crate::catalog::Catalog`]): every choice list, every number's bounds
 /// and default, and the per-call limits.
 #[wasm_bindgen]
@@ -352,7 +394,7 @@ pub fn readbacks() -> f64 {
 /// Number of live sessions and continual runs (for leak tests).
 #[wasm_bindgen(js_name = liveSessions)]
 pub fn live_sessions() -> u32 {
-    Registry::len::<Session>() + Registry::len::<ClRun>()
+    Registry::len::<Session>() + Registry::len::<ClRun>() + Registry::len::<ClassifySession>()
 }
 
 /// The worker tells the core that the browser reported the WebGPU device lost

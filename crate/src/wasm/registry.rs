@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::thread::LocalKey;
 
+use crate::classify::ClassifySession;
 use crate::continual::run::ClRun;
 use crate::session::Session;
 use crate::{Error, Result};
@@ -32,6 +33,7 @@ impl<T> Default for Pool<T> {
 thread_local! {
     static SESSIONS: RefCell<Pool<Session>> = RefCell::new(Pool::default());
     static RUNS: RefCell<Pool<ClRun>> = RefCell::new(Pool::default());
+    static CLASSIFY: RefCell<Pool<ClassifySession>> = RefCell::new(Pool::default());
 }
 
 /// Something the registry can hold.
@@ -48,6 +50,12 @@ impl Pooled for Session {
 impl Pooled for ClRun {
     fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
         &RUNS
+    }
+}
+
+impl Pooled for ClassifySession {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
+        &CLASSIFY
     }
 }
 

@@ -532,6 +532,138 @@ export type LayersConfig = {
 };
 
 /**
+ * The task's settings (Reddy's defaults in brackets where this default differs: browser scale).
+ */
+export type BurstyConfig = {
+  /**
+   * Item dimension D. Default 32 (63).
+   */
+  dims: number,
+  /**
+   * Classes K; a multiple of `labels`. Default 128 (512).
+   */
+  classes: number,
+  /**
+   * Labels L; more than N/B so a bursty context's labels can differ. Default 16 (32).
+   */
+  labels: number,
+  /**
+   * Context pairs N; a multiple of `burstiness`. Default 4 (8).
+   */
+  pairs: number,
+  /**
+   * Burstiness B: how many times each class of a bursty context appears. Default 1.
+   */
+  burstiness: number,
+  /**
+   * Within-class noise ε. Default 0.1.
+   */
+  noise: number,
+  /**
+   * Zipf exponent α of the class frequencies. Default 0 (uniform).
+   */
+  zipf: number,
+  /**
+   * Probability that a training sequence is bursty (its query's class in the context).
+   * Default 1.
+   */
+  burstyProb: number,
+  /**
+   * Probability that a training sequence uses fresh class means. Default 0.
+   */
+  novelProb: number,
+};
+
+/**
+ * An experiment: the task, the model's size and the optimizer.
+ */
+export type ClassifyConfig = {
+  task: BurstyConfig,
+  /**
+   * Attention layers. Default 2 (Reddy's).
+   */
+  layers: number,
+  /**
+   * Width of the MLP on the query. Default 128.
+   */
+  hidden: number,
+  /**
+   * SGD learning rate. Default 0.05 (Reddy's 0.01 is slower at this size).
+   */
+  learningRate: number,
+  /**
+   * Sequences per step. Default 128 (Reddy's).
+   */
+  batchSize: number,
+  /**
+   * L2 weight decay. Default 0.
+   */
+  weightDecay: number,
+  device: DeviceChoice,
+  /**
+   * Seeds the world (class means, labels), the initialization and the data stream.
+   */
+  seed: number,
+};
+
+/**
+ * One training call's outcome.
+ */
+export type ClassifyReport = {
+  step: number,
+  /**
+   * Mean cross-entropy over the call's steps.
+   */
+  loss: number,
+};
+
+/**
+ * The two evaluations and the attention at the query.
+ */
+export type ClassifyEvaluation = {
+  step: number,
+  /**
+   * Accuracy on novel classes whose label only the context holds.
+   */
+  inContext: number,
+  /**
+   * Accuracy on training classes absent from the context: only memory answers.
+   */
+  inWeights: number,
+  /**
+   * 1/L: what guessing scores.
+   */
+  chance: number,
+  /**
+   * On the in-context sequences.
+   */
+  induction: InductionScores,
+  /**
+   * Per layer, the query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
+   * in-context sequences (the heatmap's rows).
+   */
+  queryAttention: Array<Array<number>>,
+};
+
+/**
+ * Whether an induction head formed, read off the attention maps (Reddy's progress measures):
+ * in the first layer, how much each label token attends to the item just before it (its pair);
+ * in the last layer, how much the query attends to the label tokens whose item is of the
+ * query's class (the labels it should copy).
+ */
+export type InductionScores = {
+  /**
+   * Mean over label tokens of layer 1's attention to their own item.
+   */
+  labelToItem: number,
+  /**
+   * Mean over sequences of the last layer's attention from the query to the matching labels
+   * (summed over those labels).
+   */
+  queryToMatch: number,
+};
+
+/**
  * Every layer of a model on one set of prompts (`Session.layers` in JS, `iclab icl layers`).
  */
 export type LayersResult = {
