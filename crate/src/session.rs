@@ -57,7 +57,8 @@ pub struct Session {
     diverged: Option<Error>,
 }
 
-fn lost_model() -> Error {
+/// A model taken out for an optimizer step that never came back (the step was interrupted).
+pub(crate) fn lost_model() -> Error {
     Error::Backend {
         reason: "the model was lost by an interrupted step; reset the session".into(),
     }

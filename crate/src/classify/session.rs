@@ -5,6 +5,7 @@
 use burn::module::Module;
 use burn::optim::decay::WeightDecayConfig;
 use burn::optim::{GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::Tensor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use super::model::{
 use super::sequences::{BurstyConfig, Sequences, Split, World};
 use crate::device::{self, Compute, DeviceChoice};
 use crate::schema::Field;
+use crate::session::lost_model;
 use crate::{Error, Result};
 
 /// An experiment: the task, the model's size and the optimizer.
@@ -178,9 +180,7 @@ impl ClassifySession {
             let batch =
                 self.world
                     .sample(Split::Train, &mut self.rng, self.config.batch_size as usize);
-            let model = self.model.take().ok_or_else(|| Error::Backend {
-                reason: "the model was lost by an interrupted step".into(),
-            })?;
+            let model = self.model.take().ok_or_else(lost_model)?;
             let loss = cross_entropy(
                 model.forward(batch.tokens(&self.world, &device)),
                 batch.targets(&device),
@@ -213,13 +213,7 @@ impl ClassifySession {
     /// attention at the query.
     pub async fn evaluate(&self, prompts: u32) -> Result<ClassifyEvaluation> {
         fields::PROMPTS.check_u32(prompts)?;
-        let model = self
-            .model
-            .as_ref()
-            .ok_or_else(|| Error::Backend {
-                reason: "the model was lost by an interrupted step".into(),
-            })?
-            .valid();
+        let model = self.model.as_ref().ok_or_else(lost_model)?.valid();
         let mut rng = StdRng::seed_from_u64(u64::from(self.config.seed) ^ 0xE7A1_0000_0000_0000);
         let labels = self.config.task.labels as usize;
         let device = &self.compute.infer;
@@ -235,10 +229,11 @@ impl ClassifySession {
         };
         let (logits, maps) = model.forward_with_attention(ic.tokens(&self.world, device));
         let ic_logits = device::read_f32(logits, "logits").await?;
-        let mut host = Vec::with_capacity(maps.len());
-        for m in maps {
-            host.push(device::read_f32(m, "attention").await?);
-        }
+        // every layer's map in one read-back, split on the host
+        let layers = maps.len();
+        let all = device::read_f32(Tensor::stack::<4>(maps, 0), "attention").await?;
+        let per = all.len() / layers.max(1);
+        let host: Vec<Vec<f32>> = all.chunks(per.max(1)).map(<[f32]>::to_vec).collect();
         let iw_logits =
             device::read_f32(model.forward(iw.tokens(&self.world, device)), "logits").await?;
         let s = 2 * ic.pairs + 1;
