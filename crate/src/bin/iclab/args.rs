@@ -176,18 +176,8 @@ pub enum IclCommand {
     Layers {
         #[command(flatten)]
         from: CheckpointArgs,
-        /// Prompts the layers are scored on.
-        #[arg(long)]
-        prompts: Option<u32>,
-        /// Held-out prompts the probes are fitted on.
-        #[arg(long)]
-        fit_prompts: Option<u32>,
-        /// Newton is compared after 0..=N iterations.
-        #[arg(long)]
-        newton_max: Option<u32>,
-        /// GD is compared at step counts growing by √2 up to N.
-        #[arg(long)]
-        gd_max: Option<u32>,
+        #[command(flatten)]
+        options: super::layers::LayersArgs,
     },
     /// Baselines only: error vs k on prompts of a task, no model.
     Baselines {

@@ -23,6 +23,7 @@ macro_rules! out {
 }
 
 mod args;
+mod layers;
 mod sweep;
 
 // See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
@@ -38,7 +39,6 @@ use iclab::continual::digits::Digits;
 use iclab::continual::run::{ClConfig, ClRun, DataConfig};
 use iclab::device::DeviceChoice;
 use iclab::icl::evaluate::{self, EvalResult};
-use iclab::icl::layers::{self, LayersConfig, LayersResult};
 use iclab::icl::prompt::PromptInput;
 use iclab::{Error, Result, Session};
 use serde_json::json;
@@ -130,36 +130,6 @@ async fn open_checkpoint(from: &args::CheckpointArgs) -> Result<Session> {
     let bytes = read_bytes("--checkpoint", &from.checkpoint)?;
     let device = device_or_checkpoints(from.device, &bytes)?;
     Session::from_checkpoint(&bytes, device).await
-}
-
-/// `iclab icl layers` as text: per layer, the probe's error at k = d and at the largest k, and
-/// the best-matching Newton iterations and GD steps with their distances.
-fn layers_table(r: &LayersResult) -> String {
-    let (d, last) = (
-        (r.dims as usize).min(r.points as usize - 1),
-        r.points as usize - 1,
-    );
-    let mut out = vec![format!(
-        "layer  read-out@k={d}  probe@k={d}  probe@k={last}   Newton T (distance)   GD T (distance)"
-    )];
-    for l in &r.layers {
-        out.push(format!(
-            "{:>5}  {:>13.4}  {:>10.4}  {:>11.4}   {:>8} ({:.4})   {:>8} ({:.4})",
-            l.layer,
-            l.read_out[d],
-            l.probe[d],
-            l.probe[last],
-            l.best_newton.steps,
-            l.best_newton.distance,
-            l.best_gd.steps,
-            l.best_gd.distance
-        ));
-    }
-    out.push(format!(
-        "least squares: {:.4} at k={d}, {:.4} at k={last} ({} prompts scored, {} fitted; errors and distances ÷ {})",
-        r.least_squares[d], r.least_squares[last], r.prompts, r.fit_prompts, r.normalizer
-    ));
-    out.join("\n")
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -314,39 +284,11 @@ async fn run(cli: Cli) -> Result<()> {
             print_evaluation(json, &session.evaluate(&eval).await?);
         }
         Command::Icl {
-            command:
-                IclCommand::Layers {
-                    from,
-                    prompts,
-                    fit_prompts,
-                    newton_max,
-                    gd_max,
-                },
+            command: IclCommand::Layers { from, options },
         } => {
-            let defaults = LayersConfig::default();
-            let config = LayersConfig {
-                prompts: prompts.unwrap_or(defaults.prompts),
-                fit_prompts: fit_prompts.unwrap_or(defaults.fit_prompts),
-                newton_max: newton_max.unwrap_or(defaults.newton_max),
-                gd_max: gd_max.unwrap_or(defaults.gd_max),
-                seed: from.seed,
-                ..defaults
-            };
-            // each flag checked under its own name, then the whole config
-            let flags = [
-                ("--prompts", prompts, layers::fields::PROMPTS),
-                ("--fit-prompts", fit_prompts, layers::fields::FIT_PROMPTS),
-                ("--newton-max", newton_max, layers::fields::NEWTON_MAX),
-                ("--gd-max", gd_max, layers::fields::GD_MAX),
-            ];
-            for (flag, value, field) in flags {
-                if let Some(v) = value {
-                    field.check_as(flag, f64::from(v))?;
-                }
-            }
-            config.validate()?;
+            let config = options.resolve(from.seed)?;
             let result = open_checkpoint(&from).await?.layers(&config).await?;
-            emit(json, to_json(&result), || layers_table(&result));
+            emit(json, to_json(&result), || layers::table(&result));
         }
         Command::Predict {
             checkpoint,
