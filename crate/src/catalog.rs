@@ -106,6 +106,20 @@ pub struct IclCatalog {
     pub layers: Fields,
 }
 
+/// The in-context classification experiment's schema (docs/SCIENCE.md §4).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ClassifyCatalog {
+    pub backbones: Vec<crate::classify::ClassifyBackbone>,
+    /// The sequences' numbers (`task` of `startClassify`).
+    pub task: Fields,
+    /// `startClassify`'s top-level numbers.
+    pub fields: Fields,
+    /// Sequences per split of `evaluate`.
+    pub prompts: Field,
+}
+
 /// The continual learner's schema.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -145,6 +159,7 @@ pub struct Limits {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Catalog {
     pub icl: IclCatalog,
+    pub classify: ClassifyCatalog,
     pub continual: ContinualCatalog,
     pub limits: Limits,
 }
@@ -251,6 +266,15 @@ pub fn catalog() -> Catalog {
                 crate::icl::layers::fields::ALL,
                 &json(&crate::icl::layers::LayersConfig::default()),
             ),
+        },
+        classify: {
+            let defaults = json(&crate::classify::ClassifyConfig::default());
+            ClassifyCatalog {
+                backbones: crate::classify::ClassifyBackbone::ALL.to_vec(),
+                task: specs(crate::classify::sequences::fields::ALL, &defaults["task"]),
+                fields: specs(crate::classify::session::fields::ALL, &defaults),
+                prompts: crate::classify::session::fields::PROMPTS,
+            }
         },
         continual: ContinualCatalog {
             datasets,

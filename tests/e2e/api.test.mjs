@@ -157,7 +157,7 @@ test("in-context classification through the package: start, train, evaluate, typ
     const reports = [await run.train(5), await run.train(5)];
     const evaluation = await run.evaluate(64);
     const errors = [];
-    for (const bad of [{ task: { burstiness: 3 } }, { layers: 0 }, { mystery: 1 }]) {
+    for (const bad of [{ task: { burstiness: 3 } }, { layers: 0 }, { mystery: 1 }, { backbone: "transformer", dModel: 30, heads: 4 }, { backbone: "lstm" }]) {
       try {
         await window.iclab.startClassify({ device: "cpu", ...bad });
         errors.push("accepted");
@@ -180,23 +180,30 @@ test("in-context classification through the package: start, train, evaluate, typ
     } catch (e) {
       after = e.code;
     }
-    return { config: run.config, reports, evaluation, errors, after, live: (await window.iclab.diagnostics()).liveSessions };
+    return { config: run.config, device: run.deviceInfo.kind, params: run.numParams, reports, evaluation, errors, after, live: (await window.iclab.diagnostics()).liveSessions };
   });
   assert.equal(out.config.task.classes, 64);
   assert.equal(out.config.layers, 2, "defaults filled in");
+  assert.equal(out.config.backbone, "attention_only");
+  assert.equal(out.device, "cpu");
+  assert.ok(out.params > 0);
   assert.deepEqual(out.reports.map((r) => r.step), [5, 10]);
   for (const r of out.reports) assert.ok(Number.isFinite(r.loss) && r.loss > 0);
   const e = out.evaluation;
   assert.equal(e.step, 10);
   assert.equal(e.chance, 1 / 16);
   for (const acc of [e.inContext, e.inWeights]) assert.ok(acc >= 0 && acc <= 1);
-  assert.equal(e.queryAttention.length, 2, "one row per layer");
+  assert.deepEqual(e.queryAttention.map((q) => [q.layer, q.head]), [[0, 0], [1, 0]], "one head per layer");
   for (const row of e.queryAttention) {
-    assert.equal(row.length, 9, "2N + 1 tokens");
-    assert.ok(Math.abs(row.reduce((a, b) => a + b) - 1) < 1e-4);
+    for (const weights of [row.weights, row.example]) {
+      assert.equal(weights.length, 9, "2N + 1 tokens");
+      assert.ok(Math.abs(weights.reduce((a, b) => a + b) - 1) < 1e-4);
+    }
   }
+  assert.equal(e.example.length, 4, "a flag per context pair");
+  assert.ok(e.emergenceStep === null || e.emergenceStep === 10);
   assert.ok(Number.isFinite(e.induction.labelToItem) && Number.isFinite(e.induction.queryToMatch));
-  assert.deepEqual(out.errors, ["invalid_config:burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:steps", "invalid_config:prompts"]);
+  assert.deepEqual(out.errors, ["invalid_config:burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:heads", "invalid_config:backbone", "invalid_config:steps", "invalid_config:prompts"]);
   assert.equal(out.after, "disposed");
   assert.equal(out.live, 0);
 });

@@ -398,14 +398,20 @@ export class ClassifyRun {
   readonly id: number;
   /** The resolved config: every default filled in. */
   readonly config: ClassifyConfig;
+  /** Where it trains. */
+  readonly deviceInfo: DeviceInfo;
+  /** Trainable numbers of the model. */
+  readonly numParams: number;
   private disposed = false;
   private readonly client: WorkerClient;
   private readonly generation: number;
 
   /** @internal use {@link startClassify} */
-  constructor(id: number, config: ClassifyConfig, workerClient: WorkerClient) {
-    this.id = id;
-    this.config = config;
+  constructor(created: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number }, workerClient: WorkerClient) {
+    this.id = created.id;
+    this.config = created.config;
+    this.deviceInfo = created.deviceInfo;
+    this.numParams = created.numParams;
     this.client = workerClient;
     this.generation = workerClient.generation;
   }
@@ -433,7 +439,7 @@ export class ClassifyRun {
   /** In-context and in-weights accuracy on `prompts` sequences each, with the attention at the query. */
   async evaluate(prompts = 512): Promise<ClassifyEvaluation> {
     this.check();
-    const n = wholeNumber("prompts", prompts, 1, 20_000);
+    const n = within("prompts", prompts, CATALOG.classify.prompts);
     return this.client.call({ op: "classifyEvaluate", run: this.id, prompts: n });
   }
 
@@ -451,7 +457,7 @@ export class ClassifyRun {
 export async function startClassify(config: ClassifyOptions = {}): Promise<ClassifyRun> {
   const c = client();
   const created = await c.call({ op: "classifyCreate", config: plain("config", config) });
-  return new ClassifyRun(created.id, created.config, c);
+  return new ClassifyRun(created, c);
 }
 
 /** What the core offers, asked of the wasm build itself (equal to {@link CATALOG}). */

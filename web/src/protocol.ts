@@ -13,6 +13,7 @@ import type {
   ClassifyEvaluation,
   ClassifyReport,
   ContinualResult,
+  DeviceInfo,
   Diagnostics,
   Evaluation,
   InferenceCost,
@@ -41,7 +42,7 @@ export interface Operations {
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
   continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
   continualDispose: { args: { run: number }; result: boolean };
-  classifyCreate: { args: { config: Plain }; result: { id: number; config: ClassifyConfig } };
+  classifyCreate: { args: { config: Plain }; result: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number } };
   classifyTrain: { args: { run: number; steps: number }; result: ClassifyReport };
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };

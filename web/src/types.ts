@@ -19,6 +19,8 @@ export type {
   Capabilities,
   Catalog,
   ClassIncremental,
+  ClassifyBackbone,
+  ClassifyCatalog,
   ContinualCatalog,
   Curriculum,
   DataConfig,
@@ -50,6 +52,7 @@ export type {
   Preset,
   PresetShape,
   Probe,
+  QueryAttention,
   ReluNet,
   Reoccurring,
   Report,
@@ -92,7 +95,7 @@ export type ClassifyOptions = Input<core.ClassifyConfig>;
 export type ClassifyConfig = core.ClassifyConfig;
 /** One `ClassifyRun.train` call's mean cross-entropy. */
 export type ClassifyReport = core.ClassifyReport;
-/** In-context and in-weights accuracy, induction scores, the query's attention per layer. */
+/** In-context and in-weights accuracy, induction scores, every head's attention at the query, the emergence step. */
 export type ClassifyEvaluation = core.ClassifyEvaluation;
 /** What each layer computes (`Session.layers`): prompts, probe fitting and solver grids. */
 export type LayersOptions = Input<core.LayersConfig>;

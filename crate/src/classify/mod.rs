@@ -6,6 +6,9 @@ pub mod model;
 pub mod sequences;
 pub mod session;
 
-pub use model::{Classifier, ClassifierConfig};
+pub use model::{Classifier, ClassifierConfig, ClassifyBackbone};
 pub use sequences::{BurstyConfig, Sequences, Split, World};
-pub use session::{ClassifyConfig, ClassifyEvaluation, ClassifyReport, ClassifySession};
+pub use session::{
+    ClassifyConfig, ClassifyEvaluation, ClassifyReport, ClassifySession, QueryAttention,
+    emergence_step,
+};

@@ -6,13 +6,15 @@
 //! to see whether an induction head forms (layer 1: a label attends to its item; layer 2: the
 //! query attends to the label whose item matches it).
 
-use burn::config::Config;
 use burn::module::Module;
 use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::activation::{relu, softmax};
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
+use serde::{Deserialize, Serialize};
+
 use super::sequences::{Sequences, World};
+use crate::model::{Transformer, TransformerConfig, Xlstm, XlstmConfig};
 
 /// Width of a token for `pairs` context pairs in `dims` dimensions: positions, then content.
 pub fn token_width(pairs: usize, dims: usize) -> usize {
@@ -55,37 +57,104 @@ impl Sequences {
     }
 }
 
-/// Shape of the classifier.
-#[derive(Config, Debug)]
-pub struct ClassifierConfig {
-    /// Token width ([`token_width`]).
-    pub width: usize,
-    /// Labels L: the logits.
-    pub labels: usize,
-    /// Attention layers. Default 2 (Reddy's).
-    #[config(default = 2)]
-    pub layers: usize,
-    /// Width of the MLP on the query. Default 128 (Reddy's).
-    #[config(default = 128)]
-    pub hidden: usize,
-    /// ReLU layers of that MLP. Default 3 (Reddy's).
-    #[config(default = 3)]
-    pub mlp_layers: usize,
+/// The backbone a classifier reads the sequence with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClassifyBackbone {
+    /// Reddy's minimal model: single-head attention layers (no LayerNorm, no scaling, no MLP
+    /// between them), then a ReLU MLP on the query.
+    #[default]
+    AttentionOnly,
+    /// iclab's GPT-2 style transformer (docs/SCIENCE.md §1) with a read-out over the labels.
+    Transformer,
+    /// iclab's xLSTM (mLSTM and sLSTM blocks alternating) with a read-out over the labels: the
+    /// comparison backbone without attention.
+    Xlstm,
 }
 
-fn normal(d_in: usize, d_out: usize, std: f64, bias: bool, device: &Device) -> Linear {
-    LinearConfig::new(d_in, d_out)
-        .with_bias(bias)
-        .with_initializer(Initializer::Normal { mean: 0.0, std })
-        .init(device)
+impl ClassifyBackbone {
+    pub const ALL: [Self; 3] = [Self::AttentionOnly, Self::Transformer, Self::Xlstm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AttentionOnly => "attention_only",
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xlstm",
+        }
+    }
+
+    /// Whether the backbone has attention maps to read.
+    pub fn attends(self) -> bool {
+        !matches!(self, Self::Xlstm)
+    }
+}
+
+/// Shape of a classifier.
+#[derive(Debug, Clone)]
+pub struct ClassifierConfig {
+    pub backbone: ClassifyBackbone,
+    /// Token width ([`token_width`]).
+    pub width: usize,
+    /// Tokens per sequence, `2N + 1` (sizes the transformer's positional table).
+    pub seq_len: usize,
+    /// Labels L: the logits.
+    pub labels: usize,
+    /// Attention layers, or the transformer's or xLSTM's blocks. Reddy's: 2.
+    pub layers: usize,
+    /// Attention-only: width of the MLP on the query (Reddy's 128). Transformer and xLSTM: the
+    /// residual width.
+    pub hidden: usize,
+    /// Heads per layer of the transformer and the xLSTM; must divide `hidden` (attention-only
+    /// layers have one head).
+    pub heads: usize,
 }
 
 impl ClassifierConfig {
-    /// Attention matrices `N(0, 1/width)` as Reddy's; the MLP and read-out as PyTorch's Linear.
+    /// Reddy's shape for these tokens: two attention-only layers and an MLP of 128.
+    pub fn new(width: usize, seq_len: usize, labels: usize) -> Self {
+        Self {
+            backbone: ClassifyBackbone::AttentionOnly,
+            width,
+            seq_len,
+            labels,
+            layers: 2,
+            hidden: 128,
+            heads: 1,
+        }
+    }
+
     pub fn init(&self, device: &Device) -> Classifier {
+        match self.backbone {
+            ClassifyBackbone::AttentionOnly => {
+                Classifier::AttentionOnly(self.attention_only(device))
+            }
+            ClassifyBackbone::Transformer => Classifier::Transformer(
+                TransformerConfig::new(self.width, self.seq_len)
+                    .with_n_layers(self.layers)
+                    .with_d_model(self.hidden)
+                    .with_n_heads(self.heads)
+                    .with_n_outputs(self.labels)
+                    .init(device),
+            ),
+            ClassifyBackbone::Xlstm => Classifier::Xlstm(
+                XlstmConfig::new(self.width)
+                    .with_n_blocks(self.layers)
+                    .with_d_model(self.hidden)
+                    .with_n_heads(self.heads)
+                    .with_n_outputs(self.labels)
+                    .init(device),
+            ),
+        }
+    }
+
+    /// Attention matrices `N(0, 1/width)` as Reddy's; the MLP (3 ReLU layers) and read-out as
+    /// PyTorch's Linear.
+    fn attention_only(&self, device: &Device) -> AttentionOnly {
+        const MLP_LAYERS: usize = 3;
         let w = self.width;
         let std = 1.0 / (w as f64).sqrt();
-        Classifier {
+        AttentionOnly {
             attention: (0..self.layers)
                 .map(|_| Attention {
                     query: normal(w, w, std, false, device),
@@ -93,20 +162,24 @@ impl ClassifierConfig {
                     value: normal(w, w, std, false, device),
                 })
                 .collect(),
-            mlp: (0..self.mlp_layers)
+            mlp: (0..MLP_LAYERS)
                 .map(|i| {
                     LinearConfig::new(if i == 0 { w } else { self.hidden }, self.hidden)
                         .init(device)
                 })
                 .collect(),
-            read_out: LinearConfig::new(
-                if self.mlp_layers == 0 { w } else { self.hidden },
-                self.labels,
-            )
-            .with_bias(false)
-            .init(device),
+            read_out: LinearConfig::new(self.hidden, self.labels)
+                .with_bias(false)
+                .init(device),
         }
     }
+}
+
+fn normal(d_in: usize, d_out: usize, std: f64, bias: bool, device: &Device) -> Linear {
+    LinearConfig::new(d_in, d_out)
+        .with_bias(bias)
+        .with_initializer(Initializer::Normal { mean: 0.0, std })
+        .init(device)
 }
 
 /// One causal single-head attention layer with its residual: `x + softmax(QKᵀ + mask)·V`.
@@ -137,32 +210,76 @@ impl Attention {
     }
 }
 
+/// Reddy's attention-only network.
 #[derive(Module, Debug)]
-pub struct Classifier {
+pub struct AttentionOnly {
     attention: Vec<Attention>,
     mlp: Vec<Linear>,
     read_out: Linear,
 }
 
-impl Classifier {
-    /// Logits over the labels at the query, and every layer's attention weights.
-    ///
-    /// # Shapes
-    /// - tokens: `[batch, seq, width]` → logits `[batch, labels]`, attention `[layers][batch, seq, seq]`
-    pub fn forward_with_attention(&self, tokens: Tensor<3>) -> (Tensor<2>, Vec<Tensor<3>>) {
+impl AttentionOnly {
+    fn forward_with_attention(&self, tokens: Tensor<3>) -> (Tensor<2>, Vec<Tensor<4>>) {
         let [b, s, w] = tokens.dims();
         let mut x = tokens;
         let mut maps = Vec::with_capacity(self.attention.len());
         for layer in &self.attention {
             let (next, weights) = layer.forward(x);
             x = next;
-            maps.push(weights);
+            maps.push(weights.unsqueeze_dim::<4>(1));
         }
         let mut h = x.slice([0..b, s - 1..s, 0..w]).reshape([b, w]);
         for layer in &self.mlp {
             h = relu(layer.forward(h));
         }
         (self.read_out.forward(h), maps)
+    }
+}
+
+/// An in-context classifier: logits over the labels at the query.
+#[derive(Module, Debug)]
+pub enum Classifier {
+    AttentionOnly(AttentionOnly),
+    Transformer(Transformer),
+    Xlstm(Xlstm),
+}
+
+/// The query's row of a per-token output `[batch, seq, n]` → `[batch, n]`.
+fn at_query(outputs: Tensor<3>) -> Tensor<2> {
+    let [b, s, n] = outputs.dims();
+    outputs.slice([0..b, s - 1..s, 0..n]).reshape([b, n])
+}
+
+impl Classifier {
+    pub fn backbone(&self) -> ClassifyBackbone {
+        match self {
+            Self::AttentionOnly(_) => ClassifyBackbone::AttentionOnly,
+            Self::Transformer(_) => ClassifyBackbone::Transformer,
+            Self::Xlstm(_) => ClassifyBackbone::Xlstm,
+        }
+    }
+
+    /// Logits over the labels at the query, and every layer's attention weights (none for the
+    /// xLSTM).
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, width]` → logits `[batch, labels]`, attention
+    ///   `[layers][batch, heads, seq, seq]`
+    pub fn forward_with_attention(&self, tokens: Tensor<3>) -> (Tensor<2>, Vec<Tensor<4>>) {
+        match self {
+            Self::AttentionOnly(m) => m.forward_with_attention(tokens),
+            Self::Transformer(m) => {
+                let (stream, maps) = m.stream_with_attention(tokens);
+                (at_query(m.outputs_of(stream)), maps)
+            }
+            Self::Xlstm(m) => {
+                let stream = m
+                    .residual_streams(tokens)
+                    .pop()
+                    .expect("the read-in's stream");
+                (at_query(m.outputs_of(stream)), Vec::new())
+            }
+        }
     }
 
     /// Logits over the labels at the query, `[batch, labels]`.
@@ -198,7 +315,7 @@ pub fn accuracy(logits: &[f32], targets: &[u32], labels: usize) -> f64 {
 /// Whether an induction head formed, read off the attention maps (Reddy's progress measures):
 /// in the first layer, how much each label token attends to the item just before it (its pair);
 /// in the last layer, how much the query attends to the label tokens whose item is of the
-/// query's class (the labels it should copy).
+/// query's class (the labels it should copy). With several heads, each score is its best head's.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -210,34 +327,44 @@ pub struct InductionScores {
     pub query_to_match: f64,
 }
 
-/// [`InductionScores`] of `seqs` from the attention maps, each `[batch, seq, seq]` row-major.
-pub fn induction_scores(seqs: &Sequences, maps: &[Vec<f32>]) -> InductionScores {
+/// [`InductionScores`] of `seqs` from the attention maps, each `[batch, heads, seq, seq]`
+/// row-major; `None` without maps (the xLSTM).
+pub fn induction_scores(seqs: &Sequences, maps: &[Vec<f32>]) -> Option<InductionScores> {
     let n = seqs.pairs;
     let s = 2 * n + 1;
-    let (Some(first), Some(last)) = (maps.first(), maps.last()) else {
-        return InductionScores {
-            label_to_item: f64::NAN,
-            query_to_match: f64::NAN,
-        };
+    let (first, last) = (maps.first()?, maps.last()?);
+    let heads = first.len() / (seqs.batch * s * s).max(1);
+    let batch = seqs.batch.max(1) as f64;
+    let best =
+        |score: &dyn Fn(usize) -> f64| (0..heads).map(score).fold(f64::NEG_INFINITY, f64::max);
+    let at = |m: &[f32], b: usize, h: usize, i: usize, j: usize| {
+        f64::from(m[((b * heads + h) * s + i) * s + j])
     };
-    let (mut pair, mut matched) = (0.0, 0.0);
-    for b in 0..seqs.batch {
-        let at = |m: &[f32], i: usize, j: usize| f64::from(m[(b * s + i) * s + j]);
-        for i in 0..n {
-            pair += at(first, 2 * i + 1, 2 * i);
-        }
-        let query = seqs.classes[b * (n + 1) + n];
-        for i in 0..n {
-            if seqs.classes[b * (n + 1) + i] == query {
-                matched += at(last, s - 1, 2 * i + 1);
+    let label_to_item = best(&|h| {
+        let mut pair = 0.0;
+        for b in 0..seqs.batch {
+            for i in 0..n {
+                pair += at(first, b, h, 2 * i + 1, 2 * i);
             }
         }
-    }
-    let batch = seqs.batch.max(1) as f64;
-    InductionScores {
-        label_to_item: pair / (batch * n.max(1) as f64),
-        query_to_match: matched / batch,
-    }
+        pair / (batch * n.max(1) as f64)
+    });
+    let query_to_match = best(&|h| {
+        let mut matched = 0.0;
+        for b in 0..seqs.batch {
+            let query = seqs.classes[b * (n + 1) + n];
+            for i in 0..n {
+                if seqs.classes[b * (n + 1) + i] == query {
+                    matched += at(last, b, h, s - 1, 2 * i + 1);
+                }
+            }
+        }
+        matched / batch
+    });
+    Some(InductionScores {
+        label_to_item,
+        query_to_match,
+    })
 }
 
 #[cfg(test)]
@@ -294,6 +421,21 @@ mod tests {
         assert_eq!(accuracy(&floats(logits), &[0, 0], 2), 0.5);
     }
 
+    /// Every row of `map` (`[batch, heads, seq, seq]`) is a distribution over the past.
+    fn assert_causal_distributions(map: &[f32], seq: usize) {
+        for (r, row) in map.chunks_exact(seq).enumerate() {
+            let i = r % seq;
+            assert!(
+                (row.iter().sum::<f32>() - 1.0).abs() < 1e-5,
+                "row {r} sums to 1"
+            );
+            assert!(
+                row[i + 1..].iter().all(|&v| v < 1e-6),
+                "row {i} reads the future"
+            );
+        }
+    }
+
     /// The attention read-out is the model's own: rows sum to 1, nothing reads the future, and
     /// recomputing the first layer from its weights and values gives the next stream.
     #[test]
@@ -304,31 +446,64 @@ mod tests {
         let s = world.sample(Split::Train, &mut StdRng::seed_from_u64(3), 3);
         let width = token_width(4, 32);
         let model = crate::model::seeded(&device, 1, || {
-            ClassifierConfig::new(width, 16).init(&device)
+            ClassifierConfig::new(width, 9, 16).init(&device)
         });
         let tokens = s.tokens(&world, &device);
         let (logits, maps) = model.forward_with_attention(tokens.clone());
         assert_eq!(logits.dims(), [3, 16]);
         assert_eq!(maps.len(), 2);
-        let m = floats(maps[0].clone());
-        let seq = 9;
-        for b in 0..3 {
-            for i in 0..seq {
-                let row = &m[(b * seq + i) * seq..(b * seq + i + 1) * seq];
-                assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-                assert!(
-                    row[i + 1..].iter().all(|&v| v < 1e-6),
-                    "row {i} reads the future"
-                );
-            }
-        }
+        assert_eq!(maps[0].dims(), [3, 1, 9, 9]);
+        assert_causal_distributions(&floats(maps[0].clone()), 9);
         // the returned weights are the ones the layer used
-        let layer = &model.attention[0];
-        let again = maps[0].clone().matmul(layer.value.forward(tokens.clone())) + tokens.clone();
+        let Classifier::AttentionOnly(net) = &model else {
+            panic!("attention-only by default")
+        };
+        let layer = &net.attention[0];
+        let weights = maps[0].clone().reshape([3, 9, 9]);
+        let again = weights.matmul(layer.value.forward(tokens.clone())) + tokens.clone();
         let (direct, _) = layer.forward(tokens);
         for (a, b) in floats(again).iter().zip(floats(direct).iter()) {
             assert!((a - b).abs() < 1e-5);
         }
+    }
+
+    /// The transformer backbone gives one causal map per head and layer, and its logits are
+    /// the read-out of the query's token; the xLSTM gives logits and no maps.
+    #[test]
+    fn transformer_and_xlstm_backbones_read_out_the_query() {
+        let device = Device::flex();
+        let config = BurstyConfig::default();
+        let world = World::new(&config, 1);
+        let s = world.sample(Split::Train, &mut StdRng::seed_from_u64(4), 2);
+        let tokens = s.tokens(&world, &device);
+        let mut shape = ClassifierConfig::new(token_width(4, 32), 9, 16);
+        shape.backbone = ClassifyBackbone::Transformer;
+        shape.layers = 3;
+        shape.hidden = 32;
+        shape.heads = 2;
+        let model = crate::model::seeded(&device, 2, || shape.init(&device));
+        let (logits, maps) = model.forward_with_attention(tokens.clone());
+        assert_eq!(logits.dims(), [2, 16]);
+        assert_eq!(maps.len(), 3);
+        for map in &maps {
+            assert_eq!(map.dims(), [2, 2, 9, 9]);
+            assert_causal_distributions(&floats(map.clone()), 9);
+        }
+        let Classifier::Transformer(net) = &model else {
+            panic!("a transformer")
+        };
+        // the query's logits are the read-out of the last token of the plain forward pass
+        let stream = net.residual_streams(tokens.clone()).pop().expect("streams");
+        let all = floats(net.outputs_of(stream));
+        let want = &all[(8 * 16)..(9 * 16)];
+        for (a, b) in floats(logits).iter().zip(want) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        shape.backbone = ClassifyBackbone::Xlstm;
+        let xlstm = crate::model::seeded(&device, 2, || shape.init(&device));
+        let (logits, maps) = xlstm.forward_with_attention(tokens);
+        assert_eq!(logits.dims(), [2, 16]);
+        assert!(maps.is_empty());
     }
 
     /// On constructed attention maps: label tokens reading only their item score 1, a query
@@ -350,22 +525,25 @@ mod tests {
         ideal[3 * s + 2] = 1.0; // l2 -> x2
         let mut second = vec![0.0f32; s * s];
         second[4 * s + 3] = 1.0; // query -> l2, the label of its class
-        let scores = induction_scores(&seqs, &[ideal, second]);
-        assert_eq!(
-            scores,
-            InductionScores {
-                label_to_item: 1.0,
-                query_to_match: 1.0
-            }
-        );
+        let scores = induction_scores(&seqs, &[ideal.clone(), second.clone()]);
+        let perfect = InductionScores {
+            label_to_item: 1.0,
+            query_to_match: 1.0,
+        };
+        assert_eq!(scores, Some(perfect));
         let uniform: Vec<f32> = (0..s * s)
             .map(|k| {
                 let (i, j) = (k / s, k % s);
                 if j <= i { 1.0 / (i + 1) as f32 } else { 0.0 }
             })
             .collect();
-        let u = induction_scores(&seqs, &[uniform.clone(), uniform]);
+        let u = induction_scores(&seqs, &[uniform.clone(), uniform.clone()]).expect("maps");
         assert!((u.label_to_item - (0.5 + 0.25) / 2.0).abs() < 1e-6, "{u:?}");
         assert!((u.query_to_match - 0.2).abs() < 1e-6, "{u:?}");
+        // two heads: each score is the best head's, whichever head it is
+        let two = |a: &[f32], b: &[f32]| [a, b].concat();
+        let mixed = induction_scores(&seqs, &[two(&uniform, &ideal), two(&second, &uniform)]);
+        assert_eq!(mixed, Some(perfect));
+        assert_eq!(induction_scores(&seqs, &[]), None);
     }
 }

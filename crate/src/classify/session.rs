@@ -11,8 +11,8 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Classifier, ClassifierConfig, InductionScores, accuracy, cross_entropy, induction_scores,
-    token_width,
+    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, accuracy, cross_entropy,
+    induction_scores, token_width,
 };
 use super::sequences::{BurstyConfig, Sequences, Split, World};
 use crate::device::{self, Compute, DeviceChoice};
@@ -26,10 +26,17 @@ use crate::{Error, Result};
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ClassifyConfig {
     pub task: BurstyConfig,
-    /// Attention layers. Default 2 (Reddy's).
+    /// Default: Reddy's attention-only network.
+    pub backbone: ClassifyBackbone,
+    /// Attention layers (the transformer's or xLSTM's blocks). Default 2 (Reddy's).
     pub layers: u32,
-    /// Width of the MLP on the query. Default 128.
+    /// Width of the attention-only network's MLP on the query. Default 128 (Reddy's).
     pub hidden: u32,
+    /// Residual width of the transformer and the xLSTM. Default 64 (iclab's `tiny`).
+    pub d_model: u32,
+    /// Heads per layer of the transformer and the xLSTM; divides `dModel`. Default 1 (Reddy's
+    /// layers have one head each).
+    pub heads: u32,
     /// SGD learning rate. Default 0.05 (Reddy's 0.01 is slower at this size).
     pub learning_rate: f64,
     /// Sequences per step. Default 128 (Reddy's).
@@ -45,8 +52,11 @@ impl Default for ClassifyConfig {
     fn default() -> Self {
         Self {
             task: BurstyConfig::default(),
+            backbone: ClassifyBackbone::AttentionOnly,
             layers: 2,
             hidden: 128,
+            d_model: 64,
+            heads: 1,
             learning_rate: 0.05,
             batch_size: 128,
             weight_decay: 0.0,
@@ -62,6 +72,8 @@ pub mod fields {
 
     pub const LAYERS: Field = Field::int("layers", 1, 8);
     pub const HIDDEN: Field = Field::int("hidden", 1, 1024);
+    pub const D_MODEL: Field = Field::int("dModel", 2, 512);
+    pub const HEADS: Field = Field::int("heads", 1, 16);
     pub const LEARNING_RATE: Field = Field::positive("learningRate", 10.0);
     pub const BATCH_SIZE: Field = Field::int("batchSize", 1, 4096);
     pub const WEIGHT_DECAY: Field = Field::real("weightDecay", 0.0, 1.0);
@@ -71,6 +83,8 @@ pub mod fields {
     pub const ALL: &[Field] = &[
         LAYERS,
         HIDDEN,
+        D_MODEL,
+        HEADS,
         LEARNING_RATE,
         BATCH_SIZE,
         WEIGHT_DECAY,
@@ -84,6 +98,17 @@ impl ClassifyConfig {
         self.task.validate()?;
         LAYERS.check_u32(self.layers)?;
         HIDDEN.check_u32(self.hidden)?;
+        D_MODEL.check_u32(self.d_model)?;
+        HEADS.check_u32(self.heads)?;
+        if !self.d_model.is_multiple_of(self.heads) {
+            return Err(Error::invalid(
+                "heads",
+                format!(
+                    "must divide dModel ({}); {} does not",
+                    self.d_model, self.heads
+                ),
+            ));
+        }
         LEARNING_RATE.check(self.learning_rate)?;
         BATCH_SIZE.check_u32(self.batch_size)?;
         WEIGHT_DECAY.check(self.weight_decay)?;
@@ -108,6 +133,33 @@ pub struct ClassifyReport {
     pub loss: f64,
 }
 
+/// One head's attention at the query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct QueryAttention {
+    /// Layer (block), from 0.
+    pub layer: u32,
+    /// Head within the layer, from 0.
+    pub head: u32,
+    /// The query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
+    /// in-context sequences (sums to 1).
+    pub weights: Vec<f64>,
+    /// The same row for the first in-context sequence alone ([`ClassifyEvaluation::example`]):
+    /// where the matching pairs sit is that sequence's own.
+    pub example: Vec<f64>,
+}
+
+/// The first evaluated step at which in-context accuracy is at least halfway from chance to
+/// perfect: where the plateau ends. `history` is (step, in-context accuracy) in order.
+pub fn emergence_step(history: &[(u32, f64)], chance: f64) -> Option<u32> {
+    let bar = chance + (1.0 - chance) / 2.0;
+    history
+        .iter()
+        .find(|(_, acc)| *acc >= bar)
+        .map(|(step, _)| *step)
+}
+
 /// The two evaluations and the attention at the query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -120,11 +172,15 @@ pub struct ClassifyEvaluation {
     pub in_weights: f64,
     /// 1/L: what guessing scores.
     pub chance: f64,
-    /// On the in-context sequences.
-    pub induction: InductionScores,
-    /// Per layer, the query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
-    /// in-context sequences (the heatmap's rows).
-    pub query_attention: Vec<Vec<f64>>,
+    /// On the in-context sequences; absent for the xLSTM, which has no attention.
+    pub induction: Option<InductionScores>,
+    /// Every head's attention at the query, layer by layer (empty for the xLSTM).
+    pub query_attention: Vec<QueryAttention>,
+    /// Per context pair of the first in-context sequence, whether its item is of the query's
+    /// class (the pairs an induction head copies from).
+    pub example: Vec<bool>,
+    /// [`emergence_step`] over this session's evaluations so far.
+    pub emergence_step: Option<u32>,
 }
 
 pub struct ClassifySession {
@@ -135,6 +191,8 @@ pub struct ClassifySession {
     optim: ModuleOptimizer,
     rng: StdRng,
     step: u32,
+    /// (step, in-context accuracy) of every evaluation, for [`emergence_step`].
+    history: Vec<(u32, f64)>,
 }
 
 impl ClassifySession {
@@ -143,9 +201,16 @@ impl ClassifySession {
         let compute = device::open(config.device).await?;
         let task = &config.task;
         let width = token_width(task.pairs as usize, task.dims as usize);
-        let shape = ClassifierConfig::new(width, task.labels as usize)
-            .with_layers(config.layers as usize)
-            .with_hidden(config.hidden as usize);
+        let seq_len = 2 * task.pairs as usize + 1;
+        let mut shape = ClassifierConfig::new(width, seq_len, task.labels as usize);
+        shape.backbone = config.backbone;
+        shape.layers = config.layers as usize;
+        shape.hidden = if config.backbone == ClassifyBackbone::AttentionOnly {
+            config.hidden
+        } else {
+            config.d_model
+        } as usize;
+        shape.heads = config.heads as usize;
         let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
             shape.init(cpu)
         });
@@ -160,6 +225,7 @@ impl ClassifySession {
             model: Some(model),
             optim,
             step: 0,
+            history: Vec::new(),
         })
     }
 
@@ -169,6 +235,16 @@ impl ClassifySession {
 
     pub fn step(&self) -> u32 {
         self.step
+    }
+
+    /// Where it trains.
+    pub fn device_info(&self) -> &crate::device::DeviceInfo {
+        &self.compute.info
+    }
+
+    /// Trainable numbers of the model.
+    pub fn num_params(&self) -> usize {
+        self.model.as_ref().map_or(0, Module::num_params)
     }
 
     /// Trains `steps` SGD steps; one read-back for the report.
@@ -210,8 +286,8 @@ impl ClassifySession {
     }
 
     /// Accuracy on both splits (`prompts` sequences each, seeded apart from training) and the
-    /// attention at the query.
-    pub async fn evaluate(&self, prompts: u32) -> Result<ClassifyEvaluation> {
+    /// attention at the query; recorded for [`emergence_step`].
+    pub async fn evaluate(&mut self, prompts: u32) -> Result<ClassifyEvaluation> {
         fields::PROMPTS.check_u32(prompts)?;
         let model = self.model.as_ref().ok_or_else(lost_model)?.valid();
         let mut rng = StdRng::seed_from_u64(u64::from(self.config.seed) ^ 0xE7A1_0000_0000_0000);
@@ -229,34 +305,68 @@ impl ClassifySession {
         };
         let (logits, maps) = model.forward_with_attention(ic.tokens(&self.world, device));
         let ic_logits = device::read_f32(logits, "logits").await?;
-        // every layer's map in one read-back, split on the host
         let layers = maps.len();
-        let all = device::read_f32(Tensor::stack::<4>(maps, 0), "attention").await?;
-        let per = all.len() / layers.max(1);
-        let host: Vec<Vec<f32>> = all.chunks(per.max(1)).map(<[f32]>::to_vec).collect();
+        let heads = maps.first().map_or(0, |m| m.dims()[1]);
+        // every layer's map in one read-back, split on the host
+        let host: Vec<Vec<f32>> = match layers {
+            0 => Vec::new(),
+            _ => {
+                let all = device::read_f32(Tensor::stack::<5>(maps, 0), "attention").await?;
+                let per = (all.len() / layers).max(1);
+                all.chunks(per).map(<[f32]>::to_vec).collect()
+            }
+        };
         let iw_logits =
             device::read_f32(model.forward(iw.tokens(&self.world, device)), "logits").await?;
         let s = 2 * ic.pairs + 1;
+        let batch = ic.batch.max(1) as f64;
         let query_attention = host
             .iter()
-            .map(|m| {
-                (0..s)
-                    .map(|j| {
-                        (0..ic.batch)
-                            .map(|b| f64::from(m[(b * s + s - 1) * s + j]))
-                            .sum::<f64>()
-                            / ic.batch.max(1) as f64
-                    })
-                    .collect()
+            .enumerate()
+            .flat_map(|(layer, m)| {
+                let at = move |b: usize, head: usize, j: usize| {
+                    f64::from(m[((b * heads + head) * s + s - 1) * s + j])
+                };
+                (0..heads).map(move |head| QueryAttention {
+                    layer: layer as u32,
+                    head: head as u32,
+                    weights: (0..s)
+                        .map(|j| (0..ic.batch).map(|b| at(b, head, j)).sum::<f64>() / batch)
+                        .collect(),
+                    example: (0..s).map(|j| at(0, head, j)).collect(),
+                })
             })
             .collect();
+        let n = ic.pairs;
+        let example = (0..n).map(|i| ic.classes[i] == ic.classes[n]).collect();
+        let in_context = accuracy(&ic_logits, &targets(&ic), labels);
+        let chance = 1.0 / labels as f64;
+        self.history.push((self.step, in_context));
         Ok(ClassifyEvaluation {
             step: self.step,
-            in_context: accuracy(&ic_logits, &targets(&ic), labels),
+            in_context,
             in_weights: accuracy(&iw_logits, &targets(&iw), labels),
-            chance: 1.0 / labels as f64,
+            chance,
             induction: induction_scores(&ic, &host),
             query_attention,
+            example,
+            emergence_step: emergence_step(&self.history, chance),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plateau ends at the first evaluation halfway from chance to perfect (0.5625 for
+    /// L = 8), not at the best one and not before.
+    #[test]
+    fn emergence_is_the_first_evaluation_past_halfway() {
+        let chance = 1.0 / 8.0;
+        let history = [(100, 0.13), (200, 0.5), (300, 0.57), (400, 0.9)];
+        assert_eq!(emergence_step(&history, chance), Some(300));
+        assert_eq!(emergence_step(&history[..2], chance), None);
+        assert_eq!(emergence_step(&[], chance), None);
     }
 }

@@ -35,6 +35,10 @@ pub struct TransformerConfig {
     /// Attention heads; must divide `d_model`. Default: 2 (`tiny`).
     #[config(default = 2)]
     pub n_heads: usize,
+    /// Numbers the read-out gives per token: 1 for regression, the labels for the classifier of
+    /// docs/SCIENCE.md §4. Default: 1.
+    #[config(default = 1)]
+    pub n_outputs: usize,
 }
 
 /// GPT-2's initialization scale (Hugging Face `GPT2Config.initializer_range`).
@@ -79,7 +83,7 @@ impl TransformerConfig {
                 .map(|_| BlockConfig::new(d, self.n_heads, residual_std).init(device))
                 .collect(),
             ln_f: LayerNormConfig::new(d).init(device),
-            read_out: LinearConfig::new(d, 1).init(device),
+            read_out: LinearConfig::new(d, self.n_outputs).init(device),
         }
     }
 }
@@ -143,9 +147,32 @@ impl Transformer {
     /// - stream: `[batch, seq, d_model]` → `[batch, seq]`
     pub fn read_out_of(&self, stream: Tensor<3>) -> Tensor<2> {
         let [batch, seq, _] = stream.dims();
-        self.read_out
-            .forward(self.ln_f.forward(stream))
-            .reshape([batch, seq])
+        self.outputs_of(stream).reshape([batch, seq])
+    }
+
+    /// Every output of the read-out per token, for a read-out of more than one number
+    /// ([`TransformerConfig::n_outputs`]).
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq, d_model]` → `[batch, seq, n_outputs]`
+    pub fn outputs_of(&self, stream: Tensor<3>) -> Tensor<3> {
+        self.read_out.forward(self.ln_f.forward(stream))
+    }
+
+    /// The last residual stream and every block's attention weights.
+    ///
+    /// # Shapes
+    /// - tokens: `[batch, seq, n_dims]` → stream `[batch, seq, d_model]`, weights
+    ///   `[n_layers][batch, n_heads, seq, seq]` (row i: what token i reads)
+    pub fn stream_with_attention(&self, tokens: Tensor<3>) -> (Tensor<3>, Vec<Tensor<4>>) {
+        let (mut x, mask) = self.embed(tokens);
+        let mut maps = Vec::with_capacity(self.blocks.len());
+        for block in &self.blocks {
+            let (next, weights) = block.forward_with_attention(x, mask.clone());
+            x = next;
+            maps.push(weights);
+        }
+        (x, maps)
     }
 
     /// The read-in plus positions, and the additive causal mask.
@@ -205,8 +232,14 @@ struct Block {
 
 impl Block {
     fn forward(&self, x: Tensor<3>, mask: Tensor<4>) -> Tensor<3> {
-        let x = x.clone() + self.attn.forward(self.ln_1.forward(x), mask);
-        x.clone() + self.mlp.forward(self.ln_2.forward(x))
+        self.forward_with_attention(x, mask).0
+    }
+
+    /// The block's output and its attention weights `[batch, heads, seq, seq]`.
+    fn forward_with_attention(&self, x: Tensor<3>, mask: Tensor<4>) -> (Tensor<3>, Tensor<4>) {
+        let (attended, weights) = self.attn.forward(self.ln_1.forward(x.clone()), mask);
+        let x = x + attended;
+        (x.clone() + self.mlp.forward(self.ln_2.forward(x)), weights)
     }
 }
 
@@ -219,9 +252,12 @@ struct CausalSelfAttention {
 }
 
 impl CausalSelfAttention {
+    /// The attended values and the attention weights.
+    ///
     /// # Shapes
     /// - x: `[batch, seq, d_model]`, mask: `[1, 1, seq, seq]` (additive)
-    fn forward(&self, x: Tensor<3>, mask: Tensor<4>) -> Tensor<3> {
+    /// - output: `[batch, seq, d_model]`, weights `[batch, n_heads, seq, seq]`
+    fn forward(&self, x: Tensor<3>, mask: Tensor<4>) -> (Tensor<3>, Tensor<4>) {
         let [b, s, d] = x.dims();
         let h = self.n_heads;
         let hd = d / h;
@@ -231,8 +267,12 @@ impl CausalSelfAttention {
         let k = heads(qkv.clone().slice([0..b, 0..s, d..2 * d]));
         let v = heads(qkv.slice([0..b, 0..s, 2 * d..3 * d]));
         let att = q.matmul(k.swap_dims(2, 3)).div_scalar((hd as f64).sqrt()) + mask; // [b, h, s, s]
-        let y = softmax(att, 3).matmul(v); // [b, h, s, hd]
-        self.proj.forward(y.swap_dims(1, 2).reshape([b, s, d]))
+        let weights = softmax(att, 3);
+        let y = weights.clone().matmul(v); // [b, h, s, hd]
+        (
+            self.proj.forward(y.swap_dims(1, 2).reshape([b, s, d])),
+            weights,
+        )
     }
 }
 

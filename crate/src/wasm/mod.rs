@@ -296,15 +296,21 @@ pub fn dispose_continual(id: u32) -> bool {
 }
 
 /// Starts an in-context classification experiment (`ClassifyConfig` schema); resolves to
-/// `{ id, config }` with every default filled in.
+/// `{ id, config, deviceInfo, numParams }`, the config with every default filled in.
 #[wasm_bindgen(js_name = createClassify)]
 pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, JsValue> {
     let create = async || -> Result<JsValue> {
         let config = ClassifyConfig::from_json(&json_text("config", &config)?)?;
         let session = ClassifySession::new(config).await?;
         let resolved = session.config().clone();
+        let (device_info, num_params) = (session.device_info().clone(), session.num_params());
         let id = Registry::insert(session);
-        to_plain(&serde_json::json!({ "id": id, "config": resolved }))
+        to_plain(&serde_json::json!({
+            "id": id,
+            "config": resolved,
+            "deviceInfo": device_info,
+            "numParams": num_params,
+        }))
     };
     create().await.map_err(to_js)
 }
@@ -320,11 +326,11 @@ pub async fn train_classify(id: u32, steps: f64) -> std::result::Result<JsValue,
 }
 
 /// In-context and in-weights accuracy of experiment `id` on `prompts` sequences per split, with
-/// its induction scores and the query's attention per layer.
+/// its induction scores, every head's attention at the query and the emergence step so far.
 #[wasm_bindgen(js_name = evaluateClassify)]
 pub async fn evaluate_classify(id: u32, prompts: f64) -> std::result::Result<JsValue, JsValue> {
     let prompts = count(crate::classify::session::fields::PROMPTS, prompts).map_err(to_js)?;
-    let run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
     let result = run.evaluate(prompts).await;
     Registry::checkin(id, run);
     to_plain(&result.map_err(to_js)?).map_err(to_js)

@@ -415,6 +415,178 @@ export const CATALOG: Catalog = {
       }
     }
   },
+  "classify": {
+    "backbones": [
+      "attention_only",
+      "transformer",
+      "xlstm"
+    ],
+    "task": {
+      "burstiness": {
+        "min": 1.0,
+        "max": 64.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 1
+      },
+      "burstyProb": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 1.0
+      },
+      "classes": {
+        "min": 2.0,
+        "max": 65536.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 128
+      },
+      "dims": {
+        "min": 2.0,
+        "max": 256.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 32
+      },
+      "labels": {
+        "min": 2.0,
+        "max": 256.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 16
+      },
+      "noise": {
+        "min": 0.0,
+        "max": 10.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.1
+      },
+      "novelProb": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.0
+      },
+      "pairs": {
+        "min": 1.0,
+        "max": 64.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 4
+      },
+      "zipf": {
+        "min": 0.0,
+        "max": 4.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.0
+      }
+    },
+    "fields": {
+      "batchSize": {
+        "min": 1.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 128
+      },
+      "dModel": {
+        "min": 2.0,
+        "max": 512.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 64
+      },
+      "heads": {
+        "min": 1.0,
+        "max": 16.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 1
+      },
+      "hidden": {
+        "min": 1.0,
+        "max": 1024.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 128
+      },
+      "layers": {
+        "min": 1.0,
+        "max": 8.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 2
+      },
+      "learningRate": {
+        "min": 0.0,
+        "max": 10.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.05
+      },
+      "seed": {
+        "min": 0.0,
+        "max": 4294967295.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 0
+      },
+      "weightDecay": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.0
+      }
+    },
+    "prompts": {
+      "min": 1.0,
+      "max": 20000.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    }
+  },
   "continual": {
     "datasets": [
       {

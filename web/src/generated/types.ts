@@ -580,13 +580,26 @@ export type BurstyConfig = {
 export type ClassifyConfig = {
   task: BurstyConfig,
   /**
-   * Attention layers. Default 2 (Reddy's).
+   * Default: Reddy's attention-only network.
+   */
+  backbone: ClassifyBackbone,
+  /**
+   * Attention layers (the transformer's or xLSTM's blocks). Default 2 (Reddy's).
    */
   layers: number,
   /**
-   * Width of the MLP on the query. Default 128.
+   * Width of the attention-only network's MLP on the query. Default 128 (Reddy's).
    */
   hidden: number,
+  /**
+   * Residual width of the transformer and the xLSTM. Default 64 (iclab's `tiny`).
+   */
+  dModel: number,
+  /**
+   * Heads per layer of the transformer and the xLSTM; divides `dModel`. Default 1 (Reddy's
+   * layers have one head each).
+   */
+  heads: number,
   /**
    * SGD learning rate. Default 0.05 (Reddy's 0.01 is slower at this size).
    */
@@ -635,21 +648,29 @@ export type ClassifyEvaluation = {
    */
   chance: number,
   /**
-   * On the in-context sequences.
+   * On the in-context sequences; absent for the xLSTM, which has no attention.
    */
-  induction: InductionScores,
+  induction: InductionScores | null,
   /**
-   * Per layer, the query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
-   * in-context sequences (the heatmap's rows).
+   * Every head's attention at the query, layer by layer (empty for the xLSTM).
    */
-  queryAttention: Array<Array<number>>,
+  queryAttention: Array<QueryAttention>,
+  /**
+   * Per context pair of the first in-context sequence, whether its item is of the query's
+   * class (the pairs an induction head copies from).
+   */
+  example: Array<boolean>,
+  /**
+   * [`emergence_step`] over this session's evaluations so far.
+   */
+  emergenceStep: number | null,
 };
 
 /**
  * Whether an induction head formed, read off the attention maps (Reddy's progress measures):
  * in the first layer, how much each label token attends to the item just before it (its pair);
  * in the last layer, how much the query attends to the label tokens whose item is of the
- * query's class (the labels it should copy).
+ * query's class (the labels it should copy). With several heads, each score is its best head's.
  */
 export type InductionScores = {
   /**
@@ -661,6 +682,54 @@ export type InductionScores = {
    * (summed over those labels).
    */
   queryToMatch: number,
+};
+
+/**
+ * The backbone a classifier reads the sequence with.
+ */
+export type ClassifyBackbone = "attention_only" | "transformer" | "xlstm";
+
+/**
+ * One head's attention at the query.
+ */
+export type QueryAttention = {
+  /**
+   * Layer (block), from 0.
+   */
+  layer: number,
+  /**
+   * Head within the layer, from 0.
+   */
+  head: number,
+  /**
+   * The query's mean attention over the tokens `x_1, ℓ_1, …, x_N, ℓ_N, x_q` on the
+   * in-context sequences (sums to 1).
+   */
+  weights: Array<number>,
+  /**
+   * The same row for the first in-context sequence alone ([`ClassifyEvaluation::example`]):
+   * where the matching pairs sit is that sequence's own.
+   */
+  example: Array<number>,
+};
+
+/**
+ * The in-context classification experiment's schema (docs/SCIENCE.md §4).
+ */
+export type ClassifyCatalog = {
+  backbones: Array<ClassifyBackbone>,
+  /**
+   * The sequences' numbers (`task` of `startClassify`).
+   */
+  task: { [key in string]: FieldSpec },
+  /**
+   * `startClassify`'s top-level numbers.
+   */
+  fields: { [key in string]: FieldSpec },
+  /**
+   * Sequences per split of `evaluate`.
+   */
+  prompts: Field,
 };
 
 /**
@@ -1183,6 +1252,7 @@ export type Boundary = {
  */
 export type Catalog = {
   icl: IclCatalog,
+  classify: ClassifyCatalog,
   continual: ContinualCatalog,
   limits: Limits,
 };

@@ -44,6 +44,10 @@ pub struct XlstmConfig {
     /// `b` of xLSTM[a:b]. Default: 1.
     #[config(default = 1)]
     pub slstm_ratio: usize,
+    /// Numbers the read-out gives per token: 1 for regression, the labels for the classifier of
+    /// docs/SCIENCE.md §4. Default: 1.
+    #[config(default = 1)]
+    pub n_outputs: usize,
 }
 
 impl XlstmConfig {
@@ -84,7 +88,7 @@ impl XlstmConfig {
             read_in: LinearConfig::new(self.n_dims, d).init(device),
             blocks,
             post_norm: layer_norm(d, device),
-            read_out: LinearConfig::new(d, 1).init(device),
+            read_out: LinearConfig::new(d, self.n_outputs).init(device),
         }
     }
 }
@@ -144,9 +148,15 @@ impl Xlstm {
     /// - stream: `[batch, seq, d_model]` → `[batch, seq]`
     pub fn read_out_of(&self, stream: Tensor<3>) -> Tensor<2> {
         let [batch, seq, _] = stream.dims();
-        self.read_out
-            .forward(self.post_norm.forward(stream))
-            .reshape([batch, seq])
+        self.outputs_of(stream).reshape([batch, seq])
+    }
+
+    /// Every output of the read-out per token ([`XlstmConfig::n_outputs`]).
+    ///
+    /// # Shapes
+    /// - stream: `[batch, seq, d_model]` → `[batch, seq, n_outputs]`
+    pub fn outputs_of(&self, stream: Tensor<3>) -> Tensor<3> {
+        self.read_out.forward(self.post_norm.forward(stream))
     }
 
     /// The state before the first token.
