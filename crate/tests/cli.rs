@@ -583,3 +583,100 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(status.success(), "{status:?}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `iclab classify train` prints an evaluation per `--every` steps and the run with its
+/// emergence step; `classify sweep --out` writes every grid point's run; bad flags are JSON
+/// errors naming the flag.
+#[test]
+fn classify_trains_sweeps_and_names_bad_flags() {
+    let small = [
+        "--steps",
+        "20",
+        "--every",
+        "10",
+        "--prompts",
+        "16",
+        "--batch-size",
+        "16",
+    ];
+    let mut args = vec!["--json", "classify", "train", "--classes", "64"];
+    args.extend(small);
+    let (code, stdout, stderr) = iclab(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3, "two evaluations and the run: {stdout}");
+    assert_eq!(lines[1]["step"], 20);
+    assert!(
+        lines[0]["inContext"]
+            .as_f64()
+            .is_some_and(|a| (0.0..=1.0).contains(&a))
+    );
+    let run = &lines[2]["run"];
+    assert_eq!(run["classes"], 64);
+    assert_eq!(run["curve"].as_array().map(Vec::len), Some(2));
+    assert!(run["winner"].is_string() && run.get("emergenceStep").is_some());
+
+    let out = std::env::temp_dir().join(format!("iclab-phase-{}.json", std::process::id()));
+    let mut args = vec!["--json", "classify", "sweep", "--sweep-burstiness", "1,2"];
+    args.extend([
+        "--sweep-classes",
+        "16,32",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    args.extend(small);
+    let (code, stdout, stderr) = iclab(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 4, "a line per run");
+    let sweep: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    assert!(
+        sweep["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("classify sweep"))
+    );
+    let runs = sweep["runs"].as_array().expect("runs");
+    let grid: Vec<(u64, u64)> = runs
+        .iter()
+        .map(|r| {
+            (
+                r["burstiness"].as_u64().unwrap_or(0),
+                r["classes"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(grid, vec![(1, 16), (1, 32), (2, 16), (2, 32)]);
+    std::fs::remove_file(out).ok();
+
+    for (args, field) in [
+        (
+            vec!["--json", "classify", "train", "--burstiness", "0"],
+            "--burstiness",
+        ),
+        (vec!["--json", "classify", "train", "--heads", "3"], "heads"),
+        (
+            vec!["--json", "classify", "train", "--every", "0"],
+            "--every",
+        ),
+        (
+            vec!["--json", "classify", "sweep", "--sweep-burstiness", "3"],
+            "--sweep-burstiness",
+        ),
+        (
+            vec!["--json", "classify", "sweep", "--sweep-classes", "20"],
+            "--sweep-classes",
+        ),
+        (
+            vec!["--json", "classify", "sweep", "--sweep-noise", "x"],
+            "--sweep-noise",
+        ),
+    ] {
+        let (code, _, stderr) = iclab(&args);
+        assert_eq!(code, 2, "{args:?}");
+        let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+        assert_eq!(v["error"]["field"], field, "{args:?}: {stderr}");
+    }
+}

@@ -55,6 +55,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
         device: Option<DeviceChoice>,
     },
+    /// In-context classification (Reddy 2023): bursty sequences, in-context vs in-weights.
+    Classify {
+        #[command(subcommand)]
+        command: crate::classify::ClassifyCommand,
+    },
     /// Continual learning.
     Cl {
         #[command(subcommand)]
@@ -408,7 +413,7 @@ fn with_task_params(task: &TaskConfig, pairs: &[String]) -> Result<TaskConfig> {
     iclab::error::deserialize_config::<TaskConfig, _>(value).map_err(|e| e.within("task"))
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
+pub fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> std::result::Result<T, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| e.to_string())
 }
 

@@ -7,6 +7,8 @@
 //! iclab icl baselines --task linear --dims 8 --points 17 --prompts 1280 --seed 1 --json
 //! iclab icl sweep --task noisy_linear --pools 1,16,256,inf --seeds 0,1 --steps 5000 --json
 //! iclab icl layers --checkpoint linear.safetensors --json
+//! iclab classify train --classes 1024 --burstiness 2 --steps 5000 --json
+//! iclab classify sweep --sweep-burstiness 1,2,4 --sweep-classes 16,64,256,1024 --out phase.json
 //! iclab cl run --config cl.json --strategy replay --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
@@ -23,6 +25,7 @@ macro_rules! out {
 }
 
 mod args;
+mod classify;
 mod layers;
 mod sweep;
 
@@ -420,6 +423,7 @@ async fn run(cli: Cli) -> Result<()> {
                 out
             });
         }
+        Command::Classify { command } => run_classify(json, command).await?,
         Command::Catalog => {
             let catalog = to_json(&iclab::catalog::catalog());
             emit(json, catalog.clone(), || {
@@ -478,6 +482,79 @@ async fn run(cli: Cli) -> Result<()> {
                     )
                 },
             );
+        }
+    }
+    Ok(())
+}
+
+/// `iclab classify …`.
+async fn run_classify(json: bool, command: classify::ClassifyCommand) -> Result<()> {
+    use classify::ClassifyCommand;
+    match command {
+        ClassifyCommand::Train { config, schedule } => {
+            let run = classify::run(config.resolve()?, &schedule, &mut |p| {
+                emit(json, to_json(p), || classify::line(p));
+            })
+            .await?;
+            emit(json, json!({ "run": to_json(&run) }), || {
+                classify::summary(&run)
+            });
+        }
+        ClassifyCommand::Sweep {
+            config,
+            schedule,
+            sweep_burstiness: burstiness,
+            sweep_classes: classes,
+            sweep_noise: noise,
+            sweep_weight_decay: weight_decay,
+            seeds,
+            out,
+        } => {
+            use iclab::classify::sequences::fields as task;
+            let base = config.resolve()?;
+            let axes = classify::Axes {
+                seeds: sweep::parse_seeds(&seeds)?,
+                weight_decay: classify::parse_list(
+                    "--sweep-weight-decay",
+                    &weight_decay,
+                    iclab::classify::session::fields::WEIGHT_DECAY,
+                )?,
+                noise: classify::parse_list("--sweep-noise", &noise, task::NOISE)?,
+                burstiness: classify::parse_list(
+                    "--sweep-burstiness",
+                    &burstiness,
+                    task::BURSTINESS,
+                )?,
+                classes: classify::parse_list("--sweep-classes", &classes, task::CLASSES)?,
+            };
+            let grid = classify::grid(&base, &axes)?;
+            let command: Vec<String> = std::env::args().skip(1).collect();
+            let mut runs = Vec::new();
+            for (i, point) in grid.into_iter().enumerate() {
+                let what = format!(
+                    "run {}: K {} B {} ε {} wd {} seed {}",
+                    i + 1,
+                    point.task.classes,
+                    point.task.burstiness,
+                    point.task.noise,
+                    point.weight_decay,
+                    point.seed
+                );
+                let run = classify::run(point, &schedule, &mut |p| {
+                    eprintln!("{what}: {}", classify::line(p));
+                })
+                .await?;
+                emit(json, to_json(&run), || classify::summary(&run));
+                runs.push(run);
+                if let Some(path) = &out {
+                    let record = json!({
+                        "command": format!("iclab {}", command.join(" ")),
+                        "config": to_json(&base),
+                        "runs": to_json(&runs),
+                    });
+                    write_atomic("--out", path, record.to_string().as_bytes())?;
+                }
+            }
         }
     }
     Ok(())
