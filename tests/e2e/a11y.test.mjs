@@ -18,6 +18,7 @@ const QUICK = {
   "compare.html": "?start=scratch&dims=2&points=4&evalPrompts=32&steps=2&every=1&device=cpu",
   "continual.html": "?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu",
   "diversity.html": "?m=4&steps=4&every=2&evalEvery=4&evalPrompts=32&device=cpu",
+  "classify.html": "?steps=4&every=2&evalEvery=2&evalPrompts=32&device=cpu",
 };
 
 let browser;
@@ -41,7 +42,7 @@ async function audit(page) {
 
 async function settle(page, file) {
   if (file === "index.html") await page.waitForFunction(() => document.body.dataset.figure === "drawn");
-  else if (file === "api.html" || file === "teachers.html" || file === "continual.html") await page.waitForFunction(() => document.body.dataset.ready === "true");
+  else if (file === "api.html" || file === "teachers.html" || file === "continual.html" || file === "classify.html") await page.waitForFunction(() => document.body.dataset.ready === "true");
   else await page.waitForFunction(() => ["idle", "error"].includes(document.body.dataset.state), null, { timeout: 120_000 });
 }
 

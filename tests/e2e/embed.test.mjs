@@ -86,7 +86,7 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
 test("<iclab-demo> with an unknown kind says so; bad attribute values are reported inside the demo", async () => {
   const page = await coursePage("bad.html", `<iclab-demo kind="chess"></iclab-demo><iclab-demo kind="icl" dims="many" start="scratch" evalprompts="32"></iclab-demo>`);
   const alert = await page.waitForSelector("iclab-demo >> [role=alert]");
-  assert.match(await alert.textContent(), /unknown kind "chess".*icl, compare, diversity, continual/);
+  assert.match(await alert.textContent(), /unknown kind "chess".*icl, compare, diversity, classify, continual/);
   const frame = await (await page.waitForSelector("iclab-demo[kind=icl] >> iframe")).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.state === "idle" && /dims=many/.test(document.getElementById("status").textContent), null, {
     timeout: 120_000,
@@ -152,7 +152,7 @@ test("the teachers page lists every parameter of every demo and previews its emb
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   const documented = await page.$$eval("table.params tbody th code", (cells) => cells.map((c) => c.textContent));
   // Every setting the demo pages' forms have is documented.
-  for (const [file, extra] of [["icl.html", ["baselines", "prompt"]], ["compare.html", []], ["continual.html", []], ["diversity.html", []]]) {
+  for (const [file, extra] of [["icl.html", ["baselines", "prompt"]], ["compare.html", []], ["continual.html", []], ["diversity.html", []], ["classify.html", []]]) {
     const demo = await browser.page();
     await demo.goto(`${browser.url}${file}`);
     const names = await demo.$$eval("#controls [name]", (els) => els.map((e) => e.getAttribute("name")).filter((n) => n !== "forget"));

@@ -32,7 +32,7 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
     await page.goto(`${browser.url}index.html`);
     await page.waitForFunction(() => document.body.dataset.figure === "drawn");
     const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ title: c.querySelector("h2").textContent, href: c.querySelector("a.try").getAttribute("href"), lines: c.querySelectorAll("polyline").length })));
-    assert.deepEqual(cards.map((c) => c.href), ["./icl.html", "./compare.html", "./diversity.html", "./continual.html"]);
+    assert.deepEqual(cards.map((c) => c.href), ["./icl.html", "./compare.html", "./diversity.html", "./classify.html", "./continual.html"]);
     for (const c of cards) assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);
     assert.ok(await page.isVisible(".card a.try >> nth=0"));
     const labels = await page.$$eval("#icl-figure text.caption", (ts) => ts.map((t) => t.textContent));
@@ -42,7 +42,7 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
     assert.ok(textPx >= 10, `diagram text ${textPx.toFixed(1)} px tall at ${width} px`);
     await screenshot(page, `index-${width}`);
   }
-  await page.click(".card a.try >> nth=3");
+  await page.click(".card a.try >> nth=4");
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   assert.match(page.url(), /continual\.html$/);
   assert.deepEqual(page.consoleErrors, []);
@@ -56,6 +56,7 @@ test("on a phone the picture comes first and the settings fold; on a desktop the
     ["compare.html", () => document.body.dataset.state === "idle" && document.body.dataset.curves, "#eval-chart"],
     ["continual.html", () => document.body.dataset.ready === "true", "#acc-chart-a"],
     ["diversity.html?device=cpu&evalPrompts=64", () => document.body.dataset.state === "idle" && document.body.dataset.loaded, "#sweep-fresh"],
+    ["classify.html?device=cpu", () => document.body.dataset.ready === "true", "#phase"],
   ]) {
     const name = path.split(".html")[0];
     for (const width of [1280, 390]) {

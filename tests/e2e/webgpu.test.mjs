@@ -90,3 +90,24 @@ test("the continual page trains on the SwiftShader adapter with per-iteration ev
   console.log(`continual on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
   await page.close();
 });
+
+test("the classification page trains on the SwiftShader adapter: accuracies and the attention at the query", async () => {
+  const page = await browser.page();
+  const start = Date.now();
+  await page.goto(`${browser.url}classify.html?device=webgpu&steps=2&every=2&evalEvery=2&evalPrompts=16&batchSize=32`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 480_000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(d.step, "2");
+  assert.equal(d.evaluatedStep, "2");
+  assert.ok(Number(d.inContext) >= 0 && Number(d.inWeights) >= 0);
+  assert.match(await page.textContent("#device-badge"), /WebGPU/);
+  const rows = await page.$$eval(".attention-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent))));
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 0.05, `a distribution: ${row}`);
+  assert.deepEqual(page.consoleErrors, []);
+  console.log(`classify on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});

@@ -212,6 +212,40 @@ function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
   );
 }
 
+/** The shipped classification sweep (`classify/sweep.json`): each run's accuracy curve. */
+interface PhaseSweep {
+  runs: { classes: number; burstiness: number; noise: number; seed: number; curve: { step: number; inContext: number; inWeights: number }[] }[];
+}
+
+/**
+ * The classification card: the two accuracies against step of the shipped run whose in-context
+ * accuracy jumps latest among those that end learning in context (seed 0): the plateau, then the jump.
+ */
+function drawClassify(svg: SVGSVGElement, sweep: PhaseSweep): void {
+  const learned = sweep.runs.filter((r) => r.seed === 0 && (r.curve.at(-1)?.inContext ?? 0) > 0.8);
+  const jump = (r: PhaseSweep["runs"][number]): number => r.curve.find((p) => p.inContext > 0.5)?.step ?? 0;
+  const run = learned.sort((a, b) => jump(b) - jump(a))[0];
+  if (!run) return;
+  const xs = run.curve.map((p) => p.step);
+  plot(
+    svg,
+    {
+      box: [46, 250, 118, 46],
+      xLabel: `step (K = ${run.classes}, B = ${run.burstiness})`,
+      yLabel: "accuracy",
+      xTicks: [],
+      yTicks: [[0, "0"], [1, "1"]],
+      xMax: Math.max(...xs),
+      yMax: 1.05,
+      legend: [20, 12, 17],
+    },
+    [
+      { xs, ys: run.curve.map((p) => p.inContext), cls: "s0", label: "in-context (new classes)" },
+      { xs, ys: run.curve.map((p) => p.inWeights), cls: "xl", label: "in-weights" },
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   const figure = document.getElementById("icl-figure") as SVGSVGElement | null;
   const figureCaption = document.getElementById("icl-figure-caption");
@@ -220,12 +254,14 @@ async function main(): Promise<void> {
     compare: document.getElementById("card-compare") as SVGSVGElement | null,
     continual: document.getElementById("card-continual") as SVGSVGElement | null,
     diversity: document.getElementById("card-diversity") as SVGSVGElement | null,
+    classify: document.getElementById("card-classify") as SVGSVGElement | null,
   };
-  const [linear, xlstm, recorded, sweep] = await Promise.allSettled([
+  const [linear, xlstm, recorded, sweep, phase] = await Promise.allSettled([
     json<Log>("./checkpoints/linear.log.json"),
     json<Log>("./checkpoints/xlstm_linear.log.json"),
     json<Recorded>("./recorded/continual-blobs.json"),
     json<Sweep>("./diversity/sweep.json"),
+    json<PhaseSweep>("./classify/sweep.json"),
   ]);
   if (linear.status === "fulfilled") {
     const log = linear.value;
@@ -253,7 +289,8 @@ async function main(): Promise<void> {
   }
   if (recorded.status === "fulfilled" && cards.continual) drawContinual(cards.continual, recorded.value);
   if (sweep.status === "fulfilled" && cards.diversity) drawDiversity(cards.diversity, sweep.value);
-  const drawn = [linear, xlstm, recorded, sweep].every((r) => r.status === "fulfilled");
+  if (phase.status === "fulfilled" && cards.classify) drawClassify(cards.classify, phase.value);
+  const drawn = [linear, xlstm, recorded, sweep, phase].every((r) => r.status === "fulfilled");
   document.body.dataset.figure = drawn ? "drawn" : "partial";
 }
 

@@ -131,6 +131,40 @@ export const DIVERSITY = {
   evalPrompts: core(e.prompts!, "test prompts per evaluation", 512),
 } as const satisfies Table;
 
+const k = CATALOG.classify;
+
+/**
+ * In-context classification (`classify.html`, docs/SCIENCE.md §4). The page starts at a setting
+ * whose plateau ends within a few minutes in a browser (K = 1,024 classes, B = 2: in-context
+ * learning emerges after ~2,000–4,000 steps); the core's own defaults are Reddy's where they
+ * differ from browser scale.
+ */
+export const CLASSIFY = {
+  classes: core(k.task.classes!, "classes K in the training distribution", 1024),
+  burstiness: core(k.task.burstiness!, "burstiness B: how many times each class of a bursty context appears", 2),
+  noise: core(k.task.noise!, "within-class noise ε"),
+  zipf: core(k.task.zipf!, "Zipf exponent α of the class frequencies (0 = uniform)"),
+  pairs: core(k.task.pairs!, "context pairs N (item, label) before the query"),
+  labels: core(k.task.labels!, "labels L (the answer is one of them)"),
+  dims: core(k.task.dims!, "item dimension D"),
+  burstyProb: core(k.task.burstyProb!, "share of training sequences that are bursty (the query's class in the context)"),
+  novelProb: core(k.task.novelProb!, "share of training sequences with fresh class means"),
+  backbone: { type: "enum", values: k.backbones, default: "attention_only", doc: "attention_only = Reddy's two-layer attention network; transformer; xlstm (no attention)" },
+  layers: core(k.fields.layers!, "attention layers (the transformer's or xLSTM's blocks)"),
+  hidden: core(k.fields.hidden!, "width of the attention-only network's MLP on the query"),
+  dModel: core(k.fields.dModel!, "residual width of the transformer and the xLSTM"),
+  heads: core(k.fields.heads!, "heads per layer of the transformer and the xLSTM (divides dModel)"),
+  learningRate: core(k.fields.learningRate!, "SGD learning rate"),
+  weightDecay: core(k.fields.weightDecay!, "L2 weight decay (Singh et al.: changes whether in-context learning lasts)"),
+  batchSize: core(k.fields.batchSize!, "sequences per step"),
+  steps: { type: "int", min: 1, max: 10_000_000, default: 4000, doc: "training steps before the run stops" },
+  every: core(CATALOG.limits.trainSteps, "steps between loss reports", 50),
+  evalEvery: { type: "int", min: 1, max: 10_000_000, default: 250, doc: "steps between evaluations (accuracies and attention)" },
+  evalPrompts: core(k.prompts, "sequences per evaluation split", 256),
+  seed: core(k.fields.seed!, "random seed: the classes, labels, initialization and data"),
+  device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
+} as const satisfies Table;
+
 export const STRATEGIES: readonly ContinualStrategy[] = continual.strategies.map((x) => x.kind);
 export const STRATEGY_NAMES = Object.fromEntries(continual.strategies.map((x) => [x.kind, x.title])) as Record<ContinualStrategy, string>;
 export const SHAPES = continual.shapes;
@@ -186,6 +220,7 @@ export const DEMOS = {
   icl: { page: "icl.html", title: "In-context regression", table: ICL },
   compare: { page: "compare.html", title: "Transformer vs xLSTM", table: COMPARE },
   diversity: { page: "diversity.html", title: "Task diversity", table: DIVERSITY },
+  classify: { page: "classify.html", title: "In-context or in-weights", table: CLASSIFY },
   continual: { page: "continual.html", title: "Continual learning", table: CONTINUAL },
 } as const;
 export type DemoKind = keyof typeof DEMOS;

@@ -97,6 +97,13 @@ const LESSONS: Lesson[] = [
     params: { strategy: "analytic", compare: "naive", dataset: "digits", perClass: "60" },
     hide: ["device", "seed", "every", "evalEvery"],
   },
+  {
+    kind: "classify",
+    title: "Reading the context or remembering: a sudden jump",
+    text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
+    params: {},
+    hide: ["device", "seed", "every", "dims", "burstyProb", "novelProb", "hidden", "dModel", "heads", "batchSize", "evalPrompts"],
+  },
 ];
 
 /** The lesson's URL query: its settings and hidden controls; for the snippets, its layout too. */
