@@ -121,6 +121,14 @@ fn train_writes_a_checkpoint_and_log_that_eval_reads() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `args` exit with code 2 and a JSON error on stderr naming `field`.
+fn assert_json_error(args: &[&str], field: &str) {
+    let (code, _, stderr) = iclab(args);
+    assert_eq!(code, 2, "{args:?}");
+    let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
+    assert_eq!(v["error"]["field"], field, "{args:?}: {stderr}");
+}
+
 #[test]
 fn bad_input_is_a_json_error_naming_the_field() {
     for (args, field) in [
@@ -156,10 +164,7 @@ fn bad_input_is_a_json_error_naming_the_field() {
             "--checkpoint",
         ),
     ] {
-        let (code, _, stderr) = iclab(&args);
-        assert_eq!(code, 2, "{args:?}");
-        let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
-        assert_eq!(v["error"]["field"], field, "{args:?}: {stderr}");
+        assert_json_error(&args, field);
     }
     let garbage =
         std::env::temp_dir().join(format!("iclab-garbage-{}.safetensors", std::process::id()));
@@ -674,9 +679,6 @@ fn classify_trains_sweeps_and_names_bad_flags() {
             "--sweep-noise",
         ),
     ] {
-        let (code, _, stderr) = iclab(&args);
-        assert_eq!(code, 2, "{args:?}");
-        let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("JSON error");
-        assert_eq!(v["error"]["field"], field, "{args:?}: {stderr}");
+        assert_json_error(&args, field);
     }
 }

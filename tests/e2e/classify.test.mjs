@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { open, screenshot } from "./helpers.mjs";
 
 const SWEEP = JSON.parse(readFileSync(new URL("../../www/public/classify/sweep.json", import.meta.url), "utf8"));
+const LONG = JSON.parse(readFileSync(new URL("../../www/public/classify/transience.json", import.meta.url), "utf8"));
 
 let browser;
 let page;
@@ -33,6 +34,11 @@ test("the shipped phase diagram: a cell per (B, K, ε) of the sweep, and picking
   const summary = await page.textContent("#phase-summary");
   assert.match(summary, /ε = 0\.1: in-context learning wins with .*B = 2 at K = [\d, ]*1,024/);
   assert.match(summary, /in-weights learning wins with B = 1 at K = 16/);
+  // the long runs with and without weight decay: one point per evaluated step
+  const steps = new Set(LONG.runs.flatMap((r) => r.curve.map((p) => p.step)));
+  assert.deepEqual(LONG.runs.map((r) => r.weightDecay > 0), [false, true]);
+  assert.equal(Number(await page.getAttribute("#transience-chart", "data-points")), steps.size);
+  assert.match(summary, /Long run .*weight decay 0\).*weight decay 0\.001\)/);
   await screenshot(page, "classify");
   // pick the first cell of the first table (smallest B and K): the URL follows
   const first = SWEEP.runs.reduce((a, r) => (r.noise < a.noise || (r.noise === a.noise && (r.burstiness < a.burstiness || (r.burstiness === a.burstiness && r.classes < a.classes))) ? r : a));

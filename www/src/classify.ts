@@ -19,6 +19,7 @@ interface SweepRun {
   burstiness: number;
   noise: number;
   seed: number;
+  weightDecay: number;
   steps: number;
   chance: number;
   emergenceStep: number | null;
@@ -36,8 +37,6 @@ interface Sweep {
   command?: string;
   config: ClassifyOptions & { task?: Record<string, number> };
   runs: SweepRun[];
-  /** Long runs with and without weight decay (transience), when recorded. */
-  transience?: { weightDecay: number; run: SweepRun }[];
 }
 
 type Name = keyof typeof TABLE & string;
@@ -74,7 +73,34 @@ const lossChart = new StepChart(
   "The training loss appears here once training starts.",
 );
 
+const transienceChart = new StepChart(
+  el("transience-chart"),
+  [
+    { label: "in-context, no weight decay", stroke: "#2563eb" },
+    { label: "in-weights, no weight decay", stroke: "#ea580c" },
+    { label: "in-context, with weight decay", stroke: "#2563eb", dash: [5, 4] },
+    { label: "in-weights, with weight decay", stroke: "#ea580c", dash: [5, 4] },
+  ],
+  { label: "accuracy", range: [0, 1] },
+  "The shipped long runs could not be read.",
+);
+
+/** The long runs: without weight decay solid, with it dashed, on one step axis. */
+function showTransience(t: Sweep): void {
+  transienceChart.clear();
+  const plain = t.runs.find((r) => r.weightDecay === 0);
+  const decayed = t.runs.find((r) => r.weightDecay > 0);
+  const steps = [...new Set(t.runs.flatMap((r) => r.curve.map((p) => p.step)))].sort((a, b) => a - b);
+  for (const step of steps) {
+    const a = plain?.curve.find((p) => p.step === step);
+    const b = decayed?.curve.find((p) => p.step === step);
+    transienceChart.push(step, [a?.inContext ?? null, a?.inWeights ?? null, b?.inContext ?? null, b?.inWeights ?? null]);
+  }
+}
+
 let sweep: Sweep | null = null;
+/** `classify/transience.json`: long runs of one setting with and without weight decay. */
+let transience: Sweep | null = null;
 let run: ClassifyRun | null = null;
 let losses: [number, number][] = [];
 let evaluations: ClassifyEvaluation[] = [];
@@ -172,10 +198,10 @@ function showSweep(): void {
     return `ε = ${noise}: in-context learning wins ${ic ? `with ${ic}` : "nowhere"}; in-weights learning wins ${iw ? `with ${iw}` : "nowhere"}.`;
   });
   parts.push(`${sweep.runs.length} runs, ${Math.round(wall / 60)} min natively.`);
-  if (sweep.transience?.length) {
+  if (transience?.runs.length) {
     parts.push(
-      sweep.transience
-        .map(({ weightDecay, run: r }) => `Long run (K = ${r.classes}, B = ${r.burstiness}, ${r.steps.toLocaleString("en")} steps, weight decay ${weightDecay}): in-context peaked at ${fmt(r.peakInContext)} (step ${r.peakStep.toLocaleString("en")}) and ended at ${fmt(r.finalInContext)}; in-weights ended at ${fmt(r.finalInWeights)}.`)
+      transience.runs
+        .map((r) => `Long run (K = ${r.classes}, B = ${r.burstiness}, ${r.steps.toLocaleString("en")} steps, weight decay ${r.weightDecay}): in-context peaked at ${fmt(r.peakInContext)} (step ${r.peakStep.toLocaleString("en")}) and ended at ${fmt(r.finalInContext)}; in-weights ended at ${fmt(r.finalInWeights)}.`)
         .join(" "),
     );
   }
@@ -294,7 +320,7 @@ async function reset(): Promise<void> {
 }
 
 function results(): object {
-  return { page: "classify", url: location.href, settings: page.state, config: run?.config ?? config(), losses, evaluations, sweep };
+  return { page: "classify", url: location.href, settings: page.state, config: run?.config ?? config(), losses, evaluations, sweep, transience };
 }
 
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
@@ -304,8 +330,8 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
     rows.push(["evaluation", "in_context_accuracy", e.step, e.inContext]);
     rows.push(["evaluation", "in_weights_accuracy", e.step, e.inWeights]);
   }
-  for (const r of sweep?.runs ?? []) {
-    const where = `sweep K=${r.classes} B=${r.burstiness} eps=${r.noise} seed=${r.seed}`;
+  for (const r of [...(sweep?.runs ?? []), ...(transience?.runs ?? [])]) {
+    const where = `sweep K=${r.classes} B=${r.burstiness} eps=${r.noise} wd=${r.weightDecay} seed=${r.seed}`;
     for (const p of r.curve) {
       rows.push([where, "in_context_accuracy", p.step, p.inContext]);
       rows.push([where, "in_weights_accuracy", p.step, p.inWeights]);
@@ -338,6 +364,12 @@ async function start(): Promise<void> {
     const response = await fetch(new URL("classify/sweep.json", document.baseURI));
     if (!response.ok) throw new Error(`could not fetch classify/sweep.json: HTTP ${response.status}`);
     sweep = (await response.json()) as Sweep;
+    // the long runs are a footnote to the figure: without them it still stands
+    const long = await fetch(new URL("classify/transience.json", document.baseURI));
+    if (long.ok) {
+      transience = (await long.json()) as Sweep;
+      showTransience(transience);
+    }
     showSweep();
   } catch (error) {
     el("phase-summary").textContent = `The shipped sweep could not be read: ${describe(error)}`;
