@@ -49,7 +49,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 10);
+  assert.equal(lessons.length, 11);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -237,6 +237,17 @@ test("lesson: the analytic head never forgets and unlearns one class exactly", a
   await page.click("#unlearn");
   await page.waitForFunction(() => /Pick a class/.test(document.getElementById("status").textContent));
   assert.equal(await page.textContent("#status"), "Pick a class between 0 and 9 (12 is not one).");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("lesson: reading the context or remembering, the phase diagram with the page's own setting marked", async () => {
+  const l = lesson(/Reading the context or remembering/);
+  const { page } = await openLesson(l, () => document.body.dataset.ready === "true" && document.body.dataset.state === "idle");
+  assert.ok(Number(await page.evaluate(() => document.body.dataset.phaseCells)) > 0, "the shipped phase diagram is drawn");
+  assert.equal(await page.locator('.phase-cell[aria-current="true"]').count(), 1, "K = 1,024, B = 2 is marked");
+  assert.equal(await page.isVisible("[name=dims]"), false, "the lesson hides the details");
+  assert.equal(await page.isVisible("[name=burstiness]"), true);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

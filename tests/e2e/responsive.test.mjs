@@ -70,7 +70,7 @@ test("the continual page stays responsive while two learners train (per-step eva
 
 test("the in-context page stays responsive while it trains and evaluates", async () => {
   const { max, seconds } = await measure(
-    "icl.html?start=scratch&dims=3&points=7&batchSize=16&evalPrompts=256&steps=60&every=5&device=cpu",
+    "icl.html?start=scratch&dims=3&points=7&batchSize=16&evalPrompts=256&steps=200&every=5&device=cpu",
     () => document.body.dataset.state === "idle",
   );
   assert.ok(seconds > 2, "long enough to measure");
