@@ -423,7 +423,7 @@ async fn run(cli: Cli) -> Result<()> {
                 out
             });
         }
-        Command::Classify { command } => run_classify(json, command).await?,
+        Command::Classify { command } => classify::command(json, command).await?,
         Command::Catalog => {
             let catalog = to_json(&iclab::catalog::catalog());
             emit(json, catalog.clone(), || {
@@ -482,79 +482,6 @@ async fn run(cli: Cli) -> Result<()> {
                     )
                 },
             );
-        }
-    }
-    Ok(())
-}
-
-/// `iclab classify …`.
-async fn run_classify(json: bool, command: classify::ClassifyCommand) -> Result<()> {
-    use classify::ClassifyCommand;
-    match command {
-        ClassifyCommand::Train { config, schedule } => {
-            let run = classify::run(config.resolve()?, &schedule, &mut |p| {
-                emit(json, to_json(p), || classify::line(p));
-            })
-            .await?;
-            emit(json, json!({ "run": to_json(&run) }), || {
-                classify::summary(&run)
-            });
-        }
-        ClassifyCommand::Sweep {
-            config,
-            schedule,
-            sweep_burstiness: burstiness,
-            sweep_classes: classes,
-            sweep_noise: noise,
-            sweep_weight_decay: weight_decay,
-            seeds,
-            out,
-        } => {
-            use iclab::classify::sequences::fields as task;
-            let base = config.resolve()?;
-            let axes = classify::Axes {
-                seeds: sweep::parse_seeds(&seeds)?,
-                weight_decay: classify::parse_list(
-                    "--sweep-weight-decay",
-                    &weight_decay,
-                    iclab::classify::session::fields::WEIGHT_DECAY,
-                )?,
-                noise: classify::parse_list("--sweep-noise", &noise, task::NOISE)?,
-                burstiness: classify::parse_list(
-                    "--sweep-burstiness",
-                    &burstiness,
-                    task::BURSTINESS,
-                )?,
-                classes: classify::parse_list("--sweep-classes", &classes, task::CLASSES)?,
-            };
-            let grid = classify::grid(&base, &axes)?;
-            let command: Vec<String> = std::env::args().skip(1).collect();
-            let mut runs = Vec::new();
-            for (i, point) in grid.into_iter().enumerate() {
-                let what = format!(
-                    "run {}: K {} B {} ε {} wd {} seed {}",
-                    i + 1,
-                    point.task.classes,
-                    point.task.burstiness,
-                    point.task.noise,
-                    point.weight_decay,
-                    point.seed
-                );
-                let run = classify::run(point, &schedule, &mut |p| {
-                    eprintln!("{what}: {}", classify::line(p));
-                })
-                .await?;
-                emit(json, to_json(&run), || classify::summary(&run));
-                runs.push(run);
-                if let Some(path) = &out {
-                    let record = json!({
-                        "command": format!("iclab {}", command.join(" ")),
-                        "config": to_json(&base),
-                        "runs": to_json(&runs),
-                    });
-                    write_atomic("--out", path, record.to_string().as_bytes())?;
-                }
-            }
         }
     }
     Ok(())
