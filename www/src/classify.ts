@@ -168,29 +168,29 @@ function showSweep(): void {
   const levels = [...new Set(sweep.runs.map((r) => r.noise))].sort((a, b) => a - b);
   const seeds = new Set(sweep.runs.map((r) => r.seed)).size;
   const steps = Math.max(...sweep.runs.map((r) => r.steps));
+  const byNoise = new Map(levels.map((noise) => [noise, cells(sweep!.runs, noise)]));
   box.replaceChildren(
     ...levels.map((noise) =>
       phaseTable(
-        cells(sweep!.runs, noise),
+        byNoise.get(noise) ?? [],
         `Within-class noise ε = ${noise}: final accuracy after ${steps.toLocaleString("en")} steps (mean over ${seeds} seed${seeds === 1 ? "" : "s"})`,
         (b, k) => pick(noise, b, k),
         page.state.noise === noise ? { burstiness: page.state.burstiness, classes: page.state.classes } : { burstiness: -1, classes: -1 },
       ),
     ),
   );
-  const all = levels.flatMap((noise) => cells(sweep!.runs, noise));
+  const all = [...byNoise.values()].flat();
   /** Per B, the K values whose cell `who` won: "B = 1 at K = 1,024, 4,096". */
-  const where = (noise: number, who: string): string =>
-    [...new Set(all.map((c) => c.burstiness))]
+  const where = (noise: number, who: string): string => {
+    const won = (byNoise.get(noise) ?? []).filter((c) => c.winner === who);
+    return [...new Set(won.map((c) => c.burstiness))]
       .sort((a, b) => a - b)
-      .flatMap((b) => {
-        const ks = cells(sweep!.runs, noise)
-          .filter((c) => c.burstiness === b && c.winner === who)
-          .map((c) => c.classes)
-          .sort((x, y) => x - y);
-        return ks.length ? [`B = ${b} at K = ${ks.map((k) => k.toLocaleString("en")).join(", ")}`] : [];
+      .map((b) => {
+        const ks = won.filter((c) => c.burstiness === b).map((c) => c.classes).sort((x, y) => x - y);
+        return `B = ${b} at K = ${ks.map((k) => k.toLocaleString("en")).join(", ")}`;
       })
       .join("; ");
+  };
   const wall = sweep.runs.reduce((a, r) => a + r.wallSeconds, 0);
   const parts = levels.map((noise) => {
     const ic = where(noise, "in_context");
