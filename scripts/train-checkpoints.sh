@@ -5,6 +5,8 @@
 #   scripts/train-checkpoints.sh [name[=steps] ...]     default: every config
 #
 # Steps default to the config's `decaySteps` (the cosine schedule ends with the run), else STEPS.
+# EVERY (default 250) is the reporting interval: the log's loss curve gets one point per EVERY
+# steps (the site draws it as the model's own training).
 # Each name is a config in scripts/checkpoints/<name>.json (the JS config schema). Training saves
 # every 500 steps, so an interrupted run still leaves a usable checkpoint; `RESUME=1` continues
 # from it. Run several names in parallel by starting the script once per name.
@@ -21,7 +23,7 @@ cp "$CARGO_TARGET_DIR/release/iclab" "$bin"
 trap 'rm -f "$bin"; phase_end' EXIT
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(linear sparse_linear relu_net decision_tree xlstm_linear xlstm_decision_tree)
+  names=(linear linear_compare sparse_linear relu_net decision_tree xlstm_linear xlstm_decision_tree)
 fi
 for spec in "${names[@]}"; do
   name="${spec%%=*}"
@@ -37,7 +39,7 @@ for spec in "${names[@]}"; do
   fi
   echo "== $name: $steps steps from $config ${resume[*]}"
   start=$(date +%s)
-  "$bin" icl train --config "$config" "${resume[@]}" --steps "$steps" --every 250 \
+  "$bin" icl train --config "$config" "${resume[@]}" --steps "$steps" --every "${EVERY:-250}" \
     --save-every 500 --out "$out_dir/$name.safetensors" --log "$out_dir/$name.log.json" \
     --prompts 1280 --baselines all
   echo "== $name done in $(( $(date +%s) - start )) s"
