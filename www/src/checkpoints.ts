@@ -26,9 +26,27 @@ export function loadManifest(): Promise<Manifest> {
   return manifest;
 }
 
-/** The checkpoint trained on `task` with `model`, if one ships. */
-export function findCheckpoint(all: Manifest, task: string, model: Backbone): ManifestEntry | undefined {
-  return Object.values(all).find((e) => e.config.task?.kind === task && (e.config.model ?? "transformer") === model);
+/**
+ * The checkpoint trained on `task` with `model`, if one ships: the one named after them
+ * (`linear`, `xlstm_linear`) where it qualifies, else the first that does. `accept` narrows the
+ * choice (the compare page takes only models of their preset's own shape, so both sides match).
+ */
+export function findCheckpoint(
+  all: Manifest,
+  task: string,
+  model: Backbone,
+  accept: (entry: ManifestEntry) => boolean = () => true,
+): ManifestEntry | undefined {
+  const fits = (e: ManifestEntry | undefined): e is ManifestEntry =>
+    !!e && e.config.task?.kind === task && (e.config.model ?? "transformer") === model && accept(e);
+  const named = all[model === "xlstm" ? `xlstm_${task}` : task];
+  return fits(named) ? named : Object.values(all).find(fits);
+}
+
+/** Whether a checkpoint's model has its preset's own shape (no layer, width or head override). */
+export function atPresetShape(entry: ManifestEntry): boolean {
+  const c = entry.config;
+  return c.layers == null && c.dModel == null && c.heads == null;
 }
 
 /** Fetches a shipped checkpoint's bytes. */

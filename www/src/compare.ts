@@ -19,7 +19,7 @@ import {
   type SessionConfig,
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
-import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
+import { atPresetShape, fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { COMPARE as TABLE, taskConfig } from "./tables.js";
 import { errorCurveRows } from "./files.js";
 import { Page } from "./page.js";
@@ -105,7 +105,9 @@ async function openCheckpoints(): Promise<string[]> {
   const manifest = await loadManifest();
   const notes: string[] = [];
   for (const model of MODELS) {
-    const entry = findCheckpoint(manifest, page.state.task, model);
+    // Like for like: both backbones at their preset's own shape (the in-context page's linear
+    // transformer is deeper; its tiny twin, trained on the xLSTM's prompts and schedule, is here).
+    const entry = findCheckpoint(manifest, page.state.task, model, atPresetShape);
     const sameRatio = model !== "xlstm" || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
     if (!entry || !sameRatio) {
       notes.push(`no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`);

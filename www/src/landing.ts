@@ -256,8 +256,11 @@ async function main(): Promise<void> {
     diversity: document.getElementById("card-diversity") as SVGSVGElement | null,
     classify: document.getElementById("card-classify") as SVGSVGElement | null,
   };
-  const [linear, xlstm, recorded, sweep, phase] = await Promise.allSettled([
+  // The compare card pairs the xLSTM with the transformer of the same preset shape and schedule
+  // (`linear_compare`, as compare.html does), not the deeper one the in-context figure shows.
+  const [linear, twin, xlstm, recorded, sweep, phase] = await Promise.allSettled([
     json<Log>("./checkpoints/linear.log.json"),
+    json<Log>("./checkpoints/linear_compare.log.json"),
     json<Log>("./checkpoints/xlstm_linear.log.json"),
     json<Recorded>("./recorded/continual-blobs.json"),
     json<Sweep>("./diversity/sweep.json"),
@@ -278,9 +281,10 @@ async function main(): Promise<void> {
       ], n);
     }
     const x = xlstm.status === "fulfilled" ? xlstm.value.evaluation.curves.model : undefined;
-    if (cards.compare && c.model && x) {
+    const t = twin.status === "fulfilled" ? twin.value.evaluation.curves.model : undefined;
+    if (cards.compare && t && x) {
       drawCard(cards.compare, [
-        { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
+        { xs: ks(t), ys: t.mean, cls: "s0", label: "transformer" },
         { xs: ks(x), ys: x.mean, cls: "xl", label: "xLSTM" },
       ], n);
     }
@@ -290,7 +294,7 @@ async function main(): Promise<void> {
   if (recorded.status === "fulfilled" && cards.continual) drawContinual(cards.continual, recorded.value);
   if (sweep.status === "fulfilled" && cards.diversity) drawDiversity(cards.diversity, sweep.value);
   if (phase.status === "fulfilled" && cards.classify) drawClassify(cards.classify, phase.value);
-  const drawn = [linear, xlstm, recorded, sweep, phase].every((r) => r.status === "fulfilled");
+  const drawn = [linear, twin, xlstm, recorded, sweep, phase].every((r) => r.status === "fulfilled");
   document.body.dataset.figure = drawn ? "drawn" : "partial";
 }
 
