@@ -26,12 +26,13 @@ test("the shipped linear model tracks least squares and keeps training on WebGPU
   const gaps = model.map((e, k) => Math.abs(e - ls[k]));
   console.log(`model ${model.map((e) => e.toFixed(3))}\nls    ${ls.map((e) => e.toFixed(3))}`);
   // crate/tests/shipped.rs holds the targets on 1,280 prompts; the page must show the same
-  // model: near exact with 2d examples (target 0.05), far below averaging at k = d, and no
-  // further from least squares than the native evaluation measured (at most 0.14, at k = d).
+  // model meeting them: near exact with 2d examples (0.05), within 0.1 of least squares at
+  // every k, and far below averaging at k = d.
   assert.ok(model[2 * d] <= 0.05, `error at k = 2d: ${model[2 * d]}`);
-  assert.ok(Math.max(...gaps) < 0.2, `model vs least squares gaps ${gaps}`);
+  assert.ok(Math.max(...gaps) <= 0.1, `model vs least squares gaps ${gaps}`);
   assert.ok(model[d] < averaging[d], "beats averaging at k = d");
-  assert.match(await page.textContent("#checkpoint-info"), /meta-trained natively/);
+  // the shipped model is deeper than its preset, and the page says so
+  assert.match(await page.textContent("#checkpoint-info"), /tiny transformer, 6 layers × 64 wide, paired tokens for linear.*meta-trained natively/);
   const start = Number(await page.evaluate(() => document.body.dataset.evaluated));
   assert.ok(start > 0, `checkpoint step ${start}`);
 
@@ -95,26 +96,28 @@ test("each probe chosen from the menu re-evaluates the shipped model, with a vis
 test("inside the model: recorded layer analyses of the shipped models, and a live one", async () => {
   const page = await browser.page();
   const layers = () => page.evaluate(() => JSON.parse(document.body.dataset.layers ?? "null"));
+  // ill-conditioned is the tiny preset (3 blocks); the shipped linear model is 6 blocks deep
+  const blocks = { ill_conditioned: 3, linear: 6 };
   for (const task of ["ill_conditioned", "linear"]) {
     await page.goto(`${browser.url}icl.html?device=cpu&evalPrompts=128&task=${task}`);
     await page.waitForFunction((t) => document.body.dataset.checkpoint === t && document.body.dataset.state === "idle" && document.body.dataset.layersRecorded, task, {
       timeout: 120_000,
     });
     const recorded = await layers();
-    assert.equal(recorded.length, 4, `${task}: the read-in and 3 blocks`);
+    assert.equal(recorded.length, blocks[task] + 1, `${task}: the read-in and ${blocks[task]} blocks`);
     const [first, last] = [recorded[0], recorded.at(-1)];
     // the trained stack predicts, the read-in does not; its best Newton match grows with depth
     assert.ok(last.probe.at(-1) < 0.1 && first.probe.at(-1) > 0.5, `${task}: ${JSON.stringify([first.probe, last.probe])}`);
     assert.ok(last.newton.steps > first.newton.steps && last.gd.steps > first.gd.steps, JSON.stringify(recorded));
-    assert.equal(await page.locator("#layers-table tbody tr").count(), 4);
+    assert.equal(await page.locator("#layers-table tbody tr").count(), blocks[task] + 1);
     assert.match(await page.textContent("#layers-status"), /Recorded natively/);
   }
   await page.click("#layers-run");
   await page.waitForFunction(() => document.body.dataset.layers && !document.body.dataset.layersRecorded, null, { timeout: 120_000 });
   const live = await layers();
-  assert.equal(live.length, 4);
+  assert.equal(live.length, blocks.linear + 1);
   assert.ok(live.at(-1).probe.at(-1) < 0.1, JSON.stringify(live.at(-1)));
-  assert.match(await page.textContent("#layers-status"), /^Step 30,000: the last layer/);
+  assert.match(await page.textContent("#layers-status"), /^Step 24,000: the last layer/);
   assert.deepEqual(page.consoleErrors, []);
   await screenshot(page, "icl-layers");
   await page.close();

@@ -1,4 +1,5 @@
 /** The in-context page's form: its named controls, the baseline checkboxes, and writing a state into it. */
+import { CATALOG } from "iclab";
 import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
 import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
@@ -49,6 +50,22 @@ export function writeForm(form: HTMLFormElement, state: Readonly<Record<string, 
   for (const label of form.querySelectorAll<HTMLElement>("[data-for-probe]")) {
     label.hidden = label.dataset.forProbe !== state.probe;
   }
+}
+
+/**
+ * A model's shape in words, with its config's overrides of the preset applied ("tiny transformer,
+ * 6 layers × 64 wide, paired tokens"): a checkpoint trained deeper than its preset is not
+ * described as the preset's shape.
+ */
+export function describeModel(config: SessionInfo["config"]): string {
+  const model = config.model ?? "transformer";
+  const preset = CATALOG.icl.models.find((m) => m.kind === model)?.presets[config.preset ?? "tiny"];
+  const layers = config.layers ?? preset?.layers;
+  const width = config.dModel ?? preset?.dModel;
+  const blocks = model === "xlstm" ? "blocks" : "layers";
+  const name = model === "xlstm" ? "xLSTM" : "transformer";
+  const shape = layers && width ? `, ${layers} ${blocks} × ${width} wide` : "";
+  return `${config.preset ?? "tiny"} ${name}${shape}, ${config.tokens ?? "interleaved"} tokens`;
 }
 
 /** A loaded model's own settings, shown in the (locked) model controls: its class and the class's parameters too. */

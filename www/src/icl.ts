@@ -16,7 +16,7 @@ import { LossChart } from "./loss-chart.js";
 import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
 import { download, errorCurveRows, stamp } from "./files.js";
 import { Page, type Phase } from "./page.js";
-import { renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
+import { describeModel, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
 import { IclEvaluation } from "./icl-eval.js";
 import { Progress } from "./progress.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
@@ -175,7 +175,7 @@ async function showRecorded(file: string, mine: number): Promise<void> {
 function showLoaded(s: Session, file: string, history: string): void {
   const c = s.config;
   checkpointInfo.textContent =
-    `Loaded ${file}: ${c.preset} ${MODEL_NAMES[c.model ?? "transformer"]} for ${c.task.kind}, d = ${c.dims}, ${c.points} points, ${history}.`;
+    `Loaded ${file}: ${describeModel(c)} for ${c.task.kind}, d = ${c.dims}, ${c.points} points, ${history}.`;
   showModelSettings(form, c);
 }
 
