@@ -141,19 +141,20 @@ test("the error chart never hides a curve: edge markers, integer k, a legend wit
   // no "Value: --" row or "--" values before hovering
   const legend = await page.$eval("#eval-chart .u-legend", (l) => l.innerText);
   assert.doesNotMatch(legend, /--|Value/, legend);
-  // the shipped model's own training is on the loss chart, so it is not a flat line alone
-  assert.ok(Number(await page.getAttribute("#loss-chart", "data-recorded")) > 50);
+  // the shipped model's own training is on the loss chart, so it is not a flat line alone (its log
+  // has one report per 1,000 of its 24,000 steps)
+  assert.ok(Number(await page.getAttribute("#loss-chart", "data-recorded")) >= 20);
   // continuing it, then Reset: the chart starts again from the recorded run (no stale x-range)
   await page.goto(`${browser.url}icl.html?device=cpu&steps=2&every=1&evalPrompts=64`);
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
   await page.click("#train");
   await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
   const trained = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
-  assert.ok(trained[1] >= 30_002, JSON.stringify(trained));
+  assert.ok(trained[1] >= 24_002, JSON.stringify(trained));
   await page.click("#reset");
   await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
   const reset = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
-  assert.ok(reset[1] <= 30_000, `after Reset the x-range is the recorded run's: ${reset}`);
+  assert.ok(reset[1] <= 24_000, `after Reset the x-range is the recorded run's: ${reset}`);
   assert.equal(await page.getAttribute("#loss-chart", "data-points"), "0");
 
   // from scratch, d = 3: whole-number ticks for k; no empty loss chart before the first report
