@@ -3,6 +3,7 @@ import { CATALOG } from "iclab";
 import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
 import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
+import { MODEL_NAMES } from "./checkpoints.js";
 import { el } from "./dom.js";
 import { BASELINES, ICL, taskConfig } from "./tables.js";
 
@@ -63,9 +64,8 @@ export function describeModel(config: SessionInfo["config"]): string {
   const layers = config.layers ?? preset?.layers;
   const width = config.dModel ?? preset?.dModel;
   const blocks = model === "xlstm" ? "blocks" : "layers";
-  const name = model === "xlstm" ? "xLSTM" : "transformer";
   const shape = layers && width ? `, ${layers} ${blocks} × ${width} wide` : "";
-  return `${config.preset ?? "tiny"} ${name}${shape}, ${config.tokens ?? "interleaved"} tokens`;
+  return `${config.preset ?? "tiny"} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? "interleaved"} tokens`;
 }
 
 /** A loaded model's own settings, shown in the (locked) model controls: its class and the class's parameters too. */
