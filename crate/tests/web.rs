@@ -8,7 +8,11 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-wasm_bindgen_test_configure!(run_in_browser);
+// In a dedicated worker, as the npm package runs the wasm (web/src/worker.ts): the page's main
+// thread stays free for ChromeDriver, whose every poll of the test output is a script with a 30 s
+// limit. On the main thread, Chromium 156 with SwiftShader left a poll unanswered for 30 s and the
+// runner failed before any test reported.
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let obj = Object::new();
