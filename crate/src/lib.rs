@@ -10,6 +10,7 @@ pub mod config;
 pub mod continual;
 pub mod device;
 pub mod error;
+pub mod finding;
 pub mod icl;
 pub mod memory;
 pub mod model;
