@@ -55,17 +55,18 @@ fn show(curve: &[ClassifyEvaluation]) {
             (i.label_to_item, i.query_to_match)
         });
         eprintln!(
-            "step {}: in-context {:.3}, in-weights {:.3}, label→item {pair:.3}, query→match {matched:.3}",
-            e.step, e.in_context, e.in_weights,
+            "step {}: in-context {:.3} (context labels {:.3}), in-weights {:.3}, label→item {pair:.3}, query→match {matched:.3}",
+            e.step, e.in_context, e.context_label_accuracy, e.in_weights,
         );
     }
 }
 
 /// Bursty contexts (B = 2) over many classes (K = 1,024): in-context accuracy leaves chance
-/// (1/L = 0.0625) through a slow phase toward 1/(N/B) = 0.5 — picking one of the context's labels
-/// — then jumps (measured, seed 1: ~0.43 at step 2,000, 0.92 at 4,000, 0.98 at 5,000), while
-/// in-weights accuracy stays at chance: the model learns to read the context, and its attention
-/// shows the induction head doing it.
+/// (1/L = 0.0625) through a slow phase toward B/N = 0.5 — picking one of the context's labels,
+/// as the mass on the context's labels shows — then jumps (measured, seed 1: in-context 0.47,
+/// 0.52, 0.55 at steps 2,000–3,000 while the context-label mass rises 0.72 → 0.93; then 0.71, 0.93,
+/// 0.98 at 3,500–5,000; emergence at 4,000), while in-weights accuracy stays at chance: the model
+/// learns to read the context, and its attention shows the induction head doing it.
 #[test]
 fn bursty_sequences_over_many_classes_learn_in_context() {
     let curve = run(
@@ -89,8 +90,23 @@ fn bursty_sequences_over_many_classes_learn_in_context() {
         "in-weights accuracy {}",
         last.in_weights
     );
-    // the plateau's end: in-context accuracy halfway from chance to perfect (0.53)
+    // the plateau's end: in-context accuracy halfway from copying a context label (B/N = 0.5)
+    // to perfect, 0.75, not halfway from chance (0.53), which the copying stage alone passes
+    assert_eq!((last.base, last.emergence_bar), (0.5, 0.75));
     let at = last.emergence_step.expect("emerges");
+    assert_eq!(
+        curve.iter().find(|e| e.in_context >= 0.75).map(|e| e.step),
+        Some(at)
+    );
+    // two stages: before the jump the model already puts most of its mass on the context's
+    // labels (Reddy's context-label accuracy) while picking the right one at about B/N
+    assert!(
+        curve
+            .iter()
+            .any(|e| e.step < at && e.context_label_accuracy > 0.8 && e.in_context < 0.75),
+        "a label-copying stage before step {at}"
+    );
+    assert!(last.context_label_accuracy > 0.95);
     assert!(
         at > 500,
         "a slow phase first: past halfway already at step {at}"

@@ -3,12 +3,20 @@
 //! holds (in-context learning) or the weights remember (in-weights learning).
 
 pub mod model;
+pub mod phase;
+pub mod runs;
 pub mod sequences;
 pub mod session;
+pub mod sweep;
+pub mod transience;
 
 pub use model::{Classifier, ClassifierConfig, ClassifyBackbone};
+pub use phase::{PhaseCell, PhaseDiagram};
+pub use runs::{Point, Run, Strategy};
 pub use sequences::{BurstyConfig, Sequences, Split, World};
 pub use session::{
     ClassifyConfig, ClassifyEvaluation, ClassifyReport, ClassifySession, QueryAttention,
-    emergence_step,
+    emergence_bar, emergence_base, emergence_step,
 };
+pub use sweep::ClassifySweep;
+pub use transience::{Transience, TransienceOutcome};

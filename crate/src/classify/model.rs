@@ -312,6 +312,42 @@ pub fn accuracy(logits: &[f32], targets: &[u32], labels: usize) -> f64 {
     hits as f64 / targets.len().max(1) as f64
 }
 
+/// Reddy's context-label accuracy: per sequence, the softmax probability the model puts on the
+/// labels present in its context, averaged over sequences. `logits` is `[batch, labels]` for the
+/// sequences of `seqs`. Copying any context label scores 1 here, so it rises with the first
+/// (label-copying) stage, before the induction head picks the right label.
+pub fn context_label_accuracy(logits: &[f32], seqs: &super::Sequences, labels: usize) -> f64 {
+    let n = seqs.pairs;
+    let mut total = 0.0;
+    let mut rows = 0usize;
+    for (b, row) in logits.chunks_exact(labels).enumerate().take(seqs.batch) {
+        let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f64> = row.iter().map(|&v| f64::from(v - top).exp()).collect();
+        let sum: f64 = exp.iter().sum();
+        let mut present = vec![false; labels];
+        for &l in &seqs.labels[b * (n + 1)..b * (n + 1) + n] {
+            if let Some(p) = present.get_mut(l as usize) {
+                *p = true;
+            }
+        }
+        let mass: f64 = exp
+            .iter()
+            .zip(&present)
+            .filter(|(_, p)| **p)
+            .map(|(e, _)| e)
+            .sum();
+        if sum > 0.0 && sum.is_finite() {
+            total += mass / sum;
+            rows += 1;
+        }
+    }
+    if rows == 0 {
+        f64::NAN
+    } else {
+        total / rows as f64
+    }
+}
+
 /// Whether an induction head formed, read off the attention maps (Reddy's progress measures):
 /// in the first layer, how much each label token attends to the item just before it (its pair);
 /// in the last layer, how much the query attends to the label tokens whose item is of the

@@ -11,8 +11,8 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, accuracy, cross_entropy,
-    induction_scores, token_width,
+    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, accuracy,
+    context_label_accuracy, cross_entropy, induction_scores, token_width,
 };
 use super::sequences::{BurstyConfig, Sequences, Split, World};
 use crate::device::{self, Compute, DeviceChoice};
@@ -150,10 +150,26 @@ pub struct QueryAttention {
     pub example: Vec<f64>,
 }
 
-/// The first evaluated step at which in-context accuracy is at least halfway from chance to
-/// perfect: where the plateau ends. `history` is (step, in-context accuracy) in order.
-pub fn emergence_step(history: &[(u32, f64)], chance: f64) -> Option<u32> {
-    let bar = chance + (1.0 - chance) / 2.0;
+/// What in-context accuracy is before any induction head: the larger of chance (1/L) and the
+/// score of copying one of the context's labels at random. A bursty context of N pairs with
+/// burstiness B holds N/B classes with distinct labels, one of them the query's, so copying scores
+/// B/N (docs/SCIENCE.md §4). With N = 4, B = 2 that is 0.5, far above chance 1/16.
+pub fn emergence_base(task: &super::BurstyConfig) -> f64 {
+    let chance = 1.0 / f64::from(task.labels.max(1));
+    let copying = f64::from(task.burstiness) / f64::from(task.pairs.max(1));
+    chance.max(copying)
+}
+
+/// The accuracy that counts as emerged: halfway from `base` ([`emergence_base`]) to perfect.
+pub fn emergence_bar(base: f64) -> f64 {
+    base + (1.0 - base) / 2.0
+}
+
+/// The first evaluated step at which in-context accuracy is at least halfway from `base`
+/// ([`emergence_base`]) to perfect: where the label-copying plateau ends. `history` is (step,
+/// in-context accuracy) in order.
+pub fn emergence_step(history: &[(u32, f64)], base: f64) -> Option<u32> {
+    let bar = emergence_bar(base);
     history
         .iter()
         .find(|(_, acc)| *acc >= bar)
@@ -172,6 +188,14 @@ pub struct ClassifyEvaluation {
     pub in_weights: f64,
     /// 1/L: what guessing scores.
     pub chance: f64,
+    /// Reddy's context-label accuracy on the in-context sequences: the mean probability the
+    /// model puts on labels present in the context (copying any of them scores 1 here). It rises
+    /// in the first stage, before the induction head picks the right one.
+    pub context_label_accuracy: f64,
+    /// [`emergence_base`]: chance or copying a random context label, whichever is higher.
+    pub base: f64,
+    /// The in-context accuracy that counts as emerged: halfway from `base` to 1.
+    pub emergence_bar: f64,
     /// On the in-context sequences; absent for the xLSTM, which has no attention.
     pub induction: Option<InductionScores>,
     /// Every head's attention at the query, layer by layer (empty for the xLSTM).
@@ -341,16 +365,20 @@ impl ClassifySession {
         let example = (0..n).map(|i| ic.classes[i] == ic.classes[n]).collect();
         let in_context = accuracy(&ic_logits, &targets(&ic), labels);
         let chance = 1.0 / labels as f64;
+        let base = emergence_base(&self.config.task);
         self.history.push((self.step, in_context));
         Ok(ClassifyEvaluation {
             step: self.step,
             in_context,
             in_weights: accuracy(&iw_logits, &targets(&iw), labels),
             chance,
+            context_label_accuracy: context_label_accuracy(&ic_logits, &ic, labels),
+            base,
+            emergence_bar: emergence_bar(base),
             induction: induction_scores(&ic, &host),
             query_attention,
             example,
-            emergence_step: emergence_step(&self.history, chance),
+            emergence_step: emergence_step(&self.history, base),
         })
     }
 }
@@ -359,14 +387,50 @@ impl ClassifySession {
 mod tests {
     use super::*;
 
-    /// The plateau ends at the first evaluation halfway from chance to perfect (0.5625 for
-    /// L = 8), not at the best one and not before.
+    /// The plateau ends at the first evaluation halfway from the base to perfect, not at the best
+    /// one and not before.
     #[test]
-    fn emergence_is_the_first_evaluation_past_halfway() {
-        let chance = 1.0 / 8.0;
+    fn emergence_is_the_first_evaluation_past_halfway_from_the_base() {
+        let base = 1.0 / 8.0;
         let history = [(100, 0.13), (200, 0.5), (300, 0.57), (400, 0.9)];
-        assert_eq!(emergence_step(&history, chance), Some(300));
-        assert_eq!(emergence_step(&history[..2], chance), None);
-        assert_eq!(emergence_step(&[], chance), None);
+        assert_eq!(emergence_step(&history, base), Some(300));
+        assert_eq!(emergence_step(&history[..2], base), None);
+        assert_eq!(emergence_step(&[], base), None);
+    }
+
+    /// With N = 4 and B = 2, copying either context label scores 0.5: a run sitting on that
+    /// plateau (0.50–0.55, as the shipped sweep's did before its jump) has not emerged; the bar is
+    /// 0.75, not chance's 0.53.
+    #[test]
+    fn the_label_copying_plateau_is_not_emergence() {
+        let task = super::super::BurstyConfig {
+            pairs: 4,
+            burstiness: 2,
+            labels: 16,
+            ..Default::default()
+        };
+        let base = emergence_base(&task);
+        assert_eq!(base, 0.5);
+        assert_eq!(emergence_bar(base), 0.75);
+        let history = [
+            (2000, 0.50),
+            (2500, 0.52),
+            (3000, 0.55),
+            (3250, 0.62),
+            (3500, 0.93),
+        ];
+        assert_eq!(emergence_step(&history, base), Some(3500));
+        // B = 1, N = 4: copying scores 0.25; L = 2 makes chance (0.5) the larger
+        let one = super::super::BurstyConfig {
+            burstiness: 1,
+            ..task.clone()
+        };
+        assert_eq!(emergence_base(&one), 0.25);
+        let two_labels = super::super::BurstyConfig {
+            labels: 2,
+            classes: 128,
+            ..one
+        };
+        assert_eq!(emergence_base(&two_labels), 0.5);
     }
 }

@@ -178,3 +178,37 @@ fn induction_scores_on_constructed_maps() {
     assert_eq!(mixed, Some(perfect));
     assert_eq!(induction_scores(&seqs, &[]), None);
 }
+
+/// Context-label accuracy by hand: the probability mass on the labels the context holds,
+/// averaged over sequences; a model copying any context label scores 1 even when its accuracy is
+/// 1/(N/B).
+#[test]
+fn context_label_accuracy_by_hand() {
+    // two sequences, N = 2, L = 4: contexts hold labels {0, 1} and {2}
+    let seqs = Sequences {
+        batch: 2,
+        pairs: 2,
+        dims: 1,
+        items: vec![0.0; 6],
+        labels: vec![0, 1, 1, 2, 2, 2],
+        classes: vec![0, 1, 1, 2, 2, 2],
+    };
+    // sequence 1: uniform over 4 labels → 2/4 on {0, 1}; sequence 2: all mass on label 3 → 0
+    let ln = |p: f32| p.ln();
+    let logits = vec![0.0, 0.0, 0.0, 0.0, ln(1e-12), ln(1e-12), ln(1e-12), 0.0];
+    let got = context_label_accuracy(&logits, &seqs, 4);
+    assert!((got - (0.5 + 0.0) / 2.0).abs() < 1e-6, "{got}");
+    // copying: half the mass on each context label of sequence 1 counts fully
+    let copy = vec![
+        0.0,
+        0.0,
+        ln(1e-12),
+        ln(1e-12),
+        ln(1e-12),
+        ln(1e-12),
+        0.0,
+        ln(1e-12),
+    ];
+    let got = context_label_accuracy(&copy, &seqs, 4);
+    assert!((got - 1.0).abs() < 1e-6, "{got}");
+}

@@ -7,9 +7,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use iclab::classify::{BurstyConfig, ClassifyConfig, ClassifyEvaluation, ClassifySession};
+use iclab::classify::{BurstyConfig, ClassifyConfig, ClassifySession, ClassifySweep, Point, Run};
 use iclab::{Error, Result};
-use serde::Serialize;
 
 mod flags;
 
@@ -52,60 +51,6 @@ pub enum ClassifyCommand {
     },
 }
 
-/// One evaluation of a run, with the mean loss of the steps before it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Point {
-    pub step: u32,
-    pub loss: f64,
-    pub in_context: f64,
-    pub in_weights: f64,
-    /// Reddy's induction scores (absent for the xLSTM).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label_to_item: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_to_match: Option<f64>,
-}
-
-/// A whole run: its config, its curve, and what it ended as.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Run {
-    pub classes: u32,
-    pub burstiness: u32,
-    pub noise: f64,
-    pub weight_decay: f64,
-    pub seed: u32,
-    pub steps: u32,
-    pub chance: f64,
-    pub curve: Vec<Point>,
-    /// The first evaluation with in-context accuracy halfway from chance to perfect.
-    pub emergence_step: Option<u32>,
-    /// The largest in-context accuracy of the run and its step (transience: a peak well above
-    /// the final value).
-    pub peak_in_context: f64,
-    pub peak_step: u32,
-    pub final_in_context: f64,
-    pub final_in_weights: f64,
-    /// Which strategy the run ended with: `in_context`, `in_weights`, `both` (each above
-    /// halfway from chance to perfect) or `neither`.
-    pub winner: &'static str,
-    /// The last evaluation's attention at the query (the heatmap of the run's end).
-    pub final_evaluation: ClassifyEvaluation,
-    pub wall_seconds: f64,
-}
-
-/// Which strategy a run ended with (see [`Run::winner`]).
-pub fn winner(in_context: f64, in_weights: f64, chance: f64) -> &'static str {
-    let bar = chance + (1.0 - chance) / 2.0;
-    match (in_context >= bar, in_weights >= bar) {
-        (true, true) => "both",
-        (true, false) => "in_context",
-        (false, true) => "in_weights",
-        (false, false) => "neither",
-    }
-}
-
 /// Trains `config` on `schedule`, calling `each` after every evaluation.
 pub async fn run(
     config: ClassifyConfig,
@@ -114,50 +59,26 @@ pub async fn run(
 ) -> Result<Run> {
     schedule.check()?;
     let started = std::time::Instant::now();
-    let task = config.task.clone();
-    let (seed, weight_decay) = (config.seed, config.weight_decay);
-    let mut session = ClassifySession::new(config).await?;
+    let mut session = ClassifySession::new(config.clone()).await?;
     let mut curve = Vec::new();
     let mut last = None;
     while session.step() < schedule.steps {
         let n = schedule.every.min(schedule.steps - session.step());
         let report = session.train(n).await?;
         let e = session.evaluate(schedule.prompts).await?;
-        let point = Point {
-            step: e.step,
-            loss: report.loss,
-            in_context: e.in_context,
-            in_weights: e.in_weights,
-            label_to_item: e.induction.map(|i| i.label_to_item),
-            query_to_match: e.induction.map(|i| i.query_to_match),
-        };
+        let point = Point::of(&e, report.loss);
         each(&point);
         curve.push(point);
         last = Some(e);
     }
     let last = last.ok_or_else(|| Error::invalid("--steps", "must be at least 1"))?;
-    let peak = curve
-        .iter()
-        .max_by(|a, b| a.in_context.total_cmp(&b.in_context))
-        .map_or((f64::NAN, 0), |p| (p.in_context, p.step));
-    Ok(Run {
-        classes: task.classes,
-        burstiness: task.burstiness,
-        noise: task.noise,
-        weight_decay,
-        seed,
-        steps: schedule.steps,
-        chance: last.chance,
-        emergence_step: last.emergence_step,
-        peak_in_context: peak.0,
-        peak_step: peak.1,
-        final_in_context: last.in_context,
-        final_in_weights: last.in_weights,
-        winner: winner(last.in_context, last.in_weights, last.chance),
-        final_evaluation: last,
+    Ok(Run::new(
+        &config,
+        schedule.prompts,
         curve,
-        wall_seconds: started.elapsed().as_secs_f64(),
-    })
+        last,
+        started.elapsed().as_secs_f64(),
+    ))
 }
 
 /// The axes of a sweep.
@@ -214,8 +135,8 @@ pub fn line(p: &Point) -> String {
         _ => String::new(),
     };
     format!(
-        "step {:>7}  loss {:.4}  in-context {:.3}  in-weights {:.3}{induction}",
-        p.step, p.loss, p.in_context, p.in_weights
+        "step {:>7}  loss {:.4}  in-context {:.3} (context labels {:.3})  in-weights {:.3}{induction}",
+        p.step, p.loss, p.in_context, p.context_label_accuracy, p.in_weights
     )
 }
 
@@ -232,11 +153,57 @@ pub fn summary(r: &Run) -> String {
         r.peak_in_context,
         r.peak_step,
         r.final_in_weights,
-        r.winner,
+        r.winner.words(),
         r.emergence_step
             .map_or("none".to_owned(), |s| format!("at step {s}")),
         r.wall_seconds
     )
+}
+
+/// The runs of `path` when it exists and was written with this base config and schedule (a sweep
+/// resumes, and re-running a finished one recomputes its findings); another sweep there is an
+/// error naming `--out`.
+fn existing(
+    path: &std::path::Path,
+    base: &ClassifyConfig,
+    schedule: &Schedule,
+) -> Result<Vec<Run>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Error::invalid(
+                "--out",
+                format!("cannot read {}: {e}", path.display()),
+            ));
+        }
+    };
+    let sweep: ClassifySweep = serde_json::from_str(&text).map_err(|e| {
+        Error::invalid(
+            "--out",
+            format!("{} is not a sweep iclab wrote: {e}", path.display()),
+        )
+    })?;
+    if sweep.config != *base || sweep.runs.iter().any(|r| r.prompts != schedule.prompts) {
+        return Err(Error::invalid(
+            "--out",
+            format!(
+                "{} holds a sweep of other settings (model, task or evaluation); use another file",
+                path.display()
+            ),
+        ));
+    }
+    Ok(sweep.runs)
+}
+
+/// The sweep's findings as text: the phase diagram per ε, then transience and weight decay.
+pub fn findings(r: &ClassifySweep) -> String {
+    let mut out: Vec<String> = r.phase.statements.clone();
+    for t in &r.transience {
+        out.push(t.statement.clone());
+        out.extend(t.weight_decay.iter().map(|e| e.statement.clone()));
+    }
+    out.join("\n")
 }
 
 /// Runs `iclab classify …`.
@@ -277,9 +244,41 @@ pub async fn command(json: bool, command: ClassifyCommand) -> Result<()> {
                 classes: parse_list("--sweep-classes", &classes, task::CLASSES)?,
             };
             let grid = grid(&base, &axes)?;
-            let command: Vec<String> = std::env::args().skip(1).collect();
-            let mut runs = Vec::new();
+            let command = format!(
+                "iclab {}",
+                std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+            );
+            let mut runs = match &out {
+                Some(path) => existing(path, &base, &schedule)?,
+                None => Vec::new(),
+            };
             for (i, point) in grid.into_iter().enumerate() {
+                let t = &point.task;
+                if runs.iter().any(|r| {
+                    (
+                        r.seed,
+                        r.weight_decay,
+                        r.noise,
+                        r.burstiness,
+                        r.classes,
+                        r.steps,
+                    ) == (
+                        point.seed,
+                        point.weight_decay,
+                        t.noise,
+                        t.burstiness,
+                        t.classes,
+                        schedule.steps,
+                    )
+                }) {
+                    eprintln!(
+                        "run {}: already in {}, skipped",
+                        i + 1,
+                        out.as_ref()
+                            .map_or(String::new(), |p| p.display().to_string())
+                    );
+                    continue;
+                }
                 let what = format!(
                     "run {}: K {} B {} ε {} wd {} seed {}",
                     i + 1,
@@ -296,14 +295,23 @@ pub async fn command(json: bool, command: ClassifyCommand) -> Result<()> {
                 crate::emit(json, crate::to_json(&run), || summary(&run));
                 runs.push(run);
                 if let Some(path) = &out {
-                    let record = serde_json::json!({
-                        "command": format!("iclab {}", command.join(" ")),
-                        "config": crate::to_json(&base),
-                        "runs": crate::to_json(&runs),
-                    });
-                    crate::write_atomic("--out", path, record.to_string().as_bytes())?;
+                    let record = ClassifySweep::new(command.clone(), base.clone(), runs.clone());
+                    crate::write_atomic(
+                        "--out",
+                        path,
+                        crate::to_json(&record).to_string().as_bytes(),
+                    )?;
                 }
             }
+            let record = ClassifySweep::new(command, base, runs);
+            crate::emit(
+                json,
+                serde_json::json!({
+                    "phase": crate::to_json(&record.phase),
+                    "transience": crate::to_json(&record.transience),
+                }),
+                || findings(&record),
+            );
         }
     }
     Ok(())
@@ -343,14 +351,5 @@ mod tests {
         assert_eq!(e.field(), Some("--sweep-burstiness"));
         let e = grid(&base, &axes(&[1], &[20])).expect_err("K = 20");
         assert_eq!(e.field(), Some("--sweep-classes"));
-    }
-
-    #[test]
-    fn the_winner_is_whichever_passed_halfway() {
-        let chance = 1.0 / 16.0;
-        assert_eq!(winner(0.9, 0.1, chance), "in_context");
-        assert_eq!(winner(0.1, 0.95, chance), "in_weights");
-        assert_eq!(winner(0.6, 0.6, chance), "both");
-        assert_eq!(winner(0.4, 0.3, chance), "neither");
     }
 }

@@ -1,0 +1,477 @@
+//! Is emergent in-context learning transient here? (docs/SCIENCE.md §4; Singh et al. 2023.)
+//! Transience is in-context learning that emerges and then fades as training goes on; only a run
+//! where it emerged can show it.
+//!
+//! Rules, per run: the *peak* is the best mean in-context accuracy over a window of `w`
+//! consecutive evaluations at or after the emergence step, the *late* value the mean over the last
+//! `w` (w = a tenth of the run's evaluations, at least 1); the run *faded* when peak − late
+//! exceeds `CLEAR` × its sampling error (the two accuracies' binomial errors on the evaluation
+//! sequences, combined as if independent: the same sequences are scored every time, so this is
+//! the cautious side). Over runs: transience is *seen* when every run that emerged faded, *not
+//! seen* when none did. Weight decay is said to change something only when every seed shows the
+//! change past its noise.
+
+use serde::{Deserialize, Serialize};
+
+use super::runs::Run;
+use crate::finding::{Evidence, NoiseSource, binomial_se, clears, thousands};
+
+/// One run's rise and (perhaps) fall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TransienceRun {
+    pub seed: u32,
+    pub weight_decay: f64,
+    pub emergence_step: Option<u32>,
+    /// Evaluations averaged for the peak and the late value.
+    pub window: u32,
+    /// Best windowed in-context accuracy from the emergence step on (`null` if it never emerged).
+    #[serde(with = "crate::finding::nullable")]
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub peak: f64,
+    /// The step ending that best window.
+    pub peak_step: u32,
+    /// Mean in-context accuracy over the last window.
+    pub late: f64,
+    /// Mean in-weights accuracy over the last window (memorization).
+    pub late_in_weights: f64,
+    /// Mean training loss over the last window: how much gradient was left to drive a change.
+    pub late_loss: f64,
+    /// Margin: peak − late; decided = it faded.
+    pub fade: Evidence,
+}
+
+/// What the runs show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum TransienceOutcome {
+    /// No run's in-context learning emerged: the runs say nothing about transience.
+    NoEmergence,
+    /// In-context learning emerged and faded in none of the runs.
+    NotSeen,
+    /// It faded in every run where it emerged.
+    Seen,
+    /// It faded in some runs and not in others.
+    Mixed,
+}
+
+/// A change weight decay made, paired by seed against no weight decay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DecayEffect {
+    pub weight_decay: f64,
+    /// Per seed present in both: late in-context accuracy with this weight decay minus without.
+    pub differences: Vec<f64>,
+    /// Margin: the smallest |difference| when all have one sign (else 0); noise: the largest
+    /// sampling error of a difference. Decided = every seed shows the change.
+    pub evidence: Evidence,
+    pub statement: String,
+}
+
+/// The transience finding over a set of runs of one setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Transience {
+    pub classes: u32,
+    pub burstiness: u32,
+    pub noise: f64,
+    pub runs: Vec<TransienceRun>,
+    pub outcome: TransienceOutcome,
+    pub statement: String,
+    pub weight_decay: Vec<DecayEffect>,
+}
+
+/// Mean of `f` over `points`.
+fn window_mean(points: &[super::runs::Point], f: impl Fn(&super::runs::Point) -> f64) -> f64 {
+    points.iter().map(f).sum::<f64>() / points.len().max(1) as f64
+}
+
+impl TransienceRun {
+    pub fn of(run: &Run) -> Self {
+        let curve = &run.curve;
+        let window = (curve.len() / 10).max(1);
+        let tail = &curve[curve.len().saturating_sub(window)..];
+        let late = window_mean(tail, |p| p.in_context);
+        let late_in_weights = window_mean(tail, |p| p.in_weights);
+        let late_loss = window_mean(tail, |p| p.loss);
+        let from = run
+            .emergence_step
+            .and_then(|s| curve.iter().position(|p| p.step >= s));
+        let (peak, peak_step) = match from {
+            Some(i) if curve.len() >= i + window => (i..=curve.len() - window)
+                .map(|j| {
+                    let w = &curve[j..j + window];
+                    (window_mean(w, |p| p.in_context), w[window - 1].step)
+                })
+                .fold(
+                    (f64::NEG_INFINITY, 0),
+                    |best, x| {
+                        if x.0 > best.0 { x } else { best }
+                    },
+                ),
+            Some(i) => (curve[i].in_context, curve[i].step),
+            None => (f64::NAN, 0),
+        };
+        let noise = binomial_se(peak, run.prompts).hypot(binomial_se(late, run.prompts));
+        Self {
+            seed: run.seed,
+            weight_decay: run.weight_decay,
+            emergence_step: run.emergence_step,
+            window: window as u32,
+            peak,
+            peak_step,
+            late,
+            late_in_weights,
+            late_loss,
+            fade: Evidence::against_noise(
+                "peak − late in-context accuracy (windowed means)",
+                peak - late,
+                noise,
+                NoiseSource::Binomial,
+                run.prompts,
+            ),
+        }
+    }
+}
+
+/// "0.06" or "0.05–0.07".
+fn range_text(values: &[f64], digits: usize) -> String {
+    let (lo, hi) = crate::finding::min_max(values);
+    if (hi - lo).abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+        format!("{lo:.digits$}")
+    } else {
+        format!("{lo:.digits$}–{hi:.digits$}")
+    }
+}
+
+fn list(values: &[f64]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Transience {
+    /// One finding per setting (ε, B, K) of `runs`, sorted by ε, B and K.
+    pub fn per_setting(runs: &[Run]) -> Vec<Self> {
+        let mut keys: Vec<(f64, u32, u32)> = runs
+            .iter()
+            .map(|r| (r.noise, r.burstiness, r.classes))
+            .collect();
+        keys.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        keys.dedup();
+        keys.into_iter()
+            .map(|k| {
+                let group: Vec<Run> = runs
+                    .iter()
+                    .filter(|r| (r.noise, r.burstiness, r.classes) == k)
+                    .cloned()
+                    .collect();
+                Self::of(&group)
+            })
+            .collect()
+    }
+
+    /// The finding over `runs` (one setting: seeds × weight decays).
+    pub fn of(runs: &[Run]) -> Self {
+        let mut sorted: Vec<&Run> = runs.iter().collect();
+        sorted.sort_by(|a, b| {
+            a.weight_decay
+                .total_cmp(&b.weight_decay)
+                .then(a.seed.cmp(&b.seed))
+        });
+        let each: Vec<TransienceRun> = sorted.iter().map(|r| TransienceRun::of(r)).collect();
+        let emerged: Vec<&TransienceRun> =
+            each.iter().filter(|r| r.emergence_step.is_some()).collect();
+        let faded = emerged.iter().filter(|r| r.fade.decided).count();
+        let outcome = match (emerged.len(), faded) {
+            (0, _) => TransienceOutcome::NoEmergence,
+            (_, 0) => TransienceOutcome::NotSeen,
+            (n, f) if f == n => TransienceOutcome::Seen,
+            _ => TransienceOutcome::Mixed,
+        };
+        let first = sorted.first();
+        let setting = first.map_or(String::new(), |r| {
+            let mut decays: Vec<f64> = sorted.iter().map(|r| r.weight_decay).collect();
+            decays.dedup();
+            let mut seeds: Vec<u32> = sorted.iter().map(|r| r.seed).collect();
+            seeds.sort_unstable();
+            seeds.dedup();
+            format!(
+                "K = {}, B = {}, ε = {}, {} steps, seeds {}, weight decay {}",
+                thousands(r.classes),
+                r.burstiness,
+                r.noise,
+                thousands(sorted.iter().map(|r| r.steps).max().unwrap_or(0)),
+                seeds
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                list(&decays).replace(".00", "")
+            )
+        });
+        let largest = emerged
+            .iter()
+            .map(|r| r.fade.margin)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let noise = emerged.iter().map(|r| r.fade.noise).fold(0.0, f64::max);
+        let statement = match outcome {
+            TransienceOutcome::NoEmergence => format!(
+                "In-context learning never emerged in these {} runs ({setting}), so they cannot show transience.",
+                each.len()
+            ),
+            TransienceOutcome::NotSeen => format!(
+                "Transience was not seen at this scale: in-context learning emerged in {} of {} runs ({setting}) and faded in none — its late accuracy stayed within {:.3} of its peak (windowed means), against a sampling error of up to {:.3}; late in-weights accuracy {}, late training loss {}.",
+                emerged.len(),
+                each.len(),
+                largest.max(0.0),
+                noise,
+                range_text(
+                    &emerged
+                        .iter()
+                        .map(|r| r.late_in_weights)
+                        .collect::<Vec<_>>(),
+                    2
+                ),
+                range_text(&emerged.iter().map(|r| r.late_loss).collect::<Vec<_>>(), 4),
+            ),
+            TransienceOutcome::Seen => format!(
+                "In-context learning was transient: it emerged and then faded in every one of the {} runs where it emerged ({setting}), from peaks of {} to {} at the end.",
+                emerged.len(),
+                list(&emerged.iter().map(|r| r.peak).collect::<Vec<_>>()),
+                list(&emerged.iter().map(|r| r.late).collect::<Vec<_>>())
+            ),
+            TransienceOutcome::Mixed => format!(
+                "In-context learning faded in {faded} of the {} runs where it emerged ({setting}) and held in the others: the seeds do not agree on transience.",
+                emerged.len()
+            ),
+        };
+        Self {
+            classes: first.map_or(0, |r| r.classes),
+            burstiness: first.map_or(0, |r| r.burstiness),
+            noise: first.map_or(f64::NAN, |r| r.noise),
+            weight_decay: decay_effects(&each),
+            runs: each,
+            outcome,
+            statement,
+        }
+    }
+}
+
+/// Per weight decay > 0: the change in late in-context accuracy against no weight decay, seed by
+/// seed, and whether every seed shows it.
+fn decay_effects(runs: &[TransienceRun]) -> Vec<DecayEffect> {
+    let mut decays: Vec<f64> = runs
+        .iter()
+        .map(|r| r.weight_decay)
+        .filter(|w| *w > 0.0)
+        .collect();
+    decays.dedup();
+    let plain: Vec<&TransienceRun> = runs.iter().filter(|r| r.weight_decay == 0.0).collect();
+    decays
+        .into_iter()
+        .filter_map(|wd| {
+            let pairs: Vec<(&TransienceRun, &TransienceRun)> = runs
+                .iter()
+                .filter(|r| r.weight_decay == wd)
+                .filter_map(|r| plain.iter().find(|p| p.seed == r.seed).map(|p| (*p, r)))
+                .collect();
+            if pairs.is_empty() {
+                return None;
+            }
+            let differences: Vec<f64> = pairs.iter().map(|(p, r)| r.late - p.late).collect();
+            let same_sign = differences.iter().all(|d| *d > 0.0)
+                || differences.iter().all(|d| *d < 0.0);
+            let margin = if same_sign {
+                differences
+                    .iter()
+                    .map(|d| d.abs())
+                    .fold(f64::INFINITY, f64::min)
+            } else {
+                0.0
+            };
+            let noise = pairs
+                .iter()
+                .map(|(p, r)| {
+                    let n = p.fade.samples;
+                    binomial_se(p.late, n).hypot(binomial_se(r.late, n))
+                })
+                .fold(0.0, f64::max);
+            let evidence = Evidence::against_noise(
+                "late in-context accuracy with weight decay − without, the smallest over seeds",
+                margin,
+                noise,
+                NoiseSource::Binomial,
+                pairs.first().map_or(0, |(p, _)| p.fade.samples),
+            );
+            let decided = clears(margin, noise) && same_sign;
+            let statement = if decided {
+                format!(
+                    "With weight decay {wd}, late in-context accuracy was {} in every seed ({} against without).",
+                    if differences[0] > 0.0 { "higher" } else { "lower" },
+                    differences
+                        .iter()
+                        .map(|d| format!("{d:+.2}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                format!(
+                    "Weight decay {wd} changed late in-context accuracy by {} against without: no change that every seed shows past its noise ({noise:.3}).",
+                    differences
+                        .iter()
+                        .map(|d| format!("{d:+.2}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            Some(DecayEffect {
+                weight_decay: wd,
+                differences,
+                evidence,
+                statement,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::runs::{Point, Strategy};
+    use crate::classify::session::ClassifyEvaluation;
+
+    /// A run of 40 evaluations, every 1,000 steps, with in-context accuracy `ic(i)`.
+    fn run(seed: u32, wd: f64, ic: impl Fn(usize) -> f64) -> Run {
+        let curve: Vec<Point> = (0..40)
+            .map(|i| Point {
+                step: (i as u32 + 1) * 1000,
+                loss: 0.1,
+                in_context: ic(i),
+                in_weights: 0.1,
+                context_label_accuracy: 1.0,
+                label_to_item: None,
+                query_to_match: None,
+            })
+            .collect();
+        let base = 0.5;
+        let emergence_step = curve.iter().find(|p| p.in_context >= 0.75).map(|p| p.step);
+        let last = curve[39].clone();
+        Run {
+            classes: 1024,
+            burstiness: 2,
+            noise: 0.1,
+            weight_decay: wd,
+            seed,
+            steps: 40_000,
+            prompts: 512,
+            chance: 1.0 / 16.0,
+            base,
+            emergence_step,
+            peak_in_context: 0.0,
+            peak_step: 0,
+            final_in_context: last.in_context,
+            final_in_weights: last.in_weights,
+            winner: Strategy::InContext,
+            final_evaluation: ClassifyEvaluation {
+                step: 40_000,
+                in_context: last.in_context,
+                in_weights: 0.1,
+                chance: 1.0 / 16.0,
+                context_label_accuracy: 1.0,
+                base,
+                emergence_bar: 0.75,
+                induction: None,
+                query_attention: vec![],
+                example: vec![],
+                emergence_step,
+            },
+            curve,
+            wall_seconds: 1.0,
+        }
+    }
+
+    /// Rises to 0.97 by evaluation 5 and stays.
+    fn holds(i: usize) -> f64 {
+        if i < 4 { 0.5 } else { 0.97 }
+    }
+
+    /// Rises to 0.97, then falls to 0.40 over the second half.
+    fn fades(i: usize) -> f64 {
+        match i {
+            0..4 => 0.5,
+            4..20 => 0.97,
+            _ => 0.97 - 0.57 * (i - 19) as f64 / 20.0,
+        }
+    }
+
+    #[test]
+    fn runs_that_emerge_and_hold_show_no_transience() {
+        let runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, holds)).collect();
+        let t = Transience::of(&runs);
+        assert_eq!(t.outcome, TransienceOutcome::NotSeen);
+        assert!(
+            t.statement
+                .starts_with("Transience was not seen at this scale")
+        );
+        assert!(t.runs.iter().all(|r| !r.fade.decided && r.window == 4));
+    }
+
+    #[test]
+    fn runs_that_emerge_and_fade_are_transient() {
+        let runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, fades)).collect();
+        let t = Transience::of(&runs);
+        assert_eq!(t.outcome, TransienceOutcome::Seen, "{}", t.statement);
+        assert!((t.runs[0].peak - 0.97).abs() < 1e-9);
+        assert!(t.runs[0].late < 0.5);
+        // one of three fading: the seeds disagree
+        let mixed = vec![run(0, 0.0, fades), run(1, 0.0, holds), run(2, 0.0, holds)];
+        assert_eq!(Transience::of(&mixed).outcome, TransienceOutcome::Mixed);
+    }
+
+    #[test]
+    fn runs_that_never_emerged_say_nothing() {
+        let runs = vec![run(0, 0.0, |_| 0.4), run(1, 1e-3, |_| 0.45)];
+        let t = Transience::of(&runs);
+        assert_eq!(t.outcome, TransienceOutcome::NoEmergence);
+        assert!(
+            t.statement.contains("cannot show transience"),
+            "{}",
+            t.statement
+        );
+    }
+
+    #[test]
+    fn weight_decay_counts_only_when_every_seed_shows_it() {
+        // with decay every seed ends 0.2 higher: decided
+        let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, fades)).collect();
+        runs.extend((0..3).map(|s| run(s, 1e-3, |i| (fades(i) + 0.2).min(0.97))));
+        let t = Transience::of(&runs);
+        assert_eq!(t.weight_decay.len(), 1);
+        let e = &t.weight_decay[0];
+        assert!(e.evidence.decided, "{e:?}");
+        assert!(
+            e.statement.contains("higher in every seed"),
+            "{}",
+            e.statement
+        );
+        // one seed goes the other way: not decided
+        let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, holds)).collect();
+        runs.push(run(0, 1e-4, |i| holds(i) - 0.1));
+        runs.push(run(1, 1e-4, |i| holds(i) + 0.02));
+        runs.push(run(2, 1e-4, |i| holds(i) - 0.1));
+        let e = &Transience::of(&runs).weight_decay[0];
+        assert!(!e.evidence.decided);
+        assert!(
+            e.statement.contains("no change that every seed shows"),
+            "{}",
+            e.statement
+        );
+    }
+}
