@@ -635,9 +635,38 @@ fn classify_trains_sweeps_and_names_bad_flags() {
     args.extend(small);
     let (code, stdout, stderr) = iclab(&args);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout.lines().count(), 4, "a line per run");
-    let sweep: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    assert_eq!(
+        stdout.lines().count(),
+        5,
+        "a line per run, then the findings"
+    );
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().expect("findings")).expect("JSON");
+    assert_eq!(last["phase"]["cells"].as_array().map(Vec::len), Some(4));
+    assert!(
+        last["phase"]["statements"][0]
+            .as_str()
+            .is_some_and(|s| s.starts_with("ε = 0.1, after 20 steps (1 seed)"))
+    );
+    let written = std::fs::read_to_string(&out).expect("written");
+    let sweep: serde_json::Value = serde_json::from_str(&written).expect("JSON");
+    assert_eq!(
+        sweep["phase"], last["phase"],
+        "the file carries the findings it printed"
+    );
+    assert_eq!(sweep["transience"].as_array().map(Vec::len), Some(4));
+    // the same command again resumes a finished sweep: nothing trains, the findings stay
+    let (code, stdout, stderr) = iclab(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "only the findings: {stdout}");
+    assert!(stderr.contains("skipped"), "{stderr}");
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("kept")).expect("JSON");
+    assert_eq!(again["runs"], sweep["runs"]);
+    // a sweep of other settings in that file is an error naming --out
+    let mut other = args.clone();
+    other.extend(["--hidden", "16"]);
+    assert_json_error(&other, "--out");
     assert!(
         sweep["command"]
             .as_str()
@@ -681,4 +710,123 @@ fn classify_trains_sweeps_and_names_bad_flags() {
     ] {
         assert_json_error(&args, field);
     }
+}
+
+/// `iclab icl sweep --out DIR` keeps every run's position between dMMSE and ridge and the core's
+/// findings in `DIR/sweep.json`; a later command of the same settings with more steps joins the
+/// file (its checkpoints named by their steps) and adds the longer-training finding; the same
+/// command again trains nothing; another sweep's settings there are an error naming `--out`.
+#[test]
+fn icl_sweep_records_positions_findings_and_longer_runs() {
+    let dir = std::env::temp_dir().join(format!("iclab-diversity-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let out = dir.to_str().expect("utf8").to_owned();
+    let sweep = |steps: &'static str, pools: &'static str| -> Vec<String> {
+        [
+            "--json",
+            "icl",
+            "sweep",
+            "--task",
+            "noisy_linear",
+            "--dims",
+            "3",
+            "--points",
+            "5",
+            "--tokens",
+            "paired",
+            "--layers",
+            "1",
+            "--d-model",
+            "16",
+            "--heads",
+            "2",
+            "--batch-size",
+            "16",
+            "--prompts",
+            "32",
+            "--device",
+            "cpu",
+            "--seeds",
+            "0,1",
+            "--every",
+            "10",
+            "--pools",
+            pools,
+            "--steps",
+            steps,
+            "--decay-steps",
+            steps,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--out".to_owned(), out.clone()])
+        .collect()
+    };
+    let run = |args: &[String]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        iclab(&args)
+    };
+    let (code, stdout, stderr) = run(&sweep("10", "2,8,inf"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.lines().count(),
+        7,
+        "six runs, then the findings: {stdout}"
+    );
+    let read = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sweep.json")).expect("sweep.json"))
+            .expect("JSON")
+    };
+    let first = read();
+    let runs = first["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 6);
+    for r in runs.iter().filter(|r| !r["taskPool"].is_null()) {
+        let p = &r["fresh"]["position"];
+        assert!(
+            p["fraction"].is_f64() && p["span"].as_f64().is_some_and(|s| s > 0.0),
+            "{r}"
+        );
+    }
+    assert!(
+        runs.iter()
+            .filter(|r| r["taskPool"].is_null())
+            .all(|r| r["fresh"]["position"].is_null())
+    );
+    assert_eq!(first["findings"]["cells"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        first["findings"]["crossovers"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(dir.join("pool-8-seed-1.safetensors").exists());
+    // longer runs of M = 8 join the sweep
+    let (code, _, stderr) = run(&sweep("20", "8"));
+    assert_eq!(code, 0, "{stderr}");
+    let joined = read();
+    assert_eq!(joined["runs"].as_array().map(Vec::len), Some(8));
+    assert_eq!(joined["commands"].as_array().map(Vec::len), Some(2));
+    let longer = &joined["findings"]["longer"];
+    assert_eq!(longer.as_array().map(Vec::len), Some(1), "{longer}");
+    assert_eq!(
+        (
+            longer[0]["taskPool"].as_u64(),
+            longer[0]["longerSteps"].as_u64()
+        ),
+        (Some(8), Some(20))
+    );
+    assert!(dir.join("pool-8-seed-0-steps-20.safetensors").exists());
+    assert!(
+        dir.join("pool-8-seed-0.safetensors").exists(),
+        "the sweep's own model stays"
+    );
+    // again: nothing to train
+    let (code, stdout, stderr) = run(&sweep("20", "8"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(read()["runs"], joined["runs"]);
+    // other settings in the same directory
+    let mut other = sweep("10", "2");
+    other.extend(["--lr".to_owned(), "0.01".to_owned()]);
+    let args: Vec<&str> = other.iter().map(String::as_str).collect();
+    assert_json_error(&args, "--out");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -204,6 +204,10 @@ pub struct EvalResult {
     /// plot it against dMMSE and ridge).
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub distances: BTreeMap<String, Vec<f64>>,
+    /// With a model, dMMSE and ridge: where the model sits between the two, against their own
+    /// distance (docs/SCIENCE.md §5).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub position: Option<super::diversity::Position>,
     /// Which tasks the prompts used.
     pub tasks: EvalTasks,
     /// The first `examples` prompts in full.
@@ -293,6 +297,12 @@ pub fn assemble(
             .collect(),
         None => BTreeMap::new(),
     };
+    let preds = |name: &str| methods.iter().find(|(n, _)| n == name).map(|(_, p)| p);
+    let span = match (preds("dmmse"), preds("bayes_ridge")) {
+        (Some(a), Some(b)) => Some(distance(a, b, points, normalizer)),
+        _ => None,
+    };
+    let position = super::diversity::position_of(&distances, span.as_deref());
     let examples = (0..(config.examples as usize).min(batch))
         .map(|b| Example {
             xs: (0..points)
@@ -315,6 +325,7 @@ pub fn assemble(
         normalizer,
         curves,
         distances,
+        position,
         tasks: config.tasks,
         examples,
     }

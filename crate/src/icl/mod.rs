@@ -4,6 +4,7 @@
 pub mod baselines;
 pub mod curriculum;
 pub mod curves;
+pub mod diversity;
 pub mod evaluate;
 pub mod layers;
 pub mod pool;

@@ -245,39 +245,71 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let base = session.resolve()?;
             let eval = eval.resolve(None)?;
+            let command = format!(
+                "iclab {}",
+                std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+            );
+            let mut record = None;
             if let Some(dir) = &out {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Error::invalid("--out", format!("cannot create {}: {e}", dir.display()))
                 })?;
+                record = sweep::existing(dir, &base, &eval)?;
             }
+            let (mut commands, mut runs, config) = match record {
+                Some(r) => (r.commands, r.runs, r.config),
+                None => (vec![], vec![], base.clone()),
+            };
+            commands.push(command);
+            let base_steps = runs.first().map_or(steps, |r| r.steps);
             if !json {
                 out!("{}", sweep::HEADER);
             }
-            let mut runs = Vec::new();
             for &seed in &seeds {
                 for &pool in &pools {
+                    if runs
+                        .iter()
+                        .any(|r| r.task_pool == pool && r.seed == seed && r.steps == steps)
+                    {
+                        eprintln!(
+                            "M = {} seed {seed}, {steps} steps: already in the sweep, skipped",
+                            pool.map_or("∞".to_owned(), |m| m.to_string())
+                        );
+                        continue;
+                    }
                     let plan = sweep::Plan {
                         base: &base,
                         steps,
                         every,
                         eval: &eval,
                         out: out.as_deref(),
+                        base_steps,
                     };
                     let run =
                         sweep::run_one(&plan, pool, seed, &mut |line| eprintln!("{line}")).await?;
                     emit(json, to_json(&run), || sweep::row(&run));
                     runs.push(run);
                     if let Some(dir) = &out {
-                        let command: Vec<String> = std::env::args().skip(1).collect();
-                        let record = json!({ "command": command.join(" "), "config": to_json(&base), "steps": steps, "evaluation": to_json(&eval), "runs": to_json(&runs) });
+                        let record = iclab::icl::diversity::DiversitySweep::new(
+                            commands.clone(),
+                            config.clone(),
+                            eval.clone(),
+                            runs.clone(),
+                        );
                         write_atomic(
                             "--out",
                             &dir.join("sweep.json"),
-                            record.to_string().as_bytes(),
+                            to_json(&record).to_string().as_bytes(),
                         )?;
                     }
                 }
             }
+            let record = iclab::icl::diversity::DiversitySweep::new(commands, config, eval, runs);
+            emit(
+                json,
+                json!({ "findings": to_json(&record.findings) }),
+                || sweep::findings(&record),
+            );
         }
         Command::Icl {
             command: IclCommand::Eval { from, eval },

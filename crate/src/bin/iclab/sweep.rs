@@ -1,47 +1,18 @@
 //! `iclab icl sweep`: task diversity (SCIENCE.md §5, Raventós et al. 2023). One model per pool
 //! size M and seed, each evaluated on its pool's tasks and on fresh ones against dMMSE (the
-//! posterior over the pool) and ridge with λ = σ² (the posterior under the Gaussian prior).
-//! Below the task-diversity threshold a model sits near dMMSE; above it, near ridge.
+//! posterior over the pool) and ridge with λ = σ² (the posterior under the Gaussian prior); where
+//! it sits between them, and the sweep's findings, are the core's (`iclab::icl::diversity`).
+//!
+//! `--out DIR` keeps `DIR/sweep.json`: a later command with the same settings adds its runs to
+//! it (a run already there, same M, seed and steps, is skipped, so an interrupted sweep resumes),
+//! which is how longer runs of some M join the shipped sweep.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use iclab::icl::baselines::BaselineKind;
+use iclab::icl::diversity::{DiversitySweep, Standing, SweepRun};
 use iclab::icl::evaluate::{EvalConfig, EvalResult, EvalTasks};
 use iclab::{Error, Result, Session, SessionConfig};
-use serde::Serialize;
-
-/// A run's numbers on one set of tasks, each averaged over k (Raventós et al.'s Eq. 4 averages
-/// the per-position distance over positions).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Standing {
-    /// The model's normalized error.
-    pub error: f64,
-    /// dMMSE's and ridge's errors on the same prompts.
-    pub dmmse_error: f64,
-    pub ridge_error: f64,
-    /// The model's distance to each: mean squared difference of predictions ÷ d.
-    pub distance_dmmse: f64,
-    pub distance_ridge: f64,
-}
-
-/// One (M, seed) run.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SweepRun {
-    /// M; `null` for a fresh task per prompt.
-    pub task_pool: Option<u32>,
-    pub seed: u32,
-    pub steps: u32,
-    pub final_loss: f64,
-    pub wall_seconds: f64,
-    /// On the pool's own tasks (absent for M = ∞).
-    pub pool: Option<Standing>,
-    /// On fresh tasks.
-    pub fresh: Standing,
-    /// The checkpoint, when `--out` was given.
-    pub checkpoint: Option<String>,
-}
 
 /// The comma-separated pool sizes (`inf`/`none` for fresh tasks).
 pub fn parse_pools(text: &str) -> Result<Vec<Option<u32>>> {
@@ -89,14 +60,15 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 fn standing(r: &EvalResult) -> Standing {
-    let curve = |m: &str| r.curves.get(m).map_or(f64::NAN, |c| mean(&c.mean));
-    let distance = |m: &str| r.distances.get(m).map_or(f64::NAN, |d| mean(d));
+    let curve = |m: &str| r.curves.get(m).map(|c| mean(&c.mean));
+    let distance = |m: &str| r.distances.get(m).map(|d| mean(d));
     Standing {
-        error: curve("model"),
+        error: curve("model").unwrap_or(f64::NAN),
         dmmse_error: curve("dmmse"),
-        ridge_error: curve("bayes_ridge"),
+        ridge_error: curve("bayes_ridge").unwrap_or(f64::NAN),
         distance_dmmse: distance("dmmse"),
-        distance_ridge: distance("bayes_ridge"),
+        distance_ridge: distance("bayes_ridge").unwrap_or(f64::NAN),
+        position: r.position.clone(),
     }
 }
 
@@ -111,6 +83,9 @@ pub struct Plan<'a> {
     pub eval: &'a EvalConfig,
     /// Where checkpoints go, if anywhere.
     pub out: Option<&'a Path>,
+    /// The sweep's own training length: a run of another length gets `-steps-<N>` in its
+    /// checkpoint's name, so longer runs never replace the sweep's models.
+    pub base_steps: u32,
 }
 
 /// Trains and evaluates one run; `progress` gets a line per training call.
@@ -126,6 +101,7 @@ pub async fn run_one(
         every,
         eval,
         out,
+        base_steps,
     } = *plan;
     let config = SessionConfig {
         task_pool,
@@ -170,13 +146,14 @@ pub async fn run_one(
     };
     let checkpoint = match out {
         Some(dir) => {
-            let name = format!(
-                "pool-{}-seed-{seed}.safetensors",
-                task_pool.map_or("inf".to_owned(), |m| m.to_string())
-            );
-            let path: PathBuf = dir.join(name);
-            super::write_atomic("--out", &path, &session.save().await?)?;
-            Some(path.display().to_string())
+            let m = task_pool.map_or("inf".to_owned(), |m| m.to_string());
+            let name = if steps == base_steps {
+                format!("pool-{m}-seed-{seed}.safetensors")
+            } else {
+                format!("pool-{m}-seed-{seed}-steps-{steps}.safetensors")
+            };
+            super::write_atomic("--out", &dir.join(&name), &session.save().await?)?;
+            Some(name)
         }
         None => None,
     };
@@ -184,6 +161,7 @@ pub async fn run_one(
         task_pool,
         seed,
         steps,
+        decay_steps: base.decay_steps,
         final_loss,
         wall_seconds: started.elapsed().as_secs_f64(),
         pool,
@@ -192,23 +170,88 @@ pub async fn run_one(
     })
 }
 
+/// `DIR/sweep.json` when it exists and was written with these settings (seed and decay aside),
+/// or `None` for a new sweep; a file of other settings is an error naming `--out`.
+pub fn existing(
+    dir: &Path,
+    base: &SessionConfig,
+    eval: &EvalConfig,
+) -> Result<Option<DiversitySweep>> {
+    let path = dir.join("sweep.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::invalid(
+                "--out",
+                format!("cannot read {}: {e}", path.display()),
+            ));
+        }
+    };
+    let sweep: DiversitySweep = serde_json::from_str(&text).map_err(|e| {
+        Error::invalid(
+            "--out",
+            format!("{} is not a sweep iclab wrote: {e}", path.display()),
+        )
+    })?;
+    let neutral = |c: &SessionConfig| SessionConfig {
+        seed: 0,
+        decay_steps: 0,
+        task_pool: None,
+        ..c.clone()
+    };
+    if neutral(&sweep.config) != neutral(base) || sweep.evaluation != *eval {
+        return Err(Error::invalid(
+            "--out",
+            format!(
+                "{} holds a sweep of other settings (task, model, schedule or evaluation); use another directory",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Some(sweep))
+}
+
 /// One line of the text table.
 pub fn row(r: &SweepRun) -> String {
     let m = r.task_pool.map_or("∞".to_owned(), |m| m.to_string());
+    let num = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.4}"));
     let pool = r
         .pool
         .as_ref()
         .map_or("           –              –".to_owned(), |p| {
-            format!("{:>12.4}   {:>12.4}", p.distance_dmmse, p.distance_ridge)
+            format!("{:>12}   {:>12.4}", num(p.distance_dmmse), p.distance_ridge)
+        });
+    let position = r
+        .fresh
+        .position
+        .as_ref()
+        .map_or("     –        –".to_owned(), |p| {
+            format!("{:>6.2}   {:>6.3}", p.fraction, p.span)
         });
     format!(
-        "{m:>8} {:>5}  {pool}   {:>12.4}   {:>12.4}   {:>8.4}  {:>7.0} s",
-        r.seed, r.fresh.distance_dmmse, r.fresh.distance_ridge, r.fresh.error, r.wall_seconds
+        "{m:>8} {:>5} {:>6}  {pool}   {:>12}   {:>12.4}   {position}   {:>8.4}  {:>7.0} s",
+        r.seed,
+        r.steps,
+        num(r.fresh.distance_dmmse),
+        r.fresh.distance_ridge,
+        r.fresh.error,
+        r.wall_seconds
     )
 }
 
-pub const HEADER: &str =
-    "       M  seed  pool: to dMMSE  to ridge      fresh: to dMMSE  to ridge  error      wall";
+pub const HEADER: &str = "       M  seed  steps  pool: to dMMSE  to ridge      fresh: to dMMSE  to ridge   place  dMMSE–ridge  error      wall";
+
+/// The findings as text: the crossover at each training length, then what longer training did.
+pub fn findings(s: &DiversitySweep) -> String {
+    let f = &s.findings;
+    f.crossovers
+        .iter()
+        .map(|c| c.statement.clone())
+        .chain(f.longer.iter().map(|m| m.statement.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 #[cfg(test)]
 mod tests {
