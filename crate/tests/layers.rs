@@ -71,8 +71,8 @@ fn the_last_layers_read_out_is_the_models_output() {
 }
 
 /// A trained linear learner: its last layer predicts far better than its read-in, its probes'
-/// nearest Newton iterations are the minimum of the distances reported, and bad options name
-/// their field.
+/// nearest Newton iterations are the minimum of the distances reported, each verdict agrees with
+/// its evidence, and bad options name their field.
 #[test]
 fn layers_of_a_trained_model() {
     pollster::block_on(async {
@@ -95,18 +95,8 @@ fn layers_of_a_trained_model() {
         let (input, top) = (&r.layers[0], &r.layers[2]);
         eprintln!(
             "probe error at k = {last}: read-in {:.3}, last layer {:.3}; least squares {:.3}; \
-             Newton T {} ({:.4}) vs {} ({:.4}); GD T {} ({:.4}) vs {} ({:.4})",
-            input.probe[last],
-            top.probe[last],
-            r.least_squares[last],
-            input.best_newton.steps,
-            input.best_newton.distance,
-            top.best_newton.steps,
-            top.best_newton.distance,
-            input.best_gd.steps,
-            input.best_gd.distance,
-            top.best_gd.steps,
-            top.best_gd.distance,
+             last layer: {:?}",
+            input.probe[last], top.probe[last], r.least_squares[last], top.prediction,
         );
         // the read-in holds no answer a linear map can read (paired token: x_k, x_{k−1},
         // y_{k−1}); the trained stack does
@@ -118,15 +108,39 @@ fn layers_of_a_trained_model() {
         for layer in &r.layers {
             assert_eq!(layer.newton.len(), r.newton_steps.len());
             assert_eq!(layer.gd.len(), r.gd_steps.len());
+            assert_eq!(layer.newton_cosine.len(), r.newton_steps.len());
+            // the prediction match is the nearest iterate; the residual one Fu's largest cosine
+            let p = &layer.prediction;
             let min = layer.newton.iter().copied().fold(f64::INFINITY, f64::min);
-            assert_eq!(layer.best_newton.distance, min);
+            assert_eq!(p.newton.distance, min);
+            assert_eq!(layer.newton[p.newton.steps as usize], p.newton.distance);
+            let top_cos = layer
+                .newton_cosine
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max);
             assert_eq!(
-                layer.newton[layer.best_newton.steps as usize],
-                layer.best_newton.distance
+                layer.newton_cosine[layer.residual.newton.steps as usize],
+                top_cos
             );
             assert!(layer.gd.iter().all(|d| d.is_finite() && *d >= 0.0));
+            // the separation is a distance between the two matched iterates: by the triangle
+            // inequality the margin cannot exceed it
+            for c in [&layer.prediction, &layer.residual] {
+                assert!(c.evidence.margin <= c.separation + 1e-9, "{c:?}");
+                assert_eq!(
+                    c.evidence.decided,
+                    c.resembles != iclab::icl::layers::Resembles::CannotTell
+                );
+            }
         }
-        assert!(top.best_newton.distance < input.best_newton.distance);
+        assert!(top.prediction.newton.distance < input.prediction.newton.distance);
+        assert!(
+            r.statement.starts_with("By prediction distance:"),
+            "{}",
+            r.statement
+        );
+        assert_eq!(r.correspondence.len(), r.newton_steps.len());
         // the same options give the same numbers
         let again = session.layers(&options).await.expect("layers");
         assert_eq!(again, r);

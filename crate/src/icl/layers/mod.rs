@@ -1,8 +1,8 @@
 //! What each layer computes (docs/SCIENCE.md §6, Fu et al. 2023): the prediction a layer's
 //! residual stream holds, read two ways — the model's own trained read-out (after its final
 //! norm) and a linear probe fitted per layer on held-out prompts — and, for the probe, which
-//! number of Iterative Newton iterations and which number of gradient-descent steps make the
-//! most similar predictions on the same prompts.
+//! Iterative Newton iterate and which gradient-descent iterate it is nearest (`paths`), by two
+//! measures (`compare`), and whether the data can tell the two methods apart there at all.
 //!
 //! The model side ([`crate::Session::layers`]) hands over, per layer, the residual stream at the
 //! tokens that predict `y_1 … y_k` and the read-out's predictions; everything here is host math
@@ -12,8 +12,14 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use super::PromptBatch;
-use super::baselines::optim::{gd_path, newton_path};
 use crate::{Error, Result};
+
+pub mod compare;
+pub mod paths;
+
+pub use compare::{Comparison, Match, Metric, Resembles};
+use compare::{Parts, Start, best, margin_noise, verdict};
+use paths::Paths;
 
 /// The bounds of a layer analysis's numbers (the catalog lists them with their defaults).
 pub mod fields {
@@ -22,9 +28,17 @@ pub mod fields {
     pub const PROMPTS: Field = Field::int("prompts", 16, 4096);
     pub const FIT_PROMPTS: Field = Field::int("fitPrompts", 16, 8192);
     pub const NEWTON_MAX: Field = Field::int("newtonMax", 1, 100);
-    pub const GD_MAX: Field = Field::int("gdMax", 1, 65_536);
+    pub const GD_MAX: Field = Field::int("gdMax", 1, 1 << 20);
+    pub const GD_STEP: Field = Field::positive("gdStep", 10.0);
     pub const PROBE_RIDGE: Field = Field::real("probeRidge", 0.0, 1.0);
-    pub const ALL: &[Field] = &[PROMPTS, FIT_PROMPTS, NEWTON_MAX, GD_MAX, PROBE_RIDGE];
+    pub const ALL: &[Field] = &[
+        PROMPTS,
+        FIT_PROMPTS,
+        NEWTON_MAX,
+        GD_MAX,
+        GD_STEP,
+        PROBE_RIDGE,
+    ];
 }
 
 /// What a layer analysis is computed on.
@@ -38,12 +52,16 @@ pub struct LayersConfig {
     /// Held-out prompts the probes are fitted on: a stream of their own, separate from the
     /// scoring prompts and from training. Default 1,024.
     pub fit_prompts: u32,
-    /// Newton is compared after 0, 1, …, `newtonMax` iterations. Default 24 (Fu et al. plot
+    /// Newton is compared after 0, 1, …, `newtonMax` iterations. Default 24 (Fu et al. compare
     /// 1–23).
     pub newton_max: u32,
     /// Gradient descent is compared at step counts growing by √2 from 1 up to `gdMax`.
-    /// Default 4,096.
+    /// Default 65,536: with the reference's small fixed step, GD needs tens of thousands of
+    /// steps to reach least squares at these sizes.
     pub gd_max: u32,
+    /// Gradient descent's fixed step size on the summed loss `½‖Xw − y‖²`, one for every prompt
+    /// and k. Default 0.01, Fu et al.'s (`eval_similarity.py`).
+    pub gd_step: f64,
     /// Ridge strength of the probes, relative to the mean squared feature:
     /// `(ZᵀZ + λ·tr(ZᵀZ)/D·I) w = Zᵀy`. Default 1e-4 (a stabilizer, not a prior).
     pub probe_ridge: f64,
@@ -57,7 +75,8 @@ impl Default for LayersConfig {
             prompts: 512,
             fit_prompts: 1024,
             newton_max: 24,
-            gd_max: 4096,
+            gd_max: 65_536,
+            gd_step: 0.01,
             probe_ridge: 1e-4,
             seed: None,
         }
@@ -80,6 +99,7 @@ impl LayersConfig {
         fields::FIT_PROMPTS.check_u32(self.fit_prompts)?;
         fields::NEWTON_MAX.check_u32(self.newton_max)?;
         fields::GD_MAX.check_u32(self.gd_max)?;
+        fields::GD_STEP.check(self.gd_step)?;
         fields::PROBE_RIDGE.check(self.probe_ridge)
     }
 
@@ -119,18 +139,6 @@ pub struct LayerOutputs {
     pub read_out: Vec<f64>,
 }
 
-/// The best match of one method for one layer.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct Match {
-    /// Iterations (Newton) or steps (GD) of the most similar predictions.
-    pub steps: u32,
-    /// Their distance to the layer's probe: mean over prompts and k ≥ 1 of the squared
-    /// difference of predictions, divided by the task's error normalizer.
-    pub distance: f64,
-}
-
 /// One layer: its predictions' errors and how they compare with the iterative solvers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -142,12 +150,20 @@ pub struct LayerReport {
     pub read_out: Vec<f64>,
     /// Normalized error after k examples of this layer's linear probe.
     pub probe: Vec<f64>,
-    /// The probe's distance to Newton after each of `newtonSteps`.
+    /// The probe's prediction distance (RMS) to Newton after each of `newtonSteps`.
     pub newton: Vec<f64>,
-    /// The probe's distance to gradient descent after each of `gdSteps`.
+    /// … to gradient descent with the fixed step after each of `gdSteps`.
     pub gd: Vec<f64>,
-    pub best_newton: Match,
-    pub best_gd: Match,
+    /// … to gradient descent with the per-prompt step after each of `gdSteps`.
+    pub gd_optimal: Vec<f64>,
+    /// Fu et al.'s similarity (mean residual cosine) to Newton after each of `newtonSteps`.
+    pub newton_cosine: Vec<f64>,
+    /// … to gradient descent with the fixed step after each of `gdSteps`.
+    pub gd_cosine: Vec<f64>,
+    /// By prediction distance: the nearest iterates, their separation and the verdict.
+    pub prediction: Comparison,
+    /// By residual similarity (Fu et al.'s measure).
+    pub residual: Comparison,
 }
 
 /// Every layer of a model on one set of prompts (`Session.layers` in JS, `iclab icl layers`).
@@ -162,16 +178,28 @@ pub struct LayersResult {
     pub fit_prompts: u32,
     /// The model's training step.
     pub step: u32,
-    /// What squared errors and distances were divided by (as in an evaluation).
+    /// What squared errors were divided by (as in an evaluation; distances are the root of the
+    /// mean squared difference divided by it).
     pub normalizer: f64,
     /// Newton iteration counts compared (0, 1, …, newtonMax).
     pub newton_steps: Vec<u32>,
     /// Gradient-descent step counts compared.
     pub gd_steps: Vec<u32>,
+    /// GD's fixed step size (the reference's 0.01 by default).
+    pub gd_step: f64,
+    /// (prompt, k) problems on which that fixed step diverges (η λ_max(XᵀX) ≥ 2).
+    pub gd_unstable: u32,
+    /// The methods against each other: for each Newton iterate, the nearest fixed-step GD
+    /// iterate by prediction distance. A model whose layers sit on this correspondence says
+    /// nothing about which method it follows.
+    pub correspondence: Vec<Match>,
     /// Least squares' error after k examples on the same prompts, for reference.
     pub least_squares: Vec<f64>,
     /// Layer 0 (the read-in) to the last block; the last layer's read-out is the model.
     pub layers: Vec<LayerReport>,
+    /// The finding in words: per measure, the layers called for Newton, for GD, and those where
+    /// the two cannot be told apart.
+    pub statement: String,
 }
 
 /// A linear probe `ŷ = wᵀ[z; 1]` fitted by ridge on rows `z` of width `width`:
@@ -243,61 +271,78 @@ fn error_by_k(preds: &[f64], targets: &[f64], points: usize, normalizer: f64) ->
         .collect()
 }
 
-/// Mean over prompts and k ≥ 1 of `(a − b)²`, divided by `normalizer` (at k = 0 every method
-/// answers 0 and says nothing about the algorithm).
-pub fn distance(a: &[f64], b: &[f64], points: usize, normalizer: f64) -> f64 {
-    let batch = a.len() / points.max(1);
-    let mut sum = 0.0;
-    for p in 0..batch {
-        for k in 1..points {
-            sum += (a[p * points + k] - b[p * points + k]).powi(2);
+/// "1, 2, 4–6": layer numbers, runs joined.
+fn layer_list(layers: &[u32]) -> String {
+    let mut out: Vec<String> = vec![];
+    let mut i = 0;
+    while i < layers.len() {
+        let mut j = i;
+        while j + 1 < layers.len() && layers[j + 1] == layers[j] + 1 {
+            j += 1;
         }
+        out.push(match j - i {
+            0 => layers[i].to_string(),
+            1 => format!("{}, {}", layers[i], layers[j]),
+            _ => format!("{}–{}", layers[i], layers[j]),
+        });
+        i = j + 1;
     }
-    sum / ((batch * points.saturating_sub(1)).max(1) as f64 * normalizer)
+    out.join(", ")
 }
 
-/// Predictions `[T][batch·points]` of Newton after each iteration count, GD after each step
-/// count, and least squares, on `set` (each prompt's context is its first k pairs, the query
-/// `x_{k+1}`).
-fn solver_predictions(
-    set: &PromptBatch,
-    newton_max: u32,
-    gd_steps: &[u32],
-) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<f64>) {
-    let (batch, points, dims) = (set.batch, set.points, set.dims);
-    let n = batch * points;
-    let mut newton = vec![vec![0.0; n]; newton_max as usize + 1];
-    let mut gd = vec![vec![0.0; n]; gd_steps.len()];
-    let mut ls = vec![0.0; n];
-    for b in 0..batch {
-        let (xs, ys) = set.prompt(b);
-        let all_x = DMatrix::from_row_iterator(points, dims, xs.iter().map(|&v| f64::from(v)));
-        let all_y = DVector::from_iterator(points, ys.iter().map(|&v| f64::from(v)));
-        for k in 1..points {
-            let (cx, cy) = (all_x.rows(0, k).into_owned(), all_y.rows(0, k).into_owned());
-            let q = all_x.row(k).transpose();
-            for (t, w) in newton_path(&cx, &cy, newton_max).iter().enumerate() {
-                newton[t][b * points + k] = w.dot(&q);
-            }
-            for (t, w) in gd_path(&cx, &cy, gd_steps).iter().enumerate() {
-                gd[t][b * points + k] = w.dot(&q);
-            }
-            ls[b * points + k] = super::baselines::linear::least_squares(&cx, &cy).dot(&q);
-        }
+/// The finding for one measure over all layers, in words.
+fn measure_statement(name: &str, comparisons: &[(u32, &Comparison)]) -> String {
+    let which = |r: Resembles| -> Vec<u32> {
+        comparisons
+            .iter()
+            .filter(|(_, c)| c.resembles == r)
+            .map(|(l, _)| *l)
+            .collect()
+    };
+    let (newton, gd, start, open) = (
+        which(Resembles::Newton),
+        which(Resembles::GradientDescent),
+        which(Resembles::Start),
+        which(Resembles::CannotTell),
+    );
+    let mut parts = vec![];
+    if !start.is_empty() {
+        parts.push(format!(
+            "layer {} still predicts about 0, where both methods start",
+            layer_list(&start)
+        ));
     }
-    (newton, gd, ls)
+    if !newton.is_empty() {
+        parts.push(format!("nearer Newton at layer {}", layer_list(&newton)));
+    }
+    if !gd.is_empty() {
+        parts.push(format!(
+            "nearer gradient descent at layer {}",
+            layer_list(&gd)
+        ));
+    }
+    if newton.is_empty() && gd.is_empty() {
+        parts.push(format!(
+            "Newton and gradient descent cannot be told apart at {}",
+            if start.is_empty() {
+                "any layer".to_owned()
+            } else {
+                format!("layer {}", layer_list(&open))
+            }
+        ));
+    } else if !open.is_empty() {
+        parts.push(format!("cannot tell at layer {}", layer_list(&open)));
+    }
+    format!("{name}: {}.", parts.join("; "))
 }
 
-fn best(distances: &[f64], steps: &[u32]) -> Match {
-    let (i, d) = distances
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.total_cmp(b.1))
-        .map_or((0, f64::NAN), |(i, &d)| (i, d));
-    Match {
-        steps: steps.get(i).copied().unwrap_or(0),
-        distance: d,
-    }
+/// One measure at one layer: the comparison and the per-iterate values behind it (distances for
+/// the prediction measure, mean cosines for the residual one).
+struct Measured {
+    comparison: Comparison,
+    newton: Vec<f64>,
+    gd: Vec<f64>,
+    gd_optimal: Vec<f64>,
 }
 
 /// The analysis, from the model side's per-layer outputs on the fitting and scoring prompts.
@@ -320,8 +365,28 @@ impl Analysis<'_> {
         let targets: Vec<f64> = set.ys.iter().map(|&v| f64::from(v)).collect();
         let gd_steps = config.gd_steps();
         let newton_steps: Vec<u32> = (0..=config.newton_max).collect();
-        let (newton, gd, ls) = solver_predictions(set, config.newton_max, &gd_steps);
+        let paths = Paths::compute(set, config.newton_max, &gd_steps, config.gd_step);
         let norm = self.normalizer;
+        let (seed, _) = config.seeds_for(0);
+        let parts =
+            |metric: Metric, a: &[f64], b: &[f64]| Parts::new(metric, a, b, &targets, points, norm);
+        let zeros = vec![0.0; targets.len()];
+        let correspondence = paths
+            .newton
+            .iter()
+            .map(|n| {
+                let d: Vec<f64> = paths
+                    .gd
+                    .iter()
+                    .map(|g| parts(Metric::Prediction, n, g).distance(None))
+                    .collect();
+                let (i, distance) = best(&d, false).unwrap_or((0, f64::NAN));
+                Match {
+                    steps: gd_steps[i],
+                    distance,
+                }
+            })
+            .collect();
         let layers = self
             .fit_layers
             .iter()
@@ -330,24 +395,102 @@ impl Analysis<'_> {
             .map(|(layer, (fit, scored))| {
                 let w = fit_probe(&fit.features, fit.width, &fit_targets, config.probe_ridge)?;
                 let probe = apply_probe(&w, &scored.features, scored.width);
-                let to = |method: &[Vec<f64>]| -> Vec<f64> {
-                    method
-                        .iter()
-                        .map(|m| distance(&probe, m, points, norm))
-                        .collect()
+                let all = |metric: Metric, method: &[Vec<f64>]| -> Vec<Parts> {
+                    method.iter().map(|m| parts(metric, &probe, m)).collect()
                 };
-                let (newton, gd) = (to(&newton), to(&gd));
+                let distances =
+                    |p: &[Parts]| p.iter().map(|x| x.distance(None)).collect::<Vec<_>>();
+                let cosines = |p: &[Parts]| p.iter().map(Parts::cosine).collect::<Vec<_>>();
+                let salt = seed ^ (layer as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let compare = |metric: Metric| -> Measured {
+                    let (nw, gd, go) = (
+                        all(metric, &paths.newton),
+                        all(metric, &paths.gd),
+                        all(metric, &paths.gd_optimal),
+                    );
+                    let (dn, dg, dgo) = (distances(&nw), distances(&gd), distances(&go));
+                    // prediction: the nearest iterate; residual: Fu et al.'s largest mean cosine
+                    let pick = |p: &[Parts], d: &[f64]| {
+                        match metric {
+                            Metric::Prediction => best(d, false).map(|(i, _)| i),
+                            Metric::Residual => best(&cosines(p), true).map(|(i, _)| i),
+                        }
+                        .unwrap_or(0)
+                    };
+                    let (n, g, o) = (pick(&nw, &dn), pick(&gd, &dg), pick(&go, &dgo));
+                    let separation = parts(metric, &paths.newton[n], &paths.gd[g]).distance(None);
+                    let noise = margin_noise(&nw[n], &gd[g], salt ^ metric as u64);
+                    // the zero predictor, where both methods start
+                    let to_zero = parts(metric, &probe, &zeros);
+                    let nearer = if dn[n] <= dg[g] {
+                        (&nw[n], &paths.newton[n])
+                    } else {
+                        (&gd[g], &paths.gd[g])
+                    };
+                    let start = Start {
+                        to_start: to_zero.distance(None),
+                        method_to_start: parts(metric, nearer.1, &zeros).distance(None),
+                        noise: margin_noise(nearer.0, &to_zero, salt ^ 0x5 ^ metric as u64),
+                    };
+                    let (resembles, evidence) = verdict(dn[n], dg[g], separation, noise, start);
+                    let comparison = Comparison {
+                        metric,
+                        newton: Match {
+                            steps: newton_steps[n],
+                            distance: dn[n],
+                        },
+                        gd: Match {
+                            steps: gd_steps[g],
+                            distance: dg[g],
+                        },
+                        gd_optimal: Match {
+                            steps: gd_steps[o],
+                            distance: dgo[o],
+                        },
+                        separation,
+                        to_start: start.to_start,
+                        resembles,
+                        evidence,
+                    };
+                    Measured {
+                        comparison,
+                        newton: if metric == Metric::Prediction {
+                            dn
+                        } else {
+                            cosines(&nw)
+                        },
+                        gd: if metric == Metric::Prediction {
+                            dg
+                        } else {
+                            cosines(&gd)
+                        },
+                        gd_optimal: dgo,
+                    }
+                };
+                let (prediction, residual) =
+                    (compare(Metric::Prediction), compare(Metric::Residual));
                 Ok(LayerReport {
                     layer: layer as u32,
                     read_out: error_by_k(&scored.read_out, &targets, points, norm),
                     probe: error_by_k(&probe, &targets, points, norm),
-                    best_newton: best(&newton, &newton_steps),
-                    best_gd: best(&gd, &gd_steps),
-                    newton,
-                    gd,
+                    newton: prediction.newton,
+                    gd: prediction.gd,
+                    gd_optimal: prediction.gd_optimal,
+                    newton_cosine: residual.newton,
+                    gd_cosine: residual.gd,
+                    prediction: prediction.comparison,
+                    residual: residual.comparison,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let of = |f: fn(&LayerReport) -> &Comparison| -> Vec<(u32, &Comparison)> {
+            layers.iter().map(|l| (l.layer, f(l))).collect()
+        };
+        let statement = format!(
+            "{} {} (A layer is called for one method only when it sits within half the distance between the two methods' matched iterates of one, at least half that distance nearer it than the other, past twice the bootstrap error.)",
+            measure_statement("By prediction distance", &of(|l| &l.prediction)),
+            measure_statement("By Fu et al.'s residual similarity", &of(|l| &l.residual)),
+        );
         Ok(LayersResult {
             task: self.task,
             dims: set.dims as u32,
@@ -358,8 +501,12 @@ impl Analysis<'_> {
             normalizer: norm,
             newton_steps,
             gd_steps,
-            least_squares: error_by_k(&ls, &targets, points, norm),
+            gd_step: config.gd_step,
+            gd_unstable: paths.gd_unstable,
+            correspondence,
+            least_squares: error_by_k(&paths.least_squares, &targets, points, norm),
             layers,
+            statement,
         })
     }
 }
@@ -409,15 +556,13 @@ mod tests {
             config.gd_steps(),
             vec![1, 2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 100]
         );
-        assert_eq!(LayersConfig::default().gd_steps().last(), Some(&4096));
+        assert_eq!(LayersConfig::default().gd_steps().last(), Some(&65_536));
     }
 
     #[test]
-    fn distance_skips_k_zero_and_divides_by_the_normalizer() {
-        // two prompts, three points: squared differences at k = 1, 2 are 1, 4 and 0, 9
-        let a = [5.0, 1.0, 2.0, -3.0, 0.0, 3.0];
-        let b = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
-        assert!((distance(&a, &b, 3, 2.0) - (1.0 + 4.0 + 0.0 + 9.0) / 4.0 / 2.0).abs() < 1e-12);
+    fn layer_lists_join_runs() {
+        assert_eq!(layer_list(&[0, 1, 2, 4, 6, 7]), "0–2, 4, 6, 7");
+        assert_eq!(layer_list(&[3]), "3");
     }
 
     #[test]
