@@ -107,12 +107,13 @@ fn replay_shows_a_measurable_stability_gap() {
         learning_rate: 1e-2,
         ..with(StrategyKind::Replay)
     });
-    let gap = stability_gap(&r.curves[0], r.ends[0], 50, true).expect("points after the switch");
+    let gap =
+        stability_gap(&r.curves[0], r.ends[0], 50, true, 1000).expect("points after the switch");
     eprintln!("stability gap on task 0: {gap:?}");
     assert!(gap.drop > 0.1, "{gap:?}");
     assert!(gap.recovery > 0.05, "{gap:?}");
     assert!(gap.lowest_at > r.ends[0]);
-    let reported = r.stability_gaps[0].expect("task 0");
+    let reported = r.stability_gaps[0].clone().expect("task 0");
     assert!(reported.drop >= gap.drop - 1e-12, "{reported:?}");
     assert_eq!(reported.kind, DipKind::StabilityGap, "{reported:?}");
     assert!(reported.settled);
@@ -123,7 +124,7 @@ fn replay_shows_a_measurable_stability_gap() {
         learning_rate: 1e-2,
         ..with(StrategyKind::Naive)
     });
-    let dip = naive.stability_gaps[0].expect("task 0");
+    let dip = naive.stability_gaps[0].clone().expect("task 0");
     eprintln!("naive, task 0: {dip:?}");
     assert!(dip.drop > 0.5, "{dip:?}");
     assert_eq!(dip.kind, DipKind::Forgetting, "{dip:?}");

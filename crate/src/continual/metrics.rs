@@ -25,6 +25,8 @@
 
 use serde::Serialize;
 
+use crate::finding::{Evidence, NoiseSource, binomial_se};
+
 use crate::{Error, Result};
 
 /// Which forgetting definition a number uses.
@@ -325,7 +327,7 @@ pub enum DipKind {
 
 /// The dip of one task after its training ended at `end`: how far its accuracy fell within the
 /// next segment, and how much of that came back by the segment's end.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StabilityGap {
@@ -346,15 +348,25 @@ pub struct StabilityGap {
     /// Whether the next segment has ended, so `kind` is final (while it runs, a dip not yet
     /// recovered reads as forgetting).
     pub settled: bool,
+    /// Whether the dip is a dip at all: margin `drop`, noise the sampling error of the two
+    /// accuracies on the task's test examples; decided when `drop` exceeds both [`MIN_DIP`] and
+    /// `CLEAR` × that noise. Pages draw and count only decided dips.
+    pub evidence: crate::finding::Evidence,
 }
+
+/// The smallest drop counted as a dip whatever the test set's size: 0.02 of accuracy, below which
+/// a change is not worth a mark on the chart even when the sampling error is smaller still.
+pub const MIN_DIP: f64 = 0.02;
 
 /// Measures the dip on `curve` after `end`, over the `window` evaluation points that follow it
 /// (the next segment's, or as many as exist so far); `settled` says the window is complete.
+/// `samples` is the number of test examples each accuracy is measured on (the dip's noise).
 pub fn stability_gap(
     curve: &[f64],
     end: usize,
     window: usize,
     settled: bool,
+    samples: u32,
 ) -> Result<StabilityGap> {
     if end + 1 >= curve.len() {
         return Err(Error::invalid(
@@ -377,6 +389,15 @@ pub fn stability_gap(
             });
     let (at_end, at_next_end) = (curve[end], curve[stop]);
     let (drop, recovery) = (at_end - lowest, at_next_end - lowest);
+    let noise = binomial_se(at_end, samples).hypot(binomial_se(lowest, samples));
+    let mut evidence = Evidence::against_noise(
+        "accuracy at the task's end − its lowest in the next segment",
+        drop,
+        noise,
+        NoiseSource::Binomial,
+        samples,
+    );
+    evidence.decided &= drop > MIN_DIP;
     Ok(StabilityGap {
         at_end,
         lowest,
@@ -390,6 +411,7 @@ pub fn stability_gap(
             DipKind::Forgetting
         },
         settled: settled && end + window < curve.len(),
+        evidence,
     })
 }
 

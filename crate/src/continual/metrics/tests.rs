@@ -198,7 +198,7 @@ fn windowed_forgetting_skips_tasks_before_their_training() {
 #[test]
 fn stability_gap_by_hand() {
     // task 0 ends at point 3; the next segment's window is points 4–6
-    let gap = stability_gap(&curves().acc[0], 3, 3, true).expect("valid");
+    let gap = stability_gap(&curves().acc[0], 3, 3, true, 1000).expect("valid");
     approx(gap.at_end, 0.95);
     approx(gap.lowest, 0.4);
     assert_eq!(gap.lowest_at, 4);
@@ -210,17 +210,17 @@ fn stability_gap_by_hand() {
     // the next segment's 3 points are not all evaluated yet (points 4–5 so far): not settled,
     // even when the caller says the segment ended; nor while the caller says it runs
     assert!(
-        !stability_gap(&curves().acc[0][..6], 3, 3, true)
+        !stability_gap(&curves().acc[0][..6], 3, 3, true, 1000)
             .expect("valid")
             .settled
     );
     assert!(
-        !stability_gap(&curves().acc[0], 3, 3, false)
+        !stability_gap(&curves().acc[0], 3, 3, false, 1000)
             .expect("valid")
             .settled
     );
     assert_eq!(
-        stability_gap(&[0.5, 0.6], 1, 3, true)
+        stability_gap(&[0.5, 0.6], 1, 3, true, 1000)
             .expect_err("must be rejected")
             .field(),
         Some("end")
@@ -232,15 +232,29 @@ fn stability_gap_by_hand() {
 /// before this was told apart).
 #[test]
 fn a_drop_that_stays_is_forgetting() {
-    let gap = stability_gap(&[0.5, 0.95, 0.05, 0.0, 0.02, 0.0], 1, 3, true).expect("valid");
+    let gap = stability_gap(&[0.5, 0.95, 0.05, 0.0, 0.02, 0.0], 1, 3, true, 1000).expect("valid");
     approx(gap.drop, 0.95);
     approx(gap.recovery, 0.02);
     assert_eq!(gap.kind, DipKind::Forgetting);
     // half back by the end of the next segment is the line
-    let half = stability_gap(&[0.9, 0.4, 0.66], 0, 2, true).expect("valid");
+    let half = stability_gap(&[0.9, 0.4, 0.66], 0, 2, true, 1000).expect("valid");
     assert_eq!(half.kind, DipKind::StabilityGap);
-    let less = stability_gap(&[0.9, 0.4, 0.64], 0, 2, true).expect("valid");
+    let less = stability_gap(&[0.9, 0.4, 0.64], 0, 2, true, 1000).expect("valid");
     assert_eq!(less.kind, DipKind::Forgetting);
+}
+
+/// A dip is a dip only past the sampling error of its two accuracies (and past 0.02): 0.1 on
+/// 1,000 test examples is one (noise ≈ 0.02), on 40 it is not (noise ≈ 0.1); 0.015 is never one.
+#[test]
+fn a_dip_within_the_sampling_error_is_not_one() {
+    let curve = [0.5, 0.9, 0.8, 0.85];
+    let big = stability_gap(&curve, 1, 2, true, 1000).expect("valid");
+    approx(big.drop, 0.1);
+    assert!(big.evidence.decided, "{:?}", big.evidence);
+    let few = stability_gap(&curve, 1, 2, true, 40).expect("valid");
+    assert!(!few.evidence.decided, "{:?}", few.evidence);
+    let tiny = stability_gap(&[0.5, 0.99, 0.975, 0.99], 1, 2, true, 1_000_000).expect("valid");
+    assert!(!tiny.evidence.decided, "below MIN_DIP: {:?}", tiny.evidence);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::evaluate::best;
 use super::{ClRun, Learner, tensors};
 use crate::Result;
 use crate::continual::data::Dataset;
-use crate::continual::metrics::{self, ContinualCurves, Forgetting, StabilityGap};
+use crate::continual::metrics::{self, ContinualCurves, DipKind, Forgetting, StabilityGap};
 use crate::continual::run::config::StrategyKind;
 use crate::continual::run::learner::embed_set;
 use crate::device;
@@ -66,6 +66,12 @@ pub struct ClResult {
     /// points (so far) and classified as a stability gap or forgetting; `None` until an
     /// evaluation follows the task's end, and for tasks not yet trained.
     pub stability_gaps: Vec<Option<StabilityGap>>,
+    /// The deepest decided stability gap so far (a dip of which at least half came back), if
+    /// any: the drop.
+    pub largest_stability_gap: Option<f64>,
+    /// Tasks whose decided dip after their segment did not come back (settled): forgetting at a
+    /// switch, not a gap.
+    pub forgotten_at_switch: u32,
     /// Where it runs (and why not on WebGPU, if not).
     pub device_info: crate::device::DeviceInfo,
     /// Steps done and in all.
@@ -92,6 +98,15 @@ pub struct Boundary {
     pub task_of: Vec<u32>,
 }
 
+/// The largest drop among decided stability gaps.
+fn largest_gap(gaps: &[Option<StabilityGap>]) -> Option<f64> {
+    gaps.iter()
+        .flatten()
+        .filter(|g| g.kind == DipKind::StabilityGap && g.evidence.decided)
+        .map(|g| g.drop)
+        .max_by(f64::total_cmp)
+}
+
 impl ClRun {
     /// The run so far; metrics once done.
     pub fn result(&self) -> Result<ClResult> {
@@ -105,6 +120,7 @@ impl ClRun {
         } else {
             None
         };
+        let gaps = self.stability_gaps();
         Ok(ClResult {
             strategy: self.config.strategy,
             tasks: self.stream.tasks.iter().map(|t| t.name.clone()).collect(),
@@ -116,7 +132,13 @@ impl ClRun {
             curves: self.curves.clone(),
             class_accuracy: self.class_accuracy.clone(),
             ends: self.ends.clone(),
-            stability_gaps: self.stability_gaps(),
+            largest_stability_gap: largest_gap(&gaps),
+            forgotten_at_switch: gaps
+                .iter()
+                .flatten()
+                .filter(|g| g.kind == DipKind::Forgetting && g.settled && g.evidence.decided)
+                .count() as u32,
+            stability_gaps: gaps,
             device_info: self.compute.info.clone(),
             step: self.step,
             total_steps: self.total_steps(),
@@ -189,7 +211,8 @@ impl ClRun {
                 let end = *self.ends.get(first[j])?;
                 let next = self.ends.get(first[j] + 1).copied();
                 let window = next.unwrap_or(now).checked_sub(end).filter(|&w| w > 0)?;
-                metrics::stability_gap(&self.curves[j], end, window, next.is_some()).ok()
+                let samples = self.stream.tasks[j].test.len() as u32;
+                metrics::stability_gap(&self.curves[j], end, window, next.is_some(), samples).ok()
             })
             .collect()
     }
