@@ -379,12 +379,21 @@ export const CATALOG: Catalog = {
       },
       "gdMax": {
         "min": 1.0,
-        "max": 65536.0,
+        "max": 1048576.0,
         "minExclusive": false,
         "integer": true,
         "maxOf": null,
         "label": "",
-        "default": 4096
+        "default": 65536
+      },
+      "gdStep": {
+        "min": 0.0,
+        "max": 10.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.01
       },
       "newtonMax": {
         "min": 1.0,

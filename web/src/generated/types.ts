@@ -454,6 +454,11 @@ export type EvalResult = {
    */
   distances?: { [key in string]: Array<number> },
   /**
+   * With a model, dMMSE and ridge: where the model sits between the two, against their own
+   * distance (docs/SCIENCE.md §5).
+   */
+  position?: Position | null,
+  /**
    * Which tasks the prompts used.
    */
   tasks: EvalTasks,
@@ -511,15 +516,21 @@ export type LayersConfig = {
    */
   fitPrompts: number,
   /**
-   * Newton is compared after 0, 1, …, `newtonMax` iterations. Default 24 (Fu et al. plot
+   * Newton is compared after 0, 1, …, `newtonMax` iterations. Default 24 (Fu et al. compare
    * 1–23).
    */
   newtonMax: number,
   /**
    * Gradient descent is compared at step counts growing by √2 from 1 up to `gdMax`.
-   * Default 4,096.
+   * Default 65,536: with the reference's small fixed step, GD needs tens of thousands of
+   * steps to reach least squares at these sizes.
    */
   gdMax: number,
+  /**
+   * Gradient descent's fixed step size on the summed loss `½‖Xw − y‖²`, one for every prompt
+   * and k. Default 0.01, Fu et al.'s (`eval_similarity.py`).
+   */
+  gdStep: number,
   /**
    * Ridge strength of the probes, relative to the mean squared feature:
    * `(ZᵀZ + λ·tr(ZᵀZ)/D·I) w = Zᵀy`. Default 1e-4 (a stabilizer, not a prior).
@@ -648,6 +659,20 @@ export type ClassifyEvaluation = {
    */
   chance: number,
   /**
+   * Reddy's context-label accuracy on the in-context sequences: the mean probability the
+   * model puts on labels present in the context (copying any of them scores 1 here). It rises
+   * in the first stage, before the induction head picks the right one.
+   */
+  contextLabelAccuracy: number,
+  /**
+   * [`emergence_base`]: chance or copying a random context label, whichever is higher.
+   */
+  base: number,
+  /**
+   * The in-context accuracy that counts as emerged: halfway from `base` to 1.
+   */
+  emergenceBar: number,
+  /**
    * On the in-context sequences; absent for the xLSTM, which has no attention.
    */
   induction: InductionScores | null,
@@ -733,6 +758,460 @@ export type ClassifyCatalog = {
 };
 
 /**
+ * The evidence of one finding.
+ */
+export type Evidence = {
+  /**
+   * What the margin measures, in words.
+   */
+  compared: string,
+  /**
+   * The margin in favour of the stated outcome (its units are the compared quantity's);
+   * `null` where there was nothing to compare.
+   */
+  margin: number | null,
+  /**
+   * The noise the margin was held against, in the same units.
+   */
+  noise: number | null,
+  noiseSource: NoiseSource,
+  /**
+   * How many seeds, resamples or test examples the noise comes from.
+   */
+  samples: number,
+  /**
+   * Where two explanations could fit: how far apart they are themselves (same units).
+   */
+  separation?: number | null,
+  /**
+   * Whether the margin clearly exceeds the noise (and the separation's bar, where there is one).
+   */
+  decided: boolean,
+};
+
+/**
+ * Where the noise a margin was compared against comes from.
+ */
+export type NoiseSource = "seed_range" | "bootstrap" | "binomial";
+
+/**
+ * A mean over seeds with its range.
+ */
+export type Spread = {
+  mean: number,
+  min: number,
+  max: number,
+};
+
+/**
+ * Where one model sits between dMMSE and ridge on one set of prompts.
+ */
+export type Position = {
+  /**
+   * dMMSE's distance to ridge: the yardstick.
+   */
+  span: number,
+  /**
+   * The model's distance to dMMSE and to ridge.
+   */
+  toDmmse: number,
+  toRidge: number,
+  /**
+   * 0 = dMMSE, 1 = ridge: the projection onto the segment between them (may fall outside
+   * [0, 1] when the model is beyond one of them).
+   */
+  fraction: number,
+  /**
+   * Squared distance off that segment, in the same units (0: on the line through them).
+   */
+  offLine: number,
+  /**
+   * The numbers in words, for a page or the CLI to show as they are.
+   */
+  description: string,
+};
+
+/**
+ * A run's numbers on one set of tasks, each averaged over k.
+ */
+export type Standing = {
+  /**
+   * The model's normalized error.
+   */
+  error: number,
+  /**
+   * dMMSE's and ridge's errors on the same prompts (`null`: no dMMSE without a pool).
+   */
+  dmmseError: number | null,
+  ridgeError: number,
+  /**
+   * The model's distance to each: mean squared difference of predictions ÷ d.
+   */
+  distanceDmmse: number | null,
+  distanceRidge: number,
+  /**
+   * Where the model sits between the two (absent without a pool).
+   */
+  position: Position | null,
+};
+
+/**
+ * One (M, seed, steps) run of a sweep.
+ */
+export type SweepRun = {
+  /**
+   * M; `null` for a fresh task per prompt.
+   */
+  taskPool: number | null,
+  seed: number,
+  steps: number,
+  /**
+   * The learning-rate schedule's decay length (the sweep's longer runs decay over their own
+   * length).
+   */
+  decaySteps: number,
+  finalLoss: number,
+  wallSeconds: number,
+  /**
+   * On the pool's own tasks (absent for M = ∞).
+   */
+  pool: Standing | null,
+  /**
+   * On fresh tasks.
+   */
+  fresh: Standing,
+  /**
+   * The checkpoint's file name, when the sweep wrote one.
+   */
+  checkpoint: string | null,
+};
+
+/**
+ * Which estimator's side of the midpoint a pool size's model sits on.
+ */
+export type Side = "dmmse" | "ridge";
+
+/**
+ * One pool size at one training length, over its seeds, on fresh tasks.
+ */
+export type PoolCell = {
+  taskPool: number,
+  steps: number,
+  seeds: number,
+  /**
+   * 0 = dMMSE, 1 = ridge, per seed summarized.
+   */
+  fraction: Spread,
+  /**
+   * dMMSE–ridge distance (the yardstick).
+   */
+  span: Spread,
+  offLine: Spread,
+  toDmmse: Spread,
+  toRidge: Spread,
+  /**
+   * The side every seed is on, when decided.
+   */
+  side: Side | null,
+  /**
+   * Margin: |mean t − ½|; noise: the seeds' half-range of t.
+   */
+  evidence: Evidence,
+};
+
+/**
+ * Where the model crosses from dMMSE's side to ridge's, at one training length.
+ */
+export type Crossover = {
+  steps: number,
+  /**
+   * The largest M decided on dMMSE's side below `from`.
+   */
+  below: number | null,
+  /**
+   * The smallest M decided on ridge's side from which every larger M is too.
+   */
+  from: number | null,
+  /**
+   * Whether every seed goes from t ≤ ¼ at `below` to t ≥ ¾ at `from` (a switch), rather than
+   * a gradual crossover. `false` when either end is missing.
+   */
+  switch: boolean,
+  /**
+   * Decided when both ends exist and are neighbours in the sweep (no undecided M between).
+   */
+  decided: boolean,
+  statement: string,
+};
+
+/**
+ * Whether longer training moved a pool size's model.
+ */
+export type Moved = {
+  taskPool: number,
+  steps: number,
+  longerSteps: number,
+  before: Spread,
+  after: Spread,
+  /**
+   * Margin: |change of mean t|; noise: the larger of the two seed half-ranges.
+   */
+  evidence: Evidence,
+  statement: string,
+};
+
+/**
+ * Everything a diversity sweep finds.
+ */
+export type DiversityFindings = {
+  /**
+   * Per finite M and training length (sorted by steps, then M).
+   */
+  cells: Array<PoolCell>,
+  /**
+   * One per training length.
+   */
+  crossovers: Array<Crossover>,
+  /**
+   * Pool sizes trained at more than one length: the shortest against each longer.
+   */
+  longer: Array<Moved>,
+};
+
+/**
+ * A sweep as the site ships it (`www/public/diversity/sweep.json`, `iclab icl sweep --out`).
+ */
+export type DiversitySweep = {
+  /**
+   * Every command that added runs, in order.
+   */
+  commands: Array<string>,
+  /**
+   * The session config of the first command (each run's taskPool, seed and schedule differ).
+   */
+  config: SessionConfig,
+  /**
+   * The evaluation both standings use.
+   */
+  evaluation: EvalConfig,
+  runs: Array<SweepRun>,
+  findings: DiversityFindings,
+};
+
+/**
+ * One evaluation of a run, with the mean loss of the steps before it.
+ */
+export type ClassifyPoint = {
+  step: number,
+  loss: number,
+  inContext: number,
+  inWeights: number,
+  /**
+   * Reddy's context-label accuracy on the in-context sequences (mass on context labels).
+   */
+  contextLabelAccuracy: number | null,
+  /**
+   * Reddy's induction scores (absent for the xLSTM).
+   */
+  labelToItem?: number | null,
+  queryToMatch?: number | null,
+};
+
+/**
+ * Which strategy a run ended with.
+ */
+export type ClassifyWinner = "in_context" | "in_weights" | "both" | "neither";
+
+/**
+ * A whole run: its setting, its curve, and what it ended as.
+ */
+export type ClassifyRunRecord = {
+  classes: number,
+  burstiness: number,
+  noise: number,
+  weightDecay: number,
+  seed: number,
+  steps: number,
+  /**
+   * Sequences per evaluation split (the sampling error of each accuracy).
+   */
+  prompts: number,
+  /**
+   * 1/L.
+   */
+  chance: number,
+  /**
+   * What in-context accuracy is without an induction head: max(1/L, B/N).
+   */
+  base: number,
+  curve: Array<ClassifyPoint>,
+  /**
+   * The first evaluation with in-context accuracy halfway from `base` to perfect.
+   */
+  emergenceStep: number | null,
+  /**
+   * The largest in-context accuracy of the run and its step.
+   */
+  peakInContext: number,
+  peakStep: number,
+  finalInContext: number,
+  finalInWeights: number,
+  winner: ClassifyWinner,
+  /**
+   * The last evaluation (its attention at the query: the heatmap of the run's end).
+   */
+  finalEvaluation: ClassifyEvaluation,
+  wallSeconds: number,
+};
+
+/**
+ * One setting of the sweep over its seeds.
+ */
+export type PhaseCell = {
+  noise: number,
+  burstiness: number,
+  classes: number,
+  weightDecay: number,
+  seeds: number,
+  /**
+   * Final accuracies over the seeds.
+   */
+  inContext: Spread,
+  inWeights: Spread,
+  /**
+   * The emergence bar of in-context accuracy (halfway from max(1/L, B/N) to 1) and the
+   * in-weights bar (halfway from 1/L to 1).
+   */
+  inContextBar: number,
+  inWeightsBar: number,
+  /**
+   * Each seed's strategy, in seed order.
+   */
+  strategies: Array<ClassifyWinner>,
+  /**
+   * Each seed's emergence step (`null`: in-context learning did not emerge in that run).
+   */
+  emergenceSteps: Array<number | null>,
+  /**
+   * The strategy every seed ended with, when they agree and clear both bars; `null` otherwise.
+   */
+  winner: ClassifyWinner | null,
+  /**
+   * Margin: the smaller distance of the two mean accuracies from their bars; noise: the larger
+   * of the seeds' half-range and the sampling error.
+   */
+  evidence: Evidence,
+};
+
+/**
+ * The phase diagram of a sweep: every (ε, weight decay, B, K) cell and a sentence per ε.
+ */
+export type PhaseDiagram = {
+  /**
+   * Sorted by ε, weight decay, B, K.
+   */
+  cells: Array<PhaseCell>,
+  /**
+   * Per ε (and weight decay, when the sweep has several): where each strategy wins, where the
+   * seeds cannot say, and the training length.
+   */
+  statements: Array<string>,
+};
+
+/**
+ * One run's rise and (perhaps) fall.
+ */
+export type TransienceRun = {
+  seed: number,
+  weightDecay: number,
+  emergenceStep: number | null,
+  /**
+   * Evaluations averaged for the peak and the late value.
+   */
+  window: number,
+  /**
+   * Best windowed in-context accuracy from the emergence step on (`null` if it never emerged).
+   */
+  peak: number | null,
+  /**
+   * The step ending that best window.
+   */
+  peakStep: number,
+  /**
+   * Mean in-context accuracy over the last window.
+   */
+  late: number,
+  /**
+   * Mean in-weights accuracy over the last window (memorization).
+   */
+  lateInWeights: number,
+  /**
+   * Mean training loss over the last window: how much gradient was left to drive a change.
+   */
+  lateLoss: number,
+  /**
+   * Margin: peak − late; decided = it faded.
+   */
+  fade: Evidence,
+};
+
+/**
+ * What the runs show.
+ */
+export type TransienceOutcome = "no_emergence" | "not_seen" | "seen" | "mixed";
+
+/**
+ * A change weight decay made, paired by seed against no weight decay.
+ */
+export type DecayEffect = {
+  weightDecay: number,
+  /**
+   * Per seed present in both: late in-context accuracy with this weight decay minus without.
+   */
+  differences: Array<number>,
+  /**
+   * Margin: the smallest |difference| when all have one sign (else 0); noise: the largest
+   * sampling error of a difference. Decided = every seed shows the change.
+   */
+  evidence: Evidence,
+  statement: string,
+};
+
+/**
+ * The transience finding over a set of runs of one setting.
+ */
+export type Transience = {
+  classes: number,
+  burstiness: number,
+  noise: number,
+  runs: Array<TransienceRun>,
+  outcome: TransienceOutcome,
+  statement: string,
+  weightDecay: Array<DecayEffect>,
+};
+
+export type ClassifySweep = {
+  /**
+   * The command that wrote the file (`iclab …`).
+   */
+  command: string,
+  /**
+   * The base config every run started from (each run's B, K, ε, weight decay and seed differ).
+   */
+  config: ClassifyConfig,
+  runs: Array<ClassifyRunRecord>,
+  /**
+   * Per setting, which strategy wins and whether the seeds can say.
+   */
+  phase: PhaseDiagram,
+  /**
+   * Per setting (ε, B, K): whether in-context learning emerged and then faded (meaningful
+   * for long runs).
+   */
+  transience: Array<Transience>,
+};
+
+/**
  * Every layer of a model on one set of prompts (`Session.layers` in JS, `iclab icl layers`).
  */
 export type LayersResult = {
@@ -746,7 +1225,8 @@ export type LayersResult = {
    */
   step: number,
   /**
-   * What squared errors and distances were divided by (as in an evaluation).
+   * What squared errors were divided by (as in an evaluation; distances are the root of the
+   * mean squared difference divided by it).
    */
   normalizer: number,
   /**
@@ -758,6 +1238,20 @@ export type LayersResult = {
    */
   gdSteps: Array<number>,
   /**
+   * GD's fixed step size (the reference's 0.01 by default).
+   */
+  gdStep: number,
+  /**
+   * (prompt, k) problems on which that fixed step diverges (η λ_max(XᵀX) ≥ 2).
+   */
+  gdUnstable: number,
+  /**
+   * The methods against each other: for each Newton iterate, the nearest fixed-step GD
+   * iterate by prediction distance. A model whose layers sit on this correspondence says
+   * nothing about which method it follows.
+   */
+  correspondence: Array<Match>,
+  /**
    * Least squares' error after k examples on the same prompts, for reference.
    */
   leastSquares: Array<number>,
@@ -765,6 +1259,11 @@ export type LayersResult = {
    * Layer 0 (the read-in) to the last block; the last layer's read-out is the model.
    */
   layers: Array<LayerReport>,
+  /**
+   * The finding in words: per measure, the layers called for Newton, for GD, and those where
+   * the two cannot be told apart.
+   */
+  statement: string,
 };
 
 /**
@@ -784,31 +1283,88 @@ export type LayerReport = {
    */
   probe: Array<number>,
   /**
-   * The probe's distance to Newton after each of `newtonSteps`.
+   * The probe's prediction distance (RMS) to Newton after each of `newtonSteps`.
    */
   newton: Array<number>,
   /**
-   * The probe's distance to gradient descent after each of `gdSteps`.
+   * … to gradient descent with the fixed step after each of `gdSteps`.
    */
   gd: Array<number>,
-  bestNewton: Match,
-  bestGd: Match,
+  /**
+   * … to gradient descent with the per-prompt step after each of `gdSteps`.
+   */
+  gdOptimal: Array<number>,
+  /**
+   * Fu et al.'s similarity (mean residual cosine) to Newton after each of `newtonSteps`.
+   */
+  newtonCosine: Array<number>,
+  /**
+   * … to gradient descent with the fixed step after each of `gdSteps`.
+   */
+  gdCosine: Array<number>,
+  /**
+   * By prediction distance: the nearest iterates, their separation and the verdict.
+   */
+  prediction: Comparison,
+  /**
+   * By residual similarity (Fu et al.'s measure).
+   */
+  residual: Comparison,
 };
 
 /**
- * The best match of one method for one layer.
+ * A method's iterate nearest a layer.
  */
 export type Match = {
   /**
-   * Iterations (Newton) or steps (GD) of the most similar predictions.
+   * Iterations (Newton) or steps (GD).
    */
   steps: number,
   /**
-   * Their distance to the layer's probe: mean over prompts and k ≥ 1 of the squared
-   * difference of predictions, divided by the task's error normalizer.
+   * The distance in the comparison's metric (RMS, or mean angle in radians).
    */
   distance: number,
 };
+
+/**
+ * One layer compared with Newton and GD under one metric.
+ */
+export type Comparison = {
+  metric: Metric,
+  newton: Match,
+  /**
+   * Gradient descent as the reference sets it (one fixed step).
+   */
+  gd: Match,
+  /**
+   * iclab's extra: GD with the per-prompt largest safe step (no verdict is drawn on it).
+   */
+  gdOptimal: Match,
+  /**
+   * The distance between the matched Newton and GD iterates themselves.
+   */
+  separation: number,
+  /**
+   * The layer's distance to the zero predictor, where both methods start.
+   */
+  toStart: number,
+  resembles: Resembles,
+  /**
+   * Margin: distance to the farther method − to the nearer; noise: its bootstrap standard
+   * error; separation: as above. Decided by the rule in the module's doc.
+   */
+  evidence: Evidence,
+};
+
+/**
+ * The two ways a layer is compared with a method.
+ */
+export type Metric = "prediction" | "residual";
+
+/**
+ * What a layer's predictions resemble.
+ */
+export type Resembles = "newton" | "gradient_descent" | "start" | "cannot_tell";
 
 /**
  * Cost of the token at each position `1..=tokens` of a prompt.
@@ -1107,6 +1663,16 @@ export type ClResult = {
    */
   stabilityGaps: Array<StabilityGap | null>,
   /**
+   * The deepest decided stability gap so far (a dip of which at least half came back), if
+   * any: the drop.
+   */
+  largestStabilityGap: number | null,
+  /**
+   * Tasks whose decided dip after their segment did not come back (settled): forgetting at a
+   * switch, not a gap.
+   */
+  forgottenAtSwitch: number,
+  /**
    * Where it runs (and why not on WebGPU, if not).
    */
   deviceInfo: DeviceInfo,
@@ -1197,6 +1763,12 @@ export type StabilityGap = {
    * recovered reads as forgetting).
    */
   settled: boolean,
+  /**
+   * Whether the dip is a dip at all: margin `drop`, noise the sampling error of the two
+   * accuracies on the task's test examples; decided when `drop` exceeds both [`MIN_DIP`] and
+   * `CLEAR` × that noise. Pages draw and count only decided dips.
+   */
+  evidence: Evidence,
 };
 
 /**
