@@ -126,6 +126,8 @@ fn typescript() -> String {
         crate::finding::NoiseSource,
         crate::finding::Spread,
         crate::icl::diversity::Position,
+        crate::icl::reading::Reading,
+        crate::icl::reading::ReadingAtK,
         crate::icl::diversity::Standing,
         crate::icl::diversity::SweepRun,
         crate::icl::diversity::Side,

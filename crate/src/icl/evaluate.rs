@@ -208,6 +208,10 @@ pub struct EvalResult {
     /// distance (docs/SCIENCE.md §5).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub position: Option<super::diversity::Position>,
+    /// With a model: what the curves say at k = d and at the largest k, the model against its
+    /// nearest rival with a paired bootstrap (the sentence the in-context page shows).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reading: Option<super::reading::Reading>,
     /// Which tasks the prompts used.
     pub tasks: EvalTasks,
     /// The first `examples` prompts in full.
@@ -303,6 +307,15 @@ pub fn assemble(
         _ => None,
     };
     let position = super::diversity::position_of(&distances, span.as_deref());
+    let reading = super::reading::read(
+        &methods,
+        &targets,
+        points,
+        dims,
+        normalizer,
+        BaselineKind::title_of,
+        seed,
+    );
     let examples = (0..(config.examples as usize).min(batch))
         .map(|b| Example {
             xs: (0..points)
@@ -326,6 +339,7 @@ pub fn assemble(
         curves,
         distances,
         position,
+        reading,
         tasks: config.tasks,
         examples,
     }

@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod layers;
 pub mod pool;
 pub mod probe;
+pub mod reading;
 pub mod prompt;
 pub mod tasks;
 pub mod tokens;

@@ -459,6 +459,11 @@ export type EvalResult = {
    */
   position?: Position | null,
   /**
+   * With a model: what the curves say at k = d and at the largest k, the model against its
+   * nearest rival with a paired bootstrap (the sentence the in-context page shows).
+   */
+  reading?: Reading | null,
+  /**
    * Which tasks the prompts used.
    */
   tasks: EvalTasks,
@@ -829,6 +834,34 @@ export type Position = {
    * The numbers in words, for a page or the CLI to show as they are.
    */
   description: string,
+};
+
+/**
+ * The reading of an evaluation with a model.
+ */
+export type Reading = {
+  at: Array<ReadingAtK>,
+  statement: string,
+};
+
+/**
+ * The curves at one k.
+ */
+export type ReadingAtK = {
+  k: number,
+  model: number,
+  /**
+   * The method with the lowest error here (`model` when the model is lowest).
+   */
+  lowest: string,
+  /**
+   * The method compared with the model: the lowest, or the runner-up when the model is lowest.
+   */
+  rival: string,
+  /**
+   * Margin: |model − rival| (normalized error); noise: its paired bootstrap standard error.
+   */
+  evidence: Evidence,
 };
 
 /**

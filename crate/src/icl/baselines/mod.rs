@@ -90,6 +90,33 @@ impl BaselineKind {
             Self::BayesRidge => "bayes_ridge",
         }
     }
+
+    /// Its name in a sentence ("least squares", "k-NN").
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Zero => "always 0",
+            Self::LeastSquares => "least squares",
+            Self::Ridge => "ridge",
+            Self::Knn => "k-NN",
+            Self::Averaging => "averaging",
+            Self::Lasso => "Lasso",
+            Self::Gd => "gradient descent",
+            Self::Newton => "iterative Newton",
+            Self::ReluNet => "the 2-layer ReLU net",
+            Self::Tree => "the greedy tree",
+            Self::BoostedTrees => "boosted trees",
+            Self::Dmmse => "dMMSE",
+            Self::BayesRidge => "ridge with λ = σ²",
+        }
+    }
+
+    /// The sentence name of a curve's key: a baseline's title, "the model" for the model.
+    pub fn title_of(name: &str) -> String {
+        Self::ALL
+            .iter()
+            .find(|k| k.name() == name)
+            .map_or_else(|| if name == "model" { "the model".to_owned() } else { name.to_owned() }, |k| k.title().to_owned())
+    }
 }
 
 /// Settings of the baselines; each is read only by the baseline it names.
