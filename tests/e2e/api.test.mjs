@@ -117,7 +117,7 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
     const onPool = await s.evaluate({ prompts: 32, tasks: "pool", baselines: ["dmmse", "bayes_ridge"] });
     const layers = await s.layers({ prompts: 16, fitPrompts: 32, gdMax: 8, newtonMax: 3 });
     const errors = [];
-    for (const opts of [{ fitPrompts: 1 }, { gdMax: 0 }, { mystery: 1 }, 5]) {
+    for (const opts of [{ fitPrompts: 1 }, { gdMax: 0 }, { gdStep: -1 }, { mystery: 1 }, 5]) {
       try {
         await s.layers(opts);
         errors.push("accepted");
@@ -140,15 +140,25 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
   assert.equal(out.onPool.tasks, "pool");
   assert.deepEqual(Object.keys(out.onPool.distances).sort(), ["bayes_ridge", "dmmse", "zero"]);
   assert.equal(out.onPool.distances.dmmse.length, 5);
+  // where the model sits between dMMSE and ridge, with their own distance, is the core's
+  assert.ok(Number.isFinite(out.onPool.position.fraction) && out.onPool.position.span > 0, JSON.stringify(out.onPool.position));
+  assert.match(out.onPool.position.description, /of the way from dMMSE \(0\) to ridge \(1\)/);
   assert.equal(out.layers.layers.length, 2, "the read-in and one block");
   assert.deepEqual(out.layers.newtonSteps, [0, 1, 2, 3]);
   assert.deepEqual(out.layers.gdSteps, [1, 2, 3, 4, 6, 8]);
   for (const l of out.layers.layers) {
     assert.equal(l.probe.length, 5);
     assert.equal(l.readOut.length, 5);
-    assert.ok(Number.isFinite(l.bestNewton.distance) && Number.isFinite(l.bestGd.distance));
+    for (const c of [l.prediction, l.residual]) {
+      assert.ok(Number.isFinite(c.newton.distance) && Number.isFinite(c.gd.distance) && Number.isFinite(c.separation), JSON.stringify(c));
+      assert.ok(["newton", "gradient_descent", "start", "cannot_tell"].includes(c.resembles));
+      assert.equal(c.evidence.decided, c.resembles === "newton" || c.resembles === "gradient_descent");
+    }
+    assert.equal(l.newtonCosine.length, 4);
   }
-  assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
+  assert.equal(out.layers.correspondence.length, 4);
+  assert.match(out.layers.statement, /^By prediction distance: /);
+  assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:gdStep", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
 });
 
 test("in-context classification through the package: start, train, evaluate, typed errors, dispose", async () => {
@@ -192,7 +202,10 @@ test("in-context classification through the package: start, train, evaluate, typ
   const e = out.evaluation;
   assert.equal(e.step, 10);
   assert.equal(e.chance, 1 / 16);
-  for (const acc of [e.inContext, e.inWeights]) assert.ok(acc >= 0 && acc <= 1);
+  for (const acc of [e.inContext, e.inWeights, e.contextLabelAccuracy]) assert.ok(acc >= 0 && acc <= 1);
+  // the emergence bar is the core's: halfway from max(1/L, B/N) to 1
+  assert.equal(e.emergenceBar, e.base + (1 - e.base) / 2);
+  assert.ok(e.base >= e.chance);
   assert.deepEqual(e.queryAttention.map((q) => [q.layer, q.head]), [[0, 0], [1, 0]], "one head per layer");
   for (const row of e.queryAttention) {
     for (const weights of [row.weights, row.example]) {

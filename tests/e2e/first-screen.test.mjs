@@ -192,10 +192,11 @@ test("each function class brings its own baselines and explanation; the text rea
     for (const name of expected) assert.ok(curves[name], `${task}: ${name} drawn`);
     const reading = await page.textContent("#chart-reading");
     assert.match(reading, /^On this chart, with k = \d+ examples the model's error is \d\.\d\d/, reading);
-    // the sentence's verdict follows the numbers
+    // the sentence's verdict follows the numbers: the lowest is named, or the core says the
+    // model and its nearest rival are within their bootstrap error of each other
     const k = Math.min(5, curves.model.length - 1);
     const best = Object.entries(curves).filter(([n]) => n !== "zero").sort((a, b) => a[1][k] - b[1][k])[0][0];
-    assert.match(reading, best === "model" ? /the model is the lowest/ : /is lower than the model/, reading);
+    assert.match(reading, best === "model" ? /the model is the lowest|cannot be told apart/ : /is lower than the model|cannot be told apart/, reading);
   }
   // the class's baselines survive a reload (they are the URL's default for the class)
   await page.reload();

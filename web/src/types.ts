@@ -70,6 +70,8 @@ export type {
   PresetShape,
   Probe,
   QueryAttention,
+  Reading,
+  ReadingAtK,
   ReluNet,
   Reoccurring,
   Report,

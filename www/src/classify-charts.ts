@@ -80,7 +80,7 @@ export class StepChart {
   }
 }
 
-/** One cell of the phase diagram: the mean over seeds of a (B, K, ε) point. */
+/** One cell of the phase diagram as drawn: the core's cell (`PhaseCell`) reduced to what a button shows. */
 export interface PhaseCell {
   burstiness: number;
   classes: number;
@@ -88,6 +88,9 @@ export interface PhaseCell {
   inWeights: number;
   /** Mean over the seeds that emerged; `null` if none did. */
   emergence: number | null;
+  /** How many seeds emerged, of `seeds`. */
+  emerged: number;
+  /** The core's decided winner, or "undecided" when the seeds cannot say. */
   winner: string;
   seeds: number;
 }
@@ -99,6 +102,7 @@ const WINNER_TEXT: Record<string, string> = {
   in_weights: "in-weights wins",
   both: "both",
   neither: "neither yet",
+  undecided: "seeds cannot say",
 };
 
 /**
@@ -145,7 +149,8 @@ export function phaseTable(cells: PhaseCell[], caption: string, pick: (b: number
       button.type = "button";
       button.className = "phase-cell";
       if (b === current.burstiness && k === current.classes) button.setAttribute("aria-current", "true");
-      const emerged = cell.emergence === null ? "" : ` · jump ≈ step ${Math.round(cell.emergence).toLocaleString("en")}`;
+      const some = cell.emerged < cell.seeds ? ` in ${cell.emerged} of ${cell.seeds} seeds` : "";
+      const emerged = cell.emergence === null ? "" : ` · jump ≈ step ${Math.round(cell.emergence).toLocaleString("en")}${some}`;
       button.innerHTML = `<span class="ic">in-context ${pct(cell.inContext)}</span><span class="iw">in-weights ${pct(cell.inWeights)}</span><span class="who">${WINNER_TEXT[cell.winner] ?? cell.winner}${emerged}</span>`;
       button.title = `B = ${b}, K = ${k}: load these settings`;
       button.addEventListener("click", () => pick(b, k));

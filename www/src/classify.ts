@@ -5,39 +5,13 @@
  * attention at the query updating as it trains. Every number comes from the package (the core)
  * or the sweep's own JSON; this file wires controls, URL state and pictures.
  */
-import { startClassify, type ClassifyEvaluation, type ClassifyOptions, type ClassifyRun } from "iclab";
+import { startClassify, type ClassifyEvaluation, type ClassifyOptions, type ClassifyRun, type ClassifySweep as Sweep, type PhaseCell as CorePhaseCell, type Transience } from "iclab";
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./classify-charts.js";
 import { describe, el } from "./dom.js";
 import { Page } from "./page.js";
 import { Progress } from "./progress.js";
 import { CLASSIFY as TABLE } from "./tables.js";
 import "./style.css";
-
-/** One run of `iclab classify sweep` (crate/src/bin/iclab/classify.rs `Run`), the fields drawn here. */
-interface SweepRun {
-  classes: number;
-  burstiness: number;
-  noise: number;
-  seed: number;
-  weightDecay: number;
-  steps: number;
-  chance: number;
-  emergenceStep: number | null;
-  peakInContext: number;
-  peakStep: number;
-  finalInContext: number;
-  finalInWeights: number;
-  winner: string;
-  wallSeconds: number;
-  curve: { step: number; loss: number; inContext: number; inWeights: number }[];
-}
-
-/** `classify/sweep.json`, as `iclab classify sweep --out` writes it. */
-interface Sweep {
-  command?: string;
-  config: ClassifyOptions & { task?: Record<string, number> };
-  runs: SweepRun[];
-}
 
 type Name = keyof typeof TABLE & string;
 
@@ -58,7 +32,9 @@ const accuracyChart = new StepChart(
   [
     { label: "in-context (new classes)", stroke: "#2563eb" },
     { label: "in-weights (classes absent from the context)", stroke: "#ea580c" },
+    { label: "mass on the context's labels (Reddy's context-label accuracy)", stroke: "#7c3aed", dash: [2, 3] },
     { label: "chance (1/L)", stroke: "#9ca3af", dash: [6, 6] },
+    { label: "copying a context label (the plateau, max(1/L, B/N))", stroke: "#9ca3af", dash: [2, 6] },
   ],
   { label: "accuracy", range: [0, 1] },
   "The two accuracies appear here once training starts.",
@@ -76,29 +52,43 @@ const lossChart = new StepChart(
 const transienceChart = new StepChart(
   el("transience-chart"),
   [
-    { label: "in-context, no weight decay", stroke: "#2563eb" },
+    { label: "in-context, no weight decay (mean over seeds)", stroke: "#2563eb" },
     { label: "in-weights, no weight decay", stroke: "#ea580c" },
-    { label: "in-context, with weight decay", stroke: "#2563eb", dash: [5, 4] },
-    { label: "in-weights, with weight decay", stroke: "#ea580c", dash: [5, 4] },
+    { label: "in-context, weight decay 1e-4", stroke: "#2563eb", dash: [5, 4] },
+    { label: "in-weights, weight decay 1e-4", stroke: "#ea580c", dash: [5, 4] },
+    { label: "in-context, weight decay 1e-3", stroke: "#2563eb", dash: [1, 3] },
+    { label: "in-weights, weight decay 1e-3", stroke: "#ea580c", dash: [1, 3] },
   ],
   { label: "accuracy", range: [0, 1] },
   "The shipped long runs could not be read.",
 );
 
-/** The long runs: without weight decay solid, with it dashed, on one step axis. */
-function showTransience(t: Sweep): void {
+/** The weight decays the transience chart has lines for, in its order. */
+const DECAYS = [0, 1e-4, 1e-3];
+
+/** The long runs of one burstiness: per weight decay, both accuracies averaged over the seeds. */
+function showTransience(t: Sweep, burstiness: number): void {
   transienceChart.clear();
-  const plain = t.runs.find((r) => r.weightDecay === 0);
-  const decayed = t.runs.find((r) => r.weightDecay > 0);
-  const steps = [...new Set(t.runs.flatMap((r) => r.curve.map((p) => p.step)))].sort((a, b) => a - b);
-  for (const step of steps) {
-    const a = plain?.curve.find((p) => p.step === step);
-    const b = decayed?.curve.find((p) => p.step === step);
-    transienceChart.push(step, [a?.inContext ?? null, a?.inWeights ?? null, b?.inContext ?? null, b?.inWeights ?? null]);
-  }
+  const runs = t.runs.filter((r) => r.burstiness === burstiness);
+  const steps = [...new Set(runs.flatMap((r) => r.curve.map((p) => p.step)))].sort((a, b) => a - b);
+  const at = (wd: number, step: number, key: "inContext" | "inWeights"): number | null => {
+    const xs = runs.filter((r) => r.weightDecay === wd).flatMap((r) => r.curve.filter((p) => p.step === step).map((p) => p[key]));
+    return xs.length ? mean(xs) : null;
+  };
+  for (const step of steps) transienceChart.push(step, DECAYS.flatMap((wd) => [at(wd, step, "inContext"), at(wd, step, "inWeights")]));
+  const finding = t.transience.find((f) => f.burstiness === burstiness);
+  el("transience-summary").textContent = finding ? [finding.statement, ...finding.weightDecay.map((e) => e.statement)].join(" ") : "";
+  el("transience-why").hidden = finding?.outcome !== "not_seen";
+  document.body.dataset.transience = finding?.outcome ?? "none";
 }
 
 let sweep: Sweep | null = null;
+
+/** The long runs' burstiness shown: the page's B when the long runs have it, else their first. */
+function transienceBurstiness(): number {
+  const bs = [...new Set((transience?.runs ?? []).map((r) => r.burstiness))].sort((a, b) => b - a);
+  return bs.includes(page.state.burstiness) ? page.state.burstiness : (bs[0] ?? 0);
+}
 /** `classify/transience.json`: long runs of one setting with and without weight decay. */
 let transience: Sweep | null = null;
 let run: ClassifyRun | null = null;
@@ -136,22 +126,23 @@ function config(): ClassifyOptions {
 const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
 
-/** Per (ε, B, K): the mean over seeds. */
-function cells(runs: SweepRun[], noise: number): PhaseCell[] {
-  const groups = new Map<string, SweepRun[]>();
-  for (const r of runs.filter((r) => r.noise === noise)) {
-    const key = `${r.burstiness}/${r.classes}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()].map((g) => {
-    const inContext = mean(g.map((r) => r.finalInContext));
-    const inWeights = mean(g.map((r) => r.finalInWeights));
-    const emerged = g.flatMap((r) => (r.emergenceStep === null ? [] : [r.emergenceStep]));
-    const chance = g[0]!.chance;
-    const bar = chance + (1 - chance) / 2;
-    const winner = inContext >= bar ? (inWeights >= bar ? "both" : "in_context") : inWeights >= bar ? "in_weights" : "neither";
-    return { burstiness: g[0]!.burstiness, classes: g[0]!.classes, inContext, inWeights, emergence: emerged.length ? mean(emerged) : null, winner, seeds: g.length };
-  });
+/** The core's cells of one ε (no weight decay) as the table draws them. */
+function cells(phase: CorePhaseCell[], noise: number): PhaseCell[] {
+  return phase
+    .filter((c) => c.noise === noise && c.weightDecay === 0)
+    .map((c) => {
+      const emerged = c.emergenceSteps.filter((s): s is number => s !== null);
+      return {
+        burstiness: c.burstiness,
+        classes: c.classes,
+        inContext: c.inContext.mean,
+        inWeights: c.inWeights.mean,
+        emergence: emerged.length ? mean(emerged) : null,
+        emerged: emerged.length,
+        winner: c.winner ?? "undecided",
+        seeds: c.seeds,
+      };
+    });
 }
 
 /** Sets B and K (and ε, when the sweep has one level) from a picked cell. */
@@ -168,7 +159,7 @@ function showSweep(): void {
   const levels = [...new Set(sweep.runs.map((r) => r.noise))].sort((a, b) => a - b);
   const seeds = new Set(sweep.runs.map((r) => r.seed)).size;
   const steps = Math.max(...sweep.runs.map((r) => r.steps));
-  const byNoise = new Map(levels.map((noise) => [noise, cells(sweep!.runs, noise)]));
+  const byNoise = new Map(levels.map((noise) => [noise, cells(sweep!.phase.cells, noise)]));
   box.replaceChildren(
     ...levels.map((noise) =>
       phaseTable(
@@ -180,39 +171,17 @@ function showSweep(): void {
     ),
   );
   const all = [...byNoise.values()].flat();
-  /** Per B, the K values whose cell `who` won: "B = 1 at K = 1,024, 4,096". */
-  const where = (noise: number, who: string): string => {
-    const won = (byNoise.get(noise) ?? []).filter((c) => c.winner === who);
-    return [...new Set(won.map((c) => c.burstiness))]
-      .sort((a, b) => a - b)
-      .map((b) => {
-        const ks = won.filter((c) => c.burstiness === b).map((c) => c.classes).sort((x, y) => x - y);
-        return `B = ${b} at K = ${ks.map((k) => k.toLocaleString("en")).join(", ")}`;
-      })
-      .join("; ");
-  };
   const wall = sweep.runs.reduce((a, r) => a + r.wallSeconds, 0);
-  const parts = levels.map((noise) => {
-    const ic = where(noise, "in_context");
-    const iw = where(noise, "in_weights");
-    return `ε = ${noise}: in-context learning wins ${ic ? `with ${ic}` : "nowhere"}; in-weights learning wins ${iw ? `with ${iw}` : "nowhere"}.`;
-  });
-  parts.push(`${sweep.runs.length} runs, ${Math.round(wall / 60)} min natively.`);
-  if (transience?.runs.length) {
-    parts.push(
-      transience.runs
-        .map((r) => `Long run (K = ${r.classes}, B = ${r.burstiness}, ${r.steps.toLocaleString("en")} steps, weight decay ${r.weightDecay}): in-context peaked at ${fmt(r.peakInContext)} (step ${r.peakStep.toLocaleString("en")}) and ended at ${fmt(r.finalInContext)}; in-weights ended at ${fmt(r.finalInWeights)}.`)
-        .join(" "),
-    );
-  }
-  el("phase-summary").textContent = parts.join(" ");
+  // the findings are the core's (iclab::classify::phase): the page shows their sentences
+  el("phase-summary").textContent = [...sweep.phase.statements, `${sweep.runs.length} runs, ${Math.round(wall / 60)} min natively.`].join(" ");
   document.body.dataset.phaseCells = String(all.length);
+  document.body.dataset.undecidedCells = String(all.filter((c) => c.winner === "undecided").length);
 }
 
 /** Draws one evaluation: the accuracies, the attention at the query, the jump. */
 function showEvaluation(e: ClassifyEvaluation): void {
   evaluations.push(e);
-  accuracyChart.push(e.step, [e.inContext, e.inWeights, e.chance]);
+  accuracyChart.push(e.step, [e.inContext, e.inWeights, e.contextLabelAccuracy, e.chance, e.base]);
   const data = document.body.dataset;
   data.inContext = String(e.inContext);
   data.inWeights = String(e.inWeights);
@@ -231,11 +200,12 @@ function showEvaluation(e: ClassifyEvaluation): void {
       ? `Over all ${page.state.evalPrompts} test sequences at step ${e.step.toLocaleString("en")}: label tokens attend to their own item ${fmt(i.labelToItem)} (layer 1), the query attends to the labels of its class ${fmt(i.queryToMatch)} (last layer). An induction head has both near 1.`
       : "";
   }
-  const chance = e.chance;
+  // the bar and the step are the core's (ClassifySession::evaluate): the page only words them
+  const bar = `halfway from ${fmt(e.base)} (${e.base > e.chance ? "copying one of the context's labels" : "chance"}) to perfect, ${fmt(e.emergenceBar)}`;
   el("emergence").textContent =
     e.emergenceStep === null
-      ? `In-context accuracy ${fmt(e.inContext)}, in-weights ${fmt(e.inWeights)} (chance ${fmt(chance)}); in-context learning has not emerged yet (the bar: halfway from chance to perfect, ${fmt(chance + (1 - chance) / 2)}).`
-      : `In-context learning emerged at step ${e.emergenceStep.toLocaleString("en")} (the first evaluation halfway from chance to perfect). Now: in-context ${fmt(e.inContext)}, in-weights ${fmt(e.inWeights)}.`;
+      ? `In-context accuracy ${fmt(e.inContext)} (mass on the context's labels ${fmt(e.contextLabelAccuracy)}), in-weights ${fmt(e.inWeights)}; in-context learning has not emerged yet (the bar: ${bar}).`
+      : `In-context learning emerged at step ${e.emergenceStep.toLocaleString("en")} (the first evaluation ${bar}). Now: in-context ${fmt(e.inContext)}, in-weights ${fmt(e.inWeights)}.`;
   if (e.emergenceStep === null) delete data.emergenceStep;
   else data.emergenceStep = String(e.emergenceStep);
 }
@@ -329,6 +299,7 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
   for (const e of evaluations) {
     rows.push(["evaluation", "in_context_accuracy", e.step, e.inContext]);
     rows.push(["evaluation", "in_weights_accuracy", e.step, e.inWeights]);
+    rows.push(["evaluation", "context_label_accuracy", e.step, e.contextLabelAccuracy]);
   }
   for (const r of [...(sweep?.runs ?? []), ...(transience?.runs ?? [])]) {
     const where = `sweep K=${r.classes} B=${r.burstiness} eps=${r.noise} wd=${r.weightDecay} seed=${r.seed}`;
@@ -345,7 +316,10 @@ const SCHEDULE: readonly Name[] = ["steps", "every", "evalEvery", "evalPrompts"]
 
 /** A setting changed: a run of other settings is over (a new Train starts afresh). */
 function changed(name: Name): void {
-  if (["classes", "burstiness", "noise"].includes(name)) showSweep();
+  if (["classes", "burstiness", "noise"].includes(name)) {
+    showSweep();
+    if (name === "burstiness" && transience) showTransience(transience, transienceBurstiness());
+  }
   if (!run || page.working) return;
   if (SCHEDULE.includes(name)) {
     // more steps after a finished run: Train resumes it
@@ -368,7 +342,7 @@ async function start(): Promise<void> {
     const long = await fetch(new URL("classify/transience.json", document.baseURI));
     if (long.ok) {
       transience = (await long.json()) as Sweep;
-      showTransience(transience);
+      showTransience(transience, transienceBurstiness());
     }
     showSweep();
   } catch (error) {

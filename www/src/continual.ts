@@ -179,16 +179,12 @@ const MORE: MetricRow[] = [
   [
     "Largest stability gap",
     "the deepest drop right after a task switch that came back (at least half) during the next task",
-    (r) => {
-      // as on the chart: a dip of 0.02 or less is no dip
-      const drops = r.stabilityGaps.filter((g) => g?.kind === "stability_gap" && g.drop > 0.02).map((g) => g?.drop ?? 0);
-      return drops.length ? fmt(Math.max(...drops)) : "–";
-    },
+    (r) => fmt(r.largestStabilityGap),
   ],
   [
     "Tasks forgotten at a switch",
     "tasks whose drop after the switch did not come back: plain forgetting, not a gap",
-    (r) => String(r.stabilityGaps.filter((g) => g?.kind === "forgetting" && g.settled && g.drop > 0.02).length),
+    (r) => String(r.forgottenAtSwitch),
   ],
 ];
 

@@ -5,43 +5,27 @@
  * "train this M from scratch" in the browser with the sweep's settings. Numbers come from the
  * package and the sweep's own JSON; this file wires controls, URL state and charts.
  */
-import { createSession, loadSession, type BaselineKind, type ErrorCurve, type Evaluation, type Session, type SessionConfig } from "iclab";
+import {
+  createSession,
+  loadSession,
+  type BaselineKind,
+  type DiversitySweep as Sweep,
+  type ErrorCurve,
+  type Evaluation,
+  type Session,
+  type SessionConfig,
+  type Standing,
+  type SweepRun,
+} from "iclab";
 import { ErrorChart } from "./charts.js";
 import { LossChart } from "./loss-chart.js";
 import { Page } from "./page.js";
 import { Progress } from "./progress.js";
 import { describe, el, tableRow } from "./dom.js";
 import { errorCurveRows } from "./files.js";
-import { SweepChart, poolLabel, type SweepPoint } from "./sweep-chart.js";
+import { PositionChart, SweepChart, poolLabel, type PositionSeries, type SweepPoint } from "./sweep-chart.js";
 import { DIVERSITY as TABLE, POOLS } from "./tables.js";
 import "./style.css";
-
-/** A run's numbers on one set of tasks, each averaged over k (`iclab icl sweep`'s `Standing`). */
-interface Standing {
-  error: number | null;
-  dmmseError: number | null;
-  ridgeError: number | null;
-  distanceDmmse: number | null;
-  distanceRidge: number | null;
-}
-
-interface SweepRun {
-  taskPool: number | null;
-  seed: number;
-  steps: number;
-  finalLoss: number | null;
-  wallSeconds: number;
-  pool: Standing | null;
-  fresh: Standing;
-}
-
-/** `diversity/sweep.json`, as `iclab icl sweep --out` writes it. */
-interface Sweep {
-  command?: string;
-  config: SessionConfig;
-  steps: number;
-  runs: SweepRun[];
-}
 
 /** The seed whose checkpoints ship (one per M). */
 const SHIPPED_SEED = 0;
@@ -67,6 +51,7 @@ const page: Page<typeof TABLE> = new Page({
 const { status } = page;
 const sliderValue = el<HTMLElement>("pool-value");
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
+const positionChart = new PositionChart(el("sweep-position"));
 const sweepFresh = new SweepChart(el("sweep-fresh"), "on new tasks");
 const sweepPool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
 const freshChart = new ErrorChart(el("fresh-chart"));
@@ -90,11 +75,17 @@ const mean = (v: readonly (number | null)[]): number => {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 };
 
-/** Per M (in the slider's order): the runs of every seed. */
+/** The sweep's own training length: its shortest (longer runs of some M join it). */
+function baseSteps(s: Sweep): number {
+  return Math.min(...s.runs.map((r) => r.steps));
+}
+
+/** Per M (in the slider's order): the runs of every seed at the sweep's own length. */
 function byPool(s: Sweep): { pool: number | null; runs: SweepRun[] }[] {
+  const steps = baseSteps(s);
   return POOLS.map((m) => {
     const p = m === "inf" ? null : Number(m);
-    return { pool: p, runs: s.runs.filter((r) => r.taskPool === p) };
+    return { pool: p, runs: s.runs.filter((r) => r.taskPool === p && r.steps === steps) };
   }).filter((g) => g.runs.length > 0);
 }
 
@@ -103,20 +94,15 @@ function points(s: Sweep, on: "fresh" | "pool"): SweepPoint[] {
     const standings = runs.map((r) => (on === "fresh" ? r.fresh : r.pool)).filter((x): x is Standing => x !== null);
     if (standings.length === 0) return [];
     const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-    return [{ pool: p, toDmmse: finite(mean(standings.map((x) => x.distanceDmmse))), toRidge: finite(mean(standings.map((x) => x.distanceRidge))) }];
+    return [
+      {
+        pool: p,
+        toDmmse: finite(mean(standings.map((x) => x.distanceDmmse))),
+        toRidge: finite(mean(standings.map((x) => x.distanceRidge))),
+        span: finite(mean(standings.map((x) => x.position?.span ?? null))),
+      },
+    ];
   });
-}
-
-/**
- * Where the model switches, read off the sweep: the smallest finite M from which, on new tasks,
- * the model is closer to ridge than to dMMSE at every larger M too.
- */
-export function threshold(fresh: SweepPoint[]): { below: number | null; from: number } | null {
-  const finite = fresh.filter((p): p is SweepPoint & { pool: number; toDmmse: number; toRidge: number } => p.pool !== null && p.toDmmse !== null && p.toRidge !== null);
-  for (let i = 0; i < finite.length; i++) {
-    if (finite.slice(i).every((p) => p.toRidge < p.toDmmse)) return { below: i > 0 ? finite[i - 1]!.pool : null, from: finite[i]!.pool };
-  }
-  return null;
 }
 
 const fmt = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "–");
@@ -127,37 +113,60 @@ function range(v: (number | null)[]): string {
   return `${fmt(mean(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 }
 
+/** "0.42 (0.40–0.45)" of a spread from the core. */
+const spread = (s: { mean: number; min: number; max: number }): string => (s.min === s.max ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
+
 function showSweep(s: Sweep): void {
+  const f = s.findings;
+  const lengths = [...new Set(f.cells.map((c) => c.steps))].sort((a, b) => a - b);
+  positionChart.show(
+    lengths.map((steps): PositionSeries => {
+      const cells = f.cells.filter((c) => c.steps === steps);
+      return { steps, pools: cells.map((c) => c.taskPool), mean: cells.map((c) => c.fraction.mean), min: cells.map((c) => c.fraction.min), max: cells.map((c) => c.fraction.max) };
+    }),
+  );
   const fresh = points(s, "fresh");
   sweepFresh.show(fresh);
   sweepPool.show(points(s, "pool"));
-  const t = threshold(fresh);
-  const seeds = new Set(s.runs.map((r) => r.seed)).size;
-  el("threshold").textContent = t
-    ? `On new tasks the model is closer to dMMSE up to M = ${t.below ?? "–"} and closer to ridge from M = ${t.from} on: at this scale the switch from memorizing the pool to learning the task lies between ${t.below ?? 0} and ${t.from} training tasks (${seeds} seed${seeds === 1 ? "" : "s"}, ${s.steps.toLocaleString("en")} steps each).`
-    : "In this sweep the model never ends up closer to ridge than to dMMSE on new tasks.";
-  document.body.dataset.threshold = t ? String(t.from) : "none";
+  // the findings are the core's (iclab::icl::diversity); the page shows their sentences
+  const first = f.crossovers[0];
+  el("threshold").textContent = [...f.crossovers.map((c) => c.statement), ...f.longer.map((m) => m.statement)].join(" ");
+  document.body.dataset.threshold = first?.decided && first.from !== null ? String(first.from) : "none";
+  document.body.dataset.switch = String(first?.switch ?? false);
+  const steps = baseSteps(s);
+  const cellOf = (p: number | null) => f.cells.find((c) => c.taskPool === p && c.steps === steps);
   const body = el<HTMLTableElement>("sweep-table").tBodies[0]!;
   body.replaceChildren(
-    ...byPool(s).map(({ pool: p, runs }) =>
-      tableRow([
+    ...byPool(s).map(({ pool: p, runs }) => {
+      const cell = cellOf(p);
+      return tableRow([
         poolLabel(p),
         String(runs.length),
+        cell ? spread(cell.fraction) : "–",
+        cell ? (cell.side === null ? "cannot say" : cell.side === "dmmse" ? "dMMSE's" : "ridge's") : "–",
+        range(runs.map((r) => r.fresh.position?.span ?? null)),
         range(runs.map((r) => r.fresh.distanceDmmse)),
         range(runs.map((r) => r.fresh.distanceRidge)),
         range(runs.map((r) => r.pool?.distanceDmmse ?? null)),
         range(runs.map((r) => r.pool?.distanceRidge ?? null)),
         range(runs.map((r) => r.fresh.error)),
-      ]),
-    ),
+      ]);
+    }),
   );
+  el<HTMLTableElement>("longer-table").tBodies[0]!.replaceChildren(
+    ...f.longer.map((m) => tableRow([poolLabel(m.taskPool), `${m.steps.toLocaleString("en")} → ${m.longerSteps.toLocaleString("en")}`, spread(m.before), spread(m.after), m.evidence.decided ? "yes" : "not past the seeds' spread"])),
+  );
+  el("longer").hidden = f.longer.length === 0;
   const c = s.config;
   const noise = (c.task as { noiseStd?: number } | undefined)?.noiseStd;
   const wall = s.runs.reduce((a, r) => a + r.wallSeconds, 0);
+  const seeds = new Set(s.runs.map((r) => r.seed)).size;
   el("sweep-config").textContent =
     `The sweep's settings (also used to train from scratch): noisy linear regression, d = ${c.dims}, ${c.points} examples per prompt, σ = ${noise ?? "?"}, ` +
     `${c.preset ?? "tiny"} ${c.model ?? "transformer"}, ${c.tokens ?? "paired"} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
-    `${s.steps.toLocaleString("en")} steps per run; ${s.runs.length} runs took ${Math.round(wall / 60)} min natively.`;
+    `${steps.toLocaleString("en")} steps per run, ${seeds} seeds` +
+    (lengths.length > 1 ? ` (and ${lengths.slice(1).map((l) => l.toLocaleString("en")).join(", ")} steps for some M)` : "") +
+    `; ${s.runs.length} runs took ${Math.round(wall / 60)} min natively.`;
 }
 
 /** The slider's position and label follow the state. */
@@ -187,12 +196,13 @@ function baselines(): BaselineKind[] {
 
 const distance = (e: Evaluation, name: string): number => mean(e.distances?.[name] ?? []);
 
+/** The evaluation's numbers; where the model sits between dMMSE and ridge is the core's sentence. */
 function summary(e: Evaluation, where: string): string {
   const toD = distance(e, "dmmse");
   const toR = distance(e, "bayes_ridge");
   const model = mean(e.curves.model?.mean ?? []);
-  const near = Number.isFinite(toD) ? (toD < toR ? "closer to dMMSE: it answers as if the task were one of its pool" : "closer to ridge: it answers as a learner of any linear task") : "";
-  return `${where}: error ${fmt(model)} (mean over k); distance to dMMSE ${fmt(toD)}, to ridge ${fmt(toR)}${near ? ` — ${near}` : ""}.`;
+  const place = e.position ? ` It sits ${e.position.description}.` : "";
+  return `${where}: error ${fmt(model)} (mean over k); distance to dMMSE ${fmt(toD)}, to ridge ${fmt(toR)}.${place}`;
 }
 
 /** Evaluates `s` on new tasks and (for a finite M) on its pool's, and draws both. */
@@ -207,6 +217,8 @@ async function evaluate(s: Session, mine: number): Promise<void> {
   const data = document.body.dataset;
   data.freshToDmmse = String(distance(fresh, "dmmse"));
   data.freshToRidge = String(distance(fresh, "bayes_ridge"));
+  if (fresh.position) data.freshPosition = String(fresh.position.fraction);
+  else delete data.freshPosition;
   data.evaluatedStep = String(fresh.step ?? 0);
   if (onPool) {
     poolChart.show(onPool.curves as Record<string, ErrorCurve>);
@@ -262,7 +274,7 @@ async function showShipped(): Promise<void> {
 
 /** The sweep's config with the slider's M and this page's seed and device; decay ends with the run. */
 function scratchConfig(): SessionConfig {
-  const base = sweep?.config ?? {};
+  const base: SessionConfig = sweep?.config ?? {};
   const { taskPool: _ignored, ...rest } = base;
   const m = pool();
   return {
@@ -326,7 +338,7 @@ async function train(): Promise<void> {
 
 async function reset(): Promise<void> {
   page.requestPause();
-  for (const key of ["loaded", "step", "freshToDmmse", "freshToRidge", "poolToDmmse", "poolToRidge", "evaluatedStep"]) delete document.body.dataset[key];
+  for (const key of ["loaded", "step", "freshToDmmse", "freshToRidge", "freshPosition", "poolToDmmse", "poolToRidge", "evaluatedStep"]) delete document.body.dataset[key];
   freshChart.clear();
   poolChart.clear();
   await showShipped();

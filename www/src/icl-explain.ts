@@ -1,11 +1,10 @@
 /**
  * What the in-context page says about the function class on screen: a paragraph per class (what
- * it is, which estimator is best or usual for it, what the papers found at their scale), and one
- * sentence read off the curves actually drawn, so the text never claims what the chart
- * contradicts. The paragraphs state the papers' findings as theirs; the sentence states ours.
+ * it is, which estimator is best or usual for it, what the papers found at their scale). The
+ * paragraphs state the papers' findings as theirs; the sentence read off the curves actually
+ * drawn is the core's (`Evaluation.reading`), so the text never claims what the chart contradicts.
  */
-import { CATALOG, type ErrorCurve } from "iclab";
-import { LABELS } from "./charts.js";
+import { CATALOG } from "iclab";
 
 /** Per class: what a visitor should know to read the chart. */
 export const CLASS_TEXT: Record<string, string> = {
@@ -45,35 +44,4 @@ export const CLASS_TEXT: Record<string, string> = {
 /** The class's own paragraph, with its one-line description from the catalog as a fallback. */
 export function classText(kind: string): string {
   return CLASS_TEXT[kind] ?? CATALOG.icl.tasks.find((t) => t.kind === kind)?.description ?? "";
-}
-
-const name = (method: string): string => (method === "model" ? "the model" : (LABELS[method] ?? method));
-
-/**
- * One or two sentences read off the curves: at k = d (when the prompt has that many examples)
- * and at the largest k, which method is lowest and where the model stands. Empty without a model.
- */
-export function readCurves(curves: Record<string, ErrorCurve>, dims: number): string {
-  const model = curves.model?.mean;
-  if (!model?.length) return "";
-  const last = model.length - 1;
-  const ks = [...new Set([Math.min(dims, last), last])];
-  const parts = ks.map((k) => {
-    const at = Object.entries(curves)
-      .filter(([m, c]) => m !== "zero" && Number.isFinite(c.mean[k]))
-      .map(([m, c]) => [m, c.mean[k] as number] as const)
-      .sort((a, b) => a[1] - b[1]);
-    const best = at[0];
-    const mine = model[k] as number;
-    const others = at.filter(([m]) => m !== "model").map(([m, v]) => `${name(m)} ${v.toFixed(2)}`);
-    const verdict = !best
-      ? ""
-      : best[0] === "model"
-        ? "the model is the lowest"
-        : `${name(best[0])} is lower than the model`;
-    return `with k = ${k} examples the model's error is ${mine.toFixed(2)}${others.length ? ` (${others.join(", ")})` : ""}: ${verdict}`;
-  });
-  const zero = curves.zero?.mean[last];
-  const z = zero === undefined ? "" : ` Always answering 0 scores ${zero.toFixed(2)} at k = ${last}.`;
-  return `On this chart, ${parts.join("; ")}.${z}`;
 }

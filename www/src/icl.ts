@@ -24,7 +24,7 @@ import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
 import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
 import { PlateauView } from "./plateau.js";
 import { LayersView } from "./layers-view.js";
-import { classText, readCurves } from "./icl-explain.js";
+import { classText } from "./icl-explain.js";
 import "./style.css";
 
 type PropName = keyof typeof PROPS & string;
@@ -97,7 +97,8 @@ const evaluation = new IclEvaluation(
 );
 const evaluate = (modelOnly = false): Promise<void> =>
   evaluation.run(modelOnly).then(() => {
-    chartReading.textContent = evaluation.last ? readCurves(evaluation.last.curves, evaluation.last.dims) : "";
+    // the reading is the core's: the model against its nearest rival, with a paired bootstrap
+    chartReading.textContent = evaluation.last?.reading?.statement ?? "";
   });
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */

@@ -5,7 +5,7 @@
  * `recorded/continual-blobs.json` (two `iclab cl run`s, scripts/record-runs.sh) — the models and
  * the stream the demos start from.
  */
-import { CATALOG, type ResolvedSessionConfig } from "iclab";
+import { CATALOG, type ClassifySweep as PhaseSweep, type DiversitySweep as Sweep, type ResolvedSessionConfig } from "iclab";
 import "./style.css";
 
 interface Curve {
@@ -170,16 +170,13 @@ function caption(log: Log): string {
   );
 }
 
-/** The shipped task-diversity sweep (`diversity/sweep.json`): distance on new tasks, per run. */
-interface Sweep {
-  runs: { taskPool: number | null; fresh: { distanceDmmse: number | null; distanceRidge: number | null } }[];
-}
-
-/** The diversity card: on new tasks, the mean distance to dMMSE and to ridge against log₂ M (∞ last). */
+/** The diversity card: on new tasks, the mean distance to dMMSE and to ridge against log₂ M (∞ last), at the sweep's own length. */
 function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
-  const pools = [...new Set(sweep.runs.map((r) => r.taskPool))].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
+  const steps = Math.min(...sweep.runs.map((r) => r.steps));
+  const runs = sweep.runs.filter((r) => r.steps === steps);
+  const pools = [...new Set(runs.map((r) => r.taskPool))].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
   const mean = (m: number | null, key: "distanceDmmse" | "distanceRidge"): number | null => {
-    const xs = sweep.runs.filter((r) => r.taskPool === m).flatMap((r) => (typeof r.fresh[key] === "number" ? [r.fresh[key]] : []));
+    const xs = runs.filter((r) => r.taskPool === m).flatMap((r) => (typeof r.fresh[key] === "number" ? [r.fresh[key]] : []));
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
   };
   const finite = pools.filter((m): m is number => m !== null);
@@ -212,19 +209,14 @@ function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
   );
 }
 
-/** The shipped classification sweep (`classify/sweep.json`): each run's accuracy curve. */
-interface PhaseSweep {
-  runs: { classes: number; burstiness: number; noise: number; seed: number; curve: { step: number; inContext: number; inWeights: number }[] }[];
-}
-
 /**
- * The classification card: the two accuracies against step of the shipped run whose in-context
- * accuracy jumps latest among those that end learning in context (seed 0): the plateau, then the jump.
+ * The classification card: the two accuracies against step of the shipped run (seed 0) whose
+ * in-context learning emerged latest (the core's emergence step) among those that ended learning
+ * in context: the plateau, then the jump.
  */
 function drawClassify(svg: SVGSVGElement, sweep: PhaseSweep): void {
-  const learned = sweep.runs.filter((r) => r.seed === 0 && (r.curve.at(-1)?.inContext ?? 0) > 0.8);
-  const jump = (r: PhaseSweep["runs"][number]): number => r.curve.find((p) => p.inContext > 0.5)?.step ?? 0;
-  const run = learned.sort((a, b) => jump(b) - jump(a))[0];
+  const learned = sweep.runs.filter((r) => r.seed === 0 && r.winner === "in_context" && r.emergenceStep !== null);
+  const run = learned.sort((a, b) => (b.emergenceStep ?? 0) - (a.emergenceStep ?? 0))[0];
   if (!run) return;
   const xs = run.curve.map((p) => p.step);
   plot(

@@ -1,11 +1,12 @@
 /**
  * "Inside the model" on the in-context page (docs/SCIENCE.md §6, Fu et al. 2023): for the model on
  * screen, each layer's prediction (a linear probe fitted on held-out prompts, as Fu et al.) as
- * error vs k, and the number of Iterative Newton iterations and gradient-descent steps whose
- * predictions are closest to each layer's. The core computes everything (`Session.layers`); this
- * view asks for it, draws it, and keeps it current while a model trains.
+ * error vs k, the Iterative Newton and gradient-descent iterates nearest each layer's, how far
+ * apart those two iterates are themselves, and whether the layer can be said to follow either.
+ * The core computes and decides everything (`Session.layers`); this view asks for it, draws it,
+ * and keeps it current while a model trains.
  */
-import type { Layers, LayersOptions, Session } from "iclab";
+import type { Comparison, Layers, LayersOptions, Session } from "iclab";
 import { LineChart } from "./charts.js";
 import { describe, el, tableRow } from "./dom.js";
 
@@ -14,16 +15,29 @@ const DEPTH = ["#bfdbfe", "#93c5fd", "#60a5fa", "#3b82f6", "#2563eb", "#1d4ed8",
 /** While training, at most one analysis per this many milliseconds (each costs a few seconds). */
 const LIVE_EVERY_MS = 20_000;
 
+const VERDICT: Record<Comparison["resembles"], string> = {
+  newton: "Newton",
+  gradient_descent: "gradient descent",
+  start: "still ≈ 0 (where both start)",
+  cannot_tell: "cannot tell",
+};
+
+/** A comparison's cell: the nearest iterates, their separation, the verdict. */
+function cell(c: Comparison, digits: number): string {
+  return `N ${c.newton.steps} (${c.newton.distance.toFixed(digits)}) · GD ${c.gd.steps.toLocaleString("en")} (${c.gd.distance.toFixed(digits)}) · apart ${c.separation.toFixed(digits)} → ${VERDICT[c.resembles]}`;
+}
+
 export class LayersView {
   private readonly button = el<HTMLButtonElement>("layers-run");
   private readonly status = el<HTMLParagraphElement>("layers-status");
   private readonly errorEl = el("layers-error-chart");
   private readonly matchChart = new LineChart(
     el("layers-match-chart"),
-    { x: "layer (0 = after the read-in)", y: "closest iterations / steps", logY: true, wholeX: true },
+    { x: "layer (0 = after the read-in)", y: "nearest iterations / steps", logY: true, wholeX: true },
     [
       { name: "newton", label: "Iterative Newton iterations" },
-      { name: "gd", label: "gradient-descent steps", dash: [8, 4] },
+      { name: "gd", label: "gradient-descent steps (fixed step, as Fu et al.)", dash: [8, 4] },
+      { name: "correspondence", label: "GD steps nearest that Newton iterate (the methods against each other)", dash: [2, 4], stroke: "#9ca3af" },
     ],
     "Press “Look inside the layers” to see which solver each layer resembles.",
   );
@@ -122,7 +136,11 @@ export class LayersView {
     this.matchChart.show(
       r.layers.map((l) => l.layer),
       // 0 iterations has no place on a log scale: a gap there (the table has it)
-      [r.layers.map((l) => l.bestNewton.steps || null), r.layers.map((l) => l.bestGd.steps || null)] as number[][],
+      [
+        r.layers.map((l) => l.prediction.newton.steps || null),
+        r.layers.map((l) => l.prediction.gd.steps || null),
+        r.layers.map((l) => r.correspondence[l.prediction.newton.steps]?.steps ?? null),
+      ] as number[][],
     );
     const d = Math.min(r.dims, r.points - 1);
     const rows = r.layers.map((l) =>
@@ -130,21 +148,20 @@ export class LayersView {
         l.layer === 0 ? "0 (read-in)" : String(l.layer),
         l.probe[d]!.toFixed(3),
         l.readOut[d]!.toFixed(3),
-        `${l.bestNewton.steps} (${l.bestNewton.distance.toFixed(4)})`,
-        `${l.bestGd.steps.toLocaleString("en")} (${l.bestGd.distance.toFixed(4)})`,
+        cell(l.prediction, 3),
+        cell(l.residual, 2),
       ]),
     );
     const table = el<HTMLTableElement>("layers-table");
     table.querySelector("thead th:nth-child(2)")!.textContent = `probe error at k = ${d}`;
     table.querySelector("thead th:nth-child(3)")!.textContent = `read-out error at k = ${d}`;
     table.tBodies[0]!.replaceChildren(...rows);
-    const top = r.layers.at(-1)!;
+    // the finding is the core's sentence
     this.status.textContent =
-      `Step ${r.step.toLocaleString("en")}: the last layer's predictions are closest to ${top.bestNewton.steps} Newton iterations ` +
-      `(distance ${top.bestNewton.distance.toFixed(4)}) and to ${top.bestGd.steps.toLocaleString("en")} gradient-descent steps (distance ${top.bestGd.distance.toFixed(4)}); ` +
-      `${r.prompts} test prompts, probes fitted on ${r.fitPrompts} others.`;
+      `Step ${r.step.toLocaleString("en")}, ${r.prompts} test prompts, probes fitted on ${r.fitPrompts} others. ${r.statement}` +
+      (r.gdUnstable > 0 ? ` (GD's fixed step ${r.gdStep} diverges on ${r.gdUnstable} of the prompt prefixes.)` : "");
     document.body.dataset.layers = JSON.stringify(
-      r.layers.map((l) => ({ layer: l.layer, probe: l.probe, readOut: l.readOut, newton: l.bestNewton, gd: l.bestGd })),
+      r.layers.map((l) => ({ layer: l.layer, probe: l.probe, readOut: l.readOut, newton: l.prediction.newton, gd: l.prediction.gd, resembles: l.prediction.resembles, residual: l.residual.resembles })),
     );
     document.body.dataset.layersStep = String(r.step);
   }

@@ -13,6 +13,8 @@ export interface SweepPoint {
   /** `null` where there is no such estimator (dMMSE at M = ∞). */
   toDmmse: number | null;
   toRidge: number | null;
+  /** dMMSE's own distance to ridge: the yardstick the other two are read against. */
+  span: number | null;
 }
 
 /** Where M sits on the x axis: log₂ M, and ∞ two octaves past the largest finite M. */
@@ -60,10 +62,11 @@ export class SweepChart {
         { label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) },
         { label: "to dMMSE (Bayes for the pool)", stroke: "#be123c", width: 2, points: { show: true, size: 7 }, value: legendValue(3) },
         { label: "to ridge, λ = σ² (Bayes for a fresh task)", stroke: "#0f766e", width: 2, dash: [8, 4], points: { show: true, size: 7 }, value: legendValue(3) },
+        { label: "dMMSE to ridge (their own distance)", stroke: "#9ca3af", width: 2, dash: [2, 4], points: { show: true, size: 5 }, value: legendValue(3) },
       ],
       hooks: { draw: [reflect(this.el), (u) => this.drawMark(u, largest)] },
     };
-    const data = [xs, points.map((p) => p.toDmmse), points.map((p) => p.toRidge)] as uPlot.AlignedData;
+    const data = [xs, points.map((p) => p.toDmmse), points.map((p) => p.toRidge), points.map((p) => p.span)] as uPlot.AlignedData;
     this.plot = new uPlot(options, data, this.el);
   }
 
@@ -87,5 +90,80 @@ export class SweepChart {
     ctx.stroke();
     ctx.restore();
     this.el.dataset.marked = poolLabel(this.marked);
+  }
+}
+
+/** One training length's positions: per finite M, the mean over seeds and the seeds' range. */
+export interface PositionSeries {
+  steps: number;
+  pools: number[];
+  mean: number[];
+  min: number[];
+  max: number[];
+}
+
+const LENGTH_COLOURS = ["#2563eb", "#ea580c", "#7c3aed"];
+
+/**
+ * Where the model sits between dMMSE (0) and ridge (1) on new tasks, by M (log₂), one line per
+ * training length with its seed range dashed; the midpoint ½ is drawn. The positions and their
+ * ranges come from the core's findings (`DiversityFindings.cells`).
+ */
+export class PositionChart {
+  private plot: uPlot | null = null;
+
+  constructor(private readonly el: HTMLElement) {
+    new ResizeObserver(() => this.plot?.setSize({ width: width(el), height: 260 })).observe(el);
+  }
+
+  show(lengths: PositionSeries[]): void {
+    this.plot?.destroy();
+    const pools = [...new Set(lengths.flatMap((l) => l.pools))].sort((a, b) => a - b);
+    const xs = pools.map((m) => Math.log2(m));
+    const labels = new Map(pools.map((m, i) => [xs[i]!, poolLabel(m)]));
+    const at = (l: PositionSeries, values: number[]): (number | null)[] => pools.map((m) => {
+      const i = l.pools.indexOf(m);
+      return i < 0 ? null : (values[i] ?? null);
+    });
+    const series: uPlot.Series[] = [{ label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) }];
+    const data: (number | null)[][] = [xs];
+    lengths.forEach((l, i) => {
+      const stroke = LENGTH_COLOURS[i % LENGTH_COLOURS.length]!;
+      const name = `${l.steps.toLocaleString("en")} steps`;
+      series.push({ label: `${name}: mean over seeds`, stroke, width: 2, points: { show: true, size: 7 }, value: legendValue(3) });
+      series.push({ label: `${name}: lowest seed`, stroke, width: 1, dash: [3, 3], points: { show: false }, value: legendValue(3) });
+      series.push({ label: `${name}: highest seed`, stroke, width: 1, dash: [3, 3], points: { show: false }, value: legendValue(3) });
+      data.push(at(l, l.mean), at(l, l.min), at(l, l.max));
+    });
+    const options: uPlot.Options = {
+      width: width(this.el),
+      height: 260,
+      title: "where the model sits on new tasks: 0 = dMMSE, 1 = ridge",
+      scales: { x: { time: false, range: [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4] }, y: { range: [-0.1, 1.1] } },
+      axes: [
+        { label: "training tasks M (log scale)", splits: () => xs, values: (_u, splits) => splits.map((x) => labels.get(x) ?? "") },
+        { label: "position (0 = dMMSE, 1 = ridge)", size: axisSize, values: compactValues },
+      ],
+      series,
+      hooks: {
+        draw: [
+          reflect(this.el),
+          (u) => {
+            const y = Math.round(u.valToPos(0.5, "y", true));
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.strokeStyle = "#9ca3af";
+            ctx.setLineDash([6 * devicePixelRatio, 6 * devicePixelRatio]);
+            ctx.beginPath();
+            ctx.moveTo(u.bbox.left, y);
+            ctx.lineTo(u.bbox.left + u.bbox.width, y);
+            ctx.stroke();
+            ctx.restore();
+          },
+        ],
+      },
+    };
+    this.plot = new uPlot(options, data as uPlot.AlignedData, this.el);
+    this.el.dataset.lengths = JSON.stringify(lengths.map((l) => l.steps));
   }
 }

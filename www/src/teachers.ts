@@ -62,7 +62,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "diversity",
     title: "Memorizing or learning? It depends on how many tasks it saw",
-    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. The figure and the sentence under it say where the switch happens; \"Train this M\" trains one from scratch.",
+    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. In between it crosses over gradually: the figure shows how far along the way from dMMSE to ridge each M sits, and the sentence under it says where the seeds agree it crosses and how long the models trained; \"Train this M\" trains one from scratch.",
     params: { m: "1" },
     hide: ["device", "seed", "every", "evalEvery", "evalPrompts"],
   },
@@ -100,7 +100,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "classify",
     title: "Reading the context or remembering: a sudden jump",
-    text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
+    text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then at 0.5 — answering with either of the context's two labels — and then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
     params: {},
     hide: ["device", "seed", "every", "dims", "burstyProb", "novelProb", "hidden", "dModel", "heads", "batchSize", "evalPrompts"],
   },
