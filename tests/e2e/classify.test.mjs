@@ -30,15 +30,28 @@ test("the shipped phase diagram: a cell per (B, K, ε) of the sweep, and picking
   assert.equal(await page.locator(".phase-cell").count(), points.size);
   // the page's own setting (K = 1,024, B = 2, ε = 0.1) is the marked cell
   assert.equal(await page.locator('.phase-cell[aria-current="true"]').count(), 1);
-  // the sentence is read off the data: many classes with bursty contexts learn in context, few classes in weights
+  // the sentences and the cells' winners are the core's findings (no page decides one); the
+  // shipped data show in-context learning winning with many classes in bursty contexts and
+  // in-weights learning with few classes
   const summary = await page.textContent("#phase-summary");
-  assert.match(summary, /ε = 0\.1: in-context learning wins with .*B = 2 at K = [\d, ]*1,024/);
-  assert.match(summary, /in-weights learning wins with B = 1 at K = 16/);
-  // the long runs with and without weight decay: one point per evaluated step
-  const steps = new Set(LONG.runs.flatMap((r) => r.curve.map((p) => p.step)));
-  assert.deepEqual(LONG.runs.map((r) => r.weightDecay > 0), [false, true]);
+  for (const statement of SWEEP.phase.statements) assert.ok(summary.includes(statement), statement);
+  const cell = (noise, b, k) => SWEEP.phase.cells.find((c) => c.noise === noise && c.burstiness === b && c.classes === k);
+  assert.equal(cell(0.1, 2, 1024).winner, "in_context");
+  assert.equal(cell(0.1, 1, 16).winner, "in_weights");
+  assert.match(summary, /ε = 0\.1, after 6,000 steps \(2 seeds\): in-context learning wins with .*B = 2 at K = [\d, ]*1,024/);
+  const undecided = SWEEP.phase.cells.filter((c) => c.weightDecay === 0 && c.winner === null).length;
+  assert.equal(Number(await page.evaluate(() => document.body.dataset.undecidedCells)), undecided);
+  assert.equal(await page.locator(".phase-cell .who", { hasText: "seeds cannot say" }).count(), undecided);
+  // the long runs at the page's B = 2: the mean over seeds per weight decay, one point per evaluated
+  // step, and the core's transience finding with its weight-decay sentences under the chart
+  const long = LONG.runs.filter((r) => r.burstiness === 2);
+  assert.deepEqual([...new Set(long.map((r) => r.weightDecay))].sort(), [0, 0.0001, 0.001]);
+  const steps = new Set(long.flatMap((r) => r.curve.map((p) => p.step)));
   assert.equal(Number(await page.getAttribute("#transience-chart", "data-points")), steps.size);
-  assert.match(summary, /Long run .*weight decay 0\).*weight decay 0\.001\)/);
+  const finding = LONG.transience.find((t) => t.burstiness === 2);
+  assert.equal(await page.textContent("#transience-summary"), [finding.statement, ...finding.weightDecay.map((e) => e.statement)].join(" "));
+  assert.equal(await page.evaluate(() => document.body.dataset.transience), finding.outcome);
+  assert.equal(await page.isVisible("#transience-why"), finding.outcome === "not_seen");
   await screenshot(page, "classify");
   // pick the first cell of the first table (smallest B and K): the URL follows
   const first = SWEEP.runs.reduce((a, r) => (r.noise < a.noise || (r.noise === a.noise && (r.burstiness < a.burstiness || (r.burstiness === a.burstiness && r.classes < a.classes))) ? r : a));
@@ -75,6 +88,8 @@ test("a few steps in the page: loss, both accuracies and the attention at the qu
   assert.equal(d.evaluatedStep, "6");
   for (const v of [d.inContext, d.inWeights]) assert.ok(Number(v) >= 0 && Number(v) <= 1, v);
   assert.equal(d.heads, "2", "Reddy's network: one head in each of two layers");
+  // the emergence bar is the core's: halfway from copying one of the context's labels (B/N = 0.5) to 1
+  assert.match(await page.textContent("#emergence"), /the bar: halfway from 0\.50 \(copying one of the context's labels\) to perfect, 0\.75/);
   // the heatmap: a row per head, a column per token (2N + 1 = 9), each row a distribution
   const rows = await page.$$eval(".attention-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent))));
   assert.equal(rows.length, 2);

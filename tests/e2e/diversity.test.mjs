@@ -40,7 +40,7 @@ async function slideTo(m) {
   // a keyboard step fires `change` per notch; wait for the last one's model
 }
 
-test("the shipped sweep is the main figure, with its threshold and a row per M", async () => {
+test("the shipped sweep is the main figure, with the core's findings and a row per M", async () => {
   await page.goto(`${browser.url}diversity.html?device=cpu&evalPrompts=128`);
   await loaded("8");
   const rows = await page.$$eval("#sweep-table tbody tr", (trs) => trs.map((tr) => tr.querySelector("th").textContent));
@@ -48,9 +48,15 @@ test("the shipped sweep is the main figure, with its threshold and a row per M",
   assert.deepEqual(rows, pools, "one row per M of the shipped sweep, in slider order");
   // the page's slider covers exactly the shipped M values (tables.ts POOLS)
   assert.equal(Number(await page.getAttribute("#pool-slider", "max")), pools.length - 1);
-  const threshold = await page.evaluate(() => document.body.dataset.threshold);
-  assert.match(threshold, /^\d+$/, "the sweep shows a switch to ridge");
-  assert.match(await page.textContent("#threshold"), new RegExp(`from M = ${threshold} on`));
+  // the sentences are the core's findings, shown as they are (no page decides a finding)
+  const f = SWEEP.findings;
+  assert.equal(await page.textContent("#threshold"), [...f.crossovers.map((c) => c.statement), ...f.longer.map((m) => m.statement)].join(" "));
+  const first = f.crossovers[0];
+  assert.equal(await page.evaluate(() => document.body.dataset.threshold), first.decided && first.from !== null ? String(first.from) : "none");
+  // the position figure has a line per training length; the longer runs have their own table
+  const lengths = [...new Set(f.cells.map((c) => c.steps))].sort((a, b) => a - b);
+  assert.deepEqual(JSON.parse(await page.getAttribute("#sweep-position", "data-lengths")), lengths);
+  assert.equal(await page.locator("#longer-table tbody tr").count(), f.longer.length);
   for (const id of ["#sweep-fresh", "#sweep-pool"]) assert.equal(await page.getAttribute(id, "data-marked"), "8", `${id} marks the slider's M`);
   assert.deepEqual(page.consoleErrors, []);
   await screenshot(page, "diversity");

@@ -188,9 +188,11 @@ export class Session {
   /**
    * What each layer computes (docs/SCIENCE.md §6, Fu et al.): for the stream after the read-in
    * and after every block, the error vs k of the trained read-out and of a linear probe fitted
-   * on held-out prompts, and the Newton iterations and gradient-descent steps whose predictions
-   * are closest to the probe's (defaults: 512 scored prompts, 1,024 fitted, Newton 0–24, GD up
-   * to 4,096 steps).
+   * on held-out prompts; by prediction distance and by Fu et al.'s residual cosine, the nearest
+   * Newton and gradient-descent iterates, how far apart those two are, and the core's verdict
+   * (Newton, GD, or cannot tell) with its evidence; `statement` is the finding in words
+   * (defaults: 512 scored prompts, 1,024 fitted, Newton 0–24, GD at the fixed step 0.01 up to
+   * 65,536 steps).
    */
   async layers(options: LayersOptions = {}): Promise<Layers> {
     this.check();

@@ -122,11 +122,11 @@ export type ClassifyOptions = Input<core.ClassifyConfig>;
 export type ClassifyConfig = core.ClassifyConfig;
 /** One `ClassifyRun.train` call's mean cross-entropy. */
 export type ClassifyReport = core.ClassifyReport;
-/** In-context and in-weights accuracy, induction scores, every head's attention at the query, the emergence step. */
+/** In-context and in-weights accuracy, context-label accuracy, induction scores, every head's attention at the query, the emergence bar and step. */
 export type ClassifyEvaluation = core.ClassifyEvaluation;
 /** What each layer computes (`Session.layers`): prompts, probe fitting and solver grids. */
 export type LayersOptions = Input<core.LayersConfig>;
-/** Per layer: read-out and probe errors vs k, and the closest Newton iterations and GD steps. */
+/** Per layer: read-out and probe errors vs k, the nearest Newton and GD iterates by two measures, their separation and the core's verdict. */
 export type Layers = core.LayersResult;
 /** The resolved config, device and size of a created session. */
 export type SessionInfo = core.SessionInfo;

@@ -14,8 +14,11 @@
 //! within half the separation of it (`r_W ≤ s/2`), at least half the separation nearer to it
 //! than to the other (`r_L − r_W ≥ s/2`), and that margin exceeds `CLEAR` × its bootstrap
 //! standard error over the scoring prompts. By the triangle inequality the margin can never
-//! exceed `s` itself, so "the margin clearly exceeds the separation" takes this form. Otherwise:
-//! cannot tell them apart.
+//! exceed `s` itself, so "the margin clearly exceeds the separation" takes this form. The same
+//! rule must also hold against the zero predictor, where both methods start (a layer that barely
+//! moved from 0 is near GD's first small steps for that reason alone); a layer that sits clearly
+//! with the zero predictor against the nearer method is [`Resembles::Start`]. Otherwise: cannot
+//! tell them apart.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
