@@ -9,8 +9,8 @@ pub mod evaluate;
 pub mod layers;
 pub mod pool;
 pub mod probe;
-pub mod reading;
 pub mod prompt;
+pub mod reading;
 pub mod tasks;
 pub mod tokens;
 

@@ -181,10 +181,16 @@ mod tests {
     use super::*;
 
     /// Targets 0; `errors` per method at every prompt and k come from predictions of ±√e.
-    fn methods(spec: &[(&str, &dyn Fn(usize) -> f64)], batch: usize, points: usize) -> Vec<(String, Vec<f64>)> {
+    fn methods(
+        spec: &[(&str, &dyn Fn(usize) -> f64)],
+        batch: usize,
+        points: usize,
+    ) -> Vec<(String, Vec<f64>)> {
         spec.iter()
             .map(|(name, f)| {
-                let preds = (0..batch * points).map(|i| f(i / points).sqrt() * if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+                let preds = (0..batch * points)
+                    .map(|i| f(i / points).sqrt() * if i % 2 == 0 { 1.0 } else { -1.0 })
+                    .collect();
                 (name.to_string(), preds)
             })
             .collect()
@@ -197,7 +203,11 @@ mod tests {
         // the model is at 0.1, least squares at 0.5: decided; averaging at 0.1 ± noise: a tie
         let noisy = |b: usize| 0.1 + if b % 2 == 0 { 0.02 } else { -0.02 };
         let ms = methods(
-            &[("model", &|_| 0.1), ("least_squares", &|_| 0.5), ("zero", &|_| 1.0)],
+            &[
+                ("model", &|_| 0.1),
+                ("least_squares", &|_| 0.5),
+                ("zero", &|_| 1.0),
+            ],
             batch,
             points,
         );
@@ -206,17 +216,33 @@ mod tests {
         assert_eq!((r.at[0].k, r.at[1].k), (2, 3));
         assert_eq!(r.at[0].lowest, "model");
         assert!(r.at[0].evidence.decided);
-        assert!(r.statement.contains("the model is the lowest"), "{}", r.statement);
-        assert!(r.statement.contains("Always answering 0 scores 1.00 at k = 3"));
+        assert!(
+            r.statement.contains("the model is the lowest"),
+            "{}",
+            r.statement
+        );
+        assert!(
+            r.statement
+                .contains("Always answering 0 scores 1.00 at k = 3")
+        );
         let tie = methods(&[("model", &|_| 0.1), ("averaging", &noisy)], batch, points);
         let r = read(&tie, &targets, points, 2, 1.0, |m| m.to_string(), 1).expect("reading");
         assert!(!r.at[0].evidence.decided, "{:?}", r.at[0].evidence);
-        assert!(r.statement.contains("cannot be told apart"), "{}", r.statement);
+        assert!(
+            r.statement.contains("cannot be told apart"),
+            "{}",
+            r.statement
+        );
         // a rival clearly lower
         let lower = methods(&[("model", &|_| 0.4), ("lasso", &|_| 0.1)], batch, points);
         let r = read(&lower, &targets, points, 2, 1.0, |m| m.to_string(), 1).expect("reading");
         assert_eq!(r.at[1].lowest, "lasso");
-        assert!(r.statement.contains("lasso is lower than the model by 0.300"), "{}", r.statement);
+        assert!(
+            r.statement
+                .contains("lasso is lower than the model by 0.300"),
+            "{}",
+            r.statement
+        );
         // no model: no reading
         assert!(read(&ms[1..], &targets, points, 2, 1.0, |m| m.to_string(), 1).is_none());
     }

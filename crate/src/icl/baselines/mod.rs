@@ -112,10 +112,16 @@ impl BaselineKind {
 
     /// The sentence name of a curve's key: a baseline's title, "the model" for the model.
     pub fn title_of(name: &str) -> String {
-        Self::ALL
-            .iter()
-            .find(|k| k.name() == name)
-            .map_or_else(|| if name == "model" { "the model".to_owned() } else { name.to_owned() }, |k| k.title().to_owned())
+        Self::ALL.iter().find(|k| k.name() == name).map_or_else(
+            || {
+                if name == "model" {
+                    "the model".to_owned()
+                } else {
+                    name.to_owned()
+                }
+            },
+            |k| k.title().to_owned(),
+        )
     }
 }
 
