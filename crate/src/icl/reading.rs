@@ -189,7 +189,7 @@ mod tests {
         spec.iter()
             .map(|(name, f)| {
                 let preds = (0..batch * points)
-                    .map(|i| f(i / points).sqrt() * if i % 2 == 0 { 1.0 } else { -1.0 })
+                    .map(|i| f(i / points).sqrt() * if i.is_multiple_of(2) { 1.0 } else { -1.0 })
                     .collect();
                 (name.to_string(), preds)
             })
@@ -201,7 +201,7 @@ mod tests {
         let (batch, points) = (400, 4);
         let targets = vec![0.0; batch * points];
         // the model is at 0.1, least squares at 0.5: decided; averaging at 0.1 ± noise: a tie
-        let noisy = |b: usize| 0.1 + if b % 2 == 0 { 0.02 } else { -0.02 };
+        let noisy = |b: usize| 0.1 + if b.is_multiple_of(2) { 0.02 } else { -0.02 };
         let ms = methods(
             &[
                 ("model", &|_| 0.1),
