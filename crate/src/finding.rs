@@ -25,6 +25,8 @@ pub enum NoiseSource {
     /// The sampling standard error of an accuracy measured on a finite set of test examples,
     /// √(p(1 − p)/n) (of a difference of two: the root of the sum of their squares).
     Binomial,
+    /// The steps between two evaluations: a step read off evaluations is known to that much.
+    EvaluationInterval,
 }
 
 /// The evidence of one finding.

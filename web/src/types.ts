@@ -69,6 +69,7 @@ export type {
   Preset,
   PresetShape,
   Probe,
+  Quantity,
   QueryAttention,
   Reading,
   ReadingAtK,

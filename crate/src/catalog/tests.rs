@@ -144,6 +144,7 @@ fn typescript() -> String {
         crate::classify::transience::TransienceRun,
         crate::classify::TransienceOutcome,
         crate::classify::transience::DecayEffect,
+        crate::classify::transience::Quantity,
         crate::classify::Transience,
         crate::classify::ClassifySweep,
         layers::LayersResult,

@@ -26,6 +26,8 @@ pub struct TransienceRun {
     pub emergence_step: Option<u32>,
     /// Evaluations averaged for the peak and the late value.
     pub window: u32,
+    /// Steps between evaluations (the resolution of the emergence step).
+    pub interval: u32,
     /// Best windowed in-context accuracy from the emergence step on (`null` if it never emerged).
     #[serde(with = "crate::finding::nullable")]
     #[cfg_attr(test, ts(type = "number | null"))]
@@ -63,12 +65,25 @@ pub enum TransienceOutcome {
 #[serde(rename_all = "camelCase")]
 pub struct DecayEffect {
     pub weight_decay: f64,
-    /// Per seed present in both: late in-context accuracy with this weight decay minus without.
+    pub quantity: Quantity,
+    /// Per seed present in both: the quantity with this weight decay minus without.
     pub differences: Vec<f64>,
     /// Margin: the smallest |difference| when all have one sign (else 0); noise: the largest
-    /// sampling error of a difference. Decided = every seed shows the change.
+    /// sampling error of a difference (accuracy) or the evaluation interval (emergence step).
+    /// Decided = every seed shows the change.
     pub evidence: Evidence,
     pub statement: String,
+}
+
+/// What a weight-decay effect compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// Mean in-context accuracy over the last window.
+    LateInContext,
+    /// The step at which in-context learning emerged.
+    EmergenceStep,
 }
 
 /// The transience finding over a set of runs of one setting.
@@ -122,6 +137,11 @@ impl TransienceRun {
             weight_decay: run.weight_decay,
             emergence_step: run.emergence_step,
             window: window as u32,
+            interval: match curve.as_slice() {
+                [a, b, ..] => b.step - a.step,
+                [a] => a.step,
+                [] => 0,
+            },
             peak,
             peak_step,
             late,
@@ -199,6 +219,7 @@ impl Transience {
         let setting = first.map_or(String::new(), |r| {
             let mut decays: Vec<f64> = sorted.iter().map(|r| r.weight_decay).collect();
             decays.dedup();
+            let decays: Vec<String> = decays.into_iter().map(decay_text).collect();
             let mut seeds: Vec<u32> = sorted.iter().map(|r| r.seed).collect();
             seeds.sort_unstable();
             seeds.dedup();
@@ -213,21 +234,23 @@ impl Transience {
                     .map(u32::to_string)
                     .collect::<Vec<_>>()
                     .join(", "),
-                list(&decays).replace(".00", "")
+                decays.join(", ")
             )
         });
-        let largest = emerged
-            .iter()
-            .map(|r| r.fade.margin)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let noise = emerged.iter().map(|r| r.fade.noise).fold(0.0, f64::max);
+        // the run with the largest drop, and that run's own noise
+        let (largest, noise) = emerged.iter().map(|r| (r.fade.margin, r.fade.noise)).fold(
+            (f64::NEG_INFINITY, f64::NAN),
+            |best, x| {
+                if x.0 > best.0 { x } else { best }
+            },
+        );
         let statement = match outcome {
             TransienceOutcome::NoEmergence => format!(
                 "In-context learning never emerged in these {} runs ({setting}), so they cannot show transience.",
                 each.len()
             ),
             TransienceOutcome::NotSeen => format!(
-                "Transience was not seen at this scale: in-context learning emerged in {} of {} runs ({setting}) and faded in none — its late accuracy stayed within {:.3} of its peak (windowed means), against a sampling error of up to {:.3}; late in-weights accuracy {}, late training loss {}.",
+                "Transience was not seen at this scale: in-context learning emerged in {} of {} runs ({setting}) and faded in none — the largest drop from its peak to the end was {:.3} (windowed means), under twice its sampling error ({:.3}); late in-weights accuracy {}, late training loss {}.",
                 emerged.len(),
                 each.len(),
                 largest.max(0.0),
@@ -264,79 +287,153 @@ impl Transience {
     }
 }
 
-/// Per weight decay > 0: the change in late in-context accuracy against no weight decay, seed by
-/// seed, and whether every seed shows it.
+/// "0.0001", "0.001", "0": a weight decay as written on the command line.
+fn decay_text(wd: f64) -> String {
+    format!("{wd}")
+}
+
+/// One weight decay's paired changes of one quantity, as a finding.
+fn effect(
+    weight_decay: f64,
+    quantity: Quantity,
+    differences: Vec<f64>,
+    noise: f64,
+    samples: u32,
+    digits: usize,
+) -> DecayEffect {
+    let same_sign = !differences.is_empty()
+        && (differences.iter().all(|d| *d > 0.0) || differences.iter().all(|d| *d < 0.0));
+    let margin = if same_sign {
+        differences
+            .iter()
+            .map(|d| d.abs())
+            .fold(f64::INFINITY, f64::min)
+    } else {
+        0.0
+    };
+    let source = match quantity {
+        Quantity::LateInContext => NoiseSource::Binomial,
+        Quantity::EmergenceStep => NoiseSource::EvaluationInterval,
+    };
+    let evidence = Evidence::against_noise(
+        "the smallest change over seeds with this weight decay against without (0 when the seeds disagree on its sign)",
+        margin,
+        noise,
+        source,
+        samples,
+    );
+    let list = differences
+        .iter()
+        .map(|&d| {
+            // no "-0.000": a change below the shown precision is 0
+            let d = if d.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+                0.0
+            } else {
+                d
+            };
+            if digits == 0 {
+                format!("{d:+.0}")
+            } else {
+                format!("{d:+.digits$}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (what, up, down) = match quantity {
+        Quantity::LateInContext => ("late in-context accuracy", "higher", "lower"),
+        Quantity::EmergenceStep => ("the emergence step", "later", "earlier"),
+    };
+    let wd = decay_text(weight_decay);
+    let way = if differences.first().is_some_and(|d| *d > 0.0) {
+        up
+    } else {
+        down
+    };
+    let statement = if differences.iter().all(|d| *d == 0.0) {
+        format!("With weight decay {wd}, {what} did not change in any seed.")
+    } else if differences.iter().any(|d| *d > 0.0) && differences.iter().any(|d| *d < 0.0) {
+        format!(
+            "With weight decay {wd}, {what} changed by {list} against without: the seeds do not agree on its direction."
+        )
+    } else if !same_sign {
+        format!(
+            "With weight decay {wd}, {what} changed by {list} against without: in some seeds only."
+        )
+    } else if clears(margin, noise) {
+        format!(
+            "With weight decay {wd}, {what} was {way} in every seed ({list} against without), past twice its noise ({noise:.digits$})."
+        )
+    } else {
+        format!(
+            "With weight decay {wd}, {what} was {way} in every seed ({list} against without), but the smallest change is within twice its noise ({noise:.digits$}): not a change the seeds show clearly."
+        )
+    };
+    DecayEffect {
+        weight_decay,
+        quantity,
+        differences,
+        evidence,
+        statement,
+    }
+}
+
+/// Per weight decay > 0, paired by seed against no weight decay: the change of late in-context
+/// accuracy (noise: the binomial error of the difference) and of the emergence step (noise: the
+/// interval between evaluations; only seeds that emerged under both).
 fn decay_effects(runs: &[TransienceRun]) -> Vec<DecayEffect> {
     let mut decays: Vec<f64> = runs
         .iter()
         .map(|r| r.weight_decay)
         .filter(|w| *w > 0.0)
         .collect();
+    decays.sort_by(f64::total_cmp);
     decays.dedup();
     let plain: Vec<&TransienceRun> = runs.iter().filter(|r| r.weight_decay == 0.0).collect();
     decays
         .into_iter()
-        .filter_map(|wd| {
+        .flat_map(|wd| {
             let pairs: Vec<(&TransienceRun, &TransienceRun)> = runs
                 .iter()
                 .filter(|r| r.weight_decay == wd)
                 .filter_map(|r| plain.iter().find(|p| p.seed == r.seed).map(|p| (*p, r)))
                 .collect();
             if pairs.is_empty() {
-                return None;
+                return vec![];
             }
-            let differences: Vec<f64> = pairs.iter().map(|(p, r)| r.late - p.late).collect();
-            let same_sign = differences.iter().all(|d| *d > 0.0)
-                || differences.iter().all(|d| *d < 0.0);
-            let margin = if same_sign {
-                differences
+            let samples = pairs.first().map_or(0, |(p, _)| p.fade.samples);
+            let late = effect(
+                wd,
+                Quantity::LateInContext,
+                pairs.iter().map(|(p, r)| r.late - p.late).collect(),
+                pairs
                     .iter()
-                    .map(|d| d.abs())
-                    .fold(f64::INFINITY, f64::min)
-            } else {
-                0.0
-            };
-            let noise = pairs
-                .iter()
-                .map(|(p, r)| {
-                    let n = p.fade.samples;
-                    binomial_se(p.late, n).hypot(binomial_se(r.late, n))
-                })
-                .fold(0.0, f64::max);
-            let evidence = Evidence::against_noise(
-                "late in-context accuracy with weight decay − without, the smallest over seeds",
-                margin,
-                noise,
-                NoiseSource::Binomial,
-                pairs.first().map_or(0, |(p, _)| p.fade.samples),
+                    .map(|(p, r)| binomial_se(p.late, samples).hypot(binomial_se(r.late, samples)))
+                    .fold(0.0, f64::max),
+                samples,
+                3,
             );
-            let decided = clears(margin, noise) && same_sign;
-            let statement = if decided {
-                format!(
-                    "With weight decay {wd}, late in-context accuracy was {} in every seed ({} against without).",
-                    if differences[0] > 0.0 { "higher" } else { "lower" },
-                    differences
-                        .iter()
-                        .map(|d| format!("{d:+.2}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            } else {
-                format!(
-                    "Weight decay {wd} changed late in-context accuracy by {} against without: no change that every seed shows past its noise ({noise:.3}).",
-                    differences
-                        .iter()
-                        .map(|d| format!("{d:+.2}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            Some(DecayEffect {
-                weight_decay: wd,
-                differences,
-                evidence,
-                statement,
-            })
+            let emerged: Vec<f64> = pairs
+                .iter()
+                .filter_map(|(p, r)| {
+                    Some(f64::from(r.emergence_step?) - f64::from(p.emergence_step?))
+                })
+                .collect();
+            let interval = pairs
+                .iter()
+                .map(|(p, _)| f64::from(p.interval))
+                .fold(0.0, f64::max);
+            let mut out = vec![late];
+            if !emerged.is_empty() {
+                out.push(effect(
+                    wd,
+                    Quantity::EmergenceStep,
+                    emerged,
+                    interval,
+                    pairs.len() as u32,
+                    0,
+                ));
+            }
+            out
         })
         .collect()
 }
@@ -449,29 +546,69 @@ mod tests {
 
     #[test]
     fn weight_decay_counts_only_when_every_seed_shows_it() {
-        // with decay every seed ends 0.2 higher: decided
+        let late = |t: &Transience| -> DecayEffect {
+            t.weight_decay
+                .iter()
+                .find(|e| e.quantity == Quantity::LateInContext)
+                .cloned()
+                .expect("late in-context effect")
+        };
+        // with decay every seed ends 0.2 higher: decided; the emergence step did not move
         let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, fades)).collect();
         runs.extend((0..3).map(|s| run(s, 1e-3, |i| (fades(i) + 0.2).min(0.97))));
         let t = Transience::of(&runs);
-        assert_eq!(t.weight_decay.len(), 1);
-        let e = &t.weight_decay[0];
+        assert_eq!(t.weight_decay.len(), 2);
+        let e = late(&t);
         assert!(e.evidence.decided, "{e:?}");
         assert!(
             e.statement.contains("higher in every seed"),
             "{}",
             e.statement
         );
+        let emergence = &t.weight_decay[1];
+        assert_eq!(emergence.quantity, Quantity::EmergenceStep);
+        assert!(
+            emergence.statement.contains("did not change in any seed"),
+            "{}",
+            emergence.statement
+        );
         // one seed goes the other way: not decided
         let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, holds)).collect();
         runs.push(run(0, 1e-4, |i| holds(i) - 0.1));
         runs.push(run(1, 1e-4, |i| holds(i) + 0.02));
         runs.push(run(2, 1e-4, |i| holds(i) - 0.1));
-        let e = &Transience::of(&runs).weight_decay[0];
+        let e = late(&Transience::of(&runs));
         assert!(!e.evidence.decided);
         assert!(
-            e.statement.contains("no change that every seed shows"),
+            e.statement.contains("do not agree on its direction"),
             "{}",
             e.statement
+        );
+        // every seed emerges three evaluations later with decay: past twice the interval
+        let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, holds)).collect();
+        runs.extend((0..3).map(|s| run(s, 1e-3, |i| if i < 7 { 0.5 } else { 0.97 })));
+        let t = Transience::of(&runs);
+        let emergence = &t.weight_decay[1];
+        assert_eq!(emergence.differences, vec![3000.0; 3]);
+        assert!(emergence.evidence.decided, "{emergence:?}");
+        assert!(
+            emergence
+                .statement
+                .contains("was later in every seed (+3000, +3000, +3000"),
+            "{}",
+            emergence.statement
+        );
+        // one evaluation later is within the interval's noise
+        let mut runs: Vec<Run> = (0..3).map(|s| run(s, 0.0, holds)).collect();
+        runs.extend((0..3).map(|s| run(s, 1e-3, |i| if i < 5 { 0.5 } else { 0.97 })));
+        let emergence = &Transience::of(&runs).weight_decay[1];
+        assert!(!emergence.evidence.decided);
+        assert!(
+            emergence
+                .statement
+                .contains("not a change the seeds show clearly"),
+            "{}",
+            emergence.statement
         );
     }
 }

@@ -797,7 +797,7 @@ export type Evidence = {
 /**
  * Where the noise a margin was compared against comes from.
  */
-export type NoiseSource = "seed_range" | "bootstrap" | "binomial";
+export type NoiseSource = "seed_range" | "bootstrap" | "binomial" | "evaluation_interval";
 
 /**
  * A mean over seeds with its range.
@@ -1163,6 +1163,10 @@ export type TransienceRun = {
    */
   window: number,
   /**
+   * Steps between evaluations (the resolution of the emergence step).
+   */
+  interval: number,
+  /**
    * Best windowed in-context accuracy from the emergence step on (`null` if it never emerged).
    */
   peak: number | null,
@@ -1198,17 +1202,24 @@ export type TransienceOutcome = "no_emergence" | "not_seen" | "seen" | "mixed";
  */
 export type DecayEffect = {
   weightDecay: number,
+  quantity: Quantity,
   /**
-   * Per seed present in both: late in-context accuracy with this weight decay minus without.
+   * Per seed present in both: the quantity with this weight decay minus without.
    */
   differences: Array<number>,
   /**
    * Margin: the smallest |difference| when all have one sign (else 0); noise: the largest
-   * sampling error of a difference. Decided = every seed shows the change.
+   * sampling error of a difference (accuracy) or the evaluation interval (emergence step).
+   * Decided = every seed shows the change.
    */
   evidence: Evidence,
   statement: string,
 };
+
+/**
+ * What a weight-decay effect compares.
+ */
+export type Quantity = "late_in_context" | "emergence_step";
 
 /**
  * The transience finding over a set of runs of one setting.

@@ -260,7 +260,10 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(r) => (r.commands, r.runs, r.config),
                 None => (vec![], vec![], base.clone()),
             };
-            commands.push(command);
+            // the same command again (resuming, or recomputing the findings) is recorded once
+            if !commands.contains(&command) {
+                commands.push(command);
+            }
             let base_steps = runs.first().map_or(steps, |r| r.steps);
             if !json {
                 out!("{}", sweep::HEADER);
@@ -305,6 +308,14 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
             let record = iclab::icl::diversity::DiversitySweep::new(commands, config, eval, runs);
+            // a resumed sweep with nothing left to train still gets its findings recomputed
+            if let Some(dir) = &out {
+                write_atomic(
+                    "--out",
+                    &dir.join("sweep.json"),
+                    to_json(&record).to_string().as_bytes(),
+                )?;
+            }
             emit(
                 json,
                 json!({ "findings": to_json(&record.findings) }),

@@ -188,7 +188,15 @@ pub fn existing(
             ));
         }
     };
-    let sweep: DiversitySweep = serde_json::from_str(&text).map_err(|e| {
+    // the runs and their settings only: the findings are recomputed, whatever rule wrote them
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        commands: Vec<String>,
+        config: SessionConfig,
+        evaluation: EvalConfig,
+        runs: Vec<SweepRun>,
+    }
+    let stored: Stored = serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
             "--out",
             format!("{} is not a sweep iclab wrote: {e}", path.display()),
@@ -200,6 +208,12 @@ pub fn existing(
         task_pool: None,
         ..c.clone()
     };
+    let sweep = DiversitySweep::new(
+        stored.commands,
+        stored.config,
+        stored.evaluation,
+        stored.runs,
+    );
     if neutral(&sweep.config) != neutral(base) || sweep.evaluation != *eval {
         return Err(Error::invalid(
             "--out",

@@ -178,7 +178,13 @@ fn existing(
             ));
         }
     };
-    let sweep: ClassifySweep = serde_json::from_str(&text).map_err(|e| {
+    // the runs and their settings only: the findings are recomputed, whatever rule wrote them
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        config: ClassifyConfig,
+        runs: Vec<Run>,
+    }
+    let sweep: Stored = serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
             "--out",
             format!("{} is not a sweep iclab wrote: {e}", path.display()),
@@ -304,6 +310,14 @@ pub async fn command(json: bool, command: ClassifyCommand) -> Result<()> {
                 }
             }
             let record = ClassifySweep::new(command, base, runs);
+            // a resumed sweep with nothing left to train still gets its findings recomputed
+            if let Some(path) = &out {
+                crate::write_atomic(
+                    "--out",
+                    path,
+                    crate::to_json(&record).to_string().as_bytes(),
+                )?;
+            }
             crate::emit(
                 json,
                 serde_json::json!({
