@@ -143,6 +143,7 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
   // where the model sits between dMMSE and ridge, with their own distance, is the core's
   assert.ok(Number.isFinite(out.onPool.position.fraction) && out.onPool.position.span > 0, JSON.stringify(out.onPool.position));
   assert.match(out.onPool.position.description, /of the way from dMMSE \(0\) to ridge \(1\)/);
+  assert.match(out.onPool.reading.statement, /^On this chart, with k = 3 examples the model's error is/);
   assert.equal(out.layers.layers.length, 2, "the read-in and one block");
   assert.deepEqual(out.layers.newtonSteps, [0, 1, 2, 3]);
   assert.deepEqual(out.layers.gdSteps, [1, 2, 3, 4, 6, 8]);
@@ -159,6 +160,29 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
   assert.equal(out.layers.correspondence.length, 4);
   assert.match(out.layers.statement, /^By prediction distance: /);
   assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:gdStep", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
+});
+
+test("readCurves reads merged curves as the core reads one evaluation's, and names bad input", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession(small);
+    const e = await s.evaluate({ prompts: 64, baselines: ["least_squares", "averaging"] });
+    const again = await window.iclab.readCurves(e.curves, e.dims);
+    const noModel = await window.iclab.readCurves({ least_squares: e.curves.least_squares }, e.dims);
+    const errors = [];
+    for (const [curves, dims] of [[{ model: { mean: [1, 2], lower: [1], upper: [1, 2] } }, 3], [e.curves, "3"], [[1, 2], 3]]) {
+      try {
+        await window.iclab.readCurves(curves, dims);
+        errors.push("accepted");
+      } catch (err) {
+        errors.push(`${err.code}:${err.field}`);
+      }
+    }
+    await s.dispose();
+    return { reading: e.reading, again, noModel, errors };
+  }, SMALL);
+  assert.deepEqual(out.again, out.reading, "the same finding from the same curves");
+  assert.equal(out.noModel, null);
+  assert.deepEqual(out.errors, ["invalid_config:curves", "invalid_config:dims", "invalid_config:curves"]);
 });
 
 test("in-context classification through the package: start, train, evaluate, typed errors, dispose", async () => {

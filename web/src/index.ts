@@ -29,10 +29,12 @@ import type {
   Diagnostics,
   DeviceChoice,
   DeviceInfo,
+  ErrorCurve,
   EvaluateOptions,
   Evaluation,
   Layers,
   LayersOptions,
+  Reading,
   Report,
   SessionConfig,
   SessionInfo,
@@ -301,6 +303,19 @@ export async function inferenceCost(config: SessionConfig, tokens?: number): Pro
     throw new IclabError({ code: "invalid_config", field: "tokens", message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}` });
   }
   return client().call({ op: "cost", config: checked, tokens: n });
+}
+
+/**
+ * What error curves say at k = `dims` and at the last k — the model against its nearest rival,
+ * decided only past its noise — as `Evaluation.reading` does for one call's curves; for curves a
+ * page merged from several calls on the same prompts. `null` without a model or a rival.
+ */
+export async function readCurves(curves: Record<string, ErrorCurve>, dims: number): Promise<Reading | null> {
+  const checked = plain("curves", curves);
+  if (typeof dims !== "number") {
+    throw new IclabError({ code: "invalid_config", field: "dims", message: `invalid config \`dims\`: must be a whole number, got ${typeof dims}` });
+  }
+  return client().call({ op: "read", curves: checked, dims });
 }
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */

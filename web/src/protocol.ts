@@ -18,6 +18,7 @@ import type {
   Evaluation,
   InferenceCost,
   Layers,
+  Reading,
   Report,
   SessionInfo,
 } from "./types.js";
@@ -36,6 +37,7 @@ export interface Operations {
   baselines: { args: { config: Plain; options: Plain }; result: Evaluation };
   catalog: { args: object; result: Catalog };
   cost: { args: { config: Plain; tokens: number }; result: InferenceCost };
+  read: { args: { curves: Plain; dims: number }; result: Reading | null };
   continual: { args: { config: Plain }; result: ContinualResult };
   continualCreate: { args: { config: Plain }; result: { id: number; result: ContinualResult } };
   continualAdvance: { args: { run: number; steps: number }; result: ContinualResult };

@@ -129,6 +129,7 @@ const handlers: Handlers = {
   classifyEvaluate: (r) => wasm.evaluateClassify(r.run, r.prompts),
   classifyDispose: (r) => wasm.disposeClassify(r.run),
   cost: (r) => wasm.inferenceCost(r.config, r.tokens),
+  read: (r) => wasm.readCurves(r.curves, r.dims),
   dispose: (r) => wasm.disposeSession(r.session),
   memory: async () => ({
     wasmBytes: (await load()).memory.buffer.byteLength,

@@ -8,6 +8,8 @@ import {
   createSession,
   IclabError,
   loadSession,
+  readCurves,
+  type ErrorCurve,
   type Report,
   type Session,
   type SessionConfig,
@@ -96,9 +98,12 @@ const evaluation = new IclEvaluation(
   el("prompt-chart"),
 );
 const evaluate = (modelOnly = false): Promise<void> =>
-  evaluation.run(modelOnly).then(() => {
-    // the reading is the core's: the model against its nearest rival, with a paired bootstrap
-    chartReading.textContent = evaluation.last?.reading?.statement ?? "";
+  evaluation.run(modelOnly).then(async () => {
+    // the reading is the core's, of the curves on screen (merged from several calls while a model
+    // trains or a slow baseline arrives): the model against its nearest rival, past its noise
+    const last = evaluation.last;
+    const reading = last ? await readCurves(last.curves as Record<string, ErrorCurve>, last.dims).catch(() => null) : null;
+    if (evaluation.last === last) chartReading.textContent = reading?.statement ?? "";
   });
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */

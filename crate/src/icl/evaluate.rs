@@ -209,7 +209,7 @@ pub struct EvalResult {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub position: Option<super::diversity::Position>,
     /// With a model: what the curves say at k = d and at the largest k, the model against its
-    /// nearest rival with a paired bootstrap (the sentence the in-context page shows).
+    /// nearest rival (the sentence the in-context page shows; `readCurves` reads merged curves).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reading: Option<super::reading::Reading>,
     /// Which tasks the prompts used.
@@ -284,7 +284,7 @@ pub fn assemble(
     let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
     let targets = set.targets();
     let normalizer = class.error_normalizer(dims);
-    let curves = methods
+    let curves: BTreeMap<String, ErrorCurve> = methods
         .iter()
         .map(|(name, preds)| {
             (
@@ -307,15 +307,7 @@ pub fn assemble(
         _ => None,
     };
     let position = super::diversity::position_of(&distances, span.as_deref());
-    let reading = super::reading::read(
-        &methods,
-        &targets,
-        points,
-        dims,
-        normalizer,
-        BaselineKind::title_of,
-        seed,
-    );
+
     let examples = (0..(config.examples as usize).min(batch))
         .map(|b| Example {
             xs: (0..points)
@@ -328,6 +320,7 @@ pub fn assemble(
                 .collect(),
         })
         .collect();
+    let reading = super::reading::read(&curves, dims);
     EvalResult {
         task,
         probe: config.probe,

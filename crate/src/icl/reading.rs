@@ -1,17 +1,25 @@
 //! What an evaluation's curves say (the in-context page's sentence under its chart): at k = d and
 //! at the largest k, which method is lowest and whether the model's difference from its nearest
-//! rival is clear of the noise. The noise is a paired bootstrap over the prompts (every method is
-//! scored on the same prompts, so the difference is resampled prompt by prompt); a difference is
-//! decided when it exceeds `CLEAR` × its bootstrap standard error.
+//! rival is clear of the noise.
+//!
+//! It reads the curves alone — each method's mean and 90 % bootstrap band — so it reads whatever
+//! a page draws, including curves of one method computed in a later call on the same prompts.
+//! Each curve's standard error is its band's width ÷ (2 × 1.645); the difference's noise is the
+//! root of the sum of the two squares (as if the two were independent: they are scored on the same
+//! prompts, so this is the cautious side). A difference is decided when it exceeds `CLEAR` × that
+//! noise.
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::baselines::BaselineKind;
+use super::curves::ErrorCurve;
 use crate::finding::{Evidence, NoiseSource};
+use crate::{Error, Result};
 
-/// Bootstrap resamples of the prompts for a difference's noise.
-const RESAMPLES: usize = 200;
+/// Width of a 90 % normal interval in standard errors: 2 × 1.645.
+const BAND_WIDTH_IN_SE: f64 = 2.0 * 1.644_853_626_951_472_2;
 
 /// The curves at one k.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,7 +32,8 @@ pub struct ReadingAtK {
     pub lowest: String,
     /// The method compared with the model: the lowest, or the runner-up when the model is lowest.
     pub rival: String,
-    /// Margin: |model − rival| (normalized error); noise: its paired bootstrap standard error.
+    /// Margin: |model − rival| (normalized error); noise: the two curves' standard errors
+    /// combined.
     pub evidence: Evidence,
 }
 
@@ -37,135 +46,88 @@ pub struct Reading {
     pub statement: String,
 }
 
-/// Per prompt, the normalized squared error of `preds` at k.
-fn errors_at(preds: &[f64], targets: &[f64], points: usize, k: usize, normalizer: f64) -> Vec<f64> {
-    (0..targets.len() / points.max(1))
-        .map(|b| (preds[b * points + k] - targets[b * points + k]).powi(2) / normalizer)
-        .collect()
-}
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-
-/// The standard error of the mean of `diff` over bootstrap resamples of its entries.
-fn bootstrap_se(diff: &[f64], seed: u64) -> f64 {
-    let n = diff.len();
-    if n < 2 {
-        return f64::NAN;
+/// A curve's standard error at k, from its 90 % band.
+fn se(curve: &ErrorCurve, k: usize) -> f64 {
+    match (curve.lower.get(k), curve.upper.get(k)) {
+        (Some(lo), Some(hi)) => (hi - lo).max(0.0) / BAND_WIDTH_IN_SE,
+        _ => f64::NAN,
     }
-    let mut rng = StdRng::seed_from_u64(seed);
-    let means: Vec<f64> = (0..RESAMPLES)
-        .map(|_| (0..n).map(|_| diff[rng.random_range(0..n)]).sum::<f64>() / n as f64)
-        .collect();
-    let m = mean(&means);
-    (means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (RESAMPLES - 1) as f64).sqrt()
 }
 
-/// What the `methods`' predictions (`[batch · points]` each, one named `model`) say at k = d and at
-/// the largest k; `None` without a model. The zero estimator is not a rival.
-pub fn read(
-    methods: &[(String, Vec<f64>)],
-    targets: &[f64],
-    points: usize,
-    dims: usize,
-    normalizer: f64,
-    label: impl Fn(&str) -> String,
-    seed: u64,
-) -> Option<Reading> {
-    let model = &methods.iter().find(|(m, _)| m == "model")?.1;
-    let last = points.checked_sub(1)?;
+/// What `curves` (one named `model`; the zero estimator is no rival) say at k = `dims` and at the
+/// largest k; `None` without a model or without a rival.
+pub fn read(curves: &BTreeMap<String, ErrorCurve>, dims: usize) -> Option<Reading> {
+    let model = curves.get("model")?;
+    let last = model.mean.len().checked_sub(1)?;
     let mut ks = vec![dims.min(last), last];
     ks.dedup();
-    let at: Vec<ReadingAtK> = ks
-        .iter()
-        .filter_map(|&k| {
-            let mine = errors_at(model, targets, points, k, normalizer);
-            let mut ranked: Vec<(&str, Vec<f64>, f64)> = methods
-                .iter()
-                .filter(|(m, _)| m != "zero")
-                .map(|(m, p)| {
-                    let e = errors_at(p, targets, points, k, normalizer);
-                    let avg = mean(&e);
-                    (m.as_str(), e, avg)
-                })
-                .filter(|(_, _, avg)| avg.is_finite())
-                .collect();
-            ranked.sort_by(|a, b| a.2.total_cmp(&b.2));
-            let lowest = ranked.first()?.0;
-            let rival = ranked.iter().find(|(m, _, _)| *m != "model")?;
-            let diff: Vec<f64> = mine.iter().zip(&rival.1).map(|(a, b)| a - b).collect();
-            let margin = mean(&diff).abs();
-            let noise = bootstrap_se(&diff, seed ^ k as u64);
-            Some(ReadingAtK {
-                k: k as u32,
-                model: mean(&mine),
-                lowest: lowest.to_owned(),
-                rival: rival.0.to_owned(),
-                evidence: Evidence::against_noise(
-                    "|model − nearest rival| normalized error at k",
-                    margin,
-                    noise,
-                    NoiseSource::Bootstrap,
-                    RESAMPLES as u32,
-                ),
-            })
-        })
-        .collect();
-    let parts: Vec<String> = at
-        .iter()
-        .map(|a| {
-            let others: Vec<String> = {
-                let mut v: Vec<(&str, f64)> = methods
-                    .iter()
-                    .filter(|(m, _)| m != "zero" && m != "model")
-                    .map(|(m, p)| {
-                        (
-                            m.as_str(),
-                            mean(&errors_at(p, targets, points, a.k as usize, normalizer)),
-                        )
-                    })
-                    .filter(|(_, e)| e.is_finite())
-                    .collect();
-                v.sort_by(|x, y| x.1.total_cmp(&y.1));
-                v.iter()
-                    .map(|(m, e)| format!("{} {e:.2}", label(m)))
-                    .collect()
-            };
-            let rival = label(&a.rival);
-            let e = &a.evidence;
-            let verdict = match (a.lowest == "model", e.decided) {
-                (true, true) => format!(
-                    "the model is the lowest, {:.3} below {rival} (bootstrap error {:.3})",
-                    e.margin, e.noise
-                ),
-                (false, true) => format!(
-                    "{} is lower than the model by {:.3} (bootstrap error {:.3})",
-                    label(&a.lowest),
-                    e.margin,
-                    e.noise
-                ),
-                _ => format!(
-                    "the model and {rival} cannot be told apart ({:.3} apart, bootstrap error {:.3})",
-                    e.margin, e.noise
-                ),
-            };
-            format!(
-                "with k = {} examples the model's error is {:.2}{}: {verdict}",
-                a.k,
-                a.model,
-                if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", others.join(", "))
-                }
-            )
-        })
-        .collect();
-    let zero = methods
-        .iter()
-        .find(|(m, _)| m == "zero")
-        .map(|(_, p)| mean(&errors_at(p, targets, points, last, normalizer)));
+    let label = BaselineKind::title_of;
+    let mut parts = vec![];
+    let mut at = vec![];
+    for k in ks {
+        let mut ranked: Vec<(&str, f64)> = curves
+            .iter()
+            .filter(|(m, _)| m.as_str() != "zero")
+            .filter_map(|(m, c)| Some((m.as_str(), *c.mean.get(k)?)))
+            .filter(|(_, e)| e.is_finite())
+            .collect();
+        ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let Some(&(lowest, _)) = ranked.first() else {
+            continue;
+        };
+        let Some(&(rival, rival_error)) = ranked.iter().find(|(m, _)| *m != "model") else {
+            continue;
+        };
+        let mine = model.mean[k];
+        let noise = se(model, k).hypot(se(&curves[rival], k));
+        let evidence = Evidence::against_noise(
+            "|model − nearest rival| normalized error at k",
+            (mine - rival_error).abs(),
+            noise,
+            NoiseSource::Bootstrap,
+            2,
+        );
+        let others: Vec<String> = ranked
+            .iter()
+            .filter(|(m, _)| *m != "model")
+            .map(|(m, e)| format!("{} {e:.2}", label(m)))
+            .collect();
+        let verdict = match (lowest == "model", evidence.decided) {
+            (true, true) => format!(
+                "the model is the lowest, {:.3} below {} (noise {:.3})",
+                evidence.margin,
+                label(rival),
+                evidence.noise
+            ),
+            (false, true) => format!(
+                "{} is lower than the model by {:.3} (noise {:.3})",
+                label(lowest),
+                evidence.margin,
+                evidence.noise
+            ),
+            _ => format!(
+                "the model and {} cannot be told apart ({:.3} apart, noise {:.3})",
+                label(rival),
+                evidence.margin,
+                evidence.noise
+            ),
+        };
+        parts.push(format!(
+            "with k = {k} examples the model's error is {mine:.2} ({}): {verdict}",
+            others.join(", ")
+        ));
+        at.push(ReadingAtK {
+            k: k as u32,
+            model: mine,
+            lowest: lowest.to_owned(),
+            rival: rival.to_owned(),
+            evidence,
+        });
+    }
+    if at.is_empty() {
+        return None;
+    }
+    let zero = curves.get("zero").and_then(|c| c.mean.get(last)).copied();
     let statement = format!(
         "On this chart, {}.{}",
         parts.join("; "),
@@ -176,48 +138,65 @@ pub fn read(
     Some(Reading { at, statement })
 }
 
+/// [`read`] for curves that arrive as JSON (the package's `readCurves`); malformed curves name
+/// `curves`.
+pub fn read_json(curves: &str, dims: u32) -> Result<Option<Reading>> {
+    let parsed: BTreeMap<String, ErrorCurve> = serde_json::from_str(curves)
+        .map_err(|e| Error::invalid("curves", format!("not error curves: {e}")))?;
+    if let Some((name, c)) = parsed
+        .iter()
+        .find(|(_, c)| c.lower.len() != c.mean.len() || c.upper.len() != c.mean.len())
+    {
+        return Err(Error::invalid(
+            "curves",
+            format!(
+                "{name}: mean, lower and upper differ in length ({}, {}, {})",
+                c.mean.len(),
+                c.lower.len(),
+                c.upper.len()
+            ),
+        ));
+    }
+    Ok(read(&parsed, dims as usize))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Targets 0; `errors` per method at every prompt and k come from predictions of ±√e.
-    fn methods(
-        spec: &[(&str, &dyn Fn(usize) -> f64)],
-        batch: usize,
-        points: usize,
-    ) -> Vec<(String, Vec<f64>)> {
+    /// A flat curve at `e` with a 90 % band of ± `half` at every k.
+    fn curve(e: f64, half: f64, points: usize) -> ErrorCurve {
+        ErrorCurve {
+            mean: vec![e; points],
+            lower: vec![e - half; points],
+            upper: vec![e + half; points],
+        }
+    }
+
+    fn of(spec: &[(&str, f64, f64)]) -> BTreeMap<String, ErrorCurve> {
         spec.iter()
-            .map(|(name, f)| {
-                let preds = (0..batch * points)
-                    .map(|i| f(i / points).sqrt() * if i.is_multiple_of(2) { 1.0 } else { -1.0 })
-                    .collect();
-                (name.to_string(), preds)
-            })
+            .map(|(m, e, h)| (m.to_string(), curve(*e, *h, 4)))
             .collect()
     }
 
     #[test]
     fn a_clear_gap_is_decided_and_a_tie_is_not() {
-        let (batch, points) = (400, 4);
-        let targets = vec![0.0; batch * points];
-        // the model is at 0.1, least squares at 0.5: decided; averaging at 0.1 ± noise: a tie
-        let noisy = |b: usize| 0.1 + if b.is_multiple_of(2) { 0.02 } else { -0.02 };
-        let ms = methods(
-            &[
-                ("model", &|_| 0.1),
-                ("least_squares", &|_| 0.5),
-                ("zero", &|_| 1.0),
-            ],
-            batch,
-            points,
-        );
-        let r = read(&ms, &targets, points, 2, 1.0, |m| m.to_string(), 1).expect("reading");
-        assert_eq!(r.at.len(), 2);
+        // model 0.1 ± 0.01, least squares 0.5 ± 0.01: decided, the model lowest
+        let r = read(
+            &of(&[
+                ("model", 0.1, 0.01),
+                ("least_squares", 0.5, 0.01),
+                ("zero", 1.0, 0.0),
+            ]),
+            2,
+        )
+        .expect("reading");
         assert_eq!((r.at[0].k, r.at[1].k), (2, 3));
         assert_eq!(r.at[0].lowest, "model");
         assert!(r.at[0].evidence.decided);
         assert!(
-            r.statement.contains("the model is the lowest"),
+            r.statement
+                .contains("the model is the lowest, 0.400 below least squares"),
             "{}",
             r.statement
         );
@@ -225,25 +204,43 @@ mod tests {
             r.statement
                 .contains("Always answering 0 scores 1.00 at k = 3")
         );
-        let tie = methods(&[("model", &|_| 0.1), ("averaging", &noisy)], batch, points);
-        let r = read(&tie, &targets, points, 2, 1.0, |m| m.to_string(), 1).expect("reading");
+        // 0.02 apart with bands of ± 0.03 each (noise ≈ 0.026): a tie
+        let r = read(&of(&[("model", 0.10, 0.03), ("averaging", 0.12, 0.03)]), 2).expect("reading");
         assert!(!r.at[0].evidence.decided, "{:?}", r.at[0].evidence);
         assert!(
-            r.statement.contains("cannot be told apart"),
+            r.statement
+                .contains("the model and averaging cannot be told apart"),
             "{}",
             r.statement
         );
-        // a rival clearly lower
-        let lower = methods(&[("model", &|_| 0.4), ("lasso", &|_| 0.1)], batch, points);
-        let r = read(&lower, &targets, points, 2, 1.0, |m| m.to_string(), 1).expect("reading");
+        // a rival clearly lower is named
+        let r = read(&of(&[("model", 0.4, 0.02), ("lasso", 0.1, 0.02)]), 2).expect("reading");
         assert_eq!(r.at[1].lowest, "lasso");
         assert!(
             r.statement
-                .contains("lasso is lower than the model by 0.300"),
+                .contains("Lasso is lower than the model by 0.300"),
             "{}",
             r.statement
         );
-        // no model: no reading
-        assert!(read(&ms[1..], &targets, points, 2, 1.0, |m| m.to_string(), 1).is_none());
+        // no model, or no rival: nothing to read
+        assert!(read(&of(&[("least_squares", 0.5, 0.01)]), 2).is_none());
+        assert!(read(&of(&[("model", 0.5, 0.01), ("zero", 1.0, 0.0)]), 2).is_none());
+    }
+
+    #[test]
+    fn curves_from_json_are_checked() {
+        let text =
+            serde_json::to_string(&of(&[("model", 0.1, 0.01), ("knn", 0.3, 0.01)])).expect("json");
+        assert!(read_json(&text, 2).expect("valid").is_some());
+        let err = read_json(
+            r#"{"model": {"mean": [1, 2], "lower": [1], "upper": [1, 2]}}"#,
+            2,
+        )
+        .expect_err("ragged");
+        assert_eq!(err.field(), Some("curves"));
+        assert_eq!(
+            read_json("[1]", 2).expect_err("not curves").field(),
+            Some("curves")
+        );
     }
 }

@@ -169,6 +169,19 @@ pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
     result.map_err(to_js)
 }
 
+/// What error curves say at k = `dims` and at the last k: the model against its nearest rival
+/// (`Evaluation.reading` for curves a page merged from several calls); `null` without a model or
+/// a rival.
+#[wasm_bindgen(js_name = readCurves)]
+pub fn read_curves(curves: JsValue, dims: f64) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let dims = count(Field::int("dims", 1, 4096), dims)?;
+        let reading = crate::icl::reading::read_json(&json_text("curves", &curves)?, dims)?;
+        to_plain(&reading)
+    };
+    run().map_err(to_js)
+}
+
 /// Baselines only, for a session config's task, dims and points (no model, no device).
 #[wasm_bindgen(js_name = evaluateBaselines)]
 pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result<JsValue, JsValue> {
