@@ -99,6 +99,7 @@ const pct = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
 
 const WINNER_TEXT: Record<string, string> = {
   in_context: "in-context wins",
+  copying: "copies the one label",
   in_weights: "in-weights wins",
   both: "both",
   neither: "neither yet",

@@ -16,7 +16,7 @@ pub use runs::{Point, Run, Strategy};
 pub use sequences::{BurstyConfig, Sequences, Split, World};
 pub use session::{
     ClassifyConfig, ClassifyEvaluation, ClassifyReport, ClassifySession, QueryAttention,
-    emergence_bar, emergence_base, emergence_step,
+    copying_is_the_task, emergence_bar, emergence_base, emergence_step,
 };
 pub use sweep::ClassifySweep;
 pub use transience::{Transience, TransienceOutcome};

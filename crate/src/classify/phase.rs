@@ -48,7 +48,10 @@ impl PhaseCell {
         let first = runs.first()?;
         let ic: Vec<f64> = runs.iter().map(|r| r.final_in_context).collect();
         let iw: Vec<f64> = runs.iter().map(|r| r.final_in_weights).collect();
-        let (ic_bar, iw_bar) = (emergence_bar(first.base), emergence_bar(first.chance));
+        let (ic_bar, iw_bar) = (
+            emergence_bar(first.base, first.chance),
+            emergence_bar(first.chance, first.chance),
+        );
         let (ic_mean, iw_mean) = (mean(&ic), mean(&iw));
         let prompts = runs.iter().map(|r| r.prompts).min().unwrap_or(0);
         let noise_of = |values: &[f64], m: f64| half_range(values).max(binomial_se(m, prompts));
@@ -89,7 +92,7 @@ impl PhaseCell {
             in_weights_bar: iw_bar,
             winner: evidence.decided.then_some(strategies[0]),
             strategies,
-            emergence_steps: runs.iter().map(|r| r.emergence_step).collect(),
+            emergence_steps: runs.iter().map(|r| r.emergence()).collect(),
             evidence,
         })
     }
@@ -203,6 +206,7 @@ impl PhaseDiagram {
                 let mut parts = vec![];
                 for s in [
                     Strategy::InContext,
+                    Strategy::Copying,
                     Strategy::InWeights,
                     Strategy::Both,
                     Strategy::Neither,
@@ -213,6 +217,10 @@ impl PhaseDiagram {
                     }
                     parts.push(match s {
                         Strategy::Neither => format!("neither is learned with {}", places(&cells)),
+                        Strategy::Copying => format!(
+                            "the model copies the context's only label (B = N: no induction head needed) with {}",
+                            places(&cells)
+                        ),
                         Strategy::Both => format!("both are learned with {}", places(&cells)),
                         _ => format!("{} wins with {}", s.words(), places(&cells)),
                     });
@@ -253,7 +261,7 @@ mod tests {
             chance,
             context_label_accuracy: 1.0,
             base,
-            emergence_bar: emergence_bar(base),
+            emergence_bar: emergence_bar(base, chance),
             induction: None,
             query_attention: vec![],
             example: vec![],
@@ -270,7 +278,7 @@ mod tests {
             chance,
             base,
             curve: vec![],
-            emergence_step: (ic >= emergence_bar(base)).then_some(3000),
+            emergence_step: (ic >= emergence_bar(base, chance)).then_some(3000),
             peak_in_context: ic,
             peak_step: 6000,
             final_in_context: ic,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::session::{ClassifyEvaluation, emergence_bar};
+use super::session::{ClassifyEvaluation, copying_is_the_task, emergence_bar, emergence_step};
 
 /// One evaluation of a run, with the mean loss of the steps before it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +52,10 @@ pub enum Strategy {
     /// In-context accuracy past its emergence bar (halfway from the label-copying base to 1);
     /// in-weights accuracy not past its own (halfway from chance to 1).
     InContext,
+    /// B = N: the context holds a single class and the model answers with its label (in-context
+    /// accuracy past halfway from chance), which needs no induction head; in-weights not past its
+    /// bar.
+    Copying,
     /// In-weights accuracy past halfway from chance to 1; in-context not past its bar.
     InWeights,
     Both,
@@ -63,6 +67,7 @@ impl Strategy {
     pub fn words(self) -> &'static str {
         match self {
             Self::InContext => "in-context learning",
+            Self::Copying => "copying the context's only label",
             Self::InWeights => "in-weights learning",
             Self::Both => "both",
             Self::Neither => "neither",
@@ -75,10 +80,11 @@ impl Strategy {
 /// `chance`) to perfect.
 pub fn winner(in_context: f64, in_weights: f64, base: f64, chance: f64) -> Strategy {
     match (
-        in_context >= emergence_bar(base),
-        in_weights >= emergence_bar(chance),
+        in_context >= emergence_bar(base, chance),
+        in_weights >= emergence_bar(chance, chance),
     ) {
         (true, true) => Strategy::Both,
+        (true, false) if copying_is_the_task(base) => Strategy::Copying,
         (true, false) => Strategy::InContext,
         (false, true) => Strategy::InWeights,
         (false, false) => Strategy::Neither,
@@ -117,6 +123,27 @@ pub struct Run {
 }
 
 impl Run {
+    /// The emergence step of this run's curve by the current rule ([`emergence_bar`]).
+    pub fn emergence(&self) -> Option<u32> {
+        let history: Vec<(u32, f64)> = self.curve.iter().map(|p| (p.step, p.in_context)).collect();
+        emergence_step(&history, emergence_bar(self.base, self.chance))
+    }
+
+    /// Recomputes what the record derives from its curve and last accuracies (the emergence step
+    /// and the winner) by the current rules: a stored run keeps its measurements and is judged
+    /// as a fresh one would be.
+    pub fn refresh(&mut self) {
+        self.emergence_step = self.emergence();
+        self.winner = winner(
+            self.final_in_context,
+            self.final_in_weights,
+            self.base,
+            self.chance,
+        );
+        self.final_evaluation.emergence_bar = emergence_bar(self.base, self.chance);
+        self.final_evaluation.emergence_step = self.emergence_step;
+    }
+
     /// The record of a run of `config` whose evaluations were `curve`, the last one `last`.
     pub fn new(
         config: &super::ClassifyConfig,
@@ -170,5 +197,8 @@ mod tests {
             Strategy::Neither,
             "0.6 is above chance's halfway (0.53) but on the copying plateau's side of 0.75"
         );
+        // B = N: copying the context's one label is the whole task
+        assert_eq!(winner(1.0, 0.06, 1.0, chance), Strategy::Copying);
+        assert_eq!(winner(0.2, 0.06, 1.0, chance), Strategy::Neither);
     }
 }

@@ -160,16 +160,27 @@ pub fn emergence_base(task: &super::BurstyConfig) -> f64 {
     chance.max(copying)
 }
 
-/// The accuracy that counts as emerged: halfway from `base` ([`emergence_base`]) to perfect.
-pub fn emergence_bar(base: f64) -> f64 {
-    base + (1.0 - base) / 2.0
+/// The accuracy that counts as emerged: halfway from `base` ([`emergence_base`]) to perfect. With
+/// B = N the context holds a single class and copying its label scores 1: copying *is* the task,
+/// there is no plateau above it to leave, and what emerges is the copying itself — its bar is
+/// halfway from `chance` instead.
+pub fn emergence_bar(base: f64, chance: f64) -> f64 {
+    let from = if copying_is_the_task(base) {
+        chance
+    } else {
+        base
+    };
+    from + (1.0 - from) / 2.0
 }
 
-/// The first evaluated step at which in-context accuracy is at least halfway from `base`
-/// ([`emergence_base`]) to perfect: where the label-copying plateau ends. `history` is (step,
-/// in-context accuracy) in order.
-pub fn emergence_step(history: &[(u32, f64)], base: f64) -> Option<u32> {
-    let bar = emergence_bar(base);
+/// Whether copying a context label already answers every in-context query (B = N).
+pub fn copying_is_the_task(base: f64) -> bool {
+    base >= 1.0 - 1e-12
+}
+
+/// The first evaluated step at which in-context accuracy reaches `bar` ([`emergence_bar`]): where
+/// the label-copying plateau ends. `history` is (step, in-context accuracy) in order.
+pub fn emergence_step(history: &[(u32, f64)], bar: f64) -> Option<u32> {
     history
         .iter()
         .find(|(_, acc)| *acc >= bar)
@@ -374,11 +385,11 @@ impl ClassifySession {
             chance,
             context_label_accuracy: context_label_accuracy(&ic_logits, &ic, labels),
             base,
-            emergence_bar: emergence_bar(base),
+            emergence_bar: emergence_bar(base, chance),
             induction: induction_scores(&ic, &host),
             query_attention,
             example,
-            emergence_step: emergence_step(&self.history, base),
+            emergence_step: emergence_step(&self.history, emergence_bar(base, chance)),
         })
     }
 }
@@ -391,11 +402,11 @@ mod tests {
     /// one and not before.
     #[test]
     fn emergence_is_the_first_evaluation_past_halfway_from_the_base() {
-        let base = 1.0 / 8.0;
+        let bar = emergence_bar(1.0 / 8.0, 1.0 / 8.0);
         let history = [(100, 0.13), (200, 0.5), (300, 0.57), (400, 0.9)];
-        assert_eq!(emergence_step(&history, base), Some(300));
-        assert_eq!(emergence_step(&history[..2], base), None);
-        assert_eq!(emergence_step(&[], base), None);
+        assert_eq!(emergence_step(&history, bar), Some(300));
+        assert_eq!(emergence_step(&history[..2], bar), None);
+        assert_eq!(emergence_step(&[], bar), None);
     }
 
     /// With N = 4 and B = 2, copying either context label scores 0.5: a run sitting on that
@@ -411,7 +422,7 @@ mod tests {
         };
         let base = emergence_base(&task);
         assert_eq!(base, 0.5);
-        assert_eq!(emergence_bar(base), 0.75);
+        assert_eq!(emergence_bar(base, 1.0 / 16.0), 0.75);
         let history = [
             (2000, 0.50),
             (2500, 0.52),
@@ -419,7 +430,10 @@ mod tests {
             (3250, 0.62),
             (3500, 0.93),
         ];
-        assert_eq!(emergence_step(&history, base), Some(3500));
+        assert_eq!(
+            emergence_step(&history, emergence_bar(base, 1.0 / 16.0)),
+            Some(3500)
+        );
         // B = 1, N = 4: copying scores 0.25; L = 2 makes chance (0.5) the larger
         let one = super::super::BurstyConfig {
             burstiness: 1,
@@ -432,5 +446,13 @@ mod tests {
             ..one
         };
         assert_eq!(emergence_base(&two_labels), 0.5);
+        // B = N: one class per context, copying its label is the task; its bar comes from chance
+        let single = super::super::BurstyConfig {
+            burstiness: 4,
+            ..task
+        };
+        assert_eq!(emergence_base(&single), 1.0);
+        assert!(copying_is_the_task(1.0));
+        assert_eq!(emergence_bar(1.0, 1.0 / 16.0), 1.0 / 16.0 + 15.0 / 32.0);
     }
 }

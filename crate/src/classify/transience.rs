@@ -113,9 +113,8 @@ impl TransienceRun {
         let late = window_mean(tail, |p| p.in_context);
         let late_in_weights = window_mean(tail, |p| p.in_weights);
         let late_loss = window_mean(tail, |p| p.loss);
-        let from = run
-            .emergence_step
-            .and_then(|s| curve.iter().position(|p| p.step >= s));
+        let emergence_step = run.emergence();
+        let from = emergence_step.and_then(|s| curve.iter().position(|p| p.step >= s));
         let (peak, peak_step) = match from {
             Some(i) if curve.len() >= i + window => (i..=curve.len() - window)
                 .map(|j| {
@@ -135,7 +134,7 @@ impl TransienceRun {
         Self {
             seed: run.seed,
             weight_decay: run.weight_decay,
-            emergence_step: run.emergence_step,
+            emergence_step,
             window: window as u32,
             interval: match curve.as_slice() {
                 [a, b, ..] => b.step - a.step,

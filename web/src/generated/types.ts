@@ -460,7 +460,7 @@ export type EvalResult = {
   position?: Position | null,
   /**
    * With a model: what the curves say at k = d and at the largest k, the model against its
-   * nearest rival with a paired bootstrap (the sentence the in-context page shows).
+   * nearest rival (the sentence the in-context page shows; `readCurves` reads merged curves).
    */
   reading?: Reading | null,
   /**
@@ -859,7 +859,8 @@ export type ReadingAtK = {
    */
   rival: string,
   /**
-   * Margin: |model − rival| (normalized error); noise: its paired bootstrap standard error.
+   * Margin: |model − rival| (normalized error); noise: the two curves' standard errors
+   * combined.
    */
   evidence: Evidence,
 };
@@ -1053,7 +1054,7 @@ export type ClassifyPoint = {
 /**
  * Which strategy a run ended with.
  */
-export type ClassifyWinner = "in_context" | "in_weights" | "both" | "neither";
+export type ClassifyWinner = "in_context" | "copying" | "in_weights" | "both" | "neither";
 
 /**
  * A whole run: its setting, its curve, and what it ended as.

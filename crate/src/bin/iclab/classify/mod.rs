@@ -190,6 +190,9 @@ fn existing(
             format!("{} is not a sweep iclab wrote: {e}", path.display()),
         )
     })?;
+    let mut sweep = sweep;
+    // judged by the current rules, as a fresh run would be
+    sweep.runs.iter_mut().for_each(Run::refresh);
     if sweep.config != *base || sweep.runs.iter().any(|r| r.prompts != schedule.prompts) {
         return Err(Error::invalid(
             "--out",
