@@ -196,8 +196,8 @@ pub struct Crossover {
     pub below: Option<u32>,
     /// The smallest M decided on ridge's side from which every larger M is too.
     pub from: Option<u32>,
-    /// Whether every seed goes from t ≤ ¼ at `below` to t ≥ ¾ at `from` (a switch), rather than
-    /// a gradual crossover. `false` when either end is missing.
+    /// Whether every seed goes from t ≤ ¼ at `below` to t ≥ ¾ at `from`, neighbours in the sweep (a
+    /// switch), rather than a gradual crossover. `false` when either end is missing.
     pub switch: bool,
     /// Decided when both ends exist and are neighbours in the sweep (no undecided M between).
     pub decided: bool,
@@ -269,14 +269,16 @@ impl Crossover {
         let below = below_index.map(|i| cells[i].task_pool);
         let from = from_index.map(|i| cells[i].task_pool);
         let decided = matches!((below_index, from_index), (Some(b), Some(f)) if f == b + 1);
-        let switch = match (below, from) {
-            (Some(b), Some(f)) => {
-                let lo = &positions[&(b, steps)];
-                let hi = &positions[&(f, steps)];
-                lo.iter().all(|p| p.fraction <= 0.25) && hi.iter().all(|p| p.fraction >= 0.75)
-            }
-            _ => false,
-        };
+        // a switch is one step of the sweep's grid
+        let switch = decided
+            && match (below, from) {
+                (Some(b), Some(f)) => {
+                    let lo = &positions[&(b, steps)];
+                    let hi = &positions[&(f, steps)];
+                    lo.iter().all(|p| p.fraction <= 0.25) && hi.iter().all(|p| p.fraction >= 0.75)
+                }
+                _ => false,
+            };
         let seeds = cells.iter().map(|c| c.seeds).max().unwrap_or(0);
         let at = format!(
             "after {} steps ({seeds} seed{})",
@@ -284,11 +286,10 @@ impl Crossover {
             if seeds == 1 { "" } else { "s" }
         );
         let ends = |i: Option<usize>| i.map(|i| cells[i]);
-        let statement = match (ends(below_index), ends(from_index)) {
-            (Some(b), Some(f)) if decided => format!(
-                "On new tasks the model crosses from dMMSE's side to ridge's between M = {} and M = {} {at}: {} of the way from dMMSE (0) to ridge (1) at M = {}, {} at M = {} — {}. dMMSE and ridge are themselves {:.2} apart at M = {} and {:.2} at M = {}.",
-                b.task_pool,
-                f.task_pool,
+        // how the position rises across the crossover, against the estimators' own distance
+        let across = |b: &PoolCell, f: &PoolCell| {
+            format!(
+                "its position rises from {} at M = {} to {} at M = {} — {}. dMMSE and ridge are themselves {:.2} apart at M = {} and {:.2} at M = {}.",
                 spread_text(&b.fraction),
                 b.task_pool,
                 spread_text(&f.fraction),
@@ -302,9 +303,27 @@ impl Crossover {
                 b.task_pool,
                 f.span.mean,
                 f.task_pool
+            )
+        };
+        // at the largest M the yardstick is short: say so
+        let largest = cells.last().map_or(String::new(), |c| {
+            format!(
+                " At M = {}, where the model sits at {}, they are {:.3} apart and the model is {:.3} off the line between them: \"near ridge\" is measured against a short yardstick there.",
+                c.task_pool,
+                spread_text(&c.fraction),
+                c.span.mean,
+                c.off_line.mean
+            )
+        });
+        let statement = match (ends(below_index), ends(from_index)) {
+            (Some(b), Some(f)) if decided => format!(
+                "On new tasks the model crosses from dMMSE's side to ridge's between M = {} and M = {} {at}: {}{largest}",
+                b.task_pool,
+                f.task_pool,
+                across(b, f)
             ),
             (Some(b), Some(f)) => format!(
-                "On new tasks the model is on dMMSE's side up to M = {} and on ridge's from M = {} on {at}; between them the seeds cannot say ({}).",
+                "On new tasks the model is on dMMSE's side up to M = {} and on ridge's from M = {} on {at}; between them the seeds cannot say ({}); {}{largest}",
                 b.task_pool,
                 f.task_pool,
                 list_positions(
@@ -313,10 +332,11 @@ impl Crossover {
                         .copied()
                         .filter(|c| c.task_pool > b.task_pool && c.task_pool < f.task_pool)
                         .collect::<Vec<_>>()
-                )
+                ),
+                across(b, f)
             ),
             (None, Some(f)) => format!(
-                "On new tasks the model is on ridge's side from M = {} on {at}; no smaller M is decided on dMMSE's side.",
+                "On new tasks the model is on ridge's side from M = {} on {at}; no smaller M is decided on dMMSE's side.{largest}",
                 f.task_pool
             ),
             (_, None) => format!(
@@ -573,6 +593,11 @@ mod tests {
         assert!(
             c.statement
                 .contains("between them the seeds cannot say (M = 8: 0.47"),
+            "{}",
+            c.statement
+        );
+        assert!(
+            !c.switch && c.statement.contains("a gradual crossover"),
             "{}",
             c.statement
         );
