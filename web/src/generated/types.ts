@@ -967,8 +967,8 @@ export type Crossover = {
    */
   from: number | null,
   /**
-   * Whether every seed goes from t ≤ ¼ at `below` to t ≥ ¾ at `from` (a switch), rather than
-   * a gradual crossover. `false` when either end is missing.
+   * Whether every seed goes from t ≤ ¼ at `below` to t ≥ ¾ at `from`, neighbours in the sweep (a
+   * switch), rather than a gradual crossover. `false` when either end is missing.
    */
   switch: boolean,
   /**
