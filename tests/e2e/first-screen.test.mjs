@@ -55,7 +55,7 @@ test("on a phone the picture comes first and the settings fold; on a desktop the
     ["icl.html", () => document.body.dataset.state === "idle" && document.body.dataset.evaluated, "#eval-chart"],
     ["compare.html", () => document.body.dataset.state === "idle" && document.body.dataset.curves, "#eval-chart"],
     ["continual.html", () => document.body.dataset.ready === "true", "#acc-chart-a"],
-    ["diversity.html?device=cpu&evalPrompts=64", () => document.body.dataset.state === "idle" && document.body.dataset.loaded, "#sweep-fresh"],
+    ["diversity.html?device=cpu&evalPrompts=64", () => document.body.dataset.state === "idle" && document.body.dataset.loaded, "#sweep-position"],
     ["classify.html?device=cpu", () => document.body.dataset.ready === "true", "#phase"],
   ]) {
     const name = path.split(".html")[0];

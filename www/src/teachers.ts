@@ -62,7 +62,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "diversity",
     title: "Memorizing or learning? It depends on how many tasks it saw",
-    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. In between it crosses over gradually: the figure shows how far along the way from dMMSE to ridge each M sits, and the sentence under it says where the seeds agree it crosses and how long the models trained; \"Train this M\" trains one from scratch.",
+    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. In between it crosses over: the figure shows how far along the way from dMMSE to ridge each M sits, and the sentence under it says where the seeds agree it crosses, whether sharply or gradually, and how long the models trained; \"Train this M\" trains one from scratch.",
     params: { m: "1" },
     hide: ["device", "seed", "every", "evalEvery", "evalPrompts"],
   },
