@@ -15,13 +15,17 @@
 //! decided). The *crossover* lies between the largest M decided on dMMSE's side and the smallest
 //! decided on ridge's side from which every larger M is too; it is a *switch* only when every
 //! seed goes from t ≤ ¼ to t ≥ ¾ across that step, else a gradual crossover. Longer training
-//! *moved* a pool size when the change of mean t exceeds `CLEAR` × the larger seed half-range.
+//! *moved* a pool size when every seed trained at both lengths moved the same way and the mean of
+//! those per-seed changes exceeds `CLEAR` × their half-range (a seed fixes the pool and the
+//! initialization, so the comparison is within a seed).
+//! The sentence calls the yardstick short at the largest M when dMMSE and ridge are less than
+//! `CLEAR` × the model's distance off the line between them apart.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Evidence, NoiseSource, Spread, clears, half_range, mean, thousands};
+use crate::finding::{CLEAR, Evidence, NoiseSource, Spread, half_range, mean, thousands};
 
 /// Where one model sits between dMMSE and ridge on one set of prompts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,7 +218,12 @@ pub struct Moved {
     pub longer_steps: u32,
     pub before: Spread,
     pub after: Spread,
-    /// Margin: |change of mean t|; noise: the larger of the two seed half-ranges.
+    /// Per seed trained at both lengths, the change of its t (longer minus shorter). A seed fixes
+    /// the pool and the initialization, so each pair differs only in how long it trained. `None`
+    /// when no seed was trained at both.
+    pub change: Option<Spread>,
+    /// Margin: |mean per-seed change|; noise: the per-seed changes' half-range. Decided only when
+    /// every seed moved the same way (and at least two did).
     pub evidence: Evidence,
     pub statement: String,
 }
@@ -305,16 +314,19 @@ impl Crossover {
                 f.task_pool
             )
         };
-        // at the largest M the yardstick is short: say so
-        let largest = cells.last().map_or(String::new(), |c| {
-            format!(
-                " At M = {}, where the model sits at {}, they are {:.3} apart and the model is {:.3} off the line between them: \"near ridge\" is measured against a short yardstick there.",
-                c.task_pool,
-                spread_text(&c.fraction),
-                c.span.mean,
-                c.off_line.mean
-            )
-        });
+        // at the largest M the yardstick may be shorter than the model's distance off it: say so
+        let largest = cells
+            .last()
+            .filter(|c| c.span.mean < CLEAR * c.off_line.mean)
+            .map_or(String::new(), |c| {
+                format!(
+                    " At M = {}, where the model sits at {}, dMMSE and ridge are only {:.3} apart, less than twice the model's {:.3} off the line between them: \"near ridge\" is measured against a short yardstick there.",
+                    c.task_pool,
+                    spread_text(&c.fraction),
+                    c.span.mean,
+                    c.off_line.mean
+                )
+            });
         let statement = match (ends(below_index), ends(from_index)) {
             (Some(b), Some(f)) if decided => format!(
                 "On new tasks the model crosses from dMMSE's side to ridge's between M = {} and M = {} {at}: {}{largest}",
@@ -335,10 +347,22 @@ impl Crossover {
                 ),
                 across(b, f)
             ),
-            (None, Some(f)) => format!(
-                "On new tasks the model is on ridge's side from M = {} on {at}; no smaller M is decided on dMMSE's side.{largest}",
-                f.task_pool
-            ),
+            (None, Some(f)) => {
+                let smaller: Vec<&PoolCell> = cells
+                    .iter()
+                    .copied()
+                    .filter(|c| c.task_pool < f.task_pool)
+                    .collect();
+                format!(
+                    "On new tasks the model is on ridge's side from M = {} on {at}; no smaller M trained this long is on dMMSE's side ({}).{largest}",
+                    f.task_pool,
+                    if smaller.is_empty() {
+                        "none was".to_owned()
+                    } else {
+                        format!("{}: the seeds cannot say", list_positions(&smaller))
+                    }
+                )
+            }
             (_, None) => format!(
                 "On new tasks, {at}, no pool size sits clearly on ridge's side together with every larger one ({}).",
                 list_positions(cells)
@@ -356,41 +380,63 @@ impl Crossover {
 }
 
 impl Moved {
-    fn of(before: &PoolCell, after: &PoolCell) -> Self {
-        let change = after.fraction.mean - before.fraction.mean;
-        let noise = if before.seeds > 1 && after.seeds > 1 {
-            (before.fraction.max - before.fraction.min).max(after.fraction.max - after.fraction.min)
-                / 2.0
+    /// `changes`: per seed trained at both lengths, its t at `after` minus at `before`.
+    fn of(before: &PoolCell, after: &PoolCell, changes: &[f64]) -> Self {
+        let change = (!changes.is_empty()).then(|| Spread::of(changes));
+        let margin = change.map_or(f64::NAN, |c| c.mean.abs());
+        let noise = if changes.len() > 1 {
+            half_range(changes)
         } else {
             f64::NAN
         };
-        let evidence = Evidence::against_noise(
-            "change of the mean position (0 = dMMSE, 1 = ridge) with longer training",
-            change.abs(),
+        let one_way = changes.iter().all(|&c| c > 0.0) || changes.iter().all(|&c| c < 0.0);
+        let mut evidence = Evidence::against_noise(
+            "change of each seed's position (0 = dMMSE, 1 = ridge) with longer training",
+            margin,
             noise,
             NoiseSource::SeedRange,
-            before.seeds.min(after.seeds),
+            changes.len() as u32,
         );
+        evidence.decided &= one_way;
         let lengths = format!(
             "{} → {} steps",
             thousands(before.steps),
             thousands(after.steps)
         );
-        let statement = if clears(change.abs(), noise) {
-            format!(
-                "At M = {}, longer training ({lengths}) moved the model toward {}: from {} to {} of the way from dMMSE to ridge.",
+        let positions = format!(
+            "{} then {} of the way from dMMSE to ridge",
+            spread_text(&before.fraction),
+            spread_text(&after.fraction)
+        );
+        let by = |c: &Spread| {
+            if c.min == c.max {
+                format!("{:+.2}", c.mean)
+            } else {
+                format!("{:+.2} to {:+.2}", c.min, c.max)
+            }
+        };
+        let statement = match change {
+            Some(c) if evidence.decided => format!(
+                "At M = {}, longer training ({lengths}) moved the model toward {} in every seed ({} seeds, each with its own pool; changes {}): {positions}.",
                 before.task_pool,
-                if change > 0.0 { "ridge" } else { "dMMSE" },
-                spread_text(&before.fraction),
-                spread_text(&after.fraction)
-            )
-        } else {
-            format!(
-                "At M = {}, longer training ({lengths}) did not move the model past the seeds' spread: {} then {} of the way from dMMSE to ridge.",
+                if c.mean > 0.0 { "ridge" } else { "dMMSE" },
+                changes.len(),
+                by(&c)
+            ),
+            Some(c) if changes.len() > 1 => format!(
+                "At M = {}, longer training ({lengths}) did not move the model clearly: the seeds changed by {}, {}: {positions}.",
                 before.task_pool,
-                spread_text(&before.fraction),
-                spread_text(&after.fraction)
-            )
+                by(&c),
+                if one_way {
+                    "not past twice their spread"
+                } else {
+                    "not all the same way"
+                }
+            ),
+            _ => format!(
+                "At M = {}, longer training ({lengths}): fewer than two seeds were trained at both lengths, so the runs cannot say whether it moved the model: {positions}.",
+                before.task_pool
+            ),
         };
         Self {
             task_pool: before.task_pool,
@@ -398,6 +444,7 @@ impl Moved {
             longer_steps: after.steps,
             before: before.fraction,
             after: after.fraction,
+            change,
             evidence,
             statement,
         }
@@ -408,8 +455,11 @@ impl DiversityFindings {
     /// The findings of `runs` (fresh-task positions of every finite M).
     pub fn of(runs: &[SweepRun]) -> Self {
         let mut positions: BTreeMap<(u32, u32), Vec<Position>> = BTreeMap::new();
+        // t by (M, seed, steps), to pair a seed's runs of different lengths
+        let mut by_seed: BTreeMap<(u32, u32, u32), f64> = BTreeMap::new();
         for r in runs {
             if let (Some(m), Some(p)) = (r.task_pool, r.fresh.position.clone()) {
+                by_seed.insert((m, r.seed, r.steps), p.fraction);
                 positions.entry((m, r.steps)).or_default().push(p);
             }
         }
@@ -435,7 +485,18 @@ impl DiversityFindings {
                     cells
                         .iter()
                         .find(|c| c.steps == base && c.task_pool == after.task_pool)
-                        .map(|before| Moved::of(before, after))
+                        .map(|before| {
+                            let changes: Vec<f64> = by_seed
+                                .iter()
+                                .filter(|((m, _, steps), _)| {
+                                    *m == after.task_pool && *steps == after.steps
+                                })
+                                .filter_map(|(&(m, seed, _), &t)| {
+                                    by_seed.get(&(m, seed, base)).map(|t0| t - t0)
+                                })
+                                .collect();
+                            Moved::of(before, after, &changes)
+                        })
                 })
                 .collect(),
             None => vec![],
@@ -550,6 +611,29 @@ mod tests {
                 .contains("between M = 8 and M = 16 after 6,000 steps (3 seeds)")
         );
         assert!(c.statement.contains("a switch"), "{}", c.statement);
+        // the yardstick (0.4) is long against the model's distance off the line (0.01)
+        assert!(!c.statement.contains("short yardstick"), "{}", c.statement);
+    }
+
+    #[test]
+    fn a_short_yardstick_at_the_largest_m_is_named() {
+        let mut runs = sweep(&[(1, [0.0, 0.02, 0.01]), (16, [0.85, 0.9, 0.88])], 6000);
+        for (seed, t) in [0.86, 0.9, 0.88].into_iter().enumerate() {
+            let mut r = run(1024, seed as u32, 6000, t);
+            let p = at(t, 0.03, 0.025);
+            r.fresh.distance_dmmse = Some(p.to_dmmse);
+            r.fresh.distance_ridge = p.to_ridge;
+            r.fresh.position = Some(p);
+            runs.push(r);
+        }
+        let c = &DiversityFindings::of(&runs).crossovers[0];
+        assert!(
+            c.statement.contains(
+                "At M = 1024, where the model sits at 0.88 (0.86–0.90), dMMSE and ridge are only 0.030 apart, less than twice the model's 0.025 off the line"
+            ),
+            "{}",
+            c.statement
+        );
     }
 
     #[test]
@@ -612,26 +696,72 @@ mod tests {
     }
 
     #[test]
-    fn longer_training_moves_only_past_the_seed_spread() {
-        let mut runs = sweep(&[(16, [0.5, 0.6, 0.55]), (32, [0.7, 0.75, 0.72])], 6000);
+    fn longer_training_moves_only_when_every_seed_moves_past_their_spread() {
+        let mut runs = sweep(
+            &[
+                (16, [0.5, 0.6, 0.55]),
+                (32, [0.7, 0.75, 0.72]),
+                (64, [0.7, 0.9, 0.8]),
+            ],
+            6000,
+        );
+        // M = 16: every seed up by 0.3; M = 32: the seeds disagree; M = 64: every seed down by
+        // 0.08–0.1, less than the 0.2 between seeds, but the same way and far past the 0.01
+        // spread of the changes
         runs.extend(sweep(
-            &[(16, [0.85, 0.9, 0.88]), (32, [0.71, 0.77, 0.74])],
+            &[
+                (16, [0.85, 0.9, 0.88]),
+                (32, [0.71, 0.77, 0.7]),
+                (64, [0.62, 0.8, 0.71]),
+            ],
             24000,
         ));
         let f = DiversityFindings::of(&runs);
-        assert_eq!(f.longer.len(), 2);
-        let (m16, m32) = (&f.longer[0], &f.longer[1]);
+        assert_eq!(f.longer.len(), 3);
+        let (m16, m32, m64) = (&f.longer[0], &f.longer[1], &f.longer[2]);
         assert_eq!((m16.task_pool, m16.longer_steps), (16, 24000));
         assert!(
-            m16.evidence.decided && m16.statement.contains("moved the model toward ridge"),
+            m16.evidence.decided
+                && m16
+                    .statement
+                    .contains("moved the model toward ridge in every seed"),
             "{}",
             m16.statement
         );
         assert!(
-            !m32.evidence.decided && m32.statement.contains("did not move"),
+            !m32.evidence.decided && m32.statement.contains("not all the same way"),
             "{}",
             m32.statement
         );
+        assert!(
+            m64.evidence.decided
+                && m64
+                    .statement
+                    .contains("toward dMMSE in every seed (3 seeds, each with its own pool; changes -0.10 to -0.08)"),
+            "{}",
+            m64.statement
+        );
+        // one seed at the longer length: no noise estimate, nothing decided
+        let one: Vec<SweepRun> = runs
+            .iter()
+            .filter(|r| r.steps == 6000 || r.seed == 0)
+            .cloned()
+            .collect();
+        let single = DiversityFindings::of(&one);
+        assert!(single.longer.iter().all(|m| !m.evidence.decided));
+        assert!(
+            single.longer[0].statement.contains("fewer than two seeds"),
+            "{}",
+            single.longer[0].statement
+        );
         assert_eq!(f.crossovers.len(), 2);
+        // at the longer length only 16 and 32 were trained: the sentence says what is there
+        assert!(
+            f.crossovers[1].statement.contains(
+                "on ridge's side from M = 16 on after 24,000 steps (3 seeds); no smaller M trained this long is on dMMSE's side (none was)"
+            ),
+            "{}",
+            f.crossovers[1].statement
+        );
     }
 }

@@ -988,7 +988,14 @@ export type Moved = {
   before: Spread,
   after: Spread,
   /**
-   * Margin: |change of mean t|; noise: the larger of the two seed half-ranges.
+   * Per seed trained at both lengths, the change of its t (longer minus shorter). A seed fixes
+   * the pool and the initialization, so each pair differs only in how long it trained. `None`
+   * when no seed was trained at both.
+   */
+  change: Spread | null,
+  /**
+   * Margin: |mean per-seed change|; noise: the per-seed changes' half-range. Decided only when
+   * every seed moved the same way (and at least two did).
    */
   evidence: Evidence,
   statement: string,
