@@ -114,6 +114,11 @@ function range(v: (number | null)[]): string {
 }
 
 /** "0.42 (0.40–0.45)" of a spread from the core. */
+/** A per-seed change as "−0.09 to −0.08" (signed). */
+const signedRange = (s: { min: number; max: number }): string => {
+  const f = (v: number): string => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
+  return s.min === s.max ? f(s.min) : `${f(s.min)} to ${f(s.max)}`;
+};
 const spread = (s: { mean: number; min: number; max: number }): string => (s.min === s.max ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
 
 function showSweep(s: Sweep): void {
@@ -154,7 +159,16 @@ function showSweep(s: Sweep): void {
     }),
   );
   el<HTMLTableElement>("longer-table").tBodies[0]!.replaceChildren(
-    ...f.longer.map((m) => tableRow([poolLabel(m.taskPool), `${m.steps.toLocaleString("en")} → ${m.longerSteps.toLocaleString("en")}`, spread(m.before), spread(m.after), m.evidence.decided ? "yes" : "not past the seeds' spread"])),
+    ...f.longer.map((m) =>
+      tableRow([
+        poolLabel(m.taskPool),
+        `${m.steps.toLocaleString("en")} → ${m.longerSteps.toLocaleString("en")}`,
+        spread(m.before),
+        spread(m.after),
+        m.change ? signedRange(m.change) : "–",
+        m.evidence.decided ? (m.change!.mean < 0 ? "toward dMMSE" : "toward ridge") : "no",
+      ]),
+    ),
   );
   el("longer").hidden = f.longer.length === 0;
   const c = s.config;
