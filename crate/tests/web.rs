@@ -213,12 +213,18 @@ async fn errors_are_js_errors_with_code_and_field() {
         "invalid_checkpoint",
         Some("checkpoint"),
     );
-    let bad_configs: [(&str, JsValue); 5] = [
+    let bad_configs: [(&str, JsValue); 9] = [
         ("colour", 1.into()),
         ("dims", (-1).into()),
         ("model", "lstm".into()),
         ("learningRate", f64::NAN.into()),
         ("dims", "5".into()),
+        // nullable fields: a number that is not finite is not "unset"
+        ("taskPool", f64::NAN.into()),
+        ("layers", f64::INFINITY.into()),
+        ("seed", f64::NEG_INFINITY.into()),
+        // an object that is not plain (JSON would write a Date as a string, a Map as {})
+        ("curriculum", js_sys::Date::new_0().into()),
     ];
     for (field, value) in bad_configs {
         let err = wasm::create_session(object(&[(field, value)]))
@@ -226,6 +232,13 @@ async fn errors_are_js_errors_with_code_and_field() {
             .expect_err(field);
         check(err, "invalid_config", Some(field));
     }
+    check(
+        wasm::create_session(js_sys::Map::new().into())
+            .await
+            .expect_err("a Map"),
+        "invalid_config",
+        Some("config"),
+    );
     check(
         wasm::create_session(JsValue::from(3))
             .await

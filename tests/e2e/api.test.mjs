@@ -110,6 +110,67 @@ test("train and evaluate arguments are validated; the session survives", async (
   assert.equal(out.live, 0);
 });
 
+test("numbers that are not finite, objects that are not plain and unknown train keys are named; the catalog is frozen", async () => {
+  const out = await page.evaluate(async (small) => {
+    const { iclab } = window;
+    const named = async (f) => {
+      try {
+        await f();
+        return "accepted";
+      } catch (e) {
+        return e instanceof iclab.IclabError ? `${e.code}:${e.field}` : `not an IclabError: ${e}`;
+      }
+    };
+    const s = await iclab.createSession(small);
+    const train = (o) => named(async () => {
+      for await (const _ of s.train(o)) break;
+    });
+    const errors = [
+      // JSON would make these null, which a nullable field reads as "unset"
+      await named(() => iclab.createSession({ ...small, taskPool: Number.NaN })),
+      await named(() => iclab.createSession({ ...small, layers: Number.POSITIVE_INFINITY })),
+      await named(() => iclab.createSession({ ...small, curriculum: Number.NaN })),
+      await named(() => s.evaluate({ prompts: 16, seed: Number.NaN })),
+      await named(() => s.layers({ seed: Number.NEGATIVE_INFINITY })),
+      await named(() => iclab.startContinual({ regularization: Number.NaN })),
+      // not plain objects
+      await named(() => iclab.createSession(new Map([["dims", 3]]))),
+      await named(() => iclab.createSession({ ...small, curriculum: new Date(0) })),
+      // train() keys
+      await train({ steps: 1, evry: 5 }),
+      await train({ steps: 1, constructor: 1 }),
+      await train(JSON.parse('{"steps": 1, "__proto__": 1}')),
+    ];
+    const limits = iclab.CATALOG.limits.trainSteps;
+    const before = limits.max;
+    let threw = false;
+    try {
+      limits.max = 3;
+    } catch {
+      threw = true;
+    }
+    const reports = [];
+    for await (const r of s.train({ steps: 4, every: 4 })) reports.push(r.step);
+    await s.dispose();
+    return { errors, frozen: Object.isFrozen(limits) && Object.isFrozen(iclab.CATALOG.icl.tasks), same: limits.max === before, threw, reports };
+  }, SMALL);
+  assert.deepEqual(out.errors, [
+    "invalid_config:taskPool",
+    "invalid_config:layers",
+    "invalid_config:curriculum",
+    "invalid_config:seed",
+    "invalid_config:seed",
+    "invalid_config:regularization",
+    "invalid_config:config",
+    "invalid_config:curriculum",
+    "invalid_config:evry",
+    "invalid_config:constructor",
+    "invalid_config:__proto__",
+  ]);
+  assert.ok(out.frozen && out.same, "CATALOG cannot be changed by one caller for all");
+  assert.deepEqual(out.reports, [4], "the session trains after the rejections");
+});
+
 test("task pools, pool evaluation with dMMSE and distances, and layers pass through the package", async () => {
   const out = await page.evaluate(async (small) => {
     const s = await window.iclab.createSession({ ...small, taskPool: 4, task: { kind: "noisy_linear", noiseStd: 0.5 } });

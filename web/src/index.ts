@@ -14,7 +14,7 @@
  */
 import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber, within } from "./errors.js";
-import { CATALOG } from "./generated/catalog.js";
+import { CATALOG as GENERATED_CATALOG } from "./generated/catalog.js";
 import type {
   Boundary,
   Catalog,
@@ -47,10 +47,22 @@ export type * from "./types.js";
 
 /**
  * What the core offers (choice lists, every number's bounds and default, per-call limits), the
- * same value `catalog()` returns, available without starting the worker.
+ * same value `catalog()` returns, available without starting the worker. Frozen, deeply: one
+ * caller cannot change what every other reads (`structuredClone(CATALOG)` is a copy to change).
  */
-export { CATALOG };
+export const CATALOG: Catalog = deepFreeze(GENERATED_CATALOG);
+
+/** Freezes `value` and everything in it, so no caller can change what every other one reads. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 const LIMITS = CATALOG.limits;
+/** The keys `train()` takes. */
+const TRAIN_KEYS: ReadonlySet<string> = new Set(["steps", "every", "snapshotSeconds"]);
 const DEFAULT_POINTS = Number(CATALOG.icl.session.points?.default);
 
 let shared: WorkerClient | null = null;
@@ -131,6 +143,12 @@ export class Session {
   async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
     if (typeof options !== "object" || options === null) {
       throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
+    }
+    // an unknown key is a typo the caller should hear about (`evry`), as every other call does
+    const unknown = reading("options", () => Object.keys(options)).find((k) => !TRAIN_KEYS.has(k));
+    if (unknown !== undefined) {
+      const shown = unknown.length > 40 ? `${unknown.slice(0, 40)}…` : unknown;
+      throw new IclabError({ code: "invalid_config", field: shown, message: `invalid config \`${shown}\`: train() takes steps, every and snapshotSeconds` });
     }
     const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
     const every = within("every", reading("every", () => options.every) ?? 10, LIMITS.trainSteps);
@@ -221,12 +239,20 @@ export class Session {
  * The path of the first value the worker could not receive (functions and symbols cannot be
  * cloned), so the error names the field as the core would; `null` when everything is plain.
  */
-function unclonable(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === "function" || typeof value === "symbol") return path;
+function unclonable(value: unknown, path: string, finite: boolean, depth = 0): { path: string; why: string } | null {
+  if (typeof value === "function" || typeof value === "symbol") {
+    return { path, why: "must be a number, string, boolean, array or plain object, not a function or symbol" };
+  }
+  // JSON would turn NaN and ±Infinity into null, which a nullable field reads as "unset"
+  if (finite && typeof value === "number" && !Number.isFinite(value)) return { path, why: `must be a finite number, got ${value}` };
   if (typeof value !== "object" || value === null || depth > 8) return null;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    return { path, why: "must be a plain object (not a Map, Set, Date or class instance)" };
+  }
   for (const [key, child] of Object.entries(value)) {
     const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    const found = unclonable(child, at, depth + 1);
+    const found = unclonable(child, at, finite, depth + 1);
     if (found !== null) return found;
   }
   return null;
@@ -251,13 +277,11 @@ function plain(field: string, value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IclabError({ code: "invalid_config", field, message: `${field} must be an object` });
   }
-  const bad = reading(field, () => unclonable(value, ""));
+  // the curves' missing points are NaN; everywhere else a number must be finite
+  const bad = reading(field, () => unclonable(value, "", field !== "curves"));
   if (bad !== null) {
-    throw new IclabError({
-      code: "invalid_config",
-      field: bad,
-      message: `invalid config \`${bad}\`: must be a number, string, boolean, array or plain object, not a function or symbol`,
-    });
+    const name = bad.path === "" ? field : bad.path;
+    throw new IclabError({ code: "invalid_config", field: name, message: `invalid config \`${name}\`: ${bad.why}` });
   }
   return value;
 }

@@ -50,9 +50,11 @@ pub async fn capabilities() -> std::result::Result<JsValue, JsValue> {
     to_plain(&crate::device::capabilities().await).map_err(to_js)
 }
 
-/// A JS value as JSON text, with `JSON.stringify` semantics: `undefined` properties vanish,
-/// `NaN`/`Infinity` become `null` (and are then rejected by type, naming the field), cycles and
-/// BigInts are an error naming `field`.
+/// A JS value as JSON text, with `JSON.stringify` semantics for what passes: `undefined`
+/// properties vanish. A number that is not finite is an error naming its field (`JSON.stringify`
+/// would write `null`, which a nullable field reads as "unset"), except in `curves`, whose
+/// missing points are `NaN`; cycles, BigInts and objects that are not plain (a `Map`, a `Date`)
+/// are an error naming the field.
 fn json_text(field: &str, value: &JsValue) -> Result<String> {
     if value.is_undefined() || value.is_null() {
         return Ok("{}".to_owned());
@@ -60,7 +62,7 @@ fn json_text(field: &str, value: &JsValue) -> Result<String> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(Error::invalid(field, "must be an object"));
     }
-    check_plain(value, "", 0)?;
+    check_plain(value, "", 0, field != "curves")?;
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
@@ -72,7 +74,7 @@ const MAX_DEPTH: usize = 8;
 
 /// Rejects what `JSON.stringify` would silently drop or choke on (functions, symbols, BigInts),
 /// naming the field by its path (`dims`, `curriculum.interval`, `baselines[0]`).
-fn check_plain(value: &JsValue, path: &str, depth: usize) -> Result<()> {
+fn check_plain(value: &JsValue, path: &str, depth: usize, finite: bool) -> Result<()> {
     let name = if path.is_empty() { "config" } else { path };
     if value.is_function() || value.is_symbol() || value.is_bigint() {
         return Err(Error::invalid(
@@ -80,8 +82,29 @@ fn check_plain(value: &JsValue, path: &str, depth: usize) -> Result<()> {
             "must be a number, string, boolean, array or plain object (got a function, symbol or BigInt)",
         ));
     }
+    if let Some(n) = value.as_f64()
+        && finite
+        && !n.is_finite()
+    {
+        return Err(Error::invalid(
+            name,
+            format!("must be a finite number, got {n}"),
+        ));
+    }
     if !value.is_object() {
         return Ok(());
+    }
+    let is_array = js_sys::Array::is_array(value);
+    let proto = js_sys::Object::get_prototype_of(value);
+    if !is_array
+        && !proto.is_null()
+        && JsValue::from(proto)
+            != JsValue::from(js_sys::Object::get_prototype_of(&js_sys::Object::new()))
+    {
+        return Err(Error::invalid(
+            name,
+            "must be a plain object (not a Map, Set, Date or class instance)",
+        ));
     }
     if depth >= MAX_DEPTH {
         return Err(Error::invalid(
@@ -89,7 +112,6 @@ fn check_plain(value: &JsValue, path: &str, depth: usize) -> Result<()> {
             "nests too deeply (or refers to itself)",
         ));
     }
-    let is_array = js_sys::Array::is_array(value);
     let object: &js_sys::Object = value.unchecked_ref();
     for key in js_sys::Object::keys(object).iter() {
         let key_text = key.as_string().unwrap_or_default();
@@ -99,7 +121,7 @@ fn check_plain(value: &JsValue, path: &str, depth: usize) -> Result<()> {
             (false, true) => key_text,
             (false, false) => format!("{path}.{key_text}"),
         };
-        check_plain(&child, &child_path, depth + 1)?;
+        check_plain(&child, &child_path, depth + 1, finite)?;
     }
     Ok(())
 }
