@@ -14,6 +14,7 @@
  */
 import { WorkerClient } from "./client.js";
 import { IclabError, wholeNumber, within } from "./errors.js";
+import { plain, reading } from "./input.js";
 import { CATALOG as GENERATED_CATALOG } from "./generated/catalog.js";
 import type {
   Boundary,
@@ -236,57 +237,6 @@ export class Session {
 }
 
 /**
- * The path of the first value the worker could not receive (functions and symbols cannot be
- * cloned), so the error names the field as the core would; `null` when everything is plain.
- */
-function unclonable(value: unknown, path: string, finite: boolean, depth = 0): { path: string; why: string } | null {
-  if (typeof value === "function" || typeof value === "symbol") {
-    return { path, why: "must be a number, string, boolean, array or plain object, not a function or symbol" };
-  }
-  // JSON would turn NaN and ±Infinity into null, which a nullable field reads as "unset"
-  if (finite && typeof value === "number" && !Number.isFinite(value)) return { path, why: `must be a finite number, got ${value}` };
-  if (typeof value !== "object" || value === null || depth > 8) return null;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
-    return { path, why: "must be a plain object (not a Map, Set, Date or class instance)" };
-  }
-  for (const [key, child] of Object.entries(value)) {
-    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    const found = unclonable(child, at, finite, depth + 1);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
-/**
- * Runs `read`, which touches a caller's object, and turns anything it throws (a getter that
- * throws, a revoked proxy) into a typed error naming `field`.
- */
-function reading<T>(field: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof IclabError) throw error;
-    throw new IclabError({ code: "invalid_config", field, message: `invalid config \`${field}\`: reading it threw ${String(error)}` });
-  }
-}
-
-/** `value` if it is a plain object (or absent); otherwise a typed error naming the field. */
-function plain(field: string, value: unknown): unknown {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new IclabError({ code: "invalid_config", field, message: `${field} must be an object` });
-  }
-  // the curves' missing points are NaN; everywhere else a number must be finite
-  const bad = reading(field, () => unclonable(value, "", field !== "curves"));
-  if (bad !== null) {
-    const name = bad.path === "" ? field : bad.path;
-    throw new IclabError({ code: "invalid_config", field: name, message: `invalid config \`${name}\`: ${bad.why}` });
-  }
-  return value;
-}
-
-/**
  * Restores a session from a checkpoint (safetensors bytes written by `session.save()` or the
  * CLI) on `device`. Training continues from the stored step.
  */
@@ -335,7 +285,8 @@ export async function inferenceCost(config: SessionConfig, tokens?: number): Pro
  * page merged from several calls on the same prompts. `null` without a model or a rival.
  */
 export async function readCurves(curves: Record<string, ErrorCurve>, dims: number): Promise<Reading | null> {
-  const checked = plain("curves", curves);
+  // the curves' missing points are NaN
+  const checked = plain("curves", curves, "mayBeNaN");
   if (typeof dims !== "number") {
     throw new IclabError({ code: "invalid_config", field: "dims", message: `invalid config \`dims\`: must be a whole number, got ${typeof dims}` });
   }

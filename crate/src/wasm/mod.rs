@@ -52,17 +52,29 @@ pub async fn capabilities() -> std::result::Result<JsValue, JsValue> {
 
 /// A JS value as JSON text, with `JSON.stringify` semantics for what passes: `undefined`
 /// properties vanish. A number that is not finite is an error naming its field (`JSON.stringify`
-/// would write `null`, which a nullable field reads as "unset"), except in `curves`, whose
-/// missing points are `NaN`; cycles, BigInts and objects that are not plain (a `Map`, a `Date`)
-/// are an error naming the field.
+/// would write `null`, which a nullable field reads as "unset"); cycles, BigInts and objects that
+/// are not plain (a `Map`, a `Date`) are an error naming the field.
 fn json_text(field: &str, value: &JsValue) -> Result<String> {
+    json_text_of(field, value, Numbers::Finite)
+}
+
+/// Which numbers a JS value may hold.
+#[derive(Clone, Copy, PartialEq)]
+enum Numbers {
+    Finite,
+    /// `NaN` marks a missing point (error curves); it becomes `null`, which reads back as NaN.
+    MayBeNaN,
+}
+
+/// [`json_text`] with the numbers `numbers` allows.
+fn json_text_of(field: &str, value: &JsValue, numbers: Numbers) -> Result<String> {
     if value.is_undefined() || value.is_null() {
         return Ok("{}".to_owned());
     }
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(Error::invalid(field, "must be an object"));
     }
-    check_plain(value, "", 0, field != "curves")?;
+    check_plain(value, "", 0, numbers == Numbers::Finite)?;
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
@@ -198,7 +210,10 @@ pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
 pub fn read_curves(curves: JsValue, dims: f64) -> std::result::Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let dims = count(Field::int("dims", 1, 4096), dims)?;
-        let reading = crate::icl::reading::read_json(&json_text("curves", &curves)?, dims)?;
+        let reading = crate::icl::reading::read_json(
+            &json_text_of("curves", &curves, Numbers::MayBeNaN)?,
+            dims,
+        )?;
         to_plain(&reading)
     };
     run().map_err(to_js)
