@@ -299,22 +299,14 @@ async fn run(cli: Cli) -> Result<()> {
                             eval.clone(),
                             runs.clone(),
                         );
-                        write_atomic(
-                            "--out",
-                            &dir.join("sweep.json"),
-                            to_json(&record).to_string().as_bytes(),
-                        )?;
+                        sweep::save(dir, &record)?;
                     }
                 }
             }
             let record = iclab::icl::diversity::DiversitySweep::new(commands, config, eval, runs);
             // a resumed sweep with nothing left to train still gets its findings recomputed
             if let Some(dir) = &out {
-                write_atomic(
-                    "--out",
-                    &dir.join("sweep.json"),
-                    to_json(&record).to_string().as_bytes(),
-                )?;
+                sweep::save(dir, &record)?;
             }
             emit(
                 json,

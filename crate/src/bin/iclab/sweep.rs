@@ -170,6 +170,15 @@ pub async fn run_one(
     })
 }
 
+/// Writes `record` to `DIR/sweep.json` (atomically: a run stopped mid-write keeps the last file).
+pub fn save(dir: &Path, record: &DiversitySweep) -> Result<()> {
+    super::write_atomic(
+        "--out",
+        &dir.join("sweep.json"),
+        super::to_json(record).to_string().as_bytes(),
+    )
+}
+
 /// `DIR/sweep.json` when it exists and was written with these settings (seed and decay aside),
 /// or `None` for a new sweep; a file of other settings is an error naming `--out`.
 pub fn existing(
