@@ -2,16 +2,26 @@
 //! and the limit above which a config is refused (`too_large`). Called from
 //! [`SessionConfig::validate`], so it guards `createSession`, checkpoint headers and the CLI alike.
 
+mod calls;
+mod continual;
+
+pub use calls::refuse_beyond;
+pub use continual::StreamShape;
+
 use serde::Serialize;
 
 use crate::config::SessionConfig;
 use crate::{Error, Result};
 
+/// The browser's limit: estimates are of the bytes allocated, and the wasm heap, which grows and
+/// never shrinks, holds its allocator's slack besides, inside wasm32's 4 GiB.
+pub const BROWSER_MEMORY_LIMIT: u64 = 2 << 30;
+
 /// Most memory one training step may need before a config is refused up front. The browser
 /// build stays well inside wasm32's 4 GiB address space and a typical GPU's memory; the native
 /// build only refuses what no workstation could hold.
 pub const MEMORY_LIMIT_BYTES: u64 = if cfg!(target_family = "wasm") {
-    2 << 30
+    BROWSER_MEMORY_LIMIT
 } else {
     64 << 30
 };
@@ -20,13 +30,12 @@ pub const MEMORY_LIMIT_BYTES: u64 = if cfg!(target_family = "wasm") {
 ///
 /// Parameters are counted from the shapes (a transformer layer ≈ 12·d² weights, an xLSTM block
 /// ≈ 10·d²), each stored four times (weights, gradients, Adam's two moments). Activations kept
-/// for the backward pass are ≈ 20·b·s·d + 3·b·h·s² floats per transformer layer (projections,
-/// MLP, attention scores and softmax) and ≈ 32·b·s·d + 4·b·h·s² per xLSTM block (the mLSTM's
-/// parallel form builds b·h·s² decay and score matrices), with s tokens (2·points interleaved,
-/// points paired). Calibrated
-/// against peak RSS on the CPU backend: transformer small, batch 64, 41 points: estimated
-/// 0.45 GB, measured 0.49 GB; tiny at batch 256: 0.45 / 0.50 GB; xLSTM small, batch 64:
-/// 0.69 / 0.71 GB.
+/// for the backward pass are ≈ 33·b·s·d + 3·b·h·s² floats per layer, transformer or xLSTM
+/// (projections, MLP, attention scores and softmax; the mLSTM's parallel form builds b·h·s²
+/// decay and score matrices), with s tokens (2·points interleaved, points paired), plus
+/// [`OVERHEAD_BYTES`]. Fitted to the bytes really allocated at the peak of a training step
+/// (crate/tests/memory.rs, which holds every config of its grid within 20%: presets tiny and
+/// small, both backbones, batch 8–64, 11–101 points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -36,8 +45,12 @@ pub struct MemoryEstimate {
     pub state_bytes: u64,
     /// Activations of one batch kept for the backward pass.
     pub activation_bytes: u64,
+    /// The two, and what any call allocates besides ([`OVERHEAD_BYTES`]).
     pub total_bytes: u64,
 }
+
+/// What any call allocates besides its tensors (buffers, the data stream, bookkeeping).
+pub const OVERHEAD_BYTES: u64 = 3 << 20;
 
 /// `bytes` for people: `1.5 GiB`, `320 MiB`.
 pub fn human_bytes(bytes: u64) -> String {
@@ -65,7 +78,7 @@ impl SessionConfig {
             parameters,
             state_bytes,
             activation_bytes,
-            total_bytes: state_bytes + activation_bytes,
+            total_bytes: state_bytes + activation_bytes + OVERHEAD_BYTES,
         }
     }
 

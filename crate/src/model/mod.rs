@@ -79,8 +79,8 @@ impl Backbone {
     /// (memory.rs has the calibration).
     pub fn activation_factors(self) -> (u64, u64) {
         match self {
-            Self::Transformer => (20, 3),
-            Self::Xlstm => (32, 4),
+            Self::Transformer => (33, 3),
+            Self::Xlstm => (33, 3),
         }
     }
 }
