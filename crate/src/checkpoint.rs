@@ -258,7 +258,8 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     let format = info.get("format").map(String::as_str).unwrap_or("");
     let Some((backbone, exact_gelu)) = parse_format(format) else {
         return Err(Error::checkpoint(format!(
-            "format is `{format}`, expected one of {:?}",
+            "format is `{}`, expected one of {:?}",
+            crate::error::shown(format),
             FORMATS.map(|(tag, _, _)| tag)
         )));
     };
@@ -269,7 +270,8 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
     if config.model != backbone {
         return Err(Error::checkpoint(format!(
-            "format `{format}` does not match its config's model `{}`",
+            "format `{}` does not match its config's model `{}`",
+            crate::error::shown(format),
             config.model.name()
         )));
     }
@@ -277,6 +279,12 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .get("step")
         .and_then(|s| s.parse::<u32>().ok())
         .ok_or_else(|| Error::checkpoint("metadata `step` is missing or not a number"))?;
+    if step > crate::session::MAX_STEP {
+        return Err(Error::checkpoint(format!(
+            "metadata `step` is {step}, past the most a model may be trained ({})",
+            crate::session::MAX_STEP
+        )));
+    }
     let mut tensors = BTreeMap::new();
     for (name, view) in st.tensors() {
         if view.dtype() != Dtype::F32 {

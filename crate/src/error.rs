@@ -61,6 +61,11 @@ pub enum Error {
     /// A session was asked to do two things at once.
     #[error("session {id} is busy with another call; await it first")]
     Busy { id: u32 },
+
+    /// The caller cancelled the call (its `AbortSignal` fired) before it finished; what it had
+    /// done stays done (a training call keeps the steps it ran).
+    #[error("the call was aborted by its caller")]
+    Aborted,
 }
 
 impl Error {
@@ -120,6 +125,7 @@ impl Error {
             Self::TooLarge { .. } => "too_large",
             Self::UnknownSession { .. } => "unknown_session",
             Self::Busy { .. } => "busy",
+            Self::Aborted => "aborted",
         }
     }
 
@@ -159,7 +165,7 @@ where
 {
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
-        let reason = err.into_inner().to_string();
+        let reason = shorten_quoted(&err.into_inner().to_string());
         // serde_path_to_error puts an unknown key at the end of the path already; only the
         // root needs a name of its own.
         // (A top-level array reports its first element's index: the config itself is wrong.)
@@ -168,6 +174,34 @@ where
         } else {
             path
         };
-        Error::invalid(field, reason)
+        Error::invalid(shown(&field), reason)
     })
+}
+
+/// Longest piece of a caller's text an error message repeats.
+const SHOWN_CHARS: usize = 48;
+
+/// A caller's text as an error message repeats it: at most [`SHOWN_CHARS`] characters, then `…`,
+/// so a 100 kB string sent by mistake does not come back as a 100 kB message.
+pub fn shown(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// `reason` with every backtick-quoted piece (how serde quotes the value it refused) [`shown`].
+fn shorten_quoted(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len().min(512));
+    for (i, piece) in reason.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        out.push_str(&if i % 2 == 1 {
+            shown(piece)
+        } else {
+            piece.to_owned()
+        });
+    }
+    out
 }

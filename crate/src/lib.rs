@@ -14,6 +14,7 @@ pub mod finding;
 pub mod icl;
 pub mod memory;
 pub mod model;
+pub mod pace;
 pub mod schema;
 pub mod session;
 pub mod train;

@@ -17,6 +17,7 @@ use crate::icl::layers::{self, LayerOutputs, LayersConfig, LayersResult};
 use crate::icl::probe::EvalSet;
 use crate::icl::{FunctionClass, PromptBatch, TaskPool};
 use crate::model::Model;
+use crate::pace::Pace;
 use crate::schema::Field;
 use crate::train::{Report, clock, schedule};
 use crate::{Error, Result};
@@ -38,8 +39,20 @@ pub struct SessionInfo {
 
 /// Steps one `train` call may run; the most keeps a call short enough to pause promptly.
 pub const TRAIN_STEPS: Field = Field::int("steps", 1, 100_000);
-/// Prompts per forward pass in evaluation: bounds activation memory on small GPUs.
-const EVAL_CHUNK: usize = 256;
+/// The most training steps a model may have behind it: a checkpoint claiming more is refused and
+/// training stops there, so the step counter never wraps (a u32 would at 4.29 billion).
+pub const MAX_STEP: u32 = 1_000_000_000;
+
+/// Refuses `steps` more steps of a model at `step` when they would pass [`MAX_STEP`].
+pub(crate) fn check_room(step: u32, steps: u32) -> Result<()> {
+    match step.checked_add(steps) {
+        Some(end) if end <= MAX_STEP => Ok(()),
+        _ => Err(Error::invalid(
+            "steps",
+            format!("the model is at step {step}; training stops at step {MAX_STEP}"),
+        )),
+    }
+}
 
 pub struct Session {
     config: SessionConfig,
@@ -133,9 +146,11 @@ impl Session {
         }
     }
 
-    /// The model as a safetensors checkpoint.
+    /// The model as a safetensors checkpoint. A diverged model is refused (its weights hold
+    /// NaN, which no loader accepts).
     pub async fn save(&self) -> Result<Vec<u8>> {
         self.compute.ensure_alive()?;
+        self.refuse_if_diverged()?;
         let header = Header {
             config: self.config.clone(),
             step: self.step,
@@ -163,17 +178,30 @@ impl Session {
         self.model.as_ref().ok_or_else(lost_model)
     }
 
-    /// Runs `steps` optimizer steps and reports their mean loss.
-    pub async fn train(&mut self, steps: u32) -> Result<Report> {
-        TRAIN_STEPS.check_u32(steps)?;
-        self.compute.ensure_alive()?;
-        if let Some(Error::Diverged { step, what, value }) = &self.diverged {
-            return Err(Error::Diverged {
+    /// The divergence this session stopped at, again, or nothing if it has not diverged.
+    fn refuse_if_diverged(&self) -> Result<()> {
+        match &self.diverged {
+            Some(Error::Diverged { step, what, value }) => Err(Error::Diverged {
                 step: *step,
                 what,
                 value: *value,
-            });
+            }),
+            _ => Ok(()),
         }
+    }
+
+    /// Runs `steps` optimizer steps and reports their mean loss.
+    pub async fn train(&mut self, steps: u32) -> Result<Report> {
+        self.train_paced(steps, &mut Pace::free()).await
+    }
+
+    /// [`Self::train`], giving way to `pace` between steps. A call cancelled part-way keeps the
+    /// steps it ran.
+    pub async fn train_paced(&mut self, steps: u32, pace: &mut Pace) -> Result<Report> {
+        TRAIN_STEPS.check_u32(steps)?;
+        check_room(self.step, steps)?;
+        self.compute.ensure_alive()?;
+        self.refuse_if_diverged()?;
         let start = clock::now_ms();
         let batch = self.config.batch_size as usize;
         let device = self.compute.train.clone();
@@ -211,6 +239,7 @@ impl Session {
                 None => loss,
             });
             self.step += 1;
+            pace.tick().await?;
         }
         let Some(loss_sum) = loss_sum else {
             return Err(Error::invalid("steps", "must be at least 1"));
@@ -265,27 +294,28 @@ impl Session {
     /// by the seed so repeated calls compare like with like): fresh tasks, or the training
     /// pool's (`tasks: "pool"`).
     pub async fn evaluate(&self, config: &EvalConfig) -> Result<EvalResult> {
+        self.evaluate_paced(config, &mut Pace::free()).await
+    }
+
+    /// [`Self::evaluate`] chunk by chunk ([`evaluate::EVAL_CHUNK`] prompts), giving way to
+    /// `pace` between chunks.
+    pub async fn evaluate_paced(&self, config: &EvalConfig, pace: &mut Pace) -> Result<EvalResult> {
         config.validate()?;
+        self.config.check_evaluation(config, true)?;
+        self.refuse_if_diverged()?;
         let (points, dims) = (self.config.points as usize, self.config.dims as usize);
         let seed = config.seed_for(self.config.seed);
         let (class, pool) = (self.class.as_ref(), self.pool.as_ref());
-        let set = config.sample(class, pool, seed, points, dims)?;
-        let mut methods = vec![("model".to_owned(), self.predict_set(&set).await?)];
-        methods.extend(evaluate::run_baselines(
-            config,
-            &set,
-            seed,
-            &evaluate::Prior { class, pool },
-        )?);
-        Ok(evaluate::assemble(
-            config,
-            self.config.task.kind(),
-            self.class.as_ref(),
-            &set,
-            seed,
-            Some(self.step),
-            methods,
-        ))
+        let prior = evaluate::Prior { class, pool };
+        let mut gather = evaluate::Gather::new(config, prior, seed, points, dims)?;
+        while let Some(set) = gather.next_chunk() {
+            let model = self.predict_set(&set).await?;
+            gather.add(&set, Some(model))?;
+            pace.tick().await?;
+        }
+        gather
+            .finish_paced(self.config.task.kind(), Some(self.step), pace)
+            .await
     }
 
     /// What each layer computes (docs/SCIENCE.md §6): on fresh in-distribution prompts of the
@@ -293,7 +323,19 @@ impl Session {
     /// iterations and GD steps whose predictions are closest to the probe's. The probes are
     /// fitted on `fitPrompts` prompts of their own stream.
     pub async fn layers(&self, config: &LayersConfig) -> Result<LayersResult> {
+        self.layers_paced(config, &mut Pace::free()).await
+    }
+
+    /// [`Self::layers`], giving way to `pace` between chunks of prompts and between prompts of
+    /// the methods' paths.
+    pub async fn layers_paced(
+        &self,
+        config: &LayersConfig,
+        pace: &mut Pace,
+    ) -> Result<LayersResult> {
         config.validate()?;
+        self.config.check_layers(config)?;
+        self.refuse_if_diverged()?;
         let (points, dims) = (self.config.points as usize, self.config.dims as usize);
         let (seed, fit_seed) = config.seeds_for(self.config.seed);
         let class = self.class.as_ref();
@@ -303,8 +345,14 @@ impl Session {
         };
         let fit = sample(fit_seed, config.fit_prompts);
         let scored = sample(seed, config.prompts);
-        let fit_layers = self.layer_outputs(&fit).await?;
-        let scored_layers = self.layer_outputs(&scored).await?;
+        let fit_layers = self.layer_outputs(&fit, pace).await?;
+        let scored_layers = self.layer_outputs(&scored, pace).await?;
+        let gd_steps = config.gd_steps();
+        let mut paths = layers::Paths::empty(&scored, config.newton_max, &gd_steps);
+        for b in 0..scored.batch {
+            paths.add_prompt(&scored, b, &gd_steps, config.gd_step);
+            pace.tick().await?;
+        }
         layers::Analysis {
             config,
             task: self.config.task.kind(),
@@ -314,19 +362,25 @@ impl Session {
             fit_layers: &fit_layers,
             scored: &scored,
             scored_layers: &scored_layers,
+            paths: &paths,
         }
         .run()
     }
 
     /// Every layer's residual stream at the predicting tokens and its read-out's predictions,
-    /// in chunks of [`EVAL_CHUNK`] prompts with two read-backs per chunk.
-    async fn layer_outputs(&self, batch: &PromptBatch) -> Result<Vec<LayerOutputs>> {
+    /// in chunks of [`SessionConfig::inference_chunk`] prompts with two read-backs per chunk.
+    async fn layer_outputs(
+        &self,
+        batch: &PromptBatch,
+        pace: &mut Pace,
+    ) -> Result<Vec<LayerOutputs>> {
         self.compute.ensure_alive()?;
         let model = self.model()?.valid();
         let layout = self.config.tokens;
         let mut out: Vec<LayerOutputs> = Vec::new();
-        for start in (0..batch.batch).step_by(EVAL_CHUNK) {
-            let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
+        let size = self.config.inference_chunk();
+        for start in (0..batch.batch).step_by(size) {
+            let chunk = batch.rows(start, (start + size).min(batch.batch));
             let streams = model.residual_streams(chunk.tokens(layout, &self.compute.infer));
             let [_, _, width] = streams[0].dims();
             let read_outs: Vec<Tensor<2>> = streams
@@ -369,6 +423,7 @@ impl Session {
                         .map(|&v| f64::from(v)),
                 );
             }
+            pace.tick().await?;
         }
         Ok(out)
     }
@@ -391,7 +446,7 @@ impl Session {
     }
 
     /// The model's prediction at every x position, `[batch, points]` row-major, in chunks of
-    /// [`EVAL_CHUNK`] prompts.
+    /// [`SessionConfig::inference_chunk`] prompts.
     pub async fn predict(&self, batch: &PromptBatch) -> Result<Vec<f64>> {
         self.compute.ensure_alive()?;
         if batch.points > self.config.points as usize || batch.dims != self.config.dims as usize {
@@ -405,8 +460,9 @@ impl Session {
         }
         let model = self.model()?.valid();
         let mut out = Vec::with_capacity(batch.batch * batch.points);
-        for start in (0..batch.batch).step_by(EVAL_CHUNK) {
-            let chunk = batch.rows(start, (start + EVAL_CHUNK).min(batch.batch));
+        let size = self.config.inference_chunk();
+        for start in (0..batch.batch).step_by(size) {
+            let chunk = batch.rows(start, (start + size).min(batch.batch));
             let layout = self.config.tokens;
             let preds =
                 layout.predictions(model.forward(chunk.tokens(layout, &self.compute.infer)));

@@ -213,8 +213,8 @@ fn bad_configs_name_their_field() {
     for (json, field) in [
         (r#"{"layers": 0}"#, "layers"),
         (r#"{"learningRate": -1}"#, "learningRate"),
-        (r#"{"task": {"burstiness": 3}}"#, "burstiness"),
-        (r#"{"task": {"pairs": 4, "labels": 4}}"#, "labels"),
+        (r#"{"task": {"burstiness": 3}}"#, "task.burstiness"),
+        (r#"{"task": {"pairs": 4, "labels": 4}}"#, "task.labels"),
         (r#"{"mystery": 1}"#, "mystery"),
         (r#"{"dModel": 30, "heads": 4}"#, "heads"),
         (r#"{"backbone": "lstm"}"#, "backbone"),

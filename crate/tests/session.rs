@@ -661,3 +661,111 @@ fn a_task_pool_session_evaluates_on_pool_and_fresh_tasks() {
         assert_eq!(err.field(), Some("tasks"));
     });
 }
+
+/// A checkpoint may not claim more steps than a model is ever trained (the counter would wrap
+/// at 2³²: `"4294967295"` loaded, and one step later the report said 0); training stops at the
+/// most too, with an error naming `steps`, instead of wrapping.
+#[test]
+fn step_counts_never_wrap() {
+    block_on(async {
+        let config = small(4);
+        let device = Device::flex();
+        let model =
+            iclab::model::seeded(&device, 1, || iclab::model::Model::init(&config, &device));
+        let save = |step: u32| {
+            let header = Header {
+                config: config.clone(),
+                step,
+            };
+            let model = &model;
+            async move { checkpoint::save(model, &header).await.expect("save") }
+        };
+        for step in [u32::MAX, iclab::session::MAX_STEP + 1] {
+            let err = Session::from_checkpoint(&save(step).await, DeviceChoice::Cpu)
+                .await
+                .err()
+                .expect("refused");
+            assert_eq!(err.code(), "invalid_checkpoint", "{step}: {err}");
+            assert!(err.to_string().contains("step"), "{err}");
+        }
+        let at_most = iclab::session::MAX_STEP - 1;
+        let mut session = Session::from_checkpoint(&save(at_most).await, DeviceChoice::Cpu)
+            .await
+            .expect("a step within the limit loads");
+        assert_eq!(session.step(), at_most);
+        let err = session.train(2).await.expect_err("past the most");
+        assert_eq!((err.code(), err.field()), ("invalid_config", Some("steps")));
+        assert_eq!(session.step(), at_most, "nothing ran");
+        let report = session.train(1).await.expect("up to the most");
+        assert_eq!(report.step, iclab::session::MAX_STEP);
+    });
+}
+
+/// A session whose training blew up refuses to save (its weights hold NaN, which no loader
+/// accepts: the saved file used to be rejected on load) and to evaluate, with `diverged`.
+#[test]
+fn a_diverged_session_refuses_to_save_or_evaluate() {
+    block_on(async {
+        let mut session = Session::new(small(5)).await.expect("session");
+        let mut bytes = session.save().await.expect("save");
+        // every weight × 1e18: finite, so it loads, and the squared error overflows
+        let header = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+        for chunk in bytes[8 + header..].chunks_exact_mut(4) {
+            let v = f32::from_le_bytes(chunk.try_into().expect("4 bytes")) * 1e18;
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        session = Session::from_checkpoint(&bytes, DeviceChoice::Cpu)
+            .await
+            .expect("finite weights load");
+        let err = session.train(1).await.expect_err("overflows");
+        assert_eq!(err.code(), "diverged", "{err}");
+        let save = session
+            .save()
+            .await
+            .expect_err("no checkpoint of a diverged model");
+        assert_eq!(save.code(), "diverged", "{save}");
+        let eval = session
+            .evaluate(&EvalConfig {
+                prompts: 8,
+                ..EvalConfig::default()
+            })
+            .await
+            .expect_err("no curves of a diverged model");
+        assert_eq!(eval.code(), "diverged", "{eval}");
+    });
+}
+
+/// Calls that would not fit are refused up front with `too_large`, naming the number to lower
+/// (each of these trapped the browser's worker or ran out of memory before; the browser's own
+/// refusals are tested in tests/web.rs, under its 2 GiB limit).
+#[test]
+fn calls_that_would_not_fit_are_refused_up_front() {
+    block_on(async {
+        let browser = iclab::memory::BROWSER_MEMORY_LIMIT;
+        let config = SessionConfig::from_json(
+            r#"{"dims": 64, "points": 256, "batchSize": 1, "device": "cpu", "preset": "small"}"#,
+        )
+        .expect("valid");
+        let layers =
+            iclab::icl::layers::LayersConfig::from_json(r#"{"prompts": 4096, "fitPrompts": 8192}"#)
+                .expect("valid");
+        assert!(config.layers_bytes(&layers) > browser);
+        let fewer =
+            iclab::icl::layers::LayersConfig::from_json(r#"{"prompts": 256, "fitPrompts": 512}"#)
+                .expect("valid");
+        assert!(config.layers_bytes(&fewer) < browser);
+        // evaluation works in chunks: 20,000 prompts at these sizes fit (they trapped before)
+        let eval = EvalConfig {
+            prompts: 20_000,
+            ..EvalConfig::default()
+        };
+        assert!(config.evaluation_bytes(&eval, true) < browser / 4);
+        let classify = iclab::classify::ClassifyConfig::from_json(
+            r#"{"backbone": "transformer", "dModel": 512, "heads": 16, "layers": 8, "batchSize": 4096,
+                "task": {"dims": 256, "classes": 65536, "labels": 256, "pairs": 64}}"#,
+        )
+        .expect_err("too large");
+        assert_eq!(classify.code(), "too_large", "{classify}");
+        assert_eq!(classify.field(), Some("batchSize"), "{classify}");
+    });
+}

@@ -69,11 +69,13 @@ async fn forced_webgpu_trains_with_async_read_back() {
     let info = prop(&created, "deviceInfo");
     assert_eq!(prop(&info, "kind").as_string().as_deref(), Some("webgpu"));
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 2.0).await.expect("train on webgpu");
+    let report = wasm::train_session(id, 2.0, 0)
+        .await
+        .expect("train on webgpu");
     let loss = prop(&report, "loss").as_f64().expect("loss");
     assert!(loss.is_finite() && loss > 0.0, "loss {loss}");
     assert_eq!(prop(&report, "step").as_f64(), Some(2.0));
-    let eval = wasm::evaluate_session(id, object(&[("prompts", 16.into())]))
+    let eval = wasm::evaluate_session(id, object(&[("prompts", 16.into())]), 0)
         .await
         .expect("evaluate on webgpu");
     let curves = prop(&eval, "curves");
@@ -105,7 +107,7 @@ async fn same_seed_same_model_on_webgpu_and_cpu() {
     for device in ["webgpu", "cpu"] {
         let created = wasm::create_session(tiny(device)).await.expect("session");
         let id = prop(&created, "id").as_f64().expect("id") as u32;
-        let eval = wasm::evaluate_session(id, options())
+        let eval = wasm::evaluate_session(id, options(), 0)
             .await
             .expect("evaluate");
         means.push(
@@ -128,7 +130,9 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
     Reflect::set(&config, &"layers".into(), &2.into()).expect("set");
     let created = wasm::create_session(config).await.expect("xlstm session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 1.0).await.expect("train on webgpu");
+    let report = wasm::train_session(id, 1.0, 0)
+        .await
+        .expect("train on webgpu");
     assert!(prop(&report, "loss").as_f64().is_some_and(f64::is_finite));
     let options = || {
         object(&[
@@ -136,7 +140,7 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
             ("baselines", js_sys::Array::new().into()),
         ])
     };
-    let gpu = wasm::evaluate_session(id, options())
+    let gpu = wasm::evaluate_session(id, options(), 0)
         .await
         .expect("evaluate");
     let saved = wasm::save_session(id).await.expect("save");
@@ -150,7 +154,7 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
             .as_deref(),
         Some("xlstm")
     );
-    let cpu = wasm::evaluate_session(cpu_id, options())
+    let cpu = wasm::evaluate_session(cpu_id, options(), 0)
         .await
         .expect("evaluate");
     let mean = |r: &JsValue| -> Vec<f64> {
@@ -180,7 +184,7 @@ async fn cpu_session_trains() {
         .await
         .expect("cpu session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 3.0).await.expect("train");
+    let report = wasm::train_session(id, 3.0, 0).await.expect("train");
     assert_eq!(prop(&report, "device").as_string().as_deref(), Some("cpu"));
     assert!(
         prop(&report, "deviceInfo").is_object(),
@@ -247,7 +251,7 @@ async fn errors_are_js_errors_with_code_and_field() {
         Some("config"),
     );
     check(
-        wasm::train_session(999_999, 1.0)
+        wasm::train_session(999_999, 1.0, 0)
             .await
             .expect_err("no session"),
         "unknown_session",
@@ -259,13 +263,13 @@ async fn errors_are_js_errors_with_code_and_field() {
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     for steps in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY] {
         check(
-            wasm::train_session(id, steps).await.expect_err("steps"),
+            wasm::train_session(id, steps, 0).await.expect_err("steps"),
             "invalid_config",
             Some("steps"),
         );
     }
     assert!(
-        wasm::train_session(id, 1.0).await.is_ok(),
+        wasm::train_session(id, 1.0, 0).await.is_ok(),
         "session usable after errors"
     );
     wasm::dispose_session(id);
@@ -328,4 +332,84 @@ fn the_task_pool_is_the_same_as_natively() {
             .collect();
         assert_eq!(&got, w, "task {m}");
     }
+}
+
+/// Resolves after `ms` milliseconds (the worker's event loop runs meanwhile).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        let set_timeout: js_sys::Function = Reflect::get(&global, &"setTimeout".into())
+            .expect("setTimeout")
+            .dyn_into()
+            .expect("a function");
+        set_timeout
+            .call2(&global, &resolve, &JsValue::from(ms))
+            .expect("scheduled");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("slept");
+}
+
+/// A long evaluation gives way to the event loop while it runs and stops with `aborted` when
+/// its request is cancelled; the session is free again afterwards. Under the browser's 2 GiB,
+/// a layer analysis that would not fit is refused up front, naming the number to lower.
+#[wasm_bindgen_test]
+async fn long_calls_give_way_and_stop_when_cancelled() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let big = object(&[
+        ("device", "cpu".into()),
+        ("dims", 64.into()),
+        ("points", 256.into()),
+        ("batchSize", 1.into()),
+        ("layers", 1.into()),
+        ("dModel", 16.into()),
+        ("heads", 2.into()),
+    ]);
+    let created = wasm::create_session(big).await.expect("session");
+    let id = prop(&created, "id").as_f64().expect("id") as u32;
+    let layers = wasm::session_layers(
+        id,
+        object(&[("prompts", 4096.into()), ("fitPrompts", 8192.into())]),
+        1,
+    )
+    .await
+    .expect_err("too large");
+    assert_eq!(
+        prop(&layers, "code").as_string().as_deref(),
+        Some("too_large")
+    );
+    assert_eq!(
+        prop(&layers, "field").as_string().as_deref(),
+        Some("fitPrompts")
+    );
+
+    let outcome: Rc<RefCell<Option<Result<JsValue, JsValue>>>> = Rc::new(RefCell::new(None));
+    let sink = outcome.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = wasm::evaluate_session(id, object(&[("prompts", 20000.into())]), 77).await;
+        *sink.borrow_mut() = Some(result);
+    });
+    sleep(300).await;
+    assert!(
+        outcome.borrow().is_none(),
+        "20,000 prompts take longer than 300 ms"
+    );
+    assert!(wasm::cancel(77), "the call is running and can be cancelled");
+    let mut waited = 0;
+    while outcome.borrow().is_none() && waited < 10_000 {
+        sleep(20).await;
+        waited += 20;
+    }
+    let err = outcome
+        .borrow_mut()
+        .take()
+        .expect("stopped")
+        .expect_err("aborted");
+    assert_eq!(prop(&err, "code").as_string().as_deref(), Some("aborted"));
+    assert!(!wasm::cancel(77), "a finished call cannot be cancelled");
+    let fine = wasm::evaluate_session(id, object(&[("prompts", 4.into())]), 78).await;
+    assert!(fine.is_ok(), "the session is free again");
+    wasm::dispose_session(id);
 }

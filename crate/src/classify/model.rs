@@ -363,44 +363,67 @@ pub struct InductionScores {
     pub query_to_match: f64,
 }
 
-/// [`InductionScores`] of `seqs` from the attention maps, each `[batch, heads, seq, seq]`
-/// row-major; `None` without maps (the xLSTM).
-pub fn induction_scores(seqs: &Sequences, maps: &[Vec<f32>]) -> Option<InductionScores> {
-    let n = seqs.pairs;
-    let s = 2 * n + 1;
-    let (first, last) = (maps.first()?, maps.last()?);
-    let heads = first.len() / (seqs.batch * s * s).max(1);
-    let batch = seqs.batch.max(1) as f64;
-    let best =
-        |score: &dyn Fn(usize) -> f64| (0..heads).map(score).fold(f64::NEG_INFINITY, f64::max);
-    let at = |m: &[f32], b: usize, h: usize, i: usize, j: usize| {
-        f64::from(m[((b * heads + h) * s + i) * s + j])
-    };
-    let label_to_item = best(&|h| {
-        let mut pair = 0.0;
-        for b in 0..seqs.batch {
-            for i in 0..n {
-                pair += at(first, b, h, 2 * i + 1, 2 * i);
-            }
+/// [`InductionScores`] summed per head over sequences seen so far, chunk by chunk, so an
+/// evaluation need not hold every sequence's attention maps at once.
+#[derive(Debug, Clone, Default)]
+pub struct InductionTally {
+    label_to_item: Vec<f64>,
+    query_to_match: Vec<f64>,
+    sequences: usize,
+    pairs: usize,
+}
+
+impl InductionTally {
+    /// Adds the sequences of `seqs`, whose first and last layers' maps (`[batch, heads, s, s]`)
+    /// are `first` and `last`.
+    pub fn add(&mut self, seqs: &Sequences, first: &[f32], last: &[f32]) {
+        let n = seqs.pairs;
+        let s = 2 * n + 1;
+        let heads = first.len() / (seqs.batch * s * s).max(1);
+        if self.label_to_item.is_empty() {
+            self.label_to_item = vec![0.0; heads];
+            self.query_to_match = vec![0.0; heads];
         }
-        pair / (batch * n.max(1) as f64)
-    });
-    let query_to_match = best(&|h| {
-        let mut matched = 0.0;
-        for b in 0..seqs.batch {
-            let query = seqs.classes[b * (n + 1) + n];
-            for i in 0..n {
-                if seqs.classes[b * (n + 1) + i] == query {
-                    matched += at(last, b, h, s - 1, 2 * i + 1);
+        let at = |m: &[f32], b: usize, h: usize, i: usize, j: usize| {
+            f64::from(m[((b * heads + h) * s + i) * s + j])
+        };
+        for h in 0..heads.min(self.label_to_item.len()) {
+            for b in 0..seqs.batch {
+                for i in 0..n {
+                    self.label_to_item[h] += at(first, b, h, 2 * i + 1, 2 * i);
+                }
+                let query = seqs.classes[b * (n + 1) + n];
+                for i in 0..n {
+                    if seqs.classes[b * (n + 1) + i] == query {
+                        self.query_to_match[h] += at(last, b, h, s - 1, 2 * i + 1);
+                    }
                 }
             }
         }
-        matched / batch
-    });
-    Some(InductionScores {
-        label_to_item,
-        query_to_match,
-    })
+        self.sequences += seqs.batch;
+        self.pairs = n;
+    }
+
+    /// The scores over every sequence added; `None` before any map.
+    pub fn scores(&self) -> Option<InductionScores> {
+        if self.label_to_item.is_empty() {
+            return None;
+        }
+        let batch = self.sequences.max(1) as f64;
+        let best = |sums: &[f64]| sums.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some(InductionScores {
+            label_to_item: best(&self.label_to_item) / (batch * self.pairs.max(1) as f64),
+            query_to_match: best(&self.query_to_match) / batch,
+        })
+    }
+}
+
+/// [`InductionScores`] of `seqs` from every layer's maps at once.
+pub fn induction_scores(seqs: &Sequences, maps: &[Vec<f32>]) -> Option<InductionScores> {
+    let (first, last) = (maps.first()?, maps.last()?);
+    let mut tally = InductionTally::default();
+    tally.add(seqs, first, last);
+    tally.scores()
 }
 
 #[cfg(test)]

@@ -11,13 +11,13 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, accuracy,
-    context_label_accuracy, cross_entropy, induction_scores, token_width,
+    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, InductionTally, accuracy,
+    context_label_accuracy, cross_entropy, token_width,
 };
 use super::sequences::{BurstyConfig, Sequences, Split, World};
 use crate::device::{self, Compute, DeviceChoice};
-use crate::schema::Field;
-use crate::session::lost_model;
+use crate::pace::Pace;
+use crate::session::{TRAIN_STEPS, check_room, lost_model};
 use crate::{Error, Result};
 
 /// An experiment: the task, the model's size and the optimizer.
@@ -95,7 +95,8 @@ pub mod fields {
 impl ClassifyConfig {
     pub fn validate(&self) -> Result<()> {
         use fields::*;
-        self.task.validate()?;
+        // the task's fields are named by their path, as the parser names them (`task.classes`)
+        self.task.validate().map_err(|e| e.within("task"))?;
         LAYERS.check_u32(self.layers)?;
         HIDDEN.check_u32(self.hidden)?;
         D_MODEL.check_u32(self.d_model)?;
@@ -112,7 +113,7 @@ impl ClassifyConfig {
         LEARNING_RATE.check(self.learning_rate)?;
         BATCH_SIZE.check_u32(self.batch_size)?;
         WEIGHT_DECAY.check(self.weight_decay)?;
-        Ok(())
+        self.check_memory()
     }
 
     pub fn from_json(text: &str) -> Result<Self> {
@@ -228,7 +229,12 @@ pub struct ClassifySession {
     step: u32,
     /// (step, in-context accuracy) of every evaluation, for [`emergence_step`].
     history: Vec<(u32, f64)>,
+    /// Where training blew up, once it has: every later call answers it again.
+    diverged: Option<(u32, &'static str, f64)>,
 }
+
+/// Sequences per forward pass in evaluation: bounds the attention maps held at once.
+pub const EVAL_CHUNK: usize = 256;
 
 impl ClassifySession {
     pub async fn new(config: ClassifyConfig) -> Result<Self> {
@@ -261,6 +267,7 @@ impl ClassifySession {
             optim,
             step: 0,
             history: Vec::new(),
+            diverged: None,
         })
     }
 
@@ -282,9 +289,36 @@ impl ClassifySession {
         self.model.as_ref().map_or(0, Module::num_params)
     }
 
+    /// The divergence this run stopped at, again, or nothing if it has not diverged: the same
+    /// rule as an in-context session's.
+    fn refuse_if_diverged(&self) -> Result<()> {
+        match self.diverged {
+            Some((step, what, value)) => Err(Error::Diverged { step, what, value }),
+            None => Ok(()),
+        }
+    }
+
+    /// Records and answers a divergence when `values` hold a number that is not finite.
+    fn check_finite(&mut self, values: &[f32], what: &'static str) -> Result<()> {
+        match values.iter().find(|v| !v.is_finite()) {
+            Some(bad) => {
+                self.diverged = Some((self.step, what, f64::from(*bad)));
+                self.refuse_if_diverged()
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Trains `steps` SGD steps; one read-back for the report.
     pub async fn train(&mut self, steps: u32) -> Result<ClassifyReport> {
-        Field::int("steps", 1, 100_000).check_u32(steps)?;
+        self.train_paced(steps, &mut Pace::free()).await
+    }
+
+    /// [`Self::train`], giving way to `pace` between steps.
+    pub async fn train_paced(&mut self, steps: u32, pace: &mut Pace) -> Result<ClassifyReport> {
+        TRAIN_STEPS.check_u32(steps)?;
+        check_room(self.step, steps)?;
+        self.refuse_if_diverged()?;
         let device = self.compute.train.clone();
         let mut sum = None;
         for _ in 0..steps {
@@ -304,89 +338,130 @@ impl ClassifySession {
                 Some(s) => s + loss,
                 None => loss,
             });
+            pace.tick().await?;
         }
         let total = sum.ok_or_else(|| Error::invalid("steps", "must be at least 1"))?;
-        let loss = f64::from(device::read_f32(total, "loss").await?[0]) / f64::from(steps);
-        if !loss.is_finite() {
-            return Err(Error::Diverged {
-                step: self.step,
-                what: "the loss",
-                value: loss,
-            });
-        }
+        let loss = device::read_f32(total, "loss").await?[0] / steps as f32;
+        self.check_finite(&[loss], "the loss")?;
         Ok(ClassifyReport {
             step: self.step,
-            loss,
+            loss: f64::from(loss),
         })
     }
 
     /// Accuracy on both splits (`prompts` sequences each, seeded apart from training) and the
     /// attention at the query; recorded for [`emergence_step`].
     pub async fn evaluate(&mut self, prompts: u32) -> Result<ClassifyEvaluation> {
+        self.evaluate_paced(prompts, &mut Pace::free()).await
+    }
+
+    /// [`Self::evaluate`] in chunks of [`EVAL_CHUNK`] sequences (its memory does not grow with
+    /// `prompts`), giving way to `pace` between chunks. The sequences are the same as drawn in
+    /// one piece: every in-context chunk, then every in-weights chunk, from one stream.
+    pub async fn evaluate_paced(
+        &mut self,
+        prompts: u32,
+        pace: &mut Pace,
+    ) -> Result<ClassifyEvaluation> {
         fields::PROMPTS.check_u32(prompts)?;
+        self.config.check_evaluation(prompts)?;
+        self.refuse_if_diverged()?;
         let model = self.model.as_ref().ok_or_else(lost_model)?.valid();
         let mut rng = StdRng::seed_from_u64(u64::from(self.config.seed) ^ 0xE7A1_0000_0000_0000);
         let labels = self.config.task.labels as usize;
-        let device = &self.compute.infer;
-        let ic = self
-            .world
-            .sample(Split::InContext, &mut rng, prompts as usize);
-        let iw = self
-            .world
-            .sample(Split::InWeights, &mut rng, prompts as usize);
-        let targets = |s: &Sequences| -> Vec<u32> {
-            let n = s.pairs;
-            (0..s.batch).map(|b| s.labels[b * (n + 1) + n]).collect()
+        let device = self.compute.infer.clone();
+        let n = self.config.task.pairs as usize;
+        let s = 2 * n + 1;
+        let targets = |q: &Sequences| -> Vec<u32> {
+            (0..q.batch).map(|b| q.labels[b * (n + 1) + n]).collect()
         };
-        let (logits, maps) = model.forward_with_attention(ic.tokens(&self.world, device));
-        let ic_logits = device::read_f32(logits, "logits").await?;
-        let layers = maps.len();
-        let heads = maps.first().map_or(0, |m| m.dims()[1]);
-        // every layer's map in one read-back, split on the host
-        let host: Vec<Vec<f32>> = match layers {
-            0 => Vec::new(),
-            _ => {
-                let all = device::read_f32(Tensor::stack::<5>(maps, 0), "attention").await?;
-                let per = (all.len() / layers).max(1);
-                all.chunks(per).map(<[f32]>::to_vec).collect()
+        let chunks = |total: usize| {
+            (0..total)
+                .step_by(EVAL_CHUNK)
+                .map(move |at| EVAL_CHUNK.min(total - at))
+        };
+        // in-context split: accuracy, context-label accuracy, attention and induction scores
+        let (mut hits, mut copying) = (0.0, 0.0);
+        let mut attention: Vec<f64> = Vec::new();
+        let mut example = Vec::new();
+        let mut first_row: Vec<f64> = Vec::new();
+        let mut induction = InductionTally::default();
+        let (mut layers, mut heads) = (0, 0);
+        for size in chunks(prompts as usize) {
+            let ic = self.world.sample(Split::InContext, &mut rng, size);
+            let (logits, maps) = model.forward_with_attention(ic.tokens(&self.world, &device));
+            let logits = device::read_f32(logits, "logits").await?;
+            self.check_finite(&logits, "the model's outputs")?;
+            layers = maps.len();
+            heads = maps.first().map_or(0, |m| m.dims()[1]);
+            // every layer's map in one read-back, split on the host
+            let host: Vec<Vec<f32>> = match layers {
+                0 => Vec::new(),
+                _ => {
+                    let all = device::read_f32(Tensor::stack::<5>(maps, 0), "attention").await?;
+                    self.check_finite(&all, "the attention")?;
+                    let per = (all.len() / layers).max(1);
+                    all.chunks(per).map(<[f32]>::to_vec).collect()
+                }
+            };
+            if let (Some(first), Some(last)) = (host.first(), host.last()) {
+                induction.add(&ic, first, last);
             }
-        };
-        let iw_logits =
-            device::read_f32(model.forward(iw.tokens(&self.world, device)), "logits").await?;
-        let s = 2 * ic.pairs + 1;
-        let batch = ic.batch.max(1) as f64;
-        let query_attention = host
-            .iter()
-            .enumerate()
-            .flat_map(|(layer, m)| {
-                let at = move |b: usize, head: usize, j: usize| {
-                    f64::from(m[((b * heads + head) * s + s - 1) * s + j])
-                };
-                (0..heads).map(move |head| QueryAttention {
+            if attention.is_empty() {
+                attention = vec![0.0; layers * heads * s];
+                example = (0..n).map(|i| ic.classes[i] == ic.classes[n]).collect();
+            }
+            for (layer, m) in host.iter().enumerate() {
+                for head in 0..heads {
+                    for j in 0..s {
+                        let at = |b: usize| f64::from(m[((b * heads + head) * s + s - 1) * s + j]);
+                        attention[(layer * heads + head) * s + j] +=
+                            (0..ic.batch).map(at).sum::<f64>();
+                        if first_row.len() < layers * heads * s {
+                            first_row.push(at(0));
+                        }
+                    }
+                }
+            }
+            hits += accuracy(&logits, &targets(&ic), labels) * size as f64;
+            copying += context_label_accuracy(&logits, &ic, labels) * size as f64;
+            pace.tick().await?;
+        }
+        let mut iw_hits = 0.0;
+        for size in chunks(prompts as usize) {
+            let iw = self.world.sample(Split::InWeights, &mut rng, size);
+            let logits =
+                device::read_f32(model.forward(iw.tokens(&self.world, &device)), "logits").await?;
+            self.check_finite(&logits, "the model's outputs")?;
+            iw_hits += accuracy(&logits, &targets(&iw), labels) * size as f64;
+            pace.tick().await?;
+        }
+        let total = f64::from(prompts);
+        let query_attention = (0..layers)
+            .flat_map(|layer| (0..heads).map(move |head| (layer, head)))
+            .map(|(layer, head)| {
+                let row = (layer * heads + head) * s;
+                QueryAttention {
                     layer: layer as u32,
                     head: head as u32,
-                    weights: (0..s)
-                        .map(|j| (0..ic.batch).map(|b| at(b, head, j)).sum::<f64>() / batch)
-                        .collect(),
-                    example: (0..s).map(|j| at(0, head, j)).collect(),
-                })
+                    weights: attention[row..row + s].iter().map(|v| v / total).collect(),
+                    example: first_row[row..row + s].to_vec(),
+                }
             })
             .collect();
-        let n = ic.pairs;
-        let example = (0..n).map(|i| ic.classes[i] == ic.classes[n]).collect();
-        let in_context = accuracy(&ic_logits, &targets(&ic), labels);
+        let in_context = hits / total;
         let chance = 1.0 / labels as f64;
         let base = emergence_base(&self.config.task);
         self.history.push((self.step, in_context));
         Ok(ClassifyEvaluation {
             step: self.step,
             in_context,
-            in_weights: accuracy(&iw_logits, &targets(&iw), labels),
+            in_weights: iw_hits / total,
             chance,
-            context_label_accuracy: context_label_accuracy(&ic_logits, &ic, labels),
+            context_label_accuracy: copying / total,
             base,
             emergence_bar: emergence_bar(base, chance),
-            induction: induction_scores(&ic, &host),
+            induction: induction.scores(),
             query_attention,
             example,
             emergence_step: emergence_step(&self.history, emergence_bar(base, chance)),
@@ -397,6 +472,85 @@ impl ClassifySession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A task field is named by its path, whichever check refuses it (the parser's or the
+    /// task's own rules).
+    #[test]
+    fn task_fields_are_named_by_their_path() {
+        for (json, field) in [
+            (r#"{"task": {"classes": 10, "labels": 4}}"#, "task.classes"),
+            (r#"{"task": {"dims": 0}}"#, "task.dims"),
+            (
+                r#"{"task": {"pairs": 8, "burstiness": 3}}"#,
+                "task.burstiness",
+            ),
+            (r#"{"task": {"noise": 1e9}}"#, "task.noise"),
+            (r#"{"task": {"labels": 1}}"#, "task.labels"),
+            (r#"{"task": {"dims": "x"}}"#, "task.dims"),
+        ] {
+            let err = ClassifyConfig::from_json(json).expect_err(json);
+            assert_eq!(err.field(), Some(field), "{json}: {err}");
+        }
+    }
+
+    /// A run whose training blew up answers `diverged` from then on, training and evaluating
+    /// alike (it evaluated before, with its NaN scores turned into null), as an in-context
+    /// session does.
+    #[test]
+    #[cfg(not(target_family = "wasm"))]
+    fn a_diverged_run_refuses_every_later_call() {
+        pollster::block_on(async {
+            let config = ClassifyConfig::from_json(
+                r#"{"learningRate": 10, "device": "cpu", "batchSize": 16, "task": {"dims": 8}}"#,
+            )
+            .expect("valid");
+            let mut run = ClassifySession::new(config).await.expect("run");
+            let mut stopped = None;
+            for _ in 0..100 {
+                if let Err(e) = run.train(10).await {
+                    stopped = Some(e);
+                    break;
+                }
+            }
+            let err = stopped.expect("learning rate 10 diverges within 1,000 steps");
+            assert_eq!(err.code(), "diverged", "{err}");
+            for again in [
+                run.train(1).await.map(|_| ()),
+                run.evaluate(16).await.map(|_| ()),
+            ] {
+                assert_eq!(again.expect_err("refused").code(), "diverged");
+            }
+        });
+    }
+
+    /// Evaluation in chunks holds no more than a chunk's attention maps, and reads the same
+    /// sequences as in one piece: 300 prompts (two chunks) agree with the first 256's share.
+    #[test]
+    #[cfg(not(target_family = "wasm"))]
+    fn evaluation_in_chunks_reads_every_prompt() {
+        pollster::block_on(async {
+            let config = ClassifyConfig::from_json(r#"{"device": "cpu", "task": {"dims": 8}}"#)
+                .expect("valid");
+            let mut run = ClassifySession::new(config).await.expect("run");
+            let one = run.evaluate(EVAL_CHUNK as u32).await.expect("one chunk");
+            let two = run
+                .evaluate(EVAL_CHUNK as u32 + 44)
+                .await
+                .expect("two chunks");
+            assert_eq!(one.example, two.example, "the first sequence is the same");
+            for (a, b) in one.query_attention.iter().zip(&two.query_attention) {
+                assert_eq!(a.example, b.example);
+                let sum: f64 = b.weights.iter().sum();
+                assert!((sum - 1.0).abs() < 1e-4, "mean attention sums to 1: {sum}");
+            }
+            let scale = |x: f64, n: f64| (x * n).round();
+            // whole-sequence counts: accuracy × prompts is a count of hits
+            for acc in [two.in_context, two.in_weights] {
+                let hits = scale(acc, 300.0);
+                assert!((acc * 300.0 - hits).abs() < 1e-6, "{acc}");
+            }
+        });
+    }
 
     /// The plateau ends at the first evaluation halfway from the base to perfect, not at the best
     /// one and not before.

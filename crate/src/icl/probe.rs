@@ -64,18 +64,26 @@ pub struct Queries {
     pub ys: Vec<f32>,
 }
 
-impl EvalSet {
-    /// Draws `batch` prompts of `points` pairs from `class` (each prompt's function from `pool`
-    /// when given) under `probe`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn sample(
-        class: &dyn FunctionClass,
-        pool: Option<&TaskPool>,
+/// How evaluation prompts are drawn: the probe and its settings, with the skewed probe's
+/// covariance drawn once. [`Self::draw`] called chunk after chunk on one stream draws the same
+/// prompts as one call for all of them.
+#[derive(Debug, Clone)]
+pub struct EvalDraw {
+    probe: Probe,
+    scale: f64,
+    noise: f64,
+    points: usize,
+    dims: usize,
+    skew: Option<nalgebra::DMatrix<f64>>,
+}
+
+impl EvalDraw {
+    /// Draws what is fixed for a whole evaluation (the skewed probe's Σ^½) from `rng`.
+    pub fn new(
         probe: Probe,
         scale: f64,
         noise: f64,
         rng: &mut StdRng,
-        batch: usize,
         points: usize,
         dims: usize,
     ) -> Self {
@@ -83,8 +91,32 @@ impl EvalSet {
             let eig: Vec<f64> = (0..dims).map(|i| 1.0 / ((i + 1) as f64).powi(2)).collect();
             covariance_sqrt(rng, &eig)
         });
+        Self {
+            probe,
+            scale,
+            noise,
+            points,
+            dims,
+            skew,
+        }
+    }
+
+    /// The next `batch` prompts from `class` (each prompt's function from `pool` when given).
+    pub fn draw(
+        &self,
+        class: &dyn FunctionClass,
+        pool: Option<&TaskPool>,
+        rng: &mut StdRng,
+        batch: usize,
+    ) -> EvalSet {
+        let (probe, points, dims) = (self.probe, self.points, self.dims);
+        let scale = self.scale;
         let class_noise = class.output_noise();
-        let extra_noise = if probe == Probe::Noisy { noise } else { 0.0 };
+        let extra_noise = if probe == Probe::Noisy {
+            self.noise
+        } else {
+            0.0
+        };
         let noisy = |rng: &mut StdRng, y: f32| {
             y + noise_draw(rng, class_noise) + noise_draw(rng, extra_noise)
         };
@@ -95,7 +127,7 @@ impl EvalSet {
                 Some(pool) => pool.function(class, pool.draw(rng), dims),
                 None => class.sample_function(rng, dims),
             };
-            let mut prompt = match &skew {
+            let mut prompt = match &self.skew {
                 Some(root) => transform_rows(&gaussian(rng, points * dims), root),
                 None => class.sample_inputs(rng, points, dims),
             };
@@ -139,7 +171,7 @@ impl EvalSet {
             }
             xs.extend(prompt);
         }
-        Self {
+        EvalSet {
             prompts: PromptBatch {
                 batch,
                 points,
@@ -150,6 +182,25 @@ impl EvalSet {
             queries: matches!(probe, Probe::RandomQuadrants | Probe::OppositeQuadrants)
                 .then_some(Queries { xs: qxs, ys: qys }),
         }
+    }
+}
+
+impl EvalSet {
+    /// Draws `batch` prompts of `points` pairs from `class` (each prompt's function from `pool`
+    /// when given) under `probe`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sample(
+        class: &dyn FunctionClass,
+        pool: Option<&TaskPool>,
+        probe: Probe,
+        scale: f64,
+        noise: f64,
+        rng: &mut StdRng,
+        batch: usize,
+        points: usize,
+        dims: usize,
+    ) -> Self {
+        EvalDraw::new(probe, scale, noise, rng, points, dims).draw(class, pool, rng, batch)
     }
 
     /// The query input after `k` examples of prompt `b`, and its target.

@@ -16,6 +16,7 @@ use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::device::DeviceChoice;
 use crate::icl::evaluate::{self, EvalConfig};
 use crate::icl::layers::LayersConfig;
+use crate::pace::{self, Pace};
 use crate::schema::Field;
 use crate::session::{self, Session};
 use crate::{Error, Result};
@@ -83,6 +84,9 @@ fn json_text_of(field: &str, value: &JsValue, numbers: Numbers) -> Result<String
 
 /// Deepest nesting a config may have; also stops cycles.
 const MAX_DEPTH: usize = 8;
+/// Most entries an array in a config may hold (the longest a valid config has is a curve of a
+/// few hundred points); a longer one is refused before it is walked.
+pub const MAX_ARRAY: u32 = 10_000;
 
 /// Rejects what `JSON.stringify` would silently drop or choke on (functions, symbols, BigInts),
 /// naming the field by its path (`dims`, `curriculum.interval`, `baselines[0]`).
@@ -107,6 +111,15 @@ fn check_plain(value: &JsValue, path: &str, depth: usize, finite: bool) -> Resul
         return Ok(());
     }
     let is_array = js_sys::Array::is_array(value);
+    if is_array {
+        let length = value.unchecked_ref::<js_sys::Array>().length();
+        if length > MAX_ARRAY {
+            return Err(Error::invalid(
+                name,
+                format!("holds {length} entries; at most {MAX_ARRAY}"),
+            ));
+        }
+    }
     let proto = js_sys::Object::get_prototype_of(value);
     if !is_array
         && !proto.is_null()
@@ -219,14 +232,20 @@ pub fn read_curves(curves: JsValue, dims: f64) -> std::result::Result<JsValue, J
     run().map_err(to_js)
 }
 
-/// Baselines only, for a session config's task, dims and points (no model, no device).
+/// Baselines only, for a session config's task, dims and points (no model, no device); `call`
+/// is the worker request (see [`cancel`]).
 #[wasm_bindgen(js_name = evaluateBaselines)]
-pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let run = || -> Result<JsValue> {
+pub async fn evaluate_baselines(
+    config: JsValue,
+    eval: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let run = async || -> Result<JsValue> {
         let config = session_config(&config)?;
         let eval = EvalConfig::from_json(&json_text("evaluation", &eval)?)?;
+        config.check_evaluation(&eval, false)?;
         let pool = config.pool();
-        let result = evaluate::baselines_only(
+        let result = evaluate::baselines_only_paced(
             &eval,
             config.task.kind(),
             config.task.class(),
@@ -234,10 +253,12 @@ pub fn evaluate_baselines(config: JsValue, eval: JsValue) -> std::result::Result
             eval.seed_for(config.seed),
             config.points as usize,
             config.dims as usize,
-        )?;
+            &mut Pace::of_call(call),
+        )
+        .await?;
         to_plain(&result)
     };
-    run().map_err(to_js)
+    run().await.map_err(to_js)
 }
 
 /// Per-token inference cost of a session config's model: state carried between tokens and
@@ -274,11 +295,13 @@ fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digit
 pub async fn run_continual(
     config: JsValue,
     digits: Option<Vec<u8>>,
+    call: u32,
 ) -> std::result::Result<JsValue, JsValue> {
     let run = async || -> Result<JsValue> {
         let config = continual_config(&config)?;
         let digits = digits_for(&config, digits)?;
-        to_plain(&crate::continual::run::run(&config, digits.as_ref()).await?)
+        let mut pace = Pace::of_call(call);
+        to_plain(&crate::continual::run::run_paced(&config, digits.as_ref(), &mut pace).await?)
     };
     run().await.map_err(to_js)
 }
@@ -316,9 +339,14 @@ async fn change_run(
 
 /// Trains up to `steps` more steps of run `id`; resolves to the run so far.
 #[wasm_bindgen(js_name = advanceContinual)]
-pub async fn advance_continual(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+pub async fn advance_continual(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let steps = count(crate::continual::run::ADVANCE_STEPS, steps).map_err(to_js)?;
-    change_run(id, async |run| run.advance(steps).await).await
+    let mut pace = Pace::of_call(call);
+    change_run(id, async |run| run.advance_paced(steps, &mut pace).await).await
 }
 
 /// The decision boundary of run `id` on a `resolution²` grid (2-D datasets; `null` otherwise).
@@ -367,10 +395,14 @@ pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, Js
 
 /// Trains experiment `id` for `steps` steps; resolves to one report.
 #[wasm_bindgen(js_name = trainClassify)]
-pub async fn train_classify(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+pub async fn train_classify(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
     let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
-    let result = run.train(steps).await;
+    let result = run.train_paced(steps, &mut Pace::of_call(call)).await;
     Registry::checkin(id, run);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
@@ -378,10 +410,14 @@ pub async fn train_classify(id: u32, steps: f64) -> std::result::Result<JsValue,
 /// In-context and in-weights accuracy of experiment `id` on `prompts` sequences per split, with
 /// its induction scores, every head's attention at the query and the emergence step so far.
 #[wasm_bindgen(js_name = evaluateClassify)]
-pub async fn evaluate_classify(id: u32, prompts: f64) -> std::result::Result<JsValue, JsValue> {
+pub async fn evaluate_classify(
+    id: u32,
+    prompts: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let prompts = count(crate::classify::session::fields::PROMPTS, prompts).map_err(to_js)?;
     let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
-    let result = run.evaluate(prompts).await;
+    let result = run.evaluate_paced(prompts, &mut Pace::of_call(call)).await;
     Registry::checkin(id, run);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
@@ -401,22 +437,32 @@ pub fn catalog() -> std::result::Result<JsValue, JsValue> {
 
 /// Trains `steps` steps; resolves to one report.
 #[wasm_bindgen(js_name = trainSession)]
-pub async fn train_session(id: u32, steps: f64) -> std::result::Result<JsValue, JsValue> {
+pub async fn train_session(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
     let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
-    let result = session.train(steps).await;
+    let result = session.train_paced(steps, &mut Pace::of_call(call)).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
 
 /// Error vs k of the model and the requested baselines (`EvalConfig` schema).
 #[wasm_bindgen(js_name = evaluateSession)]
-pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsValue, JsValue> {
+pub async fn evaluate_session(
+    id: u32,
+    eval: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let eval = json_text("evaluation", &eval)
         .and_then(|text| EvalConfig::from_json(&text))
         .map_err(to_js)?;
     let session = Registry::checkout::<Session>(id).map_err(to_js)?;
-    let result = session.evaluate(&eval).await;
+    let result = session
+        .evaluate_paced(&eval, &mut Pace::of_call(call))
+        .await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }
@@ -424,14 +470,27 @@ pub async fn evaluate_session(id: u32, eval: JsValue) -> std::result::Result<JsV
 /// What each layer computes (`LayersConfig` schema): per layer, read-out and probe errors and
 /// the best-matching Newton iterations and GD steps.
 #[wasm_bindgen(js_name = sessionLayers)]
-pub async fn session_layers(id: u32, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+pub async fn session_layers(
+    id: u32,
+    options: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
     let options = json_text("layers", &options)
         .and_then(|text| LayersConfig::from_json(&text))
         .map_err(to_js)?;
     let session = Registry::checkout::<Session>(id).map_err(to_js)?;
-    let result = session.layers(&options).await;
+    let result = session
+        .layers_paced(&options, &mut Pace::of_call(call))
+        .await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Cancels worker request `call` (its caller's `AbortSignal` fired): a long call stops at its
+/// next chunk with `aborted`. `false` when no such call is running.
+#[wasm_bindgen]
+pub fn cancel(call: u32) -> bool {
+    pace::cancel(call)
 }
 
 /// Frees a session; `false` if there was none. A session busy in a call is freed when the call ends.

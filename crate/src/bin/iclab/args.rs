@@ -237,6 +237,9 @@ pub struct EvalArgs {
     pub knn_neighbors: Option<u32>,
     #[arg(long)]
     pub lasso_alpha: Option<f64>,
+    /// Most coordinate-descent sweeps per Lasso fit (default 10,000; up to 100,000).
+    #[arg(long)]
+    pub lasso_sweeps: Option<u32>,
     #[arg(long)]
     pub gd_steps: Option<u32>,
     #[arg(long)]
@@ -275,6 +278,7 @@ impl EvalArgs {
         o.ridge_alpha = self.ridge_alpha.unwrap_or(o.ridge_alpha);
         o.knn_neighbors = self.knn_neighbors.unwrap_or(o.knn_neighbors);
         o.lasso_alpha = self.lasso_alpha.unwrap_or(o.lasso_alpha);
+        o.lasso_sweeps = self.lasso_sweeps.unwrap_or(o.lasso_sweeps);
         o.gd_steps = self.gd_steps.unwrap_or(o.gd_steps);
         o.newton_steps = self.newton_steps.unwrap_or(o.newton_steps);
         if let Some(v) = self.examples {

@@ -380,6 +380,7 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let config = session.resolve()?;
             let eval = eval.resolve(session.seed)?;
+            config.check_evaluation(&eval, false)?;
             let seed = eval.seed_for(config.seed);
             let pool = config.pool();
             let result = evaluate::baselines_only(

@@ -177,6 +177,34 @@ fn induction_scores_on_constructed_maps() {
     let mixed = induction_scores(&seqs, &[two(&uniform, &ideal), two(&second, &uniform)]);
     assert_eq!(mixed, Some(perfect));
     assert_eq!(induction_scores(&seqs, &[]), None);
+    // chunk by chunk (as evaluation adds them) equals all at once: an ideal and a uniform
+    // sequence average to the midpoint whether tallied together or apart
+    let both = Sequences {
+        batch: 2,
+        items: vec![0.0; 6],
+        labels: [seqs.labels.clone(), seqs.labels.clone()].concat(),
+        classes: [seqs.classes.clone(), seqs.classes.clone()].concat(),
+        ..seqs.clone()
+    };
+    let whole = induction_scores(&both, &[two(&ideal, &uniform), two(&second, &uniform)]);
+    let mut tally = InductionTally::default();
+    tally.add(&seqs, &ideal, &second);
+    tally.add(&seqs, &uniform, &uniform);
+    assert_eq!(tally.scores(), whole);
+    let half = |a: f64, b: f64| (a + b) / 2.0;
+    let expected = InductionScores {
+        label_to_item: half(1.0, u.label_to_item),
+        query_to_match: half(1.0, u.query_to_match),
+    };
+    let got = tally.scores().expect("maps");
+    assert!(
+        (got.label_to_item - expected.label_to_item).abs() < 1e-9,
+        "{got:?}"
+    );
+    assert!(
+        (got.query_to_match - expected.query_to_match).abs() < 1e-9,
+        "{got:?}"
+    );
 }
 
 /// Context-label accuracy by hand: the probability mass on the labels the context holds,

@@ -30,6 +30,7 @@ use super::scenarios::Stream;
 use super::strategies::{StepContext, StepUpdate, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
 use crate::model::mlp::Mlp;
+use crate::pace::Pace;
 use crate::schema::Field;
 use crate::{Error, Result};
 use evaluate::finite_outputs;
@@ -121,6 +122,12 @@ impl ClRun {
         if stream.tasks.iter().any(|t| t.train.is_empty()) {
             return Err(Error::invalid("scenario", "a task has no training data"));
         }
+        // the data are drawn; what the model, its evaluations and curves need is known now
+        config.check_memory(&crate::memory::StreamShape::of(
+            &stream,
+            train.dim,
+            train.classes,
+        ))?;
         let compute = device::open(config.device).await?;
         let mut rng = StdRng::seed_from_u64(seed ^ 0xC0_17);
         let classes = train.classes;
@@ -183,6 +190,12 @@ impl ClRun {
 
     /// Trains up to `steps` more steps (fewer at the end of the stream), evaluating as configured.
     pub async fn advance(&mut self, steps: u32) -> Result<()> {
+        self.advance_paced(steps, &mut Pace::free()).await
+    }
+
+    /// [`Self::advance`], giving way to `pace` after each step; a cancelled call keeps the
+    /// steps it ran.
+    pub async fn advance_paced(&mut self, steps: u32, pace: &mut Pace) -> Result<()> {
         ADVANCE_STEPS.check_u32(steps)?;
         self.compute.ensure_alive()?;
         if let Some((step, value)) = self.diverged {
@@ -219,6 +232,7 @@ impl ClRun {
                 self.segment += 1;
                 self.segment_step = 0;
             }
+            pace.tick().await?;
         }
         Ok(())
     }
@@ -404,9 +418,18 @@ fn fisher(model: &Mlp, batches: Vec<Dataset>, heads: &Heads, device: &Device) ->
 
 /// Runs the whole stream.
 pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult> {
+    run_paced(config, digits, &mut Pace::free()).await
+}
+
+/// [`run`], giving way to `pace` after each step.
+pub async fn run_paced(
+    config: &ClConfig,
+    digits: Option<&Digits>,
+    pace: &mut Pace,
+) -> Result<ClResult> {
     let mut run = ClRun::new(config, digits).await?;
     let total = run.total_steps();
-    run.advance(total).await?;
+    run.advance_paced(total, pace).await?;
     run.result()
 }
 

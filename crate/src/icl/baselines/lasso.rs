@@ -1,13 +1,15 @@
 //! Lasso by cyclic coordinate descent on scikit-learn's objective
 //! `(1/2k)‖y − Xw‖² + α‖w‖₁`, no intercept (as the reference fits it), run to convergence:
 //! until the duality gap (checked every 8 sweeps) certifies the objective within a relative 1e-10
-//! of its minimum.
+//! of its minimum, or until the caller's sweep cap, which the fit then reports.
 
 use nalgebra::{DMatrix, DVector};
 
-/// Sweeps at most: 100,000, the reference's `max_iter` (scikit-learn's default is 1,000, which
-/// stops short on nearly collinear examples, where each sweep gains little).
-const MAX_SWEEPS: usize = 100_000;
+/// The most sweeps a fit may be given: 100,000, the reference's `max_iter` (scikit-learn's
+/// default is 1,000, which stops short on nearly collinear examples, where each sweep gains
+/// little). The default cap is lower (`lassoSweeps`): on ill-conditioned prompts (κ = 1e8) the
+/// reference's cap makes one prompt cost ~1 s.
+pub const MAX_SWEEPS: u32 = 100_000;
 /// The duality gap is checked every this many sweeps (it costs about one sweep).
 const GAP_EVERY: usize = 8;
 /// Stop when the duality gap is at most this fraction of `½‖y‖²` (the objective at `w = 0`,
@@ -38,13 +40,19 @@ fn soft_threshold(z: f64, t: f64) -> f64 {
     z.signum() * (z.abs() - t).max(0.0)
 }
 
-pub fn lasso(xs: &DMatrix<f64>, ys: &DVector<f64>, alpha: f64) -> DVector<f64> {
+/// A Lasso fit and whether the duality gap certified it before the sweep cap.
+pub struct Lasso {
+    pub w: DVector<f64>,
+    pub converged: bool,
+}
+
+pub fn lasso(xs: &DMatrix<f64>, ys: &DVector<f64>, alpha: f64, max_sweeps: u32) -> Lasso {
     let (k, d) = (xs.nrows() as f64, xs.ncols());
     let mut w: DVector<f64> = DVector::zeros(d);
     let mut residual = ys.clone();
     let col_sq: Vec<f64> = (0..d).map(|j| xs.column(j).norm_squared() / k).collect();
     let scale = 0.5 * ys.norm_squared();
-    for sweep in 0..MAX_SWEEPS {
+    for sweep in 0..max_sweeps as usize {
         let mut moved = false;
         for j in 0..d {
             if col_sq[j] == 0.0 {
@@ -66,10 +74,13 @@ pub fn lasso(xs: &DMatrix<f64>, ys: &DVector<f64>, alpha: f64) -> DVector<f64> {
                 && duality_gap(xs, ys, &w, &residual, k * alpha)
                     <= GAP_TOLERANCE * scale.max(1e-300))
         {
-            break;
+            return Lasso { w, converged: true };
         }
     }
-    w
+    Lasso {
+        w,
+        converged: false,
+    }
 }
 
 #[cfg(test)]
@@ -81,8 +92,8 @@ mod tests {
         // x = (1, 1), y = (1, 3): least squares w = 2; lasso w = 2 − α/(Σx²/k) = 2 − 0.5
         let xs = DMatrix::from_row_slice(2, 1, &[1.0, 1.0]);
         let ys = DVector::from_vec(vec![1.0, 3.0]);
-        assert!((lasso(&xs, &ys, 0.5)[0] - 1.5).abs() < 1e-12);
-        assert_eq!(lasso(&xs, &ys, 5.0)[0], 0.0);
+        assert!((lasso(&xs, &ys, 0.5, MAX_SWEEPS).w[0] - 1.5).abs() < 1e-12);
+        assert_eq!(lasso(&xs, &ys, 5.0, MAX_SWEEPS).w[0], 0.0);
     }
 
     /// Nearly collinear columns (1 − ρ² ≈ 1e-3): each sweep closes ~0.1% of the distance, so
@@ -94,7 +105,9 @@ mod tests {
         let xs = DMatrix::from_row_slice(3, 2, &[1.0, 1.0 + e, 1.0, 1.0 - e, 1.0, 1.0]);
         let ys = &xs * DVector::from_vec(vec![1.0, 1.0]);
         let alpha = 1e-4;
-        let w = lasso(&xs, &ys, alpha);
+        let fit = lasso(&xs, &ys, alpha, MAX_SWEEPS);
+        assert!(fit.converged);
+        let w = fit.w;
         let r = &ys - &xs * &w;
         for j in 0..2 {
             let g = xs.column(j).dot(&r) / 3.0;
@@ -118,7 +131,18 @@ mod tests {
         });
         let w_true = DVector::from_vec(vec![0.0, 2.0, 0.0, -1.0]);
         let ys = &xs * &w_true;
-        let w = lasso(&xs, &ys, 1e-4);
+        let w = lasso(&xs, &ys, 1e-4, MAX_SWEEPS).w;
         assert!((w - w_true).norm() < 1e-2);
+    }
+
+    /// A cap too low for the collinear case stops early and says so; the same fit with room
+    /// converges.
+    #[test]
+    fn a_fit_stopped_by_its_cap_says_so() {
+        let e = 0.039;
+        let xs = DMatrix::from_row_slice(3, 2, &[1.0, 1.0 + e, 1.0, 1.0 - e, 1.0, 1.0]);
+        let ys = &xs * DVector::from_vec(vec![1.0, 1.0]);
+        assert!(!lasso(&xs, &ys, 1e-4, 16).converged);
+        assert!(lasso(&xs, &ys, 1e-4, MAX_SWEEPS).converged);
     }
 }

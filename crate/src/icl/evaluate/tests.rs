@@ -277,8 +277,114 @@ fn bad_eval_configs_name_the_field() {
         (r#"{"probeScale": 0}"#, "probeScale"),
         (r#"{"examples": 100}"#, "examples"),
         (r#"{"tasks": "memorized"}"#, "tasks"),
+        (r#"{"options": {"lassoSweeps": 0}}"#, "options.lassoSweeps"),
+        (
+            r#"{"options": {"lassoSweeps": 100001}}"#,
+            "options.lassoSweeps",
+        ),
     ] {
         let err = EvalConfig::from_json(json).expect_err(json);
         assert_eq!(err.field(), Some(field), "{json}: {err}");
     }
+    // a long value is repeated as a short prefix, not in full
+    let long = "x".repeat(100_000);
+    for json in [
+        format!(r#"{{"probe": "{long}"}}"#),
+        format!(r#"{{"{long}": 1}}"#),
+    ] {
+        let err = EvalConfig::from_json(&json).expect_err("refused");
+        assert!(
+            err.to_string().len() < 600,
+            "{} bytes",
+            err.to_string().len()
+        );
+        assert!(
+            err.field().is_some_and(|f| f.len() < 60),
+            "{:?}",
+            err.field()
+        );
+    }
+}
+
+/// Evaluation in chunks draws, predicts and scores the same prompts as in one piece: the
+/// curves of 600 prompts (three chunks) equal those computed from one draw of 600, for a
+/// probe with a drawn covariance and one with separate queries.
+#[test]
+fn chunks_give_the_curves_of_one_piece() {
+    for probe in [Probe::Skewed, Probe::RandomQuadrants] {
+        let config = EvalConfig {
+            prompts: 600,
+            probe,
+            baselines: vec![BaselineKind::LeastSquares, BaselineKind::ReluNet],
+            options: BaselineOptions {
+                net_steps: 2,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let class = TaskKind::Linear.class();
+        let (seed, points, dims) = (9, 6, 3);
+        let chunked = baselines_only(
+            &config,
+            TaskKind::Linear,
+            class.as_ref(),
+            None,
+            seed,
+            points,
+            dims,
+        )
+        .expect("chunked");
+        let set = config
+            .sample(class.as_ref(), None, seed, points, dims)
+            .expect("one draw");
+        let prior = Prior {
+            class: class.as_ref(),
+            pool: None,
+        };
+        for kind in [BaselineKind::LeastSquares, BaselineKind::ReluNet] {
+            let whole =
+                baseline_predictions(&set, kind, &config.options, seed, &prior).expect("whole");
+            let curve = error_curve(&whole, &set.targets(), points, chunked.normalizer, seed);
+            assert_eq!(chunked.curves[kind.name()], curve, "{probe:?} {kind:?}");
+        }
+    }
+}
+
+/// A Lasso fit stopped by its sweep cap is counted, not silently passed off as converged.
+#[test]
+fn lasso_fits_stopped_by_their_cap_are_reported() {
+    let config = |sweeps: u32| EvalConfig {
+        prompts: 8,
+        baselines: vec![BaselineKind::Lasso],
+        options: BaselineOptions {
+            lasso_sweeps: sweeps,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let class = TaskKind::Linear.class();
+    let run = |sweeps| {
+        baselines_only(
+            &config(sweeps),
+            TaskKind::Linear,
+            class.as_ref(),
+            None,
+            3,
+            12,
+            8,
+        )
+        .expect("lasso")
+    };
+    let capped = run(1);
+    let stopped = capped.stopped_early.get("lasso").copied().unwrap_or(0);
+    assert!(
+        stopped > 0,
+        "one sweep cannot converge on 8-dimensional prompts"
+    );
+    assert!(stopped <= 8 * 11, "{stopped} of 88 fits (k = 0 needs none)");
+    let roomy = run(10_000).stopped_early.get("lasso").copied().unwrap_or(0);
+    assert!(
+        roomy < stopped / 4,
+        "{roomy} of 88 fits stop at 10,000 sweeps, {stopped} at 1"
+    );
 }

@@ -19,7 +19,7 @@ pub mod paths;
 
 pub use compare::{Comparison, Match, Metric, Resembles};
 use compare::{Parts, Start, best, margin_noise, verdict};
-use paths::Paths;
+pub use paths::Paths;
 
 /// The bounds of a layer analysis's numbers (the catalog lists them with their defaults).
 pub mod fields {
@@ -355,6 +355,8 @@ pub struct Analysis<'a> {
     pub fit_layers: &'a [LayerOutputs],
     pub scored: &'a PromptBatch,
     pub scored_layers: &'a [LayerOutputs],
+    /// The methods' paths on the scored prompts ([`Paths::compute`]).
+    pub paths: &'a Paths,
 }
 
 impl Analysis<'_> {
@@ -365,7 +367,7 @@ impl Analysis<'_> {
         let targets: Vec<f64> = set.ys.iter().map(|&v| f64::from(v)).collect();
         let gd_steps = config.gd_steps();
         let newton_steps: Vec<u32> = (0..=config.newton_max).collect();
-        let paths = Paths::compute(set, config.newton_max, &gd_steps, config.gd_step);
+        let paths = self.paths;
         let norm = self.normalizer;
         let (seed, _) = config.seeds_for(0);
         let parts =

@@ -54,63 +54,71 @@ fn gd_gain(lambda: f64, eta: f64, t: u32) -> f64 {
 }
 
 impl Paths {
+    /// Every method's path on every prompt of `set`.
     pub fn compute(set: &PromptBatch, newton_max: u32, gd_steps: &[u32], eta: f64) -> Self {
-        let (batch, points, dims) = (set.batch, set.points, set.dims);
-        let n = batch * points;
-        let mut newton = vec![vec![0.0; n]; newton_max as usize + 1];
-        let mut gd = vec![vec![0.0; n]; gd_steps.len()];
-        let mut gd_optimal = vec![vec![0.0; n]; gd_steps.len()];
-        let mut ls = vec![0.0; n];
-        let mut gd_unstable = 0;
-        for b in 0..batch {
-            let (xs, ys) = set.prompt(b);
-            let all_x = DMatrix::from_row_iterator(points, dims, xs.iter().map(|&v| f64::from(v)));
-            let all_y = DVector::from_iterator(points, ys.iter().map(|&v| f64::from(v)));
-            for k in 1..points {
-                let i = b * points + k;
-                let (x, y) = (all_x.rows(0, k).into_owned(), all_y.rows(0, k).into_owned());
-                let q = all_x.row(k).transpose();
-                ls[i] = least_squares(&x, &y).dot(&q);
-                let eig = (x.transpose() * &x).symmetric_eigen();
-                let lambda = eig.eigenvalues.map(|l| l.max(0.0));
-                let lmax = lambda.max();
-                if lmax <= 0.0 {
-                    continue;
-                }
-                let c = eig.eigenvectors.transpose() * (x.transpose() * &y);
-                let qq = eig.eigenvectors.transpose() * &q;
-                let cq: Vec<f64> = c.iter().zip(qq.iter()).map(|(a, b)| a * b).collect();
-                if eta * lmax >= 2.0 {
-                    gd_unstable += 1;
-                }
-                for (t, &steps) in gd_steps.iter().enumerate() {
-                    gd[t][i] = predict(|l| gd_gain(l, eta, steps), &lambda, &cq, lmax);
-                    gd_optimal[t][i] =
-                        predict(|l| gd_gain(l, 1.0 / lmax, steps), &lambda, &cq, lmax);
-                }
-                // ‖SSᵀ‖_F = √Σλ⁴
-                let alpha = 1.0 / lambda.iter().map(|l| l.powi(4)).sum::<f64>().sqrt();
-                let mut m: Vec<f64> = lambda.iter().map(|l| alpha * l).collect();
-                for path in newton.iter_mut() {
-                    path[i] = lambda
-                        .iter()
-                        .zip(&m)
-                        .zip(&cq)
-                        .filter(|((l, _), _)| **l > RANK_TOLERANCE * lmax)
-                        .map(|((_, mi), c)| mi * c)
-                        .sum();
-                    for (mi, l) in m.iter_mut().zip(lambda.iter()) {
-                        *mi *= 2.0 - l * *mi;
-                    }
+        let mut paths = Self::empty(set, newton_max, gd_steps);
+        for b in 0..set.batch {
+            paths.add_prompt(set, b, gd_steps, eta);
+        }
+        paths
+    }
+
+    /// Room for every method's path on `set`'s prompts, all 0 (the prediction with no example).
+    pub fn empty(set: &PromptBatch, newton_max: u32, gd_steps: &[u32]) -> Self {
+        let n = set.batch * set.points;
+        Self {
+            newton: vec![vec![0.0; n]; newton_max as usize + 1],
+            gd: vec![vec![0.0; n]; gd_steps.len()],
+            gd_optimal: vec![vec![0.0; n]; gd_steps.len()],
+            least_squares: vec![0.0; n],
+            gd_unstable: 0,
+        }
+    }
+
+    /// Fills in prompt `b` of `set` (one eigendecomposition per k), so a caller can go prompt
+    /// by prompt and give way between them.
+    pub fn add_prompt(&mut self, set: &PromptBatch, b: usize, gd_steps: &[u32], eta: f64) {
+        let (points, dims) = (set.points, set.dims);
+        let (xs, ys) = set.prompt(b);
+        let all_x = DMatrix::from_row_iterator(points, dims, xs.iter().map(|&v| f64::from(v)));
+        let all_y = DVector::from_iterator(points, ys.iter().map(|&v| f64::from(v)));
+        for k in 1..points {
+            let i = b * points + k;
+            let (x, y) = (all_x.rows(0, k).into_owned(), all_y.rows(0, k).into_owned());
+            let q = all_x.row(k).transpose();
+            self.least_squares[i] = least_squares(&x, &y).dot(&q);
+            let eig = (x.transpose() * &x).symmetric_eigen();
+            let lambda = eig.eigenvalues.map(|l| l.max(0.0));
+            let lmax = lambda.max();
+            if lmax <= 0.0 {
+                continue;
+            }
+            let c = eig.eigenvectors.transpose() * (x.transpose() * &y);
+            let qq = eig.eigenvectors.transpose() * &q;
+            let cq: Vec<f64> = c.iter().zip(qq.iter()).map(|(a, b)| a * b).collect();
+            if eta * lmax >= 2.0 {
+                self.gd_unstable += 1;
+            }
+            for (t, &steps) in gd_steps.iter().enumerate() {
+                self.gd[t][i] = predict(|l| gd_gain(l, eta, steps), &lambda, &cq, lmax);
+                self.gd_optimal[t][i] =
+                    predict(|l| gd_gain(l, 1.0 / lmax, steps), &lambda, &cq, lmax);
+            }
+            // ‖SSᵀ‖_F = √Σλ⁴
+            let alpha = 1.0 / lambda.iter().map(|l| l.powi(4)).sum::<f64>().sqrt();
+            let mut m: Vec<f64> = lambda.iter().map(|l| alpha * l).collect();
+            for path in self.newton.iter_mut() {
+                path[i] = lambda
+                    .iter()
+                    .zip(&m)
+                    .zip(&cq)
+                    .filter(|((l, _), _)| **l > RANK_TOLERANCE * lmax)
+                    .map(|((_, mi), c)| mi * c)
+                    .sum();
+                for (mi, l) in m.iter_mut().zip(lambda.iter()) {
+                    *mi *= 2.0 - l * *mi;
                 }
             }
-        }
-        Self {
-            newton,
-            gd,
-            gd_optimal,
-            least_squares: ls,
-            gd_unstable,
         }
     }
 }

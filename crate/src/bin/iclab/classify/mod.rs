@@ -114,8 +114,10 @@ pub fn grid(base: &ClassifyConfig, axes: &Axes) -> Result<Vec<ClassifyConfig>> {
                         ..base.clone()
                     };
                     c.validate().map_err(|e| match e.field() {
-                        Some("burstiness") => Error::invalid("--sweep-burstiness", e.to_string()),
-                        Some("labels") | Some("classes") => {
+                        Some("task.burstiness") => {
+                            Error::invalid("--sweep-burstiness", e.to_string())
+                        }
+                        Some("task.labels") | Some("task.classes") => {
                             Error::invalid("--sweep-classes", e.to_string())
                         }
                         _ => e,
