@@ -3,7 +3,7 @@
  * answer (wasm trap) or a worker error replaces the worker, so the next call works again; the
  * sessions that lived in the old worker are gone and say so (`unknown_session`).
  */
-import { IclabError, type ErrorPayload } from "./errors.js";
+import { IclabError, describe, type ErrorPayload } from "./errors.js";
 import type { RequestBody, Response, Result } from "./protocol.js";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: IclabError) => void };
@@ -44,24 +44,57 @@ export class WorkerClient {
     this.pending.clear();
   }
 
-  /** Sends one operation; resolves to that operation's result type (see `Operations`). */
-  call<B extends RequestBody>(body: B): Promise<Result<B["op"]>> {
+  /**
+   * Sends one operation; resolves to that operation's result type (see `Operations`). With a
+   * `signal`, firing it asks the worker to stop the call, which then rejects with `aborted`
+   * (at once if it already fired). What cannot be sent to the worker is an error naming
+   * `blame` (the argument it came from).
+   */
+  call<B extends RequestBody>(body: B, options: CallOptions = {}): Promise<Result<B["op"]>> {
+    const { signal, blame = { code: "invalid_config", field: "config" } } = options;
+    if (signal?.aborted) return Promise.reject(aborted());
     this.worker ??= this.spawn();
+    const worker = this.worker;
     const id = this.nextId++;
     return new Promise<Result<B["op"]>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const onAbort = (): void => {
+        if (this.pending.has(id) && this.worker === worker) worker.postMessage({ op: "cancel", call: id, id: this.nextId++ });
+      };
+      const done = (): void => signal?.removeEventListener("abort", onAbort);
+      this.pending.set(id, {
+        resolve: (v) => {
+          done();
+          (resolve as (v: unknown) => void)(v);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        this.worker?.postMessage({ ...body, id });
+        worker.postMessage({ ...body, id });
       } catch (error) {
         this.pending.delete(id);
+        done();
         reject(
           new IclabError({
-            code: "invalid_config",
-            field: "config",
-            message: `invalid config \`config\`: it cannot be sent to the worker (${String(error)}); use plain numbers, strings and objects`,
+            code: blame.code,
+            field: blame.field,
+            message: `invalid ${blame.code === "invalid_checkpoint" ? "checkpoint" : "config"} \`${blame.field}\`: it cannot be sent to the worker (${describe(error)}); use plain numbers, strings and objects`,
           }),
         );
       }
     });
   }
+}
+
+/** How a call is sent: its cancellation signal, and whom to blame for what cannot be sent. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  blame?: { code: "invalid_config" | "invalid_checkpoint"; field: string };
+}
+
+function aborted(): IclabError {
+  return new IclabError({ code: "aborted", field: null, message: "the call was aborted by its caller" });
 }

@@ -13,8 +13,9 @@
  * All work happens in a Web Worker; every method is async and never blocks the page.
  */
 import { WorkerClient } from "./client.js";
-import { IclabError, wholeNumber, within } from "./errors.js";
-import { plain, reading } from "./input.js";
+import type { RequestBody, Result } from "./protocol.js";
+import { IclabError, describe, wholeNumber, within } from "./errors.js";
+import { cancellable, plain, reading } from "./input.js";
 import { CATALOG as GENERATED_CATALOG } from "./generated/catalog.js";
 import type {
   Boundary,
@@ -23,6 +24,7 @@ import type {
   ClassifyEvaluation,
   ClassifyOptions,
   ClassifyReport,
+  Cancellable,
   ContinualConfig,
   ContinualResult,
   InferenceCost,
@@ -63,7 +65,7 @@ function deepFreeze<T>(value: T): T {
 }
 const LIMITS = CATALOG.limits;
 /** The keys `train()` takes. */
-const TRAIN_KEYS: ReadonlySet<string> = new Set(["steps", "every", "snapshotSeconds"]);
+const TRAIN_KEYS: ReadonlySet<string> = new Set(["steps", "every", "snapshotSeconds", "signal"]);
 const DEFAULT_POINTS = Number(CATALOG.icl.session.points?.default);
 
 let shared: WorkerClient | null = null;
@@ -92,6 +94,10 @@ export class Session {
   private device: DeviceInfo;
   private generation: number;
   private snapshot: { bytes: Uint8Array; step: number; at: number } | null = null;
+  /** The step of the model as of the last report. */
+  private stepNow: number;
+  /** Whether a call answered `device_lost`: what {@link recover} is for. */
+  private deviceLost = false;
 
   /** @internal use {@link createSession} */
   constructor(info: SessionInfo, workerClient: WorkerClient) {
@@ -100,6 +106,7 @@ export class Session {
     this.device = info.deviceInfo;
     this.numParams = info.numParams;
     this.initialStep = info.step;
+    this.stepNow = info.step;
     this.client = workerClient;
     this.generation = workerClient.generation;
   }
@@ -117,6 +124,16 @@ export class Session {
   /** The step of the newest snapshot {@link recover} would continue from, or `null` if none. */
   get snapshotStep(): number | null {
     return this.snapshot?.step ?? null;
+  }
+
+  /** Sends a call of this session's; remembers a lost device for {@link recover}. */
+  private async send<B extends RequestBody>(body: B, signal?: AbortSignal): Promise<Result<B["op"]>> {
+    try {
+      return await this.client.call(body, { signal });
+    } catch (error) {
+      if (error instanceof IclabError && error.code === "device_lost") this.deviceLost = true;
+      throw error;
+    }
   }
 
   private check(): void {
@@ -142,30 +159,32 @@ export class Session {
    * the CPU from the snapshot.
    */
   async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
-    if (typeof options !== "object" || options === null) {
+    if (typeof options !== "object" || options === null || reading("options", () => Array.isArray(options))) {
       throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
     }
     // an unknown key is a typo the caller should hear about (`evry`), as every other call does
     const unknown = reading("options", () => Object.keys(options)).find((k) => !TRAIN_KEYS.has(k));
     if (unknown !== undefined) {
       const shown = unknown.length > 40 ? `${unknown.slice(0, 40)}…` : unknown;
-      throw new IclabError({ code: "invalid_config", field: shown, message: `invalid config \`${shown}\`: train() takes steps, every and snapshotSeconds` });
+      throw new IclabError({ code: "invalid_config", field: shown, message: `invalid config \`${shown}\`: train() takes steps, every, snapshotSeconds and signal` });
     }
     const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
     const every = within("every", reading("every", () => options.every) ?? 10, LIMITS.trainSteps);
     const seconds = reading("snapshotSeconds", () => options.snapshotSeconds) ?? SNAPSHOT_SECONDS;
+    const { signal } = cancellable("options", { signal: reading("signal", () => options.signal) });
     if (typeof seconds !== "number" || !(seconds >= 0) || seconds === Infinity) {
       throw new IclabError({
         code: "invalid_config",
         field: "snapshotSeconds",
-        message: `invalid config \`snapshotSeconds\`: must be a number of seconds ≥ 0, got ${String(seconds)}`,
+        message: `invalid config \`snapshotSeconds\`: must be a number of seconds ≥ 0, got ${describe(seconds)}`,
       });
     }
     let done = 0;
     while (done < steps) {
       this.check();
       const n = Math.min(every, steps - done);
-      const report = await this.client.call({ op: "train", session: this.id, steps: n });
+      const report = await this.send({ op: "train", session: this.id, steps: n }, signal);
+      this.stepNow = report.step;
       done += n;
       const now = performance.now();
       if (this.device.kind === "webgpu" && seconds > 0 && (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)) {
@@ -184,6 +203,8 @@ export class Session {
     if (this.disposed) {
       throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
     }
+    // nothing was lost: the session goes on as it is (recovering would reset it)
+    if (!this.deviceLost && this.generation === this.client.generation) return this.stepNow;
     const info = this.snapshot
       ? await this.client.call({ op: "load", bytes: this.snapshot.bytes, device })
       : await this.client.call({ op: "create", config: { ...this.config, device } });
@@ -194,6 +215,8 @@ export class Session {
     this.idInWorker = info.id;
     this.device = info.deviceInfo;
     this.generation = this.client.generation;
+    this.deviceLost = false;
+    this.stepNow = info.step;
     return info.step;
   }
 
@@ -201,9 +224,10 @@ export class Session {
    * Error vs number of in-context examples of the model and the chosen baselines on the same
    * fresh prompts (default 1,280, in distribution, least squares only).
    */
-  async evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
+  async evaluate(options: EvaluateOptions & Cancellable = {}): Promise<Evaluation> {
     this.check();
-    return this.client.call({ op: "evaluate", session: this.id, options: plain("options", options) });
+    const { rest, signal } = cancellable("options", options);
+    return this.send({ op: "evaluate", session: this.id, options: rest }, signal);
   }
 
   /**
@@ -215,15 +239,16 @@ export class Session {
    * (defaults: 512 scored prompts, 1,024 fitted, Newton 0–24, GD at the fixed step 0.01 up to
    * 65,536 steps).
    */
-  async layers(options: LayersOptions = {}): Promise<Layers> {
+  async layers(options: LayersOptions & Cancellable = {}): Promise<Layers> {
     this.check();
-    return this.client.call({ op: "layers", session: this.id, options: plain("options", options) });
+    const { rest, signal } = cancellable("options", options);
+    return this.send({ op: "layers", session: this.id, options: rest }, signal);
   }
 
   /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */
   async save(): Promise<Uint8Array> {
     this.check();
-    return this.client.call({ op: "save", session: this.id });
+    return this.send({ op: "save", session: this.id });
   }
 
   /** Frees the model in the worker. Safe to call twice. */
@@ -244,22 +269,33 @@ export async function loadSession(
   bytes: Uint8Array | ArrayBuffer,
   device: DeviceChoice = "auto",
 ): Promise<Session> {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+  // `instanceof` throws on a revoked proxy
+  const isBytes = reading("checkpoint", () => bytes instanceof Uint8Array || bytes instanceof ArrayBuffer, "invalid_checkpoint");
+  if (!isBytes) {
     throw new IclabError({ code: "invalid_checkpoint", field: "checkpoint", message: "expected a Uint8Array or ArrayBuffer" });
   }
+  if (device !== undefined && typeof device !== "string") {
+    throw new IclabError({ code: "invalid_config", field: "device", message: `invalid config \`device\`: must be "auto", "webgpu" or "cpu", got ${describe(device)}` });
+  }
+  const detached = reading(
+    "checkpoint",
+    () => ((bytes instanceof Uint8Array ? bytes.buffer : bytes) as ArrayBuffer & { detached?: boolean }).detached === true,
+    "invalid_checkpoint",
+  );
+  if (detached) {
+    throw new IclabError({ code: "invalid_checkpoint", field: "checkpoint", message: "invalid checkpoint: its ArrayBuffer is detached (it was transferred elsewhere)" });
+  }
   const c = client();
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const info = await c.call({ op: "load", bytes: data, device });
+  const data = reading("checkpoint", () => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)), "invalid_checkpoint");
+  const info = await c.call({ op: "load", bytes: data, device }, { blame: { code: "invalid_checkpoint", field: "checkpoint" } });
   return new Session(info, c);
 }
 
 /** Baselines only (no model): error vs k for a task config on fresh prompts. */
-export async function evaluateBaselines(config: SessionConfig, options: EvaluateOptions = {}): Promise<Evaluation> {
-  return client().call({
-    op: "baselines",
-    config: plain("config", config),
-    options: plain("options", options),
-  });
+export async function evaluateBaselines(config: SessionConfig, options: EvaluateOptions & Cancellable = {}): Promise<Evaluation> {
+  const checked = plain("config", config);
+  const { rest, signal } = cancellable("options", options);
+  return client().call({ op: "baselines", config: checked, options: rest }, { signal });
 }
 
 /**
@@ -294,8 +330,10 @@ export async function readCurves(curves: Record<string, ErrorCurve>, dims: numbe
 }
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
-export async function runContinual(config: ContinualConfig = {}): Promise<ContinualResult> {
-  return client().call({ op: "continual", config: plain("config", config) });
+export async function runContinual(config: ContinualConfig = {}, options: Cancellable = {}): Promise<ContinualResult> {
+  const checked = plain("config", config);
+  const { signal } = cancellable("options", options);
+  return client().call({ op: "continual", config: checked }, { signal });
 }
 
 /**
@@ -339,10 +377,11 @@ export class ContinualRun {
   }
 
   /** Trains up to `steps` more steps (fewer at the end of the stream); resolves to the run so far. */
-  async advance(steps: number): Promise<ContinualResult> {
+  async advance(steps: number, options: Cancellable = {}): Promise<ContinualResult> {
     this.check();
     const n = within("steps", steps, LIMITS.advanceSteps);
-    this.result = await this.client.call({ op: "continualAdvance", run: this.id, steps: n });
+    const { signal } = cancellable("options", options);
+    this.result = await this.client.call({ op: "continualAdvance", run: this.id, steps: n }, { signal });
     return this.result;
   }
 
@@ -422,17 +461,19 @@ export class ClassifyRun {
   }
 
   /** Trains `steps` SGD steps (1 to `CATALOG.limits.trainSteps.max`); resolves to the mean loss. */
-  async train(steps: number): Promise<ClassifyReport> {
+  async train(steps: number, options: Cancellable = {}): Promise<ClassifyReport> {
     this.check();
     const n = within("steps", steps, LIMITS.trainSteps);
-    return this.client.call({ op: "classifyTrain", run: this.id, steps: n });
+    const { signal } = cancellable("options", options);
+    return this.client.call({ op: "classifyTrain", run: this.id, steps: n }, { signal });
   }
 
   /** In-context and in-weights accuracy on `prompts` sequences each, with the attention at the query. */
-  async evaluate(prompts = 512): Promise<ClassifyEvaluation> {
+  async evaluate(prompts = 512, options: Cancellable = {}): Promise<ClassifyEvaluation> {
     this.check();
     const n = within("prompts", prompts, CATALOG.classify.prompts);
-    return this.client.call({ op: "classifyEvaluate", run: this.id, prompts: n });
+    const { signal } = cancellable("options", options);
+    return this.client.call({ op: "classifyEvaluate", run: this.id, prompts: n }, { signal });
   }
 
   /** Frees the run in the worker. Safe to call twice. */
@@ -461,7 +502,7 @@ export function catalog(): Promise<Catalog> {
 export async function createSession(config: SessionConfig = {}): Promise<Session> {
   const c = client();
   // Non-objects go to the core as they are: it names the root `config` in its error.
-  const checked = typeof config === "object" && config !== null && !Array.isArray(config) ? plain("config", config) : config;
+  const checked = typeof config === "object" && config !== null && !reading("config", () => Array.isArray(config)) ? plain("config", config) : config;
   const info = await c.call({ op: "create", config: checked });
   return new Session(info, c);
 }

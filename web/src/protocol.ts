@@ -50,6 +50,8 @@ export interface Operations {
   classifyDispose: { args: { run: number }; result: boolean };
   dispose: { args: { session: number }; result: boolean };
   memory: { args: object; result: Diagnostics };
+  /** Cancels request `call` (its caller's `AbortSignal` fired). */
+  cancel: { args: { call: number }; result: boolean };
 }
 
 export type Op = keyof Operations;
@@ -62,7 +64,7 @@ export type Request = RequestBody & { id: number };
 export type Result<K extends Op> = Operations[K]["result"];
 
 /** The worker's table: one handler per operation, each returning its operation's result. */
-export type Handlers = { [K in Op]: (request: { op: K } & Operations[K]["args"]) => Promise<Result<K>> | Result<K> };
+export type Handlers = { [K in Op]: (request: { op: K; id: number } & Operations[K]["args"]) => Promise<Result<K>> | Result<K> };
 
 export type Response =
   | { id: number; ok: true; value: unknown }

@@ -139,7 +139,16 @@ export type ContinualStrategy = core.StrategyKind;
 export type ContinualResult = core.ClResult;
 export type ContinualMetrics = core.Metrics;
 
-export interface TrainOptions {
+/**
+ * Stops a long call early: when `signal` fires, the call rejects with code `aborted` at its next
+ * chunk of work (a few tens of milliseconds), as `fetch` does with an `AbortSignal`. What it had
+ * done stays done: a training call keeps the steps it ran.
+ */
+export interface Cancellable {
+  signal?: AbortSignal;
+}
+
+export interface TrainOptions extends Cancellable {
   /** Total steps to run (whole number ≥ 1). */
   steps: number;
   /** Steps per report (whole number, 1 to `CATALOG.limits.trainSteps.max`). Default 10. */

@@ -107,26 +107,41 @@ async function digitsFor(config: unknown): Promise<Uint8Array | undefined> {
   }
 }
 
+/** Requests being answered, and those of them cancelled before their wasm call began. */
+const inFlight = new Set<number>();
+const cancelledEarly = new Set<number>();
+
+/** Throws `aborted` when request `id` was cancelled before its work began. */
+function live(id: number): number {
+  if (cancelledEarly.has(id)) {
+    throw Object.assign(new Error("the call was aborted by its caller"), { code: "aborted", field: null });
+  }
+  return id;
+}
+
 /** One handler per operation of the protocol; a missing or mistyped one does not compile. */
 const handlers: Handlers = {
   capabilities: () => wasm.capabilities(),
   create: (r) => wasm.createSession(r.config),
-  train: (r) => wasm.trainSession(r.session, r.steps),
-  evaluate: (r) => wasm.evaluateSession(r.session, r.options),
-  layers: (r) => wasm.sessionLayers(r.session, r.options),
+  train: (r) => wasm.trainSession(r.session, r.steps, live(r.id)),
+  evaluate: (r) => wasm.evaluateSession(r.session, r.options, live(r.id)),
+  layers: (r) => wasm.sessionLayers(r.session, r.options, live(r.id)),
   load: (r) => wasm.loadSession(r.bytes, r.device),
   save: (r) => wasm.saveSession(r.session),
-  baselines: (r) => wasm.evaluateBaselines(r.config, r.options),
+  baselines: (r) => wasm.evaluateBaselines(r.config, r.options, live(r.id)),
   catalog: () => wasm.catalog(),
-  continual: async (r) => wasm.runContinual(r.config, await digitsFor(r.config)),
+  continual: async (r) => {
+    const digits = await digitsFor(r.config);
+    return wasm.runContinual(r.config, digits, live(r.id));
+  },
   continualCreate: async (r) => wasm.createContinual(r.config, await digitsFor(r.config)),
-  continualAdvance: (r) => wasm.advanceContinual(r.run, r.steps),
+  continualAdvance: (r) => wasm.advanceContinual(r.run, r.steps, live(r.id)),
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
   continualUnlearn: (r) => wasm.unlearnContinual(r.run, r.class),
   continualDispose: (r) => wasm.disposeContinual(r.run),
   classifyCreate: (r) => wasm.createClassify(r.config),
-  classifyTrain: (r) => wasm.trainClassify(r.run, r.steps),
-  classifyEvaluate: (r) => wasm.evaluateClassify(r.run, r.prompts),
+  classifyTrain: (r) => wasm.trainClassify(r.run, r.steps, live(r.id)),
+  classifyEvaluate: (r) => wasm.evaluateClassify(r.run, r.prompts, live(r.id)),
   classifyDispose: (r) => wasm.disposeClassify(r.run),
   cost: (r) => wasm.inferenceCost(r.config, r.tokens),
   read: (r) => wasm.readCurves(r.curves, r.dims),
@@ -138,6 +153,12 @@ const handlers: Handlers = {
     gpuBuffers: gpu.buffers,
     gpuBytes: gpu.bytes,
   }),
+  // A call running in the wasm stops at its next chunk; one not yet begun, when it begins.
+  cancel: (r) => {
+    if (!inFlight.has(r.call)) return false;
+    if (!wasm.cancel(r.call)) cancelledEarly.add(r.call);
+    return true;
+  },
 };
 
 async function dispatch(req: Request): Promise<unknown> {
@@ -149,6 +170,7 @@ async function dispatch(req: Request): Promise<unknown> {
 self.onmessage = async (event: MessageEvent<Request>) => {
   const req = event.data;
   let res: Response;
+  inFlight.add(req.id);
   try {
     res = { id: req.id, ok: true, value: await dispatch(req) };
   } catch (error) {
@@ -165,6 +187,9 @@ self.onmessage = async (event: MessageEvent<Request>) => {
       }
     }
     res = { id: req.id, ok: false, error: payload, fatal };
+  } finally {
+    inFlight.delete(req.id);
+    cancelledEarly.delete(req.id);
   }
   self.postMessage(res);
 };

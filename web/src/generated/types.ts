@@ -390,6 +390,12 @@ export type BaselineOptions = {
    */
   lassoAlpha: number,
   /**
+   * Most coordinate-descent sweeps per Lasso fit, 1 to 100,000 (the reference's cap). Default
+   * 10,000; a fit that reaches it before its tolerance is counted in the result's
+   * `stoppedEarly`.
+   */
+  lassoSweeps: number,
+  /**
    * Gradient-descent steps T (step size 1/λ_max of `XᵀX/k`). Default 10.
    */
   gdSteps: number,
@@ -467,6 +473,11 @@ export type EvalResult = {
    * Which tasks the prompts used.
    */
   tasks: EvalTasks,
+  /**
+   * Per baseline, the fits that reached their iteration cap before their convergence
+   * tolerance (Lasso's `lassoSweeps`): their predictions are the iterate where they stopped.
+   */
+  stoppedEarly?: { [key in string]: number },
   /**
    * The first `examples` prompts in full.
    */
@@ -1442,13 +1453,12 @@ export type InferenceCost = {
  *
  * Parameters are counted from the shapes (a transformer layer ≈ 12·d² weights, an xLSTM block
  * ≈ 10·d²), each stored four times (weights, gradients, Adam's two moments). Activations kept
- * for the backward pass are ≈ 20·b·s·d + 3·b·h·s² floats per transformer layer (projections,
- * MLP, attention scores and softmax) and ≈ 32·b·s·d + 4·b·h·s² per xLSTM block (the mLSTM's
- * parallel form builds b·h·s² decay and score matrices), with s tokens (2·points interleaved,
- * points paired). Calibrated
- * against peak RSS on the CPU backend: transformer small, batch 64, 41 points: estimated
- * 0.45 GB, measured 0.49 GB; tiny at batch 256: 0.45 / 0.50 GB; xLSTM small, batch 64:
- * 0.69 / 0.71 GB.
+ * for the backward pass are ≈ 33·b·s·d + 3·b·h·s² floats per layer, transformer or xLSTM
+ * (projections, MLP, attention scores and softmax; the mLSTM's parallel form builds b·h·s²
+ * decay and score matrices), with s tokens (2·points interleaved, points paired), plus
+ * [`OVERHEAD_BYTES`]. Fitted to the bytes really allocated at the peak of a training step
+ * (crate/tests/memory.rs, which holds every config of its grid within 20%: presets tiny and
+ * small, both backbones, batch 8–64, 11–101 points).
  */
 export type MemoryEstimate = {
   parameters: number,
@@ -1460,6 +1470,9 @@ export type MemoryEstimate = {
    * Activations of one batch kept for the backward pass.
    */
   activationBytes: number,
+  /**
+   * The two, and what any call allocates besides ([`OVERHEAD_BYTES`]).
+   */
   totalBytes: number,
 };
 
