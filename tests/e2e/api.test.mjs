@@ -301,7 +301,7 @@ test("in-context classification through the package: start, train, evaluate, typ
   assert.equal(e.example.length, 4, "a flag per context pair");
   assert.ok(e.emergenceStep === null || e.emergenceStep === 10);
   assert.ok(Number.isFinite(e.induction.labelToItem) && Number.isFinite(e.induction.queryToMatch));
-  assert.deepEqual(out.errors, ["invalid_config:burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:heads", "invalid_config:backbone", "invalid_config:steps", "invalid_config:prompts"]);
+  assert.deepEqual(out.errors, ["invalid_config:task.burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:heads", "invalid_config:backbone", "invalid_config:steps", "invalid_config:prompts"]);
   assert.equal(out.after, "disposed");
   assert.equal(out.live, 0);
 });

@@ -1,6 +1,7 @@
 // Fuzzing the JS API in the browser: 10,000 seeded random calls (malformed and valid configs,
-// wrong types, NaN/Infinity, huge sizes, unclonable values, random checkpoint bytes, calls after
-// dispose, overlapping calls) against one page's worker. Every call must resolve to a valid
+// wrong types, NaN/Infinity on nullable fields, huge sizes, unclonable and non-plain values,
+// revoked proxies, random checkpoint bytes, calls after dispose, overlapping calls, task pools,
+// layer analyses, classification runs, calls cancelled part-way) against one page's worker. Every call must resolve to a valid
 // result or reject with an IclabError of a known code; none may trap the wasm (which would show
 // as `worker_crashed`); afterwards the same worker still trains a session.
 import assert from "node:assert/strict";
@@ -36,9 +37,13 @@ before(async () => {
       () => { const o = {}; o.self = o; return o; },
       () => ({ get boom() { throw new Error("getter"); } }),
       () => new Proxy({}, {}),
+      () => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; },
+      () => Promise.resolve(1), () => new Set([1]), () => Object.create(null), () => "y".repeat(int(100, 5000)),
     ];
     const wild = () => pick(WILD)();
-    const SESSION_KEYS = ["task", "model", "preset", "tokens", "dims", "points", "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed", "device", "layers", "dModel", "heads", "xlstmRatio", "gradClip", "curriculum"];
+    const SESSION_KEYS = ["task", "model", "preset", "tokens", "dims", "points", "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed", "device", "layers", "dModel", "heads", "xlstmRatio", "gradClip", "curriculum", "taskPool"];
+    const LAYERS_KEYS = ["prompts", "fitPrompts", "newtonMax", "gdMax", "gdStep", "probeRidge", "seed"];
+    const CLASSIFY_KEYS = ["task", "backbone", "layers", "hidden", "dModel", "heads", "learningRate", "batchSize", "weightDecay", "seed", "device"];
     const EVAL_KEYS = ["prompts", "probe", "probeScale", "probeNoise", "baselines", "seed", "examples", "options"];
     const CL_KEYS = ["dataset", "scenario", "strategy", "bufferSize", "hidden", "learningRate", "batchSize", "iterationsPerTask", "evalEvery", "seed", "device", "features"];
     const randomObject = (keys) => {
@@ -56,8 +61,12 @@ before(async () => {
       device: "cpu", dataset: { kind: "two_d", shape: pick(["blobs", "moons", "xor"]), classes: 4, perClass: int(10, 30) },
       strategy: pick(["naive", "replay", "ewc", "lwf", "ncm", "slda", "analytic", "joint"]), iterationsPerTask: int(1, 5), seed: int(0, 99),
     });
-    const KNOWN = new Set(["invalid_config", "invalid_checkpoint", "device_unavailable", "backend", "diverged", "too_large", "unknown_session", "busy", "disposed"]);
-    const state = { sessions: [], runs: [], saved: null, outcomes: {}, examples: {}, bad: [], calls: 0 };
+    const smallClassify = () => ({
+      device: "cpu", backbone: pick(["attention_only", "transformer", "xlstm"]), layers: int(1, 2), hidden: 8, dModel: 8, heads: 1,
+      batchSize: int(1, 8), task: { dims: int(2, 8), pairs: 4, burstiness: pick([1, 2, 4]), labels: 8, classes: 64 }, seed: int(0, 99),
+    });
+    const KNOWN = new Set(["invalid_config", "invalid_checkpoint", "device_unavailable", "backend", "diverged", "too_large", "unknown_session", "busy", "disposed", "aborted"]);
+    const state = { sessions: [], runs: [], classify: [], saved: null, outcomes: {}, examples: {}, bad: [], calls: 0 };
     window.__fuzz = state;
     /** Adds to a pool, disposing the oldest beyond `max`, so the fuzzer's own use stays bounded. */
     const keep = async (pool, item, max) => {
@@ -66,7 +75,7 @@ before(async () => {
     };
 
     async function once() {
-      const op = int(0, 15);
+      const op = int(0, 20);
       const s = state.sessions.length ? pick(state.sessions) : null;
       const r = state.runs.length ? pick(state.runs) : null;
       switch (op) {
@@ -127,6 +136,41 @@ before(async () => {
           if (rejected) throw rejected.reason;
           return ["overlap", true];
         }
+        case 15: {
+          // a task pool, evaluated on its own tasks against dMMSE
+          const pooled = await iclab.createSession({ ...smallSession(), taskPool: pick([1, 4, 64, wild()]) });
+          try {
+            return ["pool", await pooled.evaluate({ prompts: int(1, 16), tasks: pick(["pool", "fresh"]), baselines: pick([["dmmse"], ["dmmse", "bayes_ridge"], [wild()]]) })];
+          } finally {
+            await pooled.dispose();
+          }
+        }
+        case 16: return s ? ["layers", await s.layers(rand() < 0.5 ? { prompts: 16, fitPrompts: 16, newtonMax: int(1, 4), gdMax: int(1, 64) } : randomObject(LAYERS_KEYS))] : ["skip"];
+        case 17: {
+          await keep(state.classify, await iclab.startClassify(rand() < 0.6 ? smallClassify() : randomObject(CLASSIFY_KEYS)), 2);
+          return ["classifyStart"];
+        }
+        case 18: {
+          const c = state.classify.length ? pick(state.classify) : null;
+          if (!c) return ["skip"];
+          return rand() < 0.5
+            ? ["classifyTrain", await c.train(rand() < 0.7 ? int(1, 3) : wild())]
+            : ["classifyEvaluate", await c.evaluate(rand() < 0.7 ? int(1, 32) : wild())];
+        }
+        case 19: {
+          // cancelled before, during or after the call
+          if (!s) return ["skip"];
+          const controller = new AbortController();
+          const when = int(0, 3);
+          if (when === 0) controller.abort();
+          const call = pick([
+            () => s.evaluate({ prompts: int(1, 300), signal: controller.signal }),
+            () => iclab.evaluateBaselines(smallSession(), { prompts: int(1, 300), baselines: ["least_squares"], signal: controller.signal }),
+            async () => { for await (const _ of s.train({ steps: int(1, 20), every: int(1, 20), signal: controller.signal })); },
+          ])();
+          if (when > 0) setTimeout(() => controller.abort(), when === 3 ? 0 : int(0, 20));
+          return ["cancel", await call];
+        }
         default: return [pick(["catalog", "capabilities", "diagnostics"]), await iclab[pick(["catalog", "capabilities", "diagnostics"])]()];
       }
     }
@@ -167,13 +211,15 @@ test(`${CALLS.toLocaleString("en")} random and malformed API calls each give a r
   // `backend` means something inside failed; bad input must never end there.
   assert.equal(summary.outcomes.backend, undefined, `backend errors, e.g. ${summary.examples.backend}`);
   assert.ok((summary.outcomes.invalid_config ?? 0) > CALLS / 10, "most malformed input is refused by name");
-  for (const kind of ["createValid:ok", "train:ok", "evaluate:ok", "load:ok", "startValid:ok", "advance:ok"]) {
+  for (const kind of ["createValid:ok", "train:ok", "evaluate:ok", "load:ok", "startValid:ok", "advance:ok", "pool:ok", "layers:ok", "classifyStart:ok", "classifyEvaluate:ok", "cancel:ok"]) {
     assert.ok((summary.outcomes[kind] ?? 0) > 0, `${kind} happened`);
   }
+  assert.ok((summary.outcomes.aborted ?? 0) > 0, "some calls were cancelled");
   // The same worker still works.
   const fine = await page.evaluate(async () => {
     for (const s of window.__fuzz.sessions) await s.dispose();
     for (const r of window.__fuzz.runs) await r.dispose();
+    for (const c of window.__fuzz.classify) await c.dispose();
     const s = await window.iclab.createSession({ device: "cpu", dims: 3, points: 5, batchSize: 8, layers: 1, dModel: 16, heads: 2 });
     const steps = [];
     for await (const r of s.train({ steps: 4, every: 2 })) steps.push(r.step);
