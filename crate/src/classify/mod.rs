@@ -2,6 +2,7 @@
 //! 2023): a second in-context task family, where the answer is a label that either the context
 //! holds (in-context learning) or the weights remember (in-weights learning).
 
+pub mod config;
 pub mod model;
 pub mod phase;
 pub mod runs;

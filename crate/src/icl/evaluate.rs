@@ -4,14 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::baselines::{self, BaselineKind, BaselineOptions, Fit, dmmse};
-use super::curves::{ErrorCurve, error_curve};
-use super::probe::{EvalDraw, EvalSet, Probe};
+use super::baselines::{BaselineKind, BaselineOptions};
+use super::curves::ErrorCurve;
+use super::probe::{EvalSet, Probe};
 use super::{FunctionClass, TaskKind, TaskPool};
 use crate::pace::Pace;
 use crate::{Error, Result};
@@ -20,9 +19,6 @@ use crate::{Error, Result};
 /// are held one chunk at a time, so an evaluation's memory does not grow with `prompts` beyond
 /// one prediction per prompt and k for each method.
 pub const EVAL_CHUNK: usize = 256;
-
-/// Operations of baseline fits per chunk, at most: tens of milliseconds in the browser.
-const CHUNK_WORK: f64 = 5e7;
 
 /// The bounds of an evaluation's numbers (the catalog lists them with their defaults).
 pub mod fields {
@@ -247,308 +243,7 @@ pub fn baseline_predictions(
     seed: u64,
     prior: &Prior<'_>,
 ) -> Result<Vec<f64>> {
-    Ok(baseline_chunk(set, 0, kind, options, seed, prior)?.0)
-}
-
-/// [`baseline_predictions`] for a chunk whose first prompt is prompt `offset` of the evaluation
-/// (the randomized baselines are seeded by the prompt's place in the whole), with the number of
-/// fits that stopped at their iteration cap.
-fn baseline_chunk(
-    set: &EvalSet,
-    offset: usize,
-    kind: BaselineKind,
-    options: &BaselineOptions,
-    seed: u64,
-    prior: &Prior<'_>,
-) -> Result<(Vec<f64>, u32)> {
-    let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
-    let noise_var = prior.class.output_noise().powi(2);
-    if kind == BaselineKind::Dmmse {
-        let pool = prior.pool.ok_or_else(|| {
-            Error::invalid(
-                "baselines",
-                "dmmse needs a session trained on a task pool (taskPool)",
-            )
-        })?;
-        let functions = (0..pool.len()).map(|m| pool.function(prior.class, m, dims));
-        return Ok((dmmse::predictions(set, functions, noise_var), 0));
-    }
-    let mut out = Vec::with_capacity(batch * points);
-    let mut stopped = 0;
-    for b in 0..batch {
-        let (xs, ys) = set.prompts.prompt(b);
-        let all_x = DMatrix::from_row_iterator(points, dims, xs.iter().map(|&v| f64::from(v)));
-        let all_y = DVector::from_iterator(points, ys.iter().map(|&v| f64::from(v)));
-        for k in 0..points {
-            let ctx_x = all_x.rows(0, k).into_owned();
-            let ctx_y = all_y.rows(0, k).into_owned();
-            let (q, _) = set.query(b, k);
-            let query = DVector::from_iterator(dims, q.iter().map(|&v| f64::from(v)));
-            let fit = Fit {
-                xs: &ctx_x,
-                ys: &ctx_y,
-                query: &query,
-                seed: seed
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    .wrapping_add(((offset + b) * points + k) as u64),
-                noise_var,
-            };
-            let (prediction, converged) = baselines::predict_checked(kind, options, &fit);
-            stopped += u32::from(!converged);
-            out.push(prediction);
-        }
-    }
-    Ok((out, stopped))
-}
-
-/// An evaluation gathered chunk by chunk ([`EVAL_CHUNK`] prompts at a time): the prompts are
-/// drawn, predicted and scored one chunk after another, and only each method's predictions and
-/// the targets are kept. The prompts are the same as drawn in one piece.
-pub struct Gather<'a> {
-    config: &'a EvalConfig,
-    prior: Prior<'a>,
-    draw: EvalDraw,
-    rng: StdRng,
-    seed: u64,
-    points: usize,
-    dims: usize,
-    drawn: usize,
-    targets: Vec<f64>,
-    /// Each method's predictions so far, the model's first when there is one.
-    methods: Vec<(String, Vec<f64>)>,
-    stopped_early: BTreeMap<String, u32>,
-    /// Inputs of the first `examples` prompts, `[prompt][k][dims]`.
-    example_xs: Vec<Vec<Vec<f64>>>,
-}
-
-impl<'a> Gather<'a> {
-    /// Checks what the evaluation needs of the training distribution and draws what is fixed
-    /// for all its prompts.
-    pub fn new(
-        config: &'a EvalConfig,
-        prior: Prior<'a>,
-        seed: u64,
-        points: usize,
-        dims: usize,
-    ) -> Result<Self> {
-        config.check_pool(prior.pool)?;
-        let mut rng = StdRng::seed_from_u64(seed);
-        let draw = EvalDraw::new(
-            config.probe,
-            config.probe_scale,
-            config.probe_noise,
-            &mut rng,
-            points,
-            dims,
-        );
-        Ok(Self {
-            config,
-            prior,
-            draw,
-            rng,
-            seed,
-            points,
-            dims,
-            drawn: 0,
-            targets: Vec::new(),
-            methods: Vec::new(),
-            stopped_early: BTreeMap::new(),
-            example_xs: Vec::new(),
-        })
-    }
-
-    /// Prompts per chunk: [`EVAL_CHUNK`], or fewer when the baselines' fits are heavy (64
-    /// dimensions, 256 points, Lasso), so that a call gives way, and can be cancelled, every few
-    /// tens of milliseconds. The prompts are the same whatever the chunks.
-    fn chunk_size(&self) -> usize {
-        let (p, d) = (self.points as f64, self.dims as f64);
-        let o = &self.config.options;
-        let pool = self.prior.pool.map_or(0, TaskPool::len) as f64;
-        // rough operation counts of one prompt's fits, all k
-        let work: f64 = self
-            .config
-            .baselines
-            .iter()
-            .map(|kind| match kind {
-                BaselineKind::Zero => 0.0,
-                BaselineKind::Averaging | BaselineKind::Knn => p * p * d,
-                BaselineKind::LeastSquares | BaselineKind::Ridge | BaselineKind::BayesRidge => {
-                    p * p * d * d
-                }
-                BaselineKind::Gd => p * p * d * f64::from(o.gd_steps),
-                BaselineKind::Newton => p * d * d * d * f64::from(o.newton_steps),
-                BaselineKind::Lasso => p * p * d * f64::from(o.lasso_sweeps.min(1000)),
-                BaselineKind::ReluNet => {
-                    p * p * d * f64::from(o.net_hidden) * f64::from(o.net_steps)
-                }
-                BaselineKind::Tree => p * p * d * f64::from(o.tree_depth),
-                BaselineKind::BoostedTrees => {
-                    p * p * d * f64::from(o.tree_depth) * f64::from(o.boost_rounds)
-                }
-                BaselineKind::Dmmse => p * d * pool,
-            })
-            .sum();
-        (CHUNK_WORK / work.max(1.0)).clamp(1.0, EVAL_CHUNK as f64) as usize
-    }
-
-    /// The next chunk of prompts; `None` once every prompt has been drawn.
-    pub fn next_chunk(&mut self) -> Option<EvalSet> {
-        let total = self.config.prompts as usize;
-        if self.drawn >= total {
-            return None;
-        }
-        let size = self.chunk_size().min(total - self.drawn);
-        let from = match self.config.tasks {
-            EvalTasks::Pool => self.prior.pool,
-            EvalTasks::Fresh => None,
-        };
-        let set = self.draw.draw(self.prior.class, from, &mut self.rng, size);
-        Some(set)
-    }
-
-    /// Scores a chunk from [`Self::next_chunk`]: the model's predictions for it (if a model is
-    /// evaluated), then the zero estimator and every requested baseline, deduplicated, in
-    /// request order.
-    pub fn add(&mut self, set: &EvalSet, model: Option<Vec<f64>>) -> Result<()> {
-        let offset = self.drawn;
-        let mut kinds = Vec::new();
-        for &kind in std::iter::once(&BaselineKind::Zero).chain(&self.config.baselines) {
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        let mut chunk: Vec<(String, Vec<f64>)> = Vec::new();
-        if let Some(model) = model {
-            chunk.push(("model".to_owned(), model));
-        }
-        for kind in kinds {
-            let (predictions, stopped) = baseline_chunk(
-                set,
-                offset,
-                kind,
-                &self.config.options,
-                self.seed,
-                &self.prior,
-            )?;
-            if stopped > 0 {
-                *self
-                    .stopped_early
-                    .entry(kind.name().to_owned())
-                    .or_default() += stopped;
-            }
-            chunk.push((kind.name().to_owned(), predictions));
-        }
-        // room for every prompt at once: growing by doubling would hold up to twice as much
-        let room = self.config.prompts as usize * self.points;
-        if self.methods.is_empty() {
-            self.methods = chunk
-                .iter()
-                .map(|(name, _)| (name.clone(), Vec::with_capacity(room)))
-                .collect();
-            self.targets.reserve_exact(room);
-        }
-        for ((_, all), (_, part)) in self.methods.iter_mut().zip(chunk) {
-            all.extend(part);
-        }
-        self.targets.extend(set.targets());
-        let wanted = (self.config.examples as usize).saturating_sub(self.example_xs.len());
-        for b in 0..wanted.min(set.prompts.batch) {
-            self.example_xs.push(
-                (0..self.points)
-                    .map(|k| set.query(b, k).0.iter().map(|&v| f64::from(v)).collect())
-                    .collect(),
-            );
-        }
-        self.drawn += set.prompts.batch;
-        Ok(())
-    }
-
-    /// Method `i`'s error curve (its bootstrap is the costly part of finishing).
-    fn curve(&self, i: usize) -> (String, ErrorCurve) {
-        let (name, preds) = &self.methods[i];
-        let normalizer = self.prior.class.error_normalizer(self.dims);
-        let curve = error_curve(preds, &self.targets, self.points, normalizer, self.seed);
-        (name.clone(), curve)
-    }
-
-    /// The result, once every chunk is added.
-    pub fn finish(self, task: TaskKind, step: Option<u32>) -> EvalResult {
-        let curves = (0..self.methods.len()).map(|i| self.curve(i)).collect();
-        self.finish_with(curves, task, step)
-    }
-
-    /// [`Self::finish`], giving way to `pace` between the curves.
-    pub async fn finish_paced(
-        self,
-        task: TaskKind,
-        step: Option<u32>,
-        pace: &mut Pace,
-    ) -> Result<EvalResult> {
-        let mut curves = BTreeMap::new();
-        for i in 0..self.methods.len() {
-            let (name, curve) = self.curve(i);
-            curves.insert(name, curve);
-            pace.tick().await?;
-        }
-        Ok(self.finish_with(curves, task, step))
-    }
-
-    fn finish_with(
-        self,
-        curves: BTreeMap<String, ErrorCurve>,
-        task: TaskKind,
-        step: Option<u32>,
-    ) -> EvalResult {
-        let (points, dims) = (self.points, self.dims);
-        let batch = self.drawn;
-        let targets = &self.targets;
-        let normalizer = self.prior.class.error_normalizer(dims);
-        let methods = &self.methods;
-        let distances = match methods.iter().find(|(name, _)| name == "model") {
-            Some((_, model)) => methods
-                .iter()
-                .filter(|(name, _)| name != "model")
-                .map(|(name, preds)| (name.clone(), distance(model, preds, points, normalizer)))
-                .collect(),
-            None => BTreeMap::new(),
-        };
-        let preds = |name: &str| methods.iter().find(|(n, _)| n == name).map(|(_, p)| p);
-        let span = match (preds("dmmse"), preds("bayes_ridge")) {
-            (Some(a), Some(b)) => Some(distance(a, b, points, normalizer)),
-            _ => None,
-        };
-        let position = super::diversity::position_of(&distances, span.as_deref());
-        let examples = self
-            .example_xs
-            .iter()
-            .enumerate()
-            .map(|(b, xs)| Example {
-                xs: xs.clone(),
-                targets: targets[b * points..(b + 1) * points].to_vec(),
-                predictions: methods
-                    .iter()
-                    .map(|(name, p)| (name.clone(), p[b * points..(b + 1) * points].to_vec()))
-                    .collect(),
-            })
-            .collect();
-        let reading = super::reading::read(&curves, dims);
-        EvalResult {
-            task,
-            probe: self.config.probe,
-            dims: dims as u32,
-            points: points as u32,
-            prompts: batch as u32,
-            step,
-            normalizer,
-            curves,
-            distances,
-            position,
-            reading,
-            tasks: self.config.tasks,
-            stopped_early: self.stopped_early,
-            examples,
-        }
-    }
+    Ok(gather::baseline_chunk(set, 0, kind, options, seed, prior)?.0)
 }
 
 /// Mean over prompts of `(a − b)²` at each k, divided by `normalizer`.
@@ -602,6 +297,10 @@ pub async fn baselines_only_paced(
     }
     gather.finish_paced(task, None, pace).await
 }
+
+mod gather;
+
+pub use gather::Gather;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! Tests of the evaluation against exact oracles and by hand.
 use super::*;
+use crate::icl::curves::error_curve;
 
 fn run(task: TaskKind, baselines: Vec<BaselineKind>, dims: usize, points: usize) -> EvalResult {
     let config = EvalConfig {
