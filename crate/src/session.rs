@@ -310,7 +310,7 @@ impl Session {
         let mut gather = evaluate::Gather::new(config, prior, seed, points, dims)?;
         while let Some(set) = gather.next_chunk() {
             let model = self.predict_set(&set).await?;
-            gather.add(&set, Some(model))?;
+            gather.add_paced(&set, Some(model), pace).await?;
             pace.tick().await?;
         }
         gather

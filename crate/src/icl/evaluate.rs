@@ -292,7 +292,7 @@ pub async fn baselines_only_paced(
 ) -> Result<EvalResult> {
     let mut gather = Gather::new(config, Prior { class, pool }, seed, points, dims)?;
     while let Some(set) = gather.next_chunk() {
-        gather.add(&set, None)?;
+        gather.add_paced(&set, None, pace).await?;
         pace.tick().await?;
     }
     gather.finish_paced(task, None, pace).await

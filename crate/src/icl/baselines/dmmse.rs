@@ -15,29 +15,52 @@ pub const MIN_NOISE_VAR: f64 = 1e-6;
 /// dMMSE's prediction for every prompt and k of `set`, `[batch, points]`, against the pool's
 /// functions (evaluated on the set's `dims`), with output-noise variance `noise_var`.
 ///
-/// The functions are read one at a time, each once: per prompt and k the sum over the pool is
-/// kept as a running log-sum-exp (the largest log-weight so far, and the weighted sums scaled to
-/// it), so memory does not grow with M — a pool of 2²⁰ ReLU networks never exists at once.
+/// The functions are read one at a time, each once ([`Posterior`]), so memory does not grow
+/// with M — a pool of 2²⁰ ReLU networks never exists at once.
 pub fn predictions(
     set: &EvalSet,
     functions: impl IntoIterator<Item = Function>,
     noise_var: f64,
 ) -> Vec<f64> {
-    let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
-    let var = noise_var.max(MIN_NOISE_VAR);
-    let n = batch * points;
-    // per prompt and k: the largest log-weight so far, and Σ w·f(q), Σ w scaled by exp(−top)
-    let mut top = vec![f64::NEG_INFINITY; n];
-    let mut num = vec![0.0f64; n];
-    let mut den = vec![0.0f64; n];
+    let mut posterior = Posterior::new(set, noise_var);
     for f in functions {
+        posterior.add(set, &f);
+    }
+    posterior.predictions()
+}
+
+/// The posterior mean over the functions added so far, for every prompt and k of one set: per
+/// prompt and k a running log-sum-exp (the largest log-weight so far, and the weighted sums
+/// scaled to it). Functions can be added a block at a time, so a caller can give way between.
+pub struct Posterior {
+    var: f64,
+    top: Vec<f64>,
+    num: Vec<f64>,
+    den: Vec<f64>,
+}
+
+impl Posterior {
+    pub fn new(set: &EvalSet, noise_var: f64) -> Self {
+        let n = set.prompts.batch * set.prompts.points;
+        Self {
+            var: noise_var.max(MIN_NOISE_VAR),
+            top: vec![f64::NEG_INFINITY; n],
+            num: vec![0.0; n],
+            den: vec![0.0; n],
+        }
+    }
+
+    /// Adds one of the pool's functions to the posterior of every prompt and k of `set`.
+    pub fn add(&mut self, set: &EvalSet, f: &Function) {
+        let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
+        let (top, num, den) = (&mut self.top, &mut self.num, &mut self.den);
         for b in 0..batch {
             let (xs, ys) = set.prompts.prompt(b);
             // this task's squared residual on the examples before k
             let mut residual = 0.0f64;
             for k in 0..points {
                 let at = b * points + k;
-                let lw = -residual / (2.0 * var);
+                let lw = -residual / (2.0 * self.var);
                 if lw > top[at] {
                     let scale = (top[at] - lw).exp();
                     num[at] *= scale;
@@ -54,10 +77,15 @@ pub fn predictions(
             }
         }
     }
-    num.iter()
-        .zip(&den)
-        .map(|(&a, &d)| if d > 0.0 { a / d } else { 0.0 })
-        .collect()
+
+    /// The posterior mean for every prompt and k, `[batch, points]`.
+    pub fn predictions(self) -> Vec<f64> {
+        self.num
+            .iter()
+            .zip(&self.den)
+            .map(|(&a, &d)| if d > 0.0 { a / d } else { 0.0 })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use crate::{Error, Result};
 
 /// Operations of baseline fits per chunk, at most: tens of milliseconds in the browser.
 const CHUNK_WORK: f64 = 5e7;
+/// dMMSE's functions read between two ticks of a paced evaluation.
+const DMMSE_BLOCK: usize = 64;
 
 /// [`baseline_predictions`] for a chunk whose first prompt is prompt `offset` of the evaluation
 /// (the randomized baselines are seeded by the prompt's place in the whole), with the number of
@@ -178,6 +180,46 @@ impl<'a> Gather<'a> {
     /// evaluated), then the zero estimator and every requested baseline, deduplicated, in
     /// request order.
     pub fn add(&mut self, set: &EvalSet, model: Option<Vec<f64>>) -> Result<()> {
+        self.add_with(set, model, None)
+    }
+
+    /// [`Self::add`], giving way to `pace` inside the chunk where one prompt can take seconds:
+    /// dMMSE over a large pool (2²⁰ tasks at 64 dims and 256 points is ~1e10 operations a
+    /// prompt) reads the pool a block of functions at a time.
+    pub async fn add_paced(
+        &mut self,
+        set: &EvalSet,
+        model: Option<Vec<f64>>,
+        pace: &mut Pace,
+    ) -> Result<()> {
+        let dmmse = match (
+            self.config.baselines.contains(&BaselineKind::Dmmse),
+            self.prior.pool,
+        ) {
+            (true, Some(pool)) => {
+                let class = self.prior.class;
+                let noise_var = class.output_noise().powi(2);
+                let mut posterior = dmmse::Posterior::new(set, noise_var);
+                for m in 0..pool.len() {
+                    posterior.add(set, &pool.function(class, m, self.dims));
+                    if m % DMMSE_BLOCK == DMMSE_BLOCK - 1 {
+                        pace.tick().await?;
+                    }
+                }
+                Some(posterior.predictions())
+            }
+            _ => None,
+        };
+        self.add_with(set, model, dmmse)
+    }
+
+    /// [`Self::add`] with dMMSE's predictions for the chunk when they are computed already.
+    fn add_with(
+        &mut self,
+        set: &EvalSet,
+        model: Option<Vec<f64>>,
+        mut dmmse: Option<Vec<f64>>,
+    ) -> Result<()> {
         let offset = self.drawn;
         let mut kinds = Vec::new();
         for &kind in std::iter::once(&BaselineKind::Zero).chain(&self.config.baselines) {
@@ -190,14 +232,20 @@ impl<'a> Gather<'a> {
             chunk.push(("model".to_owned(), model));
         }
         for kind in kinds {
-            let (predictions, stopped) = baseline_chunk(
-                set,
-                offset,
-                kind,
-                &self.config.options,
-                self.seed,
-                &self.prior,
-            )?;
+            let computed = (kind == BaselineKind::Dmmse)
+                .then(|| dmmse.take())
+                .flatten();
+            let (predictions, stopped) = match computed {
+                Some(predictions) => (predictions, 0),
+                None => baseline_chunk(
+                    set,
+                    offset,
+                    kind,
+                    &self.config.options,
+                    self.seed,
+                    &self.prior,
+                )?,
+            };
             if stopped > 0 {
                 *self
                     .stopped_early

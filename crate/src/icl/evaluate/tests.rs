@@ -389,3 +389,45 @@ fn lasso_fits_stopped_by_their_cap_are_reported() {
         "{roomy} of 88 fits stop at 10,000 sweeps, {stopped} at 1"
     );
 }
+
+/// The paced evaluation (the worker's) reads dMMSE's pool a block at a time and gives the same
+/// result as the evaluation in one go, curves and positions alike.
+#[test]
+#[cfg(not(target_family = "wasm"))]
+fn paced_dmmse_equals_dmmse_in_one_go() {
+    let class = TaskKind::Linear.class();
+    let pool = TaskPool::new(200, 4);
+    let config = EvalConfig {
+        prompts: 300,
+        tasks: EvalTasks::Pool,
+        baselines: vec![BaselineKind::Dmmse, BaselineKind::BayesRidge],
+        ..Default::default()
+    };
+    let run = |paced: bool| {
+        let args = (
+            &config,
+            TaskKind::Linear,
+            class.as_ref(),
+            Some(&pool),
+            6,
+            7,
+            3,
+        );
+        if paced {
+            pollster::block_on(baselines_only_paced(
+                args.0,
+                args.1,
+                args.2,
+                args.3,
+                args.4,
+                args.5,
+                args.6,
+                &mut Pace::free(),
+            ))
+        } else {
+            baselines_only(args.0, args.1, args.2, args.3, args.4, args.5, args.6)
+        }
+        .expect("evaluation")
+    };
+    assert_eq!(run(true), run(false));
+}
