@@ -34,8 +34,11 @@ const inPage = (body) =>
 test("calls that trapped the worker are refused up front or run in bounded memory", async () => {
   const out = await inPage(`
     const big = { device: "cpu", dims: 64, points: 256, batchSize: 1, layers: 1, dModel: 16, heads: 2 };
+    // every layer's stream for 12,288 prompts of 256 points at width 128: 11 GiB
+    const wide = await iclab.createSession({ ...big, layers: 6, dModel: 128, heads: 4 });
+    const layers = await outcome(wide.layers({ prompts: 4096, fitPrompts: 8192 }));
+    await wide.dispose();
     const s = await iclab.createSession(big);
-    const layers = await outcome(s.layers({ prompts: 4096, fitPrompts: 8192 }));
     const classify = await outcome(iclab.startClassify({ backbone: "transformer", dModel: 512, heads: 16, layers: 8, batchSize: 4096,
       task: { dims: 256, classes: 65536, labels: 256, pairs: 64 } }));
     // 20,000 prompts of 256 points in 64 dims: chunked now, so the heap does not grow with them;
@@ -103,7 +106,20 @@ test("long baselines stop when cancelled; duplicates and huge lists cost nothing
     const twice = await iclab.evaluateBaselines({ dims: 2, points: 3 }, { prompts: 8, baselines: Array(50).fill("least_squares") });
     const twiceMs = performance.now() - tt;
     const badSignal = await outcome(iclab.evaluateBaselines({ dims: 2, points: 3 }, { prompts: 8, signal: "stop" }));
-    return { aborted, lassoMs, diagnosticsMs, early, many, twiceMs, curves: Object.keys(twice.curves), badSignal };
+    // the issue's traps at 64 dims and 256 points (capacity overflow on the first allocation):
+    // chunked now, stopped after a second each, the heap bounded
+    const heap = (await iclab.diagnostics()).wasmBytes;
+    const traps = [];
+    for (const [config, options] of [
+      [{ dims: 64, points: 256 }, { prompts: 20000, baselines: [] }],
+      [{ dims: 64, points: 256, taskPool: 2 ** 16 }, { prompts: 20000, baselines: ["dmmse"], tasks: "pool" }],
+    ]) {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 1000);
+      traps.push(await outcome(iclab.evaluateBaselines(config, { ...options, signal: stop.signal })));
+    }
+    const trapsGrew = (await iclab.diagnostics()).wasmBytes - heap;
+    return { aborted, lassoMs, diagnosticsMs, early, many, twiceMs, curves: Object.keys(twice.curves), badSignal, traps, trapsGrew };
   `);
   assert.equal(out.aborted.code, "aborted", JSON.stringify(out.aborted));
   assert.ok(out.lassoMs < 3000, `Lasso stopped after ${out.lassoMs} ms`);
@@ -113,6 +129,8 @@ test("long baselines stop when cancelled; duplicates and huge lists cost nothing
   assert.deepEqual(out.curves, ["least_squares", "zero"]);
   assert.ok(out.twiceMs < 2000, `50 copies of one baseline took ${out.twiceMs} ms`);
   assert.deepEqual([out.badSignal.code, out.badSignal.field], ["invalid_config", "signal"]);
+  for (const trap of out.traps) assert.ok(trap.ok || trap.code === "aborted", JSON.stringify(trap));
+  assert.ok(out.trapsGrew < 512 * 2 ** 20, `the heap grew ${out.trapsGrew} bytes`);
 });
 
 test("every rejection is an IclabError naming the right field, and short", async () => {
