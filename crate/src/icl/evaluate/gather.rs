@@ -31,7 +31,28 @@ pub(super) fn baseline_chunk(
     seed: u64,
     prior: &Prior<'_>,
 ) -> Result<(Vec<f64>, u32)> {
-    let (batch, points, dims) = (set.prompts.batch, set.prompts.points, set.prompts.dims);
+    baseline_rows(
+        set,
+        0..set.prompts.batch,
+        offset,
+        kind,
+        options,
+        seed,
+        prior,
+    )
+}
+
+/// [`baseline_chunk`] for the prompts `rows` of the set only (dMMSE: always all of them).
+fn baseline_rows(
+    set: &EvalSet,
+    rows: std::ops::Range<usize>,
+    offset: usize,
+    kind: BaselineKind,
+    options: &BaselineOptions,
+    seed: u64,
+    prior: &Prior<'_>,
+) -> Result<(Vec<f64>, u32)> {
+    let (points, dims) = (set.prompts.points, set.prompts.dims);
     let noise_var = prior.class.output_noise().powi(2);
     if kind == BaselineKind::Dmmse {
         let pool = prior.pool.ok_or_else(|| {
@@ -43,9 +64,9 @@ pub(super) fn baseline_chunk(
         let functions = (0..pool.len()).map(|m| pool.function(prior.class, m, dims));
         return Ok((dmmse::predictions(set, functions, noise_var), 0));
     }
-    let mut out = Vec::with_capacity(batch * points);
+    let mut out = Vec::with_capacity(rows.len() * points);
     let mut stopped = 0;
-    for b in 0..batch {
+    for b in rows {
         let (xs, ys) = set.prompts.prompt(b);
         let all_x = DMatrix::from_row_iterator(points, dims, xs.iter().map(|&v| f64::from(v)));
         let all_y = DVector::from_iterator(points, ys.iter().map(|&v| f64::from(v)));
@@ -127,10 +148,10 @@ impl<'a> Gather<'a> {
         })
     }
 
-    /// Prompts per chunk: [`EVAL_CHUNK`], or fewer when the baselines' fits are heavy (64
-    /// dimensions, 256 points, Lasso), so that a call gives way, and can be cancelled, every few
-    /// tens of milliseconds. The prompts are the same whatever the chunks.
-    fn chunk_size(&self) -> usize {
+    /// Prompts whose baseline fits a paced evaluation computes between two ticks: up to a
+    /// chunk, fewer when the fits are heavy (64 dimensions, 256 points, Lasso), so that a call
+    /// gives way, and can be cancelled, every few tens of milliseconds.
+    fn fits_per_tick(&self) -> usize {
         let (p, d) = (self.points as f64, self.dims as f64);
         let o = &self.config.options;
         let pool = self.prior.pool.map_or(0, TaskPool::len) as f64;
@@ -167,7 +188,7 @@ impl<'a> Gather<'a> {
         if self.drawn >= total {
             return None;
         }
-        let size = self.chunk_size().min(total - self.drawn);
+        let size = EVAL_CHUNK.min(total - self.drawn);
         let from = match self.config.tasks {
             EvalTasks::Pool => self.prior.pool,
             EvalTasks::Fresh => None,
@@ -176,27 +197,50 @@ impl<'a> Gather<'a> {
         Some(set)
     }
 
-    /// Scores a chunk from [`Self::next_chunk`]: the model's predictions for it (if a model is
-    /// evaluated), then the zero estimator and every requested baseline, deduplicated, in
-    /// request order.
-    pub fn add(&mut self, set: &EvalSet, model: Option<Vec<f64>>) -> Result<()> {
-        self.add_with(set, model, None)
+    /// The zero estimator and every requested baseline, deduplicated, in request order.
+    fn kinds(&self) -> Vec<BaselineKind> {
+        let mut kinds = Vec::new();
+        for &kind in std::iter::once(&BaselineKind::Zero).chain(&self.config.baselines) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
     }
 
-    /// [`Self::add`], giving way to `pace` inside the chunk where one prompt can take seconds:
-    /// dMMSE over a large pool (2²⁰ tasks at 64 dims and 256 points is ~1e10 operations a
-    /// prompt) reads the pool a block of functions at a time.
+    /// Scores a chunk from [`Self::next_chunk`]: the model's predictions for it (if a model is
+    /// evaluated), then the zero estimator and every requested baseline.
+    pub fn add(&mut self, set: &EvalSet, model: Option<Vec<f64>>) -> Result<()> {
+        let offset = self.drawn;
+        let mut baselines = Vec::new();
+        for kind in self.kinds() {
+            let (predictions, stopped) = baseline_chunk(
+                set,
+                offset,
+                kind,
+                &self.config.options,
+                self.seed,
+                &self.prior,
+            )?;
+            baselines.push((kind, predictions, stopped));
+        }
+        self.add_with(set, model, baselines)
+    }
+
+    /// [`Self::add`], giving way to `pace` within the chunk: the baselines' fits a few prompts at
+    /// a time ([`Self::fits_per_tick`]), and dMMSE over a large pool (2²⁰ tasks at 64 dims and
+    /// 256 points is ~1e10 operations a prompt) a block of the pool's functions at a time.
     pub async fn add_paced(
         &mut self,
         set: &EvalSet,
         model: Option<Vec<f64>>,
         pace: &mut Pace,
     ) -> Result<()> {
-        let dmmse = match (
-            self.config.baselines.contains(&BaselineKind::Dmmse),
-            self.prior.pool,
-        ) {
-            (true, Some(pool)) => {
+        let (offset, batch) = (self.drawn, set.prompts.batch);
+        let step = self.fits_per_tick();
+        let mut baselines = Vec::new();
+        for kind in self.kinds() {
+            if let (BaselineKind::Dmmse, Some(pool)) = (kind, self.prior.pool) {
                 let class = self.prior.class;
                 let noise_var = class.output_noise().powi(2);
                 let mut posterior = dmmse::Posterior::new(set, noise_var);
@@ -206,46 +250,43 @@ impl<'a> Gather<'a> {
                         pace.tick().await?;
                     }
                 }
-                Some(posterior.predictions())
+                baselines.push((kind, posterior.predictions(), 0));
+                continue;
             }
-            _ => None,
-        };
-        self.add_with(set, model, dmmse)
-    }
-
-    /// [`Self::add`] with dMMSE's predictions for the chunk when they are computed already.
-    fn add_with(
-        &mut self,
-        set: &EvalSet,
-        model: Option<Vec<f64>>,
-        mut dmmse: Option<Vec<f64>>,
-    ) -> Result<()> {
-        let offset = self.drawn;
-        let mut kinds = Vec::new();
-        for &kind in std::iter::once(&BaselineKind::Zero).chain(&self.config.baselines) {
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        let mut chunk: Vec<(String, Vec<f64>)> = Vec::new();
-        if let Some(model) = model {
-            chunk.push(("model".to_owned(), model));
-        }
-        for kind in kinds {
-            let computed = (kind == BaselineKind::Dmmse)
-                .then(|| dmmse.take())
-                .flatten();
-            let (predictions, stopped) = match computed {
-                Some(predictions) => (predictions, 0),
-                None => baseline_chunk(
+            let (mut predictions, mut stopped) = (Vec::with_capacity(batch * self.points), 0);
+            for start in (0..batch).step_by(step) {
+                let rows = start..(start + step).min(batch);
+                let (part, part_stopped) = baseline_rows(
                     set,
+                    rows,
                     offset,
                     kind,
                     &self.config.options,
                     self.seed,
                     &self.prior,
-                )?,
-            };
+                )?;
+                predictions.extend(part);
+                stopped += part_stopped;
+                pace.tick().await?;
+            }
+            baselines.push((kind, predictions, stopped));
+        }
+        self.add_with(set, model, baselines)
+    }
+
+    /// Keeps a chunk's predictions: the model's, then each baseline's with its fits that
+    /// stopped early.
+    fn add_with(
+        &mut self,
+        set: &EvalSet,
+        model: Option<Vec<f64>>,
+        baselines: Vec<(BaselineKind, Vec<f64>, u32)>,
+    ) -> Result<()> {
+        let mut chunk: Vec<(String, Vec<f64>)> = Vec::new();
+        if let Some(model) = model {
+            chunk.push(("model".to_owned(), model));
+        }
+        for (kind, predictions, stopped) in baselines {
             if stopped > 0 {
                 *self
                     .stopped_early
