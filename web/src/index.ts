@@ -197,14 +197,19 @@ export class Session {
   /**
    * Moves the session to `device` (default the CPU) after its GPU was lost (`device_lost`) or
    * its worker crashed, from the newest snapshot (or from scratch, with the same config, if the
-   * loss came before the first report). Resolves to the step training continues from.
+   * loss came before the first report). Resolves to the step training continues from. A session
+   * that lost nothing (its worker and its device are alive) is left as it is.
    */
   async recover(device: DeviceChoice = "cpu"): Promise<number> {
     if (this.disposed) {
       throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
     }
-    // nothing was lost: the session goes on as it is (recovering would reset it)
-    if (!this.deviceLost && this.generation === this.client.generation) return this.stepNow;
+    // nothing was lost: the session goes on as it is (recovering would reset it). A session on
+    // a GPU that another session found lost has lost its weights too.
+    if (!this.deviceLost && this.generation === this.client.generation) {
+      const gpuGone = this.device.kind === "webgpu" && (await this.client.call({ op: "lost" }));
+      if (!gpuGone) return this.stepNow;
+    }
     const info = this.snapshot
       ? await this.client.call({ op: "load", bytes: this.snapshot.bytes, device })
       : await this.client.call({ op: "create", config: { ...this.config, device } });

@@ -50,6 +50,8 @@ export interface Operations {
   classifyDispose: { args: { run: number }; result: boolean };
   dispose: { args: { session: number }; result: boolean };
   memory: { args: object; result: Diagnostics };
+  /** Whether the WebGPU device was lost (what `recover()` asks of a session on it). */
+  lost: { args: object; result: boolean };
   /** Cancels request `call` (its caller's `AbortSignal` fired). */
   cancel: { args: { call: number }; result: boolean };
 }

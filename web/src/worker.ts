@@ -153,6 +153,7 @@ const handlers: Handlers = {
     gpuBuffers: gpu.buffers,
     gpuBytes: gpu.bytes,
   }),
+  lost: () => wasm.gpuLost(),
   // A call running in the wasm stops at its next chunk; one not yet begun, when it begins.
   cancel: (r) => {
     if (!inFlight.has(r.call)) return false;

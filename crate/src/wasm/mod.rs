@@ -512,6 +512,12 @@ pub fn live_sessions() -> u32 {
     Registry::len::<Session>() + Registry::len::<ClRun>() + Registry::len::<ClassifySession>()
 }
 
+/// Whether the WebGPU device was lost (sessions on it answer `device_lost`).
+#[wasm_bindgen(js_name = gpuLost)]
+pub fn gpu_lost() -> bool {
+    crate::device::lost().is_some()
+}
+
 /// The worker tells the core that the browser reported the WebGPU device lost
 /// (`GPUDevice.lost`): sessions on it answer `device_lost`, new ones use the CPU.
 #[wasm_bindgen(js_name = deviceLost)]
