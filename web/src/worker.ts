@@ -162,10 +162,34 @@ const handlers: Handlers = {
   },
 };
 
+/**
+ * The session or run a request works on, if any. Long calls give way to the event loop, so
+ * requests could now interleave; those on one session or run still run one after another, in
+ * the order sent (as they did when every call ran to its end), and everything else, from
+ * `diagnostics()` to another session's calls, is answered meanwhile.
+ */
+function target(req: Request): string | null {
+  if ("session" in req) return `session ${req.session}`;
+  if ("run" in req) return `${req.op.startsWith("classify") ? "classify" : "continual"} ${req.run}`;
+  return null;
+}
+
+/** The last request queued on each session or run. */
+const queues = new Map<string, Promise<unknown>>();
+
 async function dispatch(req: Request): Promise<unknown> {
   await load();
   const handler = handlers[req.op] as (request: Request) => unknown;
-  return handler(req);
+  const key = target(req);
+  if (key === null) return handler(req);
+  const before = queues.get(key) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(() => handler(req));
+  queues.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (queues.get(key) === mine) queues.delete(key);
+  }
 }
 
 self.onmessage = async (event: MessageEvent<Request>) => {
