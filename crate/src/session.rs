@@ -309,7 +309,7 @@ impl Session {
         let prior = evaluate::Prior { class, pool };
         let mut gather = evaluate::Gather::new(config, prior, seed, points, dims)?;
         while let Some(set) = gather.next_chunk() {
-            let model = self.predict_set(&set).await?;
+            let model = self.predict_set_paced(&set, pace).await?;
             gather.add_paced(&set, Some(model), pace).await?;
             pace.tick().await?;
         }
@@ -430,14 +430,19 @@ impl Session {
 
     /// The model's prediction for every prompt and k of an evaluation set, `[batch, points]`.
     pub async fn predict_set(&self, set: &EvalSet) -> Result<Vec<f64>> {
+        self.predict_set_paced(set, &mut Pace::free()).await
+    }
+
+    /// [`Self::predict_set`], giving way to `pace` between forward passes.
+    async fn predict_set_paced(&self, set: &EvalSet, pace: &mut Pace) -> Result<Vec<f64>> {
         if set.queries.is_none() {
-            return self.predict(&set.prompts).await;
+            return self.predict_paced(&set.prompts, pace).await;
         }
         // Queries differ from the prompt's own inputs: one pass per k, position k swapped.
         let (batch, points) = (set.prompts.batch, set.prompts.points);
         let mut out = vec![0.0; batch * points];
         for k in 0..points {
-            let preds = self.predict(&set.with_queries_at(k)).await?;
+            let preds = self.predict_paced(&set.with_queries_at(k), pace).await?;
             for b in 0..batch {
                 out[b * points + k] = preds[b * points + k];
             }
@@ -448,6 +453,11 @@ impl Session {
     /// The model's prediction at every x position, `[batch, points]` row-major, in chunks of
     /// [`SessionConfig::inference_chunk`] prompts.
     pub async fn predict(&self, batch: &PromptBatch) -> Result<Vec<f64>> {
+        self.predict_paced(batch, &mut Pace::free()).await
+    }
+
+    /// [`Self::predict`], giving way to `pace` between forward passes.
+    async fn predict_paced(&self, batch: &PromptBatch, pace: &mut Pace) -> Result<Vec<f64>> {
         self.compute.ensure_alive()?;
         if batch.points > self.config.points as usize || batch.dims != self.config.dims as usize {
             return Err(Error::invalid(
@@ -478,6 +488,7 @@ impl Session {
                 });
             }
             out.extend(values.into_iter().map(f64::from));
+            pace.tick().await?;
         }
         Ok(out)
     }
