@@ -243,7 +243,7 @@ pub fn baseline_predictions(
     seed: u64,
     prior: &Prior<'_>,
 ) -> Result<Vec<f64>> {
-    Ok(gather::baseline_chunk(set, 0, kind, options, seed, prior)?.0)
+    Ok(gather::baseline_rows(set, 0..set.prompts.batch, 0, kind, options, seed, prior)?.0)
 }
 
 /// Mean over prompts of `(a − b)²` at each k, divided by `normalizer`.

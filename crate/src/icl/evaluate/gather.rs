@@ -20,30 +20,10 @@ const CHUNK_WORK: f64 = 5e7;
 /// dMMSE's functions read between two ticks of a paced evaluation.
 const DMMSE_BLOCK: usize = 64;
 
-/// [`baseline_predictions`] for a chunk whose first prompt is prompt `offset` of the evaluation
-/// (the randomized baselines are seeded by the prompt's place in the whole), with the number of
-/// fits that stopped at their iteration cap.
-pub(super) fn baseline_chunk(
-    set: &EvalSet,
-    offset: usize,
-    kind: BaselineKind,
-    options: &BaselineOptions,
-    seed: u64,
-    prior: &Prior<'_>,
-) -> Result<(Vec<f64>, u32)> {
-    baseline_rows(
-        set,
-        0..set.prompts.batch,
-        offset,
-        kind,
-        options,
-        seed,
-        prior,
-    )
-}
-
-/// [`baseline_chunk`] for the prompts `rows` of the set only (dMMSE: always all of them).
-fn baseline_rows(
+/// Predictions of one baseline for the prompts `rows` of a chunk whose first prompt is prompt
+/// `offset` of the evaluation (the randomized baselines are seeded by the prompt's place in the
+/// whole; dMMSE: always all of the chunk), with the number of fits that stopped at their cap.
+pub(super) fn baseline_rows(
     set: &EvalSet,
     rows: std::ops::Range<usize>,
     offset: usize,
@@ -214,8 +194,9 @@ impl<'a> Gather<'a> {
         let offset = self.drawn;
         let mut baselines = Vec::new();
         for kind in self.kinds() {
-            let (predictions, stopped) = baseline_chunk(
+            let (predictions, stopped) = baseline_rows(
                 set,
+                0..set.prompts.batch,
                 offset,
                 kind,
                 &self.config.options,
