@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::config::{Backbone, Preset, SessionConfig};
 use crate::continual::digits::DigitsConfig;
 use crate::continual::run::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
 use crate::continual::scenarios::{ScenarioConfig, Schedule};
 use crate::continual::two_d::{Shape, TwoDConfig};
 use crate::device::DeviceChoice;
 use crate::icl::baselines::BaselineKind;
+use crate::icl::config::{Backbone, Preset, SessionConfig};
 use crate::icl::evaluate::{EvalConfig, EvalTasks};
 use crate::icl::probe::Probe;
 use crate::icl::{TaskKind, TokenLayout};
@@ -259,7 +259,7 @@ pub fn catalog() -> Catalog {
             baselines: BaselineKind::ALL.to_vec(),
             probes: Probe::ALL.to_vec(),
             eval_tasks: EvalTasks::ALL.to_vec(),
-            session: specs(crate::config::fields::ALL, &session_defaults),
+            session: specs(crate::icl::config::fields::ALL, &session_defaults),
             from_scratch: SessionConfig::from_scratch(),
             evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),
             layers: specs(
@@ -295,7 +295,7 @@ pub fn catalog() -> Catalog {
             fields: specs(ClConfig::FIELDS, &cl_defaults),
         },
         limits: Limits {
-            train_steps: crate::session::TRAIN_STEPS,
+            train_steps: crate::train::TRAIN_STEPS,
             advance_steps: crate::continual::run::ADVANCE_STEPS,
             boundary_resolution: crate::continual::run::BOUNDARY_RESOLUTION,
             unlearn_class: crate::continual::run::UNLEARN_CLASS,

@@ -205,3 +205,10 @@ fn shorten_quoted(reason: &str) -> String {
     }
     out
 }
+
+/// A model taken out for an optimizer step that never came back (the step was interrupted).
+pub(crate) fn lost_model() -> Error {
+    Error::Backend {
+        reason: "the model was lost by an interrupted step; reset the session".into(),
+    }
+}

@@ -1,12 +1,10 @@
 //! iclab: train and watch in-context and continual learners, natively or in the browser.
 //!
-//! The same [`session::Session`] runs behind the native CLI and behind the WebAssembly
+//! The same [`icl::session::Session`] runs behind the native CLI and behind the WebAssembly
 //! bindings in [`wasm`]; [`device`] is the only module that names a backend.
 
 pub mod catalog;
-pub mod checkpoint;
 pub mod classify;
-pub mod config;
 pub mod continual;
 pub mod device;
 pub mod error;
@@ -16,12 +14,11 @@ pub mod memory;
 pub mod model;
 pub mod pace;
 pub mod schema;
-pub mod session;
 pub mod train;
 
 #[cfg(target_family = "wasm")]
 pub mod wasm;
 
-pub use config::SessionConfig;
 pub use error::{Error, Result};
-pub use session::Session;
+pub use icl::config::SessionConfig;
+pub use icl::session::Session;

@@ -4,8 +4,8 @@
 
 use burn::tensor::Device;
 use iclab::Session;
-use iclab::config::{Backbone, SessionConfig};
 use iclab::device::DeviceChoice;
+use iclab::icl::config::{Backbone, SessionConfig};
 use iclab::icl::layers::LayersConfig;
 use iclab::icl::{PromptBatch, TaskKind, TokenLayout};
 use iclab::model::Model;

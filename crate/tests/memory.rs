@@ -16,7 +16,7 @@ use iclab::SessionConfig;
 use iclab::classify::{ClassifyConfig, ClassifySession};
 use iclab::icl::evaluate::{self, EvalConfig};
 use iclab::icl::layers::LayersConfig;
-use iclab::session::Session;
+use iclab::icl::session::Session;
 
 #[global_allocator]
 static ALLOCATOR: Cap<std::alloc::System> = Cap::new(std::alloc::System, usize::MAX);
@@ -123,7 +123,8 @@ fn one_measurement() {
                 run.advance(total).await.expect("advance");
                 let stream = run.stream();
                 let data = &stream.tasks[0].train;
-                let shape = iclab::memory::StreamShape::of(stream, data.dim, data.classes);
+                let shape =
+                    iclab::continual::memory::StreamShape::of(stream, data.dim, data.classes);
                 (config.memory_bytes(&shape), before)
             }
             other => panic!("unknown kind {other}"),

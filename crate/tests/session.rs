@@ -3,9 +3,9 @@
 
 use burn::tensor::Device;
 use iclab::Session;
-use iclab::checkpoint::{self, Header};
-use iclab::config::{Backbone, SessionConfig};
 use iclab::device::{DeviceChoice, DeviceKind};
+use iclab::icl::checkpoint::{self, Header};
+use iclab::icl::config::{Backbone, SessionConfig};
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
 use iclab::icl::tasks::SparseLinear;
@@ -680,7 +680,7 @@ fn step_counts_never_wrap() {
             let model = &model;
             async move { checkpoint::save(model, &header).await.expect("save") }
         };
-        for step in [u32::MAX, iclab::session::MAX_STEP + 1] {
+        for step in [u32::MAX, iclab::train::MAX_STEP + 1] {
             let err = Session::from_checkpoint(&save(step).await, DeviceChoice::Cpu)
                 .await
                 .err()
@@ -688,7 +688,7 @@ fn step_counts_never_wrap() {
             assert_eq!(err.code(), "invalid_checkpoint", "{step}: {err}");
             assert!(err.to_string().contains("step"), "{err}");
         }
-        let at_most = iclab::session::MAX_STEP - 1;
+        let at_most = iclab::train::MAX_STEP - 1;
         let mut session = Session::from_checkpoint(&save(at_most).await, DeviceChoice::Cpu)
             .await
             .expect("a step within the limit loads");
@@ -697,7 +697,7 @@ fn step_counts_never_wrap() {
         assert_eq!((err.code(), err.field()), ("invalid_config", Some("steps")));
         assert_eq!(session.step(), at_most, "nothing ran");
         let report = session.train(1).await.expect("up to the most");
-        assert_eq!(report.step, iclab::session::MAX_STEP);
+        assert_eq!(report.step, iclab::train::MAX_STEP);
     });
 }
 

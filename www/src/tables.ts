@@ -56,7 +56,7 @@ const MODELS = icl.models.map((m) => m.kind);
 const SEED = icl.session.seed!;
 const s = icl.session;
 const e = icl.evaluation;
-/** The config that learns fastest from a blank model (SessionConfig::from_scratch in crate/src/config.rs). */
+/** The config that learns fastest from a blank model (SessionConfig::from_scratch in crate/src/icl/config.rs). */
 const scratch = icl.fromScratch;
 
 /** In-context regression (`icl.html`). */

@@ -102,7 +102,7 @@ fn typescript() -> String {
         crate::device::DeviceInfo,
         crate::device::AdapterProbe,
         crate::device::Capabilities,
-        crate::session::SessionInfo,
+        crate::icl::session::SessionInfo,
         crate::train::Report,
         evaluate::EvalConfig,
         evaluate::EvalTasks,
@@ -154,7 +154,7 @@ fn typescript() -> String {
         layers::Metric,
         layers::Resembles,
         crate::model::cost::InferenceCost,
-        crate::memory::MemoryEstimate,
+        crate::icl::memory::MemoryEstimate,
         // continual runs
         ClConfig,
         DataConfig,

@@ -3,6 +3,7 @@
 //! holds (in-context learning) or the weights remember (in-weights learning).
 
 pub mod config;
+pub mod memory;
 pub mod model;
 pub mod phase;
 pub mod runs;

@@ -17,8 +17,9 @@ use super::model::{
 };
 use super::sequences::{Sequences, Split, World};
 use crate::device::{self, Compute};
+use crate::error::lost_model;
 use crate::pace::Pace;
-use crate::session::{TRAIN_STEPS, check_room, lost_model};
+use crate::train::{TRAIN_STEPS, check_room};
 use crate::{Error, Result};
 
 /// One training call's outcome.

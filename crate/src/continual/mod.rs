@@ -5,6 +5,7 @@
 pub mod data;
 pub mod digits;
 pub mod learners;
+pub mod memory;
 pub mod metrics;
 pub mod run;
 pub mod scenarios;

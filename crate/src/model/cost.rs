@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Backbone, SessionConfig};
+use crate::icl::config::{Backbone, SessionConfig};
 use crate::model::xlstm::block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};
 
 /// Cost of the token at each position `1..=tokens` of a prompt.

@@ -11,7 +11,7 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Preset, SessionConfig};
+use crate::icl::config::{Preset, SessionConfig};
 
 pub use transformer::{Transformer, TransformerConfig};
 pub use xlstm::{Xlstm, XlstmConfig};
@@ -81,6 +81,17 @@ impl Backbone {
         match self {
             Self::Transformer => (33, 3),
             Self::Xlstm => (33, 3),
+        }
+    }
+
+    /// Floats a forward pass without gradients holds at its peak per prompt, as multiples of
+    /// `s·d` and `h·s²` (one layer's working set and the stream; nothing is kept for a backward
+    /// pass). The xLSTM's parallel mLSTM builds decay and score matrices (crate/tests/memory.rs
+    /// has the calibration).
+    pub fn inference_factors(self) -> (f64, f64) {
+        match self {
+            Self::Transformer => (8.5, 1.5),
+            Self::Xlstm => (12.0, 3.0),
         }
     }
 }

@@ -55,7 +55,7 @@ fn gpt2_linear(d_in: usize, d_out: usize, std: f64, device: &Device) -> Linear {
 
 impl TransformerConfig {
     /// The transformer a (validated) session config asks for.
-    pub fn of(config: &crate::config::SessionConfig) -> Self {
+    pub fn of(config: &crate::icl::config::SessionConfig) -> Self {
         let shape = config.shape();
         Self::new(config.token_width(), config.seq_len())
             .with_n_layers(shape.layers)

@@ -7,6 +7,25 @@ pub mod schedule;
 use serde::{Deserialize, Serialize};
 
 use crate::device::{DeviceInfo, DeviceKind};
+use crate::schema::Field;
+use crate::{Error, Result};
+
+/// Steps one `train` call may run; the most keeps a call short enough to pause promptly.
+pub const TRAIN_STEPS: Field = Field::int("steps", 1, 100_000);
+/// The most training steps a model may have behind it: a checkpoint claiming more is refused and
+/// training stops there, so the step counter never wraps (a u32 would at 4.29 billion).
+pub const MAX_STEP: u32 = 1_000_000_000;
+
+/// Refuses `steps` more steps of a model at `step` when they would pass [`MAX_STEP`].
+pub(crate) fn check_room(step: u32, steps: u32) -> Result<()> {
+    match step.checked_add(steps) {
+        Some(end) if end <= MAX_STEP => Ok(()),
+        _ => Err(Error::invalid(
+            "steps",
+            format!("the model is at step {step}; training stops at step {MAX_STEP}"),
+        )),
+    }
+}
 
 /// One report per `train(n)` call: everything is a plain number, read back once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! WebAssembly bindings: thin functions over [`crate::session::Session`], addressed by a
+//! WebAssembly bindings: thin functions over [`crate::icl::session::Session`], addressed by a
 //! numeric id so no Rust borrow is ever held by JavaScript. Every export returns
 //! `Result<_, JsValue>`; the error is a JS `Error` named `IclabError` with `code` and `field`.
 //! No learning logic lives here.
@@ -10,15 +10,15 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::classify::{ClassifyConfig, ClassifySession};
-use crate::config::SessionConfig;
 use crate::continual::digits::Digits;
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::device::DeviceChoice;
+use crate::icl::config::SessionConfig;
 use crate::icl::evaluate::{self, EvalConfig};
 use crate::icl::layers::LayersConfig;
+use crate::icl::session::{self, Session};
 use crate::pace::{self, Pace};
 use crate::schema::Field;
-use crate::session::{self, Session};
 use crate::{Error, Result};
 use errors::to_js;
 use registry::Registry;
@@ -400,7 +400,7 @@ pub async fn train_classify(
     steps: f64,
     call: u32,
 ) -> std::result::Result<JsValue, JsValue> {
-    let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
+    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
     let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
     let result = run.train_paced(steps, &mut Pace::of_call(call)).await;
     Registry::checkin(id, run);
@@ -442,7 +442,7 @@ pub async fn train_session(
     steps: f64,
     call: u32,
 ) -> std::result::Result<JsValue, JsValue> {
-    let steps = count(session::TRAIN_STEPS, steps).map_err(to_js)?;
+    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
     let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.train_paced(steps, &mut Pace::of_call(call)).await;
     Registry::checkin(id, session);

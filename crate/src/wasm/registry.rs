@@ -8,7 +8,7 @@ use std::thread::LocalKey;
 
 use crate::classify::ClassifySession;
 use crate::continual::run::ClRun;
-use crate::session::Session;
+use crate::icl::session::Session;
 use crate::{Error, Result};
 
 enum Slot<T> {

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use iclab::config::{Backbone, Preset, SessionConfig};
 use iclab::continual::run::StrategyKind;
 use iclab::device::DeviceChoice;
 use iclab::icl::baselines::BaselineKind;
+use iclab::icl::config::{Backbone, Preset, SessionConfig};
 use iclab::icl::curriculum::Curriculum;
 use iclab::icl::evaluate::{EvalConfig, EvalTasks};
 use iclab::icl::probe::Probe;

@@ -50,7 +50,7 @@ use serde_json::json;
 fn device_or_checkpoints(flag: Option<DeviceChoice>, bytes: &[u8]) -> Result<DeviceChoice> {
     match flag {
         Some(device) => Ok(device),
-        None => Ok(iclab::checkpoint::parse(bytes)?.header.config.device),
+        None => Ok(iclab::icl::checkpoint::parse(bytes)?.header.config.device),
     }
 }
 

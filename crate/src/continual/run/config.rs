@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::fields::{LEARNING_RATE, SEED};
 use crate::continual::data::Dataset;
 use crate::continual::digits::{Digits, DigitsConfig};
 use crate::continual::scenarios::ScenarioConfig;
 use crate::continual::two_d::TwoDConfig;
 use crate::device::DeviceChoice;
+use crate::icl::config::fields::{LEARNING_RATE, SEED};
 use crate::schema::Field;
 use crate::{Error, Result};
 

@@ -123,7 +123,7 @@ impl ClRun {
             return Err(Error::invalid("scenario", "a task has no training data"));
         }
         // the data are drawn; what the model, its evaluations and curves need is known now
-        config.check_memory(&crate::memory::StreamShape::of(
+        config.check_memory(&crate::continual::memory::StreamShape::of(
             &stream,
             train.dim,
             train.classes,

@@ -52,7 +52,7 @@ pub struct XlstmConfig {
 
 impl XlstmConfig {
     /// The xLSTM a (validated) session config asks for.
-    pub fn of(config: &crate::config::SessionConfig) -> Self {
+    pub fn of(config: &crate::icl::config::SessionConfig) -> Self {
         let shape = config.shape();
         let [a, b] = config.xlstm_ratio;
         Self::new(config.token_width())
@@ -211,7 +211,7 @@ impl Xlstm {
 }
 
 /// Parameters of one xLSTM block of width `d` with `heads` heads, as
-/// block.rs builds it (the checkpoint table in crate/src/checkpoint.rs lists
+/// block.rs builds it (the checkpoint table in crate/src/icl/checkpoint.rs lists
 /// the same tensors).
 pub(crate) fn block_parameters(slstm: bool, d: u64, heads: u64) -> u64 {
     use block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};

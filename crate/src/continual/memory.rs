@@ -3,13 +3,10 @@
 //! refusal (`too_large`) when it would not fit. Fitted like the other calls' estimates
 //! (crate/tests/memory.rs).
 
-use super::refuse_beyond;
 use crate::Result;
 use crate::continual::run::{ClConfig, StrategyKind};
 use crate::continual::scenarios::Stream;
-
-const F32: u64 = 4;
-const F64: u64 = 8;
+use crate::memory::{F32, F64, refuse_beyond};
 /// What a run allocates besides (its small models are not burn's transformer).
 const OVERHEAD: u64 = 1 << 20;
 

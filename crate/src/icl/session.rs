@@ -8,9 +8,10 @@ use burn::tensor::Tensor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::checkpoint::{self, Header};
-use crate::config::SessionConfig;
 use crate::device::{self, Compute, DeviceChoice, DeviceInfo};
+use crate::error::lost_model;
+use crate::icl::checkpoint::{self, Header};
+use crate::icl::config::SessionConfig;
 use crate::icl::curriculum;
 use crate::icl::evaluate::{self, EvalConfig, EvalResult};
 use crate::icl::layers::{self, LayerOutputs, LayersConfig, LayersResult};
@@ -18,8 +19,7 @@ use crate::icl::probe::EvalSet;
 use crate::icl::{FunctionClass, PromptBatch, TaskPool};
 use crate::model::Model;
 use crate::pace::Pace;
-use crate::schema::Field;
-use crate::train::{Report, clock, schedule};
+use crate::train::{Report, TRAIN_STEPS, check_room, clock, schedule};
 use crate::{Error, Result};
 
 /// A session as the JS API describes it: what `createSession` and `loadSession` resolve to.
@@ -37,23 +37,6 @@ pub struct SessionInfo {
     pub step: u32,
 }
 
-/// Steps one `train` call may run; the most keeps a call short enough to pause promptly.
-pub const TRAIN_STEPS: Field = Field::int("steps", 1, 100_000);
-/// The most training steps a model may have behind it: a checkpoint claiming more is refused and
-/// training stops there, so the step counter never wraps (a u32 would at 4.29 billion).
-pub const MAX_STEP: u32 = 1_000_000_000;
-
-/// Refuses `steps` more steps of a model at `step` when they would pass [`MAX_STEP`].
-pub(crate) fn check_room(step: u32, steps: u32) -> Result<()> {
-    match step.checked_add(steps) {
-        Some(end) if end <= MAX_STEP => Ok(()),
-        _ => Err(Error::invalid(
-            "steps",
-            format!("the model is at step {step}; training stops at step {MAX_STEP}"),
-        )),
-    }
-}
-
 pub struct Session {
     config: SessionConfig,
     compute: Compute,
@@ -68,13 +51,6 @@ pub struct Session {
     elapsed_ms: f64,
     reported_device: bool,
     diverged: Option<Error>,
-}
-
-/// A model taken out for an optimizer step that never came back (the step was interrupted).
-pub(crate) fn lost_model() -> Error {
-    Error::Backend {
-        reason: "the model was lost by an interrupted step; reset the session".into(),
-    }
 }
 
 /// A non-finite mean loss means training blew up: stop rather than plot garbage.
@@ -102,7 +78,7 @@ impl Session {
         Ok(Self::assemble(config, compute, model, 0))
     }
 
-    /// Restores a session from checkpoint bytes (see [`crate::checkpoint`]) on `device`. Training
+    /// Restores a session from checkpoint bytes (see [`crate::icl::checkpoint`]) on `device`. Training
     /// continues from the stored step (so a curriculum resumes where it was) with fresh Adam
     /// moments; the data stream is reseeded from the config seed and the step.
     pub async fn from_checkpoint(bytes: &[u8], device: DeviceChoice) -> Result<Self> {

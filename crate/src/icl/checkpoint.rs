@@ -64,7 +64,7 @@ use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
-use crate::config::{Backbone, SessionConfig};
+use crate::icl::config::{Backbone, SessionConfig};
 use crate::model::Model;
 use crate::{Error, Result};
 
@@ -279,10 +279,10 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
         .get("step")
         .and_then(|s| s.parse::<u32>().ok())
         .ok_or_else(|| Error::checkpoint("metadata `step` is missing or not a number"))?;
-    if step > crate::session::MAX_STEP {
+    if step > crate::train::MAX_STEP {
         return Err(Error::checkpoint(format!(
             "metadata `step` is {step}, past the most a model may be trained ({})",
-            crate::session::MAX_STEP
+            crate::train::MAX_STEP
         )));
     }
     let mut tensors = BTreeMap::new();
