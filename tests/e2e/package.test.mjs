@@ -121,7 +121,11 @@ test("the vite dev server serves the package without configuration, and it train
   try {
     await new Promise((ok, fail) => {
       const timer = setTimeout(() => fail(new Error("vite dev server did not start")), 30_000);
-      dev.stdout.on("data", (d) => String(d).includes(String(port)) && (clearTimeout(timer), ok()));
+      dev.stdout.on("data", (d) => {
+        if (!String(d).includes(String(port))) return;
+        clearTimeout(timer);
+        ok();
+      });
     });
     checkOutput(await runQuickStart(`http://127.0.0.1:${port}/`));
   } finally {

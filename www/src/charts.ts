@@ -261,7 +261,7 @@ export class ErrorChart extends MethodChart {
     const kept = Math.max(...names.filter((n) => n === "zero" || LEARNERS.includes(n)).map(highest), 0.05);
     const all = Math.max(...names.map(highest), kept);
     // the others are shown whole unless that would squash the learners and the zero estimator
-    this.top = 1.08 * (all <= 2.5 * kept ? all : 2.5 * kept);
+    this.top = 1.08 * (Math.min(all , 2.5 * kept));
     const clipped = names
       .filter((n) => highest(n) > this.top)
       .map((n) => {

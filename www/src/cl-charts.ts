@@ -89,7 +89,7 @@ export class AccuracyChart {
     r.stabilityGaps.forEach((gap, task) => {
       const end = r.ends[r.order.indexOf(task)];
       // the core decides whether a dip is one (past its sampling error and 0.02: StabilityGap.evidence)
-      if (!gap || !gap.evidence.decided || end === undefined) return;
+      if (!gap?.evidence.decided || end === undefined) return;
       const from = x(r.iterations[end] ?? 0);
       const to = x(r.iterations[gap.lowestAt] ?? 0);
       const [yEnd, yLow] = [u.valToPos(gap.atEnd, "y", true), u.valToPos(gap.lowest, "y", true)];

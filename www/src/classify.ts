@@ -5,7 +5,7 @@
  * attention at the query updating as it trains. Every number comes from the package (the core)
  * or the sweep's own JSON; this file wires controls, URL state and pictures.
  */
-import { startClassify, type ClassifyEvaluation, type ClassifyOptions, type ClassifyRun, type ClassifySweep as Sweep, type PhaseCell as CorePhaseCell, type Transience } from "iclab";
+import { startClassify, type ClassifyEvaluation, type ClassifyOptions, type ClassifyRun, type ClassifySweep as Sweep, type PhaseCell as CorePhaseCell, } from "iclab";
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./classify-charts.js";
 import { describe, el } from "./dom.js";
 import { Page } from "./page.js";

@@ -272,7 +272,9 @@ async function train(): Promise<void> {
     let finished = true;
     for await (const round of rounds(pumps)) {
       if (!page.isCurrent(mine)) return;
-      round.forEach((report, i) => report && record(MODELS[i] as Backbone, report));
+      round.forEach((report, i) => {
+        if (report) record(MODELS[i] as Backbone, report);
+      });
       showLosses();
       status.textContent = `${progress.update(Math.min(trained(), page.state.steps), page.state.steps)} · ${modelLines()}`;
       await evaluate();

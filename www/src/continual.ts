@@ -14,7 +14,7 @@ import {
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
-import { CONTINUAL as TABLE, SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
+import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
 import { Page } from "./page.js";
 import { Progress } from "./progress.js";
 import { describe, el } from "./dom.js";
@@ -365,8 +365,16 @@ function exportedCsv(): { header: string[]; rows: unknown[][] } {
   for (const side of SIDES) {
     const r = results[side];
     if (!r) continue;
-    r.curves.forEach((curve, task) => curve.forEach((acc, t) => rows.push([side, r.strategy, "curve", task, r.iterations[t], acc])));
-    r.accuracyMatrix.forEach((row, segment) => row.forEach((acc, task) => rows.push([side, r.strategy, "accuracy_matrix", task, segment, acc])));
+    r.curves.forEach((curve, task) => {
+      curve.forEach((acc, t) => {
+        rows.push([side, r.strategy, "curve", task, r.iterations[t], acc]);
+      });
+    });
+    r.accuracyMatrix.forEach((row, segment) => {
+      row.forEach((acc, task) => {
+        rows.push([side, r.strategy, "accuracy_matrix", task, segment, acc]);
+      });
+    });
     for (const [name, value] of Object.entries(r.metrics ?? {})) {
       if (typeof value === "number") rows.push([side, r.strategy, `metric:${name}`, "", "", value]);
     }

@@ -21,7 +21,7 @@ function cell(value: unknown): string {
 
 /** RFC 4180 CSV: a header row, then one row per record; missing values are empty cells. */
 export function csv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((row) => row.map(cell).join(",")).join("\n") + "\n";
+  return `${[header, ...rows].map((row) => row.map(cell).join(",")).join("\n")}\n`;
 }
 
 /** `iclab-<page>-<UTC timestamp>`: distinct file names for repeated exports. */
@@ -32,6 +32,8 @@ export function stamp(page: string): string {
 /** One CSV row per (curve, k) of an error-vs-k chart: `error_vs_k, name, k, mean, lower, upper`. */
 export function errorCurveRows(curves: Readonly<Record<string, { mean: number[]; lower: number[]; upper: number[] }>>): unknown[][] {
   const rows: unknown[][] = [];
-  for (const [name, c] of Object.entries(curves)) c.mean.forEach((mean, k) => rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]));
+  for (const [name, c] of Object.entries(curves)) c.mean.forEach((mean, k) => {
+      rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]);
+    });
   return rows;
 }

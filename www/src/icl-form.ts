@@ -5,7 +5,7 @@ import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
 import { MODEL_NAMES } from "./checkpoints.js";
 import { el } from "./dom.js";
-import { BASELINES, ICL, taskConfig } from "./tables.js";
+import { BASELINES, type ICL, taskConfig } from "./tables.js";
 
 type IclState = StateOf<typeof ICL>;
 

@@ -10,6 +10,13 @@ import type { Prop, Table } from "./state.js";
 
 const { icl, continual } = CATALOG;
 
+/** The catalog's bounds of `name` in `table`; the catalog is generated from the core, so a miss is a build error. */
+function field(table: Readonly<Record<string, Field>>, name: string): Field {
+  const spec = table[name];
+  if (!spec) throw new Error(`the catalog has no field ${name}`);
+  return spec;
+}
+
 /**
  * A setting the core owns: its bounds come from the catalog (so a page cannot accept what the
  * core rejects, or the reverse), its default too unless the page starts elsewhere (`start`).
@@ -53,7 +60,7 @@ export function taskConfig(kind: string, state: Readonly<Record<string, string |
 export const BASELINES = icl.baselines.filter((b) => b !== "zero" && b !== "dmmse");
 const DEVICES = icl.devices;
 const MODELS = icl.models.map((m) => m.kind);
-const SEED = icl.session.seed!;
+const SEED = field(icl.session, "seed");
 const s = icl.session;
 const e = icl.evaluation;
 /** The config that learns fastest from a blank model (SessionConfig::from_scratch in crate/src/icl/config.rs). */
@@ -68,13 +75,13 @@ export const ICL = {
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs; auto = WebGPU on a hardware GPU, else CPU" },
   preset: { type: "enum", values: icl.presets, default: "tiny", doc: "model size" },
   tokens: { type: "enum", values: icl.tokens, default: scratch.tokens, doc: "token layout of a model trained from scratch: paired [x_i; x_i−1; y_i−1] learns at once, interleaved [x₁, y₁, …] (the papers') sits on a loss plateau first" },
-  dims: core(s.dims!, "input dimension d"),
-  points: core(s.points!, "(x, f(x)) pairs per prompt"),
-  batchSize: core(s.batchSize!, "prompts per training step"),
+  dims: core(field(s, "dims"), "input dimension d"),
+  points: core(field(s, "points"), "(x, f(x)) pairs per prompt"),
+  batchSize: core(field(s, "batchSize"), "prompts per training step"),
   // The model settings start at the from-scratch config; a shipped checkpoint brings its own.
-  learningRate: core(s.learningRate!, "Adam learning rate", scratch.learningRate),
-  warmupSteps: core(s.warmupSteps!, "linear learning-rate warm-up", scratch.warmupSteps),
-  decaySteps: core(s.decaySteps!, "cosine decay of the learning rate to 10% over this many steps after warm-up; 0 keeps it constant", scratch.decaySteps),
+  learningRate: core(field(s, "learningRate"), "Adam learning rate", scratch.learningRate),
+  warmupSteps: core(field(s, "warmupSteps"), "linear learning-rate warm-up", scratch.warmupSteps),
+  decaySteps: core(field(s, "decaySteps"), "cosine decay of the learning rate to 10% over this many steps after warm-up; 0 keeps it constant", scratch.decaySteps),
   steps: { type: "int", min: 1, max: 10_000_000, default: 1000, doc: "training steps before the run stops" },
   every: core(CATALOG.limits.trainSteps, "steps between reports (and chart updates)", 25),
   plateauSteps: { type: "int", min: 1, max: 1_000_000, default: 600, doc: "steps of each model in the \"plateau or not\" view (paired vs interleaved tokens from scratch)" },
@@ -93,25 +100,25 @@ export const ICL = {
     default: "none",
     doc: "shift the test prompts away from training (random_quadrants: the paper's, examples in one orthant; opposite_quadrants: the query in the opposite one)",
   },
-  probeScale: core(e.probeScale!, "input scale of the scaled probe"),
-  probeNoise: core(e.probeNoise!, "output noise of the noisy probe"),
-  evalPrompts: core(e.prompts!, "test prompts per evaluation"),
+  probeScale: core(field(e, "probeScale"), "input scale of the scaled probe"),
+  probeNoise: core(field(e, "probeNoise"), "output noise of the noisy probe"),
+  evalPrompts: core(field(e, "prompts"), "test prompts per evaluation"),
   prompt: core(SEED, "which example prompt the prompt chart shows"),
 } as const satisfies Table;
 
 /** Transformer vs xLSTM (`compare.html`). */
 export const COMPARE = {
   task: { type: "enum", values: TASKS, default: "linear", doc: "function class the prompts are drawn from" },
-  dims: core(s.dims!, "input dimension d"),
-  points: core(s.points!, "(x, f(x)) pairs per prompt"),
+  dims: core(field(s, "dims"), "input dimension d"),
+  points: core(field(s, "points"), "(x, f(x)) pairs per prompt"),
   start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint", doc: "begin from the shipped models or from random weights" },
   ratio: { type: "enum", values: ["1:1", "1:0", "0:1", "3:1"], default: "1:1", doc: "xLSTM mLSTM:sLSTM block ratio" },
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
   steps: { type: "int", min: 1, max: 10_000_000, default: 500, doc: "training steps before the run stops" },
   every: core(CATALOG.limits.trainSteps, "steps between reports", 25),
-  learningRate: core(s.learningRate!, "Adam learning rate"),
+  learningRate: core(field(s, "learningRate"), "Adam learning rate"),
   seed: core(SEED, "random seed"),
-  evalPrompts: core(e.prompts!, "test prompts per evaluation", 512),
+  evalPrompts: core(field(e, "prompts"), "test prompts per evaluation", 512),
 } as const satisfies Table;
 
 /**
@@ -128,7 +135,7 @@ export const DIVERSITY = {
   evalEvery: { type: "int", min: 1, max: 10_000_000, default: 500, doc: "steps between evaluations while training from scratch" },
   seed: core(SEED, "random seed of a model trained here (and of the test prompts); the pool of M tasks is fixed by it"),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where the model runs" },
-  evalPrompts: core(e.prompts!, "test prompts per evaluation", 512),
+  evalPrompts: core(field(e, "prompts"), "test prompts per evaluation", 512),
 } as const satisfies Table;
 
 const k = CATALOG.classify;
@@ -140,28 +147,28 @@ const k = CATALOG.classify;
  * differ from browser scale.
  */
 export const CLASSIFY = {
-  classes: core(k.task.classes!, "classes K in the training distribution", 1024),
-  burstiness: core(k.task.burstiness!, "burstiness B: how many times each class of a bursty context appears", 2),
-  noise: core(k.task.noise!, "within-class noise ε"),
-  zipf: core(k.task.zipf!, "Zipf exponent α of the class frequencies (0 = uniform)"),
-  pairs: core(k.task.pairs!, "context pairs N (item, label) before the query"),
-  labels: core(k.task.labels!, "labels L (the answer is one of them)"),
-  dims: core(k.task.dims!, "item dimension D"),
-  burstyProb: core(k.task.burstyProb!, "share of training sequences that are bursty (the query's class in the context)"),
-  novelProb: core(k.task.novelProb!, "share of training sequences with fresh class means"),
+  classes: core(field(k.task, "classes"), "classes K in the training distribution", 1024),
+  burstiness: core(field(k.task, "burstiness"), "burstiness B: how many times each class of a bursty context appears", 2),
+  noise: core(field(k.task, "noise"), "within-class noise ε"),
+  zipf: core(field(k.task, "zipf"), "Zipf exponent α of the class frequencies (0 = uniform)"),
+  pairs: core(field(k.task, "pairs"), "context pairs N (item, label) before the query"),
+  labels: core(field(k.task, "labels"), "labels L (the answer is one of them)"),
+  dims: core(field(k.task, "dims"), "item dimension D"),
+  burstyProb: core(field(k.task, "burstyProb"), "share of training sequences that are bursty (the query's class in the context)"),
+  novelProb: core(field(k.task, "novelProb"), "share of training sequences with fresh class means"),
   backbone: { type: "enum", values: k.backbones, default: "attention_only", doc: "attention_only = Reddy's two-layer attention network; transformer; xlstm (no attention)" },
-  layers: core(k.fields.layers!, "attention layers (the transformer's or xLSTM's blocks)"),
-  hidden: core(k.fields.hidden!, "width of the attention-only network's MLP on the query"),
-  dModel: core(k.fields.dModel!, "residual width of the transformer and the xLSTM"),
-  heads: core(k.fields.heads!, "heads per layer of the transformer and the xLSTM (divides dModel)"),
-  learningRate: core(k.fields.learningRate!, "SGD learning rate"),
-  weightDecay: core(k.fields.weightDecay!, "L2 weight decay (Singh et al.: changes whether in-context learning lasts)"),
-  batchSize: core(k.fields.batchSize!, "sequences per step"),
+  layers: core(field(k.fields, "layers"), "attention layers (the transformer's or xLSTM's blocks)"),
+  hidden: core(field(k.fields, "hidden"), "width of the attention-only network's MLP on the query"),
+  dModel: core(field(k.fields, "dModel"), "residual width of the transformer and the xLSTM"),
+  heads: core(field(k.fields, "heads"), "heads per layer of the transformer and the xLSTM (divides dModel)"),
+  learningRate: core(field(k.fields, "learningRate"), "SGD learning rate"),
+  weightDecay: core(field(k.fields, "weightDecay"), "L2 weight decay (Singh et al.: changes whether in-context learning lasts)"),
+  batchSize: core(field(k.fields, "batchSize"), "sequences per step"),
   steps: { type: "int", min: 1, max: 10_000_000, default: 4000, doc: "training steps before the run stops" },
   every: core(CATALOG.limits.trainSteps, "steps between loss reports", 50),
   evalEvery: { type: "int", min: 1, max: 10_000_000, default: 250, doc: "steps between evaluations (accuracies and attention)" },
   evalPrompts: core(k.prompts, "sequences per evaluation split", 256),
-  seed: core(k.fields.seed!, "random seed: the classes, labels, initialization and data"),
+  seed: core(field(k.fields, "seed"), "random seed: the classes, labels, initialization and data"),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
 } as const satisfies Table;
 
@@ -194,22 +201,22 @@ export const CONTINUAL = {
   revisitExponent: core(scenario("reoccurring", "exponent"), "power-law exponent of revisits (re-occurring)"),
   strategy: { type: "enum", values: STRATEGIES, default: "naive", doc: "left learner" },
   compare: { type: "enum", values: ["none", ...STRATEGIES], default: "replay", doc: "right learner (none = only one)" },
-  bufferSize: core(c.bufferSize!, "replay memory size"),
+  bufferSize: core(field(c, "bufferSize"), "replay memory size"),
   bufferPolicy: { type: "enum", values: continual.bufferPolicies, default: "reservoir", doc: "which examples the memory keeps" },
-  rehearsalExponent: core(c.rehearsalExponent!, "power-law rehearsal exponent (0 = uniform)"),
-  l2Lambda: core(c.regularization!, "L2 penalty strength λ", lambda("l2")),
-  ewcLambda: core(c.regularization!, "EWC penalty strength λ", lambda("ewc")),
-  lwfAlpha: core(c.lwfAlpha!, "LwF distillation weight α"),
-  temperature: core(c.temperature!, "LwF temperature T"),
-  features: core(c.features!, "random features of the analytic head"),
-  ridge: core(c.ridge!, "ridge γ of the analytic head"),
+  rehearsalExponent: core(field(c, "rehearsalExponent"), "power-law rehearsal exponent (0 = uniform)"),
+  l2Lambda: core(field(c, "regularization"), "L2 penalty strength λ", lambda("l2")),
+  ewcLambda: core(field(c, "regularization"), "EWC penalty strength λ", lambda("ewc")),
+  lwfAlpha: core(field(c, "lwfAlpha"), "LwF distillation weight α"),
+  temperature: core(field(c, "temperature"), "LwF temperature T"),
+  features: core(field(c, "features"), "random features of the analytic head"),
+  ridge: core(field(c, "ridge"), "ridge γ of the analytic head"),
   embedding: { type: "enum", values: continual.embeddings, default: "raw", doc: "features under NCM / streaming LDA" },
   hidden: { type: "enum", values: ["16", "32,32", "64,64", "128,128", "256,256", "400"], default: "64,64", doc: "MLP hidden widths" },
-  learningRate: core(c.learningRate!, "Adam learning rate"),
-  batchSize: core(c.batchSize!, "examples per step"),
-  iterationsPerTask: core(c.iterationsPerTask!, "training steps per task"),
+  learningRate: core(field(c, "learningRate"), "Adam learning rate"),
+  batchSize: core(field(c, "batchSize"), "examples per step"),
+  iterationsPerTask: core(field(c, "iterationsPerTask"), "training steps per task"),
   // The page evaluates at every step (continual evaluation); the core's default is every 5.
-  evalEvery: core(c.evalEvery!, "steps between evaluations of every task (1 = continual evaluation)", 1),
+  evalEvery: core(field(c, "evalEvery"), "steps between evaluations of every task (1 = continual evaluation)", 1),
   every: core(CATALOG.limits.advanceSteps, "steps between chart updates", 10),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
   seed: core(SEED, "random seed"),
