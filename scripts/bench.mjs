@@ -14,23 +14,56 @@ const CONFIG = { preset: "tiny", dims: 5, points: 11, batchSize: 64, seed: 1 };
 const STEPS = { native: 20, browserCpu: 10, browserGpu: 4 };
 
 function native(device, steps, model = "transformer", extra = []) {
-  const out = execFileSync(cli, ["bench", "--json", "--device", device, "--steps", String(steps), "--model", model, ...extra,
-    "--preset", CONFIG.preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
-    "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
+  const out = execFileSync(
+    cli,
+    [
+      "bench",
+      "--json",
+      "--device",
+      device,
+      "--steps",
+      String(steps),
+      "--model",
+      model,
+      ...extra,
+      "--preset",
+      CONFIG.preset,
+      "--dims",
+      String(CONFIG.dims),
+      "--points",
+      String(CONFIG.points),
+      "--batch-size",
+      String(CONFIG.batchSize),
+      "--seed",
+      String(CONFIG.seed),
+    ],
+    { encoding: "utf8" },
+  );
   const { bench } = JSON.parse(out.trim().split("\n").pop());
-  return { stepsPerSecond: bench.stepsPerSecond, detail: bench.device.adapter ?? bench.device.kind };
+  return {
+    stepsPerSecond: bench.stepsPerSecond,
+    detail: bench.device.adapter ?? bench.device.kind,
+  };
 }
 
 /** iclab's steps/s in an open API page, after a warm-up (shader compilation). */
 function iclabInPage(page, config, steps) {
-  return page.evaluate(async ({ config, steps }) => {
-    const s = await window.iclab.createSession(config);
-    for await (const _ of s.train({ steps: 2, every: 2 })) { /* warm-up: shader compilation */ }
-    let last;
-    for await (const r of s.train({ steps, every: steps })) last = r;
-    await s.dispose();
-    return { stepsPerSecond: last.stepsPerSecond, detail: s.deviceInfo.adapter ?? s.deviceInfo.kind };
-  }, { config, steps });
+  return page.evaluate(
+    async ({ config, steps }) => {
+      const s = await window.iclab.createSession(config);
+      for await (const _ of s.train({ steps: 2, every: 2 })) {
+        /* warm-up: shader compilation */
+      }
+      let last;
+      for await (const r of s.train({ steps, every: steps })) last = r;
+      await s.dispose();
+      return {
+        stepsPerSecond: last.stepsPerSecond,
+        detail: s.deviceInfo.adapter ?? s.deviceInfo.kind,
+      };
+    },
+    { config, steps },
+  );
 }
 
 async function browser(device, steps, model = "transformer", extra = {}) {
@@ -58,8 +91,12 @@ await run("browser WebGPU", () => browser("webgpu", STEPS.browserGpu));
 await run("browser CPU (Flex in wasm)", () => browser("cpu", STEPS.browserCpu));
 // The paired token layout (one token per example, half the tokens): the in-context page's
 // from-scratch default.
-await run("paired tokens, native CPU", () => native("cpu", STEPS.native, "transformer", ["--tokens", "paired"]));
-await run("paired tokens, browser CPU", () => browser("cpu", STEPS.browserCpu, "transformer", { tokens: "paired" }));
+await run("paired tokens, native CPU", () =>
+  native("cpu", STEPS.native, "transformer", ["--tokens", "paired"]),
+);
+await run("paired tokens, browser CPU", () =>
+  browser("cpu", STEPS.browserCpu, "transformer", { tokens: "paired" }),
+);
 // The xLSTM (tiny: 4 blocks [1:1], width 64) on the same prompts: the sLSTM runs a loop over the
 // 22 tokens, the mLSTM its parallel form.
 await run("xLSTM native CPU (Flex)", () => native("cpu", STEPS.native, "xlstm"));
@@ -71,15 +108,55 @@ await run("xLSTM browser CPU", () => browser("cpu", STEPS.browserCpu, "xlstm"));
 // (scripts/bench_torch.py), for the tiny and small presets.
 function torch(preset, steps) {
   const python = process.env.ICLAB_TORCH_PYTHON ?? "python3";
-  const out = execFileSync(python, ["scripts/bench_torch.py", "--preset", preset, "--dims", String(CONFIG.dims), "--points", String(CONFIG.points),
-    "--batch-size", String(CONFIG.batchSize), "--steps", String(steps), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
+  const out = execFileSync(
+    python,
+    [
+      "scripts/bench_torch.py",
+      "--preset",
+      preset,
+      "--dims",
+      String(CONFIG.dims),
+      "--points",
+      String(CONFIG.points),
+      "--batch-size",
+      String(CONFIG.batchSize),
+      "--steps",
+      String(steps),
+      "--seed",
+      String(CONFIG.seed),
+    ],
+    { encoding: "utf8" },
+  );
   const r = JSON.parse(out.trim().split("\n").pop());
   return { stepsPerSecond: r.stepsPerSecond, detail: `PyTorch ${r.torch}, ${r.threads} threads` };
 }
 function nativePreset(preset, steps) {
-  const out = execFileSync(cli, ["bench", "--json", "--device", "cpu", "--steps", String(steps), "--preset", preset,
-    "--dims", String(CONFIG.dims), "--points", String(CONFIG.points), "--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)], { encoding: "utf8" });
-  return { stepsPerSecond: JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond, detail: "Flex" };
+  const out = execFileSync(
+    cli,
+    [
+      "bench",
+      "--json",
+      "--device",
+      "cpu",
+      "--steps",
+      String(steps),
+      "--preset",
+      preset,
+      "--dims",
+      String(CONFIG.dims),
+      "--points",
+      String(CONFIG.points),
+      "--batch-size",
+      String(CONFIG.batchSize),
+      "--seed",
+      String(CONFIG.seed),
+    ],
+    { encoding: "utf8" },
+  );
+  return {
+    stepsPerSecond: JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond,
+    detail: "Flex",
+  };
 }
 const torchRows = [];
 const torchRun = recorder(torchRows);
@@ -93,14 +170,28 @@ console.log(`\nconfig: ${JSON.stringify(CONFIG)}\n`);
 console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  device");
 // every ratio is against the transformer on native CPU, measured above in this run
 for (const r of rows) {
-  console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14), " ", r.detail);
+  console.log(
+    r.name.padEnd(30),
+    r.stepsPerSecond.toFixed(2).padStart(9),
+    `${(r.stepsPerSecond / reference).toFixed(3)}x`.padStart(14),
+    " ",
+    r.detail,
+  );
 }
-console.log("\nthe in-context transformer's training step against PyTorch on the same CPU (same model, prompts, loss, Adam):");
+console.log(
+  "\nthe in-context transformer's training step against PyTorch on the same CPU (same model, prompts, loss, Adam):",
+);
 console.log("where".padEnd(30), "steps/s".padStart(9), "iclab / PyTorch".padStart(16), "  detail");
 for (let i = 0; i < torchRows.length; i += 2) {
   const [ours, theirs] = [torchRows[i], torchRows[i + 1]];
   for (const r of [ours, theirs]) {
-    console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(16), " ", r.detail);
+    console.log(
+      r.name.padEnd(30),
+      r.stepsPerSecond.toFixed(2).padStart(9),
+      `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(16),
+      " ",
+      r.detail,
+    );
   }
 }
 // Continual learning: Replay on the default split blobs (3 tasks, MLP 64-64, batch 32 + 32
@@ -118,23 +209,32 @@ function clNative(device, iterationsPerTask) {
   const seconds = (performance.now() - start) / 1000;
   rmSync(dir, { recursive: true, force: true });
   const r = JSON.parse(out);
-  return { stepsPerSecond: r.totalSteps / seconds, detail: `${r.totalSteps} steps, ${r.iterations.length} evaluations, ${r.deviceInfo.adapter ?? r.deviceInfo.kind}` };
+  return {
+    stepsPerSecond: r.totalSteps / seconds,
+    detail: `${r.totalSteps} steps, ${r.iterations.length} evaluations, ${r.deviceInfo.adapter ?? r.deviceInfo.kind}`,
+  };
 }
 async function clBrowser(device, iterationsPerTask) {
   const b = await open({ webgpu: true });
   try {
     const page = await b.apiPage();
-    return await page.evaluate(async (config) => {
-      const run = await window.iclab.startContinual(config);
-      await run.advance(2); // warm-up: shader compilation
-      const start = performance.now();
-      const steps = run.result.totalSteps - run.result.step;
-      while (!run.result.done) await run.advance(10);
-      const seconds = (performance.now() - start) / 1000;
-      const info = run.result.deviceInfo;
-      await run.dispose();
-      return { stepsPerSecond: steps / seconds, detail: `${steps} steps, ${info.adapter ?? info.kind}` };
-    }, { ...CL, device, iterationsPerTask });
+    return await page.evaluate(
+      async (config) => {
+        const run = await window.iclab.startContinual(config);
+        await run.advance(2); // warm-up: shader compilation
+        const start = performance.now();
+        const steps = run.result.totalSteps - run.result.step;
+        while (!run.result.done) await run.advance(10);
+        const seconds = (performance.now() - start) / 1000;
+        const info = run.result.deviceInfo;
+        await run.dispose();
+        return {
+          stepsPerSecond: steps / seconds,
+          detail: `${steps} steps, ${info.adapter ?? info.kind}`,
+        };
+      },
+      { ...CL, device, iterationsPerTask },
+    );
   } finally {
     await b.close();
   }
@@ -149,7 +249,13 @@ continual learning: ${JSON.stringify(CL)} on the default stream (blobs, 3 tasks)
 `);
 console.log("where".padEnd(30), "steps/s".padStart(9), "vs native CPU".padStart(14), "  detail");
 for (const r of clRows) {
-  console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(r.stepsPerSecond / clReference).toFixed(3)}x`.padStart(14), " ", r.detail);
+  console.log(
+    r.name.padEnd(30),
+    r.stepsPerSecond.toFixed(2).padStart(9),
+    `${(r.stepsPerSecond / clReference).toFixed(3)}x`.padStart(14),
+    " ",
+    r.detail,
+  );
 }
 
 // From a cold page (fresh browser profile) to the first training report: load the page, start the
@@ -160,20 +266,23 @@ async function firstReport(device) {
   try {
     const page = await b.page();
     await page.goto(`${b.url}api.html`);
-    return await page.evaluate(async (config) => {
-      while (!window.iclab) await new Promise((ok) => setTimeout(ok, 5));
-      const s = await window.iclab.createSession(config);
-      for await (const _ of s.train({ steps: 1 })) break;
-      const ms = performance.now(); // since navigation started
-      const before = (await window.iclab.diagnostics()).readbacks;
-      let reports = 0;
-      // Snapshots for device-loss recovery (one read-back each, every 30 s on WebGPU) are off
-      // here: this counts the training's own sync points.
-      for await (const _ of s.train({ steps: 6, every: 3, snapshotSeconds: 0 })) reports++;
-      const perReport = ((await window.iclab.diagnostics()).readbacks - before) / reports;
-      await s.dispose();
-      return { ms, perReport };
-    }, { ...CONFIG, device });
+    return await page.evaluate(
+      async (config) => {
+        while (!window.iclab) await new Promise((ok) => setTimeout(ok, 5));
+        const s = await window.iclab.createSession(config);
+        for await (const _ of s.train({ steps: 1 })) break;
+        const ms = performance.now(); // since navigation started
+        const before = (await window.iclab.diagnostics()).readbacks;
+        let reports = 0;
+        // Snapshots for device-loss recovery (one read-back each, every 30 s on WebGPU) are off
+        // here: this counts the training's own sync points.
+        for await (const _ of s.train({ steps: 6, every: 3, snapshotSeconds: 0 })) reports++;
+        const perReport = ((await window.iclab.diagnostics()).readbacks - before) / reports;
+        await s.dispose();
+        return { ms, perReport };
+      },
+      { ...CONFIG, device },
+    );
   } finally {
     await b.close();
   }
@@ -181,14 +290,16 @@ async function firstReport(device) {
 // In the browser against TensorFlow.js, in one page: the same transformer (scripts/bench_tfjs.js),
 // prompts, loss, Adam and clipping, same batch, on TF.js's WebGPU and wasm backends and on
 // iclab's WebGPU and CPU (Flex in wasm). TF.js is bench-only, installed by scripts/bench.sh.
-const TFJS = process.env.ICLAB_TFJS_DIR ?? join(homedir(), ".cache/iclab/tfjs/node_modules/@tensorflow");
+const TFJS =
+  process.env.ICLAB_TFJS_DIR ?? join(homedir(), ".cache/iclab/tfjs/node_modules/@tensorflow");
 const TFJS_FILES = {
   "tf.min.js": "tfjs/dist/tf.min.js",
   "tf-backend-webgpu.min.js": "tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js",
   "tf-backend-wasm.min.js": "tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
   "tfjs-backend-wasm.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
   "tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
-  "tfjs-backend-wasm-threaded-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+  "tfjs-backend-wasm-threaded-simd.wasm":
+    "tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
 };
 const tfRows = [];
 const tfRun = recorder(tfRows);
@@ -199,45 +310,77 @@ const tfRun = recorder(tfRows);
   try {
     await b.context.route(/\/__tfjs\/([^/?]+)$/, async (route) => {
       const name = new URL(route.request().url()).pathname.split("/").pop();
-      const path = name === "bench_tfjs.js" ? "scripts/bench_tfjs.js" : TFJS_FILES[name] && join(TFJS, TFJS_FILES[name]);
+      const path =
+        name === "bench_tfjs.js"
+          ? "scripts/bench_tfjs.js"
+          : TFJS_FILES[name] && join(TFJS, TFJS_FILES[name]);
       if (!path) return route.fulfill({ status: 404 });
       const type = name.endsWith(".wasm") ? "application/wasm" : "text/javascript";
       await route.fulfill({ body: readFileSync(path), contentType: type });
     });
     const page = await b.apiPage();
-    for (const name of [...Object.keys(TFJS_FILES).filter((n) => n.endsWith(".js")), "bench_tfjs.js"]) {
+    for (const name of [
+      ...Object.keys(TFJS_FILES).filter((n) => n.endsWith(".js")),
+      "bench_tfjs.js",
+    ]) {
       await page.addScriptTag({ url: `${b.url}__tfjs/${name}` });
     }
     await page.evaluate((prefix) => window.tf.wasm.setWasmPaths(prefix), `${b.url}__tfjs/`);
     const tfjs = (backend, steps) => async () => {
-      const r = await page.evaluate(({ backend, config, steps }) => window.tfjsBench(backend, config, steps), { backend, config: CONFIG, steps });
-      return { stepsPerSecond: r.stepsPerSecond, detail: `TF.js ${backend} (${r.backend}), final loss ${r.loss.toFixed(2)}` };
+      const r = await page.evaluate(
+        ({ backend, config, steps }) => window.tfjsBench(backend, config, steps),
+        { backend, config: CONFIG, steps },
+      );
+      return {
+        stepsPerSecond: r.stepsPerSecond,
+        detail: `TF.js ${backend} (${r.backend}), final loss ${r.loss.toFixed(2)}`,
+      };
     };
-    await tfRun("iclab WebGPU", () => iclabInPage(page, { ...CONFIG, device: "webgpu" }, STEPS.browserGpu));
+    await tfRun("iclab WebGPU", () =>
+      iclabInPage(page, { ...CONFIG, device: "webgpu" }, STEPS.browserGpu),
+    );
     await tfRun("TF.js WebGPU", tfjs("webgpu", STEPS.browserGpu));
-    await tfRun("iclab CPU (Flex in wasm)", () => iclabInPage(page, { ...CONFIG, device: "cpu" }, STEPS.browserCpu));
+    await tfRun("iclab CPU (Flex in wasm)", () =>
+      iclabInPage(page, { ...CONFIG, device: "cpu" }, STEPS.browserCpu),
+    );
     await tfRun("TF.js wasm", tfjs("wasm", STEPS.browserCpu));
   } catch (error) {
-    tfRows.push({ name: "TF.js", stepsPerSecond: NaN, detail: `failed: ${String(error).slice(0, 200)}` });
+    tfRows.push({
+      name: "TF.js",
+      stepsPerSecond: NaN,
+      detail: `failed: ${String(error).slice(0, 200)}`,
+    });
   } finally {
     await b.close();
   }
 }
-console.log("\nin the browser against TF.js, same page, same model and batch (iclab / TF.js on the same kind of device):");
+console.log(
+  "\nin the browser against TF.js, same page, same model and batch (iclab / TF.js on the same kind of device):",
+);
 console.log("where".padEnd(30), "steps/s".padStart(9), "iclab / TF.js".padStart(14), "  detail");
 for (let i = 0; i < tfRows.length; i += 2) {
   const [ours, theirs] = [tfRows[i], tfRows[i + 1] ?? { stepsPerSecond: NaN }];
   for (const r of [ours, theirs]) {
     if (!r.name) continue;
-    console.log(r.name.padEnd(30), r.stepsPerSecond.toFixed(2).padStart(9), `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(14), " ", r.detail);
+    console.log(
+      r.name.padEnd(30),
+      r.stepsPerSecond.toFixed(2).padStart(9),
+      `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(14),
+      " ",
+      r.detail,
+    );
   }
 }
 
-console.log("\nfrom page load to the first report (cold profile), and device read-backs per report:");
+console.log(
+  "\nfrom page load to the first report (cold profile), and device read-backs per report:",
+);
 for (const device of ["cpu", "webgpu"]) {
   try {
     const r = await firstReport(device);
-    console.log(`  browser ${device.padEnd(7)} ${(r.ms / 1000).toFixed(2)} s to the first report, ${r.perReport} read-back(s) per report`);
+    console.log(
+      `  browser ${device.padEnd(7)} ${(r.ms / 1000).toFixed(2)} s to the first report, ${r.perReport} read-back(s) per report`,
+    );
   } catch (error) {
     console.log(`  browser ${device}: failed: ${String(error).slice(0, 120)}`);
   }
@@ -252,31 +395,52 @@ async function fromScratch() {
   try {
     const page = await b.page();
     await page.goto(`${b.url}icl.html?start=scratch&device=cpu`);
-    await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+      timeout: 120_000,
+    });
     const d = Number(await page.inputValue("input[name=dims]"));
     const started = Date.now();
     await page.click("#train");
-    const handle = await page.waitForFunction((k) => {
-      const model = JSON.parse(document.body.dataset.curves ?? "{}").model;
-      const step = Number(document.body.dataset.evaluated);
-      if (Number.isFinite(step) && model && model[k] <= 0.1) return { step, error: model[k] };
-      return document.body.dataset.state === "done" || document.body.dataset.state === "error" ? { step, error: model?.[k], missed: true } : null;
-    }, 2 * d, { timeout: 900_000, polling: 200 });
+    const handle = await page.waitForFunction(
+      (k) => {
+        const model = JSON.parse(document.body.dataset.curves ?? "{}").model;
+        const step = Number(document.body.dataset.evaluated);
+        if (Number.isFinite(step) && model && model[k] <= 0.1) return { step, error: model[k] };
+        return document.body.dataset.state === "done" || document.body.dataset.state === "error"
+          ? { step, error: model?.[k], missed: true }
+          : null;
+      },
+      2 * d,
+      { timeout: 900_000, polling: 200 },
+    );
     const r = await handle.jsonValue();
-    return { ...r, seconds: (Date.now() - started) / 1000, settings: await page.evaluate(() => location.search) };
+    return {
+      ...r,
+      seconds: (Date.now() - started) / 1000,
+      settings: await page.evaluate(() => location.search),
+    };
   } finally {
     await b.close();
   }
 }
 try {
   const r = await fromScratch();
-  console.log(`\nfrom scratch on the in-context page (browser CPU, the page's defaults): ${r.missed ? "target NOT reached" : "error <= 0.1 at k = 2d"} ` +
-    `after ${r.seconds.toFixed(1)} s at step ${r.step} (error ${r.error?.toFixed(3)})`);
+  console.log(
+    `\nfrom scratch on the in-context page (browser CPU, the page's defaults): ${r.missed ? "target NOT reached" : "error <= 0.1 at k = 2d"} ` +
+      `after ${r.seconds.toFixed(1)} s at step ${r.step} (error ${r.error?.toFixed(3)})`,
+  );
 } catch (error) {
   console.log(`\nfrom scratch on the in-context page: failed: ${String(error).slice(0, 160)}`);
 }
 
 const wasm = readFileSync("web/pkg/iclab_bg.wasm");
 const gz = gzipSync(wasm, { level: 9 }).length;
-const br = brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } }).length;
-console.log(`\nwasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzipped, ${(br / 1e6).toFixed(2)} MB brotli (target <= 3 MB over the wire)`);
+const br = brotliCompressSync(wasm, {
+  params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length,
+  },
+}).length;
+console.log(
+  `\nwasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gz / 1e6).toFixed(2)} MB gzipped, ${(br / 1e6).toFixed(2)} MB brotli (target <= 3 MB over the wire)`,
+);

@@ -29,7 +29,8 @@ for (let digit = 0; digit < 10; digit++) {
       for (let c = 0; c < SIDE; c++) {
         let sum = 0;
         for (let dr = 0; dr < POOL; dr++) {
-          for (let dc = 0; dc < POOL; dc++) sum += raw[base + (r * POOL + dr) * SIZE + c * POOL + dc];
+          for (let dc = 0; dc < POOL; dc++)
+            sum += raw[base + (r * POOL + dr) * SIZE + c * POOL + dc];
         }
         pixels.push(Math.max(0, Math.min(255, Math.round((sum / (POOL * POOL)) * 255))));
       }
@@ -49,5 +50,7 @@ if (existsSync(out) && Buffer.compare(readFileSync(out), bytes) === 0) {
 } else {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, bytes);
-  console.log(`digits: wrote ${labels.length} examples (${SIDE}×${SIDE}) to ${out}, ${bytes.length} bytes`);
+  console.log(
+    `digits: wrote ${labels.length} examples (${SIDE}×${SIDE}) to ${out}, ${bytes.length} bytes`,
+  );
 }

@@ -9,12 +9,21 @@ const files = readdirSync(dir);
 const manifest = {};
 for (const file of files.filter((f) => f.endsWith(".safetensors")).sort()) {
   const name = file.replace(/\.safetensors$/, "");
-  const logs = files.filter((f) => f === `${name}.log.json` || (f.startsWith(`${name}.log.part-`) && f.endsWith(".json")));
-  const latest = files.includes(`${name}.log.json`) ? JSON.parse(readFileSync(join(dir, `${name}.log.json`), "utf8")) : null;
+  const logs = files.filter(
+    (f) => f === `${name}.log.json` || (f.startsWith(`${name}.log.part-`) && f.endsWith(".json")),
+  );
+  const latest = files.includes(`${name}.log.json`)
+    ? JSON.parse(readFileSync(join(dir, `${name}.log.json`), "utf8"))
+    : null;
   if (!latest) continue; // still training its first segment
-  const wallSeconds = logs.reduce((sum, f) => sum + JSON.parse(readFileSync(join(dir, f), "utf8")).wallSeconds, 0);
+  const wallSeconds = logs.reduce(
+    (sum, f) => sum + JSON.parse(readFileSync(join(dir, f), "utf8")).wallSeconds,
+    0,
+  );
   // its recorded layer analysis (`iclab --json icl layers`), when one ships
-  const layers = files.includes(`${name}.layers.json`) ? { layerAnalysis: `${name}.layers.json` } : {};
+  const layers = files.includes(`${name}.layers.json`)
+    ? { layerAnalysis: `${name}.layers.json` }
+    : {};
   manifest[name] = { file, step: latest.steps, wallSeconds, config: latest.config, ...layers };
 }
 writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

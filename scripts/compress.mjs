@@ -5,12 +5,31 @@
 // results are cached by content hash under ~/.cache/iclab/compress.
 //   node scripts/compress.mjs www/dist
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { extname, join } from "node:path";
 import zlib from "node:zlib";
 
-const COMPRESSIBLE = new Set([".wasm", ".js", ".mjs", ".css", ".html", ".json", ".svg", ".map", ".safetensors", ".bin"]);
+const COMPRESSIBLE = new Set([
+  ".wasm",
+  ".js",
+  ".mjs",
+  ".css",
+  ".html",
+  ".json",
+  ".svg",
+  ".map",
+  ".safetensors",
+  ".bin",
+]);
 const MIN_BYTES = 1024;
 const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "iclab", "compress");
 

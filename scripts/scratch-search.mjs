@@ -27,14 +27,39 @@ const prompts = flag("prompts", 1280);
 const candidates = JSON.parse(readFileSync(file, "utf8"));
 const dir = mkdtempSync(join(tmpdir(), "iclab-search-"));
 
-console.log(`target: normalized error <= ${target} at k = 2d, ${prompts} prompts, every ${evalEvery} steps, budget ${budget} steps`);
-console.log("name".padEnd(34), "reached at".padStart(10), "train s".padStart(8), "steps/s".padStart(8), "  error at 2d over time");
+console.log(
+  `target: normalized error <= ${target} at k = 2d, ${prompts} prompts, every ${evalEvery} steps, budget ${budget} steps`,
+);
+console.log(
+  "name".padEnd(34),
+  "reached at".padStart(10),
+  "train s".padStart(8),
+  "steps/s".padStart(8),
+  "  error at 2d over time",
+);
 for (const { name = "", ...candidate } of candidates) {
   const config = { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu", ...candidate };
   const path = join(dir, "config.json");
   writeFileSync(path, JSON.stringify(config));
-  const child = spawn(cli, ["--json", "icl", "train", "--config", path, "--steps", String(budget), "--every", String(evalEvery),
-    "--eval-every", String(evalEvery), "--prompts", String(prompts), "--baselines", "", "--out", join(dir, "m.safetensors")]);
+  const child = spawn(cli, [
+    "--json",
+    "icl",
+    "train",
+    "--config",
+    path,
+    "--steps",
+    String(budget),
+    "--every",
+    String(evalEvery),
+    "--eval-every",
+    String(evalEvery),
+    "--prompts",
+    String(prompts),
+    "--baselines",
+    "",
+    "--out",
+    join(dir, "m.safetensors"),
+  ]);
   let lastReport = null;
   let reached = null;
   let after = 0;
@@ -46,7 +71,8 @@ for (const { name = "", ...candidate } of candidates) {
     if (!curves || !lastReport) continue;
     const error = curves.model.mean[2 * config.dims];
     trail.push(error.toFixed(2));
-    if (reached === null && error <= target) reached = { step: lastReport.step, seconds: lastReport.elapsedMs / 1000 };
+    if (reached === null && error <= target)
+      reached = { step: lastReport.step, seconds: lastReport.elapsedMs / 1000 };
     // two more evaluations show whether it stays there; then the run has told us what we need
     if (reached !== null && after++ >= 2) {
       child.kill();
@@ -54,7 +80,13 @@ for (const { name = "", ...candidate } of candidates) {
     }
   }
   const rate = lastReport ? lastReport.stepsPerSecond : NaN;
-  console.log((name || JSON.stringify(candidate)).slice(0, 34).padEnd(34), String(reached?.step ?? "-").padStart(10),
-    (reached ? reached.seconds.toFixed(1) : "-").padStart(8), rate.toFixed(1).padStart(8), " ", trail.join(" "));
+  console.log(
+    (name || JSON.stringify(candidate)).slice(0, 34).padEnd(34),
+    String(reached?.step ?? "-").padStart(10),
+    (reached ? reached.seconds.toFixed(1) : "-").padStart(8),
+    rate.toFixed(1).padStart(8),
+    " ",
+    trail.join(" "),
+  );
 }
 rmSync(dir, { recursive: true, force: true });

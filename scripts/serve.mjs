@@ -38,7 +38,10 @@ function accepted(header) {
     offered.set(name, q ? Number(q.slice(2)) : 1);
   }
   const ok = (name) => (offered.get(name) ?? offered.get("*") ?? 0) > 0;
-  return [["br", "br"], ["gzip", "gz"]].filter(([name]) => ok(name));
+  return [
+    ["br", "br"],
+    ["gzip", "gz"],
+  ].filter(([name]) => ok(name));
 }
 
 /**

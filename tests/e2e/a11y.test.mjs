@@ -14,7 +14,8 @@ const DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../../www/dist");
 const PAGES = readdirSync(DIST).filter((f) => f.endsWith(".html"));
 /** Settings that make each demo's page finish a run quickly on the CPU. */
 const QUICK = {
-  "icl.html": "?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu",
+  "icl.html":
+    "?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu",
   "compare.html": "?start=scratch&dims=2&points=4&evalPrompts=32&steps=2&every=1&device=cpu",
   "continual.html": "?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu",
   "diversity.html": "?m=4&steps=4&every=2&evalEvery=4&evalPrompts=32&device=cpu",
@@ -33,17 +34,38 @@ after(async () => {
 async function audit(page) {
   await page.evaluate(AXE);
   const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }),
+    window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      resultTypes: ["violations"],
+    }),
   );
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
 }
 
 async function settle(page, file) {
-  if (file === "index.html") await page.waitForFunction(() => document.body.dataset.figure === "drawn");
-  else if (file === "api.html" || file === "teachers.html" || file === "continual.html" || file === "classify.html") await page.waitForFunction(() => document.body.dataset.ready === "true");
-  else await page.waitForFunction(() => ["idle", "error"].includes(document.body.dataset.state), null, { timeout: 120_000 });
+  if (file === "index.html")
+    await page.waitForFunction(() => document.body.dataset.figure === "drawn");
+  else if (
+    file === "api.html" ||
+    file === "teachers.html" ||
+    file === "continual.html" ||
+    file === "classify.html"
+  )
+    await page.waitForFunction(() => document.body.dataset.ready === "true");
+  else
+    await page.waitForFunction(
+      () => ["idle", "error"].includes(document.body.dataset.state),
+      null,
+      { timeout: 120_000 },
+    );
 }
 
 for (const scheme of ["light", "dark"]) {
@@ -58,7 +80,11 @@ for (const scheme of ["light", "dark"]) {
       if (QUICK[file]) {
         // After a run: charts, tables, the progress bar and the status line are on screen.
         await page.click("#train");
-        await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 240_000 });
+        await page.waitForFunction(
+          () => ["done", "error"].includes(document.body.dataset.state),
+          null,
+          { timeout: 240_000 },
+        );
         problems.push(...(await audit(page)).map((p) => `${file} after training: ${p}`));
         await page.click("#share");
         problems.push(...(await audit(page)).map((p) => `${file} share dialog: ${p}`));
@@ -77,7 +103,10 @@ test("every page fits a phone's width (390 px) without sideways scrolling", asyn
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${browser.url}${file}${QUICK[file] ?? ""}`);
     await settle(page, file);
-    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     if (scroll > client + 1) wide.push(`${file}: ${scroll} px wide in a ${client} px window`);
     if (file === "continual.html") await screenshot(page, "phone-continual");
     await page.close();
@@ -87,7 +116,9 @@ test("every page fits a phone's width (390 px) without sideways scrolling", asyn
 
 test("a demo runs from the keyboard alone: Tab to Train, Enter, Tab to Pause, Enter, Reset", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}continual.html?classes=4&perClass=40&iterationsPerTask=2000&every=5&device=cpu`);
+  await page.goto(
+    `${browser.url}continual.html?classes=4&perClass=40&iterationsPerTask=2000&every=5&device=cpu`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   async function tabTo(id) {
     for (let i = 0; i < 120; i++) {
@@ -99,7 +130,9 @@ test("a demo runs from the keyboard alone: Tab to Train, Enter, Tab to Pause, En
   // A setting changed from the keyboard: focus the classes field, type, leave it.
   await tabTo("train");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.body.dataset.state === "running" && document.body.dataset.results);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "running" && document.body.dataset.results,
+  );
   await page.keyboard.press("Shift+Tab");
   await page.keyboard.press("Tab");
   await tabTo("pause");
@@ -107,23 +140,38 @@ test("a demo runs from the keyboard alone: Tab to Train, Enter, Tab to Pause, En
   await page.waitForFunction(() => document.body.dataset.state === "paused");
   const paused = JSON.parse(await page.evaluate(() => document.body.dataset.results)).a.step;
   await page.waitForTimeout(500);
-  assert.equal(JSON.parse(await page.evaluate(() => document.body.dataset.results)).a.step, paused, "paused means no more steps");
+  assert.equal(
+    JSON.parse(await page.evaluate(() => document.body.dataset.results)).a.step,
+    paused,
+    "paused means no more steps",
+  );
   assert.equal(await page.textContent("#train"), "Resume");
   await page.focus("#train");
   await page.keyboard.press("Space");
-  await page.waitForFunction((at) => JSON.parse(document.body.dataset.results ?? "{}").a?.step > at, paused);
+  await page.waitForFunction(
+    (at) => JSON.parse(document.body.dataset.results ?? "{}").a?.step > at,
+    paused,
+  );
   await page.focus("#pause");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.body.dataset.state === "paused");
   await page.focus("#reset");
   await page.keyboard.press("Enter");
   // Reset builds a fresh, untrained stream
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && JSON.parse(document.body.dataset.results ?? "null")?.a?.step === 0);
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.state === "idle" &&
+      JSON.parse(document.body.dataset.results ?? "null")?.a?.step === 0,
+  );
   assert.equal(await page.textContent("#train"), "Train");
   await page.focus("#share");
   await page.keyboard.press("Enter");
   assert.equal(await page.isVisible("dialog.share"), true);
-  assert.equal(await page.evaluate(() => document.activeElement?.closest("dialog") !== null), true, "focus moves into the dialog");
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.closest("dialog") !== null),
+    true,
+    "focus moves into the dialog",
+  );
   await page.keyboard.press("Escape");
   assert.deepEqual(page.consoleErrors, []);
   await page.close();

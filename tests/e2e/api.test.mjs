@@ -34,7 +34,19 @@ test("invalid configs reject with IclabError naming the field", async () => {
       [{ device: "tpu" }, "device"],
       [{ mystery: true }, "mystery"],
       [{ dims: () => 3 }, "dims"],
-      [{ curriculum: { dimsStart: 1, dimsIncrement: 1, pointsStart: 1, pointsIncrement: 1, interval: 10, extra: 1 } }, "curriculum.extra"],
+      [
+        {
+          curriculum: {
+            dimsStart: 1,
+            dimsIncrement: 1,
+            pointsStart: 1,
+            pointsIncrement: 1,
+            interval: 10,
+            extra: 1,
+          },
+        },
+        "curriculum.extra",
+      ],
       [{ seed: 10n }, "seed"],
       [42, "config"],
     ];
@@ -44,7 +56,14 @@ test("invalid configs reject with IclabError naming the field", async () => {
         await window.iclab.createSession(config);
         out.push({ field, ok: true });
       } catch (e) {
-        out.push({ field, isIclab: e instanceof window.iclab.IclabError, isError: e instanceof Error, code: e.code, got: e.field, message: e.message });
+        out.push({
+          field,
+          isIclab: e instanceof window.iclab.IclabError,
+          isError: e instanceof Error,
+          code: e.code,
+          got: e.field,
+          message: e.message,
+        });
       }
     }
     return out;
@@ -62,7 +81,14 @@ test("train and evaluate arguments are validated; the session survives", async (
   const out = await page.evaluate(async (small) => {
     const s = await window.iclab.createSession(small);
     const errors = [];
-    for (const opts of [{ steps: 0 }, { steps: -3 }, { steps: 1.5 }, { steps: Number.NaN }, { steps: 2, every: 0 }, null]) {
+    for (const opts of [
+      { steps: 0 },
+      { steps: -3 },
+      { steps: 1.5 },
+      { steps: Number.NaN },
+      { steps: 2, every: 0 },
+      null,
+    ]) {
       try {
         for await (const _ of s.train(opts)) break;
         errors.push("accepted");
@@ -85,7 +111,14 @@ test("train and evaluate arguments are validated; the session survives", async (
     } catch (e) {
       after = e.code;
     }
-    return { errors, reports, evaluation, after, device: s.deviceInfo, live: (await window.iclab.diagnostics()).liveSessions };
+    return {
+      errors,
+      reports,
+      evaluation,
+      after,
+      device: s.deviceInfo,
+      live: (await window.iclab.diagnostics()).liveSessions,
+    };
   }, SMALL);
   assert.deepEqual(out.errors, [
     "invalid_config:steps",
@@ -96,7 +129,10 @@ test("train and evaluate arguments are validated; the session survives", async (
     "invalid_config:options",
     "invalid_config:prompts",
   ]);
-  assert.deepEqual(out.reports.map((r) => r.step), [2, 4]);
+  assert.deepEqual(
+    out.reports.map((r) => r.step),
+    [2, 4],
+  );
   assert.ok(out.reports[0].deviceInfo && !out.reports[1].deviceInfo);
   for (const r of out.reports) {
     assert.ok(Number.isFinite(r.loss) && r.loss > 0);
@@ -122,9 +158,10 @@ test("numbers that are not finite, objects that are not plain and unknown train 
       }
     };
     const s = await iclab.createSession(small);
-    const train = (o) => named(async () => {
-      for await (const _ of s.train(o)) break;
-    });
+    const train = (o) =>
+      named(async () => {
+        for await (const _ of s.train(o)) break;
+      });
     const errors = [
       // JSON would make these null, which a nullable field reads as "unset"
       await named(() => iclab.createSession({ ...small, taskPool: Number.NaN })),
@@ -152,7 +189,13 @@ test("numbers that are not finite, objects that are not plain and unknown train 
     const reports = [];
     for await (const r of s.train({ steps: 4, every: 4 })) reports.push(r.step);
     await s.dispose();
-    return { errors, frozen: Object.isFrozen(limits) && Object.isFrozen(iclab.CATALOG.icl.tasks), same: limits.max === before, threw, reports };
+    return {
+      errors,
+      frozen: Object.isFrozen(limits) && Object.isFrozen(iclab.CATALOG.icl.tasks),
+      same: limits.max === before,
+      threw,
+      reports,
+    };
   }, SMALL);
   assert.deepEqual(out.errors, [
     "invalid_config:taskPool",
@@ -173,9 +216,17 @@ test("numbers that are not finite, objects that are not plain and unknown train 
 
 test("task pools, pool evaluation with dMMSE and distances, and layers pass through the package", async () => {
   const out = await page.evaluate(async (small) => {
-    const s = await window.iclab.createSession({ ...small, taskPool: 4, task: { kind: "noisy_linear", noiseStd: 0.5 } });
+    const s = await window.iclab.createSession({
+      ...small,
+      taskPool: 4,
+      task: { kind: "noisy_linear", noiseStd: 0.5 },
+    });
     for await (const _ of s.train({ steps: 2, every: 2 }));
-    const onPool = await s.evaluate({ prompts: 32, tasks: "pool", baselines: ["dmmse", "bayes_ridge"] });
+    const onPool = await s.evaluate({
+      prompts: 32,
+      tasks: "pool",
+      baselines: ["dmmse", "bayes_ridge"],
+    });
     const layers = await s.layers({ prompts: 16, fitPrompts: 32, gdMax: 8, newtonMax: 3 });
     const errors = [];
     for (const opts of [{ fitPrompts: 1 }, { gdMax: 0 }, { gdStep: -1 }, { mystery: 1 }, 5]) {
@@ -202,9 +253,15 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
   assert.deepEqual(Object.keys(out.onPool.distances).sort(), ["bayes_ridge", "dmmse", "zero"]);
   assert.equal(out.onPool.distances.dmmse.length, 5);
   // where the model sits between dMMSE and ridge, with their own distance, is the core's
-  assert.ok(Number.isFinite(out.onPool.position.fraction) && out.onPool.position.span > 0, JSON.stringify(out.onPool.position));
+  assert.ok(
+    Number.isFinite(out.onPool.position.fraction) && out.onPool.position.span > 0,
+    JSON.stringify(out.onPool.position),
+  );
   assert.match(out.onPool.position.description, /of the way from dMMSE \(0\) to ridge \(1\)/);
-  assert.match(out.onPool.reading.statement, /^On this chart, with k = 3 examples the model's error is/);
+  assert.match(
+    out.onPool.reading.statement,
+    /^On this chart, with k = 3 examples the model's error is/,
+  );
   assert.equal(out.layers.layers.length, 2, "the read-in and one block");
   assert.deepEqual(out.layers.newtonSteps, [0, 1, 2, 3]);
   assert.deepEqual(out.layers.gdSteps, [1, 2, 3, 4, 6, 8]);
@@ -212,15 +269,30 @@ test("task pools, pool evaluation with dMMSE and distances, and layers pass thro
     assert.equal(l.probe.length, 5);
     assert.equal(l.readOut.length, 5);
     for (const c of [l.prediction, l.residual]) {
-      assert.ok(Number.isFinite(c.newton.distance) && Number.isFinite(c.gd.distance) && Number.isFinite(c.separation), JSON.stringify(c));
+      assert.ok(
+        Number.isFinite(c.newton.distance) &&
+          Number.isFinite(c.gd.distance) &&
+          Number.isFinite(c.separation),
+        JSON.stringify(c),
+      );
       assert.ok(["newton", "gradient_descent", "start", "cannot_tell"].includes(c.resembles));
-      assert.equal(c.evidence.decided, c.resembles === "newton" || c.resembles === "gradient_descent");
+      assert.equal(
+        c.evidence.decided,
+        c.resembles === "newton" || c.resembles === "gradient_descent",
+      );
     }
     assert.equal(l.newtonCosine.length, 4);
   }
   assert.equal(out.layers.correspondence.length, 4);
   assert.match(out.layers.statement, /^By prediction distance: /);
-  assert.deepEqual(out.errors, ["invalid_config:fitPrompts", "invalid_config:gdMax", "invalid_config:gdStep", "invalid_config:mystery", "invalid_config:options", "invalid_config:tasks"]);
+  assert.deepEqual(out.errors, [
+    "invalid_config:fitPrompts",
+    "invalid_config:gdMax",
+    "invalid_config:gdStep",
+    "invalid_config:mystery",
+    "invalid_config:options",
+    "invalid_config:tasks",
+  ]);
 });
 
 test("readCurves reads merged curves as the core reads one evaluation's, and names bad input", async () => {
@@ -228,9 +300,16 @@ test("readCurves reads merged curves as the core reads one evaluation's, and nam
     const s = await window.iclab.createSession(small);
     const e = await s.evaluate({ prompts: 64, baselines: ["least_squares", "averaging"] });
     const again = await window.iclab.readCurves(e.curves, e.dims);
-    const noModel = await window.iclab.readCurves({ least_squares: e.curves.least_squares }, e.dims);
+    const noModel = await window.iclab.readCurves(
+      { least_squares: e.curves.least_squares },
+      e.dims,
+    );
     const errors = [];
-    for (const [curves, dims] of [[{ model: { mean: [1, 2], lower: [1], upper: [1, 2] } }, 3], [e.curves, "3"], [[1, 2], 3]]) {
+    for (const [curves, dims] of [
+      [{ model: { mean: [1, 2], lower: [1], upper: [1, 2] } }, 3],
+      [e.curves, "3"],
+      [[1, 2], 3],
+    ]) {
       try {
         await window.iclab.readCurves(curves, dims);
         errors.push("accepted");
@@ -243,16 +322,30 @@ test("readCurves reads merged curves as the core reads one evaluation's, and nam
   }, SMALL);
   assert.deepEqual(out.again, out.reading, "the same finding from the same curves");
   assert.equal(out.noModel, null);
-  assert.deepEqual(out.errors, ["invalid_config:curves", "invalid_config:dims", "invalid_config:curves"]);
+  assert.deepEqual(out.errors, [
+    "invalid_config:curves",
+    "invalid_config:dims",
+    "invalid_config:curves",
+  ]);
 });
 
 test("in-context classification through the package: start, train, evaluate, typed errors, dispose", async () => {
   const out = await page.evaluate(async () => {
-    const run = await window.iclab.startClassify({ device: "cpu", task: { classes: 64, pairs: 4, burstiness: 2 }, batchSize: 32 });
+    const run = await window.iclab.startClassify({
+      device: "cpu",
+      task: { classes: 64, pairs: 4, burstiness: 2 },
+      batchSize: 32,
+    });
     const reports = [await run.train(5), await run.train(5)];
     const evaluation = await run.evaluate(64);
     const errors = [];
-    for (const bad of [{ task: { burstiness: 3 } }, { layers: 0 }, { mystery: 1 }, { backbone: "transformer", dModel: 30, heads: 4 }, { backbone: "lstm" }]) {
+    for (const bad of [
+      { task: { burstiness: 3 } },
+      { layers: 0 },
+      { mystery: 1 },
+      { backbone: "transformer", dModel: 30, heads: 4 },
+      { backbone: "lstm" },
+    ]) {
       try {
         await window.iclab.startClassify({ device: "cpu", ...bad });
         errors.push("accepted");
@@ -275,23 +368,43 @@ test("in-context classification through the package: start, train, evaluate, typ
     } catch (e) {
       after = e.code;
     }
-    return { config: run.config, device: run.deviceInfo.kind, params: run.numParams, reports, evaluation, errors, after, live: (await window.iclab.diagnostics()).liveSessions };
+    return {
+      config: run.config,
+      device: run.deviceInfo.kind,
+      params: run.numParams,
+      reports,
+      evaluation,
+      errors,
+      after,
+      live: (await window.iclab.diagnostics()).liveSessions,
+    };
   });
   assert.equal(out.config.task.classes, 64);
   assert.equal(out.config.layers, 2, "defaults filled in");
   assert.equal(out.config.backbone, "attention_only");
   assert.equal(out.device, "cpu");
   assert.ok(out.params > 0);
-  assert.deepEqual(out.reports.map((r) => r.step), [5, 10]);
+  assert.deepEqual(
+    out.reports.map((r) => r.step),
+    [5, 10],
+  );
   for (const r of out.reports) assert.ok(Number.isFinite(r.loss) && r.loss > 0);
   const e = out.evaluation;
   assert.equal(e.step, 10);
   assert.equal(e.chance, 1 / 16);
-  for (const acc of [e.inContext, e.inWeights, e.contextLabelAccuracy]) assert.ok(acc >= 0 && acc <= 1);
+  for (const acc of [e.inContext, e.inWeights, e.contextLabelAccuracy])
+    assert.ok(acc >= 0 && acc <= 1);
   // the emergence bar is the core's: halfway from max(1/L, B/N) to 1
   assert.equal(e.emergenceBar, e.base + (1 - e.base) / 2);
   assert.ok(e.base >= e.chance);
-  assert.deepEqual(e.queryAttention.map((q) => [q.layer, q.head]), [[0, 0], [1, 0]], "one head per layer");
+  assert.deepEqual(
+    e.queryAttention.map((q) => [q.layer, q.head]),
+    [
+      [0, 0],
+      [1, 0],
+    ],
+    "one head per layer",
+  );
   for (const row of e.queryAttention) {
     for (const weights of [row.weights, row.example]) {
       assert.equal(weights.length, 9, "2N + 1 tokens");
@@ -301,7 +414,15 @@ test("in-context classification through the package: start, train, evaluate, typ
   assert.equal(e.example.length, 4, "a flag per context pair");
   assert.ok(e.emergenceStep === null || e.emergenceStep === 10);
   assert.ok(Number.isFinite(e.induction.labelToItem) && Number.isFinite(e.induction.queryToMatch));
-  assert.deepEqual(out.errors, ["invalid_config:task.burstiness", "invalid_config:layers", "invalid_config:mystery", "invalid_config:heads", "invalid_config:backbone", "invalid_config:steps", "invalid_config:prompts"]);
+  assert.deepEqual(out.errors, [
+    "invalid_config:task.burstiness",
+    "invalid_config:layers",
+    "invalid_config:mystery",
+    "invalid_config:heads",
+    "invalid_config:backbone",
+    "invalid_config:steps",
+    "invalid_config:prompts",
+  ]);
   assert.equal(out.after, "disposed");
   assert.equal(out.live, 0);
 });
@@ -344,7 +465,11 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
       window.iclab.inferenceCost({ model: "xlstm" }, 100),
     ]);
     const errors = [];
-    for (const [config, tokens] of [[{ model: "xlstm" }, 0], [{ model: "xlstm" }, 1.5], [{ dims: 0 }, 10]]) {
+    for (const [config, tokens] of [
+      [{ model: "xlstm" }, 0],
+      [{ model: "xlstm" }, 1.5],
+      [{ dims: 0 }, 10],
+    ]) {
       try {
         await window.iclab.inferenceCost(config, tokens);
         errors.push(null);
@@ -354,7 +479,13 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
     }
     const catalog = await window.iclab.catalog();
     // The wasm build's catalog is the copy the pages read without a worker (web/src/generated).
-    return { t, x, errors, models: catalog.icl.models.map((m) => m.kind), same: JSON.stringify(catalog) === JSON.stringify(window.iclab.CATALOG) };
+    return {
+      t,
+      x,
+      errors,
+      models: catalog.icl.models.map((m) => m.kind),
+      same: JSON.stringify(catalog) === JSON.stringify(window.iclab.CATALOG),
+    };
   });
   assert.equal(out.t.tokens.length, 22, "default: the config's prompt (2 × 11 points)");
   assert.equal(out.t.stateFloats[21], 22 * out.t.stateFloats[0]);
@@ -371,7 +502,12 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
 
 test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
   const out = await page.evaluate(async () => {
-    const base = { dataset: { kind: "two_d", classes: 4, perClass: 100 }, iterationsPerTask: 80, evalEvery: 10, seed: 1 };
+    const base = {
+      dataset: { kind: "two_d", classes: 4, perClass: 100 },
+      iterationsPerTask: 80,
+      evalEvery: 10,
+      seed: 1,
+    };
     const naive = await window.iclab.runContinual(base);
     const replay = await window.iclab.runContinual({ ...base, strategy: "replay" });
     const errors = [];
@@ -395,7 +531,10 @@ test("runContinual: Replay forgets less than Naive on split blobs; bad configs a
   });
   assert.equal(out.naive.accuracyMatrix.length, 2);
   assert.equal(out.naive.curves[0].length, out.naive.iterations.length);
-  assert.ok(out.replay.metrics.forgetting < out.naive.metrics.forgetting, `${out.replay.metrics.forgetting} vs ${out.naive.metrics.forgetting}`);
+  assert.ok(
+    out.replay.metrics.forgetting < out.naive.metrics.forgetting,
+    `${out.replay.metrics.forgetting} vs ${out.naive.metrics.forgetting}`,
+  );
   assert.deepEqual(out.errors, [
     [true, "invalid_config", "dataset.classes"],
     [true, "invalid_config", "hidden"],
@@ -434,7 +573,17 @@ test("startContinual: step by step on digits (fetched from the package), unlearn
     const boundary = await blobs.boundary(16);
     const mid = blobs.result;
     await blobs.dispose();
-    return { first, reports, done, boundaryOfDigits, unlearned, afterDispose, boundary, mid, live: (await liveSessions()) - before };
+    return {
+      first,
+      reports,
+      done,
+      boundaryOfDigits,
+      unlearned,
+      afterDispose,
+      boundary,
+      mid,
+      live: (await liveSessions()) - before,
+    };
   });
   assert.equal(out.first.step, 0);
   assert.equal(out.first.tasks.length, 5);
@@ -470,7 +619,12 @@ test("configs too large for the browser are refused up front with the memory the
         await s.dispose();
         results.push({ ok: true });
       } catch (e) {
-        results.push({ code: e.code, field: e.field, message: e.message, ms: performance.now() - t });
+        results.push({
+          code: e.code,
+          field: e.field,
+          message: e.message,
+          ms: performance.now() - t,
+        });
       }
     }
     return results;
@@ -478,7 +632,10 @@ test("configs too large for the browser are refused up front with the memory the
   const [batch, wide, fine] = out;
   assert.equal(batch.code, "too_large");
   assert.equal(batch.field, "batchSize");
-  assert.match(batch.message, /would need about [\d.]+ GiB, more than the 2\.0 GiB allowed here .*activations; lower batchSize/);
+  assert.match(
+    batch.message,
+    /would need about [\d.]+ GiB, more than the 2\.0 GiB allowed here .*activations; lower batchSize/,
+  );
   assert.equal(wide.code, "too_large");
   assert.equal(wide.field, "dModel", "~300M parameters: the weights alone do not fit");
   assert.ok(batch.ms < 1000 && wide.ms < 1000, "refused before anything is built");

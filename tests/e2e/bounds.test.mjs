@@ -74,15 +74,30 @@ test("calls that trapped the worker are refused up front or run in bounded memor
     `evaluate(20000) on dims 64 / points 256: aborted ${out.stoppedAfter.toFixed(0)} ms after it began, diagnostics() in ` +
       `${out.meanwhile.map((m) => m.ms.toFixed(0)).join(", ")} ms meanwhile, heap +${mib(out.grown)} MiB; classify evaluate(600): heap +${mib(out.classifyGrown)} MiB`,
   );
-  assert.deepEqual([out.layers.code, out.layers.field], ["too_large", "fitPrompts"], out.layers.message);
-  assert.deepEqual([out.classify.code, out.classify.field], ["too_large", "batchSize"], out.classify.message);
+  assert.deepEqual(
+    [out.layers.code, out.layers.field],
+    ["too_large", "fitPrompts"],
+    out.layers.message,
+  );
+  assert.deepEqual(
+    [out.classify.code, out.classify.field],
+    ["too_large", "batchSize"],
+    out.classify.message,
+  );
   assert.equal(out.evaluation.code, "aborted", JSON.stringify(out.evaluation));
   assert.ok(out.evaluation.iclab);
   assert.ok(out.stoppedAfter < 5000, `stopped ${out.stoppedAfter} ms after it began`);
-  for (const m of out.meanwhile) assert.ok(m.ms < 1000, `diagnostics() answered in ${m.ms} ms during the evaluation`);
-  assert.ok(out.grown < 512 * 2 ** 20, `the heap grew ${out.grown} bytes (the predictions alone are 156 MiB)`);
+  for (const m of out.meanwhile)
+    assert.ok(m.ms < 1000, `diagnostics() answered in ${m.ms} ms during the evaluation`);
+  assert.ok(
+    out.grown < 512 * 2 ** 20,
+    `the heap grew ${out.grown} bytes (the predictions alone are 156 MiB)`,
+  );
   assert.deepEqual(out.after, { ok: true });
-  assert.ok(out.classifyGrown < 64 * 2 ** 20, `classification evaluation grew the heap ${out.classifyGrown} bytes`);
+  assert.ok(
+    out.classifyGrown < 64 * 2 ** 20,
+    `classification evaluation grew the heap ${out.classifyGrown} bytes`,
+  );
   assert.equal(out.attention, 2, "two layers, one head each");
 });
 
@@ -127,14 +142,19 @@ test("long baselines stop when cancelled; duplicates and huge lists cost nothing
   assert.ok(out.lassoMs < 3000, `Lasso stopped after ${out.lassoMs} ms`);
   assert.ok(out.diagnosticsMs < 1000, `diagnostics() took ${out.diagnosticsMs} ms while Lasso ran`);
   assert.equal(out.early.code, "aborted");
-  assert.deepEqual([out.many.code, out.many.field], ["invalid_config", "baselines"], out.many.message);
+  assert.deepEqual(
+    [out.many.code, out.many.field],
+    ["invalid_config", "baselines"],
+    out.many.message,
+  );
   assert.deepEqual(out.curves, ["least_squares", "zero"]);
   assert.ok(out.twiceMs < 2000, `50 copies of one baseline took ${out.twiceMs} ms`);
   assert.deepEqual([out.badSignal.code, out.badSignal.field], ["invalid_config", "signal"]);
   for (const trap of out.traps) {
     assert.ok(trap.ok || trap.code === "aborted", JSON.stringify(trap));
     // (a cancel that comes during the last curve's bootstrap lets it finish)
-    if (trap.code === "aborted") assert.ok(trap.ms < 4000, `stopped ${trap.ms} ms after it began (cancelled at 1,000)`);
+    if (trap.code === "aborted")
+      assert.ok(trap.ms < 4000, `stopped ${trap.ms} ms after it began (cancelled at 1,000)`);
   }
   assert.ok(out.trapsGrew < 512 * 2 ** 20, `the heap grew ${out.trapsGrew} bytes`);
 });
@@ -195,7 +215,8 @@ test("every rejection is an IclabError naming the right field, and short", async
     assert.ok(got.iclab, `${name}: not an IclabError: ${JSON.stringify(got)}`);
     assert.deepEqual([got.code, got.field], [code, field], `${name}: ${got.message}`);
   }
-  for (const [name, got] of Object.entries(out)) assert.ok(got.message.length < 600, `${name}: a ${got.message.length}-character message`);
+  for (const [name, got] of Object.entries(out))
+    assert.ok(got.message.length < 600, `${name}: a ${got.message.length}-character message`);
   assert.equal(out.longKey.code, "invalid_config");
   assert.ok(out.longKey.field.length < 60, out.longKey.field);
 });

@@ -21,30 +21,46 @@ const colours = (page, id) =>
     const c = document.getElementById(canvasId);
     const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     const seen = new Set();
-    for (let i = 0; i < data.length; i += 4 * 7) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+    for (let i = 0; i < data.length; i += 4 * 7)
+      seen.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
     return seen.size;
   }, id);
 
 test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and boundaries render", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}continual.html?classes=4&perClass=100&iterationsPerTask=80&every=20&device=cpu&seed=1`);
+  await page.goto(
+    `${browser.url}continual.html?classes=4&perClass=100&iterationsPerTask=80&every=20&device=cpu&seed=1`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   assert.equal(await page.inputValue("select[name=strategy]"), "naive");
   assert.equal(await page.inputValue("select[name=compare]"), "replay");
   await page.click("#train");
   // live: partial results appear before the end
-  await page.waitForFunction(() => {
-    const r = JSON.parse(document.body.dataset.results ?? "null");
-    return r?.a && r.a.step > 0 && !r.a.done;
-  }, null, { timeout: 120_000 });
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 300_000 });
+  await page.waitForFunction(
+    () => {
+      const r = JSON.parse(document.body.dataset.results ?? "null");
+      return r?.a && r.a.step > 0 && !r.a.done;
+    },
+    null,
+    { timeout: 120_000 },
+  );
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 300_000,
+  });
   const r = await results(page);
-  console.log(`naive  R = ${JSON.stringify(r.a.accuracyMatrix)} forgetting ${r.a.metrics.forgetting.toFixed(3)}`);
-  console.log(`replay R = ${JSON.stringify(r.b.accuracyMatrix)} forgetting ${r.b.metrics.forgetting.toFixed(3)}`);
+  console.log(
+    `naive  R = ${JSON.stringify(r.a.accuracyMatrix)} forgetting ${r.a.metrics.forgetting.toFixed(3)}`,
+  );
+  console.log(
+    `replay R = ${JSON.stringify(r.b.accuracyMatrix)} forgetting ${r.b.metrics.forgetting.toFixed(3)}`,
+  );
   assert.equal(r.a.strategy, "naive");
   assert.equal(r.b.strategy, "replay");
   assert.ok(r.a.metrics.forgetting > 0.5, `naive forgetting ${r.a.metrics.forgetting}`);
-  assert.ok(r.b.metrics.forgetting < r.a.metrics.forgetting / 2, `replay ${r.b.metrics.forgetting} vs naive ${r.a.metrics.forgetting}`);
+  assert.ok(
+    r.b.metrics.forgetting < r.a.metrics.forgetting / 2,
+    `replay ${r.b.metrics.forgetting} vs naive ${r.a.metrics.forgetting}`,
+  );
   // naive's first task falls to ~0 and stays: forgetting, not a stability gap (docs/SCIENCE.md §3)
   const dip = r.a.stabilityGaps[0];
   assert.equal(dip.kind, "forgetting", JSON.stringify(dip));
@@ -56,7 +72,10 @@ test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and bo
     assert.equal(await page.locator(`${id} td.cell`).count(), 4);
   }
   // metric summary table: a row per metric, a column per learner
-  assert.match(await page.textContent("#metrics"), /Average accuracy.*Forgetting.*Worst-case accuracy/s);
+  assert.match(
+    await page.textContent("#metrics"),
+    /Average accuracy.*Forgetting.*Worst-case accuracy/s,
+  );
   assert.equal(await page.locator("#metrics thead th").count(), 3);
   assert.match(await page.textContent("#metrics-more"), /Backward transfer \(BWT\)/);
   // decision regions: many colours (regions of ≥ 2 classes plus points)
@@ -71,21 +90,27 @@ test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and bo
 
 test("digits with the analytic head: unlearning from the page; URL state and hidden settings", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}continual.html?dataset=digits&perClass=40&strategy=analytic&compare=ncm&device=cpu&every=5&mystery=1`);
+  await page.goto(
+    `${browser.url}continual.html?dataset=digits&perClass=40&strategy=analytic&compare=ncm&device=cpu&every=5&mystery=1`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   assert.match(await page.textContent("#status"), /unknown parameter "mystery" ignored/);
   assert.equal(await page.isVisible("#boundaries"), false);
   assert.equal(await page.isVisible("#unlearn-row"), true);
   assert.equal(await page.isVisible("input[name=classes]"), false);
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 300_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 300_000,
+  });
   const before = await results(page);
   assert.equal(before.a.accuracyMatrix.length, 5);
   assert.ok(before.a.metrics.averageAccuracy > 0.5, JSON.stringify(before.a.metrics));
   assert.ok(before.b.metrics.forgetting < 0.3);
   await page.fill("#forget-class", "3");
   await page.click("#unlearn");
-  await page.waitForFunction(() => /unlearned exactly/.test(document.getElementById("status").textContent));
+  await page.waitForFunction(() =>
+    /unlearned exactly/.test(document.getElementById("status").textContent),
+  );
   assert.deepEqual(page.consoleErrors, []);
 
   // changing a setting rewrites the URL and resets the runs
@@ -103,12 +128,38 @@ test("digits with the analytic head: unlearning from the page; URL state and hid
 test("every setting of the continual page round-trips through the URL", async () => {
   const page = await browser.page();
   const settings = {
-    dataset: "moons", classes: "4", noise: "0.3", perClass: "120", scenario: "reoccurring", classesPerTask: "2",
-    tasks: "3", maxDegrees: "45", blur: "0.2", segments: "5", schedule: "cycle", revisitExponent: "1.5",
-    strategy: "ewc", compare: "lwf", bufferSize: "300", bufferPolicy: "class_balanced", rehearsalExponent: "0.5",
-    l2Lambda: "0.1", ewcLambda: "50", lwfAlpha: "2", temperature: "3", features: "128", ridge: "0.1",
-    embedding: "frozen", hidden: "32,32", learningRate: "0.01", batchSize: "16", iterationsPerTask: "50",
-    evalEvery: "2", every: "5", device: "cpu", seed: "7",
+    dataset: "moons",
+    classes: "4",
+    noise: "0.3",
+    perClass: "120",
+    scenario: "reoccurring",
+    classesPerTask: "2",
+    tasks: "3",
+    maxDegrees: "45",
+    blur: "0.2",
+    segments: "5",
+    schedule: "cycle",
+    revisitExponent: "1.5",
+    strategy: "ewc",
+    compare: "lwf",
+    bufferSize: "300",
+    bufferPolicy: "class_balanced",
+    rehearsalExponent: "0.5",
+    l2Lambda: "0.1",
+    ewcLambda: "50",
+    lwfAlpha: "2",
+    temperature: "3",
+    features: "128",
+    ridge: "0.1",
+    embedding: "frozen",
+    hidden: "32,32",
+    learningRate: "0.01",
+    batchSize: "16",
+    iterationsPerTask: "50",
+    evalEvery: "2",
+    every: "5",
+    device: "cpu",
+    seed: "7",
   };
   const query = new URLSearchParams(settings).toString();
   await page.goto(`${browser.url}continual.html?${query}`);
@@ -129,7 +180,10 @@ test("every setting of the continual page round-trips through the URL", async ()
   // a malformed value is reported and ignored
   await page.goto(`${browser.url}continual.html?strategy=icarl&classes=99`);
   await page.waitForFunction(() => document.body.dataset.ready === "true");
-  assert.match(await page.textContent("#status"), /"strategy=icarl" is not valid.*"classes=99" is not valid/);
+  assert.match(
+    await page.textContent("#status"),
+    /"strategy=icarl" is not valid.*"classes=99" is not valid/,
+  );
   assert.equal(await page.inputValue("[name=strategy]"), "naive");
   assert.deepEqual(page.consoleErrors, []);
   await page.close();

@@ -68,15 +68,27 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
   assert.equal(await frame.isVisible("[name=classes]"), true);
   assert.equal(await frame.isVisible("nav.pages"), false, "no site navigation in an embed");
   assert.equal(await frame.isVisible("a.open-full"), true, "a link to the full page");
-  assert.match(await frame.textContent("#status"), /^The stream is built: .*Press Train to run the stream with both learners\.$/, "no URL problems");
+  assert.match(
+    await frame.textContent("#status"),
+    /^The stream is built: .*Press Train to run the stream with both learners\.$/,
+    "no URL problems",
+  );
   await frame.click("#train");
-  await frame.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
+  await frame.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
   // The element follows the page's height (default 760 px until the page reports).
   await page.waitForFunction(() => {
     const f = document.querySelector("iclab-demo").shadowRoot.querySelector("iframe");
     return f.style.height !== "760px";
   });
-  const height = await page.evaluate(() => document.querySelector("iclab-demo").shadowRoot.querySelector("iframe").getBoundingClientRect().height);
+  const height = await page.evaluate(
+    () =>
+      document
+        .querySelector("iclab-demo")
+        .shadowRoot.querySelector("iframe")
+        .getBoundingClientRect().height,
+  );
   assert.ok(height > 300, `frame height ${height}`);
   await screenshot(page, "embed-course-page");
   assert.deepEqual(page.consoleErrors, []);
@@ -84,13 +96,25 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
 });
 
 test("<iclab-demo> with an unknown kind says so; bad attribute values are reported inside the demo", async () => {
-  const page = await coursePage("bad.html", `<iclab-demo kind="chess"></iclab-demo><iclab-demo kind="icl" dims="many" start="scratch" evalprompts="32"></iclab-demo>`);
+  const page = await coursePage(
+    "bad.html",
+    `<iclab-demo kind="chess"></iclab-demo><iclab-demo kind="icl" dims="many" start="scratch" evalprompts="32"></iclab-demo>`,
+  );
   const alert = await page.waitForSelector("iclab-demo >> [role=alert]");
-  assert.match(await alert.textContent(), /unknown kind "chess".*icl, compare, diversity, classify, continual/);
+  assert.match(
+    await alert.textContent(),
+    /unknown kind "chess".*icl, compare, diversity, classify, continual/,
+  );
   const frame = await (await page.waitForSelector("iclab-demo[kind=icl] >> iframe")).contentFrame();
-  await frame.waitForFunction(() => document.body.dataset.state === "idle" && /dims=many/.test(document.getElementById("status").textContent), null, {
-    timeout: 120_000,
-  });
+  await frame.waitForFunction(
+    () =>
+      document.body.dataset.state === "idle" &&
+      /dims=many/.test(document.getElementById("status").textContent),
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
   assert.equal(await frame.inputValue("[name=dims]"), "5", "the default stands");
   await page.close();
 });
@@ -108,10 +132,23 @@ test("Share / embed: the link reproduces the page, hidden controls included; the
   const element = await dialog.locator("#share-embed-with-the-iclab-demo-element").inputValue();
   const iframe = await dialog.locator("#share-embed-with-an-iframe").inputValue();
   const params = Object.fromEntries(new URL(link).searchParams);
-  assert.deepEqual(params, { classes: "4", strategy: "ewc", ewcLambda: "50", seed: "7", device_hide: "1", seed_hide: "1" });
+  assert.deepEqual(params, {
+    classes: "4",
+    strategy: "ewc",
+    ewcLambda: "50",
+    seed: "7",
+    device_hide: "1",
+    seed_hide: "1",
+  });
   assert.match(element, new RegExp(`<script type="module" src="${browser.url}embed.js"></script>`));
-  assert.match(element, /<iclab-demo kind="continual" classes="4" strategy="ewc" ewcLambda="50" seed="7" hide="device,seed"><\/iclab-demo>/);
-  assert.match(iframe, /continual\.html\?classes=4&amp;strategy=ewc&amp;ewcLambda=50&amp;seed=7&amp;embed=1&amp;device_hide=1&amp;seed_hide=1"/);
+  assert.match(
+    element,
+    /<iclab-demo kind="continual" classes="4" strategy="ewc" ewcLambda="50" seed="7" hide="device,seed"><\/iclab-demo>/,
+  );
+  assert.match(
+    iframe,
+    /continual\.html\?classes=4&amp;strategy=ewc&amp;ewcLambda=50&amp;seed=7&amp;embed=1&amp;device_hide=1&amp;seed_hide=1"/,
+  );
   await screenshot(page, "share-dialog");
   await page.keyboard.press("Escape");
   assert.equal(await dialog.isVisible(), false, "Escape closes the dialog");
@@ -119,7 +156,12 @@ test("Share / embed: the link reproduces the page, hidden controls included; the
   const shared = await browser.page();
   await shared.goto(link);
   await shared.waitForFunction(() => document.body.dataset.ready === "true");
-  for (const [name, value] of Object.entries({ classes: "4", seed: "7", strategy: "ewc", ewcLambda: "50" })) {
+  for (const [name, value] of Object.entries({
+    classes: "4",
+    seed: "7",
+    strategy: "ewc",
+    ewcLambda: "50",
+  })) {
     assert.equal(await shared.inputValue(`[name=${name}]`), value, name);
   }
   assert.equal(await shared.isVisible("[name=seed]"), false);
@@ -150,19 +192,32 @@ test("the teachers page lists every parameter of every demo and previews its emb
   const page = await browser.page();
   await page.goto(`${browser.url}teachers.html`);
   await page.waitForFunction(() => document.body.dataset.ready === "true");
-  const documented = await page.$$eval("table.params tbody th code", (cells) => cells.map((c) => c.textContent));
+  const documented = await page.$$eval("table.params tbody th code", (cells) =>
+    cells.map((c) => c.textContent),
+  );
   // Every setting the demo pages' forms have is documented.
-  for (const [file, extra] of [["icl.html", ["baselines", "prompt"]], ["compare.html", []], ["continual.html", []], ["diversity.html", []], ["classify.html", []]]) {
+  for (const [file, extra] of [
+    ["icl.html", ["baselines", "prompt"]],
+    ["compare.html", []],
+    ["continual.html", []],
+    ["diversity.html", []],
+    ["classify.html", []],
+  ]) {
     const demo = await browser.page();
     await demo.goto(`${browser.url}${file}`);
-    const names = await demo.$$eval("#controls [name]", (els) => els.map((e) => e.getAttribute("name")).filter((n) => n !== "forget"));
-    for (const name of [...names, ...extra]) assert.ok(documented.includes(name), `${file}: ${name} is documented`);
+    const names = await demo.$$eval("#controls [name]", (els) =>
+      els.map((e) => e.getAttribute("name")).filter((n) => n !== "forget"),
+    );
+    for (const name of [...names, ...extra])
+      assert.ok(documented.includes(name), `${file}: ${name} is documented`);
     await demo.close();
   }
   const lessons = await page.locator(".lesson").count();
   assert.ok(lessons >= 6, `${lessons} lessons`);
   await page.locator(".lesson").nth(6).getByRole("button", { name: "Preview here" }).click();
-  const frame = await (await page.waitForSelector(".lesson >> nth=6 >> iclab-demo >> iframe")).contentFrame();
+  const frame = await (
+    await page.waitForSelector(".lesson >> nth=6 >> iclab-demo >> iframe")
+  ).contentFrame();
   await frame.waitForFunction(() => document.body.dataset.ready === "true");
   assert.equal(await frame.inputValue("[name=strategy]"), "naive");
   assert.equal(await frame.isVisible("[name=device]"), false);
@@ -175,7 +230,9 @@ test("links shared when the in-context demo was index.html still open it with th
   const page = await browser.page();
   await page.goto(`${browser.url}index.html?task=relu_net&start=scratch&evalPrompts=32`);
   await page.waitForURL(/icl\.html\?task=relu_net&start=scratch&evalPrompts=32$/);
-  await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+    timeout: 120_000,
+  });
   assert.equal(await page.inputValue("[name=task]"), "relu_net");
   await page.goto(`${browser.url}`);
   await page.waitForFunction(() => document.body.dataset.figure === "drawn");

@@ -14,7 +14,8 @@ after(async () => {
   await browser?.close();
 });
 
-const ICL = "icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=6&every=3&device=cpu&seed=5";
+const ICL =
+  "icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=6&every=3&device=cpu&seed=5";
 
 async function saved(page, selector) {
   const [file] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
@@ -50,8 +51,14 @@ test("the ICL model downloads as safetensors and loads back into another page wi
   assert.equal(csv.filter((l) => l.startsWith("training_loss,model,")).length, 2);
 
   // A truncated file is refused with the core's error; the trained model stays.
-  await page.setInputFiles("#model-file", { name: "broken.safetensors", mimeType: "application/octet-stream", buffer: model.bytes.subarray(0, 200) });
-  await page.waitForFunction(() => /broken\.safetensors was not loaded/.test(document.getElementById("status").textContent));
+  await page.setInputFiles("#model-file", {
+    name: "broken.safetensors",
+    mimeType: "application/octet-stream",
+    buffer: model.bytes.subarray(0, 200),
+  });
+  await page.waitForFunction(() =>
+    /broken\.safetensors was not loaded/.test(document.getElementById("status").textContent),
+  );
   assert.match(await page.textContent("#status"), /checkpoint/);
   assert.equal(await page.isDisabled("#save-model"), false, "the trained model is still there");
   assert.equal(await page.evaluate(() => document.body.dataset.step), "6");
@@ -59,10 +66,23 @@ test("the ICL model downloads as safetensors and loads back into another page wi
   const other = await browser.page();
   await other.goto(`${browser.url}${ICL}`);
   await other.waitForFunction(() => document.body.dataset.state === "idle");
-  await other.setInputFiles("#model-file", { name: "mine.safetensors", mimeType: "application/octet-stream", buffer: model.bytes });
-  await other.waitForFunction(() => document.body.dataset.checkpoint === "uploaded" && document.body.dataset.state === "idle");
-  assert.match(await other.textContent("#checkpoint-info"), /Loaded mine\.safetensors: .*trained for 6 steps/);
-  assert.deepEqual((await curves(other)).model, trained.model, "same weights, same prompts, same errors");
+  await other.setInputFiles("#model-file", {
+    name: "mine.safetensors",
+    mimeType: "application/octet-stream",
+    buffer: model.bytes,
+  });
+  await other.waitForFunction(
+    () => document.body.dataset.checkpoint === "uploaded" && document.body.dataset.state === "idle",
+  );
+  assert.match(
+    await other.textContent("#checkpoint-info"),
+    /Loaded mine\.safetensors: .*trained for 6 steps/,
+  );
+  assert.deepEqual(
+    (await curves(other)).model,
+    trained.model,
+    "same weights, same prompts, same errors",
+  );
   assert.equal(await other.isDisabled("[name=dims]"), true, "a loaded model's shape is locked");
   // Training continues from the stored step.
   await other.click("#train");
@@ -75,7 +95,9 @@ test("the ICL model downloads as safetensors and loads back into another page wi
 
 test("the continual and compare pages export their results as JSON and CSV", async () => {
   const page = await browser.page();
-  await page.goto(`${browser.url}continual.html?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu`);
+  await page.goto(
+    `${browser.url}continual.html?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   await page.click("#train");
   await page.waitForFunction(() => document.body.dataset.state === "done");
@@ -86,12 +108,21 @@ test("the continual and compare pages export their results as JSON and CSV", asy
   assert.ok(json.b.metrics.averageAccuracy > 0);
   const csv = (await saved(page, "#export-csv")).bytes.toString("utf8").trim().split("\n");
   assert.equal(csv[0], "side,strategy,series,task,x,value");
-  assert.equal(csv.filter((l) => l.startsWith("a,naive,accuracy_matrix,")).length, 4, "2 segments × 2 tasks");
+  assert.equal(
+    csv.filter((l) => l.startsWith("a,naive,accuracy_matrix,")).length,
+    4,
+    "2 segments × 2 tasks",
+  );
   assert.ok(csv.some((l) => l.startsWith("b,replay,metric:averageAccuracy,")));
-  assert.equal(csv.filter((l) => l.startsWith("a,naive,curve,0,")).length, json.a.iterations.length);
+  assert.equal(
+    csv.filter((l) => l.startsWith("a,naive,curve,0,")).length,
+    json.a.iterations.length,
+  );
 
   const compare = await browser.page();
-  await compare.goto(`${browser.url}compare.html?start=scratch&dims=2&points=4&evalPrompts=32&steps=2&every=1&device=cpu`);
+  await compare.goto(
+    `${browser.url}compare.html?start=scratch&dims=2&points=4&evalPrompts=32&steps=2&every=1&device=cpu`,
+  );
   await compare.waitForFunction(() => document.body.dataset.state === "idle");
   await compare.click("#train");
   await compare.waitForFunction(() => document.body.dataset.state === "done");
@@ -113,7 +144,8 @@ function scaled(bytes, factor) {
   const header = JSON.parse(out.subarray(8, 8 + n).toString("utf8"));
   for (const [name, t] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    for (let at = 8 + n + t.data_offsets[0]; at < 8 + n + t.data_offsets[1]; at += 4) out.writeFloatLE(out.readFloatLE(at) * factor, at);
+    for (let at = 8 + n + t.data_offsets[0]; at < 8 + n + t.data_offsets[1]; at += 4)
+      out.writeFloatLE(out.readFloatLE(at) * factor, at);
   }
   return out;
 }
@@ -126,15 +158,25 @@ test("a model that has blown up is caught: the page says so, plots nothing, and 
   await page.waitForFunction(() => document.body.dataset.state === "done");
   const model = await saved(page, "#save-model");
   const blown = scaled(model.bytes, 1e30);
-  await page.setInputFiles("#model-file", { name: "blown.safetensors", mimeType: "application/octet-stream", buffer: blown });
+  await page.setInputFiles("#model-file", {
+    name: "blown.safetensors",
+    mimeType: "application/octet-stream",
+    buffer: blown,
+  });
   await page.waitForFunction(() => document.body.dataset.state === "error");
   const status = await page.textContent("#status");
   assert.match(status, /diverged at step 6: the model's predictions became (-?inf|NaN)/, status);
   assert.match(status, /Reset/);
-  assert.equal(await page.evaluate(() => document.body.dataset.curves), undefined, "no curves were drawn from it");
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.curves),
+    undefined,
+    "no curves were drawn from it",
+  );
   // Reset drops the file and starts from the page's settings, which train normally.
   await page.click("#reset");
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.curves);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.curves,
+  );
   await page.click("#train");
   await page.waitForFunction(() => document.body.dataset.state === "done");
   assert.ok(Number.isFinite(Number(await page.evaluate(() => document.body.dataset.lastLoss))));

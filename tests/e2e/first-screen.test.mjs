@@ -13,17 +13,24 @@ after(async () => {
   await browser?.close();
 });
 
-const data = (page, key) => page.evaluate((k) => JSON.parse(document.body.dataset[k] ?? "null"), key);
-const series = (page, id) => page.evaluate((i) => JSON.parse(document.getElementById(i).dataset.series ?? "[]"), id);
+const data = (page, key) =>
+  page.evaluate((k) => JSON.parse(document.body.dataset[k] ?? "null"), key);
+const series = (page, id) =>
+  page.evaluate((i) => JSON.parse(document.getElementById(i).dataset.series ?? "[]"), id);
 
 /** Every series drawn on an error chart has a point inside it or a marker at its edge. */
 function noneHidden(views, what) {
   assert.ok(views.length > 0, `${what}: series drawn`);
-  for (const v of views) assert.ok(v.visible > 0 || v.clipped > 0, `${what}: ${v.name} is neither visible nor marked (${JSON.stringify(v)})`);
+  for (const v of views)
+    assert.ok(
+      v.visible > 0 || v.clipped > 0,
+      `${what}: ${v.name} is neither visible nor marked (${JSON.stringify(v)})`,
+    );
 }
 
 /** How far down the page the first chart starts (px). */
-const firstChartTop = (page, selector) => page.evaluate((s) => document.querySelector(s).getBoundingClientRect().top + scrollY, selector);
+const firstChartTop = (page, selector) =>
+  page.evaluate((s) => document.querySelector(s).getBoundingClientRect().top + scrollY, selector);
 
 test("the landing page: a card per demo with a recorded picture and a way in; the figure's axes are labelled", async () => {
   const page = await browser.page();
@@ -31,14 +38,32 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`${browser.url}index.html`);
     await page.waitForFunction(() => document.body.dataset.figure === "drawn");
-    const cards = await page.$$eval(".card", (cs) => cs.map((c) => ({ title: c.querySelector("h2").textContent, href: c.querySelector("a.try").getAttribute("href"), lines: c.querySelectorAll("polyline").length })));
-    assert.deepEqual(cards.map((c) => c.href), ["./icl.html", "./compare.html", "./diversity.html", "./classify.html", "./continual.html"]);
-    for (const c of cards) assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);
+    const cards = await page.$$eval(".card", (cs) =>
+      cs.map((c) => ({
+        title: c.querySelector("h2").textContent,
+        href: c.querySelector("a.try").getAttribute("href"),
+        lines: c.querySelectorAll("polyline").length,
+      })),
+    );
+    assert.deepEqual(
+      cards.map((c) => c.href),
+      ["./icl.html", "./compare.html", "./diversity.html", "./classify.html", "./continual.html"],
+    );
+    for (const c of cards)
+      assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);
     assert.ok(await page.isVisible(".card a.try >> nth=0"));
-    const labels = await page.$$eval("#icl-figure text.caption", (ts) => ts.map((t) => t.textContent));
-    assert.ok(labels.some((t) => /error/.test(t)), `the figure's y-axis has a label: ${labels}`);
+    const labels = await page.$$eval("#icl-figure text.caption", (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    assert.ok(
+      labels.some((t) => /error/.test(t)),
+      `the figure's y-axis has a label: ${labels}`,
+    );
     // the prompt diagram's words stay readable on a phone (rendered height of a token label)
-    const textPx = await page.$eval("svg.diagram .tokens text", (t) => t.getBoundingClientRect().height);
+    const textPx = await page.$eval(
+      "svg.diagram .tokens text",
+      (t) => t.getBoundingClientRect().height,
+    );
     assert.ok(textPx >= 10, `diagram text ${textPx.toFixed(1)} px tall at ${width} px`);
     await screenshot(page, `index-${width}`);
   }
@@ -52,10 +77,22 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
 test("on a phone the picture comes first and the settings fold; on a desktop they stay open", async () => {
   const page = await browser.page();
   for (const [path, ready, chart] of [
-    ["icl.html", () => document.body.dataset.state === "idle" && document.body.dataset.evaluated, "#eval-chart"],
-    ["compare.html", () => document.body.dataset.state === "idle" && document.body.dataset.curves, "#eval-chart"],
+    [
+      "icl.html",
+      () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+      "#eval-chart",
+    ],
+    [
+      "compare.html",
+      () => document.body.dataset.state === "idle" && document.body.dataset.curves,
+      "#eval-chart",
+    ],
     ["continual.html", () => document.body.dataset.ready === "true", "#acc-chart-a"],
-    ["diversity.html?device=cpu&evalPrompts=64", () => document.body.dataset.state === "idle" && document.body.dataset.loaded, "#sweep-position"],
+    [
+      "diversity.html?device=cpu&evalPrompts=64",
+      () => document.body.dataset.state === "idle" && document.body.dataset.loaded,
+      "#sweep-position",
+    ],
     ["classify.html?device=cpu", () => document.body.dataset.ready === "true", "#phase"],
   ]) {
     const name = path.split(".html")[0];
@@ -64,7 +101,11 @@ test("on a phone the picture comes first and the settings fold; on a desktop the
       await page.goto(`${browser.url}${path}`);
       await page.waitForFunction(ready, null, { timeout: 120_000 });
       const open = await page.$eval("#settings", (d) => d.open);
-      assert.equal(open, width > 760, `${name} at ${width} px: settings ${open ? "open" : "folded"}`);
+      assert.equal(
+        open,
+        width > 760,
+        `${name} at ${width} px: settings ${open ? "open" : "folded"}`,
+      );
       assert.ok(await page.isVisible("#train"), "Train stays in reach");
       if (width === 390) {
         const top = await firstChartTop(page, chart);
@@ -104,17 +145,29 @@ test("the continual page shows the stream and the untrained decision regions bef
   assert.ok(colours > 6, `the test points over the untrained regions (${colours} colours)`);
   // headline metrics with their explanations; the rest folded behind "More metrics"
   assert.equal(await page.locator("#metrics tbody tr").count(), 3);
-  assert.match(await page.textContent("#metrics"), /Average accuracy.*Forgetting.*Worst-case accuracy/s);
-  assert.equal(await page.getAttribute("#metrics tbody th >> nth=1", "title"), await page.textContent("#metrics tbody th >> nth=1 >> .help"));
+  assert.match(
+    await page.textContent("#metrics"),
+    /Average accuracy.*Forgetting.*Worst-case accuracy/s,
+  );
+  assert.equal(
+    await page.getAttribute("#metrics tbody th >> nth=1", "title"),
+    await page.textContent("#metrics tbody th >> nth=1 >> .help"),
+  );
   assert.equal(await page.isVisible("#metrics-more"), false);
   await page.click("#metrics-more-box summary");
   assert.ok((await page.locator("#metrics-more tbody tr").count()) >= 6);
   // the analytic head reads its data once: both learners' charts still share one step axis
-  await page.goto(`${browser.url}continual.html?device=cpu&strategy=analytic&compare=naive&every=50`);
+  await page.goto(
+    `${browser.url}continual.html?device=cpu&strategy=analytic&compare=naive&every=50`,
+  );
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
-  const ranges = await page.evaluate(() => ["a", "b"].map((s) => JSON.parse(document.getElementById(`acc-chart-${s}`).dataset.xRange)));
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  const ranges = await page.evaluate(() =>
+    ["a", "b"].map((s) => JSON.parse(document.getElementById(`acc-chart-${s}`).dataset.xRange)),
+  );
   const done = await data(page, "results");
   assert.notEqual(done.a.totalSteps, done.b.totalSteps, "the two streams differ in length");
   assert.deepEqual(ranges[0], ranges[1], "one x-range for both charts");
@@ -126,7 +179,9 @@ test("the continual page shows the stream and the untrained decision regions bef
 test("the error chart never hides a curve: edge markers, integer k, a legend without placeholders", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?device=cpu`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   // linear by default: averaging runs off the top at small k and is marked there
   const views = await series(page, "eval-chart");
   noneHidden(views, "linear");
@@ -135,38 +190,60 @@ test("the error chart never hides a curve: edge markers, integer k, a legend wit
   // inputs ×3: the zero estimator scores 9; the model and every baseline stay visible
   await page.selectOption("select[name=probe]", "scaled");
   await page.selectOption("select[name=probeScale]", "3");
-  await page.waitForFunction(() => document.body.dataset.evaluatedProbe === "scaled" && !document.body.dataset.evaluating);
+  await page.waitForFunction(
+    () => document.body.dataset.evaluatedProbe === "scaled" && !document.body.dataset.evaluating,
+  );
   noneHidden(await series(page, "eval-chart"), "inputs ×3");
   await screenshot(page, "icl-probe-scaled-3-markers");
   // no "Value: --" row or "--" values before hovering
-  const legend = await page.$eval("#eval-chart .u-legend", (l) => l.innerText);
+  const legend = await page.$eval("#eval-chart .u-legend", (l) => l.textContent);
   assert.doesNotMatch(legend, /--|Value/, legend);
   // the shipped model's own training is on the loss chart, so it is not a flat line alone (its log
   // has one report per 1,000 of its 24,000 steps)
   assert.ok(Number(await page.getAttribute("#loss-chart", "data-recorded")) >= 20);
   // continuing it, then Reset: the chart starts again from the recorded run (no stale x-range)
   await page.goto(`${browser.url}icl.html?device=cpu&steps=2&every=1&evalPrompts=64`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
-  const trained = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  const trained = await page.evaluate(() =>
+    JSON.parse(document.getElementById("loss-chart").dataset.xRange),
+  );
   assert.ok(trained[1] >= 24_002, JSON.stringify(trained));
   await page.click("#reset");
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
-  const reset = await page.evaluate(() => JSON.parse(document.getElementById("loss-chart").dataset.xRange));
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
+  const reset = await page.evaluate(() =>
+    JSON.parse(document.getElementById("loss-chart").dataset.xRange),
+  );
   assert.ok(reset[1] <= 24_000, `after Reset the x-range is the recorded run's: ${reset}`);
   assert.equal(await page.getAttribute("#loss-chart", "data-points"), "0");
 
   // from scratch, d = 3: whole-number ticks for k; no empty loss chart before the first report
-  await page.goto(`${browser.url}icl.html?device=cpu&start=scratch&dims=3&points=7&steps=3&every=3&evalPrompts=64`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
-  const ticks = await page.evaluate(() => JSON.parse(document.getElementById("prompt-chart").dataset.xTicks ?? "[]"));
-  const kTicks = await page.evaluate(() => JSON.parse(document.getElementById("eval-chart").dataset.xTicks ?? "[]"));
+  await page.goto(
+    `${browser.url}icl.html?device=cpu&start=scratch&dims=3&points=7&steps=3&every=3&evalPrompts=64`,
+  );
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
+  const ticks = await page.evaluate(() =>
+    JSON.parse(document.getElementById("prompt-chart").dataset.xTicks ?? "[]"),
+  );
+  const kTicks = await page.evaluate(() =>
+    JSON.parse(document.getElementById("eval-chart").dataset.xTicks ?? "[]"),
+  );
   for (const t of [...ticks, ...kTicks]) assert.match(String(t), /^\d+$/, `tick ${t}`);
   assert.equal(await page.isVisible("#loss-chart"), false);
   assert.ok(await page.isVisible(".chart-empty >> nth=0"));
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
   assert.ok(await page.isVisible("#loss-chart"));
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -175,8 +252,11 @@ test("the error chart never hides a curve: edge markers, integer k, a legend wit
 test("each function class brings its own baselines and explanation; the text reads the chart", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?device=cpu&evalPrompts=256`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
-  const checked = () => page.$$eval("input[data-baseline]:checked", (bs) => bs.map((b) => b.value).sort());
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
+  const checked = () =>
+    page.$$eval("input[data-baseline]:checked", (bs) => bs.map((b) => b.value).sort());
   assert.deepEqual(await checked(), ["averaging", "gd", "least_squares"]);
   for (const [task, expected, words] of [
     ["sparse_linear", ["lasso", "least_squares"], /Lasso/],
@@ -185,22 +265,45 @@ test("each function class brings its own baselines and explanation; the text rea
     ["relu_net", ["averaging", "knn", "relu_net"], /ReLU networks/],
   ]) {
     await page.selectOption("select[name=task]", task);
-    await page.waitForFunction((t) => document.body.dataset.state === "idle" && document.body.dataset.checkpoint === t && !document.body.dataset.evaluating, task, { timeout: 120_000 });
+    await page.waitForFunction(
+      (t) =>
+        document.body.dataset.state === "idle" &&
+        document.body.dataset.checkpoint === t &&
+        !document.body.dataset.evaluating,
+      task,
+      { timeout: 120_000 },
+    );
     assert.deepEqual(await checked(), expected, task);
     assert.match(await page.textContent("#class-text"), words);
     const curves = await data(page, "curves");
     for (const name of expected) assert.ok(curves[name], `${task}: ${name} drawn`);
     const reading = await page.textContent("#chart-reading");
-    assert.match(reading, /^On this chart, with k = \d+ examples the model's error is \d\.\d\d/, reading);
+    assert.match(
+      reading,
+      /^On this chart, with k = \d+ examples the model's error is \d\.\d\d/,
+      reading,
+    );
     // the sentence's verdict follows the numbers: the lowest is named, or the core says the
     // model and its nearest rival are within their bootstrap error of each other
     const k = Math.min(5, curves.model.length - 1);
-    const best = Object.entries(curves).filter(([n]) => n !== "zero").sort((a, b) => a[1][k] - b[1][k])[0][0];
-    assert.match(reading, best === "model" ? /the model is the lowest|cannot be told apart/ : /is lower than the model|cannot be told apart/, reading);
+    const best = Object.entries(curves)
+      .filter(([n]) => n !== "zero")
+      .sort((a, b) => a[1][k] - b[1][k])[0][0];
+    assert.match(
+      reading,
+      best === "model"
+        ? /the model is the lowest|cannot be told apart/
+        : /is lower than the model|cannot be told apart/,
+      reading,
+    );
   }
   // the class's baselines survive a reload (they are the URL's default for the class)
   await page.reload();
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+    null,
+    { timeout: 120_000 },
+  );
   assert.deepEqual(await checked(), ["averaging", "knn", "relu_net"]);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -209,14 +312,22 @@ test("each function class brings its own baselines and explanation; the text rea
 test("compare: one step counter and speed per model, memory legends without '(in context)'", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}compare.html?device=cpu&steps=2&every=1&evalPrompts=64`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.cost);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.cost,
+  );
   assert.equal(await page.isVisible("#loss-chart"), false, "no empty loss chart before training");
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.state === "done", null, { timeout: 180_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 180_000,
+  });
   const status = await page.textContent("#status");
-  assert.match(status, /transformer: step 30,002, .* [\d.]+ steps\/s · xLSTM: step 24,002, .* [\d.]+ steps\/s/, status);
+  assert.match(
+    status,
+    /transformer: step 30,002, .* [\d.]+ steps\/s · xLSTM: step 24,002, .* [\d.]+ steps\/s/,
+    status,
+  );
   for (const id of ["state-chart", "work-chart", "loss-chart"]) {
-    const legend = await page.$eval(`#${id} .u-legend`, (l) => l.innerText);
+    const legend = await page.$eval(`#${id} .u-legend`, (l) => l.textContent);
     assert.doesNotMatch(legend, /in context/, `${id}: ${legend}`);
   }
   await screenshot(page, "compare-trained");
@@ -227,10 +338,15 @@ test("compare: one step counter and speed per model, memory legends without '(in
 test("share: friendly names in the hide list; a compact embed holds only the main chart", async () => {
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?device=cpu`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   await page.click("#share");
-  const names = await page.$$eval("dialog.share .hides label", (ls) => ls.map((l) => l.textContent.trim()));
-  for (const n of names) assert.doesNotMatch(n, /[a-z][A-Z]/, `a camelCase name in the hide list: ${n}`);
+  const names = await page.$$eval("dialog.share .hides label", (ls) =>
+    ls.map((l) => l.textContent.trim()),
+  );
+  for (const n of names)
+    assert.doesNotMatch(n, /[a-z][A-Z]/, `a camelCase name in the hide list: ${n}`);
   assert.ok(names.includes("Warmup steps"), names.join(", "));
   await page.check("dialog.share .compact-choice input");
   assert.match(await page.inputValue("#share-embed-with-an-iframe"), /compact=1/);
@@ -239,11 +355,16 @@ test("share: friendly names in the hide list; a compact embed holds only the mai
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`${browser.url}icl.html?device=cpu&embed=1&compact=1`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   assert.equal(await page.isVisible("#eval-chart"), true);
-  for (const id of ["#prompt-chart", "#loss-chart", "#plateau-train"]) assert.equal(await page.isVisible(id), false, id);
+  for (const id of ["#prompt-chart", "#loss-chart", "#plateau-train"])
+    assert.equal(await page.isVisible(id), false, id);
   assert.equal(await page.$eval("#settings", (d) => d.open), false);
-  const height = await page.evaluate(() => document.querySelector("main").getBoundingClientRect().bottom + scrollY);
+  const height = await page.evaluate(
+    () => document.querySelector("main").getBoundingClientRect().bottom + scrollY,
+  );
   assert.ok(height < 760, `compact embed ${height} px tall`);
   await screenshot(page, "embed-compact");
   assert.deepEqual(page.consoleErrors, []);

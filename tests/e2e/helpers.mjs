@@ -72,12 +72,18 @@ export async function screenshot(page, name) {
 }
 
 /** Settings small enough for SwiftShader (~0.35 s per step) yet able to show the loss fall. */
-export const QUICK = "start=scratch&evalPrompts=64&dims=3&points=5&batchSize=32&learningRate=0.01&warmupSteps=0&steps=12&every=3";
+export const QUICK =
+  "start=scratch&evalPrompts=64&dims=3&points=5&batchSize=32&learningRate=0.01&warmupSteps=0&steps=12&every=3";
 
 /** Clicks Train (unless `click` is false: it was pressed already) and waits for the run to finish; returns the page's recorded numbers. */
 export async function trainToEnd(page, timeout = 480_000, click = true) {
   if (click) await page.click("#train");
-  await page.waitForFunction(() => ["done", "error", "idle"].includes(document.body.dataset.state) && document.body.dataset.step, null, { timeout });
+  await page.waitForFunction(
+    () =>
+      ["done", "error", "idle"].includes(document.body.dataset.state) && document.body.dataset.step,
+    null,
+    { timeout },
+  );
   return page.evaluate(() => ({
     state: document.body.dataset.state,
     step: Number(document.body.dataset.step),

@@ -32,11 +32,15 @@ after(async () => {
 
 function lesson(pattern) {
   const found = lessons.find((l) => pattern.test(l.title));
-  assert.ok(found, `a lesson matching ${pattern} (have: ${lessons.map((l) => l.title).join(" | ")})`);
+  assert.ok(
+    found,
+    `a lesson matching ${pattern} (have: ${lessons.map((l) => l.title).join(" | ")})`,
+  );
   return found;
 }
 
-const data = (page, key) => page.evaluate((k) => JSON.parse(document.body.dataset[k] ?? "null"), key);
+const data = (page, key) =>
+  page.evaluate((k) => JSON.parse(document.body.dataset[k] ?? "null"), key);
 const fmt = (xs) => xs.map((v) => v.toFixed(3)).join(" ");
 
 /** Opens a lesson's full page and waits until it is ready to use. */
@@ -62,29 +66,52 @@ test("every lesson card has copy buttons and compact snippets where the lesson f
 
 test("lesson: the shipped transformer falls with every example, on the least-squares curve at first", async () => {
   const l = lesson(/learned least squares/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const { page } = await openLesson(
+    l,
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   const c = await data(page, "curves");
   console.log(`model ${fmt(c.model)}\nls    ${fmt(c.least_squares)}\navg   ${fmt(c.averaging)}`);
   const d = 5;
-  for (let k = 0; k <= 3; k++) assert.ok(Math.abs(c.model[k] - c.least_squares[k]) < 0.05, `k = ${k}: on the least-squares curve`);
-  for (let k = 1; k < c.model.length; k++) assert.ok(c.model[k] < c.model[k - 1] + 0.02, `k = ${k}: falls with every example`);
+  for (let k = 0; k <= 3; k++)
+    assert.ok(
+      Math.abs(c.model[k] - c.least_squares[k]) < 0.05,
+      `k = ${k}: on the least-squares curve`,
+    );
+  for (let k = 1; k < c.model.length; k++)
+    assert.ok(c.model[k] < c.model[k - 1] + 0.02, `k = ${k}: falls with every example`);
   assert.ok(c.least_squares[d] < 1e-6, "least squares is exact from k = d");
   assert.ok(c.model.at(-1) < c.model[d], "keeps closing in after k = d");
-  assert.ok(c.averaging[d] > c.model[d] + 0.3 && c.averaging[d] > 0.3, "averaging stays far above both");
+  assert.ok(
+    c.averaging[d] > c.model[d] + 0.3 && c.averaging[d] > 0.3,
+    "averaging stays far above both",
+  );
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
 
 test("lesson: sparse functions, with Lasso below least squares before k = d", async () => {
   const l = lesson(/Sparse functions/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const { page } = await openLesson(
+    l,
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   const c = await data(page, "curves");
   console.log(`model ${fmt(c.model)}\nls    ${fmt(c.least_squares)}\nlasso ${fmt(c.lasso)}`);
-  assert.ok(c.model && c.least_squares && c.lasso, "the three learners the lesson compares are drawn");
-  assert.ok(c.lasso[4] < c.least_squares[4] - 0.03, "just below k = d, Lasso exploits the sparsity that least squares ignores");
+  assert.ok(
+    c.model && c.least_squares && c.lasso,
+    "the three learners the lesson compares are drawn",
+  );
+  assert.ok(
+    c.lasso[4] < c.least_squares[4] - 0.03,
+    "just below k = d, Lasso exploits the sparsity that least squares ignores",
+  );
   // the page's own reading of the chart names whichever is lower, so the text cannot contradict it
   const reading = await page.textContent("#chart-reading");
-  const lower = c.model[5] <= c.least_squares[5] ? /the model is the lowest|Lasso is lower|cannot be told apart/ : /lower than the model|cannot be told apart/;
+  const lower =
+    c.model[5] <= c.least_squares[5]
+      ? /the model is the lowest|Lasso is lower|cannot be told apart/
+      : /lower than the model|cannot be told apart/;
   assert.match(reading, lower, reading);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -92,12 +119,20 @@ test("lesson: sparse functions, with Lasso below least squares before k = d", as
 
 test("lesson: out of distribution, the scaled probe changes every curve", async () => {
   const l = lesson(/Out of distribution/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.evaluatedProbe === "scaled");
+  const { page } = await openLesson(
+    l,
+    () =>
+      document.body.dataset.state === "idle" && document.body.dataset.evaluatedProbe === "scaled",
+  );
   const scaled = await data(page, "curves");
   await page.selectOption("select[name=probe]", "none");
-  await page.waitForFunction(() => document.body.dataset.evaluatedProbe === "none" && !document.body.dataset.evaluating);
+  await page.waitForFunction(
+    () => document.body.dataset.evaluatedProbe === "none" && !document.body.dataset.evaluating,
+  );
   const plain = await data(page, "curves");
-  console.log(`×2:   model ${fmt(scaled.model)} zero ${fmt(scaled.zero)}\nnone: model ${fmt(plain.model)} zero ${fmt(plain.zero)}`);
+  console.log(
+    `×2:   model ${fmt(scaled.model)} zero ${fmt(scaled.zero)}\nnone: model ${fmt(plain.model)} zero ${fmt(plain.zero)}`,
+  );
   // inputs ×2: answering 0 scores 4 (scale²), and the learners move with it
   assert.ok(Math.abs(scaled.zero.at(-1) - 4) < 0.8, `zero estimator ${scaled.zero.at(-1)} ≈ 4`);
   assert.ok(Math.abs(plain.zero.at(-1) - 1) < 0.2);
@@ -110,31 +145,55 @@ test("lesson: out of distribution, the scaled probe changes every curve", async 
 
 test("lesson: a blank transformer learns to learn within about a thousand steps; interleaved tokens plateau", async () => {
   const l = lesson(/Meta-train your own/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.evaluated);
+  const { page } = await openLesson(
+    l,
+    () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
+  );
   assert.match(l.text, /about a thousand steps/);
   const started = Date.now();
   await page.click("#train");
-  await page.waitForFunction(() => document.body.dataset.reached || ["done", "error"].includes(document.body.dataset.state), null, { timeout: 540_000 });
+  await page.waitForFunction(
+    () => document.body.dataset.reached || ["done", "error"].includes(document.body.dataset.state),
+    null,
+    { timeout: 540_000 },
+  );
   const reached = await data(page, "reached");
   const seconds = (Date.now() - started) / 1000;
-  console.log(`from scratch: error with 10 examples reached ${JSON.stringify(reached)} after ${seconds.toFixed(0)} s on this CPU`);
+  console.log(
+    `from scratch: error with 10 examples reached ${JSON.stringify(reached)} after ${seconds.toFixed(0)} s on this CPU`,
+  );
   assert.ok(reached, `the target was reached: ${await page.textContent("#status")}`);
   assert.ok(reached.step <= 1200, `within about a thousand steps (at ${reached.step})`);
   await page.click("#pause");
-  await page.waitForFunction(() => document.body.dataset.state === "paused", null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset.state === "paused", null, {
+    timeout: 60_000,
+  });
   // the loss chart shows this run from its first report; error vs k now falls with k
   const curves = await data(page, "curves");
-  assert.ok(curves.model[10] < 0.5 * curves.model[1], `the model learns in context: ${fmt(curves.model)}`);
+  assert.ok(
+    curves.model[10] < 0.5 * curves.model[1],
+    `the model learns in context: ${fmt(curves.model)}`,
+  );
 
   const plateauStarted = Date.now();
   await page.click("#plateau-train");
   // the lesson keeps the page's default length of the side-by-side run
   const steps = Number(new URL(l.href).searchParams.get("plateauSteps") ?? 600);
-  await page.waitForFunction((n) => JSON.parse(document.body.dataset.plateau ?? "{}").step === n && document.getElementById("plateau-stop").disabled,
-    steps, { timeout: 540_000 });
+  await page.waitForFunction(
+    (n) =>
+      JSON.parse(document.body.dataset.plateau ?? "{}").step === n &&
+      document.getElementById("plateau-stop").disabled,
+    steps,
+    { timeout: 540_000 },
+  );
   const plateau = await data(page, "plateau");
-  console.log(`plateau or not after ${plateau.step} steps (${((Date.now() - plateauStarted) / 1000).toFixed(0)} s): ${JSON.stringify(plateau)}`);
-  assert.ok(plateau.interleaved.loss > 0.8, "interleaved tokens still sit on the plateau (loss ≈ the zero predictor's)");
+  console.log(
+    `plateau or not after ${plateau.step} steps (${((Date.now() - plateauStarted) / 1000).toFixed(0)} s): ${JSON.stringify(plateau)}`,
+  );
+  assert.ok(
+    plateau.interleaved.loss > 0.8,
+    "interleaved tokens still sit on the plateau (loss ≈ the zero predictor's)",
+  );
   assert.ok(plateau.paired.loss < 0.6 * plateau.interleaved.loss, "paired tokens have left it");
   await screenshot(page, "lesson-from-scratch");
   assert.deepEqual(page.consoleErrors, []);
@@ -143,9 +202,15 @@ test("lesson: a blank transformer learns to learn within about a thousand steps;
 
 test("lesson: the transformer's memory grows with the prompt, the xLSTM's stays fixed", async () => {
   const l = lesson(/memory that grows/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.cost);
+  const { page } = await openLesson(
+    l,
+    () => document.body.dataset.state === "idle" && document.body.dataset.cost,
+  );
   const cost = await data(page, "cost");
-  assert.ok(cost.transformer.stateLast > 10 * cost.transformer.stateFirst, JSON.stringify(cost.transformer));
+  assert.ok(
+    cost.transformer.stateLast > 10 * cost.transformer.stateFirst,
+    JSON.stringify(cost.transformer),
+  );
   assert.equal(cost.xlstm.stateLast, cost.xlstm.stateFirst);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -153,7 +218,13 @@ test("lesson: the transformer's memory grows with the prompt, the xLSTM's stays 
 
 test("lesson: a model of one task answers like dMMSE, and the figure says where the model crosses to ridge", async () => {
   const l = lesson(/Memorizing or learning/);
-  const { page } = await openLesson(l, () => document.body.dataset.state === "idle" && document.body.dataset.loaded === "1" && document.body.dataset.freshToRidge);
+  const { page } = await openLesson(
+    l,
+    () =>
+      document.body.dataset.state === "idle" &&
+      document.body.dataset.loaded === "1" &&
+      document.body.dataset.freshToRidge,
+  );
   const d = await page.evaluate(() => ({ ...document.body.dataset }));
   assert.ok(Number(d.freshToDmmse) < Number(d.freshToRidge), JSON.stringify(d));
   // the sentence under the figure is the sweep's finding: where the seeds put the crossover, and its training length
@@ -166,8 +237,14 @@ test("lesson: a model of one task answers like dMMSE, and the figure says where 
 async function trainContinual(page) {
   const started = Date.now();
   await page.click("#train");
-  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 300_000 });
-  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, {
+    timeout: 300_000,
+  });
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.state),
+    "done",
+    await page.textContent("#status"),
+  );
   return { r: await data(page, "results"), seconds: (Date.now() - started) / 1000 };
 }
 
@@ -175,8 +252,13 @@ test("lesson: catastrophic forgetting, fine-tuning forgets and replay keeps", as
   const l = lesson(/Catastrophic forgetting/);
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   const { r, seconds } = await trainContinual(page);
-  console.log(`forgetting lesson: ${seconds.toFixed(1)} s; naive ACC ${r.a.metrics.averageAccuracy.toFixed(3)}, replay ${r.b.metrics.averageAccuracy.toFixed(3)}`);
-  assert.ok(r.a.metrics.forgetting > 0.5 && r.b.metrics.forgetting < 0.1, JSON.stringify([r.a.metrics, r.b.metrics]));
+  console.log(
+    `forgetting lesson: ${seconds.toFixed(1)} s; naive ACC ${r.a.metrics.averageAccuracy.toFixed(3)}, replay ${r.b.metrics.averageAccuracy.toFixed(3)}`,
+  );
+  assert.ok(
+    r.a.metrics.forgetting > 0.5 && r.b.metrics.forgetting < 0.1,
+    JSON.stringify([r.a.metrics, r.b.metrics]),
+  );
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
@@ -186,9 +268,14 @@ test("lesson: the stability gap, replay dips after each switch and recovers", as
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   const { r, seconds } = await trainContinual(page);
   const gaps = r.a.stabilityGaps.filter((g) => g?.kind === "stability_gap");
-  console.log(`gap lesson: ${seconds.toFixed(1)} s; replay dips ${JSON.stringify(r.a.stabilityGaps.map((g) => g && [g.kind, g.drop.toFixed(2), g.recovery.toFixed(2)]))}`);
+  console.log(
+    `gap lesson: ${seconds.toFixed(1)} s; replay dips ${JSON.stringify(r.a.stabilityGaps.map((g) => g && [g.kind, g.drop.toFixed(2), g.recovery.toFixed(2)]))}`,
+  );
   assert.equal(r.a.strategy, "replay");
-  assert.ok(gaps.length >= 1 && Math.max(...gaps.map((g) => g.drop)) > 0.1, "a visible dip that came back");
+  assert.ok(
+    gaps.length >= 1 && Math.max(...gaps.map((g) => g.drop)) > 0.1,
+    "a visible dip that came back",
+  );
   assert.ok(await page.isVisible("#joint-note"), "the page says Joint sees every task from step 0");
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -198,16 +285,30 @@ test("lesson: EWC does not save class-incremental learning, and does on permuted
   const l = lesson(/Penalties/);
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   const split = (await trainContinual(page)).r;
-  assert.ok(split.a.metrics.averageAccuracy < split.b.metrics.averageAccuracy - 0.2, "EWC far below replay on split blobs");
+  assert.ok(
+    split.a.metrics.averageAccuracy < split.b.metrics.averageAccuracy - 0.2,
+    "EWC far below replay on split blobs",
+  );
   assert.ok(split.a.metrics.forgetting > 0.5);
   await page.selectOption("select[name=dataset]", "digits");
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && document.body.dataset.ready === "true");
+  await page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.ready === "true",
+  );
   await page.selectOption("select[name=scenario]", "permuted");
-  await page.waitForFunction(() => document.body.dataset.state === "idle" && JSON.parse(document.body.dataset.results ?? "null")?.a);
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.state === "idle" &&
+      JSON.parse(document.body.dataset.results ?? "null")?.a,
+  );
   const { r: permuted, seconds } = await trainContinual(page);
-  console.log(`EWC lesson: split ACC ${split.a.metrics.averageAccuracy.toFixed(3)} vs replay ${split.b.metrics.averageAccuracy.toFixed(3)}; ` +
-    `permuted digits ACC ${permuted.a.metrics.averageAccuracy.toFixed(3)} (forgetting ${permuted.a.metrics.forgetting.toFixed(3)}) in ${seconds.toFixed(0)} s`);
-  assert.ok(permuted.a.metrics.forgetting < 0.3, `EWC keeps permuted tasks: forgetting ${permuted.a.metrics.forgetting}`);
+  console.log(
+    `EWC lesson: split ACC ${split.a.metrics.averageAccuracy.toFixed(3)} vs replay ${split.b.metrics.averageAccuracy.toFixed(3)}; ` +
+      `permuted digits ACC ${permuted.a.metrics.averageAccuracy.toFixed(3)} (forgetting ${permuted.a.metrics.forgetting.toFixed(3)}) in ${seconds.toFixed(0)} s`,
+  );
+  assert.ok(
+    permuted.a.metrics.forgetting < 0.3,
+    `EWC keeps permuted tasks: forgetting ${permuted.a.metrics.forgetting}`,
+  );
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
@@ -217,7 +318,11 @@ test("lesson: the analytic head never forgets and unlearns one class exactly", a
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   const { r } = await trainContinual(page);
   assert.equal(r.a.strategy, "analytic");
-  assert.ok(r.a.metrics.forgetting < 0.05 && r.a.metrics.averageAccuracy > r.b.metrics.averageAccuracy + 0.2, JSON.stringify([r.a.metrics, r.b.metrics]));
+  assert.ok(
+    r.a.metrics.forgetting < 0.05 &&
+      r.a.metrics.averageAccuracy > r.b.metrics.averageAccuracy + 0.2,
+    JSON.stringify([r.a.metrics, r.b.metrics]),
+  );
   await page.fill("#forget-class", "3");
   await page.click("#unlearn");
   await page.waitForFunction(() => document.body.dataset.unlearned);
@@ -228,14 +333,20 @@ test("lesson: the analytic head never forgets and unlearns one class exactly", a
   // a test image of 3 now lands elsewhere, so a neighbour can lose a little to its new rival
   const others = (xs) => xs.filter((_, c) => c !== 3);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  for (let c = 0; c < before.length; c++) if (c !== 3) assert.ok(now[c] >= before[c] - 0.1, `class ${c} kept`);
-  assert.ok(Math.abs(mean(others(now)) - mean(others(before))) < 0.03, "the other classes keep their accuracy on average");
+  for (let c = 0; c < before.length; c++)
+    if (c !== 3) assert.ok(now[c] >= before[c] - 0.1, `class ${c} kept`);
+  assert.ok(
+    Math.abs(mean(others(now)) - mean(others(before))) < 0.03,
+    "the other classes keep their accuracy on average",
+  );
   assert.ok(await page.isVisible("#unlearn-view"));
   await screenshot(page, "lesson-unlearn");
   // a class the stream does not have: a sentence, not a code
   await page.fill("#forget-class", "12");
   await page.click("#unlearn");
-  await page.waitForFunction(() => /Pick a class/.test(document.getElementById("status").textContent));
+  await page.waitForFunction(() =>
+    /Pick a class/.test(document.getElementById("status").textContent),
+  );
   assert.equal(await page.textContent("#status"), "Pick a class between 0 and 9 (12 is not one).");
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
@@ -243,9 +354,19 @@ test("lesson: the analytic head never forgets and unlearns one class exactly", a
 
 test("lesson: reading the context or remembering, the phase diagram with the page's own setting marked", async () => {
   const l = lesson(/Reading the context or remembering/);
-  const { page } = await openLesson(l, () => document.body.dataset.ready === "true" && document.body.dataset.state === "idle");
-  assert.ok(Number(await page.evaluate(() => document.body.dataset.phaseCells)) > 0, "the shipped phase diagram is drawn");
-  assert.equal(await page.locator('.phase-cell[aria-current="true"]').count(), 1, "K = 1,024, B = 2 is marked");
+  const { page } = await openLesson(
+    l,
+    () => document.body.dataset.ready === "true" && document.body.dataset.state === "idle",
+  );
+  assert.ok(
+    Number(await page.evaluate(() => document.body.dataset.phaseCells)) > 0,
+    "the shipped phase diagram is drawn",
+  );
+  assert.equal(
+    await page.locator('.phase-cell[aria-current="true"]').count(),
+    1,
+    "K = 1,024, B = 2 is marked",
+  );
   assert.equal(await page.isVisible("[name=dims]"), false, "the lesson hides the details");
   assert.equal(await page.isVisible("[name=burstiness]"), true);
   assert.deepEqual(page.consoleErrors, []);

@@ -25,7 +25,12 @@ test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and 
     const out = { start: await iclab.diagnostics() };
     const t0 = performance.now();
     for (let i = 1; i <= 100; i++) {
-      const s = await iclab.createSession({ device: "cpu", batchSize: 16, model: i % 2 ? "transformer" : "xlstm", seed: i });
+      const s = await iclab.createSession({
+        device: "cpu",
+        batchSize: 16,
+        model: i % 2 ? "transformer" : "xlstm",
+        seed: i,
+      });
       for await (const _ of s.train({ steps: 3, every: 3 }));
       await s.evaluate({ prompts: 64, baselines: ["least_squares"] });
       await iclab.loadSession(await s.save(), "cpu").then((copy) => copy.dispose());
@@ -50,7 +55,8 @@ test("100 create/train/dispose cycles leave the wasm heap flat (within 10%) and 
     `wasm heap: start ${mb(samples.start.wasmBytes)} MiB, after 1 cycle ${mb(samples[1].wasmBytes)}, 10: ${mb(samples[10].wasmBytes)}, 25: ${mb(samples[25].wasmBytes)}, ` +
       `50: ${mb(samples[50].wasmBytes)}, 100: ${mb(samples[100].wasmBytes)} MiB (${samples.seconds.toFixed(1)} s for 100 cycles)`,
   );
-  for (const at of [1, 10, 25, 50, 100]) assert.equal(samples[at].liveSessions, 0, `cycle ${at}: sessions left alive`);
+  for (const at of [1, 10, 25, 50, 100])
+    assert.equal(samples[at].liveSessions, 0, `cycle ${at}: sessions left alive`);
   const growth = samples[100].wasmBytes / samples[25].wasmBytes - 1;
   assert.ok(growth <= 0.1, `the heap grew ${(100 * growth).toFixed(1)}% from cycle 25 to 100`);
   assert.deepEqual(page.consoleErrors, []);
@@ -68,14 +74,27 @@ test("100 cycles on WebGPU leave GPU buffer use and the wasm heap flat (within 1
       // SwiftShader takes ~5 s per training step even for the smallest model, so every cycle
       // builds, evaluates, saves, reloads and frees a model on the GPU, and every 5th trains it.
       for (let i = 1; i <= 100; i++) {
-        const config = { device: "webgpu", dims: 2, points: 3, batchSize: 4, preset: "tiny", model: i % 10 ? "transformer" : "xlstm", seed: i };
+        const config = {
+          device: "webgpu",
+          dims: 2,
+          points: 3,
+          batchSize: 4,
+          preset: "tiny",
+          model: i % 10 ? "transformer" : "xlstm",
+          seed: i,
+        };
         const s = await iclab.createSession(config);
         if (i % 5 === 1) for await (const _ of s.train({ steps: 1, snapshotSeconds: 0 }));
         await s.evaluate({ prompts: 16, baselines: [] });
         await iclab.loadSession(await s.save(), "webgpu").then((copy) => copy.dispose());
         await s.dispose();
         if (i % 10 === 5) {
-          const run = await iclab.startContinual({ device: "webgpu", iterationsPerTask: 1, dataset: { kind: "two_d", shape: "blobs", classes: 4, perClass: 10 }, seed: i });
+          const run = await iclab.startContinual({
+            device: "webgpu",
+            iterationsPerTask: 1,
+            dataset: { kind: "two_d", shape: "blobs", classes: 4, perClass: 10 },
+            seed: i,
+          });
           await run.advance(2);
           await run.dispose();
         }
@@ -86,13 +105,23 @@ test("100 cycles on WebGPU leave GPU buffer use and the wasm heap flat (within 1
     });
     const mb = (b) => (b / 2 ** 20).toFixed(2);
     const at = [1, 10, 25, 50, 75, 100];
-    console.log(`GPU buffers alive: ${at.map((i) => `${i}: ${samples[i].gpuBuffers} (${mb(samples[i].gpuBytes)} MiB)`).join(", ")}`);
-    console.log(`wasm heap: ${at.map((i) => `${i}: ${mb(samples[i].wasmBytes)} MiB`).join(", ")} (${samples.seconds.toFixed(1)} s for 100 cycles)`);
+    console.log(
+      `GPU buffers alive: ${at.map((i) => `${i}: ${samples[i].gpuBuffers} (${mb(samples[i].gpuBytes)} MiB)`).join(", ")}`,
+    );
+    console.log(
+      `wasm heap: ${at.map((i) => `${i}: ${mb(samples[i].wasmBytes)} MiB`).join(", ")} (${samples.seconds.toFixed(1)} s for 100 cycles)`,
+    );
     for (const i of at) assert.equal(samples[i].liveSessions, 0, `cycle ${i}: sessions left alive`);
     assert.ok(samples[1].gpuBytes > 0, "the buffers the models use are counted");
     const grew = (key) => samples[100][key] / samples[25][key] - 1;
-    assert.ok(grew("gpuBytes") <= 0.1, `GPU buffer bytes grew ${(100 * grew("gpuBytes")).toFixed(1)}% from cycle 25 to 100`);
-    assert.ok(grew("wasmBytes") <= 0.1, `the heap grew ${(100 * grew("wasmBytes")).toFixed(1)}% from cycle 25 to 100`);
+    assert.ok(
+      grew("gpuBytes") <= 0.1,
+      `GPU buffer bytes grew ${(100 * grew("gpuBytes")).toFixed(1)}% from cycle 25 to 100`,
+    );
+    assert.ok(
+      grew("wasmBytes") <= 0.1,
+      `the heap grew ${(100 * grew("wasmBytes")).toFixed(1)}% from cycle 25 to 100`,
+    );
     assert.deepEqual(page.consoleErrors, []);
     await page.close();
   } finally {

@@ -28,7 +28,11 @@ test("forced webgpu reports device_unavailable and the page stays usable", async
   const page = await browser.page();
   await page.goto(`${browser.url}icl.html?device=webgpu&${QUICK}`);
   await page.click("#train");
-  await page.waitForFunction(() => document.getElementById("status").classList.contains("error"), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.getElementById("status").classList.contains("error"),
+    null,
+    { timeout: 60_000 },
+  );
   // a sentence for the visitor; the code stays on the page for programs
   assert.match(await page.textContent("#status"), /WebGPU/);
   assert.doesNotMatch(await page.textContent("#status"), /device_unavailable/);

@@ -4,7 +4,15 @@
 // `vite` dev server. It must train a session and print its numbers.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -27,11 +35,17 @@ let dir;
 let app;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "iclab-pack-"));
-  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: join(ROOT, "web"), encoding: "utf8" });
+  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], {
+    cwd: join(ROOT, "web"),
+    encoding: "utf8",
+  });
   const tarball = join(dir, out.trim().split("\n").pop());
   app = join(dir, "app");
   mkdirSync(app);
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "fresh-app", private: true, type: "module" }));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "fresh-app", private: true, type: "module" }),
+  );
   writeFileSync(
     join(app, "index.html"),
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>app</title><link rel="icon" href="data:,"></head>\n<body><script type="module" src="./main.ts"></script></body></html>\n',
@@ -40,19 +54,44 @@ before(() => {
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { strict: true, target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        strict: true,
+        target: "es2022",
+        module: "esnext",
+        moduleResolution: "bundler",
+        lib: ["es2022", "dom"],
+        noEmit: true,
+        skipLibCheck: false,
+      },
       include: ["main.ts"],
     }),
   );
   // The tarball has no dependencies, so it installs offline with an empty npm cache: nothing
   // is fetched. The project's tools (vite, typescript) are the repository's own, linked in.
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "--cache", join(dir, "npm-cache"), tarball], {
-    cwd: app,
-    stdio: "inherit",
-  });
-  for (const tool of ["vite", "typescript"]) symlinkSync(join(ROOT, "node_modules", tool), join(app, "node_modules", tool), "dir");
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--offline",
+      "--no-audit",
+      "--no-fund",
+      "--silent",
+      "--cache",
+      join(dir, "npm-cache"),
+      tarball,
+    ],
+    {
+      cwd: app,
+      stdio: "inherit",
+    },
+  );
+  for (const tool of ["vite", "typescript"])
+    symlinkSync(join(ROOT, "node_modules", tool), join(app, "node_modules", tool), "dir");
   const installed = JSON.parse(readFileSync(join(app, "node_modules/iclab/package.json"), "utf8"));
-  assert.equal(installed.version, JSON.parse(readFileSync(join(ROOT, "web/package.json"), "utf8")).version);
+  assert.equal(
+    installed.version,
+    JSON.parse(readFileSync(join(ROOT, "web/package.json"), "utf8")).version,
+  );
 });
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -69,17 +108,23 @@ function freePort() {
 
 /** Opens `url`, collects console lines until the quick start has printed its curves. */
 async function runQuickStart(url) {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu"],
+  });
   try {
     const page = await browser.newPage();
     const lines = [];
     const errors = [];
-    page.on("console", (m) => (m.type() === "log" ? lines.push(m.text()) : m.type() === "error" && errors.push(m.text())));
+    page.on("console", (m) =>
+      m.type() === "log" ? lines.push(m.text()) : m.type() === "error" && errors.push(m.text()),
+    );
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
     await page.goto(url);
     const deadline = Date.now() + 180_000;
-    while (!lines.some((l) => l.includes("curves")) && errors.length === 0 && Date.now() < deadline) await page.waitForTimeout(200);
+    while (!lines.some((l) => l.includes("curves")) && errors.length === 0 && Date.now() < deadline)
+      await page.waitForTimeout(200);
     return { lines, errors };
   } finally {
     await browser.close();
@@ -98,14 +143,27 @@ function checkOutput({ lines, errors }) {
 }
 
 test("the README quick start type-checks against the packed types (tsc --strict)", () => {
-  execFileSync("node", [join(app, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: app, stdio: "inherit" });
+  execFileSync("node", [join(app, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+    cwd: app,
+    stdio: "inherit",
+  });
 });
 
 test("vite build of a fresh project bundles the worker and the wasm without configuration, and trains", async () => {
-  execFileSync("node", [join(app, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: app, stdio: "inherit" });
+  execFileSync(
+    "node",
+    [join(app, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
+    { cwd: app, stdio: "inherit" },
+  );
   const assets = readdirSync(join(app, "dist/assets"));
-  assert.ok(assets.some((f) => f.endsWith(".wasm")), `the wasm is emitted: ${assets}`);
-  assert.ok(assets.some((f) => f.startsWith("worker")), `the worker is emitted: ${assets}`);
+  assert.ok(
+    assets.some((f) => f.endsWith(".wasm")),
+    `the wasm is emitted: ${assets}`,
+  );
+  assert.ok(
+    assets.some((f) => f.startsWith("worker")),
+    `the worker is emitted: ${assets}`,
+  );
   const { server, url } = await serve(join(app, "dist"), { port: 0 });
   try {
     const curves = checkOutput(await runQuickStart(url));
@@ -117,7 +175,18 @@ test("vite build of a fresh project bundles the worker and the wasm without conf
 
 test("the vite dev server serves the package without configuration, and it trains", async () => {
   const port = await freePort();
-  const dev = spawn("node", [join(app, "node_modules/vite/bin/vite.js"), "--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: app, stdio: "pipe" });
+  const dev = spawn(
+    "node",
+    [
+      join(app, "node_modules/vite/bin/vite.js"),
+      "--port",
+      String(port),
+      "--strictPort",
+      "--host",
+      "127.0.0.1",
+    ],
+    { cwd: app, stdio: "pipe" },
+  );
   try {
     await new Promise((ok, fail) => {
       const timer = setTimeout(() => fail(new Error("vite dev server did not start")), 30_000);

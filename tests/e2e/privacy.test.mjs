@@ -27,12 +27,19 @@ async function watched() {
   page.on("request", (r) => requests.push(r.url()));
   await page.addInitScript(() => {
     window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__violations.push(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+      ),
+    );
   });
   return {
     page,
     requests,
-    foreign: () => requests.filter((u) => !u.startsWith(browser.url) && !u.startsWith("data:") && !u.startsWith("blob:")),
+    foreign: () =>
+      requests.filter(
+        (u) => !u.startsWith(browser.url) && !u.startsWith("data:") && !u.startsWith("blob:"),
+      ),
     violations: () => page.evaluate(() => window.__violations),
   };
 }
@@ -47,9 +54,15 @@ test("the built pages have no inline scripts, inline handlers or eval, and carry
     }
     assert.doesNotMatch(html, /\son[a-z]+\s*=/i, `${file}: inline event handler`);
     assert.doesNotMatch(html, /javascript:/i, `${file}: javascript: URL`);
-    assert.match(html, /http-equiv="Content-Security-Policy"[^>]*script-src 'self' 'wasm-unsafe-eval'/, `${file}: CSP meta`);
+    assert.match(
+      html,
+      /http-equiv="Content-Security-Policy"[^>]*script-src 'self' 'wasm-unsafe-eval'/,
+      `${file}: CSP meta`,
+    );
   }
-  const scripts = readdirSync(join(DIST, "assets")).filter((f) => f.endsWith(".js")).map((f) => join(DIST, "assets", f));
+  const scripts = readdirSync(join(DIST, "assets"))
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => join(DIST, "assets", f));
   for (const file of [...scripts, join(DIST, "embed.js")]) {
     const code = readFileSync(file, "utf8");
     assert.doesNotMatch(code, /(^|[^\w.$])eval\(|new Function\(/, `${file}: eval`);
@@ -70,19 +83,37 @@ test("no page requests anything from another origin or trips the CSP, while load
 
 test("training on the demo pages stays on the origin and within the CSP", async () => {
   const runs = [
-    ["icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu", "step"],
+    [
+      "icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu",
+      "step",
+    ],
     ["continual.html?classes=4&perClass=40&iterationsPerTask=10&every=5&device=cpu", "results"],
     ["continual.html?dataset=digits&perClass=20&strategy=ncm&compare=none&device=cpu", "results"],
   ];
   for (const [path, key] of runs) {
     const w = await watched();
     await w.page.goto(`${browser.url}${path}`);
-    await w.page.waitForFunction(() => ["idle", "error"].includes(document.body.dataset.state), null, { timeout: 120_000 });
+    await w.page.waitForFunction(
+      () => ["idle", "error"].includes(document.body.dataset.state),
+      null,
+      { timeout: 120_000 },
+    );
     await w.page.click("#train");
-    await w.page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, { timeout: 240_000 });
-    assert.equal(await w.page.evaluate(() => document.body.dataset.state), "done", await w.page.textContent("#status"));
+    await w.page.waitForFunction(
+      () => ["done", "error"].includes(document.body.dataset.state),
+      null,
+      { timeout: 240_000 },
+    );
+    assert.equal(
+      await w.page.evaluate(() => document.body.dataset.state),
+      "done",
+      await w.page.textContent("#status"),
+    );
     assert.ok(await w.page.evaluate((k) => document.body.dataset[k], key), `${path}: ran`);
-    assert.ok(w.requests.some((u) => u.endsWith(".wasm")), `${path}: the wasm came from the site`);
+    assert.ok(
+      w.requests.some((u) => u.endsWith(".wasm")),
+      `${path}: the wasm came from the site`,
+    );
     assert.deepEqual(w.foreign(), [], `${path}: third-party requests`);
     assert.deepEqual(await w.violations(), [], `${path}: CSP violations`);
     assert.deepEqual(w.page.consoleErrors, [], `${path}: console errors`);

@@ -24,7 +24,9 @@ async function measure(path, ready) {
   await page.waitForFunction(ready, null, { timeout: 120_000 });
   await page.evaluate(() => {
     window.__long = [];
-    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+    new PerformanceObserver((list) =>
+      window.__long.push(...list.getEntries().map((e) => e.duration)),
+    ).observe({ type: "longtask" });
   });
   // The instrument works: a deliberate 120 ms task on the main thread is seen.
   await page.evaluate(() =>
@@ -47,7 +49,11 @@ async function measure(path, ready) {
   }
   const seconds = (Date.now() - started) / 1000;
   const long = await page.evaluate(() => window.__long);
-  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.state),
+    "done",
+    await page.textContent("#status"),
+  );
   const max = Math.max(0, ...long);
   const frame = Math.max(...delays);
   console.log(

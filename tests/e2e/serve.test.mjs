@@ -23,7 +23,9 @@ function fetchRaw(path, acceptEncoding) {
     get(`${site.url}${path}`, { headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () =>
+        ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     }).on("error", fail);
   });
 }
@@ -31,7 +33,10 @@ function fetchRaw(path, acceptEncoding) {
 test("every compressible file over 1 kB has .br and .gz siblings that decompress to it", async () => {
   const assets = readdirSync(join(DIST, "assets")).filter((f) => /\.(wasm|js|css)$/.test(f));
   const big = assets.filter((f) => statSync(join(DIST, "assets", f)).size >= 1024);
-  assert.ok(big.some((f) => f.endsWith(".wasm")), "the wasm is among them");
+  assert.ok(
+    big.some((f) => f.endsWith(".wasm")),
+    "the wasm is among them",
+  );
   for (const f of big) {
     const path = join(DIST, "assets", f);
     const raw = readFileSync(path);
@@ -59,9 +64,17 @@ test("the server sends the encoding a request accepts, and the plain file otherw
     assert.equal(res.headers["content-encoding"], expected, `Accept-Encoding: ${accept}`);
     assert.equal(res.headers["content-type"], "application/wasm");
     assert.equal(res.headers.vary, "accept-encoding");
-    const body = expected === "br" ? brotliDecompressSync(res.body) : expected === "gzip" ? gunzipSync(res.body) : res.body;
+    const body =
+      expected === "br"
+        ? brotliDecompressSync(res.body)
+        : expected === "gzip"
+          ? gunzipSync(res.body)
+          : res.body;
     assert.ok(body.equals(raw), `Accept-Encoding: ${accept}: the same bytes once decoded`);
-    if (expected) console.log(`${wasm} as ${expected}: ${(res.body.length / 1e6).toFixed(2)} MB of ${(raw.length / 1e6).toFixed(2)} MB`);
+    if (expected)
+      console.log(
+        `${wasm} as ${expected}: ${(res.body.length / 1e6).toFixed(2)} MB of ${(raw.length / 1e6).toFixed(2)} MB`,
+      );
   }
 });
 
@@ -78,7 +91,10 @@ test("Chromium gets the wasm compressed and the page works", async () => {
     const caps = await page.evaluate(() => window.iclab.capabilities());
     assert.equal(typeof caps.reason, "string");
     assert.equal(encodings.length, 1, "one wasm request");
-    assert.ok(["br", "gzip"].includes(encodings[0]), `the wasm came ${encodings[0] ?? "uncompressed"}`);
+    assert.ok(
+      ["br", "gzip"].includes(encodings[0]),
+      `the wasm came ${encodings[0] ?? "uncompressed"}`,
+    );
     console.log(`Chromium fetched the wasm as ${encodings[0]}`);
     assert.deepEqual(page.consoleErrors, []);
   } finally {

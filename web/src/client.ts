@@ -16,11 +16,18 @@ export class WorkerClient {
   generation = 0;
 
   private spawn(): Worker {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "iclab" });
+    const worker = new Worker(new URL("./worker.js", import.meta.url), {
+      type: "module",
+      name: "iclab",
+    });
     worker.onmessage = (event: MessageEvent<Response>) => this.settle(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      this.crash({ code: "worker_crashed", field: null, message: `the iclab worker failed: ${event.message}` });
+      this.crash({
+        code: "worker_crashed",
+        field: null,
+        message: `the iclab worker failed: ${event.message}`,
+      });
     };
     return worker;
   }
@@ -58,7 +65,8 @@ export class WorkerClient {
     const id = this.nextId++;
     return new Promise<Result<B["op"]>>((resolve, reject) => {
       const onAbort = (): void => {
-        if (this.pending.has(id) && this.worker === worker) worker.postMessage({ op: "cancel", call: id, id: this.nextId++ });
+        if (this.pending.has(id) && this.worker === worker)
+          worker.postMessage({ op: "cancel", call: id, id: this.nextId++ });
       };
       const done = (): void => signal?.removeEventListener("abort", onAbort);
       this.pending.set(id, {
@@ -96,5 +104,9 @@ export interface CallOptions {
 }
 
 function aborted(): IclabError {
-  return new IclabError({ code: "aborted", field: null, message: "the call was aborted by its caller" });
+  return new IclabError({
+    code: "aborted",
+    field: null,
+    message: "the call was aborted by its caller",
+  });
 }

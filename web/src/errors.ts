@@ -73,8 +73,15 @@ export function toPayload(error: unknown): ErrorPayload {
  */
 export function describe(value: unknown): string {
   try {
-    if (typeof value === "string") return value.length > 48 ? `${JSON.stringify(value.slice(0, 48))}…` : JSON.stringify(value);
-    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value == null) return String(value);
+    if (typeof value === "string")
+      return value.length > 48 ? `${JSON.stringify(value.slice(0, 48))}…` : JSON.stringify(value);
+    if (
+      typeof value === "number" ||
+      typeof value === "boolean" ||
+      typeof value === "bigint" ||
+      value == null
+    )
+      return String(value);
     if (typeof value === "symbol") return "a symbol";
     if (typeof value === "function") return "a function";
     if (Array.isArray(value)) return `an array of ${value.length} entries`;
@@ -86,7 +93,11 @@ export function describe(value: unknown): string {
 }
 
 /** `value` checked against a whole-number `bounds` from the catalog, as the core would; the error names `field`. */
-export function within(field: string, value: unknown, bounds: { min: number; max: number | null }): number {
+export function within(
+  field: string,
+  value: unknown,
+  bounds: { min: number; max: number | null },
+): number {
   return wholeNumber(field, value, bounds.min, bounds.max ?? Number.MAX_SAFE_INTEGER);
 }
 

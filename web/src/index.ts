@@ -127,7 +127,10 @@ export class Session {
   }
 
   /** Sends a call of this session's; remembers a lost device for {@link recover}. */
-  private async send<B extends RequestBody>(body: B, signal?: AbortSignal): Promise<Result<B["op"]>> {
+  private async send<B extends RequestBody>(
+    body: B,
+    signal?: AbortSignal,
+  ): Promise<Result<B["op"]>> {
     try {
       return await this.client.call(body, { signal });
     } catch (error) {
@@ -138,7 +141,11 @@ export class Session {
 
   private check(): void {
     if (this.disposed) {
-      throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
+      throw new IclabError({
+        code: "disposed",
+        field: null,
+        message: `session ${this.id} was disposed`,
+      });
     }
     if (this.generation !== this.client.generation) {
       throw new IclabError({
@@ -159,16 +166,33 @@ export class Session {
    * the CPU from the snapshot.
    */
   async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
-    if (typeof options !== "object" || options === null || reading("options", () => Array.isArray(options))) {
-      throw new IclabError({ code: "invalid_config", field: "options", message: "train() takes { steps, every }" });
+    if (
+      typeof options !== "object" ||
+      options === null ||
+      reading("options", () => Array.isArray(options))
+    ) {
+      throw new IclabError({
+        code: "invalid_config",
+        field: "options",
+        message: "train() takes { steps, every }",
+      });
     }
     // an unknown key is a typo the caller should hear about (`evry`), as every other call does
     const unknown = reading("options", () => Object.keys(options)).find((k) => !TRAIN_KEYS.has(k));
     if (unknown !== undefined) {
       const shown = unknown.length > 40 ? `${unknown.slice(0, 40)}…` : unknown;
-      throw new IclabError({ code: "invalid_config", field: shown, message: `invalid config \`${shown}\`: train() takes steps, every, snapshotSeconds and signal` });
+      throw new IclabError({
+        code: "invalid_config",
+        field: shown,
+        message: `invalid config \`${shown}\`: train() takes steps, every, snapshotSeconds and signal`,
+      });
     }
-    const steps = wholeNumber("steps", reading("steps", () => options.steps), 1, Number.MAX_SAFE_INTEGER);
+    const steps = wholeNumber(
+      "steps",
+      reading("steps", () => options.steps),
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
     const every = within("every", reading("every", () => options.every) ?? 10, LIMITS.trainSteps);
     const seconds = reading("snapshotSeconds", () => options.snapshotSeconds) ?? SNAPSHOT_SECONDS;
     const { signal } = cancellable("options", { signal: reading("signal", () => options.signal) });
@@ -187,7 +211,11 @@ export class Session {
       this.stepNow = report.step;
       done += n;
       const now = performance.now();
-      if (this.device.kind === "webgpu" && seconds > 0 && (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)) {
+      if (
+        this.device.kind === "webgpu" &&
+        seconds > 0 &&
+        (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)
+      ) {
         this.snapshot = { bytes: await this.save(), step: report.step, at: now };
       }
       yield report;
@@ -202,7 +230,11 @@ export class Session {
    */
   async recover(device: DeviceChoice = "cpu"): Promise<number> {
     if (this.disposed) {
-      throw new IclabError({ code: "disposed", field: null, message: `session ${this.id} was disposed` });
+      throw new IclabError({
+        code: "disposed",
+        field: null,
+        message: `session ${this.id} was disposed`,
+      });
     }
     // nothing was lost: the session goes on as it is (recovering would reset it). A session on
     // a GPU that another session found lost has lost its weights too.
@@ -275,29 +307,57 @@ export async function loadSession(
   device: DeviceChoice = "auto",
 ): Promise<Session> {
   // `instanceof` throws on a revoked proxy
-  const isBytes = reading("checkpoint", () => bytes instanceof Uint8Array || bytes instanceof ArrayBuffer, "invalid_checkpoint");
+  const isBytes = reading(
+    "checkpoint",
+    () => bytes instanceof Uint8Array || bytes instanceof ArrayBuffer,
+    "invalid_checkpoint",
+  );
   if (!isBytes) {
-    throw new IclabError({ code: "invalid_checkpoint", field: "checkpoint", message: "expected a Uint8Array or ArrayBuffer" });
+    throw new IclabError({
+      code: "invalid_checkpoint",
+      field: "checkpoint",
+      message: "expected a Uint8Array or ArrayBuffer",
+    });
   }
   if (device !== undefined && typeof device !== "string") {
-    throw new IclabError({ code: "invalid_config", field: "device", message: `invalid config \`device\`: must be "auto", "webgpu" or "cpu", got ${describe(device)}` });
+    throw new IclabError({
+      code: "invalid_config",
+      field: "device",
+      message: `invalid config \`device\`: must be "auto", "webgpu" or "cpu", got ${describe(device)}`,
+    });
   }
   const detached = reading(
     "checkpoint",
-    () => ((bytes instanceof Uint8Array ? bytes.buffer : bytes) as ArrayBuffer & { detached?: boolean }).detached === true,
+    () =>
+      ((bytes instanceof Uint8Array ? bytes.buffer : bytes) as ArrayBuffer & { detached?: boolean })
+        .detached === true,
     "invalid_checkpoint",
   );
   if (detached) {
-    throw new IclabError({ code: "invalid_checkpoint", field: "checkpoint", message: "invalid checkpoint: its ArrayBuffer is detached (it was transferred elsewhere)" });
+    throw new IclabError({
+      code: "invalid_checkpoint",
+      field: "checkpoint",
+      message: "invalid checkpoint: its ArrayBuffer is detached (it was transferred elsewhere)",
+    });
   }
   const c = client();
-  const data = reading("checkpoint", () => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)), "invalid_checkpoint");
-  const info = await c.call({ op: "load", bytes: data, device }, { blame: { code: "invalid_checkpoint", field: "checkpoint" } });
+  const data = reading(
+    "checkpoint",
+    () => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)),
+    "invalid_checkpoint",
+  );
+  const info = await c.call(
+    { op: "load", bytes: data, device },
+    { blame: { code: "invalid_checkpoint", field: "checkpoint" } },
+  );
   return new Session(info, c);
 }
 
 /** Baselines only (no model): error vs k for a task config on fresh prompts. */
-export async function evaluateBaselines(config: SessionConfig, options: EvaluateOptions & Cancellable = {}): Promise<Evaluation> {
+export async function evaluateBaselines(
+  config: SessionConfig,
+  options: EvaluateOptions & Cancellable = {},
+): Promise<Evaluation> {
   const checked = plain("config", config);
   const { rest, signal } = cancellable("options", options);
   return client().call({ op: "baselines", config: checked, options: rest }, { signal });
@@ -308,14 +368,21 @@ export async function evaluateBaselines(config: SessionConfig, options: Evaluate
  * 1…`tokens` (default: the config's prompt, 2·points tokens interleaved or points paired); counted
  * from its shapes, no device needed.
  */
-export async function inferenceCost(config: SessionConfig, tokens?: number): Promise<InferenceCost> {
+export async function inferenceCost(
+  config: SessionConfig,
+  tokens?: number,
+): Promise<InferenceCost> {
   const checked = plain("config", config) as SessionConfig;
   // interleaved prompts hold two tokens per example, paired ones one
   const perExample = reading("tokens", () => checked.tokens) === "paired" ? 1 : 2;
   const n = tokens ?? perExample * (reading("points", () => checked.points) ?? DEFAULT_POINTS);
   if (typeof n !== "number") {
     // The core checks the range; a BigInt, string or object must not reach its number parameter.
-    throw new IclabError({ code: "invalid_config", field: "tokens", message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}` });
+    throw new IclabError({
+      code: "invalid_config",
+      field: "tokens",
+      message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}`,
+    });
   }
   return client().call({ op: "cost", config: checked, tokens: n });
 }
@@ -325,17 +392,27 @@ export async function inferenceCost(config: SessionConfig, tokens?: number): Pro
  * decided only past its noise — as `Evaluation.reading` does for one call's curves; for curves a
  * page merged from several calls on the same prompts. `null` without a model or a rival.
  */
-export async function readCurves(curves: Record<string, ErrorCurve>, dims: number): Promise<Reading | null> {
+export async function readCurves(
+  curves: Record<string, ErrorCurve>,
+  dims: number,
+): Promise<Reading | null> {
   // the curves' missing points are NaN
   const checked = plain("curves", curves, "mayBeNaN");
   if (typeof dims !== "number") {
-    throw new IclabError({ code: "invalid_config", field: "dims", message: `invalid config \`dims\`: must be a whole number, got ${typeof dims}` });
+    throw new IclabError({
+      code: "invalid_config",
+      field: "dims",
+      message: `invalid config \`dims\`: must be a whole number, got ${typeof dims}`,
+    });
   }
   return client().call({ op: "read", curves: checked, dims });
 }
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
-export async function runContinual(config: ContinualConfig = {}, options: Cancellable = {}): Promise<ContinualResult> {
+export async function runContinual(
+  config: ContinualConfig = {},
+  options: Cancellable = {},
+): Promise<ContinualResult> {
   const checked = plain("config", config);
   const { signal } = cancellable("options", options);
   return client().call({ op: "continual", config: checked }, { signal });
@@ -370,7 +447,11 @@ export class ContinualRun {
 
   private check(): void {
     if (this.disposed) {
-      throw new IclabError({ code: "disposed", field: null, message: `continual run ${this.id} was disposed` });
+      throw new IclabError({
+        code: "disposed",
+        field: null,
+        message: `continual run ${this.id} was disposed`,
+      });
     }
     if (this.generation !== this.client.generation) {
       throw new IclabError({
@@ -386,7 +467,10 @@ export class ContinualRun {
     this.check();
     const n = within("steps", steps, LIMITS.advanceSteps);
     const { signal } = cancellable("options", options);
-    this.result = await this.client.call({ op: "continualAdvance", run: this.id, steps: n }, { signal });
+    this.result = await this.client.call(
+      { op: "continualAdvance", run: this.id, steps: n },
+      { signal },
+    );
     return this.result;
   }
 
@@ -443,7 +527,10 @@ export class ClassifyRun {
   private readonly generation: number;
 
   /** @internal use {@link startClassify} */
-  constructor(created: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number }, workerClient: WorkerClient) {
+  constructor(
+    created: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number },
+    workerClient: WorkerClient,
+  ) {
     this.id = created.id;
     this.config = created.config;
     this.deviceInfo = created.deviceInfo;
@@ -454,7 +541,11 @@ export class ClassifyRun {
 
   private check(): void {
     if (this.disposed) {
-      throw new IclabError({ code: "disposed", field: null, message: `classification run ${this.id} was disposed` });
+      throw new IclabError({
+        code: "disposed",
+        field: null,
+        message: `classification run ${this.id} was disposed`,
+      });
     }
     if (this.generation !== this.client.generation) {
       throw new IclabError({
@@ -507,7 +598,10 @@ export function catalog(): Promise<Catalog> {
 export async function createSession(config: SessionConfig = {}): Promise<Session> {
   const c = client();
   // Non-objects go to the core as they are: it names the root `config` in its error.
-  const checked = typeof config === "object" && config !== null && !reading("config", () => Array.isArray(config)) ? plain("config", config) : config;
+  const checked =
+    typeof config === "object" && config !== null && !reading("config", () => Array.isArray(config))
+      ? plain("config", config)
+      : config;
   const info = await c.call({ op: "create", config: checked });
   return new Session(info, c);
 }
@@ -520,4 +614,3 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
 export function diagnostics(): Promise<Diagnostics> {
   return client().call({ op: "memory" });
 }
-

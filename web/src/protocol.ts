@@ -44,7 +44,10 @@ export interface Operations {
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
   continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
   continualDispose: { args: { run: number }; result: boolean };
-  classifyCreate: { args: { config: Plain }; result: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number } };
+  classifyCreate: {
+    args: { config: Plain };
+    result: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number };
+  };
   classifyTrain: { args: { run: number; steps: number }; result: ClassifyReport };
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };
@@ -66,7 +69,11 @@ export type Request = RequestBody & { id: number };
 export type Result<K extends Op> = Operations[K]["result"];
 
 /** The worker's table: one handler per operation, each returning its operation's result. */
-export type Handlers = { [K in Op]: (request: { op: K; id: number } & Operations[K]["args"]) => Promise<Result<K>> | Result<K> };
+export type Handlers = {
+  [K in Op]: (
+    request: { op: K; id: number } & Operations[K]["args"],
+  ) => Promise<Result<K>> | Result<K>;
+};
 
 export type Response =
   | { id: number; ok: true; value: unknown }

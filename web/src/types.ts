@@ -104,7 +104,9 @@ export type {
 export type Input<T> = T extends readonly unknown[]
   ? T
   : T extends object
-    ? { [K in keyof T as K extends "kind" ? K : never]: T[K] } & { [K in keyof T as K extends "kind" ? never : K]?: Input<T[K]> }
+    ? { [K in keyof T as K extends "kind" ? K : never]: T[K] } & {
+        [K in keyof T as K extends "kind" ? never : K]?: Input<T[K]>;
+      }
     : T;
 
 /** Configuration of a session (`createSession`). Every field is optional; defaults are the core's. */

@@ -59,7 +59,11 @@ function countBuffers(device: GPUDeviceLike): void {
  * the CPU.
  */
 function watchDevices(): void {
-  const proto = (self as unknown as { GPUAdapter?: { prototype: { requestDevice: (...a: unknown[]) => Promise<GPUDeviceLike> } } }).GPUAdapter?.prototype;
+  const proto = (
+    self as unknown as {
+      GPUAdapter?: { prototype: { requestDevice: (...a: unknown[]) => Promise<GPUDeviceLike> } };
+    }
+  ).GPUAdapter?.prototype;
   if (!proto) return;
   const request = proto.requestDevice;
   proto.requestDevice = async function (this: unknown, ...args: unknown[]) {
@@ -114,7 +118,10 @@ const cancelledEarly = new Set<number>();
 /** Throws `aborted` when request `id` was cancelled before its work began. */
 function live(id: number): number {
   if (cancelledEarly.has(id)) {
-    throw Object.assign(new Error("the call was aborted by its caller"), { code: "aborted", field: null });
+    throw Object.assign(new Error("the call was aborted by its caller"), {
+      code: "aborted",
+      field: null,
+    });
   }
   return id;
 }
@@ -201,14 +208,22 @@ self.onmessage = async (event: MessageEvent<Request>) => {
   } catch (error) {
     const fatal = error instanceof WebAssembly.RuntimeError;
     let payload = fatal
-      ? { code: "worker_crashed" as const, field: null, message: `the wasm instance trapped: ${String(error)}` }
+      ? {
+          code: "worker_crashed" as const,
+          field: null,
+          message: `the wasm instance trapped: ${String(error)}`,
+        }
       : toPayload(error);
     if (payload.code === "backend" || payload.code === "worker_crashed") {
       // A computation that failed because the GPU went away: the browser may report the loss
       // a moment after the failed read, so wait briefly for it before answering.
       await Promise.race([lostPromise, new Promise((r) => setTimeout(r, 250))]);
       if (lostReason !== null) {
-        payload = { code: "device_lost", field: null, message: `the GPU device was lost (${lostReason}); what was on it is gone, continue on the CPU (${payload.message})` };
+        payload = {
+          code: "device_lost",
+          field: null,
+          message: `the GPU device was lost (${lostReason}); what was on it is gone, continue on the CPU (${payload.message})`,
+        };
       }
     }
     res = { id: req.id, ok: false, error: payload, fatal };

@@ -10,7 +10,12 @@ export function width(el: HTMLElement): number {
  * An axis as wide as its longest tick label, so the axis title never overlaps the numbers (uPlot's
  * fixed 50 px does on log scales with long values).
  */
-export function axisSize(self: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+export function axisSize(
+  self: uPlot,
+  values: string[] | null,
+  axisIdx: number,
+  cycleNum: number,
+): number {
   const axis = self.axes[axisIdx] as uPlot.Axis & { _size?: number };
   if (cycleNum > 1) return axis._size ?? 50;
   const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), "");
@@ -26,12 +31,21 @@ const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumSignif
 
 /** Tick labels in compact notation (1.2K, 3M): short enough for a log axis. */
 export function compactValues(_u: uPlot, splits: number[]): string[] {
-  return splits.map((v) => (v === null || v === undefined ? "" : Math.abs(v) >= 1000 ? COMPACT.format(v) : String(+v.toPrecision(3))));
+  return splits.map((v) =>
+    v === null || v === undefined
+      ? ""
+      : Math.abs(v) >= 1000
+        ? COMPACT.format(v)
+        : String(+v.toPrecision(3)),
+  );
 }
 
 /** Whole-number ticks only (k, positions, steps): never 0.5 examples. */
 export const WHOLE: Pick<uPlot.Axis, "incrs" | "values"> = {
-  incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000],
+  incrs: [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
+    200_000, 500_000, 1_000_000,
+  ],
   values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v.toLocaleString("en") : "")),
 };
 
@@ -49,7 +63,8 @@ export function reflect(el: HTMLElement): (u: uPlot) => void {
 
 /** The legend shows a value only for the hovered point; its x row names the axis (style.css hides both until then). */
 export function legendValue(digits: number): (u: uPlot, v: number | null) => string {
-  return (_u, v) => (v === null || v === undefined || !Number.isFinite(v) ? "" : v.toPrecision(digits));
+  return (_u, v) =>
+    v === null || v === undefined || !Number.isFinite(v) ? "" : v.toPrecision(digits);
 }
 
 export interface Curve {
@@ -145,7 +160,11 @@ abstract class MethodChart {
     this.names = ordered;
     const options = this.options(ordered);
     const empty = options.series.map(() => []) as unknown as uPlot.AlignedData;
-    this.plot = new uPlot({ ...options, width: width(this.el), height: this.height }, empty, this.el);
+    this.plot = new uPlot(
+      { ...options, width: width(this.el), height: this.height },
+      empty,
+      this.el,
+    );
     this.el.querySelectorAll<HTMLElement>(".u-legend .u-series").forEach((row, i) => {
       if (options.series[i]?.label?.toString().endsWith("%")) row.style.display = "none"; // band edges
     });
@@ -195,7 +214,14 @@ export class ErrorChart extends MethodChart {
     for (const name of names) {
       const at = series.length;
       if (name === "zero") {
-        series.push({ label: LABELS.zero, stroke: colour(name), dash: [6, 6], width: 1.5, points: { show: false }, value: legendValue(3) });
+        series.push({
+          label: LABELS.zero,
+          stroke: colour(name),
+          dash: [6, 6],
+          width: 1.5,
+          points: { show: false },
+          value: legendValue(3),
+        });
         continue;
       }
       series.push({
@@ -257,11 +283,15 @@ export class ErrorChart extends MethodChart {
       this.drawn.push({ name, mean: c.mean });
       if (name !== "zero") data.push(c.lower, c.upper);
     }
-    const highest = (name: string): number => Math.max(0, ...(curves[name]?.mean ?? []).filter(Number.isFinite));
-    const kept = Math.max(...names.filter((n) => n === "zero" || LEARNERS.includes(n)).map(highest), 0.05);
+    const highest = (name: string): number =>
+      Math.max(0, ...(curves[name]?.mean ?? []).filter(Number.isFinite));
+    const kept = Math.max(
+      ...names.filter((n) => n === "zero" || LEARNERS.includes(n)).map(highest),
+      0.05,
+    );
     const all = Math.max(...names.map(highest), kept);
     // the others are shown whole unless that would squash the learners and the zero estimator
-    this.top = 1.08 * (Math.min(all , 2.5 * kept));
+    this.top = 1.08 * Math.min(all, 2.5 * kept);
     const clipped = names
       .filter((n) => highest(n) > this.top)
       .map((n) => {
@@ -271,7 +301,9 @@ export class ErrorChart extends MethodChart {
         return `${LABELS[n] ?? n} (up to ${value} at k = ${mean.indexOf(peak)})`;
       });
     this.note.hidden = clipped.length === 0;
-    this.note.textContent = clipped.length ? `▼ marks points above the chart: ${clipped.join(", ")}.` : "";
+    this.note.textContent = clipped.length
+      ? `▼ marks points above the chart: ${clipped.join(", ")}.`
+      : "";
     const views: SeriesView[] = this.drawn.map(({ name, mean }) => ({
       name,
       visible: mean.filter((v) => Number.isFinite(v) && v <= this.top).length,
@@ -299,12 +331,27 @@ export class PromptChart extends MethodChart {
   protected options(names: string[]): Omit<uPlot.Options, "width" | "height"> {
     return {
       scales: { x: { time: false } },
-      axes: [{ label: "position k (prediction after k examples)", ...WHOLE }, { label: "output", size: axisSize }],
+      axes: [
+        { label: "position k (prediction after k examples)", ...WHOLE },
+        { label: "output", size: axisSize },
+      ],
       hooks: { draw: [reflect(this.el)] },
       series: [
         { label: "k", value: (_u, v) => (v == null ? "" : String(v)) },
-        { label: "true f(x_k)", stroke: "#111827", width: 0, points: { show: true, size: 9, fill: "#111827" }, value: legendValue(3) },
-        ...names.map((name) => ({ label: LABELS[name] ?? name, stroke: colour(name), width: 1.5, points: { show: true, size: 6 }, value: legendValue(3) })),
+        {
+          label: "true f(x_k)",
+          stroke: "#111827",
+          width: 0,
+          points: { show: true, size: 9, fill: "#111827" },
+          value: legendValue(3),
+        },
+        ...names.map((name) => ({
+          label: LABELS[name] ?? name,
+          stroke: colour(name),
+          width: 1.5,
+          points: { show: true, size: 6 },
+          value: legendValue(3),
+        })),
       ],
     };
   }
@@ -313,7 +360,11 @@ export class PromptChart extends MethodChart {
   show(targets: number[], predictions: Record<string, number[]>): void {
     const names = this.ensure(Object.keys(predictions).filter((n) => n !== "zero"));
     const ks = targets.map((_, i) => i);
-    this.plot?.setData([ks, targets, ...names.map((n) => predictions[n] ?? [])] as uPlot.AlignedData);
+    this.plot?.setData([
+      ks,
+      targets,
+      ...names.map((n) => predictions[n] ?? []),
+    ] as uPlot.AlignedData);
   }
 }
 
@@ -341,7 +392,12 @@ export class LineChart {
     private readonly series: LineSeries[],
     emptyText?: string,
   ) {
-    this.empty = emptyText ? Object.assign(document.createElement("p"), { className: "note chart-empty", textContent: emptyText }) : null;
+    this.empty = emptyText
+      ? Object.assign(document.createElement("p"), {
+          className: "note chart-empty",
+          textContent: emptyText,
+        })
+      : null;
     if (this.empty) el.before(this.empty);
     this.options = {
       width: width(el),
@@ -358,7 +414,8 @@ export class LineChart {
           label: s.label ?? LABELS[s.name] ?? s.name,
           stroke: s.stroke ?? colour(s.name.split(" ")[0] ?? s.name),
           width: 2,
-          value: (_u: uPlot, v: number | null) => (v == null ? "" : v >= 1000 ? COMPACT.format(v) : v.toPrecision(3)),
+          value: (_u: uPlot, v: number | null) =>
+            v == null ? "" : v >= 1000 ? COMPACT.format(v) : v.toPrecision(3),
           ...(s.dash ? { dash: s.dash } : {}),
         })),
       ],
@@ -377,7 +434,11 @@ export class LineChart {
   }
 
   private build(): uPlot {
-    return new uPlot({ ...this.options, width: width(this.el) }, [[], ...this.series.map(() => [])] as unknown as uPlot.AlignedData, this.el);
+    return new uPlot(
+      { ...this.options, width: width(this.el) },
+      [[], ...this.series.map(() => [])] as unknown as uPlot.AlignedData,
+      this.el,
+    );
   }
 
   /** `ys[i]` is the line of series i over `xs`. */

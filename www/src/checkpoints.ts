@@ -52,6 +52,7 @@ export function atPresetShape(entry: ManifestEntry): boolean {
 /** Fetches a shipped checkpoint's bytes. */
 export async function fetchCheckpoint(entry: ManifestEntry): Promise<Uint8Array> {
   const response = await fetch(new URL(`checkpoints/${entry.file}`, document.baseURI));
-  if (!response.ok) throw new Error(`could not fetch checkpoints/${entry.file}: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new Error(`could not fetch checkpoints/${entry.file}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -16,14 +16,19 @@ export interface HeightMessage {
 /** Hides the controls named in `chrome.hidden` and switches to the embed layout if asked. */
 export function applyChrome(form: HTMLFormElement, chrome: Chrome): void {
   for (const name of chrome.hidden) {
-    for (const control of form.querySelectorAll<HTMLElement>(`[name="${name}"], [data-param="${name}"]`)) {
+    for (const control of form.querySelectorAll<HTMLElement>(
+      `[name="${name}"], [data-param="${name}"]`,
+    )) {
       (control.closest("label") ?? control).classList.add("chrome-hidden");
     }
   }
   // A group whose every setting is hidden goes too, legend and all.
   for (const fieldset of form.querySelectorAll<HTMLFieldSetElement>("fieldset")) {
-    const settings = [...fieldset.querySelectorAll<HTMLElement>(":scope > label, :scope > [data-param]")];
-    if (settings.length > 0 && settings.every((s) => s.classList.contains("chrome-hidden"))) fieldset.classList.add("chrome-hidden");
+    const settings = [
+      ...fieldset.querySelectorAll<HTMLElement>(":scope > label, :scope > [data-param]"),
+    ];
+    if (settings.length > 0 && settings.every((s) => s.classList.contains("chrome-hidden")))
+      fieldset.classList.add("chrome-hidden");
   }
   if (chrome.compact) document.documentElement.dataset.compact = "true";
   if (!chrome.embed) return;

@@ -9,7 +9,18 @@ import type { Boundary, ContinualResult } from "iclab";
 import { axisSize, reflect, WHOLE } from "./charts.js";
 
 /** One colour per class / task, distinguishable in light and dark schemes. */
-export const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#64748b", "#a16207"];
+export const PALETTE = [
+  "#2563eb",
+  "#dc2626",
+  "#16a34a",
+  "#d97706",
+  "#7c3aed",
+  "#0891b2",
+  "#db2777",
+  "#65a30d",
+  "#64748b",
+  "#a16207",
+];
 
 export function colourOf(i: number): string {
   return PALETTE[i % PALETTE.length] ?? "#2563eb";
@@ -35,7 +46,9 @@ export class AccuracyChart {
   private xMax = 1;
 
   constructor(private readonly el: HTMLElement) {
-    new ResizeObserver(() => this.plot?.setSize({ width: width(this.el), height: 260 })).observe(el);
+    new ResizeObserver(() => this.plot?.setSize({ width: width(this.el), height: 260 })).observe(
+      el,
+    );
   }
 
   private build(tasks: string[]): uPlot {
@@ -46,7 +59,10 @@ export class AccuracyChart {
         width: width(this.el),
         height: 260,
         scales: { x: { time: false, range: () => [0, this.xMax] }, y: { range: [0, 1] } },
-        axes: [{ label: "training step", ...WHOLE }, { label: "test accuracy", size: axisSize }],
+        axes: [
+          { label: "training step", ...WHOLE },
+          { label: "test accuracy", size: axisSize },
+        ],
         series: [
           { label: "step", value: (_u, v) => (v == null ? "" : String(v)) },
           ...tasks.map((name, i) => ({
@@ -80,7 +96,8 @@ export class AccuracyChart {
       const w = ctx.measureText(text).width;
       const x0 = Math.min(x, u.bbox.left + u.bbox.width - w - 2);
       let at = Math.max(top + line, y);
-      const clash = (p: { x0: number; x1: number; y: number }) => p.x0 < x0 + w + 4 && x0 < p.x1 + 4 && Math.abs(p.y - at) < line;
+      const clash = (p: { x0: number; x1: number; y: number }) =>
+        p.x0 < x0 + w + 4 && x0 < p.x1 + 4 && Math.abs(p.y - at) < line;
       for (let guard = 0; placed.some(clash) && guard < 20; guard++) at += line;
       if (at > top + height - 2) at = top + height - 2;
       placed.push({ x0, x1: x0 + w, y: at });
@@ -106,7 +123,11 @@ export class AccuracyChart {
         ctx.moveTo(from, yEnd);
         ctx.lineTo(from, yLow);
         ctx.stroke();
-        label(gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`, from + 5, Math.min(yLow, top + height) - 4 * devicePixelRatio);
+        label(
+          gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`,
+          from + 5,
+          Math.min(yLow, top + height) - 4 * devicePixelRatio,
+        );
       }
     });
     // segment boundaries

@@ -59,7 +59,14 @@ export class StepChart {
     if (!this.plot) {
       const series: uPlot.Series[] = [
         { label: "step", value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) },
-        ...this.lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 2, spanGaps: true, value: legendValue(3), ...(l.dash ? { dash: l.dash, width: 1 } : {}) })),
+        ...this.lines.map((l) => ({
+          label: l.label,
+          stroke: l.stroke,
+          width: 2,
+          spanGaps: true,
+          value: legendValue(3),
+          ...(l.dash ? { dash: l.dash, width: 1 } : {}),
+        })),
       ];
       const range = this.y.range;
       this.plot = new uPlot(
@@ -67,7 +74,10 @@ export class StepChart {
           width: width(this.el),
           height: 240,
           scales: { x: { time: false }, y: range ? { range: () => range } : {} },
-          axes: [{ label: "step", ...WHOLE }, { label: this.y.label, size: axisSize, values: compactValues }],
+          axes: [
+            { label: "step", ...WHOLE },
+            { label: this.y.label, size: axisSize, values: compactValues },
+          ],
           series,
           hooks: { draw: [reflect(this.el)] },
         },
@@ -111,7 +121,12 @@ const WINNER_TEXT: Record<string, string> = {
  * background blue for in-context accuracy and orange for in-weights. A cell is a button: picking
  * it calls `pick` with its B and K. The cell of the page's settings is marked.
  */
-export function phaseTable(cells: PhaseCell[], caption: string, pick: (b: number, k: number) => void, current: { burstiness: number; classes: number }): HTMLTableElement {
+export function phaseTable(
+  cells: PhaseCell[],
+  caption: string,
+  pick: (b: number, k: number) => void,
+  current: { burstiness: number; classes: number },
+): HTMLTableElement {
   const bs = [...new Set(cells.map((c) => c.burstiness))].sort((a, b) => a - b);
   const ks = [...new Set(cells.map((c) => c.classes))].sort((a, b) => a - b);
   const table = document.createElement("table");
@@ -149,9 +164,13 @@ export function phaseTable(cells: PhaseCell[], caption: string, pick: (b: number
       const button = document.createElement("button");
       button.type = "button";
       button.className = "phase-cell";
-      if (b === current.burstiness && k === current.classes) button.setAttribute("aria-current", "true");
+      if (b === current.burstiness && k === current.classes)
+        button.setAttribute("aria-current", "true");
       const some = cell.emerged < cell.seeds ? ` in ${cell.emerged} of ${cell.seeds} seeds` : "";
-      const emerged = cell.emergence === null ? "" : ` · jump ≈ step ${Math.round(cell.emergence).toLocaleString("en")}${some}`;
+      const emerged =
+        cell.emergence === null
+          ? ""
+          : ` · jump ≈ step ${Math.round(cell.emergence).toLocaleString("en")}${some}`;
       button.innerHTML = `<span class="ic">in-context ${pct(cell.inContext)}</span><span class="iw">in-weights ${pct(cell.inWeights)}</span><span class="who">${WINNER_TEXT[cell.winner] ?? cell.winner}${emerged}</span>`;
       button.title = `B = ${b}, K = ${k}: load these settings`;
       button.addEventListener("click", () => pick(b, k));
@@ -172,7 +191,11 @@ export interface HeadRow {
  * The attention heatmap: a row per head, a column per token `x₁ ℓ₁ … x_N ℓ_N x_q`; the pairs of
  * the query's class (`matches`) are starred. Cell shade = weight.
  */
-export function attentionTable(rows: HeadRow[], matches: boolean[], heads: number): HTMLTableElement {
+export function attentionTable(
+  rows: HeadRow[],
+  matches: boolean[],
+  heads: number,
+): HTMLTableElement {
   const n = matches.length;
   const table = document.createElement("table");
   table.className = "attention-table";
@@ -198,7 +221,8 @@ export function attentionTable(rows: HeadRow[], matches: boolean[], heads: numbe
     const row = body.insertRow();
     const th = document.createElement("th");
     th.scope = "row";
-    th.textContent = heads > 1 ? `layer ${r.layer + 1} · head ${r.head + 1}` : `layer ${r.layer + 1}`;
+    th.textContent =
+      heads > 1 ? `layer ${r.layer + 1} · head ${r.head + 1}` : `layer ${r.layer + 1}`;
     row.append(th);
     r.example.forEach((w, t) => {
       const td = row.insertCell();

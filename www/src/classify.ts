@@ -5,7 +5,14 @@
  * attention at the query updating as it trains. Every number comes from the package (the core)
  * or the sweep's own JSON; this file wires controls, URL state and pictures.
  */
-import { startClassify, type ClassifyEvaluation, type ClassifyOptions, type ClassifyRun, type ClassifySweep as Sweep, type PhaseCell as CorePhaseCell, } from "iclab";
+import {
+  startClassify,
+  type ClassifyEvaluation,
+  type ClassifyOptions,
+  type ClassifyRun,
+  type ClassifySweep as Sweep,
+  type PhaseCell as CorePhaseCell,
+} from "iclab";
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./classify-charts.js";
 import { describe, el } from "./dom.js";
 import { Page } from "./page.js";
@@ -32,9 +39,17 @@ const accuracyChart = new StepChart(
   [
     { label: "in-context (new classes)", stroke: "#2563eb" },
     { label: "in-weights (classes absent from the context)", stroke: "#ea580c" },
-    { label: "mass on the context's labels (Reddy's context-label accuracy)", stroke: "#7c3aed", dash: [2, 3] },
+    {
+      label: "mass on the context's labels (Reddy's context-label accuracy)",
+      stroke: "#7c3aed",
+      dash: [2, 3],
+    },
     { label: "chance (1/L)", stroke: "#9ca3af", dash: [6, 6] },
-    { label: "copying a context label (the plateau, max(1/L, B/N))", stroke: "#9ca3af", dash: [2, 6] },
+    {
+      label: "copying a context label (the plateau, max(1/L, B/N))",
+      stroke: "#9ca3af",
+      dash: [2, 6],
+    },
   ],
   { label: "accuracy", range: [0, 1] },
   "The two accuracies appear here once training starts.",
@@ -72,12 +87,20 @@ function showTransience(t: Sweep, burstiness: number): void {
   const runs = t.runs.filter((r) => r.burstiness === burstiness);
   const steps = [...new Set(runs.flatMap((r) => r.curve.map((p) => p.step)))].sort((a, b) => a - b);
   const at = (wd: number, step: number, key: "inContext" | "inWeights"): number | null => {
-    const xs = runs.filter((r) => r.weightDecay === wd).flatMap((r) => r.curve.filter((p) => p.step === step).map((p) => p[key]));
+    const xs = runs
+      .filter((r) => r.weightDecay === wd)
+      .flatMap((r) => r.curve.filter((p) => p.step === step).map((p) => p[key]));
     return xs.length ? mean(xs) : null;
   };
-  for (const step of steps) transienceChart.push(step, DECAYS.flatMap((wd) => [at(wd, step, "inContext"), at(wd, step, "inWeights")]));
+  for (const step of steps)
+    transienceChart.push(
+      step,
+      DECAYS.flatMap((wd) => [at(wd, step, "inContext"), at(wd, step, "inWeights")]),
+    );
   const finding = t.transience.find((f) => f.burstiness === burstiness);
-  el("transience-summary").textContent = finding ? [finding.statement, ...finding.weightDecay.map((e) => e.statement)].join(" ") : "";
+  el("transience-summary").textContent = finding
+    ? [finding.statement, ...finding.weightDecay.map((e) => e.statement)].join(" ")
+    : "";
   el("transience-why").hidden = finding?.outcome !== "not_seen";
   document.body.dataset.transience = finding?.outcome ?? "none";
 }
@@ -123,7 +146,8 @@ function config(): ClassifyOptions {
   };
 }
 
-const mean = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN);
+const mean = (v: number[]): number =>
+  v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
 
 /** The core's cells of one ε (no weight decay) as the table draws them. */
@@ -166,14 +190,19 @@ function showSweep(): void {
         byNoise.get(noise) ?? [],
         `Within-class noise ε = ${noise}: final accuracy after ${steps.toLocaleString("en")} steps (mean over ${seeds} seed${seeds === 1 ? "" : "s"})`,
         (b, k) => pick(noise, b, k),
-        page.state.noise === noise ? { burstiness: page.state.burstiness, classes: page.state.classes } : { burstiness: -1, classes: -1 },
+        page.state.noise === noise
+          ? { burstiness: page.state.burstiness, classes: page.state.classes }
+          : { burstiness: -1, classes: -1 },
       ),
     ),
   );
   const all = [...byNoise.values()].flat();
   const wall = sweep.runs.reduce((a, r) => a + r.wallSeconds, 0);
   // the findings are the core's (iclab::classify::phase): the page shows their sentences
-  el("phase-summary").textContent = [...sweep.phase.statements, `${sweep.runs.length} runs, ${Math.round(wall / 60)} min natively.`].join(" ");
+  el("phase-summary").textContent = [
+    ...sweep.phase.statements,
+    `${sweep.runs.length} runs, ${Math.round(wall / 60)} min natively.`,
+  ].join(" ");
   document.body.dataset.phaseCells = String(all.length);
   document.body.dataset.undecidedCells = String(all.filter((c) => c.winner === "undecided").length);
 }
@@ -189,7 +218,8 @@ function showEvaluation(e: ClassifyEvaluation): void {
   const box = el("attention");
   if (e.queryAttention.length === 0) {
     box.replaceChildren();
-    el("induction").textContent = "The xLSTM has no attention to show: it reads the sequence through its recurrent memory.";
+    el("induction").textContent =
+      "The xLSTM has no attention to show: it reads the sequence through its recurrent memory.";
     delete data.heads;
   } else {
     const heads = Math.max(...e.queryAttention.map((q) => q.head)) + 1;
@@ -224,7 +254,8 @@ function clearRun(): void {
   progress.clear();
   el("attention").replaceChildren();
   for (const id of ["emergence", "induction"]) el(id).textContent = "";
-  for (const key of ["step", "inContext", "inWeights", "evaluatedStep", "emergenceStep", "heads"]) delete document.body.dataset[key];
+  for (const key of ["step", "inContext", "inWeights", "evaluatedStep", "emergenceStep", "heads"])
+    delete document.body.dataset[key];
 }
 
 async function train(): Promise<void> {
@@ -274,10 +305,16 @@ async function train(): Promise<void> {
     }
     const finished = step >= total;
     progress.stop(finished ? "done" : "paused");
-    page.set(finished ? "done" : "paused", finished ? `Trained ${step.toLocaleString("en")} steps. ${el("emergence").textContent ?? ""}` : "Paused.");
+    page.set(
+      finished ? "done" : "paused",
+      finished
+        ? `Trained ${step.toLocaleString("en")} steps. ${el("emergence").textContent ?? ""}`
+        : "Paused.",
+    );
   } catch (error) {
     progress.stop();
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Change the setting it names, or press Reset.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Change the setting it names, or press Reset.`, true);
   }
 }
 
@@ -290,7 +327,16 @@ async function reset(): Promise<void> {
 }
 
 function results(): object {
-  return { page: "classify", url: location.href, settings: page.state, config: run?.config ?? config(), losses, evaluations, sweep, transience };
+  return {
+    page: "classify",
+    url: location.href,
+    settings: page.state,
+    config: run?.config ?? config(),
+    losses,
+    evaluations,
+    sweep,
+    transience,
+  };
 }
 
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
@@ -323,7 +369,8 @@ function changed(name: Name): void {
   if (!run || page.working) return;
   if (SCHEDULE.includes(name)) {
     // more steps after a finished run: Train resumes it
-    if (name === "steps" && page.phase === "done" && (losses.at(-1)?.[0] ?? 0) < page.state.steps) page.set("paused", "Press Resume to train on to the new step count.");
+    if (name === "steps" && page.phase === "done" && (losses.at(-1)?.[0] ?? 0) < page.state.steps)
+      page.set("paused", "Press Resume to train on to the new step count.");
     return;
   }
   void dispose();
@@ -336,7 +383,8 @@ async function start(): Promise<void> {
   page.probeDevice();
   try {
     const response = await fetch(new URL("classify/sweep.json", document.baseURI));
-    if (!response.ok) throw new Error(`could not fetch classify/sweep.json: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new Error(`could not fetch classify/sweep.json: HTTP ${response.status}`);
     sweep = (await response.json()) as Sweep;
     // the long runs are a footnote to the figure: without them it still stands
     const long = await fetch(new URL("classify/transience.json", document.baseURI));

@@ -19,7 +19,13 @@ import {
   type SessionConfig,
 } from "iclab";
 import { ErrorChart, LineChart } from "./charts.js";
-import { atPresetShape, fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
+import {
+  atPresetShape,
+  fetchCheckpoint,
+  findCheckpoint,
+  loadManifest,
+  MODEL_NAMES,
+} from "./checkpoints.js";
 import { COMPARE as TABLE, taskConfig } from "./tables.js";
 import { errorCurveRows } from "./files.js";
 import { Page } from "./page.js";
@@ -31,7 +37,8 @@ import "./style.css";
 /** Every backbone the core offers, side by side. */
 const MODELS: readonly Backbone[] = CATALOG.icl.models.map((m) => m.kind);
 /** The `data-step…` key a model's step is reflected under (`stepTransformer`, `stepXlstm`). */
-const stepKey = (model: Backbone): string => `step${model[0]?.toUpperCase() ?? ""}${model.slice(1)}`;
+const stepKey = (model: Backbone): string =>
+  `step${model[0]?.toUpperCase() ?? ""}${model.slice(1)}`;
 /** Reference methods per task: what each class is usually compared with (the core's list, after Garg et al.). */
 function baselinesFor(task: string): BaselineKind[] {
   return CATALOG.icl.tasks.find((t) => t.kind === task)?.baselines ?? [];
@@ -39,14 +46,26 @@ function baselinesFor(task: string): BaselineKind[] {
 
 type Name = keyof typeof TABLE & string;
 /** Settings that define the models: changing one starts over. */
-const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>(["task", "dims", "points", "start", "ratio", "device", "learningRate", "seed"]);
+const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>([
+  "task",
+  "dims",
+  "points",
+  "start",
+  "ratio",
+  "device",
+  "learningRate",
+  "seed",
+]);
 
 const page: Page<typeof TABLE> = new Page({
   kind: "compare",
   table: TABLE,
   trainLabel: "Train both",
   // A shipped model keeps its own shape: the model settings stay as it has them.
-  locked: (control) => page.state.start === "checkpoint" && MODELS.some((m) => sessions[m]) && control.dataset.model !== undefined,
+  locked: (control) =>
+    page.state.start === "checkpoint" &&
+    MODELS.some((m) => sessions[m]) &&
+    control.dataset.model !== undefined,
   changed,
   train,
   reset,
@@ -62,12 +81,30 @@ let shown: Record<string, ErrorCurve> = {};
 const errorChart = new ErrorChart(el("eval-chart"));
 // the cost and loss charts are about the models themselves, not their in-context curves
 const lines = MODELS.map((name) => ({ name, label: MODEL_NAMES[name] }));
-const stateChart = new LineChart(el("state-chart"), { x: "tokens read", y: "floats kept", logY: true, wholeX: true }, lines);
-const workChart = new LineChart(el("work-chart"), { x: "token position", y: "multiply-adds", logY: true, wholeX: true }, lines);
-const lossChart = new LineChart(el("loss-chart"), { x: "steps trained here", y: "loss / zero predictor", logY: true, wholeX: true }, lines, "The two training losses appear here once you press Train both.");
+const stateChart = new LineChart(
+  el("state-chart"),
+  { x: "tokens read", y: "floats kept", logY: true, wholeX: true },
+  lines,
+);
+const workChart = new LineChart(
+  el("work-chart"),
+  { x: "token position", y: "multiply-adds", logY: true, wholeX: true },
+  lines,
+);
+const lossChart = new LineChart(
+  el("loss-chart"),
+  { x: "steps trained here", y: "loss / zero predictor", logY: true, wholeX: true },
+  lines,
+  "The two training losses appear here once you press Train both.",
+);
 
-const sessions = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Session | null>;
-const losses = Object.fromEntries(MODELS.map((m): [Backbone, [number, number][]] => [m, []])) as Record<Backbone, [number, number][]>;
+const sessions = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<
+  Backbone,
+  Session | null
+>;
+const losses = Object.fromEntries(
+  MODELS.map((m): [Backbone, [number, number][]] => [m, []]),
+) as Record<Backbone, [number, number][]>;
 /** Each model's latest report: its own step (checkpoints start at different steps) and speed. */
 const latest = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Report | null>;
 let baselines: { key: string; curves: Record<string, ErrorCurve> } | null = null;
@@ -108,18 +145,27 @@ async function openCheckpoints(): Promise<string[]> {
     // Like for like: both backbones at their preset's own shape (the in-context page's linear
     // transformer is deeper; its tiny twin, trained on the xLSTM's prompts and schedule, is here).
     const entry = findCheckpoint(manifest, page.state.task, model, atPresetShape);
-    const sameRatio = model !== "xlstm" || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
+    const sameRatio =
+      model !== "xlstm" || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
     if (!entry || !sameRatio) {
-      notes.push(`no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`);
+      notes.push(
+        `no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`,
+      );
       continue;
     }
-    const s = await loadSession(await fetchCheckpoint(entry), page.state.device as SessionConfig["device"]);
+    const s = await loadSession(
+      await fetchCheckpoint(entry),
+      page.state.device as SessionConfig["device"],
+    );
     sessions[model] = s;
-    notes.push(`${MODEL_NAMES[model]}: ${entry.file}, ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min natively)`);
+    notes.push(
+      `${MODEL_NAMES[model]}: ${entry.file}, ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min natively)`,
+    );
   }
   // Both models must read prompts of one shape: a scratch model follows the loaded one.
   const loaded = MODELS.map((m) => sessions[m]).find((s) => s);
-  if (loaded) page.state = { ...page.state, dims: loaded.config.dims, points: loaded.config.points };
+  if (loaded)
+    page.state = { ...page.state, dims: loaded.config.dims, points: loaded.config.points };
   page.writeForm();
   return notes;
 }
@@ -128,15 +174,33 @@ async function openCheckpoints(): Promise<string[]> {
 const COST_TOKENS = 256;
 
 async function showCosts(): Promise<void> {
-  const costs: InferenceCost[] = await Promise.all(MODELS.map((m) => inferenceCost(effective(m), COST_TOKENS)));
+  const costs: InferenceCost[] = await Promise.all(
+    MODELS.map((m) => inferenceCost(effective(m), COST_TOKENS)),
+  );
   const xs = costs[0]?.tokens ?? [];
-  stateChart.show(xs, costs.map((c) => c.stateFloats));
-  workChart.show(xs, costs.map((c) => c.multiplyAdds));
+  stateChart.show(
+    xs,
+    costs.map((c) => c.stateFloats),
+  );
+  workChart.show(
+    xs,
+    costs.map((c) => c.multiplyAdds),
+  );
   const last = (v: number[]) => v[v.length - 1] ?? 0;
   // Figures at the end of this task's prompt (2·points tokens).
   const prompt = 2 * effective("transformer").points!;
   const at = (v: number[]) => v[Math.min(prompt, v.length) - 1] ?? 0;
-  const summary: Record<string, { tokens: number; stateFirst: number; stateLast: number; workFirst: number; workLast: number; crossover: number | null }> = {};
+  const summary: Record<
+    string,
+    {
+      tokens: number;
+      stateFirst: number;
+      stateLast: number;
+      workFirst: number;
+      workLast: number;
+      crossover: number | null;
+    }
+  > = {};
   const [t, x] = costs;
   const crossover = (a: number[] | undefined, b: number[] | undefined) => {
     const i = (a ?? []).findIndex((v, k) => v > (b?.[k] ?? Infinity));
@@ -153,14 +217,18 @@ async function showCosts(): Promise<void> {
     };
   });
   document.body.dataset.cost = JSON.stringify(summary);
-  const params = MODELS.map((m) => (sessions[m] ? `${MODEL_NAMES[m]} ${sessions[m].numParams.toLocaleString()} parameters` : null)).filter(Boolean);
+  const params = MODELS.map((m) =>
+    sessions[m] ? `${MODEL_NAMES[m]} ${sessions[m].numParams.toLocaleString()} parameters` : null,
+  ).filter(Boolean);
   const cross = summary.transformer?.crossover;
   const perToken = (t?.stateFloats[1] ?? 0) - (t?.stateFloats[0] ?? 0);
   sizes.textContent =
     `After this task's ${prompt} tokens the transformer keeps ${summary.transformer?.stateLast.toLocaleString()} floats ` +
     `(growing by ${perToken.toLocaleString()} per token), the xLSTM ${summary.xlstm?.stateLast.toLocaleString()} (fixed)` +
     (cross ? `; past ${cross - 1} tokens the xLSTM's state is the smaller one.` : ".") +
-    (last(xs) > prompt ? ` The cost charts continue to ${last(xs)} tokens for models of the same width and depth.` : "") +
+    (last(xs) > prompt
+      ? ` The cost charts continue to ${last(xs)} tokens for models of the same width and depth.`
+      : "") +
     (params.length ? ` ${params.join(", ")}.` : "");
 }
 
@@ -170,7 +238,10 @@ async function evaluate(): Promise<void> {
   const options = evalOptions();
   const key = JSON.stringify([effective("transformer"), options]);
   if (baselines?.key !== key) {
-    const result = await evaluateBaselines(effective("transformer"), { ...options, baselines: baselinesFor(page.state.task) });
+    const result = await evaluateBaselines(effective("transformer"), {
+      ...options,
+      baselines: baselinesFor(page.state.task),
+    });
     baselines = { key, curves: result.curves };
   }
   const curves: Record<string, ErrorCurve> = {};
@@ -192,7 +263,10 @@ async function evaluate(): Promise<void> {
 
 async function prepare(): Promise<void> {
   const mine = page.newEpoch();
-  page.set("loading", page.state.start === "checkpoint" ? "Loading the shipped models…" : "Computing the baselines…");
+  page.set(
+    "loading",
+    page.state.start === "checkpoint" ? "Loading the shipped models…" : "Computing the baselines…",
+  );
   checkpointInfo.textContent = "";
   try {
     const notes = page.state.start === "checkpoint" ? await openCheckpoints() : [];
@@ -202,9 +276,13 @@ async function prepare(): Promise<void> {
     await showCosts();
     await evaluate();
     if (!page.isCurrent(mine)) return;
-    page.set("idle", "Press Train both to meta-train the two models side by side on the same prompts.");
+    page.set(
+      "idle",
+      "Press Train both to meta-train the two models side by side on the same prompts.",
+    );
   } catch (error) {
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to try again.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Press Reset to try again.`, true);
   }
 }
 
@@ -221,7 +299,8 @@ async function reset(): Promise<void> {
   progress.clear();
   errorChart.clear();
   lossChart.clear();
-  for (const key of ["curves", "cost", "loaded", ...MODELS.map(stepKey)]) delete document.body.dataset[key];
+  for (const key of ["curves", "cost", "loaded", ...MODELS.map(stepKey)])
+    delete document.body.dataset[key];
   await Promise.all(old.map((s) => s?.dispose().catch(() => undefined)));
   await prepare();
 }
@@ -230,7 +309,10 @@ function showLosses(): void {
   // Both runs advance `every` steps per round; x is steps trained on this page (checkpoints
   // start at different steps).
   const longest = MODELS.map((m) => losses[m]).reduce((a, b) => (b.length > a.length ? b : a));
-  lossChart.show(longest.map((_, i) => (i + 1) * page.state.every), MODELS.map((m) => losses[m].map(([, l]) => l)));
+  lossChart.show(
+    longest.map((_, i) => (i + 1) * page.state.every),
+    MODELS.map((m) => losses[m].map(([, l]) => l)),
+  );
 }
 
 /** Per model: its own step, loss ÷ zero predictor and steps per second. */
@@ -287,13 +369,16 @@ async function train(): Promise<void> {
     progress.stop(finished ? "done" : "paused");
     page.set(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
   } catch (error) {
-    const onGpu = MODELS.map((m) => sessions[m]).filter((s): s is Session => s?.deviceInfo.kind === "webgpu");
+    const onGpu = MODELS.map((m) => sessions[m]).filter(
+      (s): s is Session => s?.deviceInfo.kind === "webgpu",
+    );
     if (page.isCurrent(mine) && deviceLost(error) && onGpu.length > 0) {
       await continueFromSnapshots(onGpu, mine);
       return;
     }
     progress.stop();
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
 
@@ -317,7 +402,8 @@ async function continueFromSnapshots(onGpu: Session[], mine: number): Promise<vo
     showLosses();
   } catch (error) {
     progress.stop();
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Press Reset to start again.`, true);
     return;
   }
   await train();
@@ -329,13 +415,16 @@ function results(): object {
 
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
   const rows = errorCurveRows(shown);
-  for (const model of MODELS) for (const [step, loss] of losses[model]) rows.push(["normalized_training_loss", model, step, loss, "", ""]);
+  for (const model of MODELS)
+    for (const [step, loss] of losses[model])
+      rows.push(["normalized_training_loss", model, step, loss, "", ""]);
   return { header: ["series", "name", "x", "value", "lower", "upper"], rows };
 }
 
 function changed(name: Name): void {
   if (MODEL_PROPS.has(name)) void reset();
-  else if (name === "evalPrompts" && page.phase !== "running") void evaluate().catch((e: unknown) => page.set("error", describe(e), true));
+  else if (name === "evalPrompts" && page.phase !== "running")
+    void evaluate().catch((e: unknown) => page.set("error", describe(e), true));
   else if (name === "steps" && page.phase === "done") page.set("paused");
 }
 

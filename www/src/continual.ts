@@ -36,7 +36,8 @@ const page: Page<typeof TABLE> = new Page({
   writeForm: (form, state) => {
     for (const name of Object.keys(TABLE) as (keyof typeof TABLE)[]) {
       const input = form.elements.namedItem(name);
-      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(state[name]);
+      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement)
+        input.value = String(state[name]);
     }
     showRelevant();
   },
@@ -52,7 +53,10 @@ const page: Page<typeof TABLE> = new Page({
 });
 const { form, status } = page;
 const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
-const charts: Record<Side, AccuracyChart> = { a: new AccuracyChart(el("acc-chart-a")), b: new AccuracyChart(el("acc-chart-b")) };
+const charts: Record<Side, AccuracyChart> = {
+  a: new AccuracyChart(el("acc-chart-a")),
+  b: new AccuracyChart(el("acc-chart-b")),
+};
 const matrices: Record<Side, HTMLTableElement> = { a: el("matrix-a"), b: el("matrix-b") };
 const boundaries: Record<Side, HTMLCanvasElement> = { a: el("boundary-a"), b: el("boundary-b") };
 const metricsTable = el<HTMLTableElement>("metrics");
@@ -61,7 +65,6 @@ const moreBox = el<HTMLDetailsElement>("metrics-more-box");
 
 const runs: Record<Side, ContinualRun | null> = { a: null, b: null };
 const results: Record<Side, ContinualResult | null> = { a: null, b: null };
-
 
 function strategyOf(side: Side): ContinualStrategy | null {
   const s = side === "a" ? page.state.strategy : page.state.compare;
@@ -111,7 +114,11 @@ function config(strategy: ContinualStrategy): ContinualConfig {
     bufferPolicy: page.state.bufferPolicy as ContinualConfig["bufferPolicy"],
     rehearsalExponent: page.state.rehearsalExponent,
     // The page has a λ control for L2 and EWC; any other strategy with a λ takes the core's default.
-    ...(strategy === "ewc" ? { regularization: page.state.ewcLambda } : strategy === "l2" ? { regularization: page.state.l2Lambda } : {}),
+    ...(strategy === "ewc"
+      ? { regularization: page.state.ewcLambda }
+      : strategy === "l2"
+        ? { regularization: page.state.l2Lambda }
+        : {}),
     lwfAlpha: page.state.lwfAlpha,
     temperature: page.state.temperature,
     features: page.state.features,
@@ -131,7 +138,9 @@ function config(strategy: ContinualStrategy): ContinualConfig {
 function showRelevant(): void {
   const used = new Set(SIDES.map(strategyOf).filter((s): s is ContinualStrategy => s !== null));
   for (const label of form.querySelectorAll<HTMLElement>("label[data-uses]")) {
-    label.hidden = !(label.dataset.uses ?? "").split(" ").some((s) => used.has(s as ContinualStrategy));
+    label.hidden = !(label.dataset.uses ?? "")
+      .split(" ")
+      .some((s) => used.has(s as ContinualStrategy));
   }
   for (const label of form.querySelectorAll<HTMLElement>("label[data-scenario]")) {
     label.hidden = !(label.dataset.scenario ?? "").split(" ").includes(String(page.state.scenario));
@@ -150,10 +159,16 @@ function showRelevant(): void {
   }
   el("unlearn-row").hidden = !SIDES.some((s) => strategyOf(s) === "analytic");
   el("joint-note").hidden = !used.has("joint");
-  el<HTMLParagraphElement>("strategy-note").textContent =
-    CATALOG.continual.strategies.some((s) => s.readsOnce && used.has(s.kind))
-      ? `${CATALOG.continual.strategies.filter((s) => s.readsOnce).map((s) => s.title).join(", ")} read each task's data once, in batches, instead of training for the set number of steps.`
-      : "";
+  el<HTMLParagraphElement>("strategy-note").textContent = CATALOG.continual.strategies.some(
+    (s) => s.readsOnce && used.has(s.kind),
+  )
+    ? `${CATALOG.continual.strategies
+        .filter((s) => s.readsOnce)
+        .map((s) => s.title)
+        .join(
+          ", ",
+        )} read each task's data once, in batches, instead of training for the set number of steps.`
+    : "";
 }
 
 /** One metric: its name, a one-line explanation (shown under it and as its tooltip), and its value. */
@@ -161,8 +176,16 @@ type MetricRow = [name: string, help: string, value: (r: ContinualResult) => str
 
 /** The three a visitor should read first (De Lange et al.'s continual-evaluation set). */
 const HEADLINE: MetricRow[] = [
-  ["Average accuracy", "accuracy on all tasks at the end of the stream, averaged (ACC): higher is better", (r) => fmt(r.metrics?.averageAccuracy)],
-  ["Forgetting", "how far each old task fell from its best accuracy by the end, on average: 0 = nothing forgotten", (r) => fmt(r.metrics?.forgetting)],
+  [
+    "Average accuracy",
+    "accuracy on all tasks at the end of the stream, averaged (ACC): higher is better",
+    (r) => fmt(r.metrics?.averageAccuracy),
+  ],
+  [
+    "Forgetting",
+    "how far each old task fell from its best accuracy by the end, on average: 0 = nothing forgotten",
+    (r) => fmt(r.metrics?.forgetting),
+  ],
   [
     "Worst-case accuracy",
     "WC-ACC: the current task's accuracy mixed with each old task's worst moment, so a collapse counts even if it recovered",
@@ -171,11 +194,31 @@ const HEADLINE: MetricRow[] = [
 ];
 
 const MORE: MetricRow[] = [
-  ["Forgetting since learned", "as forgetting, but from each task's accuracy right after its own training (Avalanche's definition)", (r) => fmt(r.metrics?.forgettingSinceLearned)],
-  ["Backward transfer (BWT)", "how training later tasks changed old ones' accuracy: negative = forgetting", (r) => fmt(r.metrics?.backwardTransfer)],
-  ["Forward transfer (FWT)", "how much earlier tasks helped a task before its own training, against random weights", (r) => fmt(r.metrics?.forwardTransfer)],
-  ["min-ACC", "the average of each finished task's lowest accuracy after its training: the worst moment", (r) => fmt(r.metrics?.minAcc ?? undefined)],
-  ["Windowed forgetting", "the largest drop within any 10 evaluations, averaged over tasks: short dips count", (r) => fmt(r.metrics?.windowedForgetting)],
+  [
+    "Forgetting since learned",
+    "as forgetting, but from each task's accuracy right after its own training (Avalanche's definition)",
+    (r) => fmt(r.metrics?.forgettingSinceLearned),
+  ],
+  [
+    "Backward transfer (BWT)",
+    "how training later tasks changed old ones' accuracy: negative = forgetting",
+    (r) => fmt(r.metrics?.backwardTransfer),
+  ],
+  [
+    "Forward transfer (FWT)",
+    "how much earlier tasks helped a task before its own training, against random weights",
+    (r) => fmt(r.metrics?.forwardTransfer),
+  ],
+  [
+    "min-ACC",
+    "the average of each finished task's lowest accuracy after its training: the worst moment",
+    (r) => fmt(r.metrics?.minAcc ?? undefined),
+  ],
+  [
+    "Windowed forgetting",
+    "the largest drop within any 10 evaluations, averaged over tasks: short dips count",
+    (r) => fmt(r.metrics?.windowedForgetting),
+  ],
   [
     "Largest stability gap",
     "the deepest drop right after a task switch that came back (at least half) during the next task",
@@ -198,13 +241,21 @@ function fillMetrics(table: HTMLTableElement, rows: MetricRow[], sides: Side[]):
   head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: "metric" }));
   for (const s of sides) {
     const name = strategyOf(s);
-    head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: name ? NAMES[name] : s }));
+    head.append(
+      Object.assign(document.createElement("th"), {
+        scope: "col",
+        textContent: name ? NAMES[name] : s,
+      }),
+    );
   }
   const body = table.createTBody();
   for (const [label, help, value] of rows) {
     const tr = body.insertRow();
     const th = Object.assign(document.createElement("th"), { scope: "row", title: help });
-    th.append(label, Object.assign(document.createElement("span"), { className: "help", textContent: help }));
+    th.append(
+      label,
+      Object.assign(document.createElement("span"), { className: "help", textContent: help }),
+    );
     tr.append(th);
     for (const s of sides) tr.insertCell().textContent = value(results[s] as ContinualResult);
   }
@@ -224,11 +275,17 @@ function renderUnlearned(cls: number, before: number[], after: number[]): void {
   const table = el<HTMLTableElement>("unlearn-table");
   table.replaceChildren();
   const head = table.createTHead().insertRow();
-  for (const h of ["class", "before", "after"]) head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
+  for (const h of ["class", "before", "after"])
+    head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
   const body = table.createTBody();
   before.forEach((b, c) => {
     const tr = body.insertRow();
-    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: c === cls ? `${c} (unlearned)` : String(c) }));
+    tr.append(
+      Object.assign(document.createElement("th"), {
+        scope: "row",
+        textContent: c === cls ? `${c} (unlearned)` : String(c),
+      }),
+    );
     for (const v of [b, after[c] ?? 0]) {
       const td = tr.insertCell();
       td.textContent = v.toFixed(2);
@@ -252,7 +309,8 @@ async function show(side: Side, result: ContinualResult): Promise<void> {
   for (const s of SIDES) charts[s].setRange(steps);
   renderMatrix(matrices[side], result);
   const run = runs[side];
-  if (run && page.state.dataset !== "digits") drawBoundary(boundaries[side], await run.boundary(48));
+  if (run && page.state.dataset !== "digits")
+    drawBoundary(boundaries[side], await run.boundary(48));
 }
 
 function publish(): void {
@@ -260,7 +318,16 @@ function publish(): void {
   const summary: Record<string, unknown> = {};
   for (const s of SIDES) {
     const r = results[s];
-    if (r) summary[s] = { strategy: r.strategy, step: r.step, totalSteps: r.totalSteps, done: r.done, metrics: r.metrics, accuracyMatrix: r.accuracyMatrix, stabilityGaps: r.stabilityGaps };
+    if (r)
+      summary[s] = {
+        strategy: r.strategy,
+        step: r.step,
+        totalSteps: r.totalSteps,
+        done: r.done,
+        metrics: r.metrics,
+        accuracyMatrix: r.accuracyMatrix,
+        stabilityGaps: r.stabilityGaps,
+      };
   }
   document.body.dataset.results = JSON.stringify(summary);
 }
@@ -294,12 +361,18 @@ async function reset(): Promise<void> {
     if (!(await start(mine))) return;
     page.set("idle", READY);
   } catch (error) {
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
 
 async function start(mine: number): Promise<boolean> {
-  page.set("loading", page.state.dataset === "digits" ? "Loading the digits and building the stream…" : "Building the stream…");
+  page.set(
+    "loading",
+    page.state.dataset === "digits"
+      ? "Loading the digits and building the stream…"
+      : "Building the stream…",
+  );
   for (const side of SIDES) {
     const strategy = strategyOf(side);
     if (!strategy || runs[side]) continue;
@@ -351,12 +424,19 @@ async function train(): Promise<void> {
     page.set(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
   } catch (error) {
     progress.stop();
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press Reset to start again.`, true);
+    if (page.isCurrent(mine))
+      page.set("error", `${describe(error)} Press Reset to start again.`, true);
   }
 }
 
 function exported(): object {
-  return { page: "continual", url: location.href, settings: page.state, a: results.a, b: results.b };
+  return {
+    page: "continual",
+    url: location.href,
+    settings: page.state,
+    a: results.a,
+    b: results.b,
+  };
 }
 
 /** Long format: every curve point, every accuracy-matrix cell and every metric, per learner. */
@@ -385,7 +465,10 @@ function exportedCsv(): { header: string[]; rows: unknown[][] } {
 function summaryLine(): string {
   return SIDES.map((s) => results[s])
     .filter((r): r is ContinualResult => r !== null && r.metrics !== null)
-    .map((r) => `${NAMES[r.strategy]}: ACC ${fmt(r.metrics?.averageAccuracy)}, forgetting ${fmt(r.metrics?.forgetting)}`)
+    .map(
+      (r) =>
+        `${NAMES[r.strategy]}: ACC ${fmt(r.metrics?.averageAccuracy)}, forgetting ${fmt(r.metrics?.forgetting)}`,
+    )
     .join(" · ");
 }
 

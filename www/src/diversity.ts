@@ -23,7 +23,13 @@ import { Page } from "./page.js";
 import { Progress } from "./progress.js";
 import { describe, el, tableRow } from "./dom.js";
 import { errorCurveRows } from "./files.js";
-import { PositionChart, SweepChart, poolLabel, type PositionSeries, type SweepPoint } from "./sweep-chart.js";
+import {
+  PositionChart,
+  SweepChart,
+  poolLabel,
+  type PositionSeries,
+  type SweepPoint,
+} from "./sweep-chart.js";
 import { DIVERSITY as TABLE, POOLS } from "./tables.js";
 import "./style.css";
 
@@ -56,7 +62,10 @@ const sweepFresh = new SweepChart(el("sweep-fresh"), "on new tasks");
 const sweepPool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
 const freshChart = new ErrorChart(el("fresh-chart"));
 const poolChart = new ErrorChart(el("pool-chart"));
-const lossChart = new LossChart(el("loss-chart"), "The training loss appears here once you train this M from scratch.");
+const lossChart = new LossChart(
+  el("loss-chart"),
+  "The training loss appears here once you train this M from scratch.",
+);
 
 let sweep: Sweep | null = null;
 let session: Session | null = null;
@@ -91,7 +100,9 @@ function byPool(s: Sweep): { pool: number | null; runs: SweepRun[] }[] {
 
 function points(s: Sweep, on: "fresh" | "pool"): SweepPoint[] {
   return byPool(s).flatMap(({ pool: p, runs }) => {
-    const standings = runs.map((r) => (on === "fresh" ? r.fresh : r.pool)).filter((x): x is Standing => x !== null);
+    const standings = runs
+      .map((r) => (on === "fresh" ? r.fresh : r.pool))
+      .filter((x): x is Standing => x !== null);
     if (standings.length === 0) return [];
     const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
     return [
@@ -105,7 +116,8 @@ function points(s: Sweep, on: "fresh" | "pool"): SweepPoint[] {
   });
 }
 
-const fmt = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "–");
+const fmt = (v: number | null | undefined): string =>
+  typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "–";
 
 function range(v: (number | null)[]): string {
   const xs = v.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
@@ -119,7 +131,10 @@ const signedRange = (s: { min: number; max: number }): string => {
   const f = (v: number): string => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
   return s.min === s.max ? f(s.min) : `${f(s.min)} to ${f(s.max)}`;
 };
-const spread = (s: { mean: number; min: number; max: number }): string => (s.min === s.max ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
+const spread = (s: { mean: number; min: number; max: number }): string =>
+  s.min === s.max
+    ? s.mean.toFixed(2)
+    : `${s.mean.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 
 function showSweep(s: Sweep): void {
   const f = s.findings;
@@ -127,7 +142,13 @@ function showSweep(s: Sweep): void {
   positionChart.show(
     lengths.map((steps): PositionSeries => {
       const cells = f.cells.filter((c) => c.steps === steps);
-      return { steps, pools: cells.map((c) => c.taskPool), mean: cells.map((c) => c.fraction.mean), min: cells.map((c) => c.fraction.min), max: cells.map((c) => c.fraction.max) };
+      return {
+        steps,
+        pools: cells.map((c) => c.taskPool),
+        mean: cells.map((c) => c.fraction.mean),
+        min: cells.map((c) => c.fraction.min),
+        max: cells.map((c) => c.fraction.max),
+      };
     }),
   );
   const fresh = points(s, "fresh");
@@ -135,8 +156,12 @@ function showSweep(s: Sweep): void {
   sweepPool.show(points(s, "pool"));
   // the findings are the core's (iclab::icl::diversity); the page shows their sentences
   const first = f.crossovers[0];
-  el("threshold").textContent = [...f.crossovers.map((c) => c.statement), ...f.longer.map((m) => m.statement)].join(" ");
-  document.body.dataset.threshold = first?.decided && first.from !== null ? String(first.from) : "none";
+  el("threshold").textContent = [
+    ...f.crossovers.map((c) => c.statement),
+    ...f.longer.map((m) => m.statement),
+  ].join(" ");
+  document.body.dataset.threshold =
+    first?.decided && first.from !== null ? String(first.from) : "none";
   document.body.dataset.switch = String(first?.switch ?? false);
   const steps = baseSteps(s);
   const cellOf = (p: number | null) => f.cells.find((c) => c.taskPool === p && c.steps === steps);
@@ -148,7 +173,13 @@ function showSweep(s: Sweep): void {
         poolLabel(p),
         String(runs.length),
         cell ? spread(cell.fraction) : "–",
-        cell ? (cell.side === null ? "cannot say" : cell.side === "dmmse" ? "dMMSE's" : "ridge's") : "–",
+        cell
+          ? cell.side === null
+            ? "cannot say"
+            : cell.side === "dmmse"
+              ? "dMMSE's"
+              : "ridge's"
+          : "–",
         range(runs.map((r) => r.fresh.position?.span ?? null)),
         range(runs.map((r) => r.fresh.distanceDmmse)),
         range(runs.map((r) => r.fresh.distanceRidge)),
@@ -179,7 +210,12 @@ function showSweep(s: Sweep): void {
     `The sweep's settings (also used to train from scratch): noisy linear regression, d = ${c.dims}, ${c.points} examples per prompt, σ = ${noise ?? "?"}, ` +
     `${c.preset ?? "tiny"} ${c.model ?? "transformer"}, ${c.tokens ?? "paired"} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
     `${steps.toLocaleString("en")} steps per run, ${seeds} seeds` +
-    (lengths.length > 1 ? ` (and ${lengths.slice(1).map((l) => l.toLocaleString("en")).join(", ")} steps for some M)` : "") +
+    (lengths.length > 1
+      ? ` (and ${lengths
+          .slice(1)
+          .map((l) => l.toLocaleString("en"))
+          .join(", ")} steps for some M)`
+      : "") +
     `; ${s.runs.length} runs took ${Math.round(wall / 60)} min natively.`;
 }
 
@@ -187,7 +223,8 @@ function showSweep(s: Sweep): void {
 function showSlider(): void {
   slider.max = String(POOLS.length - 1);
   slider.value = String(Math.max(0, (POOLS as readonly string[]).indexOf(page.state.m)));
-  sliderValue.textContent = page.state.m === "inf" ? "M = ∞ (a fresh task per prompt)" : `M = ${page.state.m}`;
+  sliderValue.textContent =
+    page.state.m === "inf" ? "M = ∞ (a fresh task per prompt)" : `M = ${page.state.m}`;
   slider.setAttribute("aria-valuetext", sliderValue.textContent);
   sweepFresh.mark(pool());
   sweepPool.mark(pool());
@@ -221,7 +258,11 @@ function summary(e: Evaluation, where: string): string {
 
 /** Evaluates `s` on new tasks and (for a finite M) on its pool's, and draws both. */
 async function evaluate(s: Session, mine: number): Promise<void> {
-  const options = { prompts: page.state.evalPrompts, seed: page.state.seed, baselines: baselines() };
+  const options = {
+    prompts: page.state.evalPrompts,
+    seed: page.state.seed,
+    baselines: baselines(),
+  };
   const fresh = await s.evaluate({ ...options, tasks: "fresh" });
   const onPool = pool() === null ? null : await s.evaluate({ ...options, tasks: "pool" });
   if (!page.isCurrent(mine)) return;
@@ -277,12 +318,23 @@ async function showShipped(): Promise<void> {
     session = s;
     page.showDevice(s.deviceInfo);
     document.body.dataset.loaded = m;
-    page.set("loading", `Testing the model trained on M = ${m === "inf" ? "∞" : m} tasks (${s.initialStep.toLocaleString("en")} steps) on new tasks and on its pool…`);
+    page.set(
+      "loading",
+      `Testing the model trained on M = ${m === "inf" ? "∞" : m} tasks (${s.initialStep.toLocaleString("en")} steps) on new tasks and on its pool…`,
+    );
     await evaluate(s, mine);
     if (!page.isCurrent(mine)) return;
-    page.set("idle", `Shipped model for M = ${m === "inf" ? "∞" : m} (${s.initialStep.toLocaleString("en")} steps) tested on ${page.state.evalPrompts} prompts.`);
+    page.set(
+      "idle",
+      `Shipped model for M = ${m === "inf" ? "∞" : m} (${s.initialStep.toLocaleString("en")} steps) tested on ${page.state.evalPrompts} prompts.`,
+    );
   } catch (error) {
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Move the slider or press "Back to the shipped model" to try again.`, true);
+    if (page.isCurrent(mine))
+      page.set(
+        "error",
+        `${describe(error)} Move the slider or press "Back to the shipped model" to try again.`,
+        true,
+      );
   }
 }
 
@@ -304,7 +356,12 @@ async function train(): Promise<void> {
   page.startRun();
   const resuming = page.phase === "paused" && trainedHere && session !== null;
   const mine = resuming ? page.epoch : page.newEpoch();
-  page.set("running", resuming ? "Resuming…" : `Building a blank model for M = ${page.state.m === "inf" ? "∞" : page.state.m}…`);
+  page.set(
+    "running",
+    resuming
+      ? "Resuming…"
+      : `Building a blank model for M = ${page.state.m === "inf" ? "∞" : page.state.m}…`,
+  );
   try {
     if (!resuming) {
       await dispose();
@@ -326,7 +383,10 @@ async function train(): Promise<void> {
     progress.start(done, total);
     let finished = true;
     let nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
-    for await (const report of s.train({ steps: Math.max(1, total - done), every: page.state.every })) {
+    for await (const report of s.train({
+      steps: Math.max(1, total - done),
+      every: page.state.every,
+    })) {
       if (!page.isCurrent(mine)) return;
       losses.push([report.step, report.normalizedLoss]);
       lossChart.push(report.step, report.normalizedLoss);
@@ -343,31 +403,62 @@ async function train(): Promise<void> {
     }
     if (!page.isCurrent(mine)) return;
     progress.stop(finished ? "done" : "paused");
-    page.set(finished ? "done" : "paused", finished ? `Trained here: ${el("fresh-summary").textContent ?? ""}` : "Paused.");
+    page.set(
+      finished ? "done" : "paused",
+      finished ? `Trained here: ${el("fresh-summary").textContent ?? ""}` : "Paused.",
+    );
   } catch (error) {
     progress.stop();
-    if (page.isCurrent(mine)) page.set("error", `${describe(error)} Press "Back to the shipped model" to start again.`, true);
+    if (page.isCurrent(mine))
+      page.set(
+        "error",
+        `${describe(error)} Press "Back to the shipped model" to start again.`,
+        true,
+      );
   }
 }
 
 async function reset(): Promise<void> {
   page.requestPause();
-  for (const key of ["loaded", "step", "freshToDmmse", "freshToRidge", "freshPosition", "poolToDmmse", "poolToRidge", "evaluatedStep"]) delete document.body.dataset[key];
+  for (const key of [
+    "loaded",
+    "step",
+    "freshToDmmse",
+    "freshToRidge",
+    "freshPosition",
+    "poolToDmmse",
+    "poolToRidge",
+    "evaluatedStep",
+  ])
+    delete document.body.dataset[key];
   freshChart.clear();
   poolChart.clear();
   await showShipped();
 }
 
 function results(): object {
-  return { page: "diversity", url: location.href, settings: page.state, trainedHere, losses, fresh: shown.fresh, pool: shown.pool, sweep };
+  return {
+    page: "diversity",
+    url: location.href,
+    settings: page.state,
+    trainedHere,
+    losses,
+    fresh: shown.fresh,
+    pool: shown.pool,
+    sweep,
+  };
 }
 
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
   const rows: unknown[][] = [];
-  for (const [where, e] of [["fresh", shown.fresh], ["pool", shown.pool]] as const) {
+  for (const [where, e] of [
+    ["fresh", shown.fresh],
+    ["pool", shown.pool],
+  ] as const) {
     if (e) for (const row of errorCurveRows(e.curves)) rows.push([where, ...row]);
   }
-  for (const [step, loss] of losses) rows.push(["train", "normalized_training_loss", "model", step, loss, "", ""]);
+  for (const [step, loss] of losses)
+    rows.push(["train", "normalized_training_loss", "model", step, loss, "", ""]);
   return { header: ["tasks", "quantity", "method", "k_or_step", "value", "lower", "upper"], rows };
 }
 
@@ -384,7 +475,8 @@ async function start(): Promise<void> {
   showSlider();
   try {
     const response = await fetch(new URL("diversity/sweep.json", document.baseURI));
-    if (!response.ok) throw new Error(`could not fetch diversity/sweep.json: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new Error(`could not fetch diversity/sweep.json: HTTP ${response.status}`);
     sweep = (await response.json()) as Sweep;
     showSweep(sweep);
     showSlider();

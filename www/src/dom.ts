@@ -44,10 +44,20 @@ export function describe(error: unknown): string {
 
 /** A config field as a person reads it: its control's label if the page has one, else words. */
 function fieldName(field: string): string {
-  const last = field.replace(/\[\d+\]$/, "").split(".").pop() ?? field;
+  const last =
+    field
+      .replace(/\[\d+\]$/, "")
+      .split(".")
+      .pop() ?? field;
   const control = document.querySelector<HTMLElement>(`form [name="${last}"]`);
   const label = control?.closest("label");
-  const text = label ? [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join(" ").trim() : "";
+  const text = label
+    ? [...label.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? "")
+        .join(" ")
+        .trim()
+    : "";
   return (text || last.replace(/([a-z])([A-Z])/g, "$1 $2")).toLowerCase().replace(/\s+/g, " ");
 }
 
@@ -73,11 +83,17 @@ export function deviceLost(error: unknown): boolean {
  * After a GPU loss at `lostAt`: moves every session to the CPU from its last snapshot and says
  * so in one sentence. Resolves to that sentence and the step each session continues from.
  */
-export async function continueOnCpu(sessions: Session[], lostAt: number): Promise<{ note: string; steps: number[] }> {
+export async function continueOnCpu(
+  sessions: Session[],
+  lostAt: number,
+): Promise<{ note: string; steps: number[] }> {
   const steps: number[] = [];
   for (const s of sessions) steps.push(await s.recover("cpu"));
   const from = Math.min(...steps);
-  return { steps, note: `The GPU was lost at step ${lostAt}; training continues on the CPU from step ${from}, the last snapshot.` };
+  return {
+    steps,
+    note: `The GPU was lost at step ${lostAt}; training continues on the CPU from step ${from}, the last snapshot.`,
+  };
 }
 
 /** The page header's device badge: what runs, and why `auto` fell back when it did. */

@@ -20,7 +20,10 @@ import { DEMOS, type DemoKind } from "./tables.js";
  * Where the demo pages are: next to `embed.js` when this is the standalone script, one level up
  * when it is bundled into a page (`assets/…`) or served from source (`src/embed.ts`).
  */
-const SITE = new URL(new URL(import.meta.url).pathname.endsWith("/embed.js") ? "./" : "../", import.meta.url).href;
+const SITE = new URL(
+  new URL(import.meta.url).pathname.endsWith("/embed.js") ? "./" : "../",
+  import.meta.url,
+).href;
 
 const OWN = new Set(["kind", "hide", "height", "compact", "title", "id", "class", "style"]);
 
@@ -46,7 +49,8 @@ export function demoUrl(element: Element, base: string): { url: string } | { err
   }
   // a boolean attribute: present (any value but "false" or "0") means the compact layout
   const compact = element.getAttribute("compact");
-  if (compact !== null && compact !== "false" && compact !== "0") url.searchParams.set("compact", "1");
+  if (compact !== null && compact !== "false" && compact !== "0")
+    url.searchParams.set("compact", "1");
   url.searchParams.set("embed", "1");
   return { url: url.href };
 }
@@ -55,7 +59,8 @@ export class IclabDemo extends HTMLElement {
   private frame: HTMLIFrameElement | null = null;
   private readonly onMessage = (event: MessageEvent): void => {
     const data = event.data as Partial<HeightMessage> | null;
-    if (!this.frame || event.source !== this.frame.contentWindow || data?.type !== "iclab:height") return;
+    if (!this.frame || event.source !== this.frame.contentWindow || data?.type !== "iclab:height")
+      return;
     if (!this.hasAttribute("height") && typeof data.height === "number" && data.height > 0) {
       this.frame.style.height = `${Math.min(data.height, 10_000)}px`;
     }
@@ -76,7 +81,8 @@ export class IclabDemo extends HTMLElement {
 
   static get observedAttributes(): string[] {
     const names = new Set(["kind", "hide", "height", "compact"]);
-    for (const demo of Object.values(DEMOS)) for (const name of Object.keys(demo.table)) names.add(name.toLowerCase());
+    for (const demo of Object.values(DEMOS))
+      for (const name of Object.keys(demo.table)) names.add(name.toLowerCase());
     return [...names];
   }
 
@@ -101,7 +107,8 @@ export class IclabDemo extends HTMLElement {
     frame.style.width = "100%";
     frame.style.display = "block";
     const height = Number(this.getAttribute("height"));
-    frame.style.height = Number.isFinite(height) && height > 0 ? `${height}px` : frame.style.height || "760px";
+    frame.style.height =
+      Number.isFinite(height) && height > 0 ? `${height}px` : frame.style.height || "760px";
     if (!this.frame) root.replaceChildren(frame);
     this.frame = frame;
   }

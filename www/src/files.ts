@@ -15,7 +15,8 @@ export function download(name: string, data: BlobPart, type: string): void {
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
+  const s =
+    typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -30,9 +31,12 @@ export function stamp(page: string): string {
 }
 
 /** One CSV row per (curve, k) of an error-vs-k chart: `error_vs_k, name, k, mean, lower, upper`. */
-export function errorCurveRows(curves: Readonly<Record<string, { mean: number[]; lower: number[]; upper: number[] }>>): unknown[][] {
+export function errorCurveRows(
+  curves: Readonly<Record<string, { mean: number[]; lower: number[]; upper: number[] }>>,
+): unknown[][] {
   const rows: unknown[][] = [];
-  for (const [name, c] of Object.entries(curves)) c.mean.forEach((mean, k) => {
+  for (const [name, c] of Object.entries(curves))
+    c.mean.forEach((mean, k) => {
       rows.push(["error_vs_k", name, k, mean, c.lower[k], c.upper[k]]);
     });
   return rows;

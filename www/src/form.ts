@@ -19,15 +19,24 @@ const TITLES: Record<string, string> = Object.fromEntries([
 /** Preset names with the shape each backbone gets from them ("tiny (64 wide: 3 layers / 4 xLSTM blocks)"). */
 const PRESETS: Record<string, string> = Object.fromEntries(
   icl.presets.map((p) => {
-    const [t, x] = [icl.models.find((m) => m.kind === "transformer")?.presets[p], icl.models.find((m) => m.kind === "xlstm")?.presets[p]];
-    return [p, t && x ? `${p} (${t.dModel} wide: ${t.layers} layers / ${x.layers} xLSTM blocks)` : p];
+    const [t, x] = [
+      icl.models.find((m) => m.kind === "transformer")?.presets[p],
+      icl.models.find((m) => m.kind === "xlstm")?.presets[p],
+    ];
+    return [
+      p,
+      t && x ? `${p} (${t.dModel} wide: ${t.layers} layers / ${x.layers} xLSTM blocks)` : p,
+    ];
   }),
 );
 
 /** Labels the page chooses for values the catalog only names. */
 const PAGE_LABELS: Record<string, Record<string, string>> = {
   model: { transformer: "transformer", xlstm: "xLSTM (mLSTM + sLSTM)" },
-  tokens: { paired: "paired: one token per example", interleaved: "interleaved: x₁, y₁, x₂, y₂, … (the papers')" },
+  tokens: {
+    paired: "paired: one token per example",
+    interleaved: "interleaved: x₁, y₁, x₂, y₂, … (the papers')",
+  },
   device: { auto: "auto", webgpu: "WebGPU", cpu: "CPU" },
   probe: {
     none: "in distribution",
@@ -37,7 +46,14 @@ const PAGE_LABELS: Record<string, Record<string, string>> = {
     scaled: "inputs scaled",
     noisy: "noisy outputs",
   },
-  dataset: { blobs: "2-D blobs", moons: "2-D moons", circles: "2-D circles", spirals: "2-D spirals", xor: "2-D XOR", digits: "handwritten digits (14×14)" },
+  dataset: {
+    blobs: "2-D blobs",
+    moons: "2-D moons",
+    circles: "2-D circles",
+    spirals: "2-D spirals",
+    xor: "2-D XOR",
+    digits: "handwritten digits (14×14)",
+  },
   schedule: { power_law: "power law (recent more often)", cycle: "cycle (least recent)" },
   bufferPolicy: { reservoir: "reservoir", class_balanced: "class-balanced" },
   embedding: { raw: "raw inputs", frozen: "frozen random MLP", learned: "MLP trained on task 1" },
@@ -79,10 +95,13 @@ export function buildForm(form: HTMLFormElement, table: Table): void {
     );
   }
   for (const [name, p] of Object.entries(table)) {
-    for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)) {
+    for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      `[name="${name}"]`,
+    )) {
       if (control instanceof HTMLSelectElement && p.type === "enum") {
         const present = new Set([...control.options].map((o) => o.value));
-        for (const value of p.values) if (!present.has(value)) control.add(new Option(choiceLabel(name, value), value));
+        for (const value of p.values)
+          if (!present.has(value)) control.add(new Option(choiceLabel(name, value), value));
       } else if (control instanceof HTMLInputElement && control.type === "number") {
         setBounds(control, p);
       }

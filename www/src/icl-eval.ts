@@ -4,7 +4,13 @@
  * the status saying what is computed) from the moment a setting changes until its curves are drawn.
  * The numbers come from the package's worker; this file only asks for them and draws them.
  */
-import { evaluateBaselines, type ErrorCurve, type EvaluateOptions, type Evaluation, type Session } from "iclab";
+import {
+  evaluateBaselines,
+  type ErrorCurve,
+  type EvaluateOptions,
+  type Evaluation,
+  type Session,
+} from "iclab";
 import { ErrorChart, LABELS, PromptChart } from "./charts.js";
 import { evaluateOptions, field, sessionConfig } from "./icl-form.js";
 import type { StateOf } from "./state.js";
@@ -65,8 +71,16 @@ export class IclEvaluation {
   private evaluatingText(): string {
     const state = this.page.state();
     const probe = field(this.page.form, "probe");
-    const name = probe instanceof HTMLSelectElement ? probe.selectedOptions[0]?.textContent ?? state.probe : state.probe;
-    const detail = state.probe === "scaled" ? ` ×${Number(state.probeScale).toPrecision(2)}` : state.probe === "noisy" ? ` σ = ${state.probeNoise}` : "";
+    const name =
+      probe instanceof HTMLSelectElement
+        ? (probe.selectedOptions[0]?.textContent ?? state.probe)
+        : state.probe;
+    const detail =
+      state.probe === "scaled"
+        ? ` ×${Number(state.probeScale).toPrecision(2)}`
+        : state.probe === "noisy"
+          ? ` σ = ${state.probeNoise}`
+          : "";
     return `Evaluating ${state.evalPrompts} prompts (${name}${detail})…`;
   }
 
@@ -133,7 +147,10 @@ export class IclEvaluation {
         // the curves drawn are current, only incomplete: not dimmed, the caption says what is coming
         this.figure?.classList.remove("evaluating");
         this.figure?.classList.add("partial");
-        const extra = await evaluateBaselines(session?.config ?? sessionConfig(state), { ...options, baselines: slow });
+        const extra = await evaluateBaselines(session?.config ?? sessionConfig(state), {
+          ...options,
+          baselines: slow,
+        });
         if (mine !== page.epoch() || key !== this.key()) return;
         const { model: _m, zero: _z, ...added } = extra.curves;
         // merged into what is on screen now: training may have drawn a newer model curve meanwhile
@@ -180,8 +197,11 @@ export class IclEvaluation {
       seed: (state.seed * 7919 + state.prompt * 104729 + 1) % 4_294_967_296,
     };
     const session = page.session();
-    const result = session ? await session.evaluate(options) : await evaluateBaselines(sessionConfig(state), options);
+    const result = session
+      ? await session.evaluate(options)
+      : await evaluateBaselines(sessionConfig(state), options);
     const example = result.examples?.[0];
-    if (mine === page.epoch() && example) this.promptChart.show(example.targets, example.predictions);
+    if (mine === page.epoch() && example)
+      this.promptChart.show(example.targets, example.predictions);
   }
 }

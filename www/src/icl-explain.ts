@@ -21,7 +21,7 @@ export const CLASS_TEXT: Record<string, string> = {
     "need not: the sentence under the chart says which is lower here.",
   noisy_linear:
     "Linear functions whose every output carries Gaussian noise of standard deviation σ, so no estimator reaches 0. " +
-    "Ridge regression with λ = σ² (the curve \"ridge, λ = σ²\") is the best possible (Bayes-optimal) answer; least squares fits the noise and is " +
+    'Ridge regression with λ = σ² (the curve "ridge, λ = σ²") is the best possible (Bayes-optimal) answer; least squares fits the noise and is ' +
     "worst near k = d, where it interpolates the examples exactly.",
   relu_net:
     "Random two-layer ReLU networks with 100 hidden units. No simple estimator is optimal here; Garg et al. compare " +

@@ -10,7 +10,10 @@ import { BASELINES, type ICL, taskConfig } from "./tables.js";
 type IclState = StateOf<typeof ICL>;
 
 /** The control called `name` in `form`, if it is an input or a select. */
-export function field(form: HTMLFormElement, name: string): HTMLInputElement | HTMLSelectElement | null {
+export function field(
+  form: HTMLFormElement,
+  name: string,
+): HTMLInputElement | HTMLSelectElement | null {
   const found = form.elements.namedItem(name);
   return found instanceof HTMLInputElement || found instanceof HTMLSelectElement ? found : null;
 }
@@ -36,7 +39,10 @@ export function renderBaselineChecks(): void {
  * Shows `state` in the form: every named control, the chosen baselines, and only the
  * task-specific and probe-specific controls that apply.
  */
-export function writeForm(form: HTMLFormElement, state: Readonly<Record<string, string | number>>): void {
+export function writeForm(
+  form: HTMLFormElement,
+  state: Readonly<Record<string, string | number>>,
+): void {
   for (const name of Object.keys(state)) {
     const input = field(form, name);
     if (input) input.value = String(state[name]);
@@ -72,7 +78,18 @@ export function describeModel(config: SessionInfo["config"]): string {
 export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
   const { kind, ...params } = config.task;
   const shown: Record<string, unknown> = { ...params, task: kind };
-  for (const name of ["model", "dims", "points", "preset", "tokens", "batchSize", "learningRate", "warmupSteps", "decaySteps"] as const) shown[name] = config[name];
+  for (const name of [
+    "model",
+    "dims",
+    "points",
+    "preset",
+    "tokens",
+    "batchSize",
+    "learningRate",
+    "warmupSteps",
+    "decaySteps",
+  ] as const)
+    shown[name] = config[name];
   for (const [name, value] of Object.entries(shown)) {
     const input = field(form, name);
     if (input) input.value = String(value);

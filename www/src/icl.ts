@@ -18,7 +18,13 @@ import { LossChart } from "./loss-chart.js";
 import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
 import { download, errorCurveRows, stamp } from "./files.js";
 import { Page, type Phase } from "./page.js";
-import { describeModel, renderBaselineChecks, sessionConfig, showModelSettings, writeForm } from "./icl-form.js";
+import {
+  describeModel,
+  renderBaselineChecks,
+  sessionConfig,
+  showModelSettings,
+  writeForm,
+} from "./icl-form.js";
 import { IclEvaluation } from "./icl-eval.js";
 import { Progress } from "./progress.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
@@ -38,7 +44,10 @@ const page: Page<typeof PROPS> = new Page({
   derived: (state) => ({ baselines: classBaselines(String(state.task)) }),
   trainLabel: "Train",
   // A loaded model keeps its own shape: the model settings show it, locked.
-  locked: (control) => session !== null && (page.state.start === "checkpoint" || uploaded !== null) && control.dataset.model !== undefined,
+  locked: (control) =>
+    session !== null &&
+    (page.state.start === "checkpoint" || uploaded !== null) &&
+    control.dataset.model !== undefined,
   alsoBusy: () => plateauRunning,
   onPhase,
   writeForm,
@@ -81,19 +90,42 @@ let deviceNote = "";
 let uploaded: { name: string; bytes: Uint8Array } | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
 
-
 /** Settings that define the model: changing one starts a new experiment. */
 const MODEL_PROPS: ReadonlySet<string> = new Set<string>([
-  "start", "task", "model", ...TASK_PARAM_NAMES, "device", "preset", "tokens", "dims", "points",
-  "batchSize", "learningRate", "warmupSteps", "decaySteps", "seed",
+  "start",
+  "task",
+  "model",
+  ...TASK_PARAM_NAMES,
+  "device",
+  "preset",
+  "tokens",
+  "dims",
+  "points",
+  "batchSize",
+  "learningRate",
+  "warmupSteps",
+  "decaySteps",
+  "seed",
 ]);
 /** Settings of the evaluation only. */
 const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
-  "baselines", "probe", "probeScale", "probeNoise", "evalPrompts", "prompt",
+  "baselines",
+  "probe",
+  "probeScale",
+  "probeNoise",
+  "evalPrompts",
+  "prompt",
 ]);
 
 const evaluation = new IclEvaluation(
-  { form, status, state: () => page.state, session: () => session, epoch: () => page.epoch, busy: () => page.working },
+  {
+    form,
+    status,
+    state: () => page.state,
+    session: () => session,
+    epoch: () => page.epoch,
+    busy: () => page.working,
+  },
   el("eval-chart"),
   el("prompt-chart"),
 );
@@ -102,14 +134,20 @@ const evaluate = (modelOnly = false): Promise<void> =>
     // the reading is the core's, of the curves on screen (merged from several calls while a model
     // trains or a slow baseline arrives): the model against its nearest rival, past its noise
     const last = evaluation.last;
-    const reading = last ? await readCurves(last.curves as Record<string, ErrorCurve>, last.dims).catch(() => null) : null;
+    const reading = last
+      ? await readCurves(last.curves as Record<string, ErrorCurve>, last.dims).catch(() => null)
+      : null;
     if (evaluation.last === last) chartReading.textContent = reading?.statement ?? "";
   });
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
 let plateauRunning = false;
 const plateau = new PlateauView(
-  () => ({ config: sessionConfig(page.state), steps: page.state.plateauSteps, every: page.state.every }),
+  () => ({
+    config: sessionConfig(page.state),
+    steps: page.state.plateauSteps,
+    every: page.state.every,
+  }),
   {
     busy: (running) => {
       plateauRunning = running;
@@ -155,9 +193,14 @@ async function openCheckpoint(): Promise<Session | null> {
   }
   const mine = page.epoch;
   const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, mine)]);
-  if (entry.layerAnalysis) void layers.showRecorded(entry.layerAnalysis, () => page.isCurrent(mine));
+  if (entry.layerAnalysis)
+    void layers.showRecorded(entry.layerAnalysis, () => page.isCurrent(mine));
   const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
-  showLoaded(s, entry.file, `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`);
+  showLoaded(
+    s,
+    entry.file,
+    `meta-trained natively for ${s.initialStep.toLocaleString()} steps (${Math.round(entry.wallSeconds / 60)} min)`,
+  );
   document.body.dataset.checkpoint = page.state.task;
   return s;
 }
@@ -168,20 +211,30 @@ async function openCheckpoint(): Promise<Session | null> {
  * got there. A missing log only leaves the chart without it.
  */
 async function showRecorded(file: string, mine: number): Promise<void> {
-  const response = await fetch(new URL(`checkpoints/${file.replace(/\.safetensors$/, ".log.json")}`, document.baseURI)).catch(() => null);
+  const response = await fetch(
+    new URL(`checkpoints/${file.replace(/\.safetensors$/, ".log.json")}`, document.baseURI),
+  ).catch(() => null);
   if (!response?.ok) return;
-  const log = (await response.json().catch(() => null)) as { reports?: { step: number; normalizedLoss: number }[]; wallSeconds?: number } | null;
+  const log = (await response.json().catch(() => null)) as {
+    reports?: { step: number; normalizedLoss: number }[];
+    wallSeconds?: number;
+  } | null;
   // a Reset or another class since: this log belongs to a model no longer on the page
   if (!log || !page.isCurrent(mine)) return;
-  const points = (log.reports ?? []).filter((r) => Number.isFinite(r.normalizedLoss)).map((r): [number, number] => [r.step, r.normalizedLoss]);
-  if (points.length) lossChart.setRecorded(points, `shipped model's own training (recorded natively, ${Math.round((log.wallSeconds ?? 0) / 60)} min)`);
+  const points = (log.reports ?? [])
+    .filter((r) => Number.isFinite(r.normalizedLoss))
+    .map((r): [number, number] => [r.step, r.normalizedLoss]);
+  if (points.length)
+    lossChart.setRecorded(
+      points,
+      `shipped model's own training (recorded natively, ${Math.round((log.wallSeconds ?? 0) / 60)} min)`,
+    );
 }
 
 /** Describes a loaded model and shows its own settings in the (locked) model controls. */
 function showLoaded(s: Session, file: string, history: string): void {
   const c = s.config;
-  checkpointInfo.textContent =
-    `Loaded ${file}: ${describeModel(c)} for ${c.task.kind}, d = ${c.dims}, ${c.points} points, ${history}.`;
+  checkpointInfo.textContent = `Loaded ${file}: ${describeModel(c)} for ${c.task.kind}, d = ${c.dims}, ${c.points} points, ${history}.`;
   showModelSettings(form, c);
 }
 
@@ -196,11 +249,18 @@ async function openUploaded(file: { name: string; bytes: Uint8Array }): Promise<
 /** Builds (or loads) the model for the current settings and shows its curves. */
 async function prepare(): Promise<void> {
   const mine = page.newEpoch();
-  page.set("loading", page.state.start === "checkpoint" ? "Loading the shipped model…" : "Computing the baselines…");
+  page.set(
+    "loading",
+    page.state.start === "checkpoint" ? "Loading the shipped model…" : "Computing the baselines…",
+  );
   checkpointInfo.textContent = "";
   delete document.body.dataset.checkpoint;
   try {
-    const s = uploaded ? await openUploaded(uploaded) : page.state.start === "checkpoint" ? await openCheckpoint() : null;
+    const s = uploaded
+      ? await openUploaded(uploaded)
+      : page.state.start === "checkpoint"
+        ? await openCheckpoint()
+        : null;
     if (!page.isCurrent(mine)) {
       await s?.dispose();
       return;
@@ -246,7 +306,8 @@ async function reset(): Promise<void> {
   evaluation.clear();
   layers.clear();
   chartReading.textContent = "";
-  for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"]) delete document.body.dataset[key];
+  for (const key of ["firstLoss", "lastLoss", "step", "evaluated", "curves", "reached"])
+    delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
   await prepare();
 }
@@ -263,7 +324,10 @@ async function train(): Promise<void> {
     progress.start(done, page.state.steps);
     const fromScratch = start === 0;
     target.resume();
-    for await (const report of session.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every })) {
+    for await (const report of session.train({
+      steps: Math.max(1, page.state.steps - done),
+      every: page.state.every,
+    })) {
       if (!page.isCurrent(mine)) return;
       if (report.deviceInfo) showDevice(report, session);
       firstLoss ??= report.normalizedLoss;
@@ -279,7 +343,9 @@ async function train(): Promise<void> {
       if (!page.isCurrent(mine)) return;
       await layers.live();
       if (!page.isCurrent(mine)) return;
-      const note = fromScratch ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims) : "";
+      const note = fromScratch
+        ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims)
+        : "";
       if (note) status.textContent += ` · ${note}`;
       if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
       if (page.pauseRequested) break;
@@ -287,7 +353,10 @@ async function train(): Promise<void> {
     if (!page.isCurrent(mine)) return;
     const finished = (step ?? start) - start >= page.state.steps;
     progress.stop(finished ? "done" : "paused");
-    page.set(finished ? "done" : "paused", finished ? `${status.textContent} · done` : `Paused at step ${step ?? start}.`);
+    page.set(
+      finished ? "done" : "paused",
+      finished ? `${status.textContent} · done` : `Paused at step ${step ?? start}.`,
+    );
   } catch (error) {
     if (!page.isCurrent(mine)) return;
     if (deviceLost(error) && session && session.deviceInfo.kind === "webgpu") {
@@ -296,7 +365,10 @@ async function train(): Promise<void> {
     }
     progress.stop();
     page.set("error", describe(error), true);
-    if (error instanceof IclabError && (error.code === "diverged" || error.code === "unknown_session")) {
+    if (
+      error instanceof IclabError &&
+      (error.code === "diverged" || error.code === "unknown_session")
+    ) {
       status.textContent += " Press Reset to start again.";
     }
   }
@@ -328,13 +400,21 @@ async function continueFromSnapshot(s: Session, mine: number): Promise<void> {
 
 /** Everything the charts show, with the settings that produced it. */
 function results(): object {
-  return { page: "icl", url: location.href, settings: page.state, step: step ?? 0, losses, evaluation: evaluation.last };
+  return {
+    page: "icl",
+    url: location.href,
+    settings: page.state,
+    step: step ?? 0,
+    losses,
+    evaluation: evaluation.last,
+  };
 }
 
 /** One row per (curve, k): the error-vs-k chart; then one row per report: the loss chart. */
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
   const rows = errorCurveRows(evaluation.last?.curves ?? {}).map((row) => [...row, ""]);
-  for (const l of losses) rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
+  for (const l of losses)
+    rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
   return { header: ["series", "name", "x", "value", "lower", "upper", "normalized"], rows };
 }
 
@@ -346,7 +426,11 @@ async function loadFromDisk(file: File): Promise<void> {
   try {
     s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   } catch (error) {
-    page.set(session ? "paused" : "idle", `${file.name} was not loaded: ${describe(error)} The current model is unchanged.`, true);
+    page.set(
+      session ? "paused" : "idle",
+      `${file.name} was not loaded: ${describe(error)} The current model is unchanged.`,
+      true,
+    );
     return;
   }
   await s.dispose();
@@ -396,12 +480,19 @@ buttons.evaluate.addEventListener("click", () => {
       buttons.evaluate.disabled = page.working;
     });
 });
-buttons.nextPrompt.addEventListener("click", () => page.commit("prompt", (page.state.prompt + 1) % 4_294_967_296));
+buttons.nextPrompt.addEventListener("click", () =>
+  page.commit("prompt", (page.state.prompt + 1) % 4_294_967_296),
+);
 buttons.save.addEventListener("click", () => {
   const s = session;
   if (!s) return;
   void s.save().then(
-    (bytes) => download(`${stamp(`${s.config.model ?? "transformer"}-${s.config.task.kind}`)}.safetensors`, bytes as Uint8Array<ArrayBuffer>, "application/octet-stream"),
+    (bytes) =>
+      download(
+        `${stamp(`${s.config.model ?? "transformer"}-${s.config.task.kind}`)}.safetensors`,
+        bytes as Uint8Array<ArrayBuffer>,
+        "application/octet-stream",
+      ),
     (error: unknown) => page.set("error", describe(error), true),
   );
 });

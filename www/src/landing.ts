@@ -5,7 +5,12 @@
  * `recorded/continual-blobs.json` (two `iclab cl run`s, scripts/record-runs.sh) — the models and
  * the stream the demos start from.
  */
-import { CATALOG, type ClassifySweep as PhaseSweep, type DiversitySweep as Sweep, type ResolvedSessionConfig } from "iclab";
+import {
+  CATALOG,
+  type ClassifySweep as PhaseSweep,
+  type DiversitySweep as Sweep,
+  type ResolvedSessionConfig,
+} from "iclab";
 import "./style.css";
 
 interface Curve {
@@ -28,7 +33,11 @@ interface Recorded {
 
 const SVG = "http://www.w3.org/2000/svg";
 
-function node<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function node<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (text !== undefined) e.textContent = text;
@@ -65,18 +74,38 @@ function plot(svg: SVGSVGElement, frame: Frame, lines: Line[]): void {
     node("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
     node("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }),
     node("text", { x: (x0 + x1) / 2, y: y0 + 34, class: "caption" }, frame.xLabel),
-    node("text", { x: 0, y: 0, class: "caption", transform: `translate(${x0 - 34} ${(y0 + y1) / 2}) rotate(-90)` }, frame.yLabel),
+    node(
+      "text",
+      {
+        x: 0,
+        y: 0,
+        class: "caption",
+        transform: `translate(${x0 - 34} ${(y0 + y1) / 2}) rotate(-90)`,
+      },
+      frame.yLabel,
+    ),
   ];
   for (const [v, label] of frame.yTicks) {
     parts.push(node("text", { x: x0 - 8, y: sy(v) + 4, class: "tick end" }, label));
     if (v > 0) parts.push(node("line", { x1: x0, y1: sy(v), x2: x1, y2: sy(v), class: "grid" }));
   }
-  for (const x of frame.xTicks) parts.push(node("text", { x: sx(x), y: y0 + 17, class: "tick mid" }, x.toLocaleString("en")));
+  for (const x of frame.xTicks)
+    parts.push(node("text", { x: sx(x), y: y0 + 17, class: "tick mid" }, x.toLocaleString("en")));
   const [lx, ly, dy] = frame.legend;
   lines.forEach((line, i) => {
-    const points = line.xs.map((x, j) => `${sx(x).toFixed(1)},${sy(line.ys[j] ?? 0).toFixed(1)}`).join(" ");
+    const points = line.xs
+      .map((x, j) => `${sx(x).toFixed(1)},${sy(line.ys[j] ?? 0).toFixed(1)}`)
+      .join(" ");
     parts.push(node("polyline", { points, class: `series ${line.cls}` }));
-    parts.push(node("line", { x1: lx, y1: ly + dy * i, x2: lx + 26, y2: ly + dy * i, class: `series ${line.cls}` }));
+    parts.push(
+      node("line", {
+        x1: lx,
+        y1: ly + dy * i,
+        x2: lx + 26,
+        y2: ly + dy * i,
+        class: `series ${line.cls}`,
+      }),
+    );
     parts.push(node("text", { x: lx + 32, y: ly + dy * i + 4, class: "legend" }, line.label));
   });
   svg.append(...parts);
@@ -106,12 +135,18 @@ function drawFigure(svg: SVGSVGElement, log: Log): void {
       xLabel: "examples in the prompt (k)",
       yLabel: "error (1 = always answering 0)",
       xTicks: [0, Math.floor((n - 1) / 2), n - 1],
-      yTicks: [[0, "0"], [0.5, "0.5"], [1, "1"]],
+      yTicks: [
+        [0, "0"],
+        [0.5, "0.5"],
+        [1, "1"],
+      ],
       xMax: n - 1,
       yMax: 1.2,
       legend: [455, 40, 24],
     },
-    series.filter(([name]) => curves[name]).map(([name, cls, label]) => ({ xs: ks(curves[name]!), ys: curves[name]!.mean, cls, label })),
+    series
+      .filter(([name]) => curves[name])
+      .map(([name, cls, label]) => ({ xs: ks(curves[name]!), ys: curves[name]!.mean, cls, label })),
   );
 }
 
@@ -124,7 +159,10 @@ function drawCard(svg: SVGSVGElement, lines: Line[], n: number): void {
       xLabel: "examples k",
       yLabel: "error",
       xTicks: [0, n - 1],
-      yTicks: [[0, "0"], [1, "1"]],
+      yTicks: [
+        [0, "0"],
+        [1, "1"],
+      ],
       xMax: n - 1,
       yMax: 1.15,
       legend: [20, 12, 17],
@@ -146,21 +184,40 @@ function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
       xLabel: "step (3 tasks in turn)",
       yLabel: "task 1 acc.",
       xTicks: [0, ...naive.ends.map((e) => naive.iterations[e] ?? 0)],
-      yTicks: [[0, "0"], [1, "1"]],
+      yTicks: [
+        [0, "0"],
+        [1, "1"],
+      ],
       xMax: last,
       yMax: 1.05,
       legend: [20, 12, 17],
     },
     [
-      { xs: naive.iterations, ys: naive.curves[0] ?? [], cls: "naive", label: naive.metrics ? `fine-tuning (ACC ${naive.metrics.averageAccuracy.toFixed(2)})` : "fine-tuning" },
-      { xs: replay.iterations, ys: replay.curves[0] ?? [], cls: "replay", label: replay.metrics ? `replay (ACC ${replay.metrics.averageAccuracy.toFixed(2)})` : "replay" },
+      {
+        xs: naive.iterations,
+        ys: naive.curves[0] ?? [],
+        cls: "naive",
+        label: naive.metrics
+          ? `fine-tuning (ACC ${naive.metrics.averageAccuracy.toFixed(2)})`
+          : "fine-tuning",
+      },
+      {
+        xs: replay.iterations,
+        ys: replay.curves[0] ?? [],
+        cls: "replay",
+        label: replay.metrics
+          ? `replay (ACC ${replay.metrics.averageAccuracy.toFixed(2)})`
+          : "replay",
+      },
     ],
   );
 }
 
 function caption(log: Log): string {
   const d = log.evaluation.dims;
-  const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[log.config.preset];
+  const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[
+    log.config.preset
+  ];
   const layers = log.config.layers ?? preset?.layers;
   return (
     `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
@@ -174,9 +231,13 @@ function caption(log: Log): string {
 function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
   const steps = Math.min(...sweep.runs.map((r) => r.steps));
   const runs = sweep.runs.filter((r) => r.steps === steps);
-  const pools = [...new Set(runs.map((r) => r.taskPool))].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
+  const pools = [...new Set(runs.map((r) => r.taskPool))].sort(
+    (a, b) => (a ?? Infinity) - (b ?? Infinity),
+  );
   const mean = (m: number | null, key: "distanceDmmse" | "distanceRidge"): number | null => {
-    const xs = runs.filter((r) => r.taskPool === m).flatMap((r) => (typeof r.fresh[key] === "number" ? [r.fresh[key]] : []));
+    const xs = runs
+      .filter((r) => r.taskPool === m)
+      .flatMap((r) => (typeof r.fresh[key] === "number" ? [r.fresh[key]] : []));
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
   };
   const finite = pools.filter((m): m is number => m !== null);
@@ -215,7 +276,9 @@ function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
  * in context: the plateau, then the jump.
  */
 function drawClassify(svg: SVGSVGElement, sweep: PhaseSweep): void {
-  const learned = sweep.runs.filter((r) => r.seed === 0 && r.winner === "in_context" && r.emergenceStep !== null);
+  const learned = sweep.runs.filter(
+    (r) => r.seed === 0 && r.winner === "in_context" && r.emergenceStep !== null,
+  );
   const run = learned.sort((a, b) => (b.emergenceStep ?? 0) - (a.emergenceStep ?? 0))[0];
   if (!run) return;
   const xs = run.curve.map((p) => p.step);
@@ -226,7 +289,10 @@ function drawClassify(svg: SVGSVGElement, sweep: PhaseSweep): void {
       xLabel: `step (K = ${run.classes}, B = ${run.burstiness})`,
       yLabel: "accuracy",
       xTicks: [],
-      yTicks: [[0, "0"], [1, "1"]],
+      yTicks: [
+        [0, "0"],
+        [1, "1"],
+      ],
       xMax: Math.max(...xs),
       yMax: 1.05,
       legend: [20, 12, 17],
@@ -267,26 +333,37 @@ async function main(): Promise<void> {
     }
     const n = log.evaluation.points;
     if (cards.icl && c.model && c.least_squares) {
-      drawCard(cards.icl, [
-        { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
-        { xs: ks(c.least_squares), ys: c.least_squares.mean, cls: "s1", label: "least squares" },
-      ], n);
+      drawCard(
+        cards.icl,
+        [
+          { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
+          { xs: ks(c.least_squares), ys: c.least_squares.mean, cls: "s1", label: "least squares" },
+        ],
+        n,
+      );
     }
     const x = xlstm.status === "fulfilled" ? xlstm.value.evaluation.curves.model : undefined;
     const t = twin.status === "fulfilled" ? twin.value.evaluation.curves.model : undefined;
     if (cards.compare && t && x) {
-      drawCard(cards.compare, [
-        { xs: ks(t), ys: t.mean, cls: "s0", label: "transformer" },
-        { xs: ks(x), ys: x.mean, cls: "xl", label: "xLSTM" },
-      ], n);
+      drawCard(
+        cards.compare,
+        [
+          { xs: ks(t), ys: t.mean, cls: "s0", label: "transformer" },
+          { xs: ks(x), ys: x.mean, cls: "xl", label: "xLSTM" },
+        ],
+        n,
+      );
     }
   } else if (figureCaption) {
     figureCaption.textContent = `The figure could not be drawn: ${String(linear.reason)}`;
   }
-  if (recorded.status === "fulfilled" && cards.continual) drawContinual(cards.continual, recorded.value);
+  if (recorded.status === "fulfilled" && cards.continual)
+    drawContinual(cards.continual, recorded.value);
   if (sweep.status === "fulfilled" && cards.diversity) drawDiversity(cards.diversity, sweep.value);
   if (phase.status === "fulfilled" && cards.classify) drawClassify(cards.classify, phase.value);
-  const drawn = [linear, twin, xlstm, recorded, sweep, phase].every((r) => r.status === "fulfilled");
+  const drawn = [linear, twin, xlstm, recorded, sweep, phase].every(
+    (r) => r.status === "fulfilled",
+  );
   document.body.dataset.figure = drawn ? "drawn" : "partial";
 }
 

@@ -11,7 +11,17 @@ import { LineChart } from "./charts.js";
 import { describe, el, tableRow } from "./dom.js";
 
 /** Light to dark with depth: the read-in's stream first, the last block's last. */
-const DEPTH = ["#bfdbfe", "#93c5fd", "#60a5fa", "#3b82f6", "#2563eb", "#1d4ed8", "#1e40af", "#1e3a8a", "#172554"];
+const DEPTH = [
+  "#bfdbfe",
+  "#93c5fd",
+  "#60a5fa",
+  "#3b82f6",
+  "#2563eb",
+  "#1d4ed8",
+  "#1e40af",
+  "#1e3a8a",
+  "#172554",
+];
 /** While training, at most one analysis per this many milliseconds (each costs a few seconds). */
 const LIVE_EVERY_MS = 20_000;
 
@@ -33,11 +43,21 @@ export class LayersView {
   private readonly errorEl = el("layers-error-chart");
   private readonly matchChart = new LineChart(
     el("layers-match-chart"),
-    { x: "layer (0 = after the read-in)", y: "nearest iterations / steps", logY: true, wholeX: true },
+    {
+      x: "layer (0 = after the read-in)",
+      y: "nearest iterations / steps",
+      logY: true,
+      wholeX: true,
+    },
     [
       { name: "newton", label: "Iterative Newton iterations" },
       { name: "gd", label: "gradient-descent steps (fixed step, as Fu et al.)", dash: [8, 4] },
-      { name: "correspondence", label: "GD steps nearest that Newton iterate (the methods against each other)", dash: [2, 4], stroke: "#9ca3af" },
+      {
+        name: "correspondence",
+        label: "GD steps nearest that Newton iterate (the methods against each other)",
+        dash: [2, 4],
+        stroke: "#9ca3af",
+      },
     ],
     "Press “Look inside the layers” to see which solver each layer resembles.",
   );
@@ -84,7 +104,9 @@ export class LayersView {
    * file leaves the view empty.
    */
   async showRecorded(file: string, current: () => boolean): Promise<void> {
-    const response = await fetch(new URL(`checkpoints/${file}`, document.baseURI)).catch(() => null);
+    const response = await fetch(new URL(`checkpoints/${file}`, document.baseURI)).catch(
+      () => null,
+    );
     if (!response?.ok) return;
     const result = (await response.json().catch(() => null)) as Layers | null;
     if (!result || !Array.isArray(result.layers) || !current() || this.last) return;
@@ -100,7 +122,8 @@ export class LayersView {
     this.active = true;
     this.running = true;
     this.button.disabled = true;
-    this.status.textContent = "Fitting a probe to every layer and comparing it with Newton and gradient descent…";
+    this.status.textContent =
+      "Fitting a probe to every layer and comparing it with Newton and gradient descent…";
     try {
       const result = await s.layers(this.options());
       if (this.session() !== s) return;
@@ -125,7 +148,11 @@ export class LayersView {
         this.errorEl,
         { x: "examples in the prompt, k", y: "error (1 = always answering 0)", wholeX: true },
         [
-          ...r.layers.map((l) => ({ name: `layer ${l.layer}`, label: l.layer === 0 ? "read-in" : `layer ${l.layer}`, stroke: DEPTH[Math.min(l.layer, DEPTH.length - 1)] })),
+          ...r.layers.map((l) => ({
+            name: `layer ${l.layer}`,
+            label: l.layer === 0 ? "read-in" : `layer ${l.layer}`,
+            stroke: DEPTH[Math.min(l.layer, DEPTH.length - 1)],
+          })),
           { name: "least_squares", label: "least squares", dash: [4, 4] },
         ],
       );
@@ -159,9 +186,19 @@ export class LayersView {
     // the finding is the core's sentence
     this.status.textContent =
       `Step ${r.step.toLocaleString("en")}, ${r.prompts} test prompts, probes fitted on ${r.fitPrompts} others. ${r.statement}` +
-      (r.gdUnstable > 0 ? ` (GD's fixed step ${r.gdStep} diverges on ${r.gdUnstable} of the prompt prefixes.)` : "");
+      (r.gdUnstable > 0
+        ? ` (GD's fixed step ${r.gdStep} diverges on ${r.gdUnstable} of the prompt prefixes.)`
+        : "");
     document.body.dataset.layers = JSON.stringify(
-      r.layers.map((l) => ({ layer: l.layer, probe: l.probe, readOut: l.readOut, newton: l.prediction.newton, gd: l.prediction.gd, resembles: l.prediction.resembles, residual: l.residual.resembles })),
+      r.layers.map((l) => ({
+        layer: l.layer,
+        probe: l.probe,
+        readOut: l.readOut,
+        newton: l.prediction.newton,
+        gd: l.prediction.gd,
+        resembles: l.prediction.resembles,
+        residual: l.residual.resembles,
+      })),
     );
     document.body.dataset.layersStep = String(r.step);
   }

@@ -73,18 +73,37 @@ export class LossChart {
     if (!any) return;
     const withRecorded = this.recorded.length > 0;
     if (!this.plot) {
-      const series: uPlot.Series[] = [{ label: "step", value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) }];
-      if (withRecorded) series.push({ label: this.recordedLabel, stroke: "#64748b", width: 1.5, dash: [4, 3], value: legendValue(3) });
+      const series: uPlot.Series[] = [
+        { label: "step", value: (_u, v) => (v == null ? "" : v.toLocaleString("en")) },
+      ];
+      if (withRecorded)
+        series.push({
+          label: this.recordedLabel,
+          stroke: "#64748b",
+          width: 1.5,
+          dash: [4, 3],
+          value: legendValue(3),
+        });
       series.push(
         { label: "training loss (here)", stroke: "#2563eb", width: 2, value: legendValue(3) },
-        { label: "zero predictor", stroke: "#9ca3af", dash: [6, 6], width: 1, points: { show: false }, value: legendValue(2) },
+        {
+          label: "zero predictor",
+          stroke: "#9ca3af",
+          dash: [6, 6],
+          width: 1,
+          points: { show: false },
+          value: legendValue(2),
+        },
       );
       this.plot = new uPlot(
         {
           width: width(this.el),
           height: 260,
           scales: { x: { time: false }, y: { distr: 3 } },
-          axes: [{ label: "step", ...WHOLE }, { label: "loss / zero predictor", size: axisSize, values: compactValues }],
+          axes: [
+            { label: "step", ...WHOLE },
+            { label: "loss / zero predictor", size: axisSize, values: compactValues },
+          ],
           series,
           hooks: { draw: [reflect(this.el)] },
         },
@@ -93,11 +112,17 @@ export class LossChart {
       );
     }
     // one x array for both runs: each is null where the other has its points
-    const points = [...this.recorded.map(([x, y]) => [x, y, null] as const), ...this.live.map(([x, y]) => [x, null, y] as const)].sort((a, b) => a[0] - b[0]);
+    const points = [
+      ...this.recorded.map(([x, y]) => [x, y, null] as const),
+      ...this.live.map(([x, y]) => [x, null, y] as const),
+    ].sort((a, b) => a[0] - b[0]);
     const xs = points.map((p) => p[0]);
     const data: (number | null)[][] = [xs];
     if (withRecorded) data.push(points.map((p) => p[1]));
-    data.push(points.map((p) => p[2]), xs.map(() => 1));
+    data.push(
+      points.map((p) => p[2]),
+      xs.map(() => 1),
+    );
     this.plot.setData(data as uPlot.AlignedData);
   }
 }

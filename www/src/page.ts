@@ -82,13 +82,22 @@ export class Page<T extends Table> {
     this.buttons.pause.addEventListener("click", () => this.requestPause());
     this.buttons.reset.addEventListener("click", () => void options.reset());
     this.buttons.exportJson.addEventListener("click", () =>
-      download(`${stamp(options.kind)}.json`, JSON.stringify(options.results(), null, 1), "application/json"),
+      download(
+        `${stamp(options.kind)}.json`,
+        JSON.stringify(options.results(), null, 1),
+        "application/json",
+      ),
     );
     this.buttons.exportCsv.addEventListener("click", () => {
       const { header, rows } = options.resultsCsv();
       download(`${stamp(options.kind)}.csv`, csv(header, rows), "text/csv");
     });
-    mountShare(el<HTMLButtonElement>("share"), options.kind, (c) => this.url.serialize(this.state, c), this.url.chrome);
+    mountShare(
+      el<HTMLButtonElement>("share"),
+      options.kind,
+      (c) => this.url.serialize(this.state, c),
+      this.url.chrome,
+    );
   }
 
   /** Shows the settings in the form and applies the URL's chrome; call once the page's own state exists. */
@@ -97,7 +106,11 @@ export class Page<T extends Table> {
     applyChrome(this.form, this.chrome);
     // the picture first: on a phone, or in a compact embed, the settings start folded
     const settings = document.getElementById("settings");
-    if (settings instanceof HTMLDetailsElement && (this.chrome.compact || matchMedia("(max-width: 760px)").matches)) settings.open = false;
+    if (
+      settings instanceof HTMLDetailsElement &&
+      (this.chrome.compact || matchMedia("(max-width: 760px)").matches)
+    )
+      settings.open = false;
   }
 
   /** The current phase. */
@@ -107,7 +120,11 @@ export class Page<T extends Table> {
 
   /** Whether the page (or work sharing its worker) is busy: controls locked, no new work. */
   get working(): boolean {
-    return this.current === "running" || this.current === "loading" || (this.options.alsoBusy?.() ?? false);
+    return (
+      this.current === "running" ||
+      this.current === "loading" ||
+      (this.options.alsoBusy?.() ?? false)
+    );
   }
 
   /** Starts a new experiment; answers of the previous ones are dropped ({@link isCurrent}). */
@@ -149,7 +166,9 @@ export class Page<T extends Table> {
     this.buttons.train.textContent = next === "paused" ? "Resume" : this.options.trainLabel;
     this.buttons.train.disabled = working || next === "done";
     this.buttons.pause.disabled = next !== "running";
-    for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(this.options.controls ?? "input, select")) {
+    for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      this.options.controls ?? "input, select",
+    )) {
       control.disabled = working || (this.options.locked?.(control) ?? false);
     }
     if (message !== undefined) this.say(message, isError);
@@ -189,7 +208,9 @@ export class Page<T extends Table> {
           clock = Object.assign(document.createElement("span"), { className: "elapsed" });
           clock.setAttribute("aria-hidden", "true");
           this.status.append(clock);
-          const software = caps?.adapter?.isFallback === true && (this.state as Record<string, unknown>).device === "webgpu";
+          const software =
+            caps?.adapter?.isFallback === true &&
+            (this.state as Record<string, unknown>).device === "webgpu";
           if (software) {
             this.status.append(
               ` This WebGPU adapter (${caps?.adapter?.name ?? "software"}) is a software renderer: it compiles every GPU program on the CPU, which takes minutes the first time, and trains ~100× slower than Device: CPU.`,
@@ -220,7 +241,8 @@ export class Page<T extends Table> {
     }
     for (const name of Object.keys(this.options.table)) {
       const input = this.form.elements.namedItem(name);
-      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement) input.value = String(this.state[name as keyof StateOf<T>]);
+      if (input instanceof HTMLInputElement || input instanceof HTMLSelectElement)
+        input.value = String(this.state[name as keyof StateOf<T>]);
     }
   }
 
@@ -263,7 +285,9 @@ export class Page<T extends Table> {
     void capabilities().then(
       (caps) => {
         if (this.device) return;
-        this.badge.textContent = caps.webgpuPreferred ? `WebGPU available · ${caps.adapter?.name ?? ""}` : "WebGPU not used here: CPU";
+        this.badge.textContent = caps.webgpuPreferred
+          ? `WebGPU available · ${caps.adapter?.name ?? ""}`
+          : "WebGPU not used here: CPU";
         this.badge.title = caps.reason;
       },
       (error: unknown) => {
@@ -279,7 +303,13 @@ export class Page<T extends Table> {
     if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
     const name = target.name as keyof T & string;
     if (!(name in this.options.table)) return;
-    const value = readControl(target, name, this.url.parseValue, this.state[name] as string | number, this.status);
+    const value = readControl(
+      target,
+      name,
+      this.url.parseValue,
+      this.state[name] as string | number,
+      this.status,
+    );
     if (value !== null) this.commit(name, value);
   }
 }

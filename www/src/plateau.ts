@@ -4,7 +4,13 @@
  * stream), with their losses on one chart and their error at k = 2d after every round. The
  * paired layout learns at once; the reference's interleaved layout sits on the loss plateau.
  */
-import { createSession, type Report, type Session, type SessionConfig, type TokenLayout } from "iclab";
+import {
+  createSession,
+  type Report,
+  type Session,
+  type SessionConfig,
+  type TokenLayout,
+} from "iclab";
 import { LineChart } from "./charts.js";
 import { describe, el } from "./dom.js";
 import { rounds } from "./rounds.js";
@@ -90,12 +96,14 @@ export class PlateauView {
       const d = this.sessions[0]?.config.dims ?? 5;
       for await (const round of rounds(this.sessions.map((s) => s.train({ steps, every })))) {
         if (mine !== this.generation) return;
-        for (const [i, report] of round.entries()) if (report) this.record(LAYOUTS[i] as TokenLayout, report);
+        for (const [i, report] of round.entries())
+          if (report) this.record(LAYOUTS[i] as TokenLayout, report);
         await this.checkErrors(d, mine);
         this.show(d);
         if (this.stopRequested) break;
       }
-      if (mine === this.generation) this.status.textContent += this.stopRequested ? " · stopped" : " · done";
+      if (mine === this.generation)
+        this.status.textContent += this.stopRequested ? " · stopped" : " · done";
     } catch (error) {
       if (mine === this.generation) this.status.textContent = describe(error);
     } finally {
@@ -118,7 +126,8 @@ export class PlateauView {
     for (const [i, s] of this.sessions.entries()) {
       const result = await s.evaluate({ prompts: CHECK_PROMPTS, baselines: [] });
       if (mine !== this.generation) return;
-      this.lines[LAYOUTS[i] as TokenLayout].error = errorAtTwoD(result.curves.model?.mean, d) ?? null;
+      this.lines[LAYOUTS[i] as TokenLayout].error =
+        errorAtTwoD(result.curves.model?.mean, d) ?? null;
     }
   }
 

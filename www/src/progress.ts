@@ -39,7 +39,12 @@ export class Progress {
     const rate = (done - this.startedDone) / Math.max(elapsed, 1e-3);
     const left = rate > 0 ? (total - done) / rate : Number.NaN;
     const share = `${Math.round((100 * Math.min(done, total)) / Math.max(1, total))}%`;
-    const text = done >= total ? "100%" : Number.isFinite(left) ? `${share} · about ${formatDuration(left)} left` : share;
+    const text =
+      done >= total
+        ? "100%"
+        : Number.isFinite(left)
+          ? `${share} · about ${formatDuration(left)} left`
+          : share;
     this.label.textContent = text;
     return text;
   }

@@ -3,7 +3,9 @@
  * round, so the runs advance together on one worker (the compare page's two backbones, the
  * in-context page's two token layouts). Stopping the loop stops pulling: that is the pause.
  */
-export async function* rounds<T>(pumps: AsyncGenerator<T, void, undefined>[]): AsyncGenerator<(T | null)[], void, undefined> {
+export async function* rounds<T>(
+  pumps: AsyncGenerator<T, void, undefined>[],
+): AsyncGenerator<(T | null)[], void, undefined> {
   try {
     for (;;) {
       const round: (T | null)[] = [];

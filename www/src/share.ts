@@ -31,9 +31,18 @@ export function iframeSnippet(kind: DemoKind, src: string): string {
  * its URL name in words ("noise std"); the URL name itself stays in the tooltip.
  */
 export function friendlyName(name: string): string {
-  const control = document.querySelector<HTMLElement>(`form [name="${name}"], form [data-param="${name}"]`);
+  const control = document.querySelector<HTMLElement>(
+    `form [name="${name}"], form [data-param="${name}"]`,
+  );
   const label = control?.closest("label");
-  const own = label ? [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join(" ").replace(/\s+/g, " ").trim() : "";
+  const own = label
+    ? [...label.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? "")
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim()
+    : "";
   if (own) return own;
   const group = control?.getAttribute("aria-label");
   if (group) return group;
@@ -41,7 +50,12 @@ export function friendlyName(name: string): string {
 }
 
 /** A read-only snippet with its label and a Copy button (the share dialog, the lesson cards). */
-export function copyable(label: string, value: string, rows: number, id = `share-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`): HTMLElement {
+export function copyable(
+  label: string,
+  value: string,
+  rows: number,
+  id = `share-${label.toLowerCase().replace(/[^a-z]+/g, "-")}`,
+): HTMLElement {
   const wrap = document.createElement("div");
   wrap.className = "copyable";
   const title = document.createElement("label");
@@ -63,7 +77,10 @@ export function copyable(label: string, value: string, rows: number, id = `share
       copy.textContent = "Copied";
       setTimeout(() => (copy.textContent = "Copy"), 1500);
     };
-    navigator.clipboard?.writeText(value).then(done, () => document.execCommand("copy") && done()) ?? (document.execCommand("copy") && done());
+    navigator.clipboard
+      ?.writeText(value)
+      .then(done, () => document.execCommand("copy") && done()) ??
+      (document.execCommand("copy") && done());
   });
   wrap.append(title, copy, box);
   return wrap;
@@ -73,7 +90,12 @@ export function copyable(label: string, value: string, rows: number, id = `share
  * Wires `button` to open the dialog. `serialize` gives the query string of the page's current
  * state with the given chrome; `chrome` is the page's own (hidden controls start ticked).
  */
-export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize: (chrome: Chrome) => string, chrome: () => Chrome): void {
+export function mountShare(
+  button: HTMLButtonElement,
+  kind: DemoKind,
+  serialize: (chrome: Chrome) => string,
+  chrome: () => Chrome,
+): void {
   const dialog = document.createElement("dialog");
   dialog.className = "share";
   dialog.setAttribute("aria-labelledby", "share-title");
@@ -96,7 +118,8 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
     title.textContent = `Share or embed: ${DEMOS[kind].title}`;
     const intro = document.createElement("p");
     intro.className = "note";
-    intro.textContent = "The link and snippets carry every setting, the seed included, so they reproduce this run.";
+    intro.textContent =
+      "The link and snippets carry every setting, the seed included, so they reproduce this run.";
 
     const hides = document.createElement("fieldset");
     hides.className = "hides";
@@ -131,7 +154,10 @@ export function mountShare(button: HTMLButtonElement, kind: DemoKind, serialize:
       render();
       dialog.querySelector<HTMLInputElement>(".compact-choice input")?.focus();
     });
-    layout.append(compactBox, " Compact embed: only the main chart and the buttons, settings folded (fits a course page)");
+    layout.append(
+      compactBox,
+      " Compact embed: only the main chart and the buttons, settings folded (fits a course page)",
+    );
 
     const close = document.createElement("button");
     close.type = "button";

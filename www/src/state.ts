@@ -19,7 +19,9 @@ type Kind =
 
 export type Prop = Kind & { default: string | number; doc?: string };
 export type Table = Record<string, Prop>;
-export type StateOf<T extends Table> = { [K in keyof T]: T[K]["default"] extends string ? string : number };
+export type StateOf<T extends Table> = {
+  [K in keyof T]: T[K]["default"] extends string ? string : number;
+};
 
 /** How the page is shown, as opposed to what it computes. */
 export interface Chrome {
@@ -43,7 +45,10 @@ export interface Parsed<S> {
  * settings (the in-context page's baselines follow the function class): a setting left out of the
  * URL takes its derived default, and is left out again when it still equals it.
  */
-export function urlState<T extends Table>(table: T, derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>) {
+export function urlState<T extends Table>(
+  table: T,
+  derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>,
+) {
   type S = StateOf<T>;
   type Name = keyof T & string;
 
@@ -111,7 +116,9 @@ export function urlState<T extends Table>(table: T, derived?: (state: Readonly<R
       }
     }
     // a derived setting the URL left out, or gave a value that was ignored, follows the others
-    if (derived) for (const [key, value] of Object.entries(derived(state))) if (!accepted.has(key)) state[key] = value;
+    if (derived)
+      for (const [key, value] of Object.entries(derived(state)))
+        if (!accepted.has(key)) state[key] = value;
     // Table order, so a serialized link does not depend on the order it was typed in.
     chrome = { embed, compact, hidden: Object.keys(table).filter((name) => hidden.has(name)) };
     return { state: state as S, chrome, problems };
@@ -164,7 +171,10 @@ export function readControl<N extends string>(
 export function watchSettings<T extends Table>(
   form: HTMLFormElement,
   table: T,
-  url: { parseValue: (name: keyof T & string, raw: string) => string | number | null; serialize: (state: StateOf<T>) => string },
+  url: {
+    parseValue: (name: keyof T & string, raw: string) => string | number | null;
+    serialize: (state: StateOf<T>) => string;
+  },
   state: { get: () => StateOf<T>; set: (next: StateOf<T>) => void },
   status: HTMLElement,
   changed: (name: keyof T & string) => void,
@@ -175,7 +185,13 @@ export function watchSettings<T extends Table>(
     const name = target.name as keyof T & string;
     if (!(name in table)) return;
     const current = state.get();
-    const value = readControl(target, name, url.parseValue, current[name] as string | number, status);
+    const value = readControl(
+      target,
+      name,
+      url.parseValue,
+      current[name] as string | number,
+      status,
+    );
     if (value === null) return;
     const next = { ...current, [name]: value } as StateOf<T>;
     state.set(next);
@@ -183,4 +199,3 @@ export function watchSettings<T extends Table>(
     changed(name);
   });
 }
-

@@ -49,7 +49,10 @@ export class SweepChart {
       width: width(this.el),
       height: 260,
       title: this.title,
-      scales: { x: { time: false, range: [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4] }, y: { distr: 3 } },
+      scales: {
+        x: { time: false, range: [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4] },
+        y: { distr: 3 },
+      },
       axes: [
         {
           label: "training tasks M (log scale; ∞ = a fresh task per prompt)",
@@ -60,13 +63,38 @@ export class SweepChart {
       ],
       series: [
         { label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) },
-        { label: "to dMMSE (Bayes for the pool)", stroke: "#be123c", width: 2, points: { show: true, size: 7 }, value: legendValue(3) },
-        { label: "to ridge, λ = σ² (Bayes for a fresh task)", stroke: "#0f766e", width: 2, dash: [8, 4], points: { show: true, size: 7 }, value: legendValue(3) },
-        { label: "dMMSE to ridge (their own distance)", stroke: "#9ca3af", width: 2, dash: [2, 4], points: { show: true, size: 5 }, value: legendValue(3) },
+        {
+          label: "to dMMSE (Bayes for the pool)",
+          stroke: "#be123c",
+          width: 2,
+          points: { show: true, size: 7 },
+          value: legendValue(3),
+        },
+        {
+          label: "to ridge, λ = σ² (Bayes for a fresh task)",
+          stroke: "#0f766e",
+          width: 2,
+          dash: [8, 4],
+          points: { show: true, size: 7 },
+          value: legendValue(3),
+        },
+        {
+          label: "dMMSE to ridge (their own distance)",
+          stroke: "#9ca3af",
+          width: 2,
+          dash: [2, 4],
+          points: { show: true, size: 5 },
+          value: legendValue(3),
+        },
       ],
       hooks: { draw: [reflect(this.el), (u) => this.drawMark(u, largest)] },
     };
-    const data = [xs, points.map((p) => p.toDmmse), points.map((p) => p.toRidge), points.map((p) => p.span)] as uPlot.AlignedData;
+    const data = [
+      xs,
+      points.map((p) => p.toDmmse),
+      points.map((p) => p.toRidge),
+      points.map((p) => p.span),
+    ] as uPlot.AlignedData;
     this.plot = new uPlot(options, data, this.el);
   }
 
@@ -121,27 +149,57 @@ export class PositionChart {
     const pools = [...new Set(lengths.flatMap((l) => l.pools))].sort((a, b) => a - b);
     const xs = pools.map((m) => Math.log2(m));
     const labels = new Map(pools.map((m, i) => [xs[i]!, poolLabel(m)]));
-    const at = (l: PositionSeries, values: number[]): (number | null)[] => pools.map((m) => {
-      const i = l.pools.indexOf(m);
-      return i < 0 ? null : (values[i] ?? null);
-    });
-    const series: uPlot.Series[] = [{ label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) }];
+    const at = (l: PositionSeries, values: number[]): (number | null)[] =>
+      pools.map((m) => {
+        const i = l.pools.indexOf(m);
+        return i < 0 ? null : (values[i] ?? null);
+      });
+    const series: uPlot.Series[] = [
+      { label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) },
+    ];
     const data: (number | null)[][] = [xs];
     lengths.forEach((l, i) => {
       const stroke = LENGTH_COLOURS[i % LENGTH_COLOURS.length]!;
       const name = `${l.steps.toLocaleString("en")} steps`;
-      series.push({ label: `${name}: mean over seeds`, stroke, width: 2, points: { show: true, size: 7 }, value: legendValue(3) });
-      series.push({ label: `${name}: lowest seed`, stroke, width: 1, dash: [3, 3], points: { show: false }, value: legendValue(3) });
-      series.push({ label: `${name}: highest seed`, stroke, width: 1, dash: [3, 3], points: { show: false }, value: legendValue(3) });
+      series.push({
+        label: `${name}: mean over seeds`,
+        stroke,
+        width: 2,
+        points: { show: true, size: 7 },
+        value: legendValue(3),
+      });
+      series.push({
+        label: `${name}: lowest seed`,
+        stroke,
+        width: 1,
+        dash: [3, 3],
+        points: { show: false },
+        value: legendValue(3),
+      });
+      series.push({
+        label: `${name}: highest seed`,
+        stroke,
+        width: 1,
+        dash: [3, 3],
+        points: { show: false },
+        value: legendValue(3),
+      });
       data.push(at(l, l.mean), at(l, l.min), at(l, l.max));
     });
     const options: uPlot.Options = {
       width: width(this.el),
       height: 260,
       title: "where the model sits on new tasks: 0 = dMMSE, 1 = ridge",
-      scales: { x: { time: false, range: [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4] }, y: { range: [-0.1, 1.1] } },
+      scales: {
+        x: { time: false, range: [Math.min(...xs) - 0.4, Math.max(...xs) + 0.4] },
+        y: { range: [-0.1, 1.1] },
+      },
       axes: [
-        { label: "training tasks M (log scale)", splits: () => xs, values: (_u, splits) => splits.map((x) => labels.get(x) ?? "") },
+        {
+          label: "training tasks M (log scale)",
+          splits: () => xs,
+          values: (_u, splits) => splits.map((x) => labels.get(x) ?? ""),
+        },
         { label: "position (0 = dMMSE, 1 = ridge)", size: axisSize, values: compactValues },
       ],
       series,

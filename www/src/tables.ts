@@ -5,7 +5,13 @@
  *
  * Each entry is a URL parameter. `doc` is what the parameter reference says about it.
  */
-import { CATALOG, type ContinualStrategy, type Field, type FieldSpec, type TaskConfig } from "iclab";
+import {
+  CATALOG,
+  type ContinualStrategy,
+  type Field,
+  type FieldSpec,
+  type TaskConfig,
+} from "iclab";
 import type { Prop, Table } from "./state.js";
 
 const { icl, continual } = CATALOG;
@@ -21,8 +27,16 @@ function field(table: Readonly<Record<string, Field>>, name: string): Field {
  * A setting the core owns: its bounds come from the catalog (so a page cannot accept what the
  * core rejects, or the reverse), its default too unless the page starts elsewhere (`start`).
  */
-function core(spec: Field & { default?: FieldSpec["default"] }, doc: string, start?: number): Prop & { default: number } {
-  const bounds = { min: spec.min, max: spec.max ?? Number.MAX_SAFE_INTEGER, ...(spec.minExclusive ? { minExclusive: true } : {}) };
+function core(
+  spec: Field & { default?: FieldSpec["default"] },
+  doc: string,
+  start?: number,
+): Prop & { default: number } {
+  const bounds = {
+    min: spec.min,
+    max: spec.max ?? Number.MAX_SAFE_INTEGER,
+    ...(spec.minExclusive ? { minExclusive: true } : {}),
+  };
   const fallback = typeof spec.default === "number" ? spec.default : spec.min;
   return { type: spec.integer ? "int" : "float", ...bounds, default: start ?? fallback, doc };
 }
@@ -31,7 +45,10 @@ export const TASKS = icl.tasks.map((t) => t.kind);
 /** Each function class's parameters, flat in the URL (`sparsity`, `noiseStd`, …): one entry per parameter. */
 const TASK_PARAMS: Table = Object.fromEntries(
   icl.tasks.flatMap((t) =>
-    Object.entries(t.fields).map(([name, spec]) => [name, core(spec, `${spec.label || name} (${t.title})`)]),
+    Object.entries(t.fields).map(([name, spec]) => [
+      name,
+      core(spec, `${spec.label || name} (${t.title})`),
+    ]),
   ),
 );
 /** The URL names of every class's parameters. */
@@ -42,7 +59,10 @@ export const TASK_PARAM_NAMES: readonly string[] = Object.keys(TASK_PARAMS);
  * each kept within the field that bounds it (`sparsity` ≤ `dims`); a parameter the state lacks
  * takes the core's default.
  */
-export function taskConfig(kind: string, state: Readonly<Record<string, string | number>>): TaskConfig {
+export function taskConfig(
+  kind: string,
+  state: Readonly<Record<string, string | number>>,
+): TaskConfig {
   const task: Record<string, unknown> = { kind };
   for (const [name, spec] of Object.entries(icl.tasks.find((t) => t.kind === kind)?.fields ?? {})) {
     const value = state[name];
@@ -68,23 +88,59 @@ const scratch = icl.fromScratch;
 
 /** In-context regression (`icl.html`). */
 export const ICL = {
-  start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint", doc: "begin from the shipped meta-trained model or from random weights" },
-  task: { type: "enum", values: TASKS, default: "linear", doc: "function class the prompts are drawn from" },
+  start: {
+    type: "enum",
+    values: ["checkpoint", "scratch"],
+    default: "checkpoint",
+    doc: "begin from the shipped meta-trained model or from random weights",
+  },
+  task: {
+    type: "enum",
+    values: TASKS,
+    default: "linear",
+    doc: "function class the prompts are drawn from",
+  },
   model: { type: "enum", values: MODELS, default: "transformer", doc: "backbone" },
   ...TASK_PARAMS,
-  device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs; auto = WebGPU on a hardware GPU, else CPU" },
+  device: {
+    type: "enum",
+    values: DEVICES,
+    default: "auto",
+    doc: "where training runs; auto = WebGPU on a hardware GPU, else CPU",
+  },
   preset: { type: "enum", values: icl.presets, default: "tiny", doc: "model size" },
-  tokens: { type: "enum", values: icl.tokens, default: scratch.tokens, doc: "token layout of a model trained from scratch: paired [x_i; x_i−1; y_i−1] learns at once, interleaved [x₁, y₁, …] (the papers') sits on a loss plateau first" },
+  tokens: {
+    type: "enum",
+    values: icl.tokens,
+    default: scratch.tokens,
+    doc: "token layout of a model trained from scratch: paired [x_i; x_i−1; y_i−1] learns at once, interleaved [x₁, y₁, …] (the papers') sits on a loss plateau first",
+  },
   dims: core(field(s, "dims"), "input dimension d"),
   points: core(field(s, "points"), "(x, f(x)) pairs per prompt"),
   batchSize: core(field(s, "batchSize"), "prompts per training step"),
   // The model settings start at the from-scratch config; a shipped checkpoint brings its own.
   learningRate: core(field(s, "learningRate"), "Adam learning rate", scratch.learningRate),
   warmupSteps: core(field(s, "warmupSteps"), "linear learning-rate warm-up", scratch.warmupSteps),
-  decaySteps: core(field(s, "decaySteps"), "cosine decay of the learning rate to 10% over this many steps after warm-up; 0 keeps it constant", scratch.decaySteps),
-  steps: { type: "int", min: 1, max: 10_000_000, default: 1000, doc: "training steps before the run stops" },
+  decaySteps: core(
+    field(s, "decaySteps"),
+    "cosine decay of the learning rate to 10% over this many steps after warm-up; 0 keeps it constant",
+    scratch.decaySteps,
+  ),
+  steps: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 1000,
+    doc: "training steps before the run stops",
+  },
   every: core(CATALOG.limits.trainSteps, "steps between reports (and chart updates)", 25),
-  plateauSteps: { type: "int", min: 1, max: 1_000_000, default: 600, doc: "steps of each model in the \"plateau or not\" view (paired vs interleaved tokens from scratch)" },
+  plateauSteps: {
+    type: "int",
+    min: 1,
+    max: 1_000_000,
+    default: 600,
+    doc: 'steps of each model in the "plateau or not" view (paired vs interleaved tokens from scratch)',
+  },
   seed: core(SEED, "random seed: same seed, same run"),
   baselines: {
     type: "list",
@@ -108,13 +164,34 @@ export const ICL = {
 
 /** Transformer vs xLSTM (`compare.html`). */
 export const COMPARE = {
-  task: { type: "enum", values: TASKS, default: "linear", doc: "function class the prompts are drawn from" },
+  task: {
+    type: "enum",
+    values: TASKS,
+    default: "linear",
+    doc: "function class the prompts are drawn from",
+  },
   dims: core(field(s, "dims"), "input dimension d"),
   points: core(field(s, "points"), "(x, f(x)) pairs per prompt"),
-  start: { type: "enum", values: ["checkpoint", "scratch"], default: "checkpoint", doc: "begin from the shipped models or from random weights" },
-  ratio: { type: "enum", values: ["1:1", "1:0", "0:1", "3:1"], default: "1:1", doc: "xLSTM mLSTM:sLSTM block ratio" },
+  start: {
+    type: "enum",
+    values: ["checkpoint", "scratch"],
+    default: "checkpoint",
+    doc: "begin from the shipped models or from random weights",
+  },
+  ratio: {
+    type: "enum",
+    values: ["1:1", "1:0", "0:1", "3:1"],
+    default: "1:1",
+    doc: "xLSTM mLSTM:sLSTM block ratio",
+  },
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
-  steps: { type: "int", min: 1, max: 10_000_000, default: 500, doc: "training steps before the run stops" },
+  steps: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 500,
+    doc: "training steps before the run stops",
+  },
   every: core(CATALOG.limits.trainSteps, "steps between reports", 25),
   learningRate: core(field(s, "learningRate"), "Adam learning rate"),
   seed: core(SEED, "random seed"),
@@ -129,11 +206,31 @@ export const POOLS = ["1", "2", "4", "8", "16", "32", "64", "128", "256", "1024"
 
 /** Task diversity (`diversity.html`). */
 export const DIVERSITY = {
-  m: { type: "enum", values: POOLS, default: "8", doc: "training tasks M of the shipped model the slider shows (inf = a fresh task per prompt)" },
-  steps: { type: "int", min: 1, max: 10_000_000, default: 2000, doc: "steps of \"train this M from scratch\" (the learning rate decays over them)" },
+  m: {
+    type: "enum",
+    values: POOLS,
+    default: "8",
+    doc: "training tasks M of the shipped model the slider shows (inf = a fresh task per prompt)",
+  },
+  steps: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 2000,
+    doc: 'steps of "train this M from scratch" (the learning rate decays over them)',
+  },
   every: core(CATALOG.limits.trainSteps, "steps between reports", 50),
-  evalEvery: { type: "int", min: 1, max: 10_000_000, default: 500, doc: "steps between evaluations while training from scratch" },
-  seed: core(SEED, "random seed of a model trained here (and of the test prompts); the pool of M tasks is fixed by it"),
+  evalEvery: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 500,
+    doc: "steps between evaluations while training from scratch",
+  },
+  seed: core(
+    SEED,
+    "random seed of a model trained here (and of the test prompts); the pool of M tasks is fixed by it",
+  ),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where the model runs" },
   evalPrompts: core(field(e, "prompts"), "test prompts per evaluation", 512),
 } as const satisfies Table;
@@ -148,75 +245,157 @@ const k = CATALOG.classify;
  */
 export const CLASSIFY = {
   classes: core(field(k.task, "classes"), "classes K in the training distribution", 1024),
-  burstiness: core(field(k.task, "burstiness"), "burstiness B: how many times each class of a bursty context appears", 2),
+  burstiness: core(
+    field(k.task, "burstiness"),
+    "burstiness B: how many times each class of a bursty context appears",
+    2,
+  ),
   noise: core(field(k.task, "noise"), "within-class noise ε"),
   zipf: core(field(k.task, "zipf"), "Zipf exponent α of the class frequencies (0 = uniform)"),
   pairs: core(field(k.task, "pairs"), "context pairs N (item, label) before the query"),
   labels: core(field(k.task, "labels"), "labels L (the answer is one of them)"),
   dims: core(field(k.task, "dims"), "item dimension D"),
-  burstyProb: core(field(k.task, "burstyProb"), "share of training sequences that are bursty (the query's class in the context)"),
+  burstyProb: core(
+    field(k.task, "burstyProb"),
+    "share of training sequences that are bursty (the query's class in the context)",
+  ),
   novelProb: core(field(k.task, "novelProb"), "share of training sequences with fresh class means"),
-  backbone: { type: "enum", values: k.backbones, default: "attention_only", doc: "attention_only = Reddy's two-layer attention network; transformer; xlstm (no attention)" },
+  backbone: {
+    type: "enum",
+    values: k.backbones,
+    default: "attention_only",
+    doc: "attention_only = Reddy's two-layer attention network; transformer; xlstm (no attention)",
+  },
   layers: core(field(k.fields, "layers"), "attention layers (the transformer's or xLSTM's blocks)"),
   hidden: core(field(k.fields, "hidden"), "width of the attention-only network's MLP on the query"),
   dModel: core(field(k.fields, "dModel"), "residual width of the transformer and the xLSTM"),
-  heads: core(field(k.fields, "heads"), "heads per layer of the transformer and the xLSTM (divides dModel)"),
+  heads: core(
+    field(k.fields, "heads"),
+    "heads per layer of the transformer and the xLSTM (divides dModel)",
+  ),
   learningRate: core(field(k.fields, "learningRate"), "SGD learning rate"),
-  weightDecay: core(field(k.fields, "weightDecay"), "L2 weight decay (Singh et al.: changes whether in-context learning lasts)"),
+  weightDecay: core(
+    field(k.fields, "weightDecay"),
+    "L2 weight decay (Singh et al.: changes whether in-context learning lasts)",
+  ),
   batchSize: core(field(k.fields, "batchSize"), "sequences per step"),
-  steps: { type: "int", min: 1, max: 10_000_000, default: 4000, doc: "training steps before the run stops" },
+  steps: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 4000,
+    doc: "training steps before the run stops",
+  },
   every: core(CATALOG.limits.trainSteps, "steps between loss reports", 50),
-  evalEvery: { type: "int", min: 1, max: 10_000_000, default: 250, doc: "steps between evaluations (accuracies and attention)" },
+  evalEvery: {
+    type: "int",
+    min: 1,
+    max: 10_000_000,
+    default: 250,
+    doc: "steps between evaluations (accuracies and attention)",
+  },
   evalPrompts: core(k.prompts, "sequences per evaluation split", 256),
   seed: core(field(k.fields, "seed"), "random seed: the classes, labels, initialization and data"),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
 } as const satisfies Table;
 
 export const STRATEGIES: readonly ContinualStrategy[] = continual.strategies.map((x) => x.kind);
-export const STRATEGY_NAMES = Object.fromEntries(continual.strategies.map((x) => [x.kind, x.title])) as Record<ContinualStrategy, string>;
+export const STRATEGY_NAMES = Object.fromEntries(
+  continual.strategies.map((x) => [x.kind, x.title]),
+) as Record<ContinualStrategy, string>;
 export const SHAPES = continual.shapes;
 export const SCENARIOS = continual.scenarios.map((x) => x.kind);
 const c = continual.fields;
 /** λ of a regularizing strategy when the config leaves it out. */
-const lambda = (kind: ContinualStrategy): number => continual.strategies.find((x) => x.kind === kind)!.defaultRegularization!;
+const lambda = (kind: ContinualStrategy): number =>
+  continual.strategies.find((x) => x.kind === kind)!.defaultRegularization!;
 const [twoD, digits] = continual.datasets;
 /** A scenario's setting, by kind and field. */
-const scenario = (kind: string, field: string): FieldSpec => continual.scenarios.find((x) => x.kind === kind)!.fields[field]!;
+const scenario = (kind: string, field: string): FieldSpec =>
+  continual.scenarios.find((x) => x.kind === kind)!.fields[field]!;
 
 /** Continual learning (`continual.html`). */
 export const CONTINUAL = {
-  dataset: { type: "enum", values: [...SHAPES, "digits"], default: "blobs", doc: "2-D toy data or 14×14 handwritten digits" },
+  dataset: {
+    type: "enum",
+    values: [...SHAPES, "digits"],
+    default: "blobs",
+    doc: "2-D toy data or 14×14 handwritten digits",
+  },
   // The page's default stream is 6 blobs (the core's default dataset); one perClass serves both
   // datasets, so it is bounded by the digits asset's (the smaller).
   classes: core(twoD!.fields.classes!, "classes of 2-D data", 6),
   noise: core(twoD!.fields.noise!, "noise of 2-D data"),
   perClass: core(digits!.fields.perClass!, "examples per class"),
-  scenario: { type: "enum", values: SCENARIOS, default: "class_incremental", doc: "how the stream is cut into tasks" },
-  classesPerTask: core(scenario("class_incremental", "classesPerTask"), "classes per task (class- and task-incremental, blurry)"),
+  scenario: {
+    type: "enum",
+    values: SCENARIOS,
+    default: "class_incremental",
+    doc: "how the stream is cut into tasks",
+  },
+  classesPerTask: core(
+    scenario("class_incremental", "classesPerTask"),
+    "classes per task (class- and task-incremental, blurry)",
+  ),
   tasks: core(scenario("permuted", "tasks"), "tasks (permuted, rotated)"),
   maxDegrees: core(scenario("rotated", "maxDegrees"), "largest rotation (rotated)"),
   blur: core(scenario("blurry", "blur"), "share of each task moved to other tasks (blurry)"),
   segments: core(scenario("reoccurring", "segments"), "segments of the stream (re-occurring)"),
-  schedule: { type: "enum", values: continual.schedules, default: "power_law", doc: "which task comes back when (re-occurring)" },
-  revisitExponent: core(scenario("reoccurring", "exponent"), "power-law exponent of revisits (re-occurring)"),
+  schedule: {
+    type: "enum",
+    values: continual.schedules,
+    default: "power_law",
+    doc: "which task comes back when (re-occurring)",
+  },
+  revisitExponent: core(
+    scenario("reoccurring", "exponent"),
+    "power-law exponent of revisits (re-occurring)",
+  ),
   strategy: { type: "enum", values: STRATEGIES, default: "naive", doc: "left learner" },
-  compare: { type: "enum", values: ["none", ...STRATEGIES], default: "replay", doc: "right learner (none = only one)" },
+  compare: {
+    type: "enum",
+    values: ["none", ...STRATEGIES],
+    default: "replay",
+    doc: "right learner (none = only one)",
+  },
   bufferSize: core(field(c, "bufferSize"), "replay memory size"),
-  bufferPolicy: { type: "enum", values: continual.bufferPolicies, default: "reservoir", doc: "which examples the memory keeps" },
-  rehearsalExponent: core(field(c, "rehearsalExponent"), "power-law rehearsal exponent (0 = uniform)"),
+  bufferPolicy: {
+    type: "enum",
+    values: continual.bufferPolicies,
+    default: "reservoir",
+    doc: "which examples the memory keeps",
+  },
+  rehearsalExponent: core(
+    field(c, "rehearsalExponent"),
+    "power-law rehearsal exponent (0 = uniform)",
+  ),
   l2Lambda: core(field(c, "regularization"), "L2 penalty strength λ", lambda("l2")),
   ewcLambda: core(field(c, "regularization"), "EWC penalty strength λ", lambda("ewc")),
   lwfAlpha: core(field(c, "lwfAlpha"), "LwF distillation weight α"),
   temperature: core(field(c, "temperature"), "LwF temperature T"),
   features: core(field(c, "features"), "random features of the analytic head"),
   ridge: core(field(c, "ridge"), "ridge γ of the analytic head"),
-  embedding: { type: "enum", values: continual.embeddings, default: "raw", doc: "features under NCM / streaming LDA" },
-  hidden: { type: "enum", values: ["16", "32,32", "64,64", "128,128", "256,256", "400"], default: "64,64", doc: "MLP hidden widths" },
+  embedding: {
+    type: "enum",
+    values: continual.embeddings,
+    default: "raw",
+    doc: "features under NCM / streaming LDA",
+  },
+  hidden: {
+    type: "enum",
+    values: ["16", "32,32", "64,64", "128,128", "256,256", "400"],
+    default: "64,64",
+    doc: "MLP hidden widths",
+  },
   learningRate: core(field(c, "learningRate"), "Adam learning rate"),
   batchSize: core(field(c, "batchSize"), "examples per step"),
   iterationsPerTask: core(field(c, "iterationsPerTask"), "training steps per task"),
   // The page evaluates at every step (continual evaluation); the core's default is every 5.
-  evalEvery: core(field(c, "evalEvery"), "steps between evaluations of every task (1 = continual evaluation)", 1),
+  evalEvery: core(
+    field(c, "evalEvery"),
+    "steps between evaluations of every task (1 = continual evaluation)",
+    1,
+  ),
   every: core(CATALOG.limits.advanceSteps, "steps between chart updates", 10),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where training runs" },
   seed: core(SEED, "random seed"),

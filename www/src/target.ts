@@ -40,7 +40,8 @@ export class TargetWatch {
     const k = 2 * dims;
     const error = errorAtTwoD(mean, dims);
     if (error === undefined) return "";
-    if (!this.reached && error <= TARGET_ERROR) this.reached = { step, seconds: this.trainedMs / 1000 };
+    if (!this.reached && error <= TARGET_ERROR)
+      this.reached = { step, seconds: this.trainedMs / 1000 };
     const at = `error with ${k} examples ${error.toFixed(2)}`;
     return this.reached
       ? `${at}; it learned in context: error ≤ ${TARGET_ERROR} at step ${this.reached.step}, after ${formatDuration(this.reached.seconds)} of training`

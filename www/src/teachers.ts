@@ -27,7 +27,25 @@ const LESSONS: Lesson[] = [
     text: "The shipped transformer reads examples of a new linear function and predicts the next value. Its error falls with every example and, for the first few, lies on the least-squares curve. Least squares is exact from d = 5 examples on; the transformer keeps closing in after that. Averaging the examples, the simplest learner, stays far above both.",
     params: { baselines: "least_squares,averaging" },
     compact: true,
-    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "probeScale", "probeNoise", "evalPrompts", "dims", "points"],
+    hide: [
+      "start",
+      "model",
+      "preset",
+      "device",
+      "batchSize",
+      "learningRate",
+      "warmupSteps",
+      "decaySteps",
+      "tokens",
+      "plateauSteps",
+      "every",
+      "seed",
+      "probeScale",
+      "probeNoise",
+      "evalPrompts",
+      "dims",
+      "points",
+    ],
   },
   {
     kind: "icl",
@@ -35,7 +53,23 @@ const LESSONS: Lesson[] = [
     text: "Only 3 of 5 coordinates matter. Compare the transformer with least squares, which ignores sparsity and is exact from k = 5, and with Lasso, which exploits it and is closer just below k = 5. The sentence under the chart says which is lowest.",
     params: { task: "sparse_linear", baselines: "least_squares,lasso" },
     compact: true,
-    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "evalPrompts", "dims", "points"],
+    hide: [
+      "start",
+      "model",
+      "preset",
+      "device",
+      "batchSize",
+      "learningRate",
+      "warmupSteps",
+      "decaySteps",
+      "tokens",
+      "plateauSteps",
+      "every",
+      "seed",
+      "evalPrompts",
+      "dims",
+      "points",
+    ],
   },
   {
     kind: "icl",
@@ -43,14 +77,38 @@ const LESSONS: Lesson[] = [
     text: "Choose a probe to move the test prompts away from training: larger inputs, a query from an unseen region, noisy outputs. Which learner breaks, and which does not?",
     params: { probe: "scaled", probeScale: "2", baselines: "least_squares,knn" },
     compact: true,
-    hide: ["start", "model", "preset", "device", "batchSize", "learningRate", "warmupSteps", "decaySteps", "tokens", "plateauSteps", "every", "seed", "dims", "points"],
+    hide: [
+      "start",
+      "model",
+      "preset",
+      "device",
+      "batchSize",
+      "learningRate",
+      "warmupSteps",
+      "decaySteps",
+      "tokens",
+      "plateauSteps",
+      "every",
+      "seed",
+      "dims",
+      "points",
+    ],
   },
   {
     kind: "icl",
     title: "Meta-train your own, from scratch",
     text: "Press Train and watch a blank transformer learn to learn: within about a thousand steps (a minute or two on a laptop's CPU) its error with 10 examples in context falls to a tenth of guessing zero. Then press \"Train both layouts\": the papers' interleaved tokens make the same model sit on a loss plateau first.",
     params: { start: "scratch" },
-    hide: ["start", "preset", "device", "warmupSteps", "decaySteps", "evalPrompts", "probeScale", "probeNoise"],
+    hide: [
+      "start",
+      "preset",
+      "device",
+      "warmupSteps",
+      "decaySteps",
+      "evalPrompts",
+      "probeScale",
+      "probeNoise",
+    ],
   },
   {
     kind: "compare",
@@ -62,7 +120,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "diversity",
     title: "Memorizing or learning? It depends on how many tasks it saw",
-    text: "Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. In between it crosses over: the figure shows how far along the way from dMMSE to ridge each M sits, and the sentence under it says where the seeds agree it crosses, whether sharply or gradually, and how long the models trained; \"Train this M\" trains one from scratch.",
+    text: 'Each shipped model was trained on a fixed pool of M linear tasks. Slide M up from 1: a model of few tasks answers a new task as if it were one of those it memorized (close to dMMSE), a model of many answers like ridge regression, the best learner for any linear task. In between it crosses over: the figure shows how far along the way from dMMSE to ridge each M sits, and the sentence under it says where the seeds agree it crosses, whether sharply or gradually, and how long the models trained; "Train this M" trains one from scratch.',
     params: { m: "1" },
     hide: ["device", "seed", "every", "evalEvery", "evalPrompts"],
   },
@@ -71,7 +129,16 @@ const LESSONS: Lesson[] = [
     title: "Catastrophic forgetting in half a minute",
     text: "One network learns two classes at a time. Fine-tuning (left) forgets every earlier pair; replaying a small memory of old examples (right) keeps them.",
     params: { strategy: "naive", compare: "replay" },
-    hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize", "learningRate", "bufferPolicy"],
+    hide: [
+      "device",
+      "seed",
+      "every",
+      "evalEvery",
+      "hidden",
+      "batchSize",
+      "learningRate",
+      "bufferPolicy",
+    ],
     compact: true,
   },
   {
@@ -102,7 +169,19 @@ const LESSONS: Lesson[] = [
     title: "Reading the context or remembering: a sudden jump",
     text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then at 0.5 — answering with either of the context's two labels — and then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
     params: {},
-    hide: ["device", "seed", "every", "dims", "burstyProb", "novelProb", "hidden", "dModel", "heads", "batchSize", "evalPrompts"],
+    hide: [
+      "device",
+      "seed",
+      "every",
+      "dims",
+      "burstyProb",
+      "novelProb",
+      "hidden",
+      "dModel",
+      "heads",
+      "batchSize",
+      "evalPrompts",
+    ],
   },
 ];
 
@@ -115,7 +194,11 @@ function query(lesson: Lesson, { embed = false, snippet = false } = {}): string 
   return `?${params}`;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...children);
   return e;
@@ -125,8 +208,25 @@ function renderLessons(root: HTMLElement): void {
   LESSONS.forEach((lesson, i) => {
     const page = new URL(DEMOS[lesson.kind].page, location.href);
     const full = `${page.origin}${page.pathname}${query(lesson)}`;
-    const snippet = copyable("Element snippet", elementSnippet(lesson.kind, query(lesson, { snippet: true }), new URL("./embed.js", page).href), 3, `lesson-${i}-snippet`);
-    const frameSnippet = copyable("Iframe snippet", iframeSnippet(lesson.kind, `${page.origin}${page.pathname}${query(lesson, { embed: true, snippet: true })}`), 3, `lesson-${i}-iframe`);
+    const snippet = copyable(
+      "Element snippet",
+      elementSnippet(
+        lesson.kind,
+        query(lesson, { snippet: true }),
+        new URL("./embed.js", page).href,
+      ),
+      3,
+      `lesson-${i}-snippet`,
+    );
+    const frameSnippet = copyable(
+      "Iframe snippet",
+      iframeSnippet(
+        lesson.kind,
+        `${page.origin}${page.pathname}${query(lesson, { embed: true, snippet: true })}`,
+      ),
+      3,
+      `lesson-${i}-iframe`,
+    );
     const preview = element("div", { className: "preview" });
     const toggle = element("button", { type: "button", textContent: "Preview here" });
     toggle.setAttribute("aria-expanded", "false");
@@ -148,11 +248,21 @@ function renderLessons(root: HTMLElement): void {
       element(
         "article",
         { className: "lesson" },
-        element("h3", {}, lesson.title, element("span", { className: "kind" }, ` · ${DEMOS[lesson.kind].title}`)),
+        element(
+          "h3",
+          {},
+          lesson.title,
+          element("span", { className: "kind" }, ` · ${DEMOS[lesson.kind].title}`),
+        ),
         element("p", {}, lesson.text),
         snippet,
         frameSnippet,
-        element("p", { className: "buttons" }, toggle, element("a", { href: full, target: "_blank", rel: "noopener" }, "Open full page ↗")),
+        element(
+          "p",
+          { className: "buttons" },
+          toggle,
+          element("a", { href: full, target: "_blank", rel: "noopener" }, "Open full page ↗"),
+        ),
         preview,
       ),
     );
@@ -171,7 +281,8 @@ function renderParams(root: HTMLElement): void {
     const table = element("table", { className: "params" });
     table.createCaption().textContent = `${demo.title}: ${demo.page} · <iclab-demo kind="${kind}">`;
     const head = table.createTHead().insertRow();
-    for (const h of ["parameter", "meaning", "values", "default"]) head.append(element("th", { scope: "col", textContent: h }));
+    for (const h of ["parameter", "meaning", "values", "default"])
+      head.append(element("th", { scope: "col", textContent: h }));
     const body = table.createTBody();
     for (const [name, prop] of Object.entries(demo.table) as [string, Prop][]) {
       const row = body.insertRow();
