@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: installs what is missing, then runs every suite
 # and prints each phase's time.
 #   native cargo tests (CPU backend) → shipped checkpoints checked in numpy → wasm build → wasm-bindgen tests in headless Chromium →
-#   package + site build (strict TypeScript) → Playwright end-to-end tests against the built site
+#   package + site build (strict TypeScript) → unit tests of the TypeScript (node --test) →
+#   Playwright end-to-end tests against the built site
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 START=$(date +%s)
@@ -34,6 +35,9 @@ phase "package + site build (tsc --strict, vite)"
 npm run build --workspace web
 npm run typecheck --workspace www
 npm run build --workspace www
+phase "unit tests of the package and the site (node --test, no browser)"
+npm test --workspace web
+npm test --workspace www
 phase "end-to-end tests (Playwright, Debian Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 phase_end

@@ -13,7 +13,7 @@ import { formatDuration } from "./progress.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm } from "./form.js";
 import { mountShare } from "./share.js";
-import { readControl, urlState, type StateOf, type Table } from "./state.js";
+import { type Prop, readControl, type StateOf, type Table, urlState } from "./state.js";
 import type { DemoKind } from "./tables.js";
 
 export type Phase = "idle" | "loading" | "running" | "paused" | "done" | "error";
@@ -306,6 +306,7 @@ export class Page<T extends Table> {
     const value = readControl(
       target,
       name,
+      this.options.table[name] as Prop,
       this.url.parseValue,
       this.state[name] as string | number,
       this.status,

@@ -8,6 +8,7 @@
  * page) and `<setting>_hide=1` for each control an educator wants out of sight, as in
  * TensorFlow Playground.
  */
+import { friendlyName } from "./share.js";
 
 type Kind =
   | { type: "int"; min: number; max: number }
@@ -109,7 +110,10 @@ export function urlState<T extends Table>(
         continue;
       }
       const value = parseValue(key as Name, raw);
-      if (value === null) problems.push(`"${key}=${raw}" is not valid and was ignored`);
+      if (value === null)
+        problems.push(
+          `"${key}=${raw}" is not valid (${key} must be ${allowed(table[key] as Prop)}) and was ignored`,
+        );
       else {
         state[key] = value;
         accepted.add(key);
@@ -144,58 +148,47 @@ export function urlState<T extends Table>(
   return { defaults, parseValue, parse, serialize, chrome: () => chrome };
 }
 
+/** A number as a visitor reads it: `0.002`, `1,000,000`. */
+function shownNumber(n: number): string {
+  return Math.abs(n) >= 1e4 && Number.isInteger(n) ? n.toLocaleString("en") : String(n);
+}
+
+/** The values setting `p` takes, for people: "between 1 and 64", "greater than 0 and at most 1", "one of a, b". */
+export function allowed(p: Prop): string {
+  if (p.type === "enum") return `one of ${p.values.join(", ")}`;
+  if (p.type === "list") return `a comma-separated list of ${p.values.join(", ")}`;
+  const whole = p.type === "int" ? "a whole number " : "";
+  const low = p.type === "float" && p.minExclusive ? "greater than" : "at least";
+  if (p.max >= Number.MAX_SAFE_INTEGER) return `${whole}${low} ${shownNumber(p.min)}`;
+  if (low === "at least") return `${whole}between ${shownNumber(p.min)} and ${shownNumber(p.max)}`;
+  return `${whole}${low} ${shownNumber(p.min)} and at most ${shownNumber(p.max)}`;
+}
+
+/** Why `raw` was not taken for the setting labelled `label`, and what it kept. */
+export function rejection(label: string, p: Prop, raw: string, kept: string | number): string {
+  const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+  return `${label} must be ${allowed(p)}; "${shown}" is not. Kept ${kept}.`;
+}
+
 /**
  * The value a form control now holds, parsed by `parseValue`; when it is malformed the control
- * goes back to `current`, `status` says why, and the result is `null`.
+ * goes back to `current`, `status` says why (with the control's label and the values it takes),
+ * and the result is `null`.
  */
 export function readControl<N extends string>(
   target: HTMLInputElement | HTMLSelectElement,
   name: N,
+  prop: Prop,
   parseValue: (name: N, raw: string) => string | number | null,
   current: string | number,
   status: HTMLElement,
 ): string | number | null {
   const value = parseValue(name, target.value);
   if (value === null) {
-    status.textContent = `${name}: "${target.value}" is not valid; kept ${current}.`;
+    const label = friendlyName(name);
+    status.textContent = rejection(label, prop, target.value, current);
     status.classList.add("error");
     target.value = String(current);
   }
   return value;
-}
-
-/**
- * Keeps a page's settings in step with its form: a valid change updates the state and the URL
- * and calls `changed(name)`; a malformed one is reverted and reported in `status`.
- */
-export function watchSettings<T extends Table>(
-  form: HTMLFormElement,
-  table: T,
-  url: {
-    parseValue: (name: keyof T & string, raw: string) => string | number | null;
-    serialize: (state: StateOf<T>) => string;
-  },
-  state: { get: () => StateOf<T>; set: (next: StateOf<T>) => void },
-  status: HTMLElement,
-  changed: (name: keyof T & string) => void,
-): void {
-  form.addEventListener("change", (event) => {
-    const target = event.target;
-    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
-    const name = target.name as keyof T & string;
-    if (!(name in table)) return;
-    const current = state.get();
-    const value = readControl(
-      target,
-      name,
-      url.parseValue,
-      current[name] as string | number,
-      status,
-    );
-    if (value === null) return;
-    const next = { ...current, [name]: value } as StateOf<T>;
-    state.set(next);
-    history.replaceState(null, "", `${location.pathname}${url.serialize(next)}`);
-    changed(name);
-  });
 }
