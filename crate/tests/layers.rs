@@ -8,7 +8,6 @@ use iclab::device::DeviceChoice;
 use iclab::icl::config::{Backbone, SessionConfig};
 use iclab::icl::layers::LayersConfig;
 use iclab::icl::{PromptBatch, TaskKind, TokenLayout};
-use iclab::model::Model;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -44,7 +43,7 @@ fn the_last_layers_read_out_is_the_models_output() {
     for model in Backbone::ALL {
         for tokens in TokenLayout::ALL {
             let config = config(model, tokens);
-            let net = iclab::model::seeded(&device, 1, || Model::init(&config, &device));
+            let net = iclab::model::seeded(&device, 1, || config.model().init(&device));
             let mut rng = StdRng::seed_from_u64(9);
             let batch = PromptBatch::sample(class.as_ref(), &mut rng, 4, 7, 3);
             let input = batch.tokens(tokens, &device);

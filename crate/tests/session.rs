@@ -570,9 +570,7 @@ fn xlstm_checkpoint_names_and_format() {
             step: 0,
         };
         let device = Device::flex();
-        let model = iclab::model::seeded(&device, 1, || {
-            iclab::model::Model::init(&session.config().clone(), &device)
-        });
+        let model = iclab::model::seeded(&device, 1, || session.config().model().init(&device));
         let mislabeled = checkpoint::save(&model, &wrong).await.expect("save");
         let err = Session::from_checkpoint(&mislabeled, DeviceChoice::Cpu)
             .await
@@ -670,8 +668,7 @@ fn step_counts_never_wrap() {
     block_on(async {
         let config = small(4);
         let device = Device::flex();
-        let model =
-            iclab::model::seeded(&device, 1, || iclab::model::Model::init(&config, &device));
+        let model = iclab::model::seeded(&device, 1, || config.model().init(&device));
         let save = |step: u32| {
             let header = Header {
                 config: config.clone(),

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::ClassifyBackbone;
+use super::model::{ClassifierConfig, ClassifyBackbone, token_width};
 use super::sequences::BurstyConfig;
 use crate::device::DeviceChoice;
 use crate::{Error, Result};
@@ -81,6 +81,23 @@ pub mod fields {
 }
 
 impl ClassifyConfig {
+    /// The classifier this experiment trains, shaped for its sequences.
+    pub fn classifier(&self) -> ClassifierConfig {
+        let task = &self.task;
+        let width = token_width(task.pairs as usize, task.dims as usize);
+        let seq_len = 2 * task.pairs as usize + 1;
+        let mut shape = ClassifierConfig::new(width, seq_len, task.labels as usize);
+        shape.backbone = self.backbone;
+        shape.layers = self.layers as usize;
+        shape.hidden = if self.backbone == ClassifyBackbone::AttentionOnly {
+            self.hidden
+        } else {
+            self.d_model
+        } as usize;
+        shape.heads = self.heads as usize;
+        shape
+    }
+
     pub fn validate(&self) -> Result<()> {
         use fields::*;
         // the task's fields are named by their path, as the parser names them (`task.classes`)

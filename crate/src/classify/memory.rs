@@ -5,7 +5,6 @@
 use crate::Result;
 use crate::classify::{ClassifyBackbone, ClassifyConfig};
 use crate::memory::{F32, F64, OVERHEAD_BYTES, refuse_beyond};
-use crate::model::xlstm::{XlstmConfig, block_parameters};
 
 /// Floats kept per layer for the backward pass of the attention-only network, as multiples of
 /// `b·s·w` and `b·s²`.
@@ -19,31 +18,18 @@ impl ClassifyConfig {
         (2 * pairs + 1 + dims, 2 * pairs + 1)
     }
 
-    /// Trainable numbers of the classifier, from its shapes (equal to the built model's).
+    /// Trainable numbers of the classifier, from its shapes (equal to the built model's): the
+    /// attention-only network's here, the shared backbones' in [`crate::model`].
     pub fn parameter_count(&self) -> u64 {
-        let (w, s) = self.token_shape();
+        let shape = self.classifier();
+        if let Some(model) = shape.model() {
+            return model.parameter_count();
+        }
+        let (w, _) = self.token_shape();
         let labels = u64::from(self.task.labels);
         let layers = u64::from(self.layers);
-        match self.backbone {
-            ClassifyBackbone::AttentionOnly => {
-                let h = u64::from(self.hidden);
-                layers * 3 * w * w + (w * h + h) + 2 * (h * h + h) + h * labels
-            }
-            ClassifyBackbone::Transformer => {
-                let d = u64::from(self.d_model);
-                (w + 1) * d + (d + 1) * labels + layers * (12 * d * d + 13 * d) + 2 * d + s * d
-            }
-            ClassifyBackbone::Xlstm => {
-                let (d, heads) = (u64::from(self.d_model), u64::from(self.heads));
-                let x = XlstmConfig::new(w as usize);
-                (w + 1) * d
-                    + (d + 1) * labels
-                    + (0..self.layers as usize)
-                        .map(|i| block_parameters(x.is_slstm(i), d, heads))
-                        .sum::<u64>()
-                    + d
-            }
-        }
+        let h = u64::from(self.hidden);
+        layers * 3 * w * w + (w * h + h) + 2 * (h * h + h) + h * labels
     }
 
     /// Floats of one forward pass per sequence: kept for the backward pass when training
@@ -52,10 +38,10 @@ impl ClassifyConfig {
         let (w, s) = self.token_shape();
         let layers = u64::from(self.layers);
         let (d, h) = (u64::from(self.d_model), u64::from(self.heads));
-        let backbone = match self.backbone {
-            ClassifyBackbone::Xlstm => crate::model::Backbone::Xlstm,
-            _ => crate::model::Backbone::Transformer,
-        };
+        let backbone = self
+            .backbone
+            .model()
+            .unwrap_or(crate::model::Backbone::Transformer);
         let (linear, scores) = backbone.inference_factors();
         let inference = (linear * (s * d) as f64 + scores * (h * s * s) as f64) as u64;
         // per layer; then the tokens' copies (host, tensor, read-in and its gradient)
@@ -135,14 +121,13 @@ impl ClassifyConfig {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
 
     /// The classifier's parameter count from its shapes equals the built model's, for every
     /// backbone.
     #[test]
-    #[cfg(not(target_family = "wasm"))]
     fn the_classifier_parameter_count_is_the_models() {
         for json in [
             r#"{}"#,

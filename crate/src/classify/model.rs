@@ -14,7 +14,7 @@ use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::sequences::{Sequences, World};
-use crate::model::{Transformer, TransformerConfig, Xlstm, XlstmConfig};
+use crate::model::{Backbone, Model, ModelConfig, ModelShape, Transformer, Xlstm};
 
 /// Width of a token for `pairs` context pairs in `dims` dimensions: positions, then content.
 pub fn token_width(pairs: usize, dims: usize) -> usize {
@@ -84,6 +84,16 @@ impl ClassifyBackbone {
         }
     }
 
+    /// The shared backbone this one trains ([`crate::model`]), or `None` for Reddy's
+    /// attention-only network, which is the experiment's own.
+    pub fn model(self) -> Option<Backbone> {
+        match self {
+            Self::AttentionOnly => None,
+            Self::Transformer => Some(Backbone::Transformer),
+            Self::Xlstm => Some(Backbone::Xlstm),
+        }
+    }
+
     /// Whether the backbone has attention maps to read.
     pub fn attends(self) -> bool {
         !matches!(self, Self::Xlstm)
@@ -124,27 +134,30 @@ impl ClassifierConfig {
         }
     }
 
+    /// The shared model of a transformer or xLSTM classifier: a read-out over the labels.
+    pub fn model(&self) -> Option<ModelConfig> {
+        let backbone = self.backbone.model()?;
+        Some(ModelConfig {
+            backbone,
+            shape: ModelShape {
+                layers: self.layers,
+                d_model: self.hidden,
+                heads: self.heads,
+            },
+            xlstm_ratio: [1, 1],
+            token_width: self.width,
+            seq_len: self.seq_len,
+            outputs: self.labels,
+        })
+    }
+
     pub fn init(&self, device: &Device) -> Classifier {
-        match self.backbone {
-            ClassifyBackbone::AttentionOnly => {
-                Classifier::AttentionOnly(self.attention_only(device))
-            }
-            ClassifyBackbone::Transformer => Classifier::Transformer(
-                TransformerConfig::new(self.width, self.seq_len)
-                    .with_n_layers(self.layers)
-                    .with_d_model(self.hidden)
-                    .with_n_heads(self.heads)
-                    .with_n_outputs(self.labels)
-                    .init(device),
-            ),
-            ClassifyBackbone::Xlstm => Classifier::Xlstm(
-                XlstmConfig::new(self.width)
-                    .with_n_blocks(self.layers)
-                    .with_d_model(self.hidden)
-                    .with_n_heads(self.heads)
-                    .with_n_outputs(self.labels)
-                    .init(device),
-            ),
+        match self.model() {
+            None => Classifier::AttentionOnly(self.attention_only(device)),
+            Some(model) => match model.init(device) {
+                Model::Transformer(m) => Classifier::Transformer(m),
+                Model::Xlstm(m) => Classifier::Xlstm(m),
+            },
         }
     }
 

@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::config::{ClassifyConfig, fields};
 use super::model::{
-    Classifier, ClassifierConfig, ClassifyBackbone, InductionScores, InductionTally, accuracy,
-    context_label_accuracy, cross_entropy, token_width,
+    Classifier, InductionScores, InductionTally, accuracy, context_label_accuracy, cross_entropy,
 };
 use super::sequences::{Sequences, Split, World};
 use crate::device::{self, Compute};
@@ -138,18 +137,7 @@ impl ClassifySession {
     pub async fn new(config: ClassifyConfig) -> Result<Self> {
         config.validate()?;
         let compute = device::open(config.device).await?;
-        let task = &config.task;
-        let width = token_width(task.pairs as usize, task.dims as usize);
-        let seq_len = 2 * task.pairs as usize + 1;
-        let mut shape = ClassifierConfig::new(width, seq_len, task.labels as usize);
-        shape.backbone = config.backbone;
-        shape.layers = config.layers as usize;
-        shape.hidden = if config.backbone == ClassifyBackbone::AttentionOnly {
-            config.hidden
-        } else {
-            config.d_model
-        } as usize;
-        shape.heads = config.heads as usize;
+        let shape = config.classifier();
         let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
             shape.init(cpu)
         });
@@ -157,7 +145,7 @@ impl ClassifySession {
             (config.weight_decay > 0.0).then(|| WeightDecayConfig::new(config.weight_decay as f32));
         let optim = SgdConfig::new().with_weight_decay(decay).init();
         Ok(Self {
-            world: World::new(task, u64::from(config.seed)),
+            world: World::new(&config.task, u64::from(config.seed)),
             rng: StdRng::seed_from_u64(u64::from(config.seed) ^ 0xC1A5_5000_0000_0000),
             config,
             compute,

@@ -56,7 +56,7 @@
 //! session config, same schema as `createSession`), `step`. Configs written before the function
 //! class became a tagged object (`"task": "sparse_linear", "sparsity": 2` at the top level, every
 //! shipped checkpoint up to December 2026) are read as `"task": {"kind": "sparse_linear",
-//! "sparsity": 2}` ([`upgrade_config`]); a checkpoint saved again is written in the new form.
+//! "sparsity": 2}` ([`crate::icl::config::upgrade_config`]); a checkpoint saved again is written in the new form.
 
 use std::collections::BTreeMap;
 
@@ -183,34 +183,6 @@ pub async fn named_tensors<M: Module>(model: &M) -> Result<Vec<(String, Vec<usiz
     Ok(out)
 }
 
-/// A stored config in today's schema: a flat `task` name with the class parameters beside it
-/// (the schema before tagged tasks) becomes `{kind, ...its parameters}`; anything else (today's
-/// form, or text that is not JSON) is returned as it is, for the parser to judge.
-pub fn upgrade_config(text: &str) -> String {
-    let Ok(serde_json::Value::Object(mut config)) = serde_json::from_str(text) else {
-        return text.to_owned();
-    };
-    let Some(serde_json::Value::String(name)) = config.get("task").cloned() else {
-        return text.to_owned();
-    };
-    let mut task = serde_json::Map::new();
-    task.insert("kind".into(), name.clone().into());
-    let kind = crate::icl::TaskKind::ALL
-        .into_iter()
-        .find(|k| k.name() == name);
-    for other in crate::icl::TaskKind::ALL {
-        for field in other.config().class().parameters() {
-            if let Some(value) = config.remove(field.name)
-                && Some(other) == kind
-            {
-                task.insert(field.name.into(), value);
-            }
-        }
-    }
-    config.insert("task".into(), task.into());
-    serde_json::Value::Object(config).to_string()
-}
-
 /// Serializes `model` with its config and step.
 pub async fn save(model: &Model, header: &Header) -> Result<Vec<u8>> {
     let tensors = named_tensors(model).await?;
@@ -266,7 +238,7 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     let config_text = info
         .get("config")
         .ok_or_else(|| Error::checkpoint("metadata has no `config`"))?;
-    let config = SessionConfig::from_json(&upgrade_config(config_text))
+    let config = SessionConfig::from_json(config_text)
         .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
     if config.model != backbone {
         return Err(Error::checkpoint(format!(
@@ -392,17 +364,17 @@ mod tests {
     #[test]
     fn configs_written_before_tagged_tasks_are_read_in_the_new_form() {
         let old = r#"{"task": "sparse_linear", "sparsity": 2, "noiseStd": 1.0, "conditionNumber": 100.0, "dims": 5}"#;
-        let config = SessionConfig::from_json(&upgrade_config(old)).expect("an old config loads");
+        let config = SessionConfig::from_json(old).expect("an old config loads");
         assert_eq!(
             serde_json::to_value(&config.task).expect("serializes"),
             serde_json::json!({"kind": "sparse_linear", "sparsity": 2})
         );
         let old = r#"{"task": "linear", "sparsity": 3, "noiseStd": 1.0, "conditionNumber": 100.0}"#;
-        let config = SessionConfig::from_json(&upgrade_config(old)).expect("an old config loads");
+        let config = SessionConfig::from_json(old).expect("an old config loads");
         assert_eq!(config.task, crate::icl::TaskKind::Linear.config());
         // Today's form and text that is not JSON pass through for the parser to judge.
         let new = r#"{"task": {"kind": "noisy_linear", "noiseStd": 0.5}}"#;
-        assert_eq!(upgrade_config(new), new);
-        assert_eq!(upgrade_config("not json"), "not json");
+        assert_eq!(crate::icl::config::upgrade_config(new), new);
+        assert_eq!(crate::icl::config::upgrade_config("not json"), "not json");
     }
 }

@@ -6,27 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::device::DeviceChoice;
 use crate::icl::curriculum::Curriculum;
-use crate::icl::{TaskConfig, TokenLayout};
+use crate::icl::{TaskConfig, TaskKind, TokenLayout};
 use crate::{Error, Result};
 
-pub use crate::model::Backbone;
-
-/// Named model sizes ([`Backbone::shape`] says what each is for each backbone); explicit
-/// `layers`/`dModel`/`heads` override them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Preset {
-    /// 3 layers, width 64, 2 heads: trains in a browser in minutes.
-    #[default]
-    Tiny,
-    /// 6 layers, width 128, 4 heads.
-    Small,
-}
-
-impl Preset {
-    pub const ALL: [Self; 2] = [Self::Tiny, Self::Small];
-}
+pub use crate::model::{Backbone, ModelConfig, ModelShape, Preset};
 
 /// Everything a session needs; also the CLI's `--config` file format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,7 +17,9 @@ impl Preset {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SessionConfig {
     /// Function class prompts are drawn from, with its parameters (`{ kind: "sparse_linear",
-    /// sparsity: 3 }`). Default: `{ kind: "linear" }`.
+    /// sparsity: 3 }`); a bare name (`"linear"`) is that class with its default parameters.
+    /// Default: `{ kind: "linear" }`.
+    #[serde(deserialize_with = "crate::icl::tasks::task_or_name")]
     pub task: TaskConfig,
     /// Backbone. Default: `transformer`.
     pub model: Backbone,
@@ -127,14 +112,6 @@ impl SessionConfig {
     }
 }
 
-/// The model shape after applying preset and overrides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ModelShape {
-    pub layers: usize,
-    pub d_model: usize,
-    pub heads: usize,
-}
-
 /// The bounds of the session config's numbers (the catalog lists them with their defaults).
 pub mod fields {
     use crate::schema::Field;
@@ -183,9 +160,11 @@ impl SessionConfig {
         Ok(config)
     }
 
-    /// Parses JSON text (CLI `--config`, tests).
+    /// Parses JSON text (CLI `--config`, checkpoints, tests), in today's schema or the one
+    /// before tasks were tagged ([`upgrade_config`]).
     pub fn from_json(text: &str) -> Result<Self> {
-        let mut de = serde_json::Deserializer::from_str(text);
+        let text = upgrade_config(text);
+        let mut de = serde_json::Deserializer::from_str(&text);
         Self::parse(&mut de)
     }
 
@@ -270,6 +249,20 @@ impl SessionConfig {
             .map(|m| crate::icl::TaskPool::new(m, self.seed))
     }
 
+    /// The model this config trains: the one bridge from the session to [`crate::model`]; call
+    /// after [`Self::validate`].
+    pub fn model(&self) -> ModelConfig {
+        let [a, b] = self.xlstm_ratio;
+        ModelConfig {
+            backbone: self.model,
+            shape: self.shape(),
+            xlstm_ratio: [a as usize, b as usize],
+            token_width: self.token_width(),
+            seq_len: self.seq_len(),
+            outputs: 1,
+        }
+    }
+
     /// The model shape; call after [`Self::validate`].
     pub fn shape(&self) -> ModelShape {
         let (layers, d_model, heads) = self.raw_shape();
@@ -279,6 +272,32 @@ impl SessionConfig {
             heads: heads as usize,
         }
     }
+}
+
+/// A stored config in today's schema: a flat `task` name with the class parameters beside it
+/// (the schema before tagged tasks) becomes `{kind, ...its parameters}`; anything else (today's
+/// form, or text that is not JSON) is returned as it is, for the parser to judge.
+pub fn upgrade_config(text: &str) -> String {
+    let Ok(serde_json::Value::Object(mut config)) = serde_json::from_str(text) else {
+        return text.to_owned();
+    };
+    let Some(serde_json::Value::String(name)) = config.get("task").cloned() else {
+        return text.to_owned();
+    };
+    let mut task = serde_json::Map::new();
+    task.insert("kind".into(), name.clone().into());
+    let kind = TaskKind::ALL.into_iter().find(|k| k.name() == name);
+    for other in TaskKind::ALL {
+        for field in other.config().class().parameters() {
+            if let Some(value) = config.remove(field.name)
+                && Some(other) == kind
+            {
+                task.insert(field.name.into(), value);
+            }
+        }
+    }
+    config.insert("task".into(), task.into());
+    serde_json::Value::Object(config).to_string()
 }
 
 #[cfg(test)]
@@ -317,7 +336,8 @@ mod tests {
             (r#"{"xlstmRatio": [1, 99]}"#, "xlstmRatio[1]"),
             (r#"{"xlstmRatio": [1]}"#, "xlstmRatio"),
             (r#"{"model": "xlstm", "dModel": 63, "heads": 1}"#, "dModel"),
-            (r#"{"task": "linear"}"#, "task"),
+            (r#"{"task": "cubic"}"#, "task.kind"),
+            (r#"{"task": 3}"#, "task"),
             (r#"{"task": {"kind": "cubic"}}"#, "task.kind"),
             // An unknown key inside a tagged choice: serde names it in the message, not the path.
             (r#"{"task": {"kind": "linear", "sparsity": 3}}"#, "task"),
@@ -362,6 +382,24 @@ mod tests {
             assert_eq!(code, "invalid_config", "{json}");
             assert_eq!(got, field, "{json}");
         }
+    }
+
+    /// A bare class name, the form before tasks were tagged, is that class with its defaults
+    /// (from any source: JS objects too).
+    #[test]
+    fn a_bare_task_name_is_the_class_with_its_defaults() {
+        for kind in crate::icl::TaskKind::ALL {
+            let json = format!(r#"{{"task": "{}", "dims": 5}}"#, kind.name());
+            let config = SessionConfig::from_json(&json).expect("a bare name parses");
+            assert_eq!(config.task, kind.config(), "{json}");
+        }
+        let err = SessionConfig::from_json(r#"{"task": "cubic"}"#).expect_err("no such class");
+        assert!(err.to_string().contains("sparse_linear"), "{err}");
+        // JSON text in the old flat form (CLI `--config`, checkpoints) keeps its parameters
+        let old = SessionConfig::from_json(r#"{"task": "sparse_linear", "sparsity": 2}"#)
+            .expect("the old form upgrades");
+        assert_eq!(old.task.class().parameters()[0].name, "sparsity");
+        assert_ne!(old.task, crate::icl::TaskKind::SparseLinear.config());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::{Error, Result};
 /// for the backward pass are ≈ 33·b·s·d + 3·b·h·s² floats per layer, transformer or xLSTM
 /// (projections, MLP, attention scores and softmax; the mLSTM's parallel form builds b·h·s²
 /// decay and score matrices), with s tokens (2·points interleaved, points paired), plus
-/// [`OVERHEAD_BYTES`](crate::memory::OVERHEAD_BYTES). Fitted to the bytes really allocated at the peak of a training step
+/// `memory::OVERHEAD_BYTES`. Fitted to the bytes really allocated at the peak of a training step
 /// (crate/tests/memory.rs, which holds every config of its grid within 20%: presets tiny and
 /// small, both backbones, batch 8–64, 11–101 points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,7 +29,7 @@ pub struct MemoryEstimate {
     pub state_bytes: u64,
     /// Activations of one batch kept for the backward pass.
     pub activation_bytes: u64,
-    /// The two, and what any call allocates besides ([`OVERHEAD_BYTES`](crate::memory::OVERHEAD_BYTES)).
+    /// The two, and what any call allocates besides (`memory::OVERHEAD_BYTES`).
     pub total_bytes: u64,
 }
 
@@ -41,7 +41,7 @@ impl SessionConfig {
         let b = u64::from(self.batch_size);
         let s = self.seq_len() as u64;
         let (act_linear, act_scores) = self.model.activation_factors();
-        let parameters = self.model.parameter_count(self);
+        let parameters = self.model().parameter_count();
         let per_layer_floats = act_linear * b * s * d + act_scores * b * heads * s * s;
         let state_bytes = 4 * 4 * parameters;
         let activation_bytes = 4 * (layers * per_layer_floats + 4 * b * s * d);
@@ -91,8 +91,7 @@ mod tests {
         let count = |json: &str| {
             let config = SessionConfig::from_json(json).expect("valid");
             let device = burn::tensor::Device::flex();
-            let real =
-                burn::module::Module::num_params(&crate::model::Model::init(&config, &device));
+            let real = burn::module::Module::num_params(&config.model().init(&device));
             (config.memory_estimate().parameters, real as u64)
         };
         for json in [

@@ -73,7 +73,7 @@ impl Session {
         let compute = device::open(config.device).await?;
         // drawn on the CPU: the same seed gives the same model on WebGPU and on the CPU
         let model = crate::model::seeded_on_cpu(&compute.train, u64::from(config.seed), |cpu| {
-            Model::init(&config, cpu)
+            config.model().init(cpu)
         });
         Ok(Self::assemble(config, compute, model, 0))
     }
@@ -89,7 +89,7 @@ impl Session {
         // Seeded like a fresh session: the weights are overwritten, but the draw must not interleave
         // with another session's seeded initialization.
         let fresh = crate::model::seeded(&compute.train, u64::from(config.seed), || {
-            Model::init(&config, &compute.train)
+            config.model().init(&compute.train)
         });
         let fresh = match fresh {
             Model::Transformer(t) => Model::Transformer(t.with_exact_gelu(loaded.exact_gelu)),

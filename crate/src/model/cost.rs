@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
-use crate::icl::config::{Backbone, SessionConfig};
 use crate::model::xlstm::block::{CONV_KERNEL, QKV_BLOCK, ffn_width, mlstm_inner};
+use crate::model::{Backbone, ModelConfig};
 
 /// Cost of the token at each position `1..=tokens` of a prompt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,15 +34,14 @@ pub const COST_TOKENS: crate::schema::Field = crate::schema::Field::int("tokens"
 
 /// The per-token cost for `config`'s backbone and shape over positions `1..=tokens` (may
 /// exceed the model's trained prompt length: the count is for the same width and depth).
-pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<InferenceCost> {
-    config.validate()?;
+pub fn inference_cost(config: &ModelConfig, tokens: u32) -> crate::Result<InferenceCost> {
     COST_TOKENS.check_u32(tokens)?;
-    let shape = config.shape();
+    let shape = config.shape;
     let (d, layers, heads) = (shape.d_model as f64, shape.layers, shape.heads as f64);
-    let n_dims = config.token_width() as f64;
+    let n_dims = config.token_width as f64;
     let edges = n_dims * d + d; // read-in and read-out
     let tokens: Vec<u32> = (1..=tokens).collect();
-    let (state_floats, multiply_adds) = match config.model {
+    let (state_floats, multiply_adds) = match config.backbone {
         Backbone::Transformer => tokens
             .iter()
             .map(|&t| {
@@ -54,7 +53,7 @@ pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<Infe
             })
             .unzip(),
         Backbone::Xlstm => {
-            let config_x = crate::model::XlstmConfig::of(config);
+            let config_x = config.xlstm();
             let (mut state, mut work) = (0.0, edges);
             let k = CONV_KERNEL as f64;
             for index in 0..layers {
@@ -82,7 +81,7 @@ pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<Infe
         }
     };
     Ok(InferenceCost {
-        model: config.model,
+        model: config.backbone,
         tokens,
         state_floats,
         multiply_adds,
@@ -92,22 +91,36 @@ pub fn inference_cost(config: &SessionConfig, tokens: u32) -> crate::Result<Infe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{ModelShape, Preset};
     use burn::tensor::{Device, Tensor};
+
+    /// The tiny preset's model reading 11 interleaved pairs in d = 5.
+    fn tiny(backbone: Backbone, xlstm_ratio: [usize; 2]) -> ModelConfig {
+        let (layers, d_model, heads) = backbone.shape(Preset::Tiny);
+        ModelConfig {
+            backbone,
+            shape: ModelShape {
+                layers: layers as usize,
+                d_model: d_model as usize,
+                heads: heads as usize,
+            },
+            xlstm_ratio,
+            token_width: 5,
+            seq_len: 22,
+            outputs: 1,
+        }
+    }
 
     /// The counted xLSTM state equals the floats a real model carries between tokens.
     #[test]
     fn xlstm_state_count_matches_a_real_state() {
         for ratio in [[1, 1], [1, 0], [0, 1], [3, 1]] {
-            let config = SessionConfig {
-                model: Backbone::Xlstm,
-                xlstm_ratio: ratio,
-                ..SessionConfig::default()
-            };
+            let config = tiny(Backbone::Xlstm, ratio);
             let device = Device::flex();
-            let model = crate::model::XlstmConfig::of(&config).init(&device);
+            let model = config.xlstm().init(&device);
             let mut state = model.empty_state(1, &device);
             for _ in 0..3 {
-                let token = Tensor::<2>::zeros([1, config.token_width()], &device);
+                let token = Tensor::<2>::zeros([1, config.token_width], &device);
                 state = model.step(token, state).expect("state fits").1;
             }
             let cost = inference_cost(&config, 40).expect("valid");
@@ -118,7 +131,7 @@ mod tests {
 
     #[test]
     fn transformer_cache_and_work_grow_with_the_prompt() {
-        let config = SessionConfig::default(); // tiny: 3 layers, width 64, 11 points
+        let config = tiny(Backbone::Transformer, [1, 1]); // 3 layers, width 64
         let cost = inference_cost(&config, 22).expect("valid");
         assert_eq!(cost.tokens.len(), 22);
         assert_eq!(cost.state_floats[0], 2.0 * 3.0 * 64.0);

@@ -1,6 +1,9 @@
-//! Neural backbones. One concept per file; [`Model`] is whichever one a session trains, and
-//! [`Backbone`] names them: everything that differs between backbones (initialization from a
-//! session config, preset shapes, which module a checkpoint holds) is decided here.
+//! Neural backbones. One concept per file; [`Model`] is whichever one a learner trains,
+//! [`Backbone`] names them and [`ModelConfig`] is everything that builds one: everything that
+//! differs between backbones (preset shapes, initialization, parameter counts, the memory
+//! factors, which module a checkpoint holds) is decided here, from shapes alone. The learners'
+//! configs (the in-context session's, the classifier's) each build a [`ModelConfig`]; the model
+//! reads none of them.
 
 pub mod cost;
 pub mod mlp;
@@ -11,10 +14,110 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::icl::config::{Preset, SessionConfig};
-
 pub use transformer::{Transformer, TransformerConfig};
 pub use xlstm::{Xlstm, XlstmConfig};
+
+/// Named model sizes ([`Backbone::shape`] says what each is for each backbone); explicit
+/// `layers`/`dModel`/`heads` override them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// 3 layers, width 64, 2 heads: trains in a browser in minutes.
+    #[default]
+    Tiny,
+    /// 6 layers, width 128, 4 heads.
+    Small,
+}
+
+impl Preset {
+    pub const ALL: [Self; 2] = [Self::Tiny, Self::Small];
+}
+
+/// The model shape after applying preset and overrides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelShape {
+    pub layers: usize,
+    pub d_model: usize,
+    pub heads: usize,
+}
+
+/// Everything that builds a [`Model`]: the backbone, its shape and what it reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelConfig {
+    pub backbone: Backbone,
+    pub shape: ModelShape,
+    /// mLSTM:sLSTM ratio `[a, b]` of an xLSTM stack; ignored by the transformer.
+    pub xlstm_ratio: [usize; 2],
+    /// Numbers per token: the read-in's width.
+    pub token_width: usize,
+    /// Tokens of the longest sequence (sizes the transformer's positional table).
+    pub seq_len: usize,
+    /// Numbers the read-out gives per token: 1 for regression, the labels for a classifier.
+    pub outputs: usize,
+}
+
+impl ModelConfig {
+    /// The model, freshly initialized on `device` (shapes already validated by the learner's
+    /// config).
+    pub fn init(&self, device: &Device) -> Model {
+        match self.backbone {
+            Backbone::Transformer => Model::Transformer(self.transformer().init(device)),
+            Backbone::Xlstm => Model::Xlstm(self.xlstm().init(device)),
+        }
+    }
+
+    /// The transformer of this shape (whatever the backbone says).
+    pub fn transformer(&self) -> TransformerConfig {
+        TransformerConfig::new(self.token_width, self.seq_len)
+            .with_n_layers(self.shape.layers)
+            .with_d_model(self.shape.d_model)
+            .with_n_heads(self.shape.heads)
+            .with_n_outputs(self.outputs)
+    }
+
+    /// The xLSTM of this shape (whatever the backbone says).
+    pub fn xlstm(&self) -> XlstmConfig {
+        let [a, b] = self.xlstm_ratio;
+        XlstmConfig::new(self.token_width)
+            .with_n_blocks(self.shape.layers)
+            .with_d_model(self.shape.d_model)
+            .with_n_heads(self.shape.heads)
+            .with_mlstm_ratio(a)
+            .with_slstm_ratio(b)
+            .with_n_outputs(self.outputs)
+    }
+
+    /// Parameters of the model, counted from its shapes (equal to the built model's, tested in
+    /// icl/memory.rs and classify/memory.rs): read-in and read-out, then the transformer's
+    /// blocks, final LayerNorm (with bias) and learned positions, or the xLSTM's blocks and
+    /// post-norm (no bias, no positions).
+    pub fn parameter_count(&self) -> u64 {
+        let ModelShape {
+            layers,
+            d_model,
+            heads,
+        } = self.shape;
+        let (layers, d, heads) = (layers as u64, d_model as u64, heads as u64);
+        let (s, w, out) = (
+            self.seq_len as u64,
+            self.token_width as u64,
+            self.outputs as u64,
+        );
+        let edges = (w + 1) * d + (d + 1) * out;
+        edges
+            + match self.backbone {
+                Backbone::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
+                Backbone::Xlstm => {
+                    let x = self.xlstm();
+                    (0..layers as usize)
+                        .map(|i| xlstm::block_parameters(x.is_slstm(i), d, heads))
+                        .sum::<u64>()
+                        + d
+                }
+            }
+    }
+}
 
 /// Which learner backbone to train.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,28 +156,6 @@ impl Backbone {
 }
 
 impl Backbone {
-    /// Parameters of `config`'s model, counted from its shapes (equal to the built model's,
-    /// tested in memory.rs): read-in and read-out, then the transformer's blocks, final
-    /// LayerNorm (with bias) and learned positions, or the xLSTM's blocks and post-norm (no
-    /// bias, no positions).
-    pub fn parameter_count(self, config: &SessionConfig) -> u64 {
-        let (layers, d, heads) = config.raw_shape();
-        let (layers, d, heads) = (u64::from(layers), u64::from(d), u64::from(heads));
-        let (s, dims) = (config.seq_len() as u64, config.token_width() as u64);
-        let edges = (dims + 1) * d + d + 1;
-        edges
-            + match self {
-                Self::Transformer => layers * (12 * d * d + 13 * d) + 2 * d + s * d,
-                Self::Xlstm => {
-                    let x = XlstmConfig::of(config);
-                    (0..layers as usize)
-                        .map(|i| xlstm::block_parameters(x.is_slstm(i), d, heads))
-                        .sum::<u64>()
-                        + d
-                }
-            }
-    }
-
     /// Floats kept for the backward pass per layer, as multiples of `b·s·d` and `b·h·s²`
     /// (memory.rs has the calibration).
     pub fn activation_factors(self) -> (u64, u64) {
@@ -96,7 +177,7 @@ impl Backbone {
     }
 }
 
-/// The in-context model of a session. Checkpoint tensor names do not include the variant:
+/// A model of either backbone (the in-context session's; the classifier wraps the same). Checkpoint tensor names do not include the variant:
 /// the checkpoint's config says which backbone it holds.
 #[derive(Module, Debug)]
 pub enum Model {
@@ -105,14 +186,6 @@ pub enum Model {
 }
 
 impl Model {
-    /// The model a (validated) config asks for, freshly initialized on `device`.
-    pub fn init(config: &SessionConfig, device: &Device) -> Self {
-        match config.model {
-            Backbone::Transformer => Self::Transformer(TransformerConfig::of(config).init(device)),
-            Backbone::Xlstm => Self::Xlstm(XlstmConfig::of(config).init(device)),
-        }
-    }
-
     pub fn backbone(&self) -> Backbone {
         match self {
             Self::Transformer(_) => Backbone::Transformer,

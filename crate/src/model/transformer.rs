@@ -54,15 +54,6 @@ fn gpt2_linear(d_in: usize, d_out: usize, std: f64, device: &Device) -> Linear {
 }
 
 impl TransformerConfig {
-    /// The transformer a (validated) session config asks for.
-    pub fn of(config: &crate::icl::config::SessionConfig) -> Self {
-        let shape = config.shape();
-        Self::new(config.token_width(), config.seq_len())
-            .with_n_layers(shape.layers)
-            .with_d_model(shape.d_model)
-            .with_n_heads(shape.heads)
-    }
-
     /// Initialized as the reference (docs/SCIENCE.md §1, Hugging Face `GPT2Model`): positional
     /// embedding and every weight inside the blocks `N(0, 0.02²)`, biases 0, LayerNorms 1 and 0,
     /// the residual output projections `N(0, (0.02/√(2·n_layers))²)`; the read-in and read-out

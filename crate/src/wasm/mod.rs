@@ -268,7 +268,10 @@ pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsVal
     let run = || -> Result<JsValue> {
         let config = session_config(&config)?;
         let tokens = count(crate::model::cost::COST_TOKENS, tokens)?;
-        to_plain(&crate::model::cost::inference_cost(&config, tokens)?)
+        to_plain(&crate::model::cost::inference_cost(
+            &config.model(),
+            tokens,
+        )?)
     };
     run().map_err(to_js)
 }

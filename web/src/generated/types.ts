@@ -6,7 +6,8 @@
 export type SessionConfig = {
   /**
    * Function class prompts are drawn from, with its parameters (`{ kind: "sparse_linear",
-   * sparsity: 3 }`). Default: `{ kind: "linear" }`.
+   * sparsity: 3 }`); a bare name (`"linear"`) is that class with its default parameters.
+   * Default: `{ kind: "linear" }`.
    */
   task: TaskConfig,
   /**
@@ -1456,7 +1457,7 @@ export type InferenceCost = {
  * for the backward pass are ≈ 33·b·s·d + 3·b·h·s² floats per layer, transformer or xLSTM
  * (projections, MLP, attention scores and softmax; the mLSTM's parallel form builds b·h·s²
  * decay and score matrices), with s tokens (2·points interleaved, points paired), plus
- * [`OVERHEAD_BYTES`]. Fitted to the bytes really allocated at the peak of a training step
+ * `memory::OVERHEAD_BYTES`. Fitted to the bytes really allocated at the peak of a training step
  * (crate/tests/memory.rs, which holds every config of its grid within 20%: presets tiny and
  * small, both backbones, batch 8–64, 11–101 points).
  */
@@ -1471,7 +1472,7 @@ export type MemoryEstimate = {
    */
   activationBytes: number,
   /**
-   * The two, and what any call allocates besides ([`OVERHEAD_BYTES`]).
+   * The two, and what any call allocates besides (`memory::OVERHEAD_BYTES`).
    */
   totalBytes: number,
 };

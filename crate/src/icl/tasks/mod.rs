@@ -102,7 +102,7 @@ macro_rules! function_classes {
             pub const ALL: [Self; [$($name,)*].len()] = [$(Self::$variant,)*];
 
             /// The snake_case name used in configs, URLs and JSON.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self {
                     $(Self::$variant => $name,)*
                 }
@@ -166,6 +166,51 @@ function_classes! {
 }
 
 pub use ill_conditioned::{covariance_sqrt, transform_rows};
+
+/// A config's `task`: the tagged object (`{ "kind": "sparse_linear", "sparsity": 3 }`), or a
+/// class's bare name (`"linear"`, the form every config used before tasks were tagged), which
+/// means that class with its default parameters. Errors keep their path (`task.kind`).
+pub fn task_or_name<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<TaskConfig, D::Error> {
+    struct TaskOrName;
+
+    impl<'de> serde::de::Visitor<'de> for TaskOrName {
+        type Value = TaskConfig;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a function class: { kind, ...its parameters } or its name")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> std::result::Result<TaskConfig, E> {
+            TaskKind::ALL
+                .into_iter()
+                .find(|k| k.name() == name)
+                .map(TaskKind::config)
+                .ok_or_else(|| E::unknown_variant(name, &TASK_NAMES))
+        }
+
+        fn visit_map<M: serde::de::MapAccess<'de>>(
+            self,
+            map: M,
+        ) -> std::result::Result<TaskConfig, M::Error> {
+            TaskConfig::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+
+    deserializer.deserialize_any(TaskOrName)
+}
+
+/// Every class's name, for error messages.
+const TASK_NAMES: [&str; TaskKind::ALL.len()] = {
+    let mut names = [""; TaskKind::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = TaskKind::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 impl Default for TaskConfig {
     fn default() -> Self {

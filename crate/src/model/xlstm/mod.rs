@@ -51,18 +51,6 @@ pub struct XlstmConfig {
 }
 
 impl XlstmConfig {
-    /// The xLSTM a (validated) session config asks for.
-    pub fn of(config: &crate::icl::config::SessionConfig) -> Self {
-        let shape = config.shape();
-        let [a, b] = config.xlstm_ratio;
-        Self::new(config.token_width())
-            .with_n_blocks(shape.layers)
-            .with_d_model(shape.d_model)
-            .with_n_heads(shape.heads)
-            .with_mlstm_ratio(a as usize)
-            .with_slstm_ratio(b as usize)
-    }
-
     /// Whether block `index` is an sLSTM block.
     pub fn is_slstm(&self, index: usize) -> bool {
         let period = (self.mlstm_ratio + self.slstm_ratio).max(1);
