@@ -327,13 +327,27 @@ mod probe {
 
 #[cfg(not(target_family = "wasm"))]
 mod probe {
-    //! Native: ask wgpu for its preferred adapter; a CPU-type adapter (lavapipe, llvmpipe,
-    //! WARP) counts as a software fallback.
+    //! Native: ask wgpu for its preferred adapter among the backends burn opens (Vulkan, Metal,
+    //! DX12; `WGPU_BACKEND` overrides); a CPU-type adapter (lavapipe, llvmpipe, WARP) counts as a
+    //! software fallback. OpenGL is left out: burn does not train on it.
     use super::AdapterProbe;
     use burn::tensor::wgpu::wgpu;
 
     pub async fn adapter() -> Result<AdapterProbe, String> {
-        let instance = wgpu::Instance::default();
+        // Without a desktop session (no XDG_RUNTIME_DIR: a server, a container, CI) Mesa's
+        // Vulkan driver still tries Wayland and libwayland prints an "error" line that is none;
+        // the probe reports its own failures, so stderr is held shut while it runs.
+        let _quiet = std::env::var_os("XDG_RUNTIME_DIR")
+            .is_none()
+            .then(|| gag::Gag::stderr().ok())
+            .flatten();
+        let instance = wgpu::Instance::new(
+            wgpu::InstanceDescriptor {
+                backends: wgpu::Backends::PRIMARY,
+                ..wgpu::InstanceDescriptor::new_without_display_handle()
+            }
+            .with_env(),
+        );
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
                 power_preference: wgpu::PowerPreference::HighPerformance,

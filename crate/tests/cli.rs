@@ -830,3 +830,20 @@ fn icl_sweep_records_positions_findings_and_longer_runs() {
     assert_json_error(&args, "--out");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A run that probes for a GPU (device `auto`) on a machine without a desktop session prints
+/// nothing to stderr: no spurious "error" lines from the graphics stack.
+#[test]
+fn probing_for_a_gpu_prints_no_error_lines() {
+    let out = Command::new(env!("CARGO_BIN_EXE_iclab"))
+        .args([
+            "--json", "icl", "train", "--steps", "1", "--dims", "2", "--points", "3",
+        ])
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("error"), "stderr: {stderr}");
+}
