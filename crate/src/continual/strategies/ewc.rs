@@ -24,10 +24,6 @@ impl Ewc {
 }
 
 impl Strategy for Ewc {
-    fn name(&self) -> &'static str {
-        "ewc"
-    }
-
     fn needs(&self) -> Needs {
         Needs {
             params: true,

@@ -27,10 +27,6 @@ impl Joint {
 }
 
 impl Strategy for Joint {
-    fn name(&self) -> &'static str {
-        "joint"
-    }
-
     fn trains_on_current(&self) -> bool {
         false
     }

@@ -21,10 +21,6 @@ impl L2 {
 }
 
 impl Strategy for L2 {
-    fn name(&self) -> &'static str {
-        "l2"
-    }
-
     fn needs(&self) -> Needs {
         Needs {
             params: true,

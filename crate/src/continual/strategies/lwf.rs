@@ -26,10 +26,6 @@ impl Lwf {
 }
 
 impl Strategy for Lwf {
-    fn name(&self) -> &'static str {
-        "lwf"
-    }
-
     fn needs(&self) -> Needs {
         Needs {
             teacher: true,

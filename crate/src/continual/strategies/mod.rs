@@ -79,9 +79,6 @@ pub struct TaskEnd<'a> {
 }
 
 pub trait Strategy {
-    /// Avalanche's name for it.
-    fn name(&self) -> &'static str;
-
     fn needs(&self) -> Needs {
         Needs::default()
     }

@@ -6,8 +6,4 @@ use super::Strategy;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Naive;
 
-impl Strategy for Naive {
-    fn name(&self) -> &'static str {
-        "naive"
-    }
-}
+impl Strategy for Naive {}

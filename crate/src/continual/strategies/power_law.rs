@@ -55,10 +55,6 @@ impl PowerLawReplay {
 }
 
 impl Strategy for PowerLawReplay {
-    fn name(&self) -> &'static str {
-        "power_law_replay"
-    }
-
     fn start_task(&mut self, _task: &Task, id: usize) {
         self.current = id;
     }

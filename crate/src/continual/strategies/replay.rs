@@ -40,10 +40,6 @@ impl Replay {
 }
 
 impl Strategy for Replay {
-    fn name(&self) -> &'static str {
-        "replay"
-    }
-
     fn rehearsal(&mut self, rng: &mut StdRng, n: usize) -> Option<Dataset> {
         self.memory.sample(rng, n)
     }

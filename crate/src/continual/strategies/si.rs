@@ -36,10 +36,6 @@ impl Si {
 }
 
 impl Strategy for Si {
-    fn name(&self) -> &'static str {
-        "si"
-    }
-
     fn needs(&self) -> Needs {
         Needs {
             params: true,
