@@ -835,7 +835,11 @@ fn icl_sweep_records_positions_findings_and_longer_runs() {
 /// nothing to stderr: no spurious "error" lines from the graphics stack.
 #[test]
 fn probing_for_a_gpu_prints_no_error_lines() {
+    // `icl train` writes its checkpoint and log where it runs
+    let dir = std::env::temp_dir().join(format!("iclab-quiet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
     let out = Command::new(env!("CARGO_BIN_EXE_iclab"))
+        .current_dir(&dir)
         .args([
             "--json", "icl", "train", "--steps", "1", "--dims", "2", "--points", "3",
         ])
@@ -843,6 +847,7 @@ fn probing_for_a_gpu_prints_no_error_lines() {
         .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("runs");
+    std::fs::remove_dir_all(&dir).ok();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("error"), "stderr: {stderr}");
