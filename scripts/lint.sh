@@ -8,4 +8,4 @@ cargo clippy --release --all-targets -- -D warnings
 CARGO_TARGET_DIR="$ICLAB_WASM_TARGET_DIR" cargo clippy --release --target wasm32-unknown-unknown --no-default-features --lib --tests -- -D warnings
 npm run typecheck --workspace web
 npm run typecheck --workspace www
-npx biome ci
+npx biome ci --error-on-warnings
