@@ -55,6 +55,14 @@ pub struct Task {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Model {
     pub kind: Backbone,
+    /// Its menu title.
+    pub title: String,
+    /// Its name in a sentence or a legend ("xLSTM").
+    pub short_title: String,
+    /// What its units of depth are called ("layers", "blocks").
+    pub depth_unit: String,
+    /// Whether `xlstmRatio` shapes it.
+    pub uses_xlstm_ratio: bool,
     pub presets: BTreeMap<String, PresetShape>,
 }
 
@@ -98,6 +106,8 @@ pub struct IclCatalog {
     pub eval_tasks: Vec<EvalTasks>,
     /// `createSession`'s numbers.
     pub session: Fields,
+    /// Every setting's default (what a config that leaves it out gets).
+    pub defaults: SessionConfig,
     /// The config that learns fastest from a blank model (`SessionConfig::from_scratch`).
     pub from_scratch: SessionConfig,
     /// `evaluate`'s numbers.
@@ -112,6 +122,8 @@ pub struct IclCatalog {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClassifyCatalog {
     pub backbones: Vec<crate::classify::ClassifyBackbone>,
+    /// Every setting's default.
+    pub defaults: crate::classify::ClassifyConfig,
     /// The sequences' numbers (`task` of `startClassify`).
     pub task: Fields,
     /// `startClassify`'s top-level numbers.
@@ -153,6 +165,30 @@ pub struct Limits {
     pub cost_tokens: Field,
 }
 
+/// What a menu, a legend or a sentence calls each choice, by its name in a config: a page shows
+/// these and never spells a title of its own.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Titles {
+    pub models: BTreeMap<String, String>,
+    pub classify_backbones: BTreeMap<String, String>,
+    pub tokens: BTreeMap<String, String>,
+    pub devices: BTreeMap<String, String>,
+    /// A baseline's legend ("least squares", "always 0 (zero estimator)").
+    pub baselines: BTreeMap<String, String>,
+    pub probes: BTreeMap<String, String>,
+    pub eval_tasks: BTreeMap<String, String>,
+    pub tasks: BTreeMap<String, String>,
+    /// Every dataset a page offers by name: the 2-D shapes, then `digits`.
+    pub datasets: BTreeMap<String, String>,
+    pub scenarios: BTreeMap<String, String>,
+    pub schedules: BTreeMap<String, String>,
+    pub strategies: BTreeMap<String, String>,
+    pub buffer_policies: BTreeMap<String, String>,
+    pub embeddings: BTreeMap<String, String>,
+}
+
 /// Everything above.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -161,7 +197,21 @@ pub struct Catalog {
     pub icl: IclCatalog,
     pub classify: ClassifyCatalog,
     pub continual: ContinualCatalog,
+    pub titles: Titles,
     pub limits: Limits,
+}
+
+/// Each choice's config name with its title.
+fn titled<T: Serialize + Copy>(
+    all: &[T],
+    title: impl Fn(T) -> &'static str,
+) -> BTreeMap<String, String> {
+    all.iter()
+        .map(|&c| {
+            let name = json(&c).as_str().unwrap_or_default().to_owned();
+            (name, title(c).to_owned())
+        })
+        .collect()
 }
 
 fn json<T: Serialize>(value: &T) -> Value {
@@ -203,6 +253,10 @@ pub fn catalog() -> Catalog {
         .into_iter()
         .map(|kind| Model {
             kind,
+            title: kind.title().to_owned(),
+            short_title: kind.short_title().to_owned(),
+            depth_unit: kind.depth_unit().to_owned(),
+            uses_xlstm_ratio: kind.uses_xlstm_ratio(),
             presets: Preset::ALL
                 .into_iter()
                 .map(|p| {
@@ -260,6 +314,7 @@ pub fn catalog() -> Catalog {
             probes: Probe::ALL.to_vec(),
             eval_tasks: EvalTasks::ALL.to_vec(),
             session: specs(crate::icl::config::fields::ALL, &session_defaults),
+            defaults: SessionConfig::default(),
             from_scratch: SessionConfig::from_scratch(),
             evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),
             layers: specs(
@@ -271,6 +326,7 @@ pub fn catalog() -> Catalog {
             let defaults = json(&crate::classify::ClassifyConfig::default());
             ClassifyCatalog {
                 backbones: crate::classify::ClassifyBackbone::ALL.to_vec(),
+                defaults: crate::classify::ClassifyConfig::default(),
                 task: specs(crate::classify::sequences::fields::ALL, &defaults["task"]),
                 fields: specs(crate::classify::session::fields::ALL, &defaults),
                 prompts: crate::classify::session::fields::PROMPTS,
@@ -293,6 +349,35 @@ pub fn catalog() -> Catalog {
             buffer_policies: BufferPolicy::ALL.to_vec(),
             embeddings: Embedding::ALL.to_vec(),
             fields: specs(ClConfig::FIELDS, &cl_defaults),
+        },
+        titles: Titles {
+            models: titled(&Backbone::ALL, Backbone::title),
+            classify_backbones: titled(
+                &crate::classify::ClassifyBackbone::ALL,
+                crate::classify::ClassifyBackbone::title,
+            ),
+            tokens: titled(&TokenLayout::ALL, TokenLayout::title),
+            devices: titled(&DeviceChoice::ALL, DeviceChoice::title),
+            baselines: titled(&BaselineKind::ALL, BaselineKind::legend),
+            probes: titled(&Probe::ALL, Probe::title),
+            eval_tasks: titled(&EvalTasks::ALL, EvalTasks::title),
+            tasks: titled(&TaskKind::ALL, |k| k.config().class().title()),
+            datasets: {
+                let mut all = titled(&Shape::ALL, Shape::title);
+                all.insert("digits".into(), "handwritten digits (14×14)".into());
+                all
+            },
+            scenarios: ScenarioConfig::all()
+                .iter()
+                .map(|s| {
+                    let kind = json(s)["kind"].as_str().unwrap_or_default().to_owned();
+                    (kind, s.scenario().title().to_owned())
+                })
+                .collect(),
+            schedules: titled(&Schedule::ALL, Schedule::title),
+            strategies: titled(&StrategyKind::ALL, StrategyKind::title),
+            buffer_policies: titled(&BufferPolicy::ALL, BufferPolicy::title),
+            embeddings: titled(&Embedding::ALL, Embedding::title),
         },
         limits: Limits {
             train_steps: crate::train::TRAIN_STEPS,

@@ -25,6 +25,15 @@ pub enum DeviceChoice {
 }
 
 impl DeviceChoice {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Webgpu => "WebGPU",
+            Self::Cpu => "CPU",
+        }
+    }
+
     pub const ALL: [Self; 3] = [Self::Auto, Self::Webgpu, Self::Cpu];
 }
 

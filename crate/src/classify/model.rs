@@ -74,6 +74,15 @@ pub enum ClassifyBackbone {
 }
 
 impl ClassifyBackbone {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::AttentionOnly => "attention-only (Reddy's)",
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xLSTM (mLSTM + sLSTM)",
+        }
+    }
+
     pub const ALL: [Self; 3] = [Self::AttentionOnly, Self::Transformer, Self::Xlstm];
 
     pub fn name(self) -> &'static str {

@@ -58,6 +58,17 @@ impl Default for TwoDConfig {
 }
 
 impl Shape {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Blobs => "2-D blobs",
+            Self::Moons => "2-D moons",
+            Self::Circles => "2-D circles",
+            Self::Spirals => "2-D spirals",
+            Self::Xor => "2-D XOR",
+        }
+    }
+
     pub const ALL: [Self; 5] = [
         Self::Blobs,
         Self::Moons,

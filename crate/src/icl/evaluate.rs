@@ -46,6 +46,14 @@ pub enum EvalTasks {
 }
 
 impl EvalTasks {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Fresh => "fresh tasks",
+            Self::Pool => "the training pool's tasks",
+        }
+    }
+
     pub const ALL: [Self; 2] = [Self::Fresh, Self::Pool];
 }
 

@@ -39,6 +39,18 @@ pub enum Probe {
 }
 
 impl Probe {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::None => "in distribution",
+            Self::Skewed => "skewed covariance",
+            Self::RandomQuadrants => "examples in one orthant (paper)",
+            Self::OppositeQuadrants => "query in the opposite orthant (harder)",
+            Self::Scaled => "inputs scaled",
+            Self::Noisy => "noisy outputs",
+        }
+    }
+
     pub const ALL: [Self; 6] = [
         Self::None,
         Self::Skewed,

@@ -33,6 +33,14 @@ pub enum TokenLayout {
 }
 
 impl TokenLayout {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Interleaved => "interleaved: x₁, y₁, x₂, y₂, … (the papers')",
+            Self::Paired => "paired: one token per example",
+        }
+    }
+
     pub const ALL: [Self; 2] = [Self::Interleaved, Self::Paired];
 
     pub fn name(self) -> &'static str {

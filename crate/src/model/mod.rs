@@ -142,6 +142,35 @@ impl Backbone {
         }
     }
 
+    /// What a menu calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xLSTM (mLSTM + sLSTM)",
+        }
+    }
+
+    /// Its name in a sentence or a legend ("an xLSTM", "xLSTM (in context)").
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Self::Transformer => "transformer",
+            Self::Xlstm => "xLSTM",
+        }
+    }
+
+    /// What its units of depth are called (`layers` in a config counts them).
+    pub fn depth_unit(self) -> &'static str {
+        match self {
+            Self::Transformer => "layers",
+            Self::Xlstm => "blocks",
+        }
+    }
+
+    /// Whether `xlstmRatio` shapes it.
+    pub fn uses_xlstm_ratio(self) -> bool {
+        matches!(self, Self::Xlstm)
+    }
+
     /// (layers or blocks, width, heads) of a preset. Transformer sizes are SCIENCE.md §1's;
     /// xLSTM sizes keep the width and roughly the parameter count of the transformer of the
     /// same name (tiny: 4 blocks of width 64, ~120k parameters vs ~150k).

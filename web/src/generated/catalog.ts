@@ -112,6 +112,10 @@ export const CATALOG: Catalog = {
     "models": [
       {
         "kind": "transformer",
+        "title": "transformer",
+        "shortTitle": "transformer",
+        "depthUnit": "layers",
+        "usesXlstmRatio": false,
         "presets": {
           "small": {
             "layers": 6,
@@ -127,6 +131,10 @@ export const CATALOG: Catalog = {
       },
       {
         "kind": "xlstm",
+        "title": "xLSTM (mLSTM + sLSTM)",
+        "shortTitle": "xLSTM",
+        "depthUnit": "blocks",
+        "usesXlstmRatio": true,
         "presets": {
           "small": {
             "layers": 6,
@@ -303,6 +311,32 @@ export const CATALOG: Catalog = {
         ]
       }
     },
+    "defaults": {
+      "task": {
+        "kind": "linear"
+      },
+      "model": "transformer",
+      "preset": "tiny",
+      "tokens": "interleaved",
+      "layers": null,
+      "xlstmRatio": [
+        1,
+        1
+      ],
+      "dModel": null,
+      "heads": null,
+      "dims": 5,
+      "points": 11,
+      "batchSize": 64,
+      "learningRate": 0.001,
+      "warmupSteps": 100,
+      "decaySteps": 0,
+      "curriculum": null,
+      "gradClip": 1.0,
+      "taskPool": null,
+      "device": "auto",
+      "seed": 0
+    },
     "fromScratch": {
       "task": {
         "kind": "linear"
@@ -430,6 +464,29 @@ export const CATALOG: Catalog = {
       "transformer",
       "xlstm"
     ],
+    "defaults": {
+      "task": {
+        "dims": 32,
+        "classes": 128,
+        "labels": 16,
+        "pairs": 4,
+        "burstiness": 1,
+        "noise": 0.1,
+        "zipf": 0.0,
+        "burstyProb": 1.0,
+        "novelProb": 0.0
+      },
+      "backbone": "attention_only",
+      "layers": 2,
+      "hidden": 128,
+      "dModel": 64,
+      "heads": 1,
+      "learningRate": 0.05,
+      "batchSize": 128,
+      "weightDecay": 0.0,
+      "device": "auto",
+      "seed": 0
+    },
     "task": {
       "burstiness": {
         "min": 1.0,
@@ -1007,6 +1064,105 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 2.0
       }
+    }
+  },
+  "titles": {
+    "models": {
+      "transformer": "transformer",
+      "xlstm": "xLSTM (mLSTM + sLSTM)"
+    },
+    "classifyBackbones": {
+      "attention_only": "attention-only (Reddy's)",
+      "transformer": "transformer",
+      "xlstm": "xLSTM (mLSTM + sLSTM)"
+    },
+    "tokens": {
+      "interleaved": "interleaved: x₁, y₁, x₂, y₂, … (the papers')",
+      "paired": "paired: one token per example"
+    },
+    "devices": {
+      "auto": "auto",
+      "cpu": "CPU",
+      "webgpu": "WebGPU"
+    },
+    "baselines": {
+      "averaging": "averaging",
+      "bayes_ridge": "ridge, λ = σ² (Bayes for a fresh task)",
+      "boosted_trees": "boosted trees",
+      "dmmse": "dMMSE (Bayes for the training pool)",
+      "gd": "gradient descent",
+      "knn": "k-NN",
+      "lasso": "Lasso",
+      "least_squares": "least squares",
+      "newton": "iterative Newton",
+      "relu_net": "2-layer ReLU net",
+      "ridge": "ridge",
+      "tree": "greedy tree",
+      "zero": "always 0 (zero estimator)"
+    },
+    "probes": {
+      "noisy": "noisy outputs",
+      "none": "in distribution",
+      "opposite_quadrants": "query in the opposite orthant (harder)",
+      "random_quadrants": "examples in one orthant (paper)",
+      "scaled": "inputs scaled",
+      "skewed": "skewed covariance"
+    },
+    "evalTasks": {
+      "fresh": "fresh tasks",
+      "pool": "the training pool's tasks"
+    },
+    "tasks": {
+      "decision_tree": "decision tree",
+      "ill_conditioned": "ill-conditioned linear",
+      "linear": "linear",
+      "noisy_linear": "noisy linear",
+      "quadratic": "quadratic",
+      "relu_net": "2-layer ReLU net",
+      "sparse_linear": "sparse linear"
+    },
+    "datasets": {
+      "blobs": "2-D blobs",
+      "circles": "2-D circles",
+      "digits": "handwritten digits (14×14)",
+      "moons": "2-D moons",
+      "spirals": "2-D spirals",
+      "xor": "2-D XOR"
+    },
+    "scenarios": {
+      "blurry": "blurry boundaries",
+      "class_incremental": "class-incremental",
+      "permuted": "permuted inputs",
+      "reoccurring": "re-occurring tasks",
+      "rotated": "rotated inputs",
+      "task_incremental": "task-incremental"
+    },
+    "schedules": {
+      "cycle": "cycle (least recent)",
+      "power_law": "power law (recent more often)"
+    },
+    "strategies": {
+      "analytic": "Analytic head (RLS)",
+      "ewc": "EWC",
+      "joint": "Joint (upper bound)",
+      "l2": "L2 to previous weights",
+      "lwf": "LwF (distillation)",
+      "naive": "Naive fine-tuning",
+      "ncm": "Nearest class mean",
+      "power_law_replay": "Power-law rehearsal",
+      "protonet": "Prototypical network",
+      "replay": "Replay",
+      "si": "Synaptic Intelligence",
+      "slda": "Streaming LDA"
+    },
+    "bufferPolicies": {
+      "class_balanced": "class-balanced",
+      "reservoir": "reservoir"
+    },
+    "embeddings": {
+      "frozen": "frozen random MLP",
+      "learned": "MLP trained on task 1",
+      "raw": "raw inputs"
     }
   },
   "limits": {

@@ -761,6 +761,10 @@ export type QueryAttention = {
 export type ClassifyCatalog = {
   backbones: Array<ClassifyBackbone>,
   /**
+   * Every setting's default.
+   */
+  defaults: ClassifyConfig,
+  /**
    * The sequences' numbers (`task` of `startClassify`).
    */
   task: { [key in string]: FieldSpec },
@@ -1892,6 +1896,7 @@ export type Catalog = {
   icl: IclCatalog,
   classify: ClassifyCatalog,
   continual: ContinualCatalog,
+  titles: Titles,
   limits: Limits,
 };
 
@@ -1917,6 +1922,10 @@ export type IclCatalog = {
    * `createSession`'s numbers.
    */
   session: { [key in string]: FieldSpec },
+  /**
+   * Every setting's default (what a config that leaves it out gets).
+   */
+  defaults: SessionConfig,
   /**
    * The config that learns fastest from a blank model (`SessionConfig::from_scratch`).
    */
@@ -1989,6 +1998,22 @@ export type Task = {
  */
 export type Model = {
   kind: Backbone,
+  /**
+   * Its menu title.
+   */
+  title: string,
+  /**
+   * Its name in a sentence or a legend ("xLSTM").
+   */
+  shortTitle: string,
+  /**
+   * What its units of depth are called ("layers", "blocks").
+   */
+  depthUnit: string,
+  /**
+   * Whether `xlstmRatio` shapes it.
+   */
+  usesXlstmRatio: boolean,
   presets: { [key in string]: PresetShape },
 };
 
@@ -2015,6 +2040,33 @@ export type Strategy = {
    * λ when `regularization` is left out (L2, EWC); `null` for strategies without one.
    */
   defaultRegularization: number | null,
+};
+
+/**
+ * What a menu, a legend or a sentence calls each choice, by its name in a config: a page shows
+ * these and never spells a title of its own.
+ */
+export type Titles = {
+  models: { [key in string]: string },
+  classifyBackbones: { [key in string]: string },
+  tokens: { [key in string]: string },
+  devices: { [key in string]: string },
+  /**
+   * A baseline's legend ("least squares", "always 0 (zero estimator)").
+   */
+  baselines: { [key in string]: string },
+  probes: { [key in string]: string },
+  evalTasks: { [key in string]: string },
+  tasks: { [key in string]: string },
+  /**
+   * Every dataset a page offers by name: the 2-D shapes, then `digits`.
+   */
+  datasets: { [key in string]: string },
+  scenarios: { [key in string]: string },
+  schedules: { [key in string]: string },
+  strategies: { [key in string]: string },
+  bufferPolicies: { [key in string]: string },
+  embeddings: { [key in string]: string },
 };
 
 /**

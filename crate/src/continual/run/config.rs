@@ -194,10 +194,27 @@ pub enum BufferPolicy {
 }
 
 impl BufferPolicy {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Reservoir => "reservoir",
+            Self::ClassBalanced => "class-balanced",
+        }
+    }
+
     pub const ALL: [Self; 2] = [Self::Reservoir, Self::ClassBalanced];
 }
 
 impl Embedding {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Raw => "raw inputs",
+            Self::Frozen => "frozen random MLP",
+            Self::Learned => "MLP trained on task 1",
+        }
+    }
+
     pub const ALL: [Self; 3] = [Self::Raw, Self::Frozen, Self::Learned];
 }
 

@@ -31,6 +31,14 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Cycle => "cycle (least recent)",
+            Self::PowerLaw => "power law (recent more often)",
+        }
+    }
+
     pub const ALL: [Self; 2] = [Self::Cycle, Self::PowerLaw];
 }
 

@@ -56,6 +56,25 @@ pub enum BaselineKind {
 }
 
 impl BaselineKind {
+    /// What a chart's legend and a menu call it (fuller than [`Self::title`]).
+    pub fn legend(self) -> &'static str {
+        match self {
+            Self::Zero => "always 0 (zero estimator)",
+            Self::LeastSquares => "least squares",
+            Self::Ridge => "ridge",
+            Self::Knn => "k-NN",
+            Self::Averaging => "averaging",
+            Self::Lasso => "Lasso",
+            Self::Gd => "gradient descent",
+            Self::Newton => "iterative Newton",
+            Self::ReluNet => "2-layer ReLU net",
+            Self::Tree => "greedy tree",
+            Self::BoostedTrees => "boosted trees",
+            Self::Dmmse => "dMMSE (Bayes for the training pool)",
+            Self::BayesRidge => "ridge, λ = σ² (Bayes for a fresh task)",
+        }
+    }
+
     pub const ALL: [Self; 13] = [
         Self::Zero,
         Self::LeastSquares,
