@@ -1,4 +1,5 @@
 /** Thin wrappers around uPlot: the pages hand them numbers, they draw. No learning logic here. */
+import { CATALOG } from "iclab";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
@@ -107,29 +108,15 @@ function fill(hex: string): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, 0.13)`;
 }
 
-/** Human names for the legend. */
+/** Human names for the legend: the catalog's titles. */
 export const LABELS: Record<string, string> = {
   model: "model (in context)",
-  transformer: "transformer (in context)",
-  xlstm: "xLSTM (in context)",
-  least_squares: "least squares",
-  ridge: "ridge",
-  knn: "k-NN",
-  averaging: "averaging",
-  lasso: "Lasso",
-  gd: "gradient descent",
-  newton: "iterative Newton",
-  relu_net: "2-layer ReLU net",
-  tree: "greedy tree",
-  boosted_trees: "boosted trees",
-  zero: "always 0 (zero estimator)",
-  dmmse: "dMMSE (Bayes for the training pool)",
-  bayes_ridge: "ridge, λ = σ² (Bayes for a fresh task)",
-  paired: "paired tokens",
-  interleaved: "interleaved tokens (the papers')",
+  ...Object.fromEntries(CATALOG.icl.models.map((m) => [m.kind, `${m.shortTitle} (in context)`])),
+  ...CATALOG.titles.baselines,
+  ...Object.fromEntries(CATALOG.icl.tokens.map((t) => [t, `${t} tokens`])),
 };
 
-const LEARNERS = ["model", "transformer", "xlstm"];
+const LEARNERS = ["model", ...CATALOG.icl.models.map((m) => m.kind)];
 
 /** Learners first (in that order), then the other methods in their given order. */
 function modelFirst(names: string[]): string[] {

@@ -1,5 +1,5 @@
 /** The shipped checkpoints: `checkpoints/manifest.json`, written by scripts/checkpoint-manifest.mjs. */
-import type { Backbone, SessionConfig } from "iclab";
+import { type Backbone, CATALOG, type SessionConfig } from "iclab";
 
 export interface ManifestEntry {
   file: string;
@@ -13,7 +13,12 @@ export interface ManifestEntry {
 /** Entries by checkpoint name (`linear`, `xlstm_linear`, …). */
 export type Manifest = Record<string, ManifestEntry>;
 
-export const MODEL_NAMES: Record<Backbone, string> = { transformer: "transformer", xlstm: "xLSTM" };
+/** Each backbone's name in a sentence ("xLSTM"), from the catalog. */
+export const MODEL_NAMES = Object.fromEntries(
+  CATALOG.icl.models.map((m) => [m.kind, m.shortTitle]),
+) as Record<Backbone, string>;
+/** What a config that leaves a setting out gets. */
+export const DEFAULTS = CATALOG.icl.defaults;
 
 let manifest: Promise<Manifest> | null = null;
 
@@ -38,8 +43,12 @@ export function findCheckpoint(
   accept: (entry: ManifestEntry) => boolean = () => true,
 ): ManifestEntry | undefined {
   const fits = (e: ManifestEntry | undefined): e is ManifestEntry =>
-    !!e && e.config.task?.kind === task && (e.config.model ?? "transformer") === model && accept(e);
-  const named = all[model === "xlstm" ? `xlstm_${task}` : task];
+    !!e &&
+    e.config.task?.kind === task &&
+    (e.config.model ?? DEFAULTS.model) === model &&
+    accept(e);
+  // the default backbone's checkpoints are named after their task, the others' prefixed
+  const named = all[model === DEFAULTS.model ? task : `${model}_${task}`];
   return fits(named) ? named : Object.values(all).find(fits);
 }
 

@@ -16,7 +16,6 @@ import {
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./classify-charts.js";
 import { describe, el } from "./dom.js";
 import { Page } from "./page.js";
-import { Progress } from "./progress.js";
 import { CLASSIFY as TABLE } from "./tables.js";
 import "./style.css";
 
@@ -32,8 +31,6 @@ const page: Page<typeof TABLE> = new Page({
   results,
   resultsCsv,
 });
-const { status } = page;
-const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const accuracyChart = new StepChart(
   el("accuracy-chart"),
   [
@@ -251,71 +248,64 @@ function clearRun(): void {
   evaluations = [];
   accuracyChart.clear();
   lossChart.clear();
-  progress.clear();
+  page.clearRun();
   el("attention").replaceChildren();
   for (const id of ["emergence", "induction"]) el(id).textContent = "";
   for (const key of ["step", "inContext", "inWeights", "evaluatedStep", "emergenceStep", "heads"])
     delete document.body.dataset[key];
 }
 
-async function train(): Promise<void> {
-  page.startRun();
+/** Trains a blank classifier (or resumes the paused one), evaluating every `evalEvery` steps. */
+function train(): Promise<void> {
   const resuming = page.phase === "paused" && run !== null;
-  const mine = resuming ? page.epoch : page.newEpoch();
-  page.set("running", resuming ? "Resuming…" : "Building a blank classifier…");
-  try {
-    if (!resuming) {
-      await dispose();
-      clearRun();
-      const r = await startClassify(config());
-      if (!page.isCurrent(mine)) {
-        await r.dispose();
-        return;
-      }
-      run = r;
-      page.showDevice(r.deviceInfo);
-      // before any training: where a blank model starts
-      showEvaluation(await r.evaluate(page.state.evalPrompts));
-    }
-    const r = run as ClassifyRun;
-    const total = page.state.steps;
-    let step = losses.at(-1)?.[0] ?? 0;
-    progress.start(step, total);
-    const guess = Math.log(page.state.labels);
-    let nextEval = (Math.floor(step / page.state.evalEvery) + 1) * page.state.evalEvery;
-    const started = performance.now();
-    const startStep = step;
-    while (step < total) {
-      const n = Math.min(page.state.every, total - step, Math.max(1, nextEval - step));
-      const report = await r.train(n);
-      if (!page.isCurrent(mine)) return;
-      step = report.step;
-      losses.push([step, report.loss]);
-      lossChart.push(step, [report.loss, guess]);
-      document.body.dataset.step = String(step);
-      const rate = (step - startStep) / ((performance.now() - started) / 1000);
-      status.textContent = `${progress.update(step, total)} · loss ${report.loss.toFixed(3)} · ${rate.toFixed(0)} steps/s`;
-      if (step >= nextEval || step >= total) {
-        const e = await r.evaluate(page.state.evalPrompts);
+  if (!resuming) page.newEpoch();
+  return page.run({
+    opening: resuming ? "Resuming…" : "Building a blank classifier…",
+    work: () => [losses.at(-1)?.[0] ?? 0, page.state.steps],
+    reports: async function* (mine) {
+      if (!resuming) {
+        await dispose();
+        clearRun();
+        const r = await startClassify(config());
+        if (!page.isCurrent(mine)) {
+          await r.dispose();
+          return;
+        }
+        run = r;
+        page.showDevice(r.deviceInfo);
+        // before any training: where a blank model starts
+        showEvaluation(await r.evaluate(page.state.evalPrompts));
         if (!page.isCurrent(mine)) return;
-        showEvaluation(e);
-        nextEval = step + page.state.evalEvery;
       }
-      if (page.pauseRequested) break;
-    }
-    const finished = step >= total;
-    progress.stop(finished ? "done" : "paused");
-    page.set(
-      finished ? "done" : "paused",
-      finished
-        ? `Trained ${step.toLocaleString("en")} steps. ${el("emergence").textContent ?? ""}`
-        : "Paused.",
-    );
-  } catch (error) {
-    progress.stop();
-    if (page.isCurrent(mine))
-      page.set("error", `${describe(error)} Change the setting it names, or press Reset.`, true);
-  }
+      const r = run as ClassifyRun;
+      const total = page.state.steps;
+      let step = losses.at(-1)?.[0] ?? 0;
+      const guess = Math.log(page.state.labels);
+      let nextEval = (Math.floor(step / page.state.evalEvery) + 1) * page.state.evalEvery;
+      const started = performance.now();
+      const startStep = step;
+      while (step < total) {
+        const n = Math.min(page.state.every, total - step, Math.max(1, nextEval - step));
+        const report = await r.train(n);
+        if (!page.isCurrent(mine)) return;
+        step = report.step;
+        losses.push([step, report.loss]);
+        lossChart.push(step, [report.loss, guess]);
+        document.body.dataset.step = String(step);
+        const rate = (step - startStep) / ((performance.now() - started) / 1000);
+        if (step >= nextEval || step >= total) {
+          const e = await r.evaluate(page.state.evalPrompts);
+          if (!page.isCurrent(mine)) return;
+          showEvaluation(e);
+          nextEval = step + page.state.evalEvery;
+        }
+        yield `loss ${report.loss.toFixed(3)} · ${rate.toFixed(0)} steps/s`;
+      }
+    },
+    done: () =>
+      `Trained ${(losses.at(-1)?.[0] ?? 0).toLocaleString("en")} steps. ${el("emergence").textContent ?? ""}`,
+    hint: () => "Change the setting it names, or press Reset.",
+  });
 }
 
 async function reset(): Promise<void> {

@@ -29,13 +29,16 @@ import {
 import { COMPARE as TABLE, taskConfig } from "./tables.js";
 import { errorCurveRows } from "./files.js";
 import { Page } from "./page.js";
-import { Progress } from "./progress.js";
-import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
+import { continueOnCpu, describe, el } from "./dom.js";
 import { rounds } from "./rounds.js";
 import "./style.css";
 
 /** Every backbone the core offers, side by side. */
 const MODELS: readonly Backbone[] = CATALOG.icl.models.map((m) => m.kind);
+/** Every backbone reads the same prompts; the first one's config stands for them all. */
+const REFERENCE = MODELS[0] as Backbone;
+/** What the catalog says about a backbone. */
+const spec = (model: Backbone) => CATALOG.icl.models.find((m) => m.kind === model);
 /** The `data-step…` key a model's step is reflected under (`stepTransformer`, `stepXlstm`). */
 const stepKey = (model: Backbone): string =>
   `step${model[0]?.toUpperCase() ?? ""}${model.slice(1)}`;
@@ -72,10 +75,9 @@ const page: Page<typeof TABLE> = new Page({
   results,
   resultsCsv,
 });
-const { status, badge } = page;
+const { badge } = page;
 const checkpointInfo = el<HTMLParagraphElement>("checkpoint-info");
 const sizes = el<HTMLParagraphElement>("sizes");
-const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 /** The error-vs-k curves on the chart, for export. */
 let shown: Record<string, ErrorCurve> = {};
 const errorChart = new ErrorChart(el("eval-chart"));
@@ -145,11 +147,11 @@ async function openCheckpoints(): Promise<string[]> {
     // Like for like: both backbones at their preset's own shape (the in-context page's linear
     // transformer is deeper; its tiny twin, trained on the xLSTM's prompts and schedule, is here).
     const entry = findCheckpoint(manifest, page.state.task, model, atPresetShape);
-    const sameRatio =
-      model !== "xlstm" || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
+    const ratioed = spec(model)?.usesXlstmRatio === true;
+    const sameRatio = !ratioed || String(entry?.config.xlstmRatio ?? [1, 1]) === String(ratio());
     if (!entry || !sameRatio) {
       notes.push(
-        `no shipped ${MODEL_NAMES[model]}${model === "xlstm" ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`,
+        `no shipped ${MODEL_NAMES[model]}${ratioed ? ` [${page.state.ratio}]` : ""} for ${page.state.task}: it starts from scratch`,
       );
       continue;
     }
@@ -188,8 +190,18 @@ async function showCosts(): Promise<void> {
   );
   const last = (v: number[]) => v[v.length - 1] ?? 0;
   // Figures at the end of this task's prompt (2·points tokens).
-  const prompt = 2 * effective("transformer").points!;
+  const prompt = 2 * effective(REFERENCE).points!;
   const at = (v: number[]) => v[Math.min(prompt, v.length) - 1] ?? 0;
+  /** The first token from which `a`'s state stays larger than `b`'s, having started no larger. */
+  const crossover = (a: number[], b: number[]): number | null => {
+    if ((a[0] ?? 0) > (b[0] ?? 0)) return null;
+    let from: number | null = null;
+    a.forEach((v, k) => {
+      if (v > (b[k] ?? Infinity)) from ??= k + 1;
+      else from = null;
+    });
+    return from;
+  };
   const summary: Record<
     string,
     {
@@ -198,34 +210,47 @@ async function showCosts(): Promise<void> {
       stateLast: number;
       workFirst: number;
       workLast: number;
+      /** The token past which this model's state is larger than another's, and whose. */
       crossover: number | null;
+      smaller: string | null;
     }
   > = {};
-  const [t, x] = costs;
-  const crossover = (a: number[] | undefined, b: number[] | undefined) => {
-    const i = (a ?? []).findIndex((v, k) => v > (b?.[k] ?? Infinity));
-    return i < 0 ? null : i + 1;
-  };
-  costs.forEach((c) => {
+  for (const c of costs) {
+    const crossings = costs
+      .filter((o) => o !== c)
+      .map((o) => ({ at: crossover(c.stateFloats, o.stateFloats), other: o.model }))
+      .filter((x): x is { at: number; other: Backbone } => x.at !== null)
+      .sort((p, q) => p.at - q.at);
     summary[c.model] = {
       tokens: prompt,
       stateFirst: c.stateFloats[0] ?? 0,
       stateLast: at(c.stateFloats),
       workFirst: c.multiplyAdds[0] ?? 0,
       workLast: at(c.multiplyAdds),
-      crossover: c.model === "transformer" ? crossover(t?.stateFloats, x?.stateFloats) : null,
+      crossover: crossings[0]?.at ?? null,
+      smaller: crossings[0]?.other ?? null,
     };
-  });
+  }
   document.body.dataset.cost = JSON.stringify(summary);
   const params = MODELS.map((m) =>
     sessions[m] ? `${MODEL_NAMES[m]} ${sessions[m].numParams.toLocaleString()} parameters` : null,
   ).filter(Boolean);
-  const cross = summary.transformer?.crossover;
-  const perToken = (t?.stateFloats[1] ?? 0) - (t?.stateFloats[0] ?? 0);
+  const kept = costs.map((c, i) => {
+    const grows = (c.stateFloats[1] ?? 0) - (c.stateFloats[0] ?? 0);
+    const floats = `${summary[c.model]?.stateLast.toLocaleString()}${i === 0 ? " floats" : ""}`;
+    const how = grows > 0 ? `growing by ${grows.toLocaleString()} per token` : "fixed";
+    return `${i === 0 ? "" : "the "}${MODEL_NAMES[c.model]}${i === 0 ? " keeps" : ""} ${floats} (${how})`;
+  });
+  const crossings = costs
+    .map((c) => summary[c.model])
+    .filter((x) => x?.crossover && x.smaller)
+    .map(
+      (x) =>
+        `past ${(x?.crossover ?? 1) - 1} tokens the ${MODEL_NAMES[x?.smaller as Backbone]}'s state is the smaller one`,
+    );
   sizes.textContent =
-    `After this task's ${prompt} tokens the transformer keeps ${summary.transformer?.stateLast.toLocaleString()} floats ` +
-    `(growing by ${perToken.toLocaleString()} per token), the xLSTM ${summary.xlstm?.stateLast.toLocaleString()} (fixed)` +
-    (cross ? `; past ${cross - 1} tokens the xLSTM's state is the smaller one.` : ".") +
+    `After this task's ${prompt} tokens the ${kept.join(", ")}` +
+    (crossings.length ? `; ${crossings.join("; ")}.` : ".") +
     (last(xs) > prompt
       ? ` The cost charts continue to ${last(xs)} tokens for models of the same width and depth.`
       : "") +
@@ -236,9 +261,9 @@ async function showCosts(): Promise<void> {
 async function evaluate(): Promise<void> {
   const mine = page.epoch;
   const options = evalOptions();
-  const key = JSON.stringify([effective("transformer"), options]);
+  const key = JSON.stringify([effective(REFERENCE), options]);
   if (baselines?.key !== key) {
-    const result = await evaluateBaselines(effective("transformer"), {
+    const result = await evaluateBaselines(effective(REFERENCE), {
       ...options,
       baselines: baselinesFor(page.state.task),
     });
@@ -296,7 +321,7 @@ async function reset(): Promise<void> {
   }
   baselines = null;
   shown = {};
-  progress.clear();
+  page.clearRun();
   errorChart.clear();
   lossChart.clear();
   for (const key of ["curves", "cost", "loaded", ...MODELS.map(stepKey)])
@@ -334,79 +359,55 @@ function record(model: Backbone, report: Report): void {
   }
 }
 
-async function train(): Promise<void> {
-  page.startRun();
-  const mine = page.epoch;
-  page.set("running", "Building the models…");
-  try {
-    for (const model of MODELS) sessions[model] ??= await createSession(effective(model));
-    if (!page.isCurrent(mine)) return;
-    document.body.dataset.loaded = MODELS.join(",");
-    await showCosts();
-    // One pump per model, pulled in turn: both advance `every` steps per round.
-    const trained = (): number => losses.transformer.length * page.state.every;
-    progress.start(trained(), page.state.steps);
-    const pumps = MODELS.map((model) => {
-      const s = sessions[model] as Session;
-      const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
-      return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
-    });
-    let finished = true;
-    for await (const round of rounds(pumps)) {
+/** Trains both models side by side on the same prompts, `every` steps each per round. */
+function train(): Promise<void> {
+  /** Steps behind the shown curves: both models advance together. */
+  const trained = (): number => losses[REFERENCE].length * page.state.every;
+  return page.run({
+    opening: "Building the models…",
+    work: () => [Math.min(trained(), page.state.steps), page.state.steps],
+    reports: async function* (mine) {
+      for (const model of MODELS) sessions[model] ??= await createSession(effective(model));
       if (!page.isCurrent(mine)) return;
-      round.forEach((report, i) => {
-        if (report) record(MODELS[i] as Backbone, report);
+      document.body.dataset.loaded = MODELS.join(",");
+      await showCosts();
+      // One pump per model, pulled in turn: both advance `every` steps per round.
+      const pumps = MODELS.map((model) => {
+        const s = sessions[model] as Session;
+        const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
+        return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
       });
-      showLosses();
-      status.textContent = `${progress.update(Math.min(trained(), page.state.steps), page.state.steps)} · ${modelLines()}`;
-      await evaluate();
-      if (page.pauseRequested || !page.isCurrent(mine)) {
-        finished = false;
-        break;
+      for await (const round of rounds(pumps)) {
+        if (!page.isCurrent(mine)) return;
+        round.forEach((report, i) => {
+          if (report) record(MODELS[i] as Backbone, report);
+        });
+        showLosses();
+        await evaluate();
+        if (!page.isCurrent(mine)) return;
+        yield modelLines();
       }
-    }
-    if (!page.isCurrent(mine)) return;
-    progress.stop(finished ? "done" : "paused");
-    page.set(finished ? "done" : "paused", finished ? `${status.textContent} · done` : "Paused.");
-  } catch (error) {
-    const onGpu = MODELS.map((m) => sessions[m]).filter(
-      (s): s is Session => s?.deviceInfo.kind === "webgpu",
-    );
-    if (page.isCurrent(mine) && deviceLost(error) && onGpu.length > 0) {
-      await continueFromSnapshots(onGpu, mine);
-      return;
-    }
-    progress.stop();
-    if (page.isCurrent(mine))
-      page.set("error", `${describe(error)} Press Reset to start again.`, true);
-  }
-}
-
-/** The GPU was lost mid-run: both models move to the CPU; the charts drop what they forgot. */
-async function continueFromSnapshots(onGpu: Session[], mine: number): Promise<void> {
-  page.set("running", "The GPU was lost; moving the models to the CPU…");
-  try {
-    const lostAt = Math.max(...MODELS.map((m) => losses[m].at(-1)?.[0] ?? 0));
-    const { note } = await continueOnCpu(onGpu, lostAt);
-    if (!page.isCurrent(mine)) return;
-    for (const model of MODELS) {
-      const s = sessions[model];
-      if (!s) continue;
-      const from = s.snapshotStep ?? s.initialStep;
-      if (onGpu.includes(s)) losses[model] = losses[model].filter(([step]) => step <= from);
-    }
-    document.body.dataset.recovered = note;
-    badge.dataset.kind = "cpu";
-    badge.textContent = "device: CPU";
-    badge.title = note;
-    showLosses();
-  } catch (error) {
-    progress.stop();
-    if (page.isCurrent(mine))
-      page.set("error", `${describe(error)} Press Reset to start again.`, true);
-    return;
-  }
-  await train();
+    },
+    recover: async () => {
+      const onGpu = MODELS.map((m) => sessions[m]).filter(
+        (s): s is Session => s?.deviceInfo.kind === "webgpu",
+      );
+      const lostAt = Math.max(...MODELS.map((m) => losses[m].at(-1)?.[0] ?? 0));
+      const { note } = await continueOnCpu(onGpu, lostAt);
+      for (const model of MODELS) {
+        const s = sessions[model];
+        if (!s) continue;
+        const from = s.snapshotStep ?? s.initialStep;
+        if (onGpu.includes(s)) losses[model] = losses[model].filter(([step]) => step <= from);
+      }
+      document.body.dataset.recovered = note;
+      badge.dataset.kind = "cpu";
+      badge.textContent = "device: CPU";
+      badge.title = note;
+      showLosses();
+      return note;
+    },
+  });
 }
 
 function results(): object {

@@ -16,7 +16,6 @@ import {
 import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
 import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
 import { Page } from "./page.js";
-import { Progress } from "./progress.js";
 import { describe, el } from "./dom.js";
 import "./style.css";
 
@@ -52,7 +51,6 @@ const page: Page<typeof TABLE> = new Page({
   resultsCsv: exportedCsv,
 });
 const { form, status } = page;
-const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const charts: Record<Side, AccuracyChart> = {
   a: new AccuracyChart(el("acc-chart-a")),
   b: new AccuracyChart(el("acc-chart-b")),
@@ -355,7 +353,7 @@ const READY =
 /** Drops the runs and builds new ones for the settings, untrained: something to look at before Train. */
 async function reset(): Promise<void> {
   const mine = page.newEpoch();
-  progress.clear();
+  page.clearRun();
   await dispose();
   try {
     if (!(await start(mine))) return;
@@ -388,45 +386,42 @@ async function start(mine: number): Promise<boolean> {
   return true;
 }
 
-async function train(): Promise<void> {
-  page.startRun();
-  const mine = page.epoch;
-  try {
-    if (!(await start(mine))) return;
-    page.set("running", "Training…");
-    /** Steps of every run together, so the bar covers both learners. */
-    const work = (): [number, number] =>
-      SIDES.map((s) => results[s])
-        .filter((r): r is ContinualResult => r !== null)
-        .reduce<[number, number]>(([d, t], r) => [d + r.step, t + r.totalSteps], [0, 0]);
-    progress.start(...work());
-    let busy = true;
-    while (busy) {
-      busy = false;
-      for (const side of SIDES) {
-        const run = runs[side];
-        if (!run || run.result.done) continue;
-        const result = await run.advance(page.state.every);
-        if (!page.isCurrent(mine)) return;
-        await show(side, result);
-        busy ||= !result.done;
+/** Steps of every run together, so the bar covers both learners. */
+function work(): [number, number] {
+  return SIDES.map((s) => results[s])
+    .filter((r): r is ContinualResult => r !== null)
+    .reduce<[number, number]>(([d, t], r) => [d + r.step, t + r.totalSteps], [0, 0]);
+}
+
+/** Advances both learners `every` steps per round until their streams end. */
+function train(): Promise<void> {
+  return page.run({
+    opening: "Training…",
+    work,
+    reports: async function* (mine) {
+      if (!(await start(mine))) return;
+      page.set("running", "Training…");
+      let busy = true;
+      while (busy) {
+        busy = false;
+        for (const side of SIDES) {
+          const run = runs[side];
+          if (!run || run.result.done) continue;
+          const result = await run.advance(page.state.every);
+          if (!page.isCurrent(mine)) return;
+          await show(side, result);
+          busy ||= !result.done;
+        }
+        publish();
+        const steps = SIDES.map((s) => results[s])
+          .filter((r): r is ContinualResult => r !== null)
+          .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
+          .join(" · ");
+        yield `step ${steps}`;
       }
-      publish();
-      const steps = SIDES.map((s) => results[s])
-        .filter((r): r is ContinualResult => r !== null)
-        .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
-        .join(" · ");
-      status.textContent = `${progress.update(...work())} · step ${steps}`;
-      if (page.pauseRequested || !page.isCurrent(mine)) break;
-    }
-    if (!page.isCurrent(mine)) return;
-    progress.stop(busy ? "paused" : "done");
-    page.set(busy ? "paused" : "done", busy ? "Paused." : `Done: ${summaryLine()}`);
-  } catch (error) {
-    progress.stop();
-    if (page.isCurrent(mine))
-      page.set("error", `${describe(error)} Press Reset to start again.`, true);
-  }
+    },
+    done: () => `Done: ${summaryLine()}`,
+  });
 }
 
 function exported(): object {

@@ -20,7 +20,6 @@ import {
 import { ErrorChart } from "./charts.js";
 import { LossChart } from "./loss-chart.js";
 import { Page } from "./page.js";
-import { Progress } from "./progress.js";
 import { describe, el, tableRow } from "./dom.js";
 import { errorCurveRows } from "./files.js";
 import {
@@ -31,6 +30,7 @@ import {
   type SweepPoint,
 } from "./sweep-chart.js";
 import { DIVERSITY as TABLE, POOLS } from "./tables.js";
+import { DEFAULTS, MODEL_NAMES } from "./checkpoints.js";
 import "./style.css";
 
 /** The seed whose checkpoints ship (one per M). */
@@ -54,9 +54,7 @@ const page: Page<typeof TABLE> = new Page({
   results,
   resultsCsv,
 });
-const { status } = page;
 const sliderValue = el<HTMLElement>("pool-value");
-const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const positionChart = new PositionChart(el("sweep-position"));
 const sweepFresh = new SweepChart(el("sweep-fresh"), "on new tasks");
 const sweepPool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
@@ -208,7 +206,7 @@ function showSweep(s: Sweep): void {
   const seeds = new Set(s.runs.map((r) => r.seed)).size;
   el("sweep-config").textContent =
     `The sweep's settings (also used to train from scratch): noisy linear regression, d = ${c.dims}, ${c.points} examples per prompt, σ = ${noise ?? "?"}, ` +
-    `${c.preset ?? "tiny"} ${c.model ?? "transformer"}, ${c.tokens ?? "paired"} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
+    `${c.preset ?? DEFAULTS.preset} ${MODEL_NAMES[c.model ?? DEFAULTS.model]}, ${c.tokens ?? DEFAULTS.tokens} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
     `${steps.toLocaleString("en")} steps per run, ${seeds} seeds` +
     (lengths.length > 1
       ? ` (and ${lengths
@@ -296,7 +294,7 @@ async function dispose(): Promise<void> {
 /** Loads the shipped model of the slider's M and evaluates it. */
 async function showShipped(): Promise<void> {
   const mine = page.newEpoch();
-  progress.clear();
+  page.clearRun();
   trainedHere = false;
   losses = [];
   lossChart.clear();
@@ -352,70 +350,53 @@ function scratchConfig(): SessionConfig {
   };
 }
 
-async function train(): Promise<void> {
-  page.startRun();
+/** Trains a blank model on the slider's M (or resumes it), evaluating every `evalEvery` steps. */
+function train(): Promise<void> {
   const resuming = page.phase === "paused" && trainedHere && session !== null;
-  const mine = resuming ? page.epoch : page.newEpoch();
-  page.set(
-    "running",
-    resuming
+  if (!resuming) page.newEpoch();
+  return page.run({
+    opening: resuming
       ? "Resuming…"
       : `Building a blank model for M = ${page.state.m === "inf" ? "∞" : page.state.m}…`,
-  );
-  try {
-    if (!resuming) {
-      await dispose();
-      losses = [];
-      lossChart.clear();
-      const s = await createSession(scratchConfig());
-      if (!page.isCurrent(mine)) {
-        await s.dispose();
-        return;
+    work: () => [losses.at(-1)?.[0] ?? 0, page.state.steps],
+    reports: async function* (mine) {
+      if (!resuming) {
+        await dispose();
+        losses = [];
+        lossChart.clear();
+        const s = await createSession(scratchConfig());
+        if (!page.isCurrent(mine)) {
+          await s.dispose();
+          return;
+        }
+        session = s;
+        trainedHere = true;
+        page.showDevice(s.deviceInfo);
+        document.body.dataset.loaded = `scratch-${page.state.m}`;
       }
-      session = s;
-      trainedHere = true;
-      page.showDevice(s.deviceInfo);
-      document.body.dataset.loaded = `scratch-${page.state.m}`;
-    }
-    const s = session as Session;
-    const total = page.state.steps;
-    const done = losses.at(-1)?.[0] ?? 0;
-    progress.start(done, total);
-    let finished = true;
-    let nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
-    for await (const report of s.train({
-      steps: Math.max(1, total - done),
-      every: page.state.every,
-    })) {
-      if (!page.isCurrent(mine)) return;
-      losses.push([report.step, report.normalizedLoss]);
-      lossChart.push(report.step, report.normalizedLoss);
-      document.body.dataset.step = String(report.step);
-      status.textContent = `${progress.update(report.step, total)} · loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
-      if (report.step >= nextEval || report.step >= total) {
-        await evaluate(s, mine);
-        nextEval = report.step + page.state.evalEvery;
+      const s = session as Session;
+      const total = page.state.steps;
+      const done = losses.at(-1)?.[0] ?? 0;
+      let nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
+      for await (const report of s.train({
+        steps: Math.max(1, total - done),
+        every: page.state.every,
+      })) {
+        if (!page.isCurrent(mine)) return;
+        losses.push([report.step, report.normalizedLoss]);
+        lossChart.push(report.step, report.normalizedLoss);
+        document.body.dataset.step = String(report.step);
+        if (report.step >= nextEval || report.step >= total) {
+          await evaluate(s, mine);
+          if (!page.isCurrent(mine)) return;
+          nextEval = report.step + page.state.evalEvery;
+        }
+        yield `loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
       }
-      if (page.pauseRequested || !page.isCurrent(mine)) {
-        finished = report.step >= total;
-        break;
-      }
-    }
-    if (!page.isCurrent(mine)) return;
-    progress.stop(finished ? "done" : "paused");
-    page.set(
-      finished ? "done" : "paused",
-      finished ? `Trained here: ${el("fresh-summary").textContent ?? ""}` : "Paused.",
-    );
-  } catch (error) {
-    progress.stop();
-    if (page.isCurrent(mine))
-      page.set(
-        "error",
-        `${describe(error)} Press "Back to the shipped model" to start again.`,
-        true,
-      );
-  }
+    },
+    done: () => `Trained here: ${el("fresh-summary").textContent ?? ""}`,
+    hint: () => 'Press "Back to the shipped model" to start again.',
+  });
 }
 
 async function reset(): Promise<void> {

@@ -7,7 +7,7 @@
 import { CATALOG } from "iclab";
 import type { Prop, Table } from "./state.js";
 
-const { icl, continual } = CATALOG;
+const { icl, continual, titles } = CATALOG;
 
 /** What a menu shows for a value the core names, where the catalog has a title for it. */
 const TITLES: Record<string, string> = Object.fromEntries([
@@ -19,44 +19,29 @@ const TITLES: Record<string, string> = Object.fromEntries([
 /** Preset names with the shape each backbone gets from them ("tiny (64 wide: 3 layers / 4 xLSTM blocks)"). */
 const PRESETS: Record<string, string> = Object.fromEntries(
   icl.presets.map((p) => {
-    const [t, x] = [
-      icl.models.find((m) => m.kind === "transformer")?.presets[p],
-      icl.models.find((m) => m.kind === "xlstm")?.presets[p],
-    ];
-    return [
-      p,
-      t && x ? `${p} (${t.dModel} wide: ${t.layers} layers / ${x.layers} xLSTM blocks)` : p,
-    ];
+    const shapes = icl.models.map((m) => ({ m, shape: m.presets[p] }));
+    const width = shapes[0]?.shape?.dModel;
+    const same = shapes.every(({ shape }) => shape?.dModel === width);
+    const depths = shapes
+      .map(({ m, shape }, i) =>
+        shape ? `${shape.layers} ${i === 0 ? "" : `${m.shortTitle} `}${m.depthUnit}` : "",
+      )
+      .join(" / ");
+    return [p, same && width ? `${p} (${width} wide: ${depths})` : p];
   }),
 );
 
-/** Labels the page chooses for values the catalog only names. */
-const PAGE_LABELS: Record<string, Record<string, string>> = {
-  model: { transformer: "transformer", xlstm: "xLSTM (mLSTM + sLSTM)" },
-  tokens: {
-    paired: "paired: one token per example",
-    interleaved: "interleaved: x₁, y₁, x₂, y₂, … (the papers')",
-  },
-  device: { auto: "auto", webgpu: "WebGPU", cpu: "CPU" },
-  probe: {
-    none: "in distribution",
-    skewed: "skewed covariance",
-    random_quadrants: "examples in one orthant (paper)",
-    opposite_quadrants: "query in the opposite orthant (harder)",
-    scaled: "inputs scaled",
-    noisy: "noisy outputs",
-  },
-  dataset: {
-    blobs: "2-D blobs",
-    moons: "2-D moons",
-    circles: "2-D circles",
-    spirals: "2-D spirals",
-    xor: "2-D XOR",
-    digits: "handwritten digits (14×14)",
-  },
-  schedule: { power_law: "power law (recent more often)", cycle: "cycle (least recent)" },
-  bufferPolicy: { reservoir: "reservoir", class_balanced: "class-balanced" },
-  embedding: { raw: "raw inputs", frozen: "frozen random MLP", learned: "MLP trained on task 1" },
+/** The catalog's titles of each choice setting's values, by the setting's name on the pages. */
+const PAGE_LABELS: Record<string, Readonly<Record<string, string>>> = {
+  model: titles.models,
+  backbone: titles.classifyBackbones,
+  tokens: titles.tokens,
+  device: titles.devices,
+  probe: titles.probes,
+  dataset: titles.datasets,
+  schedule: titles.schedules,
+  bufferPolicy: titles.bufferPolicies,
+  embedding: titles.embeddings,
   preset: PRESETS,
 };
 

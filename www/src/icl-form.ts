@@ -3,7 +3,7 @@ import { CATALOG } from "iclab";
 import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
 import type { StateOf } from "./state.js";
 import { LABELS } from "./charts.js";
-import { MODEL_NAMES } from "./checkpoints.js";
+import { DEFAULTS, MODEL_NAMES } from "./checkpoints.js";
 import { el } from "./dom.js";
 import { BASELINES, type ICL, taskConfig } from "./tables.js";
 
@@ -65,13 +65,14 @@ export function writeForm(
  * described as the preset's shape.
  */
 export function describeModel(config: SessionInfo["config"]): string {
-  const model = config.model ?? "transformer";
-  const preset = CATALOG.icl.models.find((m) => m.kind === model)?.presets[config.preset ?? "tiny"];
+  const model = config.model ?? DEFAULTS.model;
+  const spec = CATALOG.icl.models.find((m) => m.kind === model);
+  const presetName = config.preset ?? DEFAULTS.preset;
+  const preset = spec?.presets[presetName];
   const layers = config.layers ?? preset?.layers;
   const width = config.dModel ?? preset?.dModel;
-  const blocks = model === "xlstm" ? "blocks" : "layers";
-  const shape = layers && width ? `, ${layers} ${blocks} × ${width} wide` : "";
-  return `${config.preset ?? "tiny"} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? "interleaved"} tokens`;
+  const shape = layers && width ? `, ${layers} ${spec?.depthUnit ?? "layers"} × ${width} wide` : "";
+  return `${presetName} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? DEFAULTS.tokens} tokens`;
 }
 
 /** A loaded model's own settings, shown in the (locked) model controls: its class and the class's parameters too. */

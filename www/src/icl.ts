@@ -9,6 +9,7 @@ import {
   IclabError,
   loadSession,
   readCurves,
+  type Backbone,
   type ErrorCurve,
   type Report,
   type Session,
@@ -26,10 +27,15 @@ import {
   writeForm,
 } from "./icl-form.js";
 import { IclEvaluation } from "./icl-eval.js";
-import { Progress } from "./progress.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
-import { continueOnCpu, describe, deviceLost, el } from "./dom.js";
-import { fetchCheckpoint, findCheckpoint, loadManifest, MODEL_NAMES } from "./checkpoints.js";
+import { continueOnCpu, describe, el } from "./dom.js";
+import {
+  DEFAULTS,
+  fetchCheckpoint,
+  findCheckpoint,
+  loadManifest,
+  MODEL_NAMES,
+} from "./checkpoints.js";
 import { PlateauView } from "./plateau.js";
 import { LayersView } from "./layers-view.js";
 import { classText } from "./icl-explain.js";
@@ -66,7 +72,6 @@ const buttons = {
   load: el<HTMLButtonElement>("load-model"),
 };
 const fileInput = el<HTMLInputElement>("model-file");
-const progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
 const lossChart = new LossChart(el("loss-chart"));
 const chartReading = el<HTMLParagraphElement>("chart-reading");
 const classParagraph = el<HTMLParagraphElement>("class-text");
@@ -84,8 +89,6 @@ let step: number | null = null;
 let firstLoss: number | null = null;
 /** A model trained here from scratch is watched against the in-context target. */
 const target = new TargetWatch();
-/** Said in front of every status line after the GPU was lost and training moved to the CPU. */
-let deviceNote = "";
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
 let uploaded: { name: string; bytes: Uint8Array } | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
@@ -273,7 +276,7 @@ async function prepare(): Promise<void> {
       "idle",
       s
         ? `${uploaded ? "Your" : "Shipped"} model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
-        : `Press Train to meta-train ${page.state.model === "xlstm" ? "an xLSTM" : "a transformer"} from scratch on this function class.` +
+        : `Press Train to meta-train a blank ${MODEL_NAMES[page.state.model as Backbone]} on this function class.` +
             (page.state.tokens === "paired" && page.state.task === "linear"
               ? ` With paired tokens it usually learns in context within a thousand steps: watch the error with ${2 * page.state.dims} examples fall to ${TARGET_ERROR}.`
               : ""),
@@ -298,10 +301,9 @@ async function reset(): Promise<void> {
   firstLoss = null;
   step = null;
   target.reset();
-  deviceNote = "";
   losses.length = 0;
 
-  progress.clear();
+  page.clearRun();
   lossChart.clearAll();
   evaluation.clear();
   layers.clear();
@@ -312,90 +314,70 @@ async function reset(): Promise<void> {
   await prepare();
 }
 
-async function train(): Promise<void> {
-  page.startRun();
-  const mine = page.epoch;
-  page.set("running", session ? "Resuming…" : "Opening the device and building the model…");
-  try {
-    session ??= await createSession(sessionConfig(page.state));
-    showDevice(null, session);
-    const start = session.initialStep;
-    const done = (step ?? start) - start;
-    progress.start(done, page.state.steps);
-    const fromScratch = start === 0;
-    target.resume();
-    for await (const report of session.train({
-      steps: Math.max(1, page.state.steps - done),
-      every: page.state.every,
-    })) {
+/** Trains the model on screen (a blank one is built first) for the page's steps. */
+function train(): Promise<void> {
+  return page.run({
+    opening: session ? "Resuming…" : "Opening the device and building the model…",
+    work: () => {
+      const start = session?.initialStep ?? 0;
+      return [(step ?? start) - start, page.state.steps];
+    },
+    reports: async function* (mine) {
+      session ??= await createSession(sessionConfig(page.state));
       if (!page.isCurrent(mine)) return;
-      if (report.deviceInfo) showDevice(report, session);
-      firstLoss ??= report.normalizedLoss;
-      lossChart.push(report.step, report.normalizedLoss);
-      losses.push({ step: report.step, loss: report.loss, normalizedLoss: report.normalizedLoss });
-      const left = progress.update(report.step - start, page.state.steps);
-      step = report.step;
-      document.body.dataset.step = String(report.step);
-      document.body.dataset.firstLoss = String(firstLoss);
-      document.body.dataset.lastLoss = String(report.normalizedLoss);
-      status.textContent = `${deviceNote}${left} · step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
-      await evaluate(true);
-      if (!page.isCurrent(mine)) return;
-      await layers.live();
-      if (!page.isCurrent(mine)) return;
-      const note = fromScratch
-        ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims)
-        : "";
-      if (note) status.textContent += ` · ${note}`;
-      if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
-      if (page.pauseRequested) break;
-    }
-    if (!page.isCurrent(mine)) return;
-    const finished = (step ?? start) - start >= page.state.steps;
-    progress.stop(finished ? "done" : "paused");
-    page.set(
-      finished ? "done" : "paused",
-      finished ? `${status.textContent} · done` : `Paused at step ${step ?? start}.`,
-    );
-  } catch (error) {
-    if (!page.isCurrent(mine)) return;
-    if (deviceLost(error) && session && session.deviceInfo.kind === "webgpu") {
-      await continueFromSnapshot(session, mine);
-      return;
-    }
-    progress.stop();
-    page.set("error", describe(error), true);
-    if (
-      error instanceof IclabError &&
-      (error.code === "diverged" || error.code === "unknown_session")
-    ) {
-      status.textContent += " Press Reset to start again.";
-    }
-  }
-}
-
-/** The GPU was lost mid-run: the session moves to the CPU, the charts drop what it forgot. */
-async function continueFromSnapshot(s: Session, mine: number): Promise<void> {
-  page.set("running", "The GPU was lost; moving the model to the CPU…");
-  try {
-    const { note, steps } = await continueOnCpu([s], step ?? s.initialStep);
-    if (!page.isCurrent(mine)) return;
-    const from = steps[0] ?? s.initialStep;
-    lossChart.truncate(from);
-    const forgotten = losses.findIndex((l) => l.step > from);
-    if (forgotten >= 0) losses.splice(forgotten);
-    step = from;
-    document.body.dataset.step = String(from);
-    document.body.dataset.recovered = String(from);
-    deviceNote = `${note} `;
-    showDevice(null, s);
-  } catch (error) {
-    if (!page.isCurrent(mine)) return;
-    progress.stop();
-    page.set("error", `${describe(error)} Press Reset to start again.`, true);
-    return;
-  }
-  await train();
+      showDevice(null, session);
+      const start = session.initialStep;
+      const fromScratch = start === 0;
+      target.resume();
+      for await (const report of session.train({
+        steps: Math.max(1, page.state.steps - ((step ?? start) - start)),
+        every: page.state.every,
+      })) {
+        if (!page.isCurrent(mine)) return;
+        if (report.deviceInfo) showDevice(report, session);
+        firstLoss ??= report.normalizedLoss;
+        lossChart.push(report.step, report.normalizedLoss);
+        losses.push({
+          step: report.step,
+          loss: report.loss,
+          normalizedLoss: report.normalizedLoss,
+        });
+        step = report.step;
+        document.body.dataset.step = String(report.step);
+        document.body.dataset.firstLoss = String(firstLoss);
+        document.body.dataset.lastLoss = String(report.normalizedLoss);
+        let line = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
+        await evaluate(true);
+        if (!page.isCurrent(mine)) return;
+        await layers.live();
+        if (!page.isCurrent(mine)) return;
+        const note = fromScratch
+          ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims)
+          : "";
+        if (note) line += ` · ${note}`;
+        if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
+        yield line;
+      }
+    },
+    paused: () => `Paused at step ${step ?? session?.initialStep ?? 0}.`,
+    hint: (error) =>
+      error instanceof IclabError && (error.code === "diverged" || error.code === "unknown_session")
+        ? "Press Reset to start again."
+        : "",
+    recover: async () => {
+      const s = session as Session;
+      const { note, steps } = await continueOnCpu([s], step ?? s.initialStep);
+      const from = steps[0] ?? s.initialStep;
+      lossChart.truncate(from);
+      const forgotten = losses.findIndex((l) => l.step > from);
+      if (forgotten >= 0) losses.splice(forgotten);
+      step = from;
+      document.body.dataset.step = String(from);
+      document.body.dataset.recovered = String(from);
+      showDevice(null, s);
+      return note;
+    },
+  });
 }
 
 /** Everything the charts show, with the settings that produced it. */
@@ -421,13 +403,15 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
 /** Reads a checkpoint from disk; the current model stays until the new one has loaded. */
 async function loadFromDisk(file: File): Promise<void> {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  // a file that is refused leaves the page as it was: a model never trained here is not "paused"
+  const before = page.phase === "loading" ? "idle" : page.phase;
   page.set("loading", `Checking ${file.name}…`);
   let s: Session;
   try {
     s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
   } catch (error) {
     page.set(
-      session ? "paused" : "idle",
+      before === "running" ? "paused" : before,
       `${file.name} was not loaded: ${describe(error)} The current model is unchanged.`,
       true,
     );
@@ -489,7 +473,7 @@ buttons.save.addEventListener("click", () => {
   void s.save().then(
     (bytes) =>
       download(
-        `${stamp(`${s.config.model ?? "transformer"}-${s.config.task.kind}`)}.safetensors`,
+        `${stamp(`${s.config.model ?? DEFAULTS.model}-${s.config.task.kind}`)}.safetensors`,
         bytes as Uint8Array<ArrayBuffer>,
         "application/octet-stream",
       ),

@@ -11,6 +11,7 @@ import {
   type DiversitySweep as Sweep,
   type ResolvedSessionConfig,
 } from "iclab";
+import { MODEL_NAMES } from "./checkpoints.js";
 import "./style.css";
 
 interface Curve {
@@ -336,20 +337,21 @@ async function main(): Promise<void> {
       drawCard(
         cards.icl,
         [
-          { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: "transformer" },
+          { xs: ks(c.model), ys: c.model.mean, cls: "s0", label: MODEL_NAMES[log.config.model] },
           { xs: ks(c.least_squares), ys: c.least_squares.mean, cls: "s1", label: "least squares" },
         ],
         n,
       );
     }
-    const x = xlstm.status === "fulfilled" ? xlstm.value.evaluation.curves.model : undefined;
-    const t = twin.status === "fulfilled" ? twin.value.evaluation.curves.model : undefined;
-    if (cards.compare && t && x) {
+    const x = xlstm.status === "fulfilled" ? xlstm.value : undefined;
+    const t = twin.status === "fulfilled" ? twin.value : undefined;
+    const [tc, xc] = [t?.evaluation.curves.model, x?.evaluation.curves.model];
+    if (cards.compare && t && x && tc && xc) {
       drawCard(
         cards.compare,
         [
-          { xs: ks(t), ys: t.mean, cls: "s0", label: "transformer" },
-          { xs: ks(x), ys: x.mean, cls: "xl", label: "xLSTM" },
+          { xs: ks(tc), ys: tc.mean, cls: "s0", label: MODEL_NAMES[t.config.model] },
+          { xs: ks(xc), ys: xc.mean, cls: "xl", label: MODEL_NAMES[x.config.model] },
         ],
         n,
       );

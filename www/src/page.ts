@@ -8,8 +8,8 @@
  */
 import { capabilities, type Capabilities, type DeviceInfo } from "iclab";
 import { applyChrome } from "./chrome.js";
-import { describe, el, showDeviceBadge } from "./dom.js";
-import { formatDuration } from "./progress.js";
+import { describe, deviceLost, el, showDeviceBadge } from "./dom.js";
+import { formatDuration, Progress } from "./progress.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm } from "./form.js";
 import { mountShare } from "./share.js";
@@ -17,6 +17,36 @@ import { type Prop, readControl, type StateOf, type Table, urlState } from "./st
 import type { DemoKind } from "./tables.js";
 
 export type Phase = "idle" | "loading" | "running" | "paused" | "done" | "error";
+
+/**
+ * One training run as a page describes it; {@link Page.run} does the rest (the epoch, pause and
+ * resume, the progress bar and time left, done or paused, errors as sentences, a lost GPU).
+ */
+export interface Run {
+  /** The status line until the first report ("Opening the device and building the model…"). */
+  opening: string;
+  /**
+   * The work: builds what it needs, trains, draws each report and yields the report's status
+   * line (the runner puts the share done and the time left before it). Ending means the work is
+   * done; the runner stops pulling (and so stops the training underneath) when a pause is asked
+   * for or a newer run supersedes this one (`mine` is its epoch: check {@link Page.isCurrent}
+   * after every await that is not a yield).
+   */
+  reports: (mine: number) => AsyncIterable<string>;
+  /** Units done and in all (steps, iterations), for the bar; read before and after every report. */
+  work: () => [done: number, total: number];
+  /** The status line when the work is done (default: the last report's, then "done"). */
+  done?: () => string;
+  /** The status line when paused (default "Paused."). */
+  paused?: () => string;
+  /**
+   * The GPU was lost mid-run: move the page's models to the CPU from their last snapshots and
+   * resolve to the sentence saying so; the run then carries on. Absent: the loss is an error.
+   */
+  recover?: (mine: number) => Promise<string>;
+  /** Words after an error's sentence (default "Press Reset to start again."). */
+  hint?: (error: unknown) => string;
+}
 
 export interface PageOptions<T extends Table> {
   /** The demo's name: export file names and the share dialog. */
@@ -67,6 +97,12 @@ export class Page<T extends Table> {
   private device: DeviceInfo | null = null;
   /** What this browser offers (asked once): whether its WebGPU adapter is a software one. */
   private readonly caps: Promise<Capabilities | null> = capabilities().catch(() => null);
+  /** The button {@link set} last moved the focus to (it follows the live one from there). */
+  private movedFocus: HTMLElement | null = null;
+  /** The progress bar and its time left, for {@link run}. */
+  readonly progress = new Progress(el<HTMLProgressElement>("progress"), el("progress-label"));
+  /** A sentence about the run that stays before its status lines (a GPU lost and recovered). */
+  private note = "";
   /** While loading: the elapsed time after the status line, so a slow start never looks stuck. */
   private ticker: ReturnType<typeof setInterval> | null = null;
 
@@ -77,6 +113,17 @@ export class Page<T extends Table> {
     this.problems = parsed.problems;
     this.chrome = parsed.chrome;
     buildForm(this.form, options.table);
+    // Train is many Tab presses into the page: the first one offers a way straight to it
+    const skip = Object.assign(document.createElement("a"), {
+      className: "skip-link",
+      href: "#train",
+      textContent: "Skip to Train",
+    });
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      (this.buttons.train.disabled ? this.buttons.pause : this.buttons.train).focus();
+    });
+    document.body.prepend(skip);
     this.form.addEventListener("change", (event) => this.onChange(event));
     this.buttons.train.addEventListener("click", () => void options.train());
     this.buttons.pause.addEventListener("click", () => this.requestPause());
@@ -143,6 +190,62 @@ export class Page<T extends Table> {
     return epoch === this.epochCount;
   }
 
+  /**
+   * Runs `run` in the current epoch (call {@link newEpoch} first for a new experiment): the one
+   * training loop of every page.
+   */
+  async run(run: Run): Promise<void> {
+    this.startRun();
+    const mine = this.epoch;
+    this.set("running", run.opening);
+    let line = "";
+    try {
+      this.progress.start(...run.work());
+      let ended = true;
+      for await (const report of run.reports(mine)) {
+        if (!this.isCurrent(mine)) return;
+        line = `${this.note}${this.progress.update(...run.work())} · ${report}`;
+        this.say(line);
+        if (this.pause) {
+          ended = false;
+          break;
+        }
+      }
+      if (!this.isCurrent(mine)) return;
+      const [done, total] = run.work();
+      const finished = ended || done >= total;
+      this.progress.stop(finished ? "done" : "paused");
+      if (finished) this.set("done", run.done?.() ?? `${line} · done`);
+      else this.set("paused", run.paused?.() ?? "Paused.");
+    } catch (error) {
+      if (!this.isCurrent(mine)) return;
+      if (run.recover && deviceLost(error)) {
+        this.set("running", "The GPU was lost; moving to the CPU…");
+        try {
+          const note = await run.recover(mine);
+          if (!this.isCurrent(mine)) return;
+          this.note = `${note} `;
+        } catch (failed) {
+          if (!this.isCurrent(mine)) return;
+          this.progress.stop();
+          this.set("error", `${describe(failed)} Press Reset to start again.`, true);
+          return;
+        }
+        await this.run(run);
+        return;
+      }
+      this.progress.stop();
+      const hint = run.hint?.(error) ?? "Press Reset to start again.";
+      this.set("error", `${describe(error)}${hint ? ` ${hint}` : ""}`, true);
+    }
+  }
+
+  /** A new model: the progress bar and any note about the last one go. */
+  clearRun(): void {
+    this.note = "";
+    this.progress.clear();
+  }
+
   /** Asks the running loop to stop at its next report. */
   requestPause(): void {
     this.pause = true;
@@ -160,6 +263,13 @@ export class Page<T extends Table> {
 
   /** Moves to `next`, updates buttons and controls, and shows `message` (red when `isError`). */
   set(next: Phase, message?: string, isError = false): void {
+    // a pressed button that is disabled now would drop the focus to <body>: it moves to the
+    // button that is live instead
+    const focused = document.activeElement;
+    const hadButton =
+      focused === this.buttons.train ||
+      focused === this.buttons.pause ||
+      (focused !== null && focused === this.movedFocus);
     this.current = next;
     document.body.dataset.state = next;
     const working = this.working;
@@ -170,6 +280,17 @@ export class Page<T extends Table> {
       this.options.controls ?? "input, select",
     )) {
       control.disabled = working || (this.options.locked?.(control) ?? false);
+    }
+    // (through a phase that disables both, such as loading, the focus waits on Reset and
+    // comes back to the live one after)
+    if (hadButton) {
+      const live = [this.buttons.pause, this.buttons.train, this.buttons.reset].find(
+        (b) => !b.disabled,
+      );
+      if (live && live !== focused) {
+        live.focus();
+        this.movedFocus = live;
+      }
     }
     if (message !== undefined) this.say(message, isError);
     this.tick(next, message !== undefined);
@@ -285,14 +406,15 @@ export class Page<T extends Table> {
     void capabilities().then(
       (caps) => {
         if (this.device) return;
+        // what `auto` will pick, in the words the badge uses once a model runs
         this.badge.textContent = caps.webgpuPreferred
-          ? `WebGPU available · ${caps.adapter?.name ?? ""}`
-          : "WebGPU not used here: CPU";
+          ? `device: WebGPU · ${caps.adapter?.name ?? "adapter"}`
+          : "device: CPU";
         this.badge.title = caps.reason;
       },
       (error: unknown) => {
         if (this.device) return;
-        this.badge.textContent = "device check failed";
+        this.badge.textContent = "device: CPU";
         this.badge.title = describe(error);
       },
     );

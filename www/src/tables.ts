@@ -97,10 +97,10 @@ export const ICL = {
   task: {
     type: "enum",
     values: TASKS,
-    default: "linear",
+    default: icl.defaults.task.kind,
     doc: "function class the prompts are drawn from",
   },
-  model: { type: "enum", values: MODELS, default: "transformer", doc: "backbone" },
+  model: { type: "enum", values: MODELS, default: icl.defaults.model, doc: "backbone" },
   ...TASK_PARAMS,
   device: {
     type: "enum",
@@ -145,8 +145,8 @@ export const ICL = {
   baselines: {
     type: "list",
     values: BASELINES,
-    // the in-context page derives it from the function class (each class's own list); linear's here
-    default: (icl.tasks.find((t) => t.kind === "linear")?.baselines ?? []).join(","),
+    // the in-context page derives it from the function class (each class's own list); the default class's here
+    default: (icl.tasks.find((t) => t.kind === icl.defaults.task.kind)?.baselines ?? []).join(","),
     doc: "comma-separated baselines drawn next to the model; by default the ones that matter for the function class",
   },
   probe: {
@@ -167,7 +167,7 @@ export const COMPARE = {
   task: {
     type: "enum",
     values: TASKS,
-    default: "linear",
+    default: icl.defaults.task.kind,
     doc: "function class the prompts are drawn from",
   },
   dims: core(field(s, "dims"), "input dimension d"),
@@ -263,8 +263,8 @@ export const CLASSIFY = {
   backbone: {
     type: "enum",
     values: k.backbones,
-    default: "attention_only",
-    doc: "attention_only = Reddy's two-layer attention network; transformer; xlstm (no attention)",
+    default: k.defaults.backbone,
+    doc: "the classifier: Reddy's two-layer attention-only network, or a transformer or an xLSTM (no attention) with a read-out over the labels",
   },
   layers: core(field(k.fields, "layers"), "attention layers (the transformer's or xLSTM's blocks)"),
   hidden: core(field(k.fields, "hidden"), "width of the attention-only network's MLP on the query"),

@@ -1,0 +1,61 @@
+// The site names the core's choices only through the catalog: every menu value has the core's
+// title, and no site module spells a backbone's config name (a new backbone needs no edit here).
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { CATALOG } from "iclab";
+import { choiceLabel } from "../src/form.js";
+import { DEMOS } from "../src/tables.js";
+
+const { titles } = CATALOG;
+/** The catalog's titles of each setting whose values are the core's choices (the rest, such as `start`, are the pages' own). */
+const CORE_CHOICES: Record<string, Readonly<Record<string, string>>> = {
+  task: titles.tasks,
+  model: titles.models,
+  tokens: titles.tokens,
+  device: titles.devices,
+  probe: titles.probes,
+  dataset: titles.datasets,
+  scenario: titles.scenarios,
+  strategy: titles.strategies,
+  compare: titles.strategies,
+  schedule: titles.schedules,
+  bufferPolicy: titles.bufferPolicies,
+  embedding: titles.embeddings,
+  backbone: titles.classifyBackbones,
+};
+
+/** Values a page adds to a core choice (the continual page's "no second learner"). */
+const PAGE_VALUES: Record<string, readonly string[]> = { compare: ["none"] };
+
+test("every core choice on every page shows the core's title", () => {
+  let checked = 0;
+  for (const [kind, demo] of Object.entries(DEMOS))
+    for (const [name, p] of Object.entries(demo.table)) {
+      if (p.type !== "enum") continue;
+      for (const value of p.values) {
+        const label = choiceLabel(name, value);
+        if (name === "preset") {
+          assert.match(label, new RegExp(`^${value} \\(\\d+ wide: `), `${kind}.preset: ${label}`);
+          continue;
+        }
+        const expected = CORE_CHOICES[name]?.[value];
+        if (CORE_CHOICES[name] === undefined || PAGE_VALUES[name]?.includes(value)) continue;
+        assert.ok(expected, `${kind}.${name}: the catalog has no title for ${value}`);
+        assert.equal(label, expected, `${kind}.${name}: ${value}`);
+        checked += 1;
+      }
+    }
+  assert.ok(checked > 40, `${checked} choices checked`);
+});
+
+test("no site module spells a backbone's config name", () => {
+  const src = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../../src");
+  const names = CATALOG.icl.models.map((m) => m.kind);
+  for (const file of readdirSync(src).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(join(src, file), "utf8");
+    for (const name of names)
+      assert.doesNotMatch(text, new RegExp(`["'\`]${name}["'\`]`), `${file} spells "${name}"`);
+  }
+});
