@@ -68,6 +68,12 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
   assert.equal(await frame.isVisible("[name=classes]"), true);
   assert.equal(await frame.isVisible("nav.pages"), false, "no site navigation in an embed");
   assert.equal(await frame.isVisible("a.open-full"), true, "a link to the full page");
+  // the full page opens whole: this embed's settings, none of its chrome
+  const full = new URL(await frame.getAttribute("a.open-full", "href"));
+  assert.equal(full.searchParams.get("classes"), "4");
+  assert.equal(full.searchParams.get("seed"), "3");
+  for (const key of full.searchParams.keys())
+    assert.ok(key !== "embed" && key !== "compact" && !key.endsWith("_hide"), `${key} stays out`);
   assert.match(
     await frame.textContent("#status"),
     /^The stream is built: .*Press Train to run the stream with both learners\.$/,

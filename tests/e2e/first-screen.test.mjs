@@ -107,6 +107,15 @@ test("on a phone the picture comes first and the settings fold; on a desktop the
         `${name} at ${width} px: settings ${open ? "open" : "folded"}`,
       );
       assert.ok(await page.isVisible("#train"), "Train stays in reach");
+      // Train, the status line and the main chart are on the first screen (390×844 on a phone)
+      const screen = width > 760 ? 900 : 844;
+      for (const selector of ["#train", "#status", chart]) {
+        const box = await page.$eval(selector, (e) => e.getBoundingClientRect().toJSON());
+        assert.ok(
+          box.top >= 0 && box.top + Math.min(box.height, 40) <= screen,
+          `${name} at ${width} px: ${selector} starts at ${box.top.toFixed(0)} px`,
+        );
+      }
       if (width === 390) {
         const top = await firstChartTop(page, chart);
         assert.ok(top < 700, `${name}: the first chart starts ${top.toFixed(0)} px down`);
@@ -196,7 +205,8 @@ test("the error chart never hides a curve: edge markers, integer k, a legend wit
   noneHidden(await series(page, "eval-chart"), "inputs ×3");
   await screenshot(page, "icl-probe-scaled-3-markers");
   // no "Value: --" row or "--" values before hovering
-  const legend = await page.$eval("#eval-chart .u-legend", (l) => l.textContent);
+  // biome-ignore lint/performance/useDomNodeTextContent: only what is shown counts (hidden band rows hold "--")
+  const legend = await page.$eval("#eval-chart .u-legend", (l) => l.innerText);
   assert.doesNotMatch(legend, /--|Value/, legend);
   // the shipped model's own training is on the loss chart, so it is not a flat line alone (its log
   // has one report per 1,000 of its 24,000 steps)
@@ -327,7 +337,8 @@ test("compare: one step counter and speed per model, memory legends without '(in
     status,
   );
   for (const id of ["state-chart", "work-chart", "loss-chart"]) {
-    const legend = await page.$eval(`#${id} .u-legend`, (l) => l.textContent);
+    // biome-ignore lint/performance/useDomNodeTextContent: only what is shown counts
+    const legend = await page.$eval(`#${id} .u-legend`, (l) => l.innerText);
     assert.doesNotMatch(legend, /in context/, `${id}: ${legend}`);
   }
   await screenshot(page, "compare-trained");

@@ -33,11 +33,22 @@ export function applyChrome(form: HTMLFormElement, chrome: Chrome): void {
   if (chrome.compact) document.documentElement.dataset.compact = "true";
   if (!chrome.embed) return;
   document.documentElement.dataset.embed = "true";
-  const full = new URL(location.href);
-  full.searchParams.delete("embed");
+  // the full page opens whole: the settings as they are now, without the embed's chrome (a
+  // student must be able to reveal every control)
+  const fullPage = (): string => {
+    const full = new URL(location.href);
+    for (const key of [...full.searchParams.keys()])
+      if (key === "embed" || key === "compact" || key.endsWith("_hide"))
+        full.searchParams.delete(key);
+    return full.href;
+  };
   const link = document.createElement("a");
   link.className = "open-full";
-  link.href = full.href;
+  link.href = fullPage();
+  for (const event of ["pointerdown", "focus"])
+    link.addEventListener(event, () => {
+      link.href = fullPage();
+    });
   link.target = "_blank";
   link.rel = "noopener";
   link.textContent = "Open in iclab ↗";
