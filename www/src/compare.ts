@@ -241,13 +241,15 @@ async function showCosts(): Promise<void> {
     const how = grows > 0 ? `growing by ${grows.toLocaleString()} per token` : "fixed";
     return `${i === 0 ? "" : "the "}${MODEL_NAMES[c.model]}${i === 0 ? " keeps" : ""} ${floats} (${how})`;
   });
+  // each crossing once (two growing caches pass the same fixed state at the same token)
   const crossings = costs
     .map((c) => summary[c.model])
     .filter((x) => x?.crossover && x.smaller)
     .map(
       (x) =>
         `past ${(x?.crossover ?? 1) - 1} tokens the ${MODEL_NAMES[x?.smaller as Backbone]}'s state is the smaller one`,
-    );
+    )
+    .filter((line, i, all) => all.indexOf(line) === i);
   sizes.textContent =
     `After this task's ${prompt} tokens the ${kept.join(", ")}` +
     (crossings.length ? `; ${crossings.join("; ")}.` : ".") +
