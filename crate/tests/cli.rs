@@ -852,3 +852,62 @@ fn probing_for_a_gpu_prints_no_error_lines() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("error"), "stderr: {stderr}");
 }
+
+/// `--set key=value` reaches any config key by its JSON name, nested ones too, after the flags;
+/// the core names a bad key or value; `--learning-rate` is the flag (`--lr` its alias).
+#[test]
+fn set_reaches_any_config_key_and_the_core_checks_it() {
+    let dir = std::env::temp_dir().join(format!("iclab-set-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("m.safetensors");
+    let out = out.to_str().expect("utf-8 path");
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "icl",
+        "train",
+        "--steps",
+        "1",
+        "--dims",
+        "5",
+        "--learning-rate",
+        "0.01",
+        "--grad-clip",
+        "0.5",
+        "--set",
+        "dims=3",
+        "--set",
+        "points=4",
+        "--set",
+        "task.kind=sparse_linear",
+        "--set",
+        "task.sparsity=2",
+        "--out",
+        out,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = stdout.lines().next().expect("a report");
+    let v: serde_json::Value = serde_json::from_str(first).expect("JSON");
+    assert_eq!(v["report"]["activeDims"], 3, "{first}");
+    assert_eq!(v["report"]["points"], 4, "{first}");
+    std::fs::remove_dir_all(&dir).ok();
+    for (sets, field) in [
+        (&["gradClip=-1"][..], "gradClip"),
+        (&["colour=1"], "colour"),
+        (
+            &["task.kind=sparse_linear", "task.sparsity=9"],
+            "task.sparsity",
+        ),
+        (&["oops"], "--set"),
+    ] {
+        let mut args = vec!["icl", "train", "--steps", "1"];
+        for set in sets {
+            args.extend(["--set", set]);
+        }
+        let (code, _, stderr) = iclab(&args);
+        assert_ne!(code, 0, "{sets:?}");
+        assert!(stderr.contains(&format!("`{field}`")), "{sets:?}: {stderr}");
+    }
+    let (code, _, stderr) = iclab(&["cl", "run", "--set", "bufferSize=-3"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("`bufferSize`"), "{stderr}");
+}

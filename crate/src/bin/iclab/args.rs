@@ -97,6 +97,10 @@ pub enum ClCommand {
         /// Overrides the config's seed.
         #[arg(long)]
         seed: Option<u32>,
+        /// Any config key by its JSON name, `key=value` (`bufferSize=500`,
+        /// `dataset.classes=8`, `scenario.classesPerTask=3`); repeatable, after the flags.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
         /// The digits asset, for `dataset.kind = digits` (default: web/data/digits.bin of this
         /// source tree, built by `node scripts/build-digits.mjs`).
         #[arg(long)]
@@ -353,8 +357,12 @@ pub struct SessionArgs {
     pub points: Option<u32>,
     #[arg(long)]
     pub batch_size: Option<u32>,
+    /// Adam learning rate (`learningRate`).
+    #[arg(long = "learning-rate", visible_alias = "lr")]
+    pub learning_rate: Option<f64>,
+    /// Gradient-norm clip per parameter tensor; 0 turns it off (`gradClip`).
     #[arg(long)]
-    pub lr: Option<f64>,
+    pub grad_clip: Option<f64>,
     #[arg(long)]
     pub layers: Option<u32>,
     #[arg(long)]
@@ -377,6 +385,48 @@ pub struct SessionArgs {
     /// seed (Raventós et al.); without it every prompt gets a fresh task.
     #[arg(long, value_name = "M")]
     pub task_pool: Option<u32>,
+    /// Any config key by its JSON name, `key=value`, after the flags above (`gradClip=0.5`,
+    /// `task.sparsity=2`, `tokens=paired`); repeatable. The core checks the result and names the
+    /// key at fault.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// `config` with each `key=value` of `--set` applied, then parsed by `parse` (which checks the
+/// whole and names the field at fault). `key` is a config key by its JSON name, dotted into
+/// nested objects (`task.sparsity`); `value` is JSON (`0.5`, `true`, `[1, 1]`, `null`), or else
+/// taken as a string (`paired`).
+pub fn with_sets<T: serde::Serialize>(
+    config: &T,
+    pairs: &[String],
+    parse: impl FnOnce(&str) -> Result<T>,
+) -> Result<T> {
+    let mut value = serde_json::to_value(config).map_err(|e| Error::backend(e.to_string()))?;
+    for pair in pairs {
+        let (key, text) = pair.split_once('=').ok_or_else(|| {
+            Error::invalid("--set", format!("`{pair}` is not of the form key=value"))
+        })?;
+        let parsed = serde_json::from_str(text.trim())
+            .unwrap_or_else(|_| serde_json::Value::String(text.to_owned()));
+        let mut at = &mut value;
+        let path: Vec<&str> = key.split('.').collect();
+        for (i, part) in path.iter().enumerate() {
+            let serde_json::Value::Object(map) = at else {
+                return Err(Error::invalid(
+                    path[..i].join("."),
+                    format!("is not an object, so `{key}` cannot be set"),
+                ));
+            };
+            if i + 1 == path.len() {
+                map.insert((*part).to_owned(), parsed.clone());
+                break;
+            }
+            at = map
+                .entry((*part).to_owned())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+    }
+    parse(&value.to_string())
 }
 
 fn parse_ratio(text: &str) -> std::result::Result<[u32; 2], String> {
@@ -439,8 +489,8 @@ impl SessionArgs {
             config.task = with_task_params(&config.task, &self.task_params)?;
         }
         set!(model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, dims => dims, points => points,
-             batch_size => batch_size, lr => learning_rate, device => device, seed => seed,
-             warmup_steps => warmup_steps, decay_steps => decay_steps);
+             batch_size => batch_size, learning_rate => learning_rate, grad_clip => grad_clip,
+             device => device, seed => seed, warmup_steps => warmup_steps, decay_steps => decay_steps);
         config.layers = self.layers.or(config.layers);
         config.d_model = self.d_model.or(config.d_model);
         config.heads = self.heads.or(config.heads);
@@ -454,6 +504,9 @@ impl SessionArgs {
                 points_increment,
                 interval,
             });
+        }
+        if !self.sets.is_empty() {
+            config = with_sets(&config, &self.sets, SessionConfig::from_json)?;
         }
         config.validate()?;
         Ok(config)

@@ -402,6 +402,7 @@ async fn run(cli: Cli) -> Result<()> {
                     seed,
                     digits,
                     unlearn,
+                    sets,
                 },
         } => {
             let mut cl = match &config {
@@ -413,6 +414,9 @@ async fn run(cli: Cli) -> Result<()> {
             }
             if let Some(s) = seed {
                 cl.seed = s;
+            }
+            if !sets.is_empty() {
+                cl = args::with_sets(&cl, &sets, ClConfig::from_json)?;
             }
             let digits = match (&cl.dataset, digits) {
                 (DataConfig::Digits(_), path) => {

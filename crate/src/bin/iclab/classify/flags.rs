@@ -89,6 +89,10 @@ pub struct ClassifyArgs {
     device: Option<DeviceChoice>,
     #[arg(long)]
     seed: Option<u32>,
+    /// Any config key by its JSON name, `key=value`, after the flags above (`weightDecay=1e-4`,
+    /// `task.zipf=1`); repeatable. The core checks the result and names the key at fault.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    sets: Vec<String>,
 }
 
 impl ClassifyArgs {
@@ -204,6 +208,9 @@ impl ClassifyArgs {
         }
         if let Some(d) = self.device {
             c.device = d;
+        }
+        if !self.sets.is_empty() {
+            c = crate::args::with_sets(&c, &self.sets, ClassifyConfig::from_json)?;
         }
         c.validate()?;
         Ok(c)
