@@ -1,0 +1,66 @@
+//! The in-context classification experiment's bindings: create, train, evaluate, dispose.
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::to_js;
+use super::input::json_text;
+use super::registry::Registry;
+use super::{count, to_plain};
+use crate::Result;
+use crate::classify::{ClassifyConfig, ClassifySession};
+use crate::pace::Pace;
+
+/// Starts an in-context classification experiment (`ClassifyConfig` schema); resolves to
+/// `{ id, config, deviceInfo, numParams }`, the config with every default filled in.
+#[wasm_bindgen(js_name = createClassify)]
+pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let create = async || -> Result<JsValue> {
+        let config = ClassifyConfig::from_json(&json_text("config", &config)?)?;
+        let session = ClassifySession::new(config).await?;
+        let resolved = session.config().clone();
+        let (device_info, num_params) = (session.device_info().clone(), session.num_params());
+        let id = Registry::insert(session);
+        to_plain(&serde_json::json!({
+            "id": id,
+            "config": resolved,
+            "deviceInfo": device_info,
+            "numParams": num_params,
+        }))
+    };
+    create().await.map_err(to_js)
+}
+
+/// Trains experiment `id` for `steps` steps; resolves to one report.
+#[wasm_bindgen(js_name = trainClassify)]
+pub async fn train_classify(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let result = run.train_paced(steps, &mut Pace::of_call(call)).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// In-context and in-weights accuracy of experiment `id` on `prompts` sequences per split, with
+/// its induction scores, every head's attention at the query and the emergence step so far.
+#[wasm_bindgen(js_name = evaluateClassify)]
+pub async fn evaluate_classify(
+    id: u32,
+    prompts: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let prompts = count(crate::classify::session::fields::PROMPTS, prompts).map_err(to_js)?;
+    let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let result = run.evaluate_paced(prompts, &mut Pace::of_call(call)).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Frees an in-context classification experiment; `false` if there was none.
+#[wasm_bindgen(js_name = disposeClassify)]
+pub fn dispose_classify(id: u32) -> bool {
+    Registry::dispose::<ClassifySession>(id)
+}

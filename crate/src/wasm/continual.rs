@@ -1,0 +1,113 @@
+//! The continual learner's bindings: whole runs, and runs advanced step by step (boundary,
+//! unlearning, dispose).
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::to_js;
+use super::input::json_text;
+use super::registry::Registry;
+use super::{count, to_plain};
+use crate::continual::digits::Digits;
+use crate::continual::run::{ClConfig, ClRun, DataConfig};
+use crate::pace::Pace;
+use crate::{Error, Result};
+
+fn continual_config(config: &JsValue) -> Result<ClConfig> {
+    ClConfig::from_json(&json_text("config", config)?)
+}
+
+/// The digits asset when the config needs it (`digits`: the bytes of `digits.bin`).
+fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digits>> {
+    match (&config.dataset, digits) {
+        (DataConfig::Digits(_), Some(bytes)) => Digits::parse(&bytes).map(Some),
+        (DataConfig::Digits(_), None) => Err(Error::invalid(
+            "digits",
+            "the digits dataset needs the bytes of digits.bin",
+        )),
+        (DataConfig::TwoD(_), _) => Ok(None),
+    }
+}
+
+/// One whole continual-learning run (`ClConfig` schema): accuracy matrix, per-evaluation curves
+/// and metrics.
+#[wasm_bindgen(js_name = runContinual)]
+pub async fn run_continual(
+    config: JsValue,
+    digits: Option<Vec<u8>>,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let run = async || -> Result<JsValue> {
+        let config = continual_config(&config)?;
+        let digits = digits_for(&config, digits)?;
+        let mut pace = Pace::of_call(call);
+        to_plain(&crate::continual::run::run_paced(&config, digits.as_ref(), &mut pace).await?)
+    };
+    run().await.map_err(to_js)
+}
+
+/// Starts a continual-learning run to be advanced step by step; resolves to `{ id, result }`.
+#[wasm_bindgen(js_name = createContinual)]
+pub async fn create_continual(
+    config: JsValue,
+    digits: Option<Vec<u8>>,
+) -> std::result::Result<JsValue, JsValue> {
+    let create = async || -> Result<JsValue> {
+        let config = continual_config(&config)?;
+        let digits = digits_for(&config, digits)?;
+        let run = ClRun::new(&config, digits.as_ref()).await?;
+        let result = run.result()?;
+        let id = Registry::insert(run);
+        to_plain(&serde_json::json!({ "id": id, "result": result }))
+    };
+    create().await.map_err(to_js)
+}
+
+/// Checks run `id` out, applies `change`, checks it back in; resolves to the run so far.
+async fn change_run(
+    id: u32,
+    change: impl AsyncFnOnce(&mut ClRun) -> Result<()>,
+) -> std::result::Result<JsValue, JsValue> {
+    let mut run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = match change(&mut run).await {
+        Ok(()) => run.result(),
+        Err(e) => Err(e),
+    };
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Trains up to `steps` more steps of run `id`; resolves to the run so far.
+#[wasm_bindgen(js_name = advanceContinual)]
+pub async fn advance_continual(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let steps = count(crate::continual::run::ADVANCE_STEPS, steps).map_err(to_js)?;
+    let mut pace = Pace::of_call(call);
+    change_run(id, async |run| run.advance_paced(steps, &mut pace).await).await
+}
+
+/// The decision boundary of run `id` on a `resolution²` grid (2-D datasets; `null` otherwise).
+#[wasm_bindgen(js_name = continualBoundary)]
+pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result<JsValue, JsValue> {
+    let resolution =
+        count(crate::continual::run::BOUNDARY_RESOLUTION, resolution).map_err(to_js)?;
+    let run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = run.boundary(resolution as usize).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Forgets class `class` exactly (analytic head); resolves to the run, evaluated again.
+#[wasm_bindgen(js_name = unlearnContinual)]
+pub async fn unlearn_continual(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
+    let class = count(crate::continual::run::UNLEARN_CLASS, class).map_err(to_js)?;
+    change_run(id, async |run| run.unlearn(class).await).await
+}
+
+/// Frees a continual run; `false` if there was none.
+#[wasm_bindgen(js_name = disposeContinual)]
+pub fn dispose_continual(id: u32) -> bool {
+    Registry::dispose::<ClRun>(id)
+}

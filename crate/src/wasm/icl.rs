@@ -1,0 +1,199 @@
+//! The in-context learner's bindings: sessions (create, load, save, train, evaluate, layers,
+//! dispose), baselines without a model, the inference cost and curve readings.
+
+use wasm_bindgen::prelude::*;
+
+use super::errors::to_js;
+use super::input::{Numbers, json_text, json_text_of};
+use super::registry::Registry;
+use super::{count, to_plain};
+use crate::device::DeviceChoice;
+use crate::icl::config::SessionConfig;
+use crate::icl::evaluate::{self, EvalConfig};
+use crate::icl::layers::LayersConfig;
+use crate::icl::session::{self, Session};
+use crate::pace::Pace;
+use crate::schema::Field;
+use crate::{Error, Result};
+
+fn session_config(value: &JsValue) -> Result<SessionConfig> {
+    SessionConfig::from_json(&json_text("config", value)?)
+}
+
+fn created(session: Session) -> std::result::Result<JsValue, JsValue> {
+    let (config, device_info, num_params, step) = (
+        session.config().clone(),
+        session.device_info().clone(),
+        session.num_params(),
+        session.step(),
+    );
+    let id = Registry::insert(session);
+    to_plain(&session::SessionInfo {
+        id,
+        config,
+        device_info,
+        num_params,
+        step,
+    })
+    .map_err(|err| {
+        Registry::dispose::<Session>(id);
+        to_js(err)
+    })
+}
+
+/// Validates `config`, opens the device, initializes the model; resolves to
+/// `{ id, config, deviceInfo, numParams, step }`.
+#[wasm_bindgen(js_name = createSession)]
+pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let config = session_config(&config).map_err(to_js)?;
+    created(Session::new(config).await.map_err(to_js)?)
+}
+
+/// Restores a session from safetensors bytes on `device` ("auto", "webgpu" or "cpu").
+#[wasm_bindgen(js_name = loadSession)]
+pub async fn load_session(bytes: &[u8], device: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let device: DeviceChoice = if device.is_undefined() || device.is_null() {
+        DeviceChoice::default()
+    } else {
+        let text = device
+            .as_string()
+            .ok_or_else(|| to_js(Error::invalid("device", "must be a string")))?;
+        serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| {
+            to_js(Error::invalid(
+                "device",
+                format!("unknown device `{text}`, expected auto, webgpu or cpu"),
+            ))
+        })?
+    };
+    created(
+        Session::from_checkpoint(bytes, device)
+            .await
+            .map_err(to_js)?,
+    )
+}
+
+/// The session's model as safetensors bytes.
+#[wasm_bindgen(js_name = saveSession)]
+pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session.save().await;
+    Registry::checkin(id, session);
+    result.map_err(to_js)
+}
+
+/// What error curves say at k = `dims` and at the last k: the model against its nearest rival
+/// (`Evaluation.reading` for curves a page merged from several calls); `null` without a model or
+/// a rival.
+#[wasm_bindgen(js_name = readCurves)]
+pub fn read_curves(curves: JsValue, dims: f64) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let dims = count(Field::int("dims", 1, 4096), dims)?;
+        let reading = crate::icl::reading::read_json(
+            &json_text_of("curves", &curves, Numbers::MayBeNaN)?,
+            dims,
+        )?;
+        to_plain(&reading)
+    };
+    run().map_err(to_js)
+}
+
+/// Baselines only, for a session config's task, dims and points (no model, no device); `call`
+/// is the worker request (see [`cancel`]).
+#[wasm_bindgen(js_name = evaluateBaselines)]
+pub async fn evaluate_baselines(
+    config: JsValue,
+    eval: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let run = async || -> Result<JsValue> {
+        let config = session_config(&config)?;
+        let eval = EvalConfig::from_json(&json_text("evaluation", &eval)?)?;
+        config.check_evaluation(&eval, false)?;
+        let pool = config.pool();
+        let result = evaluate::baselines_only_paced(
+            &eval,
+            config.task.kind(),
+            config.task.class(),
+            pool.as_ref(),
+            eval.seed_for(config.seed),
+            config.points as usize,
+            config.dims as usize,
+            &mut Pace::of_call(call),
+        )
+        .await?;
+        to_plain(&result)
+    };
+    run().await.map_err(to_js)
+}
+
+/// Per-token inference cost of a session config's model: state carried between tokens and
+/// multiply-adds per token at positions `1..=tokens` (no model, no device).
+#[wasm_bindgen(js_name = inferenceCost)]
+pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let config = session_config(&config)?;
+        let tokens = count(crate::model::cost::COST_TOKENS, tokens)?;
+        to_plain(&crate::model::cost::inference_cost(
+            &config.model(),
+            tokens,
+        )?)
+    };
+    run().map_err(to_js)
+}
+
+/// Trains `steps` steps; resolves to one report.
+#[wasm_bindgen(js_name = trainSession)]
+pub async fn train_session(
+    id: u32,
+    steps: f64,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
+    let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session.train_paced(steps, &mut Pace::of_call(call)).await;
+    Registry::checkin(id, session);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Error vs k of the model and the requested baselines (`EvalConfig` schema).
+#[wasm_bindgen(js_name = evaluateSession)]
+pub async fn evaluate_session(
+    id: u32,
+    eval: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let eval = json_text("evaluation", &eval)
+        .and_then(|text| EvalConfig::from_json(&text))
+        .map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session
+        .evaluate_paced(&eval, &mut Pace::of_call(call))
+        .await;
+    Registry::checkin(id, session);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// What each layer computes (`LayersConfig` schema): per layer, read-out and probe errors and
+/// the best-matching Newton iterations and GD steps.
+#[wasm_bindgen(js_name = sessionLayers)]
+pub async fn session_layers(
+    id: u32,
+    options: JsValue,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let options = json_text("layers", &options)
+        .and_then(|text| LayersConfig::from_json(&text))
+        .map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session
+        .layers_paced(&options, &mut Pace::of_call(call))
+        .await;
+    Registry::checkin(id, session);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Frees a session; `false` if there was none. A session busy in a call is freed when the call ends.
+#[wasm_bindgen(js_name = disposeSession)]
+pub fn dispose_session(id: u32) -> bool {
+    Registry::dispose::<Session>(id)
+}
