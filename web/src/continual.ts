@@ -1,0 +1,82 @@
+// Continual learning: whole runs, and runs advanced step by step.
+import type { WorkerClient } from "./client.js";
+import { within } from "./errors.js";
+import { Handle } from "./handle.js";
+import { cancellable, plain } from "./input.js";
+import { client, LIMITS } from "./shared.js";
+import type { Boundary, Cancellable, ContinualConfig, ContinualResult } from "./types.js";
+
+/** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
+export async function runContinual(
+  config: ContinualConfig = {},
+  options: Cancellable = {},
+): Promise<ContinualResult> {
+  const checked = plain("config", config);
+  const { signal } = cancellable("options", options);
+  return client().call({ op: "continual", config: checked }, { signal });
+}
+
+/**
+ * A continual-learning run living in the worker, trained a few steps at a time so a page can
+ * draw it as it goes:
+ *
+ * ```ts
+ * const run = await startContinual({ strategy: "replay", evalEvery: 1 });
+ * while (!run.result.done) draw(await run.advance(20));
+ * console.log(run.result.metrics);
+ * await run.dispose();
+ * ```
+ */
+export class ContinualRun extends Handle {
+  readonly id: number;
+  /** The latest state: curves, accuracy matrix so far, metrics once done. */
+  result: ContinualResult;
+
+  /** @internal use {@link startContinual} */
+  constructor(id: number, result: ContinualResult, workerClient: WorkerClient) {
+    super(workerClient, "continual run", "start a new one");
+    this.id = id;
+    this.result = result;
+  }
+
+  protected disposeCall() {
+    return { op: "continualDispose", run: this.id } as const;
+  }
+
+  /** Trains up to `steps` more steps (fewer at the end of the stream); resolves to the run so far. */
+  async advance(steps: number, options: Cancellable = {}): Promise<ContinualResult> {
+    this.check();
+    const n = within("steps", steps, LIMITS.advanceSteps);
+    const { signal } = cancellable("options", options);
+    this.result = await this.client.call(
+      { op: "continualAdvance", run: this.id, steps: n },
+      { signal },
+    );
+    return this.result;
+  }
+
+  /** The predicted class on a `resolution²` grid (`CATALOG.limits.boundaryResolution`) for 2-D datasets; `null` otherwise. */
+  async boundary(resolution = 64): Promise<Boundary | null> {
+    this.check();
+    const r = within("resolution", resolution, LIMITS.boundaryResolution);
+    return this.client.call({ op: "continualBoundary", run: this.id, resolution: r });
+  }
+
+  /** Analytic head only: forgets class `cls` exactly and evaluates every task again. */
+  async unlearn(cls: number): Promise<ContinualResult> {
+    this.check();
+    const c = within("class", cls, LIMITS.unlearnClass);
+    this.result = await this.client.call({ op: "continualUnlearn", run: this.id, class: c });
+    return this.result;
+  }
+}
+
+/** Validates `config` (in Rust), builds the stream and the learner, and evaluates it untrained. */
+export async function startContinual(config: ContinualConfig = {}): Promise<ContinualRun> {
+  const c = client();
+  const created = await c.call({
+    op: "continualCreate",
+    config: plain("config", config),
+  });
+  return new ContinualRun(created.id, created.result, c);
+}
