@@ -55,7 +55,7 @@ export default defineConfig({
       input: {
         ...Object.fromEntries(PAGES.map((file) => [basename(file, ".html"), resolve(import.meta.dirname, file)])),
         // The <iclab-demo> element: a stable URL (site root/embed.js) for course pages to load.
-        embed: resolve(import.meta.dirname, "src/embed.ts"),
+        embed: resolve(import.meta.dirname, "src/shell/embed.ts"),
       },
       output: {
         entryFileNames: (chunk) => (chunk.name === "embed" ? "embed.js" : "assets/[name]-[hash].js"),

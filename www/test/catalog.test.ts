@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CATALOG } from "iclab";
-import { choiceLabel } from "../src/form.js";
-import { DEMOS } from "../src/tables.js";
+import { choiceLabel } from "../src/shell/form.js";
+import { DEMOS } from "../src/shell/tables.js";
 
 const { titles } = CATALOG;
 /** The catalog's titles of each setting whose values are the core's choices (the rest, such as `start`, are the pages' own). */
@@ -53,7 +53,11 @@ test("every core choice on every page shows the core's title", () => {
 test("no site module spells a backbone's config name", () => {
   const src = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../../src");
   const names = CATALOG.icl.models.map((m) => m.kind);
-  for (const file of readdirSync(src).filter((f) => f.endsWith(".ts"))) {
+  const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) =>
+    f.endsWith(".ts"),
+  );
+  assert.ok(files.length > 20, `${files.length} modules read`);
+  for (const file of files) {
     const text = readFileSync(join(src, file), "utf8");
     for (const name of names)
       assert.doesNotMatch(text, new RegExp(`["'\`]${name}["'\`]`), `${file} spells "${name}"`);

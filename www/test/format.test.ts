@@ -1,9 +1,9 @@
 // Small pure helpers: durations, CSV, the from-scratch target's reading.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { csv, errorCurveRows } from "../src/files.js";
-import { formatDuration } from "../src/progress.js";
-import { errorAtTwoD } from "../src/target.js";
+import { csv, errorCurveRows } from "../src/shell/files.js";
+import { formatDuration } from "../src/shell/progress.js";
+import { errorAtTwoD } from "../src/pages/icl/target.js";
 
 test("durations read as people say them", () => {
   assert.equal(formatDuration(0.4), "under a second");

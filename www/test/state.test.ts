@@ -1,8 +1,8 @@
 // The URL state of every page: parsing, serializing and the sentences for values it refuses.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowed, type Prop, rejection, urlState } from "../src/state.js";
-import { CLASSIFY, CONTINUAL, COMPARE, DEMOS, DIVERSITY, ICL } from "../src/tables.js";
+import { allowed, type Prop, rejection, urlState } from "../src/shell/state.js";
+import { CLASSIFY, CONTINUAL, COMPARE, DEMOS, DIVERSITY, ICL } from "../src/shell/tables.js";
 
 test("every page's defaults round-trip through an empty URL with no problems", () => {
   for (const [kind, demo] of Object.entries(DEMOS)) {

@@ -100,7 +100,7 @@ impl SessionConfig {
     /// paired tokens, Adam at 2e-3 with 100 warmup steps and a cosine decay over 2,000 steps, on
     /// linear functions in d = 5 with 11 points, batch 64. With seed 0 its normalized error at
     /// k = 2d falls to 0.1 near step 450. The in-context page's "from scratch" defaults
-    /// (www/src/tables.ts) are these values.
+    /// (www/src/shell/tables.ts) are these values.
     pub fn from_scratch() -> Self {
         Self {
             tokens: TokenLayout::Paired,

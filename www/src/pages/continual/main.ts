@@ -13,11 +13,11 @@ import {
   type ContinualStrategy,
   type ScenarioConfig,
 } from "iclab";
-import { AccuracyChart, drawBoundary, renderMatrix } from "./cl-charts.js";
-import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "./tables.js";
-import { Page } from "./page.js";
-import { describe, el } from "./dom.js";
-import "./style.css";
+import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
+import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "../../shell/tables.js";
+import { Page } from "../../shell/page.js";
+import { describe, el } from "../../shell/dom.js";
+import "../../style.css";
 
 /** Settings shown only for some strategies (`data-uses` in the HTML). */
 const SIDES = ["a", "b"] as const;

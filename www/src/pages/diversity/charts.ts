@@ -5,7 +5,7 @@
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { axisSize, compactValues, legendValue, reflect, width } from "./charts.js";
+import { axisSize, compactValues, legendValue, reflect, width } from "../../charts/charts.js";
 
 /** One point of the figure: M (`null` = ∞) and the mean distances over seeds. */
 export interface SweepPoint {

@@ -7,8 +7,8 @@
  * and keeps it current while a model trains.
  */
 import type { Comparison, Layers, LayersOptions, Session } from "iclab";
-import { LineChart } from "./charts.js";
-import { describe, el, tableRow } from "./dom.js";
+import { LineChart } from "../../charts/charts.js";
+import { describe, el, tableRow } from "../../shell/dom.js";
 
 /** Light to dark with depth: the read-in's stream first, the last block's last. */
 const DEPTH = [

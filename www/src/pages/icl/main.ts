@@ -15,31 +15,31 @@ import {
   type Session,
   type SessionConfig,
 } from "iclab";
-import { LossChart } from "./loss-chart.js";
-import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "./tables.js";
-import { download, errorCurveRows, stamp } from "./files.js";
-import { Page, type Phase } from "./page.js";
+import { LossChart } from "../../charts/loss-chart.js";
+import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "../../shell/tables.js";
+import { download, errorCurveRows, stamp } from "../../shell/files.js";
+import { Page, type Phase } from "../../shell/page.js";
 import {
   describeModel,
   renderBaselineChecks,
   sessionConfig,
   showModelSettings,
   writeForm,
-} from "./icl-form.js";
-import { IclEvaluation } from "./icl-eval.js";
+} from "./form.js";
+import { IclEvaluation } from "./eval.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
-import { continueOnCpu, describe, el } from "./dom.js";
+import { continueOnCpu, describe, el } from "../../shell/dom.js";
 import {
   DEFAULTS,
   fetchCheckpoint,
   findCheckpoint,
   loadManifest,
   MODEL_NAMES,
-} from "./checkpoints.js";
+} from "../../shell/checkpoints.js";
 import { PlateauView } from "./plateau.js";
-import { LayersView } from "./layers-view.js";
-import { classText } from "./icl-explain.js";
-import "./style.css";
+import { LayersView } from "./layers.js";
+import { classText } from "./explain.js";
+import "../../style.css";
 
 type PropName = keyof typeof PROPS & string;
 

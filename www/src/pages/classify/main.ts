@@ -13,11 +13,11 @@ import {
   type ClassifySweep as Sweep,
   type PhaseCell as CorePhaseCell,
 } from "iclab";
-import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./classify-charts.js";
-import { describe, el } from "./dom.js";
-import { Page } from "./page.js";
-import { CLASSIFY as TABLE } from "./tables.js";
-import "./style.css";
+import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./charts.js";
+import { describe, el } from "../../shell/dom.js";
+import { Page } from "../../shell/page.js";
+import { CLASSIFY as TABLE } from "../../shell/tables.js";
+import "../../style.css";
 
 type Name = keyof typeof TABLE & string;
 

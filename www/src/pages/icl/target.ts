@@ -3,7 +3,7 @@
  * normalized error with 2d examples in context falling to 0.1 of guessing zero. Counts training
  * time only (a pause stops the clock) and remembers when the target was first met.
  */
-import { formatDuration } from "./progress.js";
+import { formatDuration } from "../../shell/progress.js";
 
 export const TARGET_ERROR = 0.1;
 

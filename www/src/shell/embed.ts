@@ -18,12 +18,14 @@ import { DEMOS, type DemoKind } from "./tables.js";
 
 /**
  * Where the demo pages are: next to `embed.js` when this is the standalone script, one level up
- * when it is bundled into a page (`assets/…`) or served from source (`src/embed.ts`).
+ * when it is bundled into a page (`assets/…`), above `src/` when served from source.
  */
-const SITE = new URL(
-  new URL(import.meta.url).pathname.endsWith("/embed.js") ? "./" : "../",
-  import.meta.url,
-).href;
+const HERE = new URL(import.meta.url);
+const SITE = HERE.pathname.endsWith("/embed.js")
+  ? new URL("./", HERE).href
+  : HERE.pathname.includes("/src/")
+    ? new URL(HERE.pathname.slice(0, HERE.pathname.indexOf("/src/") + 1), HERE).href
+    : new URL("../", HERE).href;
 
 const OWN = new Set(["kind", "hide", "height", "compact", "title", "id", "class", "style"]);
 

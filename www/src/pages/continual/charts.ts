@@ -6,7 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Boundary, ContinualResult } from "iclab";
-import { axisSize, reflect, WHOLE } from "./charts.js";
+import { axisSize, reflect, WHOLE } from "../../charts/charts.js";
 
 /** One colour per class / task, distinguishable in light and dark schemes. */
 export const PALETTE = [

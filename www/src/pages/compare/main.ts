@@ -18,20 +18,20 @@ import {
   type Session,
   type SessionConfig,
 } from "iclab";
-import { ErrorChart, LineChart } from "./charts.js";
+import { ErrorChart, LineChart } from "../../charts/charts.js";
 import {
   atPresetShape,
   fetchCheckpoint,
   findCheckpoint,
   loadManifest,
   MODEL_NAMES,
-} from "./checkpoints.js";
-import { COMPARE as TABLE, taskConfig } from "./tables.js";
-import { errorCurveRows } from "./files.js";
-import { Page } from "./page.js";
-import { continueOnCpu, describe, el } from "./dom.js";
-import { rounds } from "./rounds.js";
-import "./style.css";
+} from "../../shell/checkpoints.js";
+import { COMPARE as TABLE, taskConfig } from "../../shell/tables.js";
+import { errorCurveRows } from "../../shell/files.js";
+import { Page } from "../../shell/page.js";
+import { continueOnCpu, describe, el } from "../../shell/dom.js";
+import { rounds } from "../../shell/rounds.js";
+import "../../style.css";
 
 /** Every backbone the core offers, side by side. */
 const MODELS: readonly Backbone[] = CATALOG.icl.models.map((m) => m.kind);

@@ -11,9 +11,9 @@ import {
   type SessionConfig,
   type TokenLayout,
 } from "iclab";
-import { LineChart } from "./charts.js";
-import { describe, el } from "./dom.js";
-import { rounds } from "./rounds.js";
+import { LineChart } from "../../charts/charts.js";
+import { describe, el } from "../../shell/dom.js";
+import { rounds } from "../../shell/rounds.js";
 import { errorAtTwoD } from "./target.js";
 
 const LAYOUTS: readonly TokenLayout[] = ["paired", "interleaved"];

@@ -6,7 +6,14 @@
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { axisSize, compactValues, legendValue, reflect, WHOLE, width } from "./charts.js";
+import {
+  axisSize,
+  compactValues,
+  legendValue,
+  reflect,
+  WHOLE,
+  width,
+} from "../../charts/charts.js";
 
 export interface Line {
   label: string;

@@ -11,10 +11,10 @@ import {
   type Evaluation,
   type Session,
 } from "iclab";
-import { ErrorChart, LABELS, PromptChart } from "./charts.js";
-import { evaluateOptions, field, sessionConfig } from "./icl-form.js";
-import type { StateOf } from "./state.js";
-import type { ICL } from "./tables.js";
+import { ErrorChart, LABELS, PromptChart } from "../../charts/charts.js";
+import { evaluateOptions, field, sessionConfig } from "./form.js";
+import type { StateOf } from "../../shell/state.js";
+import type { ICL } from "../../shell/tables.js";
 
 type State = StateOf<typeof ICL>;
 

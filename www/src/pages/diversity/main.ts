@@ -17,21 +17,21 @@ import {
   type Standing,
   type SweepRun,
 } from "iclab";
-import { ErrorChart } from "./charts.js";
-import { LossChart } from "./loss-chart.js";
-import { Page } from "./page.js";
-import { describe, el, tableRow } from "./dom.js";
-import { errorCurveRows } from "./files.js";
+import { ErrorChart } from "../../charts/charts.js";
+import { LossChart } from "../../charts/loss-chart.js";
+import { Page } from "../../shell/page.js";
+import { describe, el, tableRow } from "../../shell/dom.js";
+import { errorCurveRows } from "../../shell/files.js";
 import {
   PositionChart,
   SweepChart,
   poolLabel,
   type PositionSeries,
   type SweepPoint,
-} from "./sweep-chart.js";
-import { DIVERSITY as TABLE, POOLS } from "./tables.js";
-import { DEFAULTS, MODEL_NAMES } from "./checkpoints.js";
-import "./style.css";
+} from "./charts.js";
+import { DIVERSITY as TABLE, POOLS } from "../../shell/tables.js";
+import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
+import "../../style.css";
 
 /** The seed whose checkpoints ship (one per M). */
 const SHIPPED_SEED = 0;

@@ -3,11 +3,11 @@
  * controls), and the parameter reference, generated from the same tables the demos parse, so it
  * cannot drift from them.
  */
-import "./embed.js";
-import { copyable, elementSnippet, iframeSnippet } from "./share.js";
-import { DEMOS, type DemoKind } from "./tables.js";
-import type { Prop } from "./state.js";
-import "./style.css";
+import "../../shell/embed.js";
+import { copyable, elementSnippet, iframeSnippet } from "../../shell/share.js";
+import { DEMOS, type DemoKind } from "../../shell/tables.js";
+import type { Prop } from "../../shell/state.js";
+import "../../style.css";
 
 interface Lesson {
   kind: DemoKind;

@@ -1,11 +1,11 @@
 /** The in-context page's form: its named controls, the baseline checkboxes, and writing a state into it. */
 import { CATALOG } from "iclab";
 import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
-import type { StateOf } from "./state.js";
-import { LABELS } from "./charts.js";
-import { DEFAULTS, MODEL_NAMES } from "./checkpoints.js";
-import { el } from "./dom.js";
-import { BASELINES, type ICL, taskConfig } from "./tables.js";
+import type { StateOf } from "../../shell/state.js";
+import { LABELS } from "../../charts/charts.js";
+import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
+import { el } from "../../shell/dom.js";
+import { BASELINES, type ICL, taskConfig } from "../../shell/tables.js";
 
 type IclState = StateOf<typeof ICL>;
 

@@ -11,8 +11,8 @@ import {
   type DiversitySweep as Sweep,
   type ResolvedSessionConfig,
 } from "iclab";
-import { MODEL_NAMES } from "./checkpoints.js";
-import "./style.css";
+import { MODEL_NAMES } from "../../shell/checkpoints.js";
+import "../../style.css";
 
 interface Curve {
   mean: number[];

@@ -1,6 +1,6 @@
 // The API sandbox page: exposes the package for the console and for end-to-end tests.
 import * as iclab from "iclab";
-import "./style.css";
+import "../../style.css";
 
 declare global {
   interface Window {
