@@ -1,0 +1,82 @@
+//! `iclab cl run`: one continual-learning run, printed or as JSON.
+
+use std::path::Path;
+
+use iclab::continual::digits::Digits;
+use iclab::continual::run::{ClConfig, ClRun, DataConfig};
+use iclab::{Error, Result};
+
+use crate::args::{self, ClCommand};
+use crate::{emit, read_bytes, read_text, to_json};
+
+pub async fn command(json: bool, command: ClCommand) -> Result<()> {
+    match command {
+        ClCommand::Run {
+            config,
+            strategy,
+            seed,
+            digits,
+            unlearn,
+            sets,
+        } => {
+            let mut cl = match &config {
+                Some(path) => ClConfig::from_json(&read_text("--config", path)?)?,
+                None => ClConfig::default(),
+            };
+            if let Some(s) = strategy {
+                cl.strategy = s;
+            }
+            if let Some(s) = seed {
+                cl.seed = s;
+            }
+            if !sets.is_empty() {
+                cl = args::with_sets(&cl, &sets, ClConfig::from_json)?;
+            }
+            let digits = match (&cl.dataset, digits) {
+                (DataConfig::Digits(_), path) => {
+                    let path = path.unwrap_or_else(|| {
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/data/digits.bin")
+                    });
+                    Some(Digits::parse(&read_bytes("--digits", &path)?)?)
+                }
+                _ => None,
+            };
+            let mut run = ClRun::new(&cl, digits.as_ref()).await?;
+            run.advance(run.total_steps()).await?;
+            if let Some(c) = unlearn {
+                run.unlearn(c).await.map_err(|e| match e.field() {
+                    Some("class") => Error::invalid("--unlearn", e.to_string()),
+                    _ => e,
+                })?;
+            }
+            let result = run.result()?;
+            emit(json, to_json(&result), || {
+                let mut out = format!(
+                    "{:?}, {} tasks; R[i][j] = accuracy on task j after task i:\n",
+                    result.strategy,
+                    result.tasks.len()
+                );
+                for row in &result.accuracy_matrix {
+                    let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
+                    out.push_str(&format!("  [{}]\n", cells.join(", ")));
+                }
+                let Some(m) = &result.metrics else {
+                    return out;
+                };
+                out.push_str(&format!(
+                    "ACC {:.3}  forgetting ({:?}) {:.3}  BWT {:.3}  FWT {:.3}  min-ACC {}  WC-ACC {:.3}  WF10 {:.3}",
+                    m.average_accuracy,
+                    m.forgetting_definition,
+                    m.forgetting,
+                    m.backward_transfer,
+                    m.forward_transfer,
+                    m.min_acc.map_or("-".to_owned(), |v| format!("{v:.3}")),
+                    m.wc_acc,
+                    m.windowed_forgetting,
+                ));
+                out
+            });
+        }
+    }
+    Ok(())
+}
