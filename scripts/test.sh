@@ -9,7 +9,7 @@ cd "$ROOT"
 START=$(date +%s)
 
 phase "setup"; bash scripts/setup.sh test
-phase "rustfmt"; cargo fmt --all --check
+phase "formatting (rustfmt) and the TypeScript linter (Biome)"; cargo fmt --all --check && npx biome ci --error-on-warnings
 phase "native tests (cargo test --release)"; cargo test --release
 phase "shipped checkpoints, re-implemented in numpy"
 ICLAB="$CARGO_TARGET_DIR/release/iclab"
