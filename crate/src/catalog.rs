@@ -137,6 +137,8 @@ pub struct ClassifyCatalog {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ContinualCatalog {
+    /// Every setting's default.
+    pub defaults: ClConfig,
     pub datasets: Vec<Kind>,
     pub shapes: Vec<Shape>,
     pub scenarios: Vec<Kind>,
@@ -333,6 +335,7 @@ pub fn catalog() -> Catalog {
             }
         },
         continual: ContinualCatalog {
+            defaults: ClConfig::default(),
             datasets,
             shapes: Shape::ALL.to_vec(),
             scenarios,

@@ -654,6 +654,40 @@ export const CATALOG: Catalog = {
     }
   },
   "continual": {
+    "defaults": {
+      "dataset": {
+        "kind": "two_d",
+        "shape": "blobs",
+        "classes": 6,
+        "perClass": 200,
+        "noise": 0.2,
+        "seed": 0
+      },
+      "scenario": {
+        "kind": "class_incremental",
+        "classesPerTask": 2
+      },
+      "strategy": "naive",
+      "bufferSize": 200,
+      "bufferPolicy": "reservoir",
+      "regularization": null,
+      "lwfAlpha": 1.0,
+      "temperature": 2.0,
+      "rehearsalExponent": 1.0,
+      "embedding": "raw",
+      "features": 256,
+      "ridge": 0.01,
+      "hidden": [
+        64,
+        64
+      ],
+      "learningRate": 0.005,
+      "batchSize": 32,
+      "iterationsPerTask": 200,
+      "evalEvery": 5,
+      "device": "cpu",
+      "seed": 0
+    },
     "datasets": [
       {
         "kind": "two_d",

@@ -1944,6 +1944,10 @@ export type IclCatalog = {
  * The continual learner's schema.
  */
 export type ContinualCatalog = {
+  /**
+   * Every setting's default.
+   */
+  defaults: ClConfig,
   datasets: Array<Kind>,
   shapes: Array<Shape>,
   scenarios: Array<Kind>,

@@ -310,6 +310,8 @@ const c = continual.fields;
 const lambda = (kind: ContinualStrategy): number =>
   continual.strategies.find((x) => x.kind === kind)!.defaultRegularization!;
 const [twoD, digits] = continual.datasets;
+/** The core's defaults of a continual run. */
+const clDefaults = continual.defaults;
 /** A scenario's setting, by kind and field. */
 const scenario = (kind: string, field: string): FieldSpec =>
   continual.scenarios.find((x) => x.kind === kind)!.fields[field]!;
@@ -318,8 +320,12 @@ const scenario = (kind: string, field: string): FieldSpec =>
 export const CONTINUAL = {
   dataset: {
     type: "enum",
-    values: [...SHAPES, "digits"],
-    default: "blobs",
+    // the default dataset's shapes, then every other dataset by its kind
+    values: [
+      ...SHAPES,
+      ...continual.datasets.map((d) => d.kind).filter((k) => k !== clDefaults.dataset.kind),
+    ],
+    default: "shape" in clDefaults.dataset ? clDefaults.dataset.shape : clDefaults.dataset.kind,
     doc: "2-D toy data or 14×14 handwritten digits",
   },
   // The page's default stream is 6 blobs (the core's default dataset); one perClass serves both
@@ -330,7 +336,7 @@ export const CONTINUAL = {
   scenario: {
     type: "enum",
     values: SCENARIOS,
-    default: "class_incremental",
+    default: clDefaults.scenario.kind,
     doc: "how the stream is cut into tasks",
   },
   classesPerTask: core(
@@ -351,7 +357,7 @@ export const CONTINUAL = {
     scenario("reoccurring", "exponent"),
     "power-law exponent of revisits (re-occurring)",
   ),
-  strategy: { type: "enum", values: STRATEGIES, default: "naive", doc: "left learner" },
+  strategy: { type: "enum", values: STRATEGIES, default: clDefaults.strategy, doc: "left learner" },
   compare: {
     type: "enum",
     values: ["none", ...STRATEGIES],
@@ -362,7 +368,7 @@ export const CONTINUAL = {
   bufferPolicy: {
     type: "enum",
     values: continual.bufferPolicies,
-    default: "reservoir",
+    default: clDefaults.bufferPolicy,
     doc: "which examples the memory keeps",
   },
   rehearsalExponent: core(
@@ -378,7 +384,7 @@ export const CONTINUAL = {
   embedding: {
     type: "enum",
     values: continual.embeddings,
-    default: "raw",
+    default: clDefaults.embedding,
     doc: "features under NCM / streaming LDA",
   },
   hidden: {
