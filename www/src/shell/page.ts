@@ -10,6 +10,7 @@ import { capabilities, type Capabilities, type DeviceInfo } from "iclab";
 import { applyChrome } from "./chrome.js";
 import { describe, deviceLost, el, showDeviceBadge } from "./dom.js";
 import { formatDuration, Progress } from "./progress.js";
+import { drive } from "./stream.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm } from "./form.js";
 import { mountShare } from "./share.js";
@@ -19,20 +20,20 @@ import type { DemoKind } from "./tables.js";
 export type Phase = "idle" | "loading" | "running" | "paused" | "done" | "error";
 
 /**
- * One training run as a page describes it; {@link Page.run} does the rest (the epoch, pause and
+ * One training run as a page describes it; {@link Page.run} drives it (the epoch, pause and
  * resume, the progress bar and time left, done or paused, errors as sentences, a lost GPU).
  */
-export interface Run {
+export interface Run<R> {
   /** The status line until the first report ("Opening the device and building the model…"). */
   opening: string;
   /**
-   * The work: builds what it needs, trains, draws each report and yields the report's status
-   * line (the runner puts the share done and the time left before it). Ending means the work is
-   * done; the runner stops pulling (and so stops the training underneath) when a pause is asked
-   * for or a newer run supersedes this one (`mine` is its epoch: check {@link Page.isCurrent}
-   * after every await that is not a yield).
+   * Builds what the run needs (a blank model, unless it resumes) and opens its stream of reports:
+   * a session's `train()`, or `rounds`/`stepping` from shell/stream.ts. `mine` is the run's epoch:
+   * check {@link Page.isCurrent} after every await; resolve to `null` when superseded.
    */
-  reports: (mine: number) => AsyncIterable<string>;
+  start: (mine: number) => Promise<AsyncIterable<R> | null>;
+  /** Draws one report (and evaluates on its schedule); resolves to the report's status line. */
+  draw: (report: R, mine: number) => Promise<string> | string;
   /** Units done and in all (steps, iterations), for the bar; read before and after every report. */
   work: () => [done: number, total: number];
   /** The status line when the work is done (default: the last report's, then "done"). */
@@ -194,26 +195,29 @@ export class Page<T extends Table> {
    * Runs `run` in the current epoch (call {@link newEpoch} first for a new experiment): the one
    * training loop of every page.
    */
-  async run(run: Run): Promise<void> {
+  async run<R>(run: Run<R>): Promise<void> {
     this.startRun();
     const mine = this.epoch;
     this.set("running", run.opening);
     let line = "";
     try {
       this.progress.start(...run.work());
-      let ended = true;
-      for await (const report of run.reports(mine)) {
-        if (!this.isCurrent(mine)) return;
-        line = `${this.note}${this.progress.update(...run.work())} · ${report}`;
-        this.say(line);
-        if (this.pause) {
-          ended = false;
-          break;
-        }
-      }
-      if (!this.isCurrent(mine)) return;
+      const stream = await run.start(mine);
+      if (stream === null || !this.isCurrent(mine)) return;
+      const ending = await drive(
+        stream,
+        async (report) => {
+          const text = await run.draw(report, mine);
+          if (!this.isCurrent(mine)) return;
+          line = `${this.note}${this.progress.update(...run.work())} · ${text}`;
+          this.say(line);
+        },
+        () => this.pause,
+        () => this.isCurrent(mine),
+      );
+      if (ending === "superseded") return;
       const [done, total] = run.work();
-      const finished = ended || done >= total;
+      const finished = ending === "ended" || done >= total;
       this.progress.stop(finished ? "done" : "paused");
       if (finished) this.set("done", run.done?.() ?? `${line} · done`);
       else this.set("paused", run.paused?.() ?? "Paused.");

@@ -1,7 +1,14 @@
 /**
- * Side-by-side training: several `session.train()` pumps pulled in turn, one report each per
- * round, so the runs advance together on one worker (the compare page's two backbones, the
- * in-context page's two token layouts). Stopping the loop stops pulling: that is the pause.
+ * Training streams and the one loop that drives them. A page never loops over training itself:
+ * it opens a stream (a session's own `train()`, {@link rounds} of several, or {@link stepping}
+ * over a run's single-call step) and {@link drive} pulls it, handing each report to the page to
+ * draw. Stopping the pull is the pause: the stream's generators finish their own bookkeeping.
+ */
+
+/**
+ * Side-by-side training: several streams pulled in turn, one report each per round, so the runs
+ * advance together on one worker (the compare page's backbones, the in-context page's two token
+ * layouts, the continual page's two learners). A finished stream gives `null` in later rounds.
  */
 export async function* rounds<T>(
   pumps: AsyncGenerator<T, void, undefined>[],
@@ -20,4 +27,42 @@ export async function* rounds<T>(
     // Let each session's generator finish its own bookkeeping (a paused train() resumes later).
     await Promise.all(pumps.map((p) => p.return(undefined)));
   }
+}
+
+/**
+ * A stream over a run that trains one call at a time (`ClassifyRun.train`, `ContinualRun.advance`):
+ * calls `step(size())` while `more(last)` holds (`last` is `null` before the first call).
+ */
+export async function* stepping<R>(
+  size: () => number,
+  step: (n: number) => Promise<R>,
+  more: (last: R | null) => boolean,
+): AsyncGenerator<R, void, undefined> {
+  let last: R | null = null;
+  while (more(last)) {
+    last = await step(size());
+    yield last;
+  }
+}
+
+/** How a drive ended. */
+export type Ending = "ended" | "stopped" | "superseded";
+
+/**
+ * Pulls `stream` and draws each report until the stream ends, `stop()` asks for a stop after a
+ * report, or `current()` says a newer run replaced this one (then nothing more is drawn).
+ */
+export async function drive<R>(
+  stream: AsyncIterable<R>,
+  draw: (report: R) => Promise<void> | void,
+  stop: () => boolean,
+  current: () => boolean,
+): Promise<Ending> {
+  for await (const report of stream) {
+    if (!current()) return "superseded";
+    await draw(report);
+    if (!current()) return "superseded";
+    if (stop()) return "stopped";
+  }
+  return current() ? "ended" : "superseded";
 }

@@ -9,6 +9,7 @@ import {
   startClassify,
   type ClassifyEvaluation,
   type ClassifyOptions,
+  type ClassifyReport,
   type ClassifyRun,
   type ClassifySweep as Sweep,
   type PhaseCell as CorePhaseCell,
@@ -16,6 +17,7 @@ import {
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./charts.js";
 import { describe, el } from "../../shell/dom.js";
 import { Page } from "../../shell/page.js";
+import { stepping } from "../../shell/stream.js";
 import { CLASSIFY as TABLE } from "../../shell/tables.js";
 import "../../style.css";
 
@@ -259,48 +261,52 @@ function clearRun(): void {
 function train(): Promise<void> {
   const resuming = page.phase === "paused" && run !== null;
   if (!resuming) page.newEpoch();
+  const stepNow = (): number => losses.at(-1)?.[0] ?? 0;
+  let nextEval = 0;
+  let started = 0;
+  let startStep = 0;
   return page.run({
     opening: resuming ? "Resuming…" : "Building a blank classifier…",
-    work: () => [losses.at(-1)?.[0] ?? 0, page.state.steps],
-    reports: async function* (mine) {
+    work: () => [stepNow(), page.state.steps],
+    start: async (mine) => {
       if (!resuming) {
         await dispose();
         clearRun();
         const r = await startClassify(config());
         if (!page.isCurrent(mine)) {
           await r.dispose();
-          return;
+          return null;
         }
         run = r;
         page.showDevice(r.deviceInfo);
         // before any training: where a blank model starts
         showEvaluation(await r.evaluate(page.state.evalPrompts));
-        if (!page.isCurrent(mine)) return;
+        if (!page.isCurrent(mine)) return null;
       }
       const r = run as ClassifyRun;
-      const total = page.state.steps;
-      let step = losses.at(-1)?.[0] ?? 0;
-      const guess = Math.log(page.state.labels);
-      let nextEval = (Math.floor(step / page.state.evalEvery) + 1) * page.state.evalEvery;
-      const started = performance.now();
-      const startStep = step;
-      while (step < total) {
-        const n = Math.min(page.state.every, total - step, Math.max(1, nextEval - step));
-        const report = await r.train(n);
-        if (!page.isCurrent(mine)) return;
-        step = report.step;
-        losses.push([step, report.loss]);
-        lossChart.push(step, [report.loss, guess]);
-        document.body.dataset.step = String(step);
-        const rate = (step - startStep) / ((performance.now() - started) / 1000);
-        if (step >= nextEval || step >= total) {
-          const e = await r.evaluate(page.state.evalPrompts);
-          if (!page.isCurrent(mine)) return;
-          showEvaluation(e);
-          nextEval = step + page.state.evalEvery;
-        }
-        yield `loss ${report.loss.toFixed(3)} · ${rate.toFixed(0)} steps/s`;
+      const { every, evalEvery, steps: total } = page.state;
+      nextEval = (Math.floor(stepNow() / evalEvery) + 1) * evalEvery;
+      started = performance.now();
+      startStep = stepNow();
+      // each call ends at the next evaluation at the latest
+      return stepping(
+        () => Math.min(every, total - stepNow(), Math.max(1, nextEval - stepNow())),
+        (n) => r.train(n),
+        () => stepNow() < total,
+      );
+    },
+    draw: async (report: ClassifyReport, mine) => {
+      const step = report.step;
+      losses.push([step, report.loss]);
+      lossChart.push(step, [report.loss, Math.log(page.state.labels)]);
+      document.body.dataset.step = String(step);
+      const rate = (step - startStep) / ((performance.now() - started) / 1000);
+      if (step >= nextEval || step >= page.state.steps) {
+        const e = await (run as ClassifyRun).evaluate(page.state.evalPrompts);
+        if (page.isCurrent(mine)) showEvaluation(e);
+        nextEval = step + page.state.evalEvery;
       }
+      return `loss ${report.loss.toFixed(3)} · ${rate.toFixed(0)} steps/s`;
     },
     done: () =>
       `Trained ${(losses.at(-1)?.[0] ?? 0).toLocaleString("en")} steps. ${el("emergence").textContent ?? ""}`,

@@ -30,7 +30,7 @@ import { COMPARE as TABLE, taskConfig } from "../../shell/tables.js";
 import { errorCurveRows } from "../../shell/files.js";
 import { Page } from "../../shell/page.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";
-import { rounds } from "../../shell/rounds.js";
+import { rounds } from "../../shell/stream.js";
 import "../../style.css";
 
 /** Every backbone the core offers, side by side. */
@@ -368,27 +368,27 @@ function train(): Promise<void> {
   return page.run({
     opening: "Building the models…",
     work: () => [Math.min(trained(), page.state.steps), page.state.steps],
-    reports: async function* (mine) {
+    start: async (mine) => {
       for (const model of MODELS) sessions[model] ??= await createSession(effective(model));
-      if (!page.isCurrent(mine)) return;
+      if (!page.isCurrent(mine)) return null;
       document.body.dataset.loaded = MODELS.join(",");
       await showCosts();
-      // One pump per model, pulled in turn: both advance `every` steps per round.
-      const pumps = MODELS.map((model) => {
-        const s = sessions[model] as Session;
-        const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
-        return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
+      // One stream per model, pulled in turn: all advance `every` steps per round.
+      return rounds(
+        MODELS.map((model) => {
+          const s = sessions[model] as Session;
+          const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
+          return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
+        }),
+      );
+    },
+    draw: async (round: (Report | null)[]) => {
+      round.forEach((report, i) => {
+        if (report) record(MODELS[i] as Backbone, report);
       });
-      for await (const round of rounds(pumps)) {
-        if (!page.isCurrent(mine)) return;
-        round.forEach((report, i) => {
-          if (report) record(MODELS[i] as Backbone, report);
-        });
-        showLosses();
-        await evaluate();
-        if (!page.isCurrent(mine)) return;
-        yield modelLines();
-      }
+      showLosses();
+      await evaluate();
+      return modelLines();
     },
     recover: async () => {
       const onGpu = MODELS.map((m) => sessions[m]).filter(

@@ -322,42 +322,42 @@ function train(): Promise<void> {
       const start = session?.initialStep ?? 0;
       return [(step ?? start) - start, page.state.steps];
     },
-    reports: async function* (mine) {
+    start: async (mine) => {
       session ??= await createSession(sessionConfig(page.state));
-      if (!page.isCurrent(mine)) return;
+      if (!page.isCurrent(mine)) return null;
       showDevice(null, session);
       const start = session.initialStep;
-      const fromScratch = start === 0;
       target.resume();
-      for await (const report of session.train({
+      return session.train({
         steps: Math.max(1, page.state.steps - ((step ?? start) - start)),
         every: page.state.every,
-      })) {
-        if (!page.isCurrent(mine)) return;
-        if (report.deviceInfo) showDevice(report, session);
-        firstLoss ??= report.normalizedLoss;
-        lossChart.push(report.step, report.normalizedLoss);
-        losses.push({
-          step: report.step,
-          loss: report.loss,
-          normalizedLoss: report.normalizedLoss,
-        });
-        step = report.step;
-        document.body.dataset.step = String(report.step);
-        document.body.dataset.firstLoss = String(firstLoss);
-        document.body.dataset.lastLoss = String(report.normalizedLoss);
-        let line = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
-        await evaluate(true);
-        if (!page.isCurrent(mine)) return;
-        await layers.live();
-        if (!page.isCurrent(mine)) return;
-        const note = fromScratch
+      });
+    },
+    draw: async (report: Report, mine) => {
+      const s = session as Session;
+      if (report.deviceInfo) showDevice(report, s);
+      firstLoss ??= report.normalizedLoss;
+      lossChart.push(report.step, report.normalizedLoss);
+      losses.push({
+        step: report.step,
+        loss: report.loss,
+        normalizedLoss: report.normalizedLoss,
+      });
+      step = report.step;
+      document.body.dataset.step = String(report.step);
+      document.body.dataset.firstLoss = String(firstLoss);
+      document.body.dataset.lastLoss = String(report.normalizedLoss);
+      const line = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
+      await evaluate(true);
+      if (!page.isCurrent(mine)) return line;
+      await layers.live();
+      // a model trained here from scratch is watched against the in-context target
+      const note =
+        s.initialStep === 0
           ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims)
           : "";
-        if (note) line += ` · ${note}`;
-        if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
-        yield line;
-      }
+      if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
+      return note ? `${line} · ${note}` : line;
     },
     paused: () => `Paused at step ${step ?? session?.initialStep ?? 0}.`,
     hint: (error) =>

@@ -13,7 +13,7 @@ import {
 } from "iclab";
 import { LineChart } from "../../charts/charts.js";
 import { describe, el } from "../../shell/dom.js";
-import { rounds } from "../../shell/rounds.js";
+import { drive, rounds } from "../../shell/stream.js";
 import { errorAtTwoD } from "./target.js";
 
 const LAYOUTS: readonly TokenLayout[] = ["paired", "interleaved"];
@@ -94,15 +94,18 @@ export class PlateauView {
       for (const tokens of LAYOUTS) this.sessions.push(await createSession({ ...config, tokens }));
       if (mine !== this.generation) return;
       const d = this.sessions[0]?.config.dims ?? 5;
-      for await (const round of rounds(this.sessions.map((s) => s.train({ steps, every })))) {
-        if (mine !== this.generation) return;
-        for (const [i, report] of round.entries())
-          if (report) this.record(LAYOUTS[i] as TokenLayout, report);
-        await this.checkErrors(d, mine);
-        this.show(d);
-        if (this.stopRequested) break;
-      }
-      if (mine === this.generation)
+      const ending = await drive(
+        rounds(this.sessions.map((s) => s.train({ steps, every }))),
+        async (round) => {
+          for (const [i, report] of round.entries())
+            if (report) this.record(LAYOUTS[i] as TokenLayout, report);
+          await this.checkErrors(d, mine);
+          if (mine === this.generation) this.show(d);
+        },
+        () => this.stopRequested,
+        () => mine === this.generation,
+      );
+      if (ending !== "superseded")
         this.status.textContent += this.stopRequested ? " · stopped" : " · done";
     } catch (error) {
       if (mine === this.generation) this.status.textContent = describe(error);
