@@ -14,8 +14,10 @@ import {
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
+import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
 import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "../../shell/tables.js";
 import { Page } from "../../shell/page.js";
+import { rounds, stepping } from "../../shell/stream.js";
 import { describe, el } from "../../shell/dom.js";
 import "../../style.css";
 
@@ -169,103 +171,17 @@ function showRelevant(): void {
     : "";
 }
 
-/** One metric: its name, a one-line explanation (shown under it and as its tooltip), and its value. */
-type MetricRow = [name: string, help: string, value: (r: ContinualResult) => string];
-
-/** The three a visitor should read first (De Lange et al.'s continual-evaluation set). */
-const HEADLINE: MetricRow[] = [
-  [
-    "Average accuracy",
-    "accuracy on all tasks at the end of the stream, averaged (ACC): higher is better",
-    (r) => fmt(r.metrics?.averageAccuracy),
-  ],
-  [
-    "Forgetting",
-    "how far each old task fell from its best accuracy by the end, on average: 0 = nothing forgotten",
-    (r) => fmt(r.metrics?.forgetting),
-  ],
-  [
-    "Worst-case accuracy",
-    "WC-ACC: the current task's accuracy mixed with each old task's worst moment, so a collapse counts even if it recovered",
-    (r) => fmt(r.metrics?.wcAcc),
-  ],
-];
-
-const MORE: MetricRow[] = [
-  [
-    "Forgetting since learned",
-    "as forgetting, but from each task's accuracy right after its own training (Avalanche's definition)",
-    (r) => fmt(r.metrics?.forgettingSinceLearned),
-  ],
-  [
-    "Backward transfer (BWT)",
-    "how training later tasks changed old ones' accuracy: negative = forgetting",
-    (r) => fmt(r.metrics?.backwardTransfer),
-  ],
-  [
-    "Forward transfer (FWT)",
-    "how much earlier tasks helped a task before its own training, against random weights",
-    (r) => fmt(r.metrics?.forwardTransfer),
-  ],
-  [
-    "min-ACC",
-    "the average of each finished task's lowest accuracy after its training: the worst moment",
-    (r) => fmt(r.metrics?.minAcc ?? undefined),
-  ],
-  [
-    "Windowed forgetting",
-    "the largest drop within any 10 evaluations, averaged over tasks: short dips count",
-    (r) => fmt(r.metrics?.windowedForgetting),
-  ],
-  [
-    "Largest stability gap",
-    "the deepest drop right after a task switch that came back (at least half) during the next task",
-    (r) => fmt(r.largestStabilityGap),
-  ],
-  [
-    "Tasks forgotten at a switch",
-    "tasks whose drop after the switch did not come back: plain forgetting, not a gap",
-    (r) => String(r.forgottenAtSwitch),
-  ],
-];
-
-function fmt(v: number | undefined | null): string {
-  return v === undefined || v === null ? "–" : v.toFixed(3);
-}
-
-function fillMetrics(table: HTMLTableElement, rows: MetricRow[], sides: Side[]): void {
-  table.replaceChildren();
-  const head = table.createTHead().insertRow();
-  head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: "metric" }));
-  for (const s of sides) {
-    const name = strategyOf(s);
-    head.append(
-      Object.assign(document.createElement("th"), {
-        scope: "col",
-        textContent: name ? NAMES[name] : s,
-      }),
-    );
-  }
-  const body = table.createTBody();
-  for (const [label, help, value] of rows) {
-    const tr = body.insertRow();
-    const th = Object.assign(document.createElement("th"), { scope: "row", title: help });
-    th.append(
-      label,
-      Object.assign(document.createElement("span"), { className: "help", textContent: help }),
-    );
-    tr.append(th);
-    for (const s of sides) tr.insertCell().textContent = value(results[s] as ContinualResult);
-  }
-}
-
 function renderMetrics(): void {
   const sides = SIDES.filter((s) => results[s]);
   metricsTable.replaceChildren();
   moreBox.hidden = sides.length === 0;
   if (!sides.length) return;
-  fillMetrics(metricsTable, HEADLINE, sides);
-  fillMetrics(moreTable, MORE, sides);
+  const columns = sides.map((side) => {
+    const strategy = strategyOf(side);
+    return { title: strategy ? NAMES[strategy] : side, result: results[side] as ContinualResult };
+  });
+  fillMetrics(metricsTable, HEADLINE, columns);
+  fillMetrics(moreTable, MORE, columns);
 }
 
 /** Per-class accuracy of the analytic side before and after unlearning `cls`. */
@@ -395,30 +311,36 @@ function work(): [number, number] {
 
 /** Advances both learners `every` steps per round until their streams end. */
 function train(): Promise<void> {
+  /** The sides trained in this run, in the order of its streams. */
+  let training: Side[] = [];
   return page.run({
     opening: "Training…",
     work,
-    reports: async function* (mine) {
-      if (!(await start(mine))) return;
+    start: async (mine) => {
+      if (!(await start(mine))) return null;
       page.set("running", "Training…");
-      let busy = true;
-      while (busy) {
-        busy = false;
-        for (const side of SIDES) {
-          const run = runs[side];
-          if (!run || run.result.done) continue;
-          const result = await run.advance(page.state.every);
-          if (!page.isCurrent(mine)) return;
-          await show(side, result);
-          busy ||= !result.done;
-        }
-        publish();
-        const steps = SIDES.map((s) => results[s])
-          .filter((r): r is ContinualResult => r !== null)
-          .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
-          .join(" · ");
-        yield `step ${steps}`;
-      }
+      // the learners whose streams have steps left, advanced side by side
+      training = SIDES.filter((side) => runs[side] && !runs[side].result.done);
+      return rounds(
+        training.map((side) => {
+          const run = runs[side] as ContinualRun;
+          return stepping(
+            () => page.state.every,
+            (n) => run.advance(n),
+            () => !run.result.done,
+          );
+        }),
+      );
+    },
+    draw: async (round: (ContinualResult | null)[]) => {
+      for (const [i, result] of round.entries())
+        if (result) await show(training[i] as Side, result);
+      publish();
+      const steps = SIDES.map((s) => results[s])
+        .filter((r): r is ContinualResult => r !== null)
+        .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)
+        .join(" · ");
+      return `step ${steps}`;
     },
     done: () => `Done: ${summaryLine()}`,
   });

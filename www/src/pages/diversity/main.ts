@@ -12,25 +12,17 @@ import {
   type DiversitySweep as Sweep,
   type ErrorCurve,
   type Evaluation,
+  type Report,
   type Session,
   type SessionConfig,
-  type Standing,
-  type SweepRun,
 } from "iclab";
 import { ErrorChart } from "../../charts/charts.js";
 import { LossChart } from "../../charts/loss-chart.js";
 import { Page } from "../../shell/page.js";
-import { describe, el, tableRow } from "../../shell/dom.js";
+import { describe, el } from "../../shell/dom.js";
 import { errorCurveRows } from "../../shell/files.js";
-import {
-  PositionChart,
-  SweepChart,
-  poolLabel,
-  type PositionSeries,
-  type SweepPoint,
-} from "./charts.js";
 import { DIVERSITY as TABLE, POOLS } from "../../shell/tables.js";
-import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
+import { fmt, mean, SweepFigure } from "./sweep.js";
 import "../../style.css";
 
 /** The seed whose checkpoints ship (one per M). */
@@ -55,9 +47,7 @@ const page: Page<typeof TABLE> = new Page({
   resultsCsv,
 });
 const sliderValue = el<HTMLElement>("pool-value");
-const positionChart = new PositionChart(el("sweep-position"));
-const sweepFresh = new SweepChart(el("sweep-fresh"), "on new tasks");
-const sweepPool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
+const figure = new SweepFigure();
 const freshChart = new ErrorChart(el("fresh-chart"));
 const poolChart = new ErrorChart(el("pool-chart"));
 const lossChart = new LossChart(
@@ -77,146 +67,6 @@ function pool(): number | null {
   return page.state.m === "inf" ? null : Number(page.state.m);
 }
 
-const mean = (v: readonly (number | null)[]): number => {
-  const xs = v.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
-};
-
-/** The sweep's own training length: its shortest (longer runs of some M join it). */
-function baseSteps(s: Sweep): number {
-  return Math.min(...s.runs.map((r) => r.steps));
-}
-
-/** Per M (in the slider's order): the runs of every seed at the sweep's own length. */
-function byPool(s: Sweep): { pool: number | null; runs: SweepRun[] }[] {
-  const steps = baseSteps(s);
-  return POOLS.map((m) => {
-    const p = m === "inf" ? null : Number(m);
-    return { pool: p, runs: s.runs.filter((r) => r.taskPool === p && r.steps === steps) };
-  }).filter((g) => g.runs.length > 0);
-}
-
-function points(s: Sweep, on: "fresh" | "pool"): SweepPoint[] {
-  return byPool(s).flatMap(({ pool: p, runs }) => {
-    const standings = runs
-      .map((r) => (on === "fresh" ? r.fresh : r.pool))
-      .filter((x): x is Standing => x !== null);
-    if (standings.length === 0) return [];
-    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-    return [
-      {
-        pool: p,
-        toDmmse: finite(mean(standings.map((x) => x.distanceDmmse))),
-        toRidge: finite(mean(standings.map((x) => x.distanceRidge))),
-        span: finite(mean(standings.map((x) => x.position?.span ?? null))),
-      },
-    ];
-  });
-}
-
-const fmt = (v: number | null | undefined): string =>
-  typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "–";
-
-function range(v: (number | null)[]): string {
-  const xs = v.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  if (xs.length < 2) return fmt(xs[0]);
-  return `${fmt(mean(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-}
-
-/** "0.42 (0.40–0.45)" of a spread from the core. */
-/** A per-seed change as "−0.09 to −0.08" (signed). */
-const signedRange = (s: { min: number; max: number }): string => {
-  const f = (v: number): string => (v < 0 ? `−${(-v).toFixed(2)}` : `+${v.toFixed(2)}`);
-  return s.min === s.max ? f(s.min) : `${f(s.min)} to ${f(s.max)}`;
-};
-const spread = (s: { mean: number; min: number; max: number }): string =>
-  s.min === s.max
-    ? s.mean.toFixed(2)
-    : `${s.mean.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
-
-function showSweep(s: Sweep): void {
-  const f = s.findings;
-  const lengths = [...new Set(f.cells.map((c) => c.steps))].sort((a, b) => a - b);
-  positionChart.show(
-    lengths.map((steps): PositionSeries => {
-      const cells = f.cells.filter((c) => c.steps === steps);
-      return {
-        steps,
-        pools: cells.map((c) => c.taskPool),
-        mean: cells.map((c) => c.fraction.mean),
-        min: cells.map((c) => c.fraction.min),
-        max: cells.map((c) => c.fraction.max),
-      };
-    }),
-  );
-  const fresh = points(s, "fresh");
-  sweepFresh.show(fresh);
-  sweepPool.show(points(s, "pool"));
-  // the findings are the core's (iclab::icl::diversity); the page shows their sentences
-  const first = f.crossovers[0];
-  el("threshold").textContent = [
-    ...f.crossovers.map((c) => c.statement),
-    ...f.longer.map((m) => m.statement),
-  ].join(" ");
-  document.body.dataset.threshold =
-    first?.decided && first.from !== null ? String(first.from) : "none";
-  document.body.dataset.switch = String(first?.switch ?? false);
-  const steps = baseSteps(s);
-  const cellOf = (p: number | null) => f.cells.find((c) => c.taskPool === p && c.steps === steps);
-  const body = el<HTMLTableElement>("sweep-table").tBodies[0]!;
-  body.replaceChildren(
-    ...byPool(s).map(({ pool: p, runs }) => {
-      const cell = cellOf(p);
-      return tableRow([
-        poolLabel(p),
-        String(runs.length),
-        cell ? spread(cell.fraction) : "–",
-        cell
-          ? cell.side === null
-            ? "cannot say"
-            : cell.side === "dmmse"
-              ? "dMMSE's"
-              : "ridge's"
-          : "–",
-        range(runs.map((r) => r.fresh.position?.span ?? null)),
-        range(runs.map((r) => r.fresh.distanceDmmse)),
-        range(runs.map((r) => r.fresh.distanceRidge)),
-        range(runs.map((r) => r.pool?.distanceDmmse ?? null)),
-        range(runs.map((r) => r.pool?.distanceRidge ?? null)),
-        range(runs.map((r) => r.fresh.error)),
-      ]);
-    }),
-  );
-  el<HTMLTableElement>("longer-table").tBodies[0]!.replaceChildren(
-    ...f.longer.map((m) =>
-      tableRow([
-        poolLabel(m.taskPool),
-        `${m.steps.toLocaleString("en")} → ${m.longerSteps.toLocaleString("en")}`,
-        spread(m.before),
-        spread(m.after),
-        m.change ? signedRange(m.change) : "–",
-        m.evidence.decided ? (m.change!.mean < 0 ? "toward dMMSE" : "toward ridge") : "no",
-      ]),
-    ),
-  );
-  el("longer").hidden = f.longer.length === 0;
-  const c = s.config;
-  const noise = (c.task as { noiseStd?: number } | undefined)?.noiseStd;
-  const wall = s.runs.reduce((a, r) => a + r.wallSeconds, 0);
-  const seeds = new Set(s.runs.map((r) => r.seed)).size;
-  el("sweep-config").textContent =
-    `The sweep's settings (also used to train from scratch): noisy linear regression, d = ${c.dims}, ${c.points} examples per prompt, σ = ${noise ?? "?"}, ` +
-    `${c.preset ?? DEFAULTS.preset} ${MODEL_NAMES[c.model ?? DEFAULTS.model]}, ${c.tokens ?? DEFAULTS.tokens} tokens, batch ${c.batchSize}, learning rate ${c.learningRate}, ` +
-    `${steps.toLocaleString("en")} steps per run, ${seeds} seeds` +
-    (lengths.length > 1
-      ? ` (and ${lengths
-          .slice(1)
-          .map((l) => l.toLocaleString("en"))
-          .join(", ")} steps for some M)`
-      : "") +
-    `; ${s.runs.length} runs took ${Math.round(wall / 60)} min natively.`;
-}
-
 /** The slider's position and label follow the state. */
 function showSlider(): void {
   slider.max = String(POOLS.length - 1);
@@ -224,8 +74,7 @@ function showSlider(): void {
   sliderValue.textContent =
     page.state.m === "inf" ? "M = ∞ (a fresh task per prompt)" : `M = ${page.state.m}`;
   slider.setAttribute("aria-valuetext", sliderValue.textContent);
-  sweepFresh.mark(pool());
-  sweepPool.mark(pool());
+  figure.mark(pool());
   el("pool-figure").hidden = pool() === null;
 }
 
@@ -354,12 +203,14 @@ function scratchConfig(): SessionConfig {
 function train(): Promise<void> {
   const resuming = page.phase === "paused" && trainedHere && session !== null;
   if (!resuming) page.newEpoch();
+  /** The step of the next evaluation. */
+  let nextEval = 0;
   return page.run({
     opening: resuming
       ? "Resuming…"
       : `Building a blank model for M = ${page.state.m === "inf" ? "∞" : page.state.m}…`,
     work: () => [losses.at(-1)?.[0] ?? 0, page.state.steps],
-    reports: async function* (mine) {
+    start: async (mine) => {
       if (!resuming) {
         await dispose();
         losses = [];
@@ -367,32 +218,29 @@ function train(): Promise<void> {
         const s = await createSession(scratchConfig());
         if (!page.isCurrent(mine)) {
           await s.dispose();
-          return;
+          return null;
         }
         session = s;
         trainedHere = true;
         page.showDevice(s.deviceInfo);
         document.body.dataset.loaded = `scratch-${page.state.m}`;
       }
-      const s = session as Session;
-      const total = page.state.steps;
       const done = losses.at(-1)?.[0] ?? 0;
-      let nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
-      for await (const report of s.train({
-        steps: Math.max(1, total - done),
+      nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
+      return (session as Session).train({
+        steps: Math.max(1, page.state.steps - done),
         every: page.state.every,
-      })) {
-        if (!page.isCurrent(mine)) return;
-        losses.push([report.step, report.normalizedLoss]);
-        lossChart.push(report.step, report.normalizedLoss);
-        document.body.dataset.step = String(report.step);
-        if (report.step >= nextEval || report.step >= total) {
-          await evaluate(s, mine);
-          if (!page.isCurrent(mine)) return;
-          nextEval = report.step + page.state.evalEvery;
-        }
-        yield `loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
+      });
+    },
+    draw: async (report: Report, mine) => {
+      losses.push([report.step, report.normalizedLoss]);
+      lossChart.push(report.step, report.normalizedLoss);
+      document.body.dataset.step = String(report.step);
+      if (report.step >= nextEval || report.step >= page.state.steps) {
+        await evaluate(session as Session, mine);
+        nextEval = report.step + page.state.evalEvery;
       }
+      return `loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
     },
     done: () => `Trained here: ${el("fresh-summary").textContent ?? ""}`,
     hint: () => 'Press "Back to the shipped model" to start again.',
@@ -459,7 +307,7 @@ async function start(): Promise<void> {
     if (!response.ok)
       throw new Error(`could not fetch diversity/sweep.json: HTTP ${response.status}`);
     sweep = (await response.json()) as Sweep;
-    showSweep(sweep);
+    figure.show(sweep);
     showSlider();
   } catch (error) {
     el("threshold").textContent = `The shipped sweep could not be read: ${describe(error)}`;
