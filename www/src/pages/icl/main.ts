@@ -16,9 +16,10 @@ import {
   type SessionConfig,
 } from "iclab";
 import { LossChart } from "../../charts/loss-chart.js";
-import { BASELINES, ICL as PROPS, TASK_PARAM_NAMES } from "../../shell/tables.js";
-import { download, errorCurveRows, stamp } from "../../shell/files.js";
+import { BASELINES, ICL as PROPS } from "../../shell/tables.js";
+import { download, stamp } from "../../shell/files.js";
 import { Page, type Phase } from "../../shell/page.js";
+import { EVAL_PROPS, exportCsv, exportJson, MODEL_PROPS } from "./settings.js";
 import {
   describeModel,
   renderBaselineChecks,
@@ -92,33 +93,6 @@ const target = new TargetWatch();
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
 let uploaded: { name: string; bytes: Uint8Array } | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
-
-/** Settings that define the model: changing one starts a new experiment. */
-const MODEL_PROPS: ReadonlySet<string> = new Set<string>([
-  "start",
-  "task",
-  "model",
-  ...TASK_PARAM_NAMES,
-  "device",
-  "preset",
-  "tokens",
-  "dims",
-  "points",
-  "batchSize",
-  "learningRate",
-  "warmupSteps",
-  "decaySteps",
-  "seed",
-]);
-/** Settings of the evaluation only. */
-const EVAL_PROPS: ReadonlySet<PropName> = new Set<PropName>([
-  "baselines",
-  "probe",
-  "probeScale",
-  "probeNoise",
-  "evalPrompts",
-  "prompt",
-]);
 
 const evaluation = new IclEvaluation(
   {
@@ -382,22 +356,11 @@ function train(): Promise<void> {
 
 /** Everything the charts show, with the settings that produced it. */
 function results(): object {
-  return {
-    page: "icl",
-    url: location.href,
-    settings: page.state,
-    step: step ?? 0,
-    losses,
-    evaluation: evaluation.last,
-  };
+  return exportJson(page.state, step ?? 0, losses, evaluation.last);
 }
 
-/** One row per (curve, k): the error-vs-k chart; then one row per report: the loss chart. */
 function resultsCsv(): { header: string[]; rows: unknown[][] } {
-  const rows = errorCurveRows(evaluation.last?.curves ?? {}).map((row) => [...row, ""]);
-  for (const l of losses)
-    rows.push(["training_loss", "model", l.step, l.loss, "", "", l.normalizedLoss]);
-  return { header: ["series", "name", "x", "value", "lower", "upper", "normalized"], rows };
+  return exportCsv(losses, evaluation.last);
 }
 
 /** Reads a checkpoint from disk; the current model stays until the new one has loaded. */
