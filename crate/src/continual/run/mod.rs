@@ -14,6 +14,7 @@
 
 mod config;
 mod evaluate;
+mod fisher;
 mod learner;
 mod report;
 
@@ -29,11 +30,11 @@ use super::digits::Digits;
 use super::scenarios::Stream;
 use super::strategies::{StepContext, StepUpdate, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
-use crate::model::mlp::Mlp;
 use crate::pace::Pace;
 use crate::schema::Field;
 use crate::{Error, Result};
 use evaluate::finite_outputs;
+use fisher::{fisher, fisher_batches};
 use learner::{Heads, Learner};
 
 pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind, fields};
@@ -382,40 +383,6 @@ impl ClRun {
     }
 }
 
-/// A task's whole training set in minibatches of `batch`, in an order drawn from `rng`: a task's
-/// data is stored class by class, so any prefix of it would show the Fisher only the first
-/// classes (SCIENCE.md §3).
-fn fisher_batches(data: &Dataset, batch: usize, rng: &mut StdRng) -> Vec<Dataset> {
-    let mut order: Vec<usize> = (0..data.len()).collect();
-    order.shuffle(rng);
-    order.chunks(batch).map(|rows| data.rows(rows)).collect()
-}
-
-/// EWC's diagonal empirical Fisher: the mean over `batches` of the squared gradient of each
-/// minibatch's loss (Avalanche's `compute_importances`, which uses every minibatch of the task).
-fn fisher(model: &Mlp, batches: Vec<Dataset>, heads: &Heads, device: &Device) -> Tensor<1> {
-    let ce = CrossEntropyLossConfig::new().init(device);
-    let count = batches.len();
-    let mut sum: Option<Tensor<1>> = None;
-    for batch in batches {
-        let (x, y) = tensors(&batch, device);
-        let mut logits = model.forward(x);
-        if let Some(m) = heads.mask(&batch.labels, device) {
-            logits = logits + m;
-        }
-        let grads = ce.forward(logits, y).backward();
-        let g = flat_grads(model, &grads).powi_scalar(2);
-        sum = Some(match sum {
-            Some(s) => s + g,
-            None => g,
-        });
-    }
-    sum.map_or_else(
-        || flat_params(model).inner().zeros_like(),
-        |s| s.div_scalar(count as f64),
-    )
-}
-
 /// Runs the whole stream.
 pub async fn run(config: &ClConfig, digits: Option<&Digits>) -> Result<ClResult> {
     run_paced(config, digits, &mut Pace::free()).await
@@ -431,43 +398,4 @@ pub async fn run_paced(
     let total = run.total_steps();
     run.advance_paced(total, pace).await?;
     run.result()
-}
-
-#[cfg(all(test, not(target_family = "wasm")))]
-mod tests {
-    use super::*;
-
-    /// SCIENCE.md §3: EWC's Fisher is over the whole task. A task's data is stored class by
-    /// class (200 blobs per class here), so the first 16 minibatches of 4, what it used to read,
-    /// held 64 examples of the task's first class and none of its second.
-    #[test]
-    fn the_fisher_reads_every_example_of_the_task_in_mixed_batches() {
-        pollster::block_on(async {
-            let config = ClConfig {
-                strategy: StrategyKind::Ewc,
-                batch_size: 4,
-                ..ClConfig::default()
-            };
-            let mut run = ClRun::new(&config, None).await.expect("run");
-            for t in 0..run.stream.tasks.len() {
-                let task = &run.stream.tasks[t].train;
-                let mut want: Vec<u32> = task.labels.clone();
-                let batches = fisher_batches(task, 4, &mut run.rng);
-                let mut seen: Vec<u32> = batches.iter().flat_map(|b| b.labels.clone()).collect();
-                want.sort_unstable();
-                seen.sort_unstable();
-                assert_eq!(seen, want, "task {t}: every example once");
-                let single_class = batches
-                    .iter()
-                    .filter(|b| b.labels.iter().all(|&l| l == b.labels[0]))
-                    .count();
-                // two classes per task: a shuffled batch of 4 is single-class 1/8 of the time
-                assert!(
-                    single_class * 3 < batches.len(),
-                    "task {t}: {single_class} of {} batches hold one class",
-                    batches.len()
-                );
-            }
-        });
-    }
 }
