@@ -1,3 +1,4 @@
+use super::statement::layer_list;
 use super::*;
 
 /// Features that hold `y` linearly (plus a constant) give a probe that recovers it exactly.
