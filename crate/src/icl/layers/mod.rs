@@ -19,8 +19,6 @@ mod probe;
 mod statement;
 
 pub use probe::{apply_probe, fit_probe};
-#[cfg(test)]
-use statement::layer_list;
 use statement::measure_statement;
 
 pub use compare::{Comparison, Match, Metric, Resembles};
