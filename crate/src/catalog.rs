@@ -36,6 +36,10 @@ pub struct Kind {
     /// One line explaining it.
     pub description: String,
     pub fields: Fields,
+    /// Its whole config with every default, menus included (`shape`, `schedule`): the keys a
+    /// page fills in to build one.
+    #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
+    pub defaults: Value,
 }
 
 /// A function class: its kind, names, parameters and the baselines it is compared with.
@@ -76,17 +80,90 @@ pub struct PresetShape {
     pub heads: u32,
 }
 
-/// A continual learner or strategy and its menu title.
+/// A continual learner or strategy: its menu title, what it reads and what it can do.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Strategy {
     pub kind: StrategyKind,
     pub title: String,
-    /// Reads each segment once (NCM, SLDA, analytic) instead of `iterationsPerTask` steps.
+    /// Reads each segment once (the host learners) instead of `iterationsPerTask` steps.
     pub reads_once: bool,
-    /// λ when `regularization` is left out (L2, EWC); `null` for strategies without one.
-    pub default_regularization: Option<f64>,
+    /// Can forget a class exactly (`ContinualRun.unlearn`).
+    pub unlearns: bool,
+    /// A sentence to show while it is on screen, if it needs one.
+    pub note: Option<String>,
+    /// The config settings it reads, in form order; a page builds one control for each name.
+    pub settings: Vec<StrategySetting>,
+}
+
+/// A setting a strategy reads: a number or a menu.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct StrategySetting {
+    /// The page's and URL's name: one per meaning (`ewcLambda` and `l2Lambda` both set
+    /// `regularization`, each with its default), shared where one setting serves several
+    /// strategies (`bufferSize`).
+    pub name: String,
+    /// The config key it sets.
+    pub key: String,
+    /// What a form calls it.
+    pub label: String,
+    /// A number's bounds; `null` for a menu.
+    pub field: Option<Field>,
+    /// A menu's choices in order; `null` for a number.
+    pub choices: Option<Vec<Choice>>,
+    /// Its default for this strategy.
+    #[cfg_attr(test, ts(type = "number | string"))]
+    pub default: Value,
+}
+
+/// One entry of a menu: its config name and its title.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Choice {
+    pub value: String,
+    pub title: String,
+}
+
+fn strategy(kind: StrategyKind, defaults: &Value) -> Strategy {
+    use crate::continual::strategies::SettingValue;
+    let settings = kind
+        .settings()
+        .iter()
+        .map(|s| {
+            let config = defaults.get(s.key).cloned().unwrap_or(Value::Null);
+            let (field, choices, default) = match s.value {
+                SettingValue::Number { field, default } => {
+                    (Some(field), None, default.map_or(config, Value::from))
+                }
+                SettingValue::Choice(all) => {
+                    let choices = all()
+                        .into_iter()
+                        .map(|(value, title)| Choice { value, title })
+                        .collect();
+                    (None, Some(choices), config)
+                }
+            };
+            StrategySetting {
+                name: s.name.to_owned(),
+                key: s.key.to_owned(),
+                label: s.label.to_owned(),
+                field,
+                choices,
+                default,
+            }
+        })
+        .collect();
+    Strategy {
+        kind,
+        title: kind.title().to_owned(),
+        reads_once: kind.reads_once(),
+        unlearns: kind.unlearns(),
+        note: kind.note().map(str::to_owned),
+        settings,
+    }
 }
 
 /// The in-context learner's schema.
@@ -144,6 +221,9 @@ pub struct ContinualCatalog {
     pub scenarios: Vec<Kind>,
     pub schedules: Vec<Schedule>,
     pub strategies: Vec<Strategy>,
+    /// The learner a page shows beside the default one when it opens: replay, the baseline the
+    /// other strategies are measured against.
+    pub compare: StrategyKind,
     pub buffer_policies: Vec<BufferPolicy>,
     pub embeddings: Vec<Embedding>,
     /// `startContinual`'s top-level numbers.
@@ -228,6 +308,7 @@ fn kind_of<T: Serialize>(config: &T, (title, description): (&str, &str), fields:
         title: title.to_owned(),
         description: description.to_owned(),
         fields: specs(fields, &value),
+        defaults: value,
     }
 }
 
@@ -342,13 +423,9 @@ pub fn catalog() -> Catalog {
             schedules: Schedule::ALL.to_vec(),
             strategies: StrategyKind::ALL
                 .into_iter()
-                .map(|kind| Strategy {
-                    kind,
-                    title: kind.title().to_owned(),
-                    reads_once: kind.reads_once(),
-                    default_regularization: kind.default_regularization(),
-                })
+                .map(|kind| strategy(kind, &cl_defaults))
                 .collect(),
+            compare: StrategyKind::Replay,
             buffer_policies: BufferPolicy::ALL.to_vec(),
             embeddings: Embedding::ALL.to_vec(),
             fields: specs(ClConfig::FIELDS, &cl_defaults),

@@ -188,6 +188,8 @@ fn typescript() -> String {
         Model,
         PresetShape,
         Strategy,
+        StrategySetting,
+        Choice,
         Titles,
         Limits,
         Field,

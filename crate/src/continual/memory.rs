@@ -4,7 +4,7 @@
 //! (crate/tests/memory.rs).
 
 use crate::Result;
-use crate::continual::run::{ClConfig, StrategyKind};
+use crate::continual::run::{ClConfig, fields};
 use crate::continual::scenarios::Stream;
 use crate::memory::{F32, F64, refuse_beyond};
 /// What a run allocates besides (its small models are not burn's transformer).
@@ -56,20 +56,14 @@ impl ClConfig {
             .max()
             .unwrap_or(1);
         let sum_widths: u64 = widths.iter().sum();
-        let host = matches!(
-            self.strategy,
-            StrategyKind::Ncm | StrategyKind::Slda | StrategyKind::Analytic
-        );
-        let features = if self.strategy == StrategyKind::Analytic {
+        let host = self.strategy.reads_once();
+        let features = if self.strategy.uses(fields::FEATURES.name) {
             u64::from(self.features)
         } else {
             s.dim
         };
         // weights, gradients, Adam's moments; the regularizers keep old weights and importances
-        let copies = 4 + match self.strategy {
-            StrategyKind::Ewc | StrategyKind::Si | StrategyKind::L2 | StrategyKind::Lwf => 3,
-            _ => 0,
-        };
+        let copies = 4 + self.strategy.keeps();
         let model = if host {
             // a covariance or correlation matrix of the features, its update's and its solve's
             // temporaries
@@ -121,7 +115,7 @@ impl ClConfig {
         let field = [
             (
                 p.model,
-                if self.strategy == StrategyKind::Analytic {
+                if self.strategy.uses(fields::FEATURES.name) {
                     "features"
                 } else {
                     "hidden"

@@ -10,6 +10,9 @@ export const CATALOG: Catalog = {
         "title": "linear",
         "description": "Linear functions f(x) = wᵀx, w ~ N(0, I)",
         "fields": {},
+        "defaults": {
+          "kind": "linear"
+        },
         "baselines": [
           "least_squares",
           "averaging",
@@ -31,6 +34,10 @@ export const CATALOG: Catalog = {
             "default": 3
           }
         },
+        "defaults": {
+          "kind": "sparse_linear",
+          "sparsity": 3
+        },
         "baselines": [
           "least_squares",
           "lasso"
@@ -51,6 +58,10 @@ export const CATALOG: Catalog = {
             "default": 1.0
           }
         },
+        "defaults": {
+          "kind": "noisy_linear",
+          "noiseStd": 1.0
+        },
         "baselines": [
           "least_squares",
           "bayes_ridge"
@@ -61,6 +72,9 @@ export const CATALOG: Catalog = {
         "title": "2-layer ReLU net",
         "description": "Two-layer ReLU networks with 100 hidden units",
         "fields": {},
+        "defaults": {
+          "kind": "relu_net"
+        },
         "baselines": [
           "relu_net",
           "knn",
@@ -72,6 +86,9 @@ export const CATALOG: Catalog = {
         "title": "decision tree",
         "description": "Depth-4 decision trees splitting on the sign of a coordinate",
         "fields": {},
+        "defaults": {
+          "kind": "decision_tree"
+        },
         "baselines": [
           "tree",
           "knn"
@@ -92,6 +109,10 @@ export const CATALOG: Catalog = {
             "default": 100.0
           }
         },
+        "defaults": {
+          "conditionNumber": 100.0,
+          "kind": "ill_conditioned"
+        },
         "baselines": [
           "least_squares",
           "newton",
@@ -103,6 +124,9 @@ export const CATALOG: Catalog = {
         "title": "quadratic",
         "description": "Quadratic functions f(x) = Σ wᵢ xᵢ² / √3, w ~ N(0, I)",
         "fields": {},
+        "defaults": {
+          "kind": "quadratic"
+        },
         "baselines": [
           "least_squares",
           "knn"
@@ -721,6 +745,14 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 200
           }
+        },
+        "defaults": {
+          "classes": 4,
+          "kind": "two_d",
+          "noise": 0.2,
+          "perClass": 200,
+          "seed": 0,
+          "shape": "blobs"
         }
       },
       {
@@ -746,6 +778,12 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 100
           }
+        },
+        "defaults": {
+          "kind": "digits",
+          "perClass": 200,
+          "seed": 0,
+          "testPerClass": 100
         }
       }
     ],
@@ -771,6 +809,10 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 2
           }
+        },
+        "defaults": {
+          "classesPerTask": 2,
+          "kind": "class_incremental"
         }
       },
       {
@@ -787,6 +829,10 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 2
           }
+        },
+        "defaults": {
+          "classesPerTask": 2,
+          "kind": "task_incremental"
         }
       },
       {
@@ -803,6 +849,10 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 4
           }
+        },
+        "defaults": {
+          "kind": "permuted",
+          "tasks": 4
         }
       },
       {
@@ -828,6 +878,11 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 4
           }
+        },
+        "defaults": {
+          "kind": "rotated",
+          "maxDegrees": 90.0,
+          "tasks": 4
         }
       },
       {
@@ -853,6 +908,11 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 2
           }
+        },
+        "defaults": {
+          "blur": 0.1,
+          "classesPerTask": 2,
+          "kind": "blurry"
         }
       },
       {
@@ -887,6 +947,13 @@ export const CATALOG: Catalog = {
             "label": "",
             "default": 8
           }
+        },
+        "defaults": {
+          "classesPerTask": 2,
+          "exponent": 1.0,
+          "kind": "reoccurring",
+          "schedule": "power_law",
+          "segments": 8
         }
       }
     ],
@@ -899,75 +966,339 @@ export const CATALOG: Catalog = {
         "kind": "naive",
         "title": "Naive fine-tuning",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": []
       },
       {
         "kind": "joint",
         "title": "Joint (upper bound)",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": "Joint is the upper bound, not a continual learner: it trains on every task's data from step 0, so its curves for later tasks rise from the start instead of waiting for their turn.",
+        "settings": []
       },
       {
         "kind": "replay",
         "title": "Replay",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "bufferSize",
+            "key": "bufferSize",
+            "label": "Memory (examples)",
+            "field": {
+              "min": 0.0,
+              "max": 100000.0,
+              "minExclusive": false,
+              "integer": true,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 200
+          },
+          {
+            "name": "bufferPolicy",
+            "key": "bufferPolicy",
+            "label": "Buffer",
+            "field": null,
+            "choices": [
+              {
+                "value": "reservoir",
+                "title": "reservoir"
+              },
+              {
+                "value": "class_balanced",
+                "title": "class-balanced"
+              }
+            ],
+            "default": "reservoir"
+          }
+        ]
       },
       {
         "kind": "power_law_replay",
         "title": "Power-law rehearsal",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "bufferSize",
+            "key": "bufferSize",
+            "label": "Memory (examples)",
+            "field": {
+              "min": 0.0,
+              "max": 100000.0,
+              "minExclusive": false,
+              "integer": true,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 200
+          },
+          {
+            "name": "rehearsalExponent",
+            "key": "rehearsalExponent",
+            "label": "Revisit exponent",
+            "field": {
+              "min": 0.0,
+              "max": 5.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 1.0
+          }
+        ]
       },
       {
         "kind": "l2",
         "title": "L2 to previous weights",
         "readsOnce": false,
-        "defaultRegularization": 0.01
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "l2Lambda",
+            "key": "regularization",
+            "label": "L2 λ",
+            "field": {
+              "min": 0.0,
+              "max": 1000000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.01
+          }
+        ]
       },
       {
         "kind": "ewc",
         "title": "EWC",
         "readsOnce": false,
-        "defaultRegularization": 1000.0
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "ewcLambda",
+            "key": "regularization",
+            "label": "EWC λ",
+            "field": {
+              "min": 0.0,
+              "max": 1000000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 1000.0
+          }
+        ]
       },
       {
         "kind": "si",
         "title": "Synaptic Intelligence",
         "readsOnce": false,
-        "defaultRegularization": 0.1
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "siLambda",
+            "key": "regularization",
+            "label": "SI λ (c)",
+            "field": {
+              "min": 0.0,
+              "max": 1000000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.1
+          }
+        ]
       },
       {
         "kind": "lwf",
         "title": "LwF (distillation)",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "lwfAlpha",
+            "key": "lwfAlpha",
+            "label": "LwF α",
+            "field": {
+              "min": 0.0,
+              "max": 1000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 1.0
+          },
+          {
+            "name": "temperature",
+            "key": "temperature",
+            "label": "LwF temperature",
+            "field": {
+              "min": 0.1,
+              "max": 100.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 2.0
+          }
+        ]
       },
       {
         "kind": "ncm",
         "title": "Nearest class mean",
         "readsOnce": true,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "embedding",
+            "key": "embedding",
+            "label": "Features",
+            "field": null,
+            "choices": [
+              {
+                "value": "raw",
+                "title": "raw inputs"
+              },
+              {
+                "value": "frozen",
+                "title": "frozen random MLP"
+              },
+              {
+                "value": "learned",
+                "title": "MLP trained on task 1"
+              }
+            ],
+            "default": "raw"
+          }
+        ]
       },
       {
         "kind": "protonet",
         "title": "Prototypical network",
         "readsOnce": false,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": []
       },
       {
         "kind": "slda",
         "title": "Streaming LDA",
         "readsOnce": true,
-        "defaultRegularization": null
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "embedding",
+            "key": "embedding",
+            "label": "Features",
+            "field": null,
+            "choices": [
+              {
+                "value": "raw",
+                "title": "raw inputs"
+              },
+              {
+                "value": "frozen",
+                "title": "frozen random MLP"
+              },
+              {
+                "value": "learned",
+                "title": "MLP trained on task 1"
+              }
+            ],
+            "default": "raw"
+          }
+        ]
       },
       {
         "kind": "analytic",
         "title": "Analytic head (RLS)",
         "readsOnce": true,
-        "defaultRegularization": null
+        "unlearns": true,
+        "note": null,
+        "settings": [
+          {
+            "name": "embedding",
+            "key": "embedding",
+            "label": "Features",
+            "field": null,
+            "choices": [
+              {
+                "value": "raw",
+                "title": "raw inputs"
+              },
+              {
+                "value": "frozen",
+                "title": "frozen random MLP"
+              },
+              {
+                "value": "learned",
+                "title": "MLP trained on task 1"
+              }
+            ],
+            "default": "raw"
+          },
+          {
+            "name": "features",
+            "key": "features",
+            "label": "Random features",
+            "field": {
+              "min": 1.0,
+              "max": 4096.0,
+              "minExclusive": false,
+              "integer": true,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 256
+          },
+          {
+            "name": "ridge",
+            "key": "ridge",
+            "label": "Ridge γ",
+            "field": {
+              "min": 1e-8,
+              "max": 1000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.01
+          }
+        ]
       }
     ],
+    "compare": "replay",
     "bufferPolicies": [
       "reservoir",
       "class_balanced"

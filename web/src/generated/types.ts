@@ -1676,7 +1676,7 @@ export type Reoccurring = {
 export type Schedule = "cycle" | "power_law";
 
 /**
- * Which learner or strategy (Avalanche's names where it has them).
+ * Which learner or strategy a run trains (Avalanche's names where it has them).
  */
 export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "si" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
 
@@ -1953,6 +1953,11 @@ export type ContinualCatalog = {
   scenarios: Array<Kind>,
   schedules: Array<Schedule>,
   strategies: Array<Strategy>,
+  /**
+   * The learner a page shows beside the default one when it opens: replay, the baseline the
+   * other strategies are measured against.
+   */
+  compare: StrategyKind,
   bufferPolicies: Array<BufferPolicy>,
   embeddings: Array<Embedding>,
   /**
@@ -1975,6 +1980,11 @@ export type Kind = {
    */
   description: string,
   fields: { [key in string]: FieldSpec },
+  /**
+   * Its whole config with every default, menus included (`shape`, `schedule`): the keys a
+   * page fills in to build one.
+   */
+  defaults: Record<string, unknown>,
 };
 
 /**
@@ -1995,6 +2005,11 @@ export type Task = {
    */
   description: string,
   fields: { [key in string]: FieldSpec },
+  /**
+   * Its whole config with every default, menus included (`shape`, `schedule`): the keys a
+   * page fills in to build one.
+   */
+  defaults: Record<string, unknown>,
 };
 
 /**
@@ -2031,19 +2046,67 @@ export type PresetShape = {
 };
 
 /**
- * A continual learner or strategy and its menu title.
+ * A continual learner or strategy: its menu title, what it reads and what it can do.
  */
 export type Strategy = {
   kind: StrategyKind,
   title: string,
   /**
-   * Reads each segment once (NCM, SLDA, analytic) instead of `iterationsPerTask` steps.
+   * Reads each segment once (the host learners) instead of `iterationsPerTask` steps.
    */
   readsOnce: boolean,
   /**
-   * λ when `regularization` is left out (L2, EWC); `null` for strategies without one.
+   * Can forget a class exactly (`ContinualRun.unlearn`).
    */
-  defaultRegularization: number | null,
+  unlearns: boolean,
+  /**
+   * A sentence to show while it is on screen, if it needs one.
+   */
+  note: string | null,
+  /**
+   * The config settings it reads, in form order; a page builds one control for each name.
+   */
+  settings: Array<StrategySetting>,
+};
+
+/**
+ * A setting a strategy reads: a number or a menu.
+ */
+export type StrategySetting = {
+  /**
+   * The page's and URL's name: one per meaning (`ewcLambda` and `l2Lambda` both set
+   * `regularization`, each with its default), shared where one setting serves several
+   * strategies (`bufferSize`).
+   */
+  name: string,
+  /**
+   * The config key it sets.
+   */
+  key: string,
+  /**
+   * What a form calls it.
+   */
+  label: string,
+  /**
+   * A number's bounds; `null` for a menu.
+   */
+  field: Field | null,
+  /**
+   * A menu's choices in order; `null` for a number.
+   */
+  choices: Array<Choice> | null,
+  /**
+   * Its default for this strategy.
+   */
+  default: number | string,
+};
+
+/**
+ * One entry of a menu: its config name and its title.
+ */
+export type Choice = {
+  value: string,
+  title: string,
 };
 
 /**

@@ -65,123 +65,7 @@ impl DataConfig {
     }
 }
 
-/// SI's default λ (Zenke et al.'s `c`), chosen as EWC's: the best average accuracy on 4
-/// permuted-digit tasks with the default MLP and training, mean of 3 seeds (0.01–1000 tried:
-/// 0.1 gives 0.78 with forgetting 0.10, vs naive 0.60 / 0.38 and EWC 0.79 / 0.07; 1 forgets
-/// less, 0.08, and learns less, 0.73; on split blobs every λ stays near naive, 0.47–0.55).
-const SI_LAMBDA: f64 = 0.1;
-
-/// Which learner or strategy (Avalanche's names where it has them).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum StrategyKind {
-    #[default]
-    Naive,
-    Joint,
-    Replay,
-    PowerLawReplay,
-    L2,
-    Ewc,
-    /// Synaptic Intelligence (Zenke et al. 2017).
-    Si,
-    Lwf,
-    Ncm,
-    Protonet,
-    Slda,
-    Analytic,
-}
-
-impl StrategyKind {
-    pub const ALL: [Self; 12] = [
-        Self::Naive,
-        Self::Joint,
-        Self::Replay,
-        Self::PowerLawReplay,
-        Self::L2,
-        Self::Ewc,
-        Self::Si,
-        Self::Lwf,
-        Self::Ncm,
-        Self::Protonet,
-        Self::Slda,
-        Self::Analytic,
-    ];
-
-    /// The config's name for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Naive => "naive",
-            Self::Joint => "joint",
-            Self::Replay => "replay",
-            Self::PowerLawReplay => "power_law_replay",
-            Self::L2 => "l2",
-            Self::Ewc => "ewc",
-            Self::Si => "si",
-            Self::Lwf => "lwf",
-            Self::Ncm => "ncm",
-            Self::Protonet => "protonet",
-            Self::Slda => "slda",
-            Self::Analytic => "analytic",
-        }
-    }
-
-    /// Its name in menus and legends.
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Naive => "Naive fine-tuning",
-            Self::Joint => "Joint (upper bound)",
-            Self::Replay => "Replay",
-            Self::PowerLawReplay => "Power-law rehearsal",
-            Self::L2 => "L2 to previous weights",
-            Self::Ewc => "EWC",
-            Self::Si => "Synaptic Intelligence",
-            Self::Lwf => "LwF (distillation)",
-            Self::Ncm => "Nearest class mean",
-            Self::Protonet => "Prototypical network",
-            Self::Slda => "Streaming LDA",
-            Self::Analytic => "Analytic head (RLS)",
-        }
-    }
-
-    /// Host learners read each segment once instead of `iterationsPerTask` steps.
-    pub fn reads_once(self) -> bool {
-        match self {
-            Self::Ncm | Self::Slda | Self::Analytic => true,
-            Self::Naive
-            | Self::Joint
-            | Self::Replay
-            | Self::PowerLawReplay
-            | Self::L2
-            | Self::Ewc
-            | Self::Si
-            | Self::Lwf
-            | Self::Protonet => false,
-        }
-    }
-
-    /// λ when the config leaves `regularization` out: the L2 and EWC strengths with the best
-    /// average accuracy on 4 permuted-digit tasks with the default MLP and training, mean of 3
-    /// seeds (L2 tried at 0.001–1: 0.01 gives 0.73; EWC, with its Fisher over the whole task, at
-    /// 1–100,000: 1,000 gives 0.79, 100 gives 0.79 with more forgetting, and on split blobs 1,000
-    /// does better than 100, 0.53 vs 0.50); stronger protects old tasks more but stops new ones.
-    pub fn default_regularization(self) -> Option<f64> {
-        match self {
-            Self::Ewc => Some(1000.0),
-            Self::L2 => Some(0.01),
-            Self::Si => Some(SI_LAMBDA),
-            Self::Naive
-            | Self::Joint
-            | Self::Replay
-            | Self::PowerLawReplay
-            | Self::Lwf
-            | Self::Ncm
-            | Self::Protonet
-            | Self::Slda
-            | Self::Analytic => None,
-        }
-    }
-}
+pub use crate::continual::strategies::StrategyKind;
 
 /// How the replay memory decides what to keep.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -379,7 +263,8 @@ impl ClConfig {
         LEARNING_RATE.check(self.learning_rate)
     }
 
-    pub(super) fn lambda(&self) -> f64 {
+    /// λ of the regularizing strategies: the config's, or the strategy's default.
+    pub fn lambda(&self) -> f64 {
         self.regularization
             .or(self.strategy.default_regularization())
             .unwrap_or(0.0)

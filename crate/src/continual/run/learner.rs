@@ -7,18 +7,13 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::rngs::StdRng;
 
-use super::config::{BufferPolicy, ClConfig, Embedding, StrategyKind};
+use super::config::{ClConfig, Embedding};
 use super::{sample, tensors};
 use crate::Result;
 use crate::continual::data::Dataset;
-use crate::continual::learners::{
-    AnalyticHead, HostLearner, NearestClassMean, Prototypes, StreamingLda,
-};
+use crate::continual::learners::{HostLearner, Prototypes};
 use crate::continual::scenarios::Stream;
-use crate::continual::strategies::{
-    ClassBalanced, Ewc, Joint, L2, Lwf, Memory, Naive, PowerLawReplay, Replay, Reservoir, Si,
-    Strategy,
-};
+use crate::continual::strategies::{Recipe, Shape, Strategy};
 use crate::device::{self, Compute};
 use crate::model::mlp::{Mlp, MlpConfig};
 
@@ -131,8 +126,7 @@ pub(super) async fn build(
             teacher: None,
         }))
     };
-    let buffer = config.buffer_size as usize;
-    let host = async |make: &dyn Fn(usize) -> Box<dyn HostLearner>, rng: &mut StdRng| {
+    let host = async |make: Box<dyn Fn(usize) -> Box<dyn HostLearner>>, rng: &mut StdRng| {
         let embed = match config.embedding {
             Embedding::Raw => None,
             Embedding::Frozen => Some(mlp(classes).valid()),
@@ -157,45 +151,15 @@ pub(super) async fn build(
             order: Vec::new(),
         })))
     };
-    // One arm per kind, no fallback: a new StrategyKind does not compile until it is built here.
-    Ok(match config.strategy {
-        StrategyKind::Naive => classifier(Box::new(Naive)),
-        StrategyKind::Joint => classifier(Box::new(Joint::new(&stream.tasks))),
-        StrategyKind::Replay => {
-            let memory: Box<dyn Memory> = match config.buffer_policy {
-                BufferPolicy::Reservoir => Box::new(Reservoir::new(buffer, dim, classes)),
-                BufferPolicy::ClassBalanced => Box::new(ClassBalanced::new(buffer, dim, classes)),
-            };
-            classifier(Box::new(Replay::new(memory)))
-        }
-        StrategyKind::PowerLawReplay => classifier(Box::new(PowerLawReplay::new(
-            buffer,
-            stream.tasks.len(),
-            dim,
-            classes,
-            config.rehearsal_exponent,
-        ))),
-        StrategyKind::L2 => classifier(Box::new(L2::new(config.lambda()))),
-        StrategyKind::Ewc => classifier(Box::new(Ewc::new(config.lambda()))),
-        StrategyKind::Si => classifier(Box::new(Si::new(config.lambda()))),
-        StrategyKind::Lwf => classifier(Box::new(Lwf::new(config.lwf_alpha, config.temperature))),
-        StrategyKind::Protonet => Learner::Proto(Box::new(Proto {
+    let shape = Shape { dim, classes };
+    Ok(match config.strategy.recipe(config, stream, shape) {
+        Recipe::Net(strategy) => classifier(strategy),
+        Recipe::Protonet => Learner::Proto(Box::new(Proto {
             model: mlp(width),
             optim: AdamConfig::new().init(),
             prototypes: Prototypes::new(classes, width, &compute.train),
         })),
-        StrategyKind::Ncm => {
-            host(&|dim| Box::new(NearestClassMean::new(dim, classes)), rng).await?
-        }
-        StrategyKind::Slda => host(&|dim| Box::new(StreamingLda::new(dim, classes)), rng).await?,
-        StrategyKind::Analytic => {
-            let (features, ridge) = (config.features as usize, config.ridge);
-            host(
-                &|_| Box::new(AnalyticHead::new(features, classes, ridge, seed)),
-                rng,
-            )
-            .await?
-        }
+        Recipe::Host(make) => host(make, rng).await?,
     })
 }
 
