@@ -6,6 +6,7 @@
  */
 import { CATALOG } from "iclab";
 import type { Prop, Table } from "./state.js";
+import { STRATEGY_SETTINGS } from "./tables.js";
 
 const { icl, continual, titles } = CATALOG;
 
@@ -40,9 +41,14 @@ const PAGE_LABELS: Record<string, Readonly<Record<string, string>>> = {
   probe: titles.probes,
   dataset: titles.datasets,
   schedule: titles.schedules,
-  bufferPolicy: titles.bufferPolicies,
-  embedding: titles.embeddings,
   preset: PRESETS,
+  // each strategy menu's choices, with their titles
+  ...Object.fromEntries(
+    STRATEGY_SETTINGS.filter((s) => s.choices).map((s) => [
+      s.name,
+      Object.fromEntries(s.choices!.map((c) => [c.value, c.title])),
+    ]),
+  ),
 };
 
 /** The label of `value` in the menu of setting `name`. */
@@ -58,11 +64,34 @@ function setBounds(input: HTMLInputElement, p: Prop): void {
 }
 
 /**
+ * One control per continual strategy setting (`data-uses` lists the strategies that read it):
+ * a strategy's hyperparameter gets its control from the catalog alone.
+ */
+function strategySettings(): HTMLLabelElement[] {
+  return STRATEGY_SETTINGS.map((s) => {
+    const label = document.createElement("label");
+    label.dataset.uses = s.uses.join(" ");
+    let control: HTMLInputElement | HTMLSelectElement;
+    if (s.choices) control = document.createElement("select");
+    else {
+      control = document.createElement("input");
+      control.type = "number";
+    }
+    control.name = s.name;
+    label.append(`${s.label} `, control);
+    return label;
+  });
+}
+
+/**
  * Fills `form` from `table`: options of empty selects (after any the HTML already holds, such as
  * "— none —"), bounds of number inputs, and, in place of `<template data-task-fields>`, one
- * control per parameter of each function class (`data-for-task` says which class shows it).
+ * control per parameter of each function class (`data-for-task` says which class shows it), in
+ * place of `<template data-strategy-settings>` one per continual strategy setting.
  */
 export function buildForm(form: HTMLFormElement, table: Table): void {
+  for (const marker of form.querySelectorAll("template[data-strategy-settings]"))
+    marker.replaceWith(...strategySettings());
   for (const marker of form.querySelectorAll<HTMLTemplateElement>("template[data-task-fields]")) {
     marker.replaceWith(
       ...icl.tasks.flatMap((task) =>

@@ -10,6 +10,7 @@ import {
   type ContinualStrategy,
   type Field,
   type FieldSpec,
+  type StrategySetting,
   type TaskConfig,
 } from "iclab";
 import type { Prop, Table } from "./state.js";
@@ -306,15 +307,48 @@ export const STRATEGY_NAMES = Object.fromEntries(
 export const SHAPES = continual.shapes;
 export const SCENARIOS = continual.scenarios.map((x) => x.kind);
 const c = continual.fields;
-/** λ of a regularizing strategy when the config leaves it out. */
-const lambda = (kind: ContinualStrategy): number =>
-  continual.strategies.find((x) => x.kind === kind)!.defaultRegularization!;
+
+/** A strategy setting as a page holds it: one per URL name, with the strategies that read it. */
+export type StrategySettingOf = StrategySetting & { uses: ContinualStrategy[] };
+/**
+ * Every strategy's settings from the catalog, one per page name (`ewcLambda`, `bufferSize`),
+ * in the catalog's order: the continual page builds a control for each and shows it only while
+ * a strategy in `uses` is on screen.
+ */
+export const STRATEGY_SETTINGS: readonly StrategySettingOf[] = (() => {
+  const byName = new Map<string, StrategySettingOf>();
+  for (const strategy of continual.strategies)
+    for (const setting of strategy.settings) {
+      const seen = byName.get(setting.name);
+      if (seen) seen.uses.push(strategy.kind);
+      else byName.set(setting.name, { ...setting, uses: [strategy.kind] });
+    }
+  return [...byName.values()];
+})();
+/** The settings as URL parameters. */
+const STRATEGY_PARAMS: Table = Object.fromEntries(
+  STRATEGY_SETTINGS.map((s) => {
+    const doc = `${s.label} (${s.uses.map((k) => STRATEGY_NAMES[k]).join(", ")})`;
+    const prop: Prop = s.field
+      ? core({ ...s.field, default: s.default as number }, doc)
+      : {
+          type: "enum",
+          values: (s.choices ?? []).map((choice) => choice.value),
+          default: String(s.default),
+          doc,
+        };
+    return [s.name, prop];
+  }),
+);
 const [twoD, digits] = continual.datasets;
 /** The core's defaults of a continual run. */
 const clDefaults = continual.defaults;
-/** A scenario's setting, by kind and field. */
-const scenario = (kind: string, field: string): FieldSpec =>
-  continual.scenarios.find((x) => x.kind === kind)!.fields[field]!;
+/** A stream setting: its bounds and default from the first scenario that has it. */
+const scenario = (field: string): FieldSpec =>
+  continual.scenarios.find((x) => field in x.fields)!.fields[field]!;
+/** A stream menu's default, from the first scenario that has it. */
+const scenarioChoice = (key: string): string =>
+  String(continual.scenarios.find((x) => key in x.defaults)!.defaults[key]);
 
 /** Continual learning (`continual.html`). */
 export const CONTINUAL = {
@@ -340,53 +374,28 @@ export const CONTINUAL = {
     doc: "how the stream is cut into tasks",
   },
   classesPerTask: core(
-    scenario("class_incremental", "classesPerTask"),
+    scenario("classesPerTask"),
     "classes per task (class- and task-incremental, blurry)",
   ),
-  tasks: core(scenario("permuted", "tasks"), "tasks (permuted, rotated)"),
-  maxDegrees: core(scenario("rotated", "maxDegrees"), "largest rotation (rotated)"),
-  blur: core(scenario("blurry", "blur"), "share of each task moved to other tasks (blurry)"),
-  segments: core(scenario("reoccurring", "segments"), "segments of the stream (re-occurring)"),
+  tasks: core(scenario("tasks"), "tasks (permuted, rotated)"),
+  maxDegrees: core(scenario("maxDegrees"), "largest rotation (rotated)"),
+  blur: core(scenario("blur"), "share of each task moved to other tasks (blurry)"),
+  segments: core(scenario("segments"), "segments of the stream (re-occurring)"),
   schedule: {
     type: "enum",
     values: continual.schedules,
-    default: "power_law",
+    default: scenarioChoice("schedule"),
     doc: "which task comes back when (re-occurring)",
   },
-  revisitExponent: core(
-    scenario("reoccurring", "exponent"),
-    "power-law exponent of revisits (re-occurring)",
-  ),
+  revisitExponent: core(scenario("exponent"), "power-law exponent of revisits (re-occurring)"),
   strategy: { type: "enum", values: STRATEGIES, default: clDefaults.strategy, doc: "left learner" },
   compare: {
     type: "enum",
     values: ["none", ...STRATEGIES],
-    default: "replay",
+    default: continual.compare as string,
     doc: "right learner (none = only one)",
   },
-  bufferSize: core(field(c, "bufferSize"), "replay memory size"),
-  bufferPolicy: {
-    type: "enum",
-    values: continual.bufferPolicies,
-    default: clDefaults.bufferPolicy,
-    doc: "which examples the memory keeps",
-  },
-  rehearsalExponent: core(
-    field(c, "rehearsalExponent"),
-    "power-law rehearsal exponent (0 = uniform)",
-  ),
-  l2Lambda: core(field(c, "regularization"), "L2 penalty strength λ", lambda("l2")),
-  ewcLambda: core(field(c, "regularization"), "EWC penalty strength λ", lambda("ewc")),
-  lwfAlpha: core(field(c, "lwfAlpha"), "LwF distillation weight α"),
-  temperature: core(field(c, "temperature"), "LwF temperature T"),
-  features: core(field(c, "features"), "random features of the analytic head"),
-  ridge: core(field(c, "ridge"), "ridge γ of the analytic head"),
-  embedding: {
-    type: "enum",
-    values: continual.embeddings,
-    default: clDefaults.embedding,
-    doc: "features under NCM / streaming LDA",
-  },
+  ...STRATEGY_PARAMS,
   hidden: {
     type: "enum",
     values: ["16", "32,32", "64,64", "128,128", "256,256", "400"],

@@ -11,17 +11,24 @@ import {
   type ContinualResult,
   type ContinualRun,
   type ContinualStrategy,
+  type DataConfig,
+  type Kind,
   type ScenarioConfig,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
 import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
-import { CONTINUAL as TABLE, type SHAPES, STRATEGY_NAMES as NAMES } from "../../shell/tables.js";
+import {
+  CONTINUAL as TABLE,
+  STRATEGY_NAMES as NAMES,
+  STRATEGY_SETTINGS,
+} from "../../shell/tables.js";
 import { Page } from "../../shell/page.js";
 import { rounds, stepping } from "../../shell/stream.js";
 import { describe, el } from "../../shell/dom.js";
 import "../../style.css";
 
-/** Settings shown only for some strategies (`data-uses` in the HTML). */
+const { continual } = CATALOG;
+/** The two learners side by side. */
 const SIDES = ["a", "b"] as const;
 type Side = (typeof SIDES)[number];
 
@@ -66,64 +73,63 @@ const moreBox = el<HTMLDetailsElement>("metrics-more-box");
 const runs: Record<Side, ContinualRun | null> = { a: null, b: null };
 const results: Record<Side, ContinualResult | null> = { a: null, b: null };
 
+/** Whether `strategy` can forget a class exactly. */
+const unlearns = (strategy: ContinualStrategy | null): boolean =>
+  continual.strategies.some((s) => s.kind === strategy && s.unlearns);
+
 function strategyOf(side: Side): ContinualStrategy | null {
   const s = side === "a" ? page.state.strategy : page.state.compare;
   return s === "none" ? null : (s as ContinualStrategy);
 }
 
-function scenario(): ScenarioConfig {
-  switch (page.state.scenario) {
-    case "task_incremental":
-      return { kind: "task_incremental", classesPerTask: page.state.classesPerTask };
-    case "permuted":
-      return { kind: "permuted", tasks: page.state.tasks };
-    case "rotated":
-      return { kind: "rotated", tasks: page.state.tasks, maxDegrees: page.state.maxDegrees };
-    case "blurry":
-      return { kind: "blurry", classesPerTask: page.state.classesPerTask, blur: page.state.blur };
-    case "reoccurring":
-      return {
-        kind: "reoccurring",
-        classesPerTask: page.state.classesPerTask,
-        segments: page.state.segments,
-        schedule: page.state.schedule as "cycle" | "power_law",
-        exponent: page.state.revisitExponent,
-      };
-    default:
-      return { kind: "class_incremental", classesPerTask: page.state.classesPerTask };
+/**
+ * The page's name for a config key where the two differ: the 2-D shape is chosen in the
+ * dataset menu, and the re-occurring stream's exponent is not the power-law rehearsal's.
+ */
+const PAGE_NAME: Readonly<Record<string, string>> = {
+  shape: "dataset",
+  exponent: "revisitExponent",
+};
+
+/** A setting by its page name: the strategies' come from the catalog, so the table's type does not list them. */
+const setting = (name: string): string | number | undefined =>
+  (page.state as Readonly<Record<string, string | number>>)[name];
+
+/** `kind`'s config from the page's settings: each of its keys the page holds, else the core's default. */
+function fromState<T>(kind: Kind): T {
+  const config: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(kind.defaults)) {
+    const value = key === "kind" ? undefined : setting(PAGE_NAME[key] ?? key);
+    config[key] = value ?? fallback;
   }
+  return config as T;
 }
+
+/** The chosen dataset: a 2-D shape (the dataset menu lists the shapes) or another dataset by kind. */
+function dataset(): Kind {
+  const chosen = String(page.state.dataset);
+  return (
+    continual.datasets.find((d) => d.kind === chosen) ??
+    continual.datasets.find((d) => d.defaults.shape !== undefined)!
+  );
+}
+
+/** 2-D data (the shapes) have decision regions to draw. */
+const planar = (): boolean => dataset().defaults.shape !== undefined;
+
+const scenario = (): Kind => continual.scenarios.find((s) => s.kind === page.state.scenario)!;
 
 /** The package config for one side. */
 function config(strategy: ContinualStrategy): ContinualConfig {
-  const digits = page.state.dataset === "digits";
+  const settings: Record<string, unknown> = {};
+  for (const s of STRATEGY_SETTINGS)
+    if (s.uses.includes(strategy)) settings[s.key] = setting(s.name);
   return {
-    dataset: digits
-      ? { kind: "digits", perClass: page.state.perClass, seed: page.state.seed }
-      : {
-          kind: "two_d",
-          shape: page.state.dataset as (typeof SHAPES)[number],
-          classes: page.state.classes,
-          noise: page.state.noise,
-          perClass: page.state.perClass,
-          seed: page.state.seed,
-        },
-    scenario: scenario(),
+    ...continual.defaults,
+    dataset: fromState<DataConfig>(dataset()),
+    scenario: fromState<ScenarioConfig>(scenario()),
     strategy,
-    bufferSize: page.state.bufferSize,
-    bufferPolicy: page.state.bufferPolicy as ContinualConfig["bufferPolicy"],
-    rehearsalExponent: page.state.rehearsalExponent,
-    // The page has a λ control for L2 and EWC; any other strategy with a λ takes the core's default.
-    ...(strategy === "ewc"
-      ? { regularization: page.state.ewcLambda }
-      : strategy === "l2"
-        ? { regularization: page.state.l2Lambda }
-        : {}),
-    lwfAlpha: page.state.lwfAlpha,
-    temperature: page.state.temperature,
-    features: page.state.features,
-    ridge: page.state.ridge,
-    embedding: page.state.embedding as ContinualConfig["embedding"],
+    ...settings,
     hidden: String(page.state.hidden).split(",").map(Number),
     learningRate: page.state.learningRate,
     batchSize: page.state.batchSize,
@@ -142,27 +148,30 @@ function showRelevant(): void {
       .split(" ")
       .some((s) => used.has(s as ContinualStrategy));
   }
-  for (const label of form.querySelectorAll<HTMLElement>("label[data-scenario]")) {
-    label.hidden = !(label.dataset.scenario ?? "").split(" ").includes(String(page.state.scenario));
-  }
-  for (const label of form.querySelectorAll<HTMLElement>("label[data-for]")) {
-    label.hidden = page.state.dataset === "digits";
-  }
+  // a stream's and a dataset's settings show while the chosen one has them
+  const shows = (kind: Kind) => (label: HTMLElement) => {
+    const name = label.querySelector<HTMLInputElement | HTMLSelectElement>("[name]")?.name;
+    label.hidden = !Object.keys(kind.defaults).some((key) => (PAGE_NAME[key] ?? key) === name);
+  };
+  form.querySelectorAll<HTMLElement>("label[data-scenario]").forEach(shows(scenario()));
+  form.querySelectorAll<HTMLElement>("label[data-dataset]").forEach(shows(dataset()));
   const two = strategyOf("b") !== null;
   for (const id of ["side-b", "matrix-side-b", "boundary-side-b"]) el(id).hidden = !two;
-  el("boundaries").hidden = page.state.dataset === "digits";
+  el("boundaries").hidden = !planar();
   for (const side of SIDES) {
     const name = strategyOf(side);
     for (const span of document.querySelectorAll<HTMLElement>(`#name-${side}, .name-${side}`)) {
       span.textContent = name ? NAMES[name] : "";
     }
   }
-  el("unlearn-row").hidden = !SIDES.some((s) => strategyOf(s) === "analytic");
-  el("joint-note").hidden = !used.has("joint");
-  el<HTMLParagraphElement>("strategy-note").textContent = CATALOG.continual.strategies.some(
+  el("unlearn-row").hidden = !SIDES.some((s) => unlearns(strategyOf(s)));
+  const notes = continual.strategies.filter((s) => s.note && used.has(s.kind)).map((s) => s.note);
+  el("strategy-notes").textContent = notes.join(" ");
+  el("strategy-notes").hidden = notes.length === 0;
+  el<HTMLParagraphElement>("strategy-note").textContent = continual.strategies.some(
     (s) => s.readsOnce && used.has(s.kind),
   )
-    ? `${CATALOG.continual.strategies
+    ? `${continual.strategies
         .filter((s) => s.readsOnce)
         .map((s) => s.title)
         .join(
@@ -223,8 +232,7 @@ async function show(side: Side, result: ContinualResult): Promise<void> {
   for (const s of SIDES) charts[s].setRange(steps);
   renderMatrix(matrices[side], result);
   const run = runs[side];
-  if (run && page.state.dataset !== "digits")
-    drawBoundary(boundaries[side], await run.boundary(48));
+  if (run && planar()) drawBoundary(boundaries[side], await run.boundary(48));
 }
 
 function publish(): void {
@@ -283,9 +291,7 @@ async function reset(): Promise<void> {
 async function start(mine: number): Promise<boolean> {
   page.set(
     "loading",
-    page.state.dataset === "digits"
-      ? "Loading the digits and building the stream…"
-      : "Building the stream…",
+    planar() ? "Building the stream…" : `Loading ${dataset().title} and building the stream…`,
   );
   for (const side of SIDES) {
     const strategy = strategyOf(side);
@@ -396,7 +402,7 @@ async function unlearn(): Promise<void> {
   try {
     for (const side of SIDES) {
       const run = runs[side];
-      if (!run || strategyOf(side) !== "analytic") continue;
+      if (!run || !unlearns(strategyOf(side))) continue;
       const before = results[side]?.classAccuracy ?? [];
       const result = await run.unlearn(cls);
       if (!page.isCurrent(mine)) return;

@@ -48,7 +48,7 @@ function node<K extends keyof SVGElementTagNameMap>(
 interface Line {
   xs: number[];
   ys: number[];
-  /** CSS class of the stroke (style.css: s0, s1, s2, xl, naive, replay). */
+  /** CSS class of the stroke (style.css: s0, s1, s2, xl, forgets, keeps). */
   cls: string;
   label: string;
 }
@@ -172,12 +172,17 @@ function drawCard(svg: SVGSVGElement, lines: Line[], n: number): void {
   );
 }
 
-/** The continual card: accuracy on the first task as the stream goes on, naive vs replay. */
+/**
+ * The continual card: accuracy on the first task as the stream goes on, for the continual
+ * page's default pair (a learner with no defense, then the one it opens beside it).
+ */
 function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
-  const naive = recorded.runs.naive;
-  const replay = recorded.runs.replay;
+  const pair = [CATALOG.continual.defaults.strategy, CATALOG.continual.compare];
+  const [naive, replay] = pair.map((kind) => recorded.runs[kind]);
   if (!naive || !replay) return;
   const last = naive.iterations.at(-1) ?? 1;
+  const label = (kind: string, r: RecordedRun) =>
+    `${CATALOG.titles.strategies[kind] ?? kind}${r.metrics ? ` (ACC ${r.metrics.averageAccuracy.toFixed(2)})` : ""}`;
   plot(
     svg,
     {
@@ -197,18 +202,14 @@ function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
       {
         xs: naive.iterations,
         ys: naive.curves[0] ?? [],
-        cls: "naive",
-        label: naive.metrics
-          ? `fine-tuning (ACC ${naive.metrics.averageAccuracy.toFixed(2)})`
-          : "fine-tuning",
+        cls: "forgets",
+        label: label(pair[0]!, naive),
       },
       {
         xs: replay.iterations,
         ys: replay.curves[0] ?? [],
-        cls: "replay",
-        label: replay.metrics
-          ? `replay (ACC ${replay.metrics.averageAccuracy.toFixed(2)})`
-          : "replay",
+        cls: "keeps",
+        label: label(pair[1]!, replay),
       },
     ],
   );
