@@ -12,8 +12,8 @@ import { describe, deviceLost, el, showDeviceBadge } from "./dom.js";
 import { formatDuration, Progress } from "./progress.js";
 import { drive } from "./stream.js";
 import { csv, download, stamp } from "./files.js";
-import { buildForm } from "./form.js";
-import { mountShare } from "./share.js";
+import { buildForm, choiceLabel } from "./form.js";
+import { friendlyName, mountShare } from "./share.js";
 import { type Prop, readControl, type StateOf, type Table, urlState } from "./state.js";
 import type { DemoKind } from "./tables.js";
 
@@ -67,6 +67,11 @@ export interface PageOptions<T extends Table> {
   controls?: string;
   /** A setting changed to a valid value (state and URL already updated). */
   changed: (name: keyof T & string) => void;
+  /**
+   * Whether changing `name` replaces the page's model (default: every setting does). A change
+   * that would replace a model trained here asks first.
+   */
+  rebuilds?: (name: keyof T & string) => boolean;
   train: () => void | Promise<void>;
   reset: () => void | Promise<void>;
   /** What Export JSON writes and what Export CSV writes (header, rows). */
@@ -106,6 +111,8 @@ export class Page<T extends Table> {
   private note = "";
   /** While loading: the elapsed time after the status line, so a slow start never looks stuck. */
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** Units (steps) the page's current model was trained here, since {@link clearRun}. */
+  private trainedHere = 0;
 
   constructor(private readonly options: PageOptions<T>) {
     this.url = urlState(options.table, options.derived);
@@ -204,11 +211,15 @@ export class Page<T extends Table> {
       this.progress.start(...run.work());
       const stream = await run.start(mine);
       if (stream === null || !this.isCurrent(mine)) return;
+      let before = run.work()[0];
       const ending = await drive(
         stream,
         async (report) => {
           const text = await run.draw(report, mine);
           if (!this.isCurrent(mine)) return;
+          const now = run.work()[0];
+          this.trainedHere += Math.max(0, now - before);
+          before = now;
           line = `${this.note}${this.progress.update(...run.work())} · ${text}`;
           this.say(line);
         },
@@ -247,6 +258,7 @@ export class Page<T extends Table> {
   /** A new model: the progress bar and any note about the last one go. */
   clearRun(): void {
     this.note = "";
+    this.trainedHere = 0;
     this.progress.clear();
   }
 
@@ -354,6 +366,7 @@ export class Page<T extends Table> {
 
   /** One line in the status bar. */
   say(message: string, isError = false): void {
+    delete this.status.dataset.asking;
     this.status.textContent = message;
     this.status.classList.toggle("error", isError);
   }
@@ -437,6 +450,47 @@ export class Page<T extends Table> {
       this.state[name] as string | number,
       this.status,
     );
-    if (value !== null) this.commit(name, value);
+    if (value === null) return;
+    if (this.trainedHere > 0 && (this.options.rebuilds?.(name) ?? true)) this.confirm(name, value);
+    else this.commit(name, value);
+  }
+
+  /**
+   * A change that would replace a model trained here: the control shows the old value again and
+   * the status line asks, with one button to apply the change and one to keep the model.
+   */
+  private confirm(name: keyof T & string, value: string | number): void {
+    this.writeForm();
+    const label = friendlyName(name);
+    const steps = this.trainedHere.toLocaleString("en-US");
+    const apply = Object.assign(document.createElement("button"), {
+      type: "button",
+      textContent: `Discard and set ${label}`,
+      className: "discard",
+    });
+    const keep = Object.assign(document.createElement("button"), {
+      type: "button",
+      textContent: "Keep the model",
+      className: "keep",
+    });
+    this.status.classList.remove("error");
+    this.status.replaceChildren(
+      `Changing ${label} starts a new model: the one trained here (${steps} steps) would be lost. `,
+      apply,
+      " ",
+      keep,
+    );
+    this.status.dataset.asking = name;
+    apply.addEventListener("click", () => {
+      this.say("");
+      this.buttons.train.focus();
+      this.commit(name, value);
+    });
+    keep.addEventListener("click", () => {
+      this.buttons.train.focus();
+      const kept = String(this.state[name]);
+      this.say(`Kept the model trained here; ${label} stays ${choiceLabel(name, kept)}.`);
+    });
+    keep.focus();
   }
 }

@@ -28,6 +28,7 @@ const page: Page<typeof TABLE> = new Page({
   table: TABLE,
   trainLabel: "Train",
   changed,
+  rebuilds: (name) => !SCHEDULE.includes(name),
   train,
   reset,
   results,

@@ -70,6 +70,7 @@ const page: Page<typeof TABLE> = new Page({
     MODELS.some((m) => sessions[m]) &&
     control.dataset.model !== undefined,
   changed,
+  rebuilds: (name) => MODEL_PROPS.has(name),
   train,
   reset,
   results,

@@ -54,6 +54,7 @@ const page: Page<typeof TABLE> = new Page({
     // "every" only changes how often the page draws; everything else defines the runs
     if (name !== "every") void reset();
   },
+  rebuilds: (name) => name !== "every",
   train,
   reset,
   results: exported,

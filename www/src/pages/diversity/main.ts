@@ -41,6 +41,8 @@ const page: Page<typeof TABLE> = new Page({
     slider.disabled = phase === "running";
   },
   changed,
+  // another M or device shows that shipped model instead
+  rebuilds: (name) => name === "m" || name === "device",
   train,
   reset,
   results,

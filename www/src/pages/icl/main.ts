@@ -59,6 +59,7 @@ const page: Page<typeof PROPS> = new Page({
   onPhase,
   writeForm,
   changed,
+  rebuilds: (name) => MODEL_PROPS.has(name),
   train,
   reset,
   results,
