@@ -113,8 +113,11 @@ test("digits with the analytic head: unlearning from the page; URL state and hid
   );
   assert.deepEqual(page.consoleErrors, []);
 
-  // changing a setting rewrites the URL and resets the runs
+  // changing a setting asks first (the runs were trained here), then rewrites the URL and
+  // resets the runs
   await page.selectOption("select[name=scenario]", "permuted");
+  assert.match(await page.textContent("#status"), /^Changing Scenario starts a new model/);
+  await page.click("#status button.discard");
   await page.waitForFunction(() => document.body.dataset.state === "idle");
   assert.match(page.url(), /scenario=permuted/);
   assert.equal(await page.isVisible("input[name=tasks]"), true);
