@@ -13,9 +13,8 @@ import { formatDuration, Progress } from "./progress.js";
 import { drive } from "./stream.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm, choiceLabel } from "./form.js";
-import { friendlyName, mountShare } from "./share.js";
+import { friendlyName, mountShare, shared } from "./share.js";
 import { type Prop, readControl, type StateOf, type Table, urlState } from "./state.js";
-import type { DemoKind } from "./tables.js";
 
 export type Phase = "idle" | "loading" | "running" | "paused" | "done" | "error";
 
@@ -50,8 +49,11 @@ export interface Run<R> {
 }
 
 export interface PageOptions<T extends Table> {
-  /** The demo's name: export file names and the share dialog. */
-  kind: DemoKind;
+  /**
+   * The demo's name: export file names and the share dialog (a `DEMOS` entry, whose table and
+   * title it shares, makes it embeddable with `<iclab-demo>` too).
+   */
+  kind: string;
   table: T;
   /** Defaults that follow other settings (see {@link urlState}). */
   derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>;
@@ -149,7 +151,7 @@ export class Page<T extends Table> {
     });
     mountShare(
       el<HTMLButtonElement>("share"),
-      options.kind,
+      shared(options.kind, options.table),
       (c) => this.url.serialize(this.state, c),
       this.url.chrome,
     );

@@ -5,7 +5,27 @@
  * exactly what the page would parse back.
  */
 import { DEMOS, type DemoKind } from "./tables.js";
-import type { Chrome } from "./state.js";
+import type { Chrome, Table } from "./state.js";
+
+/** What the dialog shares: a page, its title and its settings. */
+export interface Shared {
+  kind: string;
+  title: string;
+  /** The page's file (`continual.html`). */
+  page: string;
+  table: Table;
+}
+
+/** A demo page's share description: its `DEMOS` entry, or the page itself when it has none. */
+export function shared(kind: string, table: Table): Shared {
+  const demo = (DEMOS as Record<string, { page: string; title: string } | undefined>)[kind];
+  return {
+    kind,
+    table,
+    title: demo?.title ?? document.title.replace(/^iclab · /, ""),
+    page: demo?.page ?? location.pathname.split("/").pop() ?? "",
+  };
+}
 
 /** The attributes of an `<iclab-demo>` element for a serialized query (`?a=1&b_hide=1`). */
 export function elementSnippet(kind: DemoKind, query: string, scriptUrl: string): string {
@@ -21,9 +41,9 @@ export function elementSnippet(kind: DemoKind, query: string, scriptUrl: string)
   return `<script type="module" src="${scriptUrl}"></script>\n<iclab-demo ${attrs.join(" ")}></iclab-demo>`;
 }
 
-export function iframeSnippet(kind: DemoKind, src: string): string {
+export function iframeSnippet(title: string, src: string): string {
   const height = new URL(src, location.href).searchParams.get("compact") === "1" ? 560 : 760;
-  return `<iframe src="${src.replace(/&/g, "&amp;")}" title="iclab: ${DEMOS[kind].title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
+  return `<iframe src="${src.replace(/&/g, "&amp;")}" title="iclab: ${title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
 }
 
 /**
@@ -92,7 +112,7 @@ export function copyable(
  */
 export function mountShare(
   button: HTMLButtonElement,
-  kind: DemoKind,
+  demo: Shared,
   serialize: (chrome: Chrome) => string,
   chrome: () => Chrome,
 ): void {
@@ -104,10 +124,12 @@ export function mountShare(
   let compact = false;
 
   /** Hidden controls in table order, so links do not depend on the order they were ticked. */
-  const ordered = (): string[] => Object.keys(DEMOS[kind].table).filter((name) => hidden.has(name));
+  const ordered = (): string[] => Object.keys(demo.table).filter((name) => hidden.has(name));
+  // the <iclab-demo> element knows the demos of DEMOS; any page has a link and an iframe
+  const element = demo.kind in DEMOS;
 
   function render(): void {
-    const page = new URL(DEMOS[kind].page, location.href);
+    const page = new URL(demo.page, location.href);
     const plain = serialize({ embed: false, compact, hidden: ordered() });
     const link = `${page.origin}${page.pathname}${plain}`;
     const embedded = `${page.origin}${page.pathname}${serialize({ embed: true, compact, hidden: ordered() })}`;
@@ -115,7 +137,7 @@ export function mountShare(
 
     const title = document.createElement("h2");
     title.id = "share-title";
-    title.textContent = `Share or embed: ${DEMOS[kind].title}`;
+    title.textContent = `Share or embed: ${demo.title}`;
     const intro = document.createElement("p");
     intro.className = "note";
     intro.textContent =
@@ -126,7 +148,7 @@ export function mountShare(
     const legend = document.createElement("legend");
     legend.textContent = "Hide these controls in the link and embeds";
     hides.append(legend);
-    for (const [name, prop] of Object.entries(DEMOS[kind].table)) {
+    for (const [name, prop] of Object.entries(demo.table)) {
       const label = document.createElement("label");
       label.className = "check";
       const box = document.createElement("input");
@@ -168,8 +190,16 @@ export function mountShare(
       title,
       intro,
       copyable("Link", link, 2),
-      copyable("Embed with an iframe", iframeSnippet(kind, embedded), 3),
-      copyable("Embed with the iclab-demo element", elementSnippet(kind, plain, script), 3),
+      copyable("Embed with an iframe", iframeSnippet(demo.title, embedded), 3),
+      ...(element
+        ? [
+            copyable(
+              "Embed with the iclab-demo element",
+              elementSnippet(demo.kind as DemoKind, plain, script),
+              3,
+            ),
+          ]
+        : []),
       layout,
       hides,
       close,

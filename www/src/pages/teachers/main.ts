@@ -221,7 +221,7 @@ function renderLessons(root: HTMLElement): void {
     const frameSnippet = copyable(
       "Iframe snippet",
       iframeSnippet(
-        lesson.kind,
+        DEMOS[lesson.kind].title,
         `${page.origin}${page.pathname}${query(lesson, { embed: true, snippet: true })}`,
       ),
       3,
