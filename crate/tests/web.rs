@@ -63,32 +63,32 @@ async fn auto_agrees_with_capabilities() {
 
 #[wasm_bindgen_test]
 async fn forced_webgpu_trains_with_async_read_back() {
-    let created = wasm::create_session(tiny("webgpu"))
+    let created = wasm::session_create(tiny("webgpu"))
         .await
         .expect("webgpu session");
     let info = prop(&created, "deviceInfo");
     assert_eq!(prop(&info, "kind").as_string().as_deref(), Some("webgpu"));
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 2.0, 0)
+    let report = wasm::session_train(id, 2.0, 0)
         .await
         .expect("train on webgpu");
     let loss = prop(&report, "loss").as_f64().expect("loss");
     assert!(loss.is_finite() && loss > 0.0, "loss {loss}");
     assert_eq!(prop(&report, "step").as_f64(), Some(2.0));
-    let eval = wasm::evaluate_session(id, object(&[("prompts", 16.into())]), 0)
+    let eval = wasm::session_evaluate(id, object(&[("prompts", 16.into())]), 0)
         .await
         .expect("evaluate on webgpu");
     let curves = prop(&eval, "curves");
     let mean = js_sys::Array::from(&prop(&prop(&curves, "model"), "mean"));
     assert!(prop(&curves, "least_squares").is_object());
-    let saved = wasm::save_session(id).await.expect("save on webgpu");
-    let loaded = wasm::load_session(&saved, "cpu".into())
+    let saved = wasm::session_save(id).await.expect("save on webgpu");
+    let loaded = wasm::session_load(&saved, "cpu".into())
         .await
         .expect("load what webgpu saved");
     assert_eq!(prop(&loaded, "step").as_f64(), Some(2.0));
-    wasm::dispose_session(prop(&loaded, "id").as_f64().expect("id") as u32);
+    wasm::session_dispose(prop(&loaded, "id").as_f64().expect("id") as u32);
     assert_eq!(mean.length(), 5);
-    assert!(wasm::dispose_session(id));
+    assert!(wasm::session_dispose(id));
 }
 
 /// The xLSTM on WebGPU: trains (parallel mLSTM, looped sLSTM), evaluates with async read-back,
@@ -105,9 +105,9 @@ async fn same_seed_same_model_on_webgpu_and_cpu() {
     };
     let mut means = Vec::new();
     for device in ["webgpu", "cpu"] {
-        let created = wasm::create_session(tiny(device)).await.expect("session");
+        let created = wasm::session_create(tiny(device)).await.expect("session");
         let id = prop(&created, "id").as_f64().expect("id") as u32;
-        let eval = wasm::evaluate_session(id, options(), 0)
+        let eval = wasm::session_evaluate(id, options(), 0)
             .await
             .expect("evaluate");
         means.push(
@@ -116,7 +116,7 @@ async fn same_seed_same_model_on_webgpu_and_cpu() {
                 .map(|v| v.as_f64().expect("number"))
                 .collect::<Vec<f64>>(),
         );
-        assert!(wasm::dispose_session(id));
+        assert!(wasm::session_dispose(id));
     }
     for (x, y) in means[0].iter().zip(&means[1]) {
         assert!((x - y).abs() < 1e-3 * (1.0 + y.abs()), "{means:?}");
@@ -128,9 +128,9 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
     let config = tiny("webgpu");
     Reflect::set(&config, &"model".into(), &"xlstm".into()).expect("set");
     Reflect::set(&config, &"layers".into(), &2.into()).expect("set");
-    let created = wasm::create_session(config).await.expect("xlstm session");
+    let created = wasm::session_create(config).await.expect("xlstm session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 1.0, 0)
+    let report = wasm::session_train(id, 1.0, 0)
         .await
         .expect("train on webgpu");
     assert!(prop(&report, "loss").as_f64().is_some_and(f64::is_finite));
@@ -140,11 +140,11 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
             ("baselines", js_sys::Array::new().into()),
         ])
     };
-    let gpu = wasm::evaluate_session(id, options(), 0)
+    let gpu = wasm::session_evaluate(id, options(), 0)
         .await
         .expect("evaluate");
-    let saved = wasm::save_session(id).await.expect("save");
-    let loaded = wasm::load_session(&saved, "cpu".into())
+    let saved = wasm::session_save(id).await.expect("save");
+    let loaded = wasm::session_load(&saved, "cpu".into())
         .await
         .expect("load");
     let cpu_id = prop(&loaded, "id").as_f64().expect("id") as u32;
@@ -154,7 +154,7 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
             .as_deref(),
         Some("xlstm")
     );
-    let cpu = wasm::evaluate_session(cpu_id, options(), 0)
+    let cpu = wasm::session_evaluate(cpu_id, options(), 0)
         .await
         .expect("evaluate");
     let mean = |r: &JsValue| -> Vec<f64> {
@@ -175,23 +175,23 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
     let floats = js_sys::Array::from(&prop(&cost, "stateFloats"));
     assert_eq!(floats.length(), 40);
     assert_eq!(floats.get(0), floats.get(39), "constant state");
-    assert!(wasm::dispose_session(id) && wasm::dispose_session(cpu_id));
+    assert!(wasm::session_dispose(id) && wasm::session_dispose(cpu_id));
 }
 
 #[wasm_bindgen_test]
 async fn cpu_session_trains() {
-    let created = wasm::create_session(tiny("cpu"))
+    let created = wasm::session_create(tiny("cpu"))
         .await
         .expect("cpu session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::train_session(id, 3.0, 0).await.expect("train");
+    let report = wasm::session_train(id, 3.0, 0).await.expect("train");
     assert_eq!(prop(&report, "device").as_string().as_deref(), Some("cpu"));
     assert!(
         prop(&report, "deviceInfo").is_object(),
         "first report carries device details"
     );
-    assert!(wasm::dispose_session(id));
-    assert!(!wasm::dispose_session(id));
+    assert!(wasm::session_dispose(id));
+    assert!(!wasm::session_dispose(id));
 }
 
 #[wasm_bindgen_test]
@@ -211,7 +211,7 @@ async fn errors_are_js_errors_with_code_and_field() {
         );
     };
     check(
-        wasm::load_session(b"garbage", JsValue::UNDEFINED)
+        wasm::session_load(b"garbage", JsValue::UNDEFINED)
             .await
             .expect_err("garbage checkpoint"),
         "invalid_checkpoint",
@@ -231,48 +231,48 @@ async fn errors_are_js_errors_with_code_and_field() {
         ("curriculum", js_sys::Date::new_0().into()),
     ];
     for (field, value) in bad_configs {
-        let err = wasm::create_session(object(&[(field, value)]))
+        let err = wasm::session_create(object(&[(field, value)]))
             .await
             .expect_err(field);
         check(err, "invalid_config", Some(field));
     }
     check(
-        wasm::create_session(js_sys::Map::new().into())
+        wasm::session_create(js_sys::Map::new().into())
             .await
             .expect_err("a Map"),
         "invalid_config",
         Some("config"),
     );
     check(
-        wasm::create_session(JsValue::from(3))
+        wasm::session_create(JsValue::from(3))
             .await
             .expect_err("not an object"),
         "invalid_config",
         Some("config"),
     );
     check(
-        wasm::train_session(999_999, 1.0, 0)
+        wasm::session_train(999_999, 1.0, 0)
             .await
             .expect_err("no session"),
         "unknown_session",
         None,
     );
-    let created = wasm::create_session(tiny("cpu"))
+    let created = wasm::session_create(tiny("cpu"))
         .await
         .expect("valid config still works");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     for steps in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY] {
         check(
-            wasm::train_session(id, steps, 0).await.expect_err("steps"),
+            wasm::session_train(id, steps, 0).await.expect_err("steps"),
             "invalid_config",
             Some("steps"),
         );
     }
     assert!(
-        wasm::train_session(id, 1.0, 0).await.is_ok(),
+        wasm::session_train(id, 1.0, 0).await.is_ok(),
         "session usable after errors"
     );
-    wasm::dispose_session(id);
+    wasm::session_dispose(id);
 }
 
 /// The same continual run on WebGPU and on the CPU: one implementation, so the curves agree
@@ -368,7 +368,7 @@ async fn long_calls_give_way_and_stop_when_cancelled() {
         ("heads", 4.into()),
     ]);
     // every layer's stream for 12,288 prompts of 256 points at width 128: 11 GiB
-    let created = wasm::create_session(big).await.expect("session");
+    let created = wasm::session_create(big).await.expect("session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     let layers = wasm::session_layers(
         id,
@@ -386,7 +386,7 @@ async fn long_calls_give_way_and_stop_when_cancelled() {
         Some("fitPrompts")
     );
 
-    wasm::dispose_session(id);
+    wasm::session_dispose(id);
 
     // a small model: 20,000 prompts of 41 points take seconds, in chunks of 256
     let small = object(&[
@@ -397,12 +397,12 @@ async fn long_calls_give_way_and_stop_when_cancelled() {
         ("dModel", 16.into()),
         ("heads", 2.into()),
     ]);
-    let created = wasm::create_session(small).await.expect("session");
+    let created = wasm::session_create(small).await.expect("session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     let outcome: Rc<RefCell<Option<Result<JsValue, JsValue>>>> = Rc::new(RefCell::new(None));
     let sink = outcome.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = wasm::evaluate_session(id, object(&[("prompts", 20000.into())]), 77).await;
+        let result = wasm::session_evaluate(id, object(&[("prompts", 20000.into())]), 77).await;
         *sink.borrow_mut() = Some(result);
     });
     sleep(100).await;
@@ -424,7 +424,7 @@ async fn long_calls_give_way_and_stop_when_cancelled() {
     assert_eq!(prop(&err, "code").as_string().as_deref(), Some("aborted"));
     assert!(!wasm::cancel(77), "a finished call cannot be cancelled");
     assert!(waited < 2000, "stopped {waited} ms after the cancel");
-    let fine = wasm::evaluate_session(id, object(&[("prompts", 4.into())]), 78).await;
+    let fine = wasm::session_evaluate(id, object(&[("prompts", 4.into())]), 78).await;
     assert!(fine.is_ok(), "the session is free again");
-    wasm::dispose_session(id);
+    wasm::session_dispose(id);
 }

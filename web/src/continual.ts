@@ -13,7 +13,7 @@ export async function runContinual(
 ): Promise<ContinualResult> {
   const checked = plain("config", config);
   const { signal } = cancellable("options", options);
-  return client().call({ op: "continual", config: checked }, { signal });
+  return client().call({ op: "continualRun", config: checked }, { signal });
 }
 
 /**

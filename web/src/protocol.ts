@@ -28,17 +28,17 @@ type Plain = unknown;
 
 export interface Operations {
   capabilities: { args: object; result: Capabilities };
-  create: { args: { config: Plain }; result: SessionInfo };
-  train: { args: { session: number; steps: number }; result: Report };
-  evaluate: { args: { session: number; options: Plain }; result: Evaluation };
-  layers: { args: { session: number; options: Plain }; result: Layers };
-  load: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
-  save: { args: { session: number }; result: Uint8Array };
-  baselines: { args: { config: Plain; options: Plain }; result: Evaluation };
+  sessionCreate: { args: { config: Plain }; result: SessionInfo };
+  sessionTrain: { args: { session: number; steps: number }; result: Report };
+  sessionEvaluate: { args: { session: number; options: Plain }; result: Evaluation };
+  sessionLayers: { args: { session: number; options: Plain }; result: Layers };
+  sessionLoad: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
+  sessionSave: { args: { session: number }; result: Uint8Array };
+  evaluateBaselines: { args: { config: Plain; options: Plain }; result: Evaluation };
   catalog: { args: object; result: Catalog };
-  cost: { args: { config: Plain; tokens: number }; result: InferenceCost };
-  read: { args: { curves: Plain; dims: number }; result: Reading | null };
-  continual: { args: { config: Plain }; result: ContinualResult };
+  inferenceCost: { args: { config: Plain; tokens: number }; result: InferenceCost };
+  readCurves: { args: { curves: Plain; dims: number }; result: Reading | null };
+  continualRun: { args: { config: Plain }; result: ContinualResult };
   continualCreate: { args: { config: Plain }; result: { id: number; result: ContinualResult } };
   continualAdvance: { args: { run: number; steps: number }; result: ContinualResult };
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
@@ -51,10 +51,10 @@ export interface Operations {
   classifyTrain: { args: { run: number; steps: number }; result: ClassifyReport };
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };
-  dispose: { args: { session: number }; result: boolean };
+  sessionDispose: { args: { session: number }; result: boolean };
   memory: { args: object; result: Diagnostics };
   /** Whether the WebGPU device was lost (what `recover()` asks of a session on it). */
-  lost: { args: object; result: boolean };
+  gpuLost: { args: object; result: boolean };
   /** Cancels request `call` (its caller's `AbortSignal` fired). */
   cancel: { args: { call: number }; result: boolean };
 }

@@ -55,7 +55,7 @@ export class Session extends Handle {
   }
 
   protected disposeCall() {
-    return { op: "dispose", session: this.id } as const;
+    return { op: "sessionDispose", session: this.id } as const;
   }
 
   /** The session's id in the worker (it changes when {@link recover} moves it). */
@@ -137,7 +137,7 @@ export class Session extends Handle {
     while (done < steps) {
       this.check();
       const n = Math.min(every, steps - done);
-      const report = await this.send({ op: "train", session: this.id, steps: n }, signal);
+      const report = await this.send({ op: "sessionTrain", session: this.id, steps: n }, signal);
       this.stepNow = report.step;
       done += n;
       const now = performance.now();
@@ -163,15 +163,15 @@ export class Session extends Handle {
     // nothing was lost: the session goes on as it is (recovering would reset it). A session on
     // a GPU that another session found lost has lost its weights too.
     if (!this.deviceLost && this.generation === this.client.generation) {
-      const gpuGone = this.device.kind === "webgpu" && (await this.client.call({ op: "lost" }));
+      const gpuGone = this.device.kind === "webgpu" && (await this.client.call({ op: "gpuLost" }));
       if (!gpuGone) return this.stepNow;
     }
     const info = this.snapshot
-      ? await this.client.call({ op: "load", bytes: this.snapshot.bytes, device })
-      : await this.client.call({ op: "create", config: { ...this.config, device } });
+      ? await this.client.call({ op: "sessionLoad", bytes: this.snapshot.bytes, device })
+      : await this.client.call({ op: "sessionCreate", config: { ...this.config, device } });
     if (this.generation === this.client.generation) {
       // The old session's memory (its weights on the lost device) is freed on the way.
-      await this.client.call({ op: "dispose", session: this.idInWorker }).catch(() => false);
+      await this.client.call({ op: "sessionDispose", session: this.idInWorker }).catch(() => false);
     }
     this.idInWorker = info.id;
     this.device = info.deviceInfo;
@@ -188,7 +188,7 @@ export class Session extends Handle {
   async evaluate(options: EvaluateOptions & Cancellable = {}): Promise<Evaluation> {
     this.check();
     const { rest, signal } = cancellable("options", options);
-    return this.send({ op: "evaluate", session: this.id, options: rest }, signal);
+    return this.send({ op: "sessionEvaluate", session: this.id, options: rest }, signal);
   }
 
   /**
@@ -203,13 +203,13 @@ export class Session extends Handle {
   async layers(options: LayersOptions & Cancellable = {}): Promise<Layers> {
     this.check();
     const { rest, signal } = cancellable("options", options);
-    return this.send({ op: "layers", session: this.id, options: rest }, signal);
+    return this.send({ op: "sessionLayers", session: this.id, options: rest }, signal);
   }
 
   /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */
   async save(): Promise<Uint8Array> {
     this.check();
-    return this.send({ op: "save", session: this.id });
+    return this.send({ op: "sessionSave", session: this.id });
   }
 }
 
@@ -262,7 +262,7 @@ export async function loadSession(
     "invalid_checkpoint",
   );
   const info = await c.call(
-    { op: "load", bytes: data, device },
+    { op: "sessionLoad", bytes: data, device },
     { blame: { code: "invalid_checkpoint", field: "checkpoint" } },
   );
   return new Session(info, c);
@@ -275,7 +275,7 @@ export async function evaluateBaselines(
 ): Promise<Evaluation> {
   const checked = plain("config", config);
   const { rest, signal } = cancellable("options", options);
-  return client().call({ op: "baselines", config: checked, options: rest }, { signal });
+  return client().call({ op: "evaluateBaselines", config: checked, options: rest }, { signal });
 }
 
 /**
@@ -299,7 +299,7 @@ export async function inferenceCost(
       message: `invalid config \`tokens\`: must be a whole number, got ${typeof n}`,
     });
   }
-  return client().call({ op: "cost", config: checked, tokens: n });
+  return client().call({ op: "inferenceCost", config: checked, tokens: n });
 }
 
 /**
@@ -320,7 +320,7 @@ export async function readCurves(
       message: `invalid config \`dims\`: must be a whole number, got ${typeof dims}`,
     });
   }
-  return client().call({ op: "read", curves: checked, dims });
+  return client().call({ op: "readCurves", curves: checked, dims });
 }
 
 /** Validates `config` (in Rust), opens the device and initializes the model. */
@@ -331,6 +331,6 @@ export async function createSession(config: SessionConfig = {}): Promise<Session
     typeof config === "object" && config !== null && !reading("config", () => Array.isArray(config))
       ? plain("config", config)
       : config;
-  const info = await c.call({ op: "create", config: checked });
+  const info = await c.call({ op: "sessionCreate", config: checked });
   return new Session(info, c);
 }

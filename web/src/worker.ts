@@ -129,30 +129,30 @@ function live(id: number): number {
 /** One handler per operation of the protocol; a missing or mistyped one does not compile. */
 const handlers: Handlers = {
   capabilities: () => wasm.capabilities(),
-  create: (r) => wasm.createSession(r.config),
-  train: (r) => wasm.trainSession(r.session, r.steps, live(r.id)),
-  evaluate: (r) => wasm.evaluateSession(r.session, r.options, live(r.id)),
-  layers: (r) => wasm.sessionLayers(r.session, r.options, live(r.id)),
-  load: (r) => wasm.loadSession(r.bytes, r.device),
-  save: (r) => wasm.saveSession(r.session),
-  baselines: (r) => wasm.evaluateBaselines(r.config, r.options, live(r.id)),
+  sessionCreate: (r) => wasm.sessionCreate(r.config),
+  sessionTrain: (r) => wasm.sessionTrain(r.session, r.steps, live(r.id)),
+  sessionEvaluate: (r) => wasm.sessionEvaluate(r.session, r.options, live(r.id)),
+  sessionLayers: (r) => wasm.sessionLayers(r.session, r.options, live(r.id)),
+  sessionLoad: (r) => wasm.sessionLoad(r.bytes, r.device),
+  sessionSave: (r) => wasm.sessionSave(r.session),
+  evaluateBaselines: (r) => wasm.evaluateBaselines(r.config, r.options, live(r.id)),
   catalog: () => wasm.catalog(),
-  continual: async (r) => {
+  continualRun: async (r) => {
     const digits = await digitsFor(r.config);
-    return wasm.runContinual(r.config, digits, live(r.id));
+    return wasm.continualRun(r.config, digits, live(r.id));
   },
-  continualCreate: async (r) => wasm.createContinual(r.config, await digitsFor(r.config)),
-  continualAdvance: (r) => wasm.advanceContinual(r.run, r.steps, live(r.id)),
+  continualCreate: async (r) => wasm.continualCreate(r.config, await digitsFor(r.config)),
+  continualAdvance: (r) => wasm.continualAdvance(r.run, r.steps, live(r.id)),
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
-  continualUnlearn: (r) => wasm.unlearnContinual(r.run, r.class),
-  continualDispose: (r) => wasm.disposeContinual(r.run),
-  classifyCreate: (r) => wasm.createClassify(r.config),
-  classifyTrain: (r) => wasm.trainClassify(r.run, r.steps, live(r.id)),
-  classifyEvaluate: (r) => wasm.evaluateClassify(r.run, r.prompts, live(r.id)),
-  classifyDispose: (r) => wasm.disposeClassify(r.run),
-  cost: (r) => wasm.inferenceCost(r.config, r.tokens),
-  read: (r) => wasm.readCurves(r.curves, r.dims),
-  dispose: (r) => wasm.disposeSession(r.session),
+  continualUnlearn: (r) => wasm.continualUnlearn(r.run, r.class),
+  continualDispose: (r) => wasm.continualDispose(r.run),
+  classifyCreate: (r) => wasm.classifyCreate(r.config),
+  classifyTrain: (r) => wasm.classifyTrain(r.run, r.steps, live(r.id)),
+  classifyEvaluate: (r) => wasm.classifyEvaluate(r.run, r.prompts, live(r.id)),
+  classifyDispose: (r) => wasm.classifyDispose(r.run),
+  inferenceCost: (r) => wasm.inferenceCost(r.config, r.tokens),
+  readCurves: (r) => wasm.readCurves(r.curves, r.dims),
+  sessionDispose: (r) => wasm.sessionDispose(r.session),
   memory: async () => ({
     wasmBytes: (await load()).memory.buffer.byteLength,
     liveSessions: wasm.liveSessions(),
@@ -160,7 +160,7 @@ const handlers: Handlers = {
     gpuBuffers: gpu.buffers,
     gpuBytes: gpu.bytes,
   }),
-  lost: () => wasm.gpuLost(),
+  gpuLost: () => wasm.gpuLost(),
   // A call running in the wasm stops at its next chunk; one not yet begun, when it begins.
   cancel: (r) => {
     if (!inFlight.has(r.call)) return false;

@@ -12,8 +12,8 @@ use crate::pace::Pace;
 
 /// Starts an in-context classification experiment (`ClassifyConfig` schema); resolves to
 /// `{ id, config, deviceInfo, numParams }`, the config with every default filled in.
-#[wasm_bindgen(js_name = createClassify)]
-pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = classifyCreate)]
+pub async fn classify_create(config: JsValue) -> std::result::Result<JsValue, JsValue> {
     let create = async || -> Result<JsValue> {
         let config = ClassifyConfig::from_json(&json_text("config", &config)?)?;
         let session = ClassifySession::new(config).await?;
@@ -31,8 +31,8 @@ pub async fn create_classify(config: JsValue) -> std::result::Result<JsValue, Js
 }
 
 /// Trains experiment `id` for `steps` steps; resolves to one report.
-#[wasm_bindgen(js_name = trainClassify)]
-pub async fn train_classify(
+#[wasm_bindgen(js_name = classifyTrain)]
+pub async fn classify_train(
     id: u32,
     steps: f64,
     call: u32,
@@ -46,8 +46,8 @@ pub async fn train_classify(
 
 /// In-context and in-weights accuracy of experiment `id` on `prompts` sequences per split, with
 /// its induction scores, every head's attention at the query and the emergence step so far.
-#[wasm_bindgen(js_name = evaluateClassify)]
-pub async fn evaluate_classify(
+#[wasm_bindgen(js_name = classifyEvaluate)]
+pub async fn classify_evaluate(
     id: u32,
     prompts: f64,
     call: u32,
@@ -60,7 +60,7 @@ pub async fn evaluate_classify(
 }
 
 /// Frees an in-context classification experiment; `false` if there was none.
-#[wasm_bindgen(js_name = disposeClassify)]
-pub fn dispose_classify(id: u32) -> bool {
+#[wasm_bindgen(js_name = classifyDispose)]
+pub fn classify_dispose(id: u32) -> bool {
     Registry::dispose::<ClassifySession>(id)
 }

@@ -30,8 +30,8 @@ fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digit
 
 /// One whole continual-learning run (`ClConfig` schema): accuracy matrix, per-evaluation curves
 /// and metrics.
-#[wasm_bindgen(js_name = runContinual)]
-pub async fn run_continual(
+#[wasm_bindgen(js_name = continualRun)]
+pub async fn continual_run(
     config: JsValue,
     digits: Option<Vec<u8>>,
     call: u32,
@@ -46,8 +46,8 @@ pub async fn run_continual(
 }
 
 /// Starts a continual-learning run to be advanced step by step; resolves to `{ id, result }`.
-#[wasm_bindgen(js_name = createContinual)]
-pub async fn create_continual(
+#[wasm_bindgen(js_name = continualCreate)]
+pub async fn continual_create(
     config: JsValue,
     digits: Option<Vec<u8>>,
 ) -> std::result::Result<JsValue, JsValue> {
@@ -77,8 +77,8 @@ async fn change_run(
 }
 
 /// Trains up to `steps` more steps of run `id`; resolves to the run so far.
-#[wasm_bindgen(js_name = advanceContinual)]
-pub async fn advance_continual(
+#[wasm_bindgen(js_name = continualAdvance)]
+pub async fn continual_advance(
     id: u32,
     steps: f64,
     call: u32,
@@ -100,14 +100,14 @@ pub async fn continual_boundary(id: u32, resolution: f64) -> std::result::Result
 }
 
 /// Forgets class `class` exactly (analytic head); resolves to the run, evaluated again.
-#[wasm_bindgen(js_name = unlearnContinual)]
-pub async fn unlearn_continual(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = continualUnlearn)]
+pub async fn continual_unlearn(id: u32, class: f64) -> std::result::Result<JsValue, JsValue> {
     let class = count(crate::continual::run::UNLEARN_CLASS, class).map_err(to_js)?;
     change_run(id, async |run| run.unlearn(class).await).await
 }
 
 /// Frees a continual run; `false` if there was none.
-#[wasm_bindgen(js_name = disposeContinual)]
-pub fn dispose_continual(id: u32) -> bool {
+#[wasm_bindgen(js_name = continualDispose)]
+pub fn continual_dispose(id: u32) -> bool {
     Registry::dispose::<ClRun>(id)
 }

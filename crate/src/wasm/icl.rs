@@ -43,15 +43,15 @@ fn created(session: Session) -> std::result::Result<JsValue, JsValue> {
 
 /// Validates `config`, opens the device, initializes the model; resolves to
 /// `{ id, config, deviceInfo, numParams, step }`.
-#[wasm_bindgen(js_name = createSession)]
-pub async fn create_session(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = sessionCreate)]
+pub async fn session_create(config: JsValue) -> std::result::Result<JsValue, JsValue> {
     let config = session_config(&config).map_err(to_js)?;
     created(Session::new(config).await.map_err(to_js)?)
 }
 
 /// Restores a session from safetensors bytes on `device` ("auto", "webgpu" or "cpu").
-#[wasm_bindgen(js_name = loadSession)]
-pub async fn load_session(bytes: &[u8], device: JsValue) -> std::result::Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = sessionLoad)]
+pub async fn session_load(bytes: &[u8], device: JsValue) -> std::result::Result<JsValue, JsValue> {
     let device: DeviceChoice = if device.is_undefined() || device.is_null() {
         DeviceChoice::default()
     } else {
@@ -73,8 +73,8 @@ pub async fn load_session(bytes: &[u8], device: JsValue) -> std::result::Result<
 }
 
 /// The session's model as safetensors bytes.
-#[wasm_bindgen(js_name = saveSession)]
-pub async fn save_session(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
+#[wasm_bindgen(js_name = sessionSave)]
+pub async fn session_save(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
     let session = Registry::checkout::<Session>(id).map_err(to_js)?;
     let result = session.save().await;
     Registry::checkin(id, session);
@@ -142,8 +142,8 @@ pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsVal
 }
 
 /// Trains `steps` steps; resolves to one report.
-#[wasm_bindgen(js_name = trainSession)]
-pub async fn train_session(
+#[wasm_bindgen(js_name = sessionTrain)]
+pub async fn session_train(
     id: u32,
     steps: f64,
     call: u32,
@@ -156,8 +156,8 @@ pub async fn train_session(
 }
 
 /// Error vs k of the model and the requested baselines (`EvalConfig` schema).
-#[wasm_bindgen(js_name = evaluateSession)]
-pub async fn evaluate_session(
+#[wasm_bindgen(js_name = sessionEvaluate)]
+pub async fn session_evaluate(
     id: u32,
     eval: JsValue,
     call: u32,
@@ -193,7 +193,7 @@ pub async fn session_layers(
 }
 
 /// Frees a session; `false` if there was none. A session busy in a call is freed when the call ends.
-#[wasm_bindgen(js_name = disposeSession)]
-pub fn dispose_session(id: u32) -> bool {
+#[wasm_bindgen(js_name = sessionDispose)]
+pub fn session_dispose(id: u32) -> bool {
     Registry::dispose::<Session>(id)
 }
