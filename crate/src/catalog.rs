@@ -178,6 +178,11 @@ pub struct IclCatalog {
     pub devices: Vec<DeviceChoice>,
     /// Every baseline, `zero` (always computed) first.
     pub baselines: Vec<BaselineKind>,
+    /// What each baseline needs or costs, so a page can choose and order them.
+    pub baseline_roles: BaselineRoles,
+    /// Tokens each example takes in a prompt, per layout (a prompt of k examples is k times as
+    /// long).
+    pub tokens_per_example: BTreeMap<String, u32>,
     pub probes: Vec<Probe>,
     /// Which tasks an evaluation's prompts use (fresh, or the training pool's).
     pub eval_tasks: Vec<EvalTasks>,
@@ -191,6 +196,24 @@ pub struct IclCatalog {
     pub evaluation: Fields,
     /// `layers`' numbers (what each layer computes).
     pub layers: Fields,
+}
+
+/// Baselines by what they need or cost.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BaselineRoles {
+    /// Computed by every evaluation whether asked for or not.
+    pub always: Vec<BaselineKind>,
+    /// Need a session trained on a task pool.
+    pub needs_pool: Vec<BaselineKind>,
+    /// Fit a model on every prompt and every k: the slowest, computed last by a page.
+    pub fits_per_prompt: Vec<BaselineKind>,
+    /// Task diversity's two references: the memorizing solution (Bayes-optimal for the pool) and
+    /// the learning one (Bayes-optimal for a fresh task), between which a model's position is
+    /// measured.
+    pub memorizing: BaselineKind,
+    pub learning: BaselineKind,
 }
 
 /// The in-context classification experiment's schema (docs/SCIENCE.md §4).
@@ -394,6 +417,27 @@ pub fn catalog() -> Catalog {
             tokens: TokenLayout::ALL.to_vec(),
             devices: DeviceChoice::ALL.to_vec(),
             baselines: BaselineKind::ALL.to_vec(),
+            baseline_roles: {
+                let which = |f: fn(BaselineKind) -> bool| {
+                    BaselineKind::ALL.into_iter().filter(|&b| f(b)).collect()
+                };
+                BaselineRoles {
+                    always: which(BaselineKind::always),
+                    needs_pool: which(BaselineKind::needs_pool),
+                    fits_per_prompt: which(BaselineKind::fits_per_prompt),
+                    memorizing: crate::icl::diversity::MEMORIZING,
+                    learning: crate::icl::diversity::LEARNING,
+                }
+            },
+            tokens_per_example: TokenLayout::ALL
+                .into_iter()
+                .map(|t| {
+                    (
+                        json(&t).as_str().unwrap_or_default().to_owned(),
+                        t.seq_len(1) as u32,
+                    )
+                })
+                .collect(),
             probes: Probe::ALL.to_vec(),
             eval_tasks: EvalTasks::ALL.to_vec(),
             session: specs(crate::icl::config::fields::ALL, &session_defaults),

@@ -288,8 +288,9 @@ export async function inferenceCost(
   tokens?: number,
 ): Promise<InferenceCost> {
   const checked = plain("config", config) as SessionConfig;
-  // interleaved prompts hold two tokens per example, paired ones one
-  const perExample = reading("tokens", () => checked.tokens) === "paired" ? 1 : 2;
+  // a prompt holds a layout's tokens per example (interleaved: x and y apart; paired: one)
+  const layout = reading("tokens", () => checked.tokens) ?? CATALOG.icl.defaults.tokens;
+  const perExample = CATALOG.icl.tokensPerExample[String(layout)] ?? 2;
   const n = tokens ?? perExample * (reading("points", () => checked.points) ?? DEFAULT_POINTS);
   if (typeof n !== "number") {
     // The core checks the range; a BigInt, string or object must not reach its number parameter.

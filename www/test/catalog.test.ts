@@ -51,8 +51,8 @@ test("every core choice on every page shows the core's title", () => {
 });
 
 /**
- * Core names the site must take from the catalog: backbones, and every continual choice a page
- * builds a config from (strategies, streams, datasets). The teachers page is exempt: its lessons
+ * Core names the site must take from the catalog: backbones, token layouts, and every continual
+ * choice a page builds a config from (strategies, streams, datasets). The teachers page is exempt: its lessons
  * are links, and a link names its settings as a URL does (the e2e lessons test opens each one).
  */
 const NAMES: Record<string, readonly string[]> = {
@@ -60,10 +60,11 @@ const NAMES: Record<string, readonly string[]> = {
   strategy: CATALOG.continual.strategies.map((s) => s.kind),
   scenario: CATALOG.continual.scenarios.map((s) => s.kind),
   dataset: CATALOG.continual.datasets.map((d) => d.kind),
+  "token layout": CATALOG.icl.tokens,
 };
 const EXEMPT = /^pages[/\\]teachers[/\\]/;
 
-test("no site module spells a backbone's or a continual choice's config name", () => {
+test("no site module spells a backbone's, a token layout's or a continual choice's config name", () => {
   const src = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../../src");
   const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
     (f) => f.endsWith(".ts") && !EXEMPT.test(f),

@@ -188,6 +188,7 @@ fn typescript() -> String {
         Model,
         PresetShape,
         Strategy,
+        BaselineRoles,
         StrategySetting,
         Choice,
         Titles,

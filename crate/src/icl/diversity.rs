@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::finding::{Evidence, NoiseSource, Spread, half_range, mean, thousands};
 
 pub use crossover::Crossover;
-pub use position::{Position, position_of};
+pub use position::{LEARNING, MEMORIZING, Position, position_of};
 
 mod crossover;
 mod position;

@@ -201,6 +201,24 @@ export const CATALOG: Catalog = {
       "dmmse",
       "bayes_ridge"
     ],
+    "baselineRoles": {
+      "always": [
+        "zero"
+      ],
+      "needsPool": [
+        "dmmse"
+      ],
+      "fitsPerPrompt": [
+        "relu_net",
+        "boosted_trees"
+      ],
+      "memorizing": "dmmse",
+      "learning": "bayes_ridge"
+    },
+    "tokensPerExample": {
+      "interleaved": 2,
+      "paired": 1
+    },
     "probes": [
       "none",
       "skewed",

@@ -1913,6 +1913,15 @@ export type IclCatalog = {
    * Every baseline, `zero` (always computed) first.
    */
   baselines: Array<BaselineKind>,
+  /**
+   * What each baseline needs or costs, so a page can choose and order them.
+   */
+  baselineRoles: BaselineRoles,
+  /**
+   * Tokens each example takes in a prompt, per layout (a prompt of k examples is k times as
+   * long).
+   */
+  tokensPerExample: { [key in string]: number },
   probes: Array<Probe>,
   /**
    * Which tasks an evaluation's prompts use (fresh, or the training pool's).
@@ -2067,6 +2076,31 @@ export type Strategy = {
    * The config settings it reads, in form order; a page builds one control for each name.
    */
   settings: Array<StrategySetting>,
+};
+
+/**
+ * Baselines by what they need or cost.
+ */
+export type BaselineRoles = {
+  /**
+   * Computed by every evaluation whether asked for or not.
+   */
+  always: Array<BaselineKind>,
+  /**
+   * Need a session trained on a task pool.
+   */
+  needsPool: Array<BaselineKind>,
+  /**
+   * Fit a model on every prompt and every k: the slowest, computed last by a page.
+   */
+  fitsPerPrompt: Array<BaselineKind>,
+  /**
+   * Task diversity's two references: the memorizing solution (Bayes-optimal for the pool) and
+   * the learning one (Bayes-optimal for a fresh task), between which a model's position is
+   * measured.
+   */
+  memorizing: BaselineKind,
+  learning: BaselineKind,
 };
 
 /**

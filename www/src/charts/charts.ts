@@ -117,6 +117,8 @@ export const LABELS: Record<string, string> = {
 };
 
 const LEARNERS = ["model", ...CATALOG.icl.models.map((m) => m.kind)];
+/** Baselines every evaluation computes (the zero estimator): a reference line, dashed, without a band. */
+const ALWAYS: ReadonlySet<string> = new Set(CATALOG.icl.baselineRoles.always);
 
 /** Learners first (in that order), then the other methods in their given order. */
 function modelFirst(names: string[]): string[] {
@@ -200,9 +202,9 @@ export class ErrorChart extends MethodChart {
     const bands: uPlot.Band[] = [];
     for (const name of names) {
       const at = series.length;
-      if (name === "zero") {
+      if (ALWAYS.has(name)) {
         series.push({
-          label: LABELS.zero,
+          label: LABELS[name],
           stroke: colour(name),
           dash: [6, 6],
           width: 1.5,
@@ -268,12 +270,12 @@ export class ErrorChart extends MethodChart {
       if (!c) continue;
       data.push(c.mean);
       this.drawn.push({ name, mean: c.mean });
-      if (name !== "zero") data.push(c.lower, c.upper);
+      if (!ALWAYS.has(name)) data.push(c.lower, c.upper);
     }
     const highest = (name: string): number =>
       Math.max(0, ...(curves[name]?.mean ?? []).filter(Number.isFinite));
     const kept = Math.max(
-      ...names.filter((n) => n === "zero" || LEARNERS.includes(n)).map(highest),
+      ...names.filter((n) => ALWAYS.has(n) || LEARNERS.includes(n)).map(highest),
       0.05,
     );
     const all = Math.max(...names.map(highest), kept);
@@ -345,7 +347,7 @@ export class PromptChart extends MethodChart {
 
   /** `predictions` keyed by method; the zero estimator's (all 0) is left out. */
   show(targets: number[], predictions: Record<string, number[]>): void {
-    const names = this.ensure(Object.keys(predictions).filter((n) => n !== "zero"));
+    const names = this.ensure(Object.keys(predictions).filter((n) => !ALWAYS.has(n)));
     const ks = targets.map((_, i) => i);
     this.plot?.setData([
       ks,

@@ -78,7 +78,9 @@ export function taskConfig(
  * Baselines a visitor can switch on; the zero estimator is always drawn (the core computes it),
  * and dMMSE needs a model trained on a task pool, which these pages do not train.
  */
-export const BASELINES = icl.baselines.filter((b) => b !== "zero" && b !== "dmmse");
+export const BASELINES = icl.baselines.filter(
+  (b) => !icl.baselineRoles.always.includes(b) && !icl.baselineRoles.needsPool.includes(b),
+);
 const DEVICES = icl.devices;
 const MODELS = icl.models.map((m) => m.kind);
 const SEED = field(icl.session, "seed");

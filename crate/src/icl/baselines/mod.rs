@@ -110,6 +110,22 @@ impl BaselineKind {
         }
     }
 
+    /// Fits a model on every prompt and every k (a network by Adam, boosted trees): the slowest
+    /// to evaluate, so a page can compute it after the others.
+    pub fn fits_per_prompt(self) -> bool {
+        matches!(self, Self::ReluNet | Self::BoostedTrees)
+    }
+
+    /// Computed by every evaluation whether asked for or not (the zero estimator).
+    pub fn always(self) -> bool {
+        self == Self::Zero
+    }
+
+    /// Needs a session trained on a task pool (dMMSE).
+    pub fn needs_pool(self) -> bool {
+        self == Self::Dmmse
+    }
+
     /// Its name in a sentence ("least squares", "k-NN").
     pub fn title(self) -> &'static str {
         match self {

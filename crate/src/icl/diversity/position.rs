@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::icl::baselines::BaselineKind;
+
 /// Where one model sits between dMMSE and ridge on one set of prompts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -51,13 +53,19 @@ fn mean_over_k(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
+/// The memorizing solution a model of few tasks sits near: dMMSE, Bayes-optimal for its pool.
+pub const MEMORIZING: BaselineKind = BaselineKind::Dmmse;
+/// The learning solution a model of many tasks sits near: ridge with λ = σ², Bayes-optimal for
+/// a fresh task.
+pub const LEARNING: BaselineKind = BaselineKind::BayesRidge;
+
 /// The position of an evaluation's model, when it was compared with both dMMSE and ridge:
 /// distances averaged over k (Raventós et al.'s Eq. 4 averages the per-position distance).
 pub fn position_of(
     distances: &BTreeMap<String, Vec<f64>>,
     dmmse_to_ridge: Option<&[f64]>,
 ) -> Option<Position> {
-    let a = mean_over_k(distances.get("dmmse")?);
-    let b = mean_over_k(distances.get("bayes_ridge")?);
+    let a = mean_over_k(distances.get(MEMORIZING.name())?);
+    let b = mean_over_k(distances.get(LEARNING.name())?);
     Position::of(a, b, mean_over_k(dmmse_to_ridge?))
 }

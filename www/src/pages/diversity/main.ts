@@ -6,6 +6,7 @@
  * package and the sweep's own JSON; this file wires controls, URL state and charts.
  */
 import {
+  CATALOG,
   createSession,
   loadSession,
   type BaselineKind,
@@ -89,17 +90,20 @@ slider.addEventListener("change", () => {
   if (m && m !== page.state.m) page.commit("m", m);
 });
 
+/** The two references a model sits between: the memorizing one (dMMSE) and the learning one (ridge). */
+const { memorizing, learning } = CATALOG.icl.baselineRoles;
+
 /** Baselines of an evaluation: dMMSE needs the pool, ridge always. */
 function baselines(): BaselineKind[] {
-  return pool() === null ? ["bayes_ridge"] : ["dmmse", "bayes_ridge"];
+  return pool() === null ? [learning] : [memorizing, learning];
 }
 
 const distance = (e: Evaluation, name: string): number => mean(e.distances?.[name] ?? []);
 
 /** The evaluation's numbers; where the model sits between dMMSE and ridge is the core's sentence. */
 function summary(e: Evaluation, where: string): string {
-  const toD = distance(e, "dmmse");
-  const toR = distance(e, "bayes_ridge");
+  const toD = distance(e, memorizing);
+  const toR = distance(e, learning);
   const model = mean(e.curves.model?.mean ?? []);
   const place = e.position ? ` It sits ${e.position.description}.` : "";
   return `${where}: error ${fmt(model)} (mean over k); distance to dMMSE ${fmt(toD)}, to ridge ${fmt(toR)}.${place}`;
@@ -119,16 +123,16 @@ async function evaluate(s: Session, mine: number): Promise<void> {
   freshChart.show(fresh.curves as Record<string, ErrorCurve>);
   el("fresh-summary").textContent = summary(fresh, "On new tasks");
   const data = document.body.dataset;
-  data.freshToDmmse = String(distance(fresh, "dmmse"));
-  data.freshToRidge = String(distance(fresh, "bayes_ridge"));
+  data.freshToDmmse = String(distance(fresh, memorizing));
+  data.freshToRidge = String(distance(fresh, learning));
   if (fresh.position) data.freshPosition = String(fresh.position.fraction);
   else delete data.freshPosition;
   data.evaluatedStep = String(fresh.step ?? 0);
   if (onPool) {
     poolChart.show(onPool.curves as Record<string, ErrorCurve>);
     el("pool-summary").textContent = summary(onPool, "On its own training tasks");
-    data.poolToDmmse = String(distance(onPool, "dmmse"));
-    data.poolToRidge = String(distance(onPool, "bayes_ridge"));
+    data.poolToDmmse = String(distance(onPool, memorizing));
+    data.poolToRidge = String(distance(onPool, learning));
   } else {
     poolChart.clear();
     delete data.poolToDmmse;

@@ -5,6 +5,7 @@
  * The numbers come from the package's worker; this file only asks for them and draws them.
  */
 import {
+  CATALOG,
   evaluateBaselines,
   type ErrorCurve,
   type EvaluateOptions,
@@ -18,8 +19,8 @@ import type { ICL } from "../../shell/tables.js";
 
 type State = StateOf<typeof ICL>;
 
-/** Baselines that train a model on every prompt and every k: computed after the others. */
-const SLOW: ReadonlySet<string> = new Set(["relu_net", "boosted_trees"]);
+/** Baselines that fit a model on every prompt and every k: computed after the others. */
+const SLOW: ReadonlySet<string> = new Set(CATALOG.icl.baselineRoles.fitsPerPrompt);
 
 /** What the evaluation reads from the page. */
 export interface EvaluationPage {

@@ -252,7 +252,8 @@ async function prepare(): Promise<void> {
       s
         ? `${uploaded ? "Your" : "Shipped"} model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
         : `Press Train to meta-train a blank ${MODEL_NAMES[page.state.model as Backbone]} on this function class.` +
-            (page.state.tokens === "paired" && page.state.task === "linear"
+            (page.state.tokens === CATALOG.icl.fromScratch.tokens &&
+            page.state.task === CATALOG.icl.fromScratch.task.kind
               ? ` With paired tokens it usually learns in context within a thousand steps: watch the error with ${2 * page.state.dims} examples fall to ${TARGET_ERROR}.`
               : ""),
     );

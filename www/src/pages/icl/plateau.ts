@@ -5,6 +5,7 @@
  * paired layout learns at once; the reference's interleaved layout sits on the loss plateau.
  */
 import {
+  CATALOG,
   createSession,
   type Report,
   type Session,
@@ -16,7 +17,12 @@ import { describe, el } from "../../shell/dom.js";
 import { drive, rounds } from "../../shell/stream.js";
 import { errorAtTwoD } from "./target.js";
 
-const LAYOUTS: readonly TokenLayout[] = ["paired", "interleaved"];
+/** Every token layout of the core, the one with fewer tokens per example first. */
+const LAYOUTS: readonly TokenLayout[] = [...CATALOG.icl.tokens].sort(
+  (a, b) => (CATALOG.icl.tokensPerExample[a] ?? 0) - (CATALOG.icl.tokensPerExample[b] ?? 0),
+);
+const blank = (): Record<string, Line> =>
+  Object.fromEntries(LAYOUTS.map((layout) => [layout, empty()]));
 /** Prompts per error estimate after a round: enough to tell 0.1 from 1, cheap next to 25 steps. */
 const CHECK_PROMPTS = 128;
 
@@ -42,14 +48,14 @@ export class PlateauView {
   private readonly chart = new LineChart(
     el("plateau-chart"),
     { x: "step", y: "loss / zero predictor", logY: true, wholeX: true },
-    [{ name: "paired" }, { name: "interleaved", dash: [6, 4] }],
+    LAYOUTS.map((name, i) => (i === 0 ? { name } : { name, dash: [6, 4] })),
     "The two loss curves appear here once you press Train both layouts.",
   );
   private readonly status = el<HTMLParagraphElement>("plateau-status");
   private readonly trainButton = el<HTMLButtonElement>("plateau-train");
   private readonly stopButton = el<HTMLButtonElement>("plateau-stop");
   private sessions: Session[] = [];
-  private lines: Record<TokenLayout, Line> = { paired: empty(), interleaved: empty() };
+  private lines: Record<string, Line> = blank();
   private stopRequested = false;
   private generation = 0;
 
@@ -74,7 +80,7 @@ export class PlateauView {
     this.stopRequested = true;
     const old = this.sessions;
     this.sessions = [];
-    this.lines = { paired: empty(), interleaved: empty() };
+    this.lines = blank();
     this.chart.clear();
     this.status.textContent = "";
     delete document.body.dataset.plateau;
@@ -119,7 +125,7 @@ export class PlateauView {
   }
 
   private record(layout: TokenLayout, report: Report): void {
-    const line = this.lines[layout];
+    const line = this.lines[layout]!;
     line.steps.push(report.step);
     line.losses.push(report.normalizedLoss);
   }
@@ -129,21 +135,26 @@ export class PlateauView {
     for (const [i, s] of this.sessions.entries()) {
       const result = await s.evaluate({ prompts: CHECK_PROMPTS, baselines: [] });
       if (mine !== this.generation) return;
-      this.lines[LAYOUTS[i] as TokenLayout].error =
+      this.lines[LAYOUTS[i] as TokenLayout]!.error =
         errorAtTwoD(result.curves.model?.mean, d) ?? null;
     }
   }
 
   private show(d: number): void {
-    const { paired, interleaved } = this.lines;
-    this.chart.show(paired.steps, [paired.losses, interleaved.losses]);
-    const say = (name: string, line: Line) =>
+    const lines = LAYOUTS.map((layout) => [layout, this.lines[layout] ?? empty()] as const);
+    const steps = lines[0]?.[1].steps ?? [];
+    this.chart.show(
+      steps,
+      lines.map(([, line]) => line.losses),
+    );
+    const say = ([name, line]: readonly [string, Line]) =>
       `${name}: loss ${line.losses.at(-1)?.toFixed(3) ?? "–"} of the zero predictor's, error at k = ${2 * d} ${line.error?.toFixed(2) ?? "–"}`;
-    this.status.textContent = `step ${paired.steps.at(-1) ?? 0} · ${say("paired", paired)} · ${say("interleaved", interleaved)}`;
+    this.status.textContent = [`step ${steps.at(-1) ?? 0}`, ...lines.map(say)].join(" · ");
     document.body.dataset.plateau = JSON.stringify({
-      step: paired.steps.at(-1) ?? 0,
-      paired: { loss: paired.losses.at(-1), error: paired.error },
-      interleaved: { loss: interleaved.losses.at(-1), error: interleaved.error },
+      step: steps.at(-1) ?? 0,
+      ...Object.fromEntries(
+        lines.map(([name, line]) => [name, { loss: line.losses.at(-1), error: line.error }]),
+      ),
     });
   }
 }
