@@ -148,8 +148,11 @@ test("a few steps in the page: loss, both accuracies and the attention at the qu
   // blank model, then steps 3 and 6
   assert.equal(await page.getAttribute("#accuracy-chart", "data-points"), "3");
   assert.equal(await page.getAttribute("#loss-chart", "data-points"), "2");
-  // a changed setting ends the run; Train starts afresh with it (the xLSTM: no attention to draw)
+  // a changed setting ends the run once the visitor agrees to lose the trained model; Train
+  // starts afresh with it (the xLSTM: no attention to draw)
   await page.selectOption('select[name="backbone"]', "xlstm");
+  assert.match(await page.textContent("#status"), /^Changing .* starts a new model/);
+  await page.click("#status button.discard");
   await page.waitForFunction(() =>
     /Settings changed/.test(document.getElementById("status").textContent),
   );

@@ -114,6 +114,8 @@ test("from scratch with an sLSTM-only stack: settings in the URL, both models tr
   // sLSTM-only at width 64: per block 4·64 cell floats + 3·64 conv history, 4 blocks.
   assert.equal(cost.xlstm.stateFirst, 4 * (4 * 64 + 3 * 64));
   await page.selectOption("select[name=task]", "decision_tree");
+  // both models were trained here: the page asks before it replaces them
+  await page.click("#status button.discard");
   await page.waitForFunction(
     () => document.body.dataset.state === "idle" && document.body.dataset.curves,
     null,

@@ -289,8 +289,11 @@ export async function inferenceCost(
 ): Promise<InferenceCost> {
   const checked = plain("config", config) as SessionConfig;
   // a prompt holds a layout's tokens per example (interleaved: x and y apart; paired: one)
-  const layout = reading("tokens", () => checked.tokens) ?? CATALOG.icl.defaults.tokens;
-  const perExample = CATALOG.icl.tokensPerExample[String(layout)] ?? 2;
+  // (anything but a layout's name is left for the core to refuse, naming `tokens`)
+  const layout: unknown = reading("tokens", () => checked.tokens) ?? CATALOG.icl.defaults.tokens;
+  const counts = CATALOG.icl.tokensPerExample;
+  const perExample =
+    typeof layout === "string" && Object.hasOwn(counts, layout) ? counts[layout]! : 2;
   const n = tokens ?? perExample * (reading("points", () => checked.points) ?? DEFAULT_POINTS);
   if (typeof n !== "number") {
     // The core checks the range; a BigInt, string or object must not reach its number parameter.
