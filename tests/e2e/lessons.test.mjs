@@ -276,7 +276,10 @@ test("lesson: the stability gap, replay dips after each switch and recovers", as
     gaps.length >= 1 && Math.max(...gaps.map((g) => g.drop)) > 0.1,
     "a visible dip that came back",
   );
-  assert.ok(await page.isVisible("#strategy-notes"), "the page says Joint sees every task from step 0");
+  assert.ok(
+    await page.isVisible("#strategy-notes"),
+    "the page says Joint sees every task from step 0",
+  );
   assert.match(await page.textContent("#strategy-notes"), /^Joint is the upper bound/);
   assert.deepEqual(page.consoleErrors, []);
   await page.close();

@@ -65,12 +65,19 @@ test("skip link, focus after Train and Pause, badge and refused values, at both 
       /^Changing Seed starts a new model: the one trained here \([\d,]+ steps\) would be lost\./,
       where,
     );
-    assert.equal(await page.inputValue("[name=seed]"), seed, `${where}: the control shows the old value`);
+    assert.equal(
+      await page.inputValue("[name=seed]"),
+      seed,
+      `${where}: the control shows the old value`,
+    );
     assert.equal(await active(page), "BUTTON", `${where}: focus on the question`);
     await page.click("#status button.keep");
     assert.equal(await page.textContent("#train"), "Resume", `${where}: the model is kept`);
     assert.equal(await page.inputValue("[name=seed]"), seed);
-    assert.ok(!new URL(page.url()).searchParams.has("seed"), `${where}: the URL keeps the old seed`);
+    assert.ok(
+      !new URL(page.url()).searchParams.has("seed"),
+      `${where}: the URL keeps the old seed`,
+    );
     // a setting that does not replace it applies at once
     await page.fill("[name=every]", "7");
     await page.dispatchEvent("[name=every]", "change");
