@@ -1,6 +1,7 @@
-//! The learning-rate schedule, the training clock and the training report (the optimizer is
-//! burn's Adam, built in `session.rs`).
+//! The learning-rate schedule, the reporting and evaluation cadence, the training clock and the
+//! training report (the optimizer is burn's Adam, built in `session.rs`).
 
+pub mod cadence;
 pub mod clock;
 pub mod schedule;
 

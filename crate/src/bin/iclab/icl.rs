@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use iclab::icl::evaluate;
+use iclab::train::cadence::Cadence;
 use iclab::{Error, Result, Session};
 use serde_json::json;
 
@@ -97,9 +98,14 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
             let started = std::time::Instant::now();
             let mut reports = Vec::new();
             let mut evaluations = Vec::new();
+            // the core's cadence, on the model's own step (a resumed run keeps its multiples);
+            // the last step's evaluation is the final one, after the checkpoint is written
+            let cadence = Cadence { every, eval_every };
+            let end = session.step().saturating_add(steps);
             let mut done = 0;
             while done < steps {
-                let n = every.min(steps - done);
+                let at = session.step();
+                let n = cadence.chunk(at, end);
                 let report = session.train(n).await?;
                 done += n;
                 if json {
@@ -117,7 +123,7 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
                     );
                 }
                 reports.push(report);
-                if eval_every > 0 && done % eval_every < n && done < steps {
+                if eval_every > 0 && cadence.evaluates(at, at + n, end) && done < steps {
                     let result = session.evaluate(&eval).await?;
                     if json {
                         out!("{}", json!({ "evaluation": to_json(&result) }));

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use iclab::classify::{BurstyConfig, ClassifyConfig, ClassifySession, ClassifySweep, Point, Run};
+use iclab::train::cadence::Cadence;
 use iclab::{Error, Result};
 
 mod flags;
@@ -62,9 +63,18 @@ pub async fn run(
     let mut session = ClassifySession::new(config.clone()).await?;
     let mut curve = Vec::new();
     let mut last = None;
+    // the core's cadence with an evaluation at every report
+    let cadence = Cadence {
+        every: schedule.every,
+        eval_every: schedule.every,
+    };
     while session.step() < schedule.steps {
-        let n = schedule.every.min(schedule.steps - session.step());
+        let at = session.step();
+        let n = cadence.chunk(at, schedule.steps);
         let report = session.train(n).await?;
+        if !cadence.evaluates(at, at + n, schedule.steps) {
+            continue;
+        }
         let e = session.evaluate(schedule.prompts).await?;
         let point = Point::of(&e, report.loss);
         each(&point);
