@@ -184,6 +184,9 @@ pub struct IclCatalog {
     /// long).
     pub tokens_per_example: BTreeMap<String, u32>,
     pub probes: Vec<Probe>,
+    /// The evaluation setting each probe reads (`scaled` → `probeScale`); probes without one are
+    /// left out.
+    pub probe_parameters: BTreeMap<String, String>,
     /// Which tasks an evaluation's prompts use (fresh, or the training pool's).
     pub eval_tasks: Vec<EvalTasks>,
     /// `createSession`'s numbers.
@@ -439,6 +442,13 @@ pub fn catalog() -> Catalog {
                 })
                 .collect(),
             probes: Probe::ALL.to_vec(),
+            probe_parameters: Probe::ALL
+                .into_iter()
+                .filter_map(|p| {
+                    let name = json(&p).as_str().unwrap_or_default().to_owned();
+                    p.parameter().map(|f| (name, f.name.to_owned()))
+                })
+                .collect(),
             eval_tasks: EvalTasks::ALL.to_vec(),
             session: specs(crate::icl::config::fields::ALL, &session_defaults),
             defaults: SessionConfig::default(),

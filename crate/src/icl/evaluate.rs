@@ -25,8 +25,8 @@ pub mod fields {
     use crate::schema::Field;
 
     pub const PROMPTS: Field = Field::int("prompts", 1, 20_000);
-    pub const PROBE_SCALE: Field = Field::positive("probeScale", 100.0);
-    pub const PROBE_NOISE: Field = Field::real("probeNoise", 0.0, 100.0);
+    pub const PROBE_SCALE: Field = Field::positive("probeScale", 100.0).labelled("×");
+    pub const PROBE_NOISE: Field = Field::real("probeNoise", 0.0, 100.0).labelled("σ =");
     /// At most `prompts` as well.
     pub const EXAMPLES: Field = Field::int("examples", 0, 64);
     pub const ALL: &[Field] = &[PROMPTS, PROBE_SCALE, PROBE_NOISE, EXAMPLES];

@@ -39,6 +39,16 @@ pub enum Probe {
 }
 
 impl Probe {
+    /// The evaluation setting it reads, if any (`probeScale`, `probeNoise`).
+    pub fn parameter(self) -> Option<crate::schema::Field> {
+        use crate::icl::evaluate::fields;
+        match self {
+            Self::Scaled => Some(fields::PROBE_SCALE),
+            Self::Noisy => Some(fields::PROBE_NOISE),
+            Self::None | Self::Skewed | Self::RandomQuadrants | Self::OppositeQuadrants => None,
+        }
+    }
+
     /// What a menu or a legend calls it.
     pub fn title(self) -> &'static str {
         match self {

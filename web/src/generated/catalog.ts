@@ -227,6 +227,10 @@ export const CATALOG: Catalog = {
       "scaled",
       "noisy"
     ],
+    "probeParameters": {
+      "noisy": "probeNoise",
+      "scaled": "probeScale"
+    },
     "evalTasks": [
       "fresh",
       "pool"
@@ -421,7 +425,7 @@ export const CATALOG: Catalog = {
         "minExclusive": false,
         "integer": false,
         "maxOf": null,
-        "label": "",
+        "label": "σ =",
         "default": 1.0
       },
       "probeScale": {
@@ -430,7 +434,7 @@ export const CATALOG: Catalog = {
         "minExclusive": true,
         "integer": false,
         "maxOf": null,
-        "label": "",
+        "label": "×",
         "default": 2.0
       },
       "prompts": {

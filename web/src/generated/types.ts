@@ -1924,6 +1924,11 @@ export type IclCatalog = {
   tokensPerExample: { [key in string]: number },
   probes: Array<Probe>,
   /**
+   * The evaluation setting each probe reads (`scaled` → `probeScale`); probes without one are
+   * left out.
+   */
+  probeParameters: { [key in string]: string },
+  /**
    * Which tasks an evaluation's prompts use (fresh, or the training pool's).
    */
   evalTasks: Array<EvalTasks>,

@@ -76,12 +76,12 @@ export class IclEvaluation {
       probe instanceof HTMLSelectElement
         ? (probe.selectedOptions[0]?.textContent ?? state.probe)
         : state.probe;
+    // the probe's own setting, with its symbol: "× 2.0", "σ = 0.50"
+    const parameter = CATALOG.icl.probeParameters[state.probe];
+    const value = parameter ? (state as Record<string, unknown>)[parameter] : undefined;
+    const symbol = parameter ? CATALOG.icl.evaluation[parameter]?.label : undefined;
     const detail =
-      state.probe === "scaled"
-        ? ` ×${Number(state.probeScale).toPrecision(2)}`
-        : state.probe === "noisy"
-          ? ` σ = ${state.probeNoise}`
-          : "";
+      value === undefined ? "" : ` ${symbol ?? parameter} ${Number(value).toPrecision(2)}`;
     return `Evaluating ${state.evalPrompts} prompts (${name}${detail})…`;
   }
 

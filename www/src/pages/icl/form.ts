@@ -54,8 +54,10 @@ export function writeForm(
   for (const label of form.querySelectorAll<HTMLElement>("[data-for-task]")) {
     label.hidden = label.dataset.forTask !== state.task;
   }
-  for (const label of form.querySelectorAll<HTMLElement>("[data-for-probe]")) {
-    label.hidden = label.dataset.forProbe !== state.probe;
+  // a probe's own setting shows while that probe is chosen
+  const parameter = CATALOG.icl.probeParameters[String(state.probe)];
+  for (const label of form.querySelectorAll<HTMLElement>("[data-probe-parameter]")) {
+    label.hidden = label.querySelector("[name]")?.getAttribute("name") !== parameter;
   }
 }
 
