@@ -20,7 +20,7 @@ use crate::icl::config::{Backbone, Preset, SessionConfig};
 use crate::icl::evaluate::{EvalConfig, EvalTasks};
 use crate::icl::probe::Probe;
 use crate::icl::{TaskKind, TokenLayout};
-use crate::schema::{Field, FieldSpec, specs};
+use crate::schema::{Field, FieldSpec, serde_name, specs};
 
 /// Field name → bounds and default.
 pub type Fields = BTreeMap<String, FieldSpec>;
@@ -316,7 +316,7 @@ fn titled<T: Serialize + Copy>(
 ) -> BTreeMap<String, String> {
     all.iter()
         .map(|&c| {
-            let name = json(&c).as_str().unwrap_or_default().to_owned();
+            let name = serde_name(&c);
             (name, title(c).to_owned())
         })
         .collect()
@@ -370,7 +370,7 @@ pub fn catalog() -> Catalog {
                 .into_iter()
                 .map(|p| {
                     let (layers, d_model, heads) = kind.shape(p);
-                    let name = json(&p).as_str().unwrap_or_default().to_owned();
+                    let name = serde_name(&p);
                     (
                         name,
                         PresetShape {
@@ -434,18 +434,13 @@ pub fn catalog() -> Catalog {
             },
             tokens_per_example: TokenLayout::ALL
                 .into_iter()
-                .map(|t| {
-                    (
-                        json(&t).as_str().unwrap_or_default().to_owned(),
-                        t.seq_len(1) as u32,
-                    )
-                })
+                .map(|t| (serde_name(&t), t.seq_len(1) as u32))
                 .collect(),
             probes: Probe::ALL.to_vec(),
             probe_parameters: Probe::ALL
                 .into_iter()
                 .filter_map(|p| {
-                    let name = json(&p).as_str().unwrap_or_default().to_owned();
+                    let name = serde_name(&p);
                     p.parameter().map(|f| (name, f.name.to_owned()))
                 })
                 .collect(),

@@ -147,6 +147,15 @@ impl Field {
     }
 }
 
+/// The name serde gives a unit enum value (`"power_law_replay"`), as configs, URLs and the
+/// catalog write it; empty for a value that does not serialize to a string.
+pub fn serde_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// A field's bounds next to its default, as the catalog lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -32,7 +32,7 @@ use super::data::Dataset;
 use super::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
 use super::run::{BufferPolicy, ClConfig, Embedding, fields};
 use super::scenarios::{Stream, Task};
-use crate::schema::Field;
+use crate::schema::{Field, serde_name};
 
 pub use class_balanced::ClassBalanced;
 pub use ewc::Ewc;
@@ -248,13 +248,7 @@ impl Setting {
 /// `(config name, title)` of every value of a menu enum.
 fn titled<T: Serialize + Copy>(all: &[T], title: fn(T) -> &'static str) -> Vec<(String, String)> {
     all.iter()
-        .map(|&v| {
-            let name = serde_json::to_value(v)
-                .ok()
-                .and_then(|j| j.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            (name, title(v).to_owned())
-        })
+        .map(|&v| (serde_name(&v), title(v).to_owned()))
         .collect()
 }
 
