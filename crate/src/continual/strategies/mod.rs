@@ -22,17 +22,18 @@ pub mod replay;
 pub mod reservoir;
 pub mod si;
 
-use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::Gradients;
-use burn::tensor::{Device, Tensor};
-use rand::rngs::StdRng;
+mod hooks;
+mod setting;
+
 use serde::{Deserialize, Serialize};
 
-use super::data::Dataset;
-use super::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
+use super::learners::{AnalyticHead, NearestClassMean, StreamingLda};
 use super::run::{BufferPolicy, ClConfig, Embedding, fields};
-use super::scenarios::{Stream, Task};
-use crate::schema::{Field, serde_name};
+use super::scenarios::Stream;
+use setting::titled;
+
+pub use hooks::{Needs, StepContext, StepUpdate, Strategy, TaskEnd, flat_grads, flat_params};
+pub use setting::{Family, Recipe, Setting, SettingValue, Shape};
 
 pub use class_balanced::ClassBalanced;
 pub use ewc::Ewc;
@@ -44,213 +45,6 @@ pub use power_law::PowerLawReplay;
 pub use replay::{Memory, Replay};
 pub use reservoir::Reservoir;
 pub use si::Si;
-
-/// What a strategy needs the training loop to compute for it.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Needs {
-    /// The parameters as one vector at every step ([`StepContext::params`]).
-    pub params: bool,
-    /// Logits of the model as it was at the end of the previous task ([`StepContext::teacher`]).
-    pub teacher: bool,
-    /// The diagonal empirical Fisher at the end of each task ([`TaskEnd::fisher`]).
-    pub fisher: bool,
-    /// Each step's gradient and parameter change ([`Strategy::after_step`]).
-    pub updates: bool,
-}
-
-/// One optimizer step, as [`Strategy::after_step`] sees it (if [`Needs::updates`]): flattened
-/// in [`flat_params`] order, constant, on the inner (non-autodiff) device.
-pub struct StepUpdate<'a> {
-    /// The gradient of the step's loss (penalty included), at the parameters before the step.
-    pub grad: &'a Tensor<1>,
-    pub before: &'a Tensor<1>,
-    pub after: &'a Tensor<1>,
-}
-
-/// What a strategy may use to add a loss term at one step.
-pub struct StepContext<'a> {
-    /// Logits of the model being trained on the whole batch (current + rehearsed), with grad.
-    pub logits: &'a Tensor<2>,
-    /// Every parameter flattened into one vector, with grad (if [`Needs::params`]).
-    pub params: Option<&'a Tensor<1>>,
-    /// The previous task's model's logits on the same batch, constant (if [`Needs::teacher`]).
-    pub teacher: Option<&'a Tensor<2>>,
-    pub device: &'a Device,
-}
-
-/// What a strategy learns when a task ends.
-pub struct TaskEnd<'a> {
-    /// The parameters now, flattened, constant.
-    pub params: &'a Tensor<1>,
-    /// Mean squared gradient of the loss over minibatches of the task (if [`Needs::fisher`]).
-    pub fisher: Option<&'a Tensor<1>>,
-    pub task: &'a Task,
-}
-
-pub trait Strategy {
-    fn needs(&self) -> Needs {
-        Needs::default()
-    }
-
-    /// Called when a segment of training on `task` starts; `index` is the task's index in the
-    /// stream's task list (a task that comes back passes the same index again), not the segment's.
-    fn start_task(&mut self, _task: &Task, _index: usize) {}
-
-    /// Whether the current task's batch is part of the step (Joint replaces it).
-    fn trains_on_current(&self) -> bool {
-        true
-    }
-
-    /// Up to `n` stored examples to train on next to the current batch; `None` for none.
-    fn rehearsal(&mut self, _rng: &mut StdRng, _n: usize) -> Option<Dataset> {
-        None
-    }
-
-    /// An extra loss term for this step.
-    fn penalty(&self, _ctx: &StepContext) -> Option<Tensor<1>> {
-        None
-    }
-
-    /// Called with every batch of the current task after the step.
-    fn observe(&mut self, _batch: &Dataset, _rng: &mut StdRng) {}
-
-    /// Called after every optimizer step with what the step did (if [`Needs::updates`]).
-    fn after_step(&mut self, _update: &StepUpdate) {}
-
-    /// Called when training on a task ends.
-    fn end_task(&mut self, _end: &TaskEnd) {}
-}
-
-struct Flatten(Vec<Tensor<1>>);
-
-impl ModuleVisitor for Flatten {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.0.push(param.val().flatten::<1>(0, D - 1));
-    }
-}
-
-/// Every float parameter of `module`, flattened and concatenated in visiting order.
-pub fn flat_params<M: Module>(module: &M) -> Tensor<1> {
-    let mut f = Flatten(Vec::new());
-    module.visit(&mut f);
-    Tensor::cat(f.0, 0)
-}
-
-struct FlattenGrads<'a>(&'a Gradients, Vec<Tensor<1>>);
-
-impl ModuleVisitor for FlattenGrads<'_> {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let value = param.val();
-        let grad = value
-            .grad(self.0)
-            .unwrap_or_else(|| value.clone().inner().zeros_like());
-        self.1.push(grad.flatten::<1>(0, D - 1));
-    }
-}
-
-/// The gradient of every float parameter of `module` in [`flat_params`] order (zeros where a
-/// parameter got none), on the inner (non-autodiff) device.
-pub fn flat_grads<M: Module>(module: &M, grads: &Gradients) -> Tensor<1> {
-    let mut f = FlattenGrads(grads, Vec::new());
-    module.visit(&mut f);
-    Tensor::cat(f.1, 0)
-}
-
-/// How a learner is built and trained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// An MLP trained by gradient steps, with a [`Strategy`]'s hooks.
-    Net,
-    /// The prototypical network: an MLP trained by gradient steps, classifying by prototypes.
-    Protonet,
-    /// A host learner ([`HostLearner`]) reading each segment once, on raw inputs or an embedding.
-    Host,
-}
-
-/// A learner, ready to be built into a run (see `continual::run::learner`).
-pub enum Recipe {
-    Net(Box<dyn Strategy>),
-    Protonet,
-    /// Makes the learner for features of the given width (the inputs' or the embedding's).
-    Host(Box<dyn Fn(usize) -> Box<dyn HostLearner>>),
-}
-
-/// What a run's stream gives a recipe: its train data's input width and number of classes.
-#[derive(Debug, Clone, Copy)]
-pub struct Shape {
-    pub dim: usize,
-    pub classes: usize,
-}
-
-/// A setting a strategy reads from [`ClConfig`]: the catalog lists it with the strategy, and the
-/// continual page builds its control from that.
-#[derive(Debug, Clone, Copy)]
-pub struct Setting {
-    /// The page's and URL's name: one per meaning (`ewcLambda` and `l2Lambda` are both
-    /// `regularization`, with their own defaults), shared where one setting serves several
-    /// strategies (`bufferSize`).
-    pub name: &'static str,
-    /// The config key it sets.
-    pub key: &'static str,
-    /// What a form calls it.
-    pub label: &'static str,
-    pub value: SettingValue,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum SettingValue {
-    /// A number within `field`; its default is `default`, or the config's when `None`.
-    Number { field: Field, default: Option<f64> },
-    /// One of a menu's choices (config name, title), the config's default first chosen.
-    Choice(fn() -> Vec<(String, String)>),
-}
-
-impl Setting {
-    const fn number(name: &'static str, label: &'static str, field: Field) -> Self {
-        Self {
-            name,
-            key: field.name,
-            label,
-            value: SettingValue::Number {
-                field,
-                default: None,
-            },
-        }
-    }
-
-    /// `regularization` (λ) under this strategy's own name and default.
-    const fn lambda(name: &'static str, label: &'static str, default: f64) -> Self {
-        Self {
-            name,
-            key: fields::REGULARIZATION.name,
-            label,
-            value: SettingValue::Number {
-                field: fields::REGULARIZATION,
-                default: Some(default),
-            },
-        }
-    }
-
-    const fn choice(
-        name: &'static str,
-        label: &'static str,
-        choices: fn() -> Vec<(String, String)>,
-    ) -> Self {
-        Self {
-            name,
-            key: name,
-            label,
-            value: SettingValue::Choice(choices),
-        }
-    }
-}
-
-/// `(config name, title)` of every value of a menu enum.
-fn titled<T: Serialize + Copy>(all: &[T], title: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&v| (serde_name(&v), title(v).to_owned()))
-        .collect()
-}
 
 const BUFFER_SIZE: Setting =
     Setting::number("bufferSize", "Memory (examples)", fields::BUFFER_SIZE);
