@@ -9,8 +9,10 @@
 import { capabilities, type Capabilities, type DeviceInfo } from "iclab";
 import { applyChrome } from "./chrome.js";
 import { describe, deviceLost, el, showDeviceBadge } from "./dom.js";
-import { formatDuration, Progress } from "./progress.js";
+import { askToDiscard } from "./discard.js";
+import { Progress } from "./progress.js";
 import { drive } from "./stream.js";
+import { WaitingClock } from "./waiting.js";
 import { csv, download, stamp } from "./files.js";
 import { buildForm, choiceLabel } from "./form.js";
 import { friendlyName, mountShare, shared } from "./share.js";
@@ -112,7 +114,11 @@ export class Page<T extends Table> {
   /** A sentence about the run that stays before its status lines (a GPU lost and recovered). */
   private note = "";
   /** While loading: the elapsed time after the status line, so a slow start never looks stuck. */
-  private ticker: ReturnType<typeof setInterval> | null = null;
+  private readonly waiting = new WaitingClock(
+    this.status,
+    this.caps,
+    () => (this.state as Record<string, unknown>).device === "webgpu",
+  );
   /** Units (steps) the page's current model was trained here, since {@link clearRun}. */
   private trainedHere = 0;
 
@@ -311,54 +317,8 @@ export class Page<T extends Table> {
       }
     }
     if (message !== undefined) this.say(message, isError);
-    this.tick(next, message !== undefined);
+    this.waiting.update(next === "loading" || next === "running", message !== undefined);
     this.options.onPhase?.(next, working);
-  }
-
-  /**
-   * Loading (and the start of a run, until its first report) can take long on a software GPU
-   * adapter, where every shader compiles slowly: the status line counts the seconds and, past a
-   * few, says why and what is faster.
-   */
-  private tick(next: Phase, newLine: boolean): void {
-    const waiting = next === "loading" || next === "running";
-    // the same wait set again without a new line (a refresh) keeps its ticker
-    if (waiting && !newLine && this.ticker !== null) return;
-    if (this.ticker !== null) clearInterval(this.ticker);
-    this.ticker = null;
-    if (!waiting || !newLine) return;
-    const base = this.status.textContent ?? "";
-    const started = performance.now();
-    this.ticker = setInterval(() => {
-      // a newer line (a report, an error) replaces the waiting one for good
-      if (!(this.status.textContent ?? "").startsWith(base)) {
-        if (this.ticker !== null) clearInterval(this.ticker);
-        this.ticker = null;
-        return;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      if (seconds < 3) return;
-      void this.caps.then((caps) => {
-        if (!(this.status.textContent ?? "").startsWith(base)) return;
-        // The seconds change every second: kept out of the accessibility tree, so a screen reader
-        // announces the waiting line (and the hint, once), not a count.
-        let clock = this.status.querySelector<HTMLSpanElement>("span.elapsed");
-        if (!clock) {
-          clock = Object.assign(document.createElement("span"), { className: "elapsed" });
-          clock.setAttribute("aria-hidden", "true");
-          this.status.append(clock);
-          const software =
-            caps?.adapter?.isFallback === true &&
-            (this.state as Record<string, unknown>).device === "webgpu";
-          if (software) {
-            this.status.append(
-              ` This WebGPU adapter (${caps?.adapter?.name ?? "software"}) is a software renderer: it compiles every GPU program on the CPU, which takes minutes the first time, and trains ~100× slower than Device: CPU.`,
-            );
-          }
-        }
-        clock.textContent = ` ${formatDuration(seconds)}…`;
-      });
-    }, 1000);
   }
 
   /** Applies the phase again (after something {@link PageOptions.locked} or `alsoBusy` read changed). */
@@ -464,35 +424,21 @@ export class Page<T extends Table> {
   private confirm(name: keyof T & string, value: string | number): void {
     this.writeForm();
     const label = friendlyName(name);
-    const steps = this.trainedHere.toLocaleString("en-US");
-    const apply = Object.assign(document.createElement("button"), {
-      type: "button",
-      textContent: `Discard and set ${label}`,
-      className: "discard",
-    });
-    const keep = Object.assign(document.createElement("button"), {
-      type: "button",
-      textContent: "Keep the model",
-      className: "keep",
-    });
-    this.status.classList.remove("error");
-    this.status.replaceChildren(
-      `Changing ${label} starts a new model: the one trained here (${steps} steps) would be lost. `,
-      apply,
-      " ",
-      keep,
+    askToDiscard(
+      this.status,
+      { name, label, steps: this.trainedHere },
+      {
+        apply: () => {
+          this.say("");
+          this.buttons.train.focus();
+          this.commit(name, value);
+        },
+        keep: () => {
+          this.buttons.train.focus();
+          const kept = String(this.state[name]);
+          this.say(`Kept the model trained here; ${label} stays ${choiceLabel(name, kept)}.`);
+        },
+      },
     );
-    this.status.dataset.asking = name;
-    apply.addEventListener("click", () => {
-      this.say("");
-      this.buttons.train.focus();
-      this.commit(name, value);
-    });
-    keep.addEventListener("click", () => {
-      this.buttons.train.focus();
-      const kept = String(this.state[name]);
-      this.say(`Kept the model trained here; ${label} stays ${choiceLabel(name, kept)}.`);
-    });
-    keep.focus();
   }
 }
