@@ -19,10 +19,31 @@ const NAV: [file: string, label: string][] = PAGES.flatMap((file) => {
   .map(({ file, title }) => [file, title]);
 
 /**
+ * A demo's run bar, written once: Train (its label from `train="…"`), Pause, Reset (`reset="…"`)
+ * and any buttons of the page's own between `<!-- iclab:run … -->` and `<!-- /iclab:run -->`,
+ * then the progress bar and the status line the shell drives (shell/page.ts finds them by id).
+ */
+function runBar(attributes: string, extra: string): string {
+  const attribute = (name: string, fallback: string): string =>
+    new RegExp(`${name}="([^"]*)"`).exec(attributes)?.[1] ?? fallback;
+  return [
+    '<div class="buttons">',
+    `  <button type="button" id="train" class="primary">${attribute("train", "Train")}</button>`,
+    '  <button type="button" id="pause" disabled>Pause</button>',
+    `  <button type="button" id="reset">${attribute("reset", "Reset")}</button>`,
+    ...(extra.trim() ? [`  ${extra.trim()}`] : []),
+    "</div>",
+    '<div class="progress"><progress id="progress" max="1" value="0" aria-label="Training progress" hidden></progress> <span id="progress-label"></span></div>',
+    '<p id="status" class="status" role="status" aria-live="polite">Loading…</p>',
+  ].join("\n        ");
+}
+
+/**
  * What every page shares, written once: `<!-- iclab:head -->` becomes the charset, viewport,
  * colour schemes, the Content-Security-Policy and the favicon; `<!-- iclab:nav -->` the
- * navigation, with the current page marked. The dev server gets no CSP: it injects CSS as
- * inline <style> for hot reloading.
+ * navigation, with the current page marked; `<!-- iclab:run -->` a demo's run bar
+ * ({@link runBar}). The dev server gets no CSP: it injects CSS as inline <style> for hot
+ * reloading.
  */
 function sharedChrome(): Plugin {
   const head = (dev: boolean): string =>
@@ -40,7 +61,10 @@ function sharedChrome(): Plugin {
       const links = NAV.map(([file, label]) => `<a href="./${file}"${file === page ? ' aria-current="page"' : ""}>${label}</a>`).join(" · ");
       return html
         .replace("<!-- iclab:head -->", head(ctx.server !== undefined))
-        .replace("<!-- iclab:nav -->", `<nav class="pages" aria-label="Pages">${links}</nav>`);
+        .replace("<!-- iclab:nav -->", `<nav class="pages" aria-label="Pages">${links}</nav>`)
+        .replace(/<!-- iclab:run([^>]*?)-->([\s\S]*?)<!-- \/iclab:run -->/, (_, attributes: string, extra: string) =>
+          runBar(attributes, extra),
+        );
     },
   };
 }
