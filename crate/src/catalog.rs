@@ -102,6 +102,8 @@ pub struct IclCatalog {
     /// long).
     pub tokens_per_example: BTreeMap<String, u32>,
     pub probes: Vec<Probe>,
+    /// Older probe names a config may still use, and the probe each reads as.
+    pub probe_aliases: BTreeMap<String, Probe>,
     /// The evaluation setting each probe reads (`scaled` → `probeScale`); probes without one are
     /// left out.
     pub probe_parameters: BTreeMap<String, String>,
@@ -115,6 +117,8 @@ pub struct IclCatalog {
     pub from_scratch: SessionConfig,
     /// `evaluate`'s numbers.
     pub evaluation: Fields,
+    /// Every evaluation setting's default (the probe, the tasks, the numbers).
+    pub eval_defaults: EvalConfig,
     /// `layers`' numbers (what each layer computes).
     pub layers: Fields,
 }
@@ -170,6 +174,9 @@ pub struct ContinualCatalog {
     pub compare: StrategyKind,
     pub buffer_policies: Vec<BufferPolicy>,
     pub embeddings: Vec<Embedding>,
+    /// The file of the package's `data/` each dataset kind reads (fetched by the worker when a
+    /// config asks for that dataset); generated datasets have none.
+    pub assets: BTreeMap<String, String>,
     /// `startContinual`'s top-level numbers.
     pub fields: Fields,
 }
@@ -179,8 +186,12 @@ pub struct ContinualCatalog {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Limits {
-    /// Steps of one `train` call (`every` of `Session.train`).
+    /// Steps of one `train` call (`every` of a `train()` stream).
     pub train_steps: Field,
+    /// Steps between a `train()` stream's evaluations (0: only at its last step).
+    pub eval_every: Field,
+    /// Steps of one `train()` stream.
+    pub stream_steps: Field,
     /// Steps of one continual `advance` call.
     pub advance_steps: Field,
     /// Grid points per side of a decision boundary.
@@ -204,6 +215,10 @@ pub struct Titles {
     /// A baseline's legend ("least squares", "always 0 (zero estimator)").
     pub baselines: BTreeMap<String, String>,
     pub probes: BTreeMap<String, String>,
+    /// What a layer's predictions resemble (what each layer computes).
+    pub verdicts: BTreeMap<String, String>,
+    /// The estimator whose side of the midpoint a pool size sits on (task diversity).
+    pub sides: BTreeMap<String, String>,
     pub eval_tasks: BTreeMap<String, String>,
     pub tasks: BTreeMap<String, String>,
     /// Every dataset a page offers by name: the 2-D shapes, then `digits`.
@@ -301,24 +316,21 @@ pub fn catalog() -> Catalog {
                 .collect(),
         })
         .collect();
-    let datasets = [
-        DataConfig::TwoD(TwoDConfig::default()),
-        DataConfig::Digits(DigitsConfig::default()),
-    ]
-    .iter()
-    .map(|d| match d {
-        DataConfig::TwoD(_) => kind_of(
-            d,
-            ("2-D points", "2-D points (decision regions can be drawn)"),
-            TwoDConfig::FIELDS,
-        ),
-        DataConfig::Digits(_) => kind_of(
-            d,
-            ("digits", "Handwritten digits, 14×14 (MNIST)"),
-            DigitsConfig::FIELDS,
-        ),
-    })
-    .collect();
+    let datasets = DataConfig::all()
+        .iter()
+        .map(|d| match d {
+            DataConfig::TwoD(_) => kind_of(
+                d,
+                ("2-D points", "2-D points (decision regions can be drawn)"),
+                TwoDConfig::FIELDS,
+            ),
+            DataConfig::Digits(_) => kind_of(
+                d,
+                ("digits", "Handwritten digits, 14×14 (MNIST)"),
+                DigitsConfig::FIELDS,
+            ),
+        })
+        .collect();
     let scenarios = ScenarioConfig::all()
         .iter()
         .map(|s| {
@@ -355,6 +367,10 @@ pub fn catalog() -> Catalog {
                 .map(|t| (serde_name(&t), t.seq_len(1) as u32))
                 .collect(),
             probes: Probe::ALL.to_vec(),
+            probe_aliases: Probe::ALIASES
+                .into_iter()
+                .map(|(alias, p)| (alias.to_owned(), p))
+                .collect(),
             probe_parameters: Probe::ALL
                 .into_iter()
                 .filter_map(|p| {
@@ -366,6 +382,7 @@ pub fn catalog() -> Catalog {
             session: specs(crate::icl::config::fields::ALL, &session_defaults),
             defaults: SessionConfig::default(),
             from_scratch: SessionConfig::from_scratch(),
+            eval_defaults: EvalConfig::default(),
             evaluation: specs(crate::icl::evaluate::fields::ALL, &eval_defaults),
             layers: specs(
                 crate::icl::layers::fields::ALL,
@@ -394,6 +411,10 @@ pub fn catalog() -> Catalog {
                 .collect(),
             compare: StrategyKind::Replay,
             buffer_policies: BufferPolicy::ALL.to_vec(),
+            assets: DataConfig::all()
+                .iter()
+                .filter_map(|d| Some((json(d)["kind"].as_str()?.to_owned(), d.asset()?.to_owned())))
+                .collect(),
             embeddings: Embedding::ALL.to_vec(),
             fields: specs(ClConfig::FIELDS, &cl_defaults),
         },
@@ -407,6 +428,14 @@ pub fn catalog() -> Catalog {
             devices: titled(&DeviceChoice::ALL, DeviceChoice::title),
             baselines: titled(&BaselineKind::ALL, BaselineKind::legend),
             probes: titled(&Probe::ALL, Probe::title),
+            verdicts: titled(
+                &crate::icl::layers::Resembles::ALL,
+                crate::icl::layers::Resembles::title,
+            ),
+            sides: titled(
+                &crate::icl::diversity::Side::ALL,
+                crate::icl::diversity::Side::title,
+            ),
             eval_tasks: titled(&EvalTasks::ALL, EvalTasks::title),
             tasks: titled(&TaskKind::ALL, |k| k.config().class().title()),
             datasets: {
@@ -428,6 +457,8 @@ pub fn catalog() -> Catalog {
         },
         limits: Limits {
             train_steps: crate::train::TRAIN_STEPS,
+            eval_every: crate::train::cadence::EVAL_EVERY,
+            stream_steps: crate::train::cadence::STREAM_STEPS,
             advance_steps: crate::continual::run::ADVANCE_STEPS,
             boundary_resolution: crate::continual::run::BOUNDARY_RESOLUTION,
             unlearn_class: crate::continual::run::UNLEARN_CLASS,

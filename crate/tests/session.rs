@@ -766,3 +766,67 @@ fn calls_that_would_not_fit_are_refused_up_front() {
         assert_eq!(classify.field(), Some("batchSize"), "{classify}");
     });
 }
+
+/// A `train()` stream's calls on the core's cadence: reports every `every` steps, evaluations on
+/// the reports that reach a multiple of `evalEvery` and at the end, none without options, and
+/// bad options refused before a step is trained.
+#[test]
+fn train_on_evaluates_where_the_cadence_says() {
+    use iclab::pace::Pace;
+    use iclab::train::cadence::Cadence;
+    block_on(async {
+        let mut session = Session::new(small(3)).await.expect("session");
+        let cadence = Cadence {
+            every: 4,
+            eval_every: 6,
+        };
+        let eval = EvalConfig {
+            prompts: 8,
+            ..EvalConfig::default()
+        };
+        let (mut reports, mut evaluated) = (Vec::new(), Vec::new());
+        while session.step() < 14 {
+            let trained = session
+                .train_on(cadence, 14, Some(&eval), &mut Pace::free())
+                .await
+                .expect("train");
+            reports.push(trained.report.step);
+            if let Some(e) = trained.evaluation {
+                assert_eq!(
+                    e.step,
+                    Some(trained.report.step),
+                    "evaluated after the report"
+                );
+                evaluated.push(trained.report.step);
+            }
+        }
+        assert_eq!(reports, vec![4, 8, 12, 14]);
+        assert_eq!(evaluated, vec![8, 12, 14]);
+        // without options: reports only, even at the end
+        let trained = session
+            .train_on(cadence, 16, None, &mut Pace::free())
+            .await
+            .expect("train");
+        assert_eq!(
+            (trained.report.step, trained.evaluation.is_none()),
+            (16, true)
+        );
+        // at its end: a call would train nothing
+        let err = session
+            .train_on(cadence, 16, None, &mut Pace::free())
+            .await
+            .expect_err("at the end");
+        assert_eq!(err.field(), Some("end"));
+        // bad evaluation options: refused, nothing trained
+        let bad = EvalConfig {
+            prompts: 0,
+            ..EvalConfig::default()
+        };
+        let err = session
+            .train_on(cadence, 40, Some(&bad), &mut Pace::free())
+            .await
+            .expect_err("bad options");
+        assert_eq!(err.field(), Some("prompts"));
+        assert_eq!(session.step(), 16);
+    });
+}

@@ -26,6 +26,17 @@ fn prop(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).expect("get property")
 }
 
+/// One call of a `train()` stream of `steps` steps in one report, without evaluations: what
+/// it resolves to (`{ report }`).
+async fn train_call(id: u32, steps: f64) -> Result<JsValue, JsValue> {
+    wasm::session_train(id, steps, steps, 0.0, JsValue::UNDEFINED, 0).await
+}
+
+/// [`train_call`]'s report.
+async fn train(id: u32, steps: f64) -> Result<JsValue, JsValue> {
+    train_call(id, steps).await.map(|t| prop(&t, "report"))
+}
+
 fn tiny(device: &str) -> JsValue {
     object(&[
         ("device", device.into()),
@@ -69,9 +80,7 @@ async fn forced_webgpu_trains_with_async_read_back() {
     let info = prop(&created, "deviceInfo");
     assert_eq!(prop(&info, "kind").as_string().as_deref(), Some("webgpu"));
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::session_train(id, 2.0, 0)
-        .await
-        .expect("train on webgpu");
+    let report = train(id, 2.0).await.expect("train on webgpu");
     let loss = prop(&report, "loss").as_f64().expect("loss");
     assert!(loss.is_finite() && loss > 0.0, "loss {loss}");
     assert_eq!(prop(&report, "step").as_f64(), Some(2.0));
@@ -130,9 +139,7 @@ async fn xlstm_trains_on_webgpu_and_round_trips() {
     Reflect::set(&config, &"layers".into(), &2.into()).expect("set");
     let created = wasm::session_create(config).await.expect("xlstm session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::session_train(id, 1.0, 0)
-        .await
-        .expect("train on webgpu");
+    let report = train(id, 1.0).await.expect("train on webgpu");
     assert!(prop(&report, "loss").as_f64().is_some_and(f64::is_finite));
     let options = || {
         object(&[
@@ -184,12 +191,23 @@ async fn cpu_session_trains() {
         .await
         .expect("cpu session");
     let id = prop(&created, "id").as_f64().expect("id") as u32;
-    let report = wasm::session_train(id, 3.0, 0).await.expect("train");
+    // one call of a stream: 3 steps, the last of the stream, so it evaluates
+    let trained = wasm::session_train(id, 3.0, 3.0, 0.0, object(&[("prompts", 16.into())]), 0)
+        .await
+        .expect("train");
+    let report = prop(&trained, "report");
     assert_eq!(prop(&report, "device").as_string().as_deref(), Some("cpu"));
+    assert_eq!(prop(&report, "step").as_f64(), Some(3.0));
     assert!(
         prop(&report, "deviceInfo").is_object(),
         "first report carries device details"
     );
+    let evaluation = prop(&trained, "evaluation");
+    assert_eq!(prop(&evaluation, "prompts").as_f64(), Some(16.0));
+    assert_eq!(prop(&evaluation, "step").as_f64(), Some(3.0));
+    // without evaluation options: a report alone
+    let trained = train_call(id, 1.0).await.expect("train");
+    assert!(prop(&trained, "evaluation").is_undefined());
     assert!(wasm::session_dispose(id));
     assert!(!wasm::session_dispose(id));
 }
@@ -251,9 +269,7 @@ async fn errors_are_js_errors_with_code_and_field() {
         Some("config"),
     );
     check(
-        wasm::session_train(999_999, 1.0, 0)
-            .await
-            .expect_err("no session"),
+        train(999_999, 1.0).await.expect_err("no session"),
         "unknown_session",
         None,
     );
@@ -263,15 +279,14 @@ async fn errors_are_js_errors_with_code_and_field() {
     let id = prop(&created, "id").as_f64().expect("id") as u32;
     for steps in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY] {
         check(
-            wasm::session_train(id, steps, 0).await.expect_err("steps"),
+            wasm::session_train(id, 1.0, steps, 0.0, JsValue::UNDEFINED, 0)
+                .await
+                .expect_err("steps"),
             "invalid_config",
             Some("steps"),
         );
     }
-    assert!(
-        wasm::session_train(id, 1.0, 0).await.is_ok(),
-        "session usable after errors"
-    );
+    assert!(train(id, 1.0).await.is_ok(), "session usable after errors");
     wasm::session_dispose(id);
 }
 

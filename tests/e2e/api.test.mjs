@@ -102,7 +102,7 @@ test("train and evaluate arguments are validated; the session survives", async (
       errors.push(`${e.code}:${e.field}`);
     }
     const reports = [];
-    for await (const r of s.train({ steps: 4, every: 2 })) reports.push(r);
+    for await (const { report } of s.train({ steps: 4, every: 2 })) reports.push(report);
     const evaluation = await s.evaluate({ prompts: 64 });
     await s.dispose();
     let after = "";
@@ -187,7 +187,7 @@ test("numbers that are not finite, objects that are not plain and unknown train 
       threw = true;
     }
     const reports = [];
-    for await (const r of s.train({ steps: 4, every: 4 })) reports.push(r.step);
+    for await (const { report } of s.train({ steps: 4, every: 4 })) reports.push(report.step);
     await s.dispose();
     return {
       errors,
@@ -336,7 +336,17 @@ test("in-context classification through the package: start, train, evaluate, typ
       task: { classes: 64, pairs: 4, burstiness: 2 },
       batchSize: 32,
     });
-    const reports = [await run.train(5), await run.train(5)];
+    const reports = [];
+    const streamed = [];
+    for await (const { report, evaluation } of run.train({
+      steps: 10,
+      every: 5,
+      evalEvery: 10,
+      evaluate: { prompts: 32 },
+    })) {
+      reports.push(report);
+      streamed.push(evaluation ? evaluation.step : null);
+    }
     const evaluation = await run.evaluate(64);
     const errors = [];
     for (const bad of [
@@ -353,7 +363,16 @@ test("in-context classification through the package: start, train, evaluate, typ
         errors.push(`${e.code}:${e.field}`);
       }
     }
-    for (const call of [() => run.train(0), () => run.evaluate(0)]) {
+    const drain = async (options) => {
+      for await (const _ of run.train(options));
+    };
+    for (const call of [
+      () => drain({ steps: 0 }),
+      () => drain({ steps: 1, evaluate: { prompts: 0 } }),
+      () => drain({ steps: 1, evaluate: { prompt: 5 } }),
+      () => drain({ steps: 1, evalEvery: -1 }),
+      () => run.evaluate(0),
+    ]) {
       try {
         await call();
         errors.push("accepted");
@@ -364,7 +383,7 @@ test("in-context classification through the package: start, train, evaluate, typ
     await run.dispose();
     let after = "";
     try {
-      await run.train(1);
+      await drain({ steps: 1 });
     } catch (e) {
       after = e.code;
     }
@@ -373,6 +392,7 @@ test("in-context classification through the package: start, train, evaluate, typ
       device: run.deviceInfo.kind,
       params: run.numParams,
       reports,
+      streamed,
       evaluation,
       errors,
       after,
@@ -421,8 +441,12 @@ test("in-context classification through the package: start, train, evaluate, typ
     "invalid_config:heads",
     "invalid_config:backbone",
     "invalid_config:steps",
+    "invalid_config:evaluate.prompts",
+    "invalid_config:evaluate.prompt",
+    "invalid_config:evalEvery",
     "invalid_config:prompts",
   ]);
+  assert.deepEqual(out.streamed, [null, 10], "the stream evaluates at the multiple of evalEvery");
   assert.equal(out.after, "disposed");
   assert.equal(out.live, 0);
 });
@@ -432,7 +456,7 @@ test("concurrent calls on one session each get a result or a busy error", async 
     const s = await window.iclab.createSession(small);
     const pull = async () => {
       try {
-        for await (const r of s.train({ steps: 3, every: 3 })) return `ok:${r.step}`;
+        for await (const { report } of s.train({ steps: 3, every: 3 })) return `ok:${report.step}`;
       } catch (e) {
         return e.code;
       }
@@ -440,7 +464,7 @@ test("concurrent calls on one session each get a result or a busy error", async 
     const results = await Promise.all([pull(), pull(), pull()]);
     // The session still works afterwards.
     let after;
-    for await (const r of s.train({ steps: 1 })) after = r.step;
+    for await (const { report } of s.train({ steps: 1 })) after = report.step;
     await s.dispose();
     return { results, after };
   }, SMALL);
@@ -557,7 +581,10 @@ test("startContinual: step by step on digits (fetched from the package), unlearn
     });
     const first = run.result;
     const reports = [];
-    while (!run.result.done) reports.push((await run.advance(3)).step);
+    // a stream: 3 steps per report until the stream ends, at most 9 in the first
+    for await (const { report } of run.train({ every: 3, steps: 9 })) reports.push(report.step);
+    const paused = run.result.done;
+    for await (const { report } of run.train({ every: 3 })) reports.push(report.step);
     const done = run.result;
     const boundaryOfDigits = await run.boundary(8);
     const unlearned = await run.unlearn(0);
@@ -576,6 +603,7 @@ test("startContinual: step by step on digits (fetched from the package), unlearn
     return {
       first,
       reports,
+      paused,
       done,
       boundaryOfDigits,
       unlearned,
@@ -588,7 +616,12 @@ test("startContinual: step by step on digits (fetched from the package), unlearn
   assert.equal(out.first.step, 0);
   assert.equal(out.first.tasks.length, 5);
   assert.equal(out.first.totalSteps, 20); // host learners read each task once: 2 × 60 / 30 = 4 batches
-  assert.ok(out.reports.length >= 2);
+  assert.deepEqual(
+    out.reports,
+    [3, 6, 9, 12, 15, 18, 20],
+    "every 3 steps, the first stream stopping at 9",
+  );
+  assert.equal(out.paused, false);
   assert.ok(out.done.metrics.averageAccuracy > 0.6, JSON.stringify(out.done.metrics));
   assert.equal(out.boundaryOfDigits, null);
   // class 0 forgotten: task 0 (digits 0, 1) drops to about half
@@ -640,6 +673,50 @@ test("configs too large for the browser are refused up front with the memory the
   assert.equal(wide.field, "dModel", "~300M parameters: the weights alone do not fit");
   assert.ok(batch.ms < 1000 && wide.ms < 1000, "refused before anything is built");
   assert.deepEqual(fine, { ok: true });
+});
+
+test("a train() stream evaluates where the core's cadence says, on its own options", async () => {
+  const out = await page.evaluate(async (small) => {
+    const s = await window.iclab.createSession(small);
+    const steps = [];
+    const evaluate = { prompts: 16, baselines: ["least_squares"] };
+    for await (const { report, evaluation } of s.train({
+      steps: 7,
+      every: 2,
+      evalEvery: 3,
+      evaluate,
+    }))
+      steps.push([
+        report.step,
+        evaluation
+          ? [evaluation.step, evaluation.prompts, Object.keys(evaluation.curves).sort()]
+          : null,
+      ]);
+    // evalEvery 0 with the defaults: only the last report evaluates
+    const ends = [];
+    for await (const { evaluation } of s.train({ steps: 3, every: 2, evalEvery: 0 }))
+      ends.push(evaluation ? evaluation.prompts : null);
+    let refused;
+    try {
+      for await (const _ of s.train({ steps: 2, evaluate: { prompts: 0 } }));
+    } catch (e) {
+      refused = `${e.code}:${e.field}`;
+    }
+    let step;
+    for await (const { report } of s.train({ steps: 1 })) step = report.step;
+    await s.dispose();
+    return { steps, ends, refused, step };
+  }, SMALL);
+  const curves = ["least_squares", "model", "zero"];
+  assert.deepEqual(out.steps, [
+    [2, null],
+    [4, [4, 16, curves]],
+    [6, [6, 16, curves]],
+    [7, [7, 16, curves]],
+  ]);
+  assert.deepEqual(out.ends, [null, 1280]);
+  assert.equal(out.refused, "invalid_config:evaluate.prompts");
+  assert.equal(out.step, 11, "the refused stream trained nothing");
 });
 
 test("training reads the device back once per report, whatever the steps per report", async () => {

@@ -175,7 +175,7 @@ test("every rejection is an IclabError naming the right field, and short", async
     const cases = {
       advanceNullProto: await outcome(run.advance(Object.create(null))),
       trainNullProto: await outcome(train({ steps: Object.create(null) })),
-      classifyNullProto: await outcome(classify.train(Object.create(null))),
+      classifyNullProto: await outcome((async () => { for await (const _ of classify.train(Object.create(null))); })()),
       hugeArray: await outcome(run.advance(new Array(2 ** 32 - 1))),
       revokedConfig: await outcome(iclab.createSession(revoked.proxy)),
       revokedOptions: await outcome(s.evaluate(revoked.proxy)),

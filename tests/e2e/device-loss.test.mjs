@@ -66,12 +66,12 @@ test("a lost GPU is reported as device_lost and the session continues on the CPU
     const probe = { prompts: 64, seed: 11, baselines: [] };
     const s = await iclab.createSession(config);
     const steps = [];
-    for await (const r of s.train({ steps: 1 })) steps.push(r.step);
+    for await (const { report } of s.train({ steps: 1 })) steps.push(report.step);
     const snapshotStep = s.snapshotStep; // the first report's
     const before = (await s.evaluate(probe)).curves.model.mean; // the model at the snapshot
     // No second snapshot, however slow the adapter: recovery must land on step 1.
-    for await (const r of s.train({ steps: 2, every: 1, snapshotSeconds: 3600 }))
-      steps.push(r.step);
+    for await (const { report } of s.train({ steps: 2, every: 1, snapshotSeconds: 3600 }))
+      steps.push(report.step);
     const later = (await s.evaluate(probe)).curves.model.mean;
     new BroadcastChannel("iclab-test-device").postMessage("destroy");
     const caught = async (promise) =>
@@ -92,7 +92,7 @@ test("a lost GPU is reported as device_lost and the session continues on the CPU
     const from = await s.recover();
     const recovered = (await s.evaluate(probe)).curves.model.mean;
     const after = [];
-    for await (const r of s.train({ steps: 2, every: 1 }))
+    for await (const { report: r } of s.train({ steps: 2, every: 1 }))
       after.push({ step: r.step, device: r.device, loss: r.loss });
     const live = (await iclab.diagnostics()).liveSessions;
     await s.dispose();

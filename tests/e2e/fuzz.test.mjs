@@ -242,8 +242,8 @@ before(async () => {
           const opts =
             rand() < 0.5
               ? { steps: int(1, 3), every: int(1, 3) }
-              : randomObject(["steps", "every"]);
-          for await (const report of s.train(opts)) return ["train", report];
+              : randomObject(["steps", "every", "evalEvery", "evaluate"]);
+          for await (const step of s.train(opts)) return ["train", step];
           return ["train", null];
         }
         case 3:
@@ -368,7 +368,21 @@ before(async () => {
           const c = state.classify.length ? pick(state.classify) : null;
           if (!c) return ["skip"];
           return rand() < 0.5
-            ? ["classifyTrain", await c.train(rand() < 0.7 ? int(1, 3) : wild())]
+            ? [
+                "classifyTrain",
+                await (async () => {
+                  const opts =
+                    rand() < 0.7
+                      ? {
+                          steps: int(1, 3),
+                          evalEvery: int(0, 3),
+                          evaluate: { prompts: int(1, 16) },
+                        }
+                      : randomObject(["steps", "every", "evalEvery", "evaluate"]);
+                  for await (const step of c.train(opts)) return step;
+                  return null;
+                })(),
+              ]
             : ["classifyEvaluate", await c.evaluate(rand() < 0.7 ? int(1, 32) : wild())];
         }
         case 19: {
@@ -493,7 +507,7 @@ test(`${CALLS.toLocaleString("en")} random and malformed API calls each give a r
       heads: 2,
     });
     const steps = [];
-    for await (const r of s.train({ steps: 4, every: 2 })) steps.push(r.step);
+    for await (const { report } of s.train({ steps: 4, every: 2 })) steps.push(report.step);
     await s.dispose();
     return { steps, live: (await window.iclab.diagnostics()).liveSessions };
   });

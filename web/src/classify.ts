@@ -1,16 +1,21 @@
 // In-context classification experiments (docs/SCIENCE.md §4).
 import type { WorkerClient } from "./client.js";
-import { within } from "./errors.js";
-import { Handle } from "./handle.js";
+import { IclabError, within } from "./errors.js";
+import { Handle, checkSchedule } from "./handle.js";
 import { cancellable, plain } from "./input.js";
-import { CATALOG, client, LIMITS } from "./shared.js";
+import { CATALOG, client } from "./shared.js";
+
+/** Sequences per split of an evaluation that does not say. */
+const DEFAULT_PROMPTS = 512;
 import type {
   ClassifyConfig,
   ClassifyEvaluation,
   ClassifyOptions,
   ClassifyReport,
+  ClassifyTrainOptions,
   Cancellable,
   DeviceInfo,
+  Trained,
 } from "./types.js";
 
 /**
@@ -43,16 +48,55 @@ export class ClassifyRun extends Handle {
     return { op: "classifyDispose", run: this.id } as const;
   }
 
-  /** Trains `steps` SGD steps (1 to `CATALOG.limits.trainSteps.max`); resolves to the mean loss. */
-  async train(steps: number, options: Cancellable = {}): Promise<ClassifyReport> {
-    this.check();
-    const n = within("steps", steps, LIMITS.trainSteps);
-    const { signal } = cancellable("options", options);
-    return this.client.call({ op: "classifyTrain", run: this.id, steps: n }, { signal });
+  /**
+   * Trains `steps` more SGD steps, yielding `{ report, evaluation? }` every `every` steps, with
+   * an evaluation (on `evaluate.prompts` sequences per split) on the reports the core's cadence
+   * picks: each time the step reaches or passes a multiple of `evalEvery`, and at the last step
+   * (neither given: no evaluations). Stop pulling to pause; call again to resume.
+   */
+  async *train(
+    options: ClassifyTrainOptions,
+  ): AsyncGenerator<Trained<ClassifyReport, ClassifyEvaluation>, void, undefined> {
+    const schedule = checkSchedule(options, ["evaluate"]);
+    const { every, evalEvery, signal, rest } = schedule;
+    // evaluations only when asked for: `evaluate`'s prompts, or the default on `evalEvery`
+    const asked =
+      rest.evaluate !== undefined
+        ? (plain("evaluate", rest.evaluate) as Record<string, unknown>)
+        : evalEvery !== null
+          ? {}
+          : undefined;
+    const unknown = Object.keys(asked ?? {}).find((k) => k !== "prompts");
+    if (unknown !== undefined) {
+      const field = `evaluate.${unknown.slice(0, 40)}`;
+      throw new IclabError({
+        code: "invalid_config",
+        field,
+        message: `invalid config \`${field}\`: evaluate takes prompts`,
+      });
+    }
+    const prompts =
+      asked === undefined
+        ? undefined
+        : within("evaluate.prompts", asked.prompts ?? DEFAULT_PROMPTS, CATALOG.classify.prompts);
+    // the steps this stream still trains: each call trains `every` of them (fewer at the end)
+    let left = schedule.steps ?? 1;
+    while (left > 0) {
+      this.check();
+      const step = await this.client.call(
+        { op: "classifyTrain", run: this.id, every, left, evalEvery: evalEvery ?? 0, prompts },
+        { signal },
+      );
+      left -= Math.min(every, left);
+      yield step;
+    }
   }
 
   /** In-context and in-weights accuracy on `prompts` sequences each, with the attention at the query. */
-  async evaluate(prompts = 512, options: Cancellable = {}): Promise<ClassifyEvaluation> {
+  async evaluate(
+    prompts = DEFAULT_PROMPTS,
+    options: Cancellable = {},
+  ): Promise<ClassifyEvaluation> {
     this.check();
     const n = within("prompts", prompts, CATALOG.classify.prompts);
     const { signal } = cancellable("options", options);

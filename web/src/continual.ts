@@ -1,10 +1,17 @@
 // Continual learning: whole runs, and runs advanced step by step.
 import type { WorkerClient } from "./client.js";
 import { within } from "./errors.js";
-import { Handle } from "./handle.js";
+import { Handle, checkSchedule } from "./handle.js";
 import { cancellable, plain } from "./input.js";
 import { client, LIMITS } from "./shared.js";
-import type { Boundary, Cancellable, ContinualConfig, ContinualResult } from "./types.js";
+import type {
+  Boundary,
+  Cancellable,
+  ContinualConfig,
+  ContinualResult,
+  ContinualTrainOptions,
+  Trained,
+} from "./types.js";
 
 /** One whole continual-learning run: the stream, the learner, continual evaluation, metrics. */
 export async function runContinual(
@@ -22,7 +29,7 @@ export async function runContinual(
  *
  * ```ts
  * const run = await startContinual({ strategy: "replay", evalEvery: 1 });
- * while (!run.result.done) draw(await run.advance(20));
+ * for await (const { report } of run.train({ every: 20 })) draw(report);
  * console.log(run.result.metrics);
  * await run.dispose();
  * ```
@@ -53,6 +60,29 @@ export class ContinualRun extends Handle {
       { signal },
     );
     return this.result;
+  }
+
+  /**
+   * Trains `every` steps per report (default 10) until the stream ends, or `steps` more at most,
+   * yielding `{ report }`: the run so far. Its evaluations are the run's own (`evalEvery` of its
+   * config), inside each report. Stop pulling to pause; call again to resume.
+   */
+  async *train(
+    options: ContinualTrainOptions = {},
+  ): AsyncGenerator<Trained<ContinualResult>, void, undefined> {
+    const schedule = checkSchedule(options, [], {
+      stepsOptional: true,
+      every: LIMITS.advanceSteps,
+      evaluates: false,
+    });
+    const { every, signal } = schedule;
+    let left = schedule.steps ?? Number.POSITIVE_INFINITY;
+    while (!this.result.done && left > 0) {
+      const before = this.result.step;
+      const report = await this.advance(Math.min(every, left), { signal });
+      left -= Math.max(1, report.step - before);
+      yield { report };
+    }
   }
 
   /** The predicted class on a `resolution²` grid (`CATALOG.limits.boundaryResolution`) for 2-D datasets; `null` otherwise. */

@@ -2,8 +2,66 @@
 // classification run): its worker, whether it was disposed, whether the worker restarted under
 // it, and dispose().
 import type { WorkerClient } from "./client.js";
-import { IclabError } from "./errors.js";
+import { IclabError, within } from "./errors.js";
+import { cancellable, reading } from "./input.js";
 import type { RequestBody } from "./protocol.js";
+import { LIMITS } from "./shared.js";
+
+/** A `train()` call's schedule, checked. */
+export interface CheckedSchedule {
+  /** More steps (`null` where optional and absent). */
+  steps: number | null;
+  every: number;
+  /** `null`: not given. */
+  evalEvery: number | null;
+  signal: AbortSignal | undefined;
+  /** The call's other options, by key (each a key `keys` allows). */
+  rest: Record<string, unknown>;
+}
+
+/**
+ * Checks a `train()` call's options as every run kind's takes them (`steps`, `every`,
+ * `evalEvery` where the caller schedules evaluations, `signal`, and the run kind's own `keys`;
+ * `every` within the run kind's bounds): a missing or bad number, an unknown key
+ * (a typo such as `evry`) or a non-object is a typed error naming it, before anything trains.
+ */
+export function checkSchedule(
+  options: unknown,
+  keys: readonly string[],
+  { stepsOptional = false, every = LIMITS.trainSteps, evaluates = true } = {},
+): CheckedSchedule {
+  const allowed = ["steps", "every", ...(evaluates ? ["evalEvery"] : []), ...keys];
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    reading("options", () => Array.isArray(options))
+  ) {
+    throw new IclabError({
+      code: "invalid_config",
+      field: "options",
+      message: `train() takes { ${allowed.join(", ")} }`,
+    });
+  }
+  const { rest, signal } = cancellable("options", options);
+  const given = rest as Record<string, unknown>;
+  const unknown = Object.keys(given).find((k) => !allowed.includes(k));
+  if (unknown !== undefined) {
+    const shown = unknown.length > 40 ? `${unknown.slice(0, 40)}…` : unknown;
+    throw new IclabError({
+      code: "invalid_config",
+      field: shown,
+      message: `invalid config \`${shown}\`: train() takes ${allowed.join(", ")} and signal`,
+    });
+  }
+  const { steps, every: each, evalEvery, ...others } = given;
+  return {
+    steps: steps === undefined && stepsOptional ? null : within("steps", steps, LIMITS.streamSteps),
+    every: within("every", each ?? 10, every),
+    evalEvery: evalEvery === undefined ? null : within("evalEvery", evalEvery, LIMITS.evalEvery),
+    signal,
+    rest: others,
+  };
+}
 
 export abstract class Handle {
   /** Its id in the worker. */

@@ -4,7 +4,7 @@
  * ```ts
  * import { createSession } from "iclab";
  * const session = await createSession({ dims: 5, points: 11 });
- * for await (const report of session.train({ steps: 500, every: 25 })) console.log(report.loss);
+ * for await (const { report } of session.train({ steps: 500, every: 25 })) console.log(report.loss);
  * const result = await session.evaluate({ baselines: ["least_squares"] });
  * console.log(result.curves.model.mean, result.curves.least_squares.mean);
  * await session.dispose();

@@ -21,6 +21,7 @@ import type {
   Reading,
   Report,
   SessionInfo,
+  Trained,
 } from "./types.js";
 
 /** Configs travel as plain objects and are validated by the core. */
@@ -29,7 +30,11 @@ type Plain = unknown;
 export interface Operations {
   capabilities: { args: object; result: Capabilities };
   sessionCreate: { args: { config: Plain }; result: SessionInfo };
-  sessionTrain: { args: { session: number; steps: number }; result: Report };
+  /** One report's worth of a `train()` stream (`left`: the steps it still trains), evaluated where the core's cadence says. */
+  sessionTrain: {
+    args: { session: number; every: number; left: number; evalEvery: number; evaluate: Plain };
+    result: Trained<Report, Evaluation>;
+  };
   sessionEvaluate: { args: { session: number; options: Plain }; result: Evaluation };
   sessionLayers: { args: { session: number; options: Plain }; result: Layers };
   sessionLoad: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
@@ -48,7 +53,10 @@ export interface Operations {
     args: { config: Plain };
     result: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number };
   };
-  classifyTrain: { args: { run: number; steps: number }; result: ClassifyReport };
+  classifyTrain: {
+    args: { run: number; every: number; left: number; evalEvery: number; prompts?: number };
+    result: Trained<ClassifyReport, ClassifyEvaluation>;
+  };
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };
   sessionDispose: { args: { session: number }; result: boolean };

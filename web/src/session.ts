@@ -1,10 +1,10 @@
 // The in-context learner's sessions: create, load, train, evaluate, analyse, save, recover.
 import type { WorkerClient } from "./client.js";
-import { IclabError, describe, wholeNumber, within } from "./errors.js";
-import { Handle } from "./handle.js";
+import { IclabError, describe } from "./errors.js";
+import { Handle, checkSchedule } from "./handle.js";
 import { cancellable, plain, reading } from "./input.js";
 import type { RequestBody, Result } from "./protocol.js";
-import { CATALOG, client, LIMITS } from "./shared.js";
+import { CATALOG, client } from "./shared.js";
 import type {
   Cancellable,
   InferenceCost,
@@ -20,10 +20,9 @@ import type {
   SessionConfig,
   SessionInfo,
   TrainOptions,
+  Trained,
 } from "./types.js";
 
-/** The keys `train()` takes. */
-const TRAIN_KEYS: ReadonlySet<string> = new Set(["steps", "every", "snapshotSeconds", "signal"]);
 const DEFAULT_POINTS = Number(CATALOG.icl.session.points?.default);
 
 /** Default seconds of training between snapshots of a WebGPU session (see {@link Session.recover}). */
@@ -87,45 +86,23 @@ export class Session extends Handle {
   }
 
   /**
-   * Trains `steps` steps, yielding a report every `every` steps. Stop pulling (break out of the
-   * `for await`) to pause; call again to resume where it stopped.
+   * Trains `steps` more steps, yielding `{ report, evaluation? }` every `every` steps, with an
+   * evaluation (on `evaluate`'s options) on the reports the core's cadence picks: each time the
+   * model's step reaches or passes a multiple of `evalEvery`, and at the last step (neither
+   * given: no evaluations). Stop pulling (break out of the `for await`) to pause; call again to
+   * resume where it stopped.
    *
    * On WebGPU the session keeps a snapshot of its weights in this thread, taken after the first
    * report and then every `snapshotSeconds` (default 30; 0 turns it off), one read-back each.
    * If the GPU is lost, `train()` rejects with code `device_lost`; {@link recover} continues on
    * the CPU from the snapshot.
    */
-  async *train(options: TrainOptions): AsyncGenerator<Report, void, undefined> {
-    if (
-      typeof options !== "object" ||
-      options === null ||
-      reading("options", () => Array.isArray(options))
-    ) {
-      throw new IclabError({
-        code: "invalid_config",
-        field: "options",
-        message: "train() takes { steps, every }",
-      });
-    }
-    // an unknown key is a typo the caller should hear about (`evry`), as every other call does
-    const unknown = reading("options", () => Object.keys(options)).find((k) => !TRAIN_KEYS.has(k));
-    if (unknown !== undefined) {
-      const shown = unknown.length > 40 ? `${unknown.slice(0, 40)}…` : unknown;
-      throw new IclabError({
-        code: "invalid_config",
-        field: shown,
-        message: `invalid config \`${shown}\`: train() takes steps, every, snapshotSeconds and signal`,
-      });
-    }
-    const steps = wholeNumber(
-      "steps",
-      reading("steps", () => options.steps),
-      1,
-      Number.MAX_SAFE_INTEGER,
-    );
-    const every = within("every", reading("every", () => options.every) ?? 10, LIMITS.trainSteps);
-    const seconds = reading("snapshotSeconds", () => options.snapshotSeconds) ?? SNAPSHOT_SECONDS;
-    const { signal } = cancellable("options", { signal: reading("signal", () => options.signal) });
+  async *train(
+    options: TrainOptions,
+  ): AsyncGenerator<Trained<Report, Evaluation>, void, undefined> {
+    const schedule = checkSchedule(options, ["evaluate", "snapshotSeconds"]);
+    const { every, evalEvery, signal, rest } = schedule;
+    const seconds = rest.snapshotSeconds ?? SNAPSHOT_SECONDS;
     if (typeof seconds !== "number" || !(seconds >= 0) || seconds === Infinity) {
       throw new IclabError({
         code: "invalid_config",
@@ -133,22 +110,32 @@ export class Session extends Handle {
         message: `invalid config \`snapshotSeconds\`: must be a number of seconds ≥ 0, got ${describe(seconds)}`,
       });
     }
-    let done = 0;
-    while (done < steps) {
+    // evaluations only when asked for: `evaluate`'s options, or the defaults on `evalEvery`
+    const evaluate =
+      rest.evaluate !== undefined
+        ? plain("evaluate", rest.evaluate)
+        : evalEvery !== null
+          ? {}
+          : undefined;
+    // the steps this stream still trains: each call trains `every` of them (fewer at the end)
+    let left = schedule.steps ?? 1;
+    while (left > 0) {
       this.check();
-      const n = Math.min(every, steps - done);
-      const report = await this.send({ op: "sessionTrain", session: this.id, steps: n }, signal);
-      this.stepNow = report.step;
-      done += n;
+      const step = await this.send(
+        { op: "sessionTrain", session: this.id, every, left, evalEvery: evalEvery ?? 0, evaluate },
+        signal,
+      );
+      left -= Math.min(every, left);
+      this.stepNow = step.report.step;
       const now = performance.now();
       if (
         this.device.kind === "webgpu" &&
         seconds > 0 &&
         (this.snapshot === null || now - this.snapshot.at >= seconds * 1000)
       ) {
-        this.snapshot = { bytes: await this.save(), step: report.step, at: now };
+        this.snapshot = { bytes: await this.save(), step: this.stepNow, at: now };
       }
-      yield report;
+      yield step;
     }
   }
 

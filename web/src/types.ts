@@ -125,7 +125,7 @@ export type Evaluation = core.EvalResult;
 export type ClassifyOptions = Input<core.ClassifyConfig>;
 /** What `startClassify` resolved the options to. */
 export type ClassifyConfig = core.ClassifyConfig;
-/** One `ClassifyRun.train` call's mean cross-entropy. */
+/** One report of `ClassifyRun.train`: the step and the mean cross-entropy since the last. */
 export type ClassifyReport = core.ClassifyReport;
 /** In-context and in-weights accuracy, context-label accuracy, induction scores, every head's attention at the query, the emergence bar and step. */
 export type ClassifyEvaluation = core.ClassifyEvaluation;
@@ -152,16 +152,58 @@ export interface Cancellable {
   signal?: AbortSignal;
 }
 
-export interface TrainOptions extends Cancellable {
-  /** Total steps to run (whole number ≥ 1). */
+/**
+ * A `train()` stream's schedule, the same for every run kind: `steps` more steps, a report every
+ * `every`, and an evaluation on the reports the core's cadence picks (each time the model's step
+ * reaches or passes a multiple of `evalEvery`, and at the last step; counted on the model's own
+ * step, so a resumed run keeps its cadence; the CLI follows the same cadence).
+ */
+export interface TrainSchedule extends Cancellable {
+  /** More steps to train (whole number, `CATALOG.limits.streamSteps`). */
   steps: number;
-  /** Steps per report (whole number, 1 to `CATALOG.limits.trainSteps.max`). Default 10. */
+  /** Steps per report (whole number, `CATALOG.limits.trainSteps`). Default 10. */
   every?: number;
+  /**
+   * Steps between evaluations (`CATALOG.limits.evalEvery`; 0: only at the last step). Without
+   * it and without `evaluate`, the stream does not evaluate.
+   */
+  evalEvery?: number;
+}
+
+/** `Session.train`'s options. */
+export interface TrainOptions extends TrainSchedule {
+  /** How the stream's evaluations evaluate (as `Session.evaluate` takes); default its defaults. */
+  evaluate?: EvaluateOptions;
   /**
    * On WebGPU, seconds of training between snapshots of the weights that `recover()` continues
    * from after a device loss. Default 30; 0 turns snapshots off. Ignored on the CPU.
    */
   snapshotSeconds?: number;
+}
+
+/** `ClassifyRun.train`'s options. */
+export interface ClassifyTrainOptions extends TrainSchedule {
+  /** How the stream's evaluations evaluate: sequences per split (`CATALOG.classify.prompts`; default 512). */
+  evaluate?: { prompts?: number };
+}
+
+/**
+ * `ContinualRun.train`'s options: a report every `every` steps (`CATALOG.limits.advanceSteps`,
+ * default 10) until the stream ends, or `steps` more at most. Its evaluations are the run's own
+ * (`evalEvery` of its config), inside each report.
+ */
+export interface ContinualTrainOptions extends Cancellable {
+  steps?: number;
+  every?: number;
+}
+
+/**
+ * What a `train()` stream yields: one report, and the evaluation the schedule put there (none
+ * between evaluations). The core's `train::cadence::Trained`.
+ */
+export interface Trained<R, E = never> {
+  report: R;
+  evaluation?: E;
 }
 
 /** What `diagnostics()` reports about the worker. */

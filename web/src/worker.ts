@@ -7,6 +7,7 @@
 import init, * as wasm from "../pkg/iclab.js";
 import { toPayload } from "./errors.js";
 import type { Handlers, Request, Response } from "./protocol.js";
+import { CATALOG } from "./generated/catalog.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -90,21 +91,31 @@ function load(): Promise<wasm.InitOutput> {
   return ready;
 }
 
-let digits: Promise<Uint8Array> | null = null;
+/** Each asset file, fetched once. */
+const assets = new Map<string, Promise<Uint8Array>>();
 
-/** The digits asset, fetched once from the package's own files when a config asks for it. */
-async function digitsFor(config: unknown): Promise<Uint8Array | undefined> {
-  const dataset = (config as { dataset?: { kind?: unknown } } | null)?.dataset;
-  if (dataset?.kind !== "digits") return undefined;
-  digits ??= fetch(new URL("../data/digits.bin", import.meta.url)).then(async (r) => {
-    if (!r.ok) throw new Error(`digits.bin: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
-  });
+/**
+ * The file a config's dataset reads (`CATALOG.continual.assets`: digits → `digits.bin`), fetched
+ * once from the package's own `data/` when a config asks for it; `undefined` for a generated one.
+ */
+async function assetFor(config: unknown): Promise<Uint8Array | undefined> {
+  const kind = (config as { dataset?: { kind?: unknown } } | null)?.dataset?.kind;
+  const files: Record<string, string> = CATALOG.continual.assets;
+  const file = typeof kind === "string" && Object.hasOwn(files, kind) ? files[kind] : undefined;
+  if (file === undefined) return undefined;
+  let bytes = assets.get(file);
+  if (bytes === undefined) {
+    bytes = fetch(new URL(`../data/${file}`, import.meta.url)).then(async (r) => {
+      if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+      return new Uint8Array(await r.arrayBuffer());
+    });
+    assets.set(file, bytes);
+  }
   try {
-    return await digits;
+    return await bytes;
   } catch (error) {
-    digits = null;
-    throw Object.assign(new Error(`the digits asset could not be loaded: ${String(error)}`), {
+    assets.delete(file);
+    throw Object.assign(new Error(`the ${kind} asset could not be loaded: ${String(error)}`), {
       code: "backend",
       field: "dataset.kind",
     });
@@ -130,7 +141,8 @@ function live(id: number): number {
 const handlers: Handlers = {
   capabilities: () => wasm.capabilities(),
   sessionCreate: (r) => wasm.sessionCreate(r.config),
-  sessionTrain: (r) => wasm.sessionTrain(r.session, r.steps, live(r.id)),
+  sessionTrain: (r) =>
+    wasm.sessionTrain(r.session, r.every, r.left, r.evalEvery, r.evaluate, live(r.id)),
   sessionEvaluate: (r) => wasm.sessionEvaluate(r.session, r.options, live(r.id)),
   sessionLayers: (r) => wasm.sessionLayers(r.session, r.options, live(r.id)),
   sessionLoad: (r) => wasm.sessionLoad(r.bytes, r.device),
@@ -138,16 +150,17 @@ const handlers: Handlers = {
   evaluateBaselines: (r) => wasm.evaluateBaselines(r.config, r.options, live(r.id)),
   catalog: () => wasm.catalog(),
   continualRun: async (r) => {
-    const digits = await digitsFor(r.config);
-    return wasm.continualRun(r.config, digits, live(r.id));
+    const asset = await assetFor(r.config);
+    return wasm.continualRun(r.config, asset, live(r.id));
   },
-  continualCreate: async (r) => wasm.continualCreate(r.config, await digitsFor(r.config)),
+  continualCreate: async (r) => wasm.continualCreate(r.config, await assetFor(r.config)),
   continualAdvance: (r) => wasm.continualAdvance(r.run, r.steps, live(r.id)),
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
   continualUnlearn: (r) => wasm.continualUnlearn(r.run, r.class),
   continualDispose: (r) => wasm.continualDispose(r.run),
   classifyCreate: (r) => wasm.classifyCreate(r.config),
-  classifyTrain: (r) => wasm.classifyTrain(r.run, r.steps, live(r.id)),
+  classifyTrain: (r) =>
+    wasm.classifyTrain(r.run, r.every, r.left, r.evalEvery, r.prompts, live(r.id)),
   classifyEvaluate: (r) => wasm.classifyEvaluate(r.run, r.prompts, live(r.id)),
   classifyDispose: (r) => wasm.classifyDispose(r.run),
   inferenceCost: (r) => wasm.inferenceCost(r.config, r.tokens),

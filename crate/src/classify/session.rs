@@ -18,6 +18,7 @@ use super::sequences::{Sequences, Split, World};
 use crate::device::{self, Compute};
 use crate::error::lost_model;
 use crate::pace::Pace;
+use crate::train::cadence::{Cadence, Trained};
 use crate::train::{TRAIN_STEPS, check_room};
 use crate::{Error, Result};
 
@@ -193,6 +194,33 @@ impl ClassifySession {
             }
             None => Ok(()),
         }
+    }
+
+    /// One report's worth of a run towards step `end` on `cadence`, evaluated on `prompts`
+    /// sequences per split where the cadence puts an evaluation (never without `prompts`): a
+    /// `train()` stream's call and a point of `iclab classify train`. `prompts` is checked
+    /// before any step is trained.
+    pub async fn train_on(
+        &mut self,
+        cadence: Cadence,
+        end: u32,
+        prompts: Option<u32>,
+        pace: &mut Pace,
+    ) -> Result<Trained<ClassifyReport, ClassifyEvaluation>> {
+        if let Some(prompts) = prompts {
+            fields::PROMPTS.check_u32(prompts)?;
+            self.config.check_evaluation(prompts)?;
+        }
+        let at = self.step;
+        let steps = cadence.next(at, end)?;
+        let report = self.train_paced(steps, pace).await?;
+        let evaluation = match prompts {
+            Some(prompts) if cadence.evaluates(at, self.step, end) => {
+                Some(self.evaluate_paced(prompts, pace).await?)
+            }
+            _ => None,
+        };
+        Ok(Trained { report, evaluation })
     }
 
     /// Trains `steps` SGD steps; one read-back for the report.

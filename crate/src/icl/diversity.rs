@@ -81,6 +81,18 @@ pub enum Side {
     Ridge,
 }
 
+impl Side {
+    pub const ALL: [Self; 2] = [Self::Dmmse, Self::Ridge];
+
+    /// The estimator's name in a sentence ("dMMSE", "ridge").
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Dmmse => "dMMSE",
+            Self::Ridge => "ridge",
+        }
+    }
+}
+
 /// One pool size at one training length, over its seeds, on fresh tasks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

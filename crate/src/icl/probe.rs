@@ -61,6 +61,10 @@ impl Probe {
         }
     }
 
+    /// Older names a config may still use, each with the probe it reads as (serde's `alias`
+    /// above; a test checks they agree), so a page reads old links the same way.
+    pub const ALIASES: [(&'static str, Self); 1] = [("orthant", Self::OppositeQuadrants)];
+
     pub const ALL: [Self; 6] = [
         Self::None,
         Self::Skewed,
@@ -327,6 +331,14 @@ mod tests {
             (share - 0.5).abs() < 0.05,
             "{share} of query coordinates outside"
         );
+    }
+
+    #[test]
+    fn every_alias_reads_as_its_probe() {
+        for (alias, probe) in Probe::ALIASES {
+            let read: Probe = serde_json::from_str(&format!("\"{alias}\"")).expect("alias");
+            assert_eq!(read, probe, "{alias}");
+        }
     }
 
     #[test]

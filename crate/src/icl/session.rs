@@ -13,9 +13,11 @@ use crate::error::lost_model;
 use crate::icl::checkpoint::{self, Header};
 use crate::icl::config::SessionConfig;
 use crate::icl::curriculum;
+use crate::icl::evaluate::{EvalConfig, EvalResult};
 use crate::icl::{FunctionClass, PromptBatch, TaskPool};
 use crate::model::Model;
 use crate::pace::Pace;
+use crate::train::cadence::{Cadence, Trained};
 use crate::train::{Report, TRAIN_STEPS, check_room, clock, schedule};
 use crate::{Error, Result};
 
@@ -161,6 +163,32 @@ impl Session {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// One report's worth of a run towards model step `end` on `cadence`, with an evaluation on
+    /// `eval` where the cadence puts one (never without `eval`): a `train()` stream's call and a
+    /// line of `iclab icl train`. `eval` is checked before any step is trained.
+    pub async fn train_on(
+        &mut self,
+        cadence: Cadence,
+        end: u32,
+        eval: Option<&EvalConfig>,
+        pace: &mut Pace,
+    ) -> Result<Trained<Report, EvalResult>> {
+        if let Some(eval) = eval {
+            eval.validate()?;
+            self.config.check_evaluation(eval, true)?;
+        }
+        let at = self.step;
+        let steps = cadence.next(at, end)?;
+        let report = self.train_paced(steps, pace).await?;
+        let evaluation = match eval {
+            Some(eval) if cadence.evaluates(at, self.step, end) => {
+                Some(self.evaluate_paced(eval, pace).await?)
+            }
+            _ => None,
+        };
+        Ok(Trained { report, evaluation })
     }
 
     /// Runs `steps` optimizer steps and reports their mean loss.

@@ -1,7 +1,22 @@
 //! When a training run reports and evaluates: a report every `every` steps, an evaluation each
 //! time the model's step reaches or passes a multiple of `eval_every`, and one at the run's last
 //! step. Counted on the model's own step, so a resumed run keeps its cadence. The CLI's training
-//! loops follow it (`iclab icl train`, `iclab classify train`).
+//! loops and the package's `train()` streams follow it: each of their calls trains one report's
+//! worth and evaluates when [`Cadence::evaluates`] says so ([`Trained`]).
+
+use serde::Serialize;
+
+use crate::schema::Field;
+
+/// Steps per report, as a caller asks for them.
+pub const EVERY: Field = Field::int("every", 1, 100_000);
+/// Steps between evaluations (0: only at the run's last step).
+pub const EVAL_EVERY: Field = Field::int("evalEvery", 0, super::MAX_STEP);
+/// The model step a run trains until.
+pub const END: Field = Field::int("end", 1, super::MAX_STEP);
+/// Steps a `train()` stream still has to train (its calls' `end` is the model's step plus these,
+/// so streams on one model each train their own count).
+pub const STREAM_STEPS: Field = Field::int("steps", 1, super::MAX_STEP);
 
 /// A run's reporting and evaluation cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,11 +34,32 @@ impl Cadence {
         self.every.max(1).min(end.saturating_sub(at))
     }
 
+    /// [`Self::chunk`], refusing a run that is already at its end (a call would train nothing).
+    pub fn next(&self, at: u32, end: u32) -> crate::Result<u32> {
+        match self.chunk(at, end) {
+            0 => Err(crate::Error::invalid(
+                END.name,
+                format!("the model is at step {at}, already at or past the run's end {end}"),
+            )),
+            n => Ok(n),
+        }
+    }
+
     /// Whether the report at step `after` (trained from `before`, until `end`) comes with an
     /// evaluation: a multiple of `eval_every` was reached or passed, or the run is at its end.
     pub fn evaluates(&self, before: u32, after: u32, end: u32) -> bool {
         after >= end || (self.eval_every > 0 && after / self.eval_every > before / self.eval_every)
     }
+}
+
+/// One report of a run trained on a cadence, with the evaluation the cadence asked for (none
+/// between evaluations, or when the caller asked for none): what a `train()` stream yields.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trained<R, E> {
+    pub report: R,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<E>,
 }
 
 #[cfg(test)]

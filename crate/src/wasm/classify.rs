@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use super::errors::to_js;
 use super::input::json_text;
 use super::registry::Registry;
-use super::{count, to_plain};
+use super::{cadence_of, count, to_plain};
 use crate::Result;
 use crate::classify::{ClassifyConfig, ClassifySession};
 use crate::pace::Pace;
@@ -30,16 +30,38 @@ pub async fn classify_create(config: JsValue) -> std::result::Result<JsValue, Js
     create().await.map_err(to_js)
 }
 
-/// Trains experiment `id` for `steps` steps; resolves to one report.
+/// One report's worth of a `train()` stream: trains experiment `id` `left` more steps (this stream's rest), `every`
+/// steps per report, evaluating on `prompts` sequences per split (none when undefined) where the
+/// core's cadence puts an evaluation (`evalEvery`, and the last step); resolves to
+/// `{ report, evaluation? }`.
 #[wasm_bindgen(js_name = classifyTrain)]
 pub async fn classify_train(
     id: u32,
-    steps: f64,
+    every: f64,
+    left: f64,
+    eval_every: f64,
+    prompts: Option<f64>,
     call: u32,
 ) -> std::result::Result<JsValue, JsValue> {
-    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
+    // the evaluation's own fields are named inside `evaluate` (`evaluate.prompts`)
+    let (cadence, left, prompts) = cadence_of(every, left, eval_every, || {
+        prompts
+            .map(|p| count(crate::classify::session::fields::PROMPTS, p))
+            .transpose()
+            .map_err(|e| e.within("evaluate"))
+    })
+    .map_err(to_js)?;
     let mut run = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
-    let result = run.train_paced(steps, &mut Pace::of_call(call)).await;
+    if let Some(prompts) = prompts
+        && let Err(e) = run.config().check_evaluation(prompts)
+    {
+        Registry::checkin(id, run);
+        return Err(to_js(e.within("evaluate")));
+    }
+    let end = run.step().saturating_add(left);
+    let result = run
+        .train_on(cadence, end, prompts, &mut Pace::of_call(call))
+        .await;
     Registry::checkin(id, run);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }

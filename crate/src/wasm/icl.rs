@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::errors::to_js;
 use super::input::{Numbers, json_text, json_text_of};
 use super::registry::Registry;
-use super::{count, to_plain};
+use super::{cadence_of, count, to_plain};
 use crate::device::DeviceChoice;
 use crate::icl::config::SessionConfig;
 use crate::icl::evaluate::{self, EvalConfig};
@@ -141,16 +141,41 @@ pub fn inference_cost(config: JsValue, tokens: f64) -> std::result::Result<JsVal
     run().map_err(to_js)
 }
 
-/// Trains `steps` steps; resolves to one report.
+/// One report's worth of a `train()` stream: trains session `id` `left` more steps (this stream's rest),
+/// `every` steps per report, evaluating on `eval` (`EvalConfig` schema; none when undefined) where
+/// the core's cadence puts an evaluation (`evalEvery`, and the last step); resolves to
+/// `{ report, evaluation? }`.
 #[wasm_bindgen(js_name = sessionTrain)]
 pub async fn session_train(
     id: u32,
-    steps: f64,
+    every: f64,
+    left: f64,
+    eval_every: f64,
+    eval: JsValue,
     call: u32,
 ) -> std::result::Result<JsValue, JsValue> {
-    let steps = count(crate::train::TRAIN_STEPS, steps).map_err(to_js)?;
+    // the evaluation's own fields are named inside `evaluate` (`evaluate.prompts`)
+    let (cadence, left, eval) = cadence_of(every, left, eval_every, || {
+        if eval.is_undefined() || eval.is_null() {
+            return Ok(None);
+        }
+        let text = json_text("evaluate", &eval)?;
+        let eval = EvalConfig::from_json(&text).map_err(|e| e.within("evaluate"))?;
+        eval.validate().map_err(|e| e.within("evaluate"))?;
+        Ok(Some(eval))
+    })
+    .map_err(to_js)?;
     let mut session = Registry::checkout::<Session>(id).map_err(to_js)?;
-    let result = session.train_paced(steps, &mut Pace::of_call(call)).await;
+    if let Some(eval) = &eval
+        && let Err(e) = session.config().check_evaluation(eval, true)
+    {
+        Registry::checkin(id, session);
+        return Err(to_js(e.within("evaluate")));
+    }
+    let end = session.step().saturating_add(left);
+    let result = session
+        .train_on(cadence, end, eval.as_ref(), &mut Pace::of_call(call))
+        .await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }

@@ -23,6 +23,7 @@ use crate::continual::run::ClRun;
 use crate::icl::session::Session;
 use crate::pace;
 use crate::schema::Field;
+use crate::train::cadence::{self, Cadence};
 use crate::{Error, Result};
 use errors::to_js;
 use registry::Registry;
@@ -47,6 +48,22 @@ fn to_plain<T: Serialize>(value: &T) -> Result<JsValue> {
 fn count(field: Field, value: f64) -> Result<u32> {
     field.check(value)?;
     Ok(value as u32)
+}
+
+/// A `train()` stream call's cadence from JS numbers (each checked by its field), the steps the
+/// stream still trains, and its evaluation options, read by `evaluation` (checked before anything
+/// trains).
+fn cadence_of<E>(
+    every: f64,
+    left: f64,
+    eval_every: f64,
+    evaluation: impl FnOnce() -> Result<Option<E>>,
+) -> Result<(Cadence, u32, Option<E>)> {
+    let cadence = Cadence {
+        every: count(cadence::EVERY, every)?,
+        eval_every: count(cadence::EVAL_EVERY, eval_every)?,
+    };
+    Ok((cadence, count(cadence::STREAM_STEPS, left)?, evaluation()?))
 }
 
 /// Whether WebGPU is usable here and why not; never opens a burn device.

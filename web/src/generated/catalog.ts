@@ -227,6 +227,9 @@ export const CATALOG: Catalog = {
       "scaled",
       "noisy"
     ],
+    "probeAliases": {
+      "orthant": "opposite_quadrants"
+    },
     "probeParameters": {
       "noisy": "probeNoise",
       "scaled": "probeScale"
@@ -446,6 +449,32 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 1280
       }
+    },
+    "evalDefaults": {
+      "prompts": 1280,
+      "probe": "none",
+      "probeScale": 2.0,
+      "probeNoise": 1.0,
+      "baselines": [
+        "least_squares"
+      ],
+      "options": {
+        "ridgeAlpha": 0.1,
+        "knnNeighbors": 3,
+        "lassoAlpha": 0.01,
+        "lassoSweeps": 10000,
+        "gdSteps": 10,
+        "newtonSteps": 20,
+        "netHidden": 100,
+        "netSteps": 100,
+        "netLearningRate": 0.005,
+        "treeDepth": 4,
+        "boostRounds": 50,
+        "boostLearningRate": 0.3
+      },
+      "seed": null,
+      "examples": 0,
+      "tasks": "fresh"
     },
     "layers": {
       "fitPrompts": {
@@ -1330,6 +1359,9 @@ export const CATALOG: Catalog = {
       "frozen",
       "learned"
     ],
+    "assets": {
+      "digits": "digits.bin"
+    },
     "fields": {
       "batchSize": {
         "min": 1.0,
@@ -1495,6 +1527,16 @@ export const CATALOG: Catalog = {
       "scaled": "inputs scaled",
       "skewed": "skewed covariance"
     },
+    "verdicts": {
+      "cannot_tell": "cannot tell",
+      "gradient_descent": "gradient descent",
+      "newton": "Newton",
+      "start": "still ≈ 0 (where both start)"
+    },
+    "sides": {
+      "dmmse": "dMMSE",
+      "ridge": "ridge"
+    },
     "evalTasks": {
       "fresh": "fresh tasks",
       "pool": "the training pool's tasks"
@@ -1556,6 +1598,22 @@ export const CATALOG: Catalog = {
     "trainSteps": {
       "min": 1.0,
       "max": 100000.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "evalEvery": {
+      "min": 0.0,
+      "max": 1000000000.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "streamSteps": {
+      "min": 1.0,
+      "max": 1000000000.0,
       "minExclusive": false,
       "integer": true,
       "maxOf": null,

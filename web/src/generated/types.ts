@@ -1924,6 +1924,10 @@ export type IclCatalog = {
   tokensPerExample: { [key in string]: number },
   probes: Array<Probe>,
   /**
+   * Older probe names a config may still use, and the probe each reads as.
+   */
+  probeAliases: { [key in string]: Probe },
+  /**
    * The evaluation setting each probe reads (`scaled` → `probeScale`); probes without one are
    * left out.
    */
@@ -1948,6 +1952,10 @@ export type IclCatalog = {
    * `evaluate`'s numbers.
    */
   evaluation: { [key in string]: FieldSpec },
+  /**
+   * Every evaluation setting's default (the probe, the tasks, the numbers).
+   */
+  evalDefaults: EvalConfig,
   /**
    * `layers`' numbers (what each layer computes).
    */
@@ -1974,6 +1982,11 @@ export type ContinualCatalog = {
   compare: StrategyKind,
   bufferPolicies: Array<BufferPolicy>,
   embeddings: Array<Embedding>,
+  /**
+   * The file of the package's `data/` each dataset kind reads (fetched by the worker when a
+   * config asks for that dataset); generated datasets have none.
+   */
+  assets: { [key in string]: string },
   /**
    * `startContinual`'s top-level numbers.
    */
@@ -2162,6 +2175,14 @@ export type Titles = {
    */
   baselines: { [key in string]: string },
   probes: { [key in string]: string },
+  /**
+   * What a layer's predictions resemble (what each layer computes).
+   */
+  verdicts: { [key in string]: string },
+  /**
+   * The estimator whose side of the midpoint a pool size sits on (task diversity).
+   */
+  sides: { [key in string]: string },
   evalTasks: { [key in string]: string },
   tasks: { [key in string]: string },
   /**
@@ -2180,9 +2201,17 @@ export type Titles = {
  */
 export type Limits = {
   /**
-   * Steps of one `train` call (`every` of `Session.train`).
+   * Steps of one `train` call (`every` of a `train()` stream).
    */
   trainSteps: Field,
+  /**
+   * Steps between a `train()` stream's evaluations (0: only at its last step).
+   */
+  evalEvery: Field,
+  /**
+   * Steps of one `train()` stream.
+   */
+  streamSteps: Field,
   /**
    * Steps of one continual `advance` call.
    */

@@ -2,6 +2,7 @@
 import { CATALOG } from "iclab";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { colour, dashed } from "./styles.js";
 
 export function width(el: HTMLElement): number {
   return Math.max(280, Math.min(el.clientWidth || 640, 900));
@@ -72,35 +73,6 @@ export interface Curve {
   mean: number[];
   lower: number[];
   upper: number[];
-}
-
-/** Colours per method; the model is always blue. */
-const COLOURS: Record<string, string> = {
-  model: "#2563eb",
-  transformer: "#2563eb",
-  xlstm: "#ea580c",
-  least_squares: "#dc2626",
-  ridge: "#0d9488",
-  knn: "#16a34a",
-  averaging: "#9333ea",
-  lasso: "#0891b2",
-  gd: "#ca8a04",
-  newton: "#db2777",
-  relu_net: "#4d7c0f",
-  tree: "#7c2d12",
-  boosted_trees: "#475569",
-  zero: "#6b7280",
-  dmmse: "#be123c",
-  bayes_ridge: "#0f766e",
-  paired: "#2563eb",
-  interleaved: "#b45309",
-};
-
-/** Baselines drawn dashed as well as coloured (iterative solvers), so no two curves differ by hue alone. */
-const DASHED: ReadonlySet<string> = new Set(["gd", "newton", "boosted_trees", "bayes_ridge"]);
-
-function colour(name: string): string {
-  return COLOURS[name] ?? "#64748b";
 }
 
 function fill(hex: string): string {
@@ -218,7 +190,7 @@ export class ErrorChart extends MethodChart {
         stroke: colour(name),
         width: LEARNERS.includes(name) ? 2.5 : 1.5,
         // the iterative methods are also dashed: a second cue next to their colour
-        ...(DASHED.has(name) ? { dash: [5, 3] } : {}),
+        ...(dashed(name) ? { dash: [5, 3] } : {}),
         value: legendValue(3),
       });
       series.push({ label: `${name} 5%`, stroke: "transparent", points: { show: false } });
@@ -259,7 +231,7 @@ export class ErrorChart extends MethodChart {
     ctx.restore();
   }
 
-  /** Shows `curves` keyed by method (`zero` dashed, without a band). */
+  /** Shows `curves` keyed by method (the always-computed ones dashed, without a band). */
   show(curves: Record<string, Curve>): void {
     const names = this.ensure(Object.keys(curves));
     const ks = curves[names[0] ?? ""]?.mean.map((_, i) => i) ?? [];

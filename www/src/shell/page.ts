@@ -29,7 +29,7 @@ export interface Run<R> {
   opening: string;
   /**
    * Builds what the run needs (a blank model, unless it resumes) and opens its stream of reports:
-   * a session's `train()`, or `rounds`/`stepping` from shell/stream.ts. `mine` is the run's epoch:
+   * a run's `train()`, or `rounds` of several from shell/stream.ts. `mine` is the run's epoch:
    * check {@link Page.isCurrent} after every await; resolve to `null` when superseded.
    */
   start: (mine: number) => Promise<AsyncIterable<R> | null>;

@@ -1,8 +1,9 @@
 /**
  * Training streams and the one loop that drives them. A page never loops over training itself:
- * it opens a stream (a session's own `train()`, {@link rounds} of several, or {@link stepping}
- * over a run's single-call step) and {@link drive} pulls it, handing each report to the page to
- * draw. Stopping the pull is the pause: the stream's generators finish their own bookkeeping.
+ * it opens a stream (a run's own `train()`, which yields `{ report, evaluation? }` on the core's
+ * cadence, or {@link rounds} of several) and {@link drive} pulls it, handing each report to the
+ * page to draw. Stopping the pull is the pause: the stream's generators finish their own
+ * bookkeeping.
  */
 
 /**
@@ -26,22 +27,6 @@ export async function* rounds<T>(
   } finally {
     // Let each session's generator finish its own bookkeeping (a paused train() resumes later).
     await Promise.all(pumps.map((p) => p.return(undefined)));
-  }
-}
-
-/**
- * A stream over a run that trains one call at a time (`ClassifyRun.train`, `ContinualRun.advance`):
- * calls `step(size())` while `more(last)` holds (`last` is `null` before the first call).
- */
-export async function* stepping<R>(
-  size: () => number,
-  step: (n: number) => Promise<R>,
-  more: (last: R | null) => boolean,
-): AsyncGenerator<R, void, undefined> {
-  let last: R | null = null;
-  while (more(last)) {
-    last = await step(size());
-    yield last;
   }
 }
 

@@ -155,9 +155,10 @@ export const ICL = {
   probe: {
     type: "enum",
     values: icl.probes,
-    aliases: { orthant: "opposite_quadrants" },
-    default: "none",
-    doc: "shift the test prompts away from training (random_quadrants: the paper's, examples in one orthant; opposite_quadrants: the query in the opposite one)",
+    // older names old links may hold, read as the core reads them
+    aliases: icl.probeAliases,
+    default: icl.evalDefaults.probe,
+    doc: "shift the test prompts away from training (each probe's title says what it does; the paper's is marked)",
   },
   probeScale: core(field(e, "probeScale"), "input scale of the scaled probe"),
   probeNoise: core(field(e, "probeNoise"), "output noise of the noisy probe"),

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use iclab::icl::evaluate;
+use iclab::pace::Pace;
 use iclab::train::cadence::Cadence;
 use iclab::{Error, Result, Session};
 use serde_json::json;
@@ -98,16 +99,18 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
             let started = std::time::Instant::now();
             let mut reports = Vec::new();
             let mut evaluations = Vec::new();
-            // the core's cadence, on the model's own step (a resumed run keeps its multiples);
-            // the last step's evaluation is the final one, after the checkpoint is written
+            // the core's cadence, on the model's own step (a resumed run keeps its multiples),
+            // as the package's train() streams: the last step's evaluation is the final one,
+            // printed after the checkpoint is written
             let cadence = Cadence { every, eval_every };
-            let end = session.step().saturating_add(steps);
-            let mut done = 0;
-            while done < steps {
-                let at = session.step();
-                let n = cadence.chunk(at, end);
-                let report = session.train(n).await?;
-                done += n;
+            let (first, end) = (session.step(), session.step().saturating_add(steps));
+            let mut last = None;
+            while session.step() < end {
+                let before = session.step();
+                let trained = session
+                    .train_on(cadence, end, Some(&eval), &mut Pace::free())
+                    .await?;
+                let report = trained.report;
                 if json {
                     out!("{}", json!({ "report": to_json(&report) }));
                 } else {
@@ -123,16 +126,21 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
                     );
                 }
                 reports.push(report);
-                if eval_every > 0 && cadence.evaluates(at, at + n, end) && done < steps {
-                    let result = session.evaluate(&eval).await?;
-                    if json {
-                        out!("{}", json!({ "evaluation": to_json(&result) }));
-                    } else {
-                        print_evaluation(false, &result);
+                match trained.evaluation {
+                    Some(result) if session.step() >= end => last = Some(result),
+                    Some(result) => {
+                        if json {
+                            out!("{}", json!({ "evaluation": to_json(&result) }));
+                        } else {
+                            print_evaluation(false, &result);
+                        }
+                        evaluations.push(result);
                     }
-                    evaluations.push(result);
+                    None => {}
                 }
-                if save_every > 0 && done % save_every < n {
+                // a checkpoint each time the run's own steps reach a multiple of --save-every
+                let (done, chunk) = (session.step() - first, session.step() - before);
+                if save_every > 0 && done % save_every < chunk {
                     write_atomic("--out", &out, &session.save().await?)?;
                     let run = Run {
                         session: &session,
@@ -148,7 +156,10 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
             if !json {
                 out!("checkpoint: {}", out.display());
             }
-            let result = session.evaluate(&eval).await?;
+            let result = match last {
+                Some(result) => result,
+                None => session.evaluate(&eval).await?,
+            };
             print_evaluation(json, &result);
             let run = Run {
                 session: &session,

@@ -81,6 +81,44 @@ fn evaluation_in_chunks_reads_every_prompt() {
     });
 }
 
+/// A `train()` stream's calls: with an evaluation every report (the CLI's sweeps) every call
+/// carries one; with `evalEvery` 0, only the last; too many prompts refused before a step.
+#[test]
+#[cfg(not(target_family = "wasm"))]
+fn train_on_evaluates_where_the_cadence_says() {
+    use crate::train::cadence::Cadence;
+    pollster::block_on(async {
+        let config =
+            ClassifyConfig::from_json(r#"{"device": "cpu", "batchSize": 8, "task": {"dims": 8}}"#)
+                .expect("valid");
+        let mut run = ClassifySession::new(config).await.expect("run");
+        let cadence = |eval_every| Cadence {
+            every: 3,
+            eval_every,
+        };
+        let mut seen = Vec::new();
+        while run.step() < 7 {
+            let t = run
+                .train_on(cadence(0), 7, Some(16), &mut Pace::free())
+                .await
+                .expect("train");
+            seen.push((t.report.step, t.evaluation.is_some()));
+        }
+        assert_eq!(seen, vec![(3, false), (6, false), (7, true)]);
+        let t = run
+            .train_on(cadence(3), 10, Some(16), &mut Pace::free())
+            .await
+            .expect("train");
+        assert_eq!((t.report.step, t.evaluation.is_some()), (10, true));
+        let err = run
+            .train_on(cadence(3), 20, Some(0), &mut Pace::free())
+            .await
+            .expect_err("no prompts");
+        assert_eq!(err.field(), Some("prompts"));
+        assert_eq!(run.step(), 10, "nothing trained");
+    });
+}
+
 /// The plateau ends at the first evaluation halfway from the base to perfect, not at the best
 /// one and not before.
 #[test]

@@ -23,6 +23,25 @@ pub enum DataConfig {
     Digits(DigitsConfig),
 }
 
+impl DataConfig {
+    /// Both kinds, with their defaults.
+    pub fn all() -> [Self; 2] {
+        [
+            Self::TwoD(TwoDConfig::default()),
+            Self::Digits(DigitsConfig::default()),
+        ]
+    }
+
+    /// The file of the package's `data/` this dataset reads (the worker fetches it when a config
+    /// asks for it); `None` for the generated ones.
+    pub fn asset(&self) -> Option<&'static str> {
+        match self {
+            Self::TwoD(_) => None,
+            Self::Digits(_) => Some("digits.bin"),
+        }
+    }
+}
+
 impl Default for DataConfig {
     fn default() -> Self {
         Self::TwoD(TwoDConfig {

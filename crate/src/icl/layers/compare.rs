@@ -54,6 +54,25 @@ pub enum Resembles {
     CannotTell,
 }
 
+impl Resembles {
+    pub const ALL: [Self; 4] = [
+        Self::Newton,
+        Self::GradientDescent,
+        Self::Start,
+        Self::CannotTell,
+    ];
+
+    /// The verdict in a table cell.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Newton => "Newton",
+            Self::GradientDescent => "gradient descent",
+            Self::Start => "still ≈ 0 (where both start)",
+            Self::CannotTell => "cannot tell",
+        }
+    }
+}
+
 /// A method's iterate nearest a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

@@ -13,11 +13,11 @@ import {
   type ClassifyRun,
   type ClassifySweep as Sweep,
   type PhaseCell as CorePhaseCell,
+  type Trained,
 } from "iclab";
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./charts.js";
 import { describe, el } from "../../shell/dom.js";
 import { Page } from "../../shell/page.js";
-import { stepping } from "../../shell/stream.js";
 import { CLASSIFY as TABLE } from "../../shell/tables.js";
 import "../../style.css";
 
@@ -263,7 +263,6 @@ function train(): Promise<void> {
   const resuming = page.phase === "paused" && run !== null;
   if (!resuming) page.newEpoch();
   const stepNow = (): number => losses.at(-1)?.[0] ?? 0;
-  let nextEval = 0;
   let started = 0;
   let startStep = 0;
   return page.run({
@@ -285,28 +284,23 @@ function train(): Promise<void> {
         if (!page.isCurrent(mine)) return null;
       }
       const r = run as ClassifyRun;
-      const { every, evalEvery, steps: total } = page.state;
-      nextEval = (Math.floor(stepNow() / evalEvery) + 1) * evalEvery;
+      const { every, evalEvery, steps: total, evalPrompts } = page.state;
       started = performance.now();
       startStep = stepNow();
-      // each call ends at the next evaluation at the latest
-      return stepping(
-        () => Math.min(every, total - stepNow(), Math.max(1, nextEval - stepNow())),
-        (n) => r.train(n),
-        () => stepNow() < total,
-      );
+      return r.train({
+        steps: Math.max(1, total - stepNow()),
+        every,
+        evalEvery,
+        evaluate: { prompts: evalPrompts },
+      });
     },
-    draw: async (report: ClassifyReport, mine) => {
+    draw: async ({ report, evaluation }: Trained<ClassifyReport, ClassifyEvaluation>, mine) => {
       const step = report.step;
       losses.push([step, report.loss]);
       lossChart.push(step, [report.loss, Math.log(page.state.labels)]);
       document.body.dataset.step = String(step);
       const rate = (step - startStep) / ((performance.now() - started) / 1000);
-      if (step >= nextEval || step >= page.state.steps) {
-        const e = await (run as ClassifyRun).evaluate(page.state.evalPrompts);
-        if (page.isCurrent(mine)) showEvaluation(e);
-        nextEval = step + page.state.evalEvery;
-      }
+      if (evaluation && page.isCurrent(mine)) showEvaluation(evaluation);
       return `loss ${report.loss.toFixed(3)} · ${rate.toFixed(0)} steps/s`;
     },
     done: () =>

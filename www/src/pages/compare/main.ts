@@ -13,10 +13,12 @@ import {
   type BaselineKind,
   type ErrorCurve,
   type EvaluateOptions,
+  type Evaluation,
   type InferenceCost,
   type Report,
   type Session,
   type SessionConfig,
+  type Trained,
 } from "iclab";
 import { ErrorChart, LineChart } from "../../charts/charts.js";
 import {
@@ -111,6 +113,8 @@ const losses = Object.fromEntries(
 /** Each model's latest report: its own step (checkpoints start at different steps) and speed. */
 const latest = Object.fromEntries(MODELS.map((m) => [m, null])) as Record<Backbone, Report | null>;
 let baselines: { key: string; curves: Record<string, ErrorCurve> } | null = null;
+/** The evaluation settings the training streams evaluate on. */
+let streamKey = "";
 
 function ratio(): [number, number] {
   const [a, b] = String(page.state.ratio).split(":").map(Number);
@@ -260,11 +264,23 @@ async function showCosts(): Promise<void> {
     (params.length ? ` ${params.join(", ")}.` : "");
 }
 
-/** Error vs k for both models (whichever exist) and the baselines, on the same prompts. */
-async function evaluate(): Promise<void> {
+/** The evaluation settings' key: training's evaluations count only while it holds. */
+function evalKey(): string {
+  return JSON.stringify([effective(REFERENCE), evalOptions()]);
+}
+
+/**
+ * Error vs k for both models (whichever exist) and the baselines, on the same prompts. A model's
+ * curve comes from `streamed`, its training stream's evaluation, where that was evaluated on
+ * the current settings; otherwise it is evaluated here.
+ */
+async function evaluate(streamed?: {
+  key: string;
+  evaluations: (Evaluation | undefined)[];
+}): Promise<void> {
   const mine = page.epoch;
   const options = evalOptions();
-  const key = JSON.stringify([effective(REFERENCE), options]);
+  const key = evalKey();
   if (baselines?.key !== key) {
     const result = await evaluateBaselines(effective(REFERENCE), {
       ...options,
@@ -273,10 +289,11 @@ async function evaluate(): Promise<void> {
     baselines = { key, curves: result.curves };
   }
   const curves: Record<string, ErrorCurve> = {};
-  for (const model of MODELS) {
+  for (const [i, model] of MODELS.entries()) {
     const s = sessions[model];
     if (!s) continue;
-    const result = await s.evaluate({ ...options, baselines: [] });
+    const fromStream = streamed?.key === key ? streamed.evaluations[i] : undefined;
+    const result = fromStream ?? (await s.evaluate({ ...options, baselines: [] }));
     const curve = result.curves.model;
     if (curve) curves[model] = curve;
   }
@@ -374,21 +391,28 @@ function train(): Promise<void> {
       if (!page.isCurrent(mine)) return null;
       document.body.dataset.loaded = MODELS.join(",");
       await showCosts();
-      // One stream per model, pulled in turn: all advance `every` steps per round.
+      // One stream per model, pulled in turn: all advance `every` steps per round, each
+      // evaluated at every report on the settings of `key`.
+      streamKey = evalKey();
       return rounds(
         MODELS.map((model) => {
           const s = sessions[model] as Session;
           const done = (losses[model].at(-1)?.[0] ?? s.initialStep) - s.initialStep;
-          return s.train({ steps: Math.max(1, page.state.steps - done), every: page.state.every });
+          return s.train({
+            steps: Math.max(1, page.state.steps - done),
+            every: page.state.every,
+            evalEvery: page.state.every,
+            evaluate: { ...evalOptions(), baselines: [] },
+          });
         }),
       );
     },
-    draw: async (round: (Report | null)[]) => {
-      round.forEach((report, i) => {
-        if (report) record(MODELS[i] as Backbone, report);
+    draw: async (round: (Trained<Report, Evaluation> | null)[]) => {
+      round.forEach((step, i) => {
+        if (step) record(MODELS[i] as Backbone, step.report);
       });
       showLosses();
-      await evaluate();
+      await evaluate({ key: streamKey, evaluations: round.map((step) => step?.evaluation) });
       return modelLines();
     },
     recover: async () => {

@@ -14,6 +14,7 @@ import {
   type DataConfig,
   type Kind,
   type ScenarioConfig,
+  type Trained,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
 import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
@@ -23,7 +24,7 @@ import {
   STRATEGY_SETTINGS,
 } from "../../shell/tables.js";
 import { Page } from "../../shell/page.js";
-import { rounds, stepping } from "../../shell/stream.js";
+import { rounds } from "../../shell/stream.js";
 import { describe, el } from "../../shell/dom.js";
 import "../../style.css";
 
@@ -329,19 +330,12 @@ function train(): Promise<void> {
       // the learners whose streams have steps left, advanced side by side
       training = SIDES.filter((side) => runs[side] && !runs[side].result.done);
       return rounds(
-        training.map((side) => {
-          const run = runs[side] as ContinualRun;
-          return stepping(
-            () => page.state.every,
-            (n) => run.advance(n),
-            () => !run.result.done,
-          );
-        }),
+        training.map((side) => (runs[side] as ContinualRun).train({ every: page.state.every })),
       );
     },
-    draw: async (round: (ContinualResult | null)[]) => {
-      for (const [i, result] of round.entries())
-        if (result) await show(training[i] as Side, result);
+    draw: async (round: (Trained<ContinualResult> | null)[]) => {
+      for (const [i, step] of round.entries())
+        if (step) await show(training[i] as Side, step.report);
       publish();
       const steps = SIDES.map((s) => results[s])
         .filter((r): r is ContinualResult => r !== null)

@@ -12,10 +12,12 @@ import {
   type BaselineKind,
   type DiversitySweep as Sweep,
   type ErrorCurve,
+  type EvaluateOptions,
   type Evaluation,
   type Report,
   type Session,
   type SessionConfig,
+  type Trained,
 } from "iclab";
 import { ErrorChart } from "../../charts/charts.js";
 import { LossChart } from "../../charts/loss-chart.js";
@@ -109,14 +111,15 @@ function summary(e: Evaluation, where: string): string {
   return `${where}: error ${fmt(model)} (mean over k); distance to dMMSE ${fmt(toD)}, to ridge ${fmt(toR)}.${place}`;
 }
 
+/** What a model is evaluated on: fresh tasks (and, with a finite pool, the pool's) with the baselines. */
+function evaluationOptions(): EvaluateOptions {
+  return { prompts: page.state.evalPrompts, seed: page.state.seed, baselines: baselines() };
+}
+
 /** Evaluates `s` on new tasks and (for a finite M) on its pool's, and draws both. */
-async function evaluate(s: Session, mine: number): Promise<void> {
-  const options = {
-    prompts: page.state.evalPrompts,
-    seed: page.state.seed,
-    baselines: baselines(),
-  };
-  const fresh = await s.evaluate({ ...options, tasks: "fresh" });
+async function evaluate(s: Session, mine: number, evaluated?: Evaluation): Promise<void> {
+  const options = evaluationOptions();
+  const fresh = evaluated ?? (await s.evaluate({ ...options, tasks: "fresh" }));
   const onPool = pool() === null ? null : await s.evaluate({ ...options, tasks: "pool" });
   if (!page.isCurrent(mine)) return;
   shown = { fresh, pool: onPool };
@@ -209,8 +212,6 @@ function scratchConfig(): SessionConfig {
 function train(): Promise<void> {
   const resuming = page.phase === "paused" && trainedHere && session !== null;
   if (!resuming) page.newEpoch();
-  /** The step of the next evaluation. */
-  let nextEval = 0;
   return page.run({
     opening: resuming
       ? "Resuming…"
@@ -232,20 +233,19 @@ function train(): Promise<void> {
         document.body.dataset.loaded = `scratch-${page.state.m}`;
       }
       const done = losses.at(-1)?.[0] ?? 0;
-      nextEval = Math.ceil((done + 1) / page.state.evalEvery) * page.state.evalEvery;
+      // evaluated on fresh tasks where the core's cadence says; the pool's evaluation follows
       return (session as Session).train({
         steps: Math.max(1, page.state.steps - done),
         every: page.state.every,
+        evalEvery: page.state.evalEvery,
+        evaluate: { ...evaluationOptions(), tasks: "fresh" },
       });
     },
-    draw: async (report: Report, mine) => {
+    draw: async ({ report, evaluation }: Trained<Report, Evaluation>, mine) => {
       losses.push([report.step, report.normalizedLoss]);
       lossChart.push(report.step, report.normalizedLoss);
       document.body.dataset.step = String(report.step);
-      if (report.step >= nextEval || report.step >= page.state.steps) {
-        await evaluate(session as Session, mine);
-        nextEval = report.step + page.state.evalEvery;
-      }
+      if (evaluation) await evaluate(session as Session, mine, evaluation);
       return `loss ${report.normalizedLoss.toFixed(3)} of zero predictor · ${report.stepsPerSecond.toFixed(1)} steps/s`;
     },
     done: () => `Trained here: ${el("fresh-summary").textContent ?? ""}`,

@@ -3,7 +3,7 @@
  * dMMSE and ridge on new tasks and on their pool, per M over seeds, the table behind it and the
  * core's findings in words. The numbers are the sweep file's; nothing here decides a finding.
  */
-import type { DiversitySweep as Sweep, Standing, SweepRun } from "iclab";
+import { CATALOG, type DiversitySweep as Sweep, type Standing, type SweepRun } from "iclab";
 import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
 import { el, tableRow } from "../../shell/dom.js";
 import { POOLS } from "../../shell/tables.js";
@@ -124,9 +124,7 @@ export class SweepFigure {
           cell
             ? cell.side === null
               ? "cannot say"
-              : cell.side === "dmmse"
-                ? "dMMSE's"
-                : "ridge's"
+              : `${CATALOG.titles.sides[cell.side] ?? cell.side}'s`
             : "–",
           range(runs.map((r) => r.fresh.position?.span ?? null)),
           range(runs.map((r) => r.fresh.distanceDmmse)),

@@ -7,6 +7,7 @@
 import {
   CATALOG,
   evaluateBaselines,
+  type BaselineKind,
   type ErrorCurve,
   type EvaluateOptions,
   type Evaluation,
@@ -153,7 +154,10 @@ export class IclEvaluation {
           baselines: slow,
         });
         if (mine !== page.epoch() || key !== this.key()) return;
-        const { model: _m, zero: _z, ...added } = extra.curves;
+        // the slow baselines' curves only: the model's and the always-computed ones are on screen
+        const added = Object.fromEntries(
+          Object.entries(extra.curves).filter(([name]) => slow.includes(name as BaselineKind)),
+        );
         // merged into what is on screen now: training may have drawn a newer model curve meanwhile
         const now = this.last && this.cache?.key === key ? this.last : result;
         result = { ...now, curves: { ...now.curves, ...added } };
@@ -172,6 +176,28 @@ export class IclEvaluation {
     }
   }
 
+  /**
+   * What training's stream evaluates, on the current settings: the model alone (the baselines
+   * drawn with it are the cached ones), with the settings' key {@link trained} compares.
+   */
+  trainingOptions(): { key: string; options: EvaluateOptions } {
+    return { key: this.key(), options: { ...evaluateOptions(this.page.state()), baselines: [] } };
+  }
+
+  /**
+   * Training's evaluation of the model (on {@link trainingOptions} of `key`), drawn over the
+   * cached baselines. When the settings changed since the stream started, or no baselines are
+   * cached for them, the curves are evaluated anew as training's refresh ({@link run}).
+   */
+  async trained(result: Evaluation, key: string): Promise<void> {
+    const cached = this.cache;
+    if (key !== this.key() || cached?.key !== key) return this.run(true);
+    this.draw(key, { ...result, curves: { ...cached.curves, ...result.curves } });
+    this.pending = false;
+    if (this.waiting === 0) this.dim(false);
+    await this.showPrompt();
+  }
+
   /** Shows `result` and reflects it for the tests; its baselines are cached for training's refreshes. */
   private draw(key: string, result: Evaluation): void {
     const { model: _model, ...baselines } = result.curves;
@@ -185,16 +211,21 @@ export class IclEvaluation {
     document.body.dataset.evaluatedProbe = result.probe;
   }
 
-  /** The single-prompt view: prompt number `state.prompt` of the current settings. */
+  /**
+   * The single-prompt view: prompt number `state.prompt` of the current settings, the model next
+   * to the first quick baseline the chart draws (the function class's own reference).
+   */
   async showPrompt(): Promise<void> {
     const { page } = this;
     const mine = page.epoch();
     const state = page.state();
+    const asked = evaluateOptions(state);
+    const reference = (asked.baselines ?? []).find((b) => !SLOW.has(b));
     const options: EvaluateOptions = {
-      ...evaluateOptions(state),
+      ...asked,
       prompts: 1,
       examples: 1,
-      baselines: ["least_squares"],
+      baselines: reference ? [reference] : [],
       seed: (state.seed * 7919 + state.prompt * 104729 + 1) % 4_294_967_296,
     };
     const session = page.session();

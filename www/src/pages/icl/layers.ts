@@ -6,7 +6,7 @@
  * The core computes and decides everything (`Session.layers`); this view asks for it, draws it,
  * and keeps it current while a model trains.
  */
-import type { Comparison, Layers, LayersOptions, Session } from "iclab";
+import { CATALOG, type Comparison, type Layers, type LayersOptions, type Session } from "iclab";
 import { LineChart } from "../../charts/charts.js";
 import { describe, el, tableRow } from "../../shell/dom.js";
 
@@ -25,16 +25,12 @@ const DEPTH = [
 /** While training, at most one analysis per this many milliseconds (each costs a few seconds). */
 const LIVE_EVERY_MS = 20_000;
 
-const VERDICT: Record<Comparison["resembles"], string> = {
-  newton: "Newton",
-  gradient_descent: "gradient descent",
-  start: "still ≈ 0 (where both start)",
-  cannot_tell: "cannot tell",
-};
+/** What a layer resembles, in the core's words. */
+const VERDICT: Readonly<Record<string, string>> = CATALOG.titles.verdicts;
 
 /** A comparison's cell: the nearest iterates, their separation, the verdict. */
-function cell(c: Comparison, digits: number): string {
-  return `N ${c.newton.steps} (${c.newton.distance.toFixed(digits)}) · GD ${c.gd.steps.toLocaleString("en")} (${c.gd.distance.toFixed(digits)}) · apart ${c.separation.toFixed(digits)} → ${VERDICT[c.resembles]}`;
+function cell(c: Comparison, places: number): string {
+  return `N ${c.newton.steps} (${c.newton.distance.toFixed(places)}) · GD ${c.gd.steps.toLocaleString("en")} (${c.gd.distance.toFixed(places)}) · apart ${c.separation.toFixed(places)} → ${VERDICT[c.resembles] ?? c.resembles}`;
 }
 
 export class LayersView {

@@ -11,9 +11,11 @@ import {
   readCurves,
   type Backbone,
   type ErrorCurve,
+  type Evaluation,
   type Report,
   type Session,
   type SessionConfig,
+  type Trained,
 } from "iclab";
 import { LossChart } from "../../charts/loss-chart.js";
 import { BASELINES, ICL as PROPS } from "../../shell/tables.js";
@@ -89,6 +91,8 @@ let session: Session | null = null;
 /** The model's training step, once it has one (a loaded model's, or the last report's). */
 let step: number | null = null;
 let firstLoss: number | null = null;
+/** The evaluation settings the training stream on screen evaluates on. */
+let evaluatedFor = "";
 /** A model trained here from scratch is watched against the in-context target. */
 const target = new TargetWatch();
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
@@ -107,16 +111,18 @@ const evaluation = new IclEvaluation(
   el("eval-chart"),
   el("prompt-chart"),
 );
-const evaluate = (modelOnly = false): Promise<void> =>
-  evaluation.run(modelOnly).then(async () => {
-    // the reading is the core's, of the curves on screen (merged from several calls while a model
-    // trains or a slow baseline arrives): the model against its nearest rival, past its noise
-    const last = evaluation.last;
-    const reading = last
-      ? await readCurves(last.curves as Record<string, ErrorCurve>, last.dims).catch(() => null)
-      : null;
-    if (evaluation.last === last) chartReading.textContent = reading?.statement ?? "";
-  });
+/**
+ * The reading is the core's, of the curves on screen (merged from several calls while a model
+ * trains or a slow baseline arrives): the model against its nearest rival, past its noise.
+ */
+async function readOut(): Promise<void> {
+  const last = evaluation.last;
+  const reading = last
+    ? await readCurves(last.curves as Record<string, ErrorCurve>, last.dims).catch(() => null)
+    : null;
+  if (evaluation.last === last) chartReading.textContent = reading?.statement ?? "";
+}
+const evaluate = (modelOnly = false): Promise<void> => evaluation.run(modelOnly).then(readOut);
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
 let plateauRunning = false;
@@ -304,12 +310,17 @@ function train(): Promise<void> {
       showDevice(null, session);
       const start = session.initialStep;
       target.resume();
+      // the model is evaluated at every report (its curve redrawn over the cached baselines)
+      const { key, options } = evaluation.trainingOptions();
+      evaluatedFor = key;
       return session.train({
         steps: Math.max(1, page.state.steps - ((step ?? start) - start)),
         every: page.state.every,
+        evalEvery: page.state.every,
+        evaluate: options,
       });
     },
-    draw: async (report: Report, mine) => {
+    draw: async ({ report, evaluation: evaluated }: Trained<Report, Evaluation>, mine) => {
       const s = session as Session;
       if (report.deviceInfo) showDevice(report, s);
       firstLoss ??= report.normalizedLoss;
@@ -324,7 +335,7 @@ function train(): Promise<void> {
       document.body.dataset.firstLoss = String(firstLoss);
       document.body.dataset.lastLoss = String(report.normalizedLoss);
       const line = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
-      await evaluate(true);
+      if (evaluated) await evaluation.trained(evaluated, evaluatedFor).then(readOut);
       if (!page.isCurrent(mine)) return line;
       await layers.live();
       // a model trained here from scratch is watched against the in-context target

@@ -7,6 +7,7 @@
 import {
   CATALOG,
   createSession,
+  type Evaluation,
   type Report,
   type Session,
   type SessionConfig,
@@ -100,12 +101,21 @@ export class PlateauView {
       for (const tokens of LAYOUTS) this.sessions.push(await createSession({ ...config, tokens }));
       if (mine !== this.generation) return;
       const d = this.sessions[0]?.config.dims ?? 5;
+      // both evaluated at every report, on the same fresh prompts, for their error at k = 2d
       const ending = await drive(
-        rounds(this.sessions.map((s) => s.train({ steps, every }))),
+        rounds(
+          this.sessions.map((s) =>
+            s.train({
+              steps,
+              every,
+              evalEvery: every,
+              evaluate: { prompts: CHECK_PROMPTS, baselines: [] },
+            }),
+          ),
+        ),
         async (round) => {
-          for (const [i, report] of round.entries())
-            if (report) this.record(LAYOUTS[i] as TokenLayout, report);
-          await this.checkErrors(d, mine);
+          for (const [i, step] of round.entries())
+            if (step) this.record(LAYOUTS[i] as TokenLayout, step.report, step.evaluation, d);
           if (mine === this.generation) this.show(d);
         },
         () => this.stopRequested,
@@ -124,20 +134,17 @@ export class PlateauView {
     }
   }
 
-  private record(layout: TokenLayout, report: Report): void {
+  /** A report and its evaluation (the error at k = 2d) of one layout's model. */
+  private record(
+    layout: TokenLayout,
+    report: Report,
+    evaluation: Evaluation | undefined,
+    d: number,
+  ): void {
     const line = this.lines[layout]!;
     line.steps.push(report.step);
     line.losses.push(report.normalizedLoss);
-  }
-
-  /** The error at k = 2d of both models on the same fresh prompts. */
-  private async checkErrors(d: number, mine: number): Promise<void> {
-    for (const [i, s] of this.sessions.entries()) {
-      const result = await s.evaluate({ prompts: CHECK_PROMPTS, baselines: [] });
-      if (mine !== this.generation) return;
-      this.lines[LAYOUTS[i] as TokenLayout]!.error =
-        errorAtTwoD(result.curves.model?.mean, d) ?? null;
-    }
+    if (evaluation) line.error = errorAtTwoD(evaluation.curves.model?.mean, d) ?? null;
   }
 
   private show(d: number): void {

@@ -48,7 +48,7 @@ function node<K extends keyof SVGElementTagNameMap>(
 interface Line {
   xs: number[];
   ys: number[];
-  /** CSS class of the stroke (style.css: s0, s1, s2, xl, forgets, keeps). */
+  /** CSS class of the stroke (style.css: s0, s1, s2, xl, forgets, keeps, memorizing, learning). */
   cls: string;
   label: string;
 }
@@ -266,8 +266,8 @@ function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
       legend: [20, 12, 17],
     },
     [
-      { ...line("distanceDmmse"), cls: "dmmse", label: "to dMMSE (memorizing)" },
-      { ...line("distanceRidge"), cls: "ridge", label: "to ridge (learning)" },
+      { ...line("distanceDmmse"), cls: "memorizing", label: "to dMMSE (memorizing)" },
+      { ...line("distanceRidge"), cls: "learning", label: "to ridge (learning)" },
     ],
   );
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use iclab::classify::{BurstyConfig, ClassifyConfig, ClassifySession, ClassifySweep, Point, Run};
+use iclab::pace::Pace;
 use iclab::train::cadence::Cadence;
 use iclab::{Error, Result};
 
@@ -63,20 +64,24 @@ pub async fn run(
     let mut session = ClassifySession::new(config.clone()).await?;
     let mut curve = Vec::new();
     let mut last = None;
-    // the core's cadence with an evaluation at every report
+    // the core's cadence with an evaluation at every report, as the package's train() streams
     let cadence = Cadence {
         every: schedule.every,
         eval_every: schedule.every,
     };
     while session.step() < schedule.steps {
-        let at = session.step();
-        let n = cadence.chunk(at, schedule.steps);
-        let report = session.train(n).await?;
-        if !cadence.evaluates(at, at + n, schedule.steps) {
+        let trained = session
+            .train_on(
+                cadence,
+                schedule.steps,
+                Some(schedule.prompts),
+                &mut Pace::free(),
+            )
+            .await?;
+        let Some(e) = trained.evaluation else {
             continue;
-        }
-        let e = session.evaluate(schedule.prompts).await?;
-        let point = Point::of(&e, report.loss);
+        };
+        let point = Point::of(&e, trained.report.loss);
         each(&point);
         curve.push(point);
         last = Some(e);
