@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { CATALOG } from "iclab";
 import { choiceLabel } from "../src/shell/form.js";
-import { DEMOS } from "../src/shell/tables.js";
+import { DEMOS } from "../src/demos.js";
 
 const { titles } = CATALOG;
 /** The catalog's titles of each setting whose values are the core's choices (the rest, such as `start`, are the pages' own). */

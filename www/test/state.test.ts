@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { allowed, type Prop, rejection, urlState } from "../src/shell/state.js";
-import { CLASSIFY, CONTINUAL, COMPARE, DEMOS, DIVERSITY, ICL } from "../src/shell/tables.js";
+import { DEMOS } from "../src/demos.js";
+import { CLASSIFY } from "../src/pages/classify/table.js";
+import { COMPARE } from "../src/pages/compare/table.js";
+import { CONTINUAL } from "../src/pages/continual/table.js";
+import { DIVERSITY } from "../src/pages/diversity/table.js";
+import { ICL } from "../src/pages/icl/table.js";
 
 test("every page's defaults round-trip through an empty URL with no problems", () => {
   for (const [kind, demo] of Object.entries(DEMOS)) {

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CATALOG } from "iclab";
-import { DEMOS, TASK_PARAM_NAMES, TASKS, taskConfig } from "../src/shell/tables.js";
+import { DEMOS } from "../src/demos.js";
+import { TASK_PARAM_NAMES, TASKS, taskConfig } from "../src/shell/tables.js";
 
 test("every function class of the core is on the in-context pages, with its parameters", () => {
   assert.deepEqual(

@@ -14,7 +14,7 @@
  * scripts and styles cannot collide with the demo's. Bad values are reported inside the demo.
  */
 import type { HeightMessage } from "./chrome.js";
-import { DEMOS, type DemoKind } from "./tables.js";
+import { DEMOS, type DemoKind } from "../demos.js";
 
 /**
  * Where the demo pages are: next to `embed.js` when this is the standalone script, one level up

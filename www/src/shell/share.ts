@@ -4,7 +4,7 @@
  * Everything is built from the demo's table and the page's own serializer, so what is shared is
  * exactly what the page would parse back.
  */
-import { DEMOS, type DemoKind } from "./tables.js";
+import { DEMOS, type DemoKind } from "../demos.js";
 import type { Chrome, Table } from "./state.js";
 
 /** What the dialog shares: a page, its title and its settings. */

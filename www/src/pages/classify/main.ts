@@ -18,7 +18,7 @@ import {
 import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./charts.js";
 import { describe, el } from "../../shell/dom.js";
 import { Page } from "../../shell/page.js";
-import { CLASSIFY as TABLE } from "../../shell/tables.js";
+import { CLASSIFY as TABLE } from "./table.js";
 import "../../style.css";
 
 type Name = keyof typeof TABLE & string;

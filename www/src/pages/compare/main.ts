@@ -28,7 +28,8 @@ import {
   loadManifest,
   MODEL_NAMES,
 } from "../../shell/checkpoints.js";
-import { COMPARE as TABLE, taskConfig } from "../../shell/tables.js";
+import { taskConfig } from "../../shell/tables.js";
+import { COMPARE as TABLE } from "./table.js";
 import { errorCurveRows } from "../../shell/files.js";
 import { Page } from "../../shell/page.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";

@@ -18,11 +18,8 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
 import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
-import {
-  CONTINUAL as TABLE,
-  STRATEGY_NAMES as NAMES,
-  STRATEGY_SETTINGS,
-} from "../../shell/tables.js";
+import { STRATEGY_NAMES as NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
+import { CONTINUAL as TABLE } from "./table.js";
 import { Page } from "../../shell/page.js";
 import { rounds } from "../../shell/stream.js";
 import { describe, el } from "../../shell/dom.js";

@@ -24,7 +24,7 @@ import { LossChart } from "../../charts/loss-chart.js";
 import { Page } from "../../shell/page.js";
 import { describe, el } from "../../shell/dom.js";
 import { errorCurveRows } from "../../shell/files.js";
-import { DIVERSITY as TABLE, POOLS } from "../../shell/tables.js";
+import { DIVERSITY as TABLE, POOLS } from "./table.js";
 import { fmt, mean, SweepFigure } from "./sweep.js";
 import "../../style.css";
 

@@ -6,7 +6,7 @@
 import { CATALOG, type DiversitySweep as Sweep, type Standing, type SweepRun } from "iclab";
 import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
 import { el, tableRow } from "../../shell/dom.js";
-import { POOLS } from "../../shell/tables.js";
+import { POOLS } from "./table.js";
 import {
   PositionChart,
   type PositionSeries,

@@ -16,7 +16,7 @@ import {
 import { ErrorChart, LABELS, PromptChart } from "../../charts/charts.js";
 import { evaluateOptions, field, sessionConfig } from "./form.js";
 import type { StateOf } from "../../shell/state.js";
-import type { ICL } from "../../shell/tables.js";
+import type { ICL } from "./table.js";
 
 type State = StateOf<typeof ICL>;
 

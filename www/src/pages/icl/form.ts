@@ -5,7 +5,8 @@ import type { StateOf } from "../../shell/state.js";
 import { LABELS } from "../../charts/charts.js";
 import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
 import { el } from "../../shell/dom.js";
-import { BASELINES, type ICL, taskConfig } from "../../shell/tables.js";
+import { BASELINES, taskConfig } from "../../shell/tables.js";
+import type { ICL } from "./table.js";
 
 type IclState = StateOf<typeof ICL>;
 

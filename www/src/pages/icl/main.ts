@@ -18,7 +18,8 @@ import {
   type Trained,
 } from "iclab";
 import { LossChart } from "../../charts/loss-chart.js";
-import { BASELINES, ICL as PROPS } from "../../shell/tables.js";
+import { BASELINES } from "../../shell/tables.js";
+import { ICL as PROPS } from "./table.js";
 import { download, stamp } from "../../shell/files.js";
 import { Page, type Phase } from "../../shell/page.js";
 import { EVAL_PROPS, exportCsv, exportJson, MODEL_PROPS } from "./settings.js";

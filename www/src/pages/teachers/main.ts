@@ -5,7 +5,7 @@
  */
 import "../../shell/embed.js";
 import { copyable, elementSnippet, iframeSnippet } from "../../shell/share.js";
-import { DEMOS, type DemoKind } from "../../shell/tables.js";
+import { DEMOS, type DemoKind } from "../../demos.js";
 import type { Prop } from "../../shell/state.js";
 import "../../style.css";
 
