@@ -7,7 +7,10 @@
 //! Each curve's standard error is its band's width ÷ (2 × 1.645); the difference's noise is the
 //! root of the sum of the two squares (as if the two were independent: they are scored on the same
 //! prompts, so this is the cautious side). A difference is decided when it exceeds `CLEAR` × that
-//! noise.
+//! noise, the two 90 % bands do not overlap, and it is at least [`RESOLUTION`], the smallest
+//! difference the sentence can show (it prints errors to two decimals): otherwise the two are a
+//! tie, and the sentence says so (a page once read "0.00 (least squares 0.00): least squares is
+//! lower than the model").
 
 use std::collections::BTreeMap;
 
@@ -20,6 +23,33 @@ use crate::{Error, Result};
 
 /// Width of a 90 % normal interval in standard errors: 2 × 1.645.
 const BAND_WIDTH_IN_SE: f64 = 2.0 * 1.644_853_626_951_472_2;
+
+/// The smallest difference the sentence shows (errors are printed to two decimals): a smaller
+/// one is a tie however narrow the bands.
+pub const RESOLUTION: f64 = 0.005;
+
+/// Whether the two curves' 90 % bands at `k` overlap (a missing band counts as overlapping).
+fn bands_overlap(a: &ErrorCurve, b: &ErrorCurve, k: usize) -> bool {
+    match (
+        a.lower.get(k),
+        a.upper.get(k),
+        b.lower.get(k),
+        b.upper.get(k),
+    ) {
+        (Some(al), Some(au), Some(bl), Some(bu)) => al <= bu && bl <= au,
+        _ => true,
+    }
+}
+
+/// An error as the sentence prints it: two decimals, and past 1,000 in powers of ten
+/// (`5.66e4`), so a probe that blows a baseline up does not print a long number.
+fn shown(e: f64) -> String {
+    if e.abs() >= 1000.0 {
+        format!("{e:.2e}")
+    } else {
+        format!("{e:.2}")
+    }
+}
 
 /// The curves at one k.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,17 +110,20 @@ pub fn read(curves: &BTreeMap<String, ErrorCurve>, dims: usize) -> Option<Readin
         };
         let mine = model.mean[k];
         let noise = se(model, k).hypot(se(&curves[rival], k));
-        let evidence = Evidence::against_noise(
+        let mut evidence = Evidence::against_noise(
             "|model − nearest rival| normalized error at k",
             (mine - rival_error).abs(),
             noise,
             NoiseSource::Bootstrap,
             2,
         );
+        // a tie within the curves' own bands, or below what the sentence can show
+        evidence.decided &=
+            !bands_overlap(model, &curves[rival], k) && evidence.margin >= RESOLUTION;
         let others: Vec<String> = ranked
             .iter()
             .filter(|(m, _)| *m != "model")
-            .map(|(m, e)| format!("{} {e:.2}", label(m)))
+            .map(|(m, e)| format!("{} {}", label(m), shown(*e)))
             .collect();
         let verdict = match (lowest == "model", evidence.decided) {
             (true, true) => format!(
@@ -105,15 +138,19 @@ pub fn read(curves: &BTreeMap<String, ErrorCurve>, dims: usize) -> Option<Readin
                 evidence.margin,
                 evidence.noise
             ),
+            _ if evidence.margin < RESOLUTION => {
+                format!("the model and {} are level (to two decimals)", label(rival))
+            }
             _ => format!(
-                "the model and {} cannot be told apart ({:.3} apart, noise {:.3})",
+                "the model and {} cannot be told apart ({:.3} apart, within their bands; noise {:.3})",
                 label(rival),
                 evidence.margin,
                 evidence.noise
             ),
         };
         parts.push(format!(
-            "with k = {k} examples the model's error is {mine:.2} ({}): {verdict}",
+            "with k = {k} examples the model's error is {} ({}): {verdict}",
+            shown(mine),
             others.join(", ")
         ));
         at.push(ReadingAtK {
@@ -132,7 +169,8 @@ pub fn read(curves: &BTreeMap<String, ErrorCurve>, dims: usize) -> Option<Readin
         "On this chart, {}.{}",
         parts.join("; "),
         zero.map_or(String::new(), |z| format!(
-            " Always answering 0 scores {z:.2} at k = {last}."
+            " Always answering 0 scores {} at k = {last}.",
+            shown(z)
         ))
     );
     Some(Reading { at, statement })
@@ -225,6 +263,51 @@ mod tests {
         // no model, or no rival: nothing to read
         assert!(read(&of(&[("least_squares", 0.5, 0.01)]), 2).is_none());
         assert!(read(&of(&[("model", 0.5, 0.01), ("zero", 1.0, 0.0)]), 2).is_none());
+    }
+
+    /// Ties read as ties: equal to the printed decimals (a model at 1e-4 next to least squares at
+    /// an exact 0, both printed 0.00), or apart by more than twice the noise with overlapping
+    /// bands; and a huge value is printed in powers of ten.
+    #[test]
+    fn ties_within_the_bands_or_the_decimals_are_ties() {
+        let exact = |e: f64| ErrorCurve {
+            mean: vec![e; 4],
+            lower: vec![e; 4],
+            upper: vec![e; 4],
+        };
+        let mut curves = of(&[("model", 1e-4, 1e-5)]);
+        curves.insert("least_squares".into(), exact(0.0));
+        let r = read(&curves, 2).expect("reading");
+        assert!(!r.at[0].evidence.decided, "{:?}", r.at[0].evidence);
+        assert!(
+            r.statement.contains(
+                "error is 0.00 (least squares 0.00): the model and least squares are level"
+            ),
+            "{}",
+            r.statement
+        );
+        // 0.03 apart, more than twice the noise (0.028), but the 90 % bands overlap
+        let half = 0.01 * 1.644_853_626_951_472_2;
+        let r = read(&of(&[("model", 0.10, half), ("relu_net", 0.13, half)]), 2).expect("reading");
+        assert!(r.at[0].evidence.margin > 2.0 * r.at[0].evidence.noise);
+        assert!(!r.at[0].evidence.decided);
+        assert!(
+            r.statement.contains("cannot be told apart"),
+            "{}",
+            r.statement
+        );
+        // a baseline blown up by a probe
+        let r = read(
+            &of(&[("model", 0.5, 0.01), ("least_squares", 56_580.04, 100.0)]),
+            2,
+        )
+        .expect("reading");
+        assert!(
+            r.statement.contains("least squares 5.66e4"),
+            "{}",
+            r.statement
+        );
+        assert!(r.at[0].evidence.decided, "clear, and the model lowest");
     }
 
     #[test]
