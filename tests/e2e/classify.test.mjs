@@ -122,6 +122,11 @@ test("a few steps in the page: loss, both accuracies and the attention at the qu
     "done",
     await page.textContent("#status"),
   );
+  // a finished run says how to go on
+  assert.match(
+    await page.textContent("#status"),
+    /To train on, raise Steps \(now 6\) and press Train\.$/,
+  );
   const d = await page.evaluate(() => ({ ...document.body.dataset }));
   assert.equal(d.step, "6");
   assert.equal(d.evaluatedStep, "6");

@@ -37,8 +37,8 @@ export interface Run<R> {
   draw: (report: R, mine: number) => Promise<string> | string;
   /** Units done and in all (steps, iterations), for the bar; read before and after every report. */
   work: () => [done: number, total: number];
-  /** The status line when the work is done (default: the last report's, then "done"). */
-  done?: () => string;
+  /** The status line when the work is done (`null` or absent: the last report's, then "done"). */
+  done?: () => string | null;
   /** The status line when paused (default "Paused."). */
   paused?: () => string;
   /**
@@ -238,7 +238,7 @@ export class Page<T extends Table> {
       const [done, total] = run.work();
       const finished = ending === "ended" || done >= total;
       this.progress.stop(finished ? "done" : "paused");
-      if (finished) this.set("done", run.done?.() ?? `${line} · done`);
+      if (finished) this.set("done", this.finished(run.done?.() ?? `${line} · done`));
       else this.set("paused", run.paused?.() ?? "Paused.");
     } catch (error) {
       if (!this.isCurrent(mine)) return;
@@ -285,6 +285,14 @@ export class Page<T extends Table> {
     this.pause = false;
   }
 
+  /** A finished run's status line, and how to go on where the page has a step budget. */
+  private finished(text: string): string {
+    const steps = (this.state as Record<string, unknown>).steps;
+    return "steps" in this.options.table && typeof steps === "number"
+      ? `${text} To train on, raise Steps (now ${steps.toLocaleString("en")}) and press Train.`
+      : text;
+  }
+
   /** Moves to `next`, updates buttons and controls, and shows `message` (red when `isError`). */
   set(next: Phase, message?: string, isError = false): void {
     // a pressed button that is disabled now would drop the focus to <body>: it moves to the
@@ -299,6 +307,8 @@ export class Page<T extends Table> {
     const working = this.working;
     this.buttons.train.textContent = next === "paused" ? "Resume" : this.options.trainLabel;
     this.buttons.train.disabled = working || next === "done";
+    this.buttons.train.title =
+      next === "done" && "steps" in this.options.table ? "Raise Steps to train on" : "";
     this.buttons.pause.disabled = next !== "running";
     for (const control of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
       this.options.controls ?? "input, select",

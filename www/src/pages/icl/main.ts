@@ -31,7 +31,7 @@ import {
   writeForm,
 } from "./form.js";
 import { IclEvaluation } from "./eval.js";
-import { TARGET_ERROR, TargetWatch } from "./target.js";
+import { TARGET_ERROR, TargetWatch, errorAtTwoD } from "./target.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";
 import {
   DEFAULTS,
@@ -346,6 +346,14 @@ function train(): Promise<void> {
           : "";
       if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
       return note ? `${line} · ${note}` : line;
+    },
+    // a blank model that ends its budget short of the target says so plainly (the shell adds how
+    // to go on)
+    done: () => {
+      const s = session as Session;
+      const error = errorAtTwoD(evaluation.last?.curves.model?.mean, page.state.dims);
+      if (s.initialStep !== 0 || target.reached || error === undefined) return null;
+      return `Done at step ${(step ?? 0).toLocaleString("en")}: not at the target yet — the error with ${2 * page.state.dims} examples is ${error.toFixed(2)}, above ${TARGET_ERROR}.`;
     },
     paused: () => `Paused at step ${step ?? session?.initialStep ?? 0}.`,
     hint: (error) =>
