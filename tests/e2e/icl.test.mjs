@@ -93,8 +93,16 @@ test("each probe chosen from the menu re-evaluates the shipped model, with a vis
     `zero in distribution ${previous.zero}`,
   );
   const d = Number(await page.inputValue("input[name=dims]"));
+  // the model settings show the loaded model's own config, and keep showing it after a probe change
+  const panel = () =>
+    page.$$eval("#controls [data-model]", (els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute("name"), e.value])),
+    );
+  const loaded = await panel();
+  assert.ok(Object.keys(loaded).length >= 5, JSON.stringify(loaded));
   for (const probe of ["skewed", "random_quadrants", "opposite_quadrants", "scaled", "noisy"]) {
     await page.selectOption("select[name=probe]", probe);
+    assert.deepEqual(await panel(), loaded, `${probe}: the panel still shows the loaded model`);
     // set synchronously by the change: the old curves are shown dimmed while the new ones compute
     assert.equal(await page.evaluate(() => document.body.dataset.evaluating), "true", probe);
     assert.equal(

@@ -60,7 +60,13 @@ const page: Page<typeof PROPS> = new Page({
     control.dataset.model !== undefined,
   alsoBusy: () => plateauRunning,
   onPhase,
-  writeForm,
+  // the panel always shows the model on the page: a loaded one's own settings, locked, whatever
+  // a later change (a probe, a baseline) writes from the table
+  writeForm: (form, state) => {
+    writeForm(form, state);
+    if (session !== null && (state.start === "checkpoint" || uploaded !== null))
+      showModelSettings(form, session.config);
+  },
   changed,
   rebuilds: (name) => MODEL_PROPS.has(name),
   train,
