@@ -144,6 +144,12 @@ test("the continual page shows the stream and the untrained decision regions bef
   assert.equal(r.a.step, 0);
   assert.equal(r.b.step, 0);
   assert.match(await page.textContent("#status"), /untrained decision regions/);
+  // the untrained accuracies are the run's, said as numbers (not "chance level")
+  const before = r.a.randomInit.map((a, i) => `task ${i + 1} ${a.toFixed(2)}`).join(", ");
+  assert.match(
+    await page.textContent("#status"),
+    new RegExp(`learner scores ${before} \\(the dots at step 0`),
+  );
   const colours = await page.evaluate(() => {
     const c = document.getElementById("boundary-a");
     const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;

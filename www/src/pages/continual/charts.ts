@@ -58,7 +58,12 @@ export class AccuracyChart {
       {
         width: width(this.el),
         height: 260,
-        scales: { x: { time: false, range: () => [0, this.xMax] }, y: { range: [0, 1] } },
+        // a little room past 0 and 1, so accuracies at the ends (the untrained ones at step 0)
+        // show as dots, not hidden in the axes' corner
+        scales: {
+          x: { time: false, range: () => [-this.xMax * 0.01, this.xMax] },
+          y: { range: [-0.04, 1.04] },
+        },
         axes: [
           { label: "training step", ...WHOLE },
           { label: "test accuracy", size: axisSize },

@@ -247,6 +247,7 @@ function publish(): void {
         done: r.done,
         metrics: r.metrics,
         accuracyMatrix: r.accuracyMatrix,
+        randomInit: r.randomInit,
         stabilityGaps: r.stabilityGaps,
       };
   }
@@ -269,9 +270,19 @@ async function dispose(): Promise<void> {
   await Promise.all(old.map((r) => r?.dispose().catch(() => undefined)));
 }
 
-/** What the page says before training: what is on screen already, and what Train does. */
-const READY =
-  "The stream is built: the charts show each task's accuracy before training (chance level) and, for 2-D data, the untrained decision regions over every task's test points. Press Train to run the stream with both learners.";
+/**
+ * What the page says before training: what is on screen already (each task's accuracy as the
+ * untrained learner scores it, read from the run: an untrained network mostly answers one class,
+ * so it is not 1/classes), and what Train does.
+ */
+function ready(): string {
+  const first = SIDES.map((s) => results[s]).find((r): r is ContinualResult => r !== null);
+  const before = first?.randomInit.map((a, i) => `task ${i + 1} ${a.toFixed(2)}`) ?? [];
+  return (
+    `The stream is built. Before training the learner scores ${before.join(", ")} (the dots at step 0: ` +
+    "an untrained network mostly answers one class, so not 1/classes), and for 2-D data the charts show the untrained decision regions over every task's test points. Press Train to run the stream with both learners."
+  );
+}
 
 /** Drops the runs and builds new ones for the settings, untrained: something to look at before Train. */
 async function reset(): Promise<void> {
@@ -280,7 +291,7 @@ async function reset(): Promise<void> {
   await dispose();
   try {
     if (!(await start(mine))) return;
-    page.set("idle", READY);
+    page.set("idle", ready());
   } catch (error) {
     if (page.isCurrent(mine))
       page.set("error", `${describe(error)} Press Reset to start again.`, true);
