@@ -218,6 +218,12 @@ test("the teachers page lists every parameter of every demo and previews its emb
       assert.ok(documented.includes(name), `${file}: ${name} is documented`);
     await demo.close();
   }
+  // the element on another origin needs CORS for embed.js: the page says so, and this server sends it
+  assert.match(await page.textContent("#cors-note"), /Access-Control-Allow-Origin: \*/);
+  const embedJs = await fetch(`${browser.url}embed.js`, {
+    headers: { origin: "https://course.example" },
+  });
+  assert.equal(embedJs.headers.get("access-control-allow-origin"), "*");
   const lessons = await page.locator(".lesson").count();
   assert.ok(lessons >= 6, `${lessons} lessons`);
   await page.locator(".lesson").nth(6).getByRole("button", { name: "Preview here" }).click();
