@@ -6,7 +6,11 @@
 // its time in the browser by `npm run bench`.
 //
 //   node scripts/scratch-search.mjs path/to/iclab candidates.json [--target 0.1] [--budget 3000]
+//        [--eval-every 50] [--prompts 1280] [--seeds N]
 //
+// With --seeds N each candidate runs seeds 0…N−1 (its own `seed` ignored) and a summary line
+// follows its rows: how many seeds reached the target within the budget, the median and the
+// worst step and training seconds over the seeds that did.
 // candidates.json: a list of partial session configs (the createSession schema), each merged
 // over { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu" }; a `name` key labels a row.
 import { spawn } from "node:child_process";
@@ -24,6 +28,7 @@ const target = flag("target", 0.1);
 const budget = flag("budget", 3000);
 const evalEvery = flag("eval-every", 50);
 const prompts = flag("prompts", 1280);
+const seeds = flag("seeds", 0);
 const candidates = JSON.parse(readFileSync(file, "utf8"));
 const dir = mkdtempSync(join(tmpdir(), "iclab-search-"));
 
@@ -37,8 +42,8 @@ console.log(
   "steps/s".padStart(8),
   "  error at 2d over time",
 );
-for (const { name = "", ...candidate } of candidates) {
-  const config = { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu", ...candidate };
+/** Trains `config` from a blank model until the target (and two evaluations more) or the budget. */
+async function run(config) {
   const path = join(dir, "config.json");
   writeFileSync(path, JSON.stringify(config));
   const child = spawn(cli, [
@@ -79,14 +84,39 @@ for (const { name = "", ...candidate } of candidates) {
       break;
     }
   }
-  const rate = lastReport ? lastReport.stepsPerSecond : NaN;
-  console.log(
-    (name || JSON.stringify(candidate)).slice(0, 34).padEnd(34),
-    String(reached?.step ?? "-").padStart(10),
-    (reached ? reached.seconds.toFixed(1) : "-").padStart(8),
-    rate.toFixed(1).padStart(8),
-    " ",
-    trail.join(" "),
-  );
+  return { reached, rate: lastReport ? lastReport.stepsPerSecond : Number.NaN, trail };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : Number.NaN;
+};
+
+for (const { name = "", ...candidate } of candidates) {
+  const label = (name || JSON.stringify(candidate)).slice(0, 34);
+  const runs = seeds > 0 ? Array.from({ length: seeds }, (_, seed) => seed) : [candidate.seed];
+  const reachedAll = [];
+  for (const seed of runs) {
+    const config = { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu", ...candidate };
+    if (seed !== undefined) config.seed = seed;
+    const { reached, rate, trail } = await run(config);
+    if (reached) reachedAll.push(reached);
+    console.log(
+      (seeds > 0 ? `${label.slice(0, 26)} seed ${seed}` : label).padEnd(34),
+      String(reached?.step ?? "-").padStart(10),
+      (reached ? reached.seconds.toFixed(1) : "-").padStart(8),
+      rate.toFixed(1).padStart(8),
+      " ",
+      trail.join(" "),
+    );
+  }
+  if (seeds > 0) {
+    const steps = reachedAll.map((r) => r.step);
+    const secs = reachedAll.map((r) => r.seconds);
+    console.log(
+      `== ${label}: ${reachedAll.length}/${seeds} reached; median step ${median(steps)}, worst ${Math.max(...steps)}; ` +
+        `median ${median(secs).toFixed(1)} s, worst ${Math.max(...secs).toFixed(1)} s of training`,
+    );
+  }
 }
 rmSync(dir, { recursive: true, force: true });
