@@ -266,8 +266,10 @@ function drawDiversity(svg: SVGSVGElement, sweep: Sweep): void {
       legend: [20, 12, 17],
     },
     [
-      { ...line("distanceDmmse"), cls: "memorizing", label: "to dMMSE (memorizing)" },
-      { ...line("distanceRidge"), cls: "learning", label: "to ridge (learning)" },
+      // the two estimators in a newcomer's words: answering from the training tasks it has
+      // memorized, or solving a new task from the prompt
+      { ...line("distanceDmmse"), cls: "memorizing", label: "from memorizing" },
+      { ...line("distanceRidge"), cls: "learning", label: "from solving anew" },
     ],
   );
 }
@@ -300,8 +302,13 @@ function drawClassify(svg: SVGSVGElement, sweep: PhaseSweep): void {
       legend: [20, 12, 17],
     },
     [
-      { xs, ys: run.curve.map((p) => p.inContext), cls: "s0", label: "in-context (new classes)" },
-      { xs, ys: run.curve.map((p) => p.inWeights), cls: "xl", label: "in-weights" },
+      {
+        xs,
+        ys: run.curve.map((p) => p.inContext),
+        cls: "s0",
+        label: "new classes, from the context",
+      },
+      { xs, ys: run.curve.map((p) => p.inWeights), cls: "xl", label: "classes it remembers" },
     ],
   );
 }
