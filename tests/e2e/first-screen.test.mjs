@@ -52,6 +52,12 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
     for (const c of cards)
       assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);
     assert.ok(await page.isVisible(".card a.try >> nth=0"));
+    // the cards speak a newcomer's words: classify's rise is two stages, not a "sudden jump"; no
+    // estimator names or "in-weights" in the legends
+    const words = await page.$$eval(".card p, .card svg text", (ts) =>
+      ts.map((t) => t.textContent).join(" "),
+    );
+    assert.doesNotMatch(words, /sudden jump|to dMMSE|in-weights/);
     const labels = await page.$$eval("#icl-figure text.caption", (ts) =>
       ts.map((t) => t.textContent),
     );
@@ -391,5 +397,32 @@ test("share: friendly names in the hide list; a compact embed holds only the mai
   assert.ok(height < 760, `compact embed ${height} px tall`);
   await screenshot(page, "embed-compact");
   assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("no chart cuts an axis label, on a desktop or a phone", async () => {
+  const page = await browser.page();
+  const ready = {
+    "icl.html?device=cpu&evalPrompts=64": () =>
+      document.body.dataset.state === "idle" && document.body.dataset.layersRecorded !== undefined,
+    "compare.html?device=cpu&evalPrompts=64": () => document.body.dataset.state === "idle",
+    "diversity.html?device=cpu&evalPrompts=64": () => document.body.dataset.state === "idle",
+    "classify.html?device=cpu": () => document.body.dataset.state === "idle",
+    "continual.html?device=cpu": () => document.body.dataset.ready === "true",
+  };
+  const cut = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const [path, isReady] of Object.entries(ready)) {
+      await page.goto(`${browser.url}${path}`);
+      await page.waitForFunction(isReady, null, { timeout: 120_000 });
+      // each chart reflects the labels it would cut (charts.ts's reflect)
+      const found = await page.$$eval("[data-cut-labels]", (els) =>
+        els.flatMap((e) => JSON.parse(e.dataset.cutLabels).map((l) => `${e.id}: ${l}`)),
+      );
+      cut.push(...found.map((f) => `${path.split("?")[0]} at ${width}: ${f}`));
+    }
+  }
+  assert.deepEqual(cut, []);
   await page.close();
 });

@@ -60,7 +60,25 @@ export function reflect(el: HTMLElement): (u: uPlot) => void {
     const x = u.axes[0] as uPlot.Axis & { _values?: (string | number)[] };
     el.dataset.xTicks = JSON.stringify((x._values ?? []).filter((v) => v !== "" && v !== null));
     el.dataset.xRange = JSON.stringify([u.scales.x?.min ?? null, u.scales.x?.max ?? null]);
+    el.dataset.cutLabels = JSON.stringify(cutLabels(u));
   };
+}
+
+/**
+ * The axis labels longer than the side of the plot they run along (a y label is drawn turned,
+ * along the plot's height): uPlot would cut them. Measured with the label's own font, in the
+ * canvas's pixels as the plot box is.
+ */
+function cutLabels(u: uPlot): string[] {
+  const cut: string[] = [];
+  for (const axis of u.axes as (uPlot.Axis & { labelFont?: unknown })[]) {
+    if (!axis.label || typeof axis.label !== "string" || axis.show === false) continue;
+    const font = Array.isArray(axis.labelFont) ? axis.labelFont[0] : axis.labelFont;
+    if (typeof font === "string") u.ctx.font = font;
+    const along = axis.side === 1 || axis.side === 3 ? u.bbox.height : u.bbox.width;
+    if (u.ctx.measureText(axis.label).width > along) cut.push(axis.label);
+  }
+  return cut;
 }
 
 /** The legend shows a value only for the hovered point; its x row names the axis (style.css hides both until then). */

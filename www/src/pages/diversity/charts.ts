@@ -55,11 +55,11 @@ export class SweepChart {
       },
       axes: [
         {
-          label: "training tasks M (log scale; ∞ = a fresh task per prompt)",
+          label: "training tasks M (log scale)",
           splits: () => xs,
           values: (_u, splits) => splits.map((x) => labels.get(x) ?? ""),
         },
-        { label: "distance (mean sq. difference ÷ d)", size: axisSize, values: compactValues },
+        { label: "distance (MSE ÷ d)", size: axisSize, values: compactValues },
       ],
       series: [
         { label: "M", value: (_u, v) => (v == null ? "" : (labels.get(v) ?? "")) },
@@ -200,7 +200,7 @@ export class PositionChart {
           splits: () => xs,
           values: (_u, splits) => splits.map((x) => labels.get(x) ?? ""),
         },
-        { label: "position (0 = dMMSE, 1 = ridge)", size: axisSize, values: compactValues },
+        { label: "0 dMMSE · 1 ridge", size: axisSize, values: compactValues },
       ],
       series,
       hooks: {

@@ -10,18 +10,12 @@ import { CATALOG, type Comparison, type Layers, type LayersOptions, type Session
 import { LineChart } from "../../charts/charts.js";
 import { describe, el, tableRow } from "../../shell/dom.js";
 
-/** Light to dark with depth: the read-in's stream first, the last block's last. */
-const DEPTH = [
-  "#bfdbfe",
-  "#93c5fd",
-  "#60a5fa",
-  "#3b82f6",
-  "#2563eb",
-  "#1d4ed8",
-  "#1e40af",
-  "#1e3a8a",
-  "#172554",
-];
+/**
+ * Light to dark with depth, the read-in's stream first, the last block's last: a sequential scale
+ * that changes hue as well as lightness (yellow-green to deep blue, ColorBrewer's YlGnBu), so
+ * neighbouring layers differ by more than a shade of blue.
+ */
+const DEPTH = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58"];
 /** While training, at most one analysis per this many milliseconds (each costs a few seconds). */
 const LIVE_EVERY_MS = 20_000;
 
@@ -41,7 +35,7 @@ export class LayersView {
     el("layers-match-chart"),
     {
       x: "layer (0 = after the read-in)",
-      y: "nearest iterations / steps",
+      y: "nearest iterate",
       logY: true,
       wholeX: true,
     },
@@ -142,12 +136,14 @@ export class LayersView {
       this.errorChart?.destroy();
       this.errorChart = new LineChart(
         this.errorEl,
-        { x: "examples in the prompt, k", y: "error (1 = always answering 0)", wholeX: true },
+        { x: "examples in the prompt, k", y: "error (1 = guess 0)", wholeX: true },
         [
           ...r.layers.map((l) => ({
             name: `layer ${l.layer}`,
             label: l.layer === 0 ? "read-in" : `layer ${l.layer}`,
-            stroke: DEPTH[Math.min(l.layer, DEPTH.length - 1)],
+            // spread over the whole scale: the last layer is the darkest however deep the model
+            stroke:
+              DEPTH[Math.round((l.layer * (DEPTH.length - 1)) / Math.max(1, r.layers.length - 1))],
           })),
           { name: "least_squares", label: "least squares", dash: [4, 4] },
         ],
