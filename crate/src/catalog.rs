@@ -174,6 +174,10 @@ pub struct ContinualCatalog {
     pub compare: StrategyKind,
     pub buffer_policies: Vec<BufferPolicy>,
     pub embeddings: Vec<Embedding>,
+    /// The fewest input features each scenario needs (a dataset with fewer cannot run it).
+    pub min_features: BTreeMap<String, u32>,
+    /// Each dataset kind's input features, where known without its data.
+    pub features: BTreeMap<String, u32>,
     /// The file of the package's `data/` each dataset kind reads (fetched by the worker when a
     /// config asks for that dataset); generated datasets have none.
     pub assets: BTreeMap<String, String>,
@@ -259,11 +263,16 @@ fn json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
+/// The `kind` tag a tagged config serializes with.
+fn serde_name_of_kind<T: Serialize>(config: &T) -> String {
+    json(config)["kind"].as_str().unwrap_or_default().to_owned()
+}
+
 /// `config`'s tag and its fields' specs, defaults read from `config` itself.
 fn kind_of<T: Serialize>(config: &T, (title, description): (&str, &str), fields: &[Field]) -> Kind {
     let value = json(config);
     Kind {
-        kind: value["kind"].as_str().unwrap_or_default().to_owned(),
+        kind: serde_name_of_kind(config),
         title: title.to_owned(),
         description: description.to_owned(),
         fields: specs(fields, &value),
@@ -411,9 +420,17 @@ pub fn catalog() -> Catalog {
                 .collect(),
             compare: StrategyKind::Replay,
             buffer_policies: BufferPolicy::ALL.to_vec(),
+            min_features: ScenarioConfig::all()
+                .iter()
+                .map(|s| (serde_name_of_kind(s), s.scenario().min_features() as u32))
+                .collect(),
+            features: DataConfig::all()
+                .iter()
+                .filter_map(|d| Some((serde_name_of_kind(d), d.features()? as u32)))
+                .collect(),
             assets: DataConfig::all()
                 .iter()
-                .filter_map(|d| Some((json(d)["kind"].as_str()?.to_owned(), d.asset()?.to_owned())))
+                .filter_map(|d| Some((serde_name_of_kind(d), d.asset()?.to_owned())))
                 .collect(),
             embeddings: Embedding::ALL.to_vec(),
             fields: specs(ClConfig::FIELDS, &cl_defaults),
@@ -446,7 +463,7 @@ pub fn catalog() -> Catalog {
             scenarios: ScenarioConfig::all()
                 .iter()
                 .map(|s| {
-                    let kind = json(s)["kind"].as_str().unwrap_or_default().to_owned();
+                    let kind = serde_name_of_kind(s);
                     (kind, s.scenario().title().to_owned())
                 })
                 .collect(),

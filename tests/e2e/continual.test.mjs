@@ -191,3 +191,38 @@ test("every setting of the continual page round-trips through the URL", async ()
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
+
+test("only streams the dataset can feed are offered; one that cannot apply is named, not 'Kind'", async () => {
+  const page = await browser.page();
+  await page.goto(`${browser.url}continual.html?device=cpu&seed=2`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  const permuted = "select[name=scenario] option[value=permuted]";
+  // 2-D points cannot be permuted into new tasks: offered disabled, with why
+  assert.equal(await page.$eval(permuted, (o) => o.disabled), true);
+  assert.match(await page.$eval(permuted, (o) => o.title), /needs more than 2 input features/);
+  // on the digits it is offered, and the 2-D shapes are disabled while it is chosen
+  await page.selectOption("select[name=dataset]", "digits");
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+    timeout: 120_000,
+  });
+  assert.equal(await page.$eval(permuted, (o) => o.disabled), false);
+  await page.selectOption("select[name=scenario]", "permuted");
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+    timeout: 120_000,
+  });
+  const shapes = await page.$$eval("select[name=dataset] option", (os) =>
+    os.filter((o) => o.value !== "digits").map((o) => o.disabled),
+  );
+  assert.ok(shapes.length > 0 && shapes.every(Boolean), JSON.stringify(shapes));
+  // a link that asks for the combination anyway hears which setting, by its label
+  const again = await browser.page();
+  await again.goto(`${browser.url}continual.html?device=cpu&scenario=permuted`);
+  await again.waitForFunction(() => document.body.dataset.state === "error", null, {
+    timeout: 60_000,
+  });
+  const status = await again.textContent("#status");
+  assert.match(status, /^Scenario: permuted inputs need more than 2 features/);
+  await again.close();
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

@@ -1359,6 +1359,17 @@ export const CATALOG: Catalog = {
       "frozen",
       "learned"
     ],
+    "minFeatures": {
+      "blurry": 1,
+      "class_incremental": 1,
+      "permuted": 3,
+      "reoccurring": 1,
+      "rotated": 1,
+      "task_incremental": 1
+    },
+    "features": {
+      "two_d": 2
+    },
     "assets": {
       "digits": "digits.bin"
     },

@@ -1983,6 +1983,14 @@ export type ContinualCatalog = {
   bufferPolicies: Array<BufferPolicy>,
   embeddings: Array<Embedding>,
   /**
+   * The fewest input features each scenario needs (a dataset with fewer cannot run it).
+   */
+  minFeatures: { [key in string]: number },
+  /**
+   * Each dataset kind's input features, where known without its data.
+   */
+  features: { [key in string]: number },
+  /**
    * The file of the package's `data/` each dataset kind reads (fetched by the worker when a
    * config asks for that dataset); generated datasets have none.
    */

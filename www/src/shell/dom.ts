@@ -44,11 +44,9 @@ export function describe(error: unknown): string {
 
 /** A config field as a person reads it: its control's label if the page has one, else words. */
 function fieldName(field: string): string {
-  const last =
-    field
-      .replace(/\[\d+\]$/, "")
-      .split(".")
-      .pop() ?? field;
+  const path = field.replace(/\[\d+\]$/, "").split(".");
+  // a tagged config's `kind` is the menu named after the config (`scenario.kind`: "Scenario")
+  const last = (path.at(-1) === "kind" && path.length > 1 ? path.at(-2) : path.at(-1)) ?? field;
   const control = document.querySelector<HTMLElement>(`form [name="${last}"]`);
   const label = control?.closest("label");
   const text = label

@@ -32,6 +32,15 @@ impl DataConfig {
         ]
     }
 
+    /// Its input features where they are known without its data (2-D points: 2); `None` for an
+    /// asset's, known once it is read (the digits: 14 × 14).
+    pub fn features(&self) -> Option<usize> {
+        match self {
+            Self::TwoD(_) => Some(2),
+            Self::Digits(_) => None,
+        }
+    }
+
     /// The file of the package's `data/` this dataset reads (the worker fetches it when a config
     /// asks for it); `None` for the generated ones.
     pub fn asset(&self) -> Option<&'static str> {

@@ -82,6 +82,12 @@ pub trait Scenario {
     fn fields(&self) -> &'static [Field] {
         &[]
     }
+
+    /// The fewest input features a dataset needs for this stream (`stream` refuses fewer; the
+    /// catalog lists it so a page offers the stream only with a dataset that fits).
+    fn min_features(&self) -> usize {
+        1
+    }
 }
 
 /// Which scenario, with its settings.

@@ -31,11 +31,16 @@ impl Default for Permuted {
 }
 
 impl Scenario for Permuted {
+    /// Permuting two coordinates is a reflection at most: a stream of "new" tasks needs more.
+    fn min_features(&self) -> usize {
+        3
+    }
+
     fn stream(&self, train: &Dataset, test: &Dataset, seed: u64) -> Result<Stream> {
         TASKS
             .check_u32(self.tasks)
             .map_err(|e| e.within("scenario"))?;
-        if train.dim < 3 {
+        if train.dim < self.min_features() {
             return Err(Error::invalid(
                 "scenario.kind",
                 format!(

@@ -152,7 +152,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "continual",
     title: "Penalties do not save class-incremental learning",
-    text: "EWC keeps important weights close to their old values. That helps when the task changes its inputs, not when it adds new classes: compare it with replay here, then switch the scenario to permuted digits.",
+    text: "EWC keeps important weights close to their old values. That helps when the task changes its inputs, not when it adds new classes: compare it with replay here, then set the dataset to digits and the scenario to permuted (permuting needs more than two input features).",
     params: { strategy: "ewc", compare: "replay" },
     hide: ["device", "seed", "every", "evalEvery", "hidden", "batchSize"],
     compact: true,
