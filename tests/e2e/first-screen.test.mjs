@@ -65,6 +65,16 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
       labels.some((t) => /error/.test(t)),
       `the figure's y-axis has a label: ${labels}`,
     );
+    // no picture's words run off the screen (the prompt diagram's caption once did on a phone)
+    const outside = await page.$$eval("svg text", (ts) =>
+      ts
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.width > 0 && (r.left < 0 || r.right > document.documentElement.clientWidth);
+        })
+        .map((t) => t.textContent),
+    );
+    assert.deepEqual(outside, [], `at ${width}`);
     // the prompt diagram's words stay readable on a phone (rendered height of a token label)
     const textPx = await page.$eval(
       "svg.diagram .tokens text",
