@@ -75,6 +75,17 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
         .map((t) => t.textContent),
     );
     assert.deepEqual(outside, [], `at ${width}`);
+    // nor past the edge of its own picture (a card's last tick once read "60" for "600")
+    const clipped = await page.$$eval("svg text", (ts) =>
+      ts
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          const box = t.closest("svg").getBoundingClientRect();
+          return r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+        })
+        .map((t) => `${t.closest("svg").id}: ${t.textContent}`),
+    );
+    assert.deepEqual(clipped, [], `at ${width}`);
     // the prompt diagram's words stay readable on a phone (rendered height of a token label)
     const textPx = await page.$eval(
       "svg.diagram .tokens text",

@@ -90,8 +90,13 @@ function plot(svg: SVGSVGElement, frame: Frame, lines: Line[]): void {
     parts.push(node("text", { x: x0 - 8, y: sy(v) + 4, class: "tick end" }, label));
     if (v > 0) parts.push(node("line", { x1: x0, y1: sy(v), x2: x1, y2: sy(v), class: "grid" }));
   }
-  for (const x of frame.xTicks)
-    parts.push(node("text", { x: sx(x), y: y0 + 17, class: "tick mid" }, x.toLocaleString("en")));
+  // a tick at the right edge ends there (centred, its last digit would be cut by the picture's edge)
+  for (const x of frame.xTicks) {
+    const anchor = sx(x) >= x1 - 1 ? "end" : "mid";
+    parts.push(
+      node("text", { x: sx(x), y: y0 + 17, class: `tick ${anchor}` }, x.toLocaleString("en")),
+    );
+  }
   const [lx, ly, dy] = frame.legend;
   lines.forEach((line, i) => {
     const points = line.xs
