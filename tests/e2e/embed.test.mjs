@@ -76,7 +76,7 @@ test("<iclab-demo> on another origin runs the demo with its settings, hidden con
     assert.ok(key !== "embed" && key !== "compact" && !key.endsWith("_hide"), `${key} stays out`);
   assert.match(
     await frame.textContent("#status"),
-    /^The stream is built: .*Press Train to run the stream with both learners\.$/,
+    /^The stream is built\. .*Press Train to run the stream with both learners\.$/,
     "no URL problems",
   );
   await frame.click("#train");
