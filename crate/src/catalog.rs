@@ -10,10 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::continual::digits::DigitsConfig;
-use crate::continual::run::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
+use crate::continual::run::{BufferPolicy, Embedding, StrategyKind};
 use crate::continual::scenarios::{ScenarioConfig, Schedule};
-use crate::continual::two_d::{Shape, TwoDConfig};
+use crate::continual::two_d::Shape;
 use crate::device::DeviceChoice;
 use crate::icl::baselines::BaselineKind;
 use crate::icl::config::{Backbone, Preset, SessionConfig};
@@ -21,7 +20,7 @@ use crate::icl::evaluate::{EvalConfig, EvalTasks};
 use crate::icl::probe::Probe;
 use crate::icl::{TaskKind, TokenLayout};
 use crate::schema::{Field, FieldSpec, serde_name, specs};
-use continual::strategy;
+pub use continual::ContinualCatalog;
 
 mod continual;
 pub use continual::{Choice, Strategy, StrategySetting};
@@ -157,34 +156,6 @@ pub struct ClassifyCatalog {
     pub prompts: Field,
 }
 
-/// The continual learner's schema.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct ContinualCatalog {
-    /// Every setting's default.
-    pub defaults: ClConfig,
-    pub datasets: Vec<Kind>,
-    pub shapes: Vec<Shape>,
-    pub scenarios: Vec<Kind>,
-    pub schedules: Vec<Schedule>,
-    pub strategies: Vec<Strategy>,
-    /// The learner a page shows beside the default one when it opens: replay, the baseline the
-    /// other strategies are measured against.
-    pub compare: StrategyKind,
-    pub buffer_policies: Vec<BufferPolicy>,
-    pub embeddings: Vec<Embedding>,
-    /// The fewest input features each scenario needs (a dataset with fewer cannot run it).
-    pub min_features: BTreeMap<String, u32>,
-    /// Each dataset kind's input features, where known without its data.
-    pub features: BTreeMap<String, u32>,
-    /// The file of the package's `data/` each dataset kind reads (fetched by the worker when a
-    /// config asks for that dataset); generated datasets have none.
-    pub assets: BTreeMap<String, String>,
-    /// `startContinual`'s top-level numbers.
-    pub fields: Fields,
-}
-
 /// The bounds of each call's own arguments.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -284,7 +255,6 @@ fn kind_of<T: Serialize>(config: &T, (title, description): (&str, &str), fields:
 pub fn catalog() -> Catalog {
     let session_defaults = json(&SessionConfig::default());
     let eval_defaults = json(&EvalConfig::default());
-    let cl_defaults = json(&ClConfig::default());
     let tasks = TaskKind::ALL
         .into_iter()
         .map(|kind| {
@@ -323,32 +293,6 @@ pub fn catalog() -> Catalog {
                     )
                 })
                 .collect(),
-        })
-        .collect();
-    let datasets = DataConfig::all()
-        .iter()
-        .map(|d| match d {
-            DataConfig::TwoD(_) => kind_of(
-                d,
-                ("2-D points", "2-D points (decision regions can be drawn)"),
-                TwoDConfig::FIELDS,
-            ),
-            DataConfig::Digits(_) => kind_of(
-                d,
-                ("digits", "Handwritten digits, 14×14 (MNIST)"),
-                DigitsConfig::FIELDS,
-            ),
-        })
-        .collect();
-    let scenarios = ScenarioConfig::all()
-        .iter()
-        .map(|s| {
-            let scenario = s.scenario();
-            kind_of(
-                s,
-                (scenario.title(), scenario.description()),
-                scenario.fields(),
-            )
         })
         .collect();
     Catalog {
@@ -408,33 +352,7 @@ pub fn catalog() -> Catalog {
                 prompts: crate::classify::session::fields::PROMPTS,
             }
         },
-        continual: ContinualCatalog {
-            defaults: ClConfig::default(),
-            datasets,
-            shapes: Shape::ALL.to_vec(),
-            scenarios,
-            schedules: Schedule::ALL.to_vec(),
-            strategies: StrategyKind::ALL
-                .into_iter()
-                .map(|kind| strategy(kind, &cl_defaults))
-                .collect(),
-            compare: StrategyKind::Replay,
-            buffer_policies: BufferPolicy::ALL.to_vec(),
-            min_features: ScenarioConfig::all()
-                .iter()
-                .map(|s| (serde_name_of_kind(s), s.scenario().min_features() as u32))
-                .collect(),
-            features: DataConfig::all()
-                .iter()
-                .filter_map(|d| Some((serde_name_of_kind(d), d.features()? as u32)))
-                .collect(),
-            assets: DataConfig::all()
-                .iter()
-                .filter_map(|d| Some((serde_name_of_kind(d), d.asset()?.to_owned())))
-                .collect(),
-            embeddings: Embedding::ALL.to_vec(),
-            fields: specs(ClConfig::FIELDS, &cl_defaults),
-        },
+        continual: continual::catalog(),
         titles: Titles {
             models: titled(&Backbone::ALL, Backbone::title),
             classify_backbones: titled(

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use ts_rs::TS;
 
 use super::*;
+use crate::continual::digits::DigitsConfig;
+use crate::continual::run::{ClConfig, DataConfig};
+use crate::continual::two_d::TwoDConfig;
 
 /// `web/src/generated/<name>` from the crate.
 fn generated(name: &str) -> PathBuf {
