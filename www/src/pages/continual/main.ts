@@ -17,6 +17,7 @@ import {
   type Trained,
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
+import { offerWhatFits } from "./fits.js";
 import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
 import { STRATEGY_NAMES as NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
 import { CONTINUAL as TABLE } from "./table.js";
@@ -118,40 +119,6 @@ const planar = (): boolean => dataset().defaults.shape !== undefined;
 
 const scenario = (): Kind => continual.scenarios.find((s) => s.kind === page.state.scenario)!;
 
-/** The dataset kind a dataset menu value stands for (a 2-D shape, or a dataset's own kind). */
-const datasetKind = (value: string): string =>
-  continual.datasets.find((d) => d.kind === value)?.kind ??
-  continual.datasets.find((d) => d.defaults.shape !== undefined)!.kind;
-
-/**
- * Whether a stream can run on a dataset: it needs at least its fewest features (a permuted stream
- * needs more than 2-D points have); a dataset whose features are known only from its data fits.
- */
-function fits(scenarioKind: string, datasetValue: string): boolean {
-  const features = continual.features[datasetKind(datasetValue)];
-  return features === undefined || features >= (continual.minFeatures[scenarioKind] ?? 1);
-}
-
-/**
- * Offers only what can run together: a stream that the dataset on screen cannot feed, and a
- * dataset the stream on screen cannot run on, are disabled with why, so a setting that cannot
- * apply is never chosen (and never discards results).
- */
-function offerWhatFits(): void {
-  const needs = (kind: string) =>
-    `needs more than ${(continual.minFeatures[kind] ?? 1) - 1} input features`;
-  for (const option of form.querySelectorAll<HTMLOptionElement>("select[name=scenario] option")) {
-    option.disabled = !fits(option.value, String(page.state.dataset));
-    option.title = option.disabled ? `${needs(option.value)}: choose such a dataset first` : "";
-  }
-  for (const option of form.querySelectorAll<HTMLOptionElement>("select[name=dataset] option")) {
-    option.disabled = !fits(String(page.state.scenario), option.value);
-    option.title = option.disabled
-      ? `the ${scenario().title} stream ${needs(scenario().kind)}`
-      : "";
-  }
-}
-
 /** The package config for one side. */
 function config(strategy: ContinualStrategy): ContinualConfig {
   const settings: Record<string, unknown> = {};
@@ -175,7 +142,7 @@ function config(strategy: ContinualStrategy): ContinualConfig {
 
 /** Shows the settings the chosen data, scenario and learners use; hides the rest. */
 function showRelevant(): void {
-  offerWhatFits();
+  offerWhatFits(form, String(page.state.dataset), scenario());
   const used = new Set(SIDES.map(strategyOf).filter((s): s is ContinualStrategy => s !== null));
   for (const label of form.querySelectorAll<HTMLElement>("label[data-uses]")) {
     label.hidden = !(label.dataset.uses ?? "")
