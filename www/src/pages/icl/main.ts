@@ -31,7 +31,8 @@ import {
   writeForm,
 } from "./form.js";
 import { IclEvaluation } from "./eval.js";
-import { TARGET_ERROR, TargetWatch, errorAtTwoD } from "./target.js";
+import { TARGET_ERROR, TargetWatch } from "./target.js";
+import { showRecorded } from "./recorded.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";
 import {
   DEFAULTS,
@@ -183,7 +184,10 @@ async function openCheckpoint(): Promise<Session | null> {
     return null;
   }
   const mine = page.epoch;
-  const [bytes] = await Promise.all([fetchCheckpoint(entry), showRecorded(entry.file, mine)]);
+  const [bytes] = await Promise.all([
+    fetchCheckpoint(entry),
+    showRecorded(lossChart, entry.file, () => page.isCurrent(mine)),
+  ]);
   if (entry.layerAnalysis)
     void layers.showRecorded(entry.layerAnalysis, () => page.isCurrent(mine));
   const s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
@@ -194,32 +198,6 @@ async function openCheckpoint(): Promise<Session | null> {
   );
   document.body.dataset.checkpoint = page.state.task;
   return s;
-}
-
-/**
- * The shipped model's own training, from the log the CLI wrote next to it, drawn as a recorded run
- * on the loss chart: continuing it here adds a short piece at its end, and the visitor sees how it
- * got there. A missing log only leaves the chart without it.
- */
-async function showRecorded(file: string, mine: number): Promise<void> {
-  const response = await fetch(
-    new URL(`checkpoints/${file.replace(/\.safetensors$/, ".log.json")}`, document.baseURI),
-  ).catch(() => null);
-  if (!response?.ok) return;
-  const log = (await response.json().catch(() => null)) as {
-    reports?: { step: number; normalizedLoss: number }[];
-    wallSeconds?: number;
-  } | null;
-  // a Reset or another class since: this log belongs to a model no longer on the page
-  if (!log || !page.isCurrent(mine)) return;
-  const points = (log.reports ?? [])
-    .filter((r) => Number.isFinite(r.normalizedLoss))
-    .map((r): [number, number] => [r.step, r.normalizedLoss]);
-  if (points.length)
-    lossChart.setRecorded(
-      points,
-      `shipped model's own training (recorded natively, ${Math.round((log.wallSeconds ?? 0) / 60)} min)`,
-    );
 }
 
 /** Describes a loaded model and shows its own settings in the (locked) model controls. */
@@ -355,12 +333,10 @@ function train(): Promise<void> {
     },
     // a blank model that ends its budget short of the target says so plainly (the shell adds how
     // to go on)
-    done: () => {
-      const s = session as Session;
-      const error = errorAtTwoD(evaluation.last?.curves.model?.mean, page.state.dims);
-      if (s.initialStep !== 0 || target.reached || error === undefined) return null;
-      return `Done at step ${(step ?? 0).toLocaleString("en")}: not at the target yet — the error with ${2 * page.state.dims} examples is ${error.toFixed(2)}, above ${TARGET_ERROR}.`;
-    },
+    done: () =>
+      (session as Session).initialStep === 0
+        ? target.missed(step ?? 0, evaluation.last?.curves.model?.mean, page.state.dims)
+        : null,
     paused: () => `Paused at step ${step ?? session?.initialStep ?? 0}.`,
     hint: (error) =>
       error instanceof IclabError && (error.code === "diverged" || error.code === "unknown_session")

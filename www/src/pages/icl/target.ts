@@ -30,6 +30,16 @@ export class TargetWatch {
   }
 
   /**
+   * A blank model's run ended at `step` with its budget spent: the plain sentence when it did not
+   * reach the target (the shell adds how to go on); `null` when it did, or without the error at 2d.
+   */
+  missed(step: number, mean: readonly number[] | undefined, dims: number): string | null {
+    const error = errorAtTwoD(mean, dims);
+    if (this.reached || error === undefined) return null;
+    return `Done at step ${step.toLocaleString("en")}: not at the target yet — the error with ${2 * dims} examples is ${error.toFixed(2)}, above ${TARGET_ERROR}.`;
+  }
+
+  /**
    * After a report at `step` and its evaluation (`mean`: the model's error vs k): how the model
    * stands, in words for the status line; "" when the prompts are too short for k = 2d.
    */
