@@ -146,8 +146,28 @@ test("train this M from scratch: a few steps, the loss drawn and both evaluation
   assert.equal(d.evaluatedStep, "6", "evaluated at the end of the run");
   assert.ok(Number.isFinite(Number(d.poolToDmmse)) && Number.isFinite(Number(d.freshToRidge)));
   assert.equal(await page.isVisible("#loss-chart"), true);
-  // back to the shipped model
+  // the model trained here is marked on the sweep's figure, at its M and position, its label
+  // inside the chart and clear of the lines; the steps note says why it trained fewer steps
+  const you = await page.evaluate(() =>
+    JSON.parse(document.getElementById("sweep-position").dataset.you ?? "null"),
+  );
+  assert.deepEqual(you, { pool: 4, fraction: Number(d.freshPosition), steps: 6 });
+  const [label] = await page.evaluate(() =>
+    JSON.parse(document.getElementById("sweep-position").dataset.labels ?? "[]"),
+  );
+  assert.match(label.text, /^yours: .* after 6 steps$/);
+  await screenshot(page, "diversity-yours");
+  assert.ok(label.inside && label.crossings === 0, JSON.stringify(label));
+  assert.match(
+    await page.textContent("#steps-note"),
+    /runs 6 steps.*the sweep's models trained 6,000.*set Steps to 6,000/,
+  );
+  // back to the shipped model: the mark goes
   await page.click("#reset");
   await loaded("4");
+  assert.equal(
+    await page.evaluate(() => document.getElementById("sweep-position").dataset.you),
+    undefined,
+  );
   assert.deepEqual(page.consoleErrors, []);
 });

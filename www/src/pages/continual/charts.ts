@@ -7,6 +7,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Boundary, ContinualResult } from "iclab";
 import { axisSize, reflect, WHOLE } from "../../charts/charts.js";
+import { Labels } from "../../charts/labels.js";
 
 /** One colour per class / task, distinguishable in light and dark schemes. */
 export const PALETTE = [
@@ -94,20 +95,12 @@ export class AccuracyChart {
     ctx.save();
     // each task's dip after its segment: a stability gap (shaded) or forgetting (a bar)
     ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-    const line = 13 * devicePixelRatio;
-    const placed: { x0: number; x1: number; y: number }[] = [];
-    /** Writes `text` at (x, y) or, if a label already sits there, the first free line below it. */
-    const label = (text: string, x: number, y: number): void => {
-      const w = ctx.measureText(text).width;
-      const x0 = Math.min(x, u.bbox.left + u.bbox.width - w - 2);
-      let at = Math.max(top + line, y);
-      const clash = (p: { x0: number; x1: number; y: number }) =>
-        p.x0 < x0 + w + 4 && x0 < p.x1 + 4 && Math.abs(p.y - at) < line;
-      for (let guard = 0; placed.some(clash) && guard < 20; guard++) at += line;
-      if (at > top + height - 2) at = top + height - 2;
-      placed.push({ x0, x1: x0 + w, y: at });
-      ctx.fillText(text, x0, at);
-    };
+    // the labels keep off the curves and the switch lines (dashed, drawn below)
+    const switches = r.ends.slice(0, r.order.length - 1).map((end): [number, number][] => [
+      [x(r.iterations[end] ?? 0), top],
+      [x(r.iterations[end] ?? 0), top + height],
+    ]);
+    const labels = new Labels(u, ctx, switches);
     r.stabilityGaps.forEach((gap, task) => {
       const end = r.ends[r.order.indexOf(task)];
       // the core decides whether a dip is one (past its sampling error and 0.02: StabilityGap.evidence)
@@ -121,20 +114,25 @@ export class AccuracyChart {
         ctx.globalAlpha = 0.15;
         ctx.fillRect(from, top, Math.max(2, to - from), height);
         ctx.globalAlpha = 1;
-        label(`gap −${gap.drop.toFixed(2)}, back +${gap.recovery.toFixed(2)}`, to + 4, yLow + line);
+        // at the dip's lowest point
+        const drop = `gap −${gap.drop.toFixed(2)}`;
+        labels.place([`${drop}, back +${gap.recovery.toFixed(2)}`, drop], to, yLow);
       } else {
         ctx.lineWidth = 3 * devicePixelRatio;
         ctx.beginPath();
         ctx.moveTo(from, yEnd);
         ctx.lineTo(from, yLow);
         ctx.stroke();
-        label(
-          gap.settled ? `forgot −${gap.drop.toFixed(2)}` : `−${gap.drop.toFixed(2)} so far`,
-          from + 5,
-          Math.min(yLow, top + height) - 4 * devicePixelRatio,
+        // at the bar's foot, where the accuracy fell to
+        const drop = `−${gap.drop.toFixed(2)}`;
+        labels.place(
+          gap.settled ? [`forgot ${drop}`, drop] : [`${drop} so far`, drop],
+          from,
+          Math.min(yLow, top + height),
         );
       }
     });
+    labels.reflect(this.el);
     // segment boundaries
     ctx.strokeStyle = "#9ca3af";
     ctx.setLineDash([5 * devicePixelRatio, 5 * devicePixelRatio]);
@@ -165,6 +163,7 @@ export class AccuracyChart {
 
   clear(): void {
     this.result = null;
+    delete this.el.dataset.labels;
     this.plot?.destroy();
     this.plot = null;
     this.tasks = 0;
@@ -191,6 +190,9 @@ export function renderMatrix(table: HTMLTableElement, result: ContinualResult | 
     const th = document.createElement("th");
     th.scope = "row";
     th.textContent = `segment ${s + 1} (task ${(result.order[s] ?? 0) + 1})`;
+    // the last row of a finished stream is the learner as it stands (the core's ClResult)
+    if (result.done && s === result.accuracyMatrix.length - 1 && result.unlearned.length)
+      th.textContent += `, after unlearning ${result.unlearned.join(", ")}`;
     tr.append(th);
     row.forEach((a) => {
       const td = tr.insertCell();

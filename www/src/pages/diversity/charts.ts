@@ -6,6 +6,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { axisSize, compactValues, legendValue, reflect, width } from "../../charts/charts.js";
+import { Labels } from "../../charts/labels.js";
 
 /** One point of the figure: M (`null` = ∞) and the mean distances over seeds. */
 export interface SweepPoint {
@@ -137,11 +138,64 @@ const LENGTH_COLOURS = ["#2563eb", "#ea580c", "#7c3aed"];
  * training length with its seed range dashed; the midpoint ½ is drawn. The positions and their
  * ranges come from the core's findings (`DiversityFindings.cells`).
  */
+/** A model trained on the page, marked on the sweep's figure: its M, where it sits, its steps. */
+export interface YourModel {
+  pool: number;
+  fraction: number;
+  steps: number;
+}
+
 export class PositionChart {
   private plot: uPlot | null = null;
+  private you: YourModel | null = null;
 
   constructor(private readonly el: HTMLElement) {
     new ResizeObserver(() => this.plot?.setSize({ width: width(el), height: 260 })).observe(el);
+  }
+
+  /** Marks the model trained on the page (`null` removes the mark). */
+  mark(you: YourModel | null): void {
+    this.you = you;
+    if (you) this.el.dataset.you = JSON.stringify(you);
+    else delete this.el.dataset.you;
+    this.plot?.redraw(false, false);
+  }
+
+  /** The visitor's model: a ringed diamond at its M and position, labelled clear of the lines. */
+  private drawYou(u: uPlot): void {
+    const you = this.you;
+    if (!you || !Number.isFinite(you.fraction) || you.pool < 1) {
+      delete this.el.dataset.labels;
+      return;
+    }
+    const x = u.valToPos(Math.log2(you.pool), "x", true);
+    // a position past the chart's ends is drawn at its edge (the label says the value)
+    const y = u.valToPos(Math.max(-0.1, Math.min(1.1, you.fraction)), "y", true);
+    const r = 6 * devicePixelRatio;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = "#111827";
+    ctx.strokeStyle = "#facc15";
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y);
+    ctx.lineTo(x, y + r);
+    ctx.lineTo(x - r, y);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+    ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+    // the page's text colour, readable in the light and the dark scheme
+    ctx.fillStyle = getComputedStyle(this.el).color;
+    const labels = new Labels(u, ctx);
+    labels.place(
+      `yours: ${you.fraction.toFixed(2)} after ${you.steps.toLocaleString("en")} steps`,
+      x,
+      y,
+    );
+    labels.reflect(this.el);
+    ctx.restore();
   }
 
   show(lengths: PositionSeries[]): void {
@@ -206,6 +260,7 @@ export class PositionChart {
       hooks: {
         draw: [
           reflect(this.el),
+          (u) => this.drawYou(u),
           (u) => {
             const y = Math.round(u.valToPos(0.5, "y", true));
             const ctx = u.ctx;

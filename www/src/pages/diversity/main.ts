@@ -130,6 +130,13 @@ async function evaluate(s: Session, mine: number, evaluated?: Evaluation): Promi
   data.freshToRidge = String(distance(fresh, learning));
   if (fresh.position) data.freshPosition = String(fresh.position.fraction);
   else delete data.freshPosition;
+  // a model trained here lands on the sweep's figure, next to the shipped runs of its M
+  const m = pool();
+  figure.markYours(
+    trainedHere && fresh.position && m !== null
+      ? { pool: m, fraction: fresh.position.fraction, steps: fresh.step ?? 0 }
+      : null,
+  );
   data.evaluatedStep = String(fresh.step ?? 0);
   if (onPool) {
     poolChart.show(onPool.curves as Record<string, ErrorCurve>);
@@ -297,7 +304,24 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
   return { header: ["tasks", "quantity", "method", "k_or_step", "value", "lower", "upper"], rows };
 }
 
+/** Why "Train this M" runs fewer steps than the sweep did, and how to match it. */
+function explainSteps(): void {
+  const base = sweep ? Math.min(...sweep.runs.map((r) => r.steps)) : null;
+  const steps = page.state.steps;
+  const n = (v: number): string => v.toLocaleString("en");
+  el("steps-note").textContent =
+    base === null
+      ? ""
+      : `Train this M runs ${n(steps)} steps, its learning rate decaying over them; the sweep's models trained ${n(base)}. ` +
+        (steps < base
+          ? `Fewer steps finish sooner in the page, but the model can land elsewhere on the figure than the sweep's models of the same M (how far it moves with training length is what the longer runs measure): set Steps to ${n(base)} to train as they did.`
+          : steps === base
+            ? "The same length as the sweep's models."
+            : "Longer than the sweep's models: compare with the longer runs, where shipped.");
+}
+
 function changed(name: Name): void {
+  if (name === "steps") explainSteps();
   if (name === "m" || name === "device") void showShipped();
   else if ((name === "evalPrompts" || name === "seed") && session && !page.working) {
     const mine = page.epoch;
@@ -314,6 +338,7 @@ async function start(): Promise<void> {
       throw new Error(`could not fetch diversity/sweep.json: HTTP ${response.status}`);
     sweep = (await response.json()) as Sweep;
     figure.show(sweep);
+    explainSteps();
     showSlider();
   } catch (error) {
     el("threshold").textContent = `The shipped sweep could not be read: ${describe(error)}`;

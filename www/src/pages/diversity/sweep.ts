@@ -13,6 +13,7 @@ import {
   poolLabel,
   SweepChart,
   type SweepPoint,
+  type YourModel,
 } from "./charts.js";
 
 export const mean = (v: readonly (number | null)[]): number => {
@@ -77,6 +78,11 @@ export class SweepFigure {
   private readonly position = new PositionChart(el("sweep-position"));
   private readonly fresh = new SweepChart(el("sweep-fresh"), "on new tasks");
   private readonly pool = new SweepChart(el("sweep-pool"), "on the pool's own tasks");
+
+  /** Marks a model trained on the page on the position figure (`null`: none). */
+  markYours(you: YourModel | null): void {
+    this.position.mark(you);
+  }
 
   /** Marks the slider's M on both sweep charts. */
   mark(m: number | null): void {
