@@ -386,6 +386,10 @@ fn cl_run_prints_the_accuracy_matrix_curves_and_metrics() {
         before > 0.9 && (after - before / 2.0).abs() < 0.05,
         "{before} → {after}"
     );
+    // its matrix's last row is the learner after unlearning, and the result says so
+    assert_eq!(v["unlearned"], serde_json::json!([1]));
+    let last = &v["accuracyMatrix"][1];
+    assert_eq!(last[0].as_f64(), Some(after));
     let error = |json: &str, extra: &[&str]| {
         std::fs::write(&config, json).expect("write");
         let (code, _, stderr) = cl_run(extra);

@@ -200,6 +200,27 @@ fn analytic_head_equals_joint_and_unlearns_exactly() {
     pollster::block_on(run.unlearn(4)).expect("unlearn");
     let unlearned = run.result().expect("result");
     let after = unlearned.curves[2].last().copied();
+    // the finished stream's last matrix row and metrics are the learner's as it stands now;
+    // the rows before, and the segment ends, are what they were
+    assert_eq!(unlearned.unlearned, vec![4]);
+    assert_eq!(unlearned.ends, trained.ends);
+    let rows = trained.accuracy_matrix.len();
+    assert_eq!(
+        unlearned.accuracy_matrix[..rows - 1],
+        trained.accuracy_matrix[..rows - 1]
+    );
+    let now: Vec<f64> = unlearned.curves.iter().map(|c| c[c.len() - 1]).collect();
+    assert_eq!(unlearned.accuracy_matrix[rows - 1], now);
+    let (m0, m1) = (
+        trained.metrics.clone().expect("metrics"),
+        unlearned.metrics.clone().expect("metrics"),
+    );
+    eprintln!(
+        "ACC {:.3} → {:.3}, forgetting {:.3} → {:.3} after unlearning class 4",
+        m0.average_accuracy, m1.average_accuracy, m0.forgetting, m1.forgetting
+    );
+    assert!(m1.average_accuracy < m0.average_accuracy - 0.05);
+    assert!(m1.forgetting > m0.forgetting + 0.05);
     // per class: class 4 falls to 0, every other class keeps (nearly) its accuracy
     let classes = trained.class_accuracy.len();
     assert_eq!(classes, unlearned.class_accuracy.len());

@@ -84,6 +84,35 @@ test("split 2-D stream: Replay forgets less than Naive; heatmaps, metrics and bo
   assert.equal(await page.locator("#acc-chart-a .u-series").count(), 3);
   assert.match(await page.textContent("#status"), /Done: Naive fine-tuning: ACC/);
   await screenshot(page, "continual-split-2d");
+  // each dip's label sits at its dip, inside the chart and on no curve or switch line, on a
+  // desktop and on a phone
+  const labelsAt = (id, width) =>
+    page.waitForFunction(
+      ([i, w]) => {
+        const el = document.getElementById(i);
+        return el.dataset.labels && el.dataset.labelsWidth !== w
+          ? JSON.parse(el.dataset.labels)
+          : null;
+      },
+      [id, width],
+    );
+  const drawn = { "acc-chart-a": "", "acc-chart-b": "" };
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const id of Object.keys(drawn)) {
+      const labels = await (await labelsAt(id, drawn[id])).jsonValue();
+      drawn[id] = await page.getAttribute(`#${id}`, "data-labels-width");
+      // naive's forgetting and replay's small stability gap are each labelled
+      assert.equal(labels.length, 1, `${id} at ${width} px: ${JSON.stringify(labels)}`);
+      for (const l of labels) {
+        assert.ok(l.inside && l.crossings === 0, `${id} at ${width} px: ${JSON.stringify(l)}`);
+        // within about a label's width of the dip it names
+        assert.ok(l.distance <= 80, `${id} at ${width} px: far from its dip: ${JSON.stringify(l)}`);
+      }
+    }
+  }
+  await screenshot(page, "continual-split-2d-390");
+  await page.setViewportSize({ width: 1280, height: 900 });
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
@@ -111,6 +140,17 @@ test("digits with the analytic head: unlearning from the page; URL state and hid
   await page.waitForFunction(() =>
     /unlearned exactly/.test(document.getElementById("status").textContent),
   );
+  // the end-of-stream metrics are the learner's after unlearning, and say so
+  const unlearned = await results(page);
+  assert.deepEqual(unlearned.a.unlearned, [3]);
+  assert.ok(
+    unlearned.a.metrics.averageAccuracy < before.a.metrics.averageAccuracy - 0.02,
+    `${before.a.metrics.averageAccuracy} → ${unlearned.a.metrics.averageAccuracy}`,
+  );
+  const acc = unlearned.a.metrics.averageAccuracy.toFixed(3);
+  assert.match(await page.textContent("#metrics thead"), /after unlearning class 3/);
+  assert.match(await page.textContent("#metrics tbody tr:first-child"), new RegExp(acc));
+  assert.match(await page.textContent("#matrix-a tbody tr:last-child th"), /after unlearning 3/);
   assert.deepEqual(page.consoleErrors, []);
 
   // changing a setting asks first (the runs were trained here), then rewrites the URL and

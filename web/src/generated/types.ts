@@ -1702,7 +1702,8 @@ export type ClResult = {
   order: Array<number>,
   multiHead: boolean,
   /**
-   * `R[s][j]`: accuracy on task j after training segment s (finished segments only).
+   * `R[s][j]`: accuracy on task j after training segment s (finished segments only; the last
+   * row after any unlearning, see `unlearned`).
    */
   accuracyMatrix: Array<Array<number>>,
   /**
@@ -1726,6 +1727,13 @@ export type ClResult = {
    * Evaluation point at which each finished segment ended.
    */
   ends: Array<number>,
+  /**
+   * Classes unlearned after the stream, in order. Once the stream is done the matrix's last
+   * row, and so the metrics, are the learner's as it stands: after these unlearnings (a task
+   * that lost a class counts it as forgotten, which it is, on purpose); `ends` still marks the
+   * evaluation where the last segment ended, before them.
+   */
+  unlearned: Array<number>,
   /**
    * Per task, the dip after its first segment, measured over the next segment's evaluation
    * points (so far) and classified as a stability gap or forgetting; `None` until an

@@ -60,6 +60,14 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                     let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
                     out.push_str(&format!("  [{}]\n", cells.join(", ")));
                 }
+                if !result.unlearned.is_empty() {
+                    let classes: Vec<String> =
+                        result.unlearned.iter().map(u32::to_string).collect();
+                    out.push_str(&format!(
+                        "  (the last row and the metrics: after unlearning class {})\n",
+                        classes.join(", ")
+                    ));
+                }
                 let Some(m) = &result.metrics else {
                     return out;
                 };

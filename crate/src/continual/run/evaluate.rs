@@ -110,7 +110,9 @@ impl ClRun {
     }
 
     /// Forgets class `c` exactly, as if it had never been trained on (the analytic head; other
-    /// learners refuse), and evaluates every task again at the same step.
+    /// learners refuse), and evaluates every task again at the same step. Once the stream is
+    /// done, the result's last matrix row and its metrics are the learner's after it
+    /// ([`ClResult::unlearned`](super::ClResult::unlearned)).
     pub async fn unlearn(&mut self, c: u32) -> Result<()> {
         super::UNLEARN_CLASS.check_u32(c)?;
         self.compute.ensure_alive()?;
@@ -130,6 +132,7 @@ impl ClRun {
             curve.push(a);
         }
         self.iterations.push(self.step);
+        self.unlearned.push(c);
         Ok(())
     }
 }

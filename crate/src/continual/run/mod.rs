@@ -76,6 +76,8 @@ pub struct ClRun {
     class_accuracy: Vec<f64>,
     /// Set when the network's outputs went non-finite: the run stops there for good.
     diverged: Option<(u32, f64)>,
+    /// Classes unlearned after the stream, in order.
+    unlearned: Vec<u32>,
 }
 
 fn tensors(batch: &Dataset, device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -168,6 +170,7 @@ impl ClRun {
             random_init: Vec::new(),
             class_accuracy: Vec::new(),
             diverged: None,
+            unlearned: Vec::new(),
         };
         (run.random_init, run.class_accuracy) = run.evaluate().await?;
         for (curve, &a) in run.curves.iter_mut().zip(&run.random_init) {

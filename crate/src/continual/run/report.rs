@@ -49,7 +49,8 @@ pub struct ClResult {
     /// Training segments in order, as task indices.
     pub order: Vec<usize>,
     pub multi_head: bool,
-    /// `R[s][j]`: accuracy on task j after training segment s (finished segments only).
+    /// `R[s][j]`: accuracy on task j after training segment s (finished segments only; the last
+    /// row after any unlearning, see `unlearned`).
     pub accuracy_matrix: Vec<Vec<f64>>,
     /// Accuracy on each task before any training (for FWT).
     pub random_init: Vec<f64>,
@@ -62,6 +63,11 @@ pub struct ClResult {
     pub class_accuracy: Vec<f64>,
     /// Evaluation point at which each finished segment ended.
     pub ends: Vec<usize>,
+    /// Classes unlearned after the stream, in order. Once the stream is done the matrix's last
+    /// row, and so the metrics, are the learner's as it stands: after these unlearnings (a task
+    /// that lost a class counts it as forgotten, which it is, on purpose); `ends` still marks the
+    /// evaluation where the last segment ended, before them.
+    pub unlearned: Vec<u32>,
     /// Per task, the dip after its first segment, measured over the next segment's evaluation
     /// points (so far) and classified as a stability gap or forgetting; `None` until an
     /// evaluation follows the task's end, and for tasks not yet trained.
@@ -110,10 +116,22 @@ fn largest_gap(gaps: &[Option<StabilityGap>]) -> Option<f64> {
 impl ClRun {
     /// The run so far; metrics once done.
     pub fn result(&self) -> Result<ClResult> {
+        let now = self.iterations.len() - 1;
+        let last = self.ends.len().checked_sub(1);
         let accuracy_matrix: Vec<Vec<f64>> = self
             .ends
             .iter()
-            .map(|&e| self.curves.iter().map(|c| c[e]).collect())
+            .enumerate()
+            // a finished stream's last row is the learner as it stands: after an unlearning, its
+            // accuracies then (the evaluation `unlearn` added at the same step)
+            .map(|(s, &e)| {
+                if self.done() && Some(s) == last {
+                    now
+                } else {
+                    e
+                }
+            })
+            .map(|e| self.curves.iter().map(|c| c[e]).collect())
             .collect();
         let metrics = if self.done() {
             Some(self.metrics(&accuracy_matrix)?)
@@ -132,6 +150,7 @@ impl ClRun {
             curves: self.curves.clone(),
             class_accuracy: self.class_accuracy.clone(),
             ends: self.ends.clone(),
+            unlearned: self.unlearned.clone(),
             largest_stability_gap: largest_gap(&gaps),
             forgotten_at_switch: gaps
                 .iter()

@@ -18,7 +18,7 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
 import { offerWhatFits } from "./fits.js";
-import { fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
+import { afterUnlearning, fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
 import { STRATEGY_NAMES as NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
 import { CONTINUAL as TABLE } from "./table.js";
 import { Page } from "../../shell/page.js";
@@ -188,7 +188,10 @@ function renderMetrics(): void {
   if (!sides.length) return;
   const columns = sides.map((side) => {
     const strategy = strategyOf(side);
-    return { title: strategy ? NAMES[strategy] : side, result: results[side] as ContinualResult };
+    const result = results[side] as ContinualResult;
+    const name = strategy ? NAMES[strategy] : side;
+    // the core's metrics of a finished stream are the learner's as it stands: after unlearning
+    return { title: `${name}${afterUnlearning(result)}`, result };
   });
   fillMetrics(metricsTable, HEADLINE, columns);
   fillMetrics(moreTable, MORE, columns);
@@ -251,6 +254,7 @@ function publish(): void {
         accuracyMatrix: r.accuracyMatrix,
         randomInit: r.randomInit,
         stabilityGaps: r.stabilityGaps,
+        unlearned: r.unlearned,
       };
   }
   document.body.dataset.results = JSON.stringify(summary);

@@ -69,6 +69,13 @@ export function fmt(v: number | undefined | null): string {
   return v === undefined || v === null ? "–" : v.toFixed(3);
 }
 
+/** " (after unlearning class 3)" for a result whose learner unlearned classes, else "". */
+export function afterUnlearning(r: ContinualResult): string {
+  const n = r.unlearned.length;
+  if (n === 0) return "";
+  return ` (after unlearning ${n === 1 ? "class" : "classes"} ${r.unlearned.join(", ")})`;
+}
+
 /** One column of the metrics table: a learner's title and its run. */
 export interface MetricColumn {
   title: string;
