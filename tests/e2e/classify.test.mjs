@@ -153,6 +153,19 @@ test("a few steps in the page: loss, both accuracies and the attention at the qu
   // blank model, then steps 3 and 6
   assert.equal(await page.getAttribute("#accuracy-chart", "data-points"), "3");
   assert.equal(await page.getAttribute("#loss-chart", "data-points"), "2");
+  // on a phone the live chart, once a run exists, comes before the phase table; on a desktop
+  // the phase table stays first
+  const tops = () =>
+    page.evaluate(() =>
+      ["live-figure", "phase"].map((id) => document.getElementById(id).getBoundingClientRect().top),
+    );
+  const [liveWide, phaseWide] = await tops();
+  assert.ok(phaseWide < liveWide, `desktop: phase ${phaseWide}, live ${liveWide}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const [livePhone, phasePhone] = await tops();
+  await screenshot(page, "classify-trained-390");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.ok(livePhone < phasePhone, `phone: live ${livePhone}, phase ${phasePhone}`);
   // a changed setting ends the run once the visitor agrees to lose the trained model; Train
   // starts afresh with it (the xLSTM: no attention to draw)
   await page.selectOption('select[name="backbone"]', "xlstm");

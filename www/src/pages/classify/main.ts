@@ -34,6 +34,7 @@ const page: Page<typeof TABLE> = new Page({
   results,
   resultsCsv,
 });
+const charts = document.querySelector<HTMLElement>("section.charts") as HTMLElement;
 const accuracyChart = new StepChart(
   el("accuracy-chart"),
   [
@@ -247,6 +248,7 @@ async function dispose(): Promise<void> {
 }
 
 function clearRun(): void {
+  delete charts.dataset.live;
   losses = [];
   evaluations = [];
   accuracyChart.clear();
@@ -279,6 +281,8 @@ function train(): Promise<void> {
         }
         run = r;
         page.showDevice(r.deviceInfo);
+        // on a phone the live chart now comes first (style.css)
+        charts.dataset.live = "";
         // before any training: where a blank model starts
         showEvaluation(await r.evaluate(page.state.evalPrompts));
         if (!page.isCurrent(mine)) return null;
