@@ -20,19 +20,24 @@ const NAV: [file: string, label: string][] = PAGES.flatMap((file) => {
 
 /**
  * A demo's run bar, written once: Train (its label from `train="…"`), Pause, Reset (`reset="…"`)
+ * — with `blank="…"`, a first button that trains a blank model and a line saying what each does —
  * and any buttons of the page's own between `<!-- iclab:run … -->` and `<!-- /iclab:run -->`,
  * then the progress bar and the status line the shell drives (shell/page.ts finds them by id).
  */
 function runBar(attributes: string, extra: string): string {
   const attribute = (name: string, fallback: string): string =>
     new RegExp(`${name}="([^"]*)"`).exec(attributes)?.[1] ?? fallback;
+  // a page that opens on a shipped, trained model offers a blank one as its first action
+  const blank = attribute("blank", "");
   return [
     '<div class="buttons">',
+    ...(blank ? [`  <button type="button" id="train-blank" class="primary">${blank}</button>`] : []),
     `  <button type="button" id="train" class="primary">${attribute("train", "Train")}</button>`,
     '  <button type="button" id="pause" disabled>Pause</button>',
     `  <button type="button" id="reset">${attribute("reset", "Reset")}</button>`,
     ...(extra.trim() ? [`  ${extra.trim()}`] : []),
     "</div>",
+    ...(blank ? ['<p id="run-what" class="note"></p>'] : []),
     '<div class="progress"><progress id="progress" max="1" value="0" aria-label="Training progress" hidden></progress> <span id="progress-label"></span></div>',
     '<p id="status" class="status" role="status" aria-live="polite">Loading…</p>',
   ].join("\n        ");

@@ -229,6 +229,11 @@ test("the error chart never hides a curve: edge markers, integer k, a legend wit
   noneHidden(views, "linear");
   assert.ok(views.find((v) => v.name === "averaging").clipped > 0);
   assert.match(await page.textContent(".note.clipped"), /averaging \(up to/);
+  // the scale is the model's and least squares' (both start near 1 at k = 0), not averaging's
+  const top = Number(await page.getAttribute("#eval-chart", "data-top"));
+  const curves = await data(page, "curves");
+  const whole = Math.max(...curves.model, ...curves.least_squares, ...curves.zero);
+  assert.ok(top >= whole && top <= 1.1 * whole, `top ${top}, model/least squares up to ${whole}`);
   // inputs ×3: the zero estimator scores 9; the model and every baseline stay visible
   await page.selectOption("select[name=probe]", "scaled");
   await page.selectOption("select[name=probeScale]", "3");
@@ -318,6 +323,24 @@ test("each function class brings its own baselines and explanation; the text rea
     );
     assert.deepEqual(await checked(), expected, task);
     assert.match(await page.textContent("#class-text"), words);
+    if (task === "relu_net") {
+      // the ReLU net computes in the background: the page is idle and every control that is
+      // not the loaded model's own (locked) is live meanwhile
+      const disabled = () =>
+        page.$$eval("#controls input, #controls select", (els) =>
+          els.filter((e) => e.disabled).map((e) => e.name),
+        );
+      assert.match(
+        await page.evaluate(() => document.body.dataset.slowBaselines ?? ""),
+        /computing|first look/,
+      );
+      const during = await disabled();
+      await page.waitForFunction(() => document.body.dataset.slowBaselines === "done", null, {
+        timeout: 180_000,
+      });
+      assert.deepEqual(during, await disabled());
+      assert.ok(!during.includes("probe") && !during.includes("task"), String(during));
+    }
     const curves = await data(page, "curves");
     for (const name of expected) assert.ok(curves[name], `${task}: ${name} drawn`);
     const reading = await page.textContent("#chart-reading");
@@ -445,5 +468,53 @@ test("no chart cuts an axis label, on a desktop or a phone", async () => {
     }
   }
   assert.deepEqual(cut, []);
+  await page.close();
+});
+
+test("on a shipped model the first action trains a blank one, says so before, and a curve moves at once", async () => {
+  const page = await browser.page();
+  for (const [path, further, moved] of [
+    [
+      "icl.html?device=cpu&evalPrompts=64&every=5",
+      "Train this model on",
+      () => Number(document.body.dataset.evaluated) >= 5 && Number(document.body.dataset.step) >= 5,
+    ],
+    [
+      "compare.html?device=cpu&evalPrompts=64&every=5",
+      "Train both on",
+      () => Number(document.body.dataset.stepTransformer) >= 5 && !!document.body.dataset.curves,
+    ],
+  ]) {
+    const name = path.split(".html")[0];
+    await page.goto(`${browser.url}${path}`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+      timeout: 120_000,
+    });
+    // before anything is pressed: the blank run is the primary action, Train says it trains
+    // the shipped model on, and a line says what each will do
+    assert.equal(await page.isVisible("#train-blank"), true, name);
+    assert.match(await page.getAttribute("#train-blank", "class"), /primary/);
+    assert.doesNotMatch((await page.getAttribute("#train", "class")) ?? "", /primary/);
+    assert.equal((await page.textContent("#train")).trim(), further);
+    const what = await page.textContent("#run-what");
+    assert.match(what, /from scratch|blank/i, what);
+    assert.match(what, /meta-trained for [\d,]+ .*steps already/, what);
+    await screenshot(page, `${name}-blank-before`);
+    await page.click("#train-blank");
+    await page.waitForFunction(() => document.body.dataset.state === "running");
+    assert.match(page.url(), /start=scratch/);
+    // the first report (5 steps) already draws the blank model's training and evaluation
+    await page.waitForFunction(moved, null, { timeout: 120_000 });
+    await page.click("#pause");
+    await page.waitForFunction(() => document.body.dataset.state === "paused", null, {
+      timeout: 60_000,
+    });
+    await screenshot(page, `${name}-blank-after`);
+    // a blank model is on the page now: one Train button again, primary
+    assert.equal(await page.isVisible("#train-blank"), false, name);
+    assert.equal(await page.isVisible("#run-what"), false, name);
+    assert.match(await page.getAttribute("#train", "class"), /primary/);
+  }
+  assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -167,14 +167,18 @@ export interface SeriesView {
 /**
  * Error against number of in-context examples: one line per method with its 90% bootstrap band,
  * and the zero estimator's own curve dashed (the core computes it on the same prompts: it is 1 only
- * in distribution). The y-axis always holds the learners and the zero estimator whole; a baseline
- * far above them (averaging and k-NN at small k) may run off the top: each of its points above
- * the chart is marked by a triangle at the top edge in its colour, and the note under the chart
+ * in distribution). The y-axis is scaled to what the chart is about: the learners and the zero
+ * estimator whole, and the function class's own reference (`focus`: least squares for linear
+ * functions) unless it runs far above them (interpolating noisy outputs). Any other baseline
+ * above that (averaging and k-NN at small k) runs off the top: each of its points above the
+ * chart is marked by a triangle at the top edge in its colour, and the note under the chart
  * names it with its highest value. No curve is ever hidden: `data-series` on the chart element
  * lists, per series, how many points are inside and how many are marked at the edge.
  */
 export class ErrorChart extends MethodChart {
   private top = 1.1;
+  /** The baselines the scale also holds whole (the class's reference), as far as 2.5× the learners. */
+  private focus: readonly string[] = [];
   private readonly note: HTMLParagraphElement;
   /** The series drawn (plot order) with their means, for the edge markers. */
   private drawn: { name: string; mean: number[] }[] = [];
@@ -249,6 +253,11 @@ export class ErrorChart extends MethodChart {
     ctx.restore();
   }
 
+  /** The baselines the y-axis is scaled to hold, besides the learners (next {@link show}). */
+  setFocus(names: readonly string[]): void {
+    this.focus = names;
+  }
+
   /** Shows `curves` keyed by method (the always-computed ones dashed, without a band). */
   show(curves: Record<string, Curve>): void {
     const names = this.ensure(Object.keys(curves));
@@ -268,9 +277,9 @@ export class ErrorChart extends MethodChart {
       ...names.filter((n) => ALWAYS.has(n) || LEARNERS.includes(n)).map(highest),
       0.05,
     );
-    const all = Math.max(...names.map(highest), kept);
-    // the others are shown whole unless that would squash the learners and the zero estimator
-    this.top = 1.08 * Math.min(all, 2.5 * kept);
+    const focus = Math.max(0, ...names.filter((n) => this.focus.includes(n)).map(highest));
+    // the reference is shown whole unless that would squash the learners and the zero estimator
+    this.top = 1.08 * Math.max(kept, Math.min(focus, 2.5 * kept));
     const clipped = names
       .filter((n) => highest(n) > this.top)
       .map((n) => {

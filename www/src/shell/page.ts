@@ -55,6 +55,9 @@ export class Page<T extends Table> {
     this.caps,
     () => (this.state as Record<string, unknown>).device === "webgpu",
   );
+  /** The run bar's blank-model button and its line, on pages that open on a trained model. */
+  private readonly blankButton = document.getElementById("train-blank") as HTMLButtonElement | null;
+  private readonly runWhat = document.getElementById("run-what");
   /** Units (steps) the page's current model was trained here, since {@link clearRun}. */
   private trainedHere = 0;
 
@@ -73,11 +76,15 @@ export class Page<T extends Table> {
     });
     skip.addEventListener("click", (event) => {
       event.preventDefault();
-      (this.buttons.train.disabled ? this.buttons.pause : this.buttons.train).focus();
+      const primary = this.blankButton?.hidden === false ? this.blankButton : this.buttons.train;
+      (primary.disabled ? this.buttons.pause : primary).focus();
     });
     document.body.prepend(skip);
     this.form.addEventListener("change", (event) => this.onChange(event));
     this.buttons.train.addEventListener("click", () => void options.train());
+    this.blankButton?.addEventListener("click", () => {
+      if (!this.working) void options.blank?.start();
+    });
     this.buttons.pause.addEventListener("click", () => this.requestPause());
     this.buttons.reset.addEventListener("click", () => void options.reset());
     this.buttons.exportJson.addEventListener("click", () =>
@@ -237,11 +244,24 @@ export class Page<T extends Table> {
     const hadButton =
       focused === this.buttons.train ||
       focused === this.buttons.pause ||
-      (focused !== null && focused === this.movedFocus);
+      (focused !== null && (focused === this.blankButton || focused === this.movedFocus));
     this.current = next;
     document.body.dataset.state = next;
     const working = this.working;
-    this.buttons.train.textContent = next === "paused" ? "Resume" : this.options.trainLabel;
+    // on a trained model the first action is a blank one; Train then trains that model on
+    const blank = this.options.blank;
+    const offer = blank !== undefined && this.blankButton !== null && blank.shown();
+    if (this.blankButton) {
+      this.blankButton.hidden = !offer;
+      this.blankButton.disabled = working;
+    }
+    if (this.runWhat) {
+      this.runWhat.hidden = !offer;
+      this.runWhat.textContent = offer ? blank.explain() : "";
+    }
+    this.buttons.train.classList.toggle("primary", !offer);
+    this.buttons.train.textContent =
+      next === "paused" ? "Resume" : offer ? blank.further : this.options.trainLabel;
     this.buttons.train.disabled = working || next === "done";
     this.buttons.train.title =
       next === "done" && "steps" in this.options.table ? "Raise Steps to train on" : "";

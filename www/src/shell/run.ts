@@ -37,6 +37,18 @@ export interface Run<R> {
   hint?: (error: unknown) => string;
 }
 
+/** The blank-model action of a page that opens on a shipped model ({@link PageOptions.blank}). */
+export interface BlankRun {
+  /** Whether the model on the page is a trained one (shipped or loaded): the action is offered. */
+  shown: () => boolean;
+  /** Train's label meanwhile: what it does to the trained model ("Train the shipped model on"). */
+  further: string;
+  /** What the two buttons will do, in a sentence or two, before either is pressed. */
+  explain: () => string;
+  /** Switches the page to a blank model and trains it. */
+  start: () => Promise<void>;
+}
+
 export interface PageOptions<T extends Table> {
   /**
    * The demo's name: export file names and the share dialog (a `DEMOS` entry, whose table and
@@ -48,6 +60,12 @@ export interface PageOptions<T extends Table> {
   derived?: (state: Readonly<Record<string, string | number>>) => Record<string, string | number>;
   /** The Train button's label when not paused ("Train", "Train both"). */
   trainLabel: string;
+  /**
+   * A page that opens on a shipped, trained model (whose curves barely move when trained on)
+   * offers a blank model as its first action: the run bar's `blank="…"` button, primary while
+   * {@link BlankRun.shown}, and a line saying what each button will do.
+   */
+  blank?: BlankRun;
   /** Whether `control` is locked now although the page is not busy (a loaded checkpoint's own settings). */
   locked?: (control: HTMLInputElement | HTMLSelectElement) => boolean;
   /** Work besides the page's own that keeps it busy (another view training on the same worker). */

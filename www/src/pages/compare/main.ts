@@ -67,6 +67,26 @@ const page: Page<typeof TABLE> = new Page({
   kind: "compare",
   table: TABLE,
   trainLabel: "Train both",
+  // the shipped models are trained already: the first action trains two blank ones
+  blank: {
+    shown: () => page.state.start === "checkpoint" && MODELS.some((m) => sessions[m]),
+    further: "Train both on",
+    explain: () => {
+      const steps = MODELS.flatMap((m) => {
+        const s = sessions[m];
+        return s ? [`${s.initialStep.toLocaleString("en")} (${MODEL_NAMES[m]})`] : [];
+      }).join(" and ");
+      return (
+        "Train both from scratch: a blank transformer and a blank xLSTM learn side by side on the same prompts while you watch. " +
+        `Train both on: more steps for the shipped models, meta-trained for ${steps} steps already — their curves barely move.`
+      );
+    },
+    start: async () => {
+      page.assign({ start: "scratch" });
+      await reset();
+      if (page.phase === "idle") await train();
+    },
+  },
   // A shipped model keeps its own shape: the model settings stay as it has them.
   locked: (control) =>
     page.state.start === "checkpoint" &&
@@ -324,7 +344,9 @@ async function prepare(): Promise<void> {
     if (!page.isCurrent(mine)) return;
     page.set(
       "idle",
-      "Press Train both to meta-train the two models side by side on the same prompts.",
+      page.state.start === "checkpoint" && MODELS.some((m) => sessions[m])
+        ? "Shipped models loaded. Press Train both from scratch to watch two blank models learn side by side."
+        : "Press Train both to meta-train the two models side by side on the same prompts.",
     );
   } catch (error) {
     if (page.isCurrent(mine))

@@ -12,6 +12,7 @@ import {
   type EvaluateOptions,
   type Evaluation,
   type Session,
+  type SessionConfig,
 } from "iclab";
 import { ErrorChart, LABELS, PromptChart } from "../../charts/charts.js";
 import { evaluateOptions, field, sessionConfig } from "./form.js";
@@ -22,6 +23,9 @@ type State = StateOf<typeof ICL>;
 
 /** Baselines that fit a model on every prompt and every k: computed after the others. */
 const SLOW: ReadonlySet<string> = new Set(CATALOG.icl.baselineRoles.fitsPerPrompt);
+
+/** Prompts of a slow baseline's first look, before all of the evaluation's. */
+const FIRST_LOOK = 128;
 
 /** What the evaluation reads from the page. */
 export interface EvaluationPage {
@@ -46,6 +50,12 @@ export class IclEvaluation {
   private cache: { key: string; curves: Record<string, ErrorCurve> } | null = null;
   /** Evaluations the visitor is waiting for. */
   private waiting = 0;
+  /** The slow baselines computing in the background, to cancel. */
+  private slow: AbortController | null = null;
+  /** Slow baselines' curves on the first few prompts, drawn until the full ones arrive. */
+  private firstLook: Record<string, ErrorCurve> = {};
+  /** Called when the slow baselines are drawn in full (the page reads the chart again). */
+  onSlowDone: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly page: EvaluationPage,
@@ -59,7 +69,6 @@ export class IclEvaluation {
 
   private dim(on: boolean): void {
     this.figure?.classList.toggle("evaluating", on);
-    this.figure?.classList.remove("partial");
     if (on) document.body.dataset.evaluating = "true";
     else delete document.body.dataset.evaluating;
   }
@@ -99,6 +108,7 @@ export class IclEvaluation {
 
   /** Empties both charts (a new experiment). */
   clear(): void {
+    this.stopBackground();
     this.last = null;
     this.errorChart.clear();
     this.promptChart.clear();
@@ -129,6 +139,8 @@ export class IclEvaluation {
     try {
       const session = page.session();
       const reuse = modelOnly && this.cache?.key === key;
+      // baselines evaluated anew: any slow ones still computing for older settings stop
+      if (!reuse) this.stopBackground();
       // the slow baselines (a network trained on every prompt) come second, so a picture is up at once
       const asked = options.baselines ?? [];
       const slow = reuse ? [] : asked.filter((b) => SLOW.has(b));
@@ -142,28 +154,10 @@ export class IclEvaluation {
       }
       if (mine !== page.epoch() || key !== this.key()) return;
       this.draw(key, result);
-      if (slow.length) {
-        const names = slow.map((b) => LABELS[b] ?? b).join(", ");
-        const line = `Also computing ${names} on the same ${result.prompts} prompts: it trains a small network on every prompt and every k, which takes a minute or two here.`;
-        if (shown) page.status.textContent = line;
-        // the curves drawn are current, only incomplete: not dimmed, the caption says what is coming
-        this.figure?.classList.remove("evaluating");
-        this.figure?.classList.add("partial");
-        const extra = await evaluateBaselines(session?.config ?? sessionConfig(state), {
-          ...options,
-          baselines: slow,
-        });
-        if (mine !== page.epoch() || key !== this.key()) return;
-        // the slow baselines' curves only: the model's and the always-computed ones are on screen
-        const added = Object.fromEntries(
-          Object.entries(extra.curves).filter(([name]) => slow.includes(name as BaselineKind)),
-        );
-        // merged into what is on screen now: training may have drawn a newer model curve meanwhile
-        const now = this.last && this.cache?.key === key ? this.last : result;
-        result = { ...now, curves: { ...now.curves, ...added } };
-        this.draw(key, result);
-        if (page.status.textContent === line) page.status.textContent = said ?? "";
-      }
+      // the slow ones compute in the background: the page (and its controls) stay live, and a
+      // newer evaluation or a new experiment cancels them
+      if (slow.length)
+        this.background(key, mine, session?.config ?? sessionConfig(state), options, slow, shown);
       // what the settings ask for is on screen now
       this.pending = false;
       if (this.waiting === (shown ? 1 : 0)) this.dim(false);
@@ -174,6 +168,83 @@ export class IclEvaluation {
     } finally {
       if (shown && --this.waiting === 0) this.dim(false);
     }
+  }
+
+  /**
+   * The slow baselines of evaluation `key` (a network trained on every prompt and every k), off
+   * the page's critical path: first on {@link FIRST_LOOK} prompts, drawn at once as a first look
+   * (kept out of the reading and the exports: not the model's prompts), then on all of them,
+   * drawn with the rest. Cancelled by {@link stopBackground}.
+   */
+  private background(
+    key: string,
+    mine: number,
+    config: SessionConfig,
+    options: EvaluateOptions,
+    slow: BaselineKind[],
+    shown: boolean,
+  ): void {
+    this.stopBackground();
+    const controller = new AbortController();
+    this.slow = controller;
+    const { page } = this;
+    const prompts = options.prompts ?? CATALOG.icl.evalDefaults.prompts;
+    const stages = prompts > 2 * FIRST_LOOK ? [FIRST_LOOK, prompts] : [prompts];
+    const names = slow.map((b) => LABELS[b] ?? b).join(", ");
+    const line =
+      `Also computing ${names}: it trains a small network on every prompt and every k, ` +
+      (stages.length > 1
+        ? `a first look on ${FIRST_LOOK} prompts, then all ${prompts}; the settings stay live.`
+        : `on all ${prompts} prompts; the settings stay live.`);
+    if (shown) page.status.textContent = line;
+    this.figure?.classList.add("partial");
+    document.body.dataset.slowBaselines = "computing";
+    const current = (): boolean =>
+      !controller.signal.aborted && mine === page.epoch() && key === this.key();
+    void (async () => {
+      for (const n of stages) {
+        const extra = await evaluateBaselines(config, {
+          ...options,
+          prompts: n,
+          baselines: slow,
+          signal: controller.signal,
+        });
+        if (!current()) return;
+        const added = Object.fromEntries(
+          Object.entries(extra.curves).filter(([name]) => slow.includes(name as BaselineKind)),
+        );
+        const now = this.last && this.cache?.key === key ? this.last : null;
+        if (!now) return;
+        if (n < prompts) {
+          // a first look: on the chart, not (yet) in the numbers the page reads and exports
+          this.firstLook = added;
+          this.draw(key, now);
+          document.body.dataset.slowBaselines = `first look on ${n}`;
+          continue;
+        }
+        this.firstLook = {};
+        // merged into what is on screen now: training may have drawn a newer model curve meanwhile
+        this.draw(key, { ...now, curves: { ...now.curves, ...added } });
+      }
+      this.figure?.classList.remove("partial");
+      document.body.dataset.slowBaselines = "done";
+      if (page.status.textContent === line) page.status.textContent = "";
+      await this.onSlowDone?.();
+    })().catch((error: unknown) => {
+      if (!current()) return;
+      this.figure?.classList.remove("partial");
+      document.body.dataset.slowBaselines = "failed";
+      page.status.textContent = `${names} could not be computed: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  }
+
+  /** Cancels the slow baselines computing in the background, if any. */
+  stopBackground(): void {
+    this.slow?.abort();
+    this.slow = null;
+    this.firstLook = {};
+    this.figure?.classList.remove("partial");
+    delete document.body.dataset.slowBaselines;
   }
 
   /**
@@ -202,7 +273,13 @@ export class IclEvaluation {
   private draw(key: string, result: Evaluation): void {
     const { model: _model, ...baselines } = result.curves;
     this.cache = { key, curves: baselines };
-    this.errorChart.show(result.curves);
+    // the first look of a slow baseline is drawn until its full curve replaces it
+    // the scale holds the class's own reference whole (least squares for linear functions)
+    const task = this.page.state().task;
+    this.errorChart.setFocus(
+      CATALOG.icl.tasks.find((t) => t.kind === task)?.baselines.slice(0, 1) ?? [],
+    );
+    this.errorChart.show({ ...this.firstLook, ...result.curves });
     this.last = result;
     const means: Record<string, number[]> = {};
     for (const [name, c] of Object.entries(result.curves)) means[name] = c.mean;

@@ -54,6 +54,21 @@ const page: Page<typeof PROPS> = new Page({
   // a link that does not choose the baselines gets its function class's own
   derived: (state) => ({ baselines: classBaselines(String(state.task)) }),
   trainLabel: "Train",
+  // the shipped (or a loaded) model is trained already: the first action is a blank one
+  blank: {
+    shown: () => session !== null && (page.state.start === "checkpoint" || uploaded !== null),
+    further: "Train this model on",
+    explain: () => {
+      const what = page.state.task === "linear" ? "linear regression" : "this function class";
+      const whose = uploaded ? "your model" : "the shipped model";
+      const steps = (session?.initialStep ?? 0).toLocaleString("en");
+      return (
+        `Train a blank model: a ${MODEL_NAMES[page.state.model as Backbone]} starts from random weights and learns ${what} in context while you watch. ` +
+        `Train this model on: more steps for ${whose}, meta-trained for ${steps} steps already — its curves barely move.`
+      );
+    },
+    start: trainBlank,
+  },
   // A loaded model keeps its own shape: the model settings show it, locked.
   locked: (control) =>
     session !== null &&
@@ -131,6 +146,8 @@ async function readOut(): Promise<void> {
   if (evaluation.last === last) chartReading.textContent = reading?.statement ?? "";
 }
 const evaluate = (modelOnly = false): Promise<void> => evaluation.run(modelOnly).then(readOut);
+// the slow baselines arrive later, in the background: the reading takes them in then
+evaluation.onSlowDone = readOut;
 
 /** The "plateau or not" view trains on the same worker: the main demo waits while it runs. */
 let plateauRunning = false;
@@ -241,7 +258,7 @@ async function prepare(): Promise<void> {
     page.set(
       "idle",
       s
-        ? `${uploaded ? "Your" : "Shipped"} model loaded at step ${s.initialStep}. Press Train to keep meta-training it here.`
+        ? `${uploaded ? "Your" : "Shipped"} model loaded, meta-trained for ${s.initialStep.toLocaleString("en")} steps. Press Train a blank model to watch one learn.`
         : `Press Train to meta-train a blank ${MODEL_NAMES[page.state.model as Backbone]} on this function class.` +
             (page.state.tokens === CATALOG.icl.fromScratch.tokens &&
             page.state.task === CATALOG.icl.fromScratch.task.kind
@@ -279,6 +296,15 @@ async function reset(): Promise<void> {
     delete document.body.dataset[key];
   await old?.dispose().catch(() => undefined);
   await prepare();
+}
+
+/** The first action on a trained model: the page switches to a blank one and trains it. */
+async function trainBlank(): Promise<void> {
+  uploaded = null;
+  page.assign({ start: "scratch" });
+  void plateau.reset();
+  await reset();
+  if (page.phase === "idle" && session === null) await train();
 }
 
 /** Trains the model on screen (a blank one is built first) for the page's steps. */
