@@ -121,13 +121,13 @@ fn no_layout_shows_the_model_the_answer_it_predicts() {
     }
 }
 
-/// The in-context page's from-scratch default keeps its promise: from a blank model, the
-/// normalized error at k = 2d falls to 0.1 (docs/SCIENCE.md §1a) within 1,000 steps, on 1,280
-/// fresh prompts. Seeded: measured 0.10 at step 450 (seed 0, Flex), so the budget leaves room.
-#[test]
-fn the_from_scratch_default_learns_in_context_within_its_budget() {
+/// The first step (on the page's cadence: an evaluation every 25 steps on 1,280 fresh prompts)
+/// at which the from-scratch default's normalized error at k = 2d is at most 0.1, within 1,000
+/// steps; `Err` with the trail of errors otherwise.
+fn steps_to_target(seed: u32) -> Result<u32, Vec<(u32, f64)>> {
     let config = SessionConfig {
         device: DeviceChoice::Cpu,
+        seed,
         ..SessionConfig::from_scratch()
     };
     let k = 2 * config.dims as usize;
@@ -140,17 +140,52 @@ fn the_from_scratch_default_learns_in_context_within_its_budget() {
         };
         let mut trail = Vec::new();
         while session.step() < 1000 {
-            session.train(100).await.expect("train");
-            if session.step() < 300 {
-                continue;
-            }
+            // before step 300 no seed measured was near the target
+            session
+                .train(if session.step() < 300 { 300 } else { 25 })
+                .await
+                .expect("train");
             let error = session.evaluate(&eval).await.expect("eval").curves["model"].mean[k];
             trail.push((session.step(), error));
             if error <= 0.1 {
-                eprintln!("error at k = {k}: {trail:?}");
-                return;
+                return Ok(session.step());
             }
         }
-        panic!("the error at k = {k} stayed above 0.1 for 1,000 steps: {trail:?}");
+        Err(trail)
+    })
+}
+
+/// The in-context page's from-scratch default keeps its promise for (nearly) every seed a
+/// visitor may pick: from a blank model the normalized error at k = 2d falls to 0.1
+/// (docs/SCIENCE.md §1a) within the page's 1,000 steps for at least 19 of seeds 0…19 (issue 35;
+/// measured 20 of 20 with `scripts/scratch-search.mjs`, median step 550, worst 925). Seeded and
+/// deterministic on the CPU; the seeds run on two threads.
+#[test]
+fn the_from_scratch_default_learns_in_context_for_nineteen_of_twenty_seeds() {
+    let seeds: Vec<u32> = (0..20).collect();
+    let results: Vec<(u32, Result<u32, Vec<(u32, f64)>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = seeds
+            .chunks(10)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&seed| (seed, steps_to_target(seed)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect()
     });
+    for (seed, r) in &results {
+        match r {
+            Ok(step) => eprintln!("seed {seed}: error <= 0.1 at k = 2d at step {step}"),
+            Err(trail) => eprintln!("seed {seed}: not within 1,000 steps: {trail:?}"),
+        }
+    }
+    let reached = results.iter().filter(|(_, r)| r.is_ok()).count();
+    assert!(reached >= 19, "{reached} of 20 seeds reached the target");
 }

@@ -226,6 +226,10 @@ test("every setting round-trips through the URL", async () => {
   await page.press("input[name=sparsity]", "Tab");
   await page.fill("input[name=dims]", "6");
   await page.press("input[name=dims]", "Tab");
+  // the from-scratch default is 4 blocks; 2 is the visitor's
+  assert.equal(await page.inputValue("input[name=layers]"), "4");
+  await page.fill("input[name=layers]", "2");
+  await page.press("input[name=layers]", "Tab");
   await page.selectOption("select[name=probe]", "scaled");
   await page.selectOption("select[name=probeScale]", "3");
   // the class brought its own baselines (least squares and Lasso); one more is the visitor's choice
@@ -248,6 +252,7 @@ test("every setting round-trips through the URL", async () => {
     model: "xlstm",
     sparsity: "2",
     dims: "6",
+    layers: "2",
     seed: "42",
     baselines: "least_squares,averaging,lasso",
     probe: "scaled",
@@ -273,6 +278,7 @@ test("every setting round-trips through the URL", async () => {
     model: "xlstm",
     sparsity: "2",
     dims: "6",
+    layers: "2",
     seed: "42",
     probe: "scaled",
     probeScale: "3",
@@ -351,8 +357,8 @@ for (const [device, steps] of [
     });
     assert.equal(
       (await page.evaluate(() => JSON.parse(document.body.dataset.layers))).length,
-      4,
-      "the read-in and 3 blocks",
+      5,
+      "the read-in and the from-scratch default's 4 blocks",
     );
 
     await page.click("#plateau-train");

@@ -393,7 +393,7 @@ export const CATALOG: Catalog = {
       "model": "transformer",
       "preset": "tiny",
       "tokens": "paired",
-      "layers": null,
+      "layers": 4,
       "xlstmRatio": [
         1,
         1

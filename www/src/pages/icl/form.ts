@@ -82,6 +82,9 @@ export function describeModel(config: SessionInfo["config"]): string {
 export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
   const { kind, ...params } = config.task;
   const shown: Record<string, unknown> = { ...params, task: kind };
+  // a config without its own depth has its preset's
+  const spec = CATALOG.icl.models.find((m) => m.kind === (config.model ?? DEFAULTS.model));
+  shown.layers = config.layers ?? spec?.presets[config.preset ?? DEFAULTS.preset]?.layers;
   for (const name of [
     "model",
     "dims",
@@ -107,6 +110,7 @@ export function sessionConfig(state: IclState): SessionConfig {
     model: state.model as SessionConfig["model"],
     device: state.device as SessionConfig["device"],
     preset: state.preset as SessionConfig["preset"],
+    layers: state.layers,
     tokens: state.tokens as SessionConfig["tokens"],
     dims: state.dims,
     points: state.points,

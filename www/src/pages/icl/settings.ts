@@ -14,6 +14,7 @@ export const MODEL_PROPS: ReadonlySet<string> = new Set<string>([
   ...TASK_PARAM_NAMES,
   "device",
   "preset",
+  "layers",
   "tokens",
   "dims",
   "points",

@@ -41,6 +41,13 @@ export const ICL = {
     doc: "where training runs; auto = WebGPU on a hardware GPU, else CPU",
   },
   preset: { type: "enum", values: icl.presets, default: "tiny", doc: "model size" },
+  // the from-scratch default is the tiny transformer with a fourth layer (SessionConfig::from_scratch)
+  layers: core(
+    field(s, "layers"),
+    "blocks of the model: overrides the size's depth (the size sets the width and the heads)",
+    scratch.layers ??
+      icl.models.find((m) => m.kind === scratch.model)?.presets[scratch.preset]?.layers,
+  ),
   tokens: {
     type: "enum",
     values: icl.tokens,
