@@ -121,10 +121,13 @@ fn no_layout_shows_the_model_the_answer_it_predicts() {
     }
 }
 
+/// A seed's first step at the target, or the trail of (step, error) that never reached it.
+type Reached = Result<u32, Vec<(u32, f64)>>;
+
 /// The first step (on the page's cadence: an evaluation every 25 steps on 1,280 fresh prompts)
 /// at which the from-scratch default's normalized error at k = 2d is at most 0.1, within 1,000
 /// steps; `Err` with the trail of errors otherwise.
-fn steps_to_target(seed: u32) -> Result<u32, Vec<(u32, f64)>> {
+fn steps_to_target(seed: u32) -> Reached {
     let config = SessionConfig {
         device: DeviceChoice::Cpu,
         seed,
@@ -163,7 +166,7 @@ fn steps_to_target(seed: u32) -> Result<u32, Vec<(u32, f64)>> {
 #[test]
 fn the_from_scratch_default_learns_in_context_for_nineteen_of_twenty_seeds() {
     let seeds: Vec<u32> = (0..20).collect();
-    let results: Vec<(u32, Result<u32, Vec<(u32, f64)>>)> = std::thread::scope(|scope| {
+    let results: Vec<(u32, Reached)> = std::thread::scope(|scope| {
         let workers: Vec<_> = seeds
             .chunks(10)
             .map(|chunk| {
