@@ -219,8 +219,12 @@ fn analytic_head_equals_joint_and_unlearns_exactly() {
         "ACC {:.3} → {:.3}, forgetting {:.3} → {:.3} after unlearning class 4",
         m0.average_accuracy, m1.average_accuracy, m0.forgetting, m1.forgetting
     );
+    // ACC is the mean of the last row, now after the unlearning: class 4's task (the last one
+    // here) counts as having lost it. Forgetting and BWT are defined over the tasks before the
+    // last, so here they move only with those tasks' accuracies.
+    let acc = now.iter().sum::<f64>() / now.len() as f64;
+    assert!((m1.average_accuracy - acc).abs() < 1e-12);
     assert!(m1.average_accuracy < m0.average_accuracy - 0.05);
-    assert!(m1.forgetting > m0.forgetting + 0.05);
     // per class: class 4 falls to 0, every other class keeps (nearly) its accuracy
     let classes = trained.class_accuracy.len();
     assert_eq!(classes, unlearned.class_accuracy.len());
