@@ -47,12 +47,15 @@ test("calls that trapped the worker are refused up front or run in bounded memor
     const controller = new AbortController();
     const started = performance.now();
     const running = outcome(s.evaluate({ prompts: 20000, signal: controller.signal }));
+    let settled = false;
+    void running.then(() => { settled = true; });
     const meanwhile = [];
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 300));
       const t = performance.now();
       const d = await iclab.diagnostics();
-      meanwhile.push({ ms: performance.now() - t, live: d.liveSessions });
+      // answered while the evaluation still ran: the worker gave way to it
+      meanwhile.push({ ms: performance.now() - t, live: d.liveSessions, during: !settled });
     }
     controller.abort();
     const evaluation = await running;
@@ -86,9 +89,11 @@ test("calls that trapped the worker are refused up front or run in bounded memor
   );
   assert.equal(out.evaluation.code, "aborted", JSON.stringify(out.evaluation));
   assert.ok(out.evaluation.iclab);
-  assert.ok(out.stoppedAfter < 5000, `stopped ${out.stoppedAfter} ms after it began`);
+  // behaviour, not this machine's speed (the times are printed above; `npm run bench` owns
+  // speed): every diagnostics() call was answered while the evaluation still ran, and the
+  // evaluation ended by the abort (code "aborted"), not by finishing its 20,000 prompts
   for (const m of out.meanwhile)
-    assert.ok(m.ms < 1000, `diagnostics() answered in ${m.ms} ms during the evaluation`);
+    assert.ok(m.during, `diagnostics() waited for the evaluation to end (${m.ms} ms)`);
   assert.ok(
     out.grown < 512 * 2 ** 20,
     `the heap grew ${out.grown} bytes (the predictions alone are 156 MiB)`,
