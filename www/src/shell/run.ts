@@ -49,6 +49,15 @@ export interface BlankRun {
   start: () => Promise<void>;
 }
 
+/**
+ * The second half of a {@link BlankRun.explain}: what `further` (Train's label on a trained
+ * model) does to it ("Train this model on: more steps for the shipped model, meta-trained for
+ * 24,000 steps already — its curves barely move.").
+ */
+export function trainedOn(further: string, whose: string, steps: string, plural = false): string {
+  return `${further}: more steps for ${whose}, meta-trained for ${steps} steps already — ${plural ? "their" : "its"} curves barely move.`;
+}
+
 export interface PageOptions<T extends Table> {
   /**
    * The demo's name: export file names and the share dialog (a `DEMOS` entry, whose table and

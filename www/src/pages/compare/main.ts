@@ -20,7 +20,10 @@ import {
   type SessionConfig,
   type Trained,
 } from "iclab";
-import { ErrorChart, LineChart } from "../../charts/charts.js";
+import { ErrorChart } from "../../charts/charts.js";
+import { LineChart } from "../../charts/line-chart.js";
+import { readCosts } from "./costs.js";
+import { trainedOn } from "../../shell/run.js";
 import {
   atPresetShape,
   fetchCheckpoint,
@@ -63,13 +66,17 @@ const MODEL_PROPS: ReadonlySet<Name> = new Set<Name>([
   "seed",
 ]);
 
+/** Whether shipped models are on the page (not ones trained here from scratch). */
+const showsShipped = (): boolean =>
+  page.state.start === "checkpoint" && MODELS.some((m) => sessions[m]);
+
 const page: Page<typeof TABLE> = new Page({
   kind: "compare",
   table: TABLE,
   trainLabel: "Train both",
   // the shipped models are trained already: the first action trains two blank ones
   blank: {
-    shown: () => page.state.start === "checkpoint" && MODELS.some((m) => sessions[m]),
+    shown: () => showsShipped(),
     further: "Train both on",
     explain: () => {
       const steps = MODELS.flatMap((m) => {
@@ -78,7 +85,7 @@ const page: Page<typeof TABLE> = new Page({
       }).join(" and ");
       return (
         "Train both from scratch: a blank transformer and a blank xLSTM learn side by side on the same prompts while you watch. " +
-        `Train both on: more steps for the shipped models, meta-trained for ${steps} steps already — their curves barely move.`
+        trainedOn("Train both on", "the shipped models", steps, true)
       );
     },
     start: async () => {
@@ -88,10 +95,7 @@ const page: Page<typeof TABLE> = new Page({
     },
   },
   // A shipped model keeps its own shape: the model settings stay as it has them.
-  locked: (control) =>
-    page.state.start === "checkpoint" &&
-    MODELS.some((m) => sessions[m]) &&
-    control.dataset.model !== undefined,
+  locked: (control) => showsShipped() && control.dataset.model !== undefined,
   changed,
   rebuilds: (name) => MODEL_PROPS.has(name),
   train,
@@ -214,75 +218,13 @@ async function showCosts(): Promise<void> {
     xs,
     costs.map((c) => c.multiplyAdds),
   );
-  const last = (v: number[]) => v[v.length - 1] ?? 0;
-  // Figures at the end of this task's prompt (2·points tokens).
-  const prompt = 2 * effective(REFERENCE).points!;
-  const at = (v: number[]) => v[Math.min(prompt, v.length) - 1] ?? 0;
-  /** The first token from which `a`'s state stays larger than `b`'s, having started no larger. */
-  const crossover = (a: number[], b: number[]): number | null => {
-    if ((a[0] ?? 0) > (b[0] ?? 0)) return null;
-    let from: number | null = null;
-    a.forEach((v, k) => {
-      if (v > (b[k] ?? Infinity)) from ??= k + 1;
-      else from = null;
-    });
-    return from;
-  };
-  const summary: Record<
-    string,
-    {
-      tokens: number;
-      stateFirst: number;
-      stateLast: number;
-      workFirst: number;
-      workLast: number;
-      /** The token past which this model's state is larger than another's, and whose. */
-      crossover: number | null;
-      smaller: string | null;
-    }
-  > = {};
-  for (const c of costs) {
-    const crossings = costs
-      .filter((o) => o !== c)
-      .map((o) => ({ at: crossover(c.stateFloats, o.stateFloats), other: o.model }))
-      .filter((x): x is { at: number; other: Backbone } => x.at !== null)
-      .sort((p, q) => p.at - q.at);
-    summary[c.model] = {
-      tokens: prompt,
-      stateFirst: c.stateFloats[0] ?? 0,
-      stateLast: at(c.stateFloats),
-      workFirst: c.multiplyAdds[0] ?? 0,
-      workLast: at(c.multiplyAdds),
-      crossover: crossings[0]?.at ?? null,
-      smaller: crossings[0]?.other ?? null,
-    };
-  }
-  document.body.dataset.cost = JSON.stringify(summary);
   const params = MODELS.map((m) =>
     sessions[m] ? `${MODEL_NAMES[m]} ${sessions[m].numParams.toLocaleString()} parameters` : null,
-  ).filter(Boolean);
-  const kept = costs.map((c, i) => {
-    const grows = (c.stateFloats[1] ?? 0) - (c.stateFloats[0] ?? 0);
-    const floats = `${summary[c.model]?.stateLast.toLocaleString()}${i === 0 ? " floats" : ""}`;
-    const how = grows > 0 ? `growing by ${grows.toLocaleString()} per token` : "fixed";
-    return `${i === 0 ? "" : "the "}${MODEL_NAMES[c.model]}${i === 0 ? " keeps" : ""} ${floats} (${how})`;
-  });
-  // each crossing once (two growing caches pass the same fixed state at the same token)
-  const crossings = costs
-    .map((c) => summary[c.model])
-    .filter((x) => x?.crossover && x.smaller)
-    .map(
-      (x) =>
-        `past ${(x?.crossover ?? 1) - 1} tokens the ${MODEL_NAMES[x?.smaller as Backbone]}'s state is the smaller one`,
-    )
-    .filter((line, i, all) => all.indexOf(line) === i);
-  sizes.textContent =
-    `After this task's ${prompt} tokens the ${kept.join(", ")}` +
-    (crossings.length ? `; ${crossings.join("; ")}.` : ".") +
-    (last(xs) > prompt
-      ? ` The cost charts continue to ${last(xs)} tokens for models of the same width and depth.`
-      : "") +
-    (params.length ? ` ${params.join(", ")}.` : "");
+  ).filter((p): p is string => p !== null);
+  // figures at the end of this task's prompt (2·points tokens)
+  const { summary, sentence } = readCosts(costs, 2 * effective(REFERENCE).points!, params);
+  document.body.dataset.cost = JSON.stringify(summary);
+  sizes.textContent = sentence;
 }
 
 /** The evaluation settings' key: training's evaluations count only while it holds. */
@@ -344,7 +286,7 @@ async function prepare(): Promise<void> {
     if (!page.isCurrent(mine)) return;
     page.set(
       "idle",
-      page.state.start === "checkpoint" && MODELS.some((m) => sessions[m])
+      showsShipped()
         ? "Shipped models loaded. Press Train both from scratch to watch two blank models learn side by side."
         : "Press Train both to meta-train the two models side by side on the same prompts.",
     );

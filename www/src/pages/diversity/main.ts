@@ -25,7 +25,7 @@ import { Page } from "../../shell/page.js";
 import { describe, el } from "../../shell/dom.js";
 import { errorCurveRows } from "../../shell/files.js";
 import { DIVERSITY as TABLE, POOLS } from "./table.js";
-import { fmt, mean, SweepFigure } from "./sweep.js";
+import { baseSteps, fmt, mean, SweepFigure } from "./sweep.js";
 import "../../style.css";
 
 /** The seed whose checkpoints ship (one per M). */
@@ -306,7 +306,7 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
 
 /** Why "Train this M" runs fewer steps than the sweep did, and how to match it. */
 function explainSteps(): void {
-  const base = sweep ? Math.min(...sweep.runs.map((r) => r.steps)) : null;
+  const base = sweep ? baseSteps(sweep) : null;
   const steps = page.state.steps;
   const n = (v: number): string => v.toLocaleString("en");
   el("steps-note").textContent =

@@ -22,7 +22,7 @@ export const mean = (v: readonly (number | null)[]): number => {
 };
 
 /** The sweep's own training length: its shortest (longer runs of some M join it). */
-function baseSteps(s: Sweep): number {
+export function baseSteps(s: Sweep): number {
   return Math.min(...s.runs.map((r) => r.steps));
 }
 

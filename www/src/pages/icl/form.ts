@@ -133,3 +133,10 @@ export function evaluateOptions(state: IclState): EvaluateOptions {
     seed: state.seed,
   };
 }
+
+export /** The baselines that matter for a function class (the core's list for it, in the catalog). */
+function classBaselines(kind: string): string {
+  const own: readonly string[] = CATALOG.icl.tasks.find((t) => t.kind === kind)?.baselines ?? [];
+  // in the checkboxes' order, as the form writes the list, so the URL can leave it out
+  return BASELINES.filter((b) => own.includes(b)).join(",");
+}

@@ -7,7 +7,7 @@
  * and keeps it current while a model trains.
  */
 import { CATALOG, type Comparison, type Layers, type LayersOptions, type Session } from "iclab";
-import { LineChart } from "../../charts/charts.js";
+import { LineChart } from "../../charts/line-chart.js";
 import { describe, el, tableRow } from "../../shell/dom.js";
 
 /**

@@ -18,12 +18,12 @@ import {
   type Trained,
 } from "iclab";
 import { LossChart } from "../../charts/loss-chart.js";
-import { BASELINES } from "../../shell/tables.js";
 import { ICL as PROPS } from "./table.js";
-import { download, stamp } from "../../shell/files.js";
 import { Page, type Phase } from "../../shell/page.js";
+import { trainedOn } from "../../shell/run.js";
 import { EVAL_PROPS, exportCsv, exportJson, MODEL_PROPS } from "./settings.js";
 import {
+  classBaselines,
   describeModel,
   renderBaselineChecks,
   sessionConfig,
@@ -33,9 +33,9 @@ import {
 import { IclEvaluation } from "./eval.js";
 import { TARGET_ERROR, TargetWatch } from "./target.js";
 import { showRecorded } from "./recorded.js";
+import { type ModelFile, wireModelFiles } from "./model-file.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";
 import {
-  DEFAULTS,
   fetchCheckpoint,
   findCheckpoint,
   loadManifest,
@@ -48,6 +48,12 @@ import "../../style.css";
 
 type PropName = keyof typeof PROPS & string;
 
+/** Train's label while a trained (shipped or loaded) model is on the page. */
+const FURTHER = "Train this model on";
+/** Whether the page shows a trained model (shipped or the visitor's), not one trained here from scratch. */
+const showsTrained = (state: typeof page.state): boolean =>
+  session !== null && (state.start === "checkpoint" || uploaded !== null);
+
 const page: Page<typeof PROPS> = new Page({
   kind: "icl",
   table: PROPS,
@@ -56,32 +62,27 @@ const page: Page<typeof PROPS> = new Page({
   trainLabel: "Train",
   // the shipped (or a loaded) model is trained already: the first action is a blank one
   blank: {
-    shown: () => session !== null && (page.state.start === "checkpoint" || uploaded !== null),
-    further: "Train this model on",
+    shown: () => showsTrained(page.state),
+    further: FURTHER,
     explain: () => {
       const what = page.state.task === "linear" ? "linear regression" : "this function class";
-      const whose = uploaded ? "your model" : "the shipped model";
       const steps = (session?.initialStep ?? 0).toLocaleString("en");
       return (
         `Train a blank model: a ${MODEL_NAMES[page.state.model as Backbone]} starts from random weights and learns ${what} in context while you watch. ` +
-        `Train this model on: more steps for ${whose}, meta-trained for ${steps} steps already — its curves barely move.`
+        trainedOn(FURTHER, uploaded ? "your model" : "the shipped model", steps)
       );
     },
     start: trainBlank,
   },
   // A loaded model keeps its own shape: the model settings show it, locked.
-  locked: (control) =>
-    session !== null &&
-    (page.state.start === "checkpoint" || uploaded !== null) &&
-    control.dataset.model !== undefined,
+  locked: (control) => showsTrained(page.state) && control.dataset.model !== undefined,
   alsoBusy: () => plateauRunning,
   onPhase,
   // the panel always shows the model on the page: a loaded one's own settings, locked, whatever
   // a later change (a probe, a baseline) writes from the table
   writeForm: (form, state) => {
     writeForm(form, state);
-    if (session !== null && (state.start === "checkpoint" || uploaded !== null))
-      showModelSettings(form, session.config);
+    if (session !== null && showsTrained(state)) showModelSettings(form, session.config);
   },
   changed,
   rebuilds: (name) => MODEL_PROPS.has(name),
@@ -98,17 +99,9 @@ const buttons = {
   save: el<HTMLButtonElement>("save-model"),
   load: el<HTMLButtonElement>("load-model"),
 };
-const fileInput = el<HTMLInputElement>("model-file");
 const lossChart = new LossChart(el("loss-chart"));
 const chartReading = el<HTMLParagraphElement>("chart-reading");
 const classParagraph = el<HTMLParagraphElement>("class-text");
-
-/** The baselines that matter for a function class (the core's list for it, in the catalog). */
-function classBaselines(kind: string): string {
-  const own: readonly string[] = CATALOG.icl.tasks.find((t) => t.kind === kind)?.baselines ?? [];
-  // in the checkboxes' order, as the form writes the list, so the URL can leave it out
-  return BASELINES.filter((b) => own.includes(b)).join(",");
-}
 
 let session: Session | null = null;
 /** The model's training step, once it has one (a loaded model's, or the last report's). */
@@ -119,7 +112,7 @@ let evaluatedFor = "";
 /** A model trained here from scratch is watched against the in-context target. */
 const target = new TargetWatch();
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
-let uploaded: { name: string; bytes: Uint8Array } | null = null;
+let uploaded: ModelFile | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
 
 const evaluation = new IclEvaluation(
@@ -225,7 +218,7 @@ function showLoaded(s: Session, file: string, history: string): void {
 }
 
 /** A checkpoint from the visitor's disk, validated by the core exactly as the CLI does. */
-async function openUploaded(file: { name: string; bytes: Uint8Array }): Promise<Session> {
+async function openUploaded(file: ModelFile): Promise<Session> {
   const s = await loadSession(file.bytes, page.state.device as SessionConfig["device"]);
   showLoaded(s, file.name, `trained for ${s.initialStep.toLocaleString()} steps`);
   document.body.dataset.checkpoint = "uploaded";
@@ -393,28 +386,6 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
   return exportCsv(losses, evaluation.last);
 }
 
-/** Reads a checkpoint from disk; the current model stays until the new one has loaded. */
-async function loadFromDisk(file: File): Promise<void> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  // a file that is refused leaves the page as it was: a model never trained here is not "paused"
-  const before = page.phase === "loading" ? "idle" : page.phase;
-  page.set("loading", `Checking ${file.name}…`);
-  let s: Session;
-  try {
-    s = await loadSession(bytes, page.state.device as SessionConfig["device"]);
-  } catch (error) {
-    page.set(
-      before === "running" ? "paused" : before,
-      `${file.name} was not loaded: ${describe(error)} The current model is unchanged.`,
-      true,
-    );
-    return;
-  }
-  await s.dispose();
-  uploaded = { name: file.name, bytes };
-  await reset();
-}
-
 /** A setting changed (the controller has updated the state, the URL and the form). */
 function changed(name: PropName): void {
   if (name === "task") {
@@ -460,25 +431,16 @@ buttons.evaluate.addEventListener("click", () => {
 buttons.nextPrompt.addEventListener("click", () =>
   page.commit("prompt", (page.state.prompt + 1) % 4_294_967_296),
 );
-buttons.save.addEventListener("click", () => {
-  const s = session;
-  if (!s) return;
-  void s.save().then(
-    (bytes) =>
-      download(
-        `${stamp(`${s.config.model ?? DEFAULTS.model}-${s.config.task.kind}`)}.safetensors`,
-        bytes as Uint8Array<ArrayBuffer>,
-        "application/octet-stream",
-      ),
-    (error: unknown) => page.set("error", describe(error), true),
-  );
-});
-buttons.load.addEventListener("click", () => fileInput.click());
-fileInput.addEventListener("change", () => {
-  const file = fileInput.files?.[0];
-  fileInput.value = "";
-  if (file) void loadFromDisk(file);
-});
+// Download model / Load model…: a file that loads replaces the model (Reset returns to it)
+wireModelFiles(
+  page,
+  buttons,
+  () => session,
+  async (file) => {
+    uploaded = file;
+    await reset();
+  },
+);
 classParagraph.textContent = classText(page.state.task);
 renderBaselineChecks();
 page.init();

@@ -13,7 +13,7 @@ import {
   type SessionConfig,
   type TokenLayout,
 } from "iclab";
-import { LineChart } from "../../charts/charts.js";
+import { LineChart } from "../../charts/line-chart.js";
 import { describe, el } from "../../shell/dom.js";
 import { drive, rounds } from "../../shell/stream.js";
 import { errorAtTwoD } from "./target.js";
