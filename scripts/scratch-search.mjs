@@ -6,9 +6,10 @@
 // its time in the browser by `npm run bench`.
 //
 //   node scripts/scratch-search.mjs path/to/iclab candidates.json [--target 0.1] [--budget 3000]
-//        [--eval-every 50] [--prompts 1280] [--seeds N]
+//        [--eval-every 50] [--prompts 1280] [--seeds N] [--from S]
 //
-// With --seeds N each candidate runs seeds 0…N−1 (its own `seed` ignored) and a summary line
+// With --seeds N each candidate runs seeds S…S+N−1 (S = 0 unless --from; its own `seed` ignored:
+// two processes with --from 0 and --from 10 split twenty seeds over two cores) and a summary line
 // follows its rows: how many seeds reached the target within the budget, the median and the
 // worst step and training seconds over the seeds that did.
 // candidates.json: a list of partial session configs (the createSession schema), each merged
@@ -29,6 +30,7 @@ const budget = flag("budget", 3000);
 const evalEvery = flag("eval-every", 50);
 const prompts = flag("prompts", 1280);
 const seeds = flag("seeds", 0);
+const from = flag("from", 0);
 const candidates = JSON.parse(readFileSync(file, "utf8"));
 const dir = mkdtempSync(join(tmpdir(), "iclab-search-"));
 
@@ -94,7 +96,7 @@ const median = (xs) => {
 
 for (const { name = "", ...candidate } of candidates) {
   const label = (name || JSON.stringify(candidate)).slice(0, 34);
-  const runs = seeds > 0 ? Array.from({ length: seeds }, (_, seed) => seed) : [candidate.seed];
+  const runs = seeds > 0 ? Array.from({ length: seeds }, (_, i) => from + i) : [candidate.seed];
   const reachedAll = [];
   for (const seed of runs) {
     const config = { task: { kind: "linear" }, dims: 5, points: 11, device: "cpu", ...candidate };
