@@ -23,6 +23,10 @@ for model in transformer xlstm; do
     --baselines least_squares --out "$fresh/$model-paired.safetensors" >/dev/null
   "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$fresh/$model-paired.safetensors" "$ICLAB"
 done
+# and the from-scratch default's ReLU MLPs
+"$ICLAB" --json icl train --tokens paired --activation relu --layers 2 --d-model 32 --steps 20 --every 20 --device cpu \
+  --prompts 16 --baselines least_squares --out "$fresh/relu.safetensors" >/dev/null
+"$ICLAB_PYTHON" tests/python/check_checkpoint.py "$fresh/relu.safetensors" "$ICLAB"
 rm -rf "$fresh"
 phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"

@@ -15,7 +15,7 @@ use crate::continual::scenarios::{ScenarioConfig, Schedule};
 use crate::continual::two_d::Shape;
 use crate::device::DeviceChoice;
 use crate::icl::baselines::BaselineKind;
-use crate::icl::config::{Backbone, Preset, SessionConfig};
+use crate::icl::config::{Activation, Backbone, Preset, SessionConfig};
 use crate::icl::evaluate::{EvalConfig, EvalTasks};
 use crate::icl::probe::Probe;
 use crate::icl::{TaskKind, TokenLayout};
@@ -92,6 +92,8 @@ pub struct IclCatalog {
     pub models: Vec<Model>,
     pub presets: Vec<Preset>,
     pub tokens: Vec<TokenLayout>,
+    /// The transformer MLPs' nonlinearities (`activation`).
+    pub activations: Vec<Activation>,
     pub devices: Vec<DeviceChoice>,
     /// Every baseline, `zero` (always computed) first.
     pub baselines: Vec<BaselineKind>,
@@ -186,6 +188,7 @@ pub struct Titles {
     pub models: BTreeMap<String, String>,
     pub classify_backbones: BTreeMap<String, String>,
     pub tokens: BTreeMap<String, String>,
+    pub activations: BTreeMap<String, String>,
     pub devices: BTreeMap<String, String>,
     /// A baseline's legend ("least squares", "always 0 (zero estimator)").
     pub baselines: BTreeMap<String, String>,
@@ -301,6 +304,7 @@ pub fn catalog() -> Catalog {
             models,
             presets: Preset::ALL.to_vec(),
             tokens: TokenLayout::ALL.to_vec(),
+            activations: Activation::ALL.to_vec(),
             devices: DeviceChoice::ALL.to_vec(),
             baselines: BaselineKind::ALL.to_vec(),
             baseline_roles: {
@@ -360,6 +364,7 @@ pub fn catalog() -> Catalog {
                 crate::classify::ClassifyBackbone::title,
             ),
             tokens: titled(&TokenLayout::ALL, TokenLayout::title),
+            activations: titled(&Activation::ALL, Activation::title),
             devices: titled(&DeviceChoice::ALL, DeviceChoice::title),
             baselines: titled(&BaselineKind::ALL, BaselineKind::legend),
             probes: titled(&Probe::ALL, Probe::title),

@@ -5,7 +5,7 @@ use burn::tensor::Device;
 use iclab::Session;
 use iclab::device::{DeviceChoice, DeviceKind};
 use iclab::icl::checkpoint::{self, Header};
-use iclab::icl::config::{Backbone, SessionConfig};
+use iclab::icl::config::{Activation, Backbone, SessionConfig};
 use iclab::icl::evaluate::EvalConfig;
 use iclab::icl::probe::Probe;
 use iclab::icl::tasks::SparseLinear;
@@ -403,6 +403,69 @@ fn transformer_checkpoints_keep_the_gelu_they_were_trained_with() {
             .expect("refused");
         assert!(err.to_string().contains("iclab/transformer/2"), "{err}");
     });
+}
+
+/// A transformer with ReLU MLPs (the from-scratch default's) computes something else than the
+/// same weights with GELU, saves under `iclab/transformer/2` with `activation: relu` in its
+/// config and loads back to the same predictions; a config naming ReLU under the exact-GELU tag
+/// is refused by name.
+#[test]
+fn the_activation_is_part_of_the_model_and_its_checkpoint() {
+    block_on(async {
+        let config = |activation| SessionConfig {
+            activation,
+            ..small(4)
+        };
+        let class = TaskKind::Linear.class();
+        let set = EvalConfig::default()
+            .sample(class.as_ref(), None, 4, 7, 3)
+            .expect("set");
+        let mut relu = Session::new(config(Activation::Relu))
+            .await
+            .expect("session");
+        relu.train(30).await.expect("train");
+        let bytes = relu.save().await.expect("save");
+        assert_eq!(format_tag(&bytes), "iclab/transformer/2");
+        let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).expect("header");
+        let stored = &meta.metadata().as_ref().expect("metadata")["config"];
+        assert!(stored.contains(r#""activation":"relu""#), "{stored}");
+        let before = relu.predict_set(&set).await.expect("relu");
+        let back = Session::from_checkpoint(&bytes, DeviceChoice::Cpu)
+            .await
+            .expect("load");
+        assert_eq!(back.config().activation, Activation::Relu);
+        assert_eq!(back.predict_set(&set).await.expect("again"), before);
+        // the same weights under GELU's tanh approximation answer differently
+        let gelu = relabel_config(&bytes, |c| {
+            c.replace(r#""activation":"relu""#, r#""activation":"gelu_tanh""#)
+        });
+        let other = Session::from_checkpoint(&gelu, DeviceChoice::Cpu)
+            .await
+            .expect("load as gelu");
+        let most = before
+            .iter()
+            .zip(&other.predict_set(&set).await.expect("gelu"))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(most > 1e-4, "largest difference {most}");
+        let err =
+            Session::from_checkpoint(&relabel(&bytes, "iclab/transformer/1"), DeviceChoice::Cpu)
+                .await
+                .err()
+                .expect("refused");
+        assert_eq!(err.code(), "invalid_checkpoint", "{err}");
+        assert!(err.to_string().contains("relu"), "{err}");
+    });
+}
+
+/// The same bytes with the metadata's `config` rewritten by `edit`.
+fn relabel_config(bytes: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+    let (_, meta) = safetensors::SafeTensors::read_metadata(bytes).expect("header");
+    let st = safetensors::SafeTensors::deserialize(bytes).expect("tensors");
+    let mut info = meta.metadata().clone().expect("metadata");
+    let config = edit(&info["config"]);
+    info.insert("config".to_owned(), config);
+    safetensors::serialize(st.tensors(), Some(info)).expect("write")
 }
 
 #[test]

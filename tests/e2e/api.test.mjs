@@ -24,6 +24,7 @@ test("invalid configs reject with IclabError naming the field", async () => {
       [{ dims: "five" }, "dims"],
       [{ points: 2.5 }, "points"],
       [{ model: "lstm" }, "model"],
+      [{ activation: "swish" }, "activation"],
       [{ model: "xlstm", xlstmRatio: [0, 0] }, "xlstmRatio"],
       [{ model: "xlstm", xlstmRatio: [1, 99] }, "xlstmRatio[1]"],
       [{ model: "xlstm", xlstmRatio: "1:1" }, "xlstmRatio"],

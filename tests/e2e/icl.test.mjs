@@ -221,13 +221,22 @@ test("every setting round-trips through the URL", async () => {
     { timeout: 120_000 },
   );
   await page.selectOption("select[name=task]", "sparse_linear");
+  // the from-scratch model: 6 layers × 32, 2 heads, ReLU MLPs; a size fills the three numbers
+  const shape = async () =>
+    Promise.all(
+      ["layers", "dModel", "heads", "activation"].map((n) => page.inputValue(`[name=${n}]`)),
+    );
+  assert.deepEqual(await shape(), ["6", "32", "2", "relu"]);
+  await page.selectOption("select[name=preset]", "small");
+  assert.deepEqual(await shape(), ["6", "128", "4", "relu"]);
+  await page.selectOption("select[name=preset]", "tiny");
+  assert.deepEqual(await shape(), ["3", "64", "2", "relu"]);
+  await page.selectOption("select[name=activation]", "gelu_tanh");
   await page.selectOption("select[name=model]", "xlstm");
   await page.fill("input[name=sparsity]", "2");
   await page.press("input[name=sparsity]", "Tab");
   await page.fill("input[name=dims]", "6");
   await page.press("input[name=dims]", "Tab");
-  // the from-scratch default is 4 blocks; 2 is the visitor's
-  assert.equal(await page.inputValue("input[name=layers]"), "4");
   await page.fill("input[name=layers]", "2");
   await page.press("input[name=layers]", "Tab");
   await page.selectOption("select[name=probe]", "scaled");
@@ -253,6 +262,8 @@ test("every setting round-trips through the URL", async () => {
     sparsity: "2",
     dims: "6",
     layers: "2",
+    dModel: "64",
+    activation: "gelu_tanh",
     seed: "42",
     baselines: "least_squares,averaging,lasso",
     probe: "scaled",
@@ -279,6 +290,8 @@ test("every setting round-trips through the URL", async () => {
     sparsity: "2",
     dims: "6",
     layers: "2",
+    dModel: "64",
+    activation: "gelu_tanh",
     seed: "42",
     probe: "scaled",
     probeScale: "3",
@@ -357,8 +370,8 @@ for (const [device, steps] of [
     });
     assert.equal(
       (await page.evaluate(() => JSON.parse(document.body.dataset.layers))).length,
-      5,
-      "the read-in and the from-scratch default's 4 blocks",
+      7,
+      "the read-in and the from-scratch default's 6 blocks",
     );
 
     await page.click("#plateau-train");

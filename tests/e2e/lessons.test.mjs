@@ -143,13 +143,13 @@ test("lesson: out of distribution, the scaled probe changes every curve", async 
   await page.close();
 });
 
-test("lesson: a blank transformer learns to learn within about a thousand steps; interleaved tokens plateau", async () => {
+test("lesson: a blank transformer learns to learn within the steps the lesson says; interleaved tokens plateau", async () => {
   const l = lesson(/Meta-train your own/);
   const { page } = await openLesson(
     l,
     () => document.body.dataset.state === "idle" && document.body.dataset.evaluated,
   );
-  assert.match(l.text, /about a thousand steps/);
+  assert.match(l.text, /within 400 to 900 steps/);
   const started = Date.now();
   await page.click("#train");
   await page.waitForFunction(
@@ -163,7 +163,11 @@ test("lesson: a blank transformer learns to learn within about a thousand steps;
     `from scratch: error with 10 examples reached ${JSON.stringify(reached)} after ${seconds.toFixed(0)} s on this CPU`,
   );
   assert.ok(reached, `the target was reached: ${await page.textContent("#status")}`);
-  assert.ok(reached.step <= 1200, `within about a thousand steps (at ${reached.step})`);
+  // the lesson's range is seeds 0–19's natively (docs/SCIENCE.md §1a); the page's seed is 0
+  assert.ok(
+    reached.step >= 400 && reached.step <= 900,
+    `within 400 to 900 steps (at ${reached.step})`,
+  );
   await page.click("#pause");
   await page.waitForFunction(() => document.body.dataset.state === "paused", null, {
     timeout: 60_000,

@@ -46,6 +46,10 @@ def gelu_tanh(x):  # GELU's tanh approximation: GPT-2's `gelu_new`
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
 def linear(t, name, x):  # burn stores Linear weights [in, out]
     return x @ t[f"{name}.weight"] + t[f"{name}.bias"]
 
@@ -203,8 +207,11 @@ def main(checkpoint, iclab):
     meta, t = load(checkpoint)
     config = json.loads(meta["config"])
     model = config.get("model", "transformer")
-    # iclab/transformer/2: tanh GELU (the reference's); iclab/transformer/1: exact GELU
-    formats = {"transformer": {"iclab/transformer/2": gelu_tanh, "iclab/transformer/1": gelu}, "xlstm": {"iclab/xlstm/1": None}}
+    # iclab/transformer/2: the config's activation (tanh GELU, the reference's, unless it names
+    # another); iclab/transformer/1: exact GELU
+    activations = {"gelu_tanh": gelu_tanh, "gelu": gelu, "relu": relu}
+    chosen = activations[config.get("activation", "gelu_tanh")]
+    formats = {"transformer": {"iclab/transformer/2": chosen, "iclab/transformer/1": gelu}, "xlstm": {"iclab/xlstm/1": None}}
     assert meta["format"] in formats[model], meta["format"]
     act = formats[model][meta["format"]]
     d, points = config.get("dims", 5), config.get("points", 11)

@@ -98,6 +98,7 @@ fn typescript() -> String {
     export!(
         Backbone,
         Preset,
+        crate::model::Activation,
         tokens::TokenLayout,
         curriculum::Curriculum,
         DeviceChoice,

@@ -157,6 +157,7 @@ impl ClassifierConfig {
             token_width: self.width,
             seq_len: self.seq_len,
             outputs: self.labels,
+            activation: crate::model::Activation::default(),
         })
     }
 

@@ -64,7 +64,7 @@ use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors};
 
-use crate::icl::config::{Backbone, SessionConfig};
+use crate::icl::config::{Activation, Backbone, SessionConfig};
 use crate::model::Model;
 use crate::{Error, Result};
 
@@ -81,7 +81,7 @@ pub const FORMATS: [(&str, Backbone, bool); 3] = [
 /// The format tag that describes `model` exactly (see [`FORMATS`]).
 pub fn format_of(model: &Model) -> &'static str {
     let (backbone, exact) = match model {
-        Model::Transformer(t) => (Backbone::Transformer, t.exact_gelu()),
+        Model::Transformer(t) => (Backbone::Transformer, t.activation() == Activation::Gelu),
         Model::Xlstm(_) => (Backbone::Xlstm, false),
     };
     FORMATS
@@ -212,8 +212,6 @@ pub async fn save(model: &Model, header: &Header) -> Result<Vec<u8>> {
 /// A parsed checkpoint: header plus named f32 tensors, checked for format and finiteness.
 pub struct Loaded {
     pub header: Header,
-    /// A transformer trained with the exact (erf) GELU (format `iclab/transformer/1`).
-    pub exact_gelu: bool,
     tensors: BTreeMap<String, (Vec<usize>, Vec<f32>)>,
 }
 
@@ -238,8 +236,17 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     let config_text = info
         .get("config")
         .ok_or_else(|| Error::checkpoint("metadata has no `config`"))?;
-    let config = SessionConfig::from_json(config_text)
+    let mut config = SessionConfig::from_json(config_text)
         .map_err(|e| Error::checkpoint(format!("its config is invalid: {e}")))?;
+    // the old format is the exact GELU, whatever its config (written before it named one) says
+    if exact_gelu {
+        if config.activation == Activation::Relu {
+            return Err(Error::checkpoint(format!(
+                "format `{format}` holds a transformer with the exact GELU, but its config's activation is `relu`"
+            )));
+        }
+        config.activation = Activation::Gelu;
+    }
     if config.model != backbone {
         return Err(Error::checkpoint(format!(
             "format `{}` does not match its config's model `{}`",
@@ -277,7 +284,6 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     }
     Ok(Loaded {
         header: Header { config, step },
-        exact_gelu,
         tensors,
     })
 }

@@ -90,10 +90,6 @@ impl Session {
         let fresh = crate::model::seeded(&compute.train, u64::from(config.seed), || {
             config.model().init(&compute.train)
         });
-        let fresh = match fresh {
-            Model::Transformer(t) => Model::Transformer(t.with_exact_gelu(loaded.exact_gelu)),
-            xlstm => xlstm,
-        };
         let model = loaded.assign(fresh, &compute.train)?;
         let mut session = Self::assemble(config, compute, model, loaded.header.step);
         session.rng = StdRng::seed_from_u64(

@@ -108,6 +108,7 @@ mod tests {
             token_width: 5,
             seq_len: 22,
             outputs: 1,
+            activation: crate::model::Activation::default(),
         }
     }
 

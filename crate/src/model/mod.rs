@@ -55,6 +55,8 @@ pub struct ModelConfig {
     pub seq_len: usize,
     /// Numbers the read-out gives per token: 1 for regression, the labels for a classifier.
     pub outputs: usize,
+    /// The transformer MLPs' nonlinearity; ignored by the xLSTM.
+    pub activation: Activation,
 }
 
 impl ModelConfig {
@@ -74,6 +76,7 @@ impl ModelConfig {
             .with_d_model(self.shape.d_model)
             .with_n_heads(self.shape.heads)
             .with_n_outputs(self.outputs)
+            .with_activation(self.activation)
     }
 
     /// The xLSTM of this shape (whatever the backbone says).
@@ -116,6 +119,44 @@ impl ModelConfig {
                         + d
                 }
             }
+    }
+}
+
+/// The nonlinearity of the transformer's MLPs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    /// GELU's tanh approximation, GPT-2's `gelu_new`: the reference's (Garg et al.). Default.
+    #[default]
+    GeluTanh,
+    /// The exact (erf) GELU: transformers trained before iclab followed the reference (checkpoint
+    /// format `iclab/transformer/1`).
+    Gelu,
+    /// `max(0, x)`: no exponential per unit, so a training step of the narrow from-scratch model
+    /// costs about two thirds of the GELU one on the CPU (docs/SCIENCE.md §1a).
+    Relu,
+}
+
+impl Activation {
+    /// Every activation, in menu order.
+    pub const ALL: [Self; 3] = [Self::GeluTanh, Self::Gelu, Self::Relu];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GeluTanh => "gelu_tanh",
+            Self::Gelu => "gelu",
+            Self::Relu => "relu",
+        }
+    }
+
+    /// What a menu calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::GeluTanh => "GELU, tanh approximation (the reference's)",
+            Self::Gelu => "GELU, exact",
+            Self::Relu => "ReLU",
+        }
     }
 }
 

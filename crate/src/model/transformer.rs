@@ -2,8 +2,9 @@
 //! token dimension to `d_model`, learned positional embeddings, a causal GPT-2 style stack of
 //! pre-LayerNorm blocks, a final LayerNorm and a linear read-out to one number per token.
 //! Dropout is off, as in the reference. The MLP applies GELU's tanh approximation, the reference's
-//! `gelu_new`; checkpoints written before iclab followed it (format `iclab/transformer/1`) keep the
-//! exact (erf) GELU they were trained with ([`Transformer::with_exact_gelu`]).
+//! `gelu_new`, unless the config asks for another [`Activation`]; checkpoints written before iclab
+//! followed the reference (format `iclab/transformer/1`) keep the exact (erf) GELU they were
+//! trained with ([`Transformer::with_activation`]).
 //!
 //! Tensor names (what a checkpoint stores) follow the field names: `read_in.weight`,
 //! `wpe.weight`, `blocks.{i}.ln_1.gamma`, `blocks.{i}.attn.qkv.weight`, … — `Linear` weights
@@ -14,8 +15,10 @@ use burn::module::Module;
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
-use burn::tensor::activation::{gelu, sigmoid, softmax};
+use burn::tensor::activation::{gelu, relu, sigmoid, softmax};
 use burn::tensor::{Bool, Device, Tensor};
+
+use super::Activation;
 
 /// Shape of a transformer. Presets follow SCIENCE.md: `tiny` 3/64/2, `small` 6/128/4.
 #[derive(Config, Debug)]
@@ -39,6 +42,9 @@ pub struct TransformerConfig {
     /// docs/SCIENCE.md §4. Default: 1.
     #[config(default = 1)]
     pub n_outputs: usize,
+    /// The MLPs' nonlinearity. Default: GELU's tanh approximation, the reference's.
+    #[config(default = "Activation::GeluTanh")]
+    pub activation: Activation,
 }
 
 /// GPT-2's initialization scale (Hugging Face `GPT2Config.initializer_range`).
@@ -71,7 +77,9 @@ impl TransformerConfig {
                 })
                 .init(device),
             blocks: (0..self.n_layers)
-                .map(|_| BlockConfig::new(d, self.n_heads, residual_std).init(device))
+                .map(|_| {
+                    BlockConfig::new(d, self.n_heads, residual_std, self.activation).init(device)
+                })
                 .collect(),
             ln_f: LayerNormConfig::new(d).init(device),
             read_out: LinearConfig::new(d, self.n_outputs).init(device),
@@ -89,16 +97,18 @@ pub struct Transformer {
 }
 
 impl Transformer {
-    /// Whether the MLPs apply the exact (erf) GELU rather than the reference's tanh approximation.
-    pub fn exact_gelu(&self) -> bool {
-        self.blocks.first().is_some_and(|b| b.mlp.exact_gelu)
+    /// The MLPs' nonlinearity.
+    pub fn activation(&self) -> Activation {
+        self.blocks
+            .first()
+            .map_or(Activation::default(), |b| b.mlp.activation)
     }
 
-    /// The same weights with the exact (erf) GELU in every MLP (`true`) or the tanh approximation
-    /// (`false`, the default): how a checkpoint of format `iclab/transformer/1` is restored.
-    pub fn with_exact_gelu(mut self, exact: bool) -> Self {
+    /// The same weights with `activation` in every MLP: how a checkpoint of format
+    /// `iclab/transformer/1` is restored (with the exact GELU it was trained with).
+    pub fn with_activation(mut self, activation: Activation) -> Self {
         for block in &mut self.blocks {
-            block.mlp.exact_gelu = exact;
+            block.mlp.activation = activation;
         }
         self
     }
@@ -190,6 +200,7 @@ struct BlockConfig {
     n_heads: usize,
     /// Init std of the two projections back into the residual stream.
     residual_std: f64,
+    activation: Activation,
 }
 
 impl BlockConfig {
@@ -206,7 +217,7 @@ impl BlockConfig {
             mlp: Mlp {
                 fc: gpt2_linear(d, 4 * d, GPT2_STD, device),
                 proj: gpt2_linear(4 * d, d, self.residual_std, device),
-                exact_gelu: false,
+                activation: self.activation,
             },
         }
     }
@@ -271,9 +282,9 @@ impl CausalSelfAttention {
 struct Mlp {
     fc: Linear,
     proj: Linear,
-    /// The exact (erf) GELU instead of the tanh approximation (`gelu_new`) of the reference: only
-    /// for checkpoints trained before iclab followed the reference.
-    exact_gelu: bool,
+    /// The nonlinearity between the two layers (a setting, not a weight).
+    #[module(skip)]
+    activation: Activation,
 }
 
 /// GELU's tanh approximation (GPT-2's `gelu_new`), `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`,
@@ -290,10 +301,10 @@ fn gelu_tanh(x: Tensor<3>) -> Tensor<3> {
 impl Mlp {
     fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         let h = self.fc.forward(x);
-        let h = if self.exact_gelu {
-            gelu(h)
-        } else {
-            gelu_tanh(h)
+        let h = match self.activation {
+            Activation::GeluTanh => gelu_tanh(h),
+            Activation::Gelu => gelu(h),
+            Activation::Relu => relu(h),
         };
         self.proj.forward(h)
     }

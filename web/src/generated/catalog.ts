@@ -181,6 +181,11 @@ export const CATALOG: Catalog = {
       "interleaved",
       "paired"
     ],
+    "activations": [
+      "gelu_tanh",
+      "gelu",
+      "relu"
+    ],
     "devices": [
       "auto",
       "webgpu",
@@ -372,6 +377,7 @@ export const CATALOG: Catalog = {
         1,
         1
       ],
+      "activation": "gelu_tanh",
       "dModel": null,
       "heads": null,
       "dims": 5,
@@ -393,17 +399,18 @@ export const CATALOG: Catalog = {
       "model": "transformer",
       "preset": "tiny",
       "tokens": "paired",
-      "layers": 4,
+      "layers": 6,
       "xlstmRatio": [
         1,
         1
       ],
-      "dModel": null,
-      "heads": null,
+      "activation": "relu",
+      "dModel": 32,
+      "heads": 2,
       "dims": 5,
       "points": 11,
       "batchSize": 64,
-      "learningRate": 0.002,
+      "learningRate": 0.004,
       "warmupSteps": 100,
       "decaySteps": 2000,
       "curriculum": null,
@@ -1509,6 +1516,11 @@ export const CATALOG: Catalog = {
     "tokens": {
       "interleaved": "interleaved: x₁, y₁, x₂, y₂, … (the papers')",
       "paired": "paired: one token per example"
+    },
+    "activations": {
+      "gelu": "GELU, exact",
+      "gelu_tanh": "GELU, tanh approximation (the reference's)",
+      "relu": "ReLU"
     },
     "devices": {
       "auto": "auto",

@@ -35,6 +35,11 @@ export type SessionConfig = {
    */
   xlstmRatio: [number, number],
   /**
+   * The transformer MLPs' nonlinearity: `gelu_tanh` (GPT-2's `gelu_new`, the reference's),
+   * `gelu` (exact) or `relu`. Default: `gelu_tanh`. Ignored by the xLSTM.
+   */
+  activation: Activation,
+  /**
    * Overrides the preset's residual width (a multiple of `heads`).
    */
   dModel: number | null,
@@ -157,6 +162,11 @@ export type Backbone = "transformer" | "xlstm";
  * `layers`/`dModel`/`heads` override them.
  */
 export type Preset = "tiny" | "small";
+
+/**
+ * The nonlinearity of the transformer's MLPs.
+ */
+export type Activation = "gelu_tanh" | "gelu" | "relu";
 
 /**
  * How prompts are laid out as tokens; part of the model's config (and of every checkpoint).
@@ -1916,6 +1926,10 @@ export type IclCatalog = {
   models: Array<Model>,
   presets: Array<Preset>,
   tokens: Array<TokenLayout>,
+  /**
+   * The transformer MLPs' nonlinearities (`activation`).
+   */
+  activations: Array<Activation>,
   devices: Array<DeviceChoice>,
   /**
    * Every baseline, `zero` (always computed) first.
@@ -2185,6 +2199,7 @@ export type Titles = {
   models: { [key in string]: string },
   classifyBackbones: { [key in string]: string },
   tokens: { [key in string]: string },
+  activations: { [key in string]: string },
   devices: { [key in string]: string },
   /**
    * A baseline's legend ("least squares", "always 0 (zero estimator)").

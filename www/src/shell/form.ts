@@ -37,6 +37,7 @@ const PAGE_LABELS: Record<string, Readonly<Record<string, string>>> = {
   model: titles.models,
   backbone: titles.classifyBackbones,
   tokens: titles.tokens,
+  activation: titles.activations,
   device: titles.devices,
   probe: titles.probes,
   dataset: titles.datasets,

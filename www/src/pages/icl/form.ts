@@ -75,7 +75,13 @@ export function describeModel(config: SessionInfo["config"]): string {
   const layers = config.layers ?? preset?.layers;
   const width = config.dModel ?? preset?.dModel;
   const shape = layers && width ? `, ${layers} ${spec?.depthUnit ?? "layers"} × ${width} wide` : "";
-  return `${presetName} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? DEFAULTS.tokens} tokens`;
+  // the MLPs' nonlinearity is named where it is not the papers' GELU
+  const activation = config.activation ?? DEFAULTS.activation;
+  const mlps =
+    model === "transformer" && activation !== DEFAULTS.activation
+      ? `, ${CATALOG.titles.activations[activation] ?? activation} MLPs`
+      : "";
+  return `${presetName} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? DEFAULTS.tokens} tokens${mlps}`;
 }
 
 /** A loaded model's own settings, shown in the (locked) model controls: its class and the class's parameters too. */
@@ -84,7 +90,11 @@ export function showModelSettings(form: HTMLFormElement, config: SessionInfo["co
   const shown: Record<string, unknown> = { ...params, task: kind };
   // a config without its own depth has its preset's
   const spec = CATALOG.icl.models.find((m) => m.kind === (config.model ?? DEFAULTS.model));
-  shown.layers = config.layers ?? spec?.presets[config.preset ?? DEFAULTS.preset]?.layers;
+  const preset = spec?.presets[config.preset ?? DEFAULTS.preset];
+  shown.layers = config.layers ?? preset?.layers;
+  shown.dModel = config.dModel ?? preset?.dModel;
+  shown.heads = config.heads ?? preset?.heads;
+  shown.activation = config.activation ?? DEFAULTS.activation;
   for (const name of [
     "model",
     "dims",
@@ -111,6 +121,9 @@ export function sessionConfig(state: IclState): SessionConfig {
     device: state.device as SessionConfig["device"],
     preset: state.preset as SessionConfig["preset"],
     layers: state.layers,
+    dModel: state.dModel,
+    heads: state.heads,
+    activation: state.activation as SessionConfig["activation"],
     tokens: state.tokens as SessionConfig["tokens"],
     dims: state.dims,
     points: state.points,

@@ -388,6 +388,13 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
 
 /** A setting changed (the controller has updated the state, the URL and the form). */
 function changed(name: PropName): void {
+  if (name === "preset") {
+    // a size is a shape: it fills the depth, the width and the heads (each still editable)
+    const shape = CATALOG.icl.models.find((m) => m.kind === page.state.model)?.presets[
+      page.state.preset
+    ];
+    if (shape) page.assign({ layers: shape.layers, dModel: shape.dModel, heads: shape.heads });
+  }
   if (name === "task") {
     // each class brings the baselines that matter for it, and its own explanation
     page.assign({ baselines: classBaselines(page.state.task) });

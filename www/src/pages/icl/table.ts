@@ -17,6 +17,8 @@ const s = icl.session;
 const e = icl.evaluation;
 /** The config that learns fastest from a blank model (SessionConfig::from_scratch in crate/src/icl/config.rs). */
 const scratch = icl.fromScratch;
+/** The shape of the preset the from-scratch config starts from (its overrides win). */
+const scratchPreset = icl.models.find((m) => m.kind === scratch.model)?.presets[scratch.preset];
 
 /** In-context regression (`icl.html`). */
 export const ICL = {
@@ -41,13 +43,25 @@ export const ICL = {
     doc: "where training runs; auto = WebGPU on a hardware GPU, else CPU",
   },
   preset: { type: "enum", values: icl.presets, default: "tiny", doc: "model size" },
-  // the from-scratch default is the tiny transformer with a fourth layer (SessionConfig::from_scratch)
+  // the from-scratch default is narrower and deeper than the tiny preset (SessionConfig::from_scratch);
+  // choosing a size fills these three with its shape
   layers: core(
     field(s, "layers"),
-    "blocks of the model: overrides the size's depth (the size sets the width and the heads)",
-    scratch.layers ??
-      icl.models.find((m) => m.kind === scratch.model)?.presets[scratch.preset]?.layers,
+    "blocks of the model (a size sets it, with the width and the heads)",
+    scratch.layers ?? scratchPreset?.layers,
   ),
+  dModel: core(
+    field(s, "dModel"),
+    "width of the residual stream (a multiple of the heads)",
+    scratch.dModel ?? scratchPreset?.dModel,
+  ),
+  heads: core(field(s, "heads"), "attention heads", scratch.heads ?? scratchPreset?.heads),
+  activation: {
+    type: "enum",
+    values: icl.activations,
+    default: scratch.activation,
+    doc: "the transformer MLPs' nonlinearity: ReLU trains a step in about two thirds of the time of GELU on a CPU; the papers' models use GELU (tanh approximation)",
+  },
   tokens: {
     type: "enum",
     values: icl.tokens,

@@ -97,11 +97,14 @@ const LESSONS: Lesson[] = [
   {
     kind: "icl",
     title: "Meta-train your own, from scratch",
-    text: "Press Train and watch a blank transformer learn to learn: within about a thousand steps (a minute or two on a laptop's CPU) its error with 10 examples in context falls to a tenth of guessing zero. Then press \"Train both layouts\": the papers' interleaved tokens make the same model sit on a loss plateau first.",
+    text: "Press Train and watch a blank transformer learn to learn: usually within 400 to 900 steps (about half a minute on a laptop's CPU) its error with 10 examples in context falls to a tenth of guessing zero. Then press \"Train both layouts\": the papers' interleaved tokens make the same model sit on a loss plateau first.",
     params: { start: "scratch" },
     hide: [
       "start",
       "preset",
+      "dModel",
+      "heads",
+      "activation",
       "device",
       "warmupSteps",
       "decaySteps",

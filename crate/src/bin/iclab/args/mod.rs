@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use iclab::Result;
 use iclab::continual::run::StrategyKind;
 use iclab::device::DeviceChoice;
-use iclab::icl::config::{Backbone, Preset, SessionConfig};
+use iclab::icl::config::{Activation, Backbone, Preset, SessionConfig};
 use iclab::icl::curriculum::Curriculum;
 use iclab::icl::evaluate::{EvalConfig, EvalTasks};
 use iclab::icl::probe::Probe;
@@ -328,6 +328,9 @@ pub struct SessionArgs {
     /// `[x_i ; x_{i−1} ; y_{i−1}]` per example).
     #[arg(long, value_parser = parse_enum::<TokenLayout>)]
     pub tokens: Option<TokenLayout>,
+    /// The transformer MLPs' nonlinearity: gelu_tanh (the reference's), gelu (exact) or relu.
+    #[arg(long, value_parser = parse_enum::<Activation>)]
+    pub activation: Option<Activation>,
     #[arg(long)]
     pub dims: Option<u32>,
     #[arg(long)]
@@ -386,7 +389,7 @@ impl SessionArgs {
         if !self.task_params.is_empty() {
             config.task = with_task_params(&config.task, &self.task_params)?;
         }
-        set!(model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, dims => dims, points => points,
+        set!(model => model, xlstm_ratio => xlstm_ratio, preset => preset, tokens => tokens, activation => activation, dims => dims, points => points,
              batch_size => batch_size, learning_rate => learning_rate, grad_clip => grad_clip,
              device => device, seed => seed, warmup_steps => warmup_steps, decay_steps => decay_steps);
         config.layers = self.layers.or(config.layers);
