@@ -138,21 +138,90 @@ impl AnalyticHead {
                 format!("must be between 0 and {}, got {c}", self.classes - 1),
             ));
         }
-        let mut a = DMatrix::identity(self.width, self.width) * self.ridge;
-        let mut rhs = DMatrix::zeros(self.width, self.classes);
         self.gram[c].fill(0.0);
         self.target[c].fill(0.0);
         self.forgotten[c] = true;
+        self.solve("class")
+    }
+
+    /// `R = (Σ_c A_c + γI)⁻¹` and `W = R ΦᵀY` from the per-class statistics (an error names
+    /// `field` if the system is singular).
+    fn solve(&mut self, field: &'static str) -> Result<()> {
+        let mut a = DMatrix::identity(self.width, self.width) * self.ridge;
+        let mut rhs = DMatrix::zeros(self.width, self.classes);
         for k in 0..self.classes {
             a += &self.gram[k];
             rhs.set_column(k, &self.target[k]);
         }
         let chol = a
             .cholesky()
-            .ok_or_else(|| Error::invalid("class", "the ridge system became singular"))?;
+            .ok_or_else(|| Error::invalid(field, "the ridge system became singular"))?;
         self.r = chol.inverse();
         self.w = &self.r * rhs;
         Ok(())
+    }
+
+    /// A fresh head on `other`'s random expansion: heads that learn apart on one shared expansion
+    /// live in one feature space, and so can [`merge`](Self::merge). Each draws its own otherwise
+    /// (from its first batch's scale), and those do not merge.
+    pub fn sharing_expansion(mut self, other: &Self) -> Result<Self> {
+        let Some(expansion) = other.expansion.clone() else {
+            return Err(Error::invalid(
+                "merge",
+                "the head to share an expansion with has seen no data yet",
+            ));
+        };
+        if expansion.0.nrows() != self.width {
+            return Err(Error::invalid(
+                "merge",
+                format!(
+                    "a head of width {} cannot share an expansion of width {}",
+                    self.width,
+                    expansion.0.nrows()
+                ),
+            ));
+        }
+        self.expansion = Some(expansion);
+        Ok(self)
+    }
+
+    /// Folds in what `other` learned apart on the same expansion (docs/SCIENCE.md §3): the
+    /// per-class statistics `Φ_cᵀΦ_c` and `Φ_cᵀ1` add, and the ridge solution is solved again —
+    /// exactly the head that read both streams (up to rounding). A class either forgot stays
+    /// forgotten. `F² + F` numbers per class to communicate.
+    pub fn merge(&mut self, other: &Self) -> Result<()> {
+        if other.width != self.width || other.classes != self.classes || other.ridge != self.ridge {
+            return Err(Error::invalid(
+                "merge",
+                format!(
+                    "a head of width {}, {} classes and ridge {} cannot take one of width {}, {} classes and ridge {}",
+                    self.width, self.classes, self.ridge, other.width, other.classes, other.ridge
+                ),
+            ));
+        }
+        match (&self.expansion, &other.expansion) {
+            (_, None) => return Ok(()),
+            (None, Some(theirs)) => self.expansion = Some(theirs.clone()),
+            (Some(ours), Some(theirs)) if ours != theirs => {
+                return Err(Error::invalid(
+                    "merge",
+                    "the two heads drew different random expansions: heads merge only on a shared one",
+                ));
+            }
+            _ => {}
+        }
+        for c in 0..self.classes {
+            if self.forgotten[c] || other.forgotten[c] {
+                self.forgotten[c] = true;
+                self.gram[c].fill(0.0);
+                self.target[c].fill(0.0);
+                continue;
+            }
+            self.gram[c] += &other.gram[c];
+            self.target[c] += &other.target[c];
+            self.seen[c] |= other.seen[c];
+        }
+        self.solve("merge")
     }
 }
 
@@ -224,6 +293,46 @@ impl HostLearner for AnalyticHead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two heads that learn apart on one shared expansion, merged: the weights of one head that
+    /// read both streams; heads with their own expansions are refused by name.
+    #[test]
+    fn merged_heads_equal_one_head_on_the_union() {
+        use crate::continual::two_d::{Shape, TwoDConfig};
+        let data = TwoDConfig {
+            shape: Shape::Blobs,
+            classes: 4,
+            per_class: 30,
+            noise: 0.3,
+            seed: 9,
+        }
+        .generate()
+        .expect("valid");
+        let (a_data, b_data) = (data.with_classes(&[0, 1]), data.with_classes(&[2, 3]));
+        let mut a = AnalyticHead::new(32, 4, 1.0, 1);
+        a.observe(&a_data).expect("fits");
+        let mut b = AnalyticHead::new(32, 4, 1.0, 2)
+            .sharing_expansion(&a)
+            .expect("a has one");
+        b.observe(&b_data).expect("fits");
+        let mut union = AnalyticHead::new(32, 4, 1.0, 1);
+        union.observe(&a_data).expect("fits");
+        union.observe(&b_data).expect("fits");
+        let mut merged = a.clone();
+        merged.merge(&b).expect("shared expansion");
+        assert!((merged.weights() - union.weights()).abs().max() < 1e-8);
+        assert!(merged.scores(&data).iter().all(|s| s.is_finite()));
+        assert!(
+            a.scores(&b_data).iter().any(|s| s.is_infinite()),
+            "a alone cannot name 2, 3"
+        );
+        let mut own = AnalyticHead::new(32, 4, 1.0, 2);
+        own.observe(&b_data).expect("fits");
+        assert_eq!(
+            a.merge(&own).expect_err("own expansion").field(),
+            Some("merge")
+        );
+    }
 
     /// A class the head has not seen scores −∞, not the 0 of its untouched column: with one-hot
     /// targets a seen class's score can be negative, and 0 would then win the argmax.

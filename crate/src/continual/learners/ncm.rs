@@ -95,6 +95,43 @@ impl NearestClassMean {
             .collect()
     }
 
+    /// Folds in what `other` learned apart (federated reconnaissance, docs/SCIENCE.md §3): each
+    /// class's mean becomes the count-weighted mean of the two, `μ = (n_a μ_a + n_b μ_b) / (n_a
+    /// + n_b)` — exactly the mean of all the class's examples, so the merged learner is the one
+    /// that read both streams (up to rounding), whatever the order. No gradient step, no tuning,
+    /// and `dim + 1` numbers per class to communicate.
+    pub fn merge(&mut self, other: &Self) -> Result<()> {
+        if other.dim != self.dim || other.counts.len() != self.counts.len() {
+            return Err(Error::invalid(
+                "merge",
+                format!(
+                    "a {}-dimensional learner of {} classes cannot take one of {} dimensions and {} classes",
+                    self.dim,
+                    self.counts.len(),
+                    other.dim,
+                    other.counts.len()
+                ),
+            ));
+        }
+        for c in 0..self.counts.len() {
+            let (na, nb) = (self.counts[c], other.counts[c]);
+            if nb == 0 {
+                continue;
+            }
+            let n = (na + nb) as f64;
+            let (wa, wb) = (na as f64 / n, nb as f64 / n);
+            let theirs = &other.means[c * self.dim..(c + 1) * self.dim];
+            for (m, &o) in self.means[c * self.dim..(c + 1) * self.dim]
+                .iter_mut()
+                .zip(theirs)
+            {
+                *m = wa * *m + wb * o;
+            }
+            self.counts[c] = na + nb;
+        }
+        Ok(())
+    }
+
     /// Fraction of `data` classified correctly (0 before anything was learned).
     pub fn accuracy(&self, data: &Dataset) -> Result<f64> {
         self.check(data)?;
@@ -176,6 +213,45 @@ mod tests {
         assert!(f < 0.05, "forgetting {f}, R = {r:?}");
         assert!(backward_transfer(&r).expect("square") > -0.05);
         assert!(r[2].iter().all(|&a| a > 0.9), "{r:?}");
+    }
+
+    /// Two clients learn disjoint and overlapping classes apart; merged, either way round, they
+    /// hold the means of one learner that read both streams.
+    #[test]
+    fn merged_clients_equal_one_learner_on_the_union() {
+        let data = TwoDConfig {
+            shape: Shape::Blobs,
+            classes: 4,
+            per_class: 50,
+            noise: 0.3,
+            seed: 3,
+        }
+        .generate()
+        .expect("valid");
+        let a_data = data.with_classes(&[0, 1, 2]);
+        let b_data = data.with_classes(&[2, 3]);
+        let (mut a, mut b) = (NearestClassMean::new(2, 4), NearestClassMean::new(2, 4));
+        a.update(&a_data).expect("fits");
+        b.update(&b_data).expect("fits");
+        let mut union = NearestClassMean::new(2, 4);
+        union.update(&a_data).expect("fits");
+        union.update(&b_data).expect("fits");
+        let mut ab = a.clone();
+        ab.merge(&b).expect("same shape");
+        let mut ba = b.clone();
+        ba.merge(&a).expect("same shape");
+        for merged in [&ab, &ba] {
+            assert_eq!(merged.counts, union.counts);
+            for (m, u) in merged.means.iter().zip(&union.means) {
+                assert!((m - u).abs() < 1e-12, "{m} vs {u}");
+            }
+        }
+        // before the merge a client cannot name the other's classes; after, it can
+        assert!(a.mean(3).is_none() && ab.mean(3).is_some());
+        let err = ab
+            .merge(&NearestClassMean::new(3, 4))
+            .expect_err("other dims");
+        assert_eq!(err.field(), Some("merge"));
     }
 
     #[test]

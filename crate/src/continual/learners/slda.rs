@@ -64,6 +64,42 @@ impl StreamingLda {
     }
 }
 
+impl StreamingLda {
+    /// Folds in what `other` learned apart (docs/SCIENCE.md §3): the class means merge as
+    /// count-weighted averages and the pooled within-class scatter as Chan et al.'s parallel
+    /// form, `S = S_a + S_b + Σ_c n_a,c n_b,c / (n_a,c + n_b,c) · δ_c δ_cᵀ` with `δ_c = μ_b,c −
+    /// μ_a,c`: exactly the statistics of one SLDA that read both streams (up to rounding), so
+    /// nothing is lost by learning apart. `d² + (d + 1) · classes` numbers to communicate.
+    pub fn merge(&mut self, other: &Self) -> Result<()> {
+        let dim = self.covariance.nrows();
+        if other.covariance.nrows() != dim || other.means.len() != self.means.len() {
+            return Err(Error::invalid(
+                "merge",
+                format!(
+                    "an SLDA of {dim} dimensions and {} classes cannot take one of {} dimensions and {} classes",
+                    self.means.len(),
+                    other.covariance.nrows(),
+                    other.means.len()
+                ),
+            ));
+        }
+        self.scatter += &other.scatter;
+        for c in 0..self.means.len() {
+            let (na, nb) = (self.counts[c] as f64, other.counts[c] as f64);
+            if nb == 0.0 {
+                continue;
+            }
+            let delta = &other.means[c] - &self.means[c];
+            self.scatter += &delta * delta.transpose() * (na * nb / (na + nb));
+            self.means[c] += &delta * (nb / (na + nb));
+            self.counts[c] += other.counts[c];
+        }
+        self.seen += other.seen;
+        self.covariance = &self.scatter / self.seen.max(1) as f64;
+        self.refresh()
+    }
+}
+
 impl HostLearner for StreamingLda {
     fn name(&self) -> &'static str {
         "slda"
@@ -114,6 +150,40 @@ impl HostLearner for StreamingLda {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two clients with overlapping classes, merged: the means, the covariance and the scores
+    /// of one SLDA that read both streams.
+    #[test]
+    fn merged_clients_equal_one_learner_on_the_union() {
+        use crate::continual::two_d::{Shape, TwoDConfig};
+        let data = TwoDConfig {
+            shape: Shape::Blobs,
+            classes: 4,
+            per_class: 40,
+            noise: 0.4,
+            seed: 5,
+        }
+        .generate()
+        .expect("valid");
+        let a_data = data.with_classes(&[0, 1, 2]);
+        let b_data = data.with_classes(&[1, 3]);
+        let (mut a, mut b) = (StreamingLda::new(2, 4), StreamingLda::new(2, 4));
+        a.observe(&a_data).expect("fits");
+        b.observe(&b_data).expect("fits");
+        let mut union = StreamingLda::new(2, 4);
+        union.observe(&a_data).expect("fits");
+        union.observe(&b_data).expect("fits");
+        a.merge(&b).expect("same shape");
+        assert_eq!(a.counts, union.counts);
+        assert!((a.covariance() - union.covariance()).abs().max() < 1e-10);
+        for (m, u) in a.means.iter().zip(&union.means) {
+            assert!((m - u).abs().max() < 1e-12);
+        }
+        let (sa, su) = (a.scores(&data), union.scores(&data));
+        assert!(sa.iter().zip(&su).all(|(x, y)| (x - y).abs() < 1e-6));
+        let err = a.merge(&StreamingLda::new(3, 4)).expect_err("other dims");
+        assert_eq!(err.field(), Some("merge"));
+    }
 
     /// The streamed mean and covariance equal the batch ones: covariance of the class-centred
     /// data (population form), computed by hand.
