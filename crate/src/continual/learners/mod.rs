@@ -17,6 +17,17 @@ pub use ncm::NearestClassMean;
 pub use protonet::Prototypes;
 pub use slda::StreamingLda;
 
+/// The error of a merge between learners of different shapes (`(dimensions, classes)` each).
+fn shape_mismatch(what: &str, ours: (usize, usize), theirs: (usize, usize)) -> Error {
+    Error::invalid(
+        "merge",
+        format!(
+            "{what} of {} dimensions and {} classes cannot take one of {} dimensions and {} classes",
+            ours.0, ours.1, theirs.0, theirs.1
+        ),
+    )
+}
+
 pub trait HostLearner {
     fn name(&self) -> &'static str;
     /// Learns from every example of `batch`, in order.

@@ -102,15 +102,10 @@ impl NearestClassMean {
     /// and `dim + 1` numbers per class to communicate.
     pub fn merge(&mut self, other: &Self) -> Result<()> {
         if other.dim != self.dim || other.counts.len() != self.counts.len() {
-            return Err(Error::invalid(
-                "merge",
-                format!(
-                    "a {}-dimensional learner of {} classes cannot take one of {} dimensions and {} classes",
-                    self.dim,
-                    self.counts.len(),
-                    other.dim,
-                    other.counts.len()
-                ),
+            return Err(super::shape_mismatch(
+                "a nearest-class-mean learner",
+                (self.dim, self.counts.len()),
+                (other.dim, other.counts.len()),
             ));
         }
         for c in 0..self.counts.len() {

@@ -73,14 +73,10 @@ impl StreamingLda {
     pub fn merge(&mut self, other: &Self) -> Result<()> {
         let dim = self.covariance.nrows();
         if other.covariance.nrows() != dim || other.means.len() != self.means.len() {
-            return Err(Error::invalid(
-                "merge",
-                format!(
-                    "an SLDA of {dim} dimensions and {} classes cannot take one of {} dimensions and {} classes",
-                    self.means.len(),
-                    other.covariance.nrows(),
-                    other.means.len()
-                ),
+            return Err(super::shape_mismatch(
+                "an SLDA",
+                (dim, self.means.len()),
+                (other.covariance.nrows(), other.means.len()),
             ));
         }
         self.scatter += &other.scatter;
