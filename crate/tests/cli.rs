@@ -915,3 +915,27 @@ fn set_reaches_any_config_key_and_the_core_checks_it() {
     assert_ne!(code, 0);
     assert!(stderr.contains("`bufferSize`"), "{stderr}");
 }
+
+/// `iclab cl federated`: one JSON object whose merged learner equals the joint one; a learner
+/// that does not merge is named.
+#[test]
+fn cl_federated_merges_clients_and_names_what_cannot_merge() {
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "cl",
+        "federated",
+        "--set",
+        "run.strategy=slda",
+        "--set",
+        "clients=2",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(r["clients"].as_array().map(Vec::len), Some(2));
+    assert_eq!(r["merged"], r["joint"]);
+    assert!(r["mergeError"].as_f64().expect("number") < 1e-6);
+    assert_eq!(r["numbersShared"], 4, "SLDA's 2×2 covariance");
+    let (code, _, stderr) = iclab(&["cl", "federated", "--set", "run.strategy=ewc"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("`run.strategy`"), "{stderr}");
+}

@@ -529,3 +529,91 @@ fn same_seed_same_run_and_bad_configs_are_typed() {
     let err = ClConfig::from_json(r#"{"strategy": "icarl"}"#).expect_err("unknown strategy");
     assert_eq!(err.field(), Some("strategy"));
 }
+
+/// Learn apart, merge together (docs/SCIENCE.md §3): clients that each learned their share of
+/// the classes know only those (accuracy on all classes at most their share), and merged they
+/// are the learner that read everyone's data — for NCM, SLDA and the analytic head, disjoint or
+/// overlapping shares, raw or frozen features.
+#[test]
+fn clients_that_learn_apart_merge_into_the_joint_learner() {
+    use iclab::continual::run::federated::{ClientSplit, FederatedConfig, run_federated};
+    let base = |strategy, split, embedding| FederatedConfig {
+        run: ClConfig {
+            dataset: DataConfig::TwoD(TwoDConfig {
+                classes: 8,
+                ..TwoDConfig::default()
+            }),
+            strategy,
+            embedding,
+            features: 64,
+            ..ClConfig::default()
+        },
+        clients: 4,
+        split,
+    };
+    for (strategy, split, embedding) in [
+        (StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw),
+        (StrategyKind::Slda, ClientSplit::Overlapping, Embedding::Raw),
+        (
+            StrategyKind::Analytic,
+            ClientSplit::Disjoint,
+            Embedding::Raw,
+        ),
+        (
+            StrategyKind::Ncm,
+            ClientSplit::Overlapping,
+            Embedding::Frozen,
+        ),
+    ] {
+        let config = base(strategy, split, embedding);
+        let r = pollster::block_on(run_federated(&config, None)).expect("run");
+        let what = format!("{strategy:?} {split:?} {embedding:?}");
+        assert_eq!(r.clients.len(), 4, "{what}");
+        for c in &r.clients {
+            let share = c.classes.len() as f64 / 8.0;
+            assert!(c.scores.accuracy <= share + 1e-9, "{what}: {c:?}");
+            // a class the client never saw is never right
+            for (k, &a) in c.scores.per_class.iter().enumerate() {
+                if !c.classes.contains(&(k as u32)) {
+                    assert_eq!(a, 0.0, "{what}: class {k}");
+                }
+            }
+        }
+        assert!(r.merge_error < 1e-5, "{what}: {}", r.merge_error);
+        assert_eq!(r.merged.per_class, r.joint.per_class, "{what}");
+        let best = r
+            .clients
+            .iter()
+            .map(|c| c.scores.accuracy)
+            .fold(0.0, f64::max);
+        assert!(
+            r.merged.accuracy > best,
+            "{what}: merged {} vs {best}",
+            r.merged.accuracy
+        );
+    }
+    // what cannot merge is refused by name
+    let refused = |config: FederatedConfig| {
+        config
+            .validate()
+            .expect_err("refused")
+            .field()
+            .map(str::to_owned)
+    };
+    let mut replay = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    replay.run.strategy = StrategyKind::Replay;
+    assert_eq!(refused(replay).as_deref(), Some("run.strategy"));
+    let learned = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Learned);
+    assert_eq!(refused(learned).as_deref(), Some("run.embedding"));
+    let mut many = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    many.clients = 9;
+    assert_eq!(refused(many).as_deref(), Some("clients"));
+    let mut few_classes = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    few_classes.run.dataset = DataConfig::TwoD(TwoDConfig {
+        classes: 3,
+        ..TwoDConfig::default()
+    });
+    let err =
+        pollster::block_on(run_federated(&few_classes, None)).expect_err("3 classes, 4 clients");
+    assert_eq!(err.field(), Some("clients"));
+}

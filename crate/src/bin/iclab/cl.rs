@@ -1,8 +1,10 @@
-//! `iclab cl run`: one continual-learning run, printed or as JSON.
+//! `iclab cl run`: one continual-learning run; `iclab cl federated`: clients that learn apart and
+//! merge. Printed or as JSON.
 
 use std::path::Path;
 
 use iclab::continual::digits::Digits;
+use iclab::continual::run::federated::{FederatedConfig, run_federated};
 use iclab::continual::run::{ClConfig, ClRun, DataConfig};
 use iclab::{Error, Result};
 
@@ -32,15 +34,7 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
             if !sets.is_empty() {
                 cl = args::with_sets(&cl, &sets, ClConfig::from_json)?;
             }
-            let digits = match (&cl.dataset, digits) {
-                (DataConfig::Digits(_), path) => {
-                    let path = path.unwrap_or_else(|| {
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/data/digits.bin")
-                    });
-                    Some(Digits::parse(&read_bytes("--digits", &path)?)?)
-                }
-                _ => None,
-            };
+            let digits = digits_for(&cl.dataset, digits)?;
             let mut run = ClRun::new(&cl, digits.as_ref()).await?;
             run.advance(run.total_steps()).await?;
             if let Some(c) = unlearn {
@@ -85,6 +79,62 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                 out
             });
         }
+        ClCommand::Federated {
+            config,
+            sets,
+            digits,
+        } => {
+            let mut fed = match &config {
+                Some(path) => FederatedConfig::from_json(&read_text("--config", path)?)?,
+                None => FederatedConfig::default(),
+            };
+            if !sets.is_empty() {
+                fed = args::with_sets(&fed, &sets, FederatedConfig::from_json)?;
+            }
+            let digits = digits_for(&fed.run.dataset, digits)?;
+            let result = run_federated(&fed, digits.as_ref()).await?;
+            emit(json, to_json(&result), || {
+                let pct = |a: f64| format!("{:.1}%", 100.0 * a);
+                let mut out = format!(
+                    "{} clients, {:?} on {} features, {} classes (accuracy on all of them):\n",
+                    result.clients.len(),
+                    fed.run.strategy,
+                    result.features,
+                    result.classes
+                );
+                for (i, c) in result.clients.iter().enumerate() {
+                    out.push_str(&format!(
+                        "  client {i} (classes {:?}) before merging: {}\n",
+                        c.classes,
+                        pct(c.scores.accuracy)
+                    ));
+                }
+                out.push_str(&format!(
+                    "  merged: {}   joint (all data): {}   largest score difference {:.1e}\n",
+                    pct(result.merged.accuracy),
+                    pct(result.joint.accuracy),
+                    result.merge_error
+                ));
+                out.push_str(&format!(
+                    "  sent: {} numbers per class, {} once",
+                    result.numbers_per_class, result.numbers_shared
+                ));
+                out
+            });
+        }
     }
     Ok(())
+}
+
+/// The digits asset when `dataset` needs it (default: web/data/digits.bin of this source tree).
+fn digits_for(dataset: &DataConfig, path: Option<std::path::PathBuf>) -> Result<Option<Digits>> {
+    Ok(match dataset {
+        DataConfig::Digits(_) => {
+            let path = path.unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/data/digits.bin")
+            });
+            Some(Digits::parse(&read_bytes("--digits", &path)?)?)
+        }
+        DataConfig::TwoD(_) => None,
+    })
 }

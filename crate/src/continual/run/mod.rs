@@ -14,6 +14,7 @@
 
 mod config;
 mod evaluate;
+pub mod federated;
 mod fisher;
 mod learner;
 mod report;

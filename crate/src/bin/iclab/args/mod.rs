@@ -113,6 +113,22 @@ pub enum ClCommand {
         #[arg(long)]
         unlearn: Option<u32>,
     },
+    /// Learn apart, merge together: clients each learn their share of the classes with NCM,
+    /// streaming LDA or the analytic head, then merge; prints each client's accuracy on all the
+    /// classes before the merge, the merged and the joint learner's (`--json`: one object).
+    Federated {
+        /// JSON config: `run` (a continual run's config: dataset, strategy ncm | slda |
+        /// analytic, embedding raw | frozen, features, ridge, hidden, batchSize, device, seed),
+        /// `clients` (2–8), `split` (disjoint | overlapping); omitted keys take defaults.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Any config key by its JSON name, `key=value` (`clients=4`, `run.strategy=slda`).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// The digits asset, for `run.dataset.kind = digits` (default: web/data/digits.bin).
+        #[arg(long)]
+        digits: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

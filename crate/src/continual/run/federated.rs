@@ -1,0 +1,341 @@
+//! Learn apart, merge together (federated reconnaissance; docs/SCIENCE.md §3): N clients each
+//! learn their own subset of the classes with a host learner (NCM, streaming LDA or the analytic
+//! head) on one shared feature space (the raw inputs, or the frozen, seeded embedding every
+//! client draws alike), then merge what they learned. Reported: each client's accuracy on the
+//! union of the classes before the merge, the merged learner's, and a joint learner's that read
+//! every client's data (the ceiling), each overall and per class, with the numbers a client
+//! sends per class. The three learners merge exactly, so merged and joint agree up to rounding:
+//! the run reports the largest difference of their scores as its evidence.
+
+use burn::module::Module;
+use serde::{Deserialize, Serialize};
+
+use super::learner::embed_set;
+use super::{ClConfig, Embedding, StrategyKind};
+use crate::continual::data::Dataset;
+use crate::continual::digits::Digits;
+use crate::continual::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
+use crate::device;
+use crate::model::mlp::MlpConfig;
+use crate::schema::Field;
+use crate::{Error, Result};
+
+/// Clients of a federated run.
+pub const CLIENTS: Field = Field::int("clients", 2, 8);
+
+/// How the classes are dealt to the clients.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClientSplit {
+    /// Class c goes to client c mod N: no class is learned twice.
+    #[default]
+    Disjoint,
+    /// As disjoint, and each client also learns the first class of the next client's share.
+    Overlapping,
+}
+
+/// A federated run's settings: the learner and data of a continual run, the clients and their
+/// split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct FederatedConfig {
+    /// The dataset, the learner (`strategy`: ncm, slda or analytic), its embedding (raw or
+    /// frozen), `features`, `ridge`, `hidden`, `batchSize`, `device` and `seed`; the stream's
+    /// settings are not used. Default: NCM on 2-D blobs of 6 classes.
+    pub run: ClConfig,
+    /// 2 to 8. Default: 3.
+    pub clients: u32,
+    /// Default: disjoint.
+    pub split: ClientSplit,
+}
+
+impl Default for FederatedConfig {
+    fn default() -> Self {
+        Self {
+            run: ClConfig {
+                strategy: StrategyKind::Ncm,
+                ..ClConfig::default()
+            },
+            clients: 3,
+            split: ClientSplit::Disjoint,
+        }
+    }
+}
+
+impl FederatedConfig {
+    pub fn from_json(text: &str) -> Result<Self> {
+        let config: Self =
+            crate::error::deserialize_config(&mut serde_json::Deserializer::from_str(text))?;
+        config.validate().map(|()| config)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        self.run.validate().map_err(|e| e.within("run"))?;
+        CLIENTS.check_u32(self.clients)?;
+        if !matches!(
+            self.run.strategy,
+            StrategyKind::Ncm | StrategyKind::Slda | StrategyKind::Analytic
+        ) {
+            return Err(Error::invalid(
+                "run.strategy",
+                format!(
+                    "`{}` does not merge: a federated run takes ncm, slda or analytic",
+                    self.run.strategy.name()
+                ),
+            ));
+        }
+        if self.run.embedding == Embedding::Learned {
+            return Err(Error::invalid(
+                "run.embedding",
+                "a learned embedding is trained on each client's own first task, so the clients' \
+                 features would not live in one space: use raw or frozen",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The classes each client learns, of `classes` in all.
+    pub fn shares(&self, classes: usize) -> Result<Vec<Vec<u32>>> {
+        let n = self.clients as usize;
+        if classes < n {
+            return Err(Error::invalid(
+                "clients",
+                format!("{n} clients need at least {n} classes, the dataset has {classes}"),
+            ));
+        }
+        let mut shares: Vec<Vec<u32>> = (0..n)
+            .map(|i| (i..classes).step_by(n).map(|c| c as u32).collect())
+            .collect();
+        if self.split == ClientSplit::Overlapping {
+            for i in 0..n {
+                let next = shares[(i + 1) % n][0];
+                shares[i].push(next);
+            }
+        }
+        Ok(shares)
+    }
+}
+
+/// Accuracy overall and per class on the test set of every class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Scores {
+    pub accuracy: f64,
+    /// One per class.
+    pub per_class: Vec<f64>,
+}
+
+/// One client before the merge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ClientResult {
+    /// The classes it learned.
+    pub classes: Vec<u32>,
+    pub scores: Scores,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FederatedResult {
+    pub classes: u32,
+    /// Features the learner reads (2 raw 2-D points, the embedding's width, …).
+    pub features: u32,
+    pub clients: Vec<ClientResult>,
+    /// Every client's learner merged into one.
+    pub merged: Scores,
+    /// One learner that read every client's data: the ceiling.
+    pub joint: Scores,
+    /// The largest difference between the merged and the joint learner's scores on the test set
+    /// (exact merges: rounding only).
+    pub merge_error: f64,
+    /// Numbers (f32) a client sends per class it learned, and once whatever its classes (SLDA's
+    /// shared covariance).
+    pub numbers_per_class: u64,
+    pub numbers_shared: u64,
+}
+
+/// A host learner that merges.
+enum Client {
+    Ncm(NearestClassMean),
+    Slda(StreamingLda),
+    Analytic(AnalyticHead),
+}
+
+impl Client {
+    fn new(config: &ClConfig, dim: usize, classes: usize) -> Self {
+        match config.strategy {
+            StrategyKind::Slda => Self::Slda(StreamingLda::new(dim, classes)),
+            StrategyKind::Analytic => Self::Analytic(AnalyticHead::new(
+                config.features as usize,
+                classes,
+                config.ridge,
+                u64::from(config.seed),
+            )),
+            _ => Self::Ncm(NearestClassMean::new(dim, classes)),
+        }
+    }
+
+    fn learner(&mut self) -> &mut dyn HostLearner {
+        match self {
+            Self::Ncm(l) => l,
+            Self::Slda(l) => l,
+            Self::Analytic(l) => l,
+        }
+    }
+
+    fn scores(&self, data: &Dataset) -> Vec<f64> {
+        match self {
+            Self::Ncm(l) => l.scores(data),
+            Self::Slda(l) => l.scores(data),
+            Self::Analytic(l) => l.scores(data),
+        }
+    }
+
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        match (self, other) {
+            (Self::Ncm(a), Self::Ncm(b)) => a.merge(b),
+            (Self::Slda(a), Self::Slda(b)) => a.merge(b),
+            (Self::Analytic(a), Self::Analytic(b)) => a.merge(b),
+            _ => Err(Error::invalid("merge", "the clients' learners differ")),
+        }
+    }
+
+    /// Reads `data` in batches of `batch`, in order.
+    fn observe(&mut self, data: &Dataset, batch: usize) -> Result<()> {
+        let rows: Vec<usize> = (0..data.len()).collect();
+        for chunk in rows.chunks(batch.max(1)) {
+            self.learner().observe(&data.rows(chunk))?;
+        }
+        Ok(())
+    }
+}
+
+/// Accuracy overall and per class of `scores` (`[n, classes]`) on `data`.
+fn score(scores: &[f64], data: &Dataset) -> Scores {
+    let classes = data.classes;
+    let (mut right, mut seen) = (vec![0u32; classes], vec![0u32; classes]);
+    for (i, row) in scores.chunks(classes).enumerate() {
+        let label = data.labels[i] as usize;
+        let best = row
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_finite())
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(c, _)| c);
+        seen[label] += 1;
+        right[label] += u32::from(best == Some(label));
+    }
+    Scores {
+        accuracy: f64::from(right.iter().sum::<u32>()) / data.len().max(1) as f64,
+        per_class: right
+            .iter()
+            .zip(&seen)
+            .map(|(&r, &n)| {
+                if n == 0 {
+                    0.0
+                } else {
+                    f64::from(r) / f64::from(n)
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The whole run: clients learn apart, then merge; the joint learner alongside.
+pub async fn run_federated(
+    config: &FederatedConfig,
+    digits: Option<&Digits>,
+) -> Result<FederatedResult> {
+    config.validate()?;
+    let run = &config.run;
+    let (train, test) = run.dataset.generate(digits)?;
+    let classes = train.classes;
+    let shares = config.shares(classes)?;
+    let compute = device::open(run.device).await?;
+    // one feature space for every client: the inputs, or the seeded frozen network all draw alike
+    let embed = match run.embedding {
+        Embedding::Frozen => {
+            let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
+            let cfg = MlpConfig::new(train.dim, classes).with_hidden(hidden);
+            Some(
+                crate::model::seeded_on_cpu(&compute.train, u64::from(run.seed), |cpu| {
+                    cfg.init(cpu)
+                })
+                .valid(),
+            )
+        }
+        _ => None,
+    };
+    let train = embed_set(embed.as_ref(), &train, &compute.infer).await?;
+    let test = embed_set(embed.as_ref(), &test, &compute.infer).await?;
+    let batch = run.batch_size as usize;
+
+    let mut clients: Vec<Client> = Vec::with_capacity(shares.len());
+    for share in &shares {
+        let mut client = Client::new(run, train.dim, classes);
+        // the analytic heads share the first client's random expansion (each would otherwise
+        // draw its own from its first batch, and those do not merge)
+        if let (Client::Analytic(head), Some(Client::Analytic(first))) =
+            (&mut client, clients.first())
+        {
+            *head = head.clone().sharing_expansion(first)?;
+        }
+        client.observe(&train.with_classes(share), batch)?;
+        clients.push(client);
+    }
+    let before: Vec<ClientResult> = clients
+        .iter()
+        .zip(&shares)
+        .map(|(c, share)| ClientResult {
+            classes: share.clone(),
+            scores: score(&c.scores(&test), &test),
+        })
+        .collect();
+
+    let (first, rest) = clients.split_first_mut().expect("at least two clients");
+    for other in rest.iter() {
+        first.merge(other)?;
+    }
+    let merged_scores = first.scores(&test);
+
+    let mut joint = Client::new(run, train.dim, classes);
+    if let (Client::Analytic(head), Client::Analytic(shared)) = (&mut joint, &*first) {
+        *head = head.clone().sharing_expansion(shared)?;
+    }
+    for share in &shares {
+        // a class two clients learned is in the joint learner's data twice, as in theirs
+        joint.observe(&train.with_classes(share), batch)?;
+    }
+    let joint_scores = joint.scores(&test);
+    let merge_error = merged_scores
+        .iter()
+        .zip(&joint_scores)
+        .filter(|(a, b)| a.is_finite() || b.is_finite())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+
+    let d = train.dim as u64;
+    let (numbers_per_class, numbers_shared) = match run.strategy {
+        StrategyKind::Slda => (d + 1, d * d),
+        StrategyKind::Analytic => {
+            let f = u64::from(run.features);
+            (f * f + f, 0)
+        }
+        _ => (d + 1, 0),
+    };
+    Ok(FederatedResult {
+        classes: classes as u32,
+        features: train.dim as u32,
+        clients: before,
+        merged: score(&merged_scores, &test),
+        joint: score(&joint_scores, &test),
+        merge_error,
+        numbers_per_class,
+        numbers_shared,
+    })
+}
