@@ -935,6 +935,7 @@ fn cl_federated_merges_clients_and_names_what_cannot_merge() {
     assert_eq!(r["merged"], r["joint"]);
     assert!(r["mergeError"].as_f64().expect("number") < 1e-6);
     assert_eq!(r["numbersShared"], 4, "SLDA's 2×2 covariance");
+    assert_eq!(r["fedavg"]["rounds"], 5);
     let (code, _, stderr) = iclab(&["cl", "federated", "--set", "run.strategy=ewc"]);
     assert_ne!(code, 0);
     assert!(stderr.contains("`run.strategy`"), "{stderr}");

@@ -550,6 +550,7 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
         },
         clients: 4,
         split,
+        ..FederatedConfig::default()
     };
     for (strategy, split, embedding) in [
         (StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw),
@@ -591,7 +592,25 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
             "{what}: merged {} vs {best}",
             r.merged.accuracy
         );
+        // FedAvg of the MLP (2 → 64 → 64 → 8): every weight each round, and after its rounds
+        // a network that knows more classes than any one client
+        let fedavg = r.fedavg.as_ref().expect("5 rounds by default");
+        assert_eq!(
+            fedavg.numbers_per_round,
+            2 * 64 + 64 + 64 * 64 + 64 + 64 * 8 + 8
+        );
+        assert!(fedavg.scores.accuracy > best, "{what}: FedAvg {fedavg:?}");
     }
+    let none = FederatedConfig {
+        rounds: 0,
+        ..base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw)
+    };
+    assert!(
+        pollster::block_on(run_federated(&none, None))
+            .expect("run")
+            .fedavg
+            .is_none()
+    );
     // what cannot merge is refused by name
     let refused = |config: FederatedConfig| {
         config

@@ -339,28 +339,39 @@ impl ModuleMapper for Assign<'_> {
 impl Loaded {
     /// Loads the weights into `model` (built from `self.header.config`), by name.
     pub fn assign<M: Module>(&self, model: M, device: &Device) -> Result<M> {
-        let mut assign = Assign {
-            path: ModulePath::default(),
-            tensors: &self.tensors,
-            device: device.clone(),
-            used: 0,
-            error: None,
-        };
-        let model = model.map(&mut assign);
-        if let Some(err) = assign.error {
-            return Err(err);
-        }
-        if assign.used != self.tensors.len() {
-            let mut known = Collect::default();
-            model.visit(&mut known);
-            let names: Vec<&String> = known.tensors.iter().map(|(n, _, _)| n).collect();
-            let extra: Vec<&String> = self.tensors.keys().filter(|k| !names.contains(k)).collect();
-            return Err(Error::checkpoint(format!(
-                "unexpected tensors {extra:?} for this config"
-            )));
-        }
-        Ok(model)
+        assign_named(model, &self.tensors, device)
     }
+}
+
+/// `model` with every parameter replaced by the tensor of the same name in `tensors` (name →
+/// shape and values, as [`named_tensors`] gives them), checking that every name is known and
+/// every shape matches.
+pub fn assign_named<M: Module>(
+    model: M,
+    tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    device: &Device,
+) -> Result<M> {
+    let mut assign = Assign {
+        path: ModulePath::default(),
+        tensors,
+        device: device.clone(),
+        used: 0,
+        error: None,
+    };
+    let model = model.map(&mut assign);
+    if let Some(err) = assign.error {
+        return Err(err);
+    }
+    if assign.used != tensors.len() {
+        let mut known = Collect::default();
+        model.visit(&mut known);
+        let names: Vec<&String> = known.tensors.iter().map(|(n, _, _)| n).collect();
+        let extra: Vec<&String> = tensors.keys().filter(|k| !names.contains(k)).collect();
+        return Err(Error::checkpoint(format!(
+            "unexpected tensors {extra:?} for this config"
+        )));
+    }
+    Ok(model)
 }
 
 #[cfg(test)]

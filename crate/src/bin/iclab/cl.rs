@@ -119,6 +119,14 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                     "  sent: {} numbers per class, {} once",
                     result.numbers_per_class, result.numbers_shared
                 ));
+                if let Some(f) = &result.fedavg {
+                    out.push_str(&format!(
+                        "\n  FedAvg of the MLP, {} rounds: {}; sent: {} numbers per client per round",
+                        f.rounds,
+                        pct(f.scores.accuracy),
+                        f.numbers_per_round
+                    ));
+                }
                 out
             });
         }

@@ -5,13 +5,21 @@
 //! union of the classes before the merge, the merged learner's, and a joint learner's that read
 //! every client's data (the ceiling), each overall and per class, with the numbers a client
 //! sends per class. The three learners merge exactly, so merged and joint agree up to rounding:
-//! the run reports the largest difference of their scores as its evidence.
+//! the run reports the largest difference of their scores as its evidence. Against them, FedAvg
+//! (McMahan et al. 2017) of the run's MLP trained the ordinary way: every round each client
+//! trains the global network on its own classes for `iterationsPerTask` steps (Adam, batches of
+//! `batchSize`), and the global network becomes the clients' example-weighted average.
 
 use burn::module::Module;
 use serde::{Deserialize, Serialize};
 
-use super::learner::embed_set;
-use super::{ClConfig, Embedding, StrategyKind};
+use std::collections::BTreeMap;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::learner::{embed_set, pretrain};
+use super::{ClConfig, Embedding, StrategyKind, tensors};
 use crate::continual::data::Dataset;
 use crate::continual::digits::Digits;
 use crate::continual::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
@@ -22,6 +30,8 @@ use crate::{Error, Result};
 
 /// Clients of a federated run.
 pub const CLIENTS: Field = Field::int("clients", 2, 8);
+/// FedAvg's rounds of local training and averaging (0: no FedAvg).
+pub const ROUNDS: Field = Field::int("rounds", 0, 1000);
 
 /// How the classes are dealt to the clients.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +59,9 @@ pub struct FederatedConfig {
     pub clients: u32,
     /// Default: disjoint.
     pub split: ClientSplit,
+    /// FedAvg of the MLP: rounds of `iterationsPerTask` local steps per client, each followed by
+    /// averaging; 0 leaves FedAvg out. Default: 5.
+    pub rounds: u32,
 }
 
 impl Default for FederatedConfig {
@@ -60,6 +73,7 @@ impl Default for FederatedConfig {
             },
             clients: 3,
             split: ClientSplit::Disjoint,
+            rounds: 5,
         }
     }
 }
@@ -74,6 +88,7 @@ impl FederatedConfig {
     pub fn validate(&self) -> Result<()> {
         self.run.validate().map_err(|e| e.within("run"))?;
         CLIENTS.check_u32(self.clients)?;
+        ROUNDS.check_u32(self.rounds)?;
         if !matches!(
             self.run.strategy,
             StrategyKind::Ncm | StrategyKind::Slda | StrategyKind::Analytic
@@ -157,6 +172,19 @@ pub struct FederatedResult {
     /// shared covariance).
     pub numbers_per_class: u64,
     pub numbers_shared: u64,
+    /// FedAvg of the MLP on the same clients, unless `rounds` is 0.
+    pub fedavg: Option<FedAvgResult>,
+}
+
+/// FedAvg's global network after its last round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FedAvgResult {
+    pub scores: Scores,
+    pub rounds: u32,
+    /// Numbers (f32) each client sends per round: every weight of the network.
+    pub numbers_per_round: u64,
 }
 
 /// A host learner that merges.
@@ -271,8 +299,9 @@ pub async fn run_federated(
         }
         _ => None,
     };
-    let train = embed_set(embed.as_ref(), &train, &compute.infer).await?;
-    let test = embed_set(embed.as_ref(), &test, &compute.infer).await?;
+    let (raw_train, raw_test) = (train, test);
+    let train = embed_set(embed.as_ref(), &raw_train, &compute.infer).await?;
+    let test = embed_set(embed.as_ref(), &raw_test, &compute.infer).await?;
     let batch = run.batch_size as usize;
 
     let mut clients: Vec<Client> = Vec::with_capacity(shares.len());
@@ -328,6 +357,11 @@ pub async fn run_federated(
         }
         _ => (d + 1, 0),
     };
+    let fedavg = if config.rounds == 0 {
+        None
+    } else {
+        Some(fed_avg(config, &raw_train, &raw_test, &shares, &compute).await?)
+    };
     Ok(FederatedResult {
         classes: classes as u32,
         features: train.dim as u32,
@@ -337,5 +371,53 @@ pub async fn run_federated(
         merge_error,
         numbers_per_class,
         numbers_shared,
+        fedavg,
+    })
+}
+
+/// FedAvg of the run's MLP on the raw inputs: `rounds` of local training from the global
+/// network, each client on its own classes, then the example-weighted average of the clients'
+/// weights.
+async fn fed_avg(
+    config: &FederatedConfig,
+    train: &Dataset,
+    test: &Dataset,
+    shares: &[Vec<u32>],
+    compute: &device::Compute,
+) -> Result<FedAvgResult> {
+    let run = &config.run;
+    let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
+    let cfg = MlpConfig::new(train.dim, train.classes).with_hidden(hidden);
+    let mut global =
+        crate::model::seeded_on_cpu(&compute.train, u64::from(run.seed), |cpu| cfg.init(cpu));
+    let mut rng = StdRng::seed_from_u64(u64::from(run.seed) ^ 0xFEDA_0000);
+    let data: Vec<Dataset> = shares.iter().map(|s| train.with_classes(s)).collect();
+    let total: usize = data.iter().map(Dataset::len).sum();
+    let mut numbers = 0;
+    for _ in 0..config.rounds {
+        let mut sum: BTreeMap<String, (Vec<usize>, Vec<f32>)> = BTreeMap::new();
+        for d in &data {
+            let local = pretrain(global.clone(), d, run, compute, &mut rng)?;
+            let weight = d.len() as f32 / total.max(1) as f32;
+            let named = crate::icl::checkpoint::named_tensors(&local).await?;
+            numbers = named.iter().map(|(_, _, v)| v.len() as u64).sum();
+            for (name, shape, values) in named {
+                let entry = sum
+                    .entry(name)
+                    .or_insert_with(|| (shape, vec![0.0; values.len()]));
+                for (acc, v) in entry.1.iter_mut().zip(values) {
+                    *acc += weight * v;
+                }
+            }
+        }
+        global = crate::icl::checkpoint::assign_named(global, &sum, &compute.train)?;
+    }
+    let (x, _) = tensors(test, &compute.train);
+    let logits = device::read_f32(global.valid().forward(x), "FedAvg's predictions").await?;
+    let scores: Vec<f64> = logits.into_iter().map(f64::from).collect();
+    Ok(FedAvgResult {
+        scores: score(&scores, test),
+        rounds: config.rounds,
+        numbers_per_round: numbers,
     })
 }

@@ -163,8 +163,9 @@ pub(super) async fn build(
     })
 }
 
-/// Trains a classifier on one task (the "learned" embedding) for `iterationsPerTask` steps.
-fn pretrain(
+/// Trains a classifier on one task (the "learned" embedding; a federated client's round) for
+/// `iterationsPerTask` steps, with a fresh Adam.
+pub(super) fn pretrain(
     mut model: Mlp,
     data: &Dataset,
     config: &ClConfig,
