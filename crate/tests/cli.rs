@@ -925,7 +925,7 @@ fn cl_federated_merges_clients_and_names_what_cannot_merge() {
         "cl",
         "federated",
         "--set",
-        "run.strategy=slda",
+        "learner=slda",
         "--set",
         "clients=2",
     ]);
@@ -936,7 +936,7 @@ fn cl_federated_merges_clients_and_names_what_cannot_merge() {
     assert!(r["mergeError"].as_f64().expect("number") < 1e-6);
     assert_eq!(r["numbersShared"], 4, "SLDA's 2×2 covariance");
     assert_eq!(r["fedavg"]["rounds"], 5);
-    let (code, _, stderr) = iclab(&["cl", "federated", "--set", "run.strategy=ewc"]);
+    let (code, _, stderr) = iclab(&["cl", "federated", "--set", "learner=ewc"]);
     assert_ne!(code, 0);
-    assert!(stderr.contains("`run.strategy`"), "{stderr}");
+    assert!(stderr.contains("`learner`"), "{stderr}");
 }

@@ -536,14 +536,16 @@ fn same_seed_same_run_and_bad_configs_are_typed() {
 /// overlapping shares, raw or frozen features.
 #[test]
 fn clients_that_learn_apart_merge_into_the_joint_learner() {
-    use iclab::continual::run::federated::{ClientSplit, FederatedConfig, run_federated};
-    let base = |strategy, split, embedding| FederatedConfig {
+    use iclab::continual::run::federated::{
+        ClientSplit, FederatedConfig, MergeLearner, run_federated,
+    };
+    let base = |learner, split, embedding| FederatedConfig {
+        learner,
         run: ClConfig {
             dataset: DataConfig::TwoD(TwoDConfig {
                 classes: 8,
                 ..TwoDConfig::default()
             }),
-            strategy,
             embedding,
             features: 64,
             ..ClConfig::default()
@@ -552,23 +554,23 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
         split,
         ..FederatedConfig::default()
     };
-    for (strategy, split, embedding) in [
-        (StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw),
-        (StrategyKind::Slda, ClientSplit::Overlapping, Embedding::Raw),
+    for (learner, split, embedding) in [
+        (MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Raw),
+        (MergeLearner::Slda, ClientSplit::Overlapping, Embedding::Raw),
         (
-            StrategyKind::Analytic,
+            MergeLearner::Analytic,
             ClientSplit::Disjoint,
             Embedding::Raw,
         ),
         (
-            StrategyKind::Ncm,
+            MergeLearner::Ncm,
             ClientSplit::Overlapping,
             Embedding::Frozen,
         ),
     ] {
-        let config = base(strategy, split, embedding);
+        let config = base(learner, split, embedding);
         let r = pollster::block_on(run_federated(&config, None)).expect("run");
-        let what = format!("{strategy:?} {split:?} {embedding:?}");
+        let what = format!("{learner:?} {split:?} {embedding:?}");
         assert_eq!(r.clients.len(), 4, "{what}");
         for c in &r.clients {
             let share = c.classes.len() as f64 / 8.0;
@@ -603,7 +605,7 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
     }
     let none = FederatedConfig {
         rounds: 0,
-        ..base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw)
+        ..base(MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Raw)
     };
     assert!(
         pollster::block_on(run_federated(&none, None))
@@ -619,15 +621,15 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
             .field()
             .map(str::to_owned)
     };
-    let mut replay = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
-    replay.run.strategy = StrategyKind::Replay;
+    let mut replay = base(MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    replay.run.strategy = StrategyKind::Replay; // the learner is `learner`, not the run's
     assert_eq!(refused(replay).as_deref(), Some("run.strategy"));
-    let learned = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Learned);
+    let learned = base(MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Learned);
     assert_eq!(refused(learned).as_deref(), Some("run.embedding"));
-    let mut many = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    let mut many = base(MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Raw);
     many.clients = 9;
     assert_eq!(refused(many).as_deref(), Some("clients"));
-    let mut few_classes = base(StrategyKind::Ncm, ClientSplit::Disjoint, Embedding::Raw);
+    let mut few_classes = base(MergeLearner::Ncm, ClientSplit::Disjoint, Embedding::Raw);
     few_classes.run.dataset = DataConfig::TwoD(TwoDConfig {
         classes: 3,
         ..TwoDConfig::default()

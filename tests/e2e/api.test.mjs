@@ -525,6 +525,43 @@ test("inference costs: a growing cache for the transformer, a fixed state for th
   assert.ok(out.same, "catalog() equals CATALOG");
 });
 
+test("runFederated: clients learn apart and merge into the joint learner; what cannot merge is named", async () => {
+  const out = await page.evaluate(async () => {
+    const r = await window.iclab.runFederated({
+      learner: "slda",
+      run: { dataset: { kind: "two_d", classes: 6, perClass: 60 } },
+      clients: 3,
+      rounds: 2,
+    });
+    const errors = [];
+    for (const config of [
+      { learner: "ewc" },
+      { run: { strategy: "ewc" } },
+      { clients: 9 },
+      { run: { embedding: "learned" } },
+    ]) {
+      try {
+        await window.iclab.runFederated(config);
+        errors.push(null);
+      } catch (e) {
+        errors.push([e instanceof window.iclab.IclabError, e.code, e.field]);
+      }
+    }
+    return { r, errors };
+  });
+  assert.equal(out.r.clients.length, 3);
+  for (const c of out.r.clients) assert.ok(c.scores.accuracy <= 2 / 6 + 1e-9, JSON.stringify(c));
+  assert.deepEqual(out.r.merged, out.r.joint, "an exact merge");
+  assert.ok(out.r.mergeError < 1e-6);
+  assert.equal(out.r.fedavg.rounds, 2);
+  assert.deepEqual(out.errors, [
+    [true, "invalid_config", "learner"],
+    [true, "invalid_config", "run.strategy"],
+    [true, "invalid_config", "clients"],
+    [true, "invalid_config", "run.embedding"],
+  ]);
+});
+
 test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
   const out = await page.evaluate(async () => {
     const base = {

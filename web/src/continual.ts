@@ -10,6 +10,8 @@ import type {
   ContinualConfig,
   ContinualResult,
   ContinualTrainOptions,
+  FederatedConfig,
+  FederatedResult,
   Trained,
 } from "./types.js";
 
@@ -21,6 +23,25 @@ export async function runContinual(
   const checked = plain("config", config);
   const { signal } = cancellable("options", options);
   return client().call({ op: "continualRun", config: checked }, { signal });
+}
+
+/**
+ * Learn apart, merge together: clients each learn their share of the classes with a prototype
+ * learner (`learner`: ncm, slda or analytic), then merge into the learner that read all
+ * their data; FedAvg of the run's MLP beside it (`rounds`).
+ *
+ * ```ts
+ * const r = await runFederated({ learner: "slda", clients: 4 });
+ * console.log(r.clients.map((c) => c.scores.accuracy), r.merged.accuracy, r.fedavg?.scores.accuracy);
+ * ```
+ */
+export async function runFederated(
+  config: FederatedConfig = {},
+  options: Cancellable = {},
+): Promise<FederatedResult> {
+  const checked = plain("config", config);
+  const { signal } = cancellable("options", options);
+  return client().call({ op: "federatedRun", config: checked }, { signal });
 }
 
 /**

@@ -30,7 +30,7 @@ export {
   loadSession,
   readCurves,
 } from "./session.js";
-export { ContinualRun, runContinual, startContinual } from "./continual.js";
+export { ContinualRun, runContinual, runFederated, startContinual } from "./continual.js";
 export { ClassifyRun, startClassify } from "./classify.js";
 
 /** Whether WebGPU is usable here, and if not, why. */

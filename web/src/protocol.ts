@@ -14,6 +14,7 @@ import type {
   ClassifyReport,
   ContinualResult,
   DeviceInfo,
+  FederatedResult,
   Diagnostics,
   Evaluation,
   InferenceCost,
@@ -44,6 +45,7 @@ export interface Operations {
   inferenceCost: { args: { config: Plain; tokens: number }; result: InferenceCost };
   readCurves: { args: { curves: Plain; dims: number }; result: Reading | null };
   continualRun: { args: { config: Plain }; result: ContinualResult };
+  federatedRun: { args: { config: Plain }; result: FederatedResult };
   continualCreate: { args: { config: Plain }; result: { id: number; result: ContinualResult } };
   continualAdvance: { args: { run: number; steps: number }; result: ContinualResult };
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };

@@ -142,6 +142,10 @@ export type ContinualStrategy = core.StrategyKind;
 /** A continual run so far: accuracy matrix, curves, stability gaps, metrics once done. */
 export type ContinualResult = core.ClResult;
 export type ContinualMetrics = core.Metrics;
+/** Learn apart, merge together (`runFederated`): the learner, the data and features in `run` (a continual run's config), the clients and their split. Every field is optional. */
+export type FederatedConfig = Input<core.FederatedConfig>;
+/** Each client's accuracy before the merge, the merged and the joint learner's, FedAvg's. */
+export type FederatedResult = core.FederatedResult;
 
 /**
  * Stops a long call early: when `signal` fires, the call rejects with code `aborted` at its next

@@ -153,6 +153,13 @@ const handlers: Handlers = {
     const asset = await assetFor(r.config);
     return wasm.continualRun(r.config, asset, live(r.id));
   },
+  // a federated config holds a continual run's config (and its dataset) under `run`
+  federatedRun: async (r) =>
+    wasm.federatedRun(
+      r.config,
+      await assetFor((r.config as { run?: unknown } | null)?.run),
+      live(r.id),
+    ),
   continualCreate: async (r) => wasm.continualCreate(r.config, await assetFor(r.config)),
   continualAdvance: (r) => wasm.continualAdvance(r.run, r.steps, live(r.id)),
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),

@@ -183,6 +183,14 @@ fn typescript() -> String {
         metrics::DipKind,
         metrics::BoundaryMetrics,
         run::Boundary,
+        // learn apart, merge together
+        run::federated::FederatedConfig,
+        run::federated::ClientSplit,
+        run::federated::MergeLearner,
+        run::federated::FederatedResult,
+        run::federated::ClientResult,
+        run::federated::ClassScores,
+        run::federated::FedAvgResult,
         // the catalog
         Catalog,
         IclCatalog,

@@ -8,6 +8,7 @@ use super::input::json_text;
 use super::registry::Registry;
 use super::{count, to_plain};
 use crate::continual::digits::Digits;
+use crate::continual::run::federated::{FederatedConfig, run_federated_paced};
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::pace::Pace;
 use crate::{Error, Result};
@@ -41,6 +42,24 @@ pub async fn continual_run(
         let digits = digits_for(&config, digits)?;
         let mut pace = Pace::of_call(call);
         to_plain(&crate::continual::run::run_paced(&config, digits.as_ref(), &mut pace).await?)
+    };
+    run().await.map_err(to_js)
+}
+
+/// Learn apart, merge together (`FederatedConfig` schema): each client's accuracy before the
+/// merge, the merged and the joint learner's, FedAvg's; the digits asset when `run.dataset`
+/// needs it.
+#[wasm_bindgen(js_name = federatedRun)]
+pub async fn federated_run(
+    config: JsValue,
+    digits: Option<Vec<u8>>,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let run = async || -> Result<JsValue> {
+        let config = FederatedConfig::from_json(&json_text("config", &config)?)?;
+        let digits = digits_for(&config.run, digits)?;
+        let mut pace = Pace::of_call(call);
+        to_plain(&run_federated_paced(&config, digits.as_ref(), &mut pace).await?)
     };
     run().await.map_err(to_js)
 }

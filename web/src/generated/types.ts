@@ -1908,6 +1908,113 @@ export type Boundary = {
 };
 
 /**
+ * A federated run's settings: the learner, the data and features of a continual run, the
+ * clients and their split.
+ */
+export type FederatedConfig = {
+  /**
+   * What every client learns with. Default: ncm.
+   */
+  learner: MergeLearner,
+  /**
+   * The data and the features, as a continual run's config: `dataset`, `embedding` (raw or
+   * frozen), `features` and `ridge` (analytic), `hidden`, `learningRate`, `batchSize` and
+   * `iterationsPerTask` (FedAvg's MLP), `device`, `seed`; its stream and strategy settings
+   * are not used. Default: 2-D blobs of 6 classes.
+   */
+  run: ClConfig,
+  /**
+   * 2 to 8. Default: 3.
+   */
+  clients: number,
+  /**
+   * Default: disjoint.
+   */
+  split: ClientSplit,
+  /**
+   * FedAvg of the MLP: rounds of `iterationsPerTask` local steps per client, each followed by
+   * averaging; 0 leaves FedAvg out. Default: 5.
+   */
+  rounds: number,
+};
+
+/**
+ * How the classes are dealt to the clients.
+ */
+export type ClientSplit = "disjoint" | "overlapping";
+
+/**
+ * The learners that merge exactly.
+ */
+export type MergeLearner = "ncm" | "slda" | "analytic";
+
+export type FederatedResult = {
+  classes: number,
+  /**
+   * Features the learner reads (2 raw 2-D points, the embedding's width, …).
+   */
+  features: number,
+  clients: Array<ClientResult>,
+  /**
+   * Every client's learner merged into one.
+   */
+  merged: ClassScores,
+  /**
+   * One learner that read every client's data: the ceiling.
+   */
+  joint: ClassScores,
+  /**
+   * The largest difference between the merged and the joint learner's scores on the test set
+   * (exact merges: rounding only).
+   */
+  mergeError: number,
+  /**
+   * Numbers (f32) a client sends per class it learned, and once whatever its classes (SLDA's
+   * shared covariance).
+   */
+  numbersPerClass: number,
+  numbersShared: number,
+  /**
+   * FedAvg of the MLP on the same clients, unless `rounds` is 0.
+   */
+  fedavg: FedAvgResult | null,
+};
+
+/**
+ * One client before the merge.
+ */
+export type ClientResult = {
+  /**
+   * The classes it learned.
+   */
+  classes: Array<number>,
+  scores: ClassScores,
+};
+
+/**
+ * Accuracy overall and per class on the test set of every class.
+ */
+export type ClassScores = {
+  accuracy: number,
+  /**
+   * One per class.
+   */
+  perClass: Array<number>,
+};
+
+/**
+ * FedAvg's global network after its last round.
+ */
+export type FedAvgResult = {
+  scores: ClassScores,
+  rounds: number,
+  /**
+   * Numbers (f32) each client sends per round: every weight of the network.
+   */
+  numbersPerRound: number,
+};
+
+/**
  * Everything above.
  */
 export type Catalog = {

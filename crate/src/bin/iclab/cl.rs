@@ -98,7 +98,7 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                 let mut out = format!(
                     "{} clients, {:?} on {} features, {} classes (accuracy on all of them):\n",
                     result.clients.len(),
-                    fed.run.strategy,
+                    fed.learner,
                     result.features,
                     result.classes
                 );

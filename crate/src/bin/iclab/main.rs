@@ -10,7 +10,7 @@
 //! iclab classify train --classes 1024 --burstiness 2 --steps 5000 --json
 //! iclab classify sweep --sweep-burstiness 1,2,4 --sweep-classes 16,64,256,1024 --out phase.json
 //! iclab cl run --config cl.json --strategy replay --json
-//! iclab cl federated --set run.strategy=slda --set clients=4 --json
+//! iclab cl federated --set learner=slda --set clients=4 --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
 

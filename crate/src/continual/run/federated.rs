@@ -19,12 +19,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::learner::{embed_set, pretrain};
-use super::{ClConfig, Embedding, StrategyKind, tensors};
+use super::{ClConfig, Embedding, tensors};
 use crate::continual::data::Dataset;
 use crate::continual::digits::Digits;
 use crate::continual::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
 use crate::device;
 use crate::model::mlp::MlpConfig;
+use crate::pace::Pace;
 use crate::schema::Field;
 use crate::{Error, Result};
 
@@ -45,15 +46,32 @@ pub enum ClientSplit {
     Overlapping,
 }
 
-/// A federated run's settings: the learner and data of a continual run, the clients and their
-/// split.
+/// The learners that merge exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MergeLearner {
+    /// Nearest class mean.
+    #[default]
+    Ncm,
+    /// Streaming linear discriminant analysis.
+    Slda,
+    /// The analytic (ridge) head on a shared random expansion.
+    Analytic,
+}
+
+/// A federated run's settings: the learner, the data and features of a continual run, the
+/// clients and their split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct FederatedConfig {
-    /// The dataset, the learner (`strategy`: ncm, slda or analytic), its embedding (raw or
-    /// frozen), `features`, `ridge`, `hidden`, `batchSize`, `device` and `seed`; the stream's
-    /// settings are not used. Default: NCM on 2-D blobs of 6 classes.
+    /// What every client learns with. Default: ncm.
+    pub learner: MergeLearner,
+    /// The data and the features, as a continual run's config: `dataset`, `embedding` (raw or
+    /// frozen), `features` and `ridge` (analytic), `hidden`, `learningRate`, `batchSize` and
+    /// `iterationsPerTask` (FedAvg's MLP), `device`, `seed`; its stream and strategy settings
+    /// are not used. Default: 2-D blobs of 6 classes.
     pub run: ClConfig,
     /// 2 to 8. Default: 3.
     pub clients: u32,
@@ -67,10 +85,8 @@ pub struct FederatedConfig {
 impl Default for FederatedConfig {
     fn default() -> Self {
         Self {
-            run: ClConfig {
-                strategy: StrategyKind::Ncm,
-                ..ClConfig::default()
-            },
+            learner: MergeLearner::Ncm,
+            run: ClConfig::default(),
             clients: 3,
             split: ClientSplit::Disjoint,
             rounds: 5,
@@ -89,14 +105,11 @@ impl FederatedConfig {
         self.run.validate().map_err(|e| e.within("run"))?;
         CLIENTS.check_u32(self.clients)?;
         ROUNDS.check_u32(self.rounds)?;
-        if !matches!(
-            self.run.strategy,
-            StrategyKind::Ncm | StrategyKind::Slda | StrategyKind::Analytic
-        ) {
+        if self.run.strategy != ClConfig::default().strategy {
             return Err(Error::invalid(
                 "run.strategy",
                 format!(
-                    "`{}` does not merge: a federated run takes ncm, slda or analytic",
+                    "is not used by a federated run (`{}` given): its learner is `learner` (ncm, slda or analytic)",
                     self.run.strategy.name()
                 ),
             ));
@@ -137,7 +150,7 @@ impl FederatedConfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct Scores {
+pub struct ClassScores {
     pub accuracy: f64,
     /// One per class.
     pub per_class: Vec<f64>,
@@ -150,7 +163,7 @@ pub struct Scores {
 pub struct ClientResult {
     /// The classes it learned.
     pub classes: Vec<u32>,
-    pub scores: Scores,
+    pub scores: ClassScores,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,9 +175,9 @@ pub struct FederatedResult {
     pub features: u32,
     pub clients: Vec<ClientResult>,
     /// Every client's learner merged into one.
-    pub merged: Scores,
+    pub merged: ClassScores,
     /// One learner that read every client's data: the ceiling.
-    pub joint: Scores,
+    pub joint: ClassScores,
     /// The largest difference between the merged and the joint learner's scores on the test set
     /// (exact merges: rounding only).
     pub merge_error: f64,
@@ -181,7 +194,7 @@ pub struct FederatedResult {
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FedAvgResult {
-    pub scores: Scores,
+    pub scores: ClassScores,
     pub rounds: u32,
     /// Numbers (f32) each client sends per round: every weight of the network.
     pub numbers_per_round: u64,
@@ -195,16 +208,16 @@ enum Client {
 }
 
 impl Client {
-    fn new(config: &ClConfig, dim: usize, classes: usize) -> Self {
-        match config.strategy {
-            StrategyKind::Slda => Self::Slda(StreamingLda::new(dim, classes)),
-            StrategyKind::Analytic => Self::Analytic(AnalyticHead::new(
+    fn new(learner: MergeLearner, config: &ClConfig, dim: usize, classes: usize) -> Self {
+        match learner {
+            MergeLearner::Ncm => Self::Ncm(NearestClassMean::new(dim, classes)),
+            MergeLearner::Slda => Self::Slda(StreamingLda::new(dim, classes)),
+            MergeLearner::Analytic => Self::Analytic(AnalyticHead::new(
                 config.features as usize,
                 classes,
                 config.ridge,
                 u64::from(config.seed),
             )),
-            _ => Self::Ncm(NearestClassMean::new(dim, classes)),
         }
     }
 
@@ -244,7 +257,7 @@ impl Client {
 }
 
 /// Accuracy overall and per class of `scores` (`[n, classes]`) on `data`.
-fn score(scores: &[f64], data: &Dataset) -> Scores {
+fn score(scores: &[f64], data: &Dataset) -> ClassScores {
     let classes = data.classes;
     let (mut right, mut seen) = (vec![0u32; classes], vec![0u32; classes]);
     for (i, row) in scores.chunks(classes).enumerate() {
@@ -258,7 +271,7 @@ fn score(scores: &[f64], data: &Dataset) -> Scores {
         seen[label] += 1;
         right[label] += u32::from(best == Some(label));
     }
-    Scores {
+    ClassScores {
         accuracy: f64::from(right.iter().sum::<u32>()) / data.len().max(1) as f64,
         per_class: right
             .iter()
@@ -278,6 +291,15 @@ fn score(scores: &[f64], data: &Dataset) -> Scores {
 pub async fn run_federated(
     config: &FederatedConfig,
     digits: Option<&Digits>,
+) -> Result<FederatedResult> {
+    run_federated_paced(config, digits, &mut Pace::free()).await
+}
+
+/// [`run_federated`] that gives way (and may be cancelled) between clients and training steps.
+pub async fn run_federated_paced(
+    config: &FederatedConfig,
+    digits: Option<&Digits>,
+    pace: &mut Pace,
 ) -> Result<FederatedResult> {
     config.validate()?;
     let run = &config.run;
@@ -306,7 +328,8 @@ pub async fn run_federated(
 
     let mut clients: Vec<Client> = Vec::with_capacity(shares.len());
     for share in &shares {
-        let mut client = Client::new(run, train.dim, classes);
+        pace.tick().await?;
+        let mut client = Client::new(config.learner, run, train.dim, classes);
         // the analytic heads share the first client's random expansion (each would otherwise
         // draw its own from its first batch, and those do not merge)
         if let (Client::Analytic(head), Some(Client::Analytic(first))) =
@@ -332,7 +355,7 @@ pub async fn run_federated(
     }
     let merged_scores = first.scores(&test);
 
-    let mut joint = Client::new(run, train.dim, classes);
+    let mut joint = Client::new(config.learner, run, train.dim, classes);
     if let (Client::Analytic(head), Client::Analytic(shared)) = (&mut joint, &*first) {
         *head = head.clone().sharing_expansion(shared)?;
     }
@@ -349,18 +372,18 @@ pub async fn run_federated(
         .fold(0.0, f64::max);
 
     let d = train.dim as u64;
-    let (numbers_per_class, numbers_shared) = match run.strategy {
-        StrategyKind::Slda => (d + 1, d * d),
-        StrategyKind::Analytic => {
+    let (numbers_per_class, numbers_shared) = match config.learner {
+        MergeLearner::Ncm => (d + 1, 0),
+        MergeLearner::Slda => (d + 1, d * d),
+        MergeLearner::Analytic => {
             let f = u64::from(run.features);
             (f * f + f, 0)
         }
-        _ => (d + 1, 0),
     };
     let fedavg = if config.rounds == 0 {
         None
     } else {
-        Some(fed_avg(config, &raw_train, &raw_test, &shares, &compute).await?)
+        Some(fed_avg(config, &raw_train, &raw_test, &shares, &compute, pace).await?)
     };
     Ok(FederatedResult {
         classes: classes as u32,
@@ -384,6 +407,7 @@ async fn fed_avg(
     test: &Dataset,
     shares: &[Vec<u32>],
     compute: &device::Compute,
+    pace: &mut Pace,
 ) -> Result<FedAvgResult> {
     let run = &config.run;
     let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
@@ -397,7 +421,7 @@ async fn fed_avg(
     for _ in 0..config.rounds {
         let mut sum: BTreeMap<String, (Vec<usize>, Vec<f32>)> = BTreeMap::new();
         for d in &data {
-            let local = pretrain(global.clone(), d, run, compute, &mut rng)?;
+            let local = pretrain(global.clone(), d, run, compute, &mut rng, pace).await?;
             let weight = d.len() as f32 / total.max(1) as f32;
             let named = crate::icl::checkpoint::named_tensors(&local).await?;
             numbers = named.iter().map(|(_, _, v)| v.len() as u64).sum();

@@ -16,6 +16,7 @@ use crate::continual::scenarios::Stream;
 use crate::continual::strategies::{Recipe, Shape, Strategy};
 use crate::device::{self, Compute};
 use crate::model::mlp::{Mlp, MlpConfig};
+use crate::pace::Pace;
 
 /// Logit added to the classes outside an example's task when the stream is multi-head.
 const OTHER_HEAD: f32 = -1e9;
@@ -132,7 +133,15 @@ pub(super) async fn build(
             Embedding::Frozen => Some(mlp(classes).valid()),
             Embedding::Learned => {
                 let first = &stream.tasks[stream.order[0]];
-                let trained = pretrain(mlp(classes), &first.train, config, compute, rng)?;
+                let trained = pretrain(
+                    mlp(classes),
+                    &first.train,
+                    config,
+                    compute,
+                    rng,
+                    &mut Pace::free(),
+                )
+                .await?;
                 Some(trained.valid())
             }
         };
@@ -164,17 +173,19 @@ pub(super) async fn build(
 }
 
 /// Trains a classifier on one task (the "learned" embedding; a federated client's round) for
-/// `iterationsPerTask` steps, with a fresh Adam.
-pub(super) fn pretrain(
+/// `iterationsPerTask` steps, with a fresh Adam; `pace` may stop it or give way between steps.
+pub(super) async fn pretrain(
     mut model: Mlp,
     data: &Dataset,
     config: &ClConfig,
     compute: &Compute,
     rng: &mut StdRng,
+    pace: &mut Pace,
 ) -> Result<Mlp> {
     let mut optim = AdamConfig::new().init();
     let ce = CrossEntropyLossConfig::new().init(&compute.train);
     for _ in 0..config.iterations_per_task {
+        pace.tick().await?;
         let batch = sample(data, config.batch_size as usize, rng);
         let (x, y) = tensors(&batch, &compute.train);
         let loss = ce.forward(model.forward(x), y);

@@ -117,12 +117,13 @@ pub enum ClCommand {
     /// streaming LDA or the analytic head, then merge; prints each client's accuracy on all the
     /// classes before the merge, the merged and the joint learner's (`--json`: one object).
     Federated {
-        /// JSON config: `run` (a continual run's config: dataset, strategy ncm | slda |
-        /// analytic, embedding raw | frozen, features, ridge, hidden, batchSize, device, seed),
-        /// `clients` (2–8), `split` (disjoint | overlapping); omitted keys take defaults.
+        /// JSON config: `learner` (ncm | slda | analytic), `run` (a continual run's config for
+        /// the data and features: dataset, embedding raw | frozen, features, ridge, hidden,
+        /// learningRate, batchSize, iterationsPerTask, device, seed), `clients` (2–8), `split`
+        /// (disjoint | overlapping), `rounds` (FedAvg); omitted keys take defaults.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Any config key by its JSON name, `key=value` (`clients=4`, `run.strategy=slda`).
+        /// Any config key by its JSON name, `key=value` (`clients=4`, `learner=slda`).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
         /// The digits asset, for `run.dataset.kind = digits` (default: web/data/digits.bin).
