@@ -20,6 +20,11 @@ export const MODEL_NAMES = Object.fromEntries(
 /** What a config that leaves a setting out gets. */
 export const DEFAULTS = CATALOG.icl.defaults;
 
+/** The layers, width and heads of size `preset` of backbone `model` (undefined for an unknown one). */
+export function presetShape(model: string, preset: string) {
+  return CATALOG.icl.models.find((m) => m.kind === model)?.presets[preset];
+}
+
 let manifest: Promise<Manifest> | null = null;
 
 /** Fetched once per page; a missing manifest means no shipped checkpoints. */

@@ -4,7 +4,9 @@
  * paragraphs state the papers' findings as theirs; the sentence read off the curves actually
  * drawn is the core's (`Evaluation.reading`), so the text never claims what the chart contradicts.
  */
-import { CATALOG } from "iclab";
+import { type Backbone, CATALOG } from "iclab";
+import { MODEL_NAMES } from "../../shell/checkpoints.js";
+import { TARGET_ERROR } from "./target.js";
 
 /** Per class: what a visitor should know to read the chart. */
 export const CLASS_TEXT: Record<string, string> = {
@@ -44,4 +46,23 @@ export const CLASS_TEXT: Record<string, string> = {
 /** The class's own paragraph, with its one-line description from the catalog as a fallback. */
 export function classText(kind: string): string {
   return CLASS_TEXT[kind] ?? CATALOG.icl.tasks.find((t) => t.kind === kind)?.description ?? "";
+}
+
+/**
+ * The status line when the page is ready: a loaded model (the visitor's or the shipped one, and
+ * its step), or a blank one and what training it from scratch will show.
+ */
+export function idleText(
+  state: { model: string; tokens: string; task: string; dims: number },
+  loaded: { yours: boolean; step: number } | null,
+): string {
+  if (loaded)
+    return `${loaded.yours ? "Your" : "Shipped"} model loaded, meta-trained for ${loaded.step.toLocaleString("en")} steps. Press Train a blank model to watch one learn.`;
+  const scratch = CATALOG.icl.fromScratch;
+  return (
+    `Press Train to meta-train a blank ${MODEL_NAMES[state.model as Backbone]} on this function class.` +
+    (state.tokens === scratch.tokens && state.task === scratch.task.kind
+      ? ` With paired tokens it usually learns in context within a thousand steps: watch the error with ${2 * state.dims} examples fall to ${TARGET_ERROR}.`
+      : "")
+  );
 }

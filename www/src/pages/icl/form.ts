@@ -3,7 +3,7 @@ import { CATALOG } from "iclab";
 import type { BaselineKind, EvaluateOptions, SessionConfig, SessionInfo } from "iclab";
 import type { StateOf } from "../../shell/state.js";
 import { LABELS } from "../../charts/charts.js";
-import { DEFAULTS, MODEL_NAMES } from "../../shell/checkpoints.js";
+import { DEFAULTS, MODEL_NAMES, presetShape } from "../../shell/checkpoints.js";
 import { el } from "../../shell/dom.js";
 import { BASELINES, taskConfig } from "../../shell/tables.js";
 import type { ICL } from "./table.js";
@@ -71,7 +71,7 @@ export function describeModel(config: SessionInfo["config"]): string {
   const model = config.model ?? DEFAULTS.model;
   const spec = CATALOG.icl.models.find((m) => m.kind === model);
   const presetName = config.preset ?? DEFAULTS.preset;
-  const preset = spec?.presets[presetName];
+  const preset = presetShape(model, presetName);
   const layers = config.layers ?? preset?.layers;
   const width = config.dModel ?? preset?.dModel;
   const shape = layers && width ? `, ${layers} ${spec?.depthUnit ?? "layers"} × ${width} wide` : "";
@@ -88,9 +88,8 @@ export function describeModel(config: SessionInfo["config"]): string {
 export function showModelSettings(form: HTMLFormElement, config: SessionInfo["config"]): void {
   const { kind, ...params } = config.task;
   const shown: Record<string, unknown> = { ...params, task: kind };
-  // a config without its own depth has its preset's
-  const spec = CATALOG.icl.models.find((m) => m.kind === (config.model ?? DEFAULTS.model));
-  const preset = spec?.presets[config.preset ?? DEFAULTS.preset];
+  // a config without its own shape has its preset's
+  const preset = presetShape(config.model ?? DEFAULTS.model, config.preset ?? DEFAULTS.preset);
   shown.layers = config.layers ?? preset?.layers;
   shown.dModel = config.dModel ?? preset?.dModel;
   shown.heads = config.heads ?? preset?.heads;
@@ -111,6 +110,15 @@ export function showModelSettings(form: HTMLFormElement, config: SessionInfo["co
     const input = field(form, name);
     if (input) input.value = String(value);
   }
+}
+
+/** The model settings a size fills in: its layers, width and heads (none for an unknown size). */
+export function sizeShape(
+  model: string,
+  preset: string,
+): Partial<Pick<IclState, "layers" | "dModel" | "heads">> {
+  const shape = presetShape(model, preset);
+  return shape ? { layers: shape.layers, dModel: shape.dModel, heads: shape.heads } : {};
 }
 
 /** The session config the in-context page's settings describe. */

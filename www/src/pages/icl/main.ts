@@ -4,7 +4,6 @@
  * draws them.
  */
 import {
-  CATALOG,
   createSession,
   IclabError,
   loadSession,
@@ -28,10 +27,11 @@ import {
   renderBaselineChecks,
   sessionConfig,
   showModelSettings,
+  sizeShape,
   writeForm,
 } from "./form.js";
 import { IclEvaluation } from "./eval.js";
-import { TARGET_ERROR, TargetWatch } from "./target.js";
+import { TargetWatch } from "./target.js";
 import { showRecorded } from "./recorded.js";
 import { type ModelFile, wireModelFiles } from "./model-file.js";
 import { continueOnCpu, describe, el } from "../../shell/dom.js";
@@ -43,7 +43,7 @@ import {
 } from "../../shell/checkpoints.js";
 import { PlateauView } from "./plateau.js";
 import { LayersView } from "./layers.js";
-import { classText } from "./explain.js";
+import { classText, idleText } from "./explain.js";
 import "../../style.css";
 
 type PropName = keyof typeof PROPS & string;
@@ -248,16 +248,7 @@ async function prepare(): Promise<void> {
     if (s) showDevice(null, s);
     await evaluate();
     if (!page.isCurrent(mine)) return;
-    page.set(
-      "idle",
-      s
-        ? `${uploaded ? "Your" : "Shipped"} model loaded, meta-trained for ${s.initialStep.toLocaleString("en")} steps. Press Train a blank model to watch one learn.`
-        : `Press Train to meta-train a blank ${MODEL_NAMES[page.state.model as Backbone]} on this function class.` +
-            (page.state.tokens === CATALOG.icl.fromScratch.tokens &&
-            page.state.task === CATALOG.icl.fromScratch.task.kind
-              ? ` With paired tokens it usually learns in context within a thousand steps: watch the error with ${2 * page.state.dims} examples fall to ${TARGET_ERROR}.`
-              : ""),
-    );
+    page.set("idle", idleText(page.state, s && { yours: uploaded !== null, step: s.initialStep }));
   } catch (error) {
     if (!page.isCurrent(mine)) return;
     if (uploaded) {
@@ -388,13 +379,8 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
 
 /** A setting changed (the controller has updated the state, the URL and the form). */
 function changed(name: PropName): void {
-  if (name === "preset") {
-    // a size is a shape: it fills the depth, the width and the heads (each still editable)
-    const shape = CATALOG.icl.models.find((m) => m.kind === page.state.model)?.presets[
-      page.state.preset
-    ];
-    if (shape) page.assign({ layers: shape.layers, dModel: shape.dModel, heads: shape.heads });
-  }
+  // a size is a shape: it fills the depth, the width and the heads (each still editable)
+  if (name === "preset") page.assign(sizeShape(page.state.model, page.state.preset));
   if (name === "task") {
     // each class brings the baselines that matter for it, and its own explanation
     page.assign({ baselines: classBaselines(page.state.task) });

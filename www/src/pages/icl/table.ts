@@ -1,5 +1,6 @@
 /** The in-context page's settings: each a URL parameter, bounds and defaults from the catalog. */
 import { CATALOG } from "iclab";
+import { presetShape } from "../../shell/checkpoints.js";
 import type { Table } from "../../shell/state.js";
 import {
   BASELINES,
@@ -18,7 +19,7 @@ const e = icl.evaluation;
 /** The config that learns fastest from a blank model (SessionConfig::from_scratch in crate/src/icl/config.rs). */
 const scratch = icl.fromScratch;
 /** The shape of the preset the from-scratch config starts from (its overrides win). */
-const scratchPreset = icl.models.find((m) => m.kind === scratch.model)?.presets[scratch.preset];
+const scratchPreset = presetShape(scratch.model, scratch.preset);
 
 /** In-context regression (`icl.html`). */
 export const ICL = {

@@ -11,7 +11,7 @@ import {
   type DiversitySweep as Sweep,
   type ResolvedSessionConfig,
 } from "iclab";
-import { MODEL_NAMES } from "../../shell/checkpoints.js";
+import { MODEL_NAMES, presetShape } from "../../shell/checkpoints.js";
 import "../../style.css";
 
 interface Curve {
@@ -222,9 +222,7 @@ function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
 
 function caption(log: Log): string {
   const d = log.evaluation.dims;
-  const preset = CATALOG.icl.models.find((m) => m.kind === log.config.model)?.presets[
-    log.config.preset
-  ];
+  const preset = presetShape(log.config.model, log.config.preset);
   const layers = log.config.layers ?? preset?.layers;
   return (
     `Error vs number of examples k for linear functions in d = ${d} dimensions (normalized: 1 = always answering 0), ` +
