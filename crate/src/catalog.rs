@@ -70,6 +70,8 @@ pub struct Model {
     pub depth_unit: String,
     /// Whether `xlstmRatio` shapes it.
     pub uses_xlstm_ratio: bool,
+    /// Whether `activation` (its MLPs' nonlinearity) shapes it.
+    pub uses_activation: bool,
     pub presets: BTreeMap<String, PresetShape>,
 }
 
@@ -281,6 +283,7 @@ pub fn catalog() -> Catalog {
             short_title: kind.short_title().to_owned(),
             depth_unit: kind.depth_unit().to_owned(),
             uses_xlstm_ratio: kind.uses_xlstm_ratio(),
+            uses_activation: kind.uses_activation(),
             presets: Preset::ALL
                 .into_iter()
                 .map(|p| {

@@ -212,6 +212,11 @@ impl Backbone {
         matches!(self, Self::Xlstm)
     }
 
+    /// Whether `activation` (its MLPs' nonlinearity) shapes it.
+    pub fn uses_activation(self) -> bool {
+        matches!(self, Self::Transformer)
+    }
+
     /// (layers or blocks, width, heads) of a preset. Transformer sizes are SCIENCE.md §1's;
     /// xLSTM sizes keep the width and roughly the parameter count of the transformer of the
     /// same name (tiny: 4 blocks of width 64, ~120k parameters vs ~150k).

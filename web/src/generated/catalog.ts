@@ -140,6 +140,7 @@ export const CATALOG: Catalog = {
         "shortTitle": "transformer",
         "depthUnit": "layers",
         "usesXlstmRatio": false,
+        "usesActivation": true,
         "presets": {
           "small": {
             "layers": 6,
@@ -159,6 +160,7 @@ export const CATALOG: Catalog = {
         "shortTitle": "xLSTM",
         "depthUnit": "blocks",
         "usesXlstmRatio": true,
+        "usesActivation": false,
         "presets": {
           "small": {
             "layers": 6,

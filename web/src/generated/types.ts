@@ -2197,6 +2197,10 @@ export type Model = {
    * Whether `xlstmRatio` shapes it.
    */
   usesXlstmRatio: boolean,
+  /**
+   * Whether `activation` (its MLPs' nonlinearity) shapes it.
+   */
+  usesActivation: boolean,
   presets: { [key in string]: PresetShape },
 };
 

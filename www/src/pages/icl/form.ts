@@ -60,6 +60,11 @@ export function writeForm(
   for (const label of form.querySelectorAll<HTMLElement>("[data-probe-parameter]")) {
     label.hidden = label.querySelector("[name]")?.getAttribute("name") !== parameter;
   }
+  // the MLPs' nonlinearity shows for a backbone that has it
+  const activation = field(form, "activation")?.closest("label");
+  if (activation instanceof HTMLElement)
+    activation.hidden =
+      CATALOG.icl.models.find((m) => m.kind === state.model)?.usesActivation !== true;
 }
 
 /**
@@ -78,7 +83,7 @@ export function describeModel(config: SessionInfo["config"]): string {
   // the MLPs' nonlinearity is named where it is not the papers' GELU
   const activation = config.activation ?? DEFAULTS.activation;
   const mlps =
-    model === "transformer" && activation !== DEFAULTS.activation
+    spec?.usesActivation === true && activation !== DEFAULTS.activation
       ? `, ${CATALOG.titles.activations[activation] ?? activation} MLPs`
       : "";
   return `${presetName} ${MODEL_NAMES[model]}${shape}, ${config.tokens ?? DEFAULTS.tokens} tokens${mlps}`;
