@@ -939,4 +939,74 @@ fn cl_federated_merges_clients_and_names_what_cannot_merge() {
     let (code, _, stderr) = iclab(&["cl", "federated", "--set", "learner=ewc"]);
     assert_ne!(code, 0);
     assert!(stderr.contains("`learner`"), "{stderr}");
+    let finding = &r["versusFedavg"];
+    assert!(
+        ["merged", "fedavg", "undecided"].contains(&finding["winner"].as_str().unwrap_or("")),
+        "{finding}"
+    );
+    assert!(finding["evidence"]["noise"].as_f64().expect("noise") > 0.0);
+
+    // one client at a time, as pages are: shares written, merged, refused by name
+    let dir = std::env::temp_dir().join(format!("iclab-classroom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let share = |i: u32| {
+        dir.join(format!("client{i}.json"))
+            .to_str()
+            .expect("a UTF-8 scratch path")
+            .to_owned()
+    };
+    for i in [1, 2] {
+        let (code, _, stderr) = iclab(&[
+            "cl",
+            "federated",
+            "--client",
+            &i.to_string(),
+            "--share-out",
+            &share(i),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "cl",
+        "federated",
+        "--client",
+        "0",
+        "--merge",
+        &share(1),
+        &share(2),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let state: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let whole: serde_json::Value = {
+        let (code, stdout, stderr) = iclab(&["--json", "cl", "federated", "--set", "rounds=0"]);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str(&stdout).expect("one JSON object")
+    };
+    assert_eq!(state["known"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        state["now"], whole["merged"],
+        "three pages merged = the whole run's merge"
+    );
+    assert_eq!(state["alone"], whole["clients"][0]["scores"]);
+    // a share of another learner is refused by name, and says which file
+    let (code, _, stderr) = iclab(&[
+        "cl",
+        "federated",
+        "--client",
+        "0",
+        "--set",
+        "learner=slda",
+        "--merge",
+        &share(1),
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("`share.learner`") && stderr.contains("client1.json"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = iclab(&["cl", "federated", "--client", "3"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("`client`"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
 }

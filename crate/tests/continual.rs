@@ -638,3 +638,173 @@ fn clients_that_learn_apart_merge_into_the_joint_learner() {
         pollster::block_on(run_federated(&few_classes, None)).expect_err("3 classes, 4 clients");
     assert_eq!(err.field(), Some("clients"));
 }
+
+/// Learn apart, merge together across pages (docs/SCIENCE.md §3): each client learns its share
+/// here, its share travels as JSON, and a client that merged every other share scores exactly as
+/// the whole run's merged learner; a share is refused by name, changing nothing, when it is
+/// malformed, from another feature space, another learner, its own, or merged already.
+#[test]
+fn shares_travel_as_json_and_merge_into_every_class() {
+    use iclab::continual::run::classroom::{FederatedClient, Share};
+    use iclab::continual::run::federated::{
+        ClientSplit, FederatedConfig, MergeLearner, run_federated,
+    };
+    use iclab::pace::Pace;
+    let base = |learner, embedding, seed| FederatedConfig {
+        learner,
+        run: ClConfig {
+            dataset: DataConfig::TwoD(TwoDConfig {
+                classes: 6,
+                ..TwoDConfig::default()
+            }),
+            embedding,
+            seed,
+            ..ClConfig::default()
+        },
+        clients: 3,
+        split: ClientSplit::Overlapping,
+        rounds: 0,
+    };
+    let learn = |config: &FederatedConfig, i| {
+        pollster::block_on(FederatedClient::learn(config, i, None, &mut Pace::free()))
+            .expect("learn")
+    };
+    for (learner, embedding) in [
+        (MergeLearner::Ncm, Embedding::Raw),
+        (MergeLearner::Slda, Embedding::Frozen),
+    ] {
+        let config = base(learner, embedding, 0);
+        let what = format!("{learner:?} {embedding:?}");
+        let whole = pollster::block_on(run_federated(&config, None)).expect("run");
+        let mut clients: Vec<FederatedClient> = (0..3).map(|i| learn(&config, i)).collect();
+        let shares: Vec<String> = clients.iter().map(|c| c.share().to_json()).collect();
+        let first = &mut clients[0];
+        let alone = first.state();
+        assert_eq!(alone.alone, whole.clients[0].scores, "{what}");
+        assert_eq!(alone.known, alone.own, "{what}");
+        for text in &shares[1..] {
+            first
+                .merge(&Share::from_json(text).expect("a share"))
+                .expect("merge");
+        }
+        let now = first.state();
+        assert_eq!(now.known, (0..6).collect::<Vec<u32>>(), "{what}");
+        assert_eq!(now.merged.len(), 2, "{what}");
+        // exactly the whole run's merged learner (up to the rounding of a JSON round trip)
+        let diff = now
+            .now
+            .per_class
+            .iter()
+            .zip(&whole.merged.per_class)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            diff <= 1.0 / 50.0,
+            "{what}: {:?} vs {:?}",
+            now.now,
+            whole.merged
+        );
+        assert!(now.now.accuracy > alone.alone.accuracy + 0.3, "{what}");
+        assert_eq!(now.share_bytes, shares[0].len() as u64);
+
+        // refused by name, and the client is unchanged after each
+        let refuse = |client: &mut FederatedClient, text: &str| -> String {
+            let err = Share::from_json(text)
+                .and_then(|s| client.merge(&s))
+                .expect_err(text);
+            err.field().unwrap_or_default().to_owned()
+        };
+        assert_eq!(refuse(first, &shares[1]), "share", "{what}: merged already");
+        assert_eq!(refuse(first, &shares[0]), "share", "{what}: its own");
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["stats"][0]["mean"][0] = serde_json::json!("NaN");
+        assert_eq!(
+            refuse(first, &bad.to_string()),
+            "share",
+            "{what}: not a number"
+        );
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["stats"][0]["mean"]
+            .as_array_mut()
+            .expect("a list")
+            .pop();
+        assert_eq!(
+            refuse(first, &bad.to_string()),
+            "share.stats[0].mean",
+            "{what}"
+        );
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["stats"][0]["count"] = serde_json::json!(0);
+        assert_eq!(
+            refuse(first, &bad.to_string()),
+            "share.stats[0].count",
+            "{what}"
+        );
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["stats"][0]["class"] = serde_json::json!(6);
+        assert_eq!(
+            refuse(first, &bad.to_string()),
+            "share.stats[0].class",
+            "{what}"
+        );
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["format"] = serde_json::json!("iclab/federated-share/9");
+        assert_eq!(refuse(first, &bad.to_string()), "share.format", "{what}");
+        assert_eq!(refuse(first, "{\"not\": \"a share\"}"), "share", "{what}");
+        let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+        bad["space"]["dataset"]["noise"] = serde_json::json!(0.3);
+        assert_eq!(
+            refuse(first, &bad.to_string()),
+            "share.space.dataset.noise",
+            "{what}"
+        );
+        let other_space = learn(&base(learner, embedding, 7), 1).share().to_json();
+        let field = refuse(first, &other_space);
+        if embedding == Embedding::Frozen {
+            assert_eq!(field, "share.space.seed", "{what}: another embedding");
+        } else {
+            // raw inputs do not depend on the run's seed: the same points, one space
+            assert_eq!(
+                field, "share",
+                "{what}: the same statistics as client 1's, merged"
+            );
+        }
+        let other = if learner == MergeLearner::Ncm {
+            MergeLearner::Slda
+        } else {
+            MergeLearner::Ncm
+        };
+        let other_learner = learn(&base(other, embedding, 0), 1).share().to_json();
+        assert_eq!(refuse(first, &other_learner), "share.learner", "{what}");
+        if learner == MergeLearner::Slda {
+            let mut bad: serde_json::Value = serde_json::from_str(&shares[1]).expect("JSON");
+            bad["scatter"].as_array_mut().expect("a list").pop();
+            assert_eq!(refuse(first, &bad.to_string()), "share.scatter", "{what}");
+        }
+        assert_eq!(
+            first.state(),
+            now,
+            "{what}: a refused share changes nothing"
+        );
+    }
+    // the analytic head does not travel between pages
+    let analytic = base(MergeLearner::Analytic, Embedding::Raw, 0);
+    let err = pollster::block_on(FederatedClient::learn(
+        &analytic,
+        0,
+        None,
+        &mut Pace::free(),
+    ))
+    .err()
+    .expect("refused");
+    assert_eq!(err.field(), Some("learner"));
+    let err = pollster::block_on(FederatedClient::learn(
+        &base(MergeLearner::Ncm, Embedding::Raw, 0),
+        3,
+        None,
+        &mut Pace::free(),
+    ))
+    .err()
+    .expect("refused");
+    assert_eq!(err.field(), Some("client"));
+}

@@ -83,6 +83,9 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
             config,
             sets,
             digits,
+            client,
+            share_out,
+            merge,
         } => {
             let mut fed = match &config {
                 Some(path) => FederatedConfig::from_json(&read_text("--config", path)?)?,
@@ -92,6 +95,10 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                 fed = args::with_sets(&fed, &sets, FederatedConfig::from_json)?;
             }
             let digits = digits_for(&fed.run.dataset, digits)?;
+            if let Some(client) = client {
+                return classroom_client(&fed, client, digits.as_ref(), share_out, &merge, json)
+                    .await;
+            }
             let result = run_federated(&fed, digits.as_ref()).await?;
             emit(json, to_json(&result), || {
                 let pct = |a: f64| format!("{:.1}%", 100.0 * a);
@@ -127,10 +134,71 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                         f.numbers_per_round
                     ));
                 }
+                if let Some(c) = &result.versus_fedavg {
+                    out.push_str(&format!("\n  {}", c.statement));
+                }
                 out
             });
         }
     }
+    Ok(())
+}
+
+/// One client of a classroom, as a page is: learns its share, merges the given shares (each
+/// refused by name when it cannot merge), writes its own share.
+async fn classroom_client(
+    config: &FederatedConfig,
+    client: u32,
+    digits: Option<&Digits>,
+    share_out: Option<std::path::PathBuf>,
+    merge: &[std::path::PathBuf],
+    json: bool,
+) -> Result<()> {
+    use iclab::continual::run::classroom::{FederatedClient, Share};
+    let mut learned =
+        FederatedClient::learn(config, client, digits, &mut iclab::pace::Pace::free()).await?;
+    for path in merge {
+        Share::from_json(&read_text("--merge", path)?)
+            .and_then(|s| learned.merge(&s))
+            .map_err(|e| match e {
+                iclab::Error::InvalidConfig { field, reason } => iclab::Error::InvalidConfig {
+                    field,
+                    reason: format!("{reason} (--merge {})", path.display()),
+                },
+                other => other,
+            })?;
+    }
+    if let Some(path) = &share_out {
+        std::fs::write(path, learned.share().to_json()).map_err(|e| {
+            iclab::Error::invalid("--share-out", format!("{}: {e}", path.display()))
+        })?;
+    }
+    let state = learned.state();
+    emit(json, to_json(&state), || {
+        let pct = |a: f64| format!("{:.1}%", 100.0 * a);
+        let mut out = format!(
+            "client {} of {} learned classes {:?} ({} features): {} on all {} classes alone\n",
+            state.client,
+            state.clients,
+            state.own,
+            state.features,
+            pct(state.alone.accuracy),
+            state.classes
+        );
+        for m in &state.merged {
+            out.push_str(&format!(
+                "  merged client {}'s share (classes {:?})\n",
+                m.client, m.classes
+            ));
+        }
+        out.push_str(&format!(
+            "now knows classes {:?}: {} on all classes; its share is {} bytes",
+            state.known,
+            pct(state.now.accuracy),
+            state.share_bytes
+        ));
+        out
+    });
     Ok(())
 }
 

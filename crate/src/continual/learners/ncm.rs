@@ -127,6 +127,24 @@ impl NearestClassMean {
         Ok(())
     }
 
+    /// Examples learned of each class.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// A learner that has learned, of each class `c` in `stats`, `count` examples of mean
+    /// `mean` (what another learner's [`counts`](Self::counts) and [`mean`](Self::mean) read):
+    /// how a client's prototypes travel. The caller checks the numbers (finite, the right
+    /// length, classes in range).
+    pub fn from_stats(dim: usize, classes: usize, stats: &[(usize, u64, &[f64])]) -> Self {
+        let mut learner = Self::new(dim, classes);
+        for &(c, count, mean) in stats {
+            learner.counts[c] = count;
+            learner.means[c * dim..(c + 1) * dim].copy_from_slice(mean);
+        }
+        learner
+    }
+
     /// Fraction of `data` classified correctly (0 before anything was learned).
     pub fn accuracy(&self, data: &Dataset) -> Result<f64> {
         self.check(data)?;

@@ -49,6 +49,43 @@ impl StreamingLda {
         &self.covariance
     }
 
+    /// Examples learned of each class.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// The mean of class `c`.
+    pub fn mean(&self, c: usize) -> &DVector<f64> {
+        &self.means[c]
+    }
+
+    /// The pooled within-class scatter S (`[d, d]`).
+    pub fn scatter(&self) -> &DMatrix<f64> {
+        &self.scatter
+    }
+
+    /// An SLDA that has learned, of each class `c` in `stats`, `count` examples of mean `mean`,
+    /// with pooled within-class scatter `scatter` (what another SLDA's [`counts`](Self::counts),
+    /// [`mean`](Self::mean) and [`scatter`](Self::scatter) read): how a client's statistics
+    /// travel. The caller checks the numbers (finite, symmetric, the right lengths).
+    pub fn from_stats(
+        dim: usize,
+        classes: usize,
+        stats: &[(usize, u64, &[f64])],
+        scatter: DMatrix<f64>,
+    ) -> Result<Self> {
+        let mut learner = Self::new(dim, classes);
+        for &(c, count, mean) in stats {
+            learner.counts[c] = count;
+            learner.means[c] = DVector::from_column_slice(mean);
+            learner.seen += count;
+        }
+        learner.covariance = &scatter / learner.seen.max(1) as f64;
+        learner.scatter = scatter;
+        learner.refresh()?;
+        Ok(learner)
+    }
+
     fn refresh(&mut self) -> Result<()> {
         let dim = self.covariance.nrows();
         let shrunk = &self.covariance * (1.0 - SHRINKAGE) + DMatrix::identity(dim, dim) * SHRINKAGE;

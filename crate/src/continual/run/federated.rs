@@ -31,6 +31,8 @@ use crate::{Error, Result};
 
 /// Clients of a federated run.
 pub const CLIENTS: Field = Field::int("clients", 2, 8);
+/// A classroom client's number (0 to 7; below `clients`).
+pub const CLIENT: Field = Field::int("client", 0, 7);
 /// FedAvg's rounds of local training and averaging (0: no FedAvg).
 pub const ROUNDS: Field = Field::int("rounds", 0, 1000);
 
@@ -46,6 +48,19 @@ pub enum ClientSplit {
     Overlapping,
 }
 
+impl ClientSplit {
+    pub const ALL: [Self; 2] = [Self::Disjoint, Self::Overlapping];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Disjoint => "disjoint: every class to one client",
+            Self::Overlapping => {
+                "overlapping: each client also learns one of the next client's classes"
+            }
+        }
+    }
+}
+
 /// The learners that merge exactly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -58,6 +73,24 @@ pub enum MergeLearner {
     Slda,
     /// The analytic (ridge) head on a shared random expansion.
     Analytic,
+}
+
+impl MergeLearner {
+    pub const ALL: [Self; 3] = [Self::Ncm, Self::Slda, Self::Analytic];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Ncm => "nearest class mean (prototypes)",
+            Self::Slda => "streaming LDA (prototypes and a shared covariance)",
+            Self::Analytic => "analytic head (ridge regression on a random expansion)",
+        }
+    }
+
+    /// Whether what it learned can travel between pages (a share): the analytic head's random
+    /// expansion is each page's own, so heads learned in different pages do not merge.
+    pub fn travels(self) -> bool {
+        !matches!(self, Self::Analytic)
+    }
 }
 
 /// A federated run's settings: the learner, the data and features of a continual run, the
@@ -187,6 +220,83 @@ pub struct FederatedResult {
     pub numbers_shared: u64,
     /// FedAvg of the MLP on the same clients, unless `rounds` is 0.
     pub fedavg: Option<FedAvgResult>,
+    /// Test examples every accuracy above was measured on.
+    pub test_examples: u32,
+    /// The merged learner against FedAvg on the same clients (no FedAvg: none).
+    pub versus_fedavg: Option<FedAvgComparison>,
+}
+
+/// Which of two learners scored higher, decided against the sampling error of the test set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FedAvgComparison {
+    /// `merged`, `fedavg`, or `undecided` when the difference is within twice its sampling
+    /// error.
+    pub winner: String,
+    /// The finding in one sentence, with its numbers.
+    pub statement: String,
+    pub evidence: crate::finding::Evidence,
+}
+
+impl FedAvgComparison {
+    /// Merged prototypes (`merged`) against FedAvg (`fedavg`) on `n` test examples.
+    fn of(merged: f64, fedavg: f64, rounds: u32, n: u32) -> Self {
+        use crate::finding::{Evidence, NoiseSource, binomial_se};
+        let noise = binomial_se(merged, n).hypot(binomial_se(fedavg, n));
+        let margin = (merged - fedavg).abs();
+        let evidence = Evidence::against_noise(
+            "accuracy on every class: merged prototypes minus FedAvg",
+            margin,
+            noise,
+            NoiseSource::Binomial,
+            n,
+        );
+        let pct = |a: f64| format!("{:.1}%", 100.0 * a);
+        let after = format!(
+            "FedAvg after {rounds} round{}",
+            if rounds == 1 { "" } else { "s" }
+        );
+        let (winner, statement) = if !evidence.decided {
+            (
+                "undecided",
+                format!(
+                    "Merged prototypes ({}) and {after} ({}) differ by {:.1} points, within twice the sampling error of {n} test examples (±{:.1}): this run cannot tell them apart.",
+                    pct(merged),
+                    pct(fedavg),
+                    100.0 * margin,
+                    100.0 * noise
+                ),
+            )
+        } else if merged > fedavg {
+            (
+                "merged",
+                format!(
+                    "Merged prototypes ({}) beat {after} ({}) by {:.1} points, more than twice the sampling error of {n} test examples (±{:.1}), with no gradient step.",
+                    pct(merged),
+                    pct(fedavg),
+                    100.0 * margin,
+                    100.0 * noise
+                ),
+            )
+        } else {
+            (
+                "fedavg",
+                format!(
+                    "{after} ({}) beats the merged prototypes ({}) by {:.1} points, more than twice the sampling error of {n} test examples (±{:.1}).",
+                    pct(fedavg),
+                    pct(merged),
+                    100.0 * margin,
+                    100.0 * noise
+                ),
+            )
+        };
+        Self {
+            winner: winner.to_owned(),
+            statement,
+            evidence,
+        }
+    }
 }
 
 /// FedAvg's global network after its last round.
@@ -201,14 +311,19 @@ pub struct FedAvgResult {
 }
 
 /// A host learner that merges.
-enum Client {
+pub(super) enum Client {
     Ncm(NearestClassMean),
     Slda(StreamingLda),
     Analytic(AnalyticHead),
 }
 
 impl Client {
-    fn new(learner: MergeLearner, config: &ClConfig, dim: usize, classes: usize) -> Self {
+    pub(super) fn new(
+        learner: MergeLearner,
+        config: &ClConfig,
+        dim: usize,
+        classes: usize,
+    ) -> Self {
         match learner {
             MergeLearner::Ncm => Self::Ncm(NearestClassMean::new(dim, classes)),
             MergeLearner::Slda => Self::Slda(StreamingLda::new(dim, classes)),
@@ -229,7 +344,7 @@ impl Client {
         }
     }
 
-    fn scores(&self, data: &Dataset) -> Vec<f64> {
+    pub(super) fn scores(&self, data: &Dataset) -> Vec<f64> {
         match self {
             Self::Ncm(l) => l.scores(data),
             Self::Slda(l) => l.scores(data),
@@ -237,7 +352,7 @@ impl Client {
         }
     }
 
-    fn merge(&mut self, other: &Self) -> Result<()> {
+    pub(super) fn merge(&mut self, other: &Self) -> Result<()> {
         match (self, other) {
             (Self::Ncm(a), Self::Ncm(b)) => a.merge(b),
             (Self::Slda(a), Self::Slda(b)) => a.merge(b),
@@ -247,7 +362,7 @@ impl Client {
     }
 
     /// Reads `data` in batches of `batch`, in order.
-    fn observe(&mut self, data: &Dataset, batch: usize) -> Result<()> {
+    pub(super) fn observe(&mut self, data: &Dataset, batch: usize) -> Result<()> {
         let rows: Vec<usize> = (0..data.len()).collect();
         for chunk in rows.chunks(batch.max(1)) {
             self.learner().observe(&data.rows(chunk))?;
@@ -257,7 +372,7 @@ impl Client {
 }
 
 /// Accuracy overall and per class of `scores` (`[n, classes]`) on `data`.
-fn score(scores: &[f64], data: &Dataset) -> ClassScores {
+pub(super) fn score(scores: &[f64], data: &Dataset) -> ClassScores {
     let classes = data.classes;
     let (mut right, mut seen) = (vec![0u32; classes], vec![0u32; classes]);
     for (i, row) in scores.chunks(classes).enumerate() {
@@ -287,6 +402,46 @@ fn score(scores: &[f64], data: &Dataset) -> ClassScores {
     }
 }
 
+/// A run's data as generated and as its learners read it: one feature space for every client
+/// (the inputs, or the seeded frozen network every client draws alike).
+pub(super) struct Features {
+    pub raw_train: Dataset,
+    pub raw_test: Dataset,
+    pub train: Dataset,
+    pub test: Dataset,
+}
+
+impl Features {
+    pub(super) async fn of(
+        run: &ClConfig,
+        digits: Option<&Digits>,
+        compute: &device::Compute,
+    ) -> Result<Self> {
+        let (raw_train, raw_test) = run.dataset.generate(digits)?;
+        let embed = match run.embedding {
+            Embedding::Frozen => {
+                let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
+                let cfg = MlpConfig::new(raw_train.dim, raw_train.classes).with_hidden(hidden);
+                Some(
+                    crate::model::seeded_on_cpu(&compute.train, u64::from(run.seed), |cpu| {
+                        cfg.init(cpu)
+                    })
+                    .valid(),
+                )
+            }
+            _ => None,
+        };
+        let train = embed_set(embed.as_ref(), &raw_train, &compute.infer).await?;
+        let test = embed_set(embed.as_ref(), &raw_test, &compute.infer).await?;
+        Ok(Self {
+            raw_train,
+            raw_test,
+            train,
+            test,
+        })
+    }
+}
+
 /// The whole run: clients learn apart, then merge; the joint learner alongside.
 pub async fn run_federated(
     config: &FederatedConfig,
@@ -303,27 +458,12 @@ pub async fn run_federated_paced(
 ) -> Result<FederatedResult> {
     config.validate()?;
     let run = &config.run;
-    let (train, test) = run.dataset.generate(digits)?;
+    let compute = device::open(run.device).await?;
+    let data = Features::of(run, digits, &compute).await?;
+    let (raw_train, raw_test, train, test) =
+        (&data.raw_train, &data.raw_test, data.train, data.test);
     let classes = train.classes;
     let shares = config.shares(classes)?;
-    let compute = device::open(run.device).await?;
-    // one feature space for every client: the inputs, or the seeded frozen network all draw alike
-    let embed = match run.embedding {
-        Embedding::Frozen => {
-            let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
-            let cfg = MlpConfig::new(train.dim, classes).with_hidden(hidden);
-            Some(
-                crate::model::seeded_on_cpu(&compute.train, u64::from(run.seed), |cpu| {
-                    cfg.init(cpu)
-                })
-                .valid(),
-            )
-        }
-        _ => None,
-    };
-    let (raw_train, raw_test) = (train, test);
-    let train = embed_set(embed.as_ref(), &raw_train, &compute.infer).await?;
-    let test = embed_set(embed.as_ref(), &raw_test, &compute.infer).await?;
     let batch = run.batch_size as usize;
 
     let mut clients: Vec<Client> = Vec::with_capacity(shares.len());
@@ -383,18 +523,25 @@ pub async fn run_federated_paced(
     let fedavg = if config.rounds == 0 {
         None
     } else {
-        Some(fed_avg(config, &raw_train, &raw_test, &shares, &compute, pace).await?)
+        Some(fed_avg(config, raw_train, raw_test, &shares, &compute, pace).await?)
     };
+    let merged = score(&merged_scores, &test);
+    let test_examples = test.len() as u32;
+    let versus_fedavg = fedavg
+        .as_ref()
+        .map(|f| FedAvgComparison::of(merged.accuracy, f.scores.accuracy, f.rounds, test_examples));
     Ok(FederatedResult {
         classes: classes as u32,
         features: train.dim as u32,
         clients: before,
-        merged: score(&merged_scores, &test),
+        merged,
         joint: score(&joint_scores, &test),
         merge_error,
         numbers_per_class,
         numbers_shared,
         fedavg,
+        test_examples,
+        versus_fedavg,
     })
 }
 

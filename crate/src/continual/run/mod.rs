@@ -12,6 +12,7 @@
 //! - host learners (NCM, streaming LDA, analytic head) that read each segment's training data
 //!   once, in shuffled batches of `batchSize`, on raw inputs or an embedding.
 
+pub mod classroom;
 mod config;
 mod evaluate;
 pub mod federated;

@@ -129,6 +129,17 @@ pub enum ClCommand {
         /// The digits asset, for `run.dataset.kind = digits` (default: web/data/digits.bin).
         #[arg(long)]
         digits: Option<PathBuf>,
+        /// Be one client of a classroom instead of the whole run, as a page is: learn client
+        /// N's share of the classes (0 to clients − 1), merge the `--merge` shares, print its
+        /// accuracy alone and merged.
+        #[arg(long, value_name = "N")]
+        client: Option<u32>,
+        /// With `--client`: write its share (the JSON a page's "Load a share…" reads) here.
+        #[arg(long, value_name = "PATH", requires = "client")]
+        share_out: Option<PathBuf>,
+        /// With `--client`: merge these shares (written by pages or by `--share-out`).
+        #[arg(long, value_name = "PATH", num_args = 1.., requires = "client")]
+        merge: Vec<PathBuf>,
     },
 }
 
