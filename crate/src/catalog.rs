@@ -23,7 +23,7 @@ use crate::schema::{Field, FieldSpec, serde_name, specs};
 pub use continual::ContinualCatalog;
 
 mod continual;
-pub use continual::{Choice, Strategy, StrategySetting};
+pub use continual::{Choice, FederatedCatalog, MergeLearnerSpec, Strategy, StrategySetting};
 
 /// Field name → bounds and default.
 pub type Fields = BTreeMap<String, FieldSpec>;
@@ -179,6 +179,8 @@ pub struct Limits {
     pub unlearn_class: Field,
     /// Token positions of an inference-cost curve.
     pub cost_tokens: Field,
+    /// A classroom client's number (`learnFederated`; below the config's `clients`).
+    pub federated_client: Field,
 }
 
 /// What a menu, a legend or a sentence calls each choice, by its name in a config: a page shows
@@ -406,6 +408,7 @@ pub fn catalog() -> Catalog {
             boundary_resolution: crate::continual::run::BOUNDARY_RESOLUTION,
             unlearn_class: crate::continual::run::UNLEARN_CLASS,
             cost_tokens: crate::model::cost::COST_TOKENS,
+            federated_client: crate::continual::run::federated::CLIENT,
         },
     }
 }

@@ -562,6 +562,48 @@ test("runFederated: clients learn apart and merge into the joint learner; what c
   ]);
 });
 
+test("learnFederated: two clients share and merge; a bad share or client is named and changes nothing", async () => {
+  const out = await page.evaluate(async () => {
+    const { learnFederated, IclabError } = window.iclab;
+    const config = { run: { dataset: { kind: "two_d", classes: 4, perClass: 50 } }, clients: 2 };
+    const a = await learnFederated(config, 0);
+    const b = await learnFederated(config, 1);
+    const alone = a.state;
+    const merged = await a.merge(b.share);
+    const errors = [];
+    const attempt = async (f) => {
+      try {
+        await f();
+        errors.push(null);
+      } catch (e) {
+        errors.push([e instanceof IclabError, e.code, e.field]);
+      }
+    };
+    await attempt(() => a.merge(JSON.parse(b.share)));
+    await attempt(() => a.merge("{}"));
+    await attempt(() => a.merge(42));
+    await attempt(() => learnFederated(config, 2));
+    await attempt(() => learnFederated({ ...config, learner: "analytic" }, 0));
+    const unchanged = JSON.stringify(a.state) === JSON.stringify(merged);
+    await a.dispose();
+    await attempt(() => a.merge(b.share));
+    await b.dispose();
+    return { alone, merged, errors, unchanged };
+  });
+  assert.deepEqual(out.alone.known, [0, 2]);
+  assert.deepEqual(out.merged.known, [0, 1, 2, 3]);
+  assert.ok(out.merged.now.accuracy > out.alone.alone.accuracy + 0.3, JSON.stringify(out.merged));
+  assert.deepEqual(out.errors, [
+    [true, "invalid_config", "share"],
+    [true, "invalid_config", "share"],
+    [true, "invalid_config", "share"],
+    [true, "invalid_config", "client"],
+    [true, "invalid_config", "learner"],
+    [true, "disposed", null],
+  ]);
+  assert.ok(out.unchanged, "a refused share changes nothing");
+});
+
 test("runContinual: Replay forgets less than Naive on split blobs; bad configs are typed", async () => {
   const out = await page.evaluate(async () => {
     const base = {

@@ -53,7 +53,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 11);
+  assert.equal(lessons.length, 12);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -380,5 +380,22 @@ test("lesson: reading the context or remembering, the phase diagram with the pag
   assert.equal(await page.isVisible("[name=dims]"), false, "the lesson hides the details");
   assert.equal(await page.isVisible("[name=burstiness]"), true);
   assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("lesson: clients alone know their own classes; merged, exactly the learner on all data", async () => {
+  const l = lesson(/Learn apart, merge together/);
+  const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  const totals = await page.$$eval("#grid tbody tr td.total", (ts) => ts.map((t) => t.textContent));
+  // four clients at 25%: two of eight classes each
+  assert.deepEqual(totals.slice(0, 4), ["25%", "25%", "25%", "25%"]);
+  assert.equal(d.merged, d.ceiling);
+  assert.ok(Number(d.merged) > 0.5, d.merged);
+  assert.match(await page.textContent("#verdict"), /FedAvg after 5 rounds/);
   await page.close();
 });

@@ -1,6 +1,6 @@
 // Continual learning: whole runs, and runs advanced step by step.
 import type { WorkerClient } from "./client.js";
-import { within } from "./errors.js";
+import { IclabError, within } from "./errors.js";
 import { Handle, checkSchedule } from "./handle.js";
 import { cancellable, plain } from "./input.js";
 import { client, LIMITS } from "./shared.js";
@@ -10,6 +10,7 @@ import type {
   ContinualConfig,
   ContinualResult,
   ContinualTrainOptions,
+  FederatedClientState,
   FederatedConfig,
   FederatedResult,
   Trained,
@@ -42,6 +43,76 @@ export async function runFederated(
   const checked = plain("config", config);
   const { signal } = cancellable("options", options);
   return client().call({ op: "federatedRun", config: checked }, { signal });
+}
+
+/**
+ * One page's client of a classroom (learn apart, merge together across browsers): it learned
+ * its share of the classes ({@link learnFederated}); {@link share} is what it learned as JSON text
+ * (a small file or link another page merges); {@link merge} folds in another page's share.
+ *
+ * ```ts
+ * const me = await learnFederated({ clients: 3 }, 0);
+ * channel.postMessage(me.share);                 // or a file, or a link
+ * channel.onmessage = async (e) => draw(await me.merge(e.data));
+ * ```
+ */
+export class FederatedClient extends Handle {
+  readonly id: number;
+  /** Its classes, what it merged, its accuracy alone and now. */
+  state: FederatedClientState;
+  /** What it learned from its own data, as JSON text (`CATALOG.continual.federated.shareFormat`). */
+  readonly share: string;
+
+  /** @internal use {@link learnFederated} */
+  constructor(id: number, state: FederatedClientState, share: string, workerClient: WorkerClient) {
+    super(workerClient, "federated client", "learn again with learnFederated");
+    this.id = id;
+    this.state = state;
+    this.share = share;
+  }
+
+  protected disposeCall() {
+    return { op: "federatedDispose", learner: this.id } as const;
+  }
+
+  /**
+   * Merges another page's share (its JSON text, or the parsed object); resolves to the state
+   * after it. A share of another learner or feature space, a malformed one, this client's own or
+   * one merged before is refused with a typed error naming the field, and changes nothing.
+   */
+  async merge(share: string | object): Promise<FederatedClientState> {
+    this.check();
+    let text: string;
+    if (typeof share === "string") text = share;
+    else if (typeof share === "object" && share !== null)
+      text = JSON.stringify(plain("share", share));
+    else
+      throw new IclabError({
+        code: "invalid_config",
+        field: "share",
+        message: "invalid config `share`: a share is its JSON text or the parsed object",
+      });
+    this.state = await this.client.call({ op: "federatedMerge", learner: this.id, share: text });
+    return this.state;
+  }
+}
+
+/**
+ * Client `clientNumber` (0 to `clients` − 1) of a classroom learns its share of the classes here, as
+ * one page of a class that learns apart and merges: `config` as {@link runFederated}'s (its
+ * learner ncm or slda: the analytic head's expansion is each page's own).
+ */
+export async function learnFederated(
+  config: FederatedConfig,
+  clientNumber: number,
+  options: Cancellable = {},
+): Promise<FederatedClient> {
+  const checked = plain("config", config);
+  const n = within("client", clientNumber, LIMITS.federatedClient);
+  const { signal } = cancellable("options", options);
+  const c = client();
+  const learned = await c.call({ op: "federatedLearn", config: checked, client: n }, { signal });
+  return new FederatedClient(learned.id, learned.state, learned.share, c);
 }
 
 /**

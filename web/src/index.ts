@@ -30,7 +30,14 @@ export {
   loadSession,
   readCurves,
 } from "./session.js";
-export { ContinualRun, runContinual, runFederated, startContinual } from "./continual.js";
+export {
+  ContinualRun,
+  FederatedClient,
+  learnFederated,
+  runContinual,
+  runFederated,
+  startContinual,
+} from "./continual.js";
 export { ClassifyRun, startClassify } from "./classify.js";
 
 /** Whether WebGPU is usable here, and if not, why. */

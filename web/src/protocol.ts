@@ -14,6 +14,7 @@ import type {
   ClassifyReport,
   ContinualResult,
   DeviceInfo,
+  FederatedClientState,
   FederatedResult,
   Diagnostics,
   Evaluation,
@@ -46,6 +47,13 @@ export interface Operations {
   readCurves: { args: { curves: Plain; dims: number }; result: Reading | null };
   continualRun: { args: { config: Plain }; result: ContinualResult };
   federatedRun: { args: { config: Plain }; result: FederatedResult };
+  /** `share`: the client's share as JSON text. */
+  federatedLearn: {
+    args: { config: Plain; client: number };
+    result: { id: number; state: FederatedClientState; share: string };
+  };
+  federatedMerge: { args: { learner: number; share: string }; result: FederatedClientState };
+  federatedDispose: { args: { learner: number }; result: boolean };
   continualCreate: { args: { config: Plain }; result: { id: number; result: ContinualResult } };
   continualAdvance: { args: { run: number; steps: number }; result: ContinualResult };
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };

@@ -146,6 +146,10 @@ export type ContinualMetrics = core.Metrics;
 export type FederatedConfig = Input<core.FederatedConfig>;
 /** Each client's accuracy before the merge, the merged and the joint learner's, FedAvg's. */
 export type FederatedResult = core.FederatedResult;
+/** One page's client of a classroom (`learnFederated`): what it learned, merged, and how it scores alone and now. */
+export type FederatedClientState = core.ClientState;
+/** What one client learned, as it travels between pages (`FederatedClient.share`, parsed). */
+export type FederatedShare = core.Share;
 
 /**
  * Stops a long call early: when `signal` fires, the call rejects with code `aborted` at its next

@@ -160,6 +160,15 @@ const handlers: Handlers = {
       await assetFor((r.config as { run?: unknown } | null)?.run),
       live(r.id),
     ),
+  federatedLearn: async (r) =>
+    wasm.federatedLearn(
+      r.config,
+      r.client,
+      await assetFor((r.config as { run?: unknown } | null)?.run),
+      live(r.id),
+    ),
+  federatedMerge: (r) => wasm.federatedMerge(r.learner, r.share),
+  federatedDispose: (r) => wasm.federatedDispose(r.learner),
   continualCreate: async (r) => wasm.continualCreate(r.config, await assetFor(r.config)),
   continualAdvance: (r) => wasm.continualAdvance(r.run, r.steps, live(r.id)),
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
@@ -198,6 +207,7 @@ const handlers: Handlers = {
 function target(req: Request): string | null {
   if ("session" in req) return `session ${req.session}`;
   if ("run" in req) return `${req.op.startsWith("classify") ? "classify" : "continual"} ${req.run}`;
+  if ("learner" in req) return `federated ${req.learner}`;
   return null;
 }
 

@@ -7,6 +7,7 @@ import { CLASSIFY } from "./pages/classify/table.js";
 import { COMPARE } from "./pages/compare/table.js";
 import { CONTINUAL } from "./pages/continual/table.js";
 import { DIVERSITY } from "./pages/diversity/table.js";
+import { FEDERATED } from "./pages/federated/table.js";
 import { ICL } from "./pages/icl/table.js";
 
 export const DEMOS = {
@@ -15,5 +16,6 @@ export const DEMOS = {
   diversity: { page: "diversity.html", title: "Task diversity", table: DIVERSITY },
   classify: { page: "classify.html", title: "In-context or in-weights", table: CLASSIFY },
   continual: { page: "continual.html", title: "Continual learning", table: CONTINUAL },
+  federated: { page: "federated.html", title: "Learn apart, merge together", table: FEDERATED },
 } as const;
 export type DemoKind = keyof typeof DEMOS;

@@ -9,6 +9,10 @@ use serde_json::Value;
 
 use super::{Fields, Kind, json, kind_of, serde_name_of_kind};
 use crate::continual::digits::DigitsConfig;
+use crate::continual::run::classroom::SHARE_FORMAT;
+use crate::continual::run::federated::{
+    CLIENTS, ClientSplit, FederatedConfig, MergeLearner, ROUNDS,
+};
 use crate::continual::run::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
 use crate::continual::scenarios::{ScenarioConfig, Schedule};
 use crate::continual::two_d::{Shape, TwoDConfig};
@@ -40,6 +44,36 @@ pub struct ContinualCatalog {
     pub assets: BTreeMap<String, String>,
     /// `startContinual`'s top-level numbers.
     pub fields: Fields,
+    /// Learn apart, merge together (`runFederated`, `learnFederated`).
+    pub federated: FederatedCatalog,
+}
+
+/// The federated run's schema.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FederatedCatalog {
+    /// Every setting's default.
+    pub defaults: FederatedConfig,
+    pub learners: Vec<MergeLearnerSpec>,
+    pub splits: Vec<Choice>,
+    /// The features clients may share (`run.embedding`): a learned embedding is each client's
+    /// own, so it is not offered.
+    pub embeddings: Vec<Embedding>,
+    /// `clients` and `rounds`.
+    pub fields: Fields,
+    /// The format tag of a share (what `learnFederated` writes and `merge` reads).
+    pub share_format: String,
+}
+
+/// A learner that merges: its title and whether its share travels between pages.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MergeLearnerSpec {
+    pub kind: MergeLearner,
+    pub title: String,
+    pub travels: bool,
 }
 
 /// The continual learner's part of the catalog.
@@ -97,7 +131,36 @@ pub(super) fn catalog() -> ContinualCatalog {
             .collect(),
         embeddings: Embedding::ALL.to_vec(),
         fields: specs(ClConfig::FIELDS, &cl_defaults),
+        federated: FederatedCatalog {
+            defaults: FederatedConfig::default(),
+            learners: MergeLearner::ALL
+                .into_iter()
+                .map(|kind| MergeLearnerSpec {
+                    kind,
+                    title: kind.title().to_owned(),
+                    travels: kind.travels(),
+                })
+                .collect(),
+            splits: ClientSplit::ALL
+                .into_iter()
+                .map(|s| Choice {
+                    value: serde_name(&s),
+                    title: s.title().to_owned(),
+                })
+                .collect(),
+            embeddings: Embedding::ALL
+                .into_iter()
+                .filter(|&e| e != Embedding::Learned)
+                .collect(),
+            fields: specs(&[CLIENTS, ROUNDS], &json(&FederatedConfig::default())),
+            share_format: SHARE_FORMAT.to_owned(),
+        },
     }
+}
+
+/// A unit enum's config name.
+fn serde_name<T: Serialize>(value: &T) -> String {
+    json(value).as_str().unwrap_or_default().to_owned()
 }
 
 /// A continual learner or strategy: its menu title, what it reads and what it can do.

@@ -8,6 +8,7 @@ use super::input::json_text;
 use super::registry::Registry;
 use super::{count, to_plain};
 use crate::continual::digits::Digits;
+use crate::continual::run::classroom::{FederatedClient, Share};
 use crate::continual::run::federated::{FederatedConfig, run_federated_paced};
 use crate::continual::run::{ClConfig, ClRun, DataConfig};
 use crate::pace::Pace;
@@ -62,6 +63,47 @@ pub async fn federated_run(
         to_plain(&run_federated_paced(&config, digits.as_ref(), &mut pace).await?)
     };
     run().await.map_err(to_js)
+}
+
+/// One page's client of a classroom (`FederatedConfig` schema and the client's number): learns
+/// its share of the classes; resolves to `{ id, state, share }` (`share`: the JSON text another
+/// page merges).
+#[wasm_bindgen(js_name = federatedLearn)]
+pub async fn federated_learn(
+    config: JsValue,
+    client: f64,
+    digits: Option<Vec<u8>>,
+    call: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let learn = async || -> Result<JsValue> {
+        let config = FederatedConfig::from_json(&json_text("config", &config)?)?;
+        let client = count(crate::continual::run::federated::CLIENT, client)?;
+        let digits = digits_for(&config.run, digits)?;
+        let mut pace = Pace::of_call(call);
+        let learned = FederatedClient::learn(&config, client, digits.as_ref(), &mut pace).await?;
+        let (state, share) = (learned.state(), learned.share().to_json());
+        let id = Registry::insert(learned);
+        to_plain(&serde_json::json!({ "id": id, "state": state, "share": share }))
+    };
+    learn().await.map_err(to_js)
+}
+
+/// Merges another page's share (its JSON text) into client `id`; resolves to the client's
+/// state. A refused share changes nothing.
+#[wasm_bindgen(js_name = federatedMerge)]
+pub fn federated_merge(id: u32, share: &str) -> std::result::Result<JsValue, JsValue> {
+    let mut client = Registry::checkout::<FederatedClient>(id).map_err(to_js)?;
+    let result = Share::from_json(share)
+        .and_then(|s| client.merge(&s))
+        .map(|()| client.state());
+    Registry::checkin(id, client);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Frees a classroom client; `false` if there was none.
+#[wasm_bindgen(js_name = federatedDispose)]
+pub fn federated_dispose(id: u32) -> bool {
+    Registry::dispose::<FederatedClient>(id)
 }
 
 /// Starts a continual-learning run to be advanced step by step; resolves to `{ id, result }`.

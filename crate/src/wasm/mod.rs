@@ -96,7 +96,10 @@ pub fn readbacks() -> f64 {
 /// Number of live sessions and continual runs (for leak tests).
 #[wasm_bindgen(js_name = liveSessions)]
 pub fn live_sessions() -> u32 {
-    Registry::len::<Session>() + Registry::len::<ClRun>() + Registry::len::<ClassifySession>()
+    Registry::len::<Session>()
+        + Registry::len::<ClRun>()
+        + Registry::len::<ClassifySession>()
+        + Registry::len::<crate::continual::run::classroom::FederatedClient>()
 }
 
 /// Whether the WebGPU device was lost (sessions on it answer `device_lost`).

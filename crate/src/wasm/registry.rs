@@ -8,6 +8,7 @@ use std::thread::LocalKey;
 
 use crate::classify::ClassifySession;
 use crate::continual::run::ClRun;
+use crate::continual::run::classroom::FederatedClient;
 use crate::icl::session::Session;
 use crate::{Error, Result};
 
@@ -34,6 +35,7 @@ thread_local! {
     static SESSIONS: RefCell<Pool<Session>> = RefCell::new(Pool::default());
     static RUNS: RefCell<Pool<ClRun>> = RefCell::new(Pool::default());
     static CLASSIFY: RefCell<Pool<ClassifySession>> = RefCell::new(Pool::default());
+    static CLIENTS: RefCell<Pool<FederatedClient>> = RefCell::new(Pool::default());
 }
 
 /// Something the registry can hold.
@@ -56,6 +58,12 @@ impl Pooled for ClRun {
 impl Pooled for ClassifySession {
     fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
         &CLASSIFY
+    }
+}
+
+impl Pooled for FederatedClient {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
+        &CLIENTS
     }
 }
 

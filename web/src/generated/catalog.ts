@@ -1503,6 +1503,100 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 2.0
       }
+    },
+    "federated": {
+      "defaults": {
+        "learner": "ncm",
+        "run": {
+          "dataset": {
+            "kind": "two_d",
+            "shape": "blobs",
+            "classes": 6,
+            "perClass": 200,
+            "noise": 0.2,
+            "seed": 0
+          },
+          "scenario": {
+            "kind": "class_incremental",
+            "classesPerTask": 2
+          },
+          "strategy": "naive",
+          "bufferSize": 200,
+          "bufferPolicy": "reservoir",
+          "regularization": null,
+          "lwfAlpha": 1.0,
+          "temperature": 2.0,
+          "rehearsalExponent": 1.0,
+          "embedding": "raw",
+          "features": 256,
+          "ridge": 0.01,
+          "hidden": [
+            64,
+            64
+          ],
+          "learningRate": 0.005,
+          "batchSize": 32,
+          "iterationsPerTask": 200,
+          "evalEvery": 5,
+          "device": "cpu",
+          "seed": 0
+        },
+        "clients": 3,
+        "split": "disjoint",
+        "rounds": 5
+      },
+      "learners": [
+        {
+          "kind": "ncm",
+          "title": "nearest class mean (prototypes)",
+          "travels": true
+        },
+        {
+          "kind": "slda",
+          "title": "streaming LDA (prototypes and a shared covariance)",
+          "travels": true
+        },
+        {
+          "kind": "analytic",
+          "title": "analytic head (ridge regression on a random expansion)",
+          "travels": false
+        }
+      ],
+      "splits": [
+        {
+          "value": "disjoint",
+          "title": "disjoint: every class to one client"
+        },
+        {
+          "value": "overlapping",
+          "title": "overlapping: each client also learns one of the next client's classes"
+        }
+      ],
+      "embeddings": [
+        "raw",
+        "frozen"
+      ],
+      "fields": {
+        "clients": {
+          "min": 2.0,
+          "max": 8.0,
+          "minExclusive": false,
+          "integer": true,
+          "maxOf": null,
+          "label": "",
+          "default": 3
+        },
+        "rounds": {
+          "min": 0.0,
+          "max": 1000.0,
+          "minExclusive": false,
+          "integer": true,
+          "maxOf": null,
+          "label": "",
+          "default": 5
+        }
+      },
+      "shareFormat": "iclab/federated-share/1"
     }
   },
   "titles": {
@@ -1671,6 +1765,14 @@ export const CATALOG: Catalog = {
     "costTokens": {
       "min": 1.0,
       "max": 65536.0,
+      "minExclusive": false,
+      "integer": true,
+      "maxOf": null,
+      "label": ""
+    },
+    "federatedClient": {
+      "min": 0.0,
+      "max": 7.0,
       "minExclusive": false,
       "integer": true,
       "maxOf": null,

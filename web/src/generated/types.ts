@@ -1978,6 +1978,14 @@ export type FederatedResult = {
    * FedAvg of the MLP on the same clients, unless `rounds` is 0.
    */
   fedavg: FedAvgResult | null,
+  /**
+   * Test examples every accuracy above was measured on.
+   */
+  testExamples: number,
+  /**
+   * The merged learner against FedAvg on the same clients (no FedAvg: none).
+   */
+  versusFedavg: FedAvgComparison | null,
 };
 
 /**
@@ -2012,6 +2020,128 @@ export type FedAvgResult = {
    * Numbers (f32) each client sends per round: every weight of the network.
    */
   numbersPerRound: number,
+};
+
+/**
+ * Which of two learners scored higher, decided against the sampling error of the test set.
+ */
+export type FedAvgComparison = {
+  /**
+   * `merged`, `fedavg`, or `undecided` when the difference is within twice its sampling
+   * error.
+   */
+  winner: string,
+  /**
+   * The finding in one sentence, with its numbers.
+   */
+  statement: string,
+  evidence: Evidence,
+};
+
+/**
+ * What one client learned, as it travels between pages (a file, a link, a channel message).
+ */
+export type Share = {
+  /**
+   * `iclab/federated-share/1`.
+   */
+  format: string,
+  learner: MergeLearner,
+  space: ShareSpace,
+  /**
+   * Which client of how many sent it.
+   */
+  client: number,
+  clients: number,
+  /**
+   * Classes in the dataset.
+   */
+  classes: number,
+  /**
+   * One entry per class the client learned.
+   */
+  stats: Array<ClassStats>,
+  /**
+   * SLDA's pooled within-class scatter, `[features, features]` row-major; empty for NCM.
+   */
+  scatter: Array<number>,
+};
+
+/**
+ * What a share's numbers only mean in: the data and the features the learner read.
+ */
+export type ShareSpace = {
+  dataset: DataConfig,
+  embedding: Embedding,
+  /**
+   * The frozen embedding's hidden widths (empty for raw inputs).
+   */
+  hidden: Array<number>,
+  /**
+   * The seed the frozen embedding was drawn with (0 for raw inputs).
+   */
+  seed: number,
+  /**
+   * Numbers per feature vector.
+   */
+  features: number,
+};
+
+/**
+ * One class of a share: how many examples the client learned of it, and their mean.
+ */
+export type ClassStats = {
+  class: number,
+  count: number,
+  mean: Array<number>,
+};
+
+/**
+ * One page's client as it stands: what it learned, what it has merged, how it scores.
+ */
+export type ClientState = {
+  client: number,
+  clients: number,
+  classes: number,
+  features: number,
+  /**
+   * The classes this page learned from its own data.
+   */
+  own: Array<number>,
+  /**
+   * Every class the learner now knows (its own and the merged shares').
+   */
+  known: Array<number>,
+  merged: Array<MergedShare>,
+  /**
+   * Accuracy on the test set of every class with this page's data alone.
+   */
+  alone: ClassScores,
+  /**
+   * Accuracy on it now, after the merges.
+   */
+  now: ClassScores,
+  /**
+   * Bytes of this page's share as JSON (what a file or link carries).
+   */
+  shareBytes: number,
+  /**
+   * Numbers (f32 each) the share needs per class, and once (SLDA's scatter).
+   */
+  numbersPerClass: number,
+  numbersShared: number,
+};
+
+/**
+ * A share this client has merged.
+ */
+export type MergedShare = {
+  client: number,
+  /**
+   * The classes it brought.
+   */
+  classes: Array<number>,
+  fingerprint: string,
 };
 
 /**
@@ -2128,6 +2258,44 @@ export type ContinualCatalog = {
    * `startContinual`'s top-level numbers.
    */
   fields: { [key in string]: FieldSpec },
+  /**
+   * Learn apart, merge together (`runFederated`, `learnFederated`).
+   */
+  federated: FederatedCatalog,
+};
+
+/**
+ * The federated run's schema.
+ */
+export type FederatedCatalog = {
+  /**
+   * Every setting's default.
+   */
+  defaults: FederatedConfig,
+  learners: Array<MergeLearnerSpec>,
+  splits: Array<Choice>,
+  /**
+   * The features clients may share (`run.embedding`): a learned embedding is each client's
+   * own, so it is not offered.
+   */
+  embeddings: Array<Embedding>,
+  /**
+   * `clients` and `rounds`.
+   */
+  fields: { [key in string]: FieldSpec },
+  /**
+   * The format tag of a share (what `learnFederated` writes and `merge` reads).
+   */
+  shareFormat: string,
+};
+
+/**
+ * A learner that merges: its title and whether its share travels between pages.
+ */
+export type MergeLearnerSpec = {
+  kind: MergeLearner,
+  title: string,
+  travels: boolean,
 };
 
 /**
@@ -2370,6 +2538,10 @@ export type Limits = {
    * Token positions of an inference-cost curve.
    */
   costTokens: Field,
+  /**
+   * A classroom client's number (`learnFederated`; below the config's `clients`).
+   */
+  federatedClient: Field,
 };
 
 /**

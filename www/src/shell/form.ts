@@ -42,6 +42,9 @@ const PAGE_LABELS: Record<string, Readonly<Record<string, string>>> = {
   probe: titles.probes,
   dataset: titles.datasets,
   schedule: titles.schedules,
+  embedding: titles.embeddings,
+  learner: Object.fromEntries(continual.federated.learners.map((l) => [l.kind, l.title])),
+  split: Object.fromEntries(continual.federated.splits.map((s) => [s.value, s.title])),
   preset: PRESETS,
   // each strategy menu's choices, with their titles
   ...Object.fromEntries(

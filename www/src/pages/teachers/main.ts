@@ -168,6 +168,13 @@ const LESSONS: Lesson[] = [
     hide: ["device", "seed", "every", "evalEvery"],
   },
   {
+    kind: "federated",
+    title: "Learn apart, merge together",
+    text: "Four clients each learn two of eight classes, so alone each is right only on its own classes: 25% of all of them. Press “Learn apart, then merge”: averaging each class's prototypes, weighted by their counts, gives exactly the learner that saw everyone's data, with no gradient step and three numbers per class sent. FedAvg trains one network on the same clients and sends every weight every round; the sentence under the grid says which scored higher in this run, and by how much against the test set's noise. Then play it as a class: each student opens the link, picks a different client number under Classroom, learns and shares.",
+    params: { rounds: "5" },
+    hide: ["device", "seed", "perClass"],
+  },
+  {
     kind: "classify",
     title: "Reading the context or remembering: a sudden jump",
     text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then at 0.5 — answering with either of the context's two labels — and then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
