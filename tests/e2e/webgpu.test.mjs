@@ -116,6 +116,31 @@ test("the continual page trains on the SwiftShader adapter with per-iteration ev
   await page.close();
 });
 
+test("the federated page's FedAvg trains on the SwiftShader adapter (prototypes merge on the host)", async () => {
+  const page = await browser.page();
+  const start = Date.now();
+  await page.goto(
+    `${browser.url}federated.html?device=webgpu&classes=4&clients=2&perClass=30&rounds=1&localSteps=3`,
+  );
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, {
+    timeout: 300_000,
+  });
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.state),
+    "done",
+    await page.textContent("#status"),
+  );
+  const d = await page.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(d.merged, d.ceiling);
+  assert.ok(Number(d.fedavg) >= 0 && Number(d.fedavg) <= 1, d.fedavg);
+  assert.match(await page.textContent("#verdict"), /FedAvg after 1 round/);
+  assert.deepEqual(page.consoleErrors, []);
+  console.log(`federated on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});
+
 test("the classification page trains on the SwiftShader adapter: accuracies and the attention at the query", async () => {
   const page = await browser.page();
   const start = Date.now();

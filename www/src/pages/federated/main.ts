@@ -69,6 +69,7 @@ function config(): FederatedConfig {
     run: {
       dataset: datasetConfig(),
       embedding: s.embedding as NonNullable<FederatedConfig["run"]>["embedding"],
+      iterationsPerTask: s.localSteps,
       seed: s.seed,
       device: s.device as NonNullable<FederatedConfig["run"]>["device"],
     },
@@ -227,7 +228,7 @@ let channel: BroadcastChannel | null = null;
 
 function room(): string {
   const { run, rounds: _, ...rest } = config();
-  const { device: __, ...space } = run ?? {};
+  const { device: __, iterationsPerTask: ___, ...space } = run ?? {};
   return `iclab-federated ${JSON.stringify({ ...rest, run: space })}`;
 }
 
@@ -394,12 +395,12 @@ function heard(event: MessageEvent<{ kind?: unknown; share?: unknown }>): void {
 }
 
 /** Settings the classroom's feature space does not depend on (the room does on the first two). */
-const NOT_SPACE: readonly Name[] = ["clients", "split", "rounds", "device"];
+const NOT_SPACE: readonly Name[] = ["clients", "split", "rounds", "localSteps", "device"];
 
 function changed(name: Name): void {
   if (name === "dataset") showRelevant();
   if (name === "client" || !NOT_SPACE.includes(name)) void forget();
-  if (name !== "rounds" && name !== "device") join();
+  if (!["rounds", "localSteps", "device"].includes(name)) join();
   if (name === "client") return;
   if (result && !page.working) {
     clearResult();

@@ -49,6 +49,10 @@ export const FEDERATED = {
     field(federated.fields, "rounds"),
     "FedAvg's rounds of local training and weight averaging (0: no FedAvg)",
   ),
+  localSteps: core(
+    field(continual.fields, "iterationsPerTask"),
+    "FedAvg: Adam steps each client trains the network on its own classes per round",
+  ),
   client: core(CATALOG.limits.federatedClient, "which client this page is in a classroom", 0),
   seed: core(SEED, "random seed (the frozen embedding, FedAvg's network)"),
   device: { type: "enum", values: DEVICES, default: "auto", doc: "where FedAvg trains" },
