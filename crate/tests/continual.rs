@@ -808,3 +808,57 @@ fn shares_travel_as_json_and_merge_into_every_class() {
     .expect("refused");
     assert_eq!(err.field(), Some("client"));
 }
+
+/// Loss of plasticity (docs/SCIENCE.md §3; Dohare et al. 2024), on the native seeded run: on a
+/// long stream of permuted digits, plain backprop (Adam at 0.01, a 32-32 MLP) learns each new
+/// task worse — new-task accuracy falls, units die, the last hidden layer's effective rank falls,
+/// weights grow — while shrink and perturb and weight decay keep learning new tasks.
+#[test]
+fn plain_backprop_loses_plasticity_and_shrink_perturb_keeps_it() {
+    let config = |strategy| ClConfig {
+        dataset: DataConfig::Digits(DigitsConfig {
+            per_class: 100,
+            test_per_class: 50,
+            ..DigitsConfig::default()
+        }),
+        scenario: ScenarioConfig::Permuted(Permuted { tasks: 60 }),
+        strategy,
+        hidden: vec![32, 32],
+        learning_rate: 0.01,
+        iterations_per_task: 100,
+        eval_every: 100_000,
+        ..ClConfig::default()
+    };
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let run_of = |strategy| {
+        let r = go(&config(strategy));
+        assert_eq!(r.plasticity.len(), 60);
+        let acc: Vec<f64> = r.plasticity.iter().map(|p| p.new_task_accuracy).collect();
+        (mean(&acc[..10]), mean(&acc[50..]), r)
+    };
+    let (first, last, naive) = run_of(StrategyKind::Naive);
+    assert!(
+        last < first - 0.1,
+        "plain backprop: new tasks {first:.3} → {last:.3}"
+    );
+    let (p0, p1) = (&naive.plasticity[0], &naive.plasticity[59]);
+    assert!(
+        p1.dead_units > p0.dead_units + 0.1,
+        "dead units {p0:?} → {p1:?}"
+    );
+    assert!(
+        p1.effective_rank < p0.effective_rank - 2.0,
+        "effective rank {p0:?} → {p1:?}"
+    );
+    assert!(
+        p1.weight_magnitude > 2.0 * p0.weight_magnitude,
+        "|w| {p0:?} → {p1:?}"
+    );
+    for strategy in [StrategyKind::ShrinkPerturb, StrategyKind::WeightDecay] {
+        let (first, last, _) = run_of(strategy);
+        assert!(
+            last > first - 0.05,
+            "{strategy:?}: new tasks {first:.3} → {last:.3}"
+        );
+    }
+}

@@ -183,6 +183,8 @@ fn typescript() -> String {
         metrics::DipKind,
         metrics::BoundaryMetrics,
         run::Boundary,
+        crate::continual::plasticity::PlasticityPoint,
+        crate::continual::plasticity::PlasticityVerdict,
         // learn apart, merge together
         run::federated::FederatedConfig,
         run::federated::ClientSplit,

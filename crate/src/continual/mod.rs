@@ -7,6 +7,7 @@ pub mod digits;
 pub mod learners;
 pub mod memory;
 pub mod metrics;
+pub mod plasticity;
 pub mod run;
 pub mod scenarios;
 pub mod strategies;

@@ -758,6 +758,10 @@ export const CATALOG: Catalog = {
       "lwfAlpha": 1.0,
       "temperature": 2.0,
       "rehearsalExponent": 1.0,
+      "perturbStd": 0.001,
+      "replacementRate": 0.001,
+      "maturity": 100,
+      "utilityDecay": 0.99,
       "embedding": "raw",
       "features": 256,
       "ridge": 0.01,
@@ -902,7 +906,7 @@ export const CATALOG: Catalog = {
         "fields": {
           "tasks": {
             "min": 1.0,
-            "max": 20.0,
+            "max": 400.0,
             "minExclusive": false,
             "integer": true,
             "maxOf": null,
@@ -931,7 +935,7 @@ export const CATALOG: Catalog = {
           },
           "tasks": {
             "min": 1.0,
-            "max": 20.0,
+            "max": 400.0,
             "minExclusive": false,
             "integer": true,
             "maxOf": null,
@@ -1187,6 +1191,123 @@ export const CATALOG: Catalog = {
             },
             "choices": null,
             "default": 0.1
+          }
+        ]
+      },
+      {
+        "kind": "weight_decay",
+        "title": "L2 toward zero (weight decay)",
+        "readsOnce": false,
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "decayLambda",
+            "key": "regularization",
+            "label": "Weight decay λ",
+            "field": {
+              "min": 0.0,
+              "max": 1000000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.0001
+          }
+        ]
+      },
+      {
+        "kind": "shrink_perturb",
+        "title": "Shrink and perturb",
+        "readsOnce": false,
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "decayLambda",
+            "key": "regularization",
+            "label": "Weight decay λ",
+            "field": {
+              "min": 0.0,
+              "max": 1000000000.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.0001
+          },
+          {
+            "name": "perturbStd",
+            "key": "perturbStd",
+            "label": "Noise σ",
+            "field": {
+              "min": 0.0,
+              "max": 1.0,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.001
+          }
+        ]
+      },
+      {
+        "kind": "continual_backprop",
+        "title": "Continual backprop",
+        "readsOnce": false,
+        "unlearns": false,
+        "note": null,
+        "settings": [
+          {
+            "name": "replacementRate",
+            "key": "replacementRate",
+            "label": "Replacement rate ρ",
+            "field": {
+              "min": 0.0,
+              "max": 0.1,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.001
+          },
+          {
+            "name": "maturity",
+            "key": "maturity",
+            "label": "Maturity (steps)",
+            "field": {
+              "min": 1.0,
+              "max": 1000000.0,
+              "minExclusive": false,
+              "integer": true,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 100
+          },
+          {
+            "name": "utilityDecay",
+            "key": "utilityDecay",
+            "label": "Utility decay η",
+            "field": {
+              "min": 0.0,
+              "max": 0.9999,
+              "minExclusive": false,
+              "integer": false,
+              "maxOf": null,
+              "label": ""
+            },
+            "choices": null,
+            "default": 0.99
           }
         ]
       },
@@ -1458,6 +1579,24 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 1.0
       },
+      "maturity": {
+        "min": 1.0,
+        "max": 1000000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": 100
+      },
+      "perturbStd": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.001
+      },
       "regularization": {
         "min": 0.0,
         "max": 1000000000.0,
@@ -1475,6 +1614,15 @@ export const CATALOG: Catalog = {
         "maxOf": null,
         "label": "",
         "default": 1.0
+      },
+      "replacementRate": {
+        "min": 0.0,
+        "max": 0.1,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.001
       },
       "ridge": {
         "min": 1e-8,
@@ -1502,6 +1650,15 @@ export const CATALOG: Catalog = {
         "maxOf": null,
         "label": "",
         "default": 2.0
+      },
+      "utilityDecay": {
+        "min": 0.0,
+        "max": 0.9999,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": 0.99
       }
     },
     "federated": {
@@ -1527,6 +1684,10 @@ export const CATALOG: Catalog = {
           "lwfAlpha": 1.0,
           "temperature": 2.0,
           "rehearsalExponent": 1.0,
+          "perturbStd": 0.001,
+          "replacementRate": 0.001,
+          "maturity": 100,
+          "utilityDecay": 0.99,
           "embedding": "raw",
           "features": 256,
           "ridge": 0.01,
@@ -1691,6 +1852,7 @@ export const CATALOG: Catalog = {
     },
     "strategies": {
       "analytic": "Analytic head (RLS)",
+      "continual_backprop": "Continual backprop",
       "ewc": "EWC",
       "joint": "Joint (upper bound)",
       "l2": "L2 to previous weights",
@@ -1700,8 +1862,10 @@ export const CATALOG: Catalog = {
       "power_law_replay": "Power-law rehearsal",
       "protonet": "Prototypical network",
       "replay": "Replay",
+      "shrink_perturb": "Shrink and perturb",
       "si": "Synaptic Intelligence",
-      "slda": "Streaming LDA"
+      "slda": "Streaming LDA",
+      "weight_decay": "L2 toward zero (weight decay)"
     },
     "bufferPolicies": {
       "class_balanced": "class-balanced",

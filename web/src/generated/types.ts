@@ -1529,6 +1529,24 @@ export type ClConfig = {
    */
   rehearsalExponent: number,
   /**
+   * shrink_perturb: standard deviation of the Gaussian noise added to every parameter after
+   * each step. Default: 1e-3.
+   */
+  perturbStd: number,
+  /**
+   * continual_backprop: fraction of each hidden layer's mature units reinitialized per step
+   * (accumulated: 1e-3 of 64 units replaces one unit every ~16 steps). Default: 1e-3.
+   */
+  replacementRate: number,
+  /**
+   * continual_backprop: steps a unit must have lived before it may be replaced. Default: 100.
+   */
+  maturity: number,
+  /**
+   * continual_backprop: decay rate η of each unit's running utility. Default: 0.99.
+   */
+  utilityDecay: number,
+  /**
    * ncm, slda, analytic: what they see. Default: raw inputs.
    */
   embedding: Embedding,
@@ -1688,7 +1706,7 @@ export type Schedule = "cycle" | "power_law";
 /**
  * Which learner or strategy a run trains (Avalanche's names where it has them).
  */
-export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "si" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
+export type StrategyKind = "naive" | "joint" | "replay" | "power_law_replay" | "l2" | "ewc" | "si" | "weight_decay" | "shrink_perturb" | "continual_backprop" | "lwf" | "ncm" | "protonet" | "slda" | "analytic";
 
 /**
  * How the replay memory decides what to keep.
@@ -1774,6 +1792,17 @@ export type ClResult = {
    * Present once the stream is done.
    */
   metrics: Metrics | null,
+  /**
+   * A network's plasticity at the end of each finished segment: its accuracy on the task it
+   * just learned, dead units, effective rank, weight magnitude (empty for host learners and
+   * the prototypical network).
+   */
+  plasticity: Array<PlasticityPoint>,
+  /**
+   * Once the stream is done, for a network over at least 5 segments: whether its new-task
+   * accuracy declined from the first fifth of the stream to the last.
+   */
+  plasticityVerdict: PlasticityVerdict | null,
 };
 
 /**
@@ -1905,6 +1934,58 @@ export type Boundary = {
   points: Array<number>,
   labels: Array<number>,
   taskOf: Array<number>,
+};
+
+/**
+ * A network's plasticity at the end of one training segment.
+ */
+export type PlasticityPoint = {
+  segment: number,
+  task: number,
+  /**
+   * Accuracy on the task's test set right after training on it: how well the network still
+   * learns a new task (the accuracy matrix's diagonal).
+   */
+  newTaskAccuracy: number,
+  /**
+   * Fraction of hidden units, every hidden layer together, that are 0 on every probe example.
+   */
+  deadUnits: number,
+  /**
+   * Effective rank of the last hidden layer's activations on the probe.
+   */
+  effectiveRank: number,
+  /**
+   * The last hidden layer's width: the effective rank's ceiling.
+   */
+  width: number,
+  /**
+   * Mean |w| over every weight matrix (biases left out).
+   */
+  weightMagnitude: number,
+};
+
+/**
+ * Whether a network kept learning new tasks: its new-task accuracy over the first fifth of the
+ * stream's segments against the last fifth.
+ */
+export type PlasticityVerdict = {
+  /**
+   * `declined` (the last fifth lower by more than twice the sampling error) or `not_seen`.
+   */
+  outcome: string,
+  /**
+   * Segments in each window.
+   */
+  window: number,
+  early: number,
+  late: number,
+  statement: string,
+  /**
+   * Margin: `early − late` (a decline is positive), against the sampling error of the two
+   * windows' accuracies.
+   */
+  evidence: Evidence,
 };
 
 /**

@@ -62,6 +62,25 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                         classes.join(", ")
                     ));
                 }
+                if let (Some(first), Some(last)) =
+                    (result.plasticity.first(), result.plasticity.last())
+                {
+                    out.push_str(&format!(
+                        "plasticity, first → last segment: new-task accuracy {:.3} → {:.3}, dead units {:.0}% → {:.0}%, effective rank {:.1} → {:.1} (of {}), mean |w| {:.3} → {:.3}\n",
+                        first.new_task_accuracy,
+                        last.new_task_accuracy,
+                        100.0 * first.dead_units,
+                        100.0 * last.dead_units,
+                        first.effective_rank,
+                        last.effective_rank,
+                        last.width,
+                        first.weight_magnitude,
+                        last.weight_magnitude,
+                    ));
+                }
+                if let Some(v) = &result.plasticity_verdict {
+                    out.push_str(&format!("{}\n", v.statement));
+                }
                 let Some(m) = &result.metrics else {
                     return out;
                 };

@@ -167,6 +167,16 @@ pub struct ClConfig {
     pub temperature: f64,
     /// power_law_replay: the exponent of the revisit probability (0 = uniform). Default: 1.
     pub rehearsal_exponent: f64,
+    /// shrink_perturb: standard deviation of the Gaussian noise added to every parameter after
+    /// each step. Default: 1e-3.
+    pub perturb_std: f64,
+    /// continual_backprop: fraction of each hidden layer's mature units reinitialized per step
+    /// (accumulated: 1e-3 of 64 units replaces one unit every ~16 steps). Default: 1e-3.
+    pub replacement_rate: f64,
+    /// continual_backprop: steps a unit must have lived before it may be replaced. Default: 100.
+    pub maturity: u32,
+    /// continual_backprop: decay rate η of each unit's running utility. Default: 0.99.
+    pub utility_decay: f64,
     /// ncm, slda, analytic: what they see. Default: raw inputs.
     pub embedding: Embedding,
     /// analytic: width of the random ReLU feature expansion. Default: 256.
@@ -202,6 +212,10 @@ impl Default for ClConfig {
             lwf_alpha: 1.0,
             temperature: 2.0,
             rehearsal_exponent: 1.0,
+            perturb_std: 1e-3,
+            replacement_rate: 1e-3,
+            maturity: 100,
+            utility_decay: 0.99,
             embedding: Embedding::Raw,
             features: 256,
             ridge: 0.01,
@@ -229,6 +243,10 @@ pub mod fields {
     pub const LWF_ALPHA: Field = Field::real("lwfAlpha", 0.0, 1e3);
     pub const TEMPERATURE: Field = Field::real("temperature", 0.1, 100.0);
     pub const REHEARSAL_EXPONENT: Field = Field::real("rehearsalExponent", 0.0, 5.0);
+    pub const PERTURB_STD: Field = Field::real("perturbStd", 0.0, 1.0);
+    pub const REPLACEMENT_RATE: Field = Field::real("replacementRate", 0.0, 0.1);
+    pub const MATURITY: Field = Field::int("maturity", 1, 1_000_000);
+    pub const UTILITY_DECAY: Field = Field::real("utilityDecay", 0.0, 0.9999);
     pub const RIDGE: Field = Field::real("ridge", 1e-8, 1e6);
     /// Each entry of `hidden` (1 to [`MAX_HIDDEN_LAYERS`] of them).
     pub const HIDDEN: Field = Field::int("hidden", 1, 4096);
@@ -244,6 +262,10 @@ impl ClConfig {
         fields::LWF_ALPHA,
         fields::TEMPERATURE,
         fields::REHEARSAL_EXPONENT,
+        fields::PERTURB_STD,
+        fields::REPLACEMENT_RATE,
+        fields::MATURITY,
+        fields::UTILITY_DECAY,
         fields::FEATURES,
         fields::RIDGE,
         fields::HIDDEN,
@@ -278,6 +300,10 @@ impl ClConfig {
         LWF_ALPHA.check(self.lwf_alpha)?;
         TEMPERATURE.check(self.temperature)?;
         REHEARSAL_EXPONENT.check(self.rehearsal_exponent)?;
+        PERTURB_STD.check(self.perturb_std)?;
+        REPLACEMENT_RATE.check(self.replacement_rate)?;
+        MATURITY.check_u32(self.maturity)?;
+        UTILITY_DECAY.check(self.utility_decay)?;
         RIDGE.check(self.ridge)?;
         if self.hidden.is_empty() || self.hidden.len() > MAX_HIDDEN_LAYERS {
             return Err(Error::invalid(

@@ -86,6 +86,13 @@ pub struct ClResult {
     pub done: bool,
     /// Present once the stream is done.
     pub metrics: Option<Metrics>,
+    /// A network's plasticity at the end of each finished segment: its accuracy on the task it
+    /// just learned, dead units, effective rank, weight magnitude (empty for host learners and
+    /// the prototypical network).
+    pub plasticity: Vec<crate::continual::plasticity::PlasticityPoint>,
+    /// Once the stream is done, for a network over at least 5 segments: whether its new-task
+    /// accuracy declined from the first fifth of the stream to the last.
+    pub plasticity_verdict: Option<crate::continual::plasticity::PlasticityVerdict>,
 }
 
 /// Predicted class over a grid covering a 2-D dataset, and its test points.
@@ -149,6 +156,15 @@ impl ClRun {
             iterations: self.iterations.clone(),
             curves: self.curves.clone(),
             class_accuracy: self.class_accuracy.clone(),
+            plasticity: self.plasticity.clone(),
+            plasticity_verdict: if self.done() {
+                crate::continual::plasticity::PlasticityVerdict::of(
+                    &self.plasticity,
+                    self.stream.tasks.first().map_or(0, |t| t.test.len() as u32),
+                )
+            } else {
+                None
+            },
             ends: self.ends.clone(),
             unlearned: self.unlearned.clone(),
             largest_stability_gap: largest_gap(&gaps),

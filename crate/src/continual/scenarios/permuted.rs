@@ -13,7 +13,7 @@ use crate::continual::data::Dataset;
 use crate::schema::Field;
 
 /// Tasks of the domain-incremental scenarios (permuted, rotated).
-pub const TASKS: Field = Field::int("tasks", 1, 20);
+pub const TASKS: Field = Field::int("tasks", 1, 400);
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,16 @@ pub struct Needs {
     pub fisher: bool,
     /// Each step's gradient and parameter change ([`Strategy::after_step`]).
     pub updates: bool,
+    /// Each hidden unit's activity and outgoing weights after every step
+    /// ([`Strategy::replace_units`]).
+    pub units: bool,
+}
+
+/// One hidden layer after a step, as [`Strategy::replace_units`] sees it: per unit, its mean
+/// |activation| over the step's batch and the summed |weights| from it to the next layer.
+pub struct UnitStats {
+    pub activity: Vec<f32>,
+    pub outgoing: Vec<f32>,
 }
 
 /// One optimizer step, as [`Strategy::after_step`] sees it (if [`Needs::updates`]): flattened
@@ -83,6 +93,19 @@ pub trait Strategy {
 
     /// Called when training on a task ends.
     fn end_task(&mut self, _end: &TaskEnd) {}
+
+    /// After every step: the standard deviation of Gaussian noise to add to every parameter
+    /// (shrink and perturb), if any.
+    fn perturbation(&self) -> Option<f64> {
+        None
+    }
+
+    /// After every step (if [`Needs::units`]), given each hidden layer's [`UnitStats`]: the
+    /// units of each layer to reinitialize (fresh incoming weights, zero bias and outgoing
+    /// weights).
+    fn replace_units(&mut self, _layers: &[UnitStats], _rng: &mut StdRng) -> Vec<Vec<usize>> {
+        Vec::new()
+    }
 }
 
 struct Flatten(Vec<Tensor<1>>);

@@ -12,6 +12,7 @@
 //! and, for a new hyperparameter, that field in `ClConfig`.
 
 pub mod class_balanced;
+pub mod continual_backprop;
 pub mod ewc;
 pub mod joint;
 pub mod l2;
@@ -20,7 +21,9 @@ pub mod naive;
 pub mod power_law;
 pub mod replay;
 pub mod reservoir;
+pub mod shrink_perturb;
 pub mod si;
+pub mod weight_decay;
 
 mod hooks;
 mod setting;
@@ -32,10 +35,13 @@ use super::run::{BufferPolicy, ClConfig, Embedding, fields};
 use super::scenarios::Stream;
 use setting::titled;
 
-pub use hooks::{Needs, StepContext, StepUpdate, Strategy, TaskEnd, flat_grads, flat_params};
+pub use hooks::{
+    Needs, StepContext, StepUpdate, Strategy, TaskEnd, UnitStats, flat_grads, flat_params,
+};
 pub use setting::{Family, Recipe, Setting, SettingValue, Shape};
 
 pub use class_balanced::ClassBalanced;
+pub use continual_backprop::{CbpSettings, ContinualBackprop};
 pub use ewc::Ewc;
 pub use joint::Joint;
 pub use l2::L2;
@@ -44,13 +50,16 @@ pub use naive::Naive;
 pub use power_law::PowerLawReplay;
 pub use replay::{Memory, Replay};
 pub use reservoir::Reservoir;
+pub use shrink_perturb::ShrinkPerturb;
 pub use si::Si;
+pub use weight_decay::WeightDecay;
 
 const BUFFER_SIZE: Setting =
     Setting::number("bufferSize", "Memory (examples)", fields::BUFFER_SIZE);
 const BUFFER_POLICY: Setting = Setting::choice("bufferPolicy", "Buffer", || {
     titled(&BufferPolicy::ALL, BufferPolicy::title)
 });
+const DECAY_LAMBDA: Setting = Setting::lambda("decayLambda", "Weight decay λ", 1e-4);
 const EMBEDDING: Setting = Setting::choice("embedding", "Features", || {
     titled(&Embedding::ALL, Embedding::title)
 });
@@ -230,6 +239,44 @@ strategies! {
         keeps: 3,
         settings: [Setting::lambda("siLambda", "SI λ (c)", 0.1)],
         build: |c, _, _| Recipe::Net(Box::new(Si::new(c.lambda()))),
+    }
+    /// L2 toward zero: keeps weights from growing, one cure for loss of plasticity (Dohare et
+    /// al. 2024). λ: the middle of the reference's permuted-MNIST search {1e-3, 1e-4, 1e-5} is
+    /// 1e-4; chosen on the plasticity stream of docs/SCIENCE.md §3 (see there).
+    WeightDecay = "weight_decay" {
+        title: "L2 toward zero (weight decay)",
+        family: Net,
+        keeps: 0,
+        settings: [DECAY_LAMBDA],
+        build: |c, _, _| Recipe::Net(Box::new(WeightDecay::new(c.lambda()))),
+    }
+    /// Shrink and perturb: weight decay and Gaussian noise on every parameter after each step.
+    ShrinkPerturb = "shrink_perturb" {
+        title: "Shrink and perturb",
+        family: Net,
+        keeps: 0,
+        settings: [
+            DECAY_LAMBDA,
+            Setting::number("perturbStd", "Noise σ", fields::PERTURB_STD),
+        ],
+        build: |c, _, _| Recipe::Net(Box::new(ShrinkPerturb::new(c.lambda(), c.perturb_std))),
+    }
+    /// Continual backpropagation: backprop plus a steady reinitialization of the least useful
+    /// mature hidden units (Dohare et al. 2024).
+    ContinualBackprop = "continual_backprop" {
+        title: "Continual backprop",
+        family: Net,
+        keeps: 0,
+        settings: [
+            Setting::number("replacementRate", "Replacement rate ρ", fields::REPLACEMENT_RATE),
+            Setting::number("maturity", "Maturity (steps)", fields::MATURITY),
+            Setting::number("utilityDecay", "Utility decay η", fields::UTILITY_DECAY),
+        ],
+        build: |c, _, _| Recipe::Net(Box::new(ContinualBackprop::new(CbpSettings {
+            replacement_rate: c.replacement_rate,
+            maturity: u64::from(c.maturity),
+            decay: c.utility_decay,
+        }))),
     }
     /// Learning without forgetting: distillation from the previous task's model.
     Lwf = "lwf" {
