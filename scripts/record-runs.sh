@@ -3,7 +3,10 @@
 # continual-learning card draws them. Each is one `iclab cl run` of a config in scripts/recorded/,
 # the continual page's defaults (6 blobs, two classes per task, evaluation after every step);
 # the output keeps what the card draws (per-task accuracy curves, task ends, metrics).
-#   bash scripts/record-runs.sh    → www/public/recorded/continual-blobs.json
+# The plasticity page's first picture: plain backprop and shrink and perturb on the catalog's
+# plasticity stream (scripts/recorded/plasticity.json: `continual.plasticity.defaults`), seed 0.
+#   bash scripts/record-runs.sh    → www/public/recorded/continual-blobs.json,
+#                                    www/public/plasticity/recorded.json
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 cargo build --release --bin iclab
@@ -21,6 +24,26 @@ const keep = (r) => ({ strategy: r.strategy, tasks: r.tasks, order: r.order, ite
 const runs = Object.fromEntries(["naive", "replay"].map((s) => [s, keep(JSON.parse(fs.readFileSync(`${dir}/${s}.json`, "utf8")))]));
 const config = JSON.parse(fs.readFileSync("scripts/recorded/continual-blobs.json", "utf8"));
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, runs }) + "\n");
+' "$tmp" "$out"
+echo "wrote $out"
+
+out=www/public/plasticity/recorded.json
+mkdir -p www/public/plasticity
+for strategy in naive shrink_perturb; do
+  start=$(date +%s)
+  "$ICLAB" --json cl run --config scripts/recorded/plasticity.json --strategy "$strategy" > "$tmp/$strategy.json"
+  echo "$strategy: $(( $(date +%s) - start )) s"
+done
+node -e '
+const fs = require("fs");
+const [dir, out] = process.argv.slice(1);
+const round = (v) => Math.round(v * 10000) / 10000;
+const keep = (r) => ({ strategy: r.strategy, plasticityVerdict: r.plasticityVerdict,
+  plasticity: r.plasticity.map((p) => ({ ...p, newTaskAccuracy: round(p.newTaskAccuracy), deadUnits: round(p.deadUnits),
+    effectiveRank: round(p.effectiveRank), weightMagnitude: round(p.weightMagnitude) })) });
+const config = JSON.parse(fs.readFileSync("scripts/recorded/plasticity.json", "utf8"));
+const results = ["naive", "shrink_perturb"].map((s) => keep(JSON.parse(fs.readFileSync(`${dir}/${s}.json`, "utf8"))));
+fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, strategies: ["naive", "shrink_perturb"], results }) + "\n");
 ' "$tmp" "$out"
 rm -rf "$tmp"
 echo "wrote $out"

@@ -23,7 +23,9 @@ use crate::schema::{Field, FieldSpec, serde_name, specs};
 pub use continual::ContinualCatalog;
 
 mod continual;
-pub use continual::{Choice, FederatedCatalog, MergeLearnerSpec, Strategy, StrategySetting};
+pub use continual::{
+    Choice, FederatedCatalog, MergeLearnerSpec, PlasticityCatalog, Strategy, StrategySetting,
+};
 
 /// Field name → bounds and default.
 pub type Fields = BTreeMap<String, FieldSpec>;

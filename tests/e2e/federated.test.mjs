@@ -81,6 +81,7 @@ test("a classroom: two tabs merge through the channel, a third page through a fi
   await c.waitForFunction(() => document.body.dataset.mergedShares === "1");
   // classes 2 and 5, and a's 0, 2, 4 and 6
   assert.equal((await data(c)).known, "5");
+  await screenshot(c, "federated-classroom");
   const before = await c.textContent("#mine");
   // the same share again, a malformed one, one of another feature space: refused, nothing changes
   const share = JSON.parse(readFileSync(file, "utf8"));
@@ -118,11 +119,11 @@ test("a classroom: two tabs merge through the channel, a third page through a fi
   assert.match(await e.textContent("#classroom-status"), /1 share waiting \(the link\)/);
   await learned(e);
   await e.waitForFunction(() => document.body.dataset.known === "8");
-  // a link cut short is refused, and says so
+  // a link cut short is refused, and says so (no other tab of its classroom is open to talk over it)
+  for (const p of [c, e]) await p.close();
   const cut = await browser.page();
   await cut.goto(link.slice(0, link.length - 40));
   await cut.waitForFunction(() => document.body.dataset.ready === "true");
   assert.match(await cut.textContent("#classroom-status"), /cannot be read.*Nothing changed/);
-  await screenshot(c, "federated-classroom");
-  for (const p of [c, e, cut]) await p.close();
+  await cut.close();
 });

@@ -53,7 +53,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 12);
+  assert.equal(lessons.length, 13);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -397,5 +397,13 @@ test("lesson: clients alone know their own classes; merged, exactly the learner 
   assert.equal(d.merged, d.ceiling);
   assert.ok(Number(d.merged) > 0.5, d.merged);
   assert.match(await page.textContent("#verdict"), /FedAvg after 5 rounds/);
+  await page.close();
+});
+
+test("lesson: the recorded stream shows plain backprop losing plasticity and shrink and perturb keeping it", async () => {
+  const l = lesson(/stop learning/);
+  const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
+  const verdicts = await page.evaluate(() => document.body.dataset.verdicts);
+  assert.equal(verdicts, "declined,not_seen");
   await page.close();
 });

@@ -9,6 +9,7 @@ import { CONTINUAL } from "./pages/continual/table.js";
 import { DIVERSITY } from "./pages/diversity/table.js";
 import { FEDERATED } from "./pages/federated/table.js";
 import { ICL } from "./pages/icl/table.js";
+import { PLASTICITY } from "./pages/plasticity/table.js";
 
 export const DEMOS = {
   icl: { page: "icl.html", title: "In-context regression", table: ICL },
@@ -17,5 +18,6 @@ export const DEMOS = {
   classify: { page: "classify.html", title: "In-context or in-weights", table: CLASSIFY },
   continual: { page: "continual.html", title: "Continual learning", table: CONTINUAL },
   federated: { page: "federated.html", title: "Learn apart, merge together", table: FEDERATED },
+  plasticity: { page: "plasticity.html", title: "Learners that stop learning", table: PLASTICITY },
 } as const;
 export type DemoKind = keyof typeof DEMOS;

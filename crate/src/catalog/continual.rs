@@ -46,6 +46,21 @@ pub struct ContinualCatalog {
     pub fields: Fields,
     /// Learn apart, merge together (`runFederated`, `learnFederated`).
     pub federated: FederatedCatalog,
+    /// Loss of plasticity: the stream where it shows at browser scale, and the learners that
+    /// lose or keep it.
+    pub plasticity: PlasticityCatalog,
+}
+
+/// Loss of plasticity's experiment (docs/SCIENCE.md §3).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PlasticityCatalog {
+    /// The run a page starts from: permuted digits, many tasks, a small MLP, Adam at a large
+    /// step ([`ClConfig::plasticity`]).
+    pub defaults: ClConfig,
+    /// Plain backprop and the cures, in menu order.
+    pub strategies: Vec<StrategyKind>,
 }
 
 /// The federated run's schema.
@@ -131,6 +146,15 @@ pub(super) fn catalog() -> ContinualCatalog {
             .collect(),
         embeddings: Embedding::ALL.to_vec(),
         fields: specs(ClConfig::FIELDS, &cl_defaults),
+        plasticity: PlasticityCatalog {
+            defaults: ClConfig::plasticity(),
+            strategies: vec![
+                StrategyKind::Naive,
+                StrategyKind::WeightDecay,
+                StrategyKind::ShrinkPerturb,
+                StrategyKind::ContinualBackprop,
+            ],
+        },
         federated: FederatedCatalog {
             defaults: FederatedConfig::default(),
             learners: MergeLearner::ALL

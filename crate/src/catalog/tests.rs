@@ -204,6 +204,7 @@ fn typescript() -> String {
         IclCatalog,
         ContinualCatalog,
         FederatedCatalog,
+        PlasticityCatalog,
         MergeLearnerSpec,
         Kind,
         Task,

@@ -1758,6 +1758,50 @@ export const CATALOG: Catalog = {
         }
       },
       "shareFormat": "iclab/federated-share/1"
+    },
+    "plasticity": {
+      "defaults": {
+        "dataset": {
+          "kind": "digits",
+          "perClass": 100,
+          "testPerClass": 20,
+          "seed": 0
+        },
+        "scenario": {
+          "kind": "permuted",
+          "tasks": 100
+        },
+        "strategy": "naive",
+        "bufferSize": 200,
+        "bufferPolicy": "reservoir",
+        "regularization": null,
+        "lwfAlpha": 1.0,
+        "temperature": 2.0,
+        "rehearsalExponent": 1.0,
+        "perturbStd": 0.001,
+        "replacementRate": 0.001,
+        "maturity": 100,
+        "utilityDecay": 0.99,
+        "embedding": "raw",
+        "features": 256,
+        "ridge": 0.01,
+        "hidden": [
+          32,
+          32
+        ],
+        "learningRate": 0.01,
+        "batchSize": 32,
+        "iterationsPerTask": 100,
+        "evalEvery": 1000000,
+        "device": "cpu",
+        "seed": 0
+      },
+      "strategies": [
+        "naive",
+        "weight_decay",
+        "shrink_perturb",
+        "continual_backprop"
+      ]
     }
   },
   "titles": {

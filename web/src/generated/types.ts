@@ -2343,6 +2343,11 @@ export type ContinualCatalog = {
    * Learn apart, merge together (`runFederated`, `learnFederated`).
    */
   federated: FederatedCatalog,
+  /**
+   * Loss of plasticity: the stream where it shows at browser scale, and the learners that
+   * lose or keep it.
+   */
+  plasticity: PlasticityCatalog,
 };
 
 /**
@@ -2368,6 +2373,21 @@ export type FederatedCatalog = {
    * The format tag of a share (what `learnFederated` writes and `merge` reads).
    */
   shareFormat: string,
+};
+
+/**
+ * Loss of plasticity's experiment (docs/SCIENCE.md §3).
+ */
+export type PlasticityCatalog = {
+  /**
+   * The run a page starts from: permuted digits, many tasks, a small MLP, Adam at a large
+   * step ([`ClConfig::plasticity`]).
+   */
+  defaults: ClConfig,
+  /**
+   * Plain backprop and the cures, in menu order.
+   */
+  strategies: Array<StrategyKind>,
 };
 
 /**

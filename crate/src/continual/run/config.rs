@@ -278,6 +278,27 @@ impl ClConfig {
 }
 
 impl ClConfig {
+    /// Where loss of plasticity shows at browser scale (docs/SCIENCE.md §3, measured over seeds
+    /// 0–2): 100 permuted-digit tasks (100 training and 20 test examples per class), a 32-32 MLP,
+    /// Adam at 0.01, 100 steps a task, evaluated only at each task's end.
+    pub fn plasticity() -> Self {
+        Self {
+            dataset: DataConfig::Digits(DigitsConfig {
+                per_class: 100,
+                test_per_class: 20,
+                ..Default::default()
+            }),
+            scenario: ScenarioConfig::Permuted(crate::continual::scenarios::Permuted {
+                tasks: 100,
+            }),
+            hidden: vec![32, 32],
+            learning_rate: 0.01,
+            iterations_per_task: 100,
+            eval_every: 1_000_000,
+            ..Self::default()
+        }
+    }
+
     /// Parses JSON text (CLI `--config`, the JS bindings) and validates it.
     pub fn from_json(text: &str) -> Result<Self> {
         let mut de = serde_json::Deserializer::from_str(text);

@@ -219,7 +219,7 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
 /** This page's client, once it learned. */
 let mine: FederatedClient | null = null;
 /** Shares that arrived before this page learned (from a link, a file or the channel). */
-const waiting: { text: string; from: string }[] = [];
+const waiting: { text: string; from: string; quiet: boolean }[] = [];
 /**
  * The tabs of one classroom: pages of this site with the same settings (the feature space, the
  * learner, the clients and their split; not the device). Tabs on other settings do not hear it.
@@ -290,7 +290,9 @@ function senderOf(text: string): number | null {
 /** Merges one share's text (from `from`: a file, a link, another tab); says what happened. */
 async function mergeText(text: string, from: string, quietIfKnown = false): Promise<void> {
   if (!mine) {
-    waiting.push({ text, from });
+    // the same share twice (a tab answering two hellos) waits once
+    if (waiting.some((w) => w.text === text)) return;
+    waiting.push({ text, from, quiet: quietIfKnown });
     // a share from this page's client number would be refused as its own: take the next one
     const sender = senderOf(text);
     if (sender !== null && sender === page.state.client && page.state.clients > 1)
@@ -331,7 +333,7 @@ async function learn(): Promise<void> {
       `Client ${mine.state.client} learned classes ${mine.state.own.join(", ")}: ${pct(mine.state.alone.accuracy)} on all ${mine.state.classes} classes alone. Send its share to the others; theirs merge here as they arrive.`,
     );
     channel?.postMessage({ kind: "share", share: mine.share });
-    for (const w of waiting.splice(0)) await mergeText(w.text, w.from);
+    for (const w of waiting.splice(0)) await mergeText(w.text, w.from, w.quiet);
   } catch (error) {
     say(`${describe(error)}`, true);
   } finally {

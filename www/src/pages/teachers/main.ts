@@ -175,6 +175,13 @@ const LESSONS: Lesson[] = [
     hide: ["device", "seed", "perClass"],
   },
   {
+    kind: "plasticity",
+    title: "Learners that stop learning",
+    text: "One small network learns 100 tasks in a row: the same digits, each task with its pixels shuffled anew, so every task is as hard as the first. The picture is a recorded run: plain backprop (red) learns each new task worse and worse while its units die and its representation collapses; shrink and perturb (blue) — weight decay plus a little noise on every weight — keeps learning. The sentences under the chart say what each run measured. Press Train both to watch it happen here; it takes a few minutes.",
+    params: {},
+    hide: ["device", "seed", "every"],
+  },
+  {
     kind: "classify",
     title: "Reading the context or remembering: a sudden jump",
     text: "The model sees items with labels and must label a query item. With many classes and bursty contexts it learns to copy the label of the matching item from the context, but only after a plateau: press Train and watch in-context accuracy sit near chance, then at 0.5 — answering with either of the context's two labels — and then jump, as the attention map shows the query looking at the right label. Then pick a cell with few classes in the phase diagram: the model memorizes instead.",
