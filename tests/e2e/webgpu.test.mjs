@@ -141,6 +141,28 @@ test("the federated page's FedAvg trains on the SwiftShader adapter (prototypes 
   await page.close();
 });
 
+test("the plasticity page trains on the SwiftShader adapter, continual backprop's unit surgery included", async () => {
+  const page = await browser.page();
+  const start = Date.now();
+  await page.goto(
+    `${browser.url}plasticity.html?device=webgpu&tasks=5&iterationsPerTask=3&every=5&compare=continual_backprop&maturity=1&replacementRate=0.1`,
+  );
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, {
+    timeout: 300_000,
+  });
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.state),
+    "done",
+    await page.textContent("#status"),
+  );
+  assert.equal(await page.evaluate(() => document.body.dataset.tasksShown), "5");
+  assert.deepEqual(page.consoleErrors, []);
+  console.log(`plasticity on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});
+
 test("the classification page trains on the SwiftShader adapter: accuracies and the attention at the query", async () => {
   const page = await browser.page();
   const start = Date.now();
