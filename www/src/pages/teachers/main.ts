@@ -177,7 +177,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "plasticity",
     title: "Learners that stop learning",
-    text: "One small network learns 100 tasks in a row: the same digits, each task with its pixels shuffled anew, so every task is as hard as the first. The picture is a recorded run: plain backprop (red) learns each new task worse and worse while its units die and its representation collapses; shrink and perturb (blue) — weight decay plus a little noise on every weight — keeps learning. The sentences under the chart say what each run measured. Press Train both to watch it happen here; it takes a few minutes.",
+    text: "One small network learns 100 tasks in a row: the same digits, each task with its pixels shuffled anew, so every task is as hard as the first. The picture is a recorded run: plain backprop (red) learns each new task worse and worse while its units die and its representation collapses; shrink and perturb (blue) — weight decay plus a little noise on every weight — keeps learning. The sentences under the chart say what each run measured. Press Train both to watch it happen here (about half a minute on a 2-core machine).",
     params: {},
     hide: ["device", "seed", "every"],
   },
