@@ -5,8 +5,10 @@
 # the output keeps what the card draws (per-task accuracy curves, task ends, metrics).
 # The plasticity page's first picture: plain backprop and shrink and perturb on the catalog's
 # plasticity stream (scripts/recorded/plasticity.json: `continual.plasticity.defaults`), seed 0.
+# The federated page's first picture: its default run (scripts/recorded/federated.json).
 #   bash scripts/record-runs.sh    → www/public/recorded/continual-blobs.json,
-#                                    www/public/plasticity/recorded.json
+#                                    www/public/plasticity/recorded.json,
+#                                    www/public/federated/recorded.json
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 cargo build --release --bin iclab
@@ -45,5 +47,17 @@ const config = JSON.parse(fs.readFileSync("scripts/recorded/plasticity.json", "u
 const results = ["naive", "shrink_perturb"].map((s) => keep(JSON.parse(fs.readFileSync(`${dir}/${s}.json`, "utf8"))));
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, strategies: ["naive", "shrink_perturb"], results }) + "\n");
 ' "$tmp" "$out"
+echo "wrote $out"
+
+out=www/public/federated/recorded.json
+mkdir -p www/public/federated
+"$ICLAB" --json cl federated --config scripts/recorded/federated.json > "$tmp/federated.json"
+node -e '
+const fs = require("fs");
+const [file, out] = process.argv.slice(1);
+const config = JSON.parse(fs.readFileSync("scripts/recorded/federated.json", "utf8"));
+const result = JSON.parse(fs.readFileSync(file, "utf8"));
+fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, result }) + "\n");
+' "$tmp/federated.json" "$out"
 rm -rf "$tmp"
 echo "wrote $out"

@@ -21,6 +21,12 @@ const data = (page) => page.evaluate(() => ({ ...document.body.dataset }));
 
 test("learn apart, then merge: every client alone, merged = one learner on all data, FedAvg and the core's finding", async () => {
   const page = await browser.page();
+  // the first picture: the recorded native run of the default settings
+  await page.goto(`${browser.url}federated.html`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.match(await page.textContent("#source"), /Recorded natively/);
+  assert.equal(await page.locator("#grid tbody tr").count(), 7);
+  assert.equal((await data(page)).winner, "merged");
   await page.goto(`${browser.url}federated.html?device=cpu&rounds=2`);
   await page.waitForFunction(() => document.body.dataset.ready === "true");
   await page.click("#train");

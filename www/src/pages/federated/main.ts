@@ -138,6 +138,7 @@ function show(r: FederatedResult): void {
 
 function clearResult(): void {
   result = null;
+  el("source").textContent = "";
   for (const id of ["grid", "bytes"]) el(id).replaceChildren();
   for (const id of ["verdict", "exact"]) el(id).textContent = "";
   for (const key of ["merged", "ceiling", "fedavg", "winner"]) delete document.body.dataset[key];
@@ -415,10 +416,33 @@ function showRelevant(): void {
     label.hidden = !planar();
 }
 
+/**
+ * The recorded native run of the default settings (`federated/recorded.json`), shown until a run
+ * here replaces it; other settings start blank.
+ */
+async function showRecorded(): Promise<void> {
+  const own = (Object.keys(TABLE) as Name[]).filter(
+    (n) => !["device", "client"].includes(n) && page.state[n] !== TABLE[n].default,
+  );
+  if (own.length) return;
+  try {
+    const response = await fetch(new URL("federated/recorded.json", document.baseURI));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const recorded = (await response.json()) as { result: FederatedResult; command: string };
+    if (result) return;
+    show(recorded.result);
+    el("source").textContent =
+      `Recorded natively with these settings (${recorded.command}); press “Learn apart, then merge” to run it here.`;
+  } catch (error) {
+    el("source").textContent = `The recorded run could not be read: ${describe(error)}`;
+  }
+}
+
 async function start(): Promise<void> {
   page.init();
   showRelevant();
   page.set("idle", IDLE);
+  await showRecorded();
   say(
     "Pick this page's client number under Classroom in the settings and press “Learn my classes”.",
   );
