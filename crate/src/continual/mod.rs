@@ -11,4 +11,5 @@ pub mod plasticity;
 pub mod run;
 pub mod scenarios;
 pub mod strategies;
+pub mod table;
 pub mod two_d;

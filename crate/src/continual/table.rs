@@ -1,0 +1,335 @@
+//! A visitor's own data as a table (issue 37): CSV text with numeric features and a label column
+//! (the last), a header row optional, read into a [`Dataset`] and split into training and
+//! held-out examples per class. Everything is checked before anything is built, and a bad file
+//! is one sentence naming its row and column: a cell that is not a number (NaN and ∞ included),
+//! a ragged row, a label with a single example (it cannot be both learned and tested), more
+//! classes, features or rows than [`LIMITS`] allows.
+//!
+//! Rows and columns are counted from 1 as a spreadsheet shows them (the header, when there is
+//! one, is row 1). Cells are separated by commas, semicolons or tabs (whichever the first line
+//! uses); a cell may be wrapped in double quotes; blank lines are skipped.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use super::data::Dataset;
+use crate::{Error, Result};
+
+/// What a table may hold (the catalog lists them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TableLimits {
+    pub rows: u32,
+    pub features: u32,
+    pub classes: u32,
+}
+
+/// 20,000 rows of up to 784 features (an MNIST image) in up to 20 classes.
+pub const LIMITS: TableLimits = TableLimits {
+    rows: 20_000,
+    features: 784,
+    classes: 20,
+};
+
+/// A table read from CSV: its examples and the names of its columns and classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub data: Dataset,
+    /// The header's feature names, or `x1`, `x2`, … without one.
+    pub features: Vec<String>,
+    /// Each class's label as the file spells it; class i is `classes[i]` (labels sorted, numbers
+    /// by value).
+    pub classes: Vec<String>,
+}
+
+fn bad(row: usize, column: Option<(usize, &str)>, why: impl std::fmt::Display) -> Error {
+    let at = match column {
+        Some((c, name)) if !name.is_empty() => format!("row {row}, column {c} ({name})"),
+        Some((c, _)) => format!("row {row}, column {c}"),
+        None => format!("row {row}"),
+    };
+    Error::invalid("data", format!("{at}: {why}"))
+}
+
+/// The cells of one line, split at `sep`, each trimmed and unquoted.
+fn cells(line: &str, sep: char) -> Vec<String> {
+    line.split(sep)
+        .map(|c| {
+            let c = c.trim();
+            c.strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .unwrap_or(c)
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// A finite number, or why not.
+fn number(cell: &str) -> std::result::Result<f32, String> {
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= f64::from(f32::MAX) => Ok(v as f32),
+        Ok(v) => Err(format!("{v} is not a finite number")),
+        Err(_) if cell.is_empty() => Err("the cell is empty".to_owned()),
+        Err(_) => Err(format!("{cell:?} is not a number")),
+    }
+}
+
+impl Table {
+    /// Reads CSV text whose last column is the label.
+    pub fn parse_csv(text: &str) -> Result<Self> {
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
+        let Some(&(_, first)) = lines.first() else {
+            return Err(Error::invalid("data", "the file has no rows"));
+        };
+        let sep = [',', ';', '\t']
+            .into_iter()
+            .max_by_key(|&s| first.matches(s).count())
+            .filter(|&s| first.contains(s))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "data",
+                    "row 1 has a single column: a table needs features and a label, separated by commas, semicolons or tabs",
+                )
+            })?;
+        let head = cells(first, sep);
+        let width = head.len();
+        let dim = width - 1;
+        if dim as u32 > LIMITS.features {
+            return Err(Error::invalid(
+                "data",
+                format!(
+                    "row 1: {dim} features; at most {} are allowed",
+                    LIMITS.features
+                ),
+            ));
+        }
+        // a header is a first row whose features are not all numbers
+        let header = head[..dim].iter().any(|c| number(c).is_err());
+        let features: Vec<String> = if header {
+            head[..dim].to_vec()
+        } else {
+            (1..=dim).map(|i| format!("x{i}")).collect()
+        };
+        let rows = &lines[usize::from(header)..];
+        if rows.is_empty() {
+            return Err(Error::invalid("data", "the file has a header but no rows"));
+        }
+        if rows.len() as u32 > LIMITS.rows {
+            return Err(Error::invalid(
+                "data",
+                format!("{} rows; at most {} are allowed", rows.len(), LIMITS.rows),
+            ));
+        }
+        let mut inputs = Vec::with_capacity(rows.len() * dim);
+        let mut labels_text = Vec::with_capacity(rows.len());
+        for &(row, line) in rows {
+            let cs = cells(line, sep);
+            if cs.len() != width {
+                return Err(bad(
+                    row,
+                    None,
+                    format!(
+                        "{} cells where row {} has {width} (every row needs the same columns)",
+                        cs.len(),
+                        lines[0].0
+                    ),
+                ));
+            }
+            for (c, cell) in cs[..dim].iter().enumerate() {
+                inputs
+                    .push(number(cell).map_err(|why| bad(row, Some((c + 1, &features[c])), why))?);
+            }
+            let label = &cs[dim];
+            if label.is_empty() {
+                return Err(bad(row, Some((width, "label")), "the label is empty"));
+            }
+            labels_text.push((row, label.clone()));
+        }
+        // classes: the labels sorted, numbers by value, the rest after them alphabetically
+        let mut names: Vec<String> = labels_text.iter().map(|(_, l)| l.clone()).collect();
+        names.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(x), Ok(y)) => x.total_cmp(&y),
+            (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+            (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+            _ => a.cmp(b),
+        });
+        names.dedup();
+        if names.len() as u32 > LIMITS.classes {
+            return Err(Error::invalid(
+                "data",
+                format!(
+                    "{} different labels in the last column; at most {} classes are allowed",
+                    names.len(),
+                    LIMITS.classes
+                ),
+            ));
+        }
+        if names.len() < 2 {
+            return Err(Error::invalid(
+                "data",
+                "every row has the same label: a classifier needs at least 2 classes",
+            ));
+        }
+        let labels: Vec<u32> = labels_text
+            .iter()
+            .map(|(_, l)| names.iter().position(|n| n == l).unwrap_or(0) as u32)
+            .collect();
+        for (class, name) in names.iter().enumerate() {
+            let rows_of: Vec<usize> = labels_text
+                .iter()
+                .zip(&labels)
+                .filter(|&(_, &l)| l as usize == class)
+                .map(|((row, _), _)| *row)
+                .collect();
+            if rows_of.len() < 2 {
+                return Err(bad(
+                    rows_of[0],
+                    Some((width, "label")),
+                    format!(
+                        "label {name:?} has a single example: each class needs two, one to learn and one to test"
+                    ),
+                ));
+            }
+        }
+        Ok(Self {
+            data: Dataset::new(inputs, labels, dim, names.len())?,
+            features,
+            classes: names,
+        })
+    }
+
+    /// Training and held-out examples: in each class, a shuffled `test_share` of its rows (at
+    /// least one, and at least one left to learn from) is held out. Seeded.
+    pub fn split(&self, test_share: f64, seed: u64) -> Result<(Dataset, Dataset)> {
+        if !(test_share > 0.0 && test_share < 1.0) {
+            return Err(Error::invalid(
+                "testShare",
+                format!("must be between 0 and 1 (exclusive), got {test_share}"),
+            ));
+        }
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x7AB1_E000);
+        let (mut train, mut test) = (Vec::new(), Vec::new());
+        for class in 0..self.data.classes as u32 {
+            let mut rows: Vec<usize> = (0..self.data.len())
+                .filter(|&i| self.data.labels[i] == class)
+                .collect();
+            rows.shuffle(&mut rng);
+            let held = ((rows.len() as f64 * test_share).round() as usize).clamp(1, rows.len() - 1);
+            test.extend_from_slice(&rows[..held]);
+            train.extend_from_slice(&rows[held..]);
+        }
+        train.sort_unstable();
+        test.sort_unstable();
+        Ok((self.data.rows(&train), self.data.rows(&test)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_and_message(text: &str) -> String {
+        match Table::parse_csv(text) {
+            Ok(_) => "parsed".to_owned(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_table_with_a_header_and_named_labels() {
+        let t = Table::parse_csv(
+            "petal length,petal width,species\n1.4,0.2,setosa\n\n4.7,1.4,versicolor\r\n1.3,0.2,setosa\n4.5,1.5,versicolor\n",
+        )
+        .expect("a table");
+        assert_eq!(t.features, ["petal length", "petal width"]);
+        assert_eq!(t.classes, ["setosa", "versicolor"]);
+        assert_eq!(t.data.dim, 2);
+        assert_eq!(t.data.labels, [0, 1, 0, 1]);
+        assert_eq!(t.data.input(1), [4.7, 1.4]);
+    }
+
+    #[test]
+    fn no_header_semicolons_quotes_and_numeric_labels_in_value_order() {
+        let t = Table::parse_csv("\"1\";2;10\n3;4;2\n5;6;10\n7;8;2\n").expect("a table");
+        assert_eq!(t.features, ["x1", "x2"]);
+        // 2 before 10: numbers by value, not as text
+        assert_eq!(t.classes, ["2", "10"]);
+        assert_eq!(t.data.labels, [1, 0, 1, 0]);
+        let t = Table::parse_csv("0.5\t1\ta\n0.25\t2\tb\n1\t3\ta\n2\t4\tb\n").expect("tabs");
+        assert_eq!(t.data.input(0), [0.5, 1.0]);
+    }
+
+    #[test]
+    fn bad_files_name_the_row_and_column() {
+        let m = field_and_message("a,b,y\n1,2,p\n1,x,q\n3,4,p\n5,6,q\n");
+        assert!(
+            m.contains("`data`") && m.contains("row 3, column 2 (b)") && m.contains("\"x\""),
+            "{m}"
+        );
+        let m = field_and_message("1,2,p\n1,2,3,q\n3,4,p\n5,6,q\n");
+        assert!(m.contains("row 2: 4 cells where row 1 has 3"), "{m}");
+        let m = field_and_message("1,2,p\n1,NaN,q\n3,4,p\n5,6,q\n");
+        assert!(
+            m.contains("row 2, column 2") && m.contains("not a finite number"),
+            "{m}"
+        );
+        let m = field_and_message("1,2,p\ninf,2,q\n3,4,p\n5,6,q\n");
+        assert!(
+            m.contains("row 2, column 1") && m.contains("not a finite number"),
+            "{m}"
+        );
+        let m = field_and_message("1,2,p\n1,,q\n3,4,p\n5,6,q\n");
+        assert!(m.contains("row 2, column 2") && m.contains("empty"), "{m}");
+        let m = field_and_message("1,2,p\n3,4,p\n5,6,q\n");
+        assert!(
+            m.contains("row 3, column 3 (label)") && m.contains("single example"),
+            "{m}"
+        );
+        let m = field_and_message("1,2,p\n3,4,p\n");
+        assert!(m.contains("at least 2 classes"), "{m}");
+        let many: String = (0..42).map(|i| format!("{i},{i},c{}\n", i / 2)).collect();
+        let m = field_and_message(&many);
+        assert!(
+            m.contains("21 different labels") && m.contains("at most 20"),
+            "{m}"
+        );
+        let wide = format!("{}y\n", "1,".repeat(785));
+        assert!(field_and_message(&wide).contains("785 features"));
+        assert!(field_and_message("").contains("no rows"));
+        assert!(field_and_message("a,b,y\n").contains("no rows"));
+        assert!(field_and_message("1\n2\n").contains("single column"));
+    }
+
+    #[test]
+    fn the_held_out_split_keeps_every_class_on_both_sides_and_is_seeded() {
+        let text: String = (0..30)
+            .map(|i| format!("{i},{},{}\n", i * 2, ["a", "b", "c"][i % 3]))
+            .collect();
+        let t = Table::parse_csv(&text).expect("a table");
+        let (train, test) = t.split(0.2, 7).expect("a split");
+        assert_eq!(train.len() + test.len(), 30);
+        for class in 0..3 {
+            assert_eq!(test.labels.iter().filter(|&&l| l == class).count(), 2);
+            assert_eq!(train.labels.iter().filter(|&&l| l == class).count(), 8);
+        }
+        assert_eq!(t.split(0.2, 7).expect("again").1, test);
+        assert_ne!(t.split(0.2, 8).expect("another seed").1, test);
+        assert_eq!(
+            t.split(1.0, 7).expect_err("no share").field(),
+            Some("testShare")
+        );
+        // two examples of a class: one each side
+        let t = Table::parse_csv("1,1,a\n2,2,a\n3,3,b\n4,4,b\n").expect("a table");
+        let (train, test) = t.split(0.9, 0).expect("a split");
+        assert_eq!((train.len(), test.len()), (2, 2));
+    }
+}
