@@ -1010,3 +1010,71 @@ fn cl_federated_merges_clients_and_names_what_cannot_merge() {
     assert!(stderr.contains("`client`"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Your own data (issue 37): a CSV file as the dataset of a run and of a classroom client; a
+/// share states the table by its fingerprint, never its rows; a bad cell is an error naming
+/// `--data`, the row and the column.
+#[test]
+fn cl_runs_on_a_csv_file_and_names_a_bad_cell() {
+    let dir = std::env::temp_dir().join(format!("iclab-table-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let path = |name: &str| dir.join(name).to_str().expect("a UTF-8 path").to_owned();
+    let mut csv = String::from("a,b,kind\n");
+    for i in 0..160 {
+        let k = i % 4;
+        let jitter = f64::from(i % 7) * 0.05;
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            f64::from(k) * 3.0 + jitter,
+            -f64::from(k) * 2.0 + jitter,
+            ["cat", "dog", "emu", "fox"][k as usize]
+        ));
+    }
+    std::fs::write(path("mine.csv"), &csv).expect("write");
+    let (code, stdout, stderr) = iclab(&[
+        "--json",
+        "cl",
+        "run",
+        "--data",
+        &path("mine.csv"),
+        "--strategy",
+        "ncm",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    // 4 classes, 2 per task: {cat, dog} then {emu, fox}; NCM on well-separated clusters
+    assert_eq!(r["tasks"].as_array().map(Vec::len), Some(2));
+    assert!(
+        r["metrics"]["averageAccuracy"].as_f64().expect("ACC") > 0.95,
+        "{}",
+        r["metrics"]
+    );
+    // a classroom client's share carries the table's fingerprint, not its rows
+    let (code, _, stderr) = iclab(&[
+        "cl",
+        "federated",
+        "--data",
+        &path("mine.csv"),
+        "--set",
+        "clients=2",
+        "--client",
+        "1",
+        "--share-out",
+        &path("share.json"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let share = std::fs::read_to_string(path("share.json")).expect("a share");
+    assert!(
+        share.contains("fnv1a:") && !share.contains("emu") && !share.contains("a,b,kind"),
+        "{share}"
+    );
+    // a bad cell: named by file, row and column; nothing runs
+    std::fs::write(path("bad.csv"), "a,b,y\n1,2,p\n1,zz,q\n3,4,p\n5,6,q\n").expect("write");
+    let (code, _, stderr) = iclab(&["cl", "run", "--data", &path("bad.csv")]);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("`--data`") && stderr.contains("row 3, column 2 (b)"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

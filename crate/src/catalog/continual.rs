@@ -15,6 +15,7 @@ use crate::continual::run::federated::{
 };
 use crate::continual::run::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind};
 use crate::continual::scenarios::{ScenarioConfig, Schedule};
+use crate::continual::table::{LIMITS as TABLE_LIMITS, TableConfig, TableLimits};
 use crate::continual::two_d::{Shape, TwoDConfig};
 use crate::schema::{Field, specs};
 
@@ -46,6 +47,9 @@ pub struct ContinualCatalog {
     pub fields: Fields,
     /// Learn apart, merge together (`runFederated`, `learnFederated`).
     pub federated: FederatedCatalog,
+    /// A visitor's own table (`dataset.kind = "table"`): its settings and what a file may hold.
+    pub table: Kind,
+    pub table_limits: TableLimits,
     /// Loss of plasticity: the stream where it shows at browser scale, and the learners that
     /// lose or keep it.
     pub plasticity: PlasticityCatalog,
@@ -107,6 +111,7 @@ pub(super) fn catalog() -> ContinualCatalog {
                 ("digits", "Handwritten digits, 14×14 (MNIST)"),
                 DigitsConfig::FIELDS,
             ),
+            DataConfig::Table(_) => table_kind(d),
         })
         .collect();
     let scenarios = ScenarioConfig::all()
@@ -146,6 +151,8 @@ pub(super) fn catalog() -> ContinualCatalog {
             .collect(),
         embeddings: Embedding::ALL.to_vec(),
         fields: specs(ClConfig::FIELDS, &cl_defaults),
+        table: table_kind(&DataConfig::Table(TableConfig::default())),
+        table_limits: TABLE_LIMITS,
         plasticity: PlasticityCatalog {
             defaults: ClConfig::plasticity(),
             strategies: vec![
@@ -180,6 +187,18 @@ pub(super) fn catalog() -> ContinualCatalog {
             share_format: SHARE_FORMAT.to_owned(),
         },
     }
+}
+
+/// A visitor's table as a dataset kind.
+fn table_kind(d: &DataConfig) -> Kind {
+    kind_of(
+        d,
+        (
+            "your table",
+            "Your own table: CSV, numeric features, the label last",
+        ),
+        TableConfig::FIELDS,
+    )
 }
 
 /// A unit enum's config name.

@@ -165,6 +165,8 @@ fn typescript() -> String {
         TwoDConfig,
         Shape,
         DigitsConfig,
+        crate::continual::table::TableConfig,
+        crate::continual::table::TableLimits,
         ScenarioConfig,
         scenarios::ClassIncremental,
         scenarios::TaskIncremental,

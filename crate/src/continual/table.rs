@@ -34,6 +34,59 @@ pub const LIMITS: TableLimits = TableLimits {
     classes: 20,
 };
 
+/// A visitor's table as a run's dataset (`dataset.kind = "table"`): the CSV text itself, the
+/// share of each class held out for testing, and the split's seed.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TableConfig {
+    /// The file's text: numeric features, the label in the last column, a header row optional.
+    pub csv: String,
+    /// Share of each class held out as the test set (above 0, at most 0.9; at least one example
+    /// each side). Default: 0.2.
+    pub test_share: f64,
+    pub seed: u32,
+}
+
+impl Default for TableConfig {
+    fn default() -> Self {
+        Self {
+            csv: String::new(),
+            test_share: 0.2,
+            seed: 0,
+        }
+    }
+}
+
+impl TableConfig {
+    pub const FIELDS: &[crate::schema::Field] = &[TEST_SHARE];
+
+    pub fn validate(&self) -> Result<()> {
+        TEST_SHARE.check(self.test_share)?;
+        Table::parse_csv(&self.csv).map(|_| ())
+    }
+
+    /// Training and test sets.
+    pub fn generate(&self) -> Result<(Dataset, Dataset)> {
+        TEST_SHARE.check(self.test_share)?;
+        Table::parse_csv(&self.csv)?.split(self.test_share, u64::from(self.seed))
+    }
+
+    /// A short fingerprint of the text (FNV-1a): what a federated share states instead of the
+    /// data, so two pages can check they read the same table without sending it.
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in self.csv.as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("fnv1a:{h:016x}:{}", self.csv.len())
+    }
+}
+
+/// The held-out share of each class.
+pub const TEST_SHARE: crate::schema::Field = crate::schema::Field::positive("testShare", 0.9);
+
 /// A table read from CSV: its examples and the names of its columns and classes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -210,12 +263,7 @@ impl Table {
     /// Training and held-out examples: in each class, a shuffled `test_share` of its rows (at
     /// least one, and at least one left to learn from) is held out. Seeded.
     pub fn split(&self, test_share: f64, seed: u64) -> Result<(Dataset, Dataset)> {
-        if !(test_share > 0.0 && test_share < 1.0) {
-            return Err(Error::invalid(
-                "testShare",
-                format!("must be between 0 and 1 (exclusive), got {test_share}"),
-            ));
-        }
+        TEST_SHARE.check(test_share)?;
         let mut rng = StdRng::seed_from_u64(seed ^ 0x7AB1_E000);
         let (mut train, mut test) = (Vec::new(), Vec::new());
         for class in 0..self.data.classes as u32 {

@@ -26,7 +26,7 @@ fn digits_for(config: &ClConfig, digits: Option<Vec<u8>>) -> Result<Option<Digit
             "digits",
             "the digits dataset needs the bytes of digits.bin",
         )),
-        (DataConfig::TwoD(_), _) => Ok(None),
+        (DataConfig::TwoD(_) | DataConfig::Table(_), _) => Ok(None),
     }
 }
 

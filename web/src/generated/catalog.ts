@@ -1759,6 +1759,33 @@ export const CATALOG: Catalog = {
       },
       "shareFormat": "iclab/federated-share/1"
     },
+    "table": {
+      "kind": "table",
+      "title": "your table",
+      "description": "Your own table: CSV, numeric features, the label last",
+      "fields": {
+        "testShare": {
+          "min": 0.0,
+          "max": 0.9,
+          "minExclusive": true,
+          "integer": false,
+          "maxOf": null,
+          "label": "",
+          "default": 0.2
+        }
+      },
+      "defaults": {
+        "csv": "",
+        "kind": "table",
+        "seed": 0,
+        "testShare": 0.2
+      }
+    },
+    "tableLimits": {
+      "rows": 20000,
+      "features": 784,
+      "classes": 20
+    },
     "plasticity": {
       "defaults": {
         "dataset": {

@@ -1592,7 +1592,7 @@ export type ClConfig = {
 /**
  * Where the examples come from.
  */
-export type DataConfig = { "kind": "two_d" } & TwoDConfig | { "kind": "digits" } & DigitsConfig;
+export type DataConfig = { "kind": "two_d" } & TwoDConfig | { "kind": "digits" } & DigitsConfig | { "kind": "table" } & TableConfig;
 
 /**
  * A 2-D dataset's settings (JS and CLI schema, camelCase).
@@ -1635,6 +1635,32 @@ export type DigitsConfig = {
    * Which examples are drawn.
    */
   seed: number,
+};
+
+/**
+ * A visitor's table as a run's dataset (`dataset.kind = "table"`): the CSV text itself, the
+ * share of each class held out for testing, and the split's seed.
+ */
+export type TableConfig = {
+  /**
+   * The file's text: numeric features, the label in the last column, a header row optional.
+   */
+  csv: string,
+  /**
+   * Share of each class held out as the test set (above 0, at most 0.9; at least one example
+   * each side). Default: 0.2.
+   */
+  testShare: number,
+  seed: number,
+};
+
+/**
+ * What a table may hold (the catalog lists them).
+ */
+export type TableLimits = {
+  rows: number,
+  features: number,
+  classes: number,
 };
 
 /**
@@ -2343,6 +2369,11 @@ export type ContinualCatalog = {
    * Learn apart, merge together (`runFederated`, `learnFederated`).
    */
   federated: FederatedCatalog,
+  /**
+   * A visitor's own table (`dataset.kind = "table"`): its settings and what a file may hold.
+   */
+  table: Kind,
+  tableLimits: TableLimits,
   /**
    * Loss of plasticity: the stream where it shows at browser scale, and the learners that
    * lose or keep it.

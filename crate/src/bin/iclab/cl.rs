@@ -20,11 +20,15 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
             digits,
             unlearn,
             sets,
+            data,
         } => {
             let mut cl = match &config {
                 Some(path) => ClConfig::from_json(&read_text("--config", path)?)?,
                 None => ClConfig::default(),
             };
+            if let Some(path) = &data {
+                cl.dataset = table_from(path)?;
+            }
             if let Some(s) = strategy {
                 cl.strategy = s;
             }
@@ -102,6 +106,7 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
             config,
             sets,
             digits,
+            data,
             client,
             share_out,
             merge,
@@ -110,6 +115,9 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
                 Some(path) => FederatedConfig::from_json(&read_text("--config", path)?)?,
                 None => FederatedConfig::default(),
             };
+            if let Some(path) = &data {
+                fed.run.dataset = table_from(path)?;
+            }
             if !sets.is_empty() {
                 fed = args::with_sets(&fed, &sets, FederatedConfig::from_json)?;
             }
@@ -221,6 +229,23 @@ async fn classroom_client(
     Ok(())
 }
 
+/// A CSV file as a run's dataset; a bad file is an error naming `--data` and the row and
+/// column.
+fn table_from(path: &Path) -> Result<DataConfig> {
+    let table = iclab::continual::table::TableConfig {
+        csv: read_text("--data", path)?,
+        ..Default::default()
+    };
+    table.validate().map_err(|e| match e {
+        Error::InvalidConfig { reason, .. } => Error::InvalidConfig {
+            field: "--data".to_owned(),
+            reason: format!("{}: {reason}", path.display()),
+        },
+        other => other,
+    })?;
+    Ok(DataConfig::Table(table))
+}
+
 /// The digits asset when `dataset` needs it (default: web/data/digits.bin of this source tree).
 fn digits_for(dataset: &DataConfig, path: Option<std::path::PathBuf>) -> Result<Option<Digits>> {
     Ok(match dataset {
@@ -230,6 +255,6 @@ fn digits_for(dataset: &DataConfig, path: Option<std::path::PathBuf>) -> Result<
             });
             Some(Digits::parse(&read_bytes("--digits", &path)?)?)
         }
-        DataConfig::TwoD(_) => None,
+        DataConfig::TwoD(_) | DataConfig::Table(_) => None,
     })
 }

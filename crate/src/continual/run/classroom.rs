@@ -45,8 +45,16 @@ pub struct ShareSpace {
 impl ShareSpace {
     fn of(run: &ClConfig, features: usize) -> Self {
         let frozen = run.embedding == Embedding::Frozen;
+        // a table is stated by its fingerprint: a share never carries the visitor's data
+        let dataset = match &run.dataset {
+            DataConfig::Table(t) => DataConfig::Table(crate::continual::table::TableConfig {
+                csv: t.fingerprint(),
+                ..t.clone()
+            }),
+            other => other.clone(),
+        };
         Self {
-            dataset: run.dataset.clone(),
+            dataset,
             embedding: run.embedding,
             hidden: if frozen { run.hidden.clone() } else { vec![] },
             seed: if frozen { run.seed } else { 0 },

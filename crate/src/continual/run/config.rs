@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::continual::data::Dataset;
 use crate::continual::digits::{Digits, DigitsConfig};
 use crate::continual::scenarios::ScenarioConfig;
+use crate::continual::table::TableConfig;
 use crate::continual::two_d::TwoDConfig;
 use crate::device::DeviceChoice;
 use crate::icl::config::fields::{LEARNING_RATE, SEED};
@@ -21,10 +22,13 @@ pub enum DataConfig {
     TwoD(TwoDConfig),
     /// Handwritten digits, 14×14 (needs the digits asset).
     Digits(DigitsConfig),
+    /// A visitor's own table: CSV text with numeric features and a label column.
+    Table(TableConfig),
 }
 
 impl DataConfig {
-    /// Both kinds, with their defaults.
+    /// The kinds a page offers by name, with their defaults (a table is the visitor's file, not
+    /// a menu choice).
     pub fn all() -> [Self; 2] {
         [
             Self::TwoD(TwoDConfig::default()),
@@ -37,7 +41,7 @@ impl DataConfig {
     pub fn features(&self) -> Option<usize> {
         match self {
             Self::TwoD(_) => Some(2),
-            Self::Digits(_) => None,
+            Self::Digits(_) | Self::Table(_) => None,
         }
     }
 
@@ -45,7 +49,7 @@ impl DataConfig {
     /// asks for it); `None` for the generated ones.
     pub fn asset(&self) -> Option<&'static str> {
         match self {
-            Self::TwoD(_) => None,
+            Self::TwoD(_) | Self::Table(_) => None,
             Self::Digits(_) => Some("digits.bin"),
         }
     }
@@ -65,6 +69,7 @@ impl DataConfig {
         match self {
             Self::TwoD(c) => c.validate(),
             Self::Digits(c) => c.validate(),
+            Self::Table(c) => c.validate(),
         }
         .map_err(|e| e.within("dataset"))
     }
@@ -89,6 +94,7 @@ impl DataConfig {
                 })?;
                 c.generate(digits).map_err(|e| e.within("dataset"))
             }
+            Self::Table(c) => c.generate().map_err(|e| e.within("dataset")),
         }
     }
 }

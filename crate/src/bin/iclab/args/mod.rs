@@ -87,7 +87,7 @@ pub enum ClCommand {
     /// One whole run: the stream, the strategy, continual evaluation; prints the accuracy
     /// matrix, the per-evaluation curves and the metrics (`--json`: one object).
     Run {
-        /// JSON run config (the `ClConfig` schema, as in JS: dataset {kind: two_d | digits},
+        /// JSON run config (the `ClConfig` schema, as in JS: dataset {kind: two_d | digits | table},
         /// scenario {kind: class_incremental | task_incremental | permuted | rotated | blurry |
         /// reoccurring}, strategy, bufferSize, bufferPolicy, regularization, lwfAlpha,
         /// temperature, rehearsalExponent, embedding, features, ridge, hidden, learningRate,
@@ -112,6 +112,11 @@ pub enum ClCommand {
         /// again.
         #[arg(long)]
         unlearn: Option<u32>,
+        /// Your own data: a CSV file (numeric features, the label in the last column, a header
+        /// row optional) as the dataset, 20% of each class held out (`--set
+        /// dataset.testShare=0.3` changes it); bad cells are errors naming row and column.
+        #[arg(long, value_name = "FILE.csv")]
+        data: Option<PathBuf>,
     },
     /// Learn apart, merge together: clients each learn their share of the classes with NCM,
     /// streaming LDA or the analytic head, then merge; prints each client's accuracy on all the
@@ -129,6 +134,9 @@ pub enum ClCommand {
         /// The digits asset, for `run.dataset.kind = digits` (default: web/data/digits.bin).
         #[arg(long)]
         digits: Option<PathBuf>,
+        /// Your own data: a CSV file (as `cl run --data`) as the clients' dataset.
+        #[arg(long, value_name = "FILE.csv")]
+        data: Option<PathBuf>,
         /// Be one client of a classroom instead of the whole run, as a page is: learn client
         /// N's share of the classes (0 to clients − 1), merge the `--merge` shares, print its
         /// accuracy alone and merged.
