@@ -9,6 +9,7 @@ pub mod continual;
 pub mod device;
 pub mod error;
 pub mod finding;
+pub mod fingerprint;
 pub mod icl;
 pub mod memory;
 pub mod model;

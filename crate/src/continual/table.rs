@@ -75,12 +75,9 @@ impl TableConfig {
     /// A short fingerprint of the text (FNV-1a): what a federated share states instead of the
     /// data, so two pages can check they read the same table without sending it.
     pub fn fingerprint(&self) -> String {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in self.csv.as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("fnv1a:{h:016x}:{}", self.csv.len())
+        let mut h = crate::fingerprint::Fnv1a::default();
+        h.eat(self.csv.as_bytes());
+        format!("fnv1a:{}:{}", h.hex(), self.csv.len())
     }
 }
 

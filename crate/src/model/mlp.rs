@@ -20,7 +20,7 @@ pub struct MlpConfig {
 
 /// `value` as a parameter's new leaf tensor: detached from how it was computed, tracked for
 /// gradients when `like` was.
-fn leaf<const D: usize>(like: Tensor<D>, value: Tensor<D>) -> Tensor<D> {
+pub(crate) fn leaf<const D: usize>(like: Tensor<D>, value: Tensor<D>) -> Tensor<D> {
     let value = value.detach();
     if like.is_require_grad() {
         value.require_grad()
@@ -184,37 +184,24 @@ mod tests {
     fn reinit_units_by_hand() {
         let device = Device::flex();
         let net = MlpConfig::new(3, 2).with_hidden(vec![4]).init(&device);
-        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().expect("f32");
-        let (w0, w1) = (
-            read(net.layers[0].weight.val()),
-            read(net.layers[1].weight.val()),
-        );
-        let b0 = net.layers[0]
-            .bias
-            .as_ref()
-            .expect("a bias")
-            .val()
-            .into_data()
-            .try_to_vec::<f32>()
-            .expect("f32");
+        // (first layer's weights, its bias, second layer's weights), as numbers
+        let numbers = |net: &Mlp| {
+            let read = |t: burn::tensor::TensorData| t.try_to_vec::<f32>().expect("f32");
+            let bias = net.layers[0].bias.as_ref().expect("a bias").val();
+            (
+                read(net.layers[0].weight.val().into_data()),
+                read(bias.into_data()),
+                read(net.layers[1].weight.val().into_data()),
+            )
+        };
+        let (w0, b0, w1) = numbers(&net);
         let mut k = 0;
         let mut draw = || {
             k += 1;
             [0.0f32, 1.0, 0.75][k % 3]
         };
         let net = net.reinit_units(&[vec![1]], &mut draw);
-        let (v0, v1) = (
-            read(net.layers[0].weight.val()),
-            read(net.layers[1].weight.val()),
-        );
-        let c0 = net.layers[0]
-            .bias
-            .as_ref()
-            .expect("a bias")
-            .val()
-            .into_data()
-            .try_to_vec::<f32>()
-            .expect("f32");
+        let (v0, c0, v1) = numbers(&net);
         let bound = 1.0 / 3f32.sqrt();
         for row in 0..3 {
             for unit in 0..4 {

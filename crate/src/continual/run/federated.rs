@@ -6,23 +6,19 @@
 //! every client's data (the ceiling), each overall and per class, with the numbers a client
 //! sends per class. The three learners merge exactly, so merged and joint agree up to rounding:
 //! the run reports the largest difference of their scores as its evidence. Against them, FedAvg
-//! (McMahan et al. 2017) of the run's MLP trained the ordinary way: every round each client
-//! trains the global network on its own classes for `iterationsPerTask` steps (Adam, batches of
-//! `batchSize`), and the global network becomes the clients' example-weighted average.
+//! of the run's MLP ([`super::fedavg`]).
 
 use burn::module::Module;
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeMap;
-
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
-use super::learner::{embed_set, pretrain};
-use super::{ClConfig, Embedding, tensors};
+use super::fedavg::fed_avg;
+pub use super::fedavg::{FedAvgComparison, FedAvgResult};
+use super::learner::embed_set;
+pub use super::merging::ClassScores;
+pub(super) use super::merging::{Client, score};
+use super::{ClConfig, Embedding};
 use crate::continual::data::Dataset;
 use crate::continual::digits::Digits;
-use crate::continual::learners::{AnalyticHead, HostLearner, NearestClassMean, StreamingLda};
 use crate::device;
 use crate::model::mlp::MlpConfig;
 use crate::pace::Pace;
@@ -179,16 +175,6 @@ impl FederatedConfig {
     }
 }
 
-/// Accuracy overall and per class on the test set of every class.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct ClassScores {
-    pub accuracy: f64,
-    /// One per class.
-    pub per_class: Vec<f64>,
-}
-
 /// One client before the merge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -224,182 +210,6 @@ pub struct FederatedResult {
     pub test_examples: u32,
     /// The merged learner against FedAvg on the same clients (no FedAvg: none).
     pub versus_fedavg: Option<FedAvgComparison>,
-}
-
-/// Which of two learners scored higher, decided against the sampling error of the test set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct FedAvgComparison {
-    /// `merged`, `fedavg`, or `undecided` when the difference is within twice its sampling
-    /// error.
-    pub winner: String,
-    /// The finding in one sentence, with its numbers.
-    pub statement: String,
-    pub evidence: crate::finding::Evidence,
-}
-
-impl FedAvgComparison {
-    /// Merged prototypes (`merged`) against FedAvg (`fedavg`) on `n` test examples.
-    fn of(merged: f64, fedavg: f64, rounds: u32, n: u32) -> Self {
-        use crate::finding::{Evidence, NoiseSource, binomial_se};
-        let noise = binomial_se(merged, n).hypot(binomial_se(fedavg, n));
-        let margin = (merged - fedavg).abs();
-        let evidence = Evidence::against_noise(
-            "accuracy on every class: merged prototypes minus FedAvg",
-            margin,
-            noise,
-            NoiseSource::Binomial,
-            n,
-        );
-        let pct = |a: f64| format!("{:.1}%", 100.0 * a);
-        let after = format!(
-            "FedAvg after {rounds} round{}",
-            if rounds == 1 { "" } else { "s" }
-        );
-        let (winner, statement) = if !evidence.decided {
-            (
-                "undecided",
-                format!(
-                    "Merged prototypes ({}) and {after} ({}) differ by {:.1} points, within twice the sampling error of {n} test examples (±{:.1}): this run cannot tell them apart.",
-                    pct(merged),
-                    pct(fedavg),
-                    100.0 * margin,
-                    100.0 * noise
-                ),
-            )
-        } else if merged > fedavg {
-            (
-                "merged",
-                format!(
-                    "Merged prototypes ({}) beat {after} ({}) by {:.1} points, more than twice the sampling error of {n} test examples (±{:.1}), with no gradient step.",
-                    pct(merged),
-                    pct(fedavg),
-                    100.0 * margin,
-                    100.0 * noise
-                ),
-            )
-        } else {
-            (
-                "fedavg",
-                format!(
-                    "{after} ({}) beats the merged prototypes ({}) by {:.1} points, more than twice the sampling error of {n} test examples (±{:.1}).",
-                    pct(fedavg),
-                    pct(merged),
-                    100.0 * margin,
-                    100.0 * noise
-                ),
-            )
-        };
-        Self {
-            winner: winner.to_owned(),
-            statement,
-            evidence,
-        }
-    }
-}
-
-/// FedAvg's global network after its last round.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct FedAvgResult {
-    pub scores: ClassScores,
-    pub rounds: u32,
-    /// Numbers (f32) each client sends per round: every weight of the network.
-    pub numbers_per_round: u64,
-}
-
-/// A host learner that merges.
-pub(super) enum Client {
-    Ncm(NearestClassMean),
-    Slda(StreamingLda),
-    Analytic(AnalyticHead),
-}
-
-impl Client {
-    pub(super) fn new(
-        learner: MergeLearner,
-        config: &ClConfig,
-        dim: usize,
-        classes: usize,
-    ) -> Self {
-        match learner {
-            MergeLearner::Ncm => Self::Ncm(NearestClassMean::new(dim, classes)),
-            MergeLearner::Slda => Self::Slda(StreamingLda::new(dim, classes)),
-            MergeLearner::Analytic => Self::Analytic(AnalyticHead::new(
-                config.features as usize,
-                classes,
-                config.ridge,
-                u64::from(config.seed),
-            )),
-        }
-    }
-
-    fn learner(&mut self) -> &mut dyn HostLearner {
-        match self {
-            Self::Ncm(l) => l,
-            Self::Slda(l) => l,
-            Self::Analytic(l) => l,
-        }
-    }
-
-    pub(super) fn scores(&self, data: &Dataset) -> Vec<f64> {
-        match self {
-            Self::Ncm(l) => l.scores(data),
-            Self::Slda(l) => l.scores(data),
-            Self::Analytic(l) => l.scores(data),
-        }
-    }
-
-    pub(super) fn merge(&mut self, other: &Self) -> Result<()> {
-        match (self, other) {
-            (Self::Ncm(a), Self::Ncm(b)) => a.merge(b),
-            (Self::Slda(a), Self::Slda(b)) => a.merge(b),
-            (Self::Analytic(a), Self::Analytic(b)) => a.merge(b),
-            _ => Err(Error::invalid("merge", "the clients' learners differ")),
-        }
-    }
-
-    /// Reads `data` in batches of `batch`, in order.
-    pub(super) fn observe(&mut self, data: &Dataset, batch: usize) -> Result<()> {
-        let rows: Vec<usize> = (0..data.len()).collect();
-        for chunk in rows.chunks(batch.max(1)) {
-            self.learner().observe(&data.rows(chunk))?;
-        }
-        Ok(())
-    }
-}
-
-/// Accuracy overall and per class of `scores` (`[n, classes]`) on `data`.
-pub(super) fn score(scores: &[f64], data: &Dataset) -> ClassScores {
-    let classes = data.classes;
-    let (mut right, mut seen) = (vec![0u32; classes], vec![0u32; classes]);
-    for (i, row) in scores.chunks(classes).enumerate() {
-        let label = data.labels[i] as usize;
-        let best = row
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.is_finite())
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(c, _)| c);
-        seen[label] += 1;
-        right[label] += u32::from(best == Some(label));
-    }
-    ClassScores {
-        accuracy: f64::from(right.iter().sum::<u32>()) / data.len().max(1) as f64,
-        per_class: right
-            .iter()
-            .zip(&seen)
-            .map(|(&r, &n)| {
-                if n == 0 {
-                    0.0
-                } else {
-                    f64::from(r) / f64::from(n)
-                }
-            })
-            .collect(),
-    }
 }
 
 /// A run's data as generated and as its learners read it: one feature space for every client
@@ -542,53 +352,5 @@ pub async fn run_federated_paced(
         fedavg,
         test_examples,
         versus_fedavg,
-    })
-}
-
-/// FedAvg of the run's MLP on the raw inputs: `rounds` of local training from the global
-/// network, each client on its own classes, then the example-weighted average of the clients'
-/// weights.
-async fn fed_avg(
-    config: &FederatedConfig,
-    train: &Dataset,
-    test: &Dataset,
-    shares: &[Vec<u32>],
-    compute: &device::Compute,
-    pace: &mut Pace,
-) -> Result<FedAvgResult> {
-    let run = &config.run;
-    let hidden: Vec<usize> = run.hidden.iter().map(|&w| w as usize).collect();
-    let cfg = MlpConfig::new(train.dim, train.classes).with_hidden(hidden);
-    let mut global =
-        crate::model::seeded_on_cpu(&compute.train, u64::from(run.seed), |cpu| cfg.init(cpu));
-    let mut rng = StdRng::seed_from_u64(u64::from(run.seed) ^ 0xFEDA_0000);
-    let data: Vec<Dataset> = shares.iter().map(|s| train.with_classes(s)).collect();
-    let total: usize = data.iter().map(Dataset::len).sum();
-    let mut numbers = 0;
-    for _ in 0..config.rounds {
-        let mut sum: BTreeMap<String, (Vec<usize>, Vec<f32>)> = BTreeMap::new();
-        for d in &data {
-            let local = pretrain(global.clone(), d, run, compute, &mut rng, pace).await?;
-            let weight = d.len() as f32 / total.max(1) as f32;
-            let named = crate::icl::checkpoint::named_tensors(&local).await?;
-            numbers = named.iter().map(|(_, _, v)| v.len() as u64).sum();
-            for (name, shape, values) in named {
-                let entry = sum
-                    .entry(name)
-                    .or_insert_with(|| (shape, vec![0.0; values.len()]));
-                for (acc, v) in entry.1.iter_mut().zip(values) {
-                    *acc += weight * v;
-                }
-            }
-        }
-        global = crate::icl::checkpoint::assign_named(global, &sum, &compute.train)?;
-    }
-    let (x, _) = tensors(test, &compute.train);
-    let logits = device::read_f32(global.valid().forward(x), "FedAvg's predictions").await?;
-    let scores: Vec<f64> = logits.into_iter().map(f64::from).collect();
-    Ok(FedAvgResult {
-        scores: score(&scores, test),
-        rounds: config.rounds,
-        numbers_per_round: numbers,
     })
 }

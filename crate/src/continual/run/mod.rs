@@ -15,10 +15,14 @@
 pub mod classroom;
 mod config;
 mod evaluate;
+mod fedavg;
 pub mod federated;
 mod fisher;
 mod learner;
+mod merging;
+mod plasticity;
 mod report;
+mod share;
 
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::{AdamConfig, GradientsParams};
@@ -30,15 +34,15 @@ use rand::{RngExt, SeedableRng};
 use super::data::Dataset;
 use super::digits::Digits;
 use super::scenarios::Stream;
-use super::strategies::{StepContext, StepUpdate, TaskEnd, UnitStats, flat_grads, flat_params};
+use super::strategies::{StepContext, StepUpdate, TaskEnd, flat_grads, flat_params};
 use crate::device::{self, Compute};
-use crate::model::mlp::Mlp;
 use crate::pace::Pace;
 use crate::schema::Field;
 use crate::{Error, Result};
 use evaluate::finite_outputs;
 use fisher::{fisher, fisher_batches};
 use learner::{Heads, Learner};
+use plasticity::{perturb, unit_stats};
 
 pub use config::{BufferPolicy, ClConfig, DataConfig, Embedding, StrategyKind, fields};
 
@@ -364,15 +368,7 @@ impl ClRun {
                     net.model = perturb(net.model.clone(), std, &mut self.rng);
                 }
                 if needs.units {
-                    let mut layers = Vec::with_capacity(hidden.len());
-                    for (h, out) in hidden.into_iter().zip(net.model.outgoing_magnitudes()) {
-                        // sync point: two small reads per hidden layer per step
-                        let activity = h.detach().abs().mean_dim(0).flatten::<1>(0, 1);
-                        layers.push(UnitStats {
-                            activity: device::read_f32(activity, "unit activity").await?,
-                            outgoing: device::read_f32(out.detach(), "outgoing weights").await?,
-                        });
-                    }
+                    let layers = unit_stats(&net.model, hidden).await?;
                     let replace = net.strategy.replace_units(&layers, &mut self.rng);
                     if replace.iter().any(|r| !r.is_empty()) {
                         let rng = &mut self.rng;
@@ -417,77 +413,6 @@ impl ClRun {
         }
         Ok(())
     }
-}
-
-impl ClRun {
-    /// A network's dead units, effective rank and weight magnitude on the first [`PROBE`]
-    /// examples of task `t`'s training data, and its accuracy on `t` now (after its segment).
-    async fn measure_plasticity(&mut self, t: usize) -> Result<()> {
-        use crate::continual::plasticity::{
-            PROBE, PlasticityPoint, dead_fraction, effective_rank, mean_magnitude,
-        };
-        use burn::module::Module;
-        let Learner::Net(net) = &self.learner else {
-            return Ok(());
-        };
-        let data = &self.stream.tasks[t].train;
-        let rows: Vec<usize> = (0..data.len().min(PROBE)).collect();
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let probe = data.rows(&rows);
-        let model = net.model.valid();
-        let (x, _) = tensors(&probe, &self.compute.infer);
-        let (mut dead, mut units, mut rank, mut width) = (0.0, 0usize, f64::NAN, 0usize);
-        for h in model.hidden(x) {
-            let w = h.dims()[1];
-            // sync point: once per hidden layer per segment
-            let values = device::read_f32(h, "hidden activations").await?;
-            dead += dead_fraction(&values, rows.len(), w)? * w as f64;
-            units += w;
-            rank = effective_rank(&values, rows.len(), w)?;
-            width = w;
-        }
-        let weights = device::read_f32(model.weights(), "weights").await?;
-        self.plasticity.push(PlasticityPoint {
-            segment: self.segment as u32,
-            task: t as u32,
-            new_task_accuracy: self.curves[t].last().copied().unwrap_or(f64::NAN),
-            dead_units: if units == 0 { 0.0 } else { dead / units as f64 },
-            effective_rank: rank,
-            width: width as u32,
-            weight_magnitude: mean_magnitude(&weights),
-        });
-        Ok(())
-    }
-}
-
-/// `model` with Gaussian noise of standard deviation `std` added to every parameter (drawn from
-/// `rng`, so a seed gives one run on every device).
-fn perturb(model: Mlp, std: f64, rng: &mut StdRng) -> Mlp {
-    use burn::module::{Module, ModuleMapper, Param};
-    use rand_distr::{Distribution, Normal};
-    struct Noise<'a> {
-        normal: Normal<f32>,
-        rng: &'a mut StdRng,
-    }
-    impl ModuleMapper for Noise<'_> {
-        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-            param.map(|t| {
-                let dims = t.dims();
-                let n: usize = dims.iter().product();
-                let noise: Vec<f32> = (0..n).map(|_| self.normal.sample(self.rng)).collect();
-                let add = Tensor::<D>::from_data(TensorData::new(noise, dims), &t.device());
-                let tracked = t.is_require_grad();
-                let value = (t + add).detach();
-                if tracked { value.require_grad() } else { value }
-            })
-        }
-    }
-    let Ok(normal) = Normal::new(0.0, std as f32) else {
-        return model;
-    };
-    model.map(&mut Noise { normal, rng })
 }
 
 /// Runs the whole stream.
