@@ -122,6 +122,11 @@ async function assetFor(config: unknown): Promise<Uint8Array | undefined> {
   }
 }
 
+/** The asset of a federated config, which holds a continual run's config (its dataset) under `run`. */
+function runAsset(config: unknown): Promise<Uint8Array | undefined> {
+  return assetFor((config as { run?: unknown } | null)?.run);
+}
+
 /** Requests being answered, and those of them cancelled before their wasm call began. */
 const inFlight = new Set<number>();
 const cancelledEarly = new Set<number>();
@@ -153,20 +158,9 @@ const handlers: Handlers = {
     const asset = await assetFor(r.config);
     return wasm.continualRun(r.config, asset, live(r.id));
   },
-  // a federated config holds a continual run's config (and its dataset) under `run`
-  federatedRun: async (r) =>
-    wasm.federatedRun(
-      r.config,
-      await assetFor((r.config as { run?: unknown } | null)?.run),
-      live(r.id),
-    ),
+  federatedRun: async (r) => wasm.federatedRun(r.config, await runAsset(r.config), live(r.id)),
   federatedLearn: async (r) =>
-    wasm.federatedLearn(
-      r.config,
-      r.client,
-      await assetFor((r.config as { run?: unknown } | null)?.run),
-      live(r.id),
-    ),
+    wasm.federatedLearn(r.config, r.client, await runAsset(r.config), live(r.id)),
   federatedMerge: (r) => wasm.federatedMerge(r.learner, r.share),
   federatedDispose: (r) => wasm.federatedDispose(r.learner),
   continualCreate: async (r) => wasm.continualCreate(r.config, await assetFor(r.config)),

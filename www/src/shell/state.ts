@@ -24,6 +24,18 @@ export type StateOf<T extends Table> = {
   [K in keyof T]: T[K]["default"] extends string ? string : number;
 };
 
+/**
+ * Whether `state` is the table's defaults, `except` the settings that do not change what is
+ * computed (the device, a schedule): when a recorded run of the defaults may stand for it.
+ */
+export function atDefaults<T extends Table>(
+  table: T,
+  state: Readonly<StateOf<T>>,
+  except: readonly string[],
+): boolean {
+  return Object.keys(table).every((n) => except.includes(n) || state[n] === table[n]!.default);
+}
+
 /** How the page is shown, as opposed to what it computes. */
 export interface Chrome {
   /** Compact layout for an iframe: no navigation or explanations. */

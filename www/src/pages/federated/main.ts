@@ -7,19 +7,16 @@
  */
 import {
   CATALOG,
-  learnFederated,
   runFederated,
   type DataConfig,
-  type FederatedClient,
-  type FederatedClientState,
   type FederatedConfig,
   type FederatedResult,
 } from "iclab";
 import { describe, el } from "../../shell/dom.js";
-import { download } from "../../shell/files.js";
 import { Page } from "../../shell/page.js";
+import { atDefaults } from "../../shell/state.js";
 import { accuracyGrid, costTable, type Cost, type GridRow } from "./charts.js";
-import { shareFragment, shareFromFragment } from "./link.js";
+import { Classroom } from "./classroom.js";
 import { FEDERATED as TABLE } from "./table.js";
 import "../../style.css";
 
@@ -42,6 +39,7 @@ const page: Page<typeof TABLE> = new Page({
 });
 
 let result: FederatedResult | null = null;
+const classroom = new Classroom(page, config);
 let running: AbortController | null = null;
 
 /** The chosen dataset: a 2-D shape (the menu lists the shapes) or another dataset by kind. */
@@ -192,7 +190,7 @@ function results(): object {
     settings: page.state,
     config: config(),
     result,
-    classroom: mine?.state ?? null,
+    classroom: classroom.state,
   };
 }
 
@@ -208,193 +206,12 @@ function resultsCsv(): { header: string[]; rows: unknown[][] } {
     if (result.fedavg) add("FedAvg", result.fedavg.scores);
     add("one learner, all data", result.joint);
   }
+  const mine = classroom.state;
   if (mine) {
-    add(`this page (client ${mine.state.client}) alone`, mine.state.alone);
-    add(`this page (client ${mine.state.client}) now`, mine.state.now);
+    add(`this page (client ${mine.client}) alone`, mine.alone);
+    add(`this page (client ${mine.client}) now`, mine.now);
   }
   return { header: ["learner", "class", "accuracy"], rows };
-}
-
-// --- the classroom: this page as one client -------------------------------------------------
-
-/** This page's client, once it learned. */
-let mine: FederatedClient | null = null;
-/** Shares that arrived before this page learned (from a link, a file or the channel). */
-const waiting: { text: string; from: string; quiet: boolean }[] = [];
-/**
- * The tabs of one classroom: pages of this site with the same settings (the feature space, the
- * learner, the clients and their split; not the device). Tabs on other settings do not hear it.
- */
-let channel: BroadcastChannel | null = null;
-
-function room(): string {
-  const { run, rounds: _, ...rest } = config();
-  const { device: __, iterationsPerTask: ___, ...space } = run ?? {};
-  return `iclab-federated ${JSON.stringify({ ...rest, run: space })}`;
-}
-
-/** Joins the classroom of the current settings (leaving any other) and says hello. */
-function join(): void {
-  channel?.close();
-  channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(room()) : null;
-  channel?.addEventListener("message", heard);
-  channel?.postMessage({ kind: "hello" });
-}
-const buttons = {
-  learn: el<HTMLButtonElement>("learn"),
-  file: el<HTMLButtonElement>("share-file"),
-  link: el<HTMLButtonElement>("share-link"),
-  merge: el<HTMLInputElement>("merge-file"),
-};
-
-function say(text: string, isError = false): void {
-  const status = el("classroom-status");
-  status.textContent = text;
-  status.classList.toggle("error", isError);
-}
-
-/** The client's classes alone and now, and the shares it merged. */
-function showMine(s: FederatedClientState): void {
-  el("mine").replaceChildren(
-    accuracyGrid(
-      [
-        { label: `client ${s.client} alone`, scores: s.alone, own: s.own },
-        { label: `client ${s.client} now`, scores: s.now, own: s.own, emphasis: true },
-      ],
-      s.classes,
-      `This page: client ${s.client} of ${s.clients}; its share is ${s.shareBytes.toLocaleString("en")} bytes`,
-    ),
-  );
-  el("merged-list").replaceChildren(
-    ...s.merged.map((m) =>
-      Object.assign(document.createElement("li"), {
-        textContent: `merged client ${m.client}'s share: classes ${m.classes.join(", ")}`,
-      }),
-    ),
-  );
-  const data = document.body.dataset;
-  data.known = String(s.known.length);
-  data.mergedShares = String(s.merged.length);
-  data.classroomNow = String(s.now.accuracy);
-}
-
-/** The client number a share's text says it came from, if it says. */
-function senderOf(text: string): number | null {
-  try {
-    const client = (JSON.parse(text) as { client?: unknown }).client;
-    return typeof client === "number" ? client : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Merges one share's text (from `from`: a file, a link, another tab); says what happened. */
-async function mergeText(text: string, from: string, quietIfKnown = false): Promise<void> {
-  if (!mine) {
-    // the same share twice (a tab answering two hellos) waits once
-    if (waiting.some((w) => w.text === text)) return;
-    waiting.push({ text, from, quiet: quietIfKnown });
-    // a share from this page's client number would be refused as its own: take the next one
-    const sender = senderOf(text);
-    if (sender !== null && sender === page.state.client && page.state.clients > 1)
-      page.commit("client", (sender + 1) % page.state.clients);
-    say(
-      `${waiting.length} share${waiting.length === 1 ? "" : "s"} waiting (${from}): press “Learn my classes” and ${waiting.length === 1 ? "it merges" : "they merge"} then.`,
-    );
-    return;
-  }
-  try {
-    const s = await mine.merge(text);
-    showMine(s);
-    const last = s.merged.at(-1);
-    say(
-      `Merged client ${last?.client}'s share (${from}): this page now knows ${s.known.length} of ${s.classes} classes and scores ${pct(s.now.accuracy)} on all of them (alone: ${pct(s.alone.accuracy)}).`,
-    );
-  } catch (error) {
-    const already = /merged already|own statistics/.test(String((error as Error).message));
-    if (quietIfKnown && already) return;
-    say(`${from}: ${describe(error)} Nothing changed.`, true);
-  }
-}
-
-async function learn(): Promise<void> {
-  if (page.working) return;
-  buttons.learn.disabled = true;
-  const old = mine;
-  mine = null;
-  await old?.dispose().catch(() => undefined);
-  say(`Client ${page.state.client} learns its classes…`);
-  try {
-    mine = await learnFederated(config(), page.state.client);
-    showMine(mine.state);
-    buttons.file.disabled = false;
-    buttons.link.disabled = false;
-    document.body.dataset.classroom = "learned";
-    say(
-      `Client ${mine.state.client} learned classes ${mine.state.own.join(", ")}: ${pct(mine.state.alone.accuracy)} on all ${mine.state.classes} classes alone. Send its share to the others; theirs merge here as they arrive.`,
-    );
-    channel?.postMessage({ kind: "share", share: mine.share });
-    for (const w of waiting.splice(0)) await mergeText(w.text, w.from, w.quiet);
-  } catch (error) {
-    say(`${describe(error)}`, true);
-  } finally {
-    buttons.learn.disabled = false;
-  }
-}
-
-/** A setting the classroom depends on changed: this page's client no longer matches it. */
-async function forget(): Promise<void> {
-  if (!mine) return;
-  const old = mine;
-  mine = null;
-  await old.dispose().catch(() => undefined);
-  el("mine").replaceChildren();
-  el("merged-list").replaceChildren();
-  buttons.file.disabled = true;
-  buttons.link.disabled = true;
-  delete document.body.dataset.classroom;
-  say("Settings changed: press “Learn my classes” to learn again with them.");
-}
-
-buttons.learn.addEventListener("click", () => void learn());
-buttons.file.addEventListener("click", () => {
-  if (mine) download(`iclab-share-client${mine.state.client}.json`, mine.share, "application/json");
-});
-buttons.link.addEventListener("click", async () => {
-  if (!mine) return;
-  const url = new URL(location.href);
-  // the receiver keeps its own client number
-  url.searchParams.delete("client");
-  url.hash = await shareFragment(mine.share);
-  try {
-    await navigator.clipboard.writeText(url.href);
-    say(
-      `Copied a link to client ${mine.state.client}'s share (${url.href.length.toLocaleString("en")} characters).`,
-    );
-  } catch {
-    say(`Copy this link: ${url.href}`);
-  }
-  document.body.dataset.shareLink = url.href;
-});
-buttons.merge.addEventListener("change", async () => {
-  for (const file of buttons.merge.files ?? []) {
-    if (file.size > 64 * 1024 * 1024) {
-      say(
-        `${file.name}: ${(file.size / 1e6).toFixed(0)} MB is not a share. Nothing changed.`,
-        true,
-      );
-      continue;
-    }
-    await mergeText(await file.text(), file.name);
-  }
-  buttons.merge.value = "";
-});
-function heard(event: MessageEvent<{ kind?: unknown; share?: unknown }>): void {
-  const m = event.data;
-  if (m?.kind === "hello" && mine) channel?.postMessage({ kind: "share", share: mine.share });
-  // another tab's share; one merged before (a tab says hello again) is not news
-  if (m?.kind === "share" && typeof m.share === "string")
-    void mergeText(m.share, "another tab", true);
 }
 
 /** Settings the classroom's feature space does not depend on (the room does on the first two). */
@@ -402,8 +219,8 @@ const NOT_SPACE: readonly Name[] = ["clients", "split", "rounds", "localSteps", 
 
 function changed(name: Name): void {
   if (name === "dataset") showRelevant();
-  if (name === "client" || !NOT_SPACE.includes(name)) void forget();
-  if (!["rounds", "localSteps", "device"].includes(name)) join();
+  if (name === "client" || !NOT_SPACE.includes(name)) void classroom.forget();
+  if (!["rounds", "localSteps", "device"].includes(name)) classroom.join();
   if (name === "client") return;
   if (result && !page.working) {
     clearResult();
@@ -421,10 +238,7 @@ function showRelevant(): void {
  * here replaces it; other settings start blank.
  */
 async function showRecorded(): Promise<void> {
-  const own = (Object.keys(TABLE) as Name[]).filter(
-    (n) => !["device", "client"].includes(n) && page.state[n] !== TABLE[n].default,
-  );
-  if (own.length) return;
+  if (!atDefaults(TABLE, page.state, ["device", "client"])) return;
   try {
     const response = await fetch(new URL("federated/recorded.json", document.baseURI));
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -443,17 +257,12 @@ async function start(): Promise<void> {
   showRelevant();
   page.set("idle", IDLE);
   await showRecorded();
-  say(
+  classroom.say(
     "Pick this page's client number under Classroom in the settings and press “Learn my classes”.",
   );
   page.probeDevice();
-  join();
-  try {
-    const text = await shareFromFragment(location.hash);
-    if (text !== null) await mergeText(text, "the link");
-  } catch (error) {
-    say(`${describe(error)} Nothing changed.`, true);
-  }
+  classroom.join();
+  await classroom.fromLink();
   document.body.dataset.ready = "true";
   page.showUrlProblems();
 }

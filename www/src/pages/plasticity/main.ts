@@ -16,6 +16,7 @@ import {
 import { LineChart } from "../../charts/line-chart.js";
 import { describe, el } from "../../shell/dom.js";
 import { Page } from "../../shell/page.js";
+import { atDefaults } from "../../shell/state.js";
 import { rounds } from "../../shell/stream.js";
 import { STRATEGY_NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
 import { PLASTICITY as TABLE } from "./table.js";
@@ -236,10 +237,7 @@ function changed(name: Name): void {
 /** The recorded native run of the default settings (`plasticity/recorded.json`). */
 async function showRecorded(): Promise<void> {
   // the recording is of the default settings: other settings get no picture until trained
-  const changedFromDefault = (Object.keys(TABLE) as Name[]).filter(
-    (n) => !["device", "every"].includes(n) && page.state[n] !== TABLE[n].default,
-  );
-  if (changedFromDefault.length) {
+  if (!atDefaults(TABLE, page.state, ["device", "every"])) {
     rebuildCharts();
     shown = [null, null];
     draw();
