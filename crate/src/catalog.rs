@@ -126,6 +126,11 @@ pub struct IclCatalog {
     pub eval_defaults: EvalConfig,
     /// `layers`' numbers (what each layer computes).
     pub layers: Fields,
+    /// A written prompt's bounds (`answer`: queries per call, any number's range, a pasted
+    /// table's characters).
+    pub answer: Fields,
+    /// Where nearly all training inputs fell, per coordinate (a page shades outside it).
+    pub typical_range: [f64; 2],
 }
 
 /// Baselines by what they need or cost.
@@ -352,6 +357,8 @@ pub fn catalog() -> Catalog {
                 crate::icl::layers::fields::ALL,
                 &json(&crate::icl::layers::LayersConfig::default()),
             ),
+            answer: specs(crate::icl::answer::fields::ALL, &serde_json::Value::Null),
+            typical_range: crate::icl::answer::TYPICAL_RANGE,
         },
         classify: {
             let defaults = json(&crate::classify::ClassifyConfig::default());

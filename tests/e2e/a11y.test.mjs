@@ -56,6 +56,7 @@ async function settle(page, file) {
   else if (
     file === "api.html" ||
     file === "teachers.html" ||
+    file === "draw.html" ||
     file === "continual.html" ||
     file === "classify.html"
   )

@@ -6,6 +6,7 @@
  */
 import type { ErrorPayload } from "./errors.js";
 import type {
+  Answer,
   Boundary,
   Capabilities,
   Catalog,
@@ -39,6 +40,7 @@ export interface Operations {
   };
   sessionEvaluate: { args: { session: number; options: Plain }; result: Evaluation };
   sessionLayers: { args: { session: number; options: Plain }; result: Layers };
+  sessionAnswer: { args: { session: number; prompt: Plain }; result: Answer };
   sessionLoad: { args: { bytes: Uint8Array; device: Plain }; result: SessionInfo };
   sessionSave: { args: { session: number }; result: Uint8Array };
   evaluateBaselines: { args: { config: Plain; options: Plain }; result: Evaluation };

@@ -6,6 +6,8 @@ import { cancellable, plain, reading } from "./input.js";
 import type { RequestBody, Result } from "./protocol.js";
 import { CATALOG, client } from "./shared.js";
 import type {
+  Answer,
+  AnswerOptions,
   Cancellable,
   InferenceCost,
   DeviceChoice,
@@ -191,6 +193,19 @@ export class Session extends Handle {
     this.check();
     const { rest, signal } = cancellable("options", options);
     return this.send({ op: "sessionLayers", session: this.id, options: rest }, signal);
+  }
+
+  /**
+   * What the model answers to a prompt you write (docs/SCIENCE.md §1): each query read after all
+   * the examples (at most `points − 1` of them), next to each baseline fitted to the same
+   * examples (default: the class's reference baselines). `table` takes the prompt as text
+   * instead, rows of d + 1 numbers as examples and rows of d as queries; a bad row is an
+   * `invalid_config` error naming it. `outside` marks the queries beyond the inputs the model
+   * was trained on.
+   */
+  async answer(prompt: AnswerOptions): Promise<Answer> {
+    this.check();
+    return this.send({ op: "sessionAnswer", session: this.id, prompt: plain("prompt", prompt) });
   }
 
   /** The model as safetensors bytes (tensor names in the README); load with {@link loadSession}. */

@@ -133,6 +133,10 @@ export type ClassifyEvaluation = core.ClassifyEvaluation;
 export type LayersOptions = Input<core.LayersConfig>;
 /** Per layer: read-out and probe errors vs k, the nearest Newton and GD iterates by two measures, their separation and the core's verdict. */
 export type Layers = core.LayersResult;
+/** A written prompt (`Session.answer`): examples `[x₁…x_d, y]` and queries `[x₁…x_d]`, or a pasted table; the baselines to fit to it. */
+export type AnswerOptions = Input<core.AnswerConfig>;
+/** What the model and each baseline answer at each query of a written prompt, and which queries lie outside the inputs the model was trained on. */
+export type Answer = core.Answer;
 /** The resolved config, device and size of a created session. */
 export type SessionInfo = core.SessionInfo;
 /** One continual-learning run (`startContinual`). Every field is optional. */

@@ -150,6 +150,7 @@ const handlers: Handlers = {
     wasm.sessionTrain(r.session, r.every, r.left, r.evalEvery, r.evaluate, live(r.id)),
   sessionEvaluate: (r) => wasm.sessionEvaluate(r.session, r.options, live(r.id)),
   sessionLayers: (r) => wasm.sessionLayers(r.session, r.options, live(r.id)),
+  sessionAnswer: (r) => wasm.sessionAnswer(r.session, r.prompt),
   sessionLoad: (r) => wasm.sessionLoad(r.bytes, r.device),
   sessionSave: (r) => wasm.sessionSave(r.session),
   evaluateBaselines: (r) => wasm.evaluateBaselines(r.config, r.options, live(r.id)),

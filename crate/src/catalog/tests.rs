@@ -117,6 +117,8 @@ fn typescript() -> String {
         evaluate::Example,
         curves::ErrorCurve,
         layers::LayersConfig,
+        crate::icl::answer::AnswerConfig,
+        crate::icl::answer::Answer,
         crate::classify::BurstyConfig,
         crate::classify::ClassifyConfig,
         crate::classify::ClassifyReport,

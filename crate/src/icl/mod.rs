@@ -1,6 +1,7 @@
 //! In-context regression (docs/SCIENCE.md §1): function classes, prompt batches, the
 //! curriculum, out-of-distribution probes, closed-form baselines and the error-vs-k evaluation.
 
+pub mod answer;
 pub mod baselines;
 pub mod checkpoint;
 pub mod config;

@@ -287,6 +287,7 @@ impl Session {
     }
 }
 
+mod answer;
 mod inference;
 
 #[cfg(test)]

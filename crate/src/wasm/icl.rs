@@ -1,5 +1,5 @@
 //! The in-context learner's bindings: sessions (create, load, save, train, evaluate, layers,
-//! dispose), baselines without a model, the inference cost and curve readings.
+//! answer, dispose), baselines without a model, the inference cost and curve readings.
 
 use wasm_bindgen::prelude::*;
 
@@ -8,6 +8,7 @@ use super::input::{Numbers, json_text, json_text_of};
 use super::registry::Registry;
 use super::{cadence_of, count, to_plain};
 use crate::device::DeviceChoice;
+use crate::icl::answer::AnswerConfig;
 use crate::icl::config::SessionConfig;
 use crate::icl::evaluate::{self, EvalConfig};
 use crate::icl::layers::LayersConfig;
@@ -213,6 +214,18 @@ pub async fn session_layers(
     let result = session
         .layers_paced(&options, &mut Pace::of_call(call))
         .await;
+    Registry::checkin(id, session);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// What the model and the baselines answer to a written prompt (`AnswerConfig` schema).
+#[wasm_bindgen(js_name = sessionAnswer)]
+pub async fn session_answer(id: u32, prompt: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let prompt = json_text("prompt", &prompt)
+        .and_then(|text| AnswerConfig::from_json(&text))
+        .map_err(to_js)?;
+    let session = Registry::checkout::<Session>(id).map_err(to_js)?;
+    let result = session.answer(&prompt).await;
     Registry::checkin(id, session);
     to_plain(&result.map_err(to_js)?).map_err(to_js)
 }

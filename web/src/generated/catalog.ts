@@ -540,7 +540,40 @@ export const CATALOG: Catalog = {
         "label": "",
         "default": 512
       }
-    }
+    },
+    "answer": {
+      "queries": {
+        "min": 1.0,
+        "max": 2000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "table": {
+        "min": 0.0,
+        "max": 200000.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      },
+      "value": {
+        "min": -10000.0,
+        "max": 10000.0,
+        "minExclusive": false,
+        "integer": false,
+        "maxOf": null,
+        "label": "",
+        "default": null
+      }
+    },
+    "typicalRange": [
+      -1.96,
+      1.96
+    ]
   },
   "classify": {
     "backbones": [

@@ -570,6 +570,67 @@ export type LayersConfig = {
 };
 
 /**
+ * A written prompt to answer.
+ */
+export type AnswerConfig = {
+  /**
+   * The prompt's examples in the order the model reads them, each `[x₁, …, x_d, y]`; at most
+   * the model's `points − 1` (the last position holds the query).
+   */
+  examples: Array<Array<number>>,
+  /**
+   * The inputs to answer, each `[x₁, …, x_d]`: the model reads each one after all the
+   * examples.
+   */
+  queries: Array<Array<number>>,
+  /**
+   * Instead of `examples` and `queries`: a table as text, one row per line, numbers separated
+   * by commas, tabs, semicolons or spaces; a row of d + 1 numbers is an example, a row of d a
+   * query; a first row that is not numbers is a header; blank lines and `#` lines are skipped.
+   */
+  table: string | null,
+  /**
+   * Baselines fitted to the same examples. Default: the model's function class's reference
+   * baselines.
+   */
+  baselines: Array<BaselineKind> | null,
+  /**
+   * Baseline settings.
+   */
+  options: BaselineOptions,
+};
+
+/**
+ * What the model and the baselines answer.
+ */
+export type Answer = {
+  /**
+   * The examples read (from `examples` or the table), each `[x₁, …, x_d, y]`.
+   */
+  examples: Array<Array<number>>,
+  /**
+   * The queries answered, each `[x₁, …, x_d]`.
+   */
+  queries: Array<Array<number>>,
+  /**
+   * The model's answer at each query.
+   */
+  model: Array<number>,
+  /**
+   * Each baseline's answer at each query, keyed by its name (`least_squares`, …).
+   */
+  baselines: { [key in string]: Array<number> },
+  /**
+   * Where nearly all training inputs fell, per coordinate ([`TYPICAL_RANGE`]).
+   */
+  typicalRange: [number, number],
+  /**
+   * Per query: whether any of its coordinates lies outside the typical range.
+   */
+  outside: Array<boolean>,
+};
+
+/**
  * The task's settings (Reddy's defaults in brackets where this default differs: browser scale).
  */
 export type BurstyConfig = {
@@ -2326,6 +2387,15 @@ export type IclCatalog = {
    * `layers`' numbers (what each layer computes).
    */
   layers: { [key in string]: FieldSpec },
+  /**
+   * A written prompt's bounds (`answer`: queries per call, any number's range, a pasted
+   * table's characters).
+   */
+  answer: { [key in string]: FieldSpec },
+  /**
+   * Where nearly all training inputs fell, per coordinate (a page shades outside it).
+   */
+  typicalRange: [number, number],
 };
 
 /**

@@ -47,8 +47,10 @@ export function findCheckpoint(
   model: Backbone,
   accept: (entry: ManifestEntry) => boolean = () => true,
 ): ManifestEntry | undefined {
+  // the in-context pages' models are at the default dimension (draw.html has the d = 1 ones)
   const fits = (e: ManifestEntry | undefined): e is ManifestEntry =>
     !!e &&
+    (e.config.dims ?? DEFAULTS.dims) === DEFAULTS.dims &&
     e.config.task?.kind === task &&
     (e.config.model ?? DEFAULTS.model) === model &&
     accept(e);
@@ -69,4 +71,11 @@ export async function fetchCheckpoint(entry: ManifestEntry): Promise<Uint8Array>
   if (!response.ok)
     throw new Error(`could not fetch checkpoints/${entry.file}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Entries in the catalog's order of their function classes (linear first), then by name. */
+export function byClass(entries: [string, ManifestEntry][]): [string, ManifestEntry][] {
+  const order = (e: ManifestEntry) =>
+    CATALOG.icl.tasks.findIndex((t) => t.kind === (e.config.task?.kind ?? ""));
+  return [...entries].sort(([a, x], [b, y]) => order(x) - order(y) || a.localeCompare(b));
 }

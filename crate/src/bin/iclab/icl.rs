@@ -15,7 +15,37 @@ use crate::{device_or_checkpoints, emit, layers, read_bytes, sweep, to_json, wri
 
 use std::path::Path;
 
+use iclab::icl::answer::{Answer, AnswerConfig};
 use iclab::icl::evaluate::EvalResult;
+
+/// One row per query: its inputs, the model's answer and each baseline's; `*` marks a query
+/// outside the inputs the model was trained on.
+fn answer_table(answer: &Answer) -> String {
+    let mut out = format!(
+        "{} examples; {} queries (* = outside {:?}, where nearly all training inputs fell)\n",
+        answer.examples.len(),
+        answer.queries.len(),
+        answer.typical_range
+    );
+    let mut header = format!("{:>24} {:>10}", "query", "model");
+    for name in answer.baselines.keys() {
+        header.push_str(&format!(" {name:>14}"));
+    }
+    out.push_str(&header);
+    for (q, query) in answer.queries.iter().enumerate() {
+        let xs: Vec<String> = query.iter().map(|v| format!("{v:.3}")).collect();
+        let mark = if answer.outside[q] { "*" } else { " " };
+        out.push_str(&format!(
+            "\n{:>23}{mark} {:>10.4}",
+            xs.join(","),
+            answer.model[q]
+        ));
+        for values in answer.baselines.values() {
+            out.push_str(&format!(" {:>14.4}", values[q]));
+        }
+    }
+    out
+}
 
 /// A training run's record for `--log`: written at every intermediate checkpoint (without an
 /// evaluation) and at the end.
@@ -264,6 +294,35 @@ pub async fn command(json: bool, command: IclCommand) -> Result<()> {
             let config = options.resolve(from.seed)?;
             let result = open_checkpoint(&from).await?.layers(&config).await?;
             emit(json, to_json(&result), || layers::table(&result));
+        }
+        IclCommand::Answer {
+            checkpoint,
+            device,
+            table,
+            baselines,
+        } => {
+            let prompt = AnswerConfig {
+                table: Some(crate::read_text("--table", &table)?),
+                baselines: crate::args::baselines_list(baselines.as_deref())?,
+                ..Default::default()
+            };
+            let from = CheckpointArgs {
+                checkpoint,
+                device,
+                seed: None,
+            };
+            // the table's errors name the file: `--table` is the flag at fault
+            let answer = open_checkpoint(&from)
+                .await?
+                .answer(&prompt)
+                .await
+                .map_err(|e| match e {
+                    Error::InvalidConfig { field, reason } if field == "table" => {
+                        Error::invalid("--table", format!("{}: {reason}", table.display()))
+                    }
+                    other => other,
+                })?;
+            emit(json, to_json(&answer), || answer_table(&answer));
         }
         IclCommand::Baselines { session, eval } => {
             let config = session.resolve()?;

@@ -265,45 +265,82 @@ pub fn predict_checked(
     options: &BaselineOptions,
     fit: &Fit<'_>,
 ) -> (f64, bool) {
-    if fit.xs.nrows() == 0 {
-        return (0.0, true);
-    }
-    if kind == BaselineKind::Lasso {
-        let lasso = lasso::lasso(fit.xs, fit.ys, options.lasso_alpha, options.lasso_sweeps);
-        return (lasso.w.dot(fit.query), lasso.converged);
-    }
-    (predict_exactly(kind, options, fit), true)
+    let (fitted, converged) = Fitted::new(kind, options, fit.xs, fit.ys, fit.seed, fit.noise_var);
+    (fitted.predict(fit.query), converged)
 }
 
-/// The baselines that cannot stop early.
-fn predict_exactly(kind: BaselineKind, options: &BaselineOptions, fit: &Fit<'_>) -> f64 {
-    let linear = |w: DVector<f64>| w.dot(fit.query);
-    match kind {
-        BaselineKind::Zero => 0.0,
-        BaselineKind::LeastSquares => linear(linear::least_squares(fit.xs, fit.ys)),
-        BaselineKind::Ridge => linear(linear::ridge(fit.xs, fit.ys, options.ridge_alpha)),
-        BaselineKind::Averaging => linear(linear::averaging(fit.xs, fit.ys)),
-        BaselineKind::Lasso => {
-            linear(lasso::lasso(fit.xs, fit.ys, options.lasso_alpha, options.lasso_sweeps).w)
+/// A baseline fitted once to a prompt's examples: it answers any query (a curve across an axis,
+/// [`crate::icl::answer`]) without refitting.
+pub enum Fitted<'a> {
+    /// Every linear estimator: its `ŵ`.
+    Linear(DVector<f64>),
+    Knn {
+        xs: &'a DMatrix<f64>,
+        ys: &'a DVector<f64>,
+        neighbors: u32,
+    },
+    Net(relu_net::Net),
+    Tree(trees::Tree),
+    Boosted(trees::Boosted),
+    /// The zero estimator, any baseline with no examples, and dMMSE, which needs the pool
+    /// (`dmmse::predictions` computes it for a whole evaluation set).
+    Zero,
+}
+
+impl<'a> Fitted<'a> {
+    /// Fits `kind` to the pairs `xs` `[k, d]`, `ys` `[k]`; also whether the fit met its
+    /// convergence tolerance before its iteration cap (only Lasso can stop early).
+    pub fn new(
+        kind: BaselineKind,
+        options: &BaselineOptions,
+        xs: &'a DMatrix<f64>,
+        ys: &'a DVector<f64>,
+        seed: u64,
+        noise_var: f64,
+    ) -> (Self, bool) {
+        if xs.nrows() == 0 {
+            return (Self::Zero, true);
         }
-        BaselineKind::Gd => linear(optim::gradient_descent(fit.xs, fit.ys, options.gd_steps)),
-        BaselineKind::Newton => linear(optim::iterative_newton(
-            fit.xs,
-            fit.ys,
-            options.newton_steps,
-        )),
-        BaselineKind::Knn => knn::predict(fit.xs, fit.ys, fit.query, options.knn_neighbors),
-        BaselineKind::ReluNet => relu_net::fit_predict(fit, options),
-        BaselineKind::Tree => {
-            trees::Tree::fit(fit.xs, fit.ys.as_slice(), options.tree_depth).predict(fit.query)
+        let fitted = match kind {
+            BaselineKind::Zero | BaselineKind::Dmmse => Self::Zero,
+            BaselineKind::LeastSquares => Self::Linear(linear::least_squares(xs, ys)),
+            BaselineKind::Ridge => Self::Linear(linear::ridge(xs, ys, options.ridge_alpha)),
+            BaselineKind::Averaging => Self::Linear(linear::averaging(xs, ys)),
+            BaselineKind::Lasso => {
+                let lasso = lasso::lasso(xs, ys, options.lasso_alpha, options.lasso_sweeps);
+                return (Self::Linear(lasso.w), lasso.converged);
+            }
+            BaselineKind::Gd => Self::Linear(optim::gradient_descent(xs, ys, options.gd_steps)),
+            BaselineKind::Newton => {
+                Self::Linear(optim::iterative_newton(xs, ys, options.newton_steps))
+            }
+            BaselineKind::Knn => Self::Knn {
+                xs,
+                ys,
+                neighbors: options.knn_neighbors,
+            },
+            BaselineKind::ReluNet => Self::Net(relu_net::Net::fit(xs, ys, seed, options)),
+            BaselineKind::Tree => {
+                Self::Tree(trees::Tree::fit(xs, ys.as_slice(), options.tree_depth))
+            }
+            BaselineKind::BoostedTrees => Self::Boosted(trees::Boosted::fit(xs, ys, options)),
+            BaselineKind::BayesRidge if noise_var > 0.0 => {
+                Self::Linear(linear::ridge(xs, ys, noise_var))
+            }
+            BaselineKind::BayesRidge => Self::Linear(linear::least_squares(xs, ys)),
+        };
+        (fitted, true)
+    }
+
+    /// The fitted baseline's answer at `query`.
+    pub fn predict(&self, query: &DVector<f64>) -> f64 {
+        match self {
+            Self::Linear(w) => w.dot(query),
+            Self::Knn { xs, ys, neighbors } => knn::predict(xs, ys, query, *neighbors),
+            Self::Net(net) => net.predict(query),
+            Self::Tree(tree) => tree.predict(query),
+            Self::Boosted(boosted) => boosted.predict(query),
+            Self::Zero => 0.0,
         }
-        BaselineKind::BoostedTrees => trees::boosted_predict(fit, options),
-        BaselineKind::BayesRidge if fit.noise_var > 0.0 => {
-            linear(linear::ridge(fit.xs, fit.ys, fit.noise_var))
-        }
-        BaselineKind::BayesRidge => linear(linear::least_squares(fit.xs, fit.ys)),
-        // the posterior over a pool needs the pool: `dmmse::predictions` computes it for a whole
-        // evaluation set (crate::icl::evaluate::baseline_predictions); one fit alone cannot
-        BaselineKind::Dmmse => 0.0,
     }
 }

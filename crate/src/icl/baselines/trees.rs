@@ -4,7 +4,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{BaselineOptions, Fit};
+use super::BaselineOptions;
 
 pub enum Tree {
     Leaf(f64),
@@ -105,21 +105,39 @@ fn grow(xs: &DMatrix<f64>, ys: &[f64], rows: &[usize], depth: u32) -> Tree {
 
 /// Gradient boosting on the squared loss: start from the mean, then `rounds` trees fitted to
 /// the residuals, each shrunk by the learning rate.
-pub fn boosted_predict(fit: &Fit<'_>, options: &BaselineOptions) -> f64 {
-    let k = fit.xs.nrows();
-    let base = fit.ys.mean();
-    let mut current = vec![base; k];
-    let mut prediction = base;
-    let lr = options.boost_learning_rate;
-    for _ in 0..options.boost_rounds {
-        let residual: Vec<f64> = (0..k).map(|i| fit.ys[i] - current[i]).collect();
-        let tree = Tree::fit(fit.xs, &residual, options.tree_depth);
-        for (i, c) in current.iter_mut().enumerate() {
-            *c += lr * tree.predict_row(fit.xs, i);
+pub struct Boosted {
+    base: f64,
+    learning_rate: f64,
+    trees: Vec<Tree>,
+}
+
+impl Boosted {
+    pub fn fit(xs: &DMatrix<f64>, ys: &DVector<f64>, options: &BaselineOptions) -> Self {
+        let k = xs.nrows();
+        let base = ys.mean();
+        let mut current = vec![base; k];
+        let learning_rate = options.boost_learning_rate;
+        let mut trees = Vec::with_capacity(options.boost_rounds as usize);
+        for _ in 0..options.boost_rounds {
+            let residual: Vec<f64> = (0..k).map(|i| ys[i] - current[i]).collect();
+            let tree = Tree::fit(xs, &residual, options.tree_depth);
+            for (i, c) in current.iter_mut().enumerate() {
+                *c += learning_rate * tree.predict_row(xs, i);
+            }
+            trees.push(tree);
         }
-        prediction += lr * tree.predict(fit.query);
+        Self {
+            base,
+            learning_rate,
+            trees,
+        }
     }
-    prediction
+
+    pub fn predict(&self, x: &DVector<f64>) -> f64 {
+        self.trees.iter().fold(self.base, |acc, tree| {
+            acc + self.learning_rate * tree.predict(x)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -146,14 +164,7 @@ mod tests {
         let xs = DMatrix::from_row_slice(4, 1, &[0.0, 1.0, 2.0, 3.0]);
         let ys = DVector::from_vec(vec![0.0, 1.0, 4.0, 9.0]);
         let q = DVector::from_vec(vec![2.0]);
-        let fit = Fit {
-            xs: &xs,
-            ys: &ys,
-            query: &q,
-            seed: 0,
-            noise_var: 0.0,
-        };
-        let pred = boosted_predict(&fit, &BaselineOptions::default());
+        let pred = Boosted::fit(&xs, &ys, &BaselineOptions::default()).predict(&q);
         assert!((pred - 4.0).abs() < 1e-3, "{pred}");
     }
 }

@@ -159,6 +159,23 @@ pub enum IclCommand {
         #[command(flatten)]
         options: super::layers::LayersArgs,
     },
+    /// What a checkpoint answers to a prompt you write: a table of rows `x₁,…,x_d,y` (the
+    /// examples, read in order) and `x₁,…,x_d` (the queries), next to each baseline fitted to
+    /// the same examples.
+    Answer {
+        /// Checkpoint written by `iclab icl train` or the browser.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Default: the device the checkpoint was trained on.
+        #[arg(long, value_parser = parse_enum::<DeviceChoice>)]
+        device: Option<DeviceChoice>,
+        /// The prompt as a text table (CSV, TSV or spaces; a header row is skipped).
+        #[arg(long)]
+        table: PathBuf,
+        /// Comma-separated baselines (default: the class's reference baselines).
+        #[arg(long)]
+        baselines: Option<String>,
+    },
     /// Baselines only: error vs k on prompts of a task, no model.
     Baselines {
         #[command(flatten)]
@@ -226,6 +243,13 @@ pub struct EvalArgs {
     /// model trained with --task-pool).
     #[arg(long, value_parser = parse_enum::<EvalTasks>)]
     pub eval_tasks: Option<EvalTasks>,
+}
+
+/// The `--baselines` list of `icl answer`.
+pub fn baselines_list(
+    list: Option<&str>,
+) -> Result<Option<Vec<iclab::icl::baselines::BaselineKind>>> {
+    list.map(parse_baselines).transpose()
 }
 
 impl EvalArgs {
