@@ -109,6 +109,9 @@ fn every_shipped_model_learns_in_context() {
         "decision_tree",
         "xlstm_linear",
         "xlstm_decision_tree",
+        "linear_1d",
+        "relu_net_1d",
+        "decision_tree_1d",
     ] {
         let r = evaluate(name, vec![]);
         let model = &r.curves["model"].mean;
@@ -263,4 +266,91 @@ fn shipped_layer_analyses_match_their_checkpoints() {
         assert_eq!(now.statement, shipped.statement, "{name}");
         eprintln!("{name}: {}", now.statement);
     }
+}
+
+// The d = 1 models of the drawing page (draw.html; docs/SCIENCE.md §1 "Your own prompt"): the d = 5
+// targets, with 2d = 2. Tiny preset, paired tokens, 20 points, 6k steps, no curriculum.
+
+/// As the d = 5 model: at most 0.05 at k = 2d, and within 0.1 of least squares at every k.
+#[test]
+fn linear_1d_is_near_exact_and_tracks_least_squares() {
+    let r = evaluate("linear_1d", vec![BaselineKind::LeastSquares]);
+    let (model, ls) = (&r.curves["model"].mean, &r.curves["least_squares"].mean);
+    assert_eq!(r.dims, 1);
+    assert!(model[2] <= 0.05, "error at k = 2: {}", model[2]);
+    for k in 0..model.len() {
+        assert!(
+            (model[k] - ls[k]).abs() <= 0.1,
+            "k = {k}: model {} vs least squares {}",
+            model[k],
+            ls[k]
+        );
+    }
+}
+
+/// As the d = 5 model, at every k from 2d on: below averaging and k-NN.
+#[test]
+fn relu_net_1d_beats_averaging_and_knn() {
+    let r = evaluate(
+        "relu_net_1d",
+        vec![BaselineKind::Averaging, BaselineKind::Knn],
+    );
+    let model = &r.curves["model"].mean;
+    for (k, m) in model.iter().enumerate().skip(2) {
+        for baseline in ["averaging", "knn"] {
+            let b = r.curves[baseline].mean[k];
+            assert!(*m < b, "k = {k}: model {m} vs {baseline} {b}");
+        }
+    }
+}
+
+/// As the d = 5 model: below the greedy tree at every k ≥ 1.
+#[test]
+fn decision_tree_1d_beats_the_greedy_tree() {
+    let r = evaluate("decision_tree_1d", vec![BaselineKind::Tree]);
+    let (model, tree) = (&r.curves["model"].mean, &r.curves["tree"].mean);
+    for k in 1..model.len() {
+        assert!(
+            model[k] < tree[k],
+            "k = {k}: model {} vs greedy tree {}",
+            model[k],
+            tree[k]
+        );
+    }
+}
+
+/// What the drawing page shows: three points of the line y = 1.5x, and the shipped d = 1 linear
+/// model answers on that line across the range it was trained on (within 0.15), as least
+/// squares does exactly.
+#[test]
+fn linear_1d_answers_a_drawn_line() {
+    use iclab::icl::answer::AnswerConfig;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../www/public/checkpoints/linear_1d.safetensors");
+    let bytes = std::fs::read(&path).expect("linear_1d checkpoint");
+    pollster::block_on(async {
+        let session = Session::from_checkpoint(&bytes, DeviceChoice::Cpu)
+            .await
+            .expect("loads");
+        let queries: Vec<Vec<f64>> = (0..=30).map(|i| vec![-1.5 + 0.1 * f64::from(i)]).collect();
+        let answer = session
+            .answer(&AnswerConfig {
+                examples: vec![vec![-1.0, -1.5], vec![0.5, 0.75], vec![1.5, 2.25]],
+                queries: queries.clone(),
+                baselines: Some(vec![BaselineKind::LeastSquares]),
+                ..Default::default()
+            })
+            .await
+            .expect("answer");
+        for (q, x) in queries.iter().enumerate() {
+            let line = 1.5 * x[0];
+            assert!((answer.baselines["least_squares"][q] - line).abs() < 1e-9);
+            assert!(
+                (answer.model[q] - line).abs() <= 0.15,
+                "x = {}: model {} vs {line}",
+                x[0],
+                answer.model[q]
+            );
+        }
+    });
 }
