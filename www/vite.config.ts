@@ -45,7 +45,8 @@ function runBar(attributes: string, extra: string): string {
 
 /**
  * What every page shares, written once: `<!-- iclab:head -->` becomes the charset, viewport,
- * colour schemes, the Content-Security-Policy and the favicon; `<!-- iclab:nav -->` the
+ * colour schemes, the Content-Security-Policy, the favicon, the web app manifest and the
+ * offline service worker's registration; `<!-- iclab:nav -->` the
  * navigation, with the current page marked; `<!-- iclab:run -->` a demo's run bar
  * ({@link runBar}). The dev server gets no CSP: it injects CSS as inline <style> for hot
  * reloading.
@@ -58,18 +59,26 @@ function sharedChrome(): Plugin {
       '<meta name="color-scheme" content="light dark" />',
       ...(dev ? [] : [`<meta http-equiv="Content-Security-Policy" content="${CSP_META}" />`]),
       '<link rel="icon" href="data:," />',
+      '<link rel="manifest" href="./manifest.webmanifest" />',
+      '<meta name="theme-color" content="#1d4ed8" />',
+      // the service worker that keeps the lab working offline (build only: shell/offline.ts)
+      ...(dev ? [] : ['<script type="module" src="./src/shell/offline.ts"></script>']),
     ].join("\n    ");
   return {
     name: "iclab-shared-chrome",
-    transformIndexHtml(html, ctx) {
-      const page = basename(ctx.filename);
-      const links = NAV.map(([file, label]) => `<a href="./${file}"${file === page ? ' aria-current="page"' : ""}>${label}</a>`).join(" · ");
-      return html
-        .replace("<!-- iclab:head -->", head(ctx.server !== undefined))
-        .replace("<!-- iclab:nav -->", `<nav class="pages" aria-label="Pages">${links}</nav>`)
-        .replace(/<!-- iclab:run([^>]*?)-->([\s\S]*?)<!-- \/iclab:run -->/, (_, attributes: string, extra: string) =>
-          runBar(attributes, extra),
-        );
+    // before Vite reads the pages' scripts, so the injected registration script is bundled too
+    transformIndexHtml: {
+      order: "pre",
+      handler(html, ctx) {
+        const page = basename(ctx.filename);
+        const links = NAV.map(([file, label]) => `<a href="./${file}"${file === page ? ' aria-current="page"' : ""}>${label}</a>`).join(" · ");
+        return html
+          .replace("<!-- iclab:head -->", head(ctx.server !== undefined))
+          .replace("<!-- iclab:nav -->", `<nav class="pages" aria-label="Pages">${links}</nav>`)
+          .replace(/<!-- iclab:run([^>]*?)-->([\s\S]*?)<!-- \/iclab:run -->/, (_, attributes: string, extra: string) =>
+            runBar(attributes, extra),
+          );
+      },
     },
   };
 }

@@ -23,10 +23,12 @@ const BASE_ARGS = [
 /**
  * Starts the site server and a browser; `webgpu` adds --enable-unsafe-webgpu (SwiftShader).
  * `bypassCSP` is for the benchmark only: TF.js's bundle evaluates strings, which the site's CSP
- * forbids.
+ * forbids. The site's service worker (offline copy, www/src/offline/sw.js) is blocked unless
+ * `offline`: caching the whole lab in the background on every test's first page would compete
+ * with the page under test; offline.test.mjs checks it. `dir` serves another copy of the site.
  */
-export async function open({ webgpu, bypassCSP = false }) {
-  const { server, url } = await serve(join(ROOT, "www/dist"), { port: 0 });
+export async function open({ webgpu, bypassCSP = false, offline = false, dir = join(ROOT, "www/dist") }) {
+  const { server, url } = await serve(dir, { port: 0 });
   const profile = mkdtempSync(join(tmpdir(), "iclab-chromium-"));
   const args = webgpu ? [...BASE_ARGS, "--enable-unsafe-webgpu"] : [...BASE_ARGS, "--disable-gpu"];
   const context = await chromium.launchPersistentContext(profile, {
@@ -35,6 +37,7 @@ export async function open({ webgpu, bypassCSP = false }) {
     args,
     viewport: { width: 1200, height: 900 },
     bypassCSP,
+    serviceWorkers: offline ? "allow" : "block",
   });
   return {
     url,
