@@ -395,6 +395,10 @@ pub fn catalog() -> Catalog {
             datasets: {
                 let mut all = titled(&Shape::ALL, Shape::title);
                 all.insert("digits".into(), "handwritten digits (14×14)".into());
+                all.insert(
+                    "table".into(),
+                    "your own data (draw points or load a CSV)".into(),
+                );
                 all
             },
             scenarios: ScenarioConfig::all()

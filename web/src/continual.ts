@@ -2,10 +2,13 @@
 import type { WorkerClient } from "./client.js";
 import { IclabError, within } from "./errors.js";
 import { Handle, checkSchedule } from "./handle.js";
-import { cancellable, plain } from "./input.js";
+import { cancellable, plain, reading } from "./input.js";
 import { client, LIMITS } from "./shared.js";
 import type {
+  Answered,
   Boundary,
+  TableOptions,
+  TableSummary,
   Cancellable,
   ContinualConfig,
   ContinualResult,
@@ -184,6 +187,21 @@ export class ContinualRun extends Handle {
     return this.client.call({ op: "continualBoundary", run: this.id, resolution: r });
   }
 
+  /**
+   * What the learner, as trained so far, answers for one input (as many values as the dataset's
+   * features: a drawn digit's 14 × 14 pixels in [0, 1], row by row): the class, every class's
+   * score, and for networks the softmax of their logits.
+   */
+  async answer(input: ArrayLike<number>): Promise<Answered> {
+    this.check();
+    const values = reading(
+      "input",
+      () => Float32Array.from(input as ArrayLike<number>),
+      "invalid_config",
+    );
+    return this.client.call({ op: "continualAnswer", run: this.id, input: values });
+  }
+
   /** Analytic head only: forgets class `cls` exactly and evaluates every task again. */
   async unlearn(cls: number): Promise<ContinualResult> {
     this.check();
@@ -191,6 +209,15 @@ export class ContinualRun extends Handle {
     this.result = await this.client.call({ op: "continualUnlearn", run: this.id, class: c });
     return this.result;
   }
+}
+
+/**
+ * Reads a visitor's table as a run would (`dataset: { kind: "table", csv, order }`): its rows,
+ * feature names, and labels in the order the stream meets them with each one's count. A bad file
+ * rejects with an `invalid_config` error whose message names the row and column.
+ */
+export async function readTable(table: TableOptions): Promise<TableSummary> {
+  return client().call({ op: "readTable", table: plain("table", table) });
 }
 
 /** Validates `config` (in Rust), builds the stream and the learner, and evaluates it untrained. */

@@ -34,6 +34,7 @@ export {
   ContinualRun,
   FederatedClient,
   learnFederated,
+  readTable,
   runContinual,
   runFederated,
   startContinual,

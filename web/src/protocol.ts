@@ -7,6 +7,8 @@
 import type { ErrorPayload } from "./errors.js";
 import type {
   Answer,
+  Answered,
+  TableSummary,
   Boundary,
   Capabilities,
   Catalog,
@@ -61,6 +63,8 @@ export interface Operations {
   continualBoundary: { args: { run: number; resolution: number }; result: Boundary | null };
   continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
   continualDispose: { args: { run: number }; result: boolean };
+  continualAnswer: { args: { run: number; input: Float32Array }; result: Answered };
+  readTable: { args: { table: Plain }; result: TableSummary };
   classifyCreate: {
     args: { config: Plain };
     result: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number };

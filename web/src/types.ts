@@ -8,6 +8,7 @@ import type * as core from "./generated/types.js";
 
 export type {
   AdapterProbe,
+  Answered,
   Backbone,
   BaselineKind,
   BaselineOptions,
@@ -15,6 +16,7 @@ export type {
   Boundary,
   BoundaryMetrics,
   BufferPolicy,
+  TableSummary,
   BurstyConfig,
   Capabilities,
   Catalog,
@@ -137,6 +139,8 @@ export type Layers = core.LayersResult;
 export type AnswerOptions = Input<core.AnswerConfig>;
 /** What the model and each baseline answer at each query of a written prompt, and which queries lie outside the inputs the model was trained on. */
 export type Answer = core.Answer;
+/** A visitor's table (`readTable`): its CSV text and the order of its labels. */
+export type TableOptions = Input<core.TableConfig>;
 /** The resolved config, device and size of a created session. */
 export type SessionInfo = core.SessionInfo;
 /** One continual-learning run (`startContinual`). Every field is optional. */

@@ -169,6 +169,8 @@ const handlers: Handlers = {
   continualBoundary: (r) => wasm.continualBoundary(r.run, r.resolution),
   continualUnlearn: (r) => wasm.continualUnlearn(r.run, r.class),
   continualDispose: (r) => wasm.continualDispose(r.run),
+  continualAnswer: (r) => wasm.continualAnswer(r.run, r.input),
+  readTable: (r) => wasm.readTable(r.table),
   classifyCreate: (r) => wasm.classifyCreate(r.config),
   classifyTrain: (r) =>
     wasm.classifyTrain(r.run, r.every, r.left, r.evalEvery, r.prompts, live(r.id)),

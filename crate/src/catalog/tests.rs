@@ -169,6 +169,7 @@ fn typescript() -> String {
         DigitsConfig,
         crate::continual::table::TableConfig,
         crate::continual::table::TableLimits,
+        crate::continual::table::TableSummary,
         ScenarioConfig,
         scenarios::ClassIncremental,
         scenarios::TaskIncremental,
@@ -187,6 +188,7 @@ fn typescript() -> String {
         metrics::DipKind,
         metrics::BoundaryMetrics,
         run::Boundary,
+        run::query::Answered,
         crate::continual::plasticity::PlasticityPoint,
         crate::continual::plasticity::PlasticityVerdict,
         // learn apart, merge together

@@ -46,6 +46,10 @@ pub struct TableConfig {
     /// each side). Default: 0.2.
     pub test_share: f64,
     pub seed: u32,
+    /// The labels in the order the stream meets them (a task is the next `classesPerTask` of
+    /// them), each as the file spells it; every label exactly once. Default (empty): sorted,
+    /// numbers by value.
+    pub order: Vec<String>,
 }
 
 impl Default for TableConfig {
@@ -54,6 +58,7 @@ impl Default for TableConfig {
             csv: String::new(),
             test_share: 0.2,
             seed: 0,
+            order: Vec::new(),
         }
     }
 }
@@ -62,14 +67,18 @@ impl TableConfig {
     pub const FIELDS: &[crate::schema::Field] = &[TEST_SHARE];
 
     pub fn validate(&self) -> Result<()> {
+        self.read().map(|_| ())
+    }
+
+    /// The table, its classes in the stream's order.
+    pub fn read(&self) -> Result<Table> {
         TEST_SHARE.check(self.test_share)?;
-        Table::parse_csv(&self.csv).map(|_| ())
+        Table::parse_csv(&self.csv)?.ordered(&self.order)
     }
 
     /// Training and test sets.
     pub fn generate(&self) -> Result<(Dataset, Dataset)> {
-        TEST_SHARE.check(self.test_share)?;
-        Table::parse_csv(&self.csv)?.split(self.test_share, u64::from(self.seed))
+        self.read()?.split(self.test_share, u64::from(self.seed))
     }
 
     /// A short fingerprint of the text (FNV-1a): what a federated share states instead of the
@@ -79,6 +88,20 @@ impl TableConfig {
         h.eat(self.csv.as_bytes());
         format!("fnv1a:{}:{}", h.hex(), self.csv.len())
     }
+}
+
+/// A table as the core read it (`readTable` in the package).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TableSummary {
+    pub rows: u32,
+    /// The header's feature names, or `x1`, `x2`, … without one.
+    pub features: Vec<String>,
+    /// The labels, class 0 first: the order the stream meets them.
+    pub classes: Vec<String>,
+    /// Rows per class.
+    pub counts: Vec<u32>,
 }
 
 /// The held-out share of each class.
@@ -257,6 +280,62 @@ impl Table {
         })
     }
 
+    /// The same table with class i the `order[i]`th label (an empty order keeps it); an order
+    /// that misses a label, names one twice or names one the file lacks is an error naming it.
+    pub fn ordered(self, order: &[String]) -> Result<Self> {
+        if order.is_empty() {
+            return Ok(self);
+        }
+        let bad_order = |why: String| Error::invalid("order", why);
+        let mut to_new = vec![u32::MAX; self.classes.len()];
+        for (new, name) in order.iter().enumerate() {
+            let old = self
+                .classes
+                .iter()
+                .position(|c| c == name.trim())
+                .ok_or_else(|| {
+                    bad_order(format!(
+                        "{name:?} is not a label of the file (its labels: {})",
+                        self.classes.join(", ")
+                    ))
+                })?;
+            if to_new[old] != u32::MAX {
+                return Err(bad_order(format!("{name:?} is named twice")));
+            }
+            to_new[old] = new as u32;
+        }
+        if let Some(missing) = to_new.iter().position(|&n| n == u32::MAX) {
+            return Err(bad_order(format!(
+                "{:?} is missing: the order names every label once",
+                self.classes[missing]
+            )));
+        }
+        let labels = self
+            .data
+            .labels
+            .iter()
+            .map(|&l| to_new[l as usize])
+            .collect();
+        let classes = order.iter().map(|n| n.trim().to_owned()).collect();
+        Ok(Self {
+            data: Dataset::new(self.data.inputs, labels, self.data.dim, self.data.classes)?,
+            features: self.features,
+            classes,
+        })
+    }
+
+    /// What a page shows of a table before a run: its size and its labels in stream order.
+    pub fn summary(&self) -> TableSummary {
+        TableSummary {
+            rows: self.data.len() as u32,
+            features: self.features.clone(),
+            classes: self.classes.clone(),
+            counts: (0..self.classes.len() as u32)
+                .map(|c| self.data.labels.iter().filter(|&&l| l == c).count() as u32)
+                .collect(),
+        }
+    }
+
     /// Training and held-out examples: in each class, a shuffled `test_share` of its rows (at
     /// least one, and at least one left to learn from) is held out. Seeded.
     pub fn split(&self, test_share: f64, seed: u64) -> Result<(Dataset, Dataset)> {
@@ -311,6 +390,48 @@ mod tests {
         assert_eq!(t.data.labels, [1, 0, 1, 0]);
         let t = Table::parse_csv("0.5\t1\ta\n0.25\t2\tb\n1\t3\ta\n2\t4\tb\n").expect("tabs");
         assert_eq!(t.data.input(0), [0.5, 1.0]);
+    }
+
+    #[test]
+    fn an_order_relabels_the_classes_and_a_bad_one_is_named() {
+        let text = "1,1,b\n2,2,a\n3,3,c\n4,4,b\n5,5,a\n6,6,c\n";
+        let t = Table::parse_csv(text).expect("table");
+        assert_eq!(t.classes, ["a", "b", "c"]);
+        let order = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let t = t.ordered(&order(&["c", "a", "b"])).expect("ordered");
+        assert_eq!(t.classes, ["c", "a", "b"]);
+        assert_eq!(t.data.labels, [2, 1, 0, 2, 1, 0]);
+        assert_eq!(t.summary().counts, [2, 2, 2]);
+        let config = TableConfig {
+            csv: text.into(),
+            order: order(&["c", "a"]),
+            ..Default::default()
+        };
+        let e = config.validate().expect_err("missing");
+        assert_eq!(e.field(), Some("order"));
+        assert!(e.to_string().contains("\"b\" is missing"), "{e}");
+        let config = TableConfig {
+            order: order(&["c", "a", "a"]),
+            ..config
+        };
+        assert!(
+            config
+                .validate()
+                .expect_err("twice")
+                .to_string()
+                .contains("twice")
+        );
+        let config = TableConfig {
+            order: order(&["c", "a", "z"]),
+            ..config
+        };
+        assert!(
+            config
+                .validate()
+                .expect_err("foreign")
+                .to_string()
+                .contains("\"z\" is not a label")
+        );
     }
 
     #[test]

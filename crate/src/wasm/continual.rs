@@ -167,6 +167,28 @@ pub async fn continual_unlearn(id: u32, class: f64) -> std::result::Result<JsVal
     change_run(id, async |run| run.unlearn(class).await).await
 }
 
+/// What run `id`'s learner, as trained so far, answers for one input (a drawn digit's pixels).
+#[wasm_bindgen(js_name = continualAnswer)]
+pub async fn continual_answer(id: u32, input: Vec<f32>) -> std::result::Result<JsValue, JsValue> {
+    let run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = run.answer(&input).await;
+    Registry::checkin(id, run);
+    to_plain(&result.map_err(to_js)?).map_err(to_js)
+}
+
+/// Reads a visitor's table (`TableConfig` schema: its CSV text, and the order of its labels)
+/// the way a run would; resolves to its size and labels, or rejects naming the row and column.
+#[wasm_bindgen(js_name = readTable)]
+pub fn read_table(config: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let read = || -> Result<JsValue> {
+        let text = json_text("table", &config)?;
+        let config: crate::continual::table::TableConfig =
+            crate::error::deserialize_config(&mut serde_json::Deserializer::from_str(&text))?;
+        to_plain(&config.read()?.summary())
+    };
+    read().map_err(to_js)
+}
+
 /// Frees a continual run; `false` if there was none.
 #[wasm_bindgen(js_name = continualDispose)]
 pub fn continual_dispose(id: u32) -> bool {

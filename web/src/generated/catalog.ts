@@ -1810,6 +1810,7 @@ export const CATALOG: Catalog = {
       "defaults": {
         "csv": "",
         "kind": "table",
+        "order": [],
         "seed": 0,
         "testShare": 0.2
       }
@@ -1940,6 +1941,7 @@ export const CATALOG: Catalog = {
       "digits": "handwritten digits (14×14)",
       "moons": "2-D moons",
       "spirals": "2-D spirals",
+      "table": "your own data (draw points or load a CSV)",
       "xor": "2-D XOR"
     },
     "scenarios": {

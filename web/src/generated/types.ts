@@ -1713,6 +1713,12 @@ export type TableConfig = {
    */
   testShare: number,
   seed: number,
+  /**
+   * The labels in the order the stream meets them (a task is the next `classesPerTask` of
+   * them), each as the file spells it; every label exactly once. Default (empty): sorted,
+   * numbers by value.
+   */
+  order: Array<string>,
 };
 
 /**
@@ -1722,6 +1728,25 @@ export type TableLimits = {
   rows: number,
   features: number,
   classes: number,
+};
+
+/**
+ * A table as the core read it (`readTable` in the package).
+ */
+export type TableSummary = {
+  rows: number,
+  /**
+   * The header's feature names, or `x1`, `x2`, … without one.
+   */
+  features: Array<string>,
+  /**
+   * The labels, class 0 first: the order the stream meets them.
+   */
+  classes: Array<string>,
+  /**
+   * Rows per class.
+   */
+  counts: Array<number>,
 };
 
 /**
@@ -2021,6 +2046,27 @@ export type Boundary = {
   points: Array<number>,
   labels: Array<number>,
   taskOf: Array<number>,
+};
+
+/**
+ * The learner's answer for one input.
+ */
+export type Answered = {
+  /**
+   * The class it answers (the highest score).
+   */
+  answer: number,
+  /**
+   * Its score for every class, as the learner computes it (logits for networks; for the
+   * prototype and analytic learners their own scores; `null` for a class it cannot answer
+   * yet).
+   */
+  scores: Array<number | null>,
+  /**
+   * The softmax of the logits, for the learners trained with cross-entropy (networks and
+   * prototypical networks); `null` for the others, whose scores are not probabilities.
+   */
+  probabilities: Array<number> | null,
 };
 
 /**

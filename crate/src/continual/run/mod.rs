@@ -21,6 +21,7 @@ mod fisher;
 mod learner;
 mod merging;
 mod plasticity;
+pub mod query;
 mod report;
 mod share;
 

@@ -1,17 +1,14 @@
 //! What a run reports: the results so far, the metrics of a finished stream, and the 2-D decision
 //! regions.
 
-use burn::module::Module;
 use serde::Serialize;
 
+use super::ClRun;
 use super::evaluate::best;
-use super::{ClRun, Learner, tensors};
 use crate::Result;
 use crate::continual::data::Dataset;
 use crate::continual::metrics::{self, ContinualCurves, DipKind, Forgetting, StabilityGap};
 use crate::continual::run::config::StrategyKind;
-use crate::continual::run::learner::embed_set;
-use crate::device;
 
 /// Windowed forgetting's window, in evaluation points.
 const WINDOW: usize = 10;
@@ -293,30 +290,7 @@ impl ClRun {
             classes,
             image: None,
         };
-        let infer = &self.compute.infer;
-        let scores: Vec<f64> = match &self.learner {
-            Learner::Net(net) => {
-                let (x, _) = tensors(&grid_set, infer);
-                device::read_f32(net.model.valid().forward(x), "boundary")
-                    .await?
-                    .into_iter()
-                    .map(f64::from)
-                    .collect()
-            }
-            Learner::Proto(p) => {
-                let (x, _) = tensors(&grid_set, infer);
-                let z = p.model.valid().forward(x);
-                device::read_f32(p.prototypes.logits(z), "boundary")
-                    .await?
-                    .into_iter()
-                    .map(f64::from)
-                    .collect()
-            }
-            Learner::Host(host) => {
-                let seen = embed_set(host.embed.as_ref(), &grid_set, infer).await?;
-                host.learner.scores(&seen)
-            }
-        };
+        let scores = self.scores(&grid_set).await?;
         let classes_out = scores
             .chunks_exact(classes)
             .map(|row| best(row, None).unwrap_or(0) as u32)

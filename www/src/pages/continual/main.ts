@@ -21,6 +21,8 @@ import { offerWhatFits } from "./fits.js";
 import { afterUnlearning, fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
 import { STRATEGY_NAMES as NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
 import { CONTINUAL as TABLE } from "./table.js";
+import { DigitPad } from "./digit.js";
+import { TABLE_KIND, YourData } from "./yours.js";
 import { Page } from "../../shell/page.js";
 import { rounds } from "../../shell/stream.js";
 import { describe, el } from "../../shell/dom.js";
@@ -108,14 +110,36 @@ function fromState<T>(kind: Kind): T {
 /** The chosen dataset: a 2-D shape (the dataset menu lists the shapes) or another dataset by kind. */
 function dataset(): Kind {
   const chosen = String(page.state.dataset);
+  if (chosen === TABLE_KIND) return continual.table;
   return (
     continual.datasets.find((d) => d.kind === chosen) ??
     continual.datasets.find((d) => d.defaults.shape !== undefined)!
   );
 }
 
-/** 2-D data (the shapes) have decision regions to draw. */
-const planar = (): boolean => dataset().defaults.shape !== undefined;
+/** Your own data: points drawn or a CSV, in the page only. */
+const yours = new YourData(
+  () => {
+    showRelevant();
+    void reset();
+  },
+  () => page.phase === "running",
+);
+const mine = (): boolean => dataset().kind === TABLE_KIND;
+
+/** 2-D data (the shapes, or your table of two features) have decision regions to draw. */
+const planar = (): boolean =>
+  dataset().defaults.shape !== undefined || (mine() && yours.summary?.features.length === 2);
+
+/** The digits: neither 2-D shapes nor your table. */
+const digitsShown = (): boolean => dataset().defaults.shape === undefined && !mine();
+const pad = new DigitPad(() =>
+  SIDES.flatMap((side) => {
+    const run = runs[side];
+    const strategy = strategyOf(side);
+    return run && strategy ? [{ title: NAMES[strategy] ?? strategy, run }] : [];
+  }),
+);
 
 const scenario = (): Kind => continual.scenarios.find((s) => s.kind === page.state.scenario)!;
 
@@ -126,7 +150,13 @@ function config(strategy: ContinualStrategy): ContinualConfig {
     if (s.uses.includes(strategy)) settings[s.key] = setting(s.name);
   return {
     ...continual.defaults,
-    dataset: fromState<DataConfig>(dataset()),
+    dataset: mine()
+      ? ({
+          ...fromState<DataConfig>(dataset()),
+          csv: yours.csv,
+          order: yours.order,
+        } as DataConfig)
+      : fromState<DataConfig>(dataset()),
     scenario: fromState<ScenarioConfig>(scenario()),
     strategy,
     ...settings,
@@ -159,6 +189,8 @@ function showRelevant(): void {
   const two = strategyOf("b") !== null;
   for (const id of ["side-b", "matrix-side-b", "boundary-side-b"]) el(id).hidden = !two;
   el("boundaries").hidden = !planar();
+  el("yours").hidden = !mine();
+  el("digit-view").hidden = !digitsShown();
   for (const side of SIDES) {
     const name = strategyOf(side);
     for (const span of document.querySelectorAll<HTMLElement>(`#name-${side}, .name-${side}`)) {
@@ -298,6 +330,7 @@ async function reset(): Promise<void> {
   try {
     if (!(await start(mine))) return;
     page.set("idle", ready());
+    void pad.answer();
   } catch (error) {
     if (page.isCurrent(mine))
       page.set("error", `${describe(error)} Press Reset to start again.`, true);
@@ -305,6 +338,7 @@ async function reset(): Promise<void> {
 }
 
 async function start(mine: number): Promise<boolean> {
+  if (!yoursReady()) return false;
   page.set(
     "loading",
     planar() ? "Building the stream…" : `Loading ${dataset().title} and building the stream…`,
@@ -322,6 +356,14 @@ async function start(mine: number): Promise<boolean> {
   }
   publish();
   return true;
+}
+
+/** With your data chosen, whether the core has accepted a table (else say how to give one). */
+function yoursReady(): boolean {
+  if (!mine() || yours.ready()) return true;
+  page.set("idle", yours.hint());
+  showRelevant();
+  return false;
 }
 
 /** Steps of every run together, so the bar covers both learners. */
@@ -351,6 +393,7 @@ function train(): Promise<void> {
       for (const [i, step] of round.entries())
         if (step) await show(training[i] as Side, step.report);
       publish();
+      void pad.answer();
       const steps = SIDES.map((s) => results[s])
         .filter((r): r is ContinualResult => r !== null)
         .map((r) => `${NAMES[r.strategy]} ${r.step}/${r.totalSteps}`)

@@ -32,15 +32,18 @@ export const CONTINUAL = {
     values: [
       ...SHAPES,
       ...continual.datasets.map((d) => d.kind).filter((k) => k !== clDefaults.dataset.kind),
+      // your own data: points drawn or a CSV loaded, kept in the page (not in the URL)
+      continual.table.kind,
     ],
     default: "shape" in clDefaults.dataset ? clDefaults.dataset.shape : clDefaults.dataset.kind,
-    doc: "2-D toy data or 14×14 handwritten digits",
+    doc: "2-D toy data, 14×14 handwritten digits, or your own (points drawn or a CSV file)",
   },
   // The page's default stream is 6 blobs (the core's default dataset); one perClass serves both
   // datasets, so it is bounded by the digits asset's (the smaller).
   classes: core(twoD!.fields.classes!, "classes of 2-D data", 6),
   noise: core(twoD!.fields.noise!, "noise of 2-D data"),
   perClass: core(digits!.fields.perClass!, "examples per class"),
+  testShare: core(continual.table.fields.testShare!, "held-out share of each class (your data)"),
   scenario: {
     type: "enum",
     values: SCENARIOS,
