@@ -27,7 +27,11 @@ function files(root, dir = root) {
 export function writeServiceWorker(dist) {
   const list = files(dist);
   const hash = createHash("sha256");
-  for (const file of list) hash.update(file).update("\0").update(readFileSync(join(dist, file)));
+  for (const file of list)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(dist, file)));
   const version = hash.digest("hex").slice(0, 16);
   const code = readFileSync(join(import.meta.dirname, "../www/src/offline/sw.js"), "utf8");
   // "./" is the landing page as a directory URL

@@ -27,7 +27,12 @@ const BASE_ARGS = [
  * `offline`: caching the whole lab in the background on every test's first page would compete
  * with the page under test; offline.test.mjs checks it. `dir` serves another copy of the site.
  */
-export async function open({ webgpu, bypassCSP = false, offline = false, dir = join(ROOT, "www/dist") }) {
+export async function open({
+  webgpu,
+  bypassCSP = false,
+  offline = false,
+  dir = join(ROOT, "www/dist"),
+}) {
   const { server, url } = await serve(dir, { port: 0 });
   const profile = mkdtempSync(join(tmpdir(), "iclab-chromium-"));
   const args = webgpu ? [...BASE_ARGS, "--enable-unsafe-webgpu"] : [...BASE_ARGS, "--disable-gpu"];

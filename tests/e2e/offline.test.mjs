@@ -73,8 +73,12 @@ test("after one visit every page reloads and trains with no network", async () =
     "done",
     await page.textContent("#status"),
   );
-  await page.goto(`${browser.url}icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu`);
-  await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 60_000 });
+  await page.goto(
+    `${browser.url}icl.html?start=scratch&dims=2&points=4&batchSize=8&evalPrompts=32&steps=4&every=2&device=cpu`,
+  );
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, {
+    timeout: 60_000,
+  });
   await page.click("#train");
   await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, {
     timeout: 120_000,
@@ -101,7 +105,10 @@ test("a new build replaces the cached lab and deletes the old copy", async () =>
     const index = join(dir, "index.html");
     writeFileSync(
       index,
-      readFileSync(index, "utf8").replace("</head>", '<meta name="iclab-build" content="second" /></head>'),
+      readFileSync(index, "utf8").replace(
+        "</head>",
+        '<meta name="iclab-build" content="second" /></head>',
+      ),
     );
     rmSync(`${index}.br`, { force: true });
     rmSync(`${index}.gz`, { force: true });
