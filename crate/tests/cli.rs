@@ -1078,3 +1078,47 @@ fn cl_runs_on_a_csv_file_and_names_a_bad_cell() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `cl run --save-learner` writes the learner as trained; `cl run --learner` loads it and prints
+/// what its run reported (and unlearns from it); another kind of file is named as the flag's.
+#[test]
+fn cl_saves_a_learner_and_loads_it_back() {
+    let dir = std::env::temp_dir().join(format!("iclab-learner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let file = dir.join("analytic.safetensors");
+    let file = file.to_str().expect("utf8");
+    let (code, trained, stderr) = iclab(&[
+        "--json",
+        "cl",
+        "run",
+        "--strategy",
+        "analytic",
+        "--save-learner",
+        file,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, loaded, stderr) = iclab(&["--json", "cl", "run", "--learner", file]);
+    assert_eq!(code, 0, "{stderr}");
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&trained).expect("json"),
+        serde_json::from_str(&loaded).expect("json"),
+    );
+    assert_eq!(a["accuracyMatrix"], b["accuracyMatrix"]);
+    assert_eq!(a["metrics"], b["metrics"]);
+    assert_eq!(b["loaded"], serde_json::json!(true));
+    let (code, _, stderr) = iclab(&["cl", "run", "--learner", file, "--unlearn", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let checkpoint = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../www/public/checkpoints/linear_1d.safetensors"
+    );
+    let (code, _, stderr) = iclab(&["cl", "run", "--learner", checkpoint]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`--learner`") && stderr.contains("iclab/continual-learner/1"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = iclab(&["cl", "run", "--learner", file, "--strategy", "naive"]);
+    assert_ne!(code, 0, "a loaded learner's config is its own: {stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

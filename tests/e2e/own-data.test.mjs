@@ -155,3 +155,49 @@ test("a digit drawn with the mouse is answered by the learner as trained", async
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });
+
+test("a trained learner downloads and loads back as it was; a wrong file changes nothing", async () => {
+  const page = await browser.page();
+  await page.goto(
+    `${browser.url}continual.html?strategy=analytic&compare=naive&iterationsPerTask=20&every=20&device=cpu`,
+  );
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  const trained = JSON.parse((await data(page)).results);
+  const downloads = [];
+  page.on("download", (d) => downloads.push(d));
+  await page.click("#save-learners");
+  for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  assert.equal(downloads.length, 2, "one file per learner");
+  const file = await downloads[0].path();
+  assert.match(downloads[0].suggestedFilename(), /continual-analytic.*\.safetensors$/);
+  // a wrong file: the runs on screen stay
+  await page.setInputFiles("#learner-file", {
+    name: "notes.safetensors",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.from("not a learner"),
+  });
+  await page.waitForFunction(() => document.body.dataset.learnerError);
+  assert.match(await page.textContent("#status"), /notes\.safetensors was not loaded/);
+  assert.deepEqual(JSON.parse((await data(page)).results).b, trained.b);
+  // the saved learner, loaded in a fresh page
+  const fresh = await browser.page();
+  await fresh.goto(`${browser.url}continual.html?device=cpu`);
+  await fresh.waitForFunction(() => document.body.dataset.ready === "true");
+  await fresh.setInputFiles("#learner-file", file);
+  await fresh.waitForFunction(() => document.body.dataset.loaded);
+  const loaded = JSON.parse((await data(fresh)).results);
+  assert.deepEqual(loaded.a.accuracyMatrix, trained.a.accuracyMatrix);
+  assert.deepEqual(loaded.a.metrics, trained.a.metrics);
+  assert.equal(loaded.b, undefined, "only the loaded learner on screen");
+  assert.match(await fresh.textContent("#status"), /trains no further/);
+  assert.equal(await fresh.isDisabled("#train"), true);
+  // it can still unlearn: the analytic head's exactness came with it
+  assert.equal(await fresh.isVisible("#unlearn"), true);
+  assert.deepEqual(fresh.consoleErrors, []);
+  await fresh.close();
+  await page.close();
+});

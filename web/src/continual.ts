@@ -202,6 +202,15 @@ export class ContinualRun extends Handle {
     return this.client.call({ op: "continualAnswer", run: this.id, input: values });
   }
 
+  /**
+   * The learner as trained so far, with its config and everything the run measured, as the
+   * bytes of a learner file (safetensors; `loadContinual` and `iclab cl eval --learner` read it).
+   */
+  async save(): Promise<Uint8Array> {
+    this.check();
+    return this.client.call({ op: "continualSave", run: this.id });
+  }
+
   /** Analytic head only: forgets class `cls` exactly and evaluates every task again. */
   async unlearn(cls: number): Promise<ContinualResult> {
     this.check();
@@ -218,6 +227,38 @@ export class ContinualRun extends Handle {
  */
 export async function readTable(table: TableOptions): Promise<TableSummary> {
   return client().call({ op: "readTable", table: plain("table", table) });
+}
+
+/**
+ * A run from a learner file (`ContinualRun.save()`, `iclab cl run --save-learner`): its stream
+ * rebuilt from the file's config, the learner and its history put back, so it reports what the
+ * saved run did (`result.loaded` is true), answers inputs and unlearns; it trains no further. A
+ * damaged or foreign file rejects with `invalid_checkpoint`.
+ */
+export async function loadContinual(bytes: Uint8Array | ArrayBuffer): Promise<ContinualRun> {
+  const isBytes = reading(
+    "learner",
+    () => bytes instanceof Uint8Array || bytes instanceof ArrayBuffer,
+    "invalid_checkpoint",
+  );
+  if (!isBytes) {
+    throw new IclabError({
+      code: "invalid_checkpoint",
+      field: "learner",
+      message: "expected the file's bytes as a Uint8Array or ArrayBuffer",
+    });
+  }
+  const data = reading(
+    "learner",
+    () => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)),
+    "invalid_checkpoint",
+  );
+  const c = client();
+  const loaded = await c.call(
+    { op: "continualLoad", bytes: data },
+    { blame: { code: "invalid_checkpoint", field: "learner" } },
+  );
+  return new ContinualRun(loaded.id, loaded.result, c);
 }
 
 /** Validates `config` (in Rust), builds the stream and the learner, and evaluates it untrained. */

@@ -34,6 +34,7 @@ export {
   ContinualRun,
   FederatedClient,
   learnFederated,
+  loadContinual,
   readTable,
   runContinual,
   runFederated,

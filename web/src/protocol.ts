@@ -64,6 +64,8 @@ export interface Operations {
   continualUnlearn: { args: { run: number; class: number }; result: ContinualResult };
   continualDispose: { args: { run: number }; result: boolean };
   continualAnswer: { args: { run: number; input: Float32Array }; result: Answered };
+  continualSave: { args: { run: number }; result: Uint8Array };
+  continualLoad: { args: { bytes: Uint8Array }; result: { id: number; result: ContinualResult } };
   readTable: { args: { table: Plain }; result: TableSummary };
   classifyCreate: {
     args: { config: Plain };

@@ -170,6 +170,9 @@ const handlers: Handlers = {
   continualUnlearn: (r) => wasm.continualUnlearn(r.run, r.class),
   continualDispose: (r) => wasm.continualDispose(r.run),
   continualAnswer: (r) => wasm.continualAnswer(r.run, r.input),
+  continualSave: (r) => wasm.continualSave(r.run),
+  continualLoad: async (r) =>
+    wasm.continualLoad(r.bytes, await assetFor(wasm.continualFileConfig(r.bytes))),
   readTable: (r) => wasm.readTable(r.table),
   classifyCreate: (r) => wasm.classifyCreate(r.config),
   classifyTrain: (r) =>

@@ -18,7 +18,7 @@ use crate::{Error, Result};
 pub const PROBE: usize = 500;
 
 /// A network's plasticity at the end of one training segment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PlasticityPoint {

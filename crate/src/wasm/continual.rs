@@ -189,6 +189,39 @@ pub fn read_table(config: JsValue) -> std::result::Result<JsValue, JsValue> {
     read().map_err(to_js)
 }
 
+/// Run `id`'s learner as trained so far, with its config and history: the bytes of a learner
+/// file (safetensors, `iclab/continual-learner/1`).
+#[wasm_bindgen(js_name = continualSave)]
+pub async fn continual_save(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
+    let run = Registry::checkout::<ClRun>(id).map_err(to_js)?;
+    let result = run.save().await;
+    Registry::checkin(id, run);
+    result.map_err(to_js)
+}
+
+/// The run config a learner file holds (so the worker can fetch the data it needs first).
+#[wasm_bindgen(js_name = continualFileConfig)]
+pub fn continual_file_config(bytes: &[u8]) -> std::result::Result<JsValue, JsValue> {
+    to_plain(&ClRun::file_config(bytes).map_err(to_js)?).map_err(to_js)
+}
+
+/// A run from a learner file, as it was saved; resolves to `{ id, result }`.
+#[wasm_bindgen(js_name = continualLoad)]
+pub async fn continual_load(
+    bytes: Vec<u8>,
+    digits: Option<Vec<u8>>,
+) -> std::result::Result<JsValue, JsValue> {
+    let load = async || -> Result<JsValue> {
+        let config = ClRun::file_config(&bytes)?;
+        let digits = digits_for(&config, digits)?;
+        let run = ClRun::load(&bytes, digits.as_ref()).await?;
+        let result = run.result()?;
+        let id = Registry::insert(run);
+        to_plain(&serde_json::json!({ "id": id, "result": result }))
+    };
+    load().await.map_err(to_js)
+}
+
 /// Frees a continual run; `false` if there was none.
 #[wasm_bindgen(js_name = continualDispose)]
 pub fn continual_dispose(id: u32) -> bool {

@@ -1915,6 +1915,14 @@ export type ClResult = {
    * accuracy declined from the first fifth of the stream to the last.
    */
   plasticityVerdict: PlasticityVerdict | null,
+  /**
+   * Loaded from a learner file: what the saved run reported; it trains no further.
+   */
+  loaded: boolean,
+  /**
+   * Input features of every example (2 for 2-D data, 196 for the 14 × 14 digits).
+   */
+  inputs: number,
 };
 
 /**

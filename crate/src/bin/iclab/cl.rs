@@ -9,7 +9,7 @@ use iclab::continual::run::{ClConfig, ClRun, DataConfig};
 use iclab::{Error, Result};
 
 use crate::args::{self, ClCommand};
-use crate::{emit, read_bytes, read_text, to_json};
+use crate::{emit, read_bytes, read_text, to_json, write_atomic};
 
 pub async fn command(json: bool, command: ClCommand) -> Result<()> {
     match command {
@@ -21,86 +21,36 @@ pub async fn command(json: bool, command: ClCommand) -> Result<()> {
             unlearn,
             sets,
             data,
+            save_learner,
+            learner,
         } => {
-            let mut cl = match &config {
-                Some(path) => ClConfig::from_json(&read_text("--config", path)?)?,
-                None => ClConfig::default(),
+            let mut run = match &learner {
+                Some(path) => {
+                    // the file's own errors name the file
+                    let named = |e: Error| match e {
+                        Error::InvalidCheckpoint { .. } => {
+                            Error::invalid("--learner", format!("{}: {e}", path.display()))
+                        }
+                        other => other,
+                    };
+                    let bytes = read_bytes("--learner", path)?;
+                    let cl = ClRun::file_config(&bytes).map_err(named)?;
+                    let digits = digits_for(&cl.dataset, digits)?;
+                    ClRun::load(&bytes, digits.as_ref()).await.map_err(named)?
+                }
+                None => trained(config, strategy, seed, sets, data, digits).await?,
             };
-            if let Some(path) = &data {
-                cl.dataset = table_from(path)?;
-            }
-            if let Some(s) = strategy {
-                cl.strategy = s;
-            }
-            if let Some(s) = seed {
-                cl.seed = s;
-            }
-            if !sets.is_empty() {
-                cl = args::with_sets(&cl, &sets, ClConfig::from_json)?;
-            }
-            let digits = digits_for(&cl.dataset, digits)?;
-            let mut run = ClRun::new(&cl, digits.as_ref()).await?;
-            run.advance(run.total_steps()).await?;
             if let Some(c) = unlearn {
                 run.unlearn(c).await.map_err(|e| match e.field() {
                     Some("class") => Error::invalid("--unlearn", e.to_string()),
                     _ => e,
                 })?;
             }
+            if let Some(path) = &save_learner {
+                write_atomic("--save-learner", path, &run.save().await?)?;
+            }
             let result = run.result()?;
-            emit(json, to_json(&result), || {
-                let mut out = format!(
-                    "{:?}, {} tasks; R[i][j] = accuracy on task j after task i:\n",
-                    result.strategy,
-                    result.tasks.len()
-                );
-                for row in &result.accuracy_matrix {
-                    let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
-                    out.push_str(&format!("  [{}]\n", cells.join(", ")));
-                }
-                if !result.unlearned.is_empty() {
-                    let classes: Vec<String> =
-                        result.unlearned.iter().map(u32::to_string).collect();
-                    out.push_str(&format!(
-                        "  (the last row and the metrics: after unlearning class {})\n",
-                        classes.join(", ")
-                    ));
-                }
-                if let (Some(first), Some(last)) =
-                    (result.plasticity.first(), result.plasticity.last())
-                {
-                    out.push_str(&format!(
-                        "plasticity, first → last segment: new-task accuracy {:.3} → {:.3}, dead units {:.0}% → {:.0}%, effective rank {:.1} → {:.1} (of {}), mean |w| {:.3} → {:.3}\n",
-                        first.new_task_accuracy,
-                        last.new_task_accuracy,
-                        100.0 * first.dead_units,
-                        100.0 * last.dead_units,
-                        first.effective_rank,
-                        last.effective_rank,
-                        last.width,
-                        first.weight_magnitude,
-                        last.weight_magnitude,
-                    ));
-                }
-                if let Some(v) = &result.plasticity_verdict {
-                    out.push_str(&format!("{}\n", v.statement));
-                }
-                let Some(m) = &result.metrics else {
-                    return out;
-                };
-                out.push_str(&format!(
-                    "ACC {:.3}  forgetting ({:?}) {:.3}  BWT {:.3}  FWT {:.3}  min-ACC {}  WC-ACC {:.3}  WF10 {:.3}",
-                    m.average_accuracy,
-                    m.forgetting_definition,
-                    m.forgetting,
-                    m.backward_transfer,
-                    m.forward_transfer,
-                    m.min_acc.map_or("-".to_owned(), |v| format!("{v:.3}")),
-                    m.wc_acc,
-                    m.windowed_forgetting,
-                ));
-                out
-            });
+            print_run(json, &result);
         }
         ClCommand::Federated {
             config,
@@ -257,4 +207,89 @@ fn digits_for(dataset: &DataConfig, path: Option<std::path::PathBuf>) -> Result<
         }
         DataConfig::TwoD(_) | DataConfig::Table(_) => None,
     })
+}
+
+/// `cl run`'s config from its flags, trained to the end of its stream.
+async fn trained(
+    config: Option<std::path::PathBuf>,
+    strategy: Option<iclab::continual::run::StrategyKind>,
+    seed: Option<u32>,
+    sets: Vec<String>,
+    data: Option<std::path::PathBuf>,
+    digits: Option<std::path::PathBuf>,
+) -> Result<ClRun> {
+    let mut cl = match &config {
+        Some(path) => ClConfig::from_json(&read_text("--config", path)?)?,
+        None => ClConfig::default(),
+    };
+    if let Some(path) = &data {
+        cl.dataset = table_from(path)?;
+    }
+    if let Some(s) = strategy {
+        cl.strategy = s;
+    }
+    if let Some(s) = seed {
+        cl.seed = s;
+    }
+    if !sets.is_empty() {
+        cl = args::with_sets(&cl, &sets, ClConfig::from_json)?;
+    }
+    let digits = digits_for(&cl.dataset, digits)?;
+    let mut run = ClRun::new(&cl, digits.as_ref()).await?;
+    run.advance(run.total_steps()).await?;
+    Ok(run)
+}
+
+/// A run's accuracy matrix, plasticity and metrics, printed or as JSON.
+fn print_run(json: bool, result: &iclab::continual::run::ClResult) {
+    emit(json, to_json(result), || {
+        let mut out = format!(
+            "{:?}, {} tasks; R[i][j] = accuracy on task j after task i:\n",
+            result.strategy,
+            result.tasks.len()
+        );
+        for row in &result.accuracy_matrix {
+            let cells: Vec<String> = row.iter().map(|a| format!("{a:.3}")).collect();
+            out.push_str(&format!("  [{}]\n", cells.join(", ")));
+        }
+        if !result.unlearned.is_empty() {
+            let classes: Vec<String> = result.unlearned.iter().map(u32::to_string).collect();
+            out.push_str(&format!(
+                "  (the last row and the metrics: after unlearning class {})\n",
+                classes.join(", ")
+            ));
+        }
+        if let (Some(first), Some(last)) = (result.plasticity.first(), result.plasticity.last()) {
+            out.push_str(&format!(
+                "plasticity, first → last segment: new-task accuracy {:.3} → {:.3}, dead units {:.0}% → {:.0}%, effective rank {:.1} → {:.1} (of {}), mean |w| {:.3} → {:.3}\n",
+                first.new_task_accuracy,
+                last.new_task_accuracy,
+                100.0 * first.dead_units,
+                100.0 * last.dead_units,
+                first.effective_rank,
+                last.effective_rank,
+                last.width,
+                first.weight_magnitude,
+                last.weight_magnitude,
+            ));
+        }
+        if let Some(v) = &result.plasticity_verdict {
+            out.push_str(&format!("{}\n", v.statement));
+        }
+        let Some(m) = &result.metrics else {
+            return out;
+        };
+        out.push_str(&format!(
+            "ACC {:.3}  forgetting ({:?}) {:.3}  BWT {:.3}  FWT {:.3}  min-ACC {}  WC-ACC {:.3}  WF10 {:.3}",
+            m.average_accuracy,
+            m.forgetting_definition,
+            m.forgetting,
+            m.backward_transfer,
+            m.forward_transfer,
+            m.min_acc.map_or("-".to_owned(), |v| format!("{v:.3}")),
+            m.wc_acc,
+            m.windowed_forgetting,
+        ));
+        out
+    });
 }

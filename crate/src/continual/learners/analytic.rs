@@ -226,6 +226,71 @@ impl AnalyticHead {
 }
 
 impl HostLearner for AnalyticHead {
+    fn export(&self) -> super::State {
+        let (f, c) = (self.width, self.classes);
+        let mut state = super::State::new();
+        if let Some((weights, bias)) = &self.expansion {
+            state.insert("expansion.weight".into(), super::matrix_entry(weights));
+            state.insert(
+                "expansion.bias".into(),
+                (vec![bias.len()], bias.as_slice().to_vec()),
+            );
+        }
+        state.insert("r".into(), super::matrix_entry(&self.r));
+        state.insert("w".into(), super::matrix_entry(&self.w));
+        let gram: Vec<f64> = self
+            .gram
+            .iter()
+            .flat_map(|g| g.transpose().as_slice().to_vec())
+            .collect();
+        state.insert("gram".into(), (vec![c, f, f], gram));
+        state.insert("target".into(), super::rows_entry(&self.target, f));
+        let flag = |b: &bool| if *b { 1.0 } else { 0.0 };
+        state.insert(
+            "forgotten".into(),
+            super::counts_entry(self.forgotten.iter().map(flag)),
+        );
+        state.insert(
+            "seen".into(),
+            super::counts_entry(self.seen.iter().map(flag)),
+        );
+        state
+    }
+
+    fn import(&mut self, state: &super::State) -> Result<()> {
+        let (f, c) = (self.width, self.classes);
+        let expansion = match state.get("expansion.weight") {
+            None => None,
+            Some((shape, _)) => {
+                let d = shape.get(1).copied().unwrap_or(0);
+                let weights = super::take_matrix(state, "expansion.weight", f, d)?;
+                let bias = DVector::from_column_slice(super::take(state, "expansion.bias", &[f])?);
+                Some((weights, bias))
+            }
+        };
+        let r = super::take_matrix(state, "r", f, f)?;
+        let w = super::take_matrix(state, "w", f, c)?;
+        let gram = super::take(state, "gram", &[c, f, f])?
+            .chunks_exact((f * f).max(1))
+            .map(|g| DMatrix::from_row_slice(f, f, g))
+            .collect();
+        let target = super::take(state, "target", &[c, f])?
+            .chunks_exact(f.max(1))
+            .map(DVector::from_column_slice)
+            .collect();
+        let flags = |name: &str| -> Result<Vec<bool>> {
+            Ok(super::take_counts(state, name, c)?
+                .iter()
+                .map(|&v| v > 0)
+                .collect())
+        };
+        let (forgotten, seen) = (flags("forgotten")?, flags("seen")?);
+        self.expansion = expansion;
+        (self.r, self.w, self.gram, self.target) = (r, w, gram, target);
+        (self.forgotten, self.seen) = (forgotten, seen);
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "analytic"
     }

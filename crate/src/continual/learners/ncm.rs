@@ -27,6 +27,10 @@ impl NearestClassMean {
         }
     }
 
+    fn classes(&self) -> usize {
+        self.counts.len()
+    }
+
     fn check(&self, data: &Dataset) -> Result<()> {
         if data.dim != self.dim || data.classes > self.counts.len() {
             return Err(Error::invalid(
@@ -159,6 +163,26 @@ impl NearestClassMean {
 }
 
 impl HostLearner for NearestClassMean {
+    fn export(&self) -> super::State {
+        let mut state = super::State::new();
+        state.insert(
+            "means".into(),
+            (vec![self.classes(), self.dim], self.means.clone()),
+        );
+        state.insert(
+            "counts".into(),
+            super::counts_entry(self.counts.iter().map(|&c| c as f64)),
+        );
+        state
+    }
+
+    fn import(&mut self, state: &super::State) -> Result<()> {
+        let means = super::take(state, "means", &[self.classes(), self.dim])?.to_vec();
+        let counts = super::take_counts(state, "counts", self.classes())?;
+        (self.means, self.counts) = (means, counts);
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "ncm"
     }

@@ -51,6 +51,35 @@ impl Prototypes {
         &self.counts
     }
 
+    /// The prototypes and their counts as a learner file holds them.
+    pub async fn export(&self) -> crate::Result<super::State> {
+        let dims = self.means.dims().to_vec();
+        let means = crate::device::read_f32(self.means.clone(), "the prototypes").await?;
+        let mut state = super::State::new();
+        state.insert(
+            "means".into(),
+            (dims, means.into_iter().map(f64::from).collect()),
+        );
+        state.insert(
+            "counts".into(),
+            super::counts_entry(self.counts.iter().map(|&c| c as f64)),
+        );
+        Ok(state)
+    }
+
+    /// Takes what [`Self::export`] wrote for prototypes of the same shape.
+    pub fn import(&mut self, state: &super::State, device: &Device) -> crate::Result<()> {
+        let [classes, width] = self.means.dims();
+        let means: Vec<f32> = super::take(state, "means", &[classes, width])?
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
+        let counts = super::take_counts(state, "counts", classes)?;
+        self.means = Tensor::from_data(TensorData::new(means, [classes, width]), device);
+        self.counts = counts;
+        Ok(())
+    }
+
     fn mask(&self, extra: &[u32], device: &Device) -> Tensor<2> {
         let classes = self.counts.len();
         let m: Vec<f32> = (0..classes)

@@ -134,6 +134,49 @@ impl StreamingLda {
 }
 
 impl HostLearner for StreamingLda {
+    fn export(&self) -> super::State {
+        let (classes, dim) = (self.counts.len(), self.scatter.nrows());
+        let mut state = super::State::new();
+        state.insert("means".into(), super::rows_entry(&self.means, dim));
+        state.insert(
+            "counts".into(),
+            super::counts_entry(self.counts.iter().map(|&c| c as f64)),
+        );
+        state.insert("scatter".into(), super::matrix_entry(&self.scatter));
+        state.insert("covariance".into(), super::matrix_entry(&self.covariance));
+        state.insert("seen".into(), super::counts_entry([self.seen as f64]));
+        state.insert("weights".into(), super::rows_entry(&self.weights, dim));
+        state.insert("biases".into(), (vec![classes], self.biases.clone()));
+        state
+    }
+
+    fn import(&mut self, state: &super::State) -> Result<()> {
+        let (classes, dim) = (self.counts.len(), self.scatter.nrows());
+        let rows = |name: &str| -> Result<Vec<DVector<f64>>> {
+            Ok(super::take(state, name, &[classes, dim])?
+                .chunks_exact(dim.max(1))
+                .map(DVector::from_column_slice)
+                .collect())
+        };
+        let means = rows("means")?;
+        let weights = rows("weights")?;
+        let counts = super::take_counts(state, "counts", classes)?;
+        let scatter = super::take_matrix(state, "scatter", dim, dim)?;
+        let covariance = super::take_matrix(state, "covariance", dim, dim)?;
+        let seen = super::take_counts(state, "seen", 1)?[0];
+        let biases = super::take(state, "biases", &[classes])?.to_vec();
+        *self = Self {
+            means,
+            counts,
+            scatter,
+            covariance,
+            seen,
+            weights,
+            biases,
+        };
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "slda"
     }

@@ -17,6 +17,7 @@ mod config;
 mod evaluate;
 mod fedavg;
 pub mod federated;
+pub mod file;
 mod fisher;
 mod learner;
 mod merging;
@@ -88,6 +89,8 @@ pub struct ClRun {
     diverged: Option<(u32, f64)>,
     /// Classes unlearned after the stream, in order.
     unlearned: Vec<u32>,
+    /// Loaded from a learner file ([`file`]): reported and asked, not trained further.
+    loaded: bool,
 }
 
 fn tensors(batch: &Dataset, device: &Device) -> (Tensor<2>, Tensor<1, Int>) {
@@ -182,6 +185,7 @@ impl ClRun {
             plasticity: Vec::new(),
             diverged: None,
             unlearned: Vec::new(),
+            loaded: false,
         };
         (run.random_init, run.class_accuracy) = run.evaluate().await?;
         for (curve, &a) in run.curves.iter_mut().zip(&run.random_init) {
@@ -213,6 +217,13 @@ impl ClRun {
     pub async fn advance_paced(&mut self, steps: u32, pace: &mut Pace) -> Result<()> {
         ADVANCE_STEPS.check_u32(steps)?;
         self.compute.ensure_alive()?;
+        if self.loaded && !self.done() {
+            return Err(Error::invalid(
+                "steps",
+                "a loaded learner is not trained further: its strategy's state (a replay memory, \
+                 EWC's anchors, the optimizer's moments) is not in the file",
+            ));
+        }
         if let Some((step, value)) = self.diverged {
             return finite_outputs(step, &[value]);
         }

@@ -90,6 +90,10 @@ pub struct ClResult {
     /// Once the stream is done, for a network over at least 5 segments: whether its new-task
     /// accuracy declined from the first fifth of the stream to the last.
     pub plasticity_verdict: Option<crate::continual::plasticity::PlasticityVerdict>,
+    /// Loaded from a learner file: what the saved run reported; it trains no further.
+    pub loaded: bool,
+    /// Input features of every example (2 for 2-D data, 196 for the 14 × 14 digits).
+    pub inputs: u32,
 }
 
 /// Predicted class over a grid covering a 2-D dataset, and its test points.
@@ -164,6 +168,8 @@ impl ClRun {
             },
             ends: self.ends.clone(),
             unlearned: self.unlearned.clone(),
+            loaded: self.loaded,
+            inputs: self.stream.tasks.first().map_or(0, |t| t.test.dim as u32),
             largest_stability_gap: largest_gap(&gaps),
             forgotten_at_switch: gaps
                 .iter()

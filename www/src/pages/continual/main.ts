@@ -18,10 +18,13 @@ import {
 } from "iclab";
 import { AccuracyChart, drawBoundary, renderMatrix } from "./charts.js";
 import { offerWhatFits } from "./fits.js";
-import { afterUnlearning, fillMetrics, fmt, HEADLINE, MORE } from "./metrics.js";
+import { afterUnlearning, fillMetrics, HEADLINE, MORE, renderUnlearned } from "./metrics.js";
 import { STRATEGY_NAMES as NAMES, STRATEGY_SETTINGS } from "../../shell/tables.js";
 import { CONTINUAL as TABLE } from "./table.js";
 import { DigitPad } from "./digit.js";
+import { exported, exportedCsv, summaryLine } from "./export.js";
+import { SIDE } from "./ink.js";
+import { wireLearnerFiles } from "./learner-file.js";
 import { TABLE_KIND, YourData } from "./yours.js";
 import { Page } from "../../shell/page.js";
 import { rounds } from "../../shell/stream.js";
@@ -58,8 +61,8 @@ const page: Page<typeof TABLE> = new Page({
   rebuilds: (name) => name !== "every",
   train,
   reset,
-  results: exported,
-  resultsCsv: exportedCsv,
+  results: () => exported(page.state, results),
+  resultsCsv: () => exportedCsv(results),
 });
 const { form, status } = page;
 const charts: Record<Side, AccuracyChart> = {
@@ -79,7 +82,11 @@ const results: Record<Side, ContinualResult | null> = { a: null, b: null };
 const unlearns = (strategy: ContinualStrategy | null): boolean =>
   continual.strategies.some((s) => s.kind === strategy && s.unlearns);
 
+/** The learner file on the page (left side), if one was loaded: it has its own settings. */
+let loadedFile: string | null = null;
+
 function strategyOf(side: Side): ContinualStrategy | null {
+  if (loadedFile) return side === "a" ? (runs.a?.result.strategy ?? null) : null;
   const s = side === "a" ? page.state.strategy : page.state.compare;
   return s === "none" ? null : (s as ContinualStrategy);
 }
@@ -131,8 +138,11 @@ const mine = (): boolean => dataset().kind === TABLE_KIND;
 const planar = (): boolean =>
   dataset().defaults.shape !== undefined || (mine() && yours.summary?.features.length === 2);
 
-/** The digits: neither 2-D shapes nor your table. */
-const digitsShown = (): boolean => dataset().defaults.shape === undefined && !mine();
+/** The digits: neither 2-D shapes nor your table (a loaded learner: one that reads 14 × 14). */
+const digitsShown = (): boolean =>
+  loadedFile
+    ? runs.a?.result.inputs === SIDE * SIDE
+    : dataset().defaults.shape === undefined && !mine();
 const pad = new DigitPad(() =>
   SIDES.flatMap((side) => {
     const run = runs[side];
@@ -229,35 +239,6 @@ function renderMetrics(): void {
   fillMetrics(moreTable, MORE, columns);
 }
 
-/** Per-class accuracy of the analytic side before and after unlearning `cls`. */
-function renderUnlearned(cls: number, before: number[], after: number[]): void {
-  const table = el<HTMLTableElement>("unlearn-table");
-  table.replaceChildren();
-  const head = table.createTHead().insertRow();
-  for (const h of ["class", "before", "after"])
-    head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
-  const body = table.createTBody();
-  before.forEach((b, c) => {
-    const tr = body.insertRow();
-    tr.append(
-      Object.assign(document.createElement("th"), {
-        scope: "row",
-        textContent: c === cls ? `${c} (unlearned)` : String(c),
-      }),
-    );
-    for (const v of [b, after[c] ?? 0]) {
-      const td = tr.insertCell();
-      td.textContent = v.toFixed(2);
-      td.className = "cell";
-      td.style.background = `rgba(37, 99, 235, ${(0.05 + 0.5 * v).toFixed(3)})`;
-    }
-    if (c === cls) tr.className = "unlearned";
-  });
-  el("unlearned-class").textContent = String(cls);
-  el("unlearn-view").hidden = false;
-  document.body.dataset.unlearned = JSON.stringify({ class: cls, before, after });
-}
-
 async function show(side: Side, result: ContinualResult): Promise<void> {
   results[side] = result;
   const info = result.deviceInfo;
@@ -268,7 +249,11 @@ async function show(side: Side, result: ContinualResult): Promise<void> {
   for (const s of SIDES) charts[s].setRange(steps);
   renderMatrix(matrices[side], result);
   const run = runs[side];
-  if (run && planar()) drawBoundary(boundaries[side], await run.boundary(48));
+  if (run && (planar() || result.loaded)) {
+    const boundary = await run.boundary(48);
+    drawBoundary(boundaries[side], boundary);
+    if (result.loaded) el("boundaries").hidden = boundary === null;
+  }
 }
 
 function publish(): void {
@@ -290,6 +275,7 @@ function publish(): void {
       };
   }
   document.body.dataset.results = JSON.stringify(summary);
+  el<HTMLButtonElement>("save-learners").disabled = !SIDES.some((s) => runs[s]);
 }
 
 async function dispose(): Promise<void> {
@@ -324,6 +310,7 @@ function ready(): string {
 
 /** Drops the runs and builds new ones for the settings, untrained: something to look at before Train. */
 async function reset(): Promise<void> {
+  loadedFile = null;
   const mine = page.newEpoch();
   page.clearRun();
   await dispose();
@@ -400,51 +387,8 @@ function train(): Promise<void> {
         .join(" · ");
       return `step ${steps}`;
     },
-    done: () => `Done: ${summaryLine()}`,
+    done: () => `Done: ${summaryLine(results)}`,
   });
-}
-
-function exported(): object {
-  return {
-    page: "continual",
-    url: location.href,
-    settings: page.state,
-    a: results.a,
-    b: results.b,
-  };
-}
-
-/** Long format: every curve point, every accuracy-matrix cell and every metric, per learner. */
-function exportedCsv(): { header: string[]; rows: unknown[][] } {
-  const rows: unknown[][] = [];
-  for (const side of SIDES) {
-    const r = results[side];
-    if (!r) continue;
-    r.curves.forEach((curve, task) => {
-      curve.forEach((acc, t) => {
-        rows.push([side, r.strategy, "curve", task, r.iterations[t], acc]);
-      });
-    });
-    r.accuracyMatrix.forEach((row, segment) => {
-      row.forEach((acc, task) => {
-        rows.push([side, r.strategy, "accuracy_matrix", task, segment, acc]);
-      });
-    });
-    for (const [name, value] of Object.entries(r.metrics ?? {})) {
-      if (typeof value === "number") rows.push([side, r.strategy, `metric:${name}`, "", "", value]);
-    }
-  }
-  return { header: ["side", "strategy", "series", "task", "x", "value"], rows };
-}
-
-function summaryLine(): string {
-  return SIDES.map((s) => results[s])
-    .filter((r): r is ContinualResult => r !== null && r.metrics !== null)
-    .map(
-      (r) =>
-        `${NAMES[r.strategy]}: ACC ${fmt(r.metrics?.averageAccuracy)}, forgetting ${fmt(r.metrics?.forgetting)}`,
-    )
-    .join(" · ");
 }
 
 async function unlearn(): Promise<void> {
@@ -473,6 +417,40 @@ async function unlearn(): Promise<void> {
 }
 
 unlearnButton.addEventListener("click", () => void unlearn());
+
+/** A learner file that loaded: it replaces the runs on screen, with its own settings. */
+async function useLoaded(run: ContinualRun, file: string): Promise<void> {
+  page.requestPause();
+  page.newEpoch();
+  page.clearRun();
+  await dispose();
+  loadedFile = file;
+  runs.a = run;
+  showRelevant();
+  await show("a", run.result);
+  publish();
+  const r = run.result;
+  page.set(
+    "done",
+    `Loaded ${file}: ${NAMES[r.strategy]}, ${r.step} of ${r.totalSteps} steps, with the settings it was trained with (not the panel's). It reports and answers as saved and trains no further; press Reset to return to the settings.`,
+  );
+  document.body.dataset.loaded = file;
+  void pad.answer();
+}
+
+wireLearnerFiles(
+  () =>
+    SIDES.flatMap((side) => {
+      const run = runs[side];
+      const strategy = strategyOf(side);
+      return run && strategy ? [{ run, name: strategy }] : [];
+    }),
+  useLoaded,
+  (message) => {
+    status.textContent = message;
+    status.classList.add("error");
+  },
+);
 
 page.init();
 void reset().then(() => {

@@ -1,8 +1,10 @@
 /**
  * The continual page's metric table: which metrics it shows first (De Lange et al.'s
- * continual-evaluation set) and which behind "More metrics", each with a one-line explanation.
+ * continual-evaluation set) and which behind "More metrics", each with a one-line explanation;
+ * and the per-class table before and after unlearning a class.
  */
 import type { ContinualResult } from "iclab";
+import { el } from "../../shell/dom.js";
 
 /** One metric: its name, a one-line explanation (shown under it and as its tooltip), and its value. */
 export type MetricRow = [name: string, help: string, value: (r: ContinualResult) => string];
@@ -104,4 +106,33 @@ export function fillMetrics(
     tr.append(th);
     for (const { result } of columns) tr.insertCell().textContent = value(result);
   }
+}
+
+/** Per-class accuracy of the analytic side before and after unlearning `cls`. */
+export function renderUnlearned(cls: number, before: number[], after: number[]): void {
+  const table = el<HTMLTableElement>("unlearn-table");
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  for (const h of ["class", "before", "after"])
+    head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
+  const body = table.createTBody();
+  before.forEach((b, c) => {
+    const tr = body.insertRow();
+    tr.append(
+      Object.assign(document.createElement("th"), {
+        scope: "row",
+        textContent: c === cls ? `${c} (unlearned)` : String(c),
+      }),
+    );
+    for (const v of [b, after[c] ?? 0]) {
+      const td = tr.insertCell();
+      td.textContent = v.toFixed(2);
+      td.className = "cell";
+      td.style.background = `rgba(37, 99, 235, ${(0.05 + 0.5 * v).toFixed(3)})`;
+    }
+    if (c === cls) tr.className = "unlearned";
+  });
+  el("unlearned-class").textContent = String(cls);
+  el("unlearn-view").hidden = false;
+  document.body.dataset.unlearned = JSON.stringify({ class: cls, before, after });
 }

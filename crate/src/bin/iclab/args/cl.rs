@@ -42,6 +42,14 @@ pub enum ClCommand {
         /// dataset.testShare=0.3` changes it); bad cells are errors naming row and column.
         #[arg(long, value_name = "FILE.csv")]
         data: Option<PathBuf>,
+        /// Write the learner as trained (with its config and everything the run measured) to
+        /// this learner file (safetensors; the continual page's "Load a learner" reads it).
+        #[arg(long, value_name = "PATH")]
+        save_learner: Option<PathBuf>,
+        /// Instead of training: load this learner file (saved by a page or `--save-learner`)
+        /// and print what its run reported (`--unlearn` still applies).
+        #[arg(long, value_name = "PATH", conflicts_with_all = ["config", "strategy", "seed", "sets", "data"])]
+        learner: Option<PathBuf>,
     },
     /// Learn apart, merge together: clients each learn their share of the classes with NCM,
     /// streaming LDA or the analytic head, then merge; prints each client's accuracy on all the
