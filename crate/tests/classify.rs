@@ -251,3 +251,44 @@ fn measure_emergence() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// A classifier saved as a file and loaded back (crate/src/classify/session/file.rs) is the same
+/// model: the same evaluation to the last digit, the same step and emergence history; it trains
+/// on; a file of another kind is named.
+#[test]
+fn a_classifier_comes_back_from_its_file_and_trains_on() {
+    let config = ClassifyConfig {
+        device: DeviceChoice::Cpu,
+        seed: 2,
+        ..ClassifyConfig::default()
+    };
+    pollster::block_on(async {
+        let mut session = ClassifySession::new(config).await.expect("session");
+        session.train(30).await.expect("train");
+        let before = session.evaluate(64).await.expect("evaluate");
+        let bytes = session.save().await.expect("save");
+        let mut back = ClassifySession::load(&bytes, None).await.expect("load");
+        assert_eq!(back.step(), 30);
+        let after = back.evaluate(64).await.expect("evaluate");
+        assert_eq!(before.in_context, after.in_context);
+        assert_eq!(before.in_weights, after.in_weights);
+        assert_eq!(before.query_attention, after.query_attention);
+        back.train(5).await.expect("trains on");
+        assert_eq!(back.step(), 35);
+        let message = |bytes: &[u8]| match pollster::block_on(ClassifySession::load(bytes, None)) {
+            Ok(_) => "loaded".to_owned(),
+            Err(e) => e.to_string(),
+        };
+        assert!(message(&bytes[..bytes.len() - 10]).contains("not a safetensors file"));
+        let icl = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../www/public/checkpoints/linear_1d.safetensors"
+        ))
+        .expect("a shipped checkpoint");
+        assert!(
+            message(&icl).contains("iclab/classifier/1"),
+            "{}",
+            message(&icl)
+        );
+    });
+}

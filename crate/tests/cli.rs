@@ -1122,3 +1122,47 @@ fn cl_saves_a_learner_and_loads_it_back() {
     assert_ne!(code, 0, "a loaded learner's config is its own: {stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `classify train --out` writes the classifier; `classify eval --checkpoint` reads it back and
+/// scores it as the run's last evaluation did (the evaluation sequences are seeded).
+#[test]
+fn classify_saves_a_classifier_and_evaluates_it_again() {
+    let dir = std::env::temp_dir().join(format!("iclab-classifier-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let file = dir.join("classifier.safetensors");
+    let file = file.to_str().expect("utf8");
+    let (code, out, stderr) = iclab(&[
+        "--json",
+        "classify",
+        "train",
+        "--steps",
+        "20",
+        "--every",
+        "20",
+        "--prompts",
+        "64",
+        "--out",
+        file,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let last: serde_json::Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v.get("inContext").is_some())
+        .expect("an evaluation line");
+    let (code, out, stderr) = iclab(&[
+        "--json",
+        "classify",
+        "eval",
+        "--checkpoint",
+        file,
+        "--prompts",
+        "64",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let e: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(e["step"], serde_json::json!(20));
+    assert_eq!(e["inContext"], last["inContext"]);
+    assert_eq!(e["inWeights"], last["inWeights"]);
+    std::fs::remove_dir_all(&dir).ok();
+}

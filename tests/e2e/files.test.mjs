@@ -93,6 +93,62 @@ test("the ICL model downloads as safetensors and loads back into another page wi
   await other.close();
 });
 
+test("the classifier downloads and loads back into another page: same accuracies, its settings in the panel, it trains on", async () => {
+  const page = await browser.page();
+  await page.goto(
+    `${browser.url}classify.html?classes=64&steps=6&every=3&evalEvery=6&evalPrompts=64&device=cpu&seed=3`,
+  );
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  assert.equal(await page.isDisabled("#save-model"), true, "no model yet");
+  await page.click("#train");
+  await page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  const trained = await page.evaluate(() => ({ ...document.body.dataset }));
+  const file = await saved(page, "#save-model");
+  assert.match(file.name, /^iclab-classifier-K64-B\d+.*\.safetensors$/);
+  const other = await browser.page();
+  await other.goto(
+    `${browser.url}classify.html?steps=10&every=2&evalEvery=10&evalPrompts=64&device=cpu`,
+  );
+  await other.waitForFunction(() => document.body.dataset.ready === "true");
+  // a file of another kind changes nothing
+  await other.setInputFiles("#model-file", {
+    name: "x.safetensors",
+    mimeType: "application/octet-stream",
+    buffer: file.bytes.subarray(0, 40),
+  });
+  await other.waitForFunction(() => document.body.dataset.modelError);
+  assert.equal(await other.evaluate(() => document.body.dataset.state), "idle");
+  await other.setInputFiles("#model-file", {
+    name: file.name,
+    mimeType: "application/octet-stream",
+    buffer: file.bytes,
+  });
+  await other.waitForFunction(() => document.body.dataset.loaded);
+  const loaded = await other.evaluate(() => ({ ...document.body.dataset }));
+  assert.equal(loaded.inContext, trained.inContext);
+  assert.equal(loaded.inWeights, trained.inWeights);
+  assert.equal(
+    await other.inputValue("input[name=classes]"),
+    "64",
+    "the file's settings in the panel",
+  );
+  assert.match(await other.textContent("#status"), /trained 6 steps/);
+  await other.click("#train");
+  await other.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  assert.equal(
+    await other.evaluate(() => document.body.dataset.step),
+    "10",
+    "trained on from step 6 to 10",
+  );
+  assert.deepEqual(other.consoleErrors, []);
+  await other.close();
+  await page.close();
+});
+
 test("the continual and compare pages export their results as JSON and CSV", async () => {
   const page = await browser.page();
   await page.goto(

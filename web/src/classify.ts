@@ -2,7 +2,7 @@
 import type { WorkerClient } from "./client.js";
 import { IclabError, within } from "./errors.js";
 import { Handle, checkSchedule } from "./handle.js";
-import { cancellable, plain } from "./input.js";
+import { cancellable, plain, reading } from "./input.js";
 import { CATALOG, client } from "./shared.js";
 
 /** Sequences per split of an evaluation that does not say. */
@@ -31,10 +31,18 @@ export class ClassifyRun extends Handle {
   readonly deviceInfo: DeviceInfo;
   /** Trainable numbers of the model. */
   readonly numParams: number;
+  /** Steps behind the model when it was created (non-zero for one loaded from a file). */
+  readonly initialStep: number;
 
   /** @internal use {@link startClassify} */
   constructor(
-    created: { id: number; config: ClassifyConfig; deviceInfo: DeviceInfo; numParams: number },
+    created: {
+      id: number;
+      config: ClassifyConfig;
+      deviceInfo: DeviceInfo;
+      numParams: number;
+      step?: number;
+    },
     workerClient: WorkerClient,
   ) {
     super(workerClient, "classification run", "start a new one");
@@ -42,6 +50,16 @@ export class ClassifyRun extends Handle {
     this.config = created.config;
     this.deviceInfo = created.deviceInfo;
     this.numParams = created.numParams;
+    this.initialStep = created.step ?? 0;
+  }
+
+  /**
+   * The classifier with its config, step and evaluation history, as the bytes of a classifier
+   * file (safetensors; {@link loadClassify} and `iclab classify eval --checkpoint` read it).
+   */
+  async save(): Promise<Uint8Array> {
+    this.check();
+    return this.client.call({ op: "classifySave", run: this.id });
   }
 
   protected disposeCall() {
@@ -102,6 +120,41 @@ export class ClassifyRun extends Handle {
     const { signal } = cancellable("options", options);
     return this.client.call({ op: "classifyEvaluate", run: this.id, prompts: n }, { signal });
   }
+}
+
+/**
+ * An experiment from a classifier file ({@link ClassifyRun.save}, `iclab classify train
+ * --out`): the task's world rebuilt from its config, the weights, step and history put back; it
+ * trains on from there. `device` defaults to the one it was trained on. A damaged or foreign
+ * file rejects with `invalid_checkpoint`.
+ */
+export async function loadClassify(
+  bytes: Uint8Array | ArrayBuffer,
+  device?: "auto" | "webgpu" | "cpu",
+): Promise<ClassifyRun> {
+  const isBytes = reading(
+    "classifier",
+    () => bytes instanceof Uint8Array || bytes instanceof ArrayBuffer,
+    "invalid_checkpoint",
+  );
+  if (!isBytes) {
+    throw new IclabError({
+      code: "invalid_checkpoint",
+      field: "classifier",
+      message: "expected the file's bytes as a Uint8Array or ArrayBuffer",
+    });
+  }
+  const data = reading(
+    "classifier",
+    () => (bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)),
+    "invalid_checkpoint",
+  );
+  const c = client();
+  const loaded = await c.call(
+    { op: "classifyLoad", bytes: data, ...(device === undefined ? {} : { device }) },
+    { blame: { code: "invalid_checkpoint", field: "classifier" } },
+  );
+  return new ClassifyRun(loaded, c);
 }
 
 /** Validates `config` (in Rust) and builds the task's world and the classifier. */

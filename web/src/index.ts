@@ -40,7 +40,7 @@ export {
   runFederated,
   startContinual,
 } from "./continual.js";
-export { ClassifyRun, startClassify } from "./classify.js";
+export { ClassifyRun, loadClassify, startClassify } from "./classify.js";
 
 /** Whether WebGPU is usable here, and if not, why. */
 export function capabilities(): Promise<Capabilities> {

@@ -77,6 +77,17 @@ export interface Operations {
   };
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };
+  classifySave: { args: { run: number }; result: Uint8Array };
+  classifyLoad: {
+    args: { bytes: Uint8Array; device?: string };
+    result: {
+      id: number;
+      config: ClassifyConfig;
+      deviceInfo: DeviceInfo;
+      numParams: number;
+      step: number;
+    };
+  };
   sessionDispose: { args: { session: number }; result: boolean };
   memory: { args: object; result: Diagnostics };
   /** Whether the WebGPU device was lost (what `recover()` asks of a session on it). */

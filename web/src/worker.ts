@@ -179,6 +179,8 @@ const handlers: Handlers = {
     wasm.classifyTrain(r.run, r.every, r.left, r.evalEvery, r.prompts, live(r.id)),
   classifyEvaluate: (r) => wasm.classifyEvaluate(r.run, r.prompts, live(r.id)),
   classifyDispose: (r) => wasm.classifyDispose(r.run),
+  classifySave: (r) => wasm.classifySave(r.run),
+  classifyLoad: (r) => wasm.classifyLoad(r.bytes, r.device),
   inferenceCost: (r) => wasm.inferenceCost(r.config, r.tokens),
   readCurves: (r) => wasm.readCurves(r.curves, r.dims),
   sessionDispose: (r) => wasm.sessionDispose(r.session),

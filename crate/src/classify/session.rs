@@ -385,3 +385,6 @@ impl ClassifySession {
 
 #[cfg(test)]
 mod tests;
+
+mod file;
+pub use file::FORMAT;

@@ -30,6 +30,57 @@ pub async fn classify_create(config: JsValue) -> std::result::Result<JsValue, Js
     create().await.map_err(to_js)
 }
 
+/// Experiment `id`'s classifier with its config, step and history: the bytes of a classifier
+/// file (safetensors, `iclab/classifier/1`).
+#[wasm_bindgen(js_name = classifySave)]
+pub async fn classify_save(id: u32) -> std::result::Result<Vec<u8>, JsValue> {
+    let session = Registry::checkout::<ClassifySession>(id).map_err(to_js)?;
+    let result = session.save().await;
+    Registry::checkin(id, session);
+    result.map_err(to_js)
+}
+
+/// An experiment from a classifier file, on `device` (`"auto"`, `"webgpu"`, `"cpu"`; default the
+/// file's); resolves to `{ id, config, deviceInfo, numParams, step }`.
+#[wasm_bindgen(js_name = classifyLoad)]
+pub async fn classify_load(
+    bytes: Vec<u8>,
+    device: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let load = async || -> Result<JsValue> {
+        let device: Option<crate::device::DeviceChoice> = if device.is_undefined()
+            || device.is_null()
+        {
+            None
+        } else {
+            let text = device
+                .as_string()
+                .ok_or_else(|| crate::Error::invalid("device", "must be a string"))?;
+            Some(
+                serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| {
+                    crate::Error::invalid(
+                        "device",
+                        format!("unknown device `{text}`, expected auto, webgpu or cpu"),
+                    )
+                })?,
+            )
+        };
+        let session = ClassifySession::load(&bytes, device).await?;
+        let resolved = session.config().clone();
+        let (device_info, num_params) = (session.device_info().clone(), session.num_params());
+        let step = session.step();
+        let id = Registry::insert(session);
+        to_plain(&serde_json::json!({
+            "id": id,
+            "config": resolved,
+            "deviceInfo": device_info,
+            "numParams": num_params,
+            "step": step,
+        }))
+    };
+    load().await.map_err(to_js)
+}
+
 /// One report's worth of a `train()` stream: trains experiment `id` `left` more steps (this stream's rest), `every`
 /// steps per report, evaluating on `prompts` sequences per split (none when undefined) where the
 /// core's cadence puts an evaluation (`evalEvery`, and the last step); resolves to

@@ -19,6 +19,7 @@ import { attentionTable, phaseTable, StepChart, type PhaseCell } from "./charts.
 import { describe, el } from "../../shell/dom.js";
 import { Page } from "../../shell/page.js";
 import { CLASSIFY as TABLE } from "./table.js";
+import { settingsOf, wireClassifierFiles } from "./model-file.js";
 import "../../style.css";
 
 type Name = keyof typeof TABLE & string;
@@ -244,6 +245,7 @@ function showEvaluation(e: ClassifyEvaluation): void {
 async function dispose(): Promise<void> {
   const old = run;
   run = null;
+  el<HTMLButtonElement>("save-model").disabled = true;
   await old?.dispose().catch(() => undefined);
 }
 
@@ -264,7 +266,7 @@ function clearRun(): void {
 function train(): Promise<void> {
   const resuming = page.phase === "paused" && run !== null;
   if (!resuming) page.newEpoch();
-  const stepNow = (): number => losses.at(-1)?.[0] ?? 0;
+  const stepNow = (): number => losses.at(-1)?.[0] ?? run?.initialStep ?? 0;
   let started = 0;
   let startStep = 0;
   return page.run({
@@ -280,6 +282,7 @@ function train(): Promise<void> {
           return null;
         }
         run = r;
+        el<HTMLButtonElement>("save-model").disabled = false;
         page.showDevice(r.deviceInfo);
         // on a phone the live chart now comes first (style.css)
         charts.dataset.live = "";
@@ -371,6 +374,35 @@ function changed(name: Name): void {
   void dispose();
   page.set("idle", "Settings changed: press Train to start a new run with them.");
 }
+
+/** A classifier file that loaded: the page takes its settings and can train it on. */
+async function useLoaded(r: ClassifyRun, file: string): Promise<void> {
+  page.requestPause();
+  page.newEpoch();
+  await dispose();
+  clearRun();
+  run = r;
+  el<HTMLButtonElement>("save-model").disabled = false;
+  page.assign(settingsOf(r.config) as Partial<typeof page.state>);
+  page.showDevice(r.deviceInfo);
+  charts.dataset.live = "";
+  showEvaluation(await r.evaluate(page.state.evalPrompts));
+  const more = page.state.steps > r.initialStep;
+  page.set(
+    more ? "paused" : "done",
+    `Loaded ${file}: a classifier trained ${r.initialStep.toLocaleString("en")} steps, with its settings now in the panel. ${more ? `Press Resume to train it on to ${page.state.steps.toLocaleString("en")} steps.` : "Raise Steps to train it on."}`,
+  );
+  document.body.dataset.loaded = file;
+}
+
+wireClassifierFiles(
+  () => run,
+  useLoaded,
+  (message) => {
+    page.status.textContent = message;
+    page.status.classList.add("error");
+  },
+);
 
 async function start(): Promise<void> {
   page.init();

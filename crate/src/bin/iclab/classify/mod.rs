@@ -25,6 +25,23 @@ pub enum ClassifyCommand {
         config: ClassifyArgs,
         #[command(flatten)]
         schedule: Schedule,
+        /// Write the trained classifier here (safetensors with its config, step and history;
+        /// the in-context-or-in-weights page's "Load model…" reads it).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Evaluates a classifier file (written by `train --out` or the page): in-context and
+    /// in-weights accuracy, context-label accuracy and the induction scores.
+    Eval {
+        /// The classifier file.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Sequences per evaluation split.
+        #[arg(long, default_value_t = 512)]
+        prompts: u32,
+        /// Default: the device it was trained on.
+        #[arg(long, value_parser = crate::args::parse_enum::<iclab::device::DeviceChoice>)]
+        device: Option<iclab::device::DeviceChoice>,
     },
     /// One run per (seed, B, K, ε) of the grid; `--out` writes the phase diagram as JSON.
     Sweep {
@@ -58,6 +75,7 @@ pub async fn run(
     config: ClassifyConfig,
     schedule: &Schedule,
     each: &mut dyn FnMut(&Point),
+    out: Option<&std::path::Path>,
 ) -> Result<Run> {
     schedule.check()?;
     let started = std::time::Instant::now();
@@ -87,6 +105,9 @@ pub async fn run(
         last = Some(e);
     }
     let last = last.ok_or_else(|| Error::invalid("--steps", "must be at least 1"))?;
+    if let Some(path) = out {
+        crate::write_atomic("--out", path, &session.save().await?)?;
+    }
     Ok(Run::new(
         &config,
         schedule.prompts,
@@ -235,16 +256,58 @@ pub fn findings(r: &ClassifySweep) -> String {
 /// Runs `iclab classify …`.
 pub async fn command(json: bool, command: ClassifyCommand) -> Result<()> {
     match command {
-        ClassifyCommand::Train { config, schedule } => {
-            let run = run(config.resolve()?, &schedule, &mut |p| {
-                crate::emit(json, crate::to_json(p), || line(p));
-            })
+        ClassifyCommand::Train {
+            config,
+            schedule,
+            out,
+        } => {
+            let run = run(
+                config.resolve()?,
+                &schedule,
+                &mut |p| {
+                    crate::emit(json, crate::to_json(p), || line(p));
+                },
+                out.as_deref(),
+            )
             .await?;
             crate::emit(
                 json,
                 serde_json::json!({ "run": crate::to_json(&run) }),
                 || summary(&run),
             );
+        }
+        ClassifyCommand::Eval {
+            checkpoint,
+            prompts,
+            device,
+        } => {
+            iclab::classify::session::fields::PROMPTS.check_as("--prompts", f64::from(prompts))?;
+            let bytes = crate::read_bytes("--checkpoint", &checkpoint)?;
+            let mut session = ClassifySession::load(&bytes, device)
+                .await
+                .map_err(|e| match e {
+                    Error::InvalidCheckpoint { .. } => {
+                        Error::invalid("--checkpoint", format!("{}: {e}", checkpoint.display()))
+                    }
+                    other => other,
+                })?;
+            let e = session.evaluate(prompts).await?;
+            crate::emit(json, crate::to_json(&e), || {
+                let induction = e.induction.as_ref().map_or(String::new(), |i| {
+                    format!(
+                        "  label→item {:.3}  query→match {:.3}",
+                        i.label_to_item, i.query_to_match
+                    )
+                });
+                format!(
+                    "{} at step {}: in-context {:.3} (context labels {:.3})  in-weights {:.3}{induction}",
+                    checkpoint.display(),
+                    e.step,
+                    e.in_context,
+                    e.context_label_accuracy,
+                    e.in_weights
+                )
+            });
         }
         ClassifyCommand::Sweep {
             config,
@@ -314,9 +377,14 @@ pub async fn command(json: bool, command: ClassifyCommand) -> Result<()> {
                     point.weight_decay,
                     point.seed
                 );
-                let run = run(point, &schedule, &mut |p| {
-                    eprintln!("{what}: {}", line(p));
-                })
+                let run = run(
+                    point,
+                    &schedule,
+                    &mut |p| {
+                        eprintln!("{what}: {}", line(p));
+                    },
+                    None,
+                )
                 .await?;
                 crate::emit(json, crate::to_json(&run), || summary(&run));
                 runs.push(run);
