@@ -53,7 +53,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 13);
+  assert.equal(lessons.length, 15);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -405,5 +405,33 @@ test("lesson: the recorded stream shows plain backprop losing plasticity and shr
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   const verdicts = await page.evaluate(() => document.body.dataset.verdicts);
   assert.equal(verdicts, "declined,not_seen");
+  await page.close();
+});
+
+test("lesson: three points of a line, and the drawn prompt's answer lies on it", async () => {
+  const l = lesson(/Your points, its answer/);
+  const { page } = await openLesson(l, () => Number(document.body.dataset.answers ?? 0) > 0);
+  await page.locator("#plot").scrollIntoViewIfNeeded();
+  const box = await page.locator("#plot").boundingBox();
+  // viewBox 640 × 420, plot area x 48–628, y 12–392, axes ±3: points on y = 0.5x
+  const at = (x, y) => ({
+    x: box.x + ((48 + ((x + 3) / 6) * 580) / 640) * box.width,
+    y: box.y + ((392 - ((y + 3) / 6) * 380) / 420) * box.height,
+  });
+  for (const x of [-1.5, 0.5, 1.5]) {
+    const p = at(x, 0.5 * x);
+    await page.mouse.click(p.x, p.y);
+  }
+  await page.waitForFunction(() => document.body.dataset.examples === "3");
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("lesson: your own classes — the page asks for points, then streams them", async () => {
+  const l = lesson(/Your own classes/);
+  const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
+  assert.equal(await page.isVisible("#yours-canvas"), true);
+  assert.match(await page.textContent("#status"), /place points/);
+  assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -120,3 +120,50 @@ test("training on the demo pages stays on the origin and within the CSP", async 
     await w.page.close();
   }
 });
+
+test("the data a visitor brings never leaves the page: a loaded CSV, a pasted prompt", async () => {
+  const w = await watched();
+  const sent = [];
+  w.page.on("request", (r) => sent.push({ url: r.url(), method: r.method(), body: r.postData() }));
+  // a CSV whose labels would show if it were sent anywhere
+  const rows = ["a,b,label"];
+  for (let i = 0; i < 12; i++) rows.push(`${i % 2 ? 2.5 : -2.5},${0.1 * i},private-${i % 2}`);
+  await w.page.goto(
+    `${browser.url}continual.html?dataset=table&compare=none&classesPerTask=1&iterationsPerTask=5&every=5&device=cpu`,
+  );
+  await w.page.waitForFunction(() => document.body.dataset.ready === "true");
+  await w.page.setInputFiles("#yours-file", {
+    name: "mine.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(rows.join("\n")),
+  });
+  await w.page.waitForFunction(
+    () => document.body.dataset.state === "idle" && document.body.dataset.results,
+  );
+  await w.page.click("#train");
+  await w.page.waitForFunction(() => document.body.dataset.state === "done", null, {
+    timeout: 120_000,
+  });
+  assert.doesNotMatch(w.page.url(), /private/, "not in the URL either");
+  await w.page.goto(`${browser.url}draw.html`);
+  await w.page.waitForFunction(() => document.body.dataset.ready === "true");
+  await w.page.fill("#paste-text", "1,0,0,0,0,4242.4242\n0,0,0,0,1");
+  await w.page.click("#paste-answer");
+  await w.page.waitForFunction(() => document.body.dataset.pasted === "1", null, {
+    timeout: 60_000,
+  });
+  assert.deepEqual(
+    sent.filter((r) => r.method !== "GET" || r.body),
+    [],
+    "only GETs without a body",
+  );
+  assert.deepEqual(
+    sent.filter((r) => /private|4242/.test(decodeURIComponent(r.url))),
+    [],
+    "no request names the data",
+  );
+  assert.deepEqual(w.foreign(), []);
+  assert.deepEqual(await w.violations(), []);
+  assert.deepEqual(w.page.consoleErrors, []);
+  await w.page.close();
+});

@@ -7,6 +7,7 @@ import { CLASSIFY } from "./pages/classify/table.js";
 import { COMPARE } from "./pages/compare/table.js";
 import { CONTINUAL } from "./pages/continual/table.js";
 import { DIVERSITY } from "./pages/diversity/table.js";
+import { DRAW } from "./pages/draw/table.js";
 import { FEDERATED } from "./pages/federated/table.js";
 import { ICL } from "./pages/icl/table.js";
 import { PLASTICITY } from "./pages/plasticity/table.js";
@@ -14,6 +15,7 @@ import { PLASTICITY } from "./pages/plasticity/table.js";
 export const DEMOS = {
   icl: { page: "icl.html", title: "In-context regression", table: ICL },
   compare: { page: "compare.html", title: "Transformer vs xLSTM", table: COMPARE },
+  draw: { page: "draw.html", title: "Draw a prompt", table: DRAW },
   diversity: { page: "diversity.html", title: "Task diversity", table: DIVERSITY },
   classify: { page: "classify.html", title: "In-context or in-weights", table: CLASSIFY },
   continual: { page: "continual.html", title: "Continual learning", table: CONTINUAL },

@@ -15,6 +15,7 @@ import {
   loadManifest,
   type Manifest,
 } from "../../shell/checkpoints.js";
+import { applyChrome } from "../../shell/chrome.js";
 import { describe, el } from "../../shell/dom.js";
 import { setUpPaste } from "./paste.js";
 import { DrawPlot, type Curve } from "./plot.js";
@@ -43,6 +44,10 @@ const drawable = () =>
       ([, e]) => e.config.dims === 1 && (e.config.model ?? DEFAULTS.model) === DEFAULTS.model,
     ),
   );
+
+/** The shipped d = 1 checkpoint of function class `kind`. */
+const nameOf = (kind: string): string =>
+  drawable().find(([, e]) => e.config.task?.kind === kind)?.[0] ?? "";
 
 const most = () => Math.max(0, Number(session?.config.points ?? 1) - 1);
 
@@ -260,7 +265,7 @@ async function sample(): Promise<void> {
 
 function saveUrl(): void {
   const url = new URL(location.href);
-  url.searchParams.set("model", loaded);
+  url.searchParams.set("task", manifest[loaded]?.config.task?.kind ?? "");
   url.searchParams.set("range", rangeSelect.value);
   url.searchParams.set("p", points.map(([x, y]) => `${x},${y}`).join(";"));
   url.searchParams.set("b", checkedBaselines().join(","));
@@ -290,25 +295,34 @@ async function start(): Promise<void> {
   modelSelect.replaceChildren(
     ...names.map(([name, e]) =>
       Object.assign(document.createElement("option"), {
-        value: name,
+        value: e.config.task?.kind ?? name,
         textContent: taskOf(e.config.task?.kind ?? "")?.title ?? name,
       }),
     ),
   );
   const params = new URLSearchParams(location.search);
-  const wanted = params.get("model");
-  if (wanted && manifest[wanted]?.config.dims === 1) modelSelect.value = wanted;
+  applyChrome(el<HTMLFormElement>("controls"), {
+    embed: params.get("embed") === "1",
+    compact: params.get("compact") === "1",
+    hidden: [...params.keys()].filter((k) => k.endsWith("_hide")).map((k) => k.slice(0, -5)),
+  });
+  const wanted = params.get("task");
+  const ships = names.some(([, e]) => e.config.task?.kind === wanted);
+  if (wanted && ships) modelSelect.value = wanted;
   const range = params.get("range");
   if (range && [...rangeSelect.options].some((o) => o.value === range)) rangeSelect.value = range;
   plot.range = Number(rangeSelect.value);
-  await open(modelSelect.value);
+  await open(nameOf(modelSelect.value));
+  if (wanted && !ships)
+    el("model-info").textContent =
+      `No d = 1 model of ${taskOf(wanted)?.title ?? wanted} ships with this build: showing ${taskOf(modelSelect.value)?.title}. ${el("model-info").textContent}`;
   const kind = manifest[loaded]?.config.task?.kind ?? "";
   const fromUrl = params.get("b");
   showBaselines(fromUrl !== null ? fromUrl.split(",") : (taskOf(kind)?.baselines ?? []));
   setPoints(urlPoints(params.get("p")));
   modelSelect.addEventListener("change", async () => {
     try {
-      await open(modelSelect.value);
+      await open(nameOf(modelSelect.value));
       const task = taskOf(manifest[loaded]?.config.task?.kind ?? "");
       showBaselines(task?.baselines ?? []);
       setPoints(points);

@@ -175,6 +175,20 @@ const LESSONS: Lesson[] = [
     hide: ["device", "seed", "perClass"],
   },
   {
+    kind: "draw",
+    title: "Your points, its answer: a transformer reads a prompt you draw",
+    text: "Click three points on a line through the middle: the blue curve is what a transformer trained only on prompts like these answers at every x, and it lies on your line, though its weights never change while it reads. Switch Trained on to the ReLU network and place points on two slopes meeting at 0, or to the decision tree and make a step: it bends and jumps where that class does. Then put a point far out in the shaded band, where it almost never saw an input, and watch where it stops following.",
+    params: { task: "linear" },
+    hide: [],
+  },
+  {
+    kind: "continual",
+    title: "Your own classes: forgetting on data you place",
+    text: "Dataset is set to your own data. Pick class 1 and click a few points in one corner, class 2 and click a few in another (add classes as you like), then press Train: each task is one class, so plain fine-tuning forgets the first while replay keeps it, on your points. Or load a CSV of your own (numbers, the label last): it never leaves the page.",
+    params: { dataset: "table", classesPerTask: "1", compare: "replay" },
+    hide: ["device", "seed", "every", "evalEvery"],
+  },
+  {
     kind: "plasticity",
     title: "Learners that stop learning",
     text: "One small network learns 100 tasks in a row: the same digits, each task with its pixels shuffled anew, so every task is as hard as the first. The picture is a recorded run: plain backprop (red) learns each new task worse and worse while its units die and its representation collapses; shrink and perturb (blue) — weight decay plus a little noise on every weight — keeps learning. The sentences under the chart say what each run measured. Press Train both to watch it happen here (about half a minute on a 2-core machine).",
