@@ -23,7 +23,7 @@ cp "$CARGO_TARGET_DIR/release/iclab" "$bin"
 trap 'rm -f "$bin"; phase_end' EXIT
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(linear linear_compare sparse_linear relu_net decision_tree xlstm_linear xlstm_decision_tree)
+  names=(linear linear_compare sparse_linear relu_net decision_tree xlstm_linear xlstm_decision_tree linear_1d relu_net_1d decision_tree_1d)
 fi
 for spec in "${names[@]}"; do
   name="${spec%%=*}"
