@@ -4,9 +4,16 @@ import { test } from "node:test";
 import { SIDE, digitInput } from "../src/pages/continual/ink.js";
 
 /** A `size²` image with a filled rectangle of ink. */
-function rect(size: number, top: number, left: number, height: number, width: number): Float32Array {
+function rect(
+  size: number,
+  top: number,
+  left: number,
+  height: number,
+  width: number,
+): Float32Array {
   const ink = new Float32Array(size * size);
-  for (let r = top; r < top + height; r++) for (let c = left; c < left + width; c++) ink[r * size + c] = 1;
+  for (let r = top; r < top + height; r++)
+    for (let c = left; c < left + width; c++) ink[r * size + c] = 1;
   return ink;
 }
 
