@@ -27,6 +27,8 @@ pub enum NoiseSource {
     Binomial,
     /// The steps between two evaluations: a step read off evaluations is known to that much.
     EvaluationInterval,
+    /// The standard error of a mean over evaluation sequences (their standard deviation / √n).
+    SequenceMean,
 }
 
 /// The evidence of one finding.

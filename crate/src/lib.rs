@@ -11,6 +11,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod icl;
+pub mod markov;
 pub mod memory;
 pub mod model;
 pub mod pace;

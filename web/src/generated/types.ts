@@ -884,7 +884,7 @@ export type Evidence = {
 /**
  * Where the noise a margin was compared against comes from.
  */
-export type NoiseSource = "seed_range" | "bootstrap" | "binomial" | "evaluation_interval";
+export type NoiseSource = "seed_range" | "bootstrap" | "binomial" | "evaluation_interval" | "sequence_mean";
 
 /**
  * A mean over seeds with its range.

@@ -10,6 +10,7 @@
 //! iclab classify train --classes 1024 --burstiness 2 --steps 5000 --json
 //! iclab classify sweep --sweep-burstiness 1,2,4 --sweep-classes 16,64,256,1024 --out phase.json
 //! iclab cl run --config cl.json --strategy replay --json
+//! iclab markov train --states 3 --length 64 --steps 1000 --every 25 --json
 //! iclab cl federated --set learner=slda --set clients=4 --json
 //! iclab bench --device cpu --steps 20 --json
 //! ```
@@ -30,6 +31,7 @@ mod cl;
 mod classify;
 mod icl;
 mod layers;
+mod markov;
 mod sweep;
 
 // See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
@@ -137,6 +139,7 @@ async fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Classify { command } => classify::command(json, command).await?,
+        Command::Markov { command } => markov::command(json, command).await?,
         Command::Catalog => {
             let catalog = to_json(&iclab::catalog::catalog());
             emit(json, catalog.clone(), || {

@@ -64,6 +64,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::classify::ClassifyCommand,
     },
+    /// Next-state prediction in context on Markov chains (Edelman et al. 2024): uniform, then
+    /// unigram, then bigram statistics.
+    Markov {
+        #[command(subcommand)]
+        command: crate::markov::MarkovCommand,
+    },
     /// Continual learning.
     Cl {
         #[command(subcommand)]
