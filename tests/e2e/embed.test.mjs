@@ -109,7 +109,7 @@ test("<iclab-demo> with an unknown kind says so; bad attribute values are report
   const alert = await page.waitForSelector("iclab-demo >> [role=alert]");
   assert.match(
     await alert.textContent(),
-    /unknown kind "chess".*icl, compare, diversity, classify, continual/,
+    /unknown kind "chess".*icl, compare, draw, diversity, classify, continual, federated, plasticity/,
   );
   const frame = await (await page.waitForSelector("iclab-demo[kind=icl] >> iframe")).contentFrame();
   await frame.waitForFunction(
