@@ -8,7 +8,8 @@
 # The federated page's first picture: its default run (scripts/recorded/federated.json).
 #   bash scripts/record-runs.sh    → www/public/recorded/continual-blobs.json,
 #                                    www/public/plasticity/recorded.json,
-#                                    www/public/federated/recorded.json
+#                                    www/public/federated/recorded.json,
+#                                    www/public/markov/recorded.json
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 cargo build --release --bin iclab
@@ -60,4 +61,22 @@ const result = JSON.parse(fs.readFileSync(file, "utf8"));
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, result }) + "\n");
 ' "$tmp/federated.json" "$out"
 rm -rf "$tmp"
+echo "wrote $out"
+
+# The Markov page's first picture: the default run, 1,000 steps, evaluated every 25.
+out=www/public/markov/recorded.json
+mkdir -p www/public/markov
+"$ICLAB" --json markov train --steps 1000 --every 25 > "$tmp/markov.jsonl"
+node -e '
+const fs = require("fs");
+const [file, out] = process.argv.slice(1);
+const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const evals = lines.filter((l) => l.step !== undefined);
+const last = lines.at(-1);
+const round = (x) => (typeof x === "number" ? Math.round(x * 10000) / 10000 : Array.isArray(x) ? x.map(round)
+  : x && typeof x === "object" ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, round(v)])) : x);
+fs.writeFileSync(out, JSON.stringify({ command: "iclab --json markov train --steps 1000 --every 25",
+  stages: last.stages, wallSeconds: Math.round(last.wallSeconds),
+  evaluations: evals.map((e) => ({ ...round(e), stage: { ...e.stage, evidence: round(e.stage.evidence) } })) }) + "\n");
+' "$tmp/markov.jsonl" "$out"
 echo "wrote $out"

@@ -47,7 +47,14 @@ test("the landing page: a card per demo with a recorded picture and a way in; th
     );
     assert.deepEqual(
       cards.map((c) => c.href),
-      ["./icl.html", "./compare.html", "./diversity.html", "./classify.html", "./continual.html"],
+      [
+        "./icl.html",
+        "./compare.html",
+        "./diversity.html",
+        "./classify.html",
+        "./continual.html",
+        "./markov.html",
+      ],
     );
     for (const c of cards)
       assert.ok(c.lines >= 2, `${c.title}: a recorded picture with two curves`);

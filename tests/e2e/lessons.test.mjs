@@ -53,7 +53,7 @@ async function openLesson(l, ready) {
 }
 
 test("every lesson card has copy buttons and compact snippets where the lesson fits one chart", () => {
-  assert.equal(lessons.length, 15);
+  assert.equal(lessons.length, 16);
   for (const l of lessons) {
     assert.equal(l.copies, 2, `${l.title}: a Copy button per snippet`);
     assert.doesNotMatch(l.href, /compact=1/, "the full page is not compact");
@@ -432,6 +432,14 @@ test("lesson: your own classes — the page asks for points, then streams them",
   const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
   assert.equal(await page.isVisible("#yours-canvas"), true);
   assert.match(await page.textContent("#status"), /place points/);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
+
+test("lesson: the recorded Markov run shows the three stages in order", async () => {
+  const l = lesson(/Learning to read a sequence/);
+  const { page } = await openLesson(l, () => document.body.dataset.ready === "true");
+  assert.equal(await page.evaluate(() => document.body.dataset.stages), "uniform,unigram,bigram");
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
 });

@@ -194,3 +194,23 @@ test("the classification page trains on the SwiftShader adapter: accuracies and 
   console.log(`classify on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
   await page.close();
 });
+
+test("the Markov page trains on the SwiftShader adapter", async () => {
+  const page = await browser.page();
+  const start = Date.now();
+  await page.goto(`${browser.url}markov.html?steps=4&every=2&device=webgpu`);
+  await page.waitForFunction(() => document.body.dataset.ready === "true");
+  await page.click("#train");
+  await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state), null, {
+    timeout: 240_000,
+  });
+  assert.equal(
+    await page.evaluate(() => document.body.dataset.state),
+    "done",
+    await page.textContent("#status"),
+  );
+  assert.equal(await page.evaluate(() => document.body.dataset.evaluations), "3");
+  console.log(`markov on SwiftShader: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});

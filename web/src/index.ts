@@ -41,6 +41,7 @@ export {
   startContinual,
 } from "./continual.js";
 export { ClassifyRun, loadClassify, startClassify } from "./classify.js";
+export { MarkovRun, startMarkov } from "./markov.js";
 
 /** Whether WebGPU is usable here, and if not, why. */
 export function capabilities(): Promise<Capabilities> {

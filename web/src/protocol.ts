@@ -6,6 +6,9 @@
  */
 import type { ErrorPayload } from "./errors.js";
 import type {
+  MarkovEvaluation,
+  MarkovReport,
+  MarkovRunConfig,
   Answer,
   Answered,
   TableSummary,
@@ -78,6 +81,13 @@ export interface Operations {
   classifyEvaluate: { args: { run: number; prompts: number }; result: ClassifyEvaluation };
   classifyDispose: { args: { run: number }; result: boolean };
   classifySave: { args: { run: number }; result: Uint8Array };
+  markovCreate: {
+    args: { config: Plain };
+    result: { id: number; config: MarkovRunConfig; deviceInfo: DeviceInfo; numParams: number };
+  };
+  markovTrain: { args: { run: number; steps: number }; result: MarkovReport };
+  markovEvaluate: { args: { run: number }; result: MarkovEvaluation };
+  markovDispose: { args: { run: number }; result: boolean };
   classifyLoad: {
     args: { bytes: Uint8Array; device?: string };
     result: {

@@ -135,6 +135,13 @@ export type ClassifyEvaluation = core.ClassifyEvaluation;
 export type LayersOptions = Input<core.LayersConfig>;
 /** Per layer: read-out and probe errors vs k, the nearest Newton and GD iterates by two measures, their separation and the core's verdict. */
 export type Layers = core.LayersResult;
+/** A Markov run (`startMarkov`). Every field is optional. */
+export type MarkovOptions = Input<core.MarkovRunConfig>;
+export type MarkovRunConfig = core.MarkovRunConfig;
+/** One report of `MarkovRun.train`: the step and the mean cross-entropy since the last. */
+export type MarkovReport = core.MarkovReport;
+/** KL to each rule at the last position, the loss, the core's stage, both layers' attention. */
+export type MarkovEvaluation = core.MarkovEvaluation;
 /** A written prompt (`Session.answer`): examples `[x₁…x_d, y]` and queries `[x₁…x_d]`, or a pasted table; the baselines to fit to it. */
 export type AnswerOptions = Input<core.AnswerConfig>;
 /** What the model and each baseline answer at each query of a written prompt, and which queries lie outside the inputs the model was trained on. */

@@ -9,6 +9,7 @@ import { CONTINUAL } from "./pages/continual/table.js";
 import { DIVERSITY } from "./pages/diversity/table.js";
 import { DRAW } from "./pages/draw/table.js";
 import { FEDERATED } from "./pages/federated/table.js";
+import { MARKOV } from "./pages/markov/table.js";
 import { ICL } from "./pages/icl/table.js";
 import { PLASTICITY } from "./pages/plasticity/table.js";
 
@@ -21,5 +22,6 @@ export const DEMOS = {
   continual: { page: "continual.html", title: "Continual learning", table: CONTINUAL },
   federated: { page: "federated.html", title: "Learn apart, merge together", table: FEDERATED },
   plasticity: { page: "plasticity.html", title: "Learners that stop learning", table: PLASTICITY },
+  markov: { page: "markov.html", title: "Markov chains in context", table: MARKOV },
 } as const;
 export type DemoKind = keyof typeof DEMOS;

@@ -10,5 +10,5 @@ pub mod strategies;
 pub mod task;
 
 pub use stage::{Stage, StageFinding};
-pub use strategies::{Strategy, kl};
+pub use strategies::{Rule, kl};
 pub use task::{Batch, Chain, MarkovConfig};

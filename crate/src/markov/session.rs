@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{MarkovModel, MarkovModelConfig};
 use super::stage::{StageFinding, decide, standard_error};
-use super::strategies::{Strategy, kl};
+use super::strategies::{Rule, kl};
 use super::task::{Batch, MarkovConfig, rng};
 use crate::device::{self, Compute, DeviceChoice};
 use crate::error::lost_model;
@@ -338,7 +338,7 @@ impl MarkovSession {
             prev.push(device::read_f32(on_previous.reshape([h]), "attention").await?);
         }
         // the rules and the KLs, sequence by sequence
-        let stages = Strategy::STAGES;
+        let stages = Rule::STAGES;
         let mut to_model: [Vec<f64>; 3] = Default::default();
         let mut between: [[Vec<f64>; 3]; 3] = Default::default();
         let mut loss = Vec::with_capacity(n);
@@ -352,7 +352,7 @@ impl MarkovSession {
                 .iter()
                 .map(|&p| f64::from(p))
                 .collect();
-            let rules: Vec<Vec<f64>> = Strategy::ALL
+            let rules: Vec<Vec<f64>> = Rule::ALL
                 .iter()
                 .map(|r| r.predict(seen, k, ctx, alpha, chain))
                 .collect();
@@ -392,7 +392,7 @@ impl MarkovSession {
                 });
             }
         }
-        let name = |r: Strategy| {
+        let name = |r: Rule| {
             serde_json::to_value(r)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -402,8 +402,8 @@ impl MarkovSession {
         for (i, r) in stages.iter().enumerate() {
             to_rules.insert(name(*r), Measured::of(&to_model[i]));
         }
-        to_rules.insert(name(Strategy::Oracle), Measured::of(&loss));
-        let rule_losses = Strategy::ALL
+        to_rules.insert(name(Rule::Oracle), Measured::of(&loss));
+        let rule_losses = Rule::ALL
             .iter()
             .zip(&rule_losses)
             .map(|(r, v)| (name(*r), Measured::of(v)))

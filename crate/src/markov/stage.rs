@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::strategies::Strategy;
+use super::strategies::Rule;
 use crate::finding::{Evidence, NoiseSource, clears};
 
 /// A stage's outcome.
@@ -24,11 +24,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn of(strategy: Strategy) -> Self {
+    fn of(strategy: Rule) -> Self {
         match strategy {
-            Strategy::Uniform => Self::Uniform,
-            Strategy::Unigram => Self::Unigram,
-            Strategy::Bigram | Strategy::Oracle => Self::Bigram,
+            Rule::Uniform => Self::Uniform,
+            Rule::Unigram => Self::Unigram,
+            Rule::Bigram | Rule::Oracle => Self::Bigram,
         }
     }
 }
@@ -40,8 +40,8 @@ impl Stage {
 pub struct StageFinding {
     pub stage: Stage,
     /// The nearest rule and the next nearest.
-    pub nearest: Strategy,
-    pub runner_up: Strategy,
+    pub nearest: Rule,
+    pub runner_up: Rule,
     /// Margin: the runner-up's mean KL minus the nearest's; noise: the standard error of the
     /// per-sequence difference; separation: the mean KL(nearest ‖ runner-up) between the rules.
     pub evidence: Evidence,
@@ -64,7 +64,7 @@ pub fn standard_error(v: &[f64]) -> f64 {
 }
 
 /// `to_model[s][b]`: KL(rule s ‖ model) on sequence b, for the three stage rules in
-/// [`Strategy::STAGES`] order; `between[s][r][b]`: KL(rule s ‖ rule r) on sequence b.
+/// [`Rule::STAGES`] order; `between[s][r][b]`: KL(rule s ‖ rule r) on sequence b.
 pub fn decide(to_model: &[Vec<f64>; 3], between: &[[Vec<f64>; 3]; 3]) -> StageFinding {
     let means: Vec<f64> = to_model.iter().map(|v| mean(v)).collect();
     let mut order = [0usize, 1, 2];
@@ -79,7 +79,7 @@ pub fn decide(to_model: &[Vec<f64>; 3], between: &[[Vec<f64>; 3]; 3]) -> StageFi
     let noise = standard_error(&diffs);
     let separation = mean(&between[n][r]);
     let decided = clears(margin, noise) && clears(separation, noise);
-    let (nearest, runner_up) = (Strategy::STAGES[n], Strategy::STAGES[r]);
+    let (nearest, runner_up) = (Rule::STAGES[n], Rule::STAGES[r]);
     let evidence = Evidence {
         compared: format!(
             "mean KL(rule ‖ model) at the last position, {} minus {}",
@@ -164,10 +164,7 @@ mod tests {
         };
         let f = decide(&[same(0.4, 50), wobble(0.3), wobble(0.05)], &apart(0.2));
         assert_eq!(f.stage, Stage::Bigram);
-        assert_eq!(
-            (f.nearest, f.runner_up),
-            (Strategy::Bigram, Strategy::Unigram)
-        );
+        assert_eq!((f.nearest, f.runner_up), (Rule::Bigram, Rule::Unigram));
         assert!((f.evidence.margin - 0.25).abs() < 1e-12);
         assert!(f.evidence.decided);
     }

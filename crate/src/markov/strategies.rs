@@ -14,7 +14,7 @@ use super::task::{Chain, context_index};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-pub enum Strategy {
+pub enum Rule {
     Uniform,
     Unigram,
     /// The n-gram rule of the chain's order (a bigram for order 2).
@@ -23,7 +23,7 @@ pub enum Strategy {
     Oracle,
 }
 
-impl Strategy {
+impl Rule {
     /// The three stages a model passes through (the oracle is the floor, not a stage).
     pub const STAGES: [Self; 3] = [Self::Uniform, Self::Unigram, Self::Bigram];
     pub const ALL: [Self; 4] = [Self::Uniform, Self::Unigram, Self::Bigram, Self::Oracle];
@@ -102,13 +102,13 @@ mod tests {
     fn strategies_by_hand() {
         let seen = [0, 1, 1, 0, 1];
         let c = chain();
-        let p = |s: Strategy| s.predict(&seen, 3, 1, 1.0, &c);
-        assert_eq!(p(Strategy::Uniform), vec![1.0 / 3.0; 3]);
-        assert_eq!(p(Strategy::Unigram), vec![3.0 / 8.0, 4.0 / 8.0, 1.0 / 8.0]);
-        assert_eq!(p(Strategy::Bigram), vec![2.0 / 5.0, 2.0 / 5.0, 1.0 / 5.0]);
-        assert_eq!(p(Strategy::Oracle), vec![0.1, 0.8, 0.1]);
+        let p = |s: Rule| s.predict(&seen, 3, 1, 1.0, &c);
+        assert_eq!(p(Rule::Uniform), vec![1.0 / 3.0; 3]);
+        assert_eq!(p(Rule::Unigram), vec![3.0 / 8.0, 4.0 / 8.0, 1.0 / 8.0]);
+        assert_eq!(p(Rule::Bigram), vec![2.0 / 5.0, 2.0 / 5.0, 1.0 / 5.0]);
+        assert_eq!(p(Rule::Oracle), vec![0.1, 0.8, 0.1]);
         // α = 0.5: transitions from 1 → (1.5, 1.5, 0.5)/3.5
-        let half = Strategy::Bigram.predict(&seen, 3, 1, 0.5, &c);
+        let half = Rule::Bigram.predict(&seen, 3, 1, 0.5, &c);
         assert!((half[0] - 1.5 / 3.5).abs() < 1e-12 && (half[2] - 0.5 / 3.5).abs() < 1e-12);
     }
 
@@ -122,12 +122,12 @@ mod tests {
             context: 2,
             rows: vec![0.5; 8],
         };
-        let p = Strategy::Bigram.predict(&seen, 2, 2, 1.0, &c);
+        let p = Rule::Bigram.predict(&seen, 2, 2, 1.0, &c);
         // (0,1) → 0 at positions 0–2, (0,1) → 1 at 2–4, (0,1) → ? at 5–6: one each
         assert_eq!(p, vec![0.5, 0.5]);
         let seen = [0, 1, 1, 0, 1];
         // (0,1) → 1 once: (1 + 1, 0 + 1)/3 for states (1, 0)
-        let p = Strategy::Bigram.predict(&seen, 2, 2, 1.0, &c);
+        let p = Rule::Bigram.predict(&seen, 2, 2, 1.0, &c);
         assert_eq!(p, vec![1.0 / 3.0, 2.0 / 3.0]);
     }
 

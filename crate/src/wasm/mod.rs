@@ -9,11 +9,13 @@ mod continual;
 pub mod errors;
 mod icl;
 mod input;
+mod markov;
 mod registry;
 
 pub use classify::*;
 pub use continual::*;
 pub use icl::*;
+pub use markov::*;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -100,6 +102,7 @@ pub fn live_sessions() -> u32 {
         + Registry::len::<ClRun>()
         + Registry::len::<ClassifySession>()
         + Registry::len::<crate::continual::run::classroom::FederatedClient>()
+        + Registry::len::<crate::markov::session::MarkovSession>()
 }
 
 /// Whether the WebGPU device was lost (sessions on it answer `device_lost`).

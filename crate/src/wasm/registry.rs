@@ -10,6 +10,7 @@ use crate::classify::ClassifySession;
 use crate::continual::run::ClRun;
 use crate::continual::run::classroom::FederatedClient;
 use crate::icl::session::Session;
+use crate::markov::session::MarkovSession;
 use crate::{Error, Result};
 
 enum Slot<T> {
@@ -36,6 +37,7 @@ thread_local! {
     static RUNS: RefCell<Pool<ClRun>> = RefCell::new(Pool::default());
     static CLASSIFY: RefCell<Pool<ClassifySession>> = RefCell::new(Pool::default());
     static CLIENTS: RefCell<Pool<FederatedClient>> = RefCell::new(Pool::default());
+    static MARKOV: RefCell<Pool<MarkovSession>> = RefCell::new(Pool::default());
 }
 
 /// Something the registry can hold.
@@ -64,6 +66,12 @@ impl Pooled for ClassifySession {
 impl Pooled for FederatedClient {
     fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
         &CLIENTS
+    }
+}
+
+impl Pooled for MarkovSession {
+    fn pool() -> &'static LocalKey<RefCell<Pool<Self>>> {
+        &MARKOV
     }
 }
 

@@ -1865,6 +1865,132 @@ export const CATALOG: Catalog = {
       ]
     }
   },
+  "markov": {
+    "defaults": {
+      "task": {
+        "states": 3,
+        "alpha": 1.0,
+        "length": 64,
+        "order": 2
+      },
+      "width": 16,
+      "layers": 2,
+      "learningRate": 0.001,
+      "batchSize": 32,
+      "evalSequences": 256,
+      "device": "auto",
+      "seed": 0
+    },
+    "task": {
+      "alpha": {
+        "min": 0.0,
+        "max": 100.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "Dirichlet α",
+        "default": 1.0
+      },
+      "length": {
+        "min": 8.0,
+        "max": 256.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "Sequence length T",
+        "default": 64
+      },
+      "order": {
+        "min": 2.0,
+        "max": 3.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "n-gram order n",
+        "default": 2
+      },
+      "states": {
+        "min": 2.0,
+        "max": 8.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "States k",
+        "default": 3
+      }
+    },
+    "fields": {
+      "batchSize": {
+        "min": 1.0,
+        "max": 512.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "Batch size",
+        "default": 32
+      },
+      "evalSequences": {
+        "min": 16.0,
+        "max": 4096.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "Test sequences",
+        "default": 256
+      },
+      "layers": {
+        "min": 1.0,
+        "max": 4.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "Layers",
+        "default": 2
+      },
+      "learningRate": {
+        "min": 0.0,
+        "max": 1.0,
+        "minExclusive": true,
+        "integer": false,
+        "maxOf": null,
+        "label": "Learning rate",
+        "default": 0.001
+      },
+      "width": {
+        "min": 4.0,
+        "max": 128.0,
+        "minExclusive": false,
+        "integer": true,
+        "maxOf": null,
+        "label": "Width",
+        "default": 16
+      }
+    },
+    "rules": [
+      {
+        "value": "uniform",
+        "title": "uniform"
+      },
+      {
+        "value": "unigram",
+        "title": "unigram (state counts)"
+      },
+      {
+        "value": "bigram",
+        "title": "bigram (transition counts, Bayes-optimal)"
+      },
+      {
+        "value": "oracle",
+        "title": "true transitions"
+      }
+    ],
+    "stages": [
+      "uniform",
+      "unigram",
+      "bigram",
+      "between"
+    ]
+  },
   "titles": {
     "models": {
       "transformer": "transformer",

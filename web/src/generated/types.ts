@@ -2078,6 +2078,176 @@ export type Answered = {
 };
 
 /**
+ * A run: the task, the model's size, Adam, the evaluation set, where and with what seed.
+ */
+export type MarkovRunConfig = {
+  task: MarkovConfig,
+  /**
+   * Residual width (the paper: 16 per head of layer 1).
+   */
+  width: number,
+  /**
+   * Attention layers (the paper: 2).
+   */
+  layers: number,
+  /**
+   * Adam's learning rate (the paper: AdamW 5e-4 over 2,000 steps).
+   */
+  learningRate: number,
+  /**
+   * Sequences per step (the paper: 64).
+   */
+  batchSize: number,
+  /**
+   * Chains in the fixed evaluation set.
+   */
+  evalSequences: number,
+  device: DeviceChoice,
+  seed: number,
+};
+
+/**
+ * The task: chains of `states` states, Dirichlet(`alpha`) rows, sequences of `length` states,
+ * each state depending on the `order − 1` before it.
+ */
+export type MarkovConfig = {
+  /**
+   * States k (2–8). Default 3.
+   */
+  states: number,
+  /**
+   * Concentration of each row's Dirichlet prior (1: uniform over the simplex, the paper's).
+   */
+  alpha: number,
+  /**
+   * States per sequence T. Default 64 (the paper: 100).
+   */
+  length: number,
+  /**
+   * 2: a bigram chain (each state depends on the last); 3: on the last two.
+   */
+  order: number,
+};
+
+/**
+ * One training call's outcome.
+ */
+export type MarkovReport = {
+  step: number,
+  /**
+   * Mean next-state cross-entropy (nats) since the last report.
+   */
+  loss: number,
+};
+
+/**
+ * One evaluation.
+ */
+export type MarkovEvaluation = {
+  step: number,
+  /**
+   * KL(rule ‖ model) at the last position, per rule (uniform, unigram, bigram, oracle).
+   */
+  toRules: { [key in string]: Measured },
+  /**
+   * KL(truth ‖ model) at the last position: the model's loss above the unavoidable.
+   */
+  loss: Measured,
+  /**
+   * KL(truth ‖ rule) for each rule on the same positions: where each rule's loss sits.
+   */
+  ruleLosses: { [key in string]: Measured },
+  stage: StageFinding,
+  attention: Array<HeadAttention>,
+  /**
+   * The first evaluation sequence, the model's next-state probabilities after it and the
+   * bigram rule's.
+   */
+  example: Array<number>,
+  exampleModel: Array<number>,
+  exampleBigram: Array<number>,
+};
+
+/**
+ * A mean over the evaluation sequences and its standard error.
+ */
+export type Measured = {
+  mean: number,
+  standardError: number,
+};
+
+/**
+ * One head's attention from the last position.
+ */
+export type HeadAttention = {
+  layer: number,
+  head: number,
+  /**
+   * On the first evaluation sequence: the last position's attention over every position.
+   */
+  example: Array<number>,
+  /**
+   * Mean attention of every position on the one before it, over all sequences (a
+   * previous-state head has it near 1).
+   */
+  previousState: number,
+  /**
+   * The last position's attention mass on the positions right after earlier occurrences of
+   * the current state, over all sequences (an induction head has it near 1).
+   */
+  induction: number,
+};
+
+/**
+ * The predictors a model is measured against.
+ */
+export type Rule = "uniform" | "unigram" | "bigram" | "oracle";
+
+/**
+ * A stage's outcome.
+ */
+export type Stage = "uniform" | "unigram" | "bigram" | "between";
+
+/**
+ * The stage at one evaluation, with its evidence.
+ */
+export type StageFinding = {
+  stage: Stage,
+  /**
+   * The nearest rule and the next nearest.
+   */
+  nearest: Rule,
+  runnerUp: Rule,
+  /**
+   * Margin: the runner-up's mean KL minus the nearest's; noise: the standard error of the
+   * per-sequence difference; separation: the mean KL(nearest ‖ runner-up) between the rules.
+   */
+  evidence: Evidence,
+  statement: string,
+};
+
+/**
+ * In-context Markov chains (docs/SCIENCE.md §7): the run's defaults and bounds, the rules a
+ * model is measured against and the stages.
+ */
+export type MarkovCatalog = {
+  defaults: MarkovRunConfig,
+  /**
+   * `task`'s numbers.
+   */
+  task: { [key in string]: FieldSpec },
+  /**
+   * The run's own numbers.
+   */
+  fields: { [key in string]: FieldSpec },
+  /**
+   * The rules, with what a legend calls them (the oracle last: the floor, not a stage).
+   */
+  rules: Array<Choice>,
+  stages: Array<Stage>,
+};
+
+/**
  * A network's plasticity at the end of one training segment.
  */
 export type PlasticityPoint = {
@@ -2373,6 +2543,7 @@ export type Catalog = {
   icl: IclCatalog,
   classify: ClassifyCatalog,
   continual: ContinualCatalog,
+  markov: MarkovCatalog,
   titles: Titles,
   limits: Limits,
 };

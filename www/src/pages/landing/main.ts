@@ -220,6 +220,37 @@ function drawContinual(svg: SVGSVGElement, recorded: Recorded): void {
   );
 }
 
+interface MarkovRecorded {
+  evaluations: { step: number; toRules: Record<string, { mean: number }> }[];
+}
+
+/** The Markov card: the recorded run's KL to the unigram and bigram rules over training. */
+function drawMarkov(svg: SVGSVGElement, recorded: MarkovRecorded): void {
+  const e = recorded.evaluations;
+  const last = e.at(-1)?.step ?? 1;
+  const [, unigram, bigram] = CATALOG.markov.rules;
+  const line = (rule: { value: string } | undefined) =>
+    e.map((x) => x.toRules[rule?.value ?? ""]?.mean ?? 0);
+  const top = Math.max(...line(unigram), ...line(bigram), 0.01);
+  plot(
+    svg,
+    {
+      box: [46, 250, 118, 46],
+      xLabel: "training step",
+      yLabel: "distance",
+      xTicks: [0, last],
+      yTicks: [[0, "0"]],
+      xMax: last,
+      yMax: top * 1.1,
+      legend: [20, 12, 17],
+    },
+    [
+      { xs: e.map((x) => x.step), ys: line(unigram), cls: "s1", label: "to state counts" },
+      { xs: e.map((x) => x.step), ys: line(bigram), cls: "s0", label: "to transition counts" },
+    ],
+  );
+}
+
 function caption(log: Log): string {
   const d = log.evaluation.dims;
   const preset = presetShape(log.config.model, log.config.preset);
@@ -325,16 +356,18 @@ async function main(): Promise<void> {
     continual: document.getElementById("card-continual") as SVGSVGElement | null,
     diversity: document.getElementById("card-diversity") as SVGSVGElement | null,
     classify: document.getElementById("card-classify") as SVGSVGElement | null,
+    markov: document.getElementById("card-markov") as SVGSVGElement | null,
   };
   // The compare card pairs the xLSTM with the transformer of the same preset shape and schedule
   // (`linear_compare`, as compare.html does), not the deeper one the in-context figure shows.
-  const [linear, twin, xlstm, recorded, sweep, phase] = await Promise.allSettled([
+  const [linear, twin, xlstm, recorded, sweep, phase, chains] = await Promise.allSettled([
     json<Log>("./checkpoints/linear.log.json"),
     json<Log>("./checkpoints/linear_compare.log.json"),
     json<Log>("./checkpoints/xlstm_linear.log.json"),
     json<Recorded>("./recorded/continual-blobs.json"),
     json<Sweep>("./diversity/sweep.json"),
     json<PhaseSweep>("./classify/sweep.json"),
+    json<MarkovRecorded>("./markov/recorded.json"),
   ]);
   if (linear.status === "fulfilled") {
     const log = linear.value;
@@ -374,7 +407,8 @@ async function main(): Promise<void> {
     drawContinual(cards.continual, recorded.value);
   if (sweep.status === "fulfilled" && cards.diversity) drawDiversity(cards.diversity, sweep.value);
   if (phase.status === "fulfilled" && cards.classify) drawClassify(cards.classify, phase.value);
-  const drawn = [linear, twin, xlstm, recorded, sweep, phase].every(
+  if (chains.status === "fulfilled" && cards.markov) drawMarkov(cards.markov, chains.value);
+  const drawn = [linear, twin, xlstm, recorded, sweep, phase, chains].every(
     (r) => r.status === "fulfilled",
   );
   document.body.dataset.figure = drawn ? "drawn" : "partial";

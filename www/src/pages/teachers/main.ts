@@ -189,6 +189,13 @@ const LESSONS: Lesson[] = [
     hide: ["device", "seed", "every", "evalEvery"],
   },
   {
+    kind: "markov",
+    title: "Learning to read a sequence: uniform, state counts, transition counts",
+    text: "Every sequence comes from its own random Markov chain, so the only way to predict the next state is to read the statistics of the sequence so far. The picture is a recorded run: the model first predicts uniformly, then from how often each state occurred, and after a plateau switches quickly to counting transitions from the current state — the best possible rule here — as its two layers form a statistical induction head (the attention rows below the chart). Press Train a blank model to watch it happen in your browser.",
+    params: {},
+    hide: ["device", "seed"],
+  },
+  {
     kind: "plasticity",
     title: "Learners that stop learning",
     text: "One small network learns 100 tasks in a row: the same digits, each task with its pixels shuffled anew, so every task is as hard as the first. The picture is a recorded run: plain backprop (red) learns each new task worse and worse while its units die and its representation collapses; shrink and perturb (blue) — weight decay plus a little noise on every weight — keeps learning. The sentences under the chart say what each run measured. Press Train both to watch it happen here (about half a minute on a 2-core machine).",
