@@ -1166,3 +1166,39 @@ fn classify_saves_a_classifier_and_evaluates_it_again() {
     assert_eq!(e["inWeights"], last["inWeights"]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `markov train` prints an evaluation per report and the stages as first decided; `markov
+/// sweep --out` writes one record per run; a bad list names its flag.
+#[test]
+fn markov_trains_and_sweeps() {
+    let (code, out, stderr) = iclab(&[
+        "--json", "markov", "train", "--steps", "20", "--every", "10", "--device", "cpu",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "the evaluations before training, at 10 and 20, then the stages"
+    );
+    assert_eq!(lines[0]["stage"]["stage"], serde_json::json!("uniform"));
+    assert!(lines[3]["stages"].is_array());
+    let dir = std::env::temp_dir().join(format!("iclab-markov-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let file = dir.join("sweep.json");
+    let file = file.to_str().expect("utf8");
+    let (code, _, stderr) = iclab(&[
+        "markov", "sweep", "--steps", "10", "--every", "10", "--seeds", "0,1", "--out", file,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let sweep: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("written")).expect("json");
+    assert_eq!(sweep["runs"].as_array().map(Vec::len), Some(2));
+    let (code, _, stderr) = iclab(&["markov", "sweep", "--seeds", "0,x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--seeds"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

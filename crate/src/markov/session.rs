@@ -149,7 +149,8 @@ pub struct HeadAttention {
     /// previous-state head has it near 1).
     pub previous_state: f64,
     /// The last position's attention mass on the positions right after earlier occurrences of
-    /// the current state, over all sequences (an induction head has it near 1).
+    /// the current context (the last n − 1 states), over all sequences (an induction head has it
+    /// near 1).
     pub induction: f64,
 }
 
@@ -376,10 +377,11 @@ impl MarkovSession {
                 let mut induction = 0.0;
                 for b in 0..n {
                     let seq = eval.sequence(b);
-                    let current = seq[s - 1];
-                    // positions j whose previous state is the current one: a bigram copy source
-                    induction += (1..s)
-                        .filter(|&j| seq[j - 1] == current)
+                    // positions j right after an earlier occurrence of the current context (the
+                    // last n − 1 states): where the counts the n-gram rule needs are
+                    let current = &seq[s - ctx..s];
+                    induction += (ctx..s)
+                        .filter(|&j| &seq[j - ctx..j] == current)
                         .map(|j| f64::from(at(b)[j]))
                         .sum::<f64>();
                 }

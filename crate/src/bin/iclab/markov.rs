@@ -26,6 +26,72 @@ pub enum MarkovCommand {
         #[arg(long, default_value_t = 25)]
         every: u32,
     },
+    /// One run per (seed, states, learning rate): the step at which each stage was first
+    /// decided and the wall time; `--out` writes them as JSON (rewritten after every run).
+    Sweep {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(long, default_value_t = 1000)]
+        steps: u32,
+        #[arg(long, default_value_t = 25)]
+        every: u32,
+        /// Seeds, comma-separated.
+        #[arg(long, default_value = "0,1,2,3,4")]
+        seeds: String,
+        /// States k, comma-separated (default: the config's).
+        #[arg(long)]
+        sweep_states: Option<String>,
+        /// Learning rates, comma-separated (default: the config's).
+        #[arg(long)]
+        sweep_learning_rate: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A comma-separated list of numbers for `flag`.
+fn list<T: std::str::FromStr>(flag: &str, text: &str) -> Result<Vec<T>> {
+    text.split(',')
+        .map(|x| {
+            x.trim().parse::<T>().map_err(|_| {
+                iclab::Error::invalid(
+                    flag,
+                    format!("`{x}` is not a number (a comma-separated list)"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Trains `config` for `steps`, evaluating every `every`; each evaluation to `each`.
+async fn trained(
+    config: MarkovRunConfig,
+    steps: u32,
+    every: u32,
+    each: &mut dyn FnMut(&MarkovEvaluation, f64),
+) -> Result<Vec<MarkovEvaluation>> {
+    iclab::schema::Field::int("steps", 1, 1_000_000).check_as("--steps", f64::from(steps))?;
+    iclab::schema::Field::int("every", 1, 100_000).check_as("--every", f64::from(every))?;
+    let mut session = MarkovSession::new(config).await?;
+    let first = session.evaluate().await?;
+    each(&first, f64::NAN);
+    let mut history = vec![first];
+    while session.step() < steps {
+        let report = session.train(every.min(steps - session.step())).await?;
+        let e = session.evaluate().await?;
+        each(&e, report.loss);
+        history.push(e);
+    }
+    Ok(history)
+}
+
+fn seen(history: &[MarkovEvaluation]) -> Vec<(iclab::markov::Stage, u32)> {
+    iclab::markov::stage::stages_seen(
+        &history
+            .iter()
+            .map(|e| (e.step, e.stage.stage))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// `--config` (a `MarkovRunConfig` JSON file) and flags over it.
@@ -124,21 +190,11 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
         MarkovCommand::Train { run, steps, every } => {
             let config = run.resolve()?;
             let started = std::time::Instant::now();
-            let mut session = MarkovSession::new(config).await?;
-            let mut history = vec![session.evaluate().await?];
-            emit(json, to_json(&history[0]), || line(&history[0], f64::NAN));
-            while session.step() < steps {
-                let report = session.train(every.min(steps - session.step())).await?;
-                let e = session.evaluate().await?;
-                emit(json, to_json(&e), || line(&e, report.loss));
-                history.push(e);
-            }
-            let seen = iclab::markov::stage::stages_seen(
-                &history
-                    .iter()
-                    .map(|e| (e.step, e.stage.stage))
-                    .collect::<Vec<_>>(),
-            );
+            let history = trained(config, steps, every, &mut |e, loss| {
+                emit(json, to_json(e), || line(e, loss));
+            })
+            .await?;
+            let seen = seen(&history);
             let wall = started.elapsed().as_secs_f64();
             emit(
                 json,
@@ -151,6 +207,77 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
                     format!("stages first decided: {} ({wall:.0} s)", parts.join(", "))
                 },
             );
+        }
+        MarkovCommand::Sweep {
+            run,
+            steps,
+            every,
+            seeds,
+            sweep_states,
+            sweep_learning_rate,
+            out,
+        } => {
+            let base = run.resolve()?;
+            let seeds: Vec<u32> = list("--seeds", &seeds)?;
+            let states: Vec<u32> = match &sweep_states {
+                Some(t) => list("--sweep-states", t)?,
+                None => vec![base.task.states],
+            };
+            let rates: Vec<f64> = match &sweep_learning_rate {
+                Some(t) => list("--sweep-learning-rate", t)?,
+                None => vec![base.learning_rate],
+            };
+            let mut grid = Vec::new();
+            for &seed in &seeds {
+                for &k in &states {
+                    for &lr in &rates {
+                        let mut c = base.clone();
+                        c.seed = seed;
+                        c.task.states = k;
+                        c.learning_rate = lr;
+                        c.validate()?;
+                        grid.push(c);
+                    }
+                }
+            }
+            let command: Vec<String> = std::env::args().collect();
+            let mut runs = Vec::new();
+            for config in grid {
+                let started = std::time::Instant::now();
+                let history = trained(config.clone(), steps, every, &mut |_, _| {}).await?;
+                let seen = seen(&history);
+                let wall = started.elapsed().as_secs_f64();
+                let record = serde_json::json!({
+                    "config": to_json(&config),
+                    "steps": steps,
+                    "every": every,
+                    "stages": to_json(&seen),
+                    "last": to_json(&history.last().map(|e| &e.stage)),
+                    "wallSeconds": wall,
+                });
+                emit(json, record.clone(), || {
+                    let parts: Vec<String> = seen
+                        .iter()
+                        .map(|(stage, step)| format!("{stage:?} {step}"))
+                        .collect();
+                    format!(
+                        "seed {} k {} lr {}: {} ({wall:.0} s)",
+                        config.seed,
+                        config.task.states,
+                        config.learning_rate,
+                        parts.join(", ")
+                    )
+                });
+                runs.push(record);
+                if let Some(path) = &out {
+                    let text = serde_json::to_string_pretty(&serde_json::json!({
+                        "command": command.join(" "),
+                        "runs": runs,
+                    }))
+                    .unwrap_or_default();
+                    crate::write_atomic("--out", path, text.as_bytes())?;
+                }
+            }
         }
     }
     Ok(())
