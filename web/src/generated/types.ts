@@ -2193,7 +2193,8 @@ export type HeadAttention = {
   previousState: number,
   /**
    * The last position's attention mass on the positions right after earlier occurrences of
-   * the current state, over all sequences (an induction head has it near 1).
+   * the current context (the last n − 1 states), over all sequences (an induction head has it
+   * near 1).
    */
   induction: number,
 };
