@@ -23,9 +23,11 @@ use crate::schema::{Field, FieldSpec, serde_name, specs};
 pub use continual::ContinualCatalog;
 
 mod continual;
+mod markov;
 pub use continual::{
     Choice, FederatedCatalog, MergeLearnerSpec, PlasticityCatalog, Strategy, StrategySetting,
 };
+pub use markov::MarkovCatalog;
 
 /// Field name → bounds and default.
 pub type Fields = BTreeMap<String, FieldSpec>;
@@ -165,22 +167,6 @@ pub struct ClassifyCatalog {
     pub fields: Fields,
     /// Sequences per split of `evaluate`.
     pub prompts: Field,
-}
-
-/// In-context Markov chains (docs/SCIENCE.md §7): the run's defaults and bounds, the rules a
-/// model is measured against and the stages.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct MarkovCatalog {
-    pub defaults: crate::markov::session::MarkovRunConfig,
-    /// `task`'s numbers.
-    pub task: Fields,
-    /// The run's own numbers.
-    pub fields: Fields,
-    /// The rules, with what a legend calls them (the oracle last: the floor, not a stage).
-    pub rules: Vec<continual::Choice>,
-    pub stages: Vec<crate::markov::Stage>,
 }
 
 /// The bounds of each call's own arguments.
@@ -388,28 +374,7 @@ pub fn catalog() -> Catalog {
             }
         },
         continual: continual::catalog(),
-        markov: {
-            let defaults = crate::markov::session::MarkovRunConfig::default();
-            let values = json(&defaults);
-            MarkovCatalog {
-                task: specs(crate::markov::task::fields::ALL, &values["task"]),
-                fields: specs(crate::markov::session::fields::ALL, &values),
-                defaults,
-                rules: crate::markov::Rule::ALL
-                    .iter()
-                    .map(|&r| continual::Choice {
-                        value: serde_name(&r),
-                        title: r.title().to_owned(),
-                    })
-                    .collect(),
-                stages: vec![
-                    crate::markov::Stage::Uniform,
-                    crate::markov::Stage::Unigram,
-                    crate::markov::Stage::Bigram,
-                    crate::markov::Stage::Between,
-                ],
-            }
-        },
+        markov: markov::catalog(),
         titles: Titles {
             models: titled(&Backbone::ALL, Backbone::title),
             classify_backbones: titled(
