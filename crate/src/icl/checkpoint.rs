@@ -266,26 +266,33 @@ pub fn parse(bytes: &[u8]) -> Result<Loaded> {
     }
     let mut tensors = BTreeMap::new();
     for (name, view) in st.tensors() {
-        if view.dtype() != Dtype::F32 {
-            return Err(Error::checkpoint(format!(
-                "`{name}` is {:?}, expected F32",
-                view.dtype()
-            )));
-        }
-        let values: Vec<f32> = view
-            .data()
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
-            return Err(Error::checkpoint(format!("`{name}` contains {bad}")));
-        }
+        let values = f32_values(&name, &view)?;
         tensors.insert(name, (view.shape().to_vec(), values));
     }
     Ok(Loaded {
         header: Header { config, step },
         tensors,
     })
+}
+
+/// A stored tensor's values: F32, every one finite, or an error naming the tensor (every iclab
+/// file's weights are read through this).
+pub fn f32_values(name: &str, view: &safetensors::tensor::TensorView<'_>) -> Result<Vec<f32>> {
+    if view.dtype() != Dtype::F32 {
+        return Err(Error::checkpoint(format!(
+            "`{name}` is {:?}, expected F32",
+            view.dtype()
+        )));
+    }
+    let values: Vec<f32> = view
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+        return Err(Error::checkpoint(format!("`{name}` contains {bad}")));
+    }
+    Ok(values)
 }
 
 /// Replaces every parameter with the tensor of the same name, checking shapes.

@@ -86,20 +86,7 @@ impl ClassifySession {
         }
         let mut tensors = BTreeMap::new();
         for (name, view) in st.tensors() {
-            if view.dtype() != Dtype::F32 {
-                return Err(Error::checkpoint(format!(
-                    "`{name}` is {:?}, expected F32",
-                    view.dtype()
-                )));
-            }
-            let values: Vec<f32> = view
-                .data()
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
-            if let Some(x) = values.iter().find(|x| !x.is_finite()) {
-                return Err(Error::checkpoint(format!("`{name}` contains {x}")));
-            }
+            let values = crate::icl::checkpoint::f32_values(&name, &view)?;
             tensors.insert(name, (view.shape().to_vec(), values));
         }
         let mut session = Self::new(config).await?;
