@@ -10,12 +10,19 @@
 #                                    www/public/plasticity/recorded.json,
 #                                    www/public/federated/recorded.json,
 #                                    www/public/markov/recorded.json
+#   bash scripts/record-runs.sh markov → only the named ones (continual, plasticity, federated,
+#                                        markov, markov-backbones → www/public/markov/backbones.json)
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 cargo build --release --bin iclab
 ICLAB="$CARGO_TARGET_DIR/release/iclab"
-out=www/public/recorded/continual-blobs.json
 tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+SELECTED="$*"
+want() { [ -z "$SELECTED" ] || [[ " $SELECTED " == *" $1 "* ]]; }
+
+if want continual; then
+out=www/public/recorded/continual-blobs.json
 for strategy in naive replay; do
   "$ICLAB" --json cl run --config scripts/recorded/continual-blobs.json --strategy "$strategy" > "$tmp/$strategy.json"
 done
@@ -29,7 +36,9 @@ const config = JSON.parse(fs.readFileSync("scripts/recorded/continual-blobs.json
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, runs }) + "\n");
 ' "$tmp" "$out"
 echo "wrote $out"
+fi
 
+if want plasticity; then
 out=www/public/plasticity/recorded.json
 mkdir -p www/public/plasticity
 for strategy in naive shrink_perturb; do
@@ -49,7 +58,9 @@ const results = ["naive", "shrink_perturb"].map((s) => keep(JSON.parse(fs.readFi
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, strategies: ["naive", "shrink_perturb"], results }) + "\n");
 ' "$tmp" "$out"
 echo "wrote $out"
+fi
 
+if want federated; then
 out=www/public/federated/recorded.json
 mkdir -p www/public/federated
 "$ICLAB" --json cl federated --config scripts/recorded/federated.json > "$tmp/federated.json"
@@ -60,9 +71,10 @@ const config = JSON.parse(fs.readFileSync("scripts/recorded/federated.json", "ut
 const result = JSON.parse(fs.readFileSync(file, "utf8"));
 fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh", config, result }) + "\n");
 ' "$tmp/federated.json" "$out"
-rm -rf "$tmp"
 echo "wrote $out"
+fi
 
+if want markov; then
 # The Markov page's first picture: the default run, 1,000 steps, evaluated every 25.
 out=www/public/markov/recorded.json
 mkdir -p www/public/markov
@@ -80,3 +92,27 @@ fs.writeFileSync(out, JSON.stringify({ command: "iclab --json markov train --ste
   evaluations: evals.map((e) => ({ ...round(e), stage: { ...e.stage, evidence: round(e.stage.evidence) } })) }) + "\n");
 ' "$tmp/markov.jsonl" "$out"
 echo "wrote $out"
+fi
+
+if want markov-backbones; then
+# The Markov page's comparison of networks on the default chains, seeds 0–4: the step at which
+# the core first decided each stage. The paper's model and the xLSTM run 1,000 steps, the GPT-2
+# style transformer 3,000 (it reaches the bigram stage after ~2,000).
+out=www/public/markov/backbones.json
+mkdir -p www/public/markov
+for run in attention_only:1000 transformer:3000 xlstm:1000; do
+  "$ICLAB" markov sweep --backbone "${run%:*}" --steps "${run#*:}" --every 25 --seeds 0,1,2,3,4 \
+    --out "$tmp/${run%:*}.json"
+done
+node -e '
+const fs = require("fs");
+const [dir, out] = process.argv.slice(1);
+const runs = ["attention_only", "transformer", "xlstm"].flatMap((b) =>
+  JSON.parse(fs.readFileSync(`${dir}/${b}.json`, "utf8")).runs.map((r) => ({
+    backbone: r.config.backbone, seed: r.config.seed, steps: r.steps, stages: r.stages,
+    parameters: r.parameters, last: r.last.statement, wallSeconds: Math.round(r.wallSeconds) })));
+fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh markov-backbones",
+  machine: "2-core CPU, natively", runs }, null, 1) + "\n");
+' "$tmp" "$out"
+echo "wrote $out"
+fi

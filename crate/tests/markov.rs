@@ -8,7 +8,7 @@
 use burn::tensor::{Int, Tensor, TensorData};
 use iclab::device::DeviceChoice;
 use iclab::markov::Stage;
-use iclab::markov::model::MarkovModelConfig;
+use iclab::markov::model::{MarkovBackbone, MarkovModelConfig};
 use iclab::markov::session::{MarkovRunConfig, MarkovSession};
 use iclab::markov::stage::stages_seen;
 
@@ -53,28 +53,41 @@ fn three_stages_in_order_and_an_induction_head() {
     });
 }
 
-/// Causal: a prediction never depends on a later state.
+/// Causal, whichever backbone: a prediction never depends on a later state, and the last one
+/// does (the model reads its input).
 #[test]
-fn the_model_never_reads_the_future() {
+fn no_backbone_reads_the_future() {
     let device = burn::tensor::Device::flex();
-    let model = MarkovModelConfig {
-        states: 3,
-        length: 10,
-        width: 16,
-        layers: 2,
-        first_heads: 1,
+    for backbone in MarkovBackbone::ALL {
+        let model = MarkovModelConfig {
+            backbone,
+            states: 3,
+            length: 10,
+            width: 16,
+            layers: 2,
+            first_heads: 2,
+        }
+        .init(&device);
+        let states = |last: i64| {
+            Tensor::<2, Int>::from_data(
+                TensorData::new(vec![0i64, 1, 2, 1, 0, 2, 2, 1, 0, last], [1, 10]),
+                &device,
+            )
+        };
+        let (a, b) = (model.forward(states(0)), model.forward(states(2)));
+        assert_eq!(a.dims(), [1, 10, 3], "{backbone:?}");
+        let values = |t: Tensor<3>| -> Vec<f32> { t.into_data().try_to_vec().expect("f32") };
+        assert_eq!(
+            values(a.clone().narrow(1, 0, 9)),
+            values(b.clone().narrow(1, 0, 9)),
+            "{backbone:?}"
+        );
+        assert_ne!(
+            values(a.narrow(1, 9, 1)),
+            values(b.narrow(1, 9, 1)),
+            "{backbone:?}"
+        );
     }
-    .init(&device);
-    let states = |last: i64| {
-        Tensor::<2, Int>::from_data(
-            TensorData::new(vec![0i64, 1, 2, 1, 0, 2, 2, 1, 0, last], [1, 10]),
-            &device,
-        )
-    };
-    let a = model.forward(states(0)).narrow(1, 0, 9).into_data();
-    let b = model.forward(states(2)).narrow(1, 0, 9).into_data();
-    let (a, b): (Vec<f32>, Vec<f32>) = (a.try_to_vec().expect("f32"), b.try_to_vec().expect("f32"));
-    assert_eq!(a, b);
 }
 
 #[test]
@@ -98,4 +111,42 @@ fn bad_runs_are_named() {
         ..d
     };
     assert_eq!(bad(c).as_deref(), Some("learningRate"));
+}
+
+/// The position-by-position trace of the first test sequence agrees with the last position's
+/// numbers, and its bigram column is the rule's count from each prefix.
+#[test]
+fn the_trace_reads_the_sequence_position_by_position() {
+    let config = MarkovRunConfig {
+        device: DeviceChoice::Cpu,
+        eval_sequences: 16,
+        ..MarkovRunConfig::default()
+    };
+    let e = pollster::block_on(async {
+        MarkovSession::new(config.clone())
+            .await
+            .expect("session")
+            .evaluate()
+            .await
+            .expect("evaluate")
+    });
+    let t = &e.trace;
+    let length = config.task.length as usize;
+    assert_eq!(t.states.len(), length);
+    assert_eq!((t.model.len(), t.bigram.len()), (length - 1, length - 1));
+    assert_eq!(t.states[..length - 1], e.example[..]);
+    let next = t.states[length - 1] as usize;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    assert!(close(t.model[length - 2], e.example_model[next]), "{t:?}");
+    assert!(close(t.bigram[length - 2], e.example_bigram[next]), "{t:?}");
+    // after the first state nothing has been counted: (0 + α) / (0 + kα) = 1/k
+    assert!(close(t.bigram[0], 1.0 / 3.0), "{t:?}");
+    // at position 1, one transition is known: (count + 1) / (count(from) + 3), by hand
+    let s = &t.states;
+    let from = u32::from(s[0] == s[1]);
+    let hit = u32::from(s[0] == s[1] && s[1] == s[2]);
+    assert!(
+        close(t.bigram[1], f64::from(hit + 1) / f64::from(from + 3)),
+        "{t:?}"
+    );
 }

@@ -13,10 +13,11 @@ import type {
 } from "./types.js";
 
 /**
- * A Markov run: the paper's two-layer attention-only model with relative positions, trained on
- * fresh chains every step, evaluated on a fixed set of chains (its KL divergence to the uniform,
- * unigram, bigram and true rules at the last position, the stage the core decides, the attention
- * of both layers). Start one with {@link startMarkov}.
+ * A Markov run: the paper's two-layer attention-only model with relative positions (or iclab's
+ * transformer or xLSTM, `backbone`), trained on fresh chains every step, evaluated on a fixed set
+ * of chains (its KL divergence to the uniform, unigram, bigram and true rules at the last
+ * position, the stage the core decides, each layer's attention, one sequence traced position by
+ * position). Start one with {@link startMarkov}.
  */
 export class MarkovRun extends Handle {
   readonly id: number;

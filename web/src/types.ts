@@ -22,6 +22,8 @@ export type {
   Catalog,
   Choice,
   ClassifyBackbone,
+  MarkovBackbone,
+  SequenceTrace,
   ClassifyCatalog,
   ClassifyPoint,
   ClassifyRunRecord,
@@ -140,7 +142,7 @@ export type MarkovOptions = Input<core.MarkovRunConfig>;
 export type MarkovRunConfig = core.MarkovRunConfig;
 /** One report of `MarkovRun.train`: the step and the mean cross-entropy since the last. */
 export type MarkovReport = core.MarkovReport;
-/** KL to each rule at the last position, the loss, the core's stage, both layers' attention. */
+/** KL to each rule at the last position, the loss, the core's stage, each layer's attention (none for the xLSTM), one test sequence traced position by position. */
 export type MarkovEvaluation = core.MarkovEvaluation;
 /** A written prompt (`Session.answer`): examples `[x₁…x_d, y]` and queries `[x₁…x_d]`, or a pasted table; the baselines to fit to it. */
 export type AnswerOptions = Input<core.AnswerConfig>;

@@ -16,6 +16,8 @@ pub struct MarkovCatalog {
     pub task: Fields,
     /// The run's own numbers.
     pub fields: Fields,
+    /// The networks, with what a menu calls them (the paper's first).
+    pub backbones: Vec<continual::Choice>,
     /// The rules, with what a legend calls them (the oracle last: the floor, not a stage).
     pub rules: Vec<continual::Choice>,
     pub stages: Vec<crate::markov::Stage>,
@@ -28,6 +30,13 @@ pub(super) fn catalog() -> MarkovCatalog {
         task: specs(crate::markov::task::fields::ALL, &values["task"]),
         fields: specs(crate::markov::session::fields::ALL, &values),
         defaults,
+        backbones: crate::markov::model::MarkovBackbone::ALL
+            .iter()
+            .map(|&b| continual::Choice {
+                value: serde_name(&b),
+                title: b.title().to_owned(),
+            })
+            .collect(),
         rules: crate::markov::Rule::ALL
             .iter()
             .map(|&r| continual::Choice {

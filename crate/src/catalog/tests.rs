@@ -195,6 +195,8 @@ fn typescript() -> String {
         crate::markov::session::MarkovEvaluation,
         crate::markov::session::Measured,
         crate::markov::session::HeadAttention,
+        crate::markov::session::SequenceTrace,
+        crate::markov::model::MarkovBackbone,
         crate::markov::Rule,
         crate::markov::Stage,
         crate::markov::StageFinding,

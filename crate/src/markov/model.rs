@@ -6,6 +6,10 @@
 //! layers one, as in the paper. No MLP, no dropout (the paper's 0.1 dropout is left out: this is
 //! trained for a few hundred steps, not thousands), no biases in the projections.
 //!
+//! The same task can be read by iclab's own backbones instead ([`MarkovBackbone`]): the GPT-2
+//! style transformer (learned absolute positions, MLPs) or the xLSTM, whose state does not grow
+//! with the sequence — each reads the states one-hot and reads out k logits per position.
+//!
 //! Tensor names: `embed.weight` `[k, d]`, `layers.{i}.norm.gamma|beta`, `layers.{i}.query|key|
 //! value|out.weight` `[d, d]`, `layers.{i}.positions` `[T, d]` (row o: offset o), `norm.gamma|beta`,
 //! `head.weight` `[d, k]`.
@@ -16,13 +20,61 @@ use burn::nn::{
 };
 use burn::tensor::activation::softmax;
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Activation, Backbone, ModelConfig, ModelShape, Transformer, Xlstm};
 
 /// GPT-2's (and the paper's minGPT's) initialization scale.
 const STD: f64 = 0.02;
 
+/// The network a Markov run trains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MarkovBackbone {
+    /// The paper's: attention-only layers with relative positions, `order − 1` heads in layer 1.
+    #[default]
+    AttentionOnly,
+    /// iclab's GPT-2 style transformer (docs/SCIENCE.md §1): learned absolute positions, an MLP
+    /// per layer, `order − 1` heads in every layer.
+    Transformer,
+    /// iclab's xLSTM (mLSTM and sLSTM blocks alternating, `order − 1` heads): a state of fixed
+    /// size instead of attention over the whole context.
+    Xlstm,
+}
+
+impl MarkovBackbone {
+    pub const ALL: [Self; 3] = [Self::AttentionOnly, Self::Transformer, Self::Xlstm];
+
+    /// What a menu or a legend calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::AttentionOnly => "attention-only (the paper's)",
+            Self::Transformer => "transformer (GPT-2 style)",
+            Self::Xlstm => "xLSTM (mLSTM + sLSTM)",
+        }
+    }
+
+    /// Whether it has attention maps to read.
+    pub fn attends(self) -> bool {
+        !matches!(self, Self::Xlstm)
+    }
+
+    /// The shared backbone it trains ([`crate::model`]), `None` for the paper's own model.
+    pub fn model(self) -> Option<Backbone> {
+        match self {
+            Self::AttentionOnly => None,
+            Self::Transformer => Some(Backbone::Transformer),
+            Self::Xlstm => Some(Backbone::Xlstm),
+        }
+    }
+}
+
 /// Shape of the model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MarkovModelConfig {
+    /// Which network.
+    pub backbone: MarkovBackbone,
     /// States k: the vocabulary.
     pub states: usize,
     /// Positions T (the longest input).
@@ -31,7 +83,8 @@ pub struct MarkovModelConfig {
     pub width: usize,
     /// Attention layers. The paper: 2.
     pub layers: usize,
-    /// Heads of layer 1 (the paper: order − 1); later layers have one.
+    /// Heads of layer 1 (the paper: order − 1); later layers of the paper's model have one,
+    /// every layer of a shared backbone has this many.
     pub first_heads: usize,
 }
 
@@ -43,7 +96,32 @@ fn linear(d_in: usize, d_out: usize, std: f64, device: &Device) -> Linear {
 }
 
 impl MarkovModelConfig {
-    pub fn init(&self, device: &Device) -> MarkovModel {
+    /// The shared backbone's config: states one-hot in, k logits per position out.
+    fn shared(&self) -> Option<ModelConfig> {
+        Some(ModelConfig {
+            backbone: self.backbone.model()?,
+            shape: ModelShape {
+                layers: self.layers,
+                d_model: self.width,
+                heads: self.first_heads,
+            },
+            xlstm_ratio: [1, 1],
+            token_width: self.states,
+            seq_len: self.length,
+            outputs: self.states,
+            activation: Activation::default(),
+        })
+    }
+
+    pub fn init(&self, device: &Device) -> MarkovNet {
+        match self.shared().map(|m| m.init(device)) {
+            None => MarkovNet::AttentionOnly(self.attention_only(device)),
+            Some(crate::model::Model::Transformer(m)) => MarkovNet::Transformer(m),
+            Some(crate::model::Model::Xlstm(m)) => MarkovNet::Xlstm(m),
+        }
+    }
+
+    fn attention_only(&self, device: &Device) -> MarkovModel {
         let d = self.width;
         MarkovModel {
             embed: EmbeddingConfig::new(self.states, d)
@@ -154,4 +232,49 @@ impl MarkovModel {
     pub fn forward(&self, states: Tensor<2, Int>) -> Tensor<3> {
         self.forward_with_attention(states).0
     }
+}
+
+/// The network of a run, whichever backbone.
+#[derive(Module, Debug)]
+pub enum MarkovNet {
+    AttentionOnly(MarkovModel),
+    Transformer(Transformer),
+    Xlstm(Xlstm),
+}
+
+impl MarkovNet {
+    /// Next-state logits at every position and every layer's attention (none for the xLSTM).
+    ///
+    /// # Shapes
+    /// - states: `[batch, seq]` → logits `[batch, seq, k]`, weights `[layers][batch, heads, seq, seq]`
+    pub fn forward_with_attention(&self, states: Tensor<2, Int>) -> (Tensor<3>, Vec<Tensor<4>>) {
+        match self {
+            Self::AttentionOnly(m) => m.forward_with_attention(states),
+            Self::Transformer(m) => {
+                let (stream, maps) = m.stream_with_attention(one_hot(states, m.n_inputs()));
+                (m.outputs_of(stream), maps)
+            }
+            Self::Xlstm(m) => {
+                let streams = m.residual_streams(one_hot(states, m.n_inputs()));
+                let last = streams
+                    .into_iter()
+                    .last()
+                    .expect("the read-in's stream at least");
+                (m.outputs_of(last), Vec::new())
+            }
+        }
+    }
+
+    pub fn forward(&self, states: Tensor<2, Int>) -> Tensor<3> {
+        self.forward_with_attention(states).0
+    }
+}
+
+/// States `[batch, seq]` as one-hot rows `[batch, seq, k]`.
+fn one_hot(states: Tensor<2, Int>, k: usize) -> Tensor<3> {
+    let [b, s] = states.dims();
+    let device = states.device();
+    Tensor::<2>::eye(k, &device)
+        .select(0, states.reshape([b * s]))
+        .reshape([b, s, k])
 }

@@ -11,7 +11,7 @@ use burn::tensor::{Int, Tensor, TensorData};
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use super::model::{MarkovModel, MarkovModelConfig};
+use super::model::{MarkovBackbone, MarkovModelConfig, MarkovNet};
 use super::stage::{StageFinding, decide, standard_error};
 use super::strategies::{Rule, kl};
 use super::task::{Batch, MarkovConfig, rng};
@@ -40,7 +40,10 @@ pub mod fields {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct MarkovRunConfig {
     pub task: MarkovConfig,
-    /// Residual width (the paper: 16 per head of layer 1).
+    /// The network (the paper's attention-only model by default).
+    pub backbone: MarkovBackbone,
+    /// Residual width (the paper: 16 per head of layer 1); must be a multiple of layer 1's
+    /// heads (order − 1).
     pub width: u32,
     /// Attention layers (the paper: 2).
     pub layers: u32,
@@ -58,6 +61,7 @@ impl Default for MarkovRunConfig {
     fn default() -> Self {
         Self {
             task: MarkovConfig::default(),
+            backbone: MarkovBackbone::default(),
             width: 16,
             layers: 2,
             learning_rate: 1e-3,
@@ -99,6 +103,7 @@ impl MarkovRunConfig {
 
     fn model(&self) -> MarkovModelConfig {
         MarkovModelConfig {
+            backbone: self.backbone,
             states: self.task.k(),
             length: self.task.length as usize - 1,
             width: self.width as usize,
@@ -173,12 +178,28 @@ pub struct MarkovEvaluation {
     pub example: Vec<u32>,
     pub example_model: Vec<f64>,
     pub example_bigram: Vec<f64>,
+    /// The same sequence position by position.
+    pub trace: SequenceTrace,
+}
+
+/// One sequence read position by position: after each prefix, the probability the model gave
+/// to the state that came next, and the bigram rule's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SequenceTrace {
+    /// The whole sequence, T states: position t's next state is `states[t + 1]`.
+    pub states: Vec<u32>,
+    /// The model's probability of `states[t + 1]` after reading `states[..=t]`, T − 1 values.
+    pub model: Vec<f64>,
+    /// The bigram rule's probability of the same state from the same prefix.
+    pub bigram: Vec<f64>,
 }
 
 pub struct MarkovSession {
     config: MarkovRunConfig,
     compute: Compute,
-    model: Option<MarkovModel>,
+    model: Option<MarkovNet>,
     optim: ModuleOptimizer,
     rng: StdRng,
     eval: Batch,
@@ -300,6 +321,11 @@ impl MarkovSession {
         let s = l - 1; // positions read
         let (inputs, _) = tensors(eval, &device);
         let (logits, maps) = model.forward_with_attention(inputs);
+        let first = device::read_f32(
+            burn::tensor::activation::softmax(logits.clone().narrow(0, 0, 1).reshape([s, k]), 1),
+            "predictions",
+        )
+        .await?;
         let last = logits.narrow(1, s - 1, 1).reshape([n, k]);
         let probs =
             device::read_f32(burn::tensor::activation::softmax(last, 1), "predictions").await?;
@@ -410,7 +436,19 @@ impl MarkovSession {
             .zip(&rule_losses)
             .map(|(r, v)| (name(*r), Measured::of(v)))
             .collect();
+        let trace = {
+            let (seq, chain) = (eval.sequence(0), &eval.chains[0]);
+            let next = |t: usize| usize::from(seq[t + 1]);
+            SequenceTrace {
+                states: seq.iter().map(|&x| u32::from(x)).collect(),
+                model: (0..s).map(|t| f64::from(first[t * k + next(t)])).collect(),
+                bigram: (0..s)
+                    .map(|t| Rule::Bigram.predict(&seq[..=t], k, ctx, alpha, chain)[next(t)])
+                    .collect(),
+            }
+        };
         Ok(MarkovEvaluation {
+            trace,
             step: self.step,
             to_rules,
             loss: Measured::of(&loss),

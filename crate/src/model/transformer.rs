@@ -113,6 +113,11 @@ impl Transformer {
         self
     }
 
+    /// Numbers per token it reads (the read-in's width).
+    pub fn n_inputs(&self) -> usize {
+        self.read_in.weight.dims()[0]
+    }
+
     /// One prediction per token.
     ///
     /// # Shapes

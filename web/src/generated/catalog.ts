@@ -1873,6 +1873,7 @@ export const CATALOG: Catalog = {
         "length": 64,
         "order": 2
       },
+      "backbone": "attention_only",
       "width": 16,
       "layers": 2,
       "learningRate": 0.001,
@@ -1966,6 +1967,20 @@ export const CATALOG: Catalog = {
         "default": 16
       }
     },
+    "backbones": [
+      {
+        "value": "attention_only",
+        "title": "attention-only (the paper's)"
+      },
+      {
+        "value": "transformer",
+        "title": "transformer (GPT-2 style)"
+      },
+      {
+        "value": "xlstm",
+        "title": "xLSTM (mLSTM + sLSTM)"
+      }
+    ],
     "rules": [
       {
         "value": "uniform",

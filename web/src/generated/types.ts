@@ -2083,7 +2083,12 @@ export type Answered = {
 export type MarkovRunConfig = {
   task: MarkovConfig,
   /**
-   * Residual width (the paper: 16 per head of layer 1).
+   * The network (the paper's attention-only model by default).
+   */
+  backbone: MarkovBackbone,
+  /**
+   * Residual width (the paper: 16 per head of layer 1); must be a multiple of layer 1's
+   * heads (order − 1).
    */
   width: number,
   /**
@@ -2166,6 +2171,10 @@ export type MarkovEvaluation = {
   example: Array<number>,
   exampleModel: Array<number>,
   exampleBigram: Array<number>,
+  /**
+   * The same sequence position by position.
+   */
+  trace: SequenceTrace,
 };
 
 /**
@@ -2198,6 +2207,30 @@ export type HeadAttention = {
    */
   induction: number,
 };
+
+/**
+ * One sequence read position by position: after each prefix, the probability the model gave
+ * to the state that came next, and the bigram rule's.
+ */
+export type SequenceTrace = {
+  /**
+   * The whole sequence, T states: position t's next state is `states[t + 1]`.
+   */
+  states: Array<number>,
+  /**
+   * The model's probability of `states[t + 1]` after reading `states[..=t]`, T − 1 values.
+   */
+  model: Array<number>,
+  /**
+   * The bigram rule's probability of the same state from the same prefix.
+   */
+  bigram: Array<number>,
+};
+
+/**
+ * The network a Markov run trains.
+ */
+export type MarkovBackbone = "attention_only" | "transformer" | "xlstm";
 
 /**
  * The predictors a model is measured against.
@@ -2241,6 +2274,10 @@ export type MarkovCatalog = {
    * The run's own numbers.
    */
   fields: { [key in string]: FieldSpec },
+  /**
+   * The networks, with what a menu calls them (the paper's first).
+   */
+  backbones: Array<Choice>,
   /**
    * The rules, with what a legend calls them (the oracle last: the floor, not a stage).
    */

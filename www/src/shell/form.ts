@@ -36,6 +36,7 @@ const PRESETS: Record<string, string> = Object.fromEntries(
 const PAGE_LABELS: Record<string, Readonly<Record<string, string>>> = {
   model: titles.models,
   backbone: titles.classifyBackbones,
+  network: Object.fromEntries(CATALOG.markov.backbones.map((b) => [b.value, b.title])),
   tokens: titles.tokens,
   activation: titles.activations,
   device: titles.devices,

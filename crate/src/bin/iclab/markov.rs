@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use iclab::Result;
 use iclab::device::DeviceChoice;
+use iclab::markov::model::MarkovBackbone;
 use iclab::markov::session::{MarkovEvaluation, MarkovRunConfig, MarkovSession};
 
 use crate::args::{parse_enum, with_sets};
@@ -69,7 +70,7 @@ async fn trained(
     steps: u32,
     every: u32,
     each: &mut dyn FnMut(&MarkovEvaluation, f64),
-) -> Result<Vec<MarkovEvaluation>> {
+) -> Result<(Vec<MarkovEvaluation>, usize)> {
     iclab::schema::Field::int("steps", 1, 1_000_000).check_as("--steps", f64::from(steps))?;
     iclab::schema::Field::int("every", 1, 100_000).check_as("--every", f64::from(every))?;
     let mut session = MarkovSession::new(config).await?;
@@ -82,7 +83,7 @@ async fn trained(
         each(&e, report.loss);
         history.push(e);
     }
-    Ok(history)
+    Ok((history, session.num_params()))
 }
 
 fn seen(history: &[MarkovEvaluation]) -> Vec<(iclab::markov::Stage, u32)> {
@@ -111,6 +112,9 @@ pub struct RunArgs {
     /// 2 (bigram chains) or 3 (each state depends on the last two).
     #[arg(long)]
     order: Option<u32>,
+    /// attention_only (the paper's), transformer or xlstm.
+    #[arg(long, value_parser = parse_enum::<MarkovBackbone>)]
+    backbone: Option<MarkovBackbone>,
     #[arg(long)]
     width: Option<u32>,
     #[arg(long)]
@@ -143,6 +147,7 @@ impl RunArgs {
         t.alpha = self.alpha.unwrap_or(t.alpha);
         t.length = self.length.unwrap_or(t.length);
         t.order = self.order.unwrap_or(t.order);
+        c.backbone = self.backbone.unwrap_or(c.backbone);
         c.width = self.width.unwrap_or(c.width);
         c.layers = self.layers.unwrap_or(c.layers);
         c.learning_rate = self.learning_rate.unwrap_or(c.learning_rate);
@@ -190,7 +195,7 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
         MarkovCommand::Train { run, steps, every } => {
             let config = run.resolve()?;
             let started = std::time::Instant::now();
-            let history = trained(config, steps, every, &mut |e, loss| {
+            let (history, parameters) = trained(config, steps, every, &mut |e, loss| {
                 emit(json, to_json(e), || line(e, loss));
             })
             .await?;
@@ -198,13 +203,20 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
             let wall = started.elapsed().as_secs_f64();
             emit(
                 json,
-                serde_json::json!({ "stages": to_json(&seen), "wallSeconds": wall }),
+                serde_json::json!({
+                    "stages": to_json(&seen),
+                    "parameters": parameters,
+                    "wallSeconds": wall,
+                }),
                 || {
                     let parts: Vec<String> = seen
                         .iter()
                         .map(|(stage, step)| format!("{stage:?} from step {step}"))
                         .collect();
-                    format!("stages first decided: {} ({wall:.0} s)", parts.join(", "))
+                    format!(
+                        "stages first decided: {} ({parameters} parameters, {wall:.0} s)",
+                        parts.join(", ")
+                    )
                 },
             );
         }
@@ -244,7 +256,8 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
             let mut runs = Vec::new();
             for config in grid {
                 let started = std::time::Instant::now();
-                let history = trained(config.clone(), steps, every, &mut |_, _| {}).await?;
+                let (history, parameters) =
+                    trained(config.clone(), steps, every, &mut |_, _| {}).await?;
                 let seen = seen(&history);
                 let wall = started.elapsed().as_secs_f64();
                 let record = serde_json::json!({
@@ -253,6 +266,7 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
                     "every": every,
                     "stages": to_json(&seen),
                     "last": to_json(&history.last().map(|e| &e.stage)),
+                    "parameters": parameters,
                     "wallSeconds": wall,
                 });
                 emit(json, record.clone(), || {
@@ -261,7 +275,11 @@ pub async fn command(json: bool, command: MarkovCommand) -> Result<()> {
                         .map(|(stage, step)| format!("{stage:?} {step}"))
                         .collect();
                     format!(
-                        "seed {} k {} lr {}: {} ({wall:.0} s)",
+                        "{} seed {} k {} lr {}: {} ({wall:.0} s)",
+                        serde_json::to_value(config.backbone)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
                         config.seed,
                         config.task.states,
                         config.learning_rate,

@@ -103,6 +103,11 @@ impl XlstmState {
 }
 
 impl Xlstm {
+    /// Numbers per token it reads (the read-in's width).
+    pub fn n_inputs(&self) -> usize {
+        self.read_in.weight.dims()[0]
+    }
+
     /// One prediction per token (parallel mLSTM, looped sLSTM).
     ///
     /// # Shapes

@@ -1,8 +1,9 @@
 /**
  * In-context Markov chains (docs/SCIENCE.md §7; Edelman et al. 2024): a blank two-layer
- * attention-only transformer trained on fresh chains in the page, with its KL divergence to each
- * rule over training, the stage the core decides, the attention of both layers from the last
- * position, and its next-state prediction next to the bigram rule's. Every number and the stage
+ * attention-only transformer (or iclab's transformer or xLSTM) trained on fresh chains in the
+ * page, with its KL divergence to each rule over training, the stage the core decides, each
+ * layer's attention from the last position, one test sequence traced position by position, and
+ * its next-state prediction next to the bigram rule's. Every number and the stage
  * come from the package (the core); a recorded native run of the defaults is the first picture.
  */
 import {
@@ -51,6 +52,9 @@ function config(): MarkovOptions {
   return {
     ...markov.defaults,
     task: { states: s.states, alpha: s.alpha, length: s.length, order: s.order },
+    backbone: s.network as MarkovOptions["backbone"],
+    width: s.width,
+    layers: s.layers,
     learningRate: s.learningRate,
     batchSize: s.batchSize,
     device: s.device as MarkovOptions["device"],
@@ -81,6 +85,7 @@ function draw(): void {
     ? `Stages, as first decided: ${seen.map(([s, step]) => `${s} from step ${step}`).join(", ")}.`
     : "";
   showAttention(last);
+  showTrace(last);
   showExample(last);
   const data = document.body.dataset;
   data.evaluations = String(shown.length);
@@ -93,6 +98,14 @@ function showAttention(e: MarkovEvaluation | undefined): void {
   const box = el("attention");
   box.replaceChildren();
   if (!e) return;
+  if (e.attention.length === 0) {
+    const note = document.createElement("p");
+    note.className = "note";
+    note.textContent =
+      "This network has no attention to show: it reads the sequence into a state of fixed size, whatever its length. Whether it counts transitions shows in the curves and the trace below.";
+    box.append(note);
+    return;
+  }
   for (const head of e.attention) {
     const row = document.createElement("div");
     row.className = "markov-row";
@@ -115,6 +128,42 @@ function showAttention(e: MarkovEvaluation | undefined): void {
     row.append(label, cells);
     box.append(row);
   }
+}
+
+/**
+ * The test sequence position by position: a column per position with the state that came next,
+ * then how likely the model (upper square) and the bigram rule (lower) found it (darker = more
+ * likely). Columns wrap together, so the two squares stay under their state at any width.
+ */
+function showTrace(e: MarkovEvaluation | undefined): void {
+  const box = el("trace");
+  box.replaceChildren();
+  if (!e) return;
+  const { states, model, bigram } = e.trace;
+  const strip = document.createElement("div");
+  strip.className = "markov-trace";
+  const square = (p: number, who: string, at: string) => {
+    const cell = document.createElement("span");
+    cell.style.background = `rgba(22, 163, 74, ${p.toFixed(3)})`;
+    cell.title = `${who} gave ${at} ${(100 * p).toFixed(1)}%`;
+    cell.dataset.p = p.toFixed(4);
+    return cell;
+  };
+  model.forEach((p, i) => {
+    const next = STATE_NAMES[states[i + 1] ?? 0] ?? "?";
+    const at = `${next} after position ${i + 1}`;
+    const column = document.createElement("span");
+    column.className = "markov-step";
+    const letter = document.createElement("span");
+    letter.textContent = next;
+    column.append(letter, square(p, "the model", at), square(bigram[i] ?? 0, "the bigram rule", at));
+    strip.append(column);
+  });
+  const mean = (p: readonly number[]) => p.reduce((a, b) => a + b, 0) / Math.max(1, p.length);
+  const summary = document.createElement("p");
+  summary.className = "note";
+  summary.textContent = `Averaged over the sequence, the model gave the state that came next ${(100 * mean(model)).toFixed(0)}%, the bigram rule ${(100 * mean(bigram)).toFixed(0)}%.`;
+  box.append(strip, summary);
 }
 
 function showExample(e: MarkovEvaluation | undefined): void {
@@ -254,8 +303,61 @@ async function showRecorded(): Promise<void> {
   }
 }
 
+interface BackboneRun {
+  backbone: string;
+  seed: number;
+  steps: number;
+  stages: [string, number][];
+  parameters: number;
+}
+
+/**
+ * The shipped comparison of networks (`markov/backbones.json`, recorded natively): per network,
+ * its size and the step at which the core first decided each stage, seed by seed. Numbers only:
+ * the page draws no conclusion the data do not carry (docs/SCIENCE.md §7 has the reading).
+ */
+async function showBackbones(): Promise<void> {
+  const box = el("backbones");
+  try {
+    const response = await fetch(new URL("markov/backbones.json", document.baseURI));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const { runs } = (await response.json()) as { runs: BackboneRun[] };
+    const table = document.createElement("table");
+    table.className = "metrics";
+    const head = table.createTHead().insertRow();
+    for (const h of ["network", "parameters", "steps run", "unigram from step", "bigram from step"])
+      head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
+    const body = table.createTBody();
+    for (const b of markov.backbones) {
+      const mine = runs.filter((r) => r.backbone === b.value);
+      if (mine.length === 0) continue;
+      const at = (stage: string) =>
+        mine
+          .map((r) => r.stages.find(([s]) => s === stage)?.[1]?.toLocaleString("en") ?? "not reached")
+          .join(", ");
+      const tr = body.insertRow();
+      tr.dataset.backbone = b.value;
+      tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: b.title }));
+      for (const v of [
+        mine[0]?.parameters.toLocaleString("en") ?? "",
+        mine[0]?.steps.toLocaleString("en") ?? "",
+        at("unigram"),
+        at("bigram"),
+      ])
+        tr.insertCell().textContent = v;
+    }
+    const seeds = [...new Set(runs.map((r) => r.seed))];
+    box.replaceChildren(table);
+    el("backbones-note").textContent =
+      `Recorded natively on the default chains, seeds ${seeds.join(", ")} (one number per seed, in that order), the stages as the core first decided them on 256 test sequences evaluated every 25 steps.`;
+  } catch (error) {
+    box.textContent = `The recorded comparison could not be read: ${describe(error)}`;
+  }
+}
+
 async function start(): Promise<void> {
   page.init();
+  void showBackbones();
   page.set("idle", IDLE);
   page.probeDevice();
   await showRecorded();

@@ -16,6 +16,14 @@ export const MARKOV = {
     "2: each state depends on the last; 3: on the last two",
     start.task.order,
   ),
+  network: {
+    type: "enum",
+    values: markov.backbones.map((b) => b.value),
+    default: start.backbone,
+    doc: "the network: the paper's attention-only transformer, iclab's GPT-2 style transformer, or an xLSTM (a state of fixed size, no attention)",
+  },
+  width: core(field(markov.fields, "width"), "residual width (a multiple of order − 1)", start.width),
+  layers: core(field(markov.fields, "layers"), "layers (the xLSTM's blocks)", start.layers),
   learningRate: core(
     field(markov.fields, "learningRate"),
     "Adam learning rate",

@@ -191,7 +191,7 @@ const LESSONS: Lesson[] = [
   {
     kind: "markov",
     title: "Learning to read a sequence: uniform, state counts, transition counts",
-    text: "Every sequence comes from its own random Markov chain, so the only way to predict the next state is to read the statistics of the sequence so far. The picture is a recorded run: the model first predicts uniformly, then from how often each state occurred, and after a plateau switches quickly to counting transitions from the current state — the best possible rule here — as its two layers form a statistical induction head (the attention rows below the chart). Press Train a blank model to watch it happen in your browser.",
+    text: "Every sequence comes from its own random Markov chain, so the only way to predict the next state is to read the statistics of the sequence so far. The picture is a recorded run: the model first predicts uniformly, then from how often each state occurred, and after a plateau switches quickly to counting transitions from the current state — the best possible rule here — as its two layers form a statistical induction head (the attention rows below the chart). Press Train a blank model to watch it happen in your browser. Then ask whether attention is needed at all: pick the xLSTM under Model, a network with a memory of fixed size, and compare when it gets there (the table at the bottom has five recorded seeds of each network).",
     params: {},
     hide: ["device", "seed"],
   },
