@@ -95,24 +95,11 @@ echo "wrote $out"
 fi
 
 if want markov-backbones; then
-# The Markov page's comparison of networks on the default chains, seeds 0–4: the step at which
-# the core first decided each stage. The paper's model and the xLSTM run 1,000 steps, the GPT-2
-# style transformer 3,000 (it reaches the bigram stage after ~2,000).
+# The Markov page's comparison of networks on the default chains, seeds 0–4, 3,000 steps each:
+# the step at which the core first decided each stage. One sweep spec, run on every core by the
+# sweep runner and merged (the spec and the command are in the JSON).
 out=www/public/markov/backbones.json
 mkdir -p www/public/markov
-for run in attention_only:1000 transformer:3000 xlstm:1000; do
-  "$ICLAB" markov sweep --backbone "${run%:*}" --steps "${run#*:}" --every 25 --seeds 0,1,2,3,4 \
-    --out "$tmp/${run%:*}.json"
-done
-node -e '
-const fs = require("fs");
-const [dir, out] = process.argv.slice(1);
-const runs = ["attention_only", "transformer", "xlstm"].flatMap((b) =>
-  JSON.parse(fs.readFileSync(`${dir}/${b}.json`, "utf8")).runs.map((r) => ({
-    backbone: r.config.backbone, seed: r.config.seed, steps: r.steps, stages: r.stages,
-    parameters: r.parameters, last: r.last.statement, wallSeconds: Math.round(r.wallSeconds) })));
-fs.writeFileSync(out, JSON.stringify({ command: "bash scripts/record-runs.sh markov-backbones",
-  machine: "2-core CPU, natively", runs }, null, 1) + "\n");
-' "$tmp" "$out"
-echo "wrote $out"
+"$ICLAB" sweep run scripts/sweeps/markov-backbones.json --dir "$tmp/backbones"
+"$ICLAB" sweep merge scripts/sweeps/markov-backbones.json --dir "$tmp/backbones" --out "$out"
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent install of everything the project needs on a fresh Debian machine.
 #   scripts/setup.sh build   rust wasm target, wasm-bindgen-cli (exact version), npm deps
-#   scripts/setup.sh test    the above, plus Chromium, ChromeDriver and Mesa's Vulkan driver
+#   scripts/setup.sh test    the above, plus Chromium, ChromeDriver, Mesa's Vulkan driver and
+#                            Slurm (slurm-wlm, munge) for the job-array test
 source "$(dirname "$0")/lib.sh"
 MODE="${1:-build}"
 cd "$ROOT"
@@ -15,6 +16,9 @@ if [ "$MODE" = "test" ]; then
   # lavapipe: a Vulkan adapter for native wgpu on machines without a GPU
   [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || [ -e /usr/share/vulkan/icd.d/lvp_icd.json ] || need_apt+=(mesa-vulkan-drivers)
   command -v python3 >/dev/null || need_apt+=(python3)
+  # a single-node Slurm for the sweep runner's job-array test (tests/cluster/slurm.sh)
+  command -v slurmctld >/dev/null || need_apt+=(slurm-wlm)
+  command -v munged >/dev/null || need_apt+=(munge)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} with apt"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then runs every suite
 # and prints each phase's time.
-#   native cargo tests (CPU backend) → shipped checkpoints checked in numpy → wasm build → wasm-bindgen tests in headless Chromium →
+#   native cargo tests (CPU backend) → shipped checkpoints checked in numpy → a sweep as a Slurm
+#   job array → wasm build → wasm-bindgen tests in headless Chromium →
 #   package + site build (strict TypeScript) → unit tests of the TypeScript (node --test) →
 #   Playwright end-to-end tests against the built site
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +29,7 @@ done
   --prompts 16 --baselines least_squares --out "$fresh/relu.safetensors" >/dev/null
 "$ICLAB_PYTHON" tests/python/check_checkpoint.py "$fresh/relu.safetensors" "$ICLAB"
 rm -rf "$fresh"
+phase "sweeps as a Slurm job array (single-node Slurm on localhost)"; bash tests/cluster/slurm.sh
 phase "wasm build"; bash scripts/build-wasm.sh
 phase "wasm-bindgen tests in headless Chromium"
 (

@@ -16,6 +16,8 @@ pub mod memory;
 pub mod model;
 pub mod pace;
 pub mod schema;
+#[cfg(not(target_family = "wasm"))]
+pub mod sweep;
 pub mod train;
 
 #[cfg(target_family = "wasm")]

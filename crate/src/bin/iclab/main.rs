@@ -12,6 +12,8 @@
 //! iclab cl run --config cl.json --strategy replay --json
 //! iclab markov train --states 3 --length 64 --steps 1000 --every 25 --json
 //! iclab cl federated --set learner=slda --set clients=4 --json
+//! iclab sweep run spec.json --jobs 2 && iclab sweep merge spec.json --out sweep.json
+//! iclab sweep slurm spec.json --shards 16 --cpus-per-task 4 --submit
 //! iclab bench --device cpu --steps 20 --json
 //! ```
 
@@ -32,6 +34,7 @@ mod classify;
 mod icl;
 mod layers;
 mod markov;
+mod runner;
 mod sweep;
 
 // See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
@@ -140,6 +143,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Classify { command } => classify::command(json, command).await?,
         Command::Markov { command } => markov::command(json, command).await?,
+        Command::Sweep { command } => runner::command(json, command).await?,
         Command::Catalog => {
             let catalog = to_json(&iclab::catalog::catalog());
             emit(json, catalog.clone(), || {

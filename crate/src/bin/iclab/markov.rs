@@ -65,7 +65,7 @@ fn list<T: std::str::FromStr>(flag: &str, text: &str) -> Result<Vec<T>> {
 }
 
 /// Trains `config` for `steps`, evaluating every `every`; each evaluation to `each`.
-async fn trained(
+pub(crate) async fn trained(
     config: MarkovRunConfig,
     steps: u32,
     every: u32,
@@ -86,7 +86,7 @@ async fn trained(
     Ok((history, session.num_params()))
 }
 
-fn seen(history: &[MarkovEvaluation]) -> Vec<(iclab::markov::Stage, u32)> {
+pub(crate) fn seen(history: &[MarkovEvaluation]) -> Vec<(iclab::markov::Stage, u32)> {
     iclab::markov::stage::stages_seen(
         &history
             .iter()

@@ -303,9 +303,9 @@ async function showRecorded(): Promise<void> {
   }
 }
 
+/** A run of the merged sweep `scripts/sweeps/markov-backbones.json` (`iclab sweep merge`). */
 interface BackboneRun {
-  backbone: string;
-  seed: number;
+  config: { backbone: string; seed: number };
   steps: number;
   stages: [string, number][];
   parameters: number;
@@ -329,7 +329,7 @@ async function showBackbones(): Promise<void> {
       head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h }));
     const body = table.createTBody();
     for (const b of markov.backbones) {
-      const mine = runs.filter((r) => r.backbone === b.value);
+      const mine = runs.filter((r) => r.config.backbone === b.value);
       if (mine.length === 0) continue;
       const at = (stage: string) =>
         mine
@@ -346,7 +346,7 @@ async function showBackbones(): Promise<void> {
       ])
         tr.insertCell().textContent = v;
     }
-    const seeds = [...new Set(runs.map((r) => r.seed))];
+    const seeds = [...new Set(runs.map((r) => r.config.seed))];
     box.replaceChildren(table);
     el("backbones-note").textContent =
       `Recorded natively on the default chains, seeds ${seeds.join(", ")} (one number per seed, in that order), the stages as the core first decided them on 256 test sequences evaluated every 25 steps.`;

@@ -70,6 +70,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::markov::MarkovCommand,
     },
+    /// Sweeps of any experiment from a spec (JSON: experiment, base config, axes, seeds,
+    /// schedule): on every core, resumable, by shard, or as a Slurm job array.
+    Sweep {
+        #[command(subcommand)]
+        command: crate::runner::SweepCommand,
+    },
     /// Continual learning.
     Cl {
         #[command(subcommand)]

@@ -12,8 +12,9 @@ use iclab::{Error, Result};
 
 use crate::args::parse_enum;
 
-/// How long to train and how often to evaluate.
-#[derive(Args)]
+/// How long to train and how often to evaluate (as flags, or as a sweep spec's `schedule`).
+#[derive(Args, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Schedule {
     /// Training steps.
     #[arg(long, default_value_t = 6000)]
@@ -24,6 +25,16 @@ pub struct Schedule {
     /// Sequences per evaluation split.
     #[arg(long, default_value_t = 512)]
     pub prompts: u32,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            steps: 6000,
+            every: 500,
+            prompts: 512,
+        }
+    }
 }
 
 impl Schedule {
