@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs the same training config everywhere iclab runs and prints steps/s with ratios against
 // native CPU, measured in this one run. Usage: node scripts/bench.mjs path/to/iclab
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { availableParallelism, homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import zlib, { brotliCompressSync, gzipSync } from "node:zlib";
 import { open } from "../tests/e2e/helpers.mjs";
 
@@ -104,65 +105,77 @@ await run("xLSTM native wgpu", () => native("webgpu", STEPS.native, "xlstm"));
 await run("xLSTM browser WebGPU", () => browser("webgpu", STEPS.browserGpu, "xlstm"));
 await run("xLSTM browser CPU", () => browser("cpu", STEPS.browserCpu, "xlstm"));
 
-// Against PyTorch on the same CPU: the same transformer, prompts, loss and optimizer
-// (scripts/bench_torch.py), for the tiny and small presets.
-function torch(preset, steps) {
+// Against PyTorch on the same CPU: the same transformer (exact GELU in both), prompts, loss and
+// optimizer (scripts/bench_torch.py), per size. iclab's step runs on one thread, so two ratios:
+// per thread (iclab against PyTorch on 1 thread), and all cores — iclab running one independent
+// run per core at once (a sweep: `iclab sweep run --jobs N`, steps/s summed) against PyTorch's
+// one run on every core.
+const CORES = availableParallelism();
+const SIZES = [
+  { name: "tiny, d 5, 11 points", preset: "tiny", dims: 5, points: 11, steps: STEPS.native },
+  { name: "small, d 5, 11 points", preset: "small", dims: 5, points: 11, steps: STEPS.native },
+  { name: "small, d 20, 41 points", preset: "small", dims: 20, points: 41, steps: 5 },
+  {
+    name: "standard, d 20, 41 points",
+    preset: "standard",
+    dims: 20,
+    points: 41,
+    steps: 3,
+    shape: ["--layers", "12", "--d-model", "256", "--heads", "8"],
+  },
+];
+function torch(size, threads) {
   const python = process.env.ICLAB_TORCH_PYTHON ?? "python3";
   const out = execFileSync(
     python,
     [
       "scripts/bench_torch.py",
-      "--preset",
-      preset,
-      "--dims",
-      String(CONFIG.dims),
-      "--points",
-      String(CONFIG.points),
-      "--batch-size",
-      String(CONFIG.batchSize),
-      "--steps",
-      String(steps),
-      "--seed",
-      String(CONFIG.seed),
+      ...["--preset", size.preset, "--dims", String(size.dims), "--points", String(size.points)],
+      ...["--batch-size", String(CONFIG.batchSize), "--steps", String(size.steps)],
+      ...["--seed", String(CONFIG.seed), "--threads", String(threads)],
     ],
     { encoding: "utf8" },
   );
   const r = JSON.parse(out.trim().split("\n").pop());
-  return { stepsPerSecond: r.stepsPerSecond, detail: `PyTorch ${r.torch}, ${r.threads} threads` };
+  return { stepsPerSecond: r.stepsPerSecond, detail: `PyTorch ${r.torch}, ${r.threads} thread(s)` };
 }
-function nativePreset(preset, steps) {
-  const out = execFileSync(
-    cli,
-    [
+function iclabArgs(size) {
+  return [
+    ...[
       "bench",
       "--json",
       "--device",
       "cpu",
       "--steps",
-      String(steps),
-      "--preset",
-      preset,
-      "--dims",
-      String(CONFIG.dims),
-      "--points",
-      String(CONFIG.points),
-      "--batch-size",
-      String(CONFIG.batchSize),
-      "--seed",
-      String(CONFIG.seed),
+      String(size.steps),
+      "--activation",
+      "gelu",
     ],
-    { encoding: "utf8" },
+    ...["--preset", size.preset === "standard" ? "small" : size.preset, ...(size.shape ?? [])],
+    ...["--dims", String(size.dims), "--points", String(size.points)],
+    ...["--batch-size", String(CONFIG.batchSize), "--seed", String(CONFIG.seed)],
+  ];
+}
+const stepsPerSecond = (out) => JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond;
+/** `runs` iclab runs at once, each its own process (as a sweep's); their steps/s summed. */
+async function iclabRuns(size, runs) {
+  const exec = promisify(execFile);
+  const outs = await Promise.all(
+    Array.from({ length: runs }, () => exec(cli, iclabArgs(size), { encoding: "utf8" })),
   );
+  const each = outs.map(({ stdout }) => stepsPerSecond(stdout));
   return {
-    stepsPerSecond: JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond,
-    detail: "Flex",
+    stepsPerSecond: each.reduce((a, b) => a + b, 0),
+    detail: `Flex, ${runs} runs at once (${each.map((v) => v.toFixed(2)).join(" + ")})`,
   };
 }
 const torchRows = [];
 const torchRun = recorder(torchRows);
-for (const preset of ["tiny", "small"]) {
-  await torchRun(`iclab native CPU, ${preset}`, () => nativePreset(preset, STEPS.native));
-  await torchRun(`PyTorch CPU, ${preset}`, () => torch(preset, STEPS.native));
+for (const size of SIZES) {
+  await torchRun(`iclab, 1 run, ${size.name}`, () => iclabRuns(size, 1));
+  await torchRun(`iclab, ${CORES} runs, ${size.name}`, () => iclabRuns(size, CORES));
+  await torchRun(`PyTorch, 1 thread, ${size.name}`, () => torch(size, 1));
+  await torchRun(`PyTorch, ${CORES} threads, ${size.name}`, () => torch(size, CORES));
 }
 
 const reference = rows[0].stepsPerSecond;
@@ -179,16 +192,30 @@ for (const r of rows) {
   );
 }
 console.log(
-  "\nthe in-context transformer's training step against PyTorch on the same CPU (same model, prompts, loss, Adam):",
+  `\nthe in-context transformer's training step against PyTorch on the same ${CORES}-core CPU (same model, prompts, loss, Adam):`,
 );
-console.log("where".padEnd(30), "steps/s".padStart(9), "iclab / PyTorch".padStart(16), "  detail");
-for (let i = 0; i < torchRows.length; i += 2) {
-  const [ours, theirs] = [torchRows[i], torchRows[i + 1]];
-  for (const r of [ours, theirs]) {
+console.log(
+  "where".padEnd(42),
+  "steps/s".padStart(9),
+  "per thread".padStart(11),
+  "all cores".padStart(10),
+  "  detail",
+);
+// per thread: iclab's one run / PyTorch on 1 thread; all cores: iclab's runs on every core / PyTorch on every core
+for (let i = 0; i < torchRows.length; i += 4) {
+  const [one, all, torch1, torchAll] = torchRows.slice(i, i + 4);
+  const ratio = (a, b) => `${(a.stepsPerSecond / b.stepsPerSecond).toFixed(3)}x`;
+  for (const [r, perThread, allCores] of [
+    [one, ratio(one, torch1), ratio(one, torchAll)],
+    [all, "", ratio(all, torchAll)],
+    [torch1, "", ""],
+    [torchAll, "", ""],
+  ]) {
     console.log(
-      r.name.padEnd(30),
+      r.name.padEnd(42),
       r.stepsPerSecond.toFixed(2).padStart(9),
-      `${(ours.stepsPerSecond / theirs.stepsPerSecond).toFixed(3)}x`.padStart(16),
+      perThread.padStart(11),
+      allCores.padStart(10),
       " ",
       r.detail,
     );

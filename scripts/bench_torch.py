@@ -7,7 +7,7 @@ with the same loss (MSE at the x positions), Adam and gradient-norm clipping at 
 Prints one JSON line: {"preset", "stepsPerSecond", "threads", "torch"}. Bench-only: installed by
 scripts/bench.sh into its own virtual environment.
 
-    python3 scripts/bench_torch.py --preset tiny --dims 5 --points 11 --batch-size 64 --steps 20
+    python3 scripts/bench_torch.py --preset tiny --dims 5 --points 11 --batch-size 64 --steps 20 [--threads 1]
 """
 
 import argparse
@@ -19,7 +19,8 @@ import time
 import torch
 from torch import nn
 
-PRESETS = {"tiny": (3, 64, 2), "small": (6, 128, 4)}
+# (layers, width, heads); "standard" is Garg et al.'s model (12 layers, width 256, 8 heads)
+PRESETS = {"tiny": (3, 64, 2), "small": (6, 128, 4), "standard": (12, 256, 8)}
 
 
 class Block(nn.Module):
@@ -78,9 +79,10 @@ def main() -> None:
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=0, help="intra-op threads (0: every core)")
     a = p.parse_args()
     torch.manual_seed(a.seed)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(a.threads or os.cpu_count() or 1)
     layers, d, heads = PRESETS[a.preset]
     model = Transformer(a.dims, 2 * a.points, layers, d, heads)
     optim = torch.optim.Adam(model.parameters(), lr=1e-3)
