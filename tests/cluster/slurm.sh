@@ -51,7 +51,7 @@ munged --force --key-file="$BASE/munge/munge.key" --socket="$MUNGE_SOCKET" \
 # ports away from a system Slurm's 6817/6818
 cat > "$SLURM_CONF" <<CONF
 ClusterName=iclabtest
-SlurmctldHost=$NODE
+SlurmctldHost=$NODE(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -80,7 +80,7 @@ DependencyParameters=kill_invalid_depend
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-$(slurmd -C | head -1) State=UNKNOWN
+$(slurmd -C | head -1) NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 slurmctld -f "$SLURM_CONF" -c -i
