@@ -166,7 +166,10 @@ async function iclabRuns(size, runs) {
   const each = outs.map(({ stdout }) => stepsPerSecond(stdout));
   return {
     stepsPerSecond: each.reduce((a, b) => a + b, 0),
-    detail: `Flex, ${runs} runs at once (${each.map((v) => v.toFixed(2)).join(" + ")})`,
+    detail:
+      runs === 1
+        ? "Flex, one run"
+        : `Flex, ${runs} runs at once (${each.map((v) => v.toFixed(2)).join(" + ")})`,
   };
 }
 const torchRows = [];
