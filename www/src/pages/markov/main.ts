@@ -156,7 +156,11 @@ function showTrace(e: MarkovEvaluation | undefined): void {
     column.className = "markov-step";
     const letter = document.createElement("span");
     letter.textContent = next;
-    column.append(letter, square(p, "the model", at), square(bigram[i] ?? 0, "the bigram rule", at));
+    column.append(
+      letter,
+      square(p, "the model", at),
+      square(bigram[i] ?? 0, "the bigram rule", at),
+    );
     strip.append(column);
   });
   const mean = (p: readonly number[]) => p.reduce((a, b) => a + b, 0) / Math.max(1, p.length);
@@ -333,11 +337,15 @@ async function showBackbones(): Promise<void> {
       if (mine.length === 0) continue;
       const at = (stage: string) =>
         mine
-          .map((r) => r.stages.find(([s]) => s === stage)?.[1]?.toLocaleString("en") ?? "not reached")
+          .map(
+            (r) => r.stages.find(([s]) => s === stage)?.[1]?.toLocaleString("en") ?? "not reached",
+          )
           .join(", ");
       const tr = body.insertRow();
       tr.dataset.backbone = b.value;
-      tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: b.title }));
+      tr.append(
+        Object.assign(document.createElement("th"), { scope: "row", textContent: b.title }),
+      );
       for (const v of [
         mine[0]?.parameters.toLocaleString("en") ?? "",
         mine[0]?.steps.toLocaleString("en") ?? "",

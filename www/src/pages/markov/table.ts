@@ -22,7 +22,11 @@ export const MARKOV = {
     default: start.backbone,
     doc: "the network: the paper's attention-only transformer, iclab's GPT-2 style transformer, or an xLSTM (a state of fixed size, no attention)",
   },
-  width: core(field(markov.fields, "width"), "residual width (a multiple of order − 1)", start.width),
+  width: core(
+    field(markov.fields, "width"),
+    "residual width (a multiple of order − 1)",
+    start.width,
+  ),
   layers: core(field(markov.fields, "layers"), "layers (the xLSTM's blocks)", start.layers),
   learningRate: core(
     field(markov.fields, "learningRate"),
