@@ -21,23 +21,7 @@ pub fn with_sets<T: serde::Serialize>(
         })?;
         let parsed = serde_json::from_str(text.trim())
             .unwrap_or_else(|_| serde_json::Value::String(text.to_owned()));
-        let mut at = &mut value;
-        let path: Vec<&str> = key.split('.').collect();
-        for (i, part) in path.iter().enumerate() {
-            let serde_json::Value::Object(map) = at else {
-                return Err(Error::invalid(
-                    path[..i].join("."),
-                    format!("is not an object, so `{key}` cannot be set"),
-                ));
-            };
-            if i + 1 == path.len() {
-                map.insert((*part).to_owned(), parsed.clone());
-                break;
-            }
-            at = map
-                .entry((*part).to_owned())
-                .or_insert_with(|| serde_json::Value::Object(Default::default()));
-        }
+        iclab::sweep::set_path(&mut value, key, parsed)?;
     }
     parse(&value.to_string())
 }

@@ -135,6 +135,17 @@ pub(super) async fn execute(spec: &SweepSpec, dir: &Path, run: &PlannedRun) -> R
     }
 }
 
+/// Every record's result as the experiment's run type.
+fn results<T: for<'de> Deserialize<'de>>(records: &[RunRecord]) -> Result<Vec<T>> {
+    records
+        .iter()
+        .map(|r| {
+            serde_json::from_value(r.result.clone())
+                .map_err(|e| Error::invalid("--dir", format!("run {}: {e}", r.index)))
+        })
+        .collect()
+}
+
 /// The merged sweep: the experiment's own format where it has one, with the runner's account.
 pub(super) fn merged(
     specs: &[&SweepSpec],
@@ -160,10 +171,6 @@ pub(super) fn merged(
         })).collect::<Vec<_>>(),
         "wallSeconds": records.iter().map(|r| r.wall_seconds).sum::<f64>(),
     });
-    let parse = |what: &str, v: &Value| -> Result<Value> {
-        serde_json::from_value::<Value>(v.clone())
-            .map_err(|e| Error::invalid("--dir", format!("{what}: {e}")))
-    };
     let mut out = match spec.experiment {
         Experiment::Markov => json!({
             "command": commands.join(" && "),
@@ -178,13 +185,7 @@ pub(super) fn merged(
         }),
         Experiment::Classify => {
             let base = iclab::classify::ClassifyConfig::from_json(&spec.base.to_string())?;
-            let runs = records
-                .iter()
-                .map(|r| {
-                    serde_json::from_value(parse("a classify run", &r.result)?)
-                        .map_err(|e| Error::invalid("--dir", format!("run {}: {e}", r.index)))
-                })
-                .collect::<Result<Vec<iclab::classify::Run>>>()?;
+            let runs: Vec<iclab::classify::Run> = results(records)?;
             to_json(&iclab::classify::ClassifySweep::new(
                 commands.join(" && "),
                 base,
@@ -202,13 +203,7 @@ pub(super) fn merged(
                 }
             }
             let base = iclab::SessionConfig::from_json(&spec.base.to_string())?;
-            let runs = records
-                .iter()
-                .map(|r| {
-                    serde_json::from_value(parse("a diversity run", &r.result)?)
-                        .map_err(|e| Error::invalid("--dir", format!("run {}: {e}", r.index)))
-                })
-                .collect::<Result<Vec<iclab::icl::diversity::SweepRun>>>()?;
+            let runs: Vec<iclab::icl::diversity::SweepRun> = results(records)?;
             to_json(&iclab::icl::diversity::DiversitySweep::new(
                 commands, base, s.eval, runs,
             ))
