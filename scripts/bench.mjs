@@ -417,8 +417,8 @@ for (const device of ["cpu", "webgpu"]) {
 }
 
 // The promise of the in-context page: a visitor presses Train on a blank model and watches it
-// learn. Wall time from the click to the first evaluation at or below the target (normalized
-// error 0.1 at k = 2d), with the page's own defaults on the CPU: training, the evaluations after
+// learn. Wall time from the click to the page saying the target is met (normalized error 0.1 at
+// k = 2d, on all the evaluation's prompts), with the page's own defaults on the CPU: training, the evaluations after
 // every report and the drawing all count, as the visitor waits for all of them. Over seeds
 // 0…N−1 (ICLAB_BENCH_SEEDS, default 5; the native test crate/tests/tokens.rs checks the success
 // rate over 20): the median and the worst, and the seeds that missed.
@@ -433,11 +433,12 @@ async function fromScratch(seed) {
     const d = Number(await page.inputValue("input[name=dims]"));
     const started = Date.now();
     await page.click("#train");
+    // the page's own decision: a quick look at or below the target, confirmed on all the prompts
     const handle = await page.waitForFunction(
       (k) => {
         const model = JSON.parse(document.body.dataset.curves ?? "{}").model;
         const step = Number(document.body.dataset.evaluated);
-        if (Number.isFinite(step) && model && model[k] <= 0.1) return { step, error: model[k] };
+        if (document.body.dataset.reached) return { step, error: model?.[k] };
         return document.body.dataset.state === "done" || document.body.dataset.state === "error"
           ? { step, error: model?.[k], missed: true }
           : null;

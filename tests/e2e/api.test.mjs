@@ -799,6 +799,37 @@ test("a train() stream evaluates where the core's cadence says, on its own optio
   assert.equal(out.step, 11, "the refused stream trained nothing");
 });
 
+test("evaluateAside scores a copy in the second worker exactly as evaluate does, while training goes on", async () => {
+  const out = await page.evaluate(async (small) => {
+    const before = (await window.iclab.diagnostics()).liveSessions;
+    const s = await window.iclab.createSession(small);
+    for await (const _ of s.train({ steps: 6, every: 6 }));
+    const options = { prompts: 32, baselines: ["least_squares"] };
+    const here = await s.evaluate(options);
+    const aside = await s.evaluateAside(options);
+    // started at step 6, it scores that model while the session trains 4 more steps
+    const during = s.evaluateAside({ prompts: 32, baselines: [] });
+    let step;
+    for await (const { report } of s.train({ steps: 4, every: 2 })) step = report.step;
+    const later = await during;
+    let refused;
+    try {
+      await s.evaluateAside({ prompts: 0 });
+    } catch (e) {
+      refused = `${e.code}:${e.field}`;
+    }
+    const live = (await window.iclab.diagnostics()).liveSessions - before;
+    await s.dispose();
+    return { here, aside, laterStep: later.step, step, refused, live };
+  }, SMALL);
+  assert.deepEqual(out.aside, out.here, "the same curves, prompts and step");
+  assert.equal(out.here.step, 6);
+  assert.equal(out.laterStep, 6, "the copy is the model as it was when asked");
+  assert.equal(out.step, 10, "training went on meanwhile");
+  assert.equal(out.refused, "invalid_config:prompts");
+  assert.equal(out.live, 1, "the copies are gone: only the session lives on (in the first worker)");
+});
+
 test("training reads the device back once per report, whatever the steps per report", async () => {
   const out = await page.evaluate(async (small) => {
     const s = await window.iclab.createSession(small);

@@ -9,6 +9,9 @@ import type { RequestBody, Response, Result } from "./protocol.js";
 type Pending = { resolve: (v: unknown) => void; reject: (e: IclabError) => void };
 
 export class WorkerClient {
+  /** `name`: the worker's name in the browser's tools (`iclab`, `iclab-aside`). */
+  constructor(private readonly name = "iclab") {}
+
   private worker: Worker | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
@@ -18,7 +21,7 @@ export class WorkerClient {
   private spawn(): Worker {
     const worker = new Worker(new URL("./worker.js", import.meta.url), {
       type: "module",
-      name: "iclab",
+      name: this.name,
     });
     worker.onmessage = (event: MessageEvent<Response>) => this.settle(event.data);
     worker.onerror = (event: ErrorEvent) => {

@@ -4,7 +4,7 @@ import { IclabError, describe } from "./errors.js";
 import { Handle, checkSchedule } from "./handle.js";
 import { cancellable, plain, reading } from "./input.js";
 import type { RequestBody, Result } from "./protocol.js";
-import { CATALOG, client } from "./shared.js";
+import { CATALOG, asideClient, client } from "./shared.js";
 import type {
   Answer,
   AnswerOptions,
@@ -178,6 +178,28 @@ export class Session extends Handle {
     this.check();
     const { rest, signal } = cancellable("options", options);
     return this.send({ op: "sessionEvaluate", session: this.id, options: rest }, signal);
+  }
+
+  /**
+   * {@link evaluate} on a copy of the model as it is now, in a second worker on the CPU: the
+   * session can train meanwhile, so on the browser's CPU path training and its evaluations run
+   * on two cores instead of taking turns on one. The result's `step` is the copy's. Costs one
+   * read-back of the weights (`save()`) and a load of them in the second worker.
+   */
+  async evaluateAside(options: EvaluateOptions & Cancellable = {}): Promise<Evaluation> {
+    this.check();
+    const { rest, signal } = cancellable("options", options);
+    const bytes = await this.save();
+    const aside = asideClient();
+    const copy = await aside.call({ op: "sessionLoad", bytes, device: "cpu" }, { signal });
+    try {
+      return await aside.call(
+        { op: "sessionEvaluate", session: copy.id, options: rest },
+        { signal },
+      );
+    } finally {
+      await aside.call({ op: "sessionDispose", session: copy.id }).catch(() => false);
+    }
   }
 
   /**

@@ -28,3 +28,13 @@ export function client(): WorkerClient {
   shared ??= new WorkerClient();
   return shared;
 }
+
+let aside: WorkerClient | null = null;
+/**
+ * A second worker, for evaluations of a model's copy while the model trains in the first
+ * (`Session.evaluateAside`); started on first use.
+ */
+export function asideClient(): WorkerClient {
+  aside ??= new WorkerClient("iclab-aside");
+  return aside;
+}

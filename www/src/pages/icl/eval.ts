@@ -258,15 +258,17 @@ export class IclEvaluation {
   /**
    * Training's evaluation of the model (on {@link trainingOptions} of `key`), drawn over the
    * cached baselines. When the settings changed since the stream started, or no baselines are
-   * cached for them, the curves are evaluated anew as training's refresh ({@link run}).
+   * cached for them, the curves are evaluated anew as training's refresh ({@link run}). The
+   * single-prompt view follows unless `prompt` is false (an evaluation beside training: the
+   * page redraws that view at the next report, when the session is not training).
    */
-  async trained(result: Evaluation, key: string): Promise<void> {
+  async trained(result: Evaluation, key: string, prompt = true): Promise<void> {
     const cached = this.cache;
     if (key !== this.key() || cached?.key !== key) return this.run(true);
     this.draw(key, { ...result, curves: { ...cached.curves, ...result.curves } });
     this.pending = false;
     if (this.waiting === 0) this.dim(false);
-    await this.showPrompt();
+    if (prompt) await this.showPrompt();
   }
 
   /** Shows `result` and reflects it for the tests; its baselines are cached for training's refreshes. */

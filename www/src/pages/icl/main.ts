@@ -31,6 +31,7 @@ import {
   writeForm,
 } from "./form.js";
 import { IclEvaluation } from "./eval.js";
+import { AsideEvaluations } from "./aside.js";
 import { TargetWatch } from "./target.js";
 import { showRecorded } from "./recorded.js";
 import { type ModelFile, wireModelFiles } from "./model-file.js";
@@ -109,8 +110,14 @@ let step: number | null = null;
 let firstLoss: number | null = null;
 /** The evaluation settings the training stream on screen evaluates on. */
 let evaluatedFor = "";
+/** The step the running `train()` stream ends at. */
+let streamEnd = 0;
 /** A model trained here from scratch is watched against the in-context target. */
 const target = new TargetWatch();
+/** Training's evaluations in the second worker, on the CPU (aside.ts); `null` in the stream. */
+let aside: AsideEvaluations | null = null;
+/** The second worker failed once: this page's evaluations go back into the stream. */
+let asideFailed = false;
 /** A checkpoint the visitor loaded from disk: Reset goes back to it instead of the shipped one. */
 let uploaded: ModelFile | null = null;
 const losses: { step: number; loss: number; normalizedLoss: number }[] = [];
@@ -291,6 +298,37 @@ async function trainBlank(): Promise<void> {
   if (page.phase === "idle" && session === null) await train();
 }
 
+/**
+ * A model trained here from scratch is watched against the in-context target, on its newest
+ * evaluation (of the report's step, or an earlier one while the next computes aside): the
+ * status line's words.
+ */
+function watchTarget(s: Session): string {
+  if (s.initialStep !== 0) return "";
+  const last = evaluation.last;
+  const note = target.note(last?.step ?? 0, last?.curves.model?.mean, page.state.dims);
+  if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
+  return note;
+}
+
+/**
+ * One evaluation beside training (aside.ts), drawn when it comes unless the page moved on; if
+ * the second worker fails, the page evaluates in the first from then on.
+ */
+async function evaluateAside(s: Session, key: string, mine: number): Promise<void> {
+  try {
+    const result = await s.evaluateAside(evaluation.trainingOptions().options);
+    if (!page.isCurrent(mine) || session !== s) return;
+    await evaluation.trained(result, key, false).then(readOut);
+    watchTarget(s);
+  } catch {
+    if (!page.isCurrent(mine) || session !== s) return;
+    asideFailed = true;
+    aside = null;
+    await evaluate(true);
+  }
+}
+
 /** Trains the model on screen (a blank one is built first) for the page's steps. */
 function train(): Promise<void> {
   return page.run({
@@ -305,14 +343,19 @@ function train(): Promise<void> {
       showDevice(null, session);
       const start = session.initialStep;
       target.resume();
-      // the model is evaluated at every report (its curve redrawn over the cached baselines)
+      const from = step ?? start;
+      const steps = Math.max(1, page.state.steps - (from - start));
+      streamEnd = from + steps;
+      // the model is evaluated at every report (its curve redrawn over the cached baselines): on
+      // the CPU beside training, in the second worker; on a GPU in the stream
       const { key, options } = evaluation.trainingOptions();
       evaluatedFor = key;
+      aside?.clear();
+      aside = session.deviceInfo.kind === "cpu" && !asideFailed ? new AsideEvaluations() : null;
       return session.train({
-        steps: Math.max(1, page.state.steps - ((step ?? start) - start)),
+        steps,
         every: page.state.every,
-        evalEvery: page.state.every,
-        evaluate: options,
+        ...(aside ? {} : { evalEvery: page.state.every, evaluate: options }),
       });
     },
     draw: async ({ report, evaluation: evaluated }: Trained<Report, Evaluation>, mine) => {
@@ -331,14 +374,16 @@ function train(): Promise<void> {
       document.body.dataset.lastLoss = String(report.normalizedLoss);
       const line = `step ${report.step} · loss ${report.loss.toFixed(4)} (${report.normalizedLoss.toFixed(3)} of zero predictor) · ${report.stepsPerSecond.toFixed(1)} steps/s on ${report.device}`;
       if (evaluated) await evaluation.trained(evaluated, evaluatedFor).then(readOut);
+      if (aside) {
+        aside.request(() => evaluateAside(s, evaluatedFor, mine));
+        // the single-prompt view of the model as it is now, while the session waits
+        await evaluation.showPrompt();
+        // the run's last model is on the chart before the run says it is done
+        if (report.step >= streamEnd) await aside.settled();
+      }
       if (!page.isCurrent(mine)) return line;
       await layers.live();
-      // a model trained here from scratch is watched against the in-context target
-      const note =
-        s.initialStep === 0
-          ? target.note(report.step, evaluation.last?.curves.model?.mean, page.state.dims)
-          : "";
-      if (target.reached) document.body.dataset.reached = JSON.stringify(target.reached);
+      const note = watchTarget(s);
       return note ? `${line} · ${note}` : line;
     },
     // a blank model that ends its budget short of the target says so plainly (the shell adds how
