@@ -274,13 +274,29 @@ impl CausalSelfAttention {
         let k = heads(qkv.clone().slice([0..b, 0..s, d..2 * d]));
         let v = heads(qkv.slice([0..b, 0..s, 2 * d..3 * d]));
         let att = q.matmul(k.swap_dims(2, 3)).div_scalar((hd as f64).sqrt()) + mask; // [b, h, s, s]
-        let weights = softmax(att, 3);
+        let weights = softmax_last(att);
         let y = weights.clone().matmul(v); // [b, h, s, hd]
         (
             self.proj.forward(y.swap_dims(1, 2).reshape([b, s, d])),
             weights,
         )
     }
+}
+
+/// Softmax over the last axis, whose backward pass computes no exponentials. Autodiff's own
+/// softmax is `exp / sum`, and the `exp`'s backward evaluates `exp` again: at the in-context
+/// page's size, exponentials were ~12% of a browser training step (scalar `expf` in wasm). Here
+/// the forward is the backend's fused softmax on the values without autodiff (`s`, a constant),
+/// and the result `s ⊙ (1 + z − Σⱼ sⱼzⱼ)` with `z = x − x.detach()` equals `s` (z is zero) while
+/// its gradient is softmax's exact Jacobian, `∂yᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ)`.
+fn softmax_last(x: Tensor<4>) -> Tensor<4> {
+    if !x.is_autodiff() {
+        return softmax(x, 3);
+    }
+    let s = Tensor::from_inner(softmax(x.clone().inner(), 3));
+    let z = x.clone() - x.detach();
+    let dot = (s.clone() * z.clone()).sum_dim(3);
+    s.clone() * (z - dot).add_scalar(1.0)
 }
 
 #[derive(Module, Debug)]
@@ -339,5 +355,50 @@ mod tests {
         );
         let v: Vec<f32> = gelu_tanh(one).into_data().try_to_vec().expect("f32");
         assert!((v[0] - 0.841_192).abs() < 1e-5, "{}", v[0]);
+    }
+
+    /// The softmax without exponentials in its backward pass gives burn's softmax's values and,
+    /// through a weighted sum of its outputs, burn's softmax's gradient (a masked row included),
+    /// and leaves a tensor without autodiff without it.
+    #[test]
+    fn softmax_last_has_softmaxs_values_and_gradient() {
+        let device = Device::flex().autodiff();
+        let n = 2 * 3 * 4 * 5;
+        let xs: Vec<f32> = (0..n)
+            .map(|i| ((i * 37 % 23) as f32 - 11.0) * 0.3)
+            .collect();
+        let mut masked = xs.clone();
+        masked[..3].fill(-1e9);
+        let weights: Vec<f32> = (0..n).map(|i| ((i * 11 % 7) as f32) - 3.0).collect();
+        let data = |v: Vec<f32>| burn::tensor::TensorData::new(v, [2, 3, 4, 5]);
+        let w = Tensor::<4>::from_data(data(weights), &device);
+        let run = |f: fn(Tensor<4>) -> Tensor<4>| {
+            let x = Tensor::<4>::from_data(data(masked.clone()), &device).require_grad();
+            let y = f(x.clone());
+            let grads = (y.clone() * w.clone()).sum().backward();
+            let values: Vec<f32> = y.inner().into_data().try_to_vec().expect("f32");
+            let grad: Vec<f32> = x
+                .grad(&grads)
+                .expect("a gradient")
+                .into_data()
+                .try_to_vec()
+                .expect("f32");
+            (values, grad)
+        };
+        let (ours, our_grad) = run(softmax_last);
+        let (burns, burn_grad) = run(|x| softmax(x, 3));
+        for (a, b) in ours
+            .iter()
+            .zip(&burns)
+            .chain(our_grad.iter().zip(&burn_grad))
+        {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
+        assert!(
+            burn_grad.iter().any(|g| g.abs() > 0.1),
+            "a gradient worth comparing"
+        );
+        let plain = Tensor::<4>::from_data(data(xs), &Device::flex());
+        assert!(!softmax_last(plain).is_autodiff());
     }
 }
