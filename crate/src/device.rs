@@ -259,6 +259,9 @@ async fn wgpu_device() -> Result<Device> {
     if let Some(device) = cached_wgpu() {
         return Ok(device);
     }
+    // cubecl's IR types are registered by the module's constructors (crate/src/wasm/mod.rs)
+    #[cfg(target_family = "wasm")]
+    crate::wasm::constructors();
     // The lock is not held across the await: two sessions may race here, and the loser's
     // "already initialized" error is answered from the cache.
     match Device::wgpu_options().init_async().await {
