@@ -247,6 +247,30 @@ pub async fn open(choice: DeviceChoice) -> Result<Compute> {
     }
 }
 
+#[cfg(target_family = "wasm")]
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    /// The module's static constructors (wasm-ld synthesizes it; `inventory`, pulled in by
+    /// cubecl, registers through them).
+    fn __wasm_call_ctors();
+}
+
+/// Runs the module's static constructors, once per instance. Calling them from here is what
+/// makes the linker treat the module as a library: without a call, wasm-ld wraps *every* export
+/// in a call to them, so each JS→wasm crossing (each `await` resuming, each JS value handed in)
+/// re-ran cubecl's registrations (with two other fixes, the in-context page's blank run went from
+/// 38.8 to 24.3 s: docs/SCIENCE.md §1a). With the wrappers gone nothing else runs them, so they
+/// run from the wasm module's start function and, for hosts that never call it
+/// (wasm-bindgen-test's runner), before the WebGPU device opens (the only user of what they
+/// register: cubecl's IR types). Here, not in `wasm/`, so this module needs nothing above it.
+#[cfg(target_family = "wasm")]
+pub fn constructors() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `Once` runs this once per instance; the constructors only register static items.
+    #[allow(unsafe_code)]
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
 // burn registers one wgpu runtime per process and refuses a second `init`, so the device is
 // opened once and cloned for every later session.
 static WGPU_DEVICE: std::sync::Mutex<Option<Device>> = std::sync::Mutex::new(None);
@@ -259,9 +283,9 @@ async fn wgpu_device() -> Result<Device> {
     if let Some(device) = cached_wgpu() {
         return Ok(device);
     }
-    // cubecl's IR types are registered by the module's constructors (crate/src/wasm/mod.rs)
+    // cubecl's IR types are registered by the module's constructors
     #[cfg(target_family = "wasm")]
-    crate::wasm::constructors();
+    constructors();
     // The lock is not held across the await: two sessions may race here, and the loser's
     // "already initialized" error is answered from the cache.
     match Device::wgpu_options().init_async().await {

@@ -30,31 +30,10 @@ use crate::{Error, Result};
 use errors::to_js;
 use registry::Registry;
 
-#[allow(unsafe_code)]
-unsafe extern "C" {
-    /// The module's static constructors (wasm-ld synthesizes it; `inventory`, pulled in by
-    /// cubecl, registers through them).
-    fn __wasm_call_ctors();
-}
-
-/// Runs the module's static constructors, once per instance. Calling them from here is what makes
-/// the linker treat the module as a library: without a call, wasm-ld wraps *every* export in a
-/// call to them, so each JS→wasm crossing (each `await` resuming, each JS value handed in) re-ran
-/// cubecl's registrations (with two other fixes, the in-context page's blank run went from 38.8 to
-/// 24.3 s: docs/SCIENCE.md §1a). With the wrappers gone nothing else runs them, so they run here from
-/// [`start`] and, for hosts that never call it (wasm-bindgen-test's runner), before the WebGPU
-/// device opens (the only user of what they register: cubecl's IR types).
-pub fn constructors() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    // SAFETY: `Once` runs this once per instance; the constructors only register static items.
-    #[allow(unsafe_code)]
-    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
-}
-
 /// Runs once, when the module is instantiated (the JS glue's `init`).
 #[wasm_bindgen(start)]
 fn start() {
-    constructors();
+    crate::device::constructors();
     console_error_panic_hook::set_once();
 }
 
