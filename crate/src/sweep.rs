@@ -229,7 +229,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn spec() -> SweepSpec {
+    /// A 2 × 3 grid over two seeds (also the records' tests' sweep).
+    pub(super) fn spec() -> SweepSpec {
         SweepSpec::from_json(
             &json!({
                 "experiment": "markov",

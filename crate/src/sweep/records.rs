@@ -163,24 +163,9 @@ pub fn collect(dir: &Path, spec: &SweepSpec) -> Result<Vec<RunRecord>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::spec;
     use super::*;
     use serde_json::json;
-
-    fn spec() -> SweepSpec {
-        SweepSpec::from_json(
-            &json!({
-                "experiment": "markov",
-                "axes": [
-                    {"key": "task.states", "values": [2, 3]},
-                    {"key": "learningRate", "values": [0.001, 0.002, 0.004]}
-                ],
-                "seeds": [0, 1],
-                "schedule": {"steps": 10}
-            })
-            .to_string(),
-        )
-        .expect("spec")
-    }
 
     #[test]
     fn records_resume_and_refuse_another_sweep() {
