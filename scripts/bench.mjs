@@ -106,18 +106,36 @@ await run("xLSTM browser WebGPU", () => browser("webgpu", STEPS.browserGpu, "xls
 await run("xLSTM browser CPU", () => browser("cpu", STEPS.browserCpu, "xlstm"));
 
 // Against PyTorch on the same CPU: the same transformer (exact GELU in both), prompts, loss and
-// optimizer (scripts/bench_torch.py), per size. iclab's step runs on one thread, so two ratios:
-// per thread (iclab against PyTorch on 1 thread), and all cores — iclab running one independent
-// run per core at once (a sweep: `iclab sweep run --jobs N`, steps/s summed) against PyTorch's
-// one run on every core.
+// optimizer (scripts/bench_torch.py), per size. Two ratios: per thread (iclab's run on 1 thread
+// against PyTorch on 1 thread), and all cores against PyTorch's one run on every core — iclab's
+// better way to use them: one run on every core's thread (Flex's rayon kernels), or one
+// independent 1-thread run per core at once (a sweep: `iclab sweep run --jobs N`, steps/s
+// summed). The CLI's own default per size (crate/src/bin/iclab/threads.rs) is marked.
 const CORES = availableParallelism();
+// The CLI gives a run every core's thread from this width up (threads.rs `WIDE`).
+const WIDE = 256;
 const SIZES = [
-  { name: "tiny, d 5, 11 points", preset: "tiny", dims: 5, points: 11, steps: STEPS.native },
-  { name: "small, d 5, 11 points", preset: "small", dims: 5, points: 11, steps: STEPS.native },
-  { name: "small, d 20, 41 points", preset: "small", dims: 20, points: 41, steps: 5 },
+  {
+    name: "tiny, d 5, 11 points",
+    preset: "tiny",
+    width: 64,
+    dims: 5,
+    points: 11,
+    steps: STEPS.native,
+  },
+  {
+    name: "small, d 5, 11 points",
+    preset: "small",
+    width: 128,
+    dims: 5,
+    points: 11,
+    steps: STEPS.native,
+  },
+  { name: "small, d 20, 41 points", preset: "small", width: 128, dims: 20, points: 41, steps: 5 },
   {
     name: "standard, d 20, 41 points",
     preset: "standard",
+    width: 256,
     dims: 20,
     points: 41,
     steps: 3,
@@ -139,8 +157,9 @@ function torch(size, threads) {
   const r = JSON.parse(out.trim().split("\n").pop());
   return { stepsPerSecond: r.stepsPerSecond, detail: `PyTorch ${r.torch}, ${r.threads} thread(s)` };
 }
-function iclabArgs(size) {
+function iclabArgs(size, threads) {
   return [
+    ...["--threads", String(threads)],
     ...[
       "bench",
       "--json",
@@ -157,26 +176,31 @@ function iclabArgs(size) {
   ];
 }
 const stepsPerSecond = (out) => JSON.parse(out.trim().split("\n").pop()).bench.stepsPerSecond;
-/** `runs` iclab runs at once, each its own process (as a sweep's); their steps/s summed. */
-async function iclabRuns(size, runs) {
+/** `runs` iclab runs at once on `threads` threads each, each its own process (as a sweep's);
+ * their steps/s summed. */
+async function iclabRuns(size, runs, threads) {
   const exec = promisify(execFile);
   const outs = await Promise.all(
-    Array.from({ length: runs }, () => exec(cli, iclabArgs(size), { encoding: "utf8" })),
+    Array.from({ length: runs }, () => exec(cli, iclabArgs(size, threads), { encoding: "utf8" })),
   );
   const each = outs.map(({ stdout }) => stepsPerSecond(stdout));
+  // What `iclab` does with this size when not told (`--threads` absent, one run).
+  const auto = size.width >= WIDE ? CORES : 1;
+  const mark = runs === 1 && threads === auto ? ", the CLI's default" : "";
   return {
     stepsPerSecond: each.reduce((a, b) => a + b, 0),
     detail:
       runs === 1
-        ? "Flex, one run"
+        ? `Flex, one run on ${threads} thread(s)${mark}`
         : `Flex, ${runs} runs at once (${each.map((v) => v.toFixed(2)).join(" + ")})`,
   };
 }
 const torchRows = [];
 const torchRun = recorder(torchRows);
 for (const size of SIZES) {
-  await torchRun(`iclab, 1 run, ${size.name}`, () => iclabRuns(size, 1));
-  await torchRun(`iclab, ${CORES} runs, ${size.name}`, () => iclabRuns(size, CORES));
+  await torchRun(`iclab, 1 run, 1 thread, ${size.name}`, () => iclabRuns(size, 1, 1));
+  await torchRun(`iclab, 1 run, ${CORES} threads, ${size.name}`, () => iclabRuns(size, 1, CORES));
+  await torchRun(`iclab, ${CORES} runs, ${size.name}`, () => iclabRuns(size, CORES, 1));
   await torchRun(`PyTorch, 1 thread, ${size.name}`, () => torch(size, 1));
   await torchRun(`PyTorch, ${CORES} threads, ${size.name}`, () => torch(size, CORES));
 }
@@ -204,12 +228,14 @@ console.log(
   "all cores".padStart(10),
   "  detail",
 );
-// per thread: iclab's one run / PyTorch on 1 thread; all cores: iclab's runs on every core / PyTorch on every core
-for (let i = 0; i < torchRows.length; i += 4) {
-  const [one, all, torch1, torchAll] = torchRows.slice(i, i + 4);
+// per thread: iclab's run on 1 thread / PyTorch on 1 thread; all cores: each way iclab uses every
+// core (one run on all threads, one run per core) / PyTorch on every core
+for (let i = 0; i < torchRows.length; i += 5) {
+  const [one, threaded, all, torch1, torchAll] = torchRows.slice(i, i + 5);
   const ratio = (a, b) => `${(a.stepsPerSecond / b.stepsPerSecond).toFixed(3)}x`;
   for (const [r, perThread, allCores] of [
-    [one, ratio(one, torch1), ratio(one, torchAll)],
+    [one, ratio(one, torch1), ""],
+    [threaded, "", ratio(threaded, torchAll)],
     [all, "", ratio(all, torchAll)],
     [torch1, "", ""],
     [torchAll, "", ""],

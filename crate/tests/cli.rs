@@ -1202,3 +1202,50 @@ fn markov_trains_and_sweeps() {
     assert!(stderr.contains("--seeds"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `bench` reports the CPU threads its run had: one for a narrow model, every core for one at
+/// least 256 wide (src/bin/iclab/threads.rs), `--threads` when given.
+#[test]
+fn bench_gives_wide_models_every_core() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
+    let small = [
+        "--dims",
+        "2",
+        "--points",
+        "3",
+        "--batch-size",
+        "4",
+        "--steps",
+        "1",
+    ];
+    let wide = ["--layers", "1", "--d-model", "256", "--heads", "8"];
+    for (extra, threads) in [
+        (&[][..], 1),
+        (&wide[..], cores),
+        (&["--threads", "3"][..], 3),
+        (
+            &[
+                "--threads",
+                "1",
+                "--layers",
+                "1",
+                "--d-model",
+                "256",
+                "--heads",
+                "8",
+            ][..],
+            1,
+        ),
+    ] {
+        let mut args = vec!["--json", "bench", "--device", "cpu"];
+        args.extend_from_slice(&small);
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = iclab(&args);
+        assert_eq!(code, 0, "{extra:?}: {stderr}");
+        let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+        assert_eq!(v["bench"]["threads"], threads, "{extra:?}");
+    }
+    let (code, _, stderr) = iclab(&["bench", "--threads", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--threads"), "{stderr}");
+}

@@ -55,80 +55,89 @@ fn one_measurement() {
     let session_config = || SessionConfig::from_json(json).expect("valid");
     // what the call allocates above what was allocated before it (its session or run included
     // when the call creates it)
-    let (estimate, peak) = pollster::block_on(async {
-        match kind {
-            "train" => {
-                let config = session_config();
-                let before = ALLOCATOR.allocated();
-                let mut session = Session::new(config.clone()).await.expect("session");
-                session.train(2).await.expect("train");
-                (config.memory_estimate().total_bytes, before)
+    // On one thread of a one-thread pool, as in the browser the model is for (its wasm is
+    // single-threaded): natively Flex's rayon kernels would otherwise hold each thread's
+    // temporaries and matmul scratch at once.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    let (estimate, peak) = pool.install(|| {
+        pollster::block_on(async {
+            match kind {
+                "train" => {
+                    let config = session_config();
+                    let before = ALLOCATOR.allocated();
+                    let mut session = Session::new(config.clone()).await.expect("session");
+                    session.train(2).await.expect("train");
+                    (config.memory_estimate().total_bytes, before)
+                }
+                "evaluate" | "baselines" | "layers" => {
+                    let (session_json, call_json) = json.split_once('&').expect("config&options");
+                    let config = SessionConfig::from_json(session_json).expect("valid");
+                    let session = Session::new(config.clone()).await.expect("session");
+                    let before = ALLOCATOR.allocated();
+                    let estimate = match kind {
+                        "evaluate" => {
+                            let eval = EvalConfig::from_json(call_json).expect("valid");
+                            session.evaluate(&eval).await.expect("evaluate");
+                            config.evaluation_bytes(&eval, true)
+                        }
+                        "baselines" => {
+                            let eval = EvalConfig::from_json(call_json).expect("valid");
+                            evaluate::baselines_only(
+                                &eval,
+                                config.task.kind(),
+                                config.task.class(),
+                                None,
+                                1,
+                                config.points as usize,
+                                config.dims as usize,
+                            )
+                            .expect("baselines");
+                            config.evaluation_bytes(&eval, false)
+                        }
+                        _ => {
+                            let layers = LayersConfig::from_json(call_json).expect("valid");
+                            session.layers(&layers).await.expect("layers");
+                            config.layers_bytes(&layers)
+                        }
+                    };
+                    (estimate, before)
+                }
+                "classify_train" => {
+                    let config = ClassifyConfig::from_json(json).expect("valid");
+                    let before = ALLOCATOR.allocated();
+                    let mut run = ClassifySession::new(config.clone()).await.expect("run");
+                    run.train(2).await.expect("train");
+                    (config.training_bytes(), before)
+                }
+                "classify_evaluate" => {
+                    let (run_json, prompts) = json.split_once('&').expect("config&prompts");
+                    let config = ClassifyConfig::from_json(run_json).expect("valid");
+                    let prompts: u32 = prompts.parse().expect("prompts");
+                    let mut run = ClassifySession::new(config.clone()).await.expect("run");
+                    let before = ALLOCATOR.allocated();
+                    run.evaluate(prompts).await.expect("evaluate");
+                    (config.evaluation_bytes(prompts), before)
+                }
+                "continual" => {
+                    let config = iclab::continual::run::ClConfig::from_json(json).expect("valid");
+                    let before = ALLOCATOR.allocated();
+                    let mut run = iclab::continual::run::ClRun::new(&config, None)
+                        .await
+                        .expect("run");
+                    let total = run.total_steps();
+                    run.advance(total).await.expect("advance");
+                    let stream = run.stream();
+                    let data = &stream.tasks[0].train;
+                    let shape =
+                        iclab::continual::memory::StreamShape::of(stream, data.dim, data.classes);
+                    (config.memory_bytes(&shape), before)
+                }
+                other => panic!("unknown kind {other}"),
             }
-            "evaluate" | "baselines" | "layers" => {
-                let (session_json, call_json) = json.split_once('&').expect("config&options");
-                let config = SessionConfig::from_json(session_json).expect("valid");
-                let session = Session::new(config.clone()).await.expect("session");
-                let before = ALLOCATOR.allocated();
-                let estimate = match kind {
-                    "evaluate" => {
-                        let eval = EvalConfig::from_json(call_json).expect("valid");
-                        session.evaluate(&eval).await.expect("evaluate");
-                        config.evaluation_bytes(&eval, true)
-                    }
-                    "baselines" => {
-                        let eval = EvalConfig::from_json(call_json).expect("valid");
-                        evaluate::baselines_only(
-                            &eval,
-                            config.task.kind(),
-                            config.task.class(),
-                            None,
-                            1,
-                            config.points as usize,
-                            config.dims as usize,
-                        )
-                        .expect("baselines");
-                        config.evaluation_bytes(&eval, false)
-                    }
-                    _ => {
-                        let layers = LayersConfig::from_json(call_json).expect("valid");
-                        session.layers(&layers).await.expect("layers");
-                        config.layers_bytes(&layers)
-                    }
-                };
-                (estimate, before)
-            }
-            "classify_train" => {
-                let config = ClassifyConfig::from_json(json).expect("valid");
-                let before = ALLOCATOR.allocated();
-                let mut run = ClassifySession::new(config.clone()).await.expect("run");
-                run.train(2).await.expect("train");
-                (config.training_bytes(), before)
-            }
-            "classify_evaluate" => {
-                let (run_json, prompts) = json.split_once('&').expect("config&prompts");
-                let config = ClassifyConfig::from_json(run_json).expect("valid");
-                let prompts: u32 = prompts.parse().expect("prompts");
-                let mut run = ClassifySession::new(config.clone()).await.expect("run");
-                let before = ALLOCATOR.allocated();
-                run.evaluate(prompts).await.expect("evaluate");
-                (config.evaluation_bytes(prompts), before)
-            }
-            "continual" => {
-                let config = iclab::continual::run::ClConfig::from_json(json).expect("valid");
-                let before = ALLOCATOR.allocated();
-                let mut run = iclab::continual::run::ClRun::new(&config, None)
-                    .await
-                    .expect("run");
-                let total = run.total_steps();
-                run.advance(total).await.expect("advance");
-                let stream = run.stream();
-                let data = &stream.tasks[0].train;
-                let shape =
-                    iclab::continual::memory::StreamShape::of(stream, data.dim, data.classes);
-                (config.memory_bytes(&shape), before)
-            }
-            other => panic!("unknown kind {other}"),
-        }
+        })
     });
     let peak = ALLOCATOR.max_allocated() - peak;
     println!("MEASURED {estimate} {peak}");

@@ -152,6 +152,80 @@ fn parallel_resumable_sharded_and_merged() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A run's CPU threads follow its model's width (src/bin/iclab/threads.rs): one for a narrow
+/// model, every core for a wide one running alone, the cores shared between runs at once,
+/// `--threads` for every run when given — and the threads change no number.
+#[test]
+fn wide_runs_get_the_cores_and_the_same_numbers() {
+    let dir = scratch("threads");
+    let spec = write_spec(
+        &dir,
+        &json!({
+            "experiment": "classify",
+            "base": {"task": {"classes": 32}, "batchSize": 16, "hidden": 64},
+            "axes": [{"key": "dModel", "values": [16, 256]}],
+            "seeds": [0],
+            "schedule": {"steps": 4, "every": 2, "prompts": 32}
+        }),
+    );
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
+    // width → threads, from each record
+    let threads = |folder: &Path| -> Vec<(u64, u64)> {
+        let mut pairs: Vec<(u64, u64)> = (0..2)
+            .map(|i| {
+                let r = read(&folder.join("runs").join(format!("{i:05}.json")));
+                let width = r["config"]["dModel"].as_u64().expect("dModel");
+                (width, r["threads"].as_u64().expect("threads recorded"))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    };
+    let folders = [dir.join("alone"), dir.join("together"), dir.join("one")];
+    for (folder, flags) in folders.iter().zip([
+        &["--jobs", "1"][..],
+        &["--jobs", "2"][..],
+        &["--jobs", "1", "--threads", "1"][..],
+    ]) {
+        let mut args = vec!["sweep", "run", s(&spec), "--dir", s(folder)];
+        args.extend_from_slice(flags);
+        let (code, _, err) = iclab(&args);
+        assert_eq!(code, 0, "{flags:?}: {err}");
+    }
+    assert_eq!(threads(&folders[0]), [(16, 1), (256, cores)]);
+    assert_eq!(threads(&folders[1]), [(16, 1), (256, (cores / 2).max(1))]);
+    assert_eq!(threads(&folders[2]), [(16, 1), (256, 1)]);
+    let merged: Vec<Value> = folders
+        .iter()
+        .map(|folder| {
+            let out = folder.join("sweep.json");
+            let (code, _, err) = iclab(&[
+                "sweep",
+                "merge",
+                s(&spec),
+                "--dir",
+                s(folder),
+                "--out",
+                s(&out),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            read(&out)
+        })
+        .collect();
+    assert!(merged[0]["runner"]["runs"][1]["threads"].as_u64().is_some());
+    for other in &merged[1..] {
+        assert_eq!(
+            results(&merged[0]),
+            results(other),
+            "threads change no number"
+        );
+    }
+    let (code, _, err) = iclab(&["sweep", "run", s(&spec), "--threads", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--threads"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn classify_and_diversity_merge_into_their_own_formats() {
     let dir = scratch("formats");

@@ -54,6 +54,9 @@ pub struct RunRecord {
     /// The experiment's result for this run.
     pub result: Value,
     pub wall_seconds: f64,
+    /// CPU threads the run's kernels had (absent in records from before runs chose them: one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
     pub machine: Machine,
 }
 
@@ -184,6 +187,7 @@ mod tests {
             schedule: spec.schedule.clone(),
             result: json!({"ok": true}),
             wall_seconds: 1.0,
+            threads: Some(1),
             machine: Machine::this(),
         };
         keep(&dir, &record).expect("keep");

@@ -36,6 +36,7 @@ mod layers;
 mod markov;
 mod runner;
 mod sweep;
+mod threads;
 
 // See crate/Cargo.toml: keeps the CPU backend's large per-step buffers instead of mapping them anew.
 #[global_allocator]
@@ -191,13 +192,15 @@ async fn run(cli: Cli) -> Result<()> {
             session.train(2).await?; // warm-up: kernel compilation and allocation
             let report = session.train(steps.max(1)).await?;
             let info = session.device_info().clone();
+            // The pool this command runs in (main: `threads_for`).
+            let threads = rayon::current_num_threads();
             emit(
                 json,
                 json!({ "bench": { "stepsPerSecond": report.steps_per_second, "steps": steps,
-                        "device": info, "config": to_json(&config) } }),
+                        "device": info, "threads": threads, "config": to_json(&config) } }),
                 || {
                     format!(
-                        "{:.2} steps/s on {:?} ({:?})",
+                        "{:.2} steps/s on {:?} ({:?}, {threads} CPU thread(s))",
                         report.steps_per_second, info.kind, info.adapter
                     )
                 },
@@ -207,10 +210,46 @@ async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// The command's CPU threads: `--threads`, else by the size of the model it trains.
+fn threads_for(cli: &Cli) -> usize {
+    if let Some(n) = cli.threads {
+        return n as usize;
+    }
+    let session = match &cli.command {
+        // A resumed run's model is the checkpoint's.
+        Command::Icl {
+            command: args::IclCommand::Train {
+                resume: Some(path), ..
+            },
+        } => {
+            return std::fs::read(path)
+                .ok()
+                .and_then(|bytes| iclab::icl::checkpoint::parse(&bytes).ok())
+                .map_or(1, |c| {
+                    let config = c.header.config;
+                    threads::auto(config.shape().d_model, config.device, 1)
+                });
+        }
+        Command::Bench { session, .. }
+        | Command::Icl {
+            command:
+                args::IclCommand::Train { session, .. } | args::IclCommand::Sweep { session, .. },
+        } => session,
+        // Sweep runs choose per run (runner/pool.rs); everything else is small.
+        _ => return 1,
+    };
+    // A config the command will refuse anyway needs no threads.
+    session.resolve().map_or(1, |config| {
+        threads::auto(config.shape().d_model, config.device, 1)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    match pollster::block_on(run(cli)) {
+    threads::set_override(cli.threads.map(|n| n as usize));
+    let threads = threads_for(&cli);
+    match threads::within(threads, move || pollster::block_on(run(cli))).and_then(|r| r) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if json {

@@ -30,6 +30,11 @@ pub struct Cli {
     /// Print machine-readable JSON (one object per line) instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// CPU threads per run for the CPU backend's kernels. Default: every core for a model at
+    /// least 256 wide (shared between a sweep's runs at once), one thread for smaller ones,
+    /// whose step a second thread slows (docs/BENCHMARKS.md).
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use iclab::device::DeviceChoice;
 use iclab::sweep::{Experiment, Machine, PlannedRun, RunRecord, SweepSpec};
 use iclab::{Error, Result};
 use serde::Deserialize;
@@ -83,6 +84,28 @@ pub(super) fn check(spec: &SweepSpec, runs: &[PlannedRun]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A run's model width and device: what its CPU threads are chosen by (crate::threads).
+pub(super) fn width_and_device(
+    spec: &SweepSpec,
+    run: &PlannedRun,
+) -> Result<(usize, DeviceChoice)> {
+    let text = run.config.to_string();
+    Ok(match spec.experiment {
+        Experiment::Markov => {
+            let c = iclab::markov::session::MarkovRunConfig::from_json(&text)?;
+            (c.width as usize, c.device)
+        }
+        Experiment::Classify => {
+            let c = iclab::classify::ClassifyConfig::from_json(&text)?;
+            (c.d_model as usize, c.device)
+        }
+        Experiment::Diversity => {
+            let c = iclab::SessionConfig::from_json(&text)?;
+            (c.shape().d_model, c.device)
+        }
+    })
 }
 
 /// Runs one run of the spec (its files, if any, under `dir`); its result as the experiment
@@ -167,6 +190,7 @@ pub(super) fn merged(
             "seed": r.seed,
             "settings": to_json(&r.settings),
             "wallSeconds": r.wall_seconds,
+            "threads": r.threads.unwrap_or(1),
             "host": r.machine.host,
         })).collect::<Vec<_>>(),
         "wallSeconds": records.iter().map(|r| r.wall_seconds).sum::<f64>(),

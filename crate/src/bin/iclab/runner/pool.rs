@@ -8,7 +8,7 @@ use iclab::sweep::{Machine, PlannedRun, RunRecord, SweepSpec, keep};
 use iclab::{Error, Result};
 use serde_json::{Value, json};
 
-use super::experiments::execute;
+use super::experiments::{execute, width_and_device};
 use crate::emit;
 
 /// One line per run for a person watching.
@@ -42,20 +42,31 @@ pub(super) fn run_pool(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(run) = todo.get(i) else { break };
                     let started = std::time::Instant::now();
-                    let outcome = pollster::block_on(execute(spec, dir, run)).and_then(|result| {
-                        let record = RunRecord {
-                            index: run.index,
-                            experiment: spec.experiment,
-                            seed: run.seed,
-                            settings: run.settings.clone(),
-                            config: run.config.clone(),
-                            schedule: spec.schedule.clone(),
-                            result,
-                            wall_seconds: started.elapsed().as_secs_f64(),
-                            machine: machine.clone(),
-                        };
-                        keep(dir, &record).map(|()| record)
-                    });
+                    let at_once = jobs.min(total).max(1);
+                    let outcome = width_and_device(spec, run)
+                        .and_then(|(width, device)| {
+                            let threads = crate::threads::for_run(width, device, at_once);
+                            crate::threads::within(threads, || {
+                                pollster::block_on(execute(spec, dir, run))
+                            })
+                            .and_then(|r| r)
+                            .map(|result| (result, threads))
+                        })
+                        .and_then(|(result, threads)| {
+                            let record = RunRecord {
+                                index: run.index,
+                                experiment: spec.experiment,
+                                seed: run.seed,
+                                settings: run.settings.clone(),
+                                config: run.config.clone(),
+                                schedule: spec.schedule.clone(),
+                                result,
+                                wall_seconds: started.elapsed().as_secs_f64(),
+                                threads: Some(threads),
+                                machine: machine.clone(),
+                            };
+                            keep(dir, &record).map(|()| record)
+                        });
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                     match outcome {
                         Ok(record) => emit(
