@@ -215,33 +215,26 @@ fn threads_for(cli: &Cli) -> usize {
     if let Some(n) = cli.threads {
         return n as usize;
     }
-    let session = match &cli.command {
+    // A config the command will refuse anyway needs no threads.
+    let config = match &cli.command {
         // A resumed run's model is the checkpoint's.
         Command::Icl {
             command: args::IclCommand::Train {
                 resume: Some(path), ..
             },
-        } => {
-            return std::fs::read(path)
-                .ok()
-                .and_then(|bytes| iclab::icl::checkpoint::parse(&bytes).ok())
-                .map_or(1, |c| {
-                    let config = c.header.config;
-                    threads::auto(config.shape().d_model, config.device, 1)
-                });
-        }
+        } => std::fs::read(path)
+            .ok()
+            .and_then(|bytes| iclab::icl::checkpoint::parse(&bytes).ok())
+            .map(|c| c.header.config),
         Command::Bench { session, .. }
         | Command::Icl {
             command:
                 args::IclCommand::Train { session, .. } | args::IclCommand::Sweep { session, .. },
-        } => session,
+        } => session.resolve().ok(),
         // Sweep runs choose per run (runner/pool.rs); everything else is small.
-        _ => return 1,
+        _ => None,
     };
-    // A config the command will refuse anyway needs no threads.
-    session.resolve().map_or(1, |config| {
-        threads::auto(config.shape().d_model, config.device, 1)
-    })
+    config.map_or(1, |c| threads::auto(c.shape().d_model, c.device, 1))
 }
 
 fn main() -> ExitCode {
@@ -249,7 +242,7 @@ fn main() -> ExitCode {
     let json = cli.json;
     threads::set_override(cli.threads.map(|n| n as usize));
     let threads = threads_for(&cli);
-    match threads::within(threads, move || pollster::block_on(run(cli))).and_then(|r| r) {
+    match threads::within(threads, move || pollster::block_on(run(cli))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if json {

@@ -35,21 +35,21 @@ pub(super) fn run_pool(
     let machine = Machine::this();
     let total = todo.len();
     let done = AtomicUsize::new(0);
+    // runs at once: what a wide run's threads are shared by
+    let at_once = jobs.min(total).max(1);
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(total).max(1) {
+        for _ in 0..at_once {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(run) = todo.get(i) else { break };
                     let started = std::time::Instant::now();
-                    let at_once = jobs.min(total).max(1);
                     let outcome = width_and_device(spec, run)
                         .and_then(|(width, device)| {
                             let threads = crate::threads::for_run(width, device, at_once);
                             crate::threads::within(threads, || {
                                 pollster::block_on(execute(spec, dir, run))
                             })
-                            .and_then(|r| r)
                             .map(|result| (result, threads))
                         })
                         .and_then(|(result, threads)| {
